@@ -1,0 +1,89 @@
+/* diag.c — the catalogue of diagnostics: one code, one level, one message (mandoc style). */
+#include <string.h>
+
+#include "gongwen.h"
+
+static const struct {
+	const char *name;
+	enum gw_level level;
+	const char *message;
+} catalogue[GW_NCODES] = {
+	[GW_E_READ] = {"read-failed", GW_ERROR, "cannot read the file"},
+	[GW_E_NOT_FILE] = {"not-a-file", GW_ERROR, "not a regular file"},
+	[GW_E_EMPTY] = {"empty-file", GW_ERROR, "the file is empty"},
+	[GW_E_BINARY] = {"binary-file", GW_ERROR, "NUL bytes: a binary file, not text"},
+	[GW_E_UNDECODABLE] = {"undecodable", GW_ERROR, "mostly undecodable in every supported encoding"},
+	[GW_E_TOO_LARGE] = {"too-large", GW_ERROR, "over the document size limit"},
+	[GW_W_INVALID_BYTES] = {"invalid-bytes", GW_WARNING, "invalid byte sequence replaced by U+FFFD"},
+	[GW_W_MIXED_ENCODING] = {"mixed-encoding", GW_WARNING, "more than one encoding in one file"},
+	[GW_W_CONTROL_CHARS] = {"control-chars", GW_WARNING, "control characters removed"},
+	[GW_W_LINE_TOO_LONG] = {"line-too-long", GW_WARNING, "line over the length limit"},
+	[GW_E_BAD_RECORD] = {"bad-record", GW_ERROR, "unusable JSON Lines record"},
+	[GW_E_TRUNCATED] = {"truncated-record", GW_ERROR, "last record truncated"},
+	[GW_E_RULE_LIMIT] = {"rule-limit", GW_ERROR, "a rule went over the PCRE2 match or depth limit"},
+	[GW_E_LIMIT] = {"limit", GW_ERROR, "the document goes over a limit"},
+	[GW_W_DOCNUM_BRACKET] = {"docnum-bracket", GW_WARNING,
+	                         "GB/T 9704-2012 7.2.4: the year of a 发文字号 goes in 〔〕"},
+	[GW_W_DOCNUM_PADDED] = {"docnum-padded", GW_WARNING,
+	                        "GB/T 9704-2012 7.2.4: a 发文字号 serial is not zero-padded"},
+	[GW_W_DOCNUM_DI] = {"docnum-di", GW_WARNING,
+	                    "GB/T 9704-2012 7.2.4: a 发文字号 serial takes no 第"},
+	[GW_W_DOCNUM_SPLIT] = {"docnum-split", GW_WARNING, "发文字号 split over lines"},
+	[GW_W_DATE_NOT_ARABIC] = {"date-not-arabic", GW_WARNING,
+	                          "GB/T 9704-2012 7.3.5.1: 成文日期 is written in Arabic numerals"},
+	[GW_W_ORDINAL_SKIPPED] = {"ordinal-skipped", GW_WARNING,
+	                          "GB/T 9704-2012 7.3.3: an ordinal is skipped"},
+	[GW_W_ORDINAL_REPEATED] = {"ordinal-repeated", GW_WARNING,
+	                           "GB/T 9704-2012 7.3.3: an ordinal is repeated"},
+	[GW_W_NUMBER_TOO_LONG] = {"number-too-long", GW_WARNING, "number over the digit limit"},
+};
+
+static const char *const levels[] = {"NOTE", "WARNING", "ERROR", "FATAL"};
+
+const char *
+gw_code_name(enum gw_code c)
+{
+	return (unsigned)c < GW_NCODES ? catalogue[c].name : "unknown";
+}
+
+enum gw_level
+gw_code_level(enum gw_code c)
+{
+	return (unsigned)c < GW_NCODES ? catalogue[c].level : GW_ERROR;
+}
+
+const char *
+gw_code_message(enum gw_code c)
+{
+	return (unsigned)c < GW_NCODES ? catalogue[c].message : "unknown diagnostic";
+}
+
+const char *
+gw_level_name(enum gw_level l)
+{
+	return (unsigned)l <= GW_FATAL ? levels[l] : "ERROR";
+}
+
+int
+gw_code_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < GW_NCODES; i++)
+		if (catalogue[i].name && strcmp(catalogue[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+void
+gw_diag_print(FILE *fp, const char *prog, const char *file, long line, long col,
+              enum gw_code c, const char *detail)
+{
+	fprintf(fp, "%s: %s", prog, file ? file : "<stdin>");
+	if (line > 0)
+		fprintf(fp, ":%ld:%ld", line, col > 0 ? col : 1);
+	fprintf(fp, ": %s: %s", gw_level_name(gw_code_level(c)), gw_code_message(c));
+	if (detail && *detail)
+		fprintf(fp, ": %s", detail);
+	fputc('\n', fp);
+}

@@ -1,0 +1,668 @@
+/* doc.c — the document model: building it, mapping offsets, ids, diagnostics, and its invariants. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gongwen.h"
+
+#define CPX_STEP 32 /* one checkpoint of the code point index every CPX_STEP code points */
+
+static const struct {
+	const char *name, *element, *prefix;
+} kinds[GW_NKINDS] = {
+    [GW_PART] = {"part", "part", "part"},
+    [GW_CHAPTER] = {"chapter", "chapter", "chp"},
+    [GW_SECTION] = {"section", "subchapter", "subchp"},
+    [GW_ARTICLE] = {"article", "article", "art"},
+    [GW_LEVEL1] = {"level1", "section", "sec"},
+    [GW_LEVEL2] = {"level2", "subsection", "subsec"},
+    [GW_LEVEL3] = {"level3", "point", "point"},
+    [GW_LEVEL4] = {"level4", "paragraph", "para"},
+    [GW_LEVEL5] = {"level5", "subparagraph", "subpara"},
+    [GW_OUTLINE] = {"outline", "level", "lvl"},
+};
+
+static const char *const cmps[] = {"eq", "ge", "gt", "le", "lt", "approx", "range"};
+static const char *const qkinds[] = {"target", "fact", "other"};
+static const char *const hfields[GW_NHFIELDS] = {
+    [GW_H_COPY_NO] = "copy_no",
+    [GW_H_SECRECY] = "secrecy",
+    [GW_H_URGENCY] = "urgency",
+    [GW_H_ISSUER_MARK] = "issuer_mark",
+    [GW_H_DOC_NUMBER] = "doc_number",
+    [GW_H_SIGNER] = "signer",
+    [GW_H_TITLE] = "title",
+    [GW_H_DOC_TYPE] = "doc_type",
+    [GW_H_ADDRESSEES] = "addressees",
+    [GW_H_ATTACHMENT_NOTE] = "attachment_note",
+    [GW_H_SIGNATURE] = "signature",
+    [GW_H_DATE] = "date",
+    [GW_H_NOTE] = "note",
+    [GW_H_CC] = "cc",
+    [GW_H_PRINTER] = "printer",
+    [GW_H_PRINT_DATE] = "print_date",
+    [GW_H_ISSUER] = "issuer",
+};
+
+const char *
+gw_kind_name(enum gw_kind k)
+{
+	return (unsigned)k < GW_NKINDS ? kinds[k].name : "unknown";
+}
+
+int
+gw_kind_from_name(const char *name)
+{
+	for (int i = 0; i < GW_NKINDS; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+gw_kind_akn_element(enum gw_kind k)
+{
+	return (unsigned)k < GW_NKINDS ? kinds[k].element : "hcontainer";
+}
+
+const char *
+gw_kind_akn_prefix(enum gw_kind k)
+{
+	return (unsigned)k < GW_NKINDS ? kinds[k].prefix : "hcontainer";
+}
+
+const char *
+gw_cmp_name(enum gw_cmp c)
+{
+	return (unsigned)c <= GW_CMP_RANGE ? cmps[c] : "eq";
+}
+
+int
+gw_cmp_from_name(const char *name)
+{
+	for (int i = 0; i <= GW_CMP_RANGE; i++)
+		if (strcmp(cmps[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+gw_qkind_name(enum gw_qkind k)
+{
+	return (unsigned)k <= GW_Q_OTHER ? qkinds[k] : "other";
+}
+
+int
+gw_qkind_from_name(const char *name)
+{
+	for (int i = 0; i <= GW_Q_OTHER; i++)
+		if (strcmp(qkinds[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+gw_hfield_name(enum gw_hfield f)
+{
+	return (unsigned)f < GW_NHFIELDS ? hfields[f] : "unknown";
+}
+
+gw_doc *
+gw_doc_new(void)
+{
+	gw_doc *d = gw_xcalloc(1, sizeof *d);
+
+	d->is_notice = -1;
+	for (int i = 0; i < GW_NHFIELDS; i++)
+		d->header.f[i].span = GW_NOSPAN;
+	return d;
+}
+
+void
+gw_strlist_add(gw_strlist *l, const char *s, size_t n, gw_span span)
+{
+	size_t cap = l->cap;
+
+	gw_grow((void **)&l->items, &cap, l->n + 1, sizeof *l->items);
+	gw_grow((void **)&l->spans, &l->cap, l->n + 1, sizeof *l->spans);
+	l->items[l->n] = gw_xstrndup(s, n);
+	l->spans[l->n] = span;
+	l->n++;
+}
+
+void
+gw_strlist_free(gw_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	free(l->spans);
+	memset(l, 0, sizeof *l);
+}
+
+static void
+header_free(gw_header *h)
+{
+	for (int i = 0; i < GW_NHFIELDS; i++)
+		free(h->f[i].text);
+	free(h->agency_code);
+	free(h->serial);
+	free(h->date);
+	free(h->print_date);
+	gw_strlist_free(&h->addressees);
+	gw_strlist_free(&h->cc);
+}
+
+void
+gw_doc_free(gw_doc *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	free(d->id);
+	free(d->src_path);
+	free(d->encoding);
+	for (i = 0; i < d->nmeta; i++)
+		free(d->meta[i].key), free(d->meta[i].value);
+	free(d->meta);
+	for (i = 0; i < d->nremoved; i++)
+		free(d->removed[i].kind), free(d->removed[i].text);
+	free(d->removed);
+	free(d->text);
+	free(d->runs);
+	header_free(&d->header);
+	for (i = 0; i < d->nnodes; i++) {
+		free(d->nodes[i].id);
+		free(d->nodes[i].num);
+		free(d->nodes[i].heading);
+	}
+	free(d->nodes);
+	for (i = 0; i < d->natts; i++)
+		free(d->atts[i].title);
+	free(d->atts);
+	for (i = 0; i < d->nqs; i++) {
+		gw_quantity *q = &d->qs[i];
+
+		free(q->id), free(q->text), free(q->unit);
+		free(q->subject), free(q->verb), free(q->rule);
+	}
+	free(d->qs);
+	for (i = 0; i < d->nrej; i++)
+		free(d->rej[i].text), free(d->rej[i].reason), free(d->rej[i].rule);
+	free(d->rej);
+	for (i = 0; i < d->ndiags; i++)
+		free(d->diags[i].detail);
+	free(d->diags);
+	free(d->error_msg);
+	free(d->cpx);
+	free(d);
+}
+
+/* ---------------------------------------------------------------- text and offsets */
+
+void
+gw_doc_set_text(gw_doc *d, char *text, size_t len)
+{
+	size_t i, cp = 0, cap = 0;
+
+	free(d->text);
+	free(d->cpx);
+	d->text = text;
+	d->text_len = len;
+	d->cpx = NULL;
+	d->ncpx = 0;
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)text[i] & 0xC0) == 0x80)
+			continue;
+		if (cp % CPX_STEP == 0) {
+			gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
+			d->cpx[d->ncpx++] = (uint32_t)i;
+		}
+		cp++;
+	}
+	d->ncp = cp;
+}
+
+size_t
+gw_doc_cp_to_byte(gw_doc *d, int32_t cp)
+{
+	size_t b, k;
+
+	if (cp <= 0 || d->ncpx == 0)
+		return 0;
+	if ((size_t)cp >= d->ncp)
+		return d->text_len;
+	b = d->cpx[(size_t)cp / CPX_STEP];
+	for (k = (size_t)cp % CPX_STEP; k > 0; k--) {
+		b++;
+		while (b < d->text_len && ((unsigned char)d->text[b] & 0xC0) == 0x80)
+			b++;
+	}
+	return b;
+}
+
+int32_t
+gw_doc_byte_to_cp(gw_doc *d, size_t byte)
+{
+	size_t lo = 0, hi, b;
+	int32_t cp;
+
+	if (d->ncpx == 0 || byte == 0)
+		return 0;
+	if (byte >= d->text_len)
+		return (int32_t)d->ncp;
+	hi = d->ncpx;
+	while (hi - lo > 1) { /* last checkpoint at or before byte */
+		size_t mid = (lo + hi) / 2;
+
+		if (d->cpx[mid] <= byte)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	cp = (int32_t)(lo * CPX_STEP);
+	for (b = d->cpx[lo]; b < byte; b++)
+		if (((unsigned char)d->text[b] & 0xC0) != 0x80)
+			cp++;
+	/* byte inside a character counts as that character */
+	if (((unsigned char)d->text[byte] & 0xC0) == 0x80)
+		cp--;
+	return cp;
+}
+
+void
+gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t col)
+{
+	gw_run *r = d->nruns ? &d->runs[d->nruns - 1] : NULL;
+	uint32_t k = r ? (uint32_t)d->nmapped - r->cp : 0; /* code points in the last run */
+
+	/* extend the last run when this code point continues it evenly */
+	if (r && r->width == len && r->line == line && r->src + r->width * k == src &&
+	    r->col + k == col) {
+		d->nmapped++;
+		return;
+	}
+	gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
+	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped, src, len, line, col};
+	d->nmapped++;
+}
+
+/* The run holding code point cp, or NULL. */
+static const gw_run *
+run_at(const gw_doc *d, uint32_t cp)
+{
+	size_t lo = 0, hi = d->nruns;
+
+	if (d->nruns == 0 || cp >= d->nmapped)
+		return NULL;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (d->runs[mid].cp <= cp)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return d->runs[lo].cp <= cp ? &d->runs[lo] : NULL;
+}
+
+bool
+gw_doc_src_range(const gw_doc *d, gw_span span, uint32_t *start, uint32_t *end)
+{
+	const gw_run *a, *b;
+
+	if (span.start < 0 || span.end <= span.start)
+		return false;
+	a = run_at(d, (uint32_t)span.start);
+	b = run_at(d, (uint32_t)span.end - 1);
+	if (a == NULL || b == NULL)
+		return false;
+	*start = a->src + a->width * ((uint32_t)span.start - a->cp);
+	*end = b->src + b->width * ((uint32_t)span.end - 1 - b->cp) + b->width;
+	return true;
+}
+
+void
+gw_doc_src_pos(const gw_doc *d, int32_t cp, long *line, long *col)
+{
+	const gw_run *r = cp >= 0 ? run_at(d, (uint32_t)cp) : NULL;
+
+	*line = r ? (long)r->line : 0;
+	*col = r ? (long)(r->col + ((uint32_t)cp - r->cp)) : 0;
+}
+
+void
+gw_doc_meta_add(gw_doc *d, const char *key, const char *value)
+{
+	gw_grow((void **)&d->meta, &d->capmeta, d->nmeta + 1, sizeof *d->meta);
+	d->meta[d->nmeta].key = gw_xstrdup(key);
+	d->meta[d->nmeta].value = gw_xstrdup(value);
+	d->nmeta++;
+}
+
+void
+gw_doc_removed_add(gw_doc *d, const char *kind, uint32_t src_start, uint32_t src_end,
+                   const char *text, size_t textlen)
+{
+	gw_grow((void **)&d->removed, &d->capremoved, d->nremoved + 1, sizeof *d->removed);
+	d->removed[d->nremoved] =
+	    (gw_removed){gw_xstrdup(kind), src_start, src_end, gw_xstrndup(text, textlen)};
+	d->nremoved++;
+}
+
+static void
+diag_add(gw_doc *d, enum gw_code c, long line, long col, gw_span span, const char *fmt,
+         va_list ap)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	gw_grow((void **)&d->diags, &d->capdiags, d->ndiags + 1, sizeof *d->diags);
+	if (fmt && *fmt)
+		gw_buf_vprintf(&b, fmt, ap);
+	d->diags[d->ndiags++] = (gw_diag){c, line, col, span, b.ptr};
+}
+
+void
+gw_doc_diag(gw_doc *d, enum gw_code c, gw_span span, const char *fmt, ...)
+{
+	va_list ap;
+	long line = 0, col = 0;
+
+	gw_doc_src_pos(d, span.start, &line, &col);
+	va_start(ap, fmt);
+	diag_add(d, c, line, col, span, fmt, ap);
+	va_end(ap);
+}
+
+void
+gw_doc_diag_at(gw_doc *d, enum gw_code c, long line, long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_add(d, c, line, col, GW_NOSPAN, fmt, ap);
+	va_end(ap);
+}
+
+void
+gw_doc_fail(gw_doc *d, enum gw_code c, const char *fmt, ...)
+{
+	gw_buf b = GW_BUF_INIT;
+	va_list ap;
+
+	gw_buf_puts(&b, gw_code_message(c));
+	if (fmt && *fmt) {
+		gw_buf_puts(&b, ": ");
+		va_start(ap, fmt);
+		gw_buf_vprintf(&b, fmt, ap);
+		va_end(ap);
+	}
+	free(d->error_msg);
+	d->error = c;
+	d->error_msg = gw_buf_detach(&b);
+}
+
+int
+gw_doc_print_diags(const gw_doc *d, FILE *fp, const char *prog)
+{
+	int worst = -1;
+	const char *file = d->src_path ? d->src_path : d->id;
+
+	for (size_t i = 0; i < d->ndiags; i++) {
+		const gw_diag *g = &d->diags[i];
+
+		gw_diag_print(fp, prog, file, g->line, g->col, g->code, g->detail);
+		if ((int)gw_code_level(g->code) > worst)
+			worst = (int)gw_code_level(g->code);
+	}
+	if (d->error) {
+		/* the message already starts with the catalogue text */
+		fprintf(fp, "%s: %s: %s: %s\n", prog, file ? file : "<stdin>",
+		        gw_level_name(gw_code_level((enum gw_code)d->error)), d->error_msg);
+		worst = GW_ERROR;
+	}
+	return worst;
+}
+
+/* ---------------------------------------------------------------- nodes, attachments, quantities */
+
+int
+gw_doc_add_node(gw_doc *d, enum gw_kind kind, int part, int parent, const char *num,
+                long ordinal, const char *heading, gw_span span, gw_span heading_span)
+{
+	int i = (int)d->nnodes;
+	gw_node *n;
+
+	gw_grow((void **)&d->nodes, &d->capnodes, d->nnodes + 1, sizeof *d->nodes);
+	n = &d->nodes[d->nnodes++];
+	memset(n, 0, sizeof *n);
+	n->kind = kind;
+	n->num = gw_xstrdup(num ? num : "");
+	n->ordinal = ordinal;
+	n->heading = heading ? gw_xstrdup(heading) : NULL;
+	n->span = span;
+	n->heading_span = heading_span;
+	n->part = part;
+	n->parent = parent;
+	n->first_child = n->last_child = n->next_sibling = -1;
+	if (parent >= 0) {
+		gw_node *p = &d->nodes[parent];
+
+		if (p->last_child >= 0)
+			d->nodes[p->last_child].next_sibling = i;
+		else
+			p->first_child = i;
+		p->last_child = i;
+	}
+	return i;
+}
+
+/* A small open-addressing set of strings, to make ids unique. */
+typedef struct idset {
+	const char **slot;
+	size_t cap;
+} idset;
+
+static size_t
+str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+/* Insert s; false when it was there already. */
+static bool
+idset_add(idset *set, const char *s)
+{
+	size_t i = str_hash(s) & (set->cap - 1);
+
+	while (set->slot[i]) {
+		if (strcmp(set->slot[i], s) == 0)
+			return false;
+		i = (i + 1) & (set->cap - 1);
+	}
+	set->slot[i] = s;
+	return true;
+}
+
+static void
+idset_init(idset *set, size_t n)
+{
+	set->cap = 16;
+	while (set->cap < 2 * n + 2)
+		set->cap *= 2;
+	set->slot = gw_xcalloc(set->cap, sizeof *set->slot);
+}
+
+/* Make *id unique in set by appending _2, _3 …; takes ownership of *id. */
+static void
+unique_id(idset *set, char **id)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	if (idset_add(set, *id))
+		return;
+	for (int k = 2;; k++) {
+		gw_buf_reset(&b);
+		gw_buf_printf(&b, "%s_%d", *id, k);
+		if (idset_add(set, b.ptr))
+			break;
+	}
+	free(*id);
+	*id = gw_buf_detach(&b);
+}
+
+void
+gw_doc_assign_node_ids(gw_doc *d)
+{
+	idset set;
+	gw_buf b = GW_BUF_INIT;
+
+	idset_init(&set, d->nnodes);
+	for (size_t i = 0; i < d->nnodes; i++) {
+		gw_node *n = &d->nodes[i];
+
+		gw_buf_reset(&b);
+		if (n->parent >= 0)
+			gw_buf_printf(&b, "%s__", d->nodes[n->parent].id);
+		else if (n->part > 0)
+			gw_buf_printf(&b, "att_%d__", n->part);
+		gw_buf_printf(&b, "%s_%ld", gw_kind_akn_prefix(n->kind), n->ordinal);
+		free(n->id);
+		n->id = gw_buf_detach(&b);
+		unique_id(&set, &n->id);
+	}
+	free(set.slot);
+}
+
+int
+gw_doc_node_at(const gw_doc *d, int32_t cp)
+{
+	int best = -1;
+
+	/* parents come before their children, so the last node containing cp is the innermost */
+	for (size_t i = 0; i < d->nnodes; i++) {
+		const gw_span *s = &d->nodes[i].span;
+
+		if (s->start <= cp && cp < s->end)
+			best = (int)i;
+	}
+	return best;
+}
+
+int
+gw_doc_add_attachment(gw_doc *d, const char *title, gw_span title_span, gw_span span)
+{
+	gw_grow((void **)&d->atts, &d->capatts, d->natts + 1, sizeof *d->atts);
+	d->atts[d->natts] = (gw_attachment){title ? gw_xstrdup(title) : NULL, title_span, span};
+	return (int)++d->natts;
+}
+
+gw_quantity *
+gw_doc_add_quantity(gw_doc *d)
+{
+	gw_quantity *q;
+
+	gw_grow((void **)&d->qs, &d->capqs, d->nqs + 1, sizeof *d->qs);
+	q = &d->qs[d->nqs++];
+	memset(q, 0, sizeof *q);
+	q->node = -1;
+	q->span = GW_NOSPAN;
+	q->kind = GW_Q_OTHER;
+	return q;
+}
+
+void
+gw_doc_assign_quantity_ids(gw_doc *d)
+{
+	int *count = gw_xcalloc(d->nnodes + 1, sizeof *count);
+	gw_buf b = GW_BUF_INIT;
+	idset set;
+
+	idset_init(&set, d->nqs + d->nnodes);
+	for (size_t i = 0; i < d->nnodes; i++)
+		idset_add(&set, d->nodes[i].id ? d->nodes[i].id : "");
+	for (size_t i = 0; i < d->nqs; i++) {
+		gw_quantity *q = &d->qs[i];
+		int slot = q->node >= 0 && (size_t)q->node < d->nnodes ? q->node : (int)d->nnodes;
+
+		gw_buf_reset(&b);
+		if (slot < (int)d->nnodes)
+			gw_buf_printf(&b, "%s__", d->nodes[slot].id);
+		gw_buf_printf(&b, "qty_%d", ++count[slot]);
+		free(q->id);
+		q->id = gw_buf_detach(&b);
+		unique_id(&set, &q->id);
+	}
+	free(set.slot);
+	free(count);
+}
+
+void
+gw_doc_add_rejected(gw_doc *d, const char *text, size_t len, gw_span span, const char *reason,
+                    const char *rule)
+{
+	gw_grow((void **)&d->rej, &d->caprej, d->nrej + 1, sizeof *d->rej);
+	d->rej[d->nrej++] = (gw_rejected){gw_xstrndup(text, len), span, gw_xstrdup(reason),
+	                                   rule ? gw_xstrdup(rule) : NULL};
+}
+
+void
+gw_header_set(gw_doc *d, enum gw_hfield f, const char *text, size_t n, gw_span span)
+{
+	gw_field *fl = &d->header.f[f];
+
+	free(fl->text);
+	fl->text = text ? gw_xstrndup(text, n == (size_t)-1 ? strlen(text) : n) : NULL;
+	fl->span = text ? span : GW_NOSPAN;
+}
+
+/* ---------------------------------------------------------------- invariants */
+
+static bool
+span_ok(const gw_doc *d, gw_span s)
+{
+	if (s.start < 0)
+		return s.end < 0;
+	return s.start <= s.end && (size_t)s.end <= d->ncp;
+}
+
+static bool
+span_in(gw_span in, gw_span out)
+{
+	return in.start >= out.start && in.end <= out.end;
+}
+
+int
+gw_doc_validate(const gw_doc *d, gw_buf *err)
+{
+	idset set;
+	int rc = 0;
+
+	idset_init(&set, d->nnodes + d->nqs);
+	for (size_t i = 0; i < d->nnodes && rc == 0; i++) {
+		const gw_node *n = &d->nodes[i];
+
+		if (n->id == NULL || !idset_add(&set, n->id))
+			gw_buf_printf(err, "node %zu: missing or repeated id %s", i, n->id ? n->id : ""), rc = -1;
+		else if (!span_ok(d, n->span) || !span_ok(d, n->heading_span))
+			gw_buf_printf(err, "node %s: span outside the text", n->id), rc = -1;
+		else if (n->parent >= (int)i || (n->parent >= 0 && !span_in(n->span, d->nodes[n->parent].span)))
+			gw_buf_printf(err, "node %s: not inside its parent", n->id), rc = -1;
+		else if (n->part < 0 || (size_t)n->part > d->natts)
+			gw_buf_printf(err, "node %s: no part %d", n->id, n->part), rc = -1;
+	}
+	for (size_t i = 0; i < d->nqs && rc == 0; i++) {
+		const gw_quantity *q = &d->qs[i];
+
+		if (q->id == NULL || !idset_add(&set, q->id))
+			gw_buf_printf(err, "quantity %zu: missing or repeated id", i), rc = -1;
+		else if (!span_ok(d, q->span) || q->node >= (int)d->nnodes)
+			gw_buf_printf(err, "quantity %s: bad span or node", q->id), rc = -1;
+	}
+	free(set.slot);
+	return rc;
+}

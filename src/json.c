@@ -1,0 +1,884 @@
+/* json.c — the record stream: one document as JSON (Jansson), written and read back losslessly. */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gongwen.h"
+
+/* ---------------------------------------------------------------- writing */
+
+/* Strings in the model are valid UTF-8 (the normaliser and the reader make sure). */
+static json_t *
+jstr(const char *s)
+{
+	return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
+}
+
+static json_t *
+jspan(gw_span s)
+{
+	if (s.start < 0)
+		return json_null();
+	return json_pack("[II]", (json_int_t)s.start, (json_int_t)s.end);
+}
+
+static json_t *
+jsrc(const gw_doc *d, gw_span s)
+{
+	uint32_t a, b;
+
+	if (!gw_doc_src_range(d, s, &a, &b))
+		return json_null();
+	return json_pack("[II]", (json_int_t)a, (json_int_t)b);
+}
+
+/* Integral values as JSON integers (11000000, not 1.1e7); others as reals. */
+static json_t *
+jnum(bool has, double v)
+{
+	if (!has || !isfinite(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+static json_t *
+write_source(const gw_doc *d)
+{
+	json_t *src = json_object(), *meta = json_object();
+
+	json_object_set_new(src, "path", jstr(d->src_path));
+	json_object_set_new(src, "sha256", d->src_sha256[0] ? jstr(d->src_sha256) : json_null());
+	json_object_set_new(src, "bytes", json_integer((json_int_t)d->src_bytes));
+	json_object_set_new(src, "encoding", jstr(d->encoding));
+	for (size_t i = 0; i < d->nmeta; i++)
+		json_object_set_new(meta, d->meta[i].key, jstr(d->meta[i].value));
+	json_object_set_new(src, "metadata", meta);
+	return src;
+}
+
+static json_t *
+write_generator(const gw_doc *d)
+{
+	return json_pack("{s:s,s:s,s:o}", "name", "gongwen", "version", GW_VERSION, "rules",
+	                 d->rules_digest[0] ? jstr(d->rules_digest) : json_null());
+}
+
+static json_t *
+write_stages(const gw_doc *d)
+{
+	json_t *a = json_array();
+
+	if (d->stages & GW_ST_NORMALIZED)
+		json_array_append_new(a, json_string("normalize"));
+	if (d->stages & GW_ST_SEGMENTED)
+		json_array_append_new(a, json_string("segment"));
+	if (d->stages & GW_ST_EXTRACTED)
+		json_array_append_new(a, json_string("extract"));
+	return a;
+}
+
+static json_t *
+write_removed(const gw_doc *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < d->nremoved; i++) {
+		const gw_removed *r = &d->removed[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:[II],s:o}", "kind", jstr(r->kind),
+		                                   "source_span", (json_int_t)r->src_start,
+		                                   (json_int_t)r->src_end, "text", jstr(r->text)));
+	}
+	return a;
+}
+
+static json_t *
+write_map(const gw_doc *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < d->nruns; i++) {
+		const gw_run *r = &d->runs[i];
+
+		json_array_append_new(a, json_integer(r->cp));
+		json_array_append_new(a, json_integer(r->src));
+		json_array_append_new(a, json_integer(r->width));
+		json_array_append_new(a, json_integer(r->line));
+		json_array_append_new(a, json_integer(r->col));
+	}
+	return a;
+}
+
+static json_t *
+write_list(const gw_strlist *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, jstr(l->items[i]));
+	return a;
+}
+
+static json_t *
+write_header(const gw_doc *d)
+{
+	const gw_header *h = &d->header;
+	json_t *o = json_object(), *spans = json_object(), *dn = json_null();
+
+	if (h->f[GW_H_DOC_NUMBER].text)
+		dn = json_pack("{s:o,s:o,s:o,s:o}", "text", jstr(h->f[GW_H_DOC_NUMBER].text),
+		               "agency_code", jstr(h->agency_code), "year",
+		               h->year ? json_integer(h->year) : json_null(), "serial",
+		               jstr(h->serial));
+	/* the keys score.py and downstream systems rely on first, then the other elements */
+	json_object_set_new(o, "issuer", jstr(h->f[GW_H_ISSUER].text));
+	json_object_set_new(o, "doc_number", dn);
+	json_object_set_new(o, "title", jstr(h->f[GW_H_TITLE].text));
+	json_object_set_new(o, "doc_type", jstr(h->f[GW_H_DOC_TYPE].text));
+	json_object_set_new(o, "addressees", write_list(&h->addressees));
+	json_object_set_new(o, "date", jstr(h->date));
+	json_object_set_new(o, "date_text", jstr(h->f[GW_H_DATE].text));
+	json_object_set_new(o, "copy_no", jstr(h->f[GW_H_COPY_NO].text));
+	json_object_set_new(o, "secrecy", jstr(h->f[GW_H_SECRECY].text));
+	json_object_set_new(o, "urgency", jstr(h->f[GW_H_URGENCY].text));
+	json_object_set_new(o, "issuer_mark", jstr(h->f[GW_H_ISSUER_MARK].text));
+	json_object_set_new(o, "signer", jstr(h->f[GW_H_SIGNER].text));
+	json_object_set_new(o, "attachment_note", jstr(h->f[GW_H_ATTACHMENT_NOTE].text));
+	json_object_set_new(o, "signature", jstr(h->f[GW_H_SIGNATURE].text));
+	json_object_set_new(o, "note", jstr(h->f[GW_H_NOTE].text));
+	json_object_set_new(o, "cc", write_list(&h->cc));
+	json_object_set_new(o, "printer", jstr(h->f[GW_H_PRINTER].text));
+	json_object_set_new(o, "print_date", jstr(h->print_date));
+	json_object_set_new(o, "print_date_text", jstr(h->f[GW_H_PRINT_DATE].text));
+	for (int f = 0; f < GW_NHFIELDS; f++)
+		if (h->f[f].text && h->f[f].span.start >= 0)
+			json_object_set_new(spans, gw_hfield_name(f), jspan(h->f[f].span));
+	json_object_set_new(o, "spans", spans);
+	return o;
+}
+
+static json_t *write_nodes(const gw_doc *d, int first);
+
+static json_t *
+write_node(const gw_doc *d, const gw_node *n)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", jstr(n->id));
+	json_object_set_new(o, "kind", json_string(gw_kind_name(n->kind)));
+	json_object_set_new(o, "num", jstr(n->num));
+	json_object_set_new(o, "ordinal", json_integer(n->ordinal));
+	json_object_set_new(o, "heading", jstr(n->heading));
+	json_object_set_new(o, "span", jspan(n->span));
+	json_object_set_new(o, "heading_span", jspan(n->heading_span));
+	json_object_set_new(o, "source_span", jsrc(d, n->span));
+	json_object_set_new(o, "children", write_nodes(d, n->first_child));
+	return o;
+}
+
+static json_t *
+write_nodes(const gw_doc *d, int first)
+{
+	json_t *a = json_array();
+
+	for (int i = first; i >= 0; i = d->nodes[i].next_sibling)
+		json_array_append_new(a, write_node(d, &d->nodes[i]));
+	return a;
+}
+
+/* The top-level nodes of one part, in order. */
+static json_t *
+write_part(const gw_doc *d, int part)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < d->nnodes; i++)
+		if (d->nodes[i].parent < 0 && d->nodes[i].part == part)
+			json_array_append_new(a, write_node(d, &d->nodes[i]));
+	return a;
+}
+
+static json_t *
+write_attachments(const gw_doc *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < d->natts; i++) {
+		const gw_attachment *t = &d->atts[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "title", jstr(t->title));
+		json_object_set_new(o, "title_span", jspan(t->title_span));
+		json_object_set_new(o, "span", jspan(t->span));
+		json_object_set_new(o, "source_span", jsrc(d, t->span));
+		json_object_set_new(o, "body", write_part(d, (int)i + 1));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
+write_quantity(const gw_doc *d, const gw_quantity *q)
+{
+	json_t *o = json_object();
+	int nd = q->node;
+
+	json_object_set_new(o, "id", jstr(q->id));
+	json_object_set_new(o, "node", nd >= 0 && (size_t)nd < d->nnodes ? jstr(d->nodes[nd].id) : json_null());
+	json_object_set_new(o, "text", jstr(q->text));
+	json_object_set_new(o, "span", jspan(q->span));
+	json_object_set_new(o, "source_span", jsrc(d, q->span));
+	json_object_set_new(o, "value", jnum(q->has_value, q->value));
+	json_object_set_new(o, "min", jnum(q->has_min, q->min));
+	json_object_set_new(o, "max", jnum(q->has_max, q->max));
+	json_object_set_new(o, "unit", jstr(q->unit));
+	json_object_set_new(o, "comparator", json_string(gw_cmp_name(q->cmp)));
+	json_object_set_new(o, "kind", json_string(gw_qkind_name(q->kind)));
+	json_object_set_new(o, "subject", jstr(q->subject));
+	json_object_set_new(o, "verb", jstr(q->verb));
+	json_object_set_new(o, "rule", jstr(q->rule));
+	return o;
+}
+
+static json_t *
+write_quantities(const gw_doc *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < d->nqs; i++)
+		json_array_append_new(a, write_quantity(d, &d->qs[i]));
+	return a;
+}
+
+static json_t *
+write_rejected(const gw_doc *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < d->nrej; i++) {
+		const gw_rejected *r = &d->rej[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o}", "text", jstr(r->text), "span",
+		                                   jspan(r->span), "reason", jstr(r->reason), "rule",
+		                                   jstr(r->rule)));
+	}
+	return a;
+}
+
+static json_t *
+write_warnings(const gw_doc *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < d->ndiags; i++) {
+		const gw_diag *g = &d->diags[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "code", json_string(gw_code_name(g->code)));
+		json_object_set_new(o, "level", json_string(gw_level_name(gw_code_level(g->code))));
+		json_object_set_new(o, "message", json_string(gw_code_message(g->code)));
+		json_object_set_new(o, "detail", jstr(g->detail));
+		json_object_set_new(o, "line", g->line > 0 ? json_integer(g->line) : json_null());
+		json_object_set_new(o, "col", g->col > 0 ? json_integer(g->col) : json_null());
+		json_object_set_new(o, "span", jspan(g->span));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
+write_error(const gw_doc *d)
+{
+	json_t *o = json_object(), *src = json_object();
+
+	json_object_set_new(o, "schema", json_string(GW_SCHEMA));
+	json_object_set_new(o, "id", jstr(d->id));
+	json_object_set_new(src, "path", jstr(d->src_path));
+	json_object_set_new(src, "sha256", d->src_sha256[0] ? jstr(d->src_sha256) : json_null());
+	json_object_set_new(src, "bytes", json_integer((json_int_t)d->src_bytes));
+	json_object_set_new(o, "source", src);
+	json_object_set_new(o, "error", json_pack("{s:s,s:o}", "code", gw_code_name(d->error),
+	                                          "message", jstr(d->error_msg)));
+	return o;
+}
+
+void
+gw_json_write(const gw_doc *d, gw_buf *out, int flags)
+{
+	json_t *o;
+	size_t flg = JSON_REAL_PRECISION(15) | (flags & GW_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT);
+	char *s;
+
+	if (d->error)
+		o = write_error(d);
+	else {
+		o = json_object();
+		json_object_set_new(o, "schema", json_string(GW_SCHEMA));
+		json_object_set_new(o, "id", jstr(d->id));
+		json_object_set_new(o, "source", write_source(d));
+		json_object_set_new(o, "generator", write_generator(d));
+		json_object_set_new(o, "stages", write_stages(d));
+		json_object_set_new(o, "text", d->text ? json_stringn_nocheck(d->text, d->text_len) : json_string(""));
+		json_object_set_new(o, "removed", write_removed(d));
+		json_object_set_new(o, "offset_map", write_map(d));
+		json_object_set_new(o, "is_notice", d->is_notice < 0 ? json_null() : json_boolean(d->is_notice));
+		json_object_set_new(o, "header", write_header(d));
+		json_object_set_new(o, "body", write_part(d, 0));
+		json_object_set_new(o, "attachments", write_attachments(d));
+		json_object_set_new(o, "quantities", write_quantities(d));
+		json_object_set_new(o, "rejected", write_rejected(d));
+		json_object_set_new(o, "warnings", write_warnings(d));
+	}
+	s = json_dumps(o, flg);
+	gw_buf_puts(out, s ? s : "{}");
+	gw_buf_putc(out, '\n');
+	free(s);
+	json_decref(o);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+/* The reader: the record being read and the first problem found (later ones are ignored). */
+typedef struct reader {
+	gw_doc *d;
+	gw_buf *err;
+	int bad;
+	json_t *ids; /* node id → index */
+} reader;
+
+static void
+bad(reader *r, const char *what)
+{
+	if (!r->bad)
+		gw_buf_printf(r->err, "%s", what);
+	r->bad = 1;
+}
+
+/* A string member or NULL; a member of another type than string or null is an error. */
+static char *
+get_str(reader *r, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		gw_buf b = GW_BUF_INIT;
+
+		gw_buf_printf(&b, "\"%s\" is not a string", key);
+		bad(r, b.ptr);
+		gw_buf_free(&b);
+		return NULL;
+	}
+	return gw_xstrndup(json_string_value(v), json_string_length(v));
+}
+
+static bool
+get_int(reader *r, json_t *o, const char *key, long long *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return false;
+	if (!json_is_integer(v)) {
+		gw_buf b = GW_BUF_INIT;
+
+		gw_buf_printf(&b, "\"%s\" is not an integer", key);
+		bad(r, b.ptr);
+		gw_buf_free(&b);
+		return false;
+	}
+	*out = json_integer_value(v);
+	return true;
+}
+
+static bool
+get_num(reader *r, json_t *o, const char *key, double *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return false;
+	if (!json_is_number(v)) {
+		bad(r, "a quantity's value, min or max is not a number");
+		return false;
+	}
+	*out = json_number_value(v);
+	return true;
+}
+
+static gw_span
+get_span(reader *r, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	json_int_t a, b;
+
+	if (v == NULL || json_is_null(v))
+		return GW_NOSPAN;
+	if (!json_is_array(v) || json_array_size(v) != 2 ||
+	    !json_is_integer(json_array_get(v, 0)) || !json_is_integer(json_array_get(v, 1))) {
+		bad(r, "a span is not [start, end]");
+		return GW_NOSPAN;
+	}
+	a = json_integer_value(json_array_get(v, 0));
+	b = json_integer_value(json_array_get(v, 1));
+	if (a < 0 || b < a || (size_t)b > r->d->ncp) {
+		bad(r, "a span lies outside the text");
+		return GW_NOSPAN;
+	}
+	return (gw_span){(int32_t)a, (int32_t)b};
+}
+
+static json_t *
+get_array(reader *r, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_array(v)) {
+		gw_buf b = GW_BUF_INIT;
+
+		gw_buf_printf(&b, "\"%s\" is not an array", key);
+		bad(r, b.ptr);
+		gw_buf_free(&b);
+		return NULL;
+	}
+	return v;
+}
+
+static json_t *
+get_object(reader *r, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_object(v)) {
+		gw_buf b = GW_BUF_INIT;
+
+		gw_buf_printf(&b, "\"%s\" is not an object", key);
+		bad(r, b.ptr);
+		gw_buf_free(&b);
+		return NULL;
+	}
+	return v;
+}
+
+static void
+read_source(reader *r, json_t *src)
+{
+	gw_doc *d = r->d;
+	char *sha;
+	long long n;
+	json_t *meta, *v;
+	const char *k;
+
+	if (src == NULL)
+		return;
+	d->src_path = get_str(r, src, "path");
+	d->encoding = get_str(r, src, "encoding");
+	if ((sha = get_str(r, src, "sha256")) != NULL) {
+		snprintf(d->src_sha256, sizeof d->src_sha256, "%s", sha);
+		free(sha);
+	}
+	if (get_int(r, src, "bytes", &n) && n >= 0)
+		d->src_bytes = (uint64_t)n;
+	if ((meta = get_object(r, src, "metadata")) != NULL)
+		json_object_foreach(meta, k, v) {
+			if (json_is_string(v))
+				gw_doc_meta_add(d, k, json_string_value(v));
+		}
+}
+
+static void
+read_map(reader *r, json_t *a)
+{
+	gw_doc *d = r->d;
+	size_t n = json_array_size(a);
+
+	if (n % 5 != 0) {
+		bad(r, "offset_map is not a list of 5-tuples");
+		return;
+	}
+	for (size_t i = 0; i < n; i += 5) {
+		json_int_t v[5];
+
+		for (int k = 0; k < 5; k++) {
+			json_t *e = json_array_get(a, i + (size_t)k);
+
+			if (!json_is_integer(e) || json_integer_value(e) < 0 ||
+			    json_integer_value(e) > UINT32_MAX) {
+				bad(r, "offset_map holds a value that is not a small integer");
+				return;
+			}
+			v[k] = json_integer_value(e);
+		}
+		if ((i > 0 && (uint32_t)v[0] <= d->runs[d->nruns - 1].cp) || (size_t)v[0] >= d->ncp) {
+			bad(r, "offset_map runs are out of order or past the text");
+			return;
+		}
+		gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
+		d->runs[d->nruns++] = (gw_run){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2],
+		                               (uint32_t)v[3], (uint32_t)v[4]};
+	}
+	d->nmapped = d->nruns ? d->ncp : 0;
+}
+
+static void
+read_removed(reader *r, json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(a, i, e) {
+		json_t *ss = json_object_get(e, "source_span");
+		char *kind = get_str(r, e, "kind"), *text = get_str(r, e, "text");
+
+		if (json_is_array(ss) && json_array_size(ss) == 2)
+			gw_doc_removed_add(r->d, kind ? kind : "", (uint32_t)json_integer_value(json_array_get(ss, 0)),
+			                   (uint32_t)json_integer_value(json_array_get(ss, 1)), text ? text : "",
+			                   text ? strlen(text) : 0);
+		free(kind);
+		free(text);
+	}
+}
+
+static void
+read_list(reader *r, json_t *a, gw_strlist *l)
+{
+	size_t i;
+	json_t *e;
+
+	if (a == NULL)
+		return;
+	json_array_foreach(a, i, e) {
+		if (!json_is_string(e)) {
+			bad(r, "a header list holds something other than strings");
+			return;
+		}
+		gw_strlist_add(l, json_string_value(e), json_string_length(e), GW_NOSPAN);
+	}
+}
+
+static void
+read_field(reader *r, json_t *h, json_t *spans, const char *key, enum gw_hfield f)
+{
+	char *s = get_str(r, h, key);
+
+	if (s) {
+		gw_header_set(r->d, f, s, (size_t)-1, spans ? get_span(r, spans, gw_hfield_name(f)) : GW_NOSPAN);
+		free(s);
+	}
+}
+
+static void
+read_header(reader *r, json_t *h)
+{
+	gw_header *hd = &r->d->header;
+	json_t *spans, *dn;
+	long long y;
+
+	if (h == NULL)
+		return;
+	spans = get_object(r, h, "spans");
+	read_field(r, h, spans, "issuer", GW_H_ISSUER);
+	read_field(r, h, spans, "title", GW_H_TITLE);
+	read_field(r, h, spans, "doc_type", GW_H_DOC_TYPE);
+	read_field(r, h, spans, "date_text", GW_H_DATE);
+	read_field(r, h, spans, "copy_no", GW_H_COPY_NO);
+	read_field(r, h, spans, "secrecy", GW_H_SECRECY);
+	read_field(r, h, spans, "urgency", GW_H_URGENCY);
+	read_field(r, h, spans, "issuer_mark", GW_H_ISSUER_MARK);
+	read_field(r, h, spans, "signer", GW_H_SIGNER);
+	read_field(r, h, spans, "attachment_note", GW_H_ATTACHMENT_NOTE);
+	read_field(r, h, spans, "signature", GW_H_SIGNATURE);
+	read_field(r, h, spans, "note", GW_H_NOTE);
+	read_field(r, h, spans, "printer", GW_H_PRINTER);
+	read_field(r, h, spans, "print_date_text", GW_H_PRINT_DATE);
+	hd->date = get_str(r, h, "date");
+	hd->print_date = get_str(r, h, "print_date");
+	read_list(r, get_array(r, h, "addressees"), &hd->addressees);
+	read_list(r, get_array(r, h, "cc"), &hd->cc);
+	/* the whole 主送/抄送 lines keep their spans */
+	if (spans && hd->addressees.n)
+		r->d->header.f[GW_H_ADDRESSEES].span = get_span(r, spans, "addressees");
+	if (spans && hd->cc.n)
+		r->d->header.f[GW_H_CC].span = get_span(r, spans, "cc");
+	if ((dn = get_object(r, h, "doc_number")) != NULL) {
+		char *t = get_str(r, dn, "text");
+
+		if (t)
+			gw_header_set(r->d, GW_H_DOC_NUMBER, t, (size_t)-1,
+			              spans ? get_span(r, spans, "doc_number") : GW_NOSPAN);
+		free(t);
+		hd->agency_code = get_str(r, dn, "agency_code");
+		hd->serial = get_str(r, dn, "serial");
+		if (get_int(r, dn, "year", &y))
+			hd->year = (int)y;
+	}
+}
+
+static void
+read_nodes(reader *r, json_t *a, int part, int parent, int depth)
+{
+	size_t i;
+	json_t *e;
+
+	if (a == NULL)
+		return;
+	if (depth > 64) {
+		bad(r, "nodes nest deeper than 64 levels");
+		return;
+	}
+	json_array_foreach(a, i, e) {
+		char *id, *num, *heading, *kindname;
+		long long ord = 0;
+		int kind, k;
+
+		if (!json_is_object(e)) {
+			bad(r, "a node is not an object");
+			return;
+		}
+		kindname = get_str(r, e, "kind");
+		kind = kindname ? gw_kind_from_name(kindname) : -1;
+		free(kindname);
+		if (kind < 0) {
+			bad(r, "a node has no known kind");
+			return;
+		}
+		id = get_str(r, e, "id");
+		num = get_str(r, e, "num");
+		heading = get_str(r, e, "heading");
+		get_int(r, e, "ordinal", &ord);
+		k = gw_doc_add_node(r->d, (enum gw_kind)kind, part, parent, num, (long)ord, heading,
+		                    get_span(r, e, "span"), get_span(r, e, "heading_span"));
+		r->d->nodes[k].id = id;
+		if (id)
+			json_object_set_new(r->ids, id, json_integer(k));
+		free(num);
+		free(heading);
+		read_nodes(r, get_array(r, e, "children"), part, k, depth + 1);
+		if (r->bad)
+			return;
+	}
+}
+
+static void
+read_attachments(reader *r, json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	if (a == NULL)
+		return;
+	json_array_foreach(a, i, e) {
+		char *title;
+		int part;
+
+		if (!json_is_object(e)) {
+			bad(r, "an attachment is not an object");
+			return;
+		}
+		title = get_str(r, e, "title");
+		part = gw_doc_add_attachment(r->d, title, get_span(r, e, "title_span"), get_span(r, e, "span"));
+		free(title);
+		read_nodes(r, get_array(r, e, "body"), part, -1, 0);
+	}
+}
+
+static void
+read_quantity(reader *r, json_t *e)
+{
+	gw_quantity *q = gw_doc_add_quantity(r->d);
+	char *node = get_str(r, e, "node"), *s;
+
+	q->id = get_str(r, e, "id");
+	if (node) {
+		json_t *k = json_object_get(r->ids, node);
+
+		if (k == NULL)
+			bad(r, "a quantity names a node that does not exist");
+		else
+			q->node = (int)json_integer_value(k);
+		free(node);
+	}
+	q->text = get_str(r, e, "text");
+	q->span = get_span(r, e, "span");
+	q->has_value = get_num(r, e, "value", &q->value);
+	q->has_min = get_num(r, e, "min", &q->min);
+	q->has_max = get_num(r, e, "max", &q->max);
+	q->unit = get_str(r, e, "unit");
+	if ((s = get_str(r, e, "comparator")) != NULL) {
+		int c = gw_cmp_from_name(s);
+
+		if (c < 0)
+			bad(r, "a quantity has an unknown comparator");
+		q->cmp = c < 0 ? GW_CMP_EQ : (enum gw_cmp)c;
+		free(s);
+	}
+	if ((s = get_str(r, e, "kind")) != NULL) {
+		int k = gw_qkind_from_name(s);
+
+		if (k < 0)
+			bad(r, "a quantity has an unknown kind");
+		q->kind = k < 0 ? GW_Q_OTHER : (enum gw_qkind)k;
+		free(s);
+	}
+	q->subject = get_str(r, e, "subject");
+	q->verb = get_str(r, e, "verb");
+	q->rule = get_str(r, e, "rule");
+}
+
+static void
+read_quantities(reader *r, json_t *a, json_t *rej)
+{
+	size_t i;
+	json_t *e;
+
+	if (a)
+		json_array_foreach(a, i, e) {
+			if (!json_is_object(e)) {
+				bad(r, "a quantity is not an object");
+				return;
+			}
+			read_quantity(r, e);
+		}
+	if (rej)
+		json_array_foreach(rej, i, e) {
+			char *text = get_str(r, e, "text"), *reason = get_str(r, e, "reason");
+			char *rule = get_str(r, e, "rule");
+
+			gw_doc_add_rejected(r->d, text ? text : "", text ? strlen(text) : 0,
+			                    get_span(r, e, "span"), reason ? reason : "", rule);
+			free(text), free(reason), free(rule);
+		}
+}
+
+static void
+read_warnings(reader *r, json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	if (a == NULL)
+		return;
+	json_array_foreach(a, i, e) {
+		char *code = get_str(r, e, "code"), *detail = get_str(r, e, "detail");
+		long long line = 0, col = 0;
+		int c = code ? gw_code_from_name(code) : -1;
+
+		get_int(r, e, "line", &line);
+		get_int(r, e, "col", &col);
+		if (c >= 0) {
+			gw_doc_diag_at(r->d, (enum gw_code)c, (long)line, (long)col, "%s", detail ? detail : "");
+			r->d->diags[r->d->ndiags - 1].span = get_span(r, e, "span");
+		}
+		free(code);
+		free(detail);
+	}
+}
+
+static void
+read_stages(reader *r, json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	if (a == NULL)
+		return;
+	json_array_foreach(a, i, e) {
+		const char *s = json_is_string(e) ? json_string_value(e) : "";
+
+		if (strcmp(s, "normalize") == 0)
+			r->d->stages |= GW_ST_NORMALIZED;
+		else if (strcmp(s, "segment") == 0)
+			r->d->stages |= GW_ST_SEGMENTED;
+		else if (strcmp(s, "extract") == 0)
+			r->d->stages |= GW_ST_EXTRACTED;
+	}
+}
+
+static void
+read_record(reader *r, json_t *o)
+{
+	gw_doc *d = r->d;
+	json_t *v, *gen;
+	char *s;
+
+	read_source(r, get_object(r, o, "source"));
+	if ((v = get_object(r, o, "error")) != NULL) {
+		char *code = get_str(r, v, "code");
+		int c = code ? gw_code_from_name(code) : -1;
+
+		d->error = c >= 0 ? c : GW_E_BAD_RECORD;
+		d->error_msg = get_str(r, v, "message");
+		if (d->error_msg == NULL)
+			d->error_msg = gw_xstrdup(gw_code_message((enum gw_code)d->error));
+		free(code);
+		return;
+	}
+	if ((s = get_str(r, o, "text")) == NULL) {
+		bad(r, "the record has no \"text\"");
+		return;
+	}
+	gw_doc_set_text(d, s, strlen(s));
+	if ((gen = get_object(r, o, "generator")) != NULL && (s = get_str(r, gen, "rules")) != NULL) {
+		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", s);
+		free(s);
+	}
+	read_stages(r, get_array(r, o, "stages"));
+	if ((v = get_array(r, o, "removed")) != NULL)
+		read_removed(r, v);
+	if ((v = get_array(r, o, "offset_map")) != NULL)
+		read_map(r, v);
+	v = json_object_get(o, "is_notice");
+	d->is_notice = json_is_boolean(v) ? json_is_true(v) : -1;
+	read_header(r, get_object(r, o, "header"));
+	read_nodes(r, get_array(r, o, "body"), 0, -1, 0);
+	read_attachments(r, get_array(r, o, "attachments"));
+	read_quantities(r, get_array(r, o, "quantities"), get_array(r, o, "rejected"));
+	read_warnings(r, get_array(r, o, "warnings"));
+}
+
+gw_doc *
+gw_json_read(const char *line, size_t len, gw_buf *err)
+{
+	json_error_t je;
+	json_t *o = json_loadb(line, len, 0, &je);
+	reader r = {0};
+	char *id;
+
+	if (o == NULL) {
+		gw_buf_printf(err, "column %d: %s", je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		gw_buf_puts(err, "the record is not a JSON object");
+		json_decref(o);
+		return NULL;
+	}
+	r.d = gw_doc_new();
+	r.err = err;
+	r.ids = json_object();
+	id = get_str(&r, o, "id");
+	r.d->id = id;
+	if (!r.bad)
+		read_record(&r, o);
+	json_decref(r.ids);
+	json_decref(o);
+	if (r.d->id == NULL && !r.bad)
+		r.d->id = r.d->src_path ? gw_path_stem(r.d->src_path) : NULL;
+	if (r.d->id == NULL && !r.bad)
+		bad(&r, "the record has neither \"id\" nor \"source\".\"path\"");
+	if (!r.bad && !r.d->error && gw_doc_validate(r.d, err) < 0)
+		r.bad = 1;
+	if (r.bad) {
+		gw_doc_free(r.d);
+		return NULL;
+	}
+	return r.d;
+}

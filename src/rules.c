@@ -1,0 +1,627 @@
+/* rules.c — load rule files (rules/README.md), compile them once, match with limits, run their examples. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gongwen.h"
+
+/* Limits on the work one match may do, so that no rule can hang a document (issue 6). */
+#define MATCH_LIMIT 5000000
+#define DEPTH_LIMIT 100000
+#define HEAP_LIMIT_KIB 65536
+#define JIT_STACK_MAX (4 * 1024 * 1024)
+
+typedef struct example {
+	char *text;
+	int line;
+	bool must_match;
+} example;
+
+typedef struct attr {
+	char *key, *value;
+} attr;
+
+struct gw_rule {
+	char *id;
+	const char *file; /* points into rules->files */
+	int line;
+	gw_buf pattern;
+	int pattern_line;
+	example *ex;
+	size_t nex, capex;
+	attr *attrs;
+	size_t nattrs, capattrs;
+	pcre2_code *code;
+	const struct gw_rules *owner; /* for the shared match context */
+};
+
+typedef struct define {
+	char *name, *value;
+	const char *file;
+	int line;
+} define;
+
+struct gw_rules {
+	char **files;
+	size_t nfiles;
+	gw_rule *rules;
+	size_t nrules, caprules;
+	define *defs;
+	size_t ndefs, capdefs;
+	pcre2_match_context *mctx;
+	char digest[65];
+};
+
+/* Per-thread match data and JIT stack: the compiled rules are shared read-only. */
+static _Thread_local pcre2_match_data *tl_md;
+static _Thread_local uint32_t tl_mdpairs;
+static _Thread_local pcre2_jit_stack *tl_jit;
+
+static pcre2_jit_stack *
+jit_stack_cb(void *unused)
+{
+	(void)unused;
+	if (tl_jit == NULL)
+		tl_jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	return tl_jit;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted list of *.rules files in dir; -1 when dir cannot be read. */
+static int
+list_files(gw_rules *rs, const char *dir, gw_buf *err)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0;
+
+	if (dp == NULL) {
+		gw_buf_printf(err, "%s: cannot open rules folder: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 7 || strcmp(de->d_name + n - 6, ".rules") != 0 || de->d_name[0] == '.')
+			continue;
+		gw_grow((void **)&rs->files, &cap, rs->nfiles + 1, sizeof *rs->files);
+		rs->files[rs->nfiles] = gw_xmalloc(strlen(dir) + n + 2);
+		sprintf(rs->files[rs->nfiles], "%s/%s", dir, de->d_name);
+		rs->nfiles++;
+	}
+	closedir(dp);
+	if (rs->nfiles == 0) {
+		gw_buf_printf(err, "%s: no *.rules files in the rules folder", dir);
+		return -1;
+	}
+	qsort(rs->files, rs->nfiles, sizeof *rs->files, name_cmp);
+	return 0;
+}
+
+static char *
+read_all(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	gw_buf b = GW_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+
+	if (fp == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		gw_buf_put(&b, chunk, n);
+	fclose(fp);
+	*len = b.len;
+	return gw_buf_detach(&b);
+}
+
+/* Parse one "keyword value" line into rs; -1 with a message on error. */
+static int
+parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
+{
+	char *kw = s, *val;
+	gw_rule *r = rs->nrules ? &rs->rules[rs->nrules - 1] : NULL;
+
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	val = s;
+	if (*s) {
+		*s = '\0';
+		val = s + 1;
+		while (*val == ' ' || *val == '\t')
+			val++;
+	}
+	if (strcmp(kw, "define") == 0) {
+		char *v = val;
+
+		while (*v && *v != ' ' && *v != '\t')
+			v++;
+		if (v == val) {
+			gw_buf_printf(err, "%s:%d: define needs a name and a value", file, lineno);
+			return -1;
+		}
+		if (*v)
+			*v++ = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		gw_grow((void **)&rs->defs, &rs->capdefs, rs->ndefs + 1, sizeof *rs->defs);
+		rs->defs[rs->ndefs++] = (define){gw_xstrdup(val), gw_xstrdup(v), file, lineno};
+		return 0;
+	}
+	if (strcmp(kw, "rule") == 0) {
+		if (*val == '\0' || strpbrk(val, " \t")) {
+			gw_buf_printf(err, "%s:%d: rule needs one id", file, lineno);
+			return -1;
+		}
+		for (size_t i = 0; i < rs->nrules; i++)
+			if (strcmp(rs->rules[i].id, val) == 0) {
+				gw_buf_printf(err, "%s:%d: rule %s: id already used at %s:%d", file,
+				              lineno, val, rs->rules[i].file, rs->rules[i].line);
+				return -1;
+			}
+		gw_grow((void **)&rs->rules, &rs->caprules, rs->nrules + 1, sizeof *rs->rules);
+		r = &rs->rules[rs->nrules++];
+		memset(r, 0, sizeof *r);
+		r->id = gw_xstrdup(val);
+		r->file = file;
+		r->line = lineno;
+		return 0;
+	}
+	if (r == NULL) {
+		gw_buf_printf(err, "%s:%d: '%s' outside a rule block", file, lineno, kw);
+		return -1;
+	}
+	if (strcmp(kw, "pattern") == 0) {
+		if (r->pattern_line == 0)
+			r->pattern_line = lineno;
+		gw_buf_puts(&r->pattern, val);
+	} else if (strcmp(kw, "match") == 0 || strcmp(kw, "nomatch") == 0) {
+		gw_grow((void **)&r->ex, &r->capex, r->nex + 1, sizeof *r->ex);
+		r->ex[r->nex++] = (example){gw_xstrdup(val), lineno, kw[0] == 'm'};
+	} else {
+		gw_grow((void **)&r->attrs, &r->capattrs, r->nattrs + 1, sizeof *r->attrs);
+		r->attrs[r->nattrs++] = (attr){gw_xstrdup(kw), gw_xstrdup(val)};
+	}
+	return 0;
+}
+
+static int
+parse_file(gw_rules *rs, const char *file, const char *text, size_t len, gw_buf *err)
+{
+	const char *p = text, *end = text + len;
+	int lineno = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		char *line;
+		int rc = 0;
+
+		lineno++;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (p < e && *p != '#') {
+			line = gw_xstrndup(p, (size_t)(e - p));
+			rc = parse_line(rs, file, lineno, line, err);
+			free(line);
+		}
+		if (rc < 0)
+			return -1;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static const define *
+find_define(const gw_rules *rs, const char *name, size_t n)
+{
+	for (size_t i = rs->ndefs; i-- > 0;)
+		if (strlen(rs->defs[i].name) == n && memcmp(rs->defs[i].name, name, n) == 0)
+			return &rs->defs[i];
+	return NULL;
+}
+
+/* Expand {NAME} macros of src into out; depth guards against a define that uses itself. */
+static int
+expand(const gw_rules *rs, const char *src, gw_buf *out, int depth, const char *file, int line,
+       gw_buf *err)
+{
+	const char *p = src;
+
+	if (depth > 16) {
+		gw_buf_printf(err, "%s:%d: defines nest too deep (a define that uses itself?)", file, line);
+		return -1;
+	}
+	while (*p) {
+		const char *q = p + 1;
+
+		if (*p == '{' && *q >= 'A' && *q <= 'Z') {
+			while ((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_')
+				q++;
+			if (*q == '}') {
+				const define *d = find_define(rs, p + 1, (size_t)(q - p - 1));
+
+				if (d == NULL) {
+					gw_buf_printf(err, "%s:%d: {%.*s} is not defined", file, line,
+					              (int)(q - p - 1), p + 1);
+					return -1;
+				}
+				if (expand(rs, d->value, out, depth + 1, file, line, err) < 0)
+					return -1;
+				p = q + 1;
+				continue;
+			}
+		}
+		gw_buf_putc(out, *p++);
+	}
+	return 0;
+}
+
+static uint32_t
+options_of(const gw_rule *r)
+{
+	const char *o = gw_rule_attr(r, "options");
+	uint32_t opt = PCRE2_UTF | PCRE2_UCP;
+
+	if (o == NULL)
+		return opt;
+	if (strstr(o, "caseless"))
+		opt |= PCRE2_CASELESS;
+	if (strstr(o, "multiline"))
+		opt |= PCRE2_MULTILINE;
+	if (strstr(o, "extended"))
+		opt |= PCRE2_EXTENDED;
+	if (strstr(o, "dotall"))
+		opt |= PCRE2_DOTALL;
+	return opt;
+}
+
+static int
+compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
+{
+	gw_buf pat = GW_BUF_INIT;
+	int ec;
+	PCRE2_SIZE eo;
+
+	if (r->pattern.len == 0) {
+		gw_buf_printf(err, "%s:%d: rule %s has no pattern", r->file, r->line, r->id);
+		return -1;
+	}
+	if (expand(rs, r->pattern.ptr, &pat, 0, r->file, r->pattern_line, err) < 0)
+		return -1;
+	r->code = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len, options_of(r), &ec, &eo, NULL);
+	if (r->code == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ec, msg, sizeof msg);
+		gw_buf_printf(err, "%s:%d: rule %s: %s at offset %zu of the expanded pattern: %s",
+		              r->file, r->pattern_line, r->id, (char *)msg, (size_t)eo, pat.ptr);
+		gw_buf_free(&pat);
+		return -1;
+	}
+	gw_buf_free(&pat);
+	pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* the interpreter serves when JIT is absent */
+	return 0;
+}
+
+static void
+digest(gw_rules *rs, char **texts, size_t *lens)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	for (size_t i = 0; i < rs->nfiles; i++) {
+		const char *base = strrchr(rs->files[i], '/');
+
+		gw_buf_puts(&b, base ? base + 1 : rs->files[i]);
+		gw_buf_putc(&b, '\0');
+		gw_buf_put(&b, texts[i], lens[i]);
+		gw_buf_putc(&b, '\0');
+	}
+	gw_sha256_hex(b.ptr ? b.ptr : "", b.len, rs->digest);
+	gw_buf_free(&b);
+}
+
+gw_rules *
+gw_rules_load(const char *dir, gw_buf *err)
+{
+	gw_rules *rs = gw_xcalloc(1, sizeof *rs);
+	char **texts;
+	size_t *lens;
+	int rc = 0;
+
+	if (list_files(rs, dir, err) < 0) {
+		gw_rules_free(rs);
+		return NULL;
+	}
+	texts = gw_xcalloc(rs->nfiles, sizeof *texts);
+	lens = gw_xcalloc(rs->nfiles, sizeof *lens);
+	for (size_t i = 0; i < rs->nfiles && rc == 0; i++) {
+		texts[i] = read_all(rs->files[i], &lens[i]);
+		if (texts[i] == NULL) {
+			gw_buf_printf(err, "%s: cannot read: %s", rs->files[i], strerror(errno));
+			rc = -1;
+		} else if (gw_utf8_count(texts[i], lens[i]) != 0 && strlen(texts[i]) != lens[i]) {
+			gw_buf_printf(err, "%s: NUL byte in a rule file", rs->files[i]);
+			rc = -1;
+		} else
+			rc = parse_file(rs, rs->files[i], texts[i], lens[i], err);
+	}
+	for (size_t i = 0; i < rs->nrules && rc == 0; i++)
+		rc = compile_rule(rs, &rs->rules[i], err);
+	if (rc == 0) {
+		digest(rs, texts, lens);
+		rs->mctx = pcre2_match_context_create(NULL);
+		pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
+		pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);
+		pcre2_set_heap_limit(rs->mctx, HEAP_LIMIT_KIB);
+		pcre2_jit_stack_assign(rs->mctx, jit_stack_cb, NULL);
+		for (size_t i = 0; i < rs->nrules; i++)
+			rs->rules[i].owner = rs;
+	}
+	for (size_t i = 0; i < rs->nfiles; i++)
+		free(texts[i]);
+	free(texts);
+	free(lens);
+	if (rc < 0) {
+		gw_rules_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+void
+gw_rules_free(gw_rules *rs)
+{
+	if (rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		gw_rule *r = &rs->rules[i];
+
+		free(r->id);
+		gw_buf_free(&r->pattern);
+		for (size_t k = 0; k < r->nex; k++)
+			free(r->ex[k].text);
+		free(r->ex);
+		for (size_t k = 0; k < r->nattrs; k++)
+			free(r->attrs[k].key), free(r->attrs[k].value);
+		free(r->attrs);
+		pcre2_code_free(r->code);
+	}
+	free(rs->rules);
+	for (size_t i = 0; i < rs->ndefs; i++)
+		free(rs->defs[i].name), free(rs->defs[i].value);
+	free(rs->defs);
+	for (size_t i = 0; i < rs->nfiles; i++)
+		free(rs->files[i]);
+	free(rs->files);
+	pcre2_match_context_free(rs->mctx);
+	free(rs);
+	/* this thread's match data and JIT stack */
+	pcre2_match_data_free(tl_md);
+	tl_md = NULL;
+	tl_mdpairs = 0;
+	pcre2_jit_stack_free(tl_jit);
+	tl_jit = NULL;
+}
+
+static bool
+has_rules(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	if (dp == NULL)
+		return false;
+	while (!found && (de = readdir(dp)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		found = n > 6 && strcmp(de->d_name + n - 6, ".rules") == 0;
+	}
+	closedir(dp);
+	return found;
+}
+
+const char *
+gw_rules_default_dir(const char *argv0)
+{
+	static char found[PATH_MAX + 32];
+	const char *env = getenv("GONGWEN_RULES");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	(void)argv0;
+	if (env && *env)
+		return env;
+	/* in the source tree (build/gw-x → rules/) or installed beside bin/ */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(found, sizeof found, "%s/../rules", exe);
+			if (has_rules(found))
+				return found;
+			snprintf(found, sizeof found, "%s/../share/gongwen/rules", exe);
+			if (has_rules(found))
+				return found;
+		}
+	}
+#ifdef GW_RULES_DIR
+	return GW_RULES_DIR;
+#else
+	return "rules";
+#endif
+}
+
+const char *
+gw_rules_digest(const gw_rules *rs)
+{
+	return rs->digest;
+}
+
+const gw_rule *
+gw_rules_get(const gw_rules *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (strcmp(rs->rules[i].id, id) == 0)
+			return &rs->rules[i];
+	return NULL;
+}
+
+size_t
+gw_rules_count(const gw_rules *rs)
+{
+	return rs->nrules;
+}
+
+const gw_rule *
+gw_rules_at(const gw_rules *rs, size_t i)
+{
+	return i < rs->nrules ? &rs->rules[i] : NULL;
+}
+
+const gw_rule *
+gw_rules_next(const gw_rules *rs, const char *prefix, size_t *i)
+{
+	size_t n = strlen(prefix);
+
+	for (; *i < rs->nrules; (*i)++)
+		if (strncmp(rs->rules[*i].id, prefix, n) == 0)
+			return &rs->rules[(*i)++];
+	return NULL;
+}
+
+const char *
+gw_rules_define(const gw_rules *rs, const char *name)
+{
+	const define *d = find_define(rs, name, strlen(name));
+
+	return d ? d->value : NULL;
+}
+
+const char *
+gw_rule_id(const gw_rule *r)
+{
+	return r->id;
+}
+
+const char *
+gw_rule_attr(const gw_rule *r, const char *key)
+{
+	for (size_t i = 0; i < r->nattrs; i++)
+		if (strcmp(r->attrs[i].key, key) == 0)
+			return r->attrs[i].value;
+	return NULL;
+}
+
+static pcre2_match_data *
+match_data(const gw_rule *r)
+{
+	uint32_t pairs;
+
+	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &pairs);
+	pairs += 1;
+	if (pairs > tl_mdpairs) {
+		pcre2_match_data_free(tl_md);
+		tl_mdpairs = pairs < 32 ? 32 : pairs;
+		tl_md = pcre2_match_data_create(tl_mdpairs, NULL);
+	}
+	return tl_md;
+}
+
+static int
+match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size_t start,
+           size_t *ov, int ovmax, uint32_t flags)
+{
+	pcre2_match_data *md = match_data(r);
+	PCRE2_SIZE *v;
+	uint32_t nv;
+	int rc, i;
+
+	rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, flags, md, rs ? rs->mctx : NULL);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return rc;
+	v = pcre2_get_ovector_pointer(md);
+	nv = pcre2_get_ovector_count(md);
+	for (i = 0; i < ovmax; i++) {
+		bool set = (uint32_t)i < nv && i < rc;
+
+		ov[2 * i] = set ? v[2 * i] : (size_t)-1;
+		ov[2 * i + 1] = set ? v[2 * i + 1] : (size_t)-1;
+	}
+	return rc > 0 ? rc : 1;
+}
+
+int
+gw_rule_match(const gw_rule *r, const char *subject, size_t len, size_t start, size_t *ov,
+              int ovmax)
+{
+	return match_with(r->owner, r, subject, len, start, ov, ovmax, PCRE2_NO_UTF_CHECK);
+}
+
+int
+gw_rule_group(const gw_rule *r, const char *name)
+{
+	int n = pcre2_substring_number_from_name(r->code, (PCRE2_SPTR)name);
+
+	return n < 0 ? -1 : n;
+}
+
+int
+gw_rules_check_examples(const gw_rules *rs, FILE *fp, int *nchecked)
+{
+	int fails = 0, n = 0;
+	size_t ov[2];
+
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const gw_rule *r = &rs->rules[i];
+
+		size_t yes = 0;
+
+		for (size_t k = 0; k < r->nex; k++)
+			yes += r->ex[k].must_match;
+		if (yes == 0 || yes == r->nex) {
+			fprintf(fp, "%s:%d: rule %s: needs at least one match and one nomatch example\n",
+			        r->file, r->line, r->id);
+			fails++;
+		}
+		for (size_t k = 0; k < r->nex; k++) {
+			const example *e = &r->ex[k];
+			int rc = match_with(rs, r, e->text, strlen(e->text), 0, ov, 1, 0);
+
+			n++;
+			if (rc < 0) {
+				fprintf(fp, "%s:%d: rule %s: match error %d on: %s\n", r->file, e->line,
+				        r->id, rc, e->text);
+				fails++;
+			} else if ((rc > 0) != e->must_match) {
+				fprintf(fp, "%s:%d: rule %s: %s: %s\n", r->file, e->line, r->id,
+				        e->must_match ? "should match but does not" :
+				                        "should not match but does",
+				        e->text);
+				fails++;
+			}
+		}
+	}
+	*nchecked = n;
+	return fails;
+}

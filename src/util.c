@@ -1,0 +1,254 @@
+/* util.c — allocation that never returns NULL, the growable buffer, UTF-8 and small helpers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gongwen.h"
+
+static void
+oom(size_t n)
+{
+	fprintf(stderr, "gongwen: out of memory (%zu bytes)\n", n);
+	exit(3);
+}
+
+void *
+gw_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+gw_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom(n * size);
+	return p;
+}
+
+void *
+gw_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		oom(n);
+	return q;
+}
+
+char *
+gw_xstrdup(const char *s)
+{
+	return gw_xstrndup(s, strlen(s));
+}
+
+char *
+gw_xstrndup(const char *s, size_t n)
+{
+	char *p = gw_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void
+gw_grow(void **arr, size_t *cap, size_t need, size_t elsz)
+{
+	size_t c = *cap;
+
+	if (need <= c)
+		return;
+	if (c < 8)
+		c = 8;
+	while (c < need)
+		c += c / 2;
+	*arr = gw_xrealloc(*arr, c * elsz);
+	*cap = c;
+}
+
+void
+gw_buf_put(gw_buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t c = b->cap < 64 ? 64 : b->cap;
+
+		while (c < b->len + n + 1)
+			c *= 2;
+		b->ptr = gw_xrealloc(b->ptr, c);
+		b->cap = c;
+	}
+	if (n)
+		memcpy(b->ptr + b->len, p, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+void
+gw_buf_puts(gw_buf *b, const char *s)
+{
+	gw_buf_put(b, s, strlen(s));
+}
+
+void
+gw_buf_putc(gw_buf *b, int c)
+{
+	char ch = (char)c;
+
+	gw_buf_put(b, &ch, 1);
+}
+
+void
+gw_buf_vprintf(gw_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	gw_buf_put(b, "", 0); /* make sure ptr exists */
+	if (b->len + (size_t)n + 1 > b->cap) {
+		size_t c = b->cap;
+
+		while (c < b->len + (size_t)n + 1)
+			c *= 2;
+		b->ptr = gw_xrealloc(b->ptr, c);
+		b->cap = c;
+	}
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+gw_buf_printf(gw_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	gw_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void
+gw_buf_put_cp(gw_buf *b, uint32_t cp)
+{
+	char s[4];
+	size_t n;
+
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	if (cp < 0x80) {
+		s[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		s[0] = (char)(0xC0 | (cp >> 6));
+		s[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		s[0] = (char)(0xE0 | (cp >> 12));
+		s[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		s[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		s[0] = (char)(0xF0 | (cp >> 18));
+		s[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		s[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		s[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	gw_buf_put(b, s, n);
+}
+
+void
+gw_buf_reset(gw_buf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+char *
+gw_buf_detach(gw_buf *b)
+{
+	char *p = b->ptr ? b->ptr : gw_xstrdup("");
+
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void
+gw_buf_free(gw_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+}
+
+int
+gw_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t c, min;
+	int len, i;
+
+	*cp = 0xFFFD;
+	if (n == 0)
+		return 0;
+	c = u[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, c &= 0x1F, min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3, c &= 0x0F, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else
+		return 0;
+	if ((size_t)len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (u[i] & 0x3F);
+	}
+	/* overlong forms, surrogates (also UTF-8-encoded ones) and values past U+10FFFF */
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+size_t
+gw_utf8_count(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			k++;
+	return k;
+}
+
+char *
+gw_path_stem(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot == NULL || dot == base)
+		return gw_xstrdup(base);
+	return gw_xstrndup(base, (size_t)(dot - base));
+}

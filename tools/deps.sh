@@ -1,0 +1,39 @@
+#!/bin/sh
+# deps.sh — check the Debian packages gongwen builds and tests with; install them as root,
+# or print the exact command to run.  Usage: tools/deps.sh build|test
+set -u
+what=${1:-build}
+# pkg-config module -> Debian package
+need="pkg-config:pkg-config icu-uc:libicu-dev icu-i18n:libicu-dev libpcre2-8:libpcre2-dev jansson:libjansson-dev libxml-2.0:libxml2-dev"
+missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+if command -v pkg-config >/dev/null 2>&1; then
+	for pair in $need; do
+		mod=${pair%%:*} pkg=${pair#*:}
+		[ "$mod" = pkg-config ] && continue
+		pkg-config --exists "$mod" || missing="$missing $pkg"
+	done
+fi
+if [ "$what" = test ]; then
+	pkg-config --exists check 2>/dev/null || missing="$missing check"
+	command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$missing python3-jsonschema"
+	command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
+	command -v iconv >/dev/null 2>&1 || missing="$missing libc-bin"
+fi
+missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/ *$//')
+[ -z "$missing" ] && exit 0
+cmd="apt-get install -y --no-install-recommends $missing"
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing $missing" >&2
+	if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive $cmd) >&2; then
+		echo "deps: could not install: $missing" >&2
+		exit 1
+	fi
+	exit 0
+fi
+echo "deps: missing Debian packages: $missing" >&2
+echo "deps: run as root:  sudo apt-get update && sudo $cmd" >&2
+exit 1
