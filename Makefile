@@ -61,7 +61,7 @@ $(B)/main-%.o: src/main-%.c $(wildcard src/*.h) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 test: $(B)/.deps-test build
-	@tests/run.sh $(B)
+	@CC="$(CC)" GW_CFLAGS="$(ALL_CFLAGS)" GW_LDLIBS="$(LDLIBS)" tests/run.sh $(B) $(T)
 
 eval: build
 	@tests/eval.sh $(B) $(SHARED)
@@ -71,3 +71,4 @@ format:
 
 clean:
 	rm -rf $(B) $(OUT)
+.SECONDARY:

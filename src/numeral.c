@@ -80,7 +80,7 @@ gw_parse_int(const char *s, size_t n, long long *out)
 		long long u = cn_unit(cps[i]);
 
 		if (!u) {
-			if (digit >= 0 && cn_digit(cps[i]) != 0 && cps[i] != '0')
+			if (digit > 0)
 				return false; /* two digits in a row: 二三 */
 			digit = cn_digit(cps[i]);
 			continue;

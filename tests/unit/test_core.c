@@ -1,0 +1,288 @@
+/* test_core.c — the document model, offsets, ids, numerals, sha256 and the record codec. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gongwen.h"
+
+static long long
+num(const char *s)
+{
+	long long v = -1;
+
+	ck_assert_msg(gw_parse_int(s, strlen(s), &v), "does not parse: %s", s);
+	return v;
+}
+
+START_TEST(numerals_parse_chinese_and_arabic_forms)
+{
+	ck_assert_int_eq(num("十一"), 11);
+	ck_assert_int_eq(num("二十三"), 23);
+	ck_assert_int_eq(num("一千三百二十五"), 1325);
+	ck_assert_int_eq(num("壹仟叁佰贰拾伍"), 1325);
+	ck_assert_int_eq(num("二〇二二"), 2022);
+	ck_assert_int_eq(num("二○二二"), 2022);
+	ck_assert_int_eq(num("两万零五"), 20005);
+	ck_assert_int_eq(num("三亿五千万"), 350000000LL);
+	ck_assert_int_eq(num("一万亿"), 1000000000000LL);
+	ck_assert_int_eq(num("1325"), 1325);
+	ck_assert_int_eq(num("一百"), 100);
+}
+END_TEST
+
+START_TEST(numerals_reject_words_that_are_not_numbers)
+{
+	long long v;
+
+	ck_assert(!gw_parse_int("一是", strlen("一是"), &v));
+	ck_assert(!gw_parse_int("", 0, &v));
+	ck_assert(!gw_parse_int("12a", 3, &v));
+}
+END_TEST
+
+START_TEST(sha256_matches_the_fips_examples)
+{
+	char hex[65];
+
+	gw_sha256_hex("abc", 3, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	gw_sha256_hex("", 0, hex);
+	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	gw_sha256_hex(m, strlen(m), hex);
+	ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+END_TEST
+
+START_TEST(offsets_map_code_points_to_source_bytes)
+{
+	gw_doc *d = gw_doc_new();
+	uint32_t a, b;
+	long line, col;
+
+	/* source "1325 套\r\n" (UTF-8): 1 3 2 5 kept, the space dropped, 套 3 bytes, CRLF → LF */
+	for (uint32_t i = 0; i < 4; i++)
+		gw_doc_map_push(d, i, 1, 1, i + 1);
+	gw_doc_map_push(d, 5, 3, 1, 6);
+	gw_doc_map_push(d, 8, 2, 1, 7);
+	gw_doc_set_text(d, gw_xstrdup("1325套\n"), strlen("1325套\n"));
+	ck_assert_uint_eq(d->ncp, 6);
+	ck_assert(gw_doc_src_range(d, (gw_span){0, 5}, &a, &b));
+	ck_assert_uint_eq(a, 0);
+	ck_assert_uint_eq(b, 8);
+	ck_assert(gw_doc_src_range(d, (gw_span){5, 6}, &a, &b));
+	ck_assert_uint_eq(a, 8);
+	ck_assert_uint_eq(b, 10);
+	gw_doc_src_pos(d, 4, &line, &col);
+	ck_assert_int_eq(line, 1);
+	ck_assert_int_eq(col, 6);
+	ck_assert_uint_eq(gw_doc_cp_to_byte(d, 5), 7);
+	ck_assert_int_eq(gw_doc_byte_to_cp(d, 7), 5);
+	ck_assert_int_eq(gw_doc_byte_to_cp(d, 5), 4); /* inside 套 */
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(cp_index_is_exact_over_long_text)
+{
+	gw_doc *d = gw_doc_new();
+	gw_buf b = GW_BUF_INIT;
+
+	for (int i = 0; i < 1000; i++)
+		gw_buf_puts(&b, i % 3 ? "字" : "a");
+	gw_doc_set_text(d, b.ptr, b.len);
+	b.ptr = NULL;
+	for (int32_t cp = 0; cp <= 1000; cp++) {
+		size_t by = gw_doc_cp_to_byte(d, cp);
+
+		ck_assert_int_eq(gw_doc_byte_to_cp(d, by), cp);
+	}
+	gw_doc_free(d);
+}
+END_TEST
+
+static gw_doc *
+sample_doc(void)
+{
+	gw_doc *d = gw_doc_new();
+	const char *t = "一、总则\n1.住房保障。完成1325套。\n1.重复。";
+	int s, p;
+	gw_quantity *q;
+
+	d->id = gw_xstrdup("x");
+	gw_doc_set_text(d, gw_xstrdup(t), strlen(t));
+	s = gw_doc_add_node(d, GW_LEVEL1, 0, -1, "一、", 1, "总则", (gw_span){0, 26}, (gw_span){2, 4});
+	p = gw_doc_add_node(d, GW_LEVEL3, 0, s, "1.", 1, "住房保障", (gw_span){5, 21}, GW_NOSPAN);
+	gw_doc_add_node(d, GW_LEVEL3, 0, s, "1.", 1, NULL, (gw_span){21, 26}, GW_NOSPAN);
+	gw_doc_assign_node_ids(d);
+	q = gw_doc_add_quantity(d);
+	q->node = p;
+	q->text = gw_xstrdup("1325套");
+	q->span = (gw_span){14, 19};
+	q->has_value = true;
+	q->value = 1325;
+	q->unit = gw_xstrdup("套");
+	q->kind = GW_Q_TARGET;
+	gw_doc_assign_quantity_ids(d);
+	return d;
+}
+
+START_TEST(node_ids_follow_akn_and_stay_unique)
+{
+	gw_doc *d = sample_doc();
+	gw_buf err = GW_BUF_INIT;
+
+	ck_assert_str_eq(d->nodes[0].id, "sec_1");
+	ck_assert_str_eq(d->nodes[1].id, "sec_1__point_1");
+	ck_assert_str_eq(d->nodes[2].id, "sec_1__point_1_2");
+	ck_assert_str_eq(d->qs[0].id, "sec_1__point_1__qty_1");
+	ck_assert_int_eq(gw_doc_node_at(d, 16), 1);
+	ck_assert_int_eq(gw_doc_node_at(d, 1), 0);
+	ck_assert_int_eq(gw_doc_validate(d, &err), 0);
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(records_round_trip_byte_for_byte)
+{
+	gw_doc *d = sample_doc(), *e;
+	gw_buf a = GW_BUF_INIT, b = GW_BUF_INIT, err = GW_BUF_INIT;
+
+	gw_json_write(d, &a, 0);
+	e = gw_json_read(a.ptr, a.len - 1, &err);
+	ck_assert_msg(e != NULL, "read back failed: %s", err.ptr);
+	gw_json_write(e, &b, 0);
+	ck_assert_str_eq(a.ptr, b.ptr);
+	ck_assert(strstr(a.ptr, "\"value\":1325,") != NULL);
+	gw_doc_free(d);
+	gw_doc_free(e);
+	gw_buf_free(&a);
+	gw_buf_free(&b);
+}
+END_TEST
+
+START_TEST(reader_refuses_records_with_wrong_types)
+{
+	gw_buf err = GW_BUF_INIT;
+	const char *r1 = "{\"id\":\"a\",\"text\":5}";
+	const char *r2 = "{\"id\":\"a\",\"text\":\"ab\",\"body\":[{\"kind\":\"level1\",\"span\":[0,9]}]}";
+
+	ck_assert_ptr_null(gw_json_read(r1, strlen(r1), &err));
+	ck_assert_str_eq(err.ptr, "\"text\" is not a string");
+	gw_buf_reset(&err);
+	ck_assert_ptr_null(gw_json_read(r2, strlen(r2), &err));
+	ck_assert_str_eq(err.ptr, "a span lies outside the text");
+	gw_buf_free(&err);
+}
+END_TEST
+
+START_TEST(rules_report_file_line_and_pcre2_error)
+{
+	gw_buf err = GW_BUF_INIT;
+	char dir[] = "/tmp/gw-rules-XXXXXX";
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/a.rules", dir);
+	fp = fopen(path, "w");
+	fputs("# a broken rule\nrule x.broken\npattern (ab\nmatch ab\nnomatch c\n", fp);
+	fclose(fp);
+	ck_assert_ptr_null(gw_rules_load(dir, &err));
+	ck_assert_msg(strstr(err.ptr, "a.rules:3: rule x.broken: missing closing parenthesis at offset 3") != NULL,
+	              "got: %s", err.ptr);
+	remove(path);
+	rmdir(dir);
+	gw_buf_free(&err);
+}
+END_TEST
+
+START_TEST(rules_expand_defines_and_match_named_groups)
+{
+	gw_buf err = GW_BUF_INIT;
+	char dir[] = "/tmp/gw-rules-XXXXXX";
+	char path[64];
+	FILE *fp;
+	gw_rules *rs;
+	const gw_rule *r;
+	size_t ov[4];
+	int n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a.rules", dir);
+	fp = fopen(path, "w");
+	fputs("define CN [一二三四五六七八九十]\ndefine NUM {CN}+\nrule t.level1\npattern ^(?<n>{NUM})、\n"
+	      "match 十一、总则\nnomatch 一是\n",
+	      fp);
+	fclose(fp);
+	rs = gw_rules_load(dir, &err);
+	ck_assert_msg(rs != NULL, "%s", err.ptr);
+	r = gw_rules_get(rs, "t.level1");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(gw_rule_group(r, "n"), 1);
+	ck_assert_int_gt(gw_rule_match(r, "十一、总则", strlen("十一、总则"), 0, ov, 2), 0);
+	ck_assert_uint_eq(ov[3], 6);
+	ck_assert_int_eq(gw_rules_check_examples(rs, stderr, &n), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(strlen(gw_rules_digest(rs)), 64);
+	gw_rules_free(rs);
+	remove(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(rules_with_catastrophic_backtracking_hit_the_limit)
+{
+	gw_buf err = GW_BUF_INIT;
+	char dir[] = "/tmp/gw-rules-XXXXXX";
+	char path[64];
+	FILE *fp;
+	gw_rules *rs;
+	size_t ov[2];
+	gw_buf s = GW_BUF_INIT;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a.rules", dir);
+	fp = fopen(path, "w");
+	fputs("rule t.bad\npattern ^(a+)+$\nmatch aaa\nnomatch b\n", fp);
+	fclose(fp);
+	rs = gw_rules_load(dir, &err);
+	ck_assert_ptr_nonnull(rs);
+	for (int i = 0; i < 40; i++)
+		gw_buf_putc(&s, 'a');
+	gw_buf_putc(&s, 'b');
+	ck_assert_int_lt(gw_rule_match(gw_rules_get(rs, "t.bad"), s.ptr, s.len, 0, ov, 1), 0);
+	gw_rules_free(rs);
+	gw_buf_free(&s);
+	remove(path);
+	rmdir(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, numerals_parse_chinese_and_arabic_forms);
+	tcase_add_test(tc, numerals_reject_words_that_are_not_numbers);
+	tcase_add_test(tc, sha256_matches_the_fips_examples);
+	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
+	tcase_add_test(tc, cp_index_is_exact_over_long_text);
+	tcase_add_test(tc, node_ids_follow_akn_and_stay_unique);
+	tcase_add_test(tc, records_round_trip_byte_for_byte);
+	tcase_add_test(tc, reader_refuses_records_with_wrong_types);
+	tcase_add_test(tc, rules_report_file_line_and_pcre2_error);
+	tcase_add_test(tc, rules_expand_defines_and_match_named_groups);
+	tcase_add_test(tc, rules_with_catastrophic_backtracking_hit_the_limit);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
