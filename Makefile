@@ -9,6 +9,7 @@ OUT ?= out
 PREFIX ?= /usr/local
 DESTDIR ?=
 SHARED ?= ../shared
+BENCH_MB ?= 100
 B ?= build
 
 CC ?= cc
@@ -24,16 +25,22 @@ LDLIBS = $(PKG_LIBS) -lm -lpthread
 # every src/*.c is part of the library except the programs' mains (src/main-NAME.c → gw-NAME)
 LIBSRC = $(filter-out main-%,$(notdir $(basename $(wildcard src/*.c))))
 LIBOBJ = $(LIBSRC:%=$(B)/%.o)
-PROGS = $(patsubst src/main-%.c,gw-%,$(wildcard src/main-*.c))
+PROGS = $(filter-out gw-gongwen,$(patsubst src/main-%.c,gw-%,$(wildcard src/main-*.c)))
+ifeq ($(words $(wildcard src/normalize.c src/segment.c src/extract.c src/emit.c)),4)
+PROGS += gongwen
+endif
 BINS = $(PROGS:%=$(B)/%)
 RULES = $(sort $(wildcard rules/*.rules))
 DOCS = $(sort $(wildcard $(CORPUS)/*.txt))
 
-.PHONY: all build deps test eval clean install format
+.PHONY: all build deps test eval clean install format bench
 
+# only documents whose source, rules or program changed are processed again (--update)
 all: build
-	@mkdir -p $(OUT)
-	$(B)/gw-normalize $(DOCS) | $(B)/gw-segment | $(B)/gw-extract | $(B)/gw-emit --out $(OUT)
+	$(B)/gongwen --update --out $(OUT) $(CORPUS)
+
+bench: build $(B)/bench-floor
+	tests/bench/bench.sh $(B) $(BENCH_MB)
 
 build: $(B)/.deps $(B)/libgongwen.a $(BINS)
 
@@ -57,6 +64,12 @@ $(B)/libgongwen.a: $(LIBOBJ)
 $(B)/gw-%: $(B)/main-%.o $(B)/libgongwen.a
 	$(CC) $(CFLAGS) -o $@ $< $(B)/libgongwen.a $(LDLIBS)
 
+$(B)/gongwen: $(B)/main-gongwen.o $(B)/libgongwen.a
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libgongwen.a $(LDLIBS)
+
+$(B)/bench-floor: tests/bench/floor.c $(B)/libgongwen.a
+	$(CC) $(ALL_CFLAGS) -I src -o $@ $< $(B)/libgongwen.a $(LDLIBS)
+
 $(B)/main-%.o: src/main-%.c $(wildcard src/*.h) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -65,6 +78,14 @@ test: $(B)/.deps-test build
 
 eval: build
 	@tests/eval.sh $(B) $(SHARED)
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gongwen/rules \
+		$(DESTDIR)$(PREFIX)/share/gongwen/schema $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 rules/*.rules rules/README.md $(DESTDIR)$(PREFIX)/share/gongwen/rules/
+	install -m 644 $(wildcard schema/*) $(DESTDIR)$(PREFIX)/share/gongwen/schema/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c

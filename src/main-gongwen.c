@@ -1,0 +1,264 @@
+/* main-gongwen.c — gongwen: normalise, segment, extract and emit many files in one process, on every core. */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "internal.h"
+
+static const char usage[] =
+    "gongwen [--jobs N] [--out DIR] [--rules DIR] [--update] [--quiet] PATH...\n"
+    "  Process every PATH (a file, or a folder: its *.txt files) into DIR/ID.json and DIR/ID.xml,\n"
+    "  failures into DIR/errors.jsonl.  With no PATH, read one path a line from stdin.\n"
+    "  --jobs N     worker threads (default: the number of cores)\n"
+    "  --out DIR    output folder (default: out)\n"
+    "  --rules DIR  rules folder (default: $GONGWEN_RULES, else the installed rules)\n"
+    "  --update     skip a file whose outputs are newer than it, the rules and this program\n"
+    "  --quiet      no progress line, no summary, no warnings\n"
+    "Exit status: 0 every document written, 1 some failed, 2 usage, I/O or rule-file error.";
+
+typedef struct batch {
+	char **paths;
+	size_t n, cap;
+	atomic_size_t next;
+	const gw_opts *o;
+	const gw_rules *rs;
+	gw_emitter *em;
+	atomic_int status;
+} batch;
+
+static void
+add_path(batch *b, const char *p)
+{
+	gw_grow((void **)&b->paths, &b->cap, b->n + 1, sizeof *b->paths);
+	b->paths[b->n++] = gw_xstrdup(p);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder stands for its *.txt files, in name order; anything else is passed on as it is
+ * (a missing path becomes an error record, not a stop). */
+static void
+add_operand(batch *b, const char *p)
+{
+	struct stat st;
+	DIR *dp;
+	struct dirent *de;
+	size_t first = b->n;
+
+	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode) || (dp = opendir(p)) == NULL) {
+		add_path(b, p);
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 4 && strcmp(de->d_name + n - 4, ".txt") == 0 && de->d_name[0] != '.') {
+			gw_buf path = GW_BUF_INIT;
+
+			gw_buf_printf(&path, "%s%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/", de->d_name);
+			add_path(b, path.ptr);
+			gw_buf_free(&path);
+		}
+	}
+	closedir(dp);
+	qsort(b->paths + first, b->n - first, sizeof *b->paths, str_cmp);
+}
+
+static double
+mtime_of(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+}
+
+/* The newest of the rule files and this program: outputs older than it are stale. */
+static double
+newest_input(const char *rules_dir)
+{
+	double t = mtime_of("/proc/self/exe"), m;
+	DIR *dp = opendir(rules_dir);
+	struct dirent *de;
+
+	while (dp && (de = readdir(dp)) != NULL) {
+		gw_buf p = GW_BUF_INIT;
+
+		gw_buf_printf(&p, "%s/%s", rules_dir, de->d_name);
+		if ((m = mtime_of(p.ptr)) > t)
+			t = m;
+		gw_buf_free(&p);
+	}
+	if (dp)
+		closedir(dp);
+	return t;
+}
+
+/* --update: keep only the paths whose outputs are missing or older than their inputs. */
+static void
+drop_fresh(batch *b, const char *out_dir, double floor_time)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		char *stem = gw_path_stem(b->paths[i]);
+		gw_buf j = GW_BUF_INIT, x = GW_BUF_INIT;
+		double src = mtime_of(b->paths[i]), tj, tx;
+
+		gw_buf_printf(&j, "%s/%s.json", out_dir, stem);
+		gw_buf_printf(&x, "%s/%s.xml", out_dir, stem);
+		tj = mtime_of(j.ptr), tx = mtime_of(x.ptr);
+		if (src >= 0 && tj >= src && tx >= src && tj >= floor_time && tx >= floor_time)
+			free(b->paths[i]);
+		else
+			b->paths[k++] = b->paths[i];
+		free(stem);
+		gw_buf_free(&j);
+		gw_buf_free(&x);
+	}
+	b->n = k;
+}
+
+/* One document through every stage; the worker's stage objects are its own. */
+static void
+process(batch *b, gw_normalizer *nz, gw_segmenter *sg, gw_extractor *ex, const char *path)
+{
+	gw_doc *d = gw_doc_new();
+	int failed;
+
+	d->id = gw_path_stem(path);
+	d->src_path = gw_xstrdup(path);
+	failed = gw_normalize_file(nz, d, path);
+	if (!failed && !d->error)
+		failed = gw_segment(sg, d);
+	if (!failed && !d->error)
+		failed = gw_extract(ex, d);
+	if (!d->error)
+		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(b->rs));
+	if (!b->o->quiet || d->error) {
+		flockfile(stderr);
+		gw_doc_print_diags(d, stderr, b->o->prog);
+		funlockfile(stderr);
+	}
+	if (gw_emitter_put(b->em, d) != 0 || failed || d->error)
+		atomic_store(&b->status, 1);
+	gw_doc_free(d);
+}
+
+static void *
+worker(void *arg)
+{
+	batch *b = arg;
+	gw_buf err = GW_BUF_INIT;
+	gw_normalizer *nz = gw_normalizer_new(&err);
+	gw_segmenter *sg = nz ? gw_segmenter_new(b->rs, &err) : NULL;
+	gw_extractor *ex = sg ? gw_extractor_new(b->rs, &err) : NULL;
+	size_t i;
+
+	if (ex == NULL) {
+		fprintf(stderr, "%s: %s\n", b->o->prog, err.ptr ? err.ptr : "cannot start a worker");
+		atomic_store(&b->status, 2);
+		atomic_store(&b->next, b->n); /* the others stop too */
+	} else
+		while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
+			process(b, nz, sg, ex, b->paths[i]);
+	gw_extractor_free(ex);
+	gw_segmenter_free(sg);
+	gw_normalizer_free(nz);
+	gw_buf_free(&err);
+	return NULL;
+}
+
+static void
+read_stdin_paths(batch *b)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (*line)
+			add_operand(b, line);
+	}
+	free(line);
+}
+
+static int
+run_workers(batch *b, int jobs)
+{
+	pthread_t *tid = gw_xcalloc((size_t)jobs, sizeof *tid);
+	int started = 0;
+
+	if (jobs == 1) /* no thread: easier to debug and profile */
+		worker(b);
+	else {
+		for (; started < jobs; started++)
+			if (pthread_create(&tid[started], NULL, worker, b) != 0) {
+				fprintf(stderr, "%s: cannot start a thread: %s\n", b->o->prog, strerror(errno));
+				break;
+			}
+		if (started == 0)
+			worker(b);
+		for (int t = 0; t < started; t++)
+			pthread_join(tid[t], NULL);
+	}
+	free(tid);
+	return atomic_load(&b->status);
+}
+
+int
+main(int argc, char **argv)
+{
+	gw_opts o = {.prog = "gongwen", .out_dir = "out"};
+	batch b = {0};
+	int i, update = 0, status, fin;
+	gw_buf err = GW_BUF_INIT;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* --update is the driver's own option; the rest are shared */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--update") == 0) {
+			update = 1;
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+			argc--, i--;
+		}
+	i = gw_opts_parse(&o, argc, argv, usage);
+	b.rs = gw_opts_rules(&o);
+	b.o = &o;
+	if (i == argc)
+		read_stdin_paths(&b);
+	for (; i < argc; i++)
+		add_operand(&b, argv[i]);
+	if (update)
+		drop_fresh(&b, o.out_dir, newest_input(o.rules_dir));
+	b.em = gw_emitter_new(o.prog, o.out_dir, o.quiet ? GW_EMIT_QUIET : 0, &err);
+	if (b.em == NULL) {
+		fprintf(stderr, "%s: %s\n", o.prog, err.ptr);
+		return 2;
+	}
+	gw_emitter_set_total(b.em, b.n);
+	if (o.jobs == 0)
+		o.jobs = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
+	if ((size_t)o.jobs > b.n && b.n > 0)
+		o.jobs = (int)b.n;
+	status = b.n ? run_workers(&b, o.jobs) : 0;
+	fin = gw_emitter_finish(b.em);
+	for (size_t k = 0; k < b.n; k++)
+		free(b.paths[k]);
+	free(b.paths);
+	gw_rules_free((gw_rules *)b.rs);
+	gw_buf_free(&err);
+	return fin > status ? fin : status;
+}

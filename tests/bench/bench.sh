@@ -1,0 +1,81 @@
+#!/bin/bash
+# bench.sh — speed and memory of gongwen on a replicated corpus of at least 100 MB (make bench).
+# Usage: tests/bench/bench.sh BUILD_DIR [MB]
+# Reports, for the driver with 1 job and with every core, the chain of programs over JSON Lines, each stage
+# alone, and the floor (reading and UTF-8-validating the same bytes): MB/s and documents/s of input,
+# user+sys CPU seconds, peak RSS; plus peak RSS of the driver at 1,000 and 10,000 documents.
+# Output: a table, then one JSON line per figure (prefix "bench-json: ") so runs can be compared.
+set -u
+B=$(cd "${1:-build}" && pwd)
+want_mb=${2:-100}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+src="$root/../shared/corpus"
+[ -d "$src" ] || src="$root/corpus"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cores=$(nproc)
+export GONGWEN_RULES="$root/rules"
+
+# the corpus: hard links of every source document, under new names, until it reaches want_mb
+mkdir -p "$tmp/corpus"
+one=$(cat "$src"/*.txt | wc -c)
+copies=$(( (want_mb * 1000000 + one - 1) / one ))
+for ((k = 0; k < copies; k++)); do
+	for f in "$src"/*.txt; do ln "$f" "$tmp/corpus/r$(printf %04d $k)_$(basename "$f")"; done
+done
+ls "$tmp/corpus"/*.txt >"$tmp/list"
+bytes=$(cat "$tmp/corpus"/*.txt | wc -c)
+docs=$(wc -l <"$tmp/list")
+echo "corpus: $docs documents, $bytes bytes (from $src, $copies copies); $cores cores"
+
+tf=$tmp/time
+results=()
+# run NAME COMMAND…: time it, record MB/s, docs/s, CPU and peak RSS
+run() {
+	local name=$1
+	shift
+	/usr/bin/time -f "%e %U %S %M" -o "$tf" bash -c "$*" >/dev/null 2>"$tmp/err" || { echo "$name failed:"; tail -5 "$tmp/err"; }
+	read -r wall user sys rss <"$tf"
+	results+=("$name $wall $user $sys $rss")
+}
+
+run floor "$B/bench-floor <$tmp/list"
+run "driver-1-job" "$B/gongwen --quiet --jobs 1 --out $tmp/o1 $tmp/corpus"
+run "driver-$cores-jobs" "$B/gongwen --quiet --jobs $cores --out $tmp/o2 $tmp/corpus"
+run "stage-normalize" "xargs -a $tmp/list $B/gw-normalize --quiet >$tmp/n.jsonl"
+run "stage-segment" "$B/gw-segment --quiet <$tmp/n.jsonl >$tmp/s.jsonl"
+run "stage-extract" "$B/gw-extract --quiet <$tmp/s.jsonl >$tmp/x.jsonl"
+run "stage-emit" "$B/gw-emit --quiet --out $tmp/o3 <$tmp/x.jsonl"
+run "chain" "xargs -a $tmp/list $B/gw-normalize --quiet | $B/gw-segment --quiet | $B/gw-extract --quiet | $B/gw-emit --quiet --out $tmp/o4"
+rm -rf "$tmp"/o1 "$tmp"/o2 "$tmp"/o3 "$tmp"/o4 "$tmp"/*.jsonl
+
+printf '%-18s %9s %9s %9s %9s %10s\n' run "MB/s" "docs/s" "cpu s" "wall s" "peak RSS"
+for r in "${results[@]}"; do
+	set -- $r
+	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="$bytes" -v d="$docs" 'BEGIN {
+		if (w < 0.001) w = 0.001
+		printf "%-18s %9.1f %9.0f %9.2f %9.2f %8.1f MB\n", n, b / 1e6 / w, d / w, u + s, w, m / 1024 }'
+done
+# peak RSS against the number of documents: streaming means it stays flat
+for n in 1000 10000; do
+	mkdir -p "$tmp/c$n"
+	k=0
+	while [ $k -lt $n ]; do
+		for f in "$src"/*.txt; do
+			[ $k -ge $n ] && break
+			ln "$f" "$tmp/c$n/d$(printf %05d $k).txt"
+			k=$((k + 1))
+		done
+	done
+	/usr/bin/time -f "%e %U %S %M" -o "$tf" "$B/gongwen" --quiet --jobs 1 --out "$tmp/o$n" "$tmp/c$n" >/dev/null 2>&1
+	read -r wall user sys rss <"$tf"
+	printf 'driver, 1 job, %5d documents: peak RSS %.1f MB\n' "$n" "$(echo "$rss / 1024" | bc -l)"
+	results+=("rss-$n-docs $wall $user $sys $rss")
+	rm -rf "$tmp/c$n" "$tmp/o$n"
+done
+for r in "${results[@]}"; do
+	set -- $r
+	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="$bytes" -v d="$docs" 'BEGIN {
+		if (w < 0.001) w = 0.001
+		printf "bench-json: {\"run\":\"%s\",\"mb_per_s\":%.2f,\"docs_per_s\":%.1f,\"cpu_s\":%.2f,\"wall_s\":%.2f,\"peak_rss_kb\":%d}\n", n, b / 1e6 / w, d / w, u + s, w, m }'
+done
