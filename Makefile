@@ -33,7 +33,7 @@ BINS = $(PROGS:%=$(B)/%)
 RULES = $(sort $(wildcard rules/*.rules))
 DOCS = $(sort $(wildcard $(CORPUS)/*.txt))
 
-.PHONY: all build deps test eval clean install format bench
+.PHONY: all build deps test eval clean install format bench test-asan leakcheck fuzz
 
 # only documents whose source, rules or program changed are processed again (--update)
 all: build
@@ -87,9 +87,22 @@ install: build
 	install -m 644 $(wildcard schema/*) $(DESTDIR)$(PREFIX)/share/gongwen/schema/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 
+# the whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer (in build-asan/)
+test-asan:
+	$(MAKE) B=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+# the sample through every program under valgrind: no leak, no error
+leakcheck: build
+	tests/leakcheck.sh $(B)
+
+# each libFuzzer harness for FUZZ_SECONDS (default 60); crashing inputs are kept in tests/fuzz/regress/
+fuzz: build
+	@tools/deps.sh fuzz
+	tests/fuzz/run.sh
+
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c
 
 clean:
-	rm -rf $(B) $(OUT)
+	rm -rf $(B) $(OUT) build-asan build-fuzz
 .SECONDARY:

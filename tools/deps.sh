@@ -23,6 +23,11 @@ if [ "$what" = test ]; then
 	command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 	command -v iconv >/dev/null 2>&1 || missing="$missing libc-bin"
 fi
+if [ "$what" = fuzz ]; then
+	command -v clang >/dev/null 2>&1 || missing="$missing clang"
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+		missing="$missing libclang-rt-14-dev"
+fi
 missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/ *$//')
 [ -z "$missing" ] && exit 0
 cmd="apt-get install -y --no-install-recommends $missing"

@@ -1,0 +1,30 @@
+#!/bin/bash
+# leakcheck.sh — make leakcheck: the sample notice through every program under valgrind; any leak or
+# memory error fails.
+set -u
+B=$(cd "${1:-build}" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export GONGWEN_RULES=$root/rules
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
+s=corpus/000_f05e73a007cd9b08.txt
+fail=0
+step() {
+	local name=$1
+	shift
+	bash -c "$*" 2>"$tmp/err"
+	if grep -q '==[0-9]*==' "$tmp/err" || [ "${PIPESTATUS[0]}" = 99 ]; then
+		echo "leakcheck: $name:"; grep '==' "$tmp/err" | head -30; fail=1
+	else
+		echo "leakcheck: $name: clean"
+	fi
+}
+step gw-normalize "$vg $B/gw-normalize $s >$tmp/n.jsonl"
+step gw-segment "$vg $B/gw-segment <$tmp/n.jsonl >$tmp/s.jsonl"
+step gw-extract "$vg $B/gw-extract <$tmp/s.jsonl >$tmp/x.jsonl"
+step gw-emit "$vg $B/gw-emit --quiet --out $tmp/o1 <$tmp/x.jsonl"
+step gongwen "$vg $B/gongwen --quiet --jobs 2 --out $tmp/o2 $s"
+step gw-rules "$vg $B/gw-rules --quiet check >/dev/null"
+exit $fail
