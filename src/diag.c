@@ -36,6 +36,8 @@ static const struct {
 	[GW_W_ORDINAL_REPEATED] = {"ordinal-repeated", GW_WARNING,
 	                           "GB/T 9704-2012 7.3.3: an ordinal is repeated"},
 	[GW_W_NUMBER_TOO_LONG] = {"number-too-long", GW_WARNING, "number over the digit limit"},
+	[GW_E_WRITE] = {"write-failed", GW_ERROR, "cannot write an output file"},
+	[GW_E_INVALID] = {"invalid-document", GW_ERROR, "the document breaks the model's invariants"},
 };
 
 static const char *const levels[] = {"NOTE", "WARNING", "ERROR", "FATAL"};

@@ -84,6 +84,9 @@ enum gw_code {
 	GW_W_ORDINAL_REPEATED,
 	/* extract */
 	GW_W_NUMBER_TOO_LONG,
+	/* emit (added by the gw-emit helper) */
+	GW_E_WRITE,         /* an output file cannot be written */
+	GW_E_INVALID,       /* the document breaks an invariant the writers rely on (gw_doc_validate) */
 	GW_NCODES
 };
 

@@ -1,0 +1,419 @@
+/* emit.c — the batch writer: each document's JSON and XML file written atomically, failures kept
+ * for errors.jsonl, counts for the summary. */
+#include <errno.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emit.h"
+
+/* Longest id that still makes a file name: ".<id>.json.XXXXXX.tmp" within NAME_MAX (255). */
+#define ID_MAX 200
+
+/* One line of errors.jsonl: an error record, the same shape as in the stream. */
+typedef struct failure {
+	char *id, *source, *code, *message;
+	char sha256[65];
+	uint64_t bytes;
+} failure;
+
+struct gw_emitter {
+	char *prog, *dir;
+	int flags;
+	mode_t mode; /* of the files: 0666 less the umask, as open(2) would give */
+	bool tty;
+	pthread_mutex_t mu;
+	/* under mu */
+	size_t done, written, failed, nodes, quantities, targets, total;
+	failure *fails;
+	size_t nfails, capfails;
+	json_t *seen; /* ids of this run, to catch a repeat before it overwrites a file */
+	double t0, shown;
+	bool progress_on;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* mkdir -p */
+static int
+make_dir(const char *path)
+{
+	char *p = gw_xstrdup(path);
+	struct stat st;
+	int rc = 0;
+
+	for (char *s = p + 1; *s && rc == 0; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0777) != 0 && errno != EEXIST)
+				rc = -1;
+			*s = '/';
+		}
+	if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
+		rc = -1;
+	if (rc == 0 && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	free(p);
+	return rc;
+}
+
+gw_emitter *
+gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err)
+{
+	gw_emitter *e;
+	mode_t mask;
+
+	if (make_dir(out_dir) != 0) {
+		gw_buf_printf(err, "%s: cannot make the output folder: %s", out_dir, strerror(errno));
+		return NULL;
+	}
+	/* libxml2 and Jansson set up their globals here, before any thread uses them */
+	xmlInitParser();
+	json_object_seed(0);
+	e = gw_xcalloc(1, sizeof *e);
+	e->prog = gw_xstrdup(prog);
+	e->dir = gw_xstrdup(out_dir);
+	e->flags = flags;
+	mask = umask(0);
+	umask(mask);
+	e->mode = 0666 & ~mask;
+	e->tty = !(flags & GW_EMIT_QUIET) && isatty(STDERR_FILENO);
+	pthread_mutex_init(&e->mu, NULL);
+	e->seen = json_object();
+	e->t0 = now();
+	return e;
+}
+
+void
+gw_emitter_set_total(gw_emitter *e, size_t total)
+{
+	pthread_mutex_lock(&e->mu);
+	e->total = total;
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* ---------------------------------------------------------------- files */
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* dir/name holds p[0..n) in full or is untouched: the bytes go to a temporary file in the same
+ * folder (same file system), which is renamed over the name.  0, or -1 with errno. */
+static int
+write_atomic(const gw_emitter *e, const char *name, const char *p, size_t n)
+{
+	gw_buf tmp = GW_BUF_INIT, path = GW_BUF_INIT;
+	int fd, rc = -1, saved;
+
+	gw_buf_printf(&path, "%s/%s", e->dir, name);
+	gw_buf_printf(&tmp, "%s/.%s.XXXXXX.tmp", e->dir, name);
+	fd = mkstemps(tmp.ptr, 4);
+	if (fd >= 0) {
+		rc = write_all(fd, p, n);
+		if (rc == 0)
+			rc = fchmod(fd, e->mode);
+		if (rc == 0 && (e->flags & GW_EMIT_FSYNC))
+			rc = fsync(fd);
+		saved = errno;
+		if (close(fd) != 0 && rc == 0)
+			rc = -1, saved = errno;
+		if (rc == 0 && rename(tmp.ptr, path.ptr) != 0)
+			rc = -1, saved = errno;
+		if (rc != 0)
+			unlink(tmp.ptr);
+		errno = saved;
+	}
+	gw_buf_free(&tmp);
+	gw_buf_free(&path);
+	return rc;
+}
+
+/* An id names two files in the output folder: it must stay inside it and be a plain name. */
+static const char *
+id_problem(const char *id)
+{
+	if (id == NULL || *id == '\0')
+		return "the document has no id";
+	if (strlen(id) > ID_MAX)
+		return "the id is too long for a file name";
+	for (const char *s = id; *s; s++)
+		if (*s == '/' || (unsigned char)*s < 0x20 || *s == 0x7F)
+			return "the id has a '/' or a control character: it cannot name a file";
+	if (id[0] == '.')
+		return "the id starts with '.': it would name a hidden file";
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- bookkeeping */
+
+/* Caller holds e->mu. */
+static void
+add_failure(gw_emitter *e, const gw_doc *d, const char *code, const char *message)
+{
+	gw_grow((void **)&e->fails, &e->capfails, e->nfails + 1, sizeof *e->fails);
+	failure *f = &e->fails[e->nfails++];
+
+	*f = (failure){d->id ? gw_xstrdup(d->id) : NULL, d->src_path ? gw_xstrdup(d->src_path) : NULL,
+	               gw_xstrdup(code), gw_xstrdup(message), "", d->src_bytes};
+	memcpy(f->sha256, d->src_sha256, sizeof f->sha256);
+	e->failed++;
+}
+
+/* Caller holds e->mu.  On a terminal at most ten times a second. */
+static void
+progress(gw_emitter *e)
+{
+	double t = now(), rate;
+
+	if (!e->tty || (t - e->shown < 0.1 && e->done != e->total))
+		return;
+	e->shown = t;
+	rate = t > e->t0 ? (double)e->done / (t - e->t0) : 0.0;
+	if (e->total)
+		fprintf(stderr, "\r%s: %zu/%zu documents, %.1f/s, %zu failed\033[K", e->prog, e->done,
+		        e->total, rate, e->failed);
+	else
+		fprintf(stderr, "\r%s: %zu documents, %.1f/s, %zu failed\033[K", e->prog, e->done, rate,
+		        e->failed);
+	e->progress_on = true;
+}
+
+static void
+fail_locked(gw_emitter *e, const gw_doc *d, const char *code, const char *message, bool say)
+{
+	pthread_mutex_lock(&e->mu);
+	if (say) {
+		if (e->progress_on)
+			fputs("\r\033[K", stderr);
+		fprintf(stderr, "%s: %s: ERROR: %s\n", e->prog,
+		        d->src_path ? d->src_path : d->id ? d->id : "?", message);
+	}
+	add_failure(e, d, code, message);
+	e->done++;
+	progress(e);
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* A failed document leaves no output from an earlier run behind to be taken for this one's. */
+static void
+remove_outputs(const gw_emitter *e, const char *id)
+{
+	static const char *const ext[] = {".json", ".xml"};
+	gw_buf path = GW_BUF_INIT;
+
+	if (id_problem(id))
+		return;
+	for (int i = 0; i < 2; i++) {
+		gw_buf_reset(&path);
+		gw_buf_printf(&path, "%s/%s%s", e->dir, id, ext[i]);
+		unlink(path.ptr);
+	}
+	gw_buf_free(&path);
+}
+
+/* Claim d's id for this run; false when another document had it. */
+static bool
+claim_id(gw_emitter *e, const char *id)
+{
+	bool fresh;
+
+	pthread_mutex_lock(&e->mu);
+	fresh = json_object_get(e->seen, id) == NULL;
+	if (fresh)
+		json_object_set_new(e->seen, id, json_true());
+	pthread_mutex_unlock(&e->mu);
+	return fresh;
+}
+
+/* ---------------------------------------------------------------- documents */
+
+/* Both files, or a message in why. */
+static int
+write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
+{
+	gw_buf json = GW_BUF_INIT, xml = GW_BUF_INIT, name = GW_BUF_INIT;
+	int rc;
+
+	gw_json_write(d, &json, GW_JSON_PRETTY);
+	gw_xml_write(d, &xml);
+	gw_buf_printf(&name, "%s.json", d->id);
+	rc = write_atomic(e, name.ptr, json.ptr, json.len);
+	if (rc == 0) {
+		gw_buf_reset(&name);
+		gw_buf_printf(&name, "%s.xml", d->id);
+		rc = write_atomic(e, name.ptr, xml.ptr, xml.len);
+	}
+	if (rc != 0)
+		gw_buf_printf(why, "%s/%s: %s", e->dir, name.ptr, strerror(errno));
+	gw_buf_free(&json);
+	gw_buf_free(&xml);
+	gw_buf_free(&name);
+	return rc;
+}
+
+/* Record d as failed with code and message; say it on stderr unless an earlier stage did. */
+static int
+reject(gw_emitter *e, const gw_doc *d, enum gw_code code, const char *message, bool say)
+{
+	fail_locked(e, d, gw_code_name(code), message ? message : gw_code_message(code), say);
+	return 1;
+}
+
+int
+gw_emitter_put(gw_emitter *e, const gw_doc *d)
+{
+	gw_buf why = GW_BUF_INIT;
+	const char *problem = id_problem(d->id);
+	size_t targets = 0;
+	int rc = 0;
+
+	if (d->error) {
+		remove_outputs(e, d->id);
+		return reject(e, d, (enum gw_code)d->error, d->error_msg, false);
+	}
+	if (problem)
+		return reject(e, d, GW_E_BAD_RECORD, problem, true);
+	if (!claim_id(e, d->id))
+		return reject(e, d, GW_E_BAD_RECORD, "the id repeats one of this run", true);
+	if (gw_doc_validate(d, &why) != 0)
+		rc = reject(e, d, GW_E_INVALID, why.ptr, true);
+	else if (write_doc(e, d, &why) != 0)
+		rc = reject(e, d, GW_E_WRITE, why.ptr, true);
+	gw_buf_free(&why);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < d->nqs; i++)
+		targets += d->qs[i].kind == GW_Q_TARGET;
+	pthread_mutex_lock(&e->mu);
+	e->written++;
+	e->done++;
+	e->nodes += d->nnodes;
+	e->quantities += d->nqs;
+	e->targets += targets;
+	progress(e);
+	pthread_mutex_unlock(&e->mu);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the end of the run */
+
+static int
+cmp_nullable(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* By id, then source, code and message: the same failures give the same file in any order. */
+static int
+failure_cmp(const void *pa, const void *pb)
+{
+	const failure *a = pa, *b = pb;
+	int c = cmp_nullable(a->id, b->id);
+
+	if (c == 0)
+		c = cmp_nullable(a->source, b->source);
+	if (c == 0)
+		c = strcmp(a->code, b->code);
+	return c ? c : strcmp(a->message, b->message);
+}
+
+static json_t *
+jstr_or_null(const char *s)
+{
+	json_t *v = s ? json_string(s) : NULL;
+
+	return v ? v : json_null(); /* json_string refuses invalid UTF-8 */
+}
+
+static int
+write_errors(gw_emitter *e)
+{
+	gw_buf b = GW_BUF_INIT;
+	int rc;
+
+	if (e->nfails)
+		qsort(e->fails, e->nfails, sizeof *e->fails, failure_cmp);
+	for (size_t i = 0; i < e->nfails; i++) {
+		const failure *f = &e->fails[i];
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "schema", json_string(GW_SCHEMA));
+		json_object_set_new(o, "id", jstr_or_null(f->id));
+		json_object_set_new(o, "source",
+		                    json_pack("{s:o,s:o,s:I}", "path", jstr_or_null(f->source), "sha256",
+		                              jstr_or_null(f->sha256[0] ? f->sha256 : NULL), "bytes",
+		                              (json_int_t)f->bytes));
+		json_object_set_new(o, "error", json_pack("{s:o,s:o}", "code", jstr_or_null(f->code),
+		                                          "message", jstr_or_null(f->message)));
+		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		gw_buf_puts(&b, s);
+		gw_buf_putc(&b, '\n');
+		free(s);
+		json_decref(o);
+	}
+	rc = write_atomic(e, "errors.jsonl", b.ptr ? b.ptr : "", b.len);
+	if (rc != 0)
+		fprintf(stderr, "%s: %s/errors.jsonl: %s\n", e->prog, e->dir, strerror(errno));
+	gw_buf_free(&b);
+	return rc;
+}
+
+int
+gw_emitter_finish(gw_emitter *e)
+{
+	int status = e->failed ? 1 : 0;
+
+	if (!(e->flags & GW_EMIT_NO_ERRORS) && write_errors(e) != 0)
+		status = 2;
+	if (e->progress_on)
+		fputs("\r\033[K", stderr);
+	if (!(e->flags & GW_EMIT_QUIET))
+		fprintf(stderr,
+		        "%s: %zu document%s written, %zu failed, %zu nodes, %zu quantities, "
+		        "%zu targets, %.2f s\n",
+		        e->prog, e->written, e->written == 1 ? "" : "s", e->failed, e->nodes,
+		        e->quantities, e->targets, now() - e->t0);
+	for (size_t i = 0; i < e->nfails; i++) {
+		free(e->fails[i].id);
+		free(e->fails[i].source);
+		free(e->fails[i].code);
+		free(e->fails[i].message);
+	}
+	free(e->fails);
+	json_decref(e->seen);
+	pthread_mutex_destroy(&e->mu);
+	free(e->prog);
+	free(e->dir);
+	free(e);
+	return status;
+}

@@ -1,0 +1,34 @@
+/* emit.h — the batch writer: out/<id>.json and out/<id>.xml per document, out/errors.jsonl. */
+#ifndef GW_EMIT_H
+#define GW_EMIT_H
+
+#include "gongwen.h"
+
+enum {
+	GW_EMIT_QUIET = 1,     /* no progress line, no summary (errors are still reported) */
+	GW_EMIT_FSYNC = 2,     /* fsync each file before renaming it into place */
+	GW_EMIT_NO_ERRORS = 4, /* leave errors.jsonl alone (a driver that merges several emitters) */
+};
+
+typedef struct gw_emitter gw_emitter;
+
+/* Create out_dir (and its parents) when missing.  prog names the program in messages.
+ * NULL with a message in err when the folder cannot be made.  Call it from the main thread
+ * before starting any: it also initialises libxml2 and Jansson for threaded use. */
+gw_emitter *gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err);
+/* How many documents the run expects, for the progress line (0: unknown). */
+void gw_emitter_set_total(gw_emitter *e, size_t total);
+/* Write d's JSON and XML files atomically (temporary file in out_dir, then rename), or record
+ * why not: an error record, an id that cannot name a file or repeats one of this run, a
+ * document that fails gw_doc_validate, a write error.  d is not changed.  Returns 0 written,
+ * 1 failed.  Thread-safe: several threads may share one emitter; the files are written
+ * concurrently and only the counters, the id set and the failure list take its mutex. */
+int gw_emitter_put(gw_emitter *e, const gw_doc *d);
+/* Write errors.jsonl — one error record per failed document, the stream's own shape
+ * {schema, id, source {path, sha256, bytes}, error {code, message}}, sorted by id, atomically,
+ * empty when nothing failed — print the summary
+ * unless quiet, free e.  Returns the exit status: 0 every document written, 1 some failed,
+ * 2 errors.jsonl could not be written. */
+int gw_emitter_finish(gw_emitter *e);
+
+#endif

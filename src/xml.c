@@ -1,0 +1,1117 @@
+/* xml.c — the Akoma Ntoso 3.0 XML of a document: a libxml2 tree, serialised deterministically. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "gongwen.h"
+
+#define AKN_NS "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+/* gongwen's own attributes and proprietary metadata (schema/README.md); an identifier, not a URL
+ * anyone fetches: it changes only when those attributes change incompatibly. */
+#define GW_NS "https://gongwen.example/ns/1"
+#define X(s) ((const xmlChar *)(s))
+
+/* A span of the text that becomes an inline element wherever it falls (a header field, an
+ * addressee, a quantity). */
+typedef struct mark {
+	int32_t start, end;
+	int prio;  /* equal spans: the lower prio is the outer element */
+	int what;  /* MK_FIELD, MK_ADDRESSEE, MK_QTY */
+	int index; /* field, addressee or quantity index */
+	bool used;
+} mark;
+
+enum { MK_FIELD, MK_ADDRESSEE, MK_QTY };
+
+/* A set of strings: the eIds handed out so far, so that every one is unique. */
+typedef struct idset {
+	char **slot;
+	size_t cap, n;
+} idset;
+
+typedef struct xw {
+	const gw_doc *d;
+	xmlDocPtr doc;
+	xmlNsPtr akn, gw;
+	const char *text;
+	size_t *off;  /* off[cp]: byte offset of code point cp; off[ncp] = length */
+	int32_t ncp;
+	mark *marks;
+	size_t nmarks;
+	bool *qplaced;
+	idset ids;
+	gw_buf work, tmp;
+} xw;
+
+/* How each header field shows inline: an AKN element, or <inline name="…">. */
+static const struct {
+	const char *element, *name;
+} fieldtag[GW_NHFIELDS] = {
+	[GW_H_COPY_NO] = {"inline", "copyNo"},
+	[GW_H_SECRECY] = {"inline", "secrecy"},
+	[GW_H_URGENCY] = {"inline", "urgency"},
+	[GW_H_ISSUER_MARK] = {"inline", "issuerMark"},
+	[GW_H_DOC_NUMBER] = {"docNumber", NULL},
+	[GW_H_SIGNER] = {"inline", "signer"},
+	[GW_H_TITLE] = {"docTitle", NULL},
+	[GW_H_DOC_TYPE] = {"docType", NULL},
+	[GW_H_ADDRESSEES] = {"inline", "addressees"},
+	[GW_H_ATTACHMENT_NOTE] = {"inline", "attachmentNote"},
+	[GW_H_SIGNATURE] = {"signature", NULL},
+	[GW_H_DATE] = {"docDate", NULL},
+	[GW_H_NOTE] = {"inline", "note"},
+	[GW_H_CC] = {"inline", "cc"},
+	[GW_H_PRINTER] = {"inline", "printer"},
+	[GW_H_PRINT_DATE] = {"inline", "printDate"},
+	[GW_H_ISSUER] = {"docProponent", NULL},
+};
+
+/* ---------------------------------------------------------------- strings */
+
+/* XML 1.0 Char, minus what it discourages (2.2): C1 controls but NEL, and noncharacters. */
+static bool
+xml_char_ok(uint32_t c)
+{
+	if (c < 0x20)
+		return c == 0x9 || c == 0xA || c == 0xD;
+	if (c >= 0x7F && c <= 0x9F)
+		return c == 0x85;
+	if (c >= 0xD800 && c <= 0xDFFF)
+		return false;
+	if (c >= 0xFDD0 && c <= 0xFDEF)
+		return false;
+	if ((c & 0xFFFE) == 0xFFFE)
+		return false;
+	return c <= 0x10FFFF;
+}
+
+/* s[0..n) as UTF-8 that XML 1.0 accepts: anything else becomes U+FFFD.  Valid until the next call. */
+static const char *
+clean(xw *w, const char *s, size_t n)
+{
+	gw_buf_reset(&w->work);
+	gw_buf_put(&w->work, "", 0);
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		int k = gw_utf8_decode(s + i, n - i, &c);
+
+		if (k == 0) {
+			k = 1;
+			c = 0xFFFD;
+		}
+		if (!xml_char_ok(c))
+			c = 0xFFFD;
+		gw_buf_put_cp(&w->work, c);
+		i += (size_t)k;
+	}
+	return w->work.ptr;
+}
+
+static const char *
+clean_str(xw *w, const char *s)
+{
+	return clean(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+static bool
+is_space_cp(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000 || c == 0xA0 ||
+	       c == 0xFEFF || (c >= 0x2000 && c <= 0x200B);
+}
+
+static uint32_t
+cp_at(const xw *w, int32_t i)
+{
+	uint32_t c;
+	size_t b = w->off[i];
+
+	if (gw_utf8_decode(w->text + b, w->off[i + 1] - b, &c) == 0)
+		return 0xFFFD;
+	return c;
+}
+
+/* Shrink [*a, *b) past white space at both ends; false when nothing is left. */
+static bool
+trim(const xw *w, int32_t *a, int32_t *b)
+{
+	while (*a < *b && is_space_cp(cp_at(w, *a)))
+		(*a)++;
+	while (*b > *a && is_space_cp(cp_at(w, *b - 1)))
+		(*b)--;
+	return *a < *b;
+}
+
+/* Integers as integers (11000000), others as the shortest decimal that reads back as v. */
+static void
+put_number(gw_buf *b, double v)
+{
+	char s[40];
+
+	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+		gw_buf_printf(b, "%.0f", v);
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(s, sizeof s, "%.*g", prec, v);
+		if (strtod(s, NULL) == v)
+			break;
+	}
+	gw_buf_puts(b, s);
+}
+
+/* ---------------------------------------------------------------- eIds */
+
+static uint64_t
+str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static bool
+idset_has(const idset *set, const char *s)
+{
+	if (set->cap == 0)
+		return false;
+	for (size_t i = str_hash(s) & (set->cap - 1); set->slot[i]; i = (i + 1) & (set->cap - 1))
+		if (strcmp(set->slot[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void
+idset_put(idset *set, const char *s)
+{
+	if (2 * (set->n + 1) > set->cap) {
+		idset old = *set;
+
+		set->cap = old.cap ? 2 * old.cap : 64;
+		set->slot = gw_xcalloc(set->cap, sizeof *set->slot);
+		set->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slot[i]) {
+				size_t j = str_hash(old.slot[i]) & (set->cap - 1);
+
+				while (set->slot[j])
+					j = (j + 1) & (set->cap - 1);
+				set->slot[j] = old.slot[i];
+				set->n++;
+			}
+		free(old.slot);
+	}
+	size_t i = str_hash(s) & (set->cap - 1);
+
+	while (set->slot[i])
+		i = (i + 1) & (set->cap - 1);
+	set->slot[i] = gw_xstrdup(s);
+	set->n++;
+}
+
+static void
+idset_free(idset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slot[i]);
+	free(set->slot);
+}
+
+/* Set el's eId from want: XML-clean, no white space (noWhiteSpace in the XSD), never used
+ * before in this file (the XSD's own uniqueness check covers one doc at a time only). */
+static void
+set_eid(xw *w, xmlNodePtr el, const char *want)
+{
+	gw_buf id = GW_BUF_INIT;
+	const char *s = clean_str(w, want);
+
+	for (size_t i = 0; s[i]; i++)
+		gw_buf_putc(&id, (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') ? '_' : s[i]);
+	if (id.len == 0)
+		gw_buf_puts(&id, "x");
+	if (idset_has(&w->ids, id.ptr)) {
+		size_t base = id.len;
+
+		for (int k = 2;; k++) {
+			id.len = base;
+			gw_buf_printf(&id, "_%d", k);
+			if (!idset_has(&w->ids, id.ptr))
+				break;
+		}
+	}
+	idset_put(&w->ids, id.ptr);
+	xmlNewProp(el, X("eId"), X(id.ptr));
+	gw_buf_free(&id);
+}
+
+/* ---------------------------------------------------------------- elements */
+
+static xmlNodePtr
+add_el(xw *w, xmlNodePtr parent, const char *name)
+{
+	return xmlNewChild(parent, w->akn, X(name), NULL);
+}
+
+/* An element of mixed content: the empty text child keeps the serialiser from indenting
+ * inside it, which would add white space to the text. */
+static xmlNodePtr
+add_mixed(xw *w, xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr el = add_el(w, parent, name);
+
+	xmlAddChild(el, xmlNewText(X("")));
+	return el;
+}
+
+static void
+add_text(xw *w, xmlNodePtr parent, const char *s, size_t n)
+{
+	const char *c = clean(w, s, n);
+
+	if (*c)
+		xmlAddChild(parent, xmlNewText(X(c)));
+}
+
+static xmlNodePtr
+add_el_text(xw *w, xmlNodePtr parent, const char *name, const char *text)
+{
+	xmlNodePtr el = add_el(w, parent, name);
+
+	add_text(w, el, text ? text : "", text ? strlen(text) : 0);
+	return el;
+}
+
+static void
+set_attr(xw *w, xmlNodePtr el, const char *name, const char *value)
+{
+	xmlNewProp(el, X(name), X(clean_str(w, value)));
+}
+
+static void
+set_gw(xw *w, xmlNodePtr el, const char *name, const char *value)
+{
+	if (value)
+		xmlNewNsProp(el, w->gw, X(name), X(clean_str(w, value)));
+}
+
+static void
+set_gw_number(xw *w, xmlNodePtr el, const char *name, double v)
+{
+	if (!isfinite(v))
+		return;
+	gw_buf_reset(&w->tmp);
+	put_number(&w->tmp, v);
+	set_gw(w, el, name, w->tmp.ptr);
+}
+
+/* gw:span="start end" in code points and gw:source_span="start end" in source bytes. */
+static void
+set_gw_spans(xw *w, xmlNodePtr el, gw_span s)
+{
+	uint32_t a, b;
+
+	if (s.start < 0 || s.end < s.start)
+		return;
+	gw_buf_reset(&w->tmp);
+	gw_buf_printf(&w->tmp, "%d %d", (int)s.start, (int)s.end);
+	set_gw(w, el, "span", w->tmp.ptr);
+	if (gw_doc_src_range(w->d, s, &a, &b)) {
+		gw_buf_reset(&w->tmp);
+		gw_buf_printf(&w->tmp, "%u %u", (unsigned)a, (unsigned)b);
+		set_gw(w, el, "source_span", w->tmp.ptr);
+	}
+}
+
+/* YYYY-MM-DD that xsd:date accepts. */
+static bool
+iso_date_ok(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+}
+
+/* ---------------------------------------------------------------- inline marks */
+
+/* A header element is there when it has text, or for 主送/抄送 when its list has items (the
+ * record keeps only the list and the span of the whole line). */
+static bool
+field_present(const gw_doc *d, int f)
+{
+	if (d->header.f[f].text)
+		return true;
+	return (f == GW_H_ADDRESSEES && d->header.addressees.n) || (f == GW_H_CC && d->header.cc.n);
+}
+
+static int
+mark_cmp(const void *pa, const void *pb)
+{
+	const mark *a = pa, *b = pb;
+
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1;
+	return (a->prio > b->prio) - (a->prio < b->prio);
+}
+
+static void
+mark_add(xw *w, gw_span s, int what, int index, int prio, size_t *cap)
+{
+	if (s.start < 0 || s.end <= s.start || s.end > w->ncp)
+		return;
+	gw_grow((void **)&w->marks, cap, w->nmarks + 1, sizeof *w->marks);
+	w->marks[w->nmarks++] = (mark){s.start, s.end, prio, what, index, false};
+}
+
+static int32_t
+byte_to_cp(const xw *w, size_t b)
+{
+	int32_t lo = 0, hi = w->ncp;
+
+	while (lo < hi) {
+		int32_t mid = lo + (hi - lo) / 2;
+
+		if (w->off[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Addressee i's span: its own, else where its name next occurs in the 主送 line (records keep
+ * only the line's span); *from is the byte to search on from. */
+static gw_span
+addressee_span(const xw *w, int i, size_t *from)
+{
+	const gw_header *h = &w->d->header;
+	gw_span line = h->f[GW_H_ADDRESSEES].span;
+	const char *item = h->addressees.items[i], *hit;
+	size_t a, b;
+	char *copy;
+
+	if (h->addressees.spans[i].start >= 0 || line.start < 0 || line.end > w->ncp || !*item)
+		return h->addressees.spans[i];
+	a = *from > w->off[line.start] ? *from : w->off[line.start];
+	b = w->off[line.end];
+	if (a >= b)
+		return GW_NOSPAN;
+	copy = gw_xstrndup(w->text + a, b - a);
+	hit = strstr(copy, item);
+	if (hit == NULL) {
+		free(copy);
+		return GW_NOSPAN;
+	}
+	a += (size_t)(hit - copy);
+	*from = a + strlen(item);
+	free(copy);
+	return (gw_span){byte_to_cp(w, a), byte_to_cp(w, *from)};
+}
+
+/* Header fields outermost (issuer mark around issuer, title around doc type), then addressees,
+ * then quantities. */
+static void
+marks_collect(xw *w)
+{
+	static const int order[] = {GW_H_COPY_NO, GW_H_SECRECY, GW_H_URGENCY, GW_H_ISSUER_MARK,
+	    GW_H_DOC_NUMBER, GW_H_SIGNER, GW_H_TITLE, GW_H_ADDRESSEES, GW_H_ATTACHMENT_NOTE,
+	    GW_H_SIGNATURE, GW_H_DATE, GW_H_NOTE, GW_H_CC, GW_H_PRINTER, GW_H_PRINT_DATE,
+	    GW_H_ISSUER, GW_H_DOC_TYPE};
+	const gw_doc *d = w->d;
+	size_t cap = 0;
+	int prio = 0;
+
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (field_present(d, order[i]))
+			mark_add(w, d->header.f[order[i]].span, MK_FIELD, order[i], prio++, &cap);
+	for (size_t i = 0, from = 0; i < d->header.addressees.n; i++) {
+		gw_span s = addressee_span(w, (int)i, &from);
+
+		mark_add(w, s, MK_ADDRESSEE, (int)i, prio++, &cap);
+	}
+	for (size_t i = 0; i < d->nqs; i++)
+		mark_add(w, d->qs[i].span, MK_QTY, (int)i, prio++, &cap);
+	if (w->nmarks)
+		qsort(w->marks, w->nmarks, sizeof *w->marks, mark_cmp);
+}
+
+/* The first mark that starts at or after cp. */
+static size_t
+mark_first(const xw *w, int32_t cp)
+{
+	size_t lo = 0, hi = w->nmarks;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (w->marks[mid].start < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+quantity_attrs(xw *w, xmlNodePtr el, const gw_quantity *q)
+{
+	static const char *const concept[] = {"#qkind_target", "#qkind_fact", "#qkind_other"};
+
+	set_attr(w, el, "refersTo", concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
+	if (q->has_value && isfinite(q->value)) {
+		gw_buf_reset(&w->tmp);
+		put_number(&w->tmp, q->value);
+		set_attr(w, el, "normalized", w->tmp.ptr);
+	}
+	set_gw(w, el, "unit", q->unit);
+	set_gw(w, el, "comparator", gw_cmp_name(q->cmp));
+	if (q->has_min)
+		set_gw_number(w, el, "min", q->min);
+	if (q->has_max)
+		set_gw_number(w, el, "max", q->max);
+	set_gw(w, el, "kind", gw_qkind_name(q->kind));
+	set_gw_spans(w, el, q->span);
+	set_gw(w, el, "subject", q->subject);
+	set_gw(w, el, "verb", q->verb);
+	set_gw(w, el, "rule", q->rule);
+}
+
+static xmlNodePtr
+mark_element(xw *w, xmlNodePtr parent, const mark *m)
+{
+	const gw_header *h = &w->d->header;
+	xmlNodePtr el;
+
+	if (m->what == MK_QTY) {
+		const gw_quantity *q = &w->d->qs[m->index];
+
+		el = add_el(w, parent, "quantity");
+		set_eid(w, el, q->id ? q->id : "qty");
+		quantity_attrs(w, el, q);
+		w->qplaced[m->index] = true;
+		return el;
+	}
+	if (m->what == MK_ADDRESSEE) {
+		el = add_el(w, parent, "organization");
+		gw_buf_reset(&w->tmp);
+		gw_buf_printf(&w->tmp, "#addressee_%d", m->index + 1);
+		set_attr(w, el, "refersTo", w->tmp.ptr);
+		return el;
+	}
+	if (m->index == GW_H_DATE && !iso_date_ok(h->date)) {
+		/* docDate needs a valid date attribute: without one it is a plain inline */
+		el = add_el(w, parent, "inline");
+		set_attr(w, el, "name", "date");
+	} else {
+		el = add_el(w, parent, fieldtag[m->index].element);
+		if (fieldtag[m->index].name)
+			set_attr(w, el, "name", fieldtag[m->index].name);
+	}
+	if (m->index == GW_H_DATE && iso_date_ok(h->date))
+		set_attr(w, el, "date", h->date);
+	if (m->index == GW_H_PRINT_DATE)
+		set_gw(w, el, "date", h->print_date);
+	if (m->index == GW_H_ISSUER)
+		set_attr(w, el, "refersTo", "#issuer");
+	return el;
+}
+
+/* Text [a, b) into parent, with every mark that lies wholly inside it as an inline element
+ * (nested marks recursively).  A mark that straddles a boundary stays plain text. */
+static void
+put_inline(xw *w, xmlNodePtr parent, int32_t a, int32_t b)
+{
+	int32_t pos = a;
+
+	for (size_t i = mark_first(w, a); i < w->nmarks && w->marks[i].start < b; i++) {
+		mark *m = &w->marks[i];
+		xmlNodePtr el;
+
+		if (m->used || m->start < pos || m->end > b)
+			continue;
+		add_text(w, parent, w->text + w->off[pos], w->off[m->start] - w->off[pos]);
+		m->used = true;
+		el = mark_element(w, parent, m);
+		xmlAddChild(el, xmlNewText(X("")));
+		put_inline(w, el, m->start, m->end);
+		pos = m->end;
+	}
+	add_text(w, parent, w->text + w->off[pos], w->off[b] - w->off[pos]);
+}
+
+/* The end of the line that starts at a, carried past newlines that fall inside a mark. */
+static int32_t
+line_end(const xw *w, int32_t a, int32_t b)
+{
+	int32_t e = a;
+	size_t i = mark_first(w, a);
+
+	for (;;) {
+		while (e < b && w->text[w->off[e]] != '\n')
+			e++;
+		if (e >= b)
+			return b;
+		/* a mark that began in this line and goes on past the newline keeps the line open */
+		int32_t past = e;
+
+		for (; i < w->nmarks && w->marks[i].start < e; i++)
+			if (!w->marks[i].used && w->marks[i].end > past && w->marks[i].end <= b)
+				past = w->marks[i].end;
+		if (past == e)
+			return e;
+		e = past;
+	}
+}
+
+/* Text [a, b) as one <p> per non-blank line. */
+static void
+put_paras(xw *w, xmlNodePtr parent, int32_t a, int32_t b)
+{
+	while (a < b) {
+		int32_t e = line_end(w, a, b), s = a, t = e;
+
+		if (trim(w, &s, &t))
+			put_inline(w, add_mixed(w, parent, "p"), s, t);
+		a = e < b ? e + 1 : b;
+	}
+}
+
+static bool
+blank(const xw *w, int32_t a, int32_t b)
+{
+	return !trim(w, &a, &b);
+}
+
+/* ---------------------------------------------------------------- structure */
+
+static int32_t
+clamp(const xw *w, int32_t cp)
+{
+	return cp < 0 ? 0 : cp > w->ncp ? w->ncp : cp;
+}
+
+/* Where the text at cp spells s, the code point after it; else -1. */
+static int32_t
+text_has(const xw *w, int32_t cp, int32_t limit, const char *s)
+{
+	size_t n = strlen(s), b = w->off[cp];
+
+	if (n == 0 || b + n > w->off[limit] || memcmp(w->text + b, s, n) != 0)
+		return -1;
+	for (int32_t e = cp; e <= limit; e++)
+		if (w->off[e] == b + n)
+			return e;
+	return -1;
+}
+
+static bool
+is_heading_stop(uint32_t c)
+{
+	return c == 0x3002 || c == 0xFF1A || c == ':' || c == 0xFF1B || c == ';' || c == '.';
+}
+
+/* num and heading of node n, whose own text is [a, own); returns where its body text starts. */
+static int32_t
+node_head(xw *w, xmlNodePtr el, const gw_node *n, int32_t a, int32_t own)
+{
+	int32_t after = a, hs = n->heading_span.start, he = n->heading_span.end;
+	int32_t numend = n->num ? text_has(w, a, own, n->num) : -1;
+
+	if (numend >= 0) {
+		put_inline(w, add_mixed(w, el, "num"), a, numend);
+		after = numend;
+	} else if (n->num)
+		add_el_text(w, el, "num", n->num);
+	if (hs >= after && he > hs && he <= own) {
+		int32_t s = after, t = he;
+
+		/* the 。 or ： that closes a heading belongs with it in the XML (16.住房保障。) */
+		if (he < own && is_heading_stop(cp_at(w, he)))
+			he++, t++;
+		if (trim(w, &s, &t))
+			put_inline(w, add_mixed(w, el, "heading"), s, t);
+		after = he;
+	} else if (n->heading && *n->heading)
+		add_el_text(w, el, "heading", n->heading); /* no span: the words are not in the text */
+	return after;
+}
+
+static void put_node(xw *w, xmlNodePtr parent, int i, int32_t a, int32_t end);
+
+/* Node i as its AKN hierarchy element over [a, end): num, heading, then content (a leaf) or
+ * intro and the children (each child runs to the next one; the XSD has no room between). */
+static void
+put_node(xw *w, xmlNodePtr parent, int i, int32_t a, int32_t end)
+{
+	const gw_node *n = &w->d->nodes[i];
+	xmlNodePtr el = add_el(w, parent, gw_kind_akn_element(n->kind));
+	int fc = n->first_child;
+	int32_t own = fc >= 0 ? clamp(w, w->d->nodes[fc].span.start) : end, body;
+
+	if (own < a)
+		own = a;
+	if (own > end)
+		own = end;
+	if (strcmp(gw_kind_akn_element(n->kind), "hcontainer") == 0)
+		set_attr(w, el, "name", gw_kind_name(n->kind)); /* required on hcontainer */
+	set_eid(w, el, n->id ? n->id : gw_kind_akn_prefix(n->kind));
+	set_gw(w, el, "kind", gw_kind_name(n->kind));
+	set_gw_number(w, el, "ordinal", (double)n->ordinal);
+	set_gw_spans(w, el, n->span);
+	body = node_head(w, el, n, a, own);
+	if (!blank(w, body, own))
+		put_paras(w, add_el(w, el, fc >= 0 ? "intro" : "content"), body, own);
+	for (int c = fc, cur = own; c >= 0; c = w->d->nodes[c].next_sibling) {
+		int nx = w->d->nodes[c].next_sibling;
+		int32_t ce = nx >= 0 ? clamp(w, w->d->nodes[nx].span.start) : end;
+
+		if (ce < cur)
+			ce = cur;
+		if (ce > end)
+			ce = end;
+		put_node(w, el, c, cur, ce);
+		cur = ce;
+	}
+}
+
+/* The top-level nodes of part `part` over [a, b) of the text, with the text between them in <p>;
+ * container gets at least one child (mainBody requires it). */
+static void
+put_part(xw *w, xmlNodePtr container, int part, int32_t a, int32_t b)
+{
+	const gw_doc *d = w->d;
+	int32_t cur = a;
+
+	for (size_t i = 0; i < d->nnodes; i++) {
+		const gw_node *n = &d->nodes[i];
+		int32_t s, e;
+		int nx = n->next_sibling;
+
+		if (n->parent >= 0 || n->part != part)
+			continue;
+		s = clamp(w, n->span.start), e = clamp(w, n->span.end);
+		if (nx >= 0 && d->nodes[nx].span.start < e)
+			e = clamp(w, d->nodes[nx].span.start);
+		s = s < cur ? cur : s > b ? b : s;
+		e = e < s ? s : e > b ? b : e;
+		put_paras(w, container, cur, s);
+		put_node(w, container, (int)i, s, e);
+		cur = e;
+	}
+	put_paras(w, container, cur, b);
+	if (container->children == NULL)
+		add_mixed(w, container, "p");
+}
+
+/* ---------------------------------------------------------------- meta */
+
+/* The AKN URI of the work: /akn/cn/doc/<name>/<date>/<number>. */
+static void
+work_uri(xw *w, gw_buf *u, const char *name, const char *date)
+{
+	const gw_header *h = &w->d->header;
+	gw_buf num = GW_BUF_INIT;
+	const char *s;
+
+	if (h->agency_code && h->year > 0 && h->serial)
+		gw_buf_printf(&num, "%s-%d-%s", h->agency_code, h->year, h->serial);
+	else
+		gw_buf_puts(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
+		                                             : w->d->id ? w->d->id : "nn");
+	s = clean(w, num.ptr, num.len);
+	gw_buf_printf(u, "/akn/cn/doc/%s/%s/", name, date);
+	/* characters that would end or break a URI path segment become '-' */
+	for (size_t i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool bad = c <= ' ' || c == 0x7F || strchr("/?#[]@!$&'()*+,;=%\"<>\\^`{|}", c) != NULL;
+
+		gw_buf_putc(u, bad ? '-' : (char)c);
+	}
+	if (num.len == 0)
+		gw_buf_puts(u, "nn");
+	gw_buf_free(&num);
+}
+
+static void
+frbr_value(xw *w, xmlNodePtr parent, const char *element, const char *value)
+{
+	set_attr(w, add_el(w, parent, element), "value", value);
+}
+
+static void
+frbr_date(xw *w, xmlNodePtr parent, const char *date, const char *name)
+{
+	xmlNodePtr el = add_el(w, parent, "FRBRdate");
+
+	set_attr(w, el, "date", date);
+	set_attr(w, el, "name", name);
+}
+
+static void
+frbr_author(xw *w, xmlNodePtr parent, const char *href)
+{
+	set_attr(w, add_el(w, parent, "FRBRauthor"), "href", href);
+}
+
+/* FRBR work, expression and manifestation; `this` is "!main" or "!att_K", title NULL for the
+ * notice's own. */
+static void
+put_identification(xw *w, xmlNodePtr meta, const char *name, const char *this, const char *title)
+{
+	const gw_header *h = &w->d->header;
+	const char *date = iso_date_ok(h->date) ? h->date : iso_date_ok(h->print_date) ? h->print_date
+	                                                                                 : "0001-01-01";
+	const char *dname = date == h->date ? "date" : date == h->print_date ? "print_date" : "unknown";
+	gw_buf uri = GW_BUF_INIT, t = GW_BUF_INIT;
+	xmlNodePtr id = add_el(w, meta, "identification"), el;
+
+	set_attr(w, id, "source", "#gongwen");
+	work_uri(w, &uri, name, date);
+	el = add_el(w, id, "FRBRWork");
+	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
+	frbr_value(w, el, "FRBRthis", t.ptr);
+	frbr_value(w, el, "FRBRuri", uri.ptr);
+	frbr_date(w, el, date, dname);
+	frbr_author(w, el, "#issuer");
+	frbr_value(w, el, "FRBRcountry", "cn");
+	if (title == NULL && h->f[GW_H_DOC_TYPE].text)
+		frbr_value(w, el, "FRBRsubtype", h->f[GW_H_DOC_TYPE].text);
+	if (h->f[GW_H_DOC_NUMBER].text)
+		frbr_value(w, el, "FRBRnumber", h->f[GW_H_DOC_NUMBER].text);
+	if (title ? *title != '\0' : h->f[GW_H_TITLE].text != NULL)
+		frbr_value(w, el, "FRBRname", title ? title : h->f[GW_H_TITLE].text);
+
+	el = add_el(w, id, "FRBRExpression");
+	gw_buf_puts(&uri, "/zho@");
+	gw_buf_reset(&t);
+	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
+	frbr_value(w, el, "FRBRthis", t.ptr);
+	frbr_value(w, el, "FRBRuri", uri.ptr);
+	frbr_date(w, el, date, dname);
+	frbr_author(w, el, "#issuer");
+	set_attr(w, add_el(w, el, "FRBRlanguage"), "language", "zho");
+
+	el = add_el(w, id, "FRBRManifestation");
+	gw_buf_puts(&t, ".xml");
+	frbr_value(w, el, "FRBRthis", t.ptr);
+	gw_buf_puts(&uri, ".akn");
+	frbr_value(w, el, "FRBRuri", uri.ptr);
+	/* the source file's hash tells manifestations of different source files apart */
+	xmlNodePtr alias = add_el(w, el, "FRBRalias");
+	set_attr(w, alias, "value", w->d->src_sha256[0] ? w->d->src_sha256 : "unknown");
+	set_attr(w, alias, "name", "source-sha256");
+	frbr_date(w, el, date, dname);
+	frbr_author(w, el, "#gongwen");
+	gw_buf_free(&uri);
+	gw_buf_free(&t);
+}
+
+static void
+tlc(xw *w, xmlNodePtr refs, const char *element, const char *eid, const char *href,
+    const char *show)
+{
+	xmlNodePtr el = add_el(w, refs, element);
+
+	set_eid(w, el, eid);
+	set_attr(w, el, "href", href);
+	set_attr(w, el, "showAs", show && *show ? show : eid);
+}
+
+static void
+put_references(xw *w, xmlNodePtr meta)
+{
+	static const char *const kinds[] = {"target", "fact", "other"};
+	const gw_header *h = &w->d->header;
+	xmlNodePtr refs = add_el(w, meta, "references");
+	gw_buf eid = GW_BUF_INIT, href = GW_BUF_INIT;
+
+	set_attr(w, refs, "source", "#gongwen");
+	tlc(w, refs, "TLCOrganization", "gongwen", "/ontology/organization/gongwen", "gongwen");
+	tlc(w, refs, "TLCOrganization", "issuer", "/ontology/organization/cn/issuer",
+	    h->f[GW_H_ISSUER].text);
+	for (size_t i = 0; i < h->addressees.n; i++) {
+		gw_buf_reset(&eid);
+		gw_buf_reset(&href);
+		gw_buf_printf(&eid, "addressee_%zu", i + 1);
+		gw_buf_printf(&href, "/ontology/organization/cn/addressee_%zu", i + 1);
+		tlc(w, refs, "TLCOrganization", eid.ptr, href.ptr, h->addressees.items[i]);
+	}
+	for (int k = 0; k < 3; k++) {
+		gw_buf_reset(&eid);
+		gw_buf_reset(&href);
+		gw_buf_printf(&eid, "qkind_%s", kinds[k]);
+		gw_buf_printf(&href, "/ontology/concept/gongwen/quantity.%s", kinds[k]);
+		tlc(w, refs, "TLCConcept", eid.ptr, href.ptr, kinds[k]);
+	}
+	gw_buf_free(&eid);
+	gw_buf_free(&href);
+}
+
+/* Source facts, and every header field as the segmenter found it, for readers who want them
+ * without the text (a field with no span shows nowhere else). */
+static void
+put_proprietary(xw *w, xmlNodePtr meta)
+{
+	const gw_doc *d = w->d;
+	xmlNodePtr p = add_el(w, meta, "proprietary"), el;
+
+	set_attr(w, p, "source", "#gongwen");
+	el = xmlNewChild(p, w->gw, X("source"), NULL);
+	set_gw(w, el, "id", d->id);
+	set_gw(w, el, "path", d->src_path);
+	set_gw(w, el, "sha256", d->src_sha256[0] ? d->src_sha256 : NULL);
+	set_gw_number(w, el, "bytes", (double)d->src_bytes);
+	set_gw(w, el, "encoding", d->encoding);
+	set_gw(w, el, "is_notice", d->is_notice == 1 ? "true" : d->is_notice == 0 ? "false" : NULL);
+	el = xmlNewChild(p, w->gw, X("generator"), NULL);
+	set_gw(w, el, "name", "gongwen");
+	set_gw(w, el, "version", GW_VERSION);
+	set_gw(w, el, "schema", GW_SCHEMA);
+	for (int f = 0; f < GW_NHFIELDS; f++) {
+		if (d->header.f[f].text == NULL)
+			continue;
+		el = xmlNewChild(p, w->gw, X("field"), NULL);
+		set_gw(w, el, "name", gw_hfield_name((enum gw_hfield)f));
+		set_gw_spans(w, el, d->header.f[f].span);
+		add_text(w, el, d->header.f[f].text, strlen(d->header.f[f].text));
+	}
+}
+
+/* Quantities whose span could not be wrapped inline (it straddles an element boundary, or is
+ * not in the text at all) keep their data in meta. */
+static void
+put_unplaced(xw *w, xmlNodePtr meta)
+{
+	xmlNodePtr p = NULL;
+
+	for (size_t i = 0; i < w->d->nqs; i++) {
+		const gw_quantity *q = &w->d->qs[i];
+		xmlNodePtr el;
+
+		if (w->qplaced[i])
+			continue;
+		if (p == NULL) {
+			p = add_el(w, meta, "proprietary");
+			set_attr(w, p, "source", "#gongwen");
+		}
+		el = xmlNewChild(p, w->gw, X("quantity"), NULL);
+		set_gw(w, el, "id", q->id);
+		set_gw(w, el, "text", q->text);
+		if (q->has_value)
+			set_gw_number(w, el, "value", q->value);
+		quantity_attrs(w, el, q);
+		xmlUnsetProp(el, X("refersTo"));
+		xmlUnsetProp(el, X("normalized"));
+	}
+}
+
+/* ---------------------------------------------------------------- the document */
+
+/* The regions of part 0: preface [0, *pre), body [*pre, *con), conclusions [*con, end). */
+static void
+notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
+{
+	static const int prefields[] = {GW_H_COPY_NO, GW_H_SECRECY, GW_H_URGENCY, GW_H_ISSUER_MARK,
+	    GW_H_DOC_NUMBER, GW_H_SIGNER, GW_H_TITLE, GW_H_ADDRESSEES};
+	const gw_doc *d = w->d;
+	int32_t first = end, last = 0;
+
+	for (size_t i = 0; i < d->nnodes; i++)
+		if (d->nodes[i].part == 0 && d->nodes[i].parent < 0) {
+			if (d->nodes[i].span.start < first)
+				first = clamp(w, d->nodes[i].span.start);
+			if (d->nodes[i].span.start > last)
+				last = clamp(w, d->nodes[i].span.start);
+		}
+	*pre = 0;
+	for (size_t i = 0; i < sizeof prefields / sizeof prefields[0]; i++) {
+		gw_span s = d->header.f[prefields[i]].span;
+
+		if (field_present(d, prefields[i]) && s.start >= 0 && s.end <= first && s.end > *pre)
+			*pre = s.end;
+	}
+	/* the rest of the line of the last preface element is preface too */
+	while (*pre > 0 && *pre < first && w->text[w->off[*pre]] != '\n')
+		(*pre)++;
+	/* the signature and date of the covering notice close it: after its last numbered unit */
+	*con = end;
+	for (int f = GW_H_SIGNATURE; f <= GW_H_DATE; f++) {
+		gw_span s = d->header.f[f].span;
+
+		if (d->header.f[f].text && s.start >= *pre && s.start >= last && s.end <= end &&
+		    s.start < *con)
+			*con = s.start;
+	}
+	/* a conclusions that starts mid-line would split the line: take the whole line */
+	while (*con > *pre && *con < end && w->text[w->off[*con - 1]] != '\n')
+		(*con)--;
+}
+
+static xmlNodePtr
+put_doc_start(xw *w, xmlNodePtr parent, const char *name, const char *this, const char *title)
+{
+	xmlNodePtr doc = add_el(w, parent, "doc"), meta;
+
+	set_attr(w, doc, "name", name);
+	meta = add_el(w, doc, "meta");
+	put_identification(w, meta, name, this, title);
+	return doc;
+}
+
+static void
+put_attachment(xw *w, xmlNodePtr atts, int k, int32_t a, int32_t b, const char *docname)
+{
+	const gw_attachment *at = &w->d->atts[k - 1];
+	xmlNodePtr att = add_el(w, atts, "attachment"), doc, el;
+	int32_t ts = at->title_span.start, te = at->title_span.end, body = a;
+	gw_buf this = GW_BUF_INIT;
+
+	gw_buf_printf(&this, "att_%d", k);
+	set_eid(w, att, this.ptr);
+	gw_buf_reset(&this);
+	gw_buf_printf(&this, "!att_%d", k);
+	doc = put_doc_start(w, att, docname, this.ptr, at->title ? at->title : "");
+	gw_buf_free(&this);
+	set_gw_spans(w, att, at->span);
+	if (ts >= a && te > ts && te <= b) {
+		el = add_el(w, doc, "preface");
+		put_paras(w, el, a, ts);
+		put_inline(w, add_mixed(w, add_mixed(w, el, "p"), "docTitle"), ts, te);
+		body = te;
+	} else if (at->title) {
+		el = add_mixed(w, add_el(w, doc, "preface"), "p");
+		add_el_text(w, el, "docTitle", at->title);
+	}
+	put_part(w, add_el(w, doc, "mainBody"), k, body, b);
+}
+
+/* Notice body: preface, mainBody, conclusions over [0, end0). */
+static void
+put_notice(xw *w, xmlNodePtr doc, int32_t end0)
+{
+	int32_t pre, con;
+
+	notice_regions(w, end0, &pre, &con);
+	if (!blank(w, 0, pre))
+		put_paras(w, add_el(w, doc, "preface"), 0, pre);
+	else
+		pre = 0;
+	put_part(w, add_el(w, doc, "mainBody"), 0, pre, con);
+	if (!blank(w, con, end0))
+		put_paras(w, add_el(w, doc, "conclusions"), con, end0);
+}
+
+static void
+put_attachments(xw *w, xmlNodePtr doc, int32_t *start, const char *docname)
+{
+	const gw_doc *d = w->d;
+	xmlNodePtr atts = add_el(w, doc, "attachments");
+
+	for (size_t k = 1; k <= d->natts; k++) {
+		int32_t a = start[k - 1], b = k < d->natts ? start[k] : w->ncp;
+
+		put_attachment(w, atts, (int)k, a, b < a ? a : b, docname);
+	}
+}
+
+/* Where each attachment's text starts (its title, else its body), kept in order. */
+static int32_t *
+attachment_starts(const xw *w)
+{
+	const gw_doc *d = w->d;
+	int32_t *st = gw_xcalloc(d->natts + 1, sizeof *st), prev = 0;
+
+	for (size_t k = 0; k < d->natts; k++) {
+		const gw_attachment *at = &d->atts[k];
+		int32_t s = at->span.start;
+
+		if (at->title_span.start >= 0 && (s < 0 || at->title_span.start < s))
+			s = at->title_span.start;
+		if (s < 0)
+			s = w->ncp; /* no text: an empty attachment at the end */
+		s = clamp(w, s);
+		st[k] = prev = s < prev ? prev : s;
+	}
+	return st;
+}
+
+static void
+xw_init(xw *w, const gw_doc *d)
+{
+	size_t len = d->text ? d->text_len : 0, n = 0;
+
+	memset(w, 0, sizeof *w);
+	w->d = d;
+	w->text = d->text ? d->text : "";
+	w->off = gw_xmalloc((len + 1) * sizeof *w->off);
+	for (size_t i = 0; i < len;) {
+		uint32_t c;
+		int k = gw_utf8_decode(w->text + i, len - i, &c);
+
+		w->off[n++] = i;
+		i += k ? (size_t)k : 1;
+	}
+	w->off[n] = len;
+	w->ncp = (int32_t)n;
+	w->qplaced = gw_xcalloc(d->nqs + 1, sizeof *w->qplaced);
+	marks_collect(w);
+}
+
+static void
+xw_free(xw *w)
+{
+	free(w->off);
+	free(w->marks);
+	free(w->qplaced);
+	idset_free(&w->ids);
+	gw_buf_free(&w->work);
+	gw_buf_free(&w->tmp);
+}
+
+void
+gw_xml_write(const gw_doc *d, gw_buf *out)
+{
+	const char *name = d->is_notice == 0 ? "document" : "notice";
+	xmlNodePtr root, doc, meta;
+	xmlChar *mem = NULL;
+	int32_t *starts;
+	int size = 0;
+	xw w;
+
+	xw_init(&w, d);
+	w.doc = xmlNewDoc(X("1.0"));
+	root = xmlNewNode(NULL, X("akomaNtoso"));
+	xmlDocSetRootElement(w.doc, root);
+	w.akn = xmlNewNs(root, X(AKN_NS), NULL);
+	xmlSetNs(root, w.akn);
+	w.gw = xmlNewNs(root, X(GW_NS), X("gw"));
+	doc = put_doc_start(&w, root, name, "!main", NULL);
+	meta = doc->children;
+	put_references(&w, meta);
+	put_proprietary(&w, meta);
+	starts = attachment_starts(&w);
+	put_notice(&w, doc, d->natts ? starts[0] : w.ncp);
+	if (d->natts)
+		put_attachments(&w, doc, starts, "attachment");
+	put_unplaced(&w, meta);
+	xmlDocDumpFormatMemoryEnc(w.doc, &mem, &size, "UTF-8", 1);
+	gw_buf_put(out, mem, (size_t)size);
+	xmlFree(mem);
+	free(starts);
+	xmlFreeDoc(w.doc);
+	xw_free(&w);
+}
