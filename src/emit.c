@@ -294,7 +294,8 @@ gw_emitter_put(gw_emitter *e, const gw_doc *d)
 	size_t targets = 0;
 	int rc = 0;
 
-	if (d->error) {
+	/* error_msg too: GW_E_READ is code 0, the same as "no error" */
+	if (d->error || d->error_msg) {
 		remove_outputs(e, d->id);
 		return reject(e, d, (enum gw_code)d->error, d->error_msg, false);
 	}

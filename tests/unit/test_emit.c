@@ -1,0 +1,281 @@
+/* test_emit.c — the Akoma Ntoso writer (gw_xml_write) and the batch emitter (gw_emitter_*). */
+#include <check.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emit.h"
+
+/* The span of the nth occurrence of needle in d's text, in code points. */
+static gw_span
+find(gw_doc *d, const char *needle, int nth)
+{
+	const char *p = d->text - 1;
+
+	for (int i = 0; i <= nth; i++)
+		ck_assert_ptr_nonnull(p = strstr(p + 1, needle));
+	return (gw_span){gw_doc_byte_to_cp(d, (size_t)(p - d->text)),
+	                 gw_doc_byte_to_cp(d, (size_t)(p - d->text) + strlen(needle))};
+}
+
+static gw_doc *
+doc_with(const char *id, const char *text)
+{
+	gw_doc *d = gw_doc_new();
+
+	d->id = gw_xstrdup(id);
+	d->src_path = gw_xstrdup("t.txt");
+	gw_doc_set_text(d, gw_xstrdup(text), strlen(text));
+	return d;
+}
+
+static char *
+xml_of(const gw_doc *d)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	gw_xml_write(d, &b);
+	return gw_buf_detach(&b);
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+START_TEST(xml_replaces_characters_xml_forbids)
+{
+	gw_doc *d = doc_with("x", "a\x01" "b\xef\xbf\xbe" "c\xef\xb7\x90" "d\xc2\x80" "e<&>\n");
+	char *x = xml_of(d);
+
+	ck_assert_ptr_nonnull(strstr(x, "<p>a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd" "d\xef\xbf\xbd"
+	                                "e&lt;&amp;&gt;</p>"));
+	ck_assert_ptr_null(strstr(x, "\x01"));
+	free(x);
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(xml_makes_repeated_or_spaced_ids_unique)
+{
+	gw_doc *d = doc_with("x", "一、甲\n二、乙\n");
+	int a = gw_doc_add_node(d, GW_LEVEL1, 0, -1, "一、", 1, NULL, (gw_span){0, 4}, GW_NOSPAN);
+	int b = gw_doc_add_node(d, GW_LEVEL1, 0, -1, "二、", 2, NULL, (gw_span){4, 8}, GW_NOSPAN);
+	char *x;
+
+	d->nodes[a].id = gw_xstrdup("sec 1");
+	d->nodes[b].id = gw_xstrdup("sec_1");
+	x = xml_of(d);
+	ck_assert_int_eq(count(x, "eId=\"sec_1\""), 1);
+	ck_assert_int_eq(count(x, "eId=\"sec_1_2\""), 1);
+	free(x);
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(xml_keeps_a_quantity_across_a_unit_boundary_in_meta)
+{
+	gw_doc *d = doc_with("x", "一、甲100\n元二、乙5%\n");
+	int a = gw_doc_add_node(d, GW_LEVEL1, 0, -1, "一、", 1, NULL, (gw_span){0, 7}, GW_NOSPAN);
+	gw_quantity *q;
+	char *x;
+
+	gw_doc_add_node(d, GW_LEVEL1, 0, -1, "二、", 2, NULL, (gw_span){7, 13}, GW_NOSPAN);
+	gw_doc_assign_node_ids(d);
+	q = gw_doc_add_quantity(d);
+	q->text = gw_xstrdup("100\n元"), q->span = find(d, "100\n元", 0), q->node = a;
+	q->has_value = true, q->value = 100;
+	q = gw_doc_add_quantity(d);
+	q->text = gw_xstrdup("5%"), q->span = find(d, "5%", 0), q->node = a + 1;
+	q->has_value = true, q->value = 5, q->kind = GW_Q_FACT;
+	gw_doc_assign_quantity_ids(d);
+	x = xml_of(d);
+	ck_assert_ptr_nonnull(strstr(x, "<gw:quantity gw:id=\"sec_1__qty_1\""));
+	ck_assert_ptr_nonnull(strstr(x, "<quantity eId=\"sec_2__qty_1\" refersTo=\"#qkind_fact\" "
+	                                "normalized=\"5\""));
+	free(x);
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(xml_of_an_empty_text_still_has_a_main_body)
+{
+	gw_doc *d = doc_with("x", "");
+	char *x = xml_of(d);
+
+	ck_assert_ptr_nonnull(strstr(x, "<mainBody>\n      <p></p>\n    </mainBody>"));
+	ck_assert_ptr_nonnull(strstr(x, "<FRBRdate date=\"0001-01-01\" name=\"unknown\"/>"));
+	free(x);
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(xml_takes_no_impossible_date)
+{
+	gw_doc *d = doc_with("x", "2023年2月29日\n");
+	char *x;
+
+	gw_header_set(d, GW_H_DATE, "2023年2月29日", (size_t)-1, (gw_span){0, 10});
+	d->header.date = gw_xstrdup("2023-02-29");
+	x = xml_of(d);
+	ck_assert_ptr_null(strstr(x, "2023-02-29\""));
+	ck_assert_ptr_nonnull(strstr(x, "<inline name=\"date\">2023年2月29日</inline>"));
+	free(x);
+	gw_doc_free(d);
+}
+END_TEST
+
+static char dir[] = "/tmp/gw-test-emit-XXXXXX";
+
+static int
+files_in(const char *path, const char *suffix)
+{
+	DIR *dp = opendir(path);
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dp);
+	while ((de = readdir(dp)) != NULL) {
+		size_t l = strlen(de->d_name), k = strlen(suffix);
+
+		n += l >= k && strcmp(de->d_name + l - k, suffix) == 0;
+	}
+	closedir(dp);
+	return n;
+}
+
+/* Remove a flat folder of test output. */
+static void
+rm_dir(const char *path)
+{
+	DIR *dp = opendir(path);
+	struct dirent *de;
+	char f[512];
+
+	while (dp && (de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			snprintf(f, sizeof f, "%s/%s", path, de->d_name);
+			unlink(f);
+		}
+	if (dp)
+		closedir(dp);
+	rmdir(path);
+}
+
+typedef struct job {
+	gw_emitter *e;
+	int first;
+} job;
+
+static void *
+put_many(void *arg)
+{
+	job *j = arg;
+	char id[32];
+
+	for (int i = j->first; i < j->first + 50; i++) {
+		gw_doc *d;
+
+		snprintf(id, sizeof id, "doc-%03d", i);
+		d = doc_with(id, "一、甲\n");
+		gw_doc_add_node(d, GW_LEVEL1, 0, -1, "一、", 1, "甲", (gw_span){0, 4}, (gw_span){2, 3});
+		gw_doc_assign_node_ids(d);
+		gw_emitter_put(j->e, d);
+		gw_doc_free(d);
+	}
+	return NULL;
+}
+
+START_TEST(emitter_shared_by_four_threads_writes_every_document)
+{
+	gw_buf err = GW_BUF_INIT;
+	gw_emitter *e;
+	pthread_t t[4];
+	job jobs[4];
+	char path[128];
+	struct stat st;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	e = gw_emitter_new("test", dir, GW_EMIT_QUIET, &err);
+	ck_assert_ptr_nonnull(e);
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (job){e, i * 50};
+		ck_assert_int_eq(pthread_create(&t[i], NULL, put_many, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	ck_assert_int_eq(gw_emitter_finish(e), 0);
+	ck_assert_int_eq(files_in(dir, ".json"), 200);
+	ck_assert_int_eq(files_in(dir, ".xml"), 200);
+	ck_assert_int_eq(files_in(dir, ".tmp"), 0);
+	snprintf(path, sizeof path, "%s/errors.jsonl", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	rm_dir(dir);
+	gw_buf_free(&err);
+}
+END_TEST
+
+START_TEST(emitter_refuses_ids_that_leave_the_folder_and_repeats)
+{
+	gw_buf err = GW_BUF_INIT;
+	char d2[] = "/tmp/gw-test-emit-XXXXXX", path[128], line[512];
+	const char *bad[] = {"../up", "a/b", ".hidden", "", "ok", "ok"};
+	gw_emitter *e;
+	FILE *fp;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(d2));
+	e = gw_emitter_new("test", d2, GW_EMIT_QUIET, &err);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		gw_doc *d = doc_with(bad[i], "正文\n");
+
+		ck_assert_int_eq(gw_emitter_put(e, d), i == 4 ? 0 : 1);
+		gw_doc_free(d);
+	}
+	ck_assert_int_eq(gw_emitter_finish(e), 1);
+	ck_assert_int_eq(files_in(d2, ".json"), 1);
+	snprintf(path, sizeof path, "%s/errors.jsonl", d2);
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	while (fgets(line, sizeof line, fp)) {
+		ck_assert_ptr_nonnull(strstr(line, "\"code\":\"bad-record\""));
+		n++;
+	}
+	fclose(fp);
+	ck_assert_int_eq(n, 5);
+	rm_dir(d2);
+	gw_buf_free(&err);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("emit");
+	TCase *tc = tcase_create("emit");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, xml_replaces_characters_xml_forbids);
+	tcase_add_test(tc, xml_makes_repeated_or_spaced_ids_unique);
+	tcase_add_test(tc, xml_keeps_a_quantity_across_a_unit_boundary_in_meta);
+	tcase_add_test(tc, xml_of_an_empty_text_still_has_a_main_body);
+	tcase_add_test(tc, xml_takes_no_impossible_date);
+	tcase_add_test(tc, emitter_shared_by_four_threads_writes_every_document);
+	tcase_add_test(tc, emitter_refuses_ids_that_leave_the_folder_and_repeats);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
