@@ -1,0 +1,596 @@
+/* header.c — the header elements of a notice (GB/T 9704-2012 clause 7): 版头, 主体 and 版记 fields, the issuer and is_notice. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment.h"
+
+#define TOP_LINES 10   /* the 版头 (份号 … 发文字号) sits in the first lines */
+#define ZONE_LINES 14  /* lines after the title where 发文字号, 主送机关 … may come */
+#define TITLE_LINES 4  /* a title is printed on at most this many lines */
+#define TITLE_MAX 100  /* code points on a title line */
+#define CONT_MAX 40    /* code points on a title's continuation line */
+#define SIG_LINES 16   /* joint issuers: lines of names above the 成文日期 */
+#define REPORT_LINES 6 /* lines after the header where 我代表… is looked for */
+
+typedef struct hscan {
+	int mark;            /* the line of the 发文机关标志, -1 */
+	size_t mark_s, mark_e; /* the issuer inside it */
+	int subdate;         /* line of a ——date subtitle, -1 */
+} hscan;
+
+static gw_span
+span_of(gw_segctx *c, int i, size_t b0, int j, size_t b1)
+{
+	return (gw_span){gw_seg_cp(c, i, b0), gw_seg_cp(c, j, b1)};
+}
+
+static void
+set_bytes(gw_segctx *c, enum gw_hfield f, int i, size_t b0, size_t b1)
+{
+	gw_header_set(c->d, f, c->d->text + b0, b1 - b0, span_of(c, i, b0, i, b1));
+}
+
+/* Set field f from group g of header rule h matched on line i. */
+static bool
+set_group(gw_segctx *c, enum gw_hfield f, enum gw_hrule h, const char *g, int i,
+          const size_t *ov)
+{
+	size_t s, e;
+
+	if (!gw_seg_group(c->s->h[h], g, ov, c->ln[i].b0, &s, &e))
+		return false;
+	set_bytes(c, f, i, s, e);
+	return true;
+}
+
+static bool
+hmatch(gw_segctx *c, enum gw_hrule h, int i)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	return i >= 0 && i < c->n && gw_seg_hline(c, h, i, ov) > 0;
+}
+
+static bool
+is_date_line(gw_segctx *c, int i)
+{
+	return hmatch(c, HR_DATE, i) || hmatch(c, HR_DATE_MONTH, i);
+}
+
+/* A line of body names right above a date: the issuers, not a title (统计公报). */
+static bool
+sig_over_date(gw_segctx *c, int i)
+{
+	return hmatch(c, HR_SIGNATURE, i) && is_date_line(c, i + 1);
+}
+
+/* ---------------------------------------------------------------- 发文字号 */
+
+/* Year, serial and the GB/T 9704-2012 7.2.4 warnings, from rule h matched at line i. */
+static void
+docnum_parts(gw_segctx *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
+{
+	const gw_rule *r = c->s->h[h];
+	gw_header *hd = &c->d->header;
+	const char *t = c->d->text;
+	size_t b = c->ln[i].b0, s, e, s2, e2;
+	long long v;
+
+	if (gw_seg_group(r, "year", ov, b, &s, &e) && gw_parse_int(t + s, e - s, &v))
+		hd->year = (int)v;
+	if (gw_seg_group(r, "serial", ov, b, &s, &e)) {
+		free(hd->serial);
+		hd->serial = gw_xstrndup(t + s, e - s);
+		if (t[s] == '0' && e - s > 1)
+			gw_doc_diag(c->d, GW_W_DOCNUM_PADDED, sp, "%s", hd->serial);
+	}
+	if (gw_seg_group(r, "di", ov, b, &s, &e))
+		gw_doc_diag(c->d, GW_W_DOCNUM_DI, sp, NULL);
+	if (gw_seg_group(r, "open", ov, b, &s, &e) && gw_seg_group(r, "close", ov, b, &s2, &e2) &&
+	    (strncmp(t + s, "〔", e - s) != 0 || strncmp(t + s2, "〕", e2 - s2) != 0))
+		gw_doc_diag(c->d, GW_W_DOCNUM_BRACKET, sp, "%.*s…%.*s", (int)(e - s), t + s,
+		            (int)(e2 - s2), t + s2);
+}
+
+static void
+set_docnum_text(gw_segctx *c, int i, size_t b0, int j, size_t b1)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	gw_seg_squeeze(c->d->text, b0, b1, &b);
+	gw_header_set(c->d, GW_H_DOC_NUMBER, b.ptr ? b.ptr : "", b.len, span_of(c, i, b0, j, b1));
+	gw_buf_free(&b);
+}
+
+/* A 发文字号 at line i, whole or with its agency code on the line before the year; returns the
+ * lines it takes (0: none). */
+static int
+scan_docnum(gw_segctx *c, int i)
+{
+	size_t ov[2 * GW_OVMAX], s, e, s2, e2;
+	gw_header *hd = &c->d->header;
+
+	if (hd->f[GW_H_DOC_NUMBER].text)
+		return 0;
+	if (gw_seg_hline(c, HR_DOCNUM, i, ov) > 0) {
+		gw_seg_group(c->s->h[HR_DOCNUM], "v", ov, c->ln[i].b0, &s, &e);
+		set_docnum_text(c, i, s, i, e);
+		if (gw_seg_group(c->s->h[HR_DOCNUM], "code", ov, c->ln[i].b0, &s2, &e2))
+			hd->agency_code = gw_xstrndup(c->d->text + s2, e2 - s2);
+		set_group(c, GW_H_SIGNER, HR_DOCNUM, "signer", i, ov);
+		docnum_parts(c, HR_DOCNUM, i, ov, hd->f[GW_H_DOC_NUMBER].span);
+		c->skip[i] = 1;
+		return 1;
+	}
+	if (i + 1 < c->n && hmatch(c, HR_DOCNUM_HEAD, i) &&
+	    gw_seg_hline(c, HR_DOCNUM_TAIL, i + 1, ov) > 0) {
+		gw_seg_group(c->s->h[HR_DOCNUM_TAIL], "v", ov, c->ln[i + 1].b0, &s, &e);
+		set_docnum_text(c, i, c->ln[i].b0, i + 1, e);
+		hd->agency_code = gw_xstrndup(c->d->text + c->ln[i].b0, c->ln[i].b1 - c->ln[i].b0);
+		docnum_parts(c, HR_DOCNUM_TAIL, i + 1, ov, hd->f[GW_H_DOC_NUMBER].span);
+		gw_doc_diag(c->d, GW_W_DOCNUM_SPLIT, hd->f[GW_H_DOC_NUMBER].span, NULL);
+		c->skip[i] = c->skip[i + 1] = 1;
+		return 2;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- dates */
+
+/* The ISO form of the date matched by r (groups y, m, d; d may be absent) into out. */
+static bool
+iso_date(gw_segctx *c, const gw_rule *r, const size_t *ov, size_t b, char out[11], bool *arabic)
+{
+	const char *g[3] = {"y", "m", "d"};
+	long long v[3] = {0, 0, 0};
+	const char *t = c->d->text;
+	size_t s, e;
+
+	*arabic = true;
+	for (int k = 0; k < 3; k++) {
+		if (!gw_seg_group(r, g[k], ov, b, &s, &e)) {
+			if (k < 2)
+				return false;
+			continue;
+		}
+		if (!gw_parse_int(t + s, e - s, &v[k]))
+			return false;
+		if ((unsigned char)t[s] >= 0x80)
+			*arabic = false;
+	}
+	if (v[0] < 1000 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 0 || v[2] > 31)
+		return false;
+	if (v[2])
+		snprintf(out, 11, "%04lld-%02lld-%02lld", v[0], v[1], v[2]);
+	else
+		snprintf(out, 11, "%04lld-%02lld", v[0], v[1]);
+	return true;
+}
+
+/* 成文日期 from line i by rule h (GB/T 9704-2012 7.3.5.1 wants Arabic numerals). */
+static void
+set_date(gw_segctx *c, enum gw_hrule h, int i)
+{
+	size_t ov[2 * GW_OVMAX];
+	char iso[11];
+	bool arabic;
+	gw_header *hd = &c->d->header;
+
+	if (gw_seg_hline(c, h, i, ov) <= 0 || !set_group(c, GW_H_DATE, h, "v", i, ov))
+		return;
+	c->skip[i] = 1;
+	if (!iso_date(c, c->s->h[h], ov, c->ln[i].b0, iso, &arabic))
+		return;
+	free(hd->date);
+	hd->date = gw_xstrdup(iso);
+	if (!arabic)
+		gw_doc_diag(c->d, GW_W_DATE_NOT_ARABIC, hd->f[GW_H_DATE].span, "%s",
+		            hd->f[GW_H_DATE].text);
+}
+
+/* The 成文日期: under the issuers in the header, else the first date line of its own after the
+ * header (under the signature), else the date of a report's subtitle. */
+static void
+find_date(gw_segctx *c, const hscan *hs)
+{
+	if (c->date < 0)
+		for (int i = c->body0; i < c->n; i++) {
+			if (hmatch(c, HR_ANNEX_LABEL, i))
+				break;
+			if (hmatch(c, HR_DATE, i)) {
+				c->date = i;
+				break;
+			}
+		}
+	if (c->date >= 0)
+		set_date(c, hmatch(c, HR_DATE, c->date) ? HR_DATE : HR_DATE_MONTH, c->date);
+	else if (hs->subdate >= 0)
+		set_date(c, HR_DATE_SUBTITLE, hs->subdate);
+}
+
+/* ---------------------------------------------------------------- title */
+
+static bool
+str_match(gw_segctx *c, enum gw_hrule h, const gw_buf *b, size_t *ov)
+{
+	int rc = gw_rule_match(c->s->h[h], b->ptr ? b->ptr : "", b->len, 0, ov, GW_OVMAX);
+
+	if (rc < 0 && c->failed == NULL)
+		c->failed = gw_rule_id(c->s->h[h]);
+	return rc > 0;
+}
+
+/* A title is complete once it ends in a 文种 (or what heads a table or list), and a 关于 in it
+ * has had its 的. */
+static bool
+title_complete(gw_segctx *c, const gw_buf *t)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	return str_match(c, HR_TITLE_END, t, ov) && !str_match(c, HR_TITLE_OPEN, t, ov);
+}
+
+/* Whether line i may be (part of) a title of at most maxcp code points. */
+static bool
+title_line(gw_segctx *c, int i, int maxcp)
+{
+	static const enum gw_hrule not[] = {HR_NOT_TITLE, HR_DATE, HR_DATE_MONTH, HR_DOCNUM,
+	                                    HR_DOCNUM_TAIL, HR_TABLE, HR_TOC, HR_ANNEX_LABEL,
+	                                    HR_ANNEX_NOTE, HR_NOTE, HR_DATE_SUBTITLE};
+
+	if (i < 0 || i >= c->n || c->skip[i] || c->ln[i].nc > maxcp)
+		return false;
+	for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
+		if (hmatch(c, not[k], i))
+			return false;
+	return !gw_seg_is_node(c, i);
+}
+
+bool
+gw_header_title_at(gw_segctx *c, int i, int maxlines, int *last)
+{
+	gw_buf t = GW_BUF_INIT;
+	int j = i;
+
+	if (!title_line(c, i, TITLE_MAX) || sig_over_date(c, i))
+		return false;
+	gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &t);
+	while (j + 1 < c->n && j - i + 1 < maxlines && !title_complete(c, &t) &&
+	       title_line(c, j + 1, CONT_MAX) && !sig_over_date(c, j + 1)) {
+		j++;
+		gw_seg_squeeze(c->d->text, c->ln[j].b0, c->ln[j].b1, &t);
+	}
+	gw_buf_free(&t);
+	*last = j;
+	return true;
+}
+
+/* 标题 and 文种 from lines [i, j]: white space removed, a footnote mark dropped. */
+static void
+set_title(gw_segctx *c, int i, int j)
+{
+	gw_buf t = GW_BUF_INIT;
+	size_t ov[2 * GW_OVMAX], s, e;
+	gw_span sp = span_of(c, i, c->ln[i].b0, j, c->ln[j].b1);
+
+	for (int k = i; k <= j; k++) {
+		gw_seg_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
+		c->skip[k] = 1;
+	}
+	if (str_match(c, HR_TITLE_FOOTNOTE, &t, ov))
+		t.len = ov[0];
+	gw_header_set(c->d, GW_H_TITLE, t.ptr ? t.ptr : "", t.len, sp);
+	c->title0 = i, c->title1 = j;
+	/* the 文种 ends the title, so it is on its last line (unless letter-spaced) */
+	if (gw_seg_hline(c, HR_DOC_TYPE, j, ov) > 0)
+		set_group(c, GW_H_DOC_TYPE, HR_DOC_TYPE, "v", j, ov);
+	else if (str_match(c, HR_DOC_TYPE, &t, ov) &&
+	         gw_seg_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
+		gw_header_set(c->d, GW_H_DOC_TYPE, t.ptr + s, e - s, sp);
+	gw_buf_free(&t);
+}
+
+/* ---------------------------------------------------------------- the 版头 */
+
+/* 份号, 密级, 紧急程度, 发文机关标志 (or a 令's mark and number), 发文字号, 签发人: the lines
+ * above the title.  Returns the first line after them. */
+static int
+scan_top(gw_segctx *c, hscan *hs)
+{
+	size_t ov[2 * GW_OVMAX];
+	int i, k;
+
+	for (i = 0; i < c->n && i < TOP_LINES; i++) {
+		if (i == 0 && gw_seg_hline(c, HR_COPY_NO, i, ov) > 0)
+			set_group(c, GW_H_COPY_NO, HR_COPY_NO, "v", i, ov);
+		else if (gw_seg_hline(c, HR_SECRECY, i, ov) > 0)
+			set_group(c, GW_H_SECRECY, HR_SECRECY, "v", i, ov);
+		else if (gw_seg_hline(c, HR_URGENCY, i, ov) > 0)
+			set_group(c, GW_H_URGENCY, HR_URGENCY, "v", i, ov);
+		else if (gw_seg_hline(c, HR_MARK, i, ov) > 0) {
+			set_group(c, GW_H_ISSUER_MARK, HR_MARK, "v", i, ov);
+			gw_seg_group(c->s->h[HR_MARK], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
+			hs->mark = i;
+		} else if (i + 1 < c->n && gw_seg_hline(c, HR_DECREE, i, ov) > 0 &&
+		           hmatch(c, HR_DECREE_NUMBER, i + 1)) {
+			/* a 令: its mark is also its title (国务院令 第707号) */
+			set_group(c, GW_H_ISSUER_MARK, HR_DECREE, "v", i, ov);
+			gw_seg_group(c->s->h[HR_DECREE], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
+			hs->mark = i;
+			set_title(c, i, i);
+			gw_seg_hline(c, HR_DECREE_NUMBER, i + 1, ov);
+			set_group(c, GW_H_DOC_NUMBER, HR_DECREE_NUMBER, "v", i + 1, ov);
+			docnum_parts(c, HR_DECREE_NUMBER, i + 1, ov, c->d->header.f[GW_H_DOC_NUMBER].span);
+			c->skip[++i] = 1;
+		} else if ((k = scan_docnum(c, i)) > 0)
+			i += k - 1;
+		else if (gw_seg_hline(c, HR_SIGNER, i, ov) > 0)
+			set_group(c, GW_H_SIGNER, HR_SIGNER, "v", i, ov);
+		else
+			break;
+		c->skip[i] = 1;
+	}
+	return i;
+}
+
+/* After the title: a duplicate of it, 发文字号, a subtitle date, issuers over a date, and the
+ * 主送机关 that ends the header.  Sets c->body0. */
+static void
+scan_zone(gw_segctx *c, hscan *hs, int i)
+{
+	size_t ov[2 * GW_OVMAX];
+	const char *title = c->d->header.f[GW_H_TITLE].text;
+	int end = i + ZONE_LINES < c->n ? i + ZONE_LINES : c->n, k;
+	gw_buf b = GW_BUF_INIT;
+
+	for (; i < end; i++) {
+		gw_buf_reset(&b);
+		gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &b);
+		if (title && b.ptr && strcmp(b.ptr, title) == 0)
+			c->skip[i] = 1; /* the title printed twice (scraped page heading + text) */
+		else if ((k = scan_docnum(c, i)) > 0)
+			i += k - 1;
+		else if (gw_seg_hline(c, HR_SIGNER, i, ov) > 0)
+			set_group(c, GW_H_SIGNER, HR_SIGNER, "v", i, ov);
+		else if (hmatch(c, HR_DATE_SUBTITLE, i)) {
+			if (hs->subdate < 0)
+				hs->subdate = i;
+		} else if (is_date_line(c, i)) {
+			if (c->date < 0)
+				c->date = i;
+		} else if (sig_over_date(c, i))
+			continue;
+		else if (gw_seg_hline(c, HR_ADDRESSEES, i, ov) > 0) {
+			c->addr = i++;
+			break;
+		} else if (hmatch(c, HR_NOT_TITLE, i) || gw_seg_is_node(c, i))
+			break;
+	}
+	gw_buf_free(&b);
+	c->body0 = i;
+}
+
+/* ---------------------------------------------------------------- lists and the issuer */
+
+/* Cut bytes [s, e) of line i at sep into l (items without the separators). */
+static void
+split_list(gw_segctx *c, enum gw_hrule sep, int i, size_t s, size_t e, gw_strlist *l)
+{
+	size_t ov[2 * GW_OVMAX];
+	const char *t = c->d->text;
+
+	while (s < e) {
+		size_t cut = e, next = e;
+
+		if (gw_seg_match(c, c->s->h[sep], s, e, ov) > 0)
+			cut = s + ov[0], next = s + ov[1];
+		if (next == s) /* an empty match: take the rest */
+			cut = next = e;
+		if (cut > s)
+			gw_strlist_add(l, t + s, cut - s, span_of(c, i, s, i, cut));
+		s = next;
+	}
+}
+
+/* 主送机关 on line c->addr, and on the lines before it when it breaks after a 、 or ，. */
+static void
+set_addressees(gw_segctx *c)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+	int i = c->addr, top = i;
+
+	if (i < 0 || gw_seg_hline(c, HR_ADDRESSEES, i, ov) <= 0)
+		return;
+	while (top - 1 > c->title1 && top - 1 >= 0 && !c->skip[top - 1] && i - top < 4 &&
+	       hmatch(c, HR_ADDRESSEES_HEAD, top - 1))
+		top--;
+	c->addr0 = top;
+	for (int k = top; k < i; k++) {
+		split_list(c, HR_ADDRESSEE_SEP, k, c->ln[k].b0, c->ln[k].b1, &c->d->header.addressees);
+		c->skip[k] = 1;
+	}
+	gw_seg_group(c->s->h[HR_ADDRESSEES], "v", ov, c->ln[i].b0, &s, &e);
+	split_list(c, HR_ADDRESSEE_SEP, i, s, e, &c->d->header.addressees);
+	s = top < i ? c->ln[top].b0 : s;
+	gw_header_set(c->d, GW_H_ADDRESSEES, c->d->text + s, e - s, span_of(c, top, s, i, e));
+	c->skip[i] = 1;
+}
+
+/* 发文机关署名: the lines of body names right above the 成文日期. */
+static void
+find_signature(gw_segctx *c)
+{
+	int top = -1;
+
+	if (c->date < 0)
+		return;
+	for (int i = c->date - 1; i >= 0 && i >= c->date - SIG_LINES; i--) {
+		if ((c->title0 >= 0 && i >= c->title0 && i <= c->title1) || i == c->addr ||
+		    !hmatch(c, HR_SIGNATURE, i))
+			break;
+		top = i;
+	}
+	if (top < 0)
+		return;
+	c->sig0 = top, c->sig1 = c->date - 1;
+	gw_header_set(c->d, GW_H_SIGNATURE, c->d->text + c->ln[top].b0,
+	              c->ln[c->sig1].b1 - c->ln[top].b0,
+	              span_of(c, top, c->ln[top].b0, c->sig1, c->ln[c->sig1].b1));
+	for (int i = top; i <= c->sig1; i++)
+		c->skip[i] = 1;
+}
+
+/* The first of joint issuers in bytes [s, e) of line i: cut at a separator, or where the name
+ * of the first body repeats (黄浦区发展和改革委员会黄浦区建设和管理委员会). */
+static void
+set_issuer(gw_segctx *c, int i, size_t s, size_t e)
+{
+	size_t ov[2 * GW_OVMAX], p;
+	const char *t = c->d->text;
+	uint32_t cp;
+	int n;
+
+	if (gw_seg_match(c, c->s->h[HR_ISSUER_SEP], s, e, ov) > 0 && ov[0] > 0)
+		e = s + ov[0];
+	/* the first two characters again, after a name that ends like a body's name */
+	n = gw_utf8_decode(t + s, e - s, &cp);
+	if (n > 0)
+		n += gw_utf8_decode(t + s + n, e - s - (size_t)n, &cp);
+	for (p = s + 2 * (size_t)n; n >= 4 && p + (size_t)n <= e; p++)
+		if (memcmp(t + p, t + s, (size_t)n) == 0 &&
+		    gw_seg_match(c, c->s->h[HR_SIGNATURE], s, p, ov) > 0) {
+			e = p;
+			break;
+		}
+	if (e > s)
+		gw_header_set(c->d, GW_H_ISSUER, t + s, e - s, span_of(c, i, s, i, e));
+}
+
+/* The issuer: the mark without 文件, else the signature, else the head of the title, else the
+ * body a work report speaks for (我代表国务院). */
+static void
+find_issuer(gw_segctx *c, const hscan *hs)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+
+	if (hs->mark >= 0 && hs->mark_e > hs->mark_s) {
+		set_issuer(c, hs->mark, hs->mark_s, hs->mark_e);
+		return;
+	}
+	if (c->sig0 >= 0) {
+		set_issuer(c, c->sig0, c->ln[c->sig0].b0, c->ln[c->sig0].b1);
+		return;
+	}
+	if (c->title0 >= 0 && gw_seg_hline(c, HR_ISSUER_TITLE, c->title0, ov) > 0 &&
+	    gw_seg_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[c->title0].b0, &s, &e)) {
+		set_issuer(c, c->title0, s, e);
+		return;
+	}
+	for (int i = c->body0; i < c->n && i < c->body0 + REPORT_LINES; i++)
+		if (gw_seg_hline(c, HR_ISSUER_REPORT, i, ov) > 0 &&
+		    gw_seg_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
+			set_issuer(c, i, s, e);
+			c->report = 1;
+			return;
+		}
+}
+
+/* ---------------------------------------------------------------- 版记 and the rest */
+
+/* 附注, 附件说明 (before the 成文日期), 抄送机关, 印发机关和印发日期. */
+static void
+find_tail(gw_segctx *c)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+	gw_header *hd = &c->d->header;
+	char iso[11];
+	bool arabic;
+
+	for (int i = c->body0; i < c->n; i++) {
+		if (!hd->f[GW_H_ATTACHMENT_NOTE].text && (c->date < 0 || i < c->date) &&
+		    gw_seg_hline(c, HR_ANNEX_NOTE, i, ov) > 0) {
+			int j = i;
+
+			while (hmatch(c, HR_ANNEX_ITEM, j + 1))
+				j++;
+			gw_header_set(c->d, GW_H_ATTACHMENT_NOTE, c->d->text + c->ln[i].b0,
+			              c->ln[j].b1 - c->ln[i].b0, span_of(c, i, c->ln[i].b0, j, c->ln[j].b1));
+		} else if (!hd->f[GW_H_NOTE].text && c->date >= 0 && i > c->date &&
+		           i <= c->date + 2 && gw_seg_hline(c, HR_NOTE, i, ov) > 0) {
+			set_group(c, GW_H_NOTE, HR_NOTE, "v", i, ov);
+			c->skip[i] = 1;
+		} else if (!hd->f[GW_H_CC].text && gw_seg_hline(c, HR_CC, i, ov) > 0) {
+			set_group(c, GW_H_CC, HR_CC, "v", i, ov);
+			gw_seg_group(c->s->h[HR_CC], "v", ov, c->ln[i].b0, &s, &e);
+			split_list(c, HR_ADDRESSEE_SEP, i, s, e, &hd->cc);
+			c->skip[i] = 1;
+		} else if (!hd->f[GW_H_PRINTER].text && gw_seg_hline(c, HR_PRINTER, i, ov) > 0) {
+			set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov);
+			set_group(c, GW_H_PRINT_DATE, HR_PRINTER, "v", i, ov);
+			if (iso_date(c, c->s->h[HR_PRINTER], ov, c->ln[i].b0, iso, &arabic))
+				hd->print_date = gw_xstrdup(iso);
+			c->skip[i] = 1;
+		}
+	}
+}
+
+/* Whether the notice 印发/转发 a document: said in its title or in its first paragraphs. */
+static bool
+find_transmit(gw_segctx *c)
+{
+	int end = c->date >= 0 ? c->date : c->body0 + 3;
+
+	for (int i = c->title0; i >= 0 && i <= c->title1; i++)
+		if (hmatch(c, HR_TRANSMIT_TITLE, i))
+			return true;
+	for (int i = c->body0; i < end && i < c->n && i < c->body0 + 6; i++)
+		if (hmatch(c, HR_TRANSMIT_BODY, i))
+			return true;
+	return false;
+}
+
+/* A text that is not a government document (a news article, a speech) keeps no header. */
+static void
+clear_header(gw_doc *d)
+{
+	gw_header *h = &d->header;
+
+	for (int f = 0; f < GW_NHFIELDS; f++)
+		gw_header_set(d, f, NULL, 0, GW_NOSPAN);
+	free(h->agency_code), free(h->serial), free(h->date), free(h->print_date);
+	h->agency_code = h->serial = h->date = h->print_date = NULL;
+	h->year = 0;
+	gw_strlist_free(&h->addressees);
+	gw_strlist_free(&h->cc);
+}
+
+void
+gw_header_scan(gw_segctx *c)
+{
+	hscan hs = {-1, 0, 0, -1};
+	gw_header *hd = &c->d->header;
+	int i, last;
+
+	i = scan_top(c, &hs);
+	if (c->title0 < 0 && gw_header_title_at(c, i, TITLE_LINES, &last)) {
+		set_title(c, i, last);
+		i = last + 1;
+	}
+	scan_zone(c, &hs, i);
+	set_addressees(c);
+	find_date(c, &hs);
+	find_signature(c);
+	find_issuer(c, &hs);
+	if (!hd->f[GW_H_DOC_TYPE].text && c->title0 < 0 && c->report)
+		gw_header_set(c->d, GW_H_DOC_TYPE, gw_rule_attr(c->s->h[HR_ISSUER_REPORT], "doc-type"),
+		              (size_t)-1, GW_NOSPAN);
+	find_tail(c);
+	/* a notice names its 文种, carries a 发文字号 or a mark, or is signed and dated by a body */
+	c->d->is_notice = hd->f[GW_H_DOC_TYPE].text || hd->f[GW_H_DOC_NUMBER].text ||
+	                  hd->f[GW_H_ISSUER_MARK].text || (c->sig0 >= 0 && c->date >= 0);
+	if (!c->d->is_notice) {
+		clear_header(c->d);
+		return;
+	}
+	c->transmit = find_transmit(c);
+}

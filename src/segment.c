@@ -1,0 +1,868 @@
+/* segment.c — gw-segment's library half: the line index, attachments and the numbered structure (GB/T 9704-2012 7.3.3), after header.c's header. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment.h"
+
+#define TOC_MAX 300       /* lines a 目录 may take */
+#define ANNEX_CONT_MAX 30 /* code points on a continuation line of an attachment list */
+#define ATT_TITLE_LINES 3 /* lines an attached document's title may take */
+#define MAX_NODES 20000   /* nodes in one document (GW_E_LIMIT past it) */
+
+static const char *const hrule_ids[HR_COUNT] = {
+	[HR_COPY_NO] = "header.copy-no", [HR_SECRECY] = "header.secrecy",
+	[HR_URGENCY] = "header.urgency", [HR_MARK] = "header.mark",
+	[HR_DECREE] = "header.decree", [HR_DOCNUM] = "header.docnum",
+	[HR_DOCNUM_TAIL] = "header.docnum-tail", [HR_DOCNUM_HEAD] = "header.docnum-head",
+	[HR_DECREE_NUMBER] = "header.decree-number", [HR_SIGNER] = "header.signer",
+	[HR_DATE] = "header.date", [HR_DATE_MONTH] = "header.date-month",
+	[HR_DATE_SUBTITLE] = "header.date-subtitle", [HR_ADDRESSEES] = "header.addressees",
+	[HR_ADDRESSEES_HEAD] = "header.addressees-head",
+	[HR_ADDRESSEE_SEP] = "header.addressee-sep", [HR_DOC_TYPE] = "header.doc-type",
+	[HR_TITLE_FOOTNOTE] = "header.title-footnote", [HR_TITLE_END] = "header.title-end",
+	[HR_TITLE_OPEN] = "header.title-open", [HR_NOT_TITLE] = "header.not-title",
+	[HR_ISSUER_TITLE] = "header.issuer-title", [HR_ISSUER_REPORT] = "header.issuer-report",
+	[HR_SIGNATURE] = "header.signature", [HR_ISSUER_SEP] = "header.issuer-sep",
+	[HR_NOTE] = "header.note", [HR_CC] = "header.cc", [HR_PRINTER] = "header.printer",
+	[HR_TRANSMIT_TITLE] = "header.transmit-title", [HR_TRANSMIT_BODY] = "header.transmit-body",
+	[HR_QUOTED] = "header.quoted", [HR_TOC] = "region.toc", [HR_TABLE] = "region.table",
+	[HR_TABLE_END] = "region.table-end", [HR_ANNEX_NOTE] = "region.annex-note",
+	[HR_ANNEX_ITEM] = "region.annex-item", [HR_ANNEX_LABEL] = "region.annex-label",
+};
+
+/* ---------------------------------------------------------------- matching helpers */
+
+int
+gw_seg_match(gw_segctx *c, const gw_rule *r, size_t b0, size_t b1, size_t *ov)
+{
+	int rc = gw_rule_match(r, c->d->text + b0, b1 - b0, 0, ov, GW_OVMAX);
+
+	if (rc < 0) {
+		if (c->failed == NULL)
+			c->failed = gw_rule_id(r);
+		return 0;
+	}
+	return rc;
+}
+
+int
+gw_seg_match_line(gw_segctx *c, const gw_rule *r, int i, size_t *ov)
+{
+	return gw_seg_match(c, r, c->ln[i].b0, c->ln[i].b1, ov);
+}
+
+int
+gw_seg_hline(gw_segctx *c, enum gw_hrule h, int i, size_t *ov)
+{
+	return gw_seg_match_line(c, c->s->h[h], i, ov);
+}
+
+bool
+gw_seg_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, size_t *s, size_t *e)
+{
+	int k = gw_rule_group(r, g);
+
+	if (k < 0 || k >= GW_OVMAX || ov[2 * k] == (size_t)-1 || ov[2 * k + 1] < ov[2 * k])
+		return false;
+	*s = b0 + ov[2 * k];
+	*e = b0 + ov[2 * k + 1];
+	return true;
+}
+
+int32_t
+gw_seg_ncp(const gw_segctx *c, size_t b0, size_t b1)
+{
+	return (int32_t)gw_utf8_count(c->d->text + b0, b1 - b0);
+}
+
+int32_t
+gw_seg_cp(const gw_segctx *c, int i, size_t b)
+{
+	const gw_line *l = &c->ln[i];
+
+	return b >= l->b0 ? l->c0 + gw_seg_ncp(c, l->b0, b) : l->c0 - gw_seg_ncp(c, b, l->b0);
+}
+
+/* White space as the scorer sees it: ASCII, U+3000, U+00A0, U+FEFF and the like. */
+static int
+space_len(const char *s, size_t n)
+{
+	uint32_t cp;
+	int k;
+
+	if (n == 0)
+		return 0;
+	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\f' || *s == '\v')
+		return 1;
+	k = gw_utf8_decode(s, n, &cp);
+	if (k > 1 && (cp == 0x3000 || cp == 0xA0 || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200B) ||
+	              cp == 0x202F || cp == 0x205F))
+		return k;
+	return 0;
+}
+
+void
+gw_seg_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
+{
+	while (b0 < b1) {
+		int k = space_len(s + b0, b1 - b0);
+
+		if (k) {
+			b0 += (size_t)k;
+			continue;
+		}
+		gw_buf_putc(out, s[b0++]);
+	}
+	gw_buf_put(out, "", 0);
+}
+
+bool
+gw_seg_same_text(gw_segctx *c, int i, int j)
+{
+	gw_buf a = GW_BUF_INIT, b = GW_BUF_INIT;
+	bool same;
+
+	gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &a);
+	gw_seg_squeeze(c->d->text, c->ln[j].b0, c->ln[j].b1, &b);
+	same = a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
+	gw_buf_free(&a);
+	gw_buf_free(&b);
+	return same;
+}
+
+static bool
+hmatch(gw_segctx *c, enum gw_hrule h, int i)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	return i >= 0 && i < c->n && gw_seg_hline(c, h, i, ov) > 0;
+}
+
+/* The first nn bytes nd inside h[0..hn), or NULL. */
+static const char *
+mem_find(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	for (size_t i = 0; nn && i + nn <= hn; i++)
+		if (memcmp(h + i, nd, nn) == 0)
+			return h + i;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- the line index */
+
+/* Non-blank lines without their surrounding white space (and a scraper's Markdown #). */
+static void
+index_lines(gw_segctx *c)
+{
+	const char *t = c->d->text;
+	size_t len = c->d->text_len, p = 0, cap = 0;
+	int32_t cp = 0;
+
+	while (p < len) {
+		const char *nl = memchr(t + p, '\n', len - p);
+		size_t e = nl ? (size_t)(nl - t) : len, b = p, k;
+
+		while (b < e && (k = (size_t)space_len(t + b, e - b)) > 0)
+			b += k;
+		if (b < e && t[b] == '#') {
+			size_t h = b;
+
+			while (h < e && t[h] == '#')
+				h++;
+			if (h - b <= 6 && h < e && space_len(t + h, e - h))
+				for (b = h; b < e && (k = (size_t)space_len(t + b, e - b)) > 0;)
+					b += k;
+		}
+		cp += gw_seg_ncp(c, p, b);
+		size_t q = e;
+		while (q > b) {
+			size_t s = q - 1;
+
+			while (s > b && ((unsigned char)t[s] & 0xC0) == 0x80)
+				s--;
+			if (!space_len(t + s, q - s))
+				break;
+			q = s;
+		}
+		if (q > b) {
+			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
+			c->ln[c->n++] = (gw_line){b, q, cp, gw_seg_ncp(c, b, q)};
+		}
+		cp += gw_seg_ncp(c, b, e) + (nl ? 1 : 0);
+		p = nl ? e + 1 : len;
+	}
+	c->skip = gw_xcalloc((size_t)c->n + 1, 1);
+}
+
+/* ---------------------------------------------------------------- candidate nodes */
+
+typedef struct cand {
+	int line;
+	const gw_noderule *nr;
+	enum gw_kind kind;
+	int depth;       /* outline depth (1.1 → 2), 0 for other kinds */
+	long ordinal;
+	size_t num0, num1, n0, n1, rest0, rest1; /* bytes of the text */
+	int rank;
+	int parent;      /* index among the part's candidates, -1 */
+	int node;        /* index in d->nodes once added */
+	bool ok;
+} cand;
+
+/* Nesting order of the kinds: a node nests under the nearest one of lower rank. */
+static int
+rank_of(enum gw_kind k, int depth)
+{
+	static const int rank[GW_NKINDS] = {
+	    [GW_PART] = 0,    [GW_CHAPTER] = 10, [GW_SECTION] = 20, [GW_ARTICLE] = 30,
+	    [GW_LEVEL1] = 40, [GW_OUTLINE] = 40, [GW_LEVEL2] = 50,  [GW_LEVEL3] = 60,
+	    [GW_LEVEL4] = 70, [GW_LEVEL5] = 80};
+
+	return rank[k] + (k == GW_OUTLINE ? depth : 0);
+}
+
+/* The ordinal of an outline number 4.2.2 (its last component) and its depth. */
+static bool
+outline_ordinal(const char *s, size_t n, long long *ord, int *depth)
+{
+	size_t last = 0;
+
+	*depth = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			last = i + 1, ++*depth;
+		} else if (i + 2 < n && memcmp(s + i, "．", 3) == 0) {
+			last = i + 3, ++*depth;
+			i += 2;
+		}
+	}
+	return gw_parse_int(s + last, n - last, ord);
+}
+
+static bool
+fill_cand(gw_segctx *c, const gw_noderule *nr, int i, const size_t *ov, cand *cd)
+{
+	const char *t = c->d->text;
+	size_t b = c->ln[i].b0;
+	long long v = 0;
+	uint32_t cp;
+
+	memset(cd, 0, sizeof *cd);
+	if (!gw_seg_group(nr->rule, "num", ov, b, &cd->num0, &cd->num1) ||
+	    !gw_seg_group(nr->rule, "n", ov, b, &cd->n0, &cd->n1))
+		return false;
+	if (!gw_seg_group(nr->rule, "rest", ov, b, &cd->rest0, &cd->rest1))
+		cd->rest0 = cd->rest1 = cd->num1;
+	cd->line = i, cd->nr = nr, cd->kind = nr->kind, cd->parent = -1, cd->node = -1;
+	if (nr->base) {
+		if (gw_utf8_decode(t + cd->n0, cd->n1 - cd->n0, &cp) <= 0 || cp < nr->base)
+			return false;
+		v = cp - nr->base + 1;
+	} else if (nr->kind == GW_OUTLINE) {
+		if (!outline_ordinal(t + cd->n0, cd->n1 - cd->n0, &v, &cd->depth))
+			return false;
+	} else if (!gw_parse_int(t + cd->n0, cd->n1 - cd->n0, &v))
+		return false;
+	if (v < 1 || v > 100000)
+		return false;
+	cd->ordinal = (long)v;
+	return true;
+}
+
+/* The first node rule that makes line i a candidate (weak series rules only when asked). */
+static bool
+match_node(gw_segctx *c, int i, bool weak, cand *cd)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	for (size_t k = 0; k < c->s->nnr; k++) {
+		const gw_noderule *nr = &c->s->nr[k];
+
+		if (nr->series && !weak)
+			continue;
+		if (gw_seg_match_line(c, nr->rule, i, ov) > 0 && fill_cand(c, nr, i, ov, cd))
+			return true;
+	}
+	return false;
+}
+
+bool
+gw_seg_is_node(gw_segctx *c, int i)
+{
+	cand cd;
+
+	return match_node(c, i, false, &cd);
+}
+
+/* v in Chinese numerals (1 … 99), for the next marker of a （一） list. */
+static void
+cn_numeral(long v, gw_buf *b)
+{
+	static const char *const dig[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+
+	if (v >= 20)
+		gw_buf_puts(b, dig[v / 10 % 10]);
+	if (v >= 10)
+		gw_buf_puts(b, "十");
+	gw_buf_puts(b, dig[v % 10]);
+}
+
+/* An inline list （1）…；（2）… inside one sentence is not a structure (GUIDE): the next
+ * marker on the same line gives it away. */
+static bool
+inline_list(gw_segctx *c, const cand *cd)
+{
+	gw_buf m = GW_BUF_INIT;
+	const char *t = c->d->text;
+	bool found = false;
+
+	for (int form = 0; form < 2 && !found; form++) {
+		gw_buf_reset(&m);
+		if (cd->nr->base)
+			gw_buf_put_cp(&m, cd->nr->base + (uint32_t)cd->ordinal);
+		else if (cd->kind == GW_LEVEL4 || cd->kind == GW_LEVEL2) {
+			gw_buf_puts(&m, form ? "(" : "（");
+			if (cd->kind == GW_LEVEL4)
+				gw_buf_printf(&m, "%ld", cd->ordinal + 1);
+			else
+				cn_numeral(cd->ordinal + 1, &m);
+			gw_buf_puts(&m, form ? ")" : "）");
+		} else
+			break;
+		found = mem_find(t + cd->rest0, cd->rest1 - cd->rest0, m.ptr, m.len) != NULL;
+	}
+	gw_buf_free(&m);
+	return found;
+}
+
+/* ---------------------------------------------------------------- regions */
+
+enum region { R_NONE, R_TOC, R_TABLE, R_ANNEX };
+
+typedef struct collector {
+	cand *v;
+	size_t n, cap;
+	enum region region;
+	int toc_line, toc_first;
+	bool toc_cand;   /* the first entry of the 目录 is a numbered heading … */
+	cand toc_entry;  /* … this one */
+	long last[GW_NKINDS]; /* the last ordinal of each kind seen outside a region */
+} collector;
+
+/* Whether line i is still inside the current region (and so makes no node). */
+static bool
+in_region(gw_segctx *c, collector *k, int i)
+{
+	cand cd;
+
+	switch (k->region) {
+	case R_TOC: /* runs until its first entry comes again as a heading (maybe without
+	               the page number the entry had), or until running text */
+		if (k->toc_first < 0) {
+			k->toc_first = i;
+			k->toc_cand = match_node(c, i, true, &k->toc_entry);
+			return true;
+		}
+		if (gw_seg_same_text(c, i, k->toc_first) || i - k->toc_line >= TOC_MAX ||
+		    hmatch(c, HR_NOT_TITLE, i))
+			break;
+		if (!k->toc_cand || !match_node(c, i, true, &cd) || cd.kind != k->toc_entry.kind ||
+		    cd.ordinal != k->toc_entry.ordinal || cd.depth != k->toc_entry.depth)
+			return true;
+		break;
+	case R_TABLE: /* to a 注：line, or a heading that carries on the numbering before it */
+		if (hmatch(c, HR_TABLE_END, i)) {
+			k->region = R_NONE;
+			return true;
+		}
+		if (!match_node(c, i, false, &cd) || cd.kind > GW_LEVEL2 || k->last[cd.kind] <= 0 ||
+		    cd.ordinal != k->last[cd.kind] + 1)
+			return true;
+		break;
+	case R_ANNEX: /* the numbered or broken lines of an attachment list */
+		if (hmatch(c, HR_ANNEX_ITEM, i) ||
+		    (c->ln[i].nc <= ANNEX_CONT_MAX && !hmatch(c, HR_NOT_TITLE, i) &&
+		     !hmatch(c, HR_ANNEX_LABEL, i) && !gw_seg_is_node(c, i)))
+			return true;
+		break;
+	case R_NONE:
+		break;
+	}
+	k->region = R_NONE;
+	return false;
+}
+
+/* Whether line i opens a region. */
+static bool
+region_start(gw_segctx *c, collector *k, int i)
+{
+	if (hmatch(c, HR_TOC, i)) {
+		k->region = R_TOC, k->toc_line = i, k->toc_first = -1;
+		return true;
+	}
+	if (hmatch(c, HR_TABLE, i)) {
+		k->region = R_TABLE;
+		return true;
+	}
+	if (hmatch(c, HR_ANNEX_NOTE, i)) {
+		k->region = R_ANNEX;
+		return true;
+	}
+	return hmatch(c, HR_ANNEX_LABEL, i);
+}
+
+static void
+collect(gw_segctx *c, int l0, int l1, collector *k)
+{
+	cand cd;
+
+	for (int i = l0; i < l1; i++) {
+		if (c->skip[i] || in_region(c, k, i) || region_start(c, k, i))
+			continue;
+		if (!match_node(c, i, true, &cd) || inline_list(c, &cd))
+			continue;
+		gw_grow((void **)&k->v, &k->cap, k->n + 1, sizeof *k->v);
+		k->v[k->n++] = cd;
+		if (!cd.nr->series)
+			k->last[cd.kind] = cd.ordinal;
+	}
+}
+
+/* ---------------------------------------------------------------- filtering and nesting */
+
+/* A weak candidate counts in an unbroken series: 1 (with a 2 to come), then 2, 3 … */
+static bool
+series_ok(const collector *k, size_t i, long *last)
+{
+	const cand *cd = &k->v[i];
+
+	if (*last > 0 && cd->ordinal == *last + 1)
+		return true;
+	if (cd->ordinal != 1)
+		return false;
+	for (size_t j = i + 1; j < k->n; j++)
+		if (k->v[j].nr == cd->nr && k->v[j].ordinal == 2)
+			return true;
+	return false;
+}
+
+/* Decimal outline numbers count only in order: x.1, then x.2 … at each depth. */
+static bool
+outline_ok(const cand *cd, long *last, int maxdepth)
+{
+	if (cd->depth < 1 || cd->depth >= maxdepth)
+		return false;
+	if (cd->ordinal != 1 && cd->ordinal != last[cd->depth] + 1)
+		return false;
+	last[cd->depth] = cd->ordinal;
+	for (int d = cd->depth + 1; d < maxdepth; d++)
+		last[d] = 0;
+	return true;
+}
+
+static void
+filter(collector *k)
+{
+	long series_last = 0, olast[8] = {0};
+	bool outline = false;
+
+	for (size_t i = 0; i < k->n; i++)
+		outline |= k->v[i].kind == GW_OUTLINE && !k->v[i].nr->series;
+	for (size_t i = 0; i < k->n; i++) {
+		cand *cd = &k->v[i];
+
+		cd->ok = true;
+		if (cd->nr->series) {
+			cd->ok = series_ok(k, i, &series_last);
+			if (cd->ok)
+				series_last = cd->ordinal;
+			if (cd->ok && outline && cd->nr->outline_top)
+				cd->kind = GW_OUTLINE, cd->depth = 1;
+		}
+		if (cd->ok && cd->kind == GW_OUTLINE)
+			cd->ok = outline_ok(cd, olast, 8);
+		cd->rank = rank_of(cd->kind, cd->depth);
+	}
+}
+
+/* Parents by rank: a node nests under the nearest node before it of lower rank, so that
+ * skipped levels (一、 straight to 1.) nest where they stand. */
+static void
+nest(collector *k)
+{
+	int stack[64], top = 0;
+
+	for (size_t i = 0; i < k->n; i++) {
+		cand *cd = &k->v[i];
+
+		if (!cd->ok)
+			continue;
+		while (top > 0 && k->v[stack[top - 1]].rank >= cd->rank)
+			top--;
+		cd->parent = top > 0 ? stack[top - 1] : -1;
+		if (top < 64)
+			stack[top++] = (int)i;
+	}
+}
+
+/* ---------------------------------------------------------------- headings */
+
+/* The punctuation the GUIDE strips from the end of a heading. */
+static bool
+is_tail_punct(const char *s, size_t n)
+{
+	static const char *const p[] = {"。", "：", ":", "；", ";", "，", ",", "、"};
+
+	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+		if (strlen(p[i]) == n && memcmp(s, p[i], n) == 0)
+			return true;
+	return false;
+}
+
+
+/* The first of the strings in stops inside [s, e), or e. */
+static size_t
+find_first(const char *t, size_t s, size_t e, const char *const *stops, size_t nstops)
+{
+	size_t best = e;
+
+	for (size_t i = 0; i < nstops; i++) {
+		const char *p = mem_find(t + s, e - s, stops[i], strlen(stops[i]));
+
+		if (p && (size_t)(p - t) < best)
+			best = (size_t)(p - t);
+	}
+	return best;
+}
+
+/* The byte range of a candidate's heading (GUIDE), or false for none. */
+static bool
+heading_range(gw_segctx *c, const cand *cd, bool body_follows, size_t *hs, size_t *he)
+{
+	static const char *const full[] = {"。"}, *const runin[] = {"。", "：", ":"};
+	static const char *const clause[] = {"；", ";"};
+	const char *t = c->d->text;
+	size_t s = cd->rest0, e = cd->rest1, p, q;
+
+	if (s >= e)
+		return false;
+	switch (cd->nr->heading) {
+	case GW_HEAD_LINE:
+		e = find_first(t, s, e, full, 1);
+		break;
+	case GW_HEAD_ARTICLE: /* 第五条（目的） */
+		if (strncmp(t + s, "（", 3) != 0 && t[s] != '(')
+			return false;
+		p = s + (t[s] == '(' ? 1 : 3);
+		q = find_first(t, p, e, (const char *const[]){"）", ")"}, 2);
+		if (q == e || gw_seg_ncp(c, p, q) > cd->nr->heading_max)
+			return false;
+		s = p, e = q;
+		break;
+	case GW_HEAD_INLINE:
+		p = find_first(t, s, e, runin, 3);
+		if (p < e) { /* a run-in title, with the item's text after it or below it */
+			q = p + (t[p] == ':' ? 1 : 3);
+			if (gw_seg_ncp(c, s, p) > cd->nr->heading_max || (q >= e && !body_follows))
+				return false;
+			e = p;
+		} else if (gw_seg_ncp(c, s, e) > cd->nr->heading_max ||
+		           find_first(t, s, e, clause, 2) < e)
+			return false; /* a plain paragraph, not a title on its own line */
+		break;
+	}
+	while (e > s) { /* no trailing white space or 。：:；;，,、 */
+		size_t b = e - 1;
+
+		while (b > s && ((unsigned char)t[b] & 0xC0) == 0x80)
+			b--;
+		if (!space_len(t + b, e - b) && !is_tail_punct(t + b, e - b))
+			break;
+		e = b;
+	}
+	*hs = s, *he = e;
+	return e > s;
+}
+
+/* ---------------------------------------------------------------- emitting nodes */
+
+/* GB/T 9704-2012 7.3.3: a skipped or repeated ordinal, within a parent (numbering may run
+ * on from the previous parent). */
+static void
+check_ordinal(gw_segctx *c, collector *k, size_t i, long *part_last)
+{
+	const cand *cd = &k->v[i], *prev = NULL;
+	gw_span sp = {gw_seg_cp(c, cd->line, cd->num0), gw_seg_cp(c, cd->line, cd->num1)};
+
+	for (size_t j = i; j-- > 0;)
+		if (k->v[j].ok && k->v[j].parent == cd->parent && k->v[j].kind == cd->kind &&
+		    k->v[j].depth == cd->depth) {
+			prev = &k->v[j];
+			break;
+		} else if (k->v[j].ok && (int)j == cd->parent)
+			break;
+	if (prev && cd->ordinal == prev->ordinal)
+		gw_doc_diag(c->d, GW_W_ORDINAL_REPEATED, sp, "%s", "");
+	else if (prev && cd->ordinal > prev->ordinal + 1)
+		gw_doc_diag(c->d, GW_W_ORDINAL_SKIPPED, sp, "%ld after %ld", cd->ordinal, prev->ordinal);
+	else if (!prev && cd->ordinal != 1 && cd->ordinal != part_last[cd->kind] + 1)
+		gw_doc_diag(c->d, GW_W_ORDINAL_SKIPPED, sp, "%ld first", cd->ordinal);
+	part_last[cd->kind] = cd->ordinal;
+}
+
+static void
+emit(gw_segctx *c, collector *k, int part, int l1, int32_t end)
+{
+	gw_buf num = GW_BUF_INIT, head = GW_BUF_INIT;
+	long part_last[GW_NKINDS] = {0};
+	const char *t = c->d->text;
+
+	for (size_t i = 0; i < k->n && c->d->nnodes < MAX_NODES; i++) {
+		cand *cd = &k->v[i];
+		size_t j, hs, he;
+		int32_t cend = end;
+		bool body;
+
+		if (!cd->ok)
+			continue;
+		for (j = i + 1; j < k->n; j++)
+			if (k->v[j].ok && k->v[j].rank <= cd->rank) {
+				cend = c->ln[k->v[j].line].c0;
+				break;
+			}
+		for (j = i + 1; j < k->n && !k->v[j].ok; j++)
+			;
+		body = cd->line + 1 < l1 && (j >= k->n || k->v[j].line != cd->line + 1);
+		gw_buf_reset(&num), gw_buf_reset(&head);
+		gw_buf_put(&num, t + cd->num0, cd->num1 - cd->num0);
+		if (heading_range(c, cd, body, &hs, &he))
+			gw_seg_squeeze(t, hs, he, &head);
+		else
+			hs = he = cd->rest0;
+		check_ordinal(c, k, i, part_last);
+		cd->node = gw_doc_add_node(
+		    c->d, cd->kind, part, cd->parent >= 0 ? k->v[cd->parent].node : -1, num.ptr,
+		    cd->ordinal, head.len ? head.ptr : NULL,
+		    (gw_span){gw_seg_cp(c, cd->line, cd->num0), cend},
+		    head.len ? (gw_span){gw_seg_cp(c, cd->line, hs), gw_seg_cp(c, cd->line, he)}
+		             : GW_NOSPAN);
+	}
+	if (c->d->nnodes >= MAX_NODES)
+		gw_doc_diag(c->d, GW_E_LIMIT, GW_NOSPAN, "more than %d nodes", MAX_NODES);
+	gw_buf_free(&num);
+	gw_buf_free(&head);
+}
+
+/* The nodes of one part: lines [l0, l1), ending at code point end. */
+static void
+build_part(gw_segctx *c, int part, int l0, int l1, int32_t end)
+{
+	collector k;
+
+	memset(&k, 0, sizeof k);
+	collect(c, l0, l1, &k);
+	filter(&k);
+	nest(&k);
+	emit(c, &k, part, l1, end);
+	free(k.v);
+}
+
+/* ---------------------------------------------------------------- attachments */
+
+typedef struct att {
+	int line;   /* where it starts (its label or its title) */
+	int t0, t1; /* its title lines, -1 when the title is taken from the notice's 《》 */
+} att;
+
+/* An attachment starting at line `line` whose title is at line ti (or from the notice). */
+static bool
+add_att(gw_segctx *c, att *a, size_t *na, int line, int ti)
+{
+	int last;
+
+	if (*na >= 64)
+		return false;
+	if (gw_header_title_at(c, ti, ATT_TITLE_LINES, &last)) {
+		a[*na] = (att){line, ti, last};
+		for (int i = line; i <= last; i++)
+			c->skip[i] = 1;
+	} else
+		a[*na] = (att){line, -1, -1};
+	++*na;
+	return true;
+}
+
+/* The documents a notice carries: the one it 印发/转发 (right after its 成文日期 and 附注), and
+ * each one under a 附件 label. */
+static size_t
+find_attachments(gw_segctx *c, att *a)
+{
+	size_t na = 0;
+	int from = c->date >= 0 ? c->date + 1 : c->body0, j;
+
+	if (!c->d->is_notice)
+		return 0;
+	if (c->transmit && c->date >= 0) {
+		for (j = c->date + 1; j < c->n && (c->skip[j] || hmatch(c, HR_NOTE, j)); j++)
+			;
+		if (j < c->n && !hmatch(c, HR_ANNEX_LABEL, j)) {
+			add_att(c, a, &na, j, j);
+			from = a[0].t1 >= 0 ? a[0].t1 + 1 : j + 1;
+		}
+	}
+	for (j = from; j + 1 < c->n; j++) {
+		int last;
+
+		if (hmatch(c, HR_ANNEX_LABEL, j) && gw_header_title_at(c, j + 1, ATT_TITLE_LINES, &last))
+			add_att(c, a, &na, j, j + 1);
+	}
+	return na;
+}
+
+/* Give the attachments to the document, with the title from the notice's 《》 when the
+ * attached text has no title line of its own. */
+static void
+add_attachments(gw_segctx *c, const att *a, size_t na)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+	gw_buf title = GW_BUF_INIT;
+
+	for (size_t k = 0; k < na; k++) {
+		int32_t start = c->ln[a[k].line].c0;
+		int32_t end = k + 1 < na ? c->ln[a[k + 1].line].c0 : (int32_t)c->d->ncp;
+		gw_span ts = GW_NOSPAN;
+
+		gw_buf_reset(&title);
+		if (a[k].t0 >= 0) {
+			for (int i = a[k].t0; i <= a[k].t1; i++)
+				gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &title);
+			ts = (gw_span){c->ln[a[k].t0].c0, c->ln[a[k].t1].c0 + c->ln[a[k].t1].nc};
+		} else if (c->title0 >= 0 && gw_seg_hline(c, HR_QUOTED, c->title0, ov) > 0 &&
+		           gw_seg_group(c->s->h[HR_QUOTED], "v", ov, c->ln[c->title0].b0, &s, &e)) {
+			gw_seg_squeeze(c->d->text, s, e, &title);
+			ts = (gw_span){gw_seg_cp(c, c->title0, s), gw_seg_cp(c, c->title0, e)};
+		}
+		gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts, (gw_span){start, end});
+	}
+	gw_buf_free(&title);
+}
+
+/* ---------------------------------------------------------------- the segmenter */
+
+static void
+noderule_init(gw_noderule *nr, const gw_rule *r)
+{
+	const char *v;
+
+	memset(nr, 0, sizeof *nr);
+	nr->rule = r;
+	v = gw_rule_attr(r, "kind");
+	nr->kind = v ? (enum gw_kind)gw_kind_from_name(v) : GW_LEVEL1;
+	v = gw_rule_attr(r, "heading");
+	nr->heading = v && strcmp(v, "inline") == 0    ? GW_HEAD_INLINE
+	              : v && strcmp(v, "article") == 0 ? GW_HEAD_ARTICLE
+	                                               : GW_HEAD_LINE;
+	v = gw_rule_attr(r, "heading-max");
+	nr->heading_max = v ? atoi(v) : 30;
+	v = gw_rule_attr(r, "series");
+	nr->series = v && strcmp(v, "yes") == 0;
+	v = gw_rule_attr(r, "outline-top");
+	nr->outline_top = v && strcmp(v, "yes") == 0;
+	v = gw_rule_attr(r, "ordinal-base");
+	nr->base = v ? (uint32_t)strtoul(v, NULL, 16) : 0;
+}
+
+gw_segmenter *
+gw_segmenter_new(const gw_rules *rs, gw_buf *err)
+{
+	gw_segmenter *s = gw_xcalloc(1, sizeof *s);
+	const gw_rule *r;
+	size_t i = 0, cap = 0;
+
+	s->rs = rs;
+	for (int h = 0; h < HR_COUNT; h++)
+		if ((s->h[h] = gw_rules_get(rs, hrule_ids[h])) == NULL) {
+			gw_buf_printf(err, "the rules have no rule %s (see rules/header.rules)", hrule_ids[h]);
+			gw_segmenter_free(s);
+			return NULL;
+		}
+	while ((r = gw_rules_next(rs, "node.", &i)) != NULL) {
+		const char *kind = gw_rule_attr(r, "kind");
+
+		if (kind == NULL || gw_kind_from_name(kind) < 0 || gw_rule_group(r, "num") < 0 ||
+		    gw_rule_group(r, "n") < 0) {
+			gw_buf_printf(err, "rule %s: a node rule needs a kind and the groups num and n",
+			              gw_rule_id(r));
+			gw_segmenter_free(s);
+			return NULL;
+		}
+		gw_grow((void **)&s->nr, &cap, s->nnr + 1, sizeof *s->nr);
+		noderule_init(&s->nr[s->nnr++], r);
+	}
+	return s;
+}
+
+void
+gw_segmenter_free(gw_segmenter *s)
+{
+	if (s == NULL)
+		return;
+	free(s->nr);
+	free(s);
+}
+
+/* Drop what an earlier run of this stage put in d, so that a record can be segmented again. */
+static void
+reset_doc(gw_doc *d)
+{
+	gw_header *h = &d->header;
+
+	for (size_t i = 0; i < d->nnodes; i++)
+		free(d->nodes[i].id), free(d->nodes[i].num), free(d->nodes[i].heading);
+	d->nnodes = 0;
+	for (size_t i = 0; i < d->natts; i++)
+		free(d->atts[i].title);
+	d->natts = 0;
+	for (int f = 0; f < GW_NHFIELDS; f++)
+		gw_header_set(d, f, NULL, 0, GW_NOSPAN);
+	free(h->agency_code), free(h->serial), free(h->date), free(h->print_date);
+	h->agency_code = h->serial = h->date = h->print_date = NULL;
+	h->year = 0;
+	gw_strlist_free(&h->addressees);
+	gw_strlist_free(&h->cc);
+}
+
+int
+gw_segment(gw_segmenter *s, gw_doc *d)
+{
+	gw_segctx c = {.s = s, .d = d, .title0 = -1, .title1 = -1, .addr0 = -1, .addr = -1, .date = -1,
+	               .sig0 = -1, .sig1 = -1, .body0 = 0};
+	att a[64];
+	size_t na;
+	int l0 = 0;
+
+	reset_doc(d);
+	d->is_notice = 0;
+	if (d->text && d->text_len)
+		index_lines(&c);
+	if (c.n > 0) {
+		gw_header_scan(&c);
+		na = find_attachments(&c, a);
+		for (size_t k = 0; k <= na; k++) {
+			int l1 = k < na ? a[k].line : c.n;
+
+			build_part(&c, (int)k, l0, l1, k < na ? c.ln[l1].c0 : (int32_t)d->ncp);
+			l0 = l1;
+		}
+		add_attachments(&c, a, na);
+		gw_doc_assign_node_ids(d);
+	}
+	free(c.ln);
+	free(c.skip);
+	if (c.failed) {
+		gw_doc_fail(d, GW_E_RULE_LIMIT, "rule %s", c.failed);
+		return 1;
+	}
+	d->stages |= GW_ST_SEGMENTED;
+	return 0;
+}
