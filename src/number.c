@@ -1,0 +1,314 @@
+/* number.c — Arabic and Chinese numerals (and the two mixed) to fully scaled values, by hand. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gongwen.h"
+#include "number.h"
+
+/* At most this many tokens in one number: 三千五百六十七万八千九百零一亿… is far shorter. */
+#define MAX_TOKENS 48
+
+enum tok_kind { T_VAL, T_SCALE, T_POINT, T_APPROX, T_JI };
+
+typedef struct tok {
+	enum tok_kind kind;
+	double v;     /* T_VAL: the value; T_SCALE: the multiplier */
+	bool digit;   /* T_VAL: one Chinese digit (or one Arabic digit) */
+	bool zero;    /* T_VAL: 零 〇 ○ */
+	bool upper;   /* 壹 贰 … 拾 佰 仟: the financial forms */
+} tok;
+
+/* The financial (uppercase) numerals: alone, 陆 and 伍 are family names, not numbers. */
+static bool
+is_upper(uint32_t c)
+{
+	static const uint32_t up[] = {0x58F9, 0x8D30, 0x8CB3, 0x53C1, 0x53C2, 0x8086, 0x4F0D, 0x9646,
+	                              0x9678, 0x67D2, 0x634C, 0x7396, 0x62FE, 0x4F70, 0x4EDF};
+
+	for (size_t i = 0; i < sizeof up / sizeof up[0]; i++)
+		if (up[i] == c)
+			return true;
+	return false;
+}
+
+static int
+zh_digit(uint32_t c)
+{
+	switch (c) {
+	case 0x3007: case 0x25CB: case 0x96F6: return 0; /* 〇 ○ 零 */
+	case 0x4E00: case 0x58F9: case 0x5F0C: return 1; /* 一 壹 弌 */
+	case 0x4E8C: case 0x4E24: case 0x8D30: case 0x8CB3: case 0x5169: return 2; /* 二 两 贰 貳 兩 */
+	case 0x4E09: case 0x53C1: case 0x53C2: return 3; /* 三 叁 參 */
+	case 0x56DB: case 0x8086: return 4; /* 四 肆 */
+	case 0x4E94: case 0x4F0D: return 5; /* 五 伍 */
+	case 0x516D: case 0x9646: case 0x9678: return 6; /* 六 陆 陸 */
+	case 0x4E03: case 0x67D2: return 7; /* 七 柒 */
+	case 0x516B: case 0x634C: return 8; /* 八 捌 */
+	case 0x4E5D: case 0x7396: return 9; /* 九 玖 */
+	}
+	return -1;
+}
+
+static double
+zh_scale(uint32_t c)
+{
+	switch (c) {
+	case 0x5341: case 0x62FE: return 1e1; /* 十 拾 */
+	case 0x767E: case 0x4F70: return 1e2; /* 百 佰 */
+	case 0x5343: case 0x4EDF: return 1e3; /* 千 仟 */
+	case 0x4E07: case 0x842C: return 1e4; /* 万 萬 */
+	case 0x4EBF: case 0x5104: return 1e8; /* 亿 億 */
+	}
+	return 0;
+}
+
+/* An ASCII or full-width digit's value, -1 otherwise. */
+static int
+ar_digit(uint32_t c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	if (c >= 0xFF10 && c <= 0xFF19)
+		return (int)(c - 0xFF10);
+	return -1;
+}
+
+/* Read an Arabic number (1,325.5 ５．５) at s[0..n) into t; returns bytes used, 0 when too long. */
+static size_t
+read_arabic(const char *s, size_t n, tok *t, bool *too_long)
+{
+	char buf[GW_NUMBER_MAX_DIGITS + 8];
+	size_t i = 0, k = 0, ndig = 0;
+	bool point = false;
+	uint32_t c;
+	int len;
+
+	while (i < n && (len = gw_utf8_decode(s + i, n - i, &c)) > 0) {
+		int d = ar_digit(c);
+
+		if (d >= 0) {
+			if (++ndig > GW_NUMBER_MAX_DIGITS) {
+				*too_long = true;
+				return 0;
+			}
+			buf[k++] = (char)('0' + d);
+		} else if (c == ',' && !point && k > 0) {
+			/* a thousands separator only before three digits: 1,325 */
+			if (i + 4 > n || ar_digit((unsigned char)s[i + 1]) < 0 ||
+			    ar_digit((unsigned char)s[i + 2]) < 0 || ar_digit((unsigned char)s[i + 3]) < 0)
+				break;
+		} else if ((c == '.' || c == 0xFF0E) && !point && k > 0) {
+			uint32_t c2 = 0;
+
+			if (i + (size_t)len >= n || gw_utf8_decode(s + i + len, n - i - len, &c2) == 0 ||
+			    ar_digit(c2) < 0)
+				break;
+			point = true;
+			buf[k++] = '.';
+		} else
+			break;
+		i += (size_t)len;
+	}
+	buf[k] = '\0';
+	t->kind = T_VAL;
+	t->v = strtod(buf, NULL);
+	t->digit = k == 1;
+	t->zero = false;
+	t->upper = false;
+	return i;
+}
+
+/* Split s[0..n) into tokens; GW_NUMBER_OK or why not. */
+static int
+tokenize(const char *s, size_t n, tok *t, int *nt, bool *chinese)
+{
+	size_t i = 0;
+	bool too_long = false;
+
+	*nt = 0;
+	while (i < n) {
+		uint32_t c;
+		int len = gw_utf8_decode(s + i, n - i, &c);
+		tok *k = &t[*nt];
+		int d;
+
+		if (len == 0)
+			return GW_NUMBER_INVALID;
+		if (*nt >= MAX_TOKENS)
+			return GW_NUMBER_TOO_LONG;
+		if (ar_digit(c) >= 0) {
+			size_t used = read_arabic(s + i, n - i, k, &too_long);
+
+			if (too_long)
+				return GW_NUMBER_TOO_LONG;
+			i += used;
+			(*nt)++;
+			continue;
+		}
+		if ((d = zh_digit(c)) >= 0)
+			*k = (tok){T_VAL, d, true, d == 0, is_upper(c)}, *chinese = true;
+		else if (zh_scale(c) > 0)
+			*k = (tok){T_SCALE, zh_scale(c), false, false, is_upper(c)}, *chinese = true;
+		else if (c == 0x70B9) /* 点 */
+			*k = (tok){T_POINT, 0, false, false, false};
+		else if (c == 0x591A || c == 0x4F59 || c == 0x6765) /* 多 余 来 */
+			*k = (tok){T_APPROX, 0, false, false, false};
+		else if (c == 0x51E0) /* 几 */
+			*k = (tok){T_JI, 0, true, false, false};
+		else
+			return GW_NUMBER_INVALID;
+		(*nt)++;
+		i += (size_t)len;
+	}
+	return *nt ? GW_NUMBER_OK : GW_NUMBER_INVALID;
+}
+
+/* 五六 七八 一两: two neighbouring digits, an approximate range. */
+static bool
+neighbours(const tok *a, const tok *b)
+{
+	return a->digit && b->digit && !a->zero && b->v == a->v + 1;
+}
+
+/* A run of digits with no scale word: 二〇二二 → 2022, 一两 → 1..2. */
+static int
+eval_digits(const tok *t, int nt, gw_number *out)
+{
+	double v = 0;
+	int i;
+
+	if (nt == 2 && neighbours(&t[0], &t[1]) && t[0].v + t[1].v > 0) {
+		out->value = t[0].v, out->max = t[1].v, out->is_range = true;
+		return GW_NUMBER_OK;
+	}
+	for (i = 0; i < nt; i++) {
+		if (t[i].kind != T_VAL || !t[i].digit)
+			return GW_NUMBER_INVALID;
+		v = v * 10 + t[i].v;
+	}
+	out->value = out->max = v;
+	return GW_NUMBER_OK;
+}
+
+typedef struct term {
+	double v, level;
+} term;
+
+/* Positional evaluation with scale words; pick chooses the low (0) or high (1) digit of a
+ * neighbouring pair.  Everything below a scale word is multiplied by it: 99.1万亿, 三亿五千万. */
+static int
+eval_positional(const tok *t, int nt, int pick, double *val)
+{
+	term st[MAX_TOKENS];
+	int ns = 0, i, frac = 0;
+	double num = -1, last_scale = 0;
+	bool zero = false, paired = false;
+
+	for (i = 0; i < nt; i++) {
+		const tok *k = &t[i];
+
+		if (k->kind == T_APPROX)
+			continue;
+		if (k->kind == T_POINT) {
+			if (num < 0 || frac)
+				return GW_NUMBER_INVALID;
+			frac = 1;
+			continue;
+		}
+		if (k->kind == T_VAL || k->kind == T_JI) {
+			double v = k->kind == T_JI ? (i == 0 ? 1 : 0) : k->v;
+
+			if (frac) {
+				double f = 1;
+
+				if (!k->digit)
+					return GW_NUMBER_INVALID;
+				for (int j = 0; j < frac; j++)
+					f /= 10;
+				num += v * f, frac++;
+			} else if (k->zero && k->kind == T_VAL)
+				zero = true;
+			else if (num >= 0) {
+				if (paired || !neighbours(&t[i - 1], k))
+					return GW_NUMBER_INVALID; /* 十四五 */
+				paired = true;
+				num = pick ? v : num;
+			} else
+				num = v;
+			continue;
+		}
+		/* a scale word */
+		{
+			double s = k->v, sum = 0;
+
+			while (ns > 0 && st[ns - 1].level < s)
+				sum += st[--ns].v;
+			if (num < 0 && sum == 0 && !(s < 1e4 && i == 0))
+				return GW_NUMBER_INVALID; /* 亿万, 万 with nothing before */
+			st[ns++] = (term){(sum + (num >= 0 ? num : (sum > 0 ? 0 : 1))) * s, s};
+			num = -1, frac = 0, zero = false, last_scale = s;
+		}
+	}
+	*val = 0;
+	for (i = 0; i < ns; i++)
+		*val += st[i].v;
+	if (num >= 0) {
+		/* 一百五 = 150, 三万五 = 35000, 13万2 = 132000; not after 零: 一百零五 = 105 */
+		bool tail = last_scale >= 10 && !zero && !frac && num < 10 && num == (long)num &&
+		            t[nt - 1].kind != T_APPROX && (t[nt - 1].digit || t[nt - 1].kind == T_JI);
+
+		*val += tail ? num * last_scale / 10 : num;
+	}
+	return GW_NUMBER_OK;
+}
+
+/* The product of the scale words at the end: 万亿 → 1e12, 1100万 → 1e4; 1 when none. */
+static double
+trailing_scale(const tok *t, int nt)
+{
+	double s = 1;
+
+	while (nt > 0 && t[nt - 1].kind == T_APPROX)
+		nt--;
+	while (nt > 0 && t[nt - 1].kind == T_SCALE)
+		s *= t[--nt].v;
+	return s;
+}
+
+int
+gw_number_parse(const char *s, size_t n, gw_number *out)
+{
+	tok t[MAX_TOKENS];
+	int nt, rc, i;
+	bool scales = false, digits_only = true;
+
+	memset(out, 0, sizeof *out);
+	out->scale = 1;
+	rc = tokenize(s, n, t, &nt, &out->chinese);
+	if (rc != GW_NUMBER_OK)
+		return rc;
+	for (i = 0; i < nt; i++) {
+		if (t[i].kind == T_SCALE)
+			scales = true;
+		if (t[i].kind == T_APPROX || t[i].kind == T_JI)
+			out->approx = true;
+		if (t[i].kind != T_VAL || !t[i].digit || !out->chinese)
+			digits_only = false;
+	}
+	if (t[0].kind == T_APPROX || t[0].kind == T_POINT)
+		return GW_NUMBER_INVALID;
+	/* a lone 零 (零部件, 零容忍) or a lone 陆 伍 (names) is a word, not a number */
+	if (nt == 1 && t[0].kind == T_VAL && (t[0].zero || t[0].upper))
+		return GW_NUMBER_INVALID;
+	if (digits_only && nt > 1)
+		return eval_digits(t, nt, out);
+	rc = eval_positional(t, nt, 0, &out->value);
+	if (rc != GW_NUMBER_OK)
+		return rc;
+	rc = eval_positional(t, nt, 1, &out->max);
+	if (rc != GW_NUMBER_OK)
+		return rc;
+	out->is_range = out->max != out->value;
+	out->scale = scales ? trailing_scale(t, nt) : 1;
+	return GW_NUMBER_OK;
+}
