@@ -523,6 +523,8 @@ mark_element(xw *w, xmlNodePtr parent, const mark *m)
 	}
 	if (m->index == GW_H_DATE && iso_date_ok(h->date))
 		set_attr(w, el, "date", h->date);
+	else if (m->index == GW_H_DATE)
+		set_gw(w, el, "date", h->date); /* a partial date (2023-05) is no xsd:date */
 	if (m->index == GW_H_PRINT_DATE)
 		set_gw(w, el, "date", h->print_date);
 	if (m->index == GW_H_ISSUER)

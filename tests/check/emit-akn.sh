@@ -1,7 +1,7 @@
 #!/bin/bash
 # emit-akn.sh — every XML file gw-emit writes in the test suite validates against the Akoma Ntoso
-# 3.0 schema (../shared/akn/akomantoso30.xsd, with libxml2's xmllint) and has unique eIds whose
-# references resolve; hostile text (control characters, noncharacters, U+FFFD, and lone
+# 3.0 schema (../shared/akn/akomantoso30.xsd, with libxml2's xmllint), has unique eIds whose
+# references resolve, and holds the record's text, every character once; hostile text (control characters, noncharacters, U+FFFD, and lone
 # surrogates in UTF-16 input when gw-normalize is built) still gives valid XML.
 set -u
 xsd=${GW_SHARED:+$GW_SHARED/akn/akomantoso30.xsd}
@@ -18,7 +18,8 @@ grep -q 'sec_1__qty_1' "$tmp/hostile/hostile.xml" || { echo "the hostile case lo
 # the hand-run chain over the stages that are built (gw-emit reads a record from any stage)
 chain() {
 	if [ -x "$GW_BIN/gw-segment" ] && [ -x "$GW_BIN/gw-extract" ]; then
-		"$GW_BIN/gw-normalize" "$@" 2>/dev/null | "$GW_BIN/gw-segment" 2>/dev/null | "$GW_BIN/gw-extract" 2>/dev/null
+		"$GW_BIN/gw-normalize" "$@" 2>/dev/null | "$GW_BIN/gw-segment" 2>/dev/null |
+			"$GW_BIN/gw-extract" 2>"$tmp/extract.err"
 	else
 		echo "note: gw-segment or gw-extract is not built: gw-normalize's records go to gw-emit as they are" >&2
 		"$GW_BIN/gw-normalize" "$@" 2>/dev/null
@@ -37,7 +38,8 @@ if [ -x "$GW_BIN/gw-normalize" ] && command -v iconv >/dev/null; then
 	chain "$tmp"/in/*.txt 2>&1 >"$tmp/stream.jsonl" | grep '^note' >&2
 	"$GW_BIN/gw-emit" --quiet --out "$tmp/chain" "$tmp/stream.jsonl" 2>/dev/null
 	[ -f "$tmp/chain/utf16-surrogates.xml" ] && [ -f "$tmp/chain/controls.xml" ] ||
-		{ echo "no XML for the UTF-16 file with lone surrogates or the file of controls: $(cat "$tmp/chain/errors.jsonl")"; exit 1; }
+		{ echo "no XML for the UTF-16 file with lone surrogates or the file of controls:" \
+			"$(cat "$tmp/chain/errors.jsonl" "$tmp/extract.err" 2>/dev/null | head -5)"; exit 1; }
 	dirs+=("$tmp/chain")
 else
 	echo "note: gw-normalize or iconv is absent: UTF-16 surrogates not checked"
@@ -45,6 +47,8 @@ fi
 status=0
 if [ -x /usr/bin/python3 ]; then
 	/usr/bin/python3 tests/check/emit_check.py eids "${dirs[@]}" || status=1
+	# the real chain's spans are all in the text: the XML holds every character of it exactly once
+	[ -d "$tmp/chain" ] && { /usr/bin/python3 tests/check/emit_check.py text "$tmp/chain" "$tmp/notice" || status=1; }
 else
 	echo "note: /usr/bin/python3 is absent: eId uniqueness not checked"
 fi

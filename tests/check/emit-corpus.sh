@@ -2,7 +2,7 @@
 # emit-corpus.sh — every ../shared/corpus document goes through the hand-run chain
 # (gw-normalize | gw-segment | gw-extract | gw-emit) into a JSON and an XML file or an
 # errors.jsonl record, never both, never neither; and every output validates (JSON Schema, AKN XSD,
-# unique eIds).
+# unique eIds, the whole text in the XML).
 set -u
 [ -n "$GW_SHARED" ] && [ -d "$GW_SHARED/corpus" ] || { echo "skipped: ../shared/corpus is absent"; exit 77; }
 for p in gw-normalize gw-segment gw-extract gw-emit; do
@@ -11,9 +11,15 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "$*"; exit 1; }
-"$GW_BIN/gw-normalize" "$GW_SHARED"/corpus/*.txt 2>/dev/null | "$GW_BIN/gw-segment" 2>/dev/null |
-	"$GW_BIN/gw-extract" 2>/dev/null | "$GW_BIN/gw-emit" --quiet --out "$tmp/out" 2>"$tmp/err"
-rc=$?
+"$GW_BIN/gw-normalize" "$GW_SHARED"/corpus/*.txt 2>"$tmp/err.n" | "$GW_BIN/gw-segment" 2>"$tmp/err.s" |
+	"$GW_BIN/gw-extract" 2>"$tmp/err.x" | "$GW_BIN/gw-emit" --quiet --out "$tmp/out" 2>"$tmp/err"
+st=("${PIPESTATUS[@]}")
+rc=${st[3]}
+names=(gw-normalize gw-segment gw-extract) errs=(n s x)
+for i in 2 1 0; do # the last stage that failed (those before it died of SIGPIPE, 141)
+	[ "${st[$i]}" -le 1 ] || [ "${st[$i]}" = 141 ] ||
+		fail "${names[$i]} exits ${st[$i]}: $(head -3 "$tmp/err.${errs[$i]}")"
+done
 nerr=$(wc -l <"$tmp/out/errors.jsonl")
 [ $rc = 0 ] || { [ $rc = 1 ] && [ "$nerr" -gt 0 ]; } || fail "gw-emit exits $rc with $nerr error records: $(head -5 "$tmp/err")"
 n=0
@@ -33,6 +39,7 @@ else
 	echo "note: /usr/bin/python3 with python3-jsonschema is absent: JSON not validated"
 fi
 [ -x /usr/bin/python3 ] && { /usr/bin/python3 tests/check/emit_check.py eids "$tmp/out" || status=1; }
+[ -x /usr/bin/python3 ] && { /usr/bin/python3 tests/check/emit_check.py text "$tmp/out" || status=1; }
 xsd=$GW_SHARED/akn/akomantoso30.xsd
 if [ -f "$xsd" ] && command -v xmllint >/dev/null; then
 	if ! xmllint --noout --schema "$xsd" "$tmp"/out/*.xml >"$tmp/xsd.out" 2>&1; then

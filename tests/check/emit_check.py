@@ -4,6 +4,7 @@
 usage: emit_check.py schema SCHEMA_FILE DIR...   every *.json and every *.jsonl line validates
        emit_check.py selfcheck SCHEMA_FILE       the schema is valid and documents every field
        emit_check.py eids DIR...                 every *.xml: eIds unique, refersTo="#x" resolve
+       emit_check.py text DIR...                 every *.xml holds its record's text, each character once
 
 Prints one line per problem; exit 0 when none, 1 when some, 77 when python3-jsonschema is absent.
 """
@@ -35,14 +36,21 @@ def records(d):
 
 def check_schema(schema_file, dirs):
     v = validator(schema_file)
+    # each record also against its own kind, for messages that say which field is wrong
+    kind = {}
+    for k in ("document", "error_record"):
+        kind[k] = type(v)({"$ref": "#/$defs/" + k, "$defs": v.schema["$defs"]})
     bad = n = 0
     for d in dirs:
         for where, rec in records(d):
             n += 1
-            for e in v.iter_errors(rec):
-                bad += 1
+            if v.is_valid(rec):
+                continue
+            bad += 1
+            sub = kind["error_record" if isinstance(rec, dict) and "error" in rec else "document"]
+            for e in list(sub.iter_errors(rec))[:10] or list(v.iter_errors(rec))[:1]:
                 print("%s: %s: %s" % (where, "/".join(map(str, e.absolute_path)), e.message[:300]))
-    print("schema: %d records checked, %d problems" % (n, bad))
+    print("schema: %d records checked, %d invalid" % (n, bad))
     return bad
 
 
@@ -103,6 +111,49 @@ def check_eids(dirs):
     return bad
 
 
+AKN = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
+
+
+def xml_ok(c):
+    """What gw_xml_write keeps; it writes U+FFFD for anything else."""
+    o = ord(c)
+    if o < 0x20:
+        return c in "\t\n\r"
+    if 0x7F <= o <= 0x9F:
+        return o == 0x85
+    if 0xD800 <= o <= 0xDFFF or 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE:
+        return False
+    return True
+
+
+def body_text(el, out):
+    """The text of every element but meta, in document order."""
+    if el.tag != AKN + "meta":
+        out.append(el.text or "")
+        for c in el:
+            body_text(c, out)
+    out.append(el.tail or "")
+
+
+def check_text(dirs):
+    bad = n = 0
+    for d in dirs:
+        for p in sorted(glob.glob(os.path.join(d, "*.xml"))):
+            n += 1
+            rec = json.load(open(p[:-4] + ".json", encoding="utf-8"))
+            out = []
+            body_text(ET.parse(p).getroot(), out)
+            got = "".join(c for c in "".join(out) if not c.isspace())
+            want = "".join(c if xml_ok(c) else "\ufffd" for c in rec["text"] if not c.isspace())
+            if got != want:
+                bad += 1
+                i = next((k for k, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+                print("%s: the XML text differs from the record's at character %d: %r, not %r"
+                      % (p, i, got[max(0, i - 10):i + 20], want[max(0, i - 10):i + 20]))
+    print("text: %d XML files checked, %d differ" % (n, bad))
+    return bad
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -114,6 +165,8 @@ def main():
         return 1 if selfcheck(sys.argv[2]) else 0
     if what == "eids":
         return 1 if check_eids(sys.argv[2:]) else 0
+    if what == "text":
+        return 1 if check_text(sys.argv[2:]) else 0
     print(__doc__)
     return 2
 
