@@ -197,10 +197,10 @@ progress(gw_emitter *e)
 	e->shown = t;
 	rate = t > e->t0 ? (double)e->done / (t - e->t0) : 0.0;
 	if (e->total)
-		fprintf(stderr, "\r%s: %zu/%zu documents, %.1f/s, %zu failed\033[K", e->prog, e->done,
+		fprintf(stderr, "\r%s: %zu/%zu done, %.1f/s, %zu failed\033[K", e->prog, e->done,
 		        e->total, rate, e->failed);
 	else
-		fprintf(stderr, "\r%s: %zu documents, %.1f/s, %zu failed\033[K", e->prog, e->done, rate,
+		fprintf(stderr, "\r%s: %zu done, %.1f/s, %zu failed\033[K", e->prog, e->done, rate,
 		        e->failed);
 	e->progress_on = true;
 }

@@ -661,7 +661,7 @@ put_node(xw *w, xmlNodePtr parent, int i, int32_t a, int32_t end)
 {
 	const gw_node *n = &w->d->nodes[i];
 	xmlNodePtr el = add_el(w, parent, gw_kind_akn_element(n->kind));
-	int fc = n->first_child;
+	int fc = n->first_child < (int)w->d->nnodes ? n->first_child : -1;
 	int32_t own = fc >= 0 ? clamp(w, w->d->nodes[fc].span.start) : end, body;
 
 	if (own < a)
@@ -677,9 +677,9 @@ put_node(xw *w, xmlNodePtr parent, int i, int32_t a, int32_t end)
 	body = node_head(w, el, n, a, own);
 	if (!blank(w, body, own))
 		put_paras(w, add_el(w, el, fc >= 0 ? "intro" : "content"), body, own);
-	for (int c = fc, cur = own; c >= 0; c = w->d->nodes[c].next_sibling) {
+	for (int c = fc, cur = own; c >= 0 && (size_t)c < w->d->nnodes; c = w->d->nodes[c].next_sibling) {
 		int nx = w->d->nodes[c].next_sibling;
-		int32_t ce = nx >= 0 ? clamp(w, w->d->nodes[nx].span.start) : end;
+		int32_t ce = nx >= 0 && (size_t)nx < w->d->nnodes ? clamp(w, w->d->nodes[nx].span.start) : end;
 
 		if (ce < cur)
 			ce = cur;
@@ -706,7 +706,7 @@ put_part(xw *w, xmlNodePtr container, int part, int32_t a, int32_t b)
 		if (n->parent >= 0 || n->part != part)
 			continue;
 		s = clamp(w, n->span.start), e = clamp(w, n->span.end);
-		if (nx >= 0 && d->nodes[nx].span.start < e)
+		if (nx >= 0 && (size_t)nx < d->nnodes && d->nodes[nx].span.start < e)
 			e = clamp(w, d->nodes[nx].span.start);
 		s = s < cur ? cur : s > b ? b : s;
 		e = e < s ? s : e > b ? b : e;
