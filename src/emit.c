@@ -347,12 +347,25 @@ failure_cmp(const void *pa, const void *pb)
 	return c ? c : strcmp(a->message, b->message);
 }
 
+/* s as a JSON string, invalid UTF-8 (a file name is any bytes) as U+FFFD; null for NULL. */
 static json_t *
 jstr_or_null(const char *s)
 {
-	json_t *v = s ? json_string(s) : NULL;
+	gw_buf b = GW_BUF_INIT;
+	json_t *v;
 
-	return v ? v : json_null(); /* json_string refuses invalid UTF-8 */
+	if (s == NULL)
+		return json_null();
+	for (size_t i = 0, n = strlen(s); i < n;) {
+		uint32_t c;
+		int k = gw_utf8_decode(s + i, n - i, &c);
+
+		gw_buf_put_cp(&b, k ? c : 0xFFFD);
+		i += k ? (size_t)k : 1;
+	}
+	v = json_stringn(b.ptr ? b.ptr : "", b.len);
+	gw_buf_free(&b);
+	return v ? v : json_null();
 }
 
 static int
