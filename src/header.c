@@ -102,6 +102,13 @@ set_docnum_text(gw_segctx *c, int i, size_t b0, int j, size_t b1)
 	gw_buf_free(&b);
 }
 
+/* Whether a 发文字号 starts at line i. */
+static bool
+docnum_next(gw_segctx *c, int i)
+{
+	return hmatch(c, HR_DOCNUM, i) || (hmatch(c, HR_DOCNUM_HEAD, i) && hmatch(c, HR_DOCNUM_TAIL, i + 1));
+}
+
 /* A 发文字号 at line i, whole or with its agency code on the line before the year; returns the
  * lines it takes (0: none). */
 static int
@@ -243,6 +250,8 @@ title_line(gw_segctx *c, int i, int maxcp)
 	for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
 		if (hmatch(c, not[k], i))
 			return false;
+	if (hmatch(c, HR_DOCNUM_HEAD, i) && hmatch(c, HR_DOCNUM_TAIL, i + 1))
+		return false;
 	return !gw_seg_is_node(c, i);
 }
 
@@ -262,6 +271,45 @@ gw_header_title_at(gw_segctx *c, int i, int maxlines, int *last)
 	}
 	gw_buf_free(&t);
 	*last = j;
+	return true;
+}
+
+/* Whether lines [i, j] joined end in a 文种. */
+static bool
+typed_title(gw_segctx *c, int i, int j)
+{
+	gw_buf t = GW_BUF_INIT;
+	size_t ov[2 * GW_OVMAX];
+	bool typed;
+
+	for (int k = i; k <= j; k++)
+		gw_seg_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
+	typed = str_match(c, HR_DOC_TYPE, &t, ov);
+	gw_buf_free(&t);
+	return typed;
+}
+
+/* The title at line i, or, when that names no 文种, a title that does a few lines below it
+ * (above the 主送机关 or the first paragraph): lines a scraper left over the title are not it. */
+static bool
+find_title(gw_segctx *c, int i, int *first, int *last)
+{
+	int j, l2;
+
+	if (!gw_header_title_at(c, i, TITLE_LINES, last))
+		return false;
+	*first = i;
+	if (typed_title(c, i, *last))
+		return true;
+	for (j = *last + 1; j < c->n && j < i + ZONE_LINES; j++) {
+		if (hmatch(c, HR_ADDRESSEES, j) || gw_seg_is_node(c, j) ||
+		    (hmatch(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
+			break;
+		if (gw_header_title_at(c, j, TITLE_LINES, &l2) && typed_title(c, j, l2)) {
+			*first = j, *last = l2;
+			break;
+		}
+	}
 	return true;
 }
 
@@ -310,6 +358,12 @@ scan_top(gw_segctx *c, hscan *hs)
 		else if (gw_seg_hline(c, HR_MARK, i, ov) > 0) {
 			set_group(c, GW_H_ISSUER_MARK, HR_MARK, "v", i, ov);
 			gw_seg_group(c->s->h[HR_MARK], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
+			hs->mark = i;
+		} else if (hs->mark < 0 && docnum_next(c, i + 1) &&
+		           gw_seg_hline(c, HR_SIGNATURE, i, ov) > 0) {
+			/* a body's name right over the 发文字号: the mark, printed without 文件 */
+			set_group(c, GW_H_ISSUER_MARK, HR_SIGNATURE, "v", i, ov);
+			gw_seg_group(c->s->h[HR_SIGNATURE], "v", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
 			hs->mark = i;
 		} else if (i + 1 < c->n && gw_seg_hline(c, HR_DECREE, i, ov) > 0 &&
 		           hmatch(c, HR_DECREE_NUMBER, i + 1)) {
@@ -549,6 +603,16 @@ find_transmit(gw_segctx *c)
 	return false;
 }
 
+/* A byline or a news agency's mark in the first lines. */
+static bool
+is_news(gw_segctx *c)
+{
+	for (int i = 0; i < c->n && i < c->body0 + 3; i++)
+		if (hmatch(c, HR_NEWS, i))
+			return true;
+	return false;
+}
+
 /* A text that is not a government document (a news article, a speech) keeps no header. */
 static void
 clear_header(gw_doc *d)
@@ -572,7 +636,7 @@ gw_header_scan(gw_segctx *c)
 	int i, last;
 
 	i = scan_top(c, &hs);
-	if (c->title0 < 0 && gw_header_title_at(c, i, TITLE_LINES, &last)) {
+	if (c->title0 < 0 && find_title(c, i, &i, &last)) {
 		set_title(c, i, last);
 		i = last + 1;
 	}
@@ -585,9 +649,11 @@ gw_header_scan(gw_segctx *c)
 		gw_header_set(c->d, GW_H_DOC_TYPE, gw_rule_attr(c->s->h[HR_ISSUER_REPORT], "doc-type"),
 		              (size_t)-1, GW_NOSPAN);
 	find_tail(c);
-	/* a notice names its 文种, carries a 发文字号 or a mark, or is signed and dated by a body */
-	c->d->is_notice = hd->f[GW_H_DOC_TYPE].text || hd->f[GW_H_DOC_NUMBER].text ||
-	                  hd->f[GW_H_ISSUER_MARK].text || (c->sig0 >= 0 && c->date >= 0);
+	/* a notice names its 文种, carries a 发文字号 or a mark, or is signed and dated by a body;
+	 * a news report (a byline, 本报讯 …) that names a 文种 in its headline is not one */
+	c->d->is_notice = hd->f[GW_H_DOC_NUMBER].text || hd->f[GW_H_ISSUER_MARK].text ||
+	                  (c->sig0 >= 0 && c->date >= 0) ||
+	                  (hd->f[GW_H_DOC_TYPE].text && !is_news(c));
 	if (!c->d->is_notice) {
 		clear_header(c->d);
 		return;

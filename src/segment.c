@@ -25,7 +25,7 @@ static const char *const hrule_ids[HR_COUNT] = {
 	[HR_SIGNATURE] = "header.signature", [HR_ISSUER_SEP] = "header.issuer-sep",
 	[HR_NOTE] = "header.note", [HR_CC] = "header.cc", [HR_PRINTER] = "header.printer",
 	[HR_TRANSMIT_TITLE] = "header.transmit-title", [HR_TRANSMIT_BODY] = "header.transmit-body",
-	[HR_QUOTED] = "header.quoted", [HR_TOC] = "region.toc", [HR_TABLE] = "region.table",
+	[HR_QUOTED] = "header.quoted", [HR_NEWS] = "header.news", [HR_TOC] = "region.toc", [HR_TOC_PAGE] = "region.toc-page", [HR_TABLE] = "region.table",
 	[HR_TABLE_END] = "region.table-end", [HR_ANNEX_NOTE] = "region.annex-note",
 	[HR_ANNEX_ITEM] = "region.annex-item", [HR_ANNEX_LABEL] = "region.annex-label",
 };
@@ -114,20 +114,6 @@ gw_seg_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
 		gw_buf_putc(out, s[b0++]);
 	}
 	gw_buf_put(out, "", 0);
-}
-
-bool
-gw_seg_same_text(gw_segctx *c, int i, int j)
-{
-	gw_buf a = GW_BUF_INIT, b = GW_BUF_INIT;
-	bool same;
-
-	gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &a);
-	gw_seg_squeeze(c->d->text, c->ln[j].b0, c->ln[j].b1, &b);
-	same = a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
-	gw_buf_free(&a);
-	gw_buf_free(&b);
-	return same;
 }
 
 static bool
@@ -346,8 +332,33 @@ typedef struct collector {
 	int toc_line, toc_first;
 	bool toc_cand;   /* the first entry of the 目录 is a numbered heading … */
 	cand toc_entry;  /* … this one */
+	gw_buf toc_text; /* the first entry without white space and page number */
 	long last[GW_NKINDS]; /* the last ordinal of each kind seen outside a region */
 } collector;
+
+/* The text of a 目录 entry without white space and its page number (总则……1 → 总则). */
+static void
+toc_entry_text(gw_segctx *c, int i, gw_buf *b)
+{
+	size_t ov[2 * GW_OVMAX], e = c->ln[i].b1;
+
+	if (gw_seg_hline(c, HR_TOC_PAGE, i, ov) > 0 && ov[0] > 0)
+		e = c->ln[i].b0 + ov[0];
+	gw_buf_reset(b);
+	gw_seg_squeeze(c->d->text, c->ln[i].b0, e, b);
+}
+
+static bool
+same_as(gw_segctx *c, int i, const gw_buf *b)
+{
+	gw_buf a = GW_BUF_INIT;
+	bool same;
+
+	gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &a);
+	same = a.len == b->len && memcmp(a.ptr, b->ptr, a.len) == 0;
+	gw_buf_free(&a);
+	return same;
+}
 
 /* Whether line i is still inside the current region (and so makes no node). */
 static bool
@@ -356,14 +367,14 @@ in_region(gw_segctx *c, collector *k, int i)
 	cand cd;
 
 	switch (k->region) {
-	case R_TOC: /* runs until its first entry comes again as a heading (maybe without
-	               the page number the entry had), or until running text */
+	case R_TOC: /* runs until its first entry comes again as a heading, or running text */
 		if (k->toc_first < 0) {
 			k->toc_first = i;
 			k->toc_cand = match_node(c, i, true, &k->toc_entry);
+			toc_entry_text(c, i, &k->toc_text);
 			return true;
 		}
-		if (gw_seg_same_text(c, i, k->toc_first) || i - k->toc_line >= TOC_MAX ||
+		if (same_as(c, i, &k->toc_text) || i - k->toc_line >= TOC_MAX ||
 		    hmatch(c, HR_NOT_TITLE, i))
 			break;
 		if (!k->toc_cand || !match_node(c, i, true, &cd) || cd.kind != k->toc_entry.kind ||
@@ -602,7 +613,7 @@ check_ordinal(gw_segctx *c, collector *k, size_t i, long *part_last)
 		} else if (k->v[j].ok && (int)j == cd->parent)
 			break;
 	if (prev && cd->ordinal == prev->ordinal)
-		gw_doc_diag(c->d, GW_W_ORDINAL_REPEATED, sp, "%s", "");
+		gw_doc_diag(c->d, GW_W_ORDINAL_REPEATED, sp, "%ld again", cd->ordinal);
 	else if (prev && cd->ordinal > prev->ordinal + 1)
 		gw_doc_diag(c->d, GW_W_ORDINAL_SKIPPED, sp, "%ld after %ld", cd->ordinal, prev->ordinal);
 	else if (!prev && cd->ordinal != 1 && cd->ordinal != part_last[cd->kind] + 1)
@@ -665,6 +676,7 @@ build_part(gw_segctx *c, int part, int l0, int l1, int32_t end)
 	nest(&k);
 	emit(c, &k, part, l1, end);
 	free(k.v);
+	gw_buf_free(&k.toc_text);
 }
 
 /* ---------------------------------------------------------------- attachments */
@@ -692,6 +704,24 @@ add_att(gw_segctx *c, att *a, size_t *na, int line, int ti)
 	return true;
 }
 
+/* Whether line j labels an attached document whose title is on the next line: 附件, 附件2,
+ * or 附件： when no list of attachment titles follows it. */
+static bool
+annex_label(gw_segctx *c, int j)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+	int last;
+
+	if (!hmatch(c, HR_ANNEX_LABEL, j)) {
+		if (gw_seg_hline(c, HR_ANNEX_NOTE, j, ov) <= 0 ||
+		    (gw_seg_group(c->s->h[HR_ANNEX_NOTE], "list", ov, c->ln[j].b0, &s, &e) && e > s) ||
+		    hmatch(c, HR_ANNEX_ITEM, j + 1) ||
+		    mem_find(c->d->text + c->ln[j + 1].b0, c->ln[j + 1].b1 - c->ln[j + 1].b0, "：", 3))
+			return false;
+	}
+	return gw_header_title_at(c, j + 1, ATT_TITLE_LINES, &last);
+}
+
 /* The documents a notice carries: the one it 印发/转发 (right after its 成文日期 and 附注), and
  * each one under a 附件 label. */
 static size_t
@@ -710,12 +740,9 @@ find_attachments(gw_segctx *c, att *a)
 			from = a[0].t1 >= 0 ? a[0].t1 + 1 : j + 1;
 		}
 	}
-	for (j = from; j + 1 < c->n; j++) {
-		int last;
-
-		if (hmatch(c, HR_ANNEX_LABEL, j) && gw_header_title_at(c, j + 1, ATT_TITLE_LINES, &last))
+	for (j = from; j + 1 < c->n; j++)
+		if (annex_label(c, j))
 			add_att(c, a, &na, j, j + 1);
-	}
 	return na;
 }
 
@@ -830,6 +857,14 @@ reset_doc(gw_doc *d)
 	h->year = 0;
 	gw_strlist_free(&h->addressees);
 	gw_strlist_free(&h->cc);
+	for (size_t i = 0, k = 0; i < d->ndiags; i++) { /* this stage's warnings */
+		if (d->diags[i].code >= GW_W_DOCNUM_BRACKET && d->diags[i].code <= GW_W_ORDINAL_REPEATED)
+			free(d->diags[i].detail);
+		else
+			d->diags[k++] = d->diags[i];
+		if (i + 1 == d->ndiags)
+			d->ndiags = k;
+	}
 }
 
 int

@@ -11,9 +11,9 @@ enum gw_hrule {
 	HR_ADDRESSEES, HR_ADDRESSEES_HEAD, HR_ADDRESSEE_SEP, HR_DOC_TYPE, HR_TITLE_FOOTNOTE, HR_TITLE_END,
 	HR_TITLE_OPEN, HR_NOT_TITLE, HR_ISSUER_TITLE, HR_ISSUER_REPORT, HR_SIGNATURE,
 	HR_ISSUER_SEP, HR_NOTE, HR_CC, HR_PRINTER, HR_TRANSMIT_TITLE, HR_TRANSMIT_BODY,
-	HR_QUOTED,
+	HR_QUOTED, HR_NEWS,
 	/* rules/structure.rules regions */
-	HR_TOC, HR_TABLE, HR_TABLE_END, HR_ANNEX_NOTE, HR_ANNEX_ITEM, HR_ANNEX_LABEL,
+	HR_TOC, HR_TOC_PAGE, HR_TABLE, HR_TABLE_END, HR_ANNEX_NOTE, HR_ANNEX_ITEM, HR_ANNEX_LABEL,
 	HR_COUNT
 };
 
@@ -77,8 +77,6 @@ int32_t gw_seg_ncp(const gw_segctx *c, size_t b0, size_t b1);
 bool gw_seg_is_node(gw_segctx *c, int i);
 /* Bytes [b0, b1) with all white space removed, appended to out. */
 void gw_seg_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out);
-/* Whether lines i and j hold the same text once white space is removed. */
-bool gw_seg_same_text(gw_segctx *c, int i, int j);
 
 /* header.c: fill d->header, d->is_notice and the line indices of c. */
 void gw_header_scan(gw_segctx *c);
