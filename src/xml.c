@@ -41,6 +41,7 @@ typedef struct xw {
 	mark *marks;
 	size_t nmarks;
 	bool *qplaced;
+	gw_span fspan[GW_NHFIELDS]; /* where each header element is in the text */
 	idset ids;
 	gw_buf work, tmp;
 } xw;
@@ -399,7 +400,7 @@ static gw_span
 addressee_span(const xw *w, int i, size_t *from)
 {
 	const gw_header *h = &w->d->header;
-	gw_span line = h->f[GW_H_ADDRESSEES].span;
+	gw_span line = w->fspan[GW_H_ADDRESSEES];
 	const char *item = h->addressees.items[i], *hit;
 	size_t a, b;
 	char *copy;
@@ -422,6 +423,41 @@ addressee_span(const xw *w, int i, size_t *from)
 	return (gw_span){byte_to_cp(w, a), byte_to_cp(w, *from)};
 }
 
+/* The 主送 line when the record has the list but not the line's span: the first line after the
+ * title that holds the first addressee, if it comes before the first numbered unit. */
+static gw_span
+addressee_line(const xw *w)
+{
+	const gw_doc *d = w->d;
+	const char *first = d->header.addressees.n ? d->header.addressees.items[0] : "", *hit;
+	int32_t from = 0, limit = w->ncp, a, b;
+
+	for (int f = 0; f < GW_NHFIELDS; f++)
+		if (f == GW_H_TITLE || f == GW_H_DOC_NUMBER || f == GW_H_ISSUER_MARK)
+			if (d->header.f[f].text && w->fspan[f].end > from && w->fspan[f].end <= w->ncp)
+				from = w->fspan[f].end;
+	for (size_t i = 0; i < d->nnodes; i++)
+		if (d->nodes[i].parent < 0 && d->nodes[i].span.start >= 0 && d->nodes[i].span.start < limit)
+			limit = d->nodes[i].span.start;
+	for (size_t k = 0; k < d->natts; k++)
+		if (d->atts[k].span.start >= 0 && d->atts[k].span.start < limit)
+			limit = d->atts[k].span.start;
+	if (!*first || from >= limit)
+		return GW_NOSPAN;
+	hit = NULL;
+	for (size_t i = w->off[from], n = strlen(first); !hit && i + n <= w->off[limit]; i++)
+		if (memcmp(w->text + i, first, n) == 0)
+			hit = w->text + i;
+	if (hit == NULL)
+		return GW_NOSPAN;
+	a = b = byte_to_cp(w, (size_t)(hit - w->text));
+	while (a > from && w->text[w->off[a - 1]] != '\n')
+		a--;
+	while (b < limit && w->text[w->off[b]] != '\n')
+		b++;
+	return trim(w, &a, &b) ? (gw_span){a, b} : GW_NOSPAN;
+}
+
 /* Header fields outermost (issuer mark around issuer, title around doc type), then addressees,
  * then quantities. */
 static void
@@ -437,7 +473,7 @@ marks_collect(xw *w)
 
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (field_present(d, order[i]))
-			mark_add(w, d->header.f[order[i]].span, MK_FIELD, order[i], prio++, &cap);
+			mark_add(w, w->fspan[order[i]], MK_FIELD, order[i], prio++, &cap);
 	for (size_t i = 0, from = 0; i < d->header.addressees.n; i++) {
 		gw_span s = addressee_span(w, (int)i, &from);
 
@@ -941,7 +977,7 @@ notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
 		}
 	*pre = 0;
 	for (size_t i = 0; i < sizeof prefields / sizeof prefields[0]; i++) {
-		gw_span s = d->header.f[prefields[i]].span;
+		gw_span s = w->fspan[prefields[i]];
 
 		if (field_present(d, prefields[i]) && s.start >= 0 && s.end <= first && s.end > *pre)
 			*pre = s.end;
@@ -952,7 +988,7 @@ notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
 	/* the signature and date of the covering notice close it: after its last numbered unit */
 	*con = end;
 	for (int f = GW_H_SIGNATURE; f <= GW_H_DATE; f++) {
-		gw_span s = d->header.f[f].span;
+		gw_span s = w->fspan[f];
 
 		if (d->header.f[f].text && s.start >= *pre && s.start >= last && s.end <= end &&
 		    s.start < *con)
@@ -1070,6 +1106,10 @@ xw_init(xw *w, const gw_doc *d)
 	w->off[n] = len;
 	w->ncp = (int32_t)n;
 	w->qplaced = gw_xcalloc(d->nqs + 1, sizeof *w->qplaced);
+	for (int f = 0; f < GW_NHFIELDS; f++)
+		w->fspan[f] = d->header.f[f].span;
+	if (w->fspan[GW_H_ADDRESSEES].start < 0 && d->header.addressees.n)
+		w->fspan[GW_H_ADDRESSEES] = addressee_line(w);
 	marks_collect(w);
 }
 
