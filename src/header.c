@@ -66,7 +66,7 @@ sig_over_date(gw_segctx *c, int i)
 
 /* ---------------------------------------------------------------- 发文字号 */
 
-/* Year, serial and the GB/T 9704-2012 7.2.4 warnings, from rule h matched at line i. */
+/* Year, serial and the GB/T 9704-2012 7.2.5 warnings, from rule h matched at line i. */
 static void
 docnum_parts(gw_segctx *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
 {
