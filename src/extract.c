@@ -1,4 +1,5 @@
 /* extract.c — every quantity of a document: its number, unit, comparator or range, kind, subject and verb. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,11 +13,12 @@
 
 /* What a kind.* rule is matched against (rules/kind.rules). */
 enum scope {
-	SC_NOTICE, SC_DOC, SC_HEADING, SC_UNIT, SC_NUMBER, SC_TEXT, SC_BEFORE, SC_SENTENCE, SC_LINE,
-	SC_AFTER, SC_COUNT
+	SC_NOTICE, SC_DOC, SC_HEADING, SC_SECTION, SC_UNIT, SC_NUMBER, SC_TEXT, SC_BEFORE,
+	SC_SENTENCE, SC_LINE, SC_AFTER, SC_COUNT
 };
 static const char *const scope_names[SC_COUNT] = {
-	"notice", "doc", "heading", "unit", "number", "text", "before", "sentence", "line", "after",
+	"notice", "doc", "heading", "section", "unit", "number", "text", "before", "sentence", "line",
+	"after",
 };
 
 typedef struct qrule {
@@ -63,6 +65,11 @@ typedef struct stop {
 	const srule *why;
 } stop;
 
+/* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
+typedef struct hline {
+	size_t start, end;
+} hline;
+
 /* One document's working state. */
 typedef struct ctx {
 	const gw_extractor *x;
@@ -71,6 +78,8 @@ typedef struct ctx {
 	size_t n;
 	stop *stops;
 	size_t nstops, capstops;
+	hline *heads;
+	size_t nheads, capheads;
 	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
 	int failed;
 } ctx;
@@ -385,9 +394,9 @@ stop_cmp(const void *a, const void *b)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	if (x->end != y->end)
-		return x->end > y->end ? -1 : 1; /* the longer first, so it covers the shorter */
-	return x->why < y->why ? -1 : x->why > y->why;
+	if (x->why != y->why)
+		return x->why < y->why ? -1 : 1; /* at one place the earlier rule gives the reason */
+	return x->end > y->end ? -1 : x->end < y->end;
 }
 
 /* Every match of every stop.* rule over the whole text, sorted; -1 on a rule error. */
@@ -532,13 +541,23 @@ unit_of(const ctx *c, const found *f)
 	return gw_xstrndup(u, n);
 }
 
+/* 1/3 as a percentage to the 15 digits a double holds: 33.3333333333333. */
+static double
+round15(double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof buf, "%.15g", v);
+	return strtod(buf, NULL);
+}
+
 /* Value, or min and max, from the parsed numbers. */
 static void
 set_values(gw_quantity *q, const found *f)
 {
 	if (f->qr->fraction) {
 		q->has_value = true;
-		q->value = f->a.value / f->b.value * 100; /* 五分之一: a is the numerator, b the den */
+		q->value = round15(f->a.value / f->b.value * 100); /* 五分之一: a numerator, b den */
 		return;
 	}
 	if (f->qr->range && f->has_b) {
@@ -611,12 +630,71 @@ doc_scopes(ctx *c)
 		put_range(c, SC_DOC, 0, fwd_to(c->t, c->n, 0, "", 300));
 }
 
+/* Whether t[s..e) reads like a heading of its own: short, no sentence punctuation, at least
+ * four Han characters (so that a table cell such as 95.8% is not one). */
+static bool
+heading_like(const char *t, size_t s, size_t e)
+{
+	size_t ncp = gw_utf8_count(t + s, e - s);
+	int han = 0;
+
+	if (ncp < 4 || ncp > 40)
+		return false;
+	for (size_t i = s; i < e;) {
+		int len;
+		uint32_t c = cp_at(t, e, i, &len);
+
+		if (in_set(c, "。；;，,：:！!？?、"))
+			return false;
+		han += c >= 0x4E00 && c <= 0x9FFF;
+		i += (size_t)len;
+	}
+	return han >= 4;
+}
+
+/* Every heading-like line, in order (the section scope). */
+static void
+find_heading_lines(ctx *c)
+{
+	size_t s = 0;
+
+	while (s < c->n) {
+		const char *nl = memchr(c->t + s, '\n', c->n - s);
+		size_t e = nl ? (size_t)(nl - c->t) : c->n;
+		size_t e2 = e > s && c->t[e - 1] == '\r' ? e - 1 : e;
+
+		if (heading_like(c->t, s, e2)) {
+			gw_grow((void **)&c->heads, &c->capheads, c->nheads + 1, sizeof *c->heads);
+			c->heads[c->nheads++] = (hline){s, e2};
+		}
+		s = e + 1;
+	}
+}
+
+/* The last heading-like line that ends before byte p. */
+static const hline *
+section_of(const ctx *c, size_t p)
+{
+	size_t lo = 0, hi = c->nheads;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->heads[mid].end < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &c->heads[lo - 1] : NULL;
+}
+
 /* The scopes of one quantity (rules/kind.rules says what each one is). */
 static void
 quantity_scopes(ctx *c, const found *f, const gw_quantity *q, size_t clause)
 {
 	size_t s0 = back_to(c->t, c->n, f->start, SENTENCE_END, SENTENCE_MAX);
 	size_t s1 = fwd_to(c->t, c->n, f->end, SENTENCE_END, SENTENCE_MAX);
+	const hline *sec = section_of(c, f->start);
 	int g = f->qr->num;
 
 	for (int i = SC_HEADING; i < SC_COUNT; i++)
@@ -626,6 +704,8 @@ quantity_scopes(ctx *c, const found *f, const gw_quantity *q, size_t clause)
 			gw_buf_puts(&c->scope[SC_HEADING], c->d->nodes[n].heading);
 		gw_buf_putc(&c->scope[SC_HEADING], '\n');
 	}
+	if (sec)
+		put_range(c, SC_SECTION, sec->start, sec->end);
 	if (q->unit)
 		gw_buf_puts(&c->scope[SC_UNIT], q->unit);
 	if (group_set(f->ov, g))
@@ -835,6 +915,7 @@ gw_extract(gw_extractor *x, gw_doc *d)
 
 	clear_results(d);
 	doc_scopes(&c);
+	find_heading_lines(&c);
 	if (collect_stops(&c) < 0 || scan(&c) < 0)
 		rc = 1;
 	else {
@@ -843,6 +924,7 @@ gw_extract(gw_extractor *x, gw_doc *d)
 		d->stages |= GW_ST_EXTRACTED;
 	}
 	free(c.stops);
+	free(c.heads);
 	for (int i = 0; i < SC_COUNT; i++)
 		gw_buf_free(&c.scope[i]);
 	return rc || d->error ? 1 : 0;

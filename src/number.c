@@ -1,4 +1,5 @@
 /* number.c — Arabic and Chinese numerals (and the two mixed) to fully scaled values, by hand. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,11 +182,17 @@ eval_digits(const tok *t, int nt, gw_number *out)
 		out->value = t[0].v, out->max = t[1].v, out->is_range = true;
 		return GW_NUMBER_OK;
 	}
+	bool zero = false;
+
 	for (i = 0; i < nt; i++) {
 		if (t[i].kind != T_VAL || !t[i].digit)
 			return GW_NUMBER_INVALID;
 		v = v * 10 + t[i].v;
+		zero |= t[i].zero;
 	}
+	/* 一二三 (一二三产业) is a list of ordinals; digit strings have a 〇: 二〇二二, 一〇〇 */
+	if (!zero)
+		return GW_NUMBER_INVALID;
 	out->value = out->max = v;
 	return GW_NUMBER_OK;
 }
@@ -275,6 +282,16 @@ trailing_scale(const tok *t, int nt)
 	return s;
 }
 
+/* 4374.4亿 is 437440000000.00006 in binary: keep the 15 digits a double holds exactly. */
+static double
+round15(double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof buf, "%.15g", v);
+	return strtod(buf, NULL);
+}
+
 int
 gw_number_parse(const char *s, size_t n, gw_number *out)
 {
@@ -310,5 +327,7 @@ gw_number_parse(const char *s, size_t n, gw_number *out)
 		return rc;
 	out->is_range = out->max != out->value;
 	out->scale = scales ? trailing_scale(t, nt) : 1;
+	out->value = round15(out->value);
+	out->max = round15(out->max);
 	return GW_NUMBER_OK;
 }

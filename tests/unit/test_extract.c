@@ -1,0 +1,482 @@
+/* test_extract.c — the user-ask matrix of gw-extract: every number form, unit, comparator, range,
+ * kind, and the words that look like quantities but are not (issue 4). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gongwen.h"
+#include "number.h"
+
+static gw_rules *rules;
+static gw_extractor *ex;
+static gw_doc *cur; /* the document of the last run(), freed by the next */
+
+/* Extract from text as the body of a notice titled title (NULL: none). */
+static gw_doc *
+run_doc(const char *text, const char *title, int is_notice)
+{
+	gw_doc *d = gw_doc_new();
+
+	d->id = gw_xstrdup("t");
+	d->is_notice = is_notice;
+	gw_doc_set_text(d, gw_xstrdup(text), strlen(text));
+	if (title)
+		gw_header_set(d, GW_H_TITLE, title, (size_t)-1, GW_NOSPAN);
+	ck_assert_int_eq(gw_extract(ex, d), 0);
+	if (cur)
+		gw_doc_free(cur);
+	cur = d;
+	return d;
+}
+
+static gw_doc *
+run(const char *text)
+{
+	return run_doc(text, "关于印发《2025年工作要点》的通知", 1);
+}
+
+/* The only quantity text has. */
+static const gw_quantity *
+one(const char *text)
+{
+	gw_doc *d = run(text);
+
+	ck_assert_msg(d->nqs == 1, "%s: %zu quantities, expected 1", text, d->nqs);
+	return &d->qs[0];
+}
+
+static void
+check_value(const char *text, double value, const char *unit, const char *cmp)
+{
+	const gw_quantity *q = one(text);
+
+	ck_assert_msg(q->has_value && !q->has_min, "%s: no single value", text);
+	ck_assert_msg(q->value == value, "%s: value %.17g, expected %.17g", text, q->value, value);
+	ck_assert_str_eq(q->unit, unit);
+	ck_assert_msg(strcmp(gw_cmp_name(q->cmp), cmp) == 0, "%s: comparator %s, expected %s", text,
+	              gw_cmp_name(q->cmp), cmp);
+}
+
+static void
+check_range(const char *text, double min, double max, const char *unit)
+{
+	const gw_quantity *q = one(text);
+
+	ck_assert_msg(!q->has_value && q->has_min && q->has_max, "%s: not a range", text);
+	ck_assert_msg(q->min == min && q->max == max, "%s: %g..%g, expected %g..%g", text, q->min,
+	              q->max, min, max);
+	ck_assert_str_eq(q->unit, unit);
+	ck_assert_str_eq(gw_cmp_name(q->cmp), "range");
+}
+
+static void
+check_none(const char *text)
+{
+	gw_doc *d = run(text);
+
+	ck_assert_msg(d->nqs == 0, "%s: found %s", text, d->nqs ? d->qs[0].text : "");
+}
+
+/* text has no quantity and a candidate turned down for reason. */
+static void
+check_rejected(const char *text, const char *reason)
+{
+	gw_doc *d = run(text);
+	bool found = false;
+
+	ck_assert_msg(d->nqs == 0, "%s: found %s", text, d->nqs ? d->qs[0].text : "");
+	for (size_t i = 0; i < d->nrej; i++)
+		found |= strcmp(d->rej[i].reason, reason) == 0;
+	ck_assert_msg(found, "%s: nothing rejected as %s", text, reason);
+}
+
+static double
+parse(const char *s, gw_number *n)
+{
+	ck_assert_msg(gw_number_parse(s, strlen(s), n) == GW_NUMBER_OK, "does not parse: %s", s);
+	return n->value;
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+START_TEST(number_parser_reads_chinese_numerals_like_icu_spellout)
+{
+	gw_number n;
+
+	ck_assert_double_eq(parse("两千", &n), 2000);
+	ck_assert_double_eq(parse("壹仟叁佰贰拾伍", &n), 1325);
+	ck_assert_double_eq(parse("二〇二二", &n), 2022);
+	ck_assert_double_eq(parse("四十三点五", &n), 43.5);
+	ck_assert_double_eq(parse("一百零五", &n), 105);
+	ck_assert_double_eq(parse("三亿五千万", &n), 350000000);
+	ck_assert_double_eq(parse("十一", &n), 11);
+	ck_assert_double_eq(parse("一点五万", &n), 15000);
+}
+END_TEST
+
+START_TEST(number_parser_reads_mixed_and_approximate_forms)
+{
+	gw_number n;
+
+	ck_assert_double_eq(parse("1.2万", &n), 12000);
+	ck_assert_double_eq(parse("99.1万亿", &n), 99100000000000.0);
+	ck_assert_double_eq(parse("1100万", &n), 11000000);
+	ck_assert_double_eq(parse("13万2", &n), 132000);
+	ck_assert_double_eq(parse("三万五", &n), 35000);
+	ck_assert_double_eq(parse("1,325", &n), 1325);
+	ck_assert_double_eq(parse("４３．５", &n), 43.5);
+	ck_assert_double_eq(parse("4374.4亿", &n), 437440000000.0);
+	ck_assert_double_eq(parse("五六百", &n), 500);
+	ck_assert(n.is_range);
+	ck_assert_double_eq(n.max, 600);
+	ck_assert_double_eq(parse("十几万", &n), 100000);
+	ck_assert(n.approx);
+	ck_assert_double_eq(parse("十来万", &n), 100000);
+	ck_assert(n.approx);
+	ck_assert_double_eq(parse("500多亿", &n), 50000000000.0);
+	ck_assert(n.approx);
+	ck_assert_double_eq(parse("两千余", &n), 2000);
+	ck_assert(n.approx);
+}
+END_TEST
+
+START_TEST(number_parser_turns_down_words_and_endless_digits)
+{
+	gw_number n;
+	char *big = malloc(10001);
+
+	ck_assert_int_eq(gw_number_parse("亿万", strlen("亿万"), &n), GW_NUMBER_INVALID);
+	ck_assert_int_eq(gw_number_parse("零", strlen("零"), &n), GW_NUMBER_INVALID);
+	ck_assert_int_eq(gw_number_parse("陆", strlen("陆"), &n), GW_NUMBER_INVALID);
+	ck_assert_int_eq(gw_number_parse("一二三", strlen("一二三"), &n), GW_NUMBER_INVALID);
+	ck_assert_int_eq(gw_number_parse("", 0, &n), GW_NUMBER_INVALID);
+	memset(big, '7', 10000);
+	big[10000] = '\0';
+	ck_assert_int_eq(gw_number_parse(big, 10000, &n), GW_NUMBER_TOO_LONG);
+	free(big);
+}
+END_TEST
+
+START_TEST(arabic_numbers_with_separators_decimals_and_full_width_digits)
+{
+	check_value("完成筹措1,325套。", 1325, "套", "eq");
+	check_value("全区绿化覆盖率达43.5%。", 43.5, "%", "eq");
+	check_value("同比增长１６．１％。", 16.1, "%", "eq");
+	check_value("增长16.1 %。", 16.1, "%", "eq");
+}
+END_TEST
+
+START_TEST(chinese_numerals_with_liang_ling_and_financial_forms)
+{
+	check_value("新增两千余家企业。", 2000, "家", "approx");
+	check_value("建成一百零五个站点。", 105, "个", "eq");
+	check_value("合计壹仟叁佰贰拾伍元。", 1325, "元", "eq");
+	check_value("培训三千零五十人。", 3050, "人", "eq");
+	check_value("满意度百分之四十三点五。", 43.5, "%", "eq");
+}
+END_TEST
+
+START_TEST(scale_words_are_applied_and_left_out_of_the_unit)
+{
+	check_value("城镇新增就业1100万人。", 11000000, "人", "eq");
+	check_value("国内生产总值达到99.1万亿元。", 99100000000000.0, "元", "eq");
+	check_value("服务1.2万人次。", 12000, "人次", "eq");
+	check_value("粮食产量1.37万亿斤。", 1370000000000.0, "斤", "eq");
+	check_value("新建绿地35万平方米。", 350000, "平方米", "eq");
+	check_value("装机超过10亿千瓦。", 1000000000, "千瓦", "gt");
+}
+END_TEST
+
+START_TEST(approximations_are_approx_or_ranges)
+{
+	check_range("覆盖五六百人。", 500, 600, "人");
+	check_value("吸引十几万人。", 100000, "人", "approx");
+	check_value("带动十来万人就业。", 100000, "人", "approx");
+	check_value("投资500多亿元。", 50000000000.0, "元", "approx");
+	check_value("新增两千余家企业。", 2000, "家", "approx");
+	check_value("超过14亿多中国人。", 1400000000, "人", "gt");
+}
+END_TEST
+
+START_TEST(percent_percentage_points_and_fractions_are_different_units)
+{
+	check_value("占比百分之六十。", 60, "%", "eq");
+	check_value("比重提高3个百分点。", 3, "百分点", "eq");
+	check_value("下降1.7个百分点。", 1.7, "百分点", "eq");
+	check_value("减少五分之一。", 20, "%", "eq");
+	check_value("削减三分之一以上。", 33.3333333333333, "%", "ge");
+	check_value("增长5.5%左右。", 5.5, "%", "approx");
+}
+END_TEST
+
+START_TEST(ranges_and_bounds_give_min_and_max)
+{
+	check_range("推进3-11岁人群接种。", 3, 11, "岁");
+	check_range("每区建设3至5个。", 3, 5, "个");
+	check_range("处一万元以上五万元以下罚款。", 10000, 50000, "元");
+	check_range("比例为10%-15%。", 10, 15, "%");
+	check_range("所得额100万元至300万元部分。", 1000000, 3000000, "元");
+	check_range("补助3至5万元。", 30000, 50000, "元");
+}
+END_TEST
+
+START_TEST(comparator_words_before_and_after_the_number)
+{
+	check_value("推进60岁以上老年人接种。", 60, "岁", "ge");
+	check_value("面积不低于50%。", 50, "%", "ge");
+	check_value("全年不少于5场。", 5, "场", "ge");
+	check_value("至少建设一所学校。", 1, "所", "ge");
+	check_value("年满18周岁的居民。", 18, "岁", "ge");
+	check_value("高校毕业生超过1000万人。", 10000000, "人", "gt");
+	check_value("全国财政收入突破20万亿元。", 20000000000000.0, "元", "gt");
+	check_value("湿垃圾高于407吨。", 407, "吨", "gt");
+	check_value("婴幼儿3岁以下。", 3, "岁", "le");
+	check_value("失业率控制在5.5%以内。", 5.5, "%", "le");
+	check_value("费用不超过5万元。", 50000, "元", "le");
+	check_value("失业率控制在5.5%。", 5.5, "%", "le");
+	check_value("干垃圾低于1610吨。", 1610, "吨", "lt");
+	check_value("人数少于10人。", 10, "人", "lt");
+	check_value("完成改造约48公里。", 48, "公里", "approx");
+	check_value("规模近2万亿元。", 2000000000000.0, "元", "approx");
+	check_value("新增30余个试点。", 30, "个", "approx");
+	check_value("吸纳1万多人。", 10000, "人", "approx");
+}
+END_TEST
+
+START_TEST(every_measure_word_of_the_issue_is_a_unit)
+{
+	static const char *const units[] = {"个", "套", "所", "家", "项", "条", "座", "处", "户", "人",
+	                                    "人次", "亩", "公顷", "平方米", "平方公里", "公里", "吨",
+	                                    "千瓦", "元"};
+	gw_doc *d = run("1个，2套，3所，4家，5项，6条，7座，8处，9户，10人，11人次，12亩，13公顷，"
+	                "14平方米，15平方公里，16公里，17吨，18千瓦，19元。");
+
+	ck_assert_int_eq(d->nqs, 19);
+	for (size_t i = 0; i < 19; i++) {
+		ck_assert_str_eq(d->qs[i].unit, units[i]);
+		ck_assert_double_eq(d->qs[i].value, (double)(i + 1));
+	}
+}
+END_TEST
+
+START_TEST(the_text_starts_at_the_number_and_keeps_the_words_after_it)
+{
+	const gw_quantity *q = one("城镇新增就业1100万人以上，");
+
+	ck_assert_str_eq(q->text, "1100万人以上");
+	ck_assert_int_eq(q->span.start, 6);
+	ck_assert_int_eq(q->span.end, 14);
+	q = one("转移支付增加约1.5万亿元。");
+	ck_assert_str_eq(q->text, "1.5万亿元");
+	ck_assert_str_eq(gw_cmp_name(q->cmp), "approx");
+}
+END_TEST
+
+START_TEST(false_friends_are_not_quantities)
+{
+	check_none("四川省人民政府");
+	check_none("三国演义");
+	check_none("全国两会胜利召开");
+	check_none("一去二三里");
+	check_none("推进长三角一体化发展");
+	check_none("开展数字人民币试点");
+}
+END_TEST
+
+START_TEST(stop_lists_turn_down_dates_ordinals_designators_and_names)
+{
+	check_rejected("2022年第一季度工作要点", "date");
+	check_rejected("“十四五”规划", "period");
+	check_rejected("实施三年行动", "period");
+	check_rejected("配合做好第46届世界技能大赛", "ordinal");
+	check_rejected("推进第四批示范村建设", "ordinal");
+	check_rejected("党的十九大精神", "ordinal");
+	check_rejected("轨交2号线", "designator");
+	check_rejected("新建5G基站", "designator");
+	check_rejected("5A景区创建", "designator");
+	check_rejected("G15以东", "designator");
+	check_rejected("做大做强“6+365”平台", "designator");
+	check_rejected("推进“一网通办”改革", "name");
+	check_rejected("“两山”实践创新基地", "name");
+	check_rejected("推进“四个一批”项目", "name");
+	check_rejected("做好六稳六保工作", "name");
+	check_rejected("青府办发〔2022〕12号", "document-number");
+	check_rejected("咨询电话021-12345678", "phone");
+	check_rejected("著作权法第五条第一项", "article-reference");
+	check_rejected("3年内完成", "duration");
+	check_rejected("顶岗实习时间一般为6个月", "duration");
+	check_rejected("不超过48个月", "duration");
+	check_rejected("按50年一遇标准设防", "return-period");
+	check_rejected("创建一个文化交流平台", "indefinite");
+}
+END_TEST
+
+START_TEST(the_user_asks)
+{
+	check_value("全省新增两千余家。", 2000, "家", "approx");
+	check_value("完成投资500多亿元。", 50000000000.0, "元", "approx");
+	check_value("服务十来万人。", 100000, "人", "approx");
+	check_value("比重提高3个百分点。", 3, "百分点", "eq");
+	check_value("规模近2万亿元。", 2000000000000.0, "元", "approx");
+	check_value("毕业生超过1000万人。", 10000000, "人", "gt");
+}
+END_TEST
+
+START_TEST(kinds_follow_the_document_the_section_and_the_words)
+{
+	gw_doc *d = run("加大保障性租赁住房筹措力度，完成筹措1325套。推进60岁以上老年人接种。");
+
+	ck_assert_int_eq(d->nqs, 2);
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "target");
+	ck_assert_str_eq(gw_qkind_name(d->qs[1].kind), "other");
+	d = run_doc("全年实现生产总值262.6亿元，增长5.3%。", "万载县2022年国民经济和社会发展统计公报", 1);
+	ck_assert_int_eq(d->nqs, 2);
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "fact");
+	d = run_doc("发改委表示，覆盖80%的居民。", NULL, 0);
+	ck_assert_int_eq(d->nqs, 1);
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "other");
+	d = run("对违法者处一万元以上五万元以下的罚款。");
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "other");
+	d = run("严把教学标准和毕业学生质量标准两个关口。");
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "other");
+	d = run("将加计扣除比例从75%提高到100%。");
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "fact");
+	ck_assert_str_eq(gw_qkind_name(d->qs[1].kind), "target");
+}
+END_TEST
+
+START_TEST(a_review_section_reports_facts)
+{
+	const char *text = "一、2021年工作回顾\n国内生产总值达到114万亿元。\n二、2022年工作任务\n新建1亿亩高标准农田。\n";
+	gw_doc *d = gw_doc_new();
+
+	d->id = gw_xstrdup("r");
+	d->is_notice = 1;
+	gw_doc_set_text(d, gw_xstrdup(text), strlen(text));
+	gw_header_set(d, GW_H_TITLE, "政府工作报告", (size_t)-1, GW_NOSPAN);
+	gw_doc_add_node(d, GW_LEVEL1, 0, -1, "一、", 1, "2021年工作回顾", (gw_span){0, 29},
+	                (gw_span){2, 11});
+	gw_doc_add_node(d, GW_LEVEL1, 0, -1, "二、", 2, "2022年工作任务", (gw_span){29, 58},
+	                (gw_span){31, 40});
+	gw_doc_assign_node_ids(d);
+	ck_assert_int_eq(gw_extract(ex, d), 0);
+	ck_assert_int_eq(d->nqs, 2);
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "fact");
+	ck_assert_int_eq(d->qs[0].node, 0);
+	ck_assert_str_eq(gw_qkind_name(d->qs[1].kind), "target");
+	ck_assert_int_eq(d->qs[1].node, 1);
+	ck_assert_str_eq(d->qs[1].id, "sec_2__qty_1");
+	ck_assert(d->stages & GW_ST_EXTRACTED);
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(subject_and_verb_come_from_the_clause)
+{
+	const gw_quantity *q = one("全区绿化覆盖率达43.5%。");
+
+	ck_assert_str_eq(q->verb, "达");
+	ck_assert_str_eq(q->subject, "全区绿化覆盖率");
+	q = one("持续推进千兆宽带建设，新建5G基站50个。");
+	ck_assert_str_eq(q->verb, "新建");
+	ck_assert_str_eq(q->subject, "5G基站");
+	q = one("完成筹措1325套。");
+	ck_assert_str_eq(q->verb, "完成筹措");
+}
+END_TEST
+
+START_TEST(a_ten_thousand_digit_number_is_skipped_with_a_warning)
+{
+	char *text = malloc(10010);
+	gw_doc *d;
+
+	memset(text, '9', 10000);
+	strcpy(text + 10000, "个，3套");
+	d = run(text);
+	ck_assert_int_eq(d->nqs, 1);
+	ck_assert_str_eq(d->qs[0].text, "3套");
+	ck_assert_int_eq(d->ndiags, 1);
+	ck_assert_int_eq(d->diags[0].code, GW_W_NUMBER_TOO_LONG);
+	free(text);
+}
+END_TEST
+
+START_TEST(extracting_twice_gives_the_same_result)
+{
+	gw_doc *d = run("完成筹措1325套，开工1个基地，新建2022年第一批。");
+	size_t nq = d->nqs, nr = d->nrej;
+
+	ck_assert_int_eq(gw_extract(ex, d), 0);
+	ck_assert_int_eq(d->nqs, nq);
+	ck_assert_int_eq(d->nrej, nr);
+	ck_assert_str_eq(d->qs[0].id, "qty_1");
+}
+END_TEST
+
+START_TEST(an_empty_text_has_no_quantities)
+{
+	gw_doc *d = run("");
+
+	ck_assert_int_eq(d->nqs, 0);
+	ck_assert_int_eq(d->nrej, 0);
+}
+END_TEST
+
+static Suite *
+extract_suite(void)
+{
+	Suite *s = suite_create("extract");
+	TCase *tc = tcase_create("extract");
+
+	tcase_add_test(tc, number_parser_reads_chinese_numerals_like_icu_spellout);
+	tcase_add_test(tc, number_parser_reads_mixed_and_approximate_forms);
+	tcase_add_test(tc, number_parser_turns_down_words_and_endless_digits);
+	tcase_add_test(tc, arabic_numbers_with_separators_decimals_and_full_width_digits);
+	tcase_add_test(tc, chinese_numerals_with_liang_ling_and_financial_forms);
+	tcase_add_test(tc, scale_words_are_applied_and_left_out_of_the_unit);
+	tcase_add_test(tc, approximations_are_approx_or_ranges);
+	tcase_add_test(tc, percent_percentage_points_and_fractions_are_different_units);
+	tcase_add_test(tc, ranges_and_bounds_give_min_and_max);
+	tcase_add_test(tc, comparator_words_before_and_after_the_number);
+	tcase_add_test(tc, every_measure_word_of_the_issue_is_a_unit);
+	tcase_add_test(tc, the_text_starts_at_the_number_and_keeps_the_words_after_it);
+	tcase_add_test(tc, false_friends_are_not_quantities);
+	tcase_add_test(tc, stop_lists_turn_down_dates_ordinals_designators_and_names);
+	tcase_add_test(tc, the_user_asks);
+	tcase_add_test(tc, kinds_follow_the_document_the_section_and_the_words);
+	tcase_add_test(tc, a_review_section_reports_facts);
+	tcase_add_test(tc, subject_and_verb_come_from_the_clause);
+	tcase_add_test(tc, a_ten_thousand_digit_number_is_skipped_with_a_warning);
+	tcase_add_test(tc, extracting_twice_gives_the_same_result);
+	tcase_add_test(tc, an_empty_text_has_no_quantities);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	const char *dir = getenv("GONGWEN_RULES");
+	gw_buf err = GW_BUF_INIT;
+	SRunner *sr;
+	int failed;
+
+	rules = gw_rules_load(dir && *dir ? dir : "rules", &err);
+	if (rules == NULL) {
+		fprintf(stderr, "test_extract: %s\n", err.ptr);
+		return 1;
+	}
+	ex = gw_extractor_new(rules, &err);
+	if (ex == NULL) {
+		fprintf(stderr, "test_extract: %s\n", err.ptr);
+		return 1;
+	}
+	sr = srunner_create(extract_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	gw_extractor_free(ex);
+	gw_rules_free(rules);
+	gw_buf_free(&err);
+	return failed ? 1 : 0;
+}
