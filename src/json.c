@@ -153,8 +153,10 @@ write_header(const gw_doc *d)
 	json_object_set_new(o, "printer", jstr(h->f[GW_H_PRINTER].text));
 	json_object_set_new(o, "print_date", jstr(h->print_date));
 	json_object_set_new(o, "print_date_text", jstr(h->f[GW_H_PRINT_DATE].text));
+	/* 主送/抄送 come back from a record as the list and the line's span, without the line's text */
 	for (int f = 0; f < GW_NHFIELDS; f++)
-		if (h->f[f].text && h->f[f].span.start >= 0)
+		if ((h->f[f].text || (f == GW_H_ADDRESSEES && h->addressees.n) ||
+		     (f == GW_H_CC && h->cc.n)) && h->f[f].span.start >= 0)
 			json_object_set_new(spans, gw_hfield_name(f), jspan(h->f[f].span));
 	json_object_set_new(o, "spans", spans);
 	return o;
