@@ -536,7 +536,8 @@ find_issuer(gw_segctx *c, const hscan *hs)
 		return;
 	}
 	if (c->title0 >= 0 && gw_seg_hline(c, HR_ISSUER_TITLE, c->title0, ov) > 0 &&
-	    gw_seg_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[c->title0].b0, &s, &e)) {
+	    gw_seg_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[c->title0].b0, &s, &e) &&
+	    gw_seg_match(c, c->s->h[HR_SIGNATURE], s, e, ov) > 0) {
 		set_issuer(c, c->title0, s, e);
 		return;
 	}

@@ -191,6 +191,7 @@ typedef struct cand {
 	size_t num0, num1, n0, n1, rest0, rest1; /* bytes of the text */
 	int rank;
 	int parent;      /* index among the part's candidates, -1 */
+	int prev;        /* the sibling before it, -1 */
 	int node;        /* index in d->nodes once added */
 	bool ok;
 } cand;
@@ -239,7 +240,7 @@ fill_cand(gw_segctx *c, const gw_noderule *nr, int i, const size_t *ov, cand *cd
 		return false;
 	if (!gw_seg_group(nr->rule, "rest", ov, b, &cd->rest0, &cd->rest1))
 		cd->rest0 = cd->rest1 = cd->num1;
-	cd->line = i, cd->nr = nr, cd->kind = nr->kind, cd->parent = -1, cd->node = -1;
+	cd->line = i, cd->nr = nr, cd->kind = nr->kind, cd->parent = cd->prev = -1, cd->node = -1;
 	if (nr->base) {
 		if (gw_utf8_decode(t + cd->n0, cd->n1 - cd->n0, &cp) <= 0 || cp < nr->base)
 			return false;
@@ -451,9 +452,9 @@ series_ok(const collector *k, size_t i, long *last)
 		return true;
 	if (cd->ordinal != 1)
 		return false;
-	for (size_t j = i + 1; j < k->n; j++)
-		if (k->v[j].nr == cd->nr && k->v[j].ordinal == 2)
-			return true;
+	for (size_t j = i + 1; j < k->n; j++) /* the next one of its rule must be 2 */
+		if (k->v[j].nr == cd->nr)
+			return k->v[j].ordinal == 2;
 	return false;
 }
 
@@ -502,7 +503,10 @@ static void
 nest(collector *k)
 {
 	int stack[64], top = 0;
+	int *last = gw_xmalloc((k->n + 1) * sizeof *last); /* last child of candidate p at p + 1 */
 
+	for (size_t i = 0; i <= k->n; i++)
+		last[i] = -1;
 	for (size_t i = 0; i < k->n; i++) {
 		cand *cd = &k->v[i];
 
@@ -511,9 +515,12 @@ nest(collector *k)
 		while (top > 0 && k->v[stack[top - 1]].rank >= cd->rank)
 			top--;
 		cd->parent = top > 0 ? stack[top - 1] : -1;
+		cd->prev = last[cd->parent + 1];
+		last[cd->parent + 1] = (int)i;
 		if (top < 64)
 			stack[top++] = (int)i;
 	}
+	free(last);
 }
 
 /* ---------------------------------------------------------------- headings */
@@ -605,13 +612,11 @@ check_ordinal(gw_segctx *c, collector *k, size_t i, long *part_last)
 	const cand *cd = &k->v[i], *prev = NULL;
 	gw_span sp = {gw_seg_cp(c, cd->line, cd->num0), gw_seg_cp(c, cd->line, cd->num1)};
 
-	for (size_t j = i; j-- > 0;)
-		if (k->v[j].ok && k->v[j].parent == cd->parent && k->v[j].kind == cd->kind &&
-		    k->v[j].depth == cd->depth) {
+	for (int j = cd->prev, steps = 0; j >= 0 && steps < 8; j = k->v[j].prev, steps++)
+		if (k->v[j].kind == cd->kind && k->v[j].depth == cd->depth) {
 			prev = &k->v[j];
 			break;
-		} else if (k->v[j].ok && (int)j == cd->parent)
-			break;
+		}
 	if (prev && cd->ordinal == prev->ordinal)
 		gw_doc_diag(c->d, GW_W_ORDINAL_REPEATED, sp, "%ld again", cd->ordinal);
 	else if (prev && cd->ordinal > prev->ordinal + 1)
