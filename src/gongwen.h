@@ -57,7 +57,7 @@ enum gw_level { GW_NOTE, GW_WARNING, GW_ERROR, GW_FATAL };
 /* The catalogue (diag.c): each code has a name, a fixed level and a message. */
 enum gw_code {
 	/* reading and decoding (gw-normalize) */
-	GW_E_READ,          /* cannot read the file */
+	GW_E_READ = 1,      /* cannot read the file (codes start at 1: gw_doc.error 0 is "none") */
 	GW_E_NOT_FILE,      /* a directory or other non-regular file */
 	GW_E_EMPTY,         /* empty file */
 	GW_E_BINARY,        /* NUL bytes: a binary file */
@@ -401,6 +401,9 @@ void gw_normalizer_free(gw_normalizer *n);
 int gw_normalize(gw_normalizer *n, gw_doc *d, const char *bytes, size_t len);
 /* Read path and normalise it; a file that cannot be read becomes an error record. */
 int gw_normalize_file(gw_normalizer *n, gw_doc *d, const char *path);
+/* normalize.c (added by the gw-normalize helper): the rules whose chrome.* patterns remove page
+ * chrome; NULL (the default) removes none.  rs must outlive n's use. */
+void gw_normalizer_set_rules(gw_normalizer *n, const gw_rules *rs);
 
 typedef struct gw_segmenter gw_segmenter;
 gw_segmenter *gw_segmenter_new(const gw_rules *rs, gw_buf *err);

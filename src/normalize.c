@@ -1,0 +1,1528 @@
+/* normalize.c — gw-normalize's library side: detect the encoding, decode, and normalise the text
+ * while mapping every code point back to the source bytes it came from.
+ *
+ * Three passes over one document:
+ *   1. decode: valid UTF-8 is used in place (the fast path); anything else is converted with ICU
+ *      (or repaired, for UTF-8 with a few bad bytes) into a UTF-8 copy with one source offset
+ *      per code point;
+ *   2. lines: index the decoded lines, then mark the scraper decoration (front matter, quoted
+ *      disclaimers, page chrome matched by the chrome.* rules) that stays out of the text;
+ *   3. text: one streaming pass per kept line: NFC, width folding, the space rules, and the
+ *      decision whether a line break is real or a PDF page break; each code point that is kept
+ *      is written with gw_doc_map_push in order.
+ * Each step is documented in man/gw-normalize.1. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/ucsdet.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
+
+#include "gongwen.h"
+
+#define DOC_MAX (64u << 20)     /* bytes: bigger documents become too-large error records */
+#define LONG_LINE (1u << 20)    /* bytes: a line this long is kept whole but gets a warning */
+#define HEAD_LINES 60           /* lines at the top where page chrome and disclaimers are looked for */
+#define TAIL_LINES 40           /* lines at the bottom where page chrome is looked for */
+#define REGION_LINE_MAX 1024    /* bytes: a longer line is body text and ends a chrome region */
+#define FRONT_MATTER_MAX 200    /* lines a front-matter block may span */
+#define MAX_BYTE_DIAGS 20       /* invalid-bytes diagnostics given one by one, then a summary */
+#define DETECT_MAX (256u << 10) /* bytes given to the ICU charset detector */
+#define SEG_MAX 256             /* code points of one NFC segment (combining marks) at most */
+#define JOIN_MIN 20             /* code points a line needs before a page-break join is considered */
+#define WINDOW 4096             /* items buffered per line before they are written out */
+#define CONTEXT 3               /* items a space decision looks at on either side */
+#define UBUF 16384              /* UTF-16 units per ICU conversion call */
+
+enum { CAND_GB18030, CAND_BIG5, CAND_UTF16LE, CAND_UTF16BE, NCAND };
+static const char *const cand_name[NCAND] = {"GB18030", "Big5", "UTF-16LE", "UTF-16BE"};
+/* U+FFFD as each candidate encodes it, to tell a real U+FFFD from a replaced sequence. */
+static const char *const cand_fffd[NCAND] = {"\x84\x31\xA4\x37", "", "\xFD\xFF", "\xFF\xFD"};
+
+/* What a line of the decoded text becomes. */
+enum { L_KEEP, L_FRONT_MATTER, L_DISCLAIMER, L_MARKDOWN, L_CHROME };
+static const char *const line_kind[] = {"", "front-matter", "disclaimer", "markdown", "chrome"};
+
+typedef struct line {
+	uint32_t start, end, next; /* bytes of the decoded text: content, terminator end */
+	uint32_t cp, cpend;        /* code point index of start and end */
+	uint8_t kind;
+} line;
+
+/* One code point on its way to the text. */
+typedef struct item {
+	uint32_t cp, src, len, col;
+	bool wide; /* a space that was layout: U+3000 or a run of spaces */
+} item;
+
+struct gw_normalizer {
+	UConverter *cv[NCAND];
+	UCharsetDetector *det;
+	const UNormalizer2 *nfc;
+	const gw_rules *rules;
+	/* scratch, reused by every document */
+	gw_buf dec;                 /* decoded text when it is not the input itself */
+	uint32_t *off;              /* per code point source offset (+ one past the end) */
+	size_t noff, capoff;
+	uint32_t *bad;              /* source offsets of replaced sequences */
+	size_t nbad, capbad;
+	line *lines;
+	size_t nlines, caplines;
+	item *it, seg[SEG_MAX];
+	size_t capit;
+	gw_buf region;
+	uint32_t *rstart;
+	size_t caprstart;
+	UChar ubuf[UBUF];
+	int32_t obuf[UBUF];
+	gw_buf file;
+};
+
+/* One document being normalised. */
+typedef struct run {
+	gw_normalizer *n;
+	gw_doc *d;
+	const char *src;            /* the input bytes */
+	uint32_t srclen;
+	const char *u;              /* decoded text, valid UTF-8 */
+	uint32_t ulen;
+	bool mapped;                /* n->off maps code points to the source; else identity */
+	uint32_t base;              /* identity: source offset of u[0] (the BOM) */
+	size_t ncontrol;
+	uint32_t first_control;     /* u offset */
+	size_t nsub;                /* sequences replaced by U+FFFD */
+	size_t npua;                /* private-use characters a candidate encoding produced */
+	gw_buf out;
+	/* the line being written */
+	uint32_t lineno;
+	size_t nit, done, linebase; /* items held, items written, items dropped before it[0] */
+	size_t nseg;
+	/* the last line written, for the page-break join */
+	bool have_prev, prev_term;
+	uint32_t prev_ncp, prev_last, prev_punct;
+	item term, blank_term;      /* the line breaks that may be written */
+	uint32_t term_line, blank_line, nblank;
+} run;
+
+/* ---------------------------------------------------------------- character classes */
+
+static bool
+is_han(uint32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) || (c >= 0xAC00 && c <= 0xD7AF) ||
+	       c == 0x3005 || c == 0x3006 || c == 0x3007;
+}
+
+/* Full-width punctuation that carries its own spacing: a space beside it is layout. */
+static bool
+is_cjk_punct(uint32_t c)
+{
+	return (c >= 0x3000 && c <= 0x303F && !is_han(c)) || (c >= 0xFF01 && c <= 0xFF65) ||
+	       (c >= 0x2018 && c <= 0x201F) || c == 0x2014 || c == 0x2015 || c == 0x2026 ||
+	       c == 0x00B7 || c == 0x30FB || (c >= 0xFE10 && c <= 0xFE6F);
+}
+
+static bool
+is_alnum(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* White space that becomes one ASCII space: tab, no-break and ideographic spaces, Zs. */
+static bool
+is_space(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F;
+}
+
+/* Control characters are removed (with a warning); line breaks are not controls here. */
+static bool
+is_control(uint32_t c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') ||
+	       (c >= 0x7F && c <= 0x9F);
+}
+
+/* Invisible format characters that are dropped silently: ZWSP, word joiner, mid-text BOM, SHY. */
+static bool
+is_invisible(uint32_t c)
+{
+	return c == 0x200B || c == 0x2060 || c == 0xFEFF || c == 0xAD;
+}
+
+/* Full-width ASCII → ASCII, except the punctuation 公文 writes full-width on purpose
+ * (！（），：；？ — GB/T 15834); half-width CJK punctuation → full-width; ￥ and friends. */
+static uint32_t
+fold_width(uint32_t c)
+{
+	if (c < 0xFF01)
+		return c;
+	if (c <= 0xFF5E) {
+		switch (c) {
+		case 0xFF01: case 0xFF08: case 0xFF09: case 0xFF0C: case 0xFF1A: case 0xFF1B: case 0xFF1F:
+			return c;
+		}
+		return c - 0xFEE0;
+	}
+	switch (c) {
+	case 0xFF61: return 0x3002;
+	case 0xFF62: return 0x300C;
+	case 0xFF63: return 0x300D;
+	case 0xFF64: return 0x3001;
+	case 0xFF65: return 0x30FB;
+	case 0xFFE0: return 0xA2;
+	case 0xFFE1: return 0xA3;
+	case 0xFFE2: return 0xAC;
+	case 0xFFE3: return 0xAF;
+	case 0xFFE4: return 0xA6;
+	case 0xFFE5: return 0xA5;
+	case 0xFFE6: return 0x20A9;
+	}
+	return c;
+}
+
+/* Characters NFC leaves alone whatever surrounds them (no ICU call needed). */
+static bool
+nfc_inert_fast(uint32_t c)
+{
+	return (c < 0x300 && c >= 0x20) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x3000 && c <= 0x3029) ||
+	       (c >= 0x3030 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF65) ||
+	       (c >= 0x2010 && c <= 0x205E);
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+/* Length of the well-formed UTF-8 sequence at s[0..n), or 0; then *bad receives the length of
+ * its maximal invalid subpart (Unicode's "best practice": one U+FFFD per subpart). */
+static int
+utf8_seq(const unsigned char *s, size_t n, uint32_t *cp, int *bad)
+{
+	unsigned c = s[0], lo = 0x80, hi = 0xBF;
+	int len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2, *cp = c & 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, *cp = c & 0x0F, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, *cp = c & 0x07, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+	else {
+		*bad = 1;
+		return 0;
+	}
+	for (i = 1; i < len; i++) {
+		if ((size_t)i >= n || s[i] < lo || s[i] > hi) {
+			*bad = i;
+			return 0;
+		}
+		*cp = (*cp << 6) | (s[i] & 0x3F);
+		lo = 0x80, hi = 0xBF;
+	}
+	return len;
+}
+
+/* Decode one code point of valid UTF-8. */
+static inline int
+utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return *cp = c, 1;
+	if (c < 0xE0)
+		return *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F), 2;
+	if (c < 0xF0)
+		return *cp = ((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F), 3;
+	*cp = ((c & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+	return 4;
+}
+
+/* Count the invalid sequences of s, the valid multi-byte ones (*nmb), and whether the last
+ * invalid one is a sequence cut short by the end of the text (*cut: a truncated file). */
+static size_t
+utf8_scan(const char *p, size_t n, size_t *nmb, bool *cut)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, nbad = 0;
+	uint32_t cp;
+	int k, bad;
+
+	*nmb = 0, *cut = false;
+	while (i < n) {
+		if (s[i] < 0x80) { /* ASCII runs, eight bytes at a time */
+			uint64_t w;
+
+			while (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0))
+				i += 8;
+			while (i < n && s[i] < 0x80)
+				i++;
+			continue;
+		}
+		if ((k = utf8_seq(s + i, n - i, &cp, &bad)) > 0) {
+			(*nmb)++, i += (size_t)k;
+		} else {
+			nbad++, i += (size_t)bad;
+			*cut = i == n && s[i - (size_t)bad] >= 0xC2;
+		}
+	}
+	return nbad;
+}
+
+/* ---------------------------------------------------------------- the normaliser */
+
+gw_normalizer *
+gw_normalizer_new(gw_buf *err)
+{
+	gw_normalizer *n = gw_xcalloc(1, sizeof *n);
+	UErrorCode e = U_ZERO_ERROR;
+	int i;
+
+	for (i = 0; i < NCAND && U_SUCCESS(e); i++)
+		n->cv[i] = ucnv_open(cand_name[i], &e);
+	if (U_SUCCESS(e))
+		n->det = ucsdet_open(&e);
+	if (U_SUCCESS(e))
+		n->nfc = unorm2_getNFCInstance(&e);
+	if (U_FAILURE(e)) {
+		gw_buf_printf(err, "cannot open the ICU converters and normaliser: %s", u_errorName(e));
+		gw_normalizer_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+void
+gw_normalizer_free(gw_normalizer *n)
+{
+	if (n == NULL)
+		return;
+	for (int i = 0; i < NCAND; i++)
+		if (n->cv[i])
+			ucnv_close(n->cv[i]);
+	if (n->det)
+		ucsdet_close(n->det);
+	gw_buf_free(&n->dec);
+	gw_buf_free(&n->region);
+	gw_buf_free(&n->file);
+	free(n->off);
+	free(n->bad);
+	free(n->lines);
+	free(n->it);
+	free(n->rstart);
+	free(n);
+}
+
+void
+gw_normalizer_set_rules(gw_normalizer *n, const gw_rules *rs)
+{
+	n->rules = rs;
+}
+
+/* ---------------------------------------------------------------- pass 1: decoding */
+
+/* Append one decoded code point (the arrays were sized by decoded_reset). */
+static inline void
+push_cp(run *r, uint32_t cp, uint32_t off, bool bad)
+{
+	gw_normalizer *n = r->n;
+	char *p = n->dec.ptr + n->dec.len;
+
+	n->off[n->noff++] = off;
+	if (cp < 0x80)
+		*p++ = (char)cp;
+	else if (cp < 0x800)
+		*p++ = (char)(0xC0 | (cp >> 6)), *p++ = (char)(0x80 | (cp & 0x3F));
+	else if (cp < 0x10000)
+		*p++ = (char)(0xE0 | (cp >> 12)), *p++ = (char)(0x80 | ((cp >> 6) & 0x3F)),
+		*p++ = (char)(0x80 | (cp & 0x3F));
+	else
+		*p++ = (char)(0xF0 | (cp >> 18)), *p++ = (char)(0x80 | ((cp >> 12) & 0x3F)),
+		*p++ = (char)(0x80 | ((cp >> 6) & 0x3F)), *p++ = (char)(0x80 | (cp & 0x3F));
+	n->dec.len = (size_t)(p - n->dec.ptr);
+	if (bad) {
+		gw_grow((void **)&n->bad, &n->capbad, n->nbad + 1, sizeof *n->bad);
+		n->bad[n->nbad++] = off;
+		r->nsub++;
+	}
+}
+
+/* UTF-8 with a few bad bytes: copy it, one U+FFFD per maximal invalid subpart. */
+static void
+decode_utf8_repair(run *r, uint32_t skip)
+{
+	const unsigned char *s = (const unsigned char *)r->src;
+	uint32_t i = skip, cp;
+	int k, bad;
+
+	while (i < r->srclen) {
+		if ((k = utf8_seq(s + i, r->srclen - i, &cp, &bad)) > 0) {
+			push_cp(r, cp, i, false);
+			i += (uint32_t)k;
+		} else {
+			push_cp(r, 0xFFFD, i, true);
+			i += (uint32_t)bad;
+		}
+	}
+}
+
+/* ICU's to-Unicode callback: replace what cannot be decoded by U+FFFD and count it. */
+static void U_CALLCONV
+sub_cb(const void *ctx, UConverterToUnicodeArgs *a, const char *units, int32_t len,
+       UConverterCallbackReason why, UErrorCode *err)
+{
+	static const UChar fffd = 0xFFFD;
+
+	(void)units, (void)len;
+	if (why > UCNV_IRREGULAR)
+		return;
+	(*(size_t *)(uintptr_t)ctx)++;
+	*err = U_ZERO_ERROR;
+	ucnv_cbToUWriteUChars(a, &fffd, 1, 0, err);
+}
+
+/* Take the UTF-16 units ICU produced, with their offsets, into the decoded text. */
+static void
+take_units(run *r, int cand, size_t nu, uint32_t base, UChar *pend, uint32_t *pendoff)
+{
+	gw_normalizer *n = r->n;
+	const char *g = cand_fffd[cand];
+	size_t glen = strlen(g);
+	uint32_t last = n->noff ? n->off[n->noff - 1] : 0;
+
+	for (size_t k = 0; k < nu; k++) {
+		UChar c = n->ubuf[k];
+		uint32_t off = n->obuf[k] >= 0 ? base + (uint32_t)n->obuf[k] : last, cp = c;
+
+		if (off < last) /* keep the map monotonic whatever the converter says */
+			off = last;
+		if (*pend && U16_IS_TRAIL(c)) {
+			cp = U16_GET_SUPPLEMENTARY(*pend, c), off = *pendoff, *pend = 0;
+		} else {
+			if (*pend)
+				push_cp(r, 0xFFFD, *pendoff, true), *pend = 0;
+			if (U16_IS_LEAD(c)) {
+				*pend = c, *pendoff = off;
+				continue;
+			}
+			if (U16_IS_TRAIL(c))
+				cp = 0xFFFD;
+		}
+		push_cp(r, cp, off,
+		        cp == 0xFFFD && !(glen && off + glen <= r->srclen &&
+		                          memcmp(r->src + off, g, glen) == 0));
+		r->npua += cp >= 0xE000 && cp <= 0xF8FF; /* user-defined areas: a wrong guess */
+		last = off;
+	}
+}
+
+/* Convert src[skip..) with ICU; the count of replaced sequences goes to r->nsub. */
+static int
+decode_icu(run *r, int cand, uint32_t skip)
+{
+	gw_normalizer *n = r->n;
+	UConverter *cv = n->cv[cand];
+	const char *s = r->src + skip, *lim = r->src + r->srclen;
+	UErrorCode e = U_ZERO_ERROR;
+	UChar pend = 0;
+	uint32_t pendoff = 0;
+
+	ucnv_reset(cv);
+	ucnv_setToUCallBack(cv, sub_cb, &r->nsub, NULL, NULL, &e);
+	do {
+		UChar *t = n->ubuf;
+		const char *s0 = s;
+
+		e = U_ZERO_ERROR;
+		ucnv_toUnicode(cv, &t, n->ubuf + UBUF, &s, lim, n->obuf, true, &e);
+		take_units(r, cand, (size_t)(t - n->ubuf), (uint32_t)(s0 - r->src), &pend, &pendoff);
+	} while (e == U_BUFFER_OVERFLOW_ERROR);
+	if (pend)
+		push_cp(r, 0xFFFD, pendoff, true);
+	return U_FAILURE(e) ? -1 : 0;
+}
+
+/* Empty the decoded text and size it for the worst case: a code point per source byte, and
+ * UTF-8 at most 1.5 times as long as any candidate encoding (3 bytes for 2; U+FFFD for 1). */
+static void
+decoded_reset(run *r)
+{
+	gw_normalizer *n = r->n;
+	size_t need = (size_t)r->srclen * 3 + 8;
+
+	if (n->dec.cap < need) {
+		n->dec.ptr = gw_xrealloc(n->dec.ptr, need);
+		n->dec.cap = need;
+	}
+	n->dec.len = 0;
+	gw_grow((void **)&n->off, &n->capoff, (size_t)r->srclen + 2, sizeof *n->off);
+	n->noff = n->nbad = 0;
+	r->nsub = r->npua = 0;
+}
+
+/* Finish a conversion into n->dec: the sentinel offset, and u pointing at the copy. */
+static void
+decoded_finish(run *r)
+{
+	gw_normalizer *n = r->n;
+
+	n->off[n->noff] = r->srclen;
+	n->dec.ptr[n->dec.len] = '\0';
+	r->u = n->dec.ptr;
+	r->ulen = (uint32_t)n->dec.len;
+	r->mapped = true;
+}
+
+static int
+add_cand(int *order, int k, int c)
+{
+	for (int j = 0; j < k; j++)
+		if (order[j] == c)
+			return k;
+	order[k] = c;
+	return k + 1;
+}
+
+/* The candidates to try, most likely first: what ICU's detector names, then GB18030 and Big5.
+ * UTF-16 without a BOM only explains NUL bytes (ASCII and line ends in UTF-16 have them); a
+ * text without any is never taken for it. */
+static int
+candidates(run *r, bool nul, int order[NCAND])
+{
+	UErrorCode e = U_ZERO_ERROR;
+	const UCharsetMatch **m;
+	int32_t nm = 0, i;
+	int k = 0;
+
+	ucsdet_setText(r->n->det, r->src, (int32_t)(r->srclen < DETECT_MAX ? r->srclen : DETECT_MAX),
+	               &e);
+	m = U_SUCCESS(e) ? ucsdet_detectAll(r->n->det, &nm, &e) : NULL;
+	for (i = 0; m && U_SUCCESS(e) && i < nm; i++) {
+		const char *name = ucsdet_getName(m[i], &e);
+
+		for (int c = 0; name && c < NCAND; c++)
+			if (strcmp(name, cand_name[c]) == 0 && (c >= CAND_UTF16LE) == nul)
+				k = add_cand(order, k, c);
+	}
+	if (!nul)
+		k = add_cand(order, add_cand(order, k, CAND_GB18030), CAND_BIG5);
+	return k;
+}
+
+/* Not UTF-8: try each candidate; the first that decodes cleanly (nothing replaced, no private
+ * use characters) wins, else the one with the fewest such.  Returns the encoding name, or NULL (undecodable). */
+static const char *
+decode_other(run *r, size_t utf8_bad, bool nul)
+{
+	int order[NCAND], k = candidates(r, nul, order), best = -1;
+	size_t best_sub = utf8_bad;
+
+	for (int i = 0; i < k; i++) {
+		int c = order[i];
+
+		decoded_reset(r);
+		if (decode_icu(r, c, 0) == 0 && r->nsub == 0 && r->npua == 0 &&
+		    memchr(r->n->dec.ptr, '\0', r->n->dec.len) == NULL)
+			return decoded_finish(r), cand_name[c];
+		if (!nul && r->nsub + r->npua < best_sub)
+			best = c, best_sub = r->nsub + r->npua;
+	}
+	if (nul)
+		return NULL;
+	decoded_reset(r);
+	if (best < 0) {
+		decode_utf8_repair(r, 0);
+		decoded_finish(r);
+		return "UTF-8";
+	}
+	decode_icu(r, best, 0);
+	decoded_finish(r);
+	return cand_name[best];
+}
+
+/* Choose the encoding and decode; false when d became an error record. */
+static bool
+decode(run *r)
+{
+	const unsigned char *s = (const unsigned char *)r->src;
+	size_t nmb = 0, nbad;
+	bool cut = false;
+	const char *enc = NULL;
+	const char *nul;
+	int bom = -1;
+
+	if (r->srclen >= 2 && s[0] == 0xFF && s[1] == 0xFE)
+		bom = CAND_UTF16LE;
+	else if (r->srclen >= 2 && s[0] == 0xFE && s[1] == 0xFF)
+		bom = CAND_UTF16BE;
+	decoded_reset(r);
+	if (bom >= 0) {
+		decode_icu(r, bom, 2);
+		decoded_finish(r);
+		enc = cand_name[bom];
+		if ((nul = memchr(r->u, '\0', r->ulen)) != NULL) {
+			gw_doc_fail(r->d, GW_E_BINARY, "U+0000 in %s text", enc);
+			return false;
+		}
+	} else {
+		uint32_t skip = r->srclen >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+
+		nul = memchr(r->src, '\0', r->srclen);
+		nbad = nul ? 1 : utf8_scan(r->src + skip, r->srclen - skip, &nmb, &cut);
+		if (nbad == 0) {
+			r->u = r->src + skip, r->ulen = r->srclen - skip, r->base = skip;
+			r->mapped = false;
+			enc = "UTF-8";
+		} else if (!nul && (skip || nbad - cut == 0 || nmb >= 2 * nbad)) {
+			/* UTF-8 with a few bad bytes (or cut short): GBK text read as UTF-8 has about
+			 * one valid multi-byte sequence for four invalid ones, UTF-8 many more */
+			decode_utf8_repair(r, skip);
+			decoded_finish(r);
+			enc = "UTF-8";
+		} else if ((enc = decode_other(r, nul ? 0 : nbad, nul != NULL)) == NULL) {
+			gw_doc_fail(r->d, GW_E_BINARY, "NUL byte at offset %zu", (size_t)(nul - r->src));
+			return false;
+		}
+	}
+	r->d->encoding = gw_xstrdup(enc);
+	/* mostly undecodable: over a third of the characters replaced (or private use) */
+	if (r->nsub + r->npua && (r->nsub + r->npua) * 3 > gw_utf8_count(r->u, r->ulen)) {
+		gw_doc_fail(r->d, GW_E_UNDECODABLE, "%zu of %zu characters cannot be decoded as %s",
+		            r->nsub + r->npua, gw_utf8_count(r->u, r->ulen), enc);
+		return false;
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------- pass 2: lines and decoration */
+
+/* Source offset of the decoded text's byte upos, the start of code point cpi. */
+static uint32_t
+src_at(const run *r, uint32_t upos, uint32_t cpi)
+{
+	return r->mapped ? r->n->off[cpi] : r->base + upos;
+}
+
+static void
+add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint32_t cpend)
+{
+	gw_normalizer *n = r->n;
+
+	gw_grow((void **)&n->lines, &n->caplines, n->nlines + 1, sizeof *n->lines);
+	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP};
+}
+
+/* Split the decoded text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the
+ * control characters on the way. */
+static void
+index_lines(run *r)
+{
+	const unsigned char *s = (const unsigned char *)r->u;
+	uint32_t i = 0, start = 0, cp = 0, cpstart = 0, n = r->ulen;
+
+	r->n->nlines = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		uint32_t tl = 0;
+
+		if (c >= 0x20 && c < 0x7F) {
+			i++, cp++;
+			continue;
+		}
+		if (c == '\n' || c == '\f' || c == '\v')
+			tl = 1;
+		else if (c == '\r')
+			tl = i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
+		else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+			tl = 3;
+		if (tl) {
+			add_line(r, start, i, i + tl, cpstart, cp);
+			i += tl, cp += tl == 3 ? 1 : tl;
+			start = i, cpstart = cp;
+			continue;
+		}
+		if ((c < 0x20 && c != '\t') || c == 0x7F || (c == 0xC2 && i + 1 < n && s[i + 1] < 0xA0)) {
+			if (r->ncontrol++ == 0)
+				r->first_control = i;
+		}
+		i++;
+		cp += (c & 0xC0) != 0x80;
+	}
+	if (start < n)
+		add_line(r, start, n, n, cpstart, cp);
+}
+
+/* Text of line j's content. */
+static const char *
+line_text(const run *r, size_t j, size_t *len)
+{
+	const line *l = &r->n->lines[j];
+
+	*len = l->end - l->start;
+	return r->u + l->start;
+}
+
+/* Does the line hold only white space (or nothing)? */
+static bool
+line_blank(const run *r, size_t j)
+{
+	size_t len, i = 0;
+	const char *s = line_text(r, j, &len);
+	uint32_t cp;
+
+	while (i < len) {
+		i += (size_t)utf8_next((const unsigned char *)s + i, &cp);
+		if (!is_space(cp) && !is_control(cp) && !is_invisible(cp))
+			return false;
+	}
+	return true;
+}
+
+/* Lines j0..j1 leave the text: record them as one removed span of kind k. */
+static void
+remove_lines(run *r, size_t j0, size_t j1, int k, const char *name)
+{
+	line *L = r->n->lines;
+	uint32_t s = src_at(r, L[j0].start, L[j0].cp);
+	uint32_t e = j1 + 1 < r->n->nlines ? src_at(r, L[j1 + 1].start, L[j1 + 1].cp) : r->srclen;
+
+	for (size_t j = j0; j <= j1; j++)
+		L[j].kind = (uint8_t)k;
+	gw_doc_removed_add(r->d, name ? name : line_kind[k], s, e, r->u + L[j0].start,
+	                   L[j1].end - L[j0].start);
+}
+
+static bool
+line_is(const run *r, size_t j, const char *what)
+{
+	size_t len, n = strlen(what);
+	const char *s = line_text(r, j, &len);
+
+	while (len > n && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len == n && memcmp(s, what, n) == 0;
+}
+
+/* One "key: value" line of YAML front matter (flat keys only; quotes removed). */
+static void
+front_matter_pair(run *r, const char *s, size_t len)
+{
+	const char *colon = memchr(s, ':', len);
+	char *key, *val;
+	size_t kl, vl;
+	const char *v;
+
+	if (colon == NULL || colon == s || s[0] == '#' || s[0] == ' ' || s[0] == '-')
+		return;
+	kl = (size_t)(colon - s);
+	v = colon + 1, vl = len - kl - 1;
+	while (vl && (*v == ' ' || *v == '\t'))
+		v++, vl--;
+	while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+		vl--;
+	if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0])
+		v++, vl -= 2;
+	while (kl && s[kl - 1] == ' ')
+		kl--;
+	key = gw_xstrndup(s, kl);
+	val = gw_xstrndup(v, vl);
+	gw_doc_meta_add(r->d, key, val);
+	free(key);
+	free(val);
+}
+
+/* A leading "---" … "---" (or "...") block: its pairs go to source.metadata.  Returns the
+ * first line after it. */
+static size_t
+front_matter(run *r)
+{
+	size_t j, len;
+
+	if (r->n->nlines < 2 || !line_is(r, 0, "---"))
+		return 0;
+	for (j = 1; j < r->n->nlines && j <= FRONT_MATTER_MAX; j++)
+		if (line_is(r, j, "---") || line_is(r, j, "..."))
+			break;
+	if (j >= r->n->nlines || j > FRONT_MATTER_MAX)
+		return 0;
+	for (size_t k = 1; k < j; k++) {
+		const char *s = line_text(r, k, &len);
+
+		front_matter_pair(r, s, len);
+	}
+	remove_lines(r, 0, j, L_FRONT_MATTER, NULL);
+	return j + 1;
+}
+
+/* Markdown thematic break: three or more of - * _ alone on a line. */
+static bool
+thematic_break(const char *s, size_t len)
+{
+	size_t k = 0, i;
+	char c = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == ' ' || s[i] == '\t')
+			continue;
+		if ((s[i] != '-' && s[i] != '*' && s[i] != '_') || (c && s[i] != c))
+			return false;
+		c = s[i], k++;
+	}
+	return k >= 3;
+}
+
+/* Quoted "> …" lines near the top (scrapers' disclaimers and metadata), one span per block. */
+static void
+disclaimers(run *r, size_t a, size_t b)
+{
+	size_t j = a, len;
+
+	while (j < b) {
+		size_t k = j;
+		const char *s;
+
+		while (k < b && r->n->lines[k].kind == L_KEEP && (s = line_text(r, k, &len), len > 1) &&
+		       s[0] == '>' && strspn(s + 1, " \t") < len - 1)
+			k++;
+		if (k > j)
+			remove_lines(r, j, k - 1, L_DISCLAIMER, NULL);
+		j = k > j ? k : j + 1;
+	}
+}
+
+/* ---------------------------------------------------------------- chrome rules */
+
+/* The lines a..b joined by '\n' into n->region, with each line's start in n->rstart. */
+static void
+region_build(run *r, size_t a, size_t b)
+{
+	gw_normalizer *n = r->n;
+	size_t len;
+
+	gw_buf_reset(&n->region);
+	gw_buf_put(&n->region, "", 0);
+	gw_grow((void **)&n->rstart, &n->caprstart, b - a + 1, sizeof *n->rstart);
+	for (size_t j = a; j < b; j++) {
+		const char *s = line_text(r, j, &len);
+
+		if (j > a)
+			gw_buf_putc(&n->region, '\n');
+		n->rstart[j - a] = (uint32_t)n->region.len;
+		gw_buf_put(&n->region, s, len);
+	}
+	n->rstart[b - a] = (uint32_t)n->region.len + 1;
+}
+
+/* Index (from 0) of the region line starting at byte pos, or -1. */
+static long
+region_line_at(const run *r, size_t nl, size_t pos)
+{
+	size_t lo = 0, hi = nl;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->n->rstart[mid] < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nl && r->n->rstart[lo] == pos ? (long)lo : -1;
+}
+
+/* Run one chrome rule over region lines a..b; a match that covers whole lines (and no line
+ * already removed) removes them.  -1 when the rule hit its match limit (d is then an error
+ * record). */
+static int
+chrome_rule(run *r, const gw_rule *rule, size_t a, size_t b)
+{
+	gw_normalizer *n = r->n;
+	const char *txt = n->region.ptr, *nl;
+	size_t len = n->region.len, nlines = b - a, pos = 0, ov[20], e;
+	int rc;
+
+	while (pos <= len && (rc = gw_rule_match(rule, txt, len, pos, ov, 10)) != 0) {
+		long j0, j1;
+		bool ok = true;
+
+		if (rc < 0) {
+			gw_doc_fail(r->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(rule));
+			return -1;
+		}
+		e = ov[1] > ov[0] && txt[ov[1] - 1] == '\n' ? ov[1] - 1 : ov[1];
+		j0 = region_line_at(r, nlines, ov[0]);
+		j1 = region_line_at(r, nlines + 1, e + 1); /* the line after the match */
+		for (long j = j0; ok && j >= 0 && j < j1; j++)
+			ok = n->lines[a + (size_t)j].kind == L_KEEP;
+		if (j0 >= 0 && j1 > j0 && ok) {
+			remove_lines(r, a + (size_t)j0, a + (size_t)j1 - 1, L_CHROME,
+			             gw_rule_attr(rule, "kind"));
+			pos = n->rstart[j1];
+		} else { /* no whole-line match here: go on at the next line */
+			nl = memchr(txt + ov[0], '\n', len - ov[0]);
+			pos = nl ? (size_t)(nl - txt) + 1 : len + 1;
+		}
+	}
+	return 0;
+}
+
+/* Run every chrome.* rule whose region attribute ("head", "tail", "both"; default head)
+ * covers lines a..b. */
+static int
+chrome_region(run *r, size_t a, size_t b, bool head)
+{
+	const gw_rule *rule;
+	size_t i = 0;
+
+	if (r->n->rules == NULL || a >= b)
+		return 0;
+	region_build(r, a, b);
+	while ((rule = gw_rules_next(r->n->rules, "chrome.", &i)) != NULL) {
+		const char *where = gw_rule_attr(rule, "region");
+		bool in = where == NULL ? head : strcmp(where, "both") == 0 ||
+		                                     strcmp(where, head ? "head" : "tail") == 0;
+
+		if (in && chrome_rule(r, rule, a, b) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Mark the decoration of the head and the tail; -1 when d became an error record.  The tail
+ * goes first so that its block rules (chrome.page-end) see their lines whole even when the tail
+ * overlaps the head of a short document; lines already removed are left alone. */
+static int
+decoration(run *r)
+{
+	size_t nl = r->n->nlines, a = front_matter(r), b = a, t = nl;
+
+	while (b < nl && b < a + HEAD_LINES &&
+	       r->n->lines[b].end - r->n->lines[b].start <= REGION_LINE_MAX)
+		b++;
+	disclaimers(r, a, b);
+	while (t > a && t + TAIL_LINES > nl &&
+	       r->n->lines[t - 1].end - r->n->lines[t - 1].start <= REGION_LINE_MAX)
+		t--;
+	if (chrome_region(r, t, nl, false) < 0)
+		return -1;
+	return chrome_region(r, a, b, true);
+}
+
+/* ---------------------------------------------------------------- pass 3: the text */
+
+static void
+put(run *r, const item *it)
+{
+	if (it->cp < 0x80)
+		gw_buf_putc(&r->out, (int)it->cp);
+	else
+		gw_buf_put_cp(&r->out, it->cp);
+	gw_doc_map_push(r->d, it->src, it->len, r->lineno, it->col);
+	r->prev_ncp++;
+	r->prev_last = it->cp;
+	/* sentence ends: a numbered heading (（一）巩固…，纵深推进…) has commas but none of these */
+	r->prev_punct += it->cp == 0x3002 || it->cp == 0xFF1B || it->cp == 0xFF01 || it->cp == 0xFF1F;
+}
+
+/* Length (at most 3) of the run of Han characters from item j going in direction dir. */
+static int
+han_run(const run *r, long j, int dir)
+{
+	int k = 0;
+
+	while (k < 3 && j >= 0 && (size_t)j < r->nit && is_han(r->n->it[j].cp))
+		k++, j += dir;
+	return k;
+}
+
+/* Do items 0..i-1 of the line spell an outline number (4.2.2, one or two digits a part) that
+ * the space at i sets off from its heading?  A bare number (1　总则) only with a layout space:
+ * "20 年" is a year being typed, not section 20. */
+static bool
+outline_number(const run *r, size_t i)
+{
+	const item *it = r->n->it;
+	size_t j = it[0].cp == ' ', k; /* after the indentation */
+	bool dotted = false;
+
+	if (r->linebase > 0 || i > 12)
+		return false;
+	for (;;) {
+		for (k = j; k < i && k < j + 3 && it[k].cp >= '0' && it[k].cp <= '9'; k++)
+			;
+		if (k == j || k - j > 2)
+			return false;
+		if (k == i)
+			return dotted || it[i].wide;
+		dotted = true;
+		if (it[k].cp != '.')
+			return false;
+		j = k + 1;
+	}
+}
+
+/* Keep the space at item i (one space for a run)?  Spaces at either end of a line go; so does
+ * a space with CJK on one side only (1325 套, 2022 年, 印发 《) unless it follows the outline
+ * number a line starts with (1.1　编制目的), beside full-width punctuation,
+ * between a digit and %, and letter-spacing: a lone Han character beside a word of at most two
+ * (国 家 粮 食, 总　　则, 副 召 集人, 原 则).  Spaces between Latin words, and between Han words
+ * (省长　王予波, 第一章　总则, 王学政  党委), stay. */
+static bool
+keep_space(const run *r, size_t i)
+{
+	const item *it = r->n->it;
+	uint32_t a, b;
+	int left, right;
+
+	if (i + r->linebase == 0 || i == 0 || i + 1 >= r->nit)
+		return false;
+	a = it[i - 1].cp, b = it[i + 1].cp;
+	if (is_cjk_punct(a) || is_cjk_punct(b))
+		return false;
+	if (is_han(a) != is_han(b))
+		return is_han(b) && outline_number(r, i);
+	if (is_han(a)) {
+		left = han_run(r, (long)i - 1, -1), right = han_run(r, (long)i + 1, 1);
+		return !((left == 1 && right <= 2) || (right == 1 && left <= 2));
+	}
+	return !(a >= '0' && a <= '9' && (b == '%' || b == 0x2030 || b == 0x2103));
+}
+
+/* Write the items whose neighbours are known (all of them at the end of the line). */
+static void
+flush_items(run *r, bool final)
+{
+	gw_normalizer *n = r->n;
+	size_t lim = final ? r->nit : (r->nit > CONTEXT ? r->nit - CONTEXT : 0), i, keep;
+
+	for (i = r->done; i < lim; i++)
+		if (n->it[i].cp != ' ' || keep_space(r, i))
+			put(r, &n->it[i]);
+	r->done = lim;
+	if (final || r->done < WINDOW)
+		return;
+	keep = r->done - CONTEXT; /* context stays before the first unwritten item */
+	memmove(n->it, n->it + keep, (r->nit - keep) * sizeof *n->it);
+	r->nit -= keep, r->done -= keep, r->linebase += keep;
+}
+
+static void
+push_item(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col, bool wide)
+{
+	gw_normalizer *n = r->n;
+
+	if (cp == ' ' && r->nit > 0 && n->it[r->nit - 1].cp == ' ') {
+		n->it[r->nit - 1].wide = true; /* a run of spaces is one space, mapped to the first */
+		return;
+	}
+	gw_grow((void **)&n->it, &n->capit, r->nit + 1, sizeof *n->it);
+	n->it[r->nit++] = (item){fold_width(cp), src, len, col, wide};
+	if (r->nit >= WINDOW + 8)
+		flush_items(r, false);
+}
+
+/* Normalise the pending NFC segment (a starter and what combines with it) into items.  When NFC
+ * changes it, every resulting character maps to the whole segment's source bytes. */
+static void
+flush_seg(run *r)
+{
+	gw_normalizer *n = r->n;
+	UChar in[SEG_MAX * 2], out[SEG_MAX * 2 + 16];
+	int32_t ni = 0, no, k = 0;
+	UErrorCode e = U_ZERO_ERROR;
+	uint32_t cp, s0, s1;
+
+	if (r->nseg == 1 && (nfc_inert_fast(n->seg[0].cp) || unorm2_isInert(n->nfc, (UChar32)n->seg[0].cp))) {
+		push_item(r, n->seg[0].cp, n->seg[0].src, n->seg[0].len, n->seg[0].col, false);
+		r->nseg = 0;
+		return;
+	}
+	for (size_t j = 0; j < r->nseg; j++)
+		U16_APPEND_UNSAFE(in, ni, n->seg[j].cp);
+	no = unorm2_normalize(n->nfc, in, ni, out, SEG_MAX * 2 + 16, &e);
+	if (U_FAILURE(e) || (no == ni && memcmp(in, out, (size_t)ni * sizeof *in) == 0)) {
+		for (size_t j = 0; j < r->nseg; j++)
+			push_item(r, n->seg[j].cp, n->seg[j].src, n->seg[j].len, n->seg[j].col, false);
+	} else {
+		s0 = n->seg[0].src, s1 = n->seg[r->nseg - 1].src + n->seg[r->nseg - 1].len;
+		while (k < no) {
+			U16_NEXT_UNSAFE(out, k, cp);
+			push_item(r, cp, s0, s1 - s0, n->seg[0].col, false);
+		}
+	}
+	r->nseg = 0;
+}
+
+/* One code point of the line, as decoded, into the NFC stage (or straight on for spaces). */
+static void
+take_cp(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col)
+{
+	gw_normalizer *n = r->n;
+
+	if (is_control(cp) || is_invisible(cp))
+		return;
+	if (is_space(cp)) {
+		if (r->nseg)
+			flush_seg(r);
+		push_item(r, ' ', src, len, col, cp == 0x3000);
+		return;
+	}
+	if (r->nseg && (r->nseg == SEG_MAX || nfc_inert_fast(cp) ||
+	                unorm2_hasBoundaryBefore(n->nfc, (UChar32)cp)))
+		flush_seg(r);
+	n->seg[r->nseg++] = (item){cp, src, len, col, false};
+}
+
+/* Is s[0..n) "simple": only characters that every step leaves as they are and no spaces?
+ * ASCII graphic characters, CJK ideographs U+4000–9FFF, CJK punctuation U+3001–3029 and
+ * U+3030–303F, general punctuation U+2010–205E (not U+202F, a space), and the full-width
+ * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple. */
+static bool
+simple_bytes(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c > 0x20 && c < 0x7F) {
+			i++;
+			continue;
+		}
+		if (i + 2 >= n)
+			return false;
+		if (c >= 0xE4 && c <= 0xE9)
+			;
+		else if (c == 0xE3) {
+			if (s[i + 1] != 0x80 || s[i + 2] == 0x80 || (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF))
+				return false;
+		} else if (c == 0xE2) {
+			if (!((s[i + 1] == 0x80 && s[i + 2] >= 0x90 && s[i + 2] != 0xAF) ||
+			      (s[i + 1] == 0x81 && s[i + 2] <= 0x9E)))
+				return false;
+		} else if (c == 0xEF) {
+			unsigned d = s[i + 2];
+
+			if (s[i + 1] != 0xBC || (d != 0x81 && d != 0x88 && d != 0x89 && d != 0x8C &&
+			                         d != 0x9A && d != 0x9B && d != 0x9F))
+				return false;
+		} else
+			return false;
+		i += 3;
+	}
+	return true;
+}
+
+/* A simple line goes out as it is: one copy of its bytes and a one-to-one map. */
+static void
+write_simple(run *r, const line *l, uint32_t from)
+{
+	const unsigned char *s = (const unsigned char *)r->u;
+	uint32_t i = from, k = l->cp + (from - l->start), col = from - l->start + 1, last = 0;
+	uint32_t n = 0, punct = 0;
+
+	gw_buf_put(&r->out, r->u + from, l->end - from);
+	while (i < l->end) {
+		uint32_t w = s[i] < 0x80 ? 1 : 3;
+
+		if (r->mapped)
+			gw_doc_map_push(r->d, r->n->off[k], r->n->off[k + 1] - r->n->off[k], r->lineno, col);
+		else
+			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col);
+		if (w == 3) {
+			last = ((s[i] & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+			punct += last == 0x3002 || last == 0xFF1B || last == 0xFF01 || last == 0xFF1F;
+		} else
+			last = s[i];
+		i += w, k++, col++, n++;
+	}
+	r->prev_ncp = n, r->prev_last = last, r->prev_punct = punct;
+}
+
+/* Write the content of line j (from byte `from` of it, after a Markdown heading marker). */
+static void
+write_line(run *r, size_t j, uint32_t from)
+{
+	const line *l = &r->n->lines[j];
+	const unsigned char *s = (const unsigned char *)r->u;
+	uint32_t i = l->start, k = l->cp, col = 1, cp, len;
+
+	r->lineno = (uint32_t)j + 1;
+	if (simple_bytes(s + from, l->end - from)) {
+		write_simple(r, l, from);
+		return;
+	}
+	r->nit = r->done = r->linebase = r->nseg = 0;
+	r->prev_ncp = r->prev_punct = 0;
+	r->prev_last = 0;
+	while (i < l->end) {
+		int w = utf8_next(s + i, &cp);
+		uint32_t src;
+
+		if (r->mapped)
+			src = r->n->off[k], len = r->n->off[k + 1] - src;
+		else
+			src = r->base + i, len = (uint32_t)w;
+		if (i >= from)
+			take_cp(r, cp, src, len, col);
+		i += (uint32_t)w, k++, col++;
+	}
+	if (r->nseg)
+		flush_seg(r);
+	flush_items(r, true);
+}
+
+/* ---------------------------------------------------------------- page-break joins */
+
+/* The first few characters of a line, width-folded, without spaces. */
+static size_t
+line_head(const run *r, size_t j, uint32_t from, uint32_t *c, size_t max)
+{
+	const line *l = &r->n->lines[j];
+	uint32_t i = from, cp;
+	size_t k = 0;
+
+	while (i < l->end && k < max) {
+		i += (uint32_t)utf8_next((const unsigned char *)r->u + i, &cp);
+		if (!is_space(cp) && !is_control(cp) && !is_invisible(cp))
+			c[k++] = fold_width(cp);
+	}
+	return k;
+}
+
+static bool
+is_cn_numeral(uint32_t c)
+{
+	static const char *const digits = "〇一二三四五六七八九十百零两";
+	const unsigned char *p = (const unsigned char *)digits;
+	uint32_t d;
+
+	while (*p) {
+		p += utf8_next(p, &d);
+		if (c == d)
+			return true;
+	}
+	return false;
+}
+
+/* Does a line that starts with c[0..n) open a unit of its own?  Numbering (一、 （一） 1. （1）
+ * ① 第一章), 附件, dashes and bullets, quotes, brackets, 一是, 各位代表. */
+static bool
+opens_unit(const uint32_t *c, size_t n)
+{
+	size_t k = 0;
+
+	if (n == 0)
+		return true;
+	if (!is_han(c[0]) && !is_alnum(c[0]) && c[0] != 0xFF0C && c[0] != 0x3002 && c[0] != 0x3001 &&
+	    c[0] != 0xFF09 && c[0] != 0x300B && c[0] != 0x201D && c[0] != 0xFF1B)
+		return true; /* dashes, bullets, quotes, brackets, （ and ( */
+	if (c[0] >= 0x2460 && c[0] <= 0x24FF)
+		return true;
+	if (c[0] >= '0' && c[0] <= '9') {
+		while (k < n && c[k] >= '0' && c[k] <= '9')
+			k++;
+		return k < n && (c[k] == '.' || c[k] == 0x3001 || c[k] == ')' || c[k] == 0xFF09);
+	}
+	if (c[0] == 0x7B2C) /* 第 */
+		k = 1;
+	while (k < n && is_cn_numeral(c[k]))
+		k++;
+	if (k > (c[0] == 0x7B2C) && k < n) {
+		uint32_t m = c[k];
+
+		if (m == 0x3001 || m == 0x662F || m == '.' || m == 0x7AE0 || m == 0x8282 || m == 0x6761 ||
+		    m == 0x90E8 || m == 0x7BC7 || m == 0x6B3E)
+			return true; /* 、 是 . 章 节 条 部 篇 款 */
+	}
+	return n >= 2 && ((c[0] == 0x9644 && (c[1] == 0x4EF6 || c[1] == 0xFF1A || c[1] == 0x8868)) ||
+	                  (c[0] == 0x5404 && c[1] == 0x4F4D)); /* 附件 附： 附表 各位 */
+}
+
+/* Sentence punctuation anywhere in the line? (，。；！？ in UTF-8) */
+static bool
+line_has_punct(const run *r, size_t j)
+{
+	size_t len;
+	const unsigned char *s = (const unsigned char *)line_text(r, j, &len);
+
+	for (size_t i = 0; i + 2 < len; i++)
+		if ((s[i] == 0xEF && s[i + 1] == 0xBC &&
+		     (s[i + 2] == 0x8C || s[i + 2] == 0x9B || s[i + 2] == 0x81 || s[i + 2] == 0x9F)) ||
+		    (s[i] == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x82))
+			return true;
+	return false;
+}
+
+/* Is the break between the last line written and line j a PDF page break inside a sentence?
+ * The last line is a long body line that has ended a sentence (。；！？) but stops without
+ * closing its last one, and line j goes on with sentence punctuation of its own rather than
+ * opening a unit.  At most one blank line may lie between. */
+static bool
+page_break(const run *r, size_t j, uint32_t from)
+{
+	uint32_t c[12], z = r->prev_last;
+	size_t k;
+
+	if (!r->have_prev || r->nblank > 1 || r->prev_ncp < JOIN_MIN || r->prev_punct == 0)
+		return false;
+	if (!is_han(z) && !is_alnum(z) && z != 0xFF0C && z != 0x3001 && z != '%')
+		return false;
+	k = line_head(r, j, from, c, 12);
+	return !opens_unit(c, k) && line_has_punct(r, j);
+}
+
+/* ---------------------------------------------------------------- the document */
+
+static void
+put_break(run *r, const item *t, uint32_t lineno)
+{
+	r->lineno = lineno;
+	put(r, t);
+}
+
+/* The line break after line j, as an item: '\n' mapped to its terminator. */
+static item
+terminator(const run *r, size_t j)
+{
+	const line *l = &r->n->lines[j];
+	uint32_t s = src_at(r, l->end, l->cpend);
+	uint32_t e = j + 1 < r->n->nlines ? src_at(r, l->next, r->n->lines[j + 1].cp) : r->srclen;
+
+	return (item){'\n', s, e - s, l->cpend - l->cp + 1, false};
+}
+
+/* A Markdown ATX heading marker ("## ") at the start of line j: remove it, return its length. */
+static uint32_t
+heading_marker(run *r, size_t j)
+{
+	const line *l = &r->n->lines[j];
+	const char *s = r->u + l->start;
+	uint32_t len = l->end - l->start, k = 0;
+
+	while (k < len && k < 6 && s[k] == '#')
+		k++;
+	if (k == 0 || k >= len || (s[k] != ' ' && s[k] != '\t'))
+		return 0;
+	while (k < len && (s[k] == ' ' || s[k] == '\t'))
+		k++;
+	if (k == len)
+		return 0;
+	gw_doc_removed_add(r->d, "markdown", src_at(r, l->start, l->cp),
+	                   src_at(r, l->start + k, l->cp + k), s, k);
+	return k;
+}
+
+/* Write one kept line, with the line breaks before it that are real. */
+static void
+text_line(run *r, size_t j)
+{
+	const line *l = &r->n->lines[j];
+	size_t len;
+	const char *s = line_text(r, j, &len);
+	uint32_t from;
+
+	if (thematic_break(s, len)) {
+		remove_lines(r, j, j, L_MARKDOWN, NULL);
+		return;
+	}
+	if (line_blank(r, j)) {
+		if (r->nblank++ == 0)
+			r->blank_term = terminator(r, j), r->blank_line = (uint32_t)j + 1;
+		return;
+	}
+	from = l->start + heading_marker(r, j);
+	if (r->have_prev && !page_break(r, j, from)) {
+		if (r->prev_term)
+			put_break(r, &r->term, r->term_line);
+		if (r->nblank)
+			put_break(r, &r->blank_term, r->blank_line);
+	}
+	if (l->end - l->start > LONG_LINE)
+		gw_doc_diag_at(r->d, GW_W_LINE_TOO_LONG, (long)j + 1, 1,
+		               "%u bytes; kept whole, later stages may be slow on it", l->end - l->start);
+	write_line(r, j, from);
+	r->have_prev = true;
+	r->prev_term = l->next > l->end;
+	if (r->prev_term)
+		r->term = terminator(r, j), r->term_line = (uint32_t)j + 1;
+	r->nblank = 0;
+}
+
+/* The line holding code point cpi (lines are sorted by their first code point). */
+static size_t
+line_of_cp(const run *r, uint32_t cpi)
+{
+	size_t lo = 0, hi = r->n->nlines;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->n->lines[mid].cp <= cpi)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* One diagnostic per replaced sequence (the first few) with its byte offset, line and column;
+ * one for the control characters removed. */
+static void
+byte_diags(run *r)
+{
+	gw_normalizer *n = r->n;
+	size_t i, j;
+
+	for (i = 0; i < n->nbad && i < MAX_BYTE_DIAGS; i++) {
+		uint32_t off = n->bad[i], cpi = 0, end;
+		size_t lo = 0, hi = n->noff;
+		gw_buf hex = GW_BUF_INIT;
+
+		while (lo < hi) { /* the code point the sequence became */
+			size_t mid = (lo + hi) / 2;
+
+			if (n->off[mid] < off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		cpi = (uint32_t)lo;
+		end = n->off[cpi + 1];
+		for (uint32_t b = off; b < end && b < off + 4; b++)
+			gw_buf_printf(&hex, "%s%02X", b > off ? " " : "", (unsigned char)r->src[b]);
+		j = line_of_cp(r, cpi);
+		gw_doc_diag_at(r->d, GW_W_INVALID_BYTES, (long)j + 1, (long)(cpi - n->lines[j].cp) + 1,
+		               "byte offset %u: %s%s, not %s", off, hex.ptr, end > off + 4 ? " …" : "",
+		               r->d->encoding);
+		gw_buf_free(&hex);
+	}
+	if (n->nbad > MAX_BYTE_DIAGS)
+		gw_doc_diag_at(r->d, GW_W_INVALID_BYTES, 0, 0, "%zu more invalid sequences",
+		               n->nbad - MAX_BYTE_DIAGS);
+	if (r->ncontrol) {
+		uint32_t u = r->first_control;
+
+		for (j = 0; j + 1 < n->nlines && n->lines[j + 1].start <= u; j++)
+			;
+		gw_doc_diag_at(r->d, GW_W_CONTROL_CHARS, (long)j + 1,
+		               (long)gw_utf8_count(r->u + n->lines[j].start, u - n->lines[j].start) + 1,
+		               "%zu removed, the first here", r->ncontrol);
+	}
+}
+
+static int
+by_src(const void *a, const void *b)
+{
+	const gw_removed *x = a, *y = b;
+
+	return x->src_start < y->src_start ? -1 : x->src_start > y->src_start;
+}
+
+/* Passes 2 and 3 over decoded text. */
+static int
+normalize_text(run *r)
+{
+	gw_doc *d = r->d;
+	size_t len;
+
+	index_lines(r);
+	if (decoration(r) < 0)
+		return 1;
+	for (size_t j = 0; j < r->n->nlines; j++)
+		if (r->n->lines[j].kind == L_KEEP)
+			text_line(r, j);
+	if (r->have_prev && r->prev_term)
+		put_break(r, &r->term, r->term_line);
+	byte_diags(r);
+	qsort(d->removed, d->nremoved, sizeof *d->removed, by_src);
+	if (r->out.len == 0) {
+		gw_buf_free(&r->out);
+		gw_doc_fail(d, GW_E_EMPTY, "nothing but white space%s", d->nremoved ? " and decoration" : "");
+		return 1;
+	}
+	len = r->out.len;
+	gw_doc_set_text(d, gw_buf_detach(&r->out), len);
+	d->stages |= GW_ST_NORMALIZED;
+	return 0;
+}
+
+int
+gw_normalize(gw_normalizer *n, gw_doc *d, const char *bytes, size_t len)
+{
+	run r = {.n = n, .d = d, .src = bytes, .srclen = (uint32_t)len};
+
+	d->src_bytes = len;
+	if (len > DOC_MAX) {
+		gw_doc_fail(d, GW_E_TOO_LARGE, "%zu bytes; the limit is %u MiB", len, DOC_MAX >> 20);
+		return 1;
+	}
+	gw_sha256_hex(bytes, len, d->src_sha256);
+	if (len == 0) {
+		gw_doc_fail(d, GW_E_EMPTY, NULL);
+		return 1;
+	}
+	free(d->encoding);
+	d->encoding = NULL;
+	if (!decode(&r))
+		return 1;
+	return normalize_text(&r);
+}
+
+int
+gw_normalize_file(gw_normalizer *n, gw_doc *d, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	ssize_t k;
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		gw_doc_fail(d, GW_E_READ, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		gw_doc_fail(d, GW_E_NOT_FILE, "%s", S_ISDIR(st.st_mode) ? "a directory" : "not a file");
+		close(fd);
+		return 1;
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > DOC_MAX) {
+		d->src_bytes = (uint64_t)st.st_size;
+		gw_doc_fail(d, GW_E_TOO_LARGE, "%lld bytes; the limit is %u MiB", (long long)st.st_size,
+		            DOC_MAX >> 20);
+		close(fd);
+		return 1;
+	}
+	gw_buf_reset(&n->file);
+	gw_buf_put(&n->file, "", 0);
+	do {
+		if (n->file.cap - n->file.len < 65536 + 1) {
+			n->file.cap = n->file.len + 65536 + 1 + n->file.len / 2;
+			n->file.ptr = gw_xrealloc(n->file.ptr, n->file.cap);
+		}
+		k = read(fd, n->file.ptr + n->file.len, n->file.cap - n->file.len - 1);
+		if (k > 0)
+			n->file.len += (size_t)k;
+	} while ((k > 0 || (k < 0 && errno == EINTR)) && n->file.len <= DOC_MAX);
+	if (k < 0) {
+		gw_doc_fail(d, GW_E_READ, "%s", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return gw_normalize(n, d, n->file.ptr, n->file.len);
+}
