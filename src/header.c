@@ -604,14 +604,21 @@ find_transmit(gw_segctx *c)
 	return false;
 }
 
-/* A byline or a news agency's mark in the first lines. */
+/* A headline for a title, or a byline or a news agency's mark in the first lines. */
 static bool
 is_news(gw_segctx *c)
 {
-	for (int i = 0; i < c->n && i < c->body0 + 3; i++)
-		if (hmatch(c, HR_NEWS, i))
-			return true;
-	return false;
+	gw_buf t = GW_BUF_INIT;
+	size_t ov[2 * GW_OVMAX];
+	bool news;
+
+	if (c->d->header.f[GW_H_TITLE].text)
+		gw_buf_puts(&t, c->d->header.f[GW_H_TITLE].text);
+	news = t.len && str_match(c, HR_HEADLINE, &t, ov);
+	gw_buf_free(&t);
+	for (int i = 0; !news && i < c->n && i < c->body0 + 3; i++)
+		news = hmatch(c, HR_NEWS, i);
+	return news;
 }
 
 /* A text that is not a government document (a news article, a speech) keeps no header. */
