@@ -484,7 +484,11 @@ read_source(reader *r, json_t *src)
 	d->src_path = get_str(r, src, "path");
 	d->encoding = get_str(r, src, "encoding");
 	if ((sha = get_str(r, src, "sha256")) != NULL) {
-		snprintf(d->src_sha256, sizeof d->src_sha256, "%s", sha);
+		/* cut short, anything else could end mid-character (found by fuzz_jsonl) */
+		if (strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64)
+			memcpy(d->src_sha256, sha, sizeof d->src_sha256);
+		else
+			bad(r, "source.sha256 is not 64 lowercase hex digits");
 		free(sha);
 	}
 	if (get_int(r, src, "bytes", &n) && n >= 0)

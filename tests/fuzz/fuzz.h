@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+
 #include "emit.h"
 #include "gongwen.h"
 
@@ -36,8 +38,17 @@ fuzz_check_outputs(const gw_doc *d)
 		abort();
 	gw_doc_free(e);
 	if (!d->error) {
+		xmlDocPtr x;
+
 		gw_buf_reset(&b);
 		gw_xml_write(d, &b);
+		/* whatever the text, the XML is well-formed (emit helper) */
+		x = xmlReadMemory(b.ptr, (int)b.len, "fuzz.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+		if (x == NULL) {
+			fprintf(stderr, "the XML is not well-formed\n");
+			abort();
+		}
+		xmlFreeDoc(x);
 	}
 	gw_buf_free(&a);
 	gw_buf_free(&b);
