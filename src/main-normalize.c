@@ -9,7 +9,8 @@
 static const char usage[] =
     "gw-normalize [--quiet] [--pretty] [--rules DIR] [FILE ...]\n"
     "  Decode and normalise each FILE into one JSON Lines record on stdout.  With no FILE, read\n"
-    "  stdin: each line a path, or a JSON object {\"id\", \"content\" | \"content_base64\", \"path\"}.\n"
+    "  stdin: each line a path, or a JSON object {\"id\", \"content\" | \"content_base64\", "
+    "\"path\"}.\n"
     "  --quiet      print only errors on stderr, not warnings\n"
     "  --pretty     indent the records (not JSON Lines any more)\n"
     "  --rules DIR  the rules folder (its chrome.* rules remove web-page chrome)\n"
@@ -34,7 +35,8 @@ finish(prog *p, gw_doc *d)
 	if (d->error)
 		p->status = 1;
 	else if (p->o.rules)
-		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(p->o.rules));
+		snprintf(d->rules_digest, sizeof d->rules_digest, "%s",
+		         gw_rules_digest(p->o.rules));
 	gw_buf_reset(&p->rec);
 	gw_json_write(d, &p->rec, p->o.pretty ? GW_JSON_PRETTY : 0);
 	fwrite(p->rec.ptr, 1, p->rec.len, stdout);
@@ -109,23 +111,26 @@ do_record(prog *p, const char *line, size_t len, long lineno)
 	gw_doc *d;
 
 	snprintf(fallback, sizeof fallback, "line-%ld", lineno);
-	d = doc_for(json_is_string(id) ? json_string_value(id)
-	                               : json_is_string(path) ? NULL : fallback,
+	d = doc_for(json_is_string(id)     ? json_string_value(id)
+	            : json_is_string(path) ? NULL
+	                                   : fallback,
 	            json_is_string(path) ? json_string_value(path) : NULL);
 	if (!json_is_object(o))
-		gw_doc_fail(d, GW_E_BAD_RECORD, "stdin line %ld: %s", lineno, o ? "not an object" : je.text);
+		gw_doc_fail(d, GW_E_BAD_RECORD, "stdin line %ld: %s", lineno,
+		            o ? "not an object" : je.text);
 	else if (json_is_string(text))
 		gw_normalize(p->n, d, json_string_value(text), json_string_length(text));
 	else if (json_is_string(b64)) {
 		if (b64_decode(json_string_value(b64), json_string_length(b64), &bytes))
 			gw_normalize(p->n, d, bytes.ptr, bytes.len);
 		else
-			gw_doc_fail(d, GW_E_BAD_RECORD, "stdin line %ld: content_base64 is not base64", lineno);
+			gw_doc_fail(d, GW_E_BAD_RECORD,
+			            "stdin line %ld: content_base64 is not base64", lineno);
 	} else if (json_is_string(path))
 		gw_normalize_file(p->n, d, json_string_value(path));
 	else
-		gw_doc_fail(d, GW_E_BAD_RECORD, "stdin line %ld: no content, content_base64 or path",
-		            lineno);
+		gw_doc_fail(d, GW_E_BAD_RECORD,
+		            "stdin line %ld: no content, content_base64 or path", lineno);
 	gw_buf_free(&bytes);
 	json_decref(o);
 	finish(p, d);

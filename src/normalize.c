@@ -26,19 +26,19 @@
 
 #include "gongwen.h"
 
-#define DOC_MAX (64u << 20)     /* bytes: bigger documents become too-large error records */
-#define LONG_LINE (1u << 20)    /* bytes: a line this long is kept whole but gets a warning */
-#define HEAD_LINES 60           /* lines at the top where page chrome and disclaimers are looked for */
-#define TAIL_LINES 40           /* lines at the bottom where page chrome is looked for */
-#define REGION_LINE_MAX 1024    /* bytes: a longer line is body text and ends a chrome region */
-#define FRONT_MATTER_MAX 200    /* lines a front-matter block may span */
-#define MAX_BYTE_DIAGS 20       /* invalid-bytes diagnostics given one by one, then a summary */
+#define DOC_MAX (64u << 20)  /* bytes: bigger documents become too-large error records */
+#define LONG_LINE (1u << 20) /* bytes: a line this long is kept whole but gets a warning */
+#define HEAD_LINES 60        /* lines at the top where page chrome and disclaimers are looked for */
+#define TAIL_LINES 40        /* lines at the bottom where page chrome is looked for */
+#define REGION_LINE_MAX 1024 /* bytes: a longer line is body text and ends a chrome region */
+#define FRONT_MATTER_MAX 200 /* lines a front-matter block may span */
+#define MAX_BYTE_DIAGS 20    /* invalid-bytes diagnostics given one by one, then a summary */
 #define DETECT_MAX (256u << 10) /* bytes given to the ICU charset detector */
 #define SEG_MAX 256             /* code points of one NFC segment (combining marks) at most */
-#define JOIN_MIN 20             /* code points a line needs before a page-break join is considered */
-#define WINDOW 4096             /* items buffered per line before they are written out */
-#define CONTEXT 3               /* items a space decision looks at on either side */
-#define UBUF 16384              /* UTF-16 units per ICU conversion call */
+#define JOIN_MIN 20 /* code points a line needs before a page-break join is considered */
+#define WINDOW 4096 /* items buffered per line before they are written out */
+#define CONTEXT 3   /* items a space decision looks at on either side */
+#define UBUF 16384  /* UTF-16 units per ICU conversion call */
 
 enum { CAND_GB18030, CAND_BIG5, CAND_UTF16LE, CAND_UTF16BE, NCAND };
 static const char *const cand_name[NCAND] = {"GB18030", "Big5", "UTF-16LE", "UTF-16BE"};
@@ -67,10 +67,10 @@ struct gw_normalizer {
 	const UNormalizer2 *nfc;
 	const gw_rules *rules;
 	/* scratch, reused by every document */
-	gw_buf dec;                 /* decoded text when it is not the input itself */
-	uint32_t *off;              /* per code point source offset (+ one past the end) */
+	gw_buf dec;    /* decoded text when it is not the input itself */
+	uint32_t *off; /* per code point source offset (+ one past the end) */
 	size_t noff, capoff;
-	uint32_t *bad;              /* source offsets of replaced sequences */
+	uint32_t *bad; /* source offsets of replaced sequences */
 	size_t nbad, capbad;
 	line *lines;
 	size_t nlines, caplines;
@@ -88,16 +88,16 @@ struct gw_normalizer {
 typedef struct run {
 	gw_normalizer *n;
 	gw_doc *d;
-	const char *src;            /* the input bytes */
+	const char *src; /* the input bytes */
 	uint32_t srclen;
-	const char *u;              /* decoded text, valid UTF-8 */
+	const char *u; /* decoded text, valid UTF-8 */
 	uint32_t ulen;
-	bool mapped;                /* n->off maps code points to the source; else identity */
-	uint32_t base;              /* identity: source offset of u[0] (the BOM) */
+	bool mapped;   /* n->off maps code points to the source; else identity */
+	uint32_t base; /* identity: source offset of u[0] (the BOM) */
 	size_t ncontrol;
-	uint32_t first_control;     /* u offset */
-	size_t nsub;                /* sequences replaced by U+FFFD */
-	size_t npua;                /* private-use characters a candidate encoding produced */
+	uint32_t first_control; /* u offset */
+	size_t nsub;            /* sequences replaced by U+FFFD */
+	size_t npua;            /* private-use characters a candidate encoding produced */
 	gw_buf out;
 	/* the line being written */
 	uint32_t lineno;
@@ -106,7 +106,7 @@ typedef struct run {
 	/* the last line written, for the page-break join */
 	bool have_prev, prev_term;
 	uint32_t prev_ncp, prev_last, prev_punct;
-	item term, blank_term;      /* the line breaks that may be written */
+	item term, blank_term; /* the line breaks that may be written */
 	uint32_t term_line, blank_line, nblank;
 } run;
 
@@ -168,24 +168,42 @@ fold_width(uint32_t c)
 		return c;
 	if (c <= 0xFF5E) {
 		switch (c) {
-		case 0xFF01: case 0xFF08: case 0xFF09: case 0xFF0C: case 0xFF1A: case 0xFF1B: case 0xFF1F:
+		case 0xFF01:
+		case 0xFF08:
+		case 0xFF09:
+		case 0xFF0C:
+		case 0xFF1A:
+		case 0xFF1B:
+		case 0xFF1F:
 			return c;
 		}
 		return c - 0xFEE0;
 	}
 	switch (c) {
-	case 0xFF61: return 0x3002;
-	case 0xFF62: return 0x300C;
-	case 0xFF63: return 0x300D;
-	case 0xFF64: return 0x3001;
-	case 0xFF65: return 0x30FB;
-	case 0xFFE0: return 0xA2;
-	case 0xFFE1: return 0xA3;
-	case 0xFFE2: return 0xAC;
-	case 0xFFE3: return 0xAF;
-	case 0xFFE4: return 0xA6;
-	case 0xFFE5: return 0xA5;
-	case 0xFFE6: return 0x20A9;
+	case 0xFF61:
+		return 0x3002;
+	case 0xFF62:
+		return 0x300C;
+	case 0xFF63:
+		return 0x300D;
+	case 0xFF64:
+		return 0x3001;
+	case 0xFF65:
+		return 0x30FB;
+	case 0xFFE0:
+		return 0xA2;
+	case 0xFFE1:
+		return 0xA3;
+	case 0xFFE2:
+		return 0xAC;
+	case 0xFFE3:
+		return 0xAF;
+	case 0xFFE4:
+		return 0xA6;
+	case 0xFFE5:
+		return 0xA5;
+	case 0xFFE6:
+		return 0x20A9;
 	}
 	return c;
 }
@@ -266,7 +284,8 @@ utf8_scan(const char *p, size_t n, size_t *nmb, bool *cut)
 		if (s[i] < 0x80) { /* ASCII runs, eight bytes at a time */
 			uint64_t w;
 
-			while (i + 8 <= n && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0))
+			while (i + 8 <= n &&
+			       (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0))
 				i += 8;
 			while (i < n && s[i] < 0x80)
 				i++;
@@ -298,7 +317,8 @@ gw_normalizer_new(gw_buf *err)
 	if (U_SUCCESS(e))
 		n->nfc = unorm2_getNFCInstance(&e);
 	if (U_FAILURE(e)) {
-		gw_buf_printf(err, "cannot open the ICU converters and normaliser: %s", u_errorName(e));
+		gw_buf_printf(err, "cannot open the ICU converters and normaliser: %s",
+		              u_errorName(e));
 		gw_normalizer_free(n);
 		return NULL;
 	}
@@ -448,7 +468,8 @@ decode_icu(run *r, int cand, uint32_t skip)
 
 		e = U_ZERO_ERROR;
 		ucnv_toUnicode(cv, &t, n->ubuf + UBUF, &s, lim, n->obuf, true, &e);
-		take_units(r, cand, (size_t)(t - n->ubuf), (uint32_t)(s0 - r->src), &pend, &pendoff);
+		take_units(r, cand, (size_t)(t - n->ubuf), (uint32_t)(s0 - r->src), &pend,
+		           &pendoff);
 	} while (e == U_BUFFER_OVERFLOW_ERROR);
 	if (pend)
 		push_cp(r, 0xFFFD, pendoff, true);
@@ -507,8 +528,8 @@ candidates(run *r, bool nul, int order[NCAND])
 	int32_t nm = 0, i;
 	int k = 0;
 
-	ucsdet_setText(r->n->det, r->src, (int32_t)(r->srclen < DETECT_MAX ? r->srclen : DETECT_MAX),
-	               &e);
+	ucsdet_setText(r->n->det, r->src,
+	               (int32_t)(r->srclen < DETECT_MAX ? r->srclen : DETECT_MAX), &e);
 	m = U_SUCCESS(e) ? ucsdet_detectAll(r->n->det, &nm, &e) : NULL;
 	for (i = 0; m && U_SUCCESS(e) && i < nm; i++) {
 		const char *name = ucsdet_getName(m[i], &e);
@@ -523,7 +544,8 @@ candidates(run *r, bool nul, int order[NCAND])
 }
 
 /* Not UTF-8: try each candidate; the first that decodes cleanly (nothing replaced, no private
- * use characters) wins, else the one with the fewest such.  Returns the encoding name, or NULL (undecodable). */
+ * use characters) wins, else the one with the fewest such.  Returns the encoding name, or NULL
+ * (undecodable). */
 static const char *
 decode_other(run *r, size_t utf8_bad, bool nul)
 {
@@ -553,55 +575,60 @@ decode_other(run *r, size_t utf8_bad, bool nul)
 	return cand_name[best];
 }
 
+/* No BOM: valid UTF-8 is used in place; UTF-8 with a few bad bytes (or cut short) is repaired;
+ * anything else goes to the candidates.  Returns the encoding, or NULL for a binary file. */
+static const char *
+decode_unmarked(run *r)
+{
+	const unsigned char *s = (const unsigned char *)r->src;
+	uint32_t skip = r->srclen >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	const char *nul = memchr(r->src, '\0', r->srclen);
+	size_t nmb = 0, nbad = 1;
+	bool cut = false;
+
+	if (nul == NULL && (nbad = utf8_scan(r->src + skip, r->srclen - skip, &nmb, &cut)) == 0) {
+		r->u = r->src + skip, r->ulen = r->srclen - skip, r->base = skip;
+		r->mapped = false;
+		return "UTF-8";
+	}
+	/* GBK text read as UTF-8 has about one valid multi-byte sequence for four invalid ones */
+	if (nul == NULL && (skip || nbad - cut == 0 || nmb >= 2 * nbad)) {
+		decode_utf8_repair(r, skip);
+		decoded_finish(r);
+		return "UTF-8";
+	}
+	if ((s = (const unsigned char *)decode_other(r, nul ? 0 : nbad, nul != NULL)) == NULL)
+		gw_doc_fail(r->d, GW_E_BINARY, "NUL byte at offset %zu", (size_t)(nul - r->src));
+	return (const char *)s;
+}
+
 /* Choose the encoding and decode; false when d became an error record. */
 static bool
 decode(run *r)
 {
 	const unsigned char *s = (const unsigned char *)r->src;
-	size_t nmb = 0, nbad;
-	bool cut = false;
-	const char *enc = NULL;
-	const char *nul;
-	int bom = -1;
+	const char *enc;
+	size_t bad, ncp;
 
-	if (r->srclen >= 2 && s[0] == 0xFF && s[1] == 0xFE)
-		bom = CAND_UTF16LE;
-	else if (r->srclen >= 2 && s[0] == 0xFE && s[1] == 0xFF)
-		bom = CAND_UTF16BE;
 	decoded_reset(r);
-	if (bom >= 0) {
-		decode_icu(r, bom, 2);
+	if (r->srclen >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
+		int c = s[0] == 0xFF ? CAND_UTF16LE : CAND_UTF16BE;
+
+		decode_icu(r, c, 2);
 		decoded_finish(r);
-		enc = cand_name[bom];
-		if ((nul = memchr(r->u, '\0', r->ulen)) != NULL) {
+		enc = cand_name[c];
+		if (memchr(r->u, '\0', r->ulen) != NULL) {
 			gw_doc_fail(r->d, GW_E_BINARY, "U+0000 in %s text", enc);
 			return false;
 		}
-	} else {
-		uint32_t skip = r->srclen >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-
-		nul = memchr(r->src, '\0', r->srclen);
-		nbad = nul ? 1 : utf8_scan(r->src + skip, r->srclen - skip, &nmb, &cut);
-		if (nbad == 0) {
-			r->u = r->src + skip, r->ulen = r->srclen - skip, r->base = skip;
-			r->mapped = false;
-			enc = "UTF-8";
-		} else if (!nul && (skip || nbad - cut == 0 || nmb >= 2 * nbad)) {
-			/* UTF-8 with a few bad bytes (or cut short): GBK text read as UTF-8 has about
-			 * one valid multi-byte sequence for four invalid ones, UTF-8 many more */
-			decode_utf8_repair(r, skip);
-			decoded_finish(r);
-			enc = "UTF-8";
-		} else if ((enc = decode_other(r, nul ? 0 : nbad, nul != NULL)) == NULL) {
-			gw_doc_fail(r->d, GW_E_BINARY, "NUL byte at offset %zu", (size_t)(nul - r->src));
-			return false;
-		}
-	}
+	} else if ((enc = decode_unmarked(r)) == NULL)
+		return false;
 	r->d->encoding = gw_xstrdup(enc);
 	/* mostly undecodable: over a third of the characters replaced (or private use) */
-	if (r->nsub + r->npua && (r->nsub + r->npua) * 3 > gw_utf8_count(r->u, r->ulen)) {
+	bad = r->nsub + r->npua;
+	if (bad && bad * 3 > (ncp = gw_utf8_count(r->u, r->ulen))) {
 		gw_doc_fail(r->d, GW_E_UNDECODABLE, "%zu of %zu characters cannot be decoded as %s",
-		            r->nsub + r->npua, gw_utf8_count(r->u, r->ulen), enc);
+		            bad, ncp, enc);
 		return false;
 	}
 	return true;
@@ -646,7 +673,8 @@ index_lines(run *r)
 			tl = 1;
 		else if (c == '\r')
 			tl = i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
-		else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+		else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
+		         (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
 			tl = 3;
 		if (tl) {
 			add_line(r, start, i, i + tl, cpstart, cp);
@@ -654,7 +682,8 @@ index_lines(run *r)
 			start = i, cpstart = cp;
 			continue;
 		}
-		if ((c < 0x20 && c != '\t') || c == 0x7F || (c == 0xC2 && i + 1 < n && s[i + 1] < 0xA0)) {
+		if ((c < 0x20 && c != '\t') || c == 0x7F ||
+		    (c == 0xC2 && i + 1 < n && s[i + 1] < 0xA0)) {
 			if (r->ncontrol++ == 0)
 				r->first_control = i;
 		}
@@ -794,8 +823,9 @@ disclaimers(run *r, size_t a, size_t b)
 		size_t k = j;
 		const char *s;
 
-		while (k < b && r->n->lines[k].kind == L_KEEP && (s = line_text(r, k, &len), len > 1) &&
-		       s[0] == '>' && strspn(s + 1, " \t") < len - 1)
+		while (k < b && r->n->lines[k].kind == L_KEEP &&
+		       (s = line_text(r, k, &len), len > 1) && s[0] == '>' &&
+		       strspn(s + 1, " \t") < len - 1)
 			k++;
 		if (k > j)
 			remove_lines(r, j, k - 1, L_DISCLAIMER, NULL);
@@ -892,8 +922,9 @@ chrome_region(run *r, size_t a, size_t b, bool head)
 	region_build(r, a, b);
 	while ((rule = gw_rules_next(r->n->rules, "chrome.", &i)) != NULL) {
 		const char *where = gw_rule_attr(rule, "region");
-		bool in = where == NULL ? head : strcmp(where, "both") == 0 ||
-		                                     strcmp(where, head ? "head" : "tail") == 0;
+		bool in = where == NULL ? head
+		                        : strcmp(where, "both") == 0 ||
+		                              strcmp(where, head ? "head" : "tail") == 0;
 
 		if (in && chrome_rule(r, rule, a, b) < 0)
 			return -1;
@@ -933,8 +964,10 @@ put(run *r, const item *it)
 	gw_doc_map_push(r->d, it->src, it->len, r->lineno, it->col);
 	r->prev_ncp++;
 	r->prev_last = it->cp;
-	/* sentence ends: a numbered heading (（一）巩固…，纵深推进…) has commas but none of these */
-	r->prev_punct += it->cp == 0x3002 || it->cp == 0xFF1B || it->cp == 0xFF01 || it->cp == 0xFF1F;
+	/* sentence ends: a numbered heading (（一）巩固…，纵深推进…) has commas but none of these
+	 */
+	r->prev_punct +=
+	    it->cp == 0x3002 || it->cp == 0xFF1B || it->cp == 0xFF01 || it->cp == 0xFF1F;
 }
 
 /* Length (at most 3) of the run of Han characters from item j going in direction dir. */
@@ -1025,7 +1058,8 @@ push_item(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col, bool wi
 	gw_normalizer *n = r->n;
 
 	if (cp == ' ' && r->nit > 0 && n->it[r->nit - 1].cp == ' ') {
-		n->it[r->nit - 1].wide = true; /* a run of spaces is one space, mapped to the first */
+		n->it[r->nit - 1].wide =
+		    true; /* a run of spaces is one space, mapped to the first */
 		return;
 	}
 	gw_grow((void **)&n->it, &n->capit, r->nit + 1, sizeof *n->it);
@@ -1045,7 +1079,8 @@ flush_seg(run *r)
 	UErrorCode e = U_ZERO_ERROR;
 	uint32_t cp, s0, s1;
 
-	if (r->nseg == 1 && (nfc_inert_fast(n->seg[0].cp) || unorm2_isInert(n->nfc, (UChar32)n->seg[0].cp))) {
+	if (r->nseg == 1 &&
+	    (nfc_inert_fast(n->seg[0].cp) || unorm2_isInert(n->nfc, (UChar32)n->seg[0].cp))) {
 		push_item(r, n->seg[0].cp, n->seg[0].src, n->seg[0].len, n->seg[0].col, false);
 		r->nseg = 0;
 		return;
@@ -1055,7 +1090,8 @@ flush_seg(run *r)
 	no = unorm2_normalize(n->nfc, in, ni, out, SEG_MAX * 2 + 16, &e);
 	if (U_FAILURE(e) || (no == ni && memcmp(in, out, (size_t)ni * sizeof *in) == 0)) {
 		for (size_t j = 0; j < r->nseg; j++)
-			push_item(r, n->seg[j].cp, n->seg[j].src, n->seg[j].len, n->seg[j].col, false);
+			push_item(r, n->seg[j].cp, n->seg[j].src, n->seg[j].len, n->seg[j].col,
+			          false);
 	} else {
 		s0 = n->seg[0].src, s1 = n->seg[r->nseg - 1].src + n->seg[r->nseg - 1].len;
 		while (k < no) {
@@ -1089,7 +1125,8 @@ take_cp(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col)
 /* Is s[0..n) "simple": only characters that every step leaves as they are and no spaces?
  * ASCII graphic characters, CJK ideographs U+4000–9FFF, CJK punctuation U+3001–3029 and
  * U+3030–303F, general punctuation U+2010–205E (not U+202F, a space), and the full-width
- * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple. */
+ * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple.
+ */
 static bool
 simple_bytes(const unsigned char *s, size_t n)
 {
@@ -1107,7 +1144,8 @@ simple_bytes(const unsigned char *s, size_t n)
 		if (c >= 0xE4 && c <= 0xE9)
 			;
 		else if (c == 0xE3) {
-			if (s[i + 1] != 0x80 || s[i + 2] == 0x80 || (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF))
+			if (s[i + 1] != 0x80 || s[i + 2] == 0x80 ||
+			    (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF))
 				return false;
 		} else if (c == 0xE2) {
 			if (!((s[i + 1] == 0x80 && s[i + 2] >= 0x90 && s[i + 2] != 0xAF) ||
@@ -1139,12 +1177,15 @@ write_simple(run *r, const line *l, uint32_t from)
 		uint32_t w = s[i] < 0x80 ? 1 : 3;
 
 		if (r->mapped)
-			gw_doc_map_push(r->d, r->n->off[k], r->n->off[k + 1] - r->n->off[k], r->lineno, col);
+			gw_doc_map_push(r->d, r->n->off[k], r->n->off[k + 1] - r->n->off[k],
+			                r->lineno, col);
 		else
 			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col);
 		if (w == 3) {
-			last = ((s[i] & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-			punct += last == 0x3002 || last == 0xFF1B || last == 0xFF01 || last == 0xFF1F;
+			last =
+			    ((s[i] & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+			punct +=
+			    last == 0x3002 || last == 0xFF1B || last == 0xFF01 || last == 0xFF1F;
 		} else
 			last = s[i];
 		i += w, k++, col++, n++;
@@ -1227,8 +1268,8 @@ opens_unit(const uint32_t *c, size_t n)
 
 	if (n == 0)
 		return true;
-	if (!is_han(c[0]) && !is_alnum(c[0]) && c[0] != 0xFF0C && c[0] != 0x3002 && c[0] != 0x3001 &&
-	    c[0] != 0xFF09 && c[0] != 0x300B && c[0] != 0x201D && c[0] != 0xFF1B)
+	if (!is_han(c[0]) && !is_alnum(c[0]) && c[0] != 0xFF0C && c[0] != 0x3002 &&
+	    c[0] != 0x3001 && c[0] != 0xFF09 && c[0] != 0x300B && c[0] != 0x201D && c[0] != 0xFF1B)
 		return true; /* dashes, bullets, quotes, brackets, （ and ( */
 	if (c[0] >= 0x2460 && c[0] <= 0x24FF)
 		return true;
@@ -1244,12 +1285,13 @@ opens_unit(const uint32_t *c, size_t n)
 	if (k > (c[0] == 0x7B2C) && k < n) {
 		uint32_t m = c[k];
 
-		if (m == 0x3001 || m == 0x662F || m == '.' || m == 0x7AE0 || m == 0x8282 || m == 0x6761 ||
-		    m == 0x90E8 || m == 0x7BC7 || m == 0x6B3E)
+		if (m == 0x3001 || m == 0x662F || m == '.' || m == 0x7AE0 || m == 0x8282 ||
+		    m == 0x6761 || m == 0x90E8 || m == 0x7BC7 || m == 0x6B3E)
 			return true; /* 、 是 . 章 节 条 部 篇 款 */
 	}
-	return n >= 2 && ((c[0] == 0x9644 && (c[1] == 0x4EF6 || c[1] == 0xFF1A || c[1] == 0x8868)) ||
-	                  (c[0] == 0x5404 && c[1] == 0x4F4D)); /* 附件 附： 附表 各位 */
+	return n >= 2 &&
+	       ((c[0] == 0x9644 && (c[1] == 0x4EF6 || c[1] == 0xFF1A || c[1] == 0x8868)) ||
+	        (c[0] == 0x5404 && c[1] == 0x4F4D)); /* 附件 附： 附表 各位 */
 }
 
 /* Sentence punctuation anywhere in the line? (，。；！？ in UTF-8) */
@@ -1261,7 +1303,8 @@ line_has_punct(const run *r, size_t j)
 
 	for (size_t i = 0; i + 2 < len; i++)
 		if ((s[i] == 0xEF && s[i + 1] == 0xBC &&
-		     (s[i + 2] == 0x8C || s[i + 2] == 0x9B || s[i + 2] == 0x81 || s[i + 2] == 0x9F)) ||
+		     (s[i + 2] == 0x8C || s[i + 2] == 0x9B || s[i + 2] == 0x81 ||
+		      s[i + 2] == 0x9F)) ||
 		    (s[i] == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x82))
 			return true;
 	return false;
@@ -1353,7 +1396,8 @@ text_line(run *r, size_t j)
 	}
 	if (l->end - l->start > LONG_LINE)
 		gw_doc_diag_at(r->d, GW_W_LINE_TOO_LONG, (long)j + 1, 1,
-		               "%u bytes; kept whole, later stages may be slow on it", l->end - l->start);
+		               "%u bytes; kept whole, later stages may be slow on it",
+		               l->end - l->start);
 	write_line(r, j, from);
 	r->have_prev = true;
 	r->prev_term = l->next > l->end;
@@ -1405,9 +1449,9 @@ byte_diags(run *r)
 		for (uint32_t b = off; b < end && b < off + 4; b++)
 			gw_buf_printf(&hex, "%s%02X", b > off ? " " : "", (unsigned char)r->src[b]);
 		j = line_of_cp(r, cpi);
-		gw_doc_diag_at(r->d, GW_W_INVALID_BYTES, (long)j + 1, (long)(cpi - n->lines[j].cp) + 1,
-		               "byte offset %u: %s%s, not %s", off, hex.ptr, end > off + 4 ? " …" : "",
-		               r->d->encoding);
+		gw_doc_diag_at(r->d, GW_W_INVALID_BYTES, (long)j + 1,
+		               (long)(cpi - n->lines[j].cp) + 1, "byte offset %u: %s%s, not %s",
+		               off, hex.ptr, end > off + 4 ? " …" : "", r->d->encoding);
 		gw_buf_free(&hex);
 	}
 	if (n->nbad > MAX_BYTE_DIAGS)
@@ -1418,9 +1462,10 @@ byte_diags(run *r)
 
 		for (j = 0; j + 1 < n->nlines && n->lines[j + 1].start <= u; j++)
 			;
-		gw_doc_diag_at(r->d, GW_W_CONTROL_CHARS, (long)j + 1,
-		               (long)gw_utf8_count(r->u + n->lines[j].start, u - n->lines[j].start) + 1,
-		               "%zu removed, the first here", r->ncontrol);
+		gw_doc_diag_at(
+		    r->d, GW_W_CONTROL_CHARS, (long)j + 1,
+		    (long)gw_utf8_count(r->u + n->lines[j].start, u - n->lines[j].start) + 1,
+		    "%zu removed, the first here", r->ncontrol);
 	}
 }
 
@@ -1448,10 +1493,12 @@ normalize_text(run *r)
 	if (r->have_prev && r->prev_term)
 		put_break(r, &r->term, r->term_line);
 	byte_diags(r);
-	qsort(d->removed, d->nremoved, sizeof *d->removed, by_src);
+	if (d->nremoved > 1)
+		qsort(d->removed, d->nremoved, sizeof *d->removed, by_src);
 	if (r->out.len == 0) {
 		gw_buf_free(&r->out);
-		gw_doc_fail(d, GW_E_EMPTY, "nothing but white space%s", d->nremoved ? " and decoration" : "");
+		gw_doc_fail(d, GW_E_EMPTY, "nothing but white space%s",
+		            d->nremoved ? " and decoration" : "");
 		return 1;
 	}
 	len = r->out.len;
@@ -1467,7 +1514,8 @@ gw_normalize(gw_normalizer *n, gw_doc *d, const char *bytes, size_t len)
 
 	d->src_bytes = len;
 	if (len > DOC_MAX) {
-		gw_doc_fail(d, GW_E_TOO_LARGE, "%zu bytes; the limit is %u MiB", len, DOC_MAX >> 20);
+		gw_doc_fail(d, GW_E_TOO_LARGE, "%zu bytes; the limit is %u MiB", len,
+		            DOC_MAX >> 20);
 		return 1;
 	}
 	gw_sha256_hex(bytes, len, d->src_sha256);
@@ -1482,31 +1530,12 @@ gw_normalize(gw_normalizer *n, gw_doc *d, const char *bytes, size_t len)
 	return normalize_text(&r);
 }
 
-int
-gw_normalize_file(gw_normalizer *n, gw_doc *d, const char *path)
+/* Read all of fd into n->file (stopping once past the size limit); -1 on a read error. */
+static int
+read_all(gw_normalizer *n, int fd)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY);
 	ssize_t k;
 
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		gw_doc_fail(d, GW_E_READ, "%s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return 1;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
-		gw_doc_fail(d, GW_E_NOT_FILE, "%s", S_ISDIR(st.st_mode) ? "a directory" : "not a file");
-		close(fd);
-		return 1;
-	}
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > DOC_MAX) {
-		d->src_bytes = (uint64_t)st.st_size;
-		gw_doc_fail(d, GW_E_TOO_LARGE, "%lld bytes; the limit is %u MiB", (long long)st.st_size,
-		            DOC_MAX >> 20);
-		close(fd);
-		return 1;
-	}
 	gw_buf_reset(&n->file);
 	gw_buf_put(&n->file, "", 0);
 	do {
@@ -1518,11 +1547,27 @@ gw_normalize_file(gw_normalizer *n, gw_doc *d, const char *path)
 		if (k > 0)
 			n->file.len += (size_t)k;
 	} while ((k > 0 || (k < 0 && errno == EINTR)) && n->file.len <= DOC_MAX);
-	if (k < 0) {
+	return k < 0 ? -1 : 0;
+}
+
+int
+gw_normalize_file(gw_normalizer *n, gw_doc *d, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY), rc = -1;
+
+	if (fd < 0 || fstat(fd, &st) != 0)
 		gw_doc_fail(d, GW_E_READ, "%s", strerror(errno));
+	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		gw_doc_fail(d, GW_E_NOT_FILE, "%s",
+		            S_ISDIR(st.st_mode) ? "a directory" : "not a file");
+	else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > DOC_MAX) {
+		d->src_bytes = (uint64_t)st.st_size;
+		gw_doc_fail(d, GW_E_TOO_LARGE, "%lld bytes; the limit is %u MiB",
+		            (long long)st.st_size, DOC_MAX >> 20);
+	} else if ((rc = read_all(n, fd)) < 0)
+		gw_doc_fail(d, GW_E_READ, "%s", strerror(errno));
+	if (fd >= 0)
 		close(fd);
-		return 1;
-	}
-	close(fd);
-	return gw_normalize(n, d, n->file.ptr, n->file.len);
+	return rc < 0 ? 1 : gw_normalize(n, d, n->file.ptr, n->file.len);
 }

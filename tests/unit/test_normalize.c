@@ -56,11 +56,11 @@ text_of(const char *s)
 	return t;
 }
 
-#define ck_text(in, want)                                                                           \
-	do {                                                                                        \
-		char *got_ = text_of(in);                                                           \
-		ck_assert_str_eq(got_, want);                                                       \
-		free(got_);                                                                         \
+#define ck_text(in, want)                                                                          \
+	do {                                                                                       \
+		char *got_ = text_of(in);                                                          \
+		ck_assert_str_eq(got_, want);                                                      \
+		free(got_);                                                                        \
 	} while (0)
 
 static bool
@@ -68,7 +68,8 @@ has_diag(const gw_doc *d, enum gw_code c, const char *detail_part)
 {
 	for (size_t i = 0; i < d->ndiags; i++)
 		if (d->diags[i].code == c &&
-		    (!detail_part || (d->diags[i].detail && strstr(d->diags[i].detail, detail_part))))
+		    (!detail_part ||
+		     (d->diags[i].detail && strstr(d->diags[i].detail, detail_part))))
 			return true;
 	return false;
 }
@@ -117,7 +118,9 @@ END_TEST
 
 START_TEST(outline_numbers_keep_their_space)
 {
-	ck_text("\xe3\x80\x80\xe3\x80\x80" "1.1\xe3\x80\x80编制目的", "1.1 编制目的");
+	ck_text("\xe3\x80\x80\xe3\x80\x80"
+	        "1.1\xe3\x80\x80编制目的",
+	        "1.1 编制目的");
 	ck_text("1\xe3\x80\x80总则", "1 总则");
 	ck_text("20 年", "20年");
 	ck_text("1. 从严做好防控。", "1.从严做好防控。");
@@ -150,7 +153,9 @@ END_TEST
 
 START_TEST(nfc_composes_and_maps_the_whole_sequence)
 {
-	gw_doc *d = norm("caf" "e\xcc\x81" "\n\xef\xa4\x80"); /* e + U+0301, U+F900 */
+	gw_doc *d = norm("caf"
+	                 "e\xcc\x81"
+	                 "\n\xef\xa4\x80"); /* e + U+0301, U+F900 */
 	uint32_t s, e;
 
 	ck_assert_str_eq(d->text, "caf\xc3\xa9\n\xe8\xb1\x88");
@@ -166,26 +171,32 @@ END_TEST
 
 START_TEST(page_break_inside_a_sentence_is_joined)
 {
-	ck_text("3. 持续提升应急处置能力。强化快速响应指挥体系，加强区、镇联动，增强卫生健康等部门协调\n\n"
-	        "联动，落实精准管控。\n\n4.稳妥推进疫苗接种。\n",
-	        "3.持续提升应急处置能力。强化快速响应指挥体系，加强区、镇联动，增强卫生健康等部门协调"
-	        "联动，落实精准管控。\n\n4.稳妥推进疫苗接种。\n");
+	ck_text(
+	    "3. "
+	    "持续提升应急处置能力。强化快速响应指挥体系，加强区、镇联动，增强卫生健康等部门协调\n\n"
+	    "联动，落实精准管控。\n\n4.稳妥推进疫苗接种。\n",
+	    "3.持续提升应急处置能力。强化快速响应指挥体系，加强区、镇联动，增强卫生健康等部门协调"
+	    "联动，落实精准管控。\n\n4.稳妥推进疫苗接种。\n");
 }
 END_TEST
 
 START_TEST(headings_titles_and_numbered_points_are_not_joined)
 {
 	/* a heading has commas but no sentence end */
-	ck_text("（一）巩固壮大实体经济根基，纵深推进产业强省建设\n做强做优做大资源型产业，推进改造。\n",
-	        "（一）巩固壮大实体经济根基，纵深推进产业强省建设\n做强做优做大资源型产业，推进改造。\n");
+	ck_text("（一）巩固壮大实体经济根基，纵深推进产业强省建设\n做强做优做大资源型产业，推进改造"
+	        "。\n",
+	        "（一）巩固壮大实体经济根基，纵深推进产业强省建设\n做强做优做大资源型产业，推进改造"
+	        "。\n");
 	/* the next line opens a numbered point */
 	ck_text("强化快速响应指挥体系。加强区、镇联动，增强卫生健康等部门协调\n\n"
 	        "（二）落实精准管控，提升核酸检测。\n",
 	        "强化快速响应指挥体系。加强区、镇联动，增强卫生健康等部门协调\n\n"
 	        "（二）落实精准管控，提升核酸检测。\n");
 	/* a title line has no sentence punctuation */
-	ck_text("上海市青浦区人民政府办公室关于印发《区政府工作要点》的通知\n各镇人民政府，各有关单位：\n",
-	        "上海市青浦区人民政府办公室关于印发《区政府工作要点》的通知\n各镇人民政府，各有关单位：\n");
+	ck_text("上海市青浦区人民政府办公室关于印发《区政府工作要点》的通知\n各镇人民政府，各有关单"
+	        "位：\n",
+	        "上海市青浦区人民政府办公室关于印发《区政府工作要点》的通知\n各镇人民政府，各有关单"
+	        "位：\n");
 }
 END_TEST
 
@@ -205,7 +216,9 @@ END_TEST
 
 START_TEST(control_characters_are_removed_with_a_warning)
 {
-	gw_doc *d = norm("a\x01" "b\x7f" "c");
+	gw_doc *d = norm("a\x01"
+	                 "b\x7f"
+	                 "c");
 
 	ck_assert_str_eq(d->text, "abc");
 	ck_assert(has_diag(d, GW_W_CONTROL_CHARS, "2 removed"));
@@ -221,7 +234,8 @@ START_TEST(unreadable_documents_become_error_records)
 	gw_doc_free(d);
 	d = norm_bytes("ab\0cd", 5);
 	ck_assert_int_eq(d->error, GW_E_BINARY);
-	ck_assert_str_eq(d->src_sha256, "1bd95cf6379b94fd3b6ceb1390b70b822c76442c4bfb8273b941e09d8dfd9b56");
+	ck_assert_str_eq(d->src_sha256,
+	                 "1bd95cf6379b94fd3b6ceb1390b70b822c76442c4bfb8273b941e09d8dfd9b56");
 	gw_doc_free(d);
 	d = norm(" \n\xe3\x80\x80\n");
 	ck_assert_int_eq(d->error, GW_E_EMPTY);
@@ -269,7 +283,8 @@ END_TEST
 
 START_TEST(utf16_with_a_bom_decodes)
 {
-	static const char le[] = "\xff\xfe\x32\x00\x30\x00\x20\x00\x74\x5e\x0d\x00\x0a\x00"; /* 20 年\r\n */
+	static const char le[] =
+	    "\xff\xfe\x32\x00\x30\x00\x20\x00\x74\x5e\x0d\x00\x0a\x00"; /* 20 年\r\n */
 	gw_doc *d = norm_bytes(le, sizeof le - 1);
 	uint32_t s, e;
 
@@ -284,7 +299,8 @@ END_TEST
 
 START_TEST(front_matter_goes_to_metadata_and_decoration_to_removed)
 {
-	gw_doc *d = norm("---\n文号: \"示办〔2024〕1号\"\nlayout: post\n---\n\n> 本文由脚本提取。\n\n# 标题\n\n正文。\n");
+	gw_doc *d = norm("---\n文号: \"示办〔2024〕1号\"\nlayout: post\n---\n\n> "
+	                 "本文由脚本提取。\n\n# 标题\n\n正文。\n");
 
 	ck_assert_str_eq(d->text, "标题\n\n正文。\n");
 	ck_assert_uint_eq(d->nmeta, 2);
@@ -316,7 +332,8 @@ START_TEST(chrome_rules_remove_page_chrome)
 	ck_assert_msg(rules != NULL, "%s", err.ptr);
 	gw_buf_free(&err);
 	gw_normalizer_set_rules(nz, rules);
-	d = norm("下载\n打印\n【字号：\n加大\n减小\n】\n关于印发要点的通知\n正文。\n打印本页\n关闭窗口\n");
+	d = norm("下载\n打印\n【字号：\n加大\n减小\n】\n关于印发要点的通知\n正文。\n打印本页\n关闭"
+	         "窗口\n");
 	ck_assert_str_eq(d->text, "关于印发要点的通知\n正文。\n");
 	ck_assert_uint_eq(d->nremoved, 4);
 	ck_assert_str_eq(d->removed[2].text, "【字号：\n加大\n减小\n】");
