@@ -139,6 +139,7 @@ write_header(const gw_doc *d)
 	json_object_set_new(o, "title", jstr(h->f[GW_H_TITLE].text));
 	json_object_set_new(o, "doc_type", jstr(h->f[GW_H_DOC_TYPE].text));
 	json_object_set_new(o, "addressees", write_list(&h->addressees));
+	json_object_set_new(o, "addressees_text", jstr(h->f[GW_H_ADDRESSEES].text));
 	json_object_set_new(o, "date", jstr(h->date));
 	json_object_set_new(o, "date_text", jstr(h->f[GW_H_DATE].text));
 	json_object_set_new(o, "copy_no", jstr(h->f[GW_H_COPY_NO].text));
@@ -150,6 +151,7 @@ write_header(const gw_doc *d)
 	json_object_set_new(o, "signature", jstr(h->f[GW_H_SIGNATURE].text));
 	json_object_set_new(o, "note", jstr(h->f[GW_H_NOTE].text));
 	json_object_set_new(o, "cc", write_list(&h->cc));
+	json_object_set_new(o, "cc_text", jstr(h->f[GW_H_CC].text));
 	json_object_set_new(o, "printer", jstr(h->f[GW_H_PRINTER].text));
 	json_object_set_new(o, "print_date", jstr(h->print_date));
 	json_object_set_new(o, "print_date_text", jstr(h->f[GW_H_PRINT_DATE].text));
@@ -470,6 +472,19 @@ get_object(reader *r, json_t *o, const char *key)
 	return v;
 }
 
+/* A sha256 into dst[65], then free s.  Cut short, anything else could end mid-character (fuzz_jsonl). */
+static void
+get_hex64(reader *r, char *s, char *dst, const char *what)
+{
+	if (strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64)
+		memcpy(dst, s, 65);
+	else if (!r->bad) {
+		gw_buf_printf(r->err, "%s is not 64 lowercase hex digits", what);
+		r->bad = 1;
+	}
+	free(s);
+}
+
 static void
 read_source(reader *r, json_t *src)
 {
@@ -483,14 +498,8 @@ read_source(reader *r, json_t *src)
 		return;
 	d->src_path = get_str(r, src, "path");
 	d->encoding = get_str(r, src, "encoding");
-	if ((sha = get_str(r, src, "sha256")) != NULL) {
-		/* cut short, anything else could end mid-character (found by fuzz_jsonl) */
-		if (strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64)
-			memcpy(d->src_sha256, sha, sizeof d->src_sha256);
-		else
-			bad(r, "source.sha256 is not 64 lowercase hex digits");
-		free(sha);
-	}
+	if ((sha = get_str(r, src, "sha256")) != NULL)
+		get_hex64(r, sha, d->src_sha256, "source.sha256");
 	if (get_int(r, src, "bytes", &n) && n >= 0)
 		d->src_bytes = (uint64_t)n;
 	if ((meta = get_object(r, src, "metadata")) != NULL)
@@ -605,6 +614,8 @@ read_header(reader *r, json_t *h)
 	read_field(r, h, spans, "note", GW_H_NOTE);
 	read_field(r, h, spans, "printer", GW_H_PRINTER);
 	read_field(r, h, spans, "print_date_text", GW_H_PRINT_DATE);
+	read_field(r, h, spans, "addressees_text", GW_H_ADDRESSEES);
+	read_field(r, h, spans, "cc_text", GW_H_CC);
 	hd->date = get_str(r, h, "date");
 	hd->print_date = get_str(r, h, "print_date");
 	read_list(r, get_array(r, h, "addressees"), &hd->addressees);
@@ -832,10 +843,8 @@ read_record(reader *r, json_t *o)
 		return;
 	}
 	gw_doc_set_text(d, s, strlen(s));
-	if ((gen = get_object(r, o, "generator")) != NULL && (s = get_str(r, gen, "rules")) != NULL) {
-		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", s);
-		free(s);
-	}
+	if ((gen = get_object(r, o, "generator")) != NULL && (s = get_str(r, gen, "rules")) != NULL)
+		get_hex64(r, s, d->rules_digest, "generator.rules");
 	read_stages(r, get_array(r, o, "stages"));
 	if ((v = get_array(r, o, "removed")) != NULL)
 		read_removed(r, v);

@@ -166,6 +166,8 @@ worker(void *arg)
 	gw_extractor *ex = sg ? gw_extractor_new(b->rs, &err) : NULL;
 	size_t i;
 
+	if (nz)
+		gw_normalizer_set_rules(nz, b->rs);
 	if (ex == NULL) {
 		fprintf(stderr, "%s: %s\n", b->o->prog, err.ptr ? err.ptr : "cannot start a worker");
 		atomic_store(&b->status, 2);

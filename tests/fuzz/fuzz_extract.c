@@ -17,6 +17,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			fprintf(stderr, "fuzz_extract: %s\n", err.ptr);
 			abort();
 		}
+		gw_normalizer_set_rules(n, rs);
 	}
 	d = fuzz_normalize(n, data, size);
 	if (!d->error && gw_segment(s, d) == 0 && !d->error)

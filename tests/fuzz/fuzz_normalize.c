@@ -8,8 +8,13 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	gw_buf err = GW_BUF_INIT;
 	gw_doc *d;
 
-	if (n == NULL && (n = gw_normalizer_new(&err)) == NULL)
-		abort();
+	static gw_rules *rs;
+
+	if (n == NULL) {
+		if ((rs = gw_rules_load(fuzz_rules_dir(), &err)) == NULL || (n = gw_normalizer_new(&err)) == NULL)
+			abort();
+		gw_normalizer_set_rules(n, rs);
+	}
 	d = fuzz_normalize(n, data, size);
 	fuzz_check_outputs(d);
 	gw_doc_free(d);

@@ -16,6 +16,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 			fprintf(stderr, "fuzz_segment: %s\n", err.ptr);
 			abort();
 		}
+		gw_normalizer_set_rules(n, rs);
 	}
 	d = fuzz_normalize(n, data, size);
 	if (!d->error)
