@@ -85,7 +85,7 @@ docnum_parts(gw_segctx *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
 			gw_doc_diag(c->d, GW_W_DOCNUM_PADDED, sp, "%s", hd->serial);
 	}
 	if (gw_seg_group(r, "di", ov, b, &s, &e))
-		gw_doc_diag(c->d, GW_W_DOCNUM_DI, sp, NULL);
+		gw_doc_diag(c->d, GW_W_DOCNUM_DI, sp, "第%s", hd->serial ? hd->serial : "");
 	if (gw_seg_group(r, "open", ov, b, &s, &e) && gw_seg_group(r, "close", ov, b, &s2, &e2) &&
 	    (strncmp(t + s, "〔", e - s) != 0 || strncmp(t + s2, "〕", e2 - s2) != 0))
 		gw_doc_diag(c->d, GW_W_DOCNUM_BRACKET, sp, "%.*s…%.*s", (int)(e - s), t + s,
@@ -135,7 +135,8 @@ scan_docnum(gw_segctx *c, int i)
 		set_docnum_text(c, i, c->ln[i].b0, i + 1, e);
 		hd->agency_code = gw_xstrndup(c->d->text + c->ln[i].b0, c->ln[i].b1 - c->ln[i].b0);
 		docnum_parts(c, HR_DOCNUM_TAIL, i + 1, ov, hd->f[GW_H_DOC_NUMBER].span);
-		gw_doc_diag(c->d, GW_W_DOCNUM_SPLIT, hd->f[GW_H_DOC_NUMBER].span, NULL);
+		gw_doc_diag(c->d, GW_W_DOCNUM_SPLIT, hd->f[GW_H_DOC_NUMBER].span, "%s",
+		            hd->f[GW_H_DOC_NUMBER].text);
 		c->skip[i] = c->skip[i + 1] = 1;
 		return 2;
 	}
