@@ -31,6 +31,7 @@ typedef struct qrule {
 typedef struct srule {
 	const gw_rule *r;
 	const char *reason;
+	const char *lead; /* characters before the number that belong to the rejected text */
 } srule;
 
 typedef struct crule {
@@ -59,16 +60,12 @@ struct gw_extractor {
 	size_t nverb, nsubj;
 };
 
-/* A stretch of text a stop.* rule matched: numbers starting in it are not quantities. */
-typedef struct stop {
-	size_t start, end;
-	const srule *why;
-} stop;
-
 /* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
 typedef struct hline {
 	size_t start, end;
 } hline;
+
+typedef struct found found;
 
 /* One document's working state. */
 typedef struct ctx {
@@ -76,10 +73,14 @@ typedef struct ctx {
 	gw_doc *d;
 	const char *t;
 	size_t n;
-	stop *stops;
-	size_t nstops, capstops;
 	hline *heads;
 	size_t nheads, capheads;
+	signed char *docmemo; /* per kind rule on a document scope: -1 not yet matched, 0, 1 */
+	/* the quantity being classified, and which of its scopes are built */
+	const struct found *cur;
+	const gw_quantity *curq;
+	size_t clause;
+	unsigned built;
 	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
 	int failed;
 } ctx;
@@ -121,7 +122,7 @@ load_stop_rules(gw_extractor *x, const gw_rules *rs)
 		const char *why = gw_rule_attr(r, "reason");
 
 		gw_grow((void **)&x->s, &cap, x->ns + 1, sizeof *x->s);
-		x->s[x->ns++] = (srule){r, why ? why : "stop-list"};
+		x->s[x->ns++] = (srule){r, why ? why : "stop-list", gw_rule_attr(r, "lead")};
 	}
 }
 
@@ -284,32 +285,59 @@ in_set(uint32_t c, const char *set)
 	return false;
 }
 
-static const char CLAUSE_END[] = "，,。；;：:！？!?\n\r";
-static const char SENTENCE_END[] = "。！？!?\n\r";
+typedef bool (*cp_test)(uint32_t c);
 
-/* Walk back from byte i over at most max code points that are not in set. */
+static bool
+is_line_end(uint32_t c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* 。！？ and line ends close a sentence. */
+static bool
+is_sentence_end(uint32_t c)
+{
+	return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || is_line_end(c);
+}
+
+/* ，；： close a clause as well. */
+static bool
+is_clause_end(uint32_t c)
+{
+	return is_sentence_end(c) || c == 0xFF0C || c == ',' || c == 0xFF1B || c == ';' ||
+	       c == 0xFF1A || c == ':';
+}
+
+static bool
+is_nothing(uint32_t c)
+{
+	(void)c;
+	return false;
+}
+
+/* Walk back from byte i over at most max code points that do not stop it. */
 static size_t
-back_to(const char *t, size_t n, size_t i, const char *set, int max)
+back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 {
 	while (i > 0 && max-- > 0) {
 		size_t j = prev_start(t, i);
 		int len;
 
-		if (in_set(cp_at(t, n, j, &len), set))
+		if (stop(cp_at(t, n, j, &len)))
 			break;
 		i = j;
 	}
 	return i;
 }
 
-/* Walk forward from byte i over at most max code points that are not in set. */
+/* Walk forward from byte i over at most max code points that do not stop it. */
 static size_t
-fwd_to(const char *t, size_t n, size_t i, const char *set, int max)
+fwd_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 {
 	while (i < n && max-- > 0) {
 		int len;
 
-		if (in_set(cp_at(t, n, i, &len), set))
+		if (stop(cp_at(t, n, i, &len)))
 			break;
 		i += (size_t)len;
 	}
@@ -322,33 +350,43 @@ is_digit_cp(uint32_t c)
 	return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
 }
 
-/* Characters a number is made of: a number never starts right after one. */
+/* Chinese digits: 〇零○一二两三四五六七八九, the financial forms, 十 拾 (a number may start
+ * with one of these). */
 static bool
-is_numeral_cp(uint32_t c)
+is_zh_start(uint32_t c)
 {
-	return is_digit_cp(c) || in_set(c, "〇零○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億貳參陸兩");
+	switch (c) {
+	case 0x3007: case 0x96F6: case 0x25CB: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09:
+	case 0x56DB: case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341:
+	case 0x58F9: case 0x8D30: case 0x53C1: case 0x8086: case 0x4F0D: case 0x9646: case 0x67D2:
+	case 0x634C: case 0x7396: case 0x62FE: case 0x8CB3: case 0x53C3: case 0x9678: case 0x5169:
+		return true;
+	}
+	return false;
 }
 
-/* Characters a number may start with (百 for 百分之). */
+/* Scale words: 百 千 万 亿 佰 仟 萬 億. */
 static bool
-is_start_cp(uint32_t c)
+is_zh_scale(uint32_t c)
 {
-	return is_digit_cp(c) || in_set(c, "〇零○一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾貳參陸兩百");
+	switch (c) {
+	case 0x767E: case 0x5343: case 0x4E07: case 0x4EBF: case 0x4F70: case 0x4EDF: case 0x842C:
+	case 0x5104:
+		return true;
+	}
+	return false;
 }
 
-/* Whether a number may start at byte i: not inside another number (1.5, 1,325, 一百). */
+/* Whether a number starts at c, given the two code points before it: not inside another
+ * number (1.5, 1,325, 一百); 百 starts one only as 百分之. */
 static bool
-starts_number(const char *t, size_t n, size_t i, uint32_t c)
+starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
 {
-	uint32_t p;
-
-	if (!is_start_cp(c))
+	if (!is_digit_cp(c) && !is_zh_start(c) && c != 0x767E)
 		return false;
-	p = cp_before(t, n, i);
-	if (is_numeral_cp(p))
+	if (is_digit_cp(prev) || is_zh_start(prev) || is_zh_scale(prev))
 		return false;
-	if ((p == '.' || p == 0xFF0E || p == ',') && is_digit_cp(c) && i >= 2 &&
-	    is_digit_cp(cp_before(t, n, prev_start(t, i))))
+	if ((prev == '.' || prev == 0xFF0E || prev == ',') && is_digit_cp(c) && is_digit_cp(prev2))
 		return false;
 	return true;
 }
@@ -387,96 +425,67 @@ group_set(const size_t *ov, int g)
 
 /* ---------------------------------------------------------------- stop-lists */
 
-static int
-stop_cmp(const void *a, const void *b)
-{
-	const stop *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	if (x->why != y->why)
-		return x->why < y->why ? -1 : 1; /* at one place the earlier rule gives the reason */
-	return x->end > y->end ? -1 : x->end < y->end;
-}
-
-/* Every match of every stop.* rule over the whole text, sorted; -1 on a rule error. */
-static int
-collect_stops(ctx *c)
-{
-	size_t ov[2 * NGROUPS];
-
-	for (size_t k = 0; k < c->x->ns; k++) {
-		size_t at = 0;
-		int rc;
-
-		while (at <= c->n && (rc = gw_rule_match(c->x->s[k].r, c->t, c->n, at, ov, NGROUPS)) > 0) {
-			int len;
-
-			if (ov[1] > ov[0]) {
-				gw_grow((void **)&c->stops, &c->capstops, c->nstops + 1, sizeof *c->stops);
-				c->stops[c->nstops++] = (stop){ov[0], ov[1], &c->x->s[k]};
-				at = ov[1];
-			} else if (ov[0] < c->n) {
-				cp_at(c->t, c->n, ov[0], &len);
-				at = ov[0] + (size_t)len;
-			} else
-				break;
-		}
-		if (rc < 0) {
-			gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(c->x->s[k].r));
-			return -1;
-		}
-	}
-	qsort(c->stops, c->nstops, sizeof *c->stops, stop_cmp);
-	return 0;
-}
-
 static gw_span
 span_of(ctx *c, size_t start, size_t end)
 {
 	return (gw_span){gw_doc_byte_to_cp(c->d, start), gw_doc_byte_to_cp(c->d, end)};
 }
 
-/* List every stop match as rejected, leaving out those that overlap an earlier one. */
-static void
-report_stops(ctx *c)
+/* Widen a rejected text back from the number over the rule's lead characters: 第46届, G15. */
+static size_t
+lead_start(const ctx *c, const srule *sr, size_t p)
 {
-	size_t covered = 0;
+	int max = 8;
 
-	for (size_t i = 0; i < c->nstops; i++) {
-		const stop *s = &c->stops[i];
+	while (sr->lead && p > 0 && max-- > 0) {
+		size_t j = prev_start(c->t, p);
+		int len;
+		uint32_t ch = cp_at(c->t, c->n, j, &len);
 
-		if (i > 0 && s->start < covered)
-			continue;
-		if (s->end > covered)
-			covered = s->end;
-		gw_doc_add_rejected(c->d, c->t + s->start, s->end - s->start, span_of(c, s->start, s->end),
-		                    s->why->reason, gw_rule_id(s->why->r));
+		if (!in_set(ch, sr->lead) && !(ch == ' ' && max < 8))
+			break;
+		p = j;
 	}
+	return p;
 }
 
-/* Whether byte p lies inside a stop match; *next walks the sorted list along with p. */
-static bool
-stopped(const ctx *c, size_t p, size_t *next, size_t *reach)
+/* Whether a stop.* rule matches at byte p: then the number there is listed as rejected and
+ * *end is where the scan goes on.  -1 on a rule error. */
+static int
+stop_at(ctx *c, size_t p, size_t *end)
 {
-	while (*next < c->nstops && c->stops[*next].start <= p) {
-		if (c->stops[*next].end > *reach)
-			*reach = c->stops[*next].end;
-		(*next)++;
+	size_t ov[2 * NGROUPS];
+
+	for (size_t k = 0; k < c->x->ns; k++) {
+		const srule *sr = &c->x->s[k];
+		int rc = gw_rule_match(sr->r, c->t, c->n, p, ov, NGROUPS);
+		size_t from;
+
+		if (rc < 0) {
+			gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(sr->r));
+			return -1;
+		}
+		if (rc == 0 || ov[0] != p || ov[1] <= p)
+			continue;
+		from = lead_start(c, sr, p);
+		gw_doc_add_rejected(c->d, c->t + from, ov[1] - from, span_of(c, from, ov[1]), sr->reason,
+		                    gw_rule_id(sr->r));
+		*end = ov[1];
+		return 1;
 	}
-	return p < *reach;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- one quantity */
 
 /* A match of a quantity.* rule, with its numbers parsed. */
-typedef struct found {
+struct found {
 	const qrule *qr;
 	size_t ov[2 * NGROUPS];
 	size_t start, end; /* the quantity's text: from the number to the end of the match */
 	gw_number a, b;
 	bool has_b;
-} found;
+};
 
 static int
 parse_group(const ctx *c, const size_t *ov, int g, gw_number *out)
@@ -627,7 +636,7 @@ doc_scopes(ctx *c)
 		if (h->f[GW_H_DOC_TYPE].text)
 			gw_buf_puts(b, h->f[GW_H_DOC_TYPE].text);
 	} else
-		put_range(c, SC_DOC, 0, fwd_to(c->t, c->n, 0, "", 300));
+		put_range(c, SC_DOC, 0, fwd_to(c->t, c->n, 0, is_nothing, 300));
 }
 
 /* Whether t[s..e) reads like a heading of its own: short, no sentence punctuation, at least
@@ -688,46 +697,82 @@ section_of(const ctx *c, size_t p)
 	return lo ? &c->heads[lo - 1] : NULL;
 }
 
-/* The scopes of one quantity (rules/kind.rules says what each one is). */
-static void
-quantity_scopes(ctx *c, const found *f, const gw_quantity *q, size_t clause)
+/* The string scope sc of the quantity being classified, built the first time a rule asks for
+ * it (rules/kind.rules says what each one is). */
+static const gw_buf *
+scope_of(ctx *c, enum scope sc)
 {
-	size_t s0 = back_to(c->t, c->n, f->start, SENTENCE_END, SENTENCE_MAX);
-	size_t s1 = fwd_to(c->t, c->n, f->end, SENTENCE_END, SENTENCE_MAX);
-	const hline *sec = section_of(c, f->start);
+	const found *f = c->cur;
+	gw_buf *b = &c->scope[sc];
 	int g = f->qr->num;
 
-	for (int i = SC_HEADING; i < SC_COUNT; i++)
-		gw_buf_reset(&c->scope[i]);
-	for (int n = q->node; n >= 0; n = c->d->nodes[n].parent) {
-		if (c->d->nodes[n].heading)
-			gw_buf_puts(&c->scope[SC_HEADING], c->d->nodes[n].heading);
-		gw_buf_putc(&c->scope[SC_HEADING], '\n');
+	if (sc <= SC_DOC || (c->built & (1u << sc)))
+		return b;
+	c->built |= 1u << sc;
+	gw_buf_reset(b);
+	gw_buf_put(b, "", 0);
+	switch (sc) {
+	case SC_HEADING:
+		for (int n = c->curq->node; n >= 0; n = c->d->nodes[n].parent) {
+			if (c->d->nodes[n].heading)
+				gw_buf_puts(b, c->d->nodes[n].heading);
+			gw_buf_putc(b, '\n');
+		}
+		break;
+	case SC_SECTION: {
+		const hline *sec = section_of(c, f->start);
+
+		if (sec)
+			put_range(c, sc, sec->start, sec->end);
+		break;
 	}
-	if (sec)
-		put_range(c, SC_SECTION, sec->start, sec->end);
-	if (q->unit)
-		gw_buf_puts(&c->scope[SC_UNIT], q->unit);
-	if (group_set(f->ov, g))
-		put_range(c, SC_NUMBER, f->ov[2 * g], f->ov[2 * g + 1]);
-	put_range(c, SC_TEXT, f->start, f->end);
-	put_range(c, SC_BEFORE, clause, f->start);
-	put_range(c, SC_SENTENCE, s0, s1);
-	put_range(c, SC_LINE, back_to(c->t, c->n, f->start, "\n", LINE_MAX_CP), f->start);
-	put_range(c, SC_AFTER, f->end, fwd_to(c->t, c->n, f->end, CLAUSE_END, CLAUSE_MAX));
+	case SC_UNIT:
+		if (c->curq->unit)
+			gw_buf_puts(b, c->curq->unit);
+		break;
+	case SC_NUMBER:
+		if (group_set(f->ov, g))
+			put_range(c, sc, f->ov[2 * g], f->ov[2 * g + 1]);
+		break;
+	case SC_TEXT:
+		put_range(c, sc, f->start, f->end);
+		break;
+	case SC_BEFORE:
+		put_range(c, sc, c->clause, f->start);
+		break;
+	case SC_SENTENCE:
+		put_range(c, sc, back_to(c->t, c->n, f->start, is_sentence_end, SENTENCE_MAX),
+		          fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
+		break;
+	case SC_LINE:
+		put_range(c, sc, back_to(c->t, c->n, f->start, is_line_end, LINE_MAX_CP), f->start);
+		break;
+	default:
+		put_range(c, sc, f->end, fwd_to(c->t, c->n, f->end, is_clause_end, CLAUSE_MAX));
+		break;
+	}
+	return b;
 }
 
+/* Whether kr matches; rules on the document's own scopes are matched once per document. */
 static int
-krule_matches(ctx *c, const krule *kr)
+krule_matches(ctx *c, size_t k)
 {
 	size_t ov[2 * NGROUPS];
-	const gw_buf *b = &c->scope[kr->scope];
-	int rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, NGROUPS);
+	const krule *kr = &c->x->k[k];
+	const gw_buf *b;
+	int rc;
 
+	if (kr->scope <= SC_DOC && c->docmemo[k] >= 0)
+		return c->docmemo[k];
+	b = scope_of(c, kr->scope);
+	rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, NGROUPS);
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
 		c->failed = 1;
 	}
+	if (kr->scope <= SC_DOC)
+		c->docmemo[k] = (signed char)(rc > 0);
 	return rc > 0;
 }
 
@@ -738,12 +783,12 @@ kind_of(ctx *c)
 	for (size_t k = 0; k < c->x->nk && !c->failed; k++) {
 		const krule *kr = &c->x->k[k];
 
-		if (kr->kind < 0 || !krule_matches(c, kr))
+		if (kr->kind < 0 || !krule_matches(c, k))
 			continue;
-		if (kr->requires >= 0 && !krule_matches(c, &c->x->k[kr->requires]))
+		if (kr->requires >= 0 && !krule_matches(c, (size_t)kr->requires))
 			continue;
 #ifdef GW_EXTRACT_DEBUG
-		fprintf(stderr, "kind: %s: %s\n", c->scope[SC_TEXT].ptr, gw_rule_id(kr->r));
+		fprintf(stderr, "kind: %s: %s\n", scope_of(c, SC_TEXT)->ptr, gw_rule_id(kr->r));
 #endif
 		return (enum gw_qkind)kr->kind;
 	}
@@ -820,7 +865,7 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 static void
 add_quantity(ctx *c, const found *f)
 {
-	size_t clause = back_to(c->t, c->n, f->start, CLAUSE_END, CLAUSE_MAX);
+	size_t clause = back_to(c->t, c->n, f->start, is_clause_end, CLAUSE_MAX);
 	gw_quantity *q = gw_doc_add_quantity(c->d);
 
 	q->span = span_of(c, f->start, f->end);
@@ -831,7 +876,7 @@ add_quantity(ctx *c, const found *f)
 	set_values(q, f);
 	if (q->cmp != GW_CMP_RANGE)
 		q->cmp = (enum gw_cmp)comparator_of(c, f, clause);
-	quantity_scopes(c, f, q, clause);
+	c->cur = f, c->curq = q, c->clause = clause, c->built = 0;
 	q->kind = kind_of(c);
 	verb_and_subject(c, q, f, clause);
 }
@@ -856,37 +901,41 @@ digit_run(const char *t, size_t n, size_t i, size_t *ndigits)
 	return j - i;
 }
 
-/* Walk the text; at each place a number starts, try the quantity rules. */
+/* Walk the text; where a number starts, try the stop-lists, then the quantity rules. */
 static int
 scan(ctx *c)
 {
-	size_t i = 0, next = 0, reach = 0;
+	size_t i = 0, end;
+	uint32_t prev = 0, prev2 = 0;
 	found f;
 
 	while (i < c->n && !c->failed) {
 		int len, rc;
 		uint32_t ch = cp_at(c->t, c->n, i, &len);
-		size_t run, nd;
+		size_t run, nd, next = i + (size_t)len;
 
-		if (!starts_number(c->t, c->n, i, ch) || stopped(c, i, &next, &reach)) {
-			i += (size_t)len;
-			continue;
+		if (starts_number(ch, prev, prev2)) {
+			run = digit_run(c->t, c->n, i, &nd);
+			if (nd > GW_NUMBER_MAX_DIGITS) {
+				gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, i, i + run), "%zu digits", nd);
+				next = i + run;
+			} else if ((rc = stop_at(c, i, &end)) != 0) {
+				if (rc < 0)
+					return -1;
+				next = end;
+			} else if ((rc = match_at(c, i, &f)) != 0) {
+				if (rc < 0)
+					return -1;
+				add_quantity(c, &f);
+				next = f.end > i ? f.end : next;
+			}
 		}
-		run = digit_run(c->t, c->n, i, &nd);
-		if (nd > GW_NUMBER_MAX_DIGITS) {
-			gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, i, i + run), "%zu digits", nd);
-			i += run;
-			continue;
-		}
-		rc = match_at(c, i, &f);
-		if (rc < 0)
-			return -1;
-		if (rc == 0) {
-			i += (size_t)len;
-			continue;
-		}
-		add_quantity(c, &f);
-		i = f.end > i ? f.end : i + (size_t)len;
+		if (next != i + (size_t)len) {
+			prev2 = next - i > (size_t)len ? cp_before(c->t, c->n, prev_start(c->t, next)) : prev;
+			prev = cp_before(c->t, c->n, next);
+		} else
+			prev2 = prev, prev = ch;
+		i = next;
 	}
 	return c->failed ? -1 : 0;
 }
@@ -914,17 +963,18 @@ gw_extract(gw_extractor *x, gw_doc *d)
 	int rc = 0;
 
 	clear_results(d);
+	c.docmemo = gw_xmalloc(x->nk + 1);
+	memset(c.docmemo, -1, x->nk + 1);
 	doc_scopes(&c);
 	find_heading_lines(&c);
-	if (collect_stops(&c) < 0 || scan(&c) < 0)
+	if (scan(&c) < 0)
 		rc = 1;
 	else {
-		report_stops(&c);
 		gw_doc_assign_quantity_ids(d);
 		d->stages |= GW_ST_EXTRACTED;
 	}
-	free(c.stops);
 	free(c.heads);
+	free(c.docmemo);
 	for (int i = 0; i < SC_COUNT; i++)
 		gw_buf_free(&c.scope[i]);
 	return rc || d->error ? 1 : 0;
