@@ -34,10 +34,10 @@ def record(rid, text, **kw):
 
 def header(**kw):
     h = {"issuer": None, "doc_number": None, "title": None, "doc_type": None, "addressees": [],
-         "date": None, "date_text": None, "copy_no": None, "secrecy": None, "urgency": None,
-         "issuer_mark": None, "signer": None, "attachment_note": None, "signature": None,
-         "note": None, "cc": [], "printer": None, "print_date": None, "print_date_text": None,
-         "spans": {}}
+         "addressees_text": None, "date": None, "date_text": None, "copy_no": None,
+         "secrecy": None, "urgency": None, "issuer_mark": None, "signer": None,
+         "attachment_note": None, "signature": None, "note": None, "cc": [], "cc_text": None,
+         "printer": None, "print_date": None, "print_date_text": None, "spans": {}}
     h.update(kw)
     return h
 
@@ -78,9 +78,9 @@ def notice():
     h = header(issuer=iss, doc_number={"text": "测府办发〔2024〕7号", "agency_code": "测府办发",
                                        "year": 2024, "serial": "7"},
                title="测试市人民政府办公室关于印发《2024年工作要点》的通知", doc_type="通知",
-               addressees=adds, date="2024-03-01", date_text="2024年3月1日",
+               addressees=adds, addressees_text="各区人民政府，市政府各委办局：", date="2024-03-01", date_text="2024年3月1日",
                issuer_mark=iss + "文件", attachment_note="附件：2024年工作要点",
-               signature=iss, cc=["市委办公厅"], printer=iss, print_date="2024-03-02",
+               signature=iss, cc=["市委办公厅"], cc_text="抄送：市委办公厅。", printer=iss, print_date="2024-03-02",
                print_date_text="2024年3月2日")
     h["spans"] = {"issuer_mark": span(t, iss + "文件"), "issuer": span(t, iss),
                   "doc_number": span(t, "测府办发〔2024〕7号"),
