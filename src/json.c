@@ -791,7 +791,10 @@ read_warnings(reader *r, json_t *a)
 		get_int(r, e, "line", &line);
 		get_int(r, e, "col", &col);
 		if (c >= 0) {
-			gw_doc_diag_at(r->d, (enum gw_code)c, (long)line, (long)col, "%s", detail ? detail : "");
+			if (detail)
+				gw_doc_diag_at(r->d, (enum gw_code)c, (long)line, (long)col, "%s", detail);
+			else
+				gw_doc_diag_at(r->d, (enum gw_code)c, (long)line, (long)col, NULL);
 			r->d->diags[r->d->ndiags - 1].span = get_span(r, e, "span");
 		}
 		free(code);

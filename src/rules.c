@@ -313,7 +313,9 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 		return -1;
 	}
 	gw_buf_free(&pat);
-	pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* the interpreter serves when JIT is absent */
+	/* the interpreter serves when JIT is absent, or switched off (valgrind cannot follow JIT code) */
+	if (getenv("GONGWEN_NO_JIT") == NULL)
+		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
 	return 0;
 }
 

@@ -5,7 +5,7 @@ set -u
 B=$(cd "${1:-build}" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export GONGWEN_RULES=$root/rules
+export GONGWEN_RULES=$root/rules GONGWEN_NO_JIT=1 # valgrind cannot follow PCRE2 JIT code
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
