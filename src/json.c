@@ -1,10 +1,99 @@
 /* json.c — the record stream: one document as JSON (Jansson), written and read back losslessly. */
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gongwen.h"
+
+/* ---------------------------------------------------------------- the arena
+ * Building and freeing a Jansson tree is one malloc and one free per value: most of the cost of
+ * writing a record.  While a record is written or read, Jansson allocates from a per-thread arena
+ * instead, and the whole tree goes at once when the record is done.  Outside that scope, and for
+ * pointers that are not the arena's, the allocator is plain malloc and free. */
+
+#define ARENA_CHUNK (1u << 20)
+#define ARENA_KEEP (8u << 20) /* chunks past this much are given back after each record */
+
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+} chunk;
+
+static _Thread_local chunk *tl_chunks; /* the current chunk first */
+static _Thread_local int tl_scope;
+
+static void *
+arena_malloc(size_t n)
+{
+	chunk *c = tl_chunks;
+
+	if (!tl_scope)
+		return malloc(n);
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+
+		c = malloc(sizeof *c + cap);
+		if (c == NULL)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = tl_chunks;
+		tl_chunks = c;
+	}
+	c->used += n;
+	return (char *)c->data + c->used - n;
+}
+
+static void
+arena_free(void *p)
+{
+	for (chunk *c = tl_chunks; c; c = c->next)
+		if ((char *)p >= (char *)c->data && (char *)p < (char *)c->data + c->cap)
+			return; /* goes with the arena */
+	free(p);
+}
+
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+
+static void
+arena_install(void)
+{
+	json_set_alloc_funcs(arena_malloc, arena_free);
+}
+
+static void
+arena_enter(void)
+{
+	pthread_once(&arena_once, arena_install);
+	tl_scope++;
+}
+
+/* Leave the scope; at the outermost level every arena allocation is released. */
+static void
+arena_leave(void)
+{
+	size_t kept = 0;
+	chunk **cp = &tl_chunks;
+
+	if (--tl_scope > 0)
+		return;
+	while (*cp) {
+		chunk *c = *cp;
+
+		c->used = 0;
+		if (kept + c->cap > ARENA_KEEP) {
+			*cp = c->next;
+			free(c);
+			continue;
+		}
+		kept += c->cap;
+		cp = &c->next;
+	}
+}
 
 /* ---------------------------------------------------------------- writing */
 
@@ -309,13 +398,20 @@ write_error(const gw_doc *d)
 	return o;
 }
 
+static int
+dump_to_buf(const char *p, size_t n, void *out)
+{
+	gw_buf_put(out, p, n);
+	return 0;
+}
+
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
 	json_t *o;
 	size_t flg = JSON_REAL_PRECISION(15) | (flags & GW_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT);
-	char *s;
 
+	arena_enter();
 	if (d->error)
 		o = write_error(d);
 	else {
@@ -336,11 +432,10 @@ gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 		json_object_set_new(o, "rejected", write_rejected(d));
 		json_object_set_new(o, "warnings", write_warnings(d));
 	}
-	s = json_dumps(o, flg);
-	gw_buf_puts(out, s ? s : "{}");
+	json_dump_callback(o, dump_to_buf, out, flg);
 	gw_buf_putc(out, '\n');
-	free(s);
 	json_decref(o);
+	arena_leave();
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -866,17 +961,21 @@ gw_doc *
 gw_json_read(const char *line, size_t len, gw_buf *err)
 {
 	json_error_t je;
-	json_t *o = json_loadb(line, len, 0, &je);
+	json_t *o;
 	reader r = {0};
 	char *id;
 
+	arena_enter();
+	o = json_loadb(line, len, 0, &je);
 	if (o == NULL) {
 		gw_buf_printf(err, "column %d: %s", je.column, je.text);
+		arena_leave();
 		return NULL;
 	}
 	if (!json_is_object(o)) {
 		gw_buf_puts(err, "the record is not a JSON object");
 		json_decref(o);
+		arena_leave();
 		return NULL;
 	}
 	r.d = gw_doc_new();
@@ -888,6 +987,7 @@ gw_json_read(const char *line, size_t len, gw_buf *err)
 		read_record(&r, o);
 	json_decref(r.ids);
 	json_decref(o);
+	arena_leave();
 	if (r.d->id == NULL && !r.bad)
 		r.d->id = r.d->src_path ? gw_path_stem(r.d->src_path) : NULL;
 	if (r.d->id == NULL && !r.bad)
