@@ -14,7 +14,7 @@ B ?= build
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = icu-uc icu-i18n libpcre2-8 jansson libxml-2.0
+PKGS = icu-uc icu-i18n libpcre2-8 jansson libxml-2.0 sqlite3
 WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wshadow
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -4,7 +4,7 @@
 set -u
 what=${1:-build}
 # pkg-config module -> Debian package
-need="pkg-config:pkg-config icu-uc:libicu-dev icu-i18n:libicu-dev libpcre2-8:libpcre2-dev jansson:libjansson-dev libxml-2.0:libxml2-dev"
+need="pkg-config:pkg-config icu-uc:libicu-dev icu-i18n:libicu-dev libpcre2-8:libpcre2-dev jansson:libjansson-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev"
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"

@@ -1,0 +1,1230 @@
+/* archive.c — gongwen records in an SQLite database with an FTS5 sentence index, and searches over it. */
+#include <jansson.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "archive.h"
+
+/* Prepared once per archive, reused for every document. */
+enum {
+	ST_FIND, ST_DEL_Q, ST_DEL_S, ST_DEL_N, ST_DEL_D, ST_INS_D, ST_INS_N, ST_INS_S, ST_INS_Q,
+	ST_SET_NS, NST
+};
+
+static const char *const stmt_sql[NST] = {
+	"SELECT id, sha256, record_sha256 FROM documents WHERE doc_id = ?1",
+	"DELETE FROM quantities WHERE doc = ?1",
+	"DELETE FROM sentences WHERE doc = ?1",
+	"DELETE FROM nodes WHERE doc = ?1",
+	"DELETE FROM documents WHERE id = ?1",
+	"INSERT INTO documents (doc_id, title, issuer, doc_number, doc_type, date, source_path, sha256,"
+	" record_sha256, is_notice) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	"INSERT INTO nodes (doc, node_id, part, path, kind, num, ordinal, heading, text, start_cp,"
+	" end_cp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	"INSERT INTO sentences (doc, node, part, start_cp, end_cp, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	"INSERT INTO quantities (doc, node, sentence, qty_id, text, value, min, max, unit, comparator,"
+	" kind, subject, verb, rule, start_cp, end_cp)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	"UPDATE documents SET nsentences = ?2 WHERE id = ?1",
+};
+
+/* Version 1 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
+ * text (external content, kept in step by the triggers); nodes and quantities point at them. */
+static const char schema_sql[] =
+    "CREATE TABLE documents (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, title TEXT,"
+    " issuer TEXT, doc_number TEXT, doc_type TEXT, date TEXT, source_path TEXT, sha256 TEXT,"
+    " record_sha256 TEXT NOT NULL, is_notice INTEGER, nsentences INTEGER);\n"
+    "CREATE INDEX documents_sha256 ON documents (sha256);\n"
+    "CREATE INDEX documents_date ON documents (date);\n"
+    "CREATE TABLE nodes (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES documents (id),"
+    " node_id TEXT NOT NULL, part INTEGER NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL,"
+    " num TEXT, ordinal INTEGER, heading TEXT, text TEXT NOT NULL, start_cp INTEGER,"
+    " end_cp INTEGER);\n"
+    "CREATE INDEX nodes_doc ON nodes (doc);\n"
+    "CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES"
+    " documents (id), node INTEGER REFERENCES nodes (id), part INTEGER NOT NULL,"
+    " start_cp INTEGER NOT NULL, end_cp INTEGER NOT NULL, text TEXT NOT NULL);\n"
+    "CREATE INDEX sentences_doc ON sentences (doc);\n"
+    "CREATE TABLE quantities (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES"
+    " documents (id), node INTEGER REFERENCES nodes (id), sentence INTEGER REFERENCES"
+    " sentences (id), qty_id TEXT, text TEXT, value REAL, min REAL, max REAL, unit TEXT,"
+    " comparator TEXT, kind TEXT, subject TEXT, verb TEXT, rule TEXT, start_cp INTEGER,"
+    " end_cp INTEGER);\n"
+    "CREATE INDEX quantities_doc ON quantities (doc);\n"
+    "CREATE INDEX quantities_sentence ON quantities (sentence);\n"
+    "CREATE INDEX quantities_kind ON quantities (kind, unit, value);\n"
+    "CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content = 'sentences',"
+    " content_rowid = 'id', tokenize = '" GW_FTS_TOKENIZER "');\n"
+    "CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN"
+    " INSERT INTO sentences_fts (rowid, text) VALUES (new.id, new.text); END;\n"
+    "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN"
+    " INSERT INTO sentences_fts (sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+    " END;\n";
+
+struct gw_archive {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[NST];
+	gw_buf rec;       /* scratch: the record whose sha256 tells a changed document */
+	char rec_sha[65]; /* of the document being put */
+};
+
+/* ---------------------------------------------------------------- opening */
+
+/* err gets "what: SQLite's message", with a hint for the errors a user can act on. */
+static void
+db_error(sqlite3 *db, gw_buf *err, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db) & 0xff;
+
+	gw_buf_printf(err, "%s: %s", what, sqlite3_errmsg(db));
+	if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+		gw_buf_puts(err, " (the archive is damaged: build it again with gw-index into a new file)");
+	else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		gw_buf_puts(err, " (another gw-index is writing to it)");
+}
+
+/* An integer from a one-value query; -1 with err on an error. */
+static int
+query_int(sqlite3 *db, const char *sql, long long *out, gw_buf *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK || rc == SQLITE_DONE)
+		return 0;
+	db_error(db, err, "cannot read it");
+	return -1;
+}
+
+static int
+create_schema(sqlite3 *db, gw_buf *err)
+{
+	gw_buf sql = GW_BUF_INIT;
+	int rc;
+
+	gw_buf_printf(&sql, "BEGIN;\n%sPRAGMA application_id = %d;\nPRAGMA user_version = %d;\nCOMMIT;",
+	              schema_sql, GW_ARCHIVE_APP_ID, GW_ARCHIVE_VERSION);
+	rc = sqlite3_exec(db, sql.ptr, NULL, NULL, NULL);
+	gw_buf_free(&sql);
+	if (rc != SQLITE_OK) {
+		db_error(db, err, "cannot create the archive");
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Is this our database, of our version?  An empty one becomes ours when we may write. */
+static int
+check_schema(sqlite3 *db, int mode, gw_buf *err)
+{
+	long long app = 0, version = 0, ntables = 0;
+
+	if (query_int(db, "PRAGMA application_id", &app, err) < 0 ||
+	    query_int(db, "PRAGMA user_version", &version, err) < 0 ||
+	    query_int(db, "SELECT count(*) FROM sqlite_schema", &ntables, err) < 0)
+		return -1;
+	if (app == 0 && version == 0 && ntables == 0) {
+		if (mode == GW_ARCHIVE_WRITE)
+			return create_schema(db, err);
+		gw_buf_puts(err, "an empty database, not a gongwen archive (build one with gw-index)");
+		return -1;
+	}
+	if (app != GW_ARCHIVE_APP_ID) {
+		gw_buf_printf(err, "an SQLite database, but not a gongwen archive (application_id %lld)", app);
+		return -1;
+	}
+	if (version != GW_ARCHIVE_VERSION) {
+		gw_buf_printf(err, "a gongwen archive of version %lld; this gongwen knows version %d "
+		              "(build it again with gw-index into a new file)", version, GW_ARCHIVE_VERSION);
+		return -1;
+	}
+	/* read every table's first page, so a damaged file is found here and not halfway */
+	return query_int(db, "SELECT (SELECT count(*) FROM documents LIMIT 1) + "
+	                     "(SELECT count(*) FROM (SELECT 1 FROM sentences_fts LIMIT 1))",
+	                 &ntables, err);
+}
+
+static int
+open_db(const char *path, int mode, sqlite3 **db, gw_buf *err)
+{
+	struct stat sb;
+	int flags = mode == GW_ARCHIVE_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+	                                     : SQLITE_OPEN_READONLY;
+
+	if (stat(path, &sb) < 0 && mode != GW_ARCHIVE_WRITE) {
+		gw_buf_puts(err, "no such archive (build one with gw-index)");
+		return -1;
+	}
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		gw_buf_puts(err, "not a regular file");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
+		db_error(*db, err, "cannot open it");
+		return -1;
+	}
+	sqlite3_extended_result_codes(*db, 1);
+	/* a reader waits for a writer's checkpoint; a second writer waits its turn */
+	sqlite3_busy_timeout(*db, 30000);
+	if (gw_fts_icu_register(*db) != SQLITE_OK) {
+		gw_buf_puts(err, "cannot register the FTS5 tokenizer (is this SQLite built with FTS5?)");
+		return -1;
+	}
+	return 0;
+}
+
+gw_archive *
+gw_archive_open(const char *path, int mode, gw_buf *err)
+{
+	gw_archive *a;
+	sqlite3 *db = NULL;
+
+	if (open_db(path, mode, &db, err) < 0 || check_schema(db, mode, err) < 0) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	/* WAL: readers see the last commit while a batch is written; a crash loses only the
+	 * batch.  synchronous=NORMAL is still safe against corruption in WAL mode. */
+	if (mode == GW_ARCHIVE_WRITE &&
+	    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL,
+	                 NULL) != SQLITE_OK) {
+		db_error(db, err, "cannot switch it to WAL mode");
+		sqlite3_close(db);
+		return NULL;
+	}
+	a = gw_xcalloc(1, sizeof *a);
+	a->db = db;
+	a->path = gw_xstrdup(path);
+	return a;
+}
+
+void
+gw_archive_close(gw_archive *a)
+{
+	if (a == NULL)
+		return;
+	for (int i = 0; i < NST; i++)
+		sqlite3_finalize(a->st[i]);
+	sqlite3_close(a->db);
+	gw_buf_free(&a->rec);
+	free(a->path);
+	free(a);
+}
+
+struct sqlite3 *
+gw_archive_db(gw_archive *a)
+{
+	return a->db;
+}
+
+static int
+exec(gw_archive *a, const char *sql, gw_buf *err)
+{
+	if (sqlite3_exec(a->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	db_error(a->db, err, a->path);
+	return -1;
+}
+
+int
+gw_archive_begin(gw_archive *a, gw_buf *err)
+{
+	/* IMMEDIATE: take the write lock now, not halfway through the first document */
+	return exec(a, "BEGIN IMMEDIATE", err);
+}
+
+int
+gw_archive_commit(gw_archive *a, gw_buf *err)
+{
+	return exec(a, "COMMIT", err);
+}
+
+void
+gw_archive_rollback(gw_archive *a)
+{
+	if (!sqlite3_get_autocommit(a->db))
+		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The cached statement i, reset and unbound. */
+static sqlite3_stmt *
+stmt(gw_archive *a, int i)
+{
+	if (a->st[i] == NULL && sqlite3_prepare_v3(a->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+	                                           &a->st[i], NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_reset(a->st[i]);
+	sqlite3_clear_bindings(a->st[i]);
+	return a->st[i];
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+bind_num(sqlite3_stmt *st, int i, bool has, double v)
+{
+	if (has && isfinite(v))
+		sqlite3_bind_double(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Run a bound insert/delete; -1 on error. */
+static int
+run(sqlite3_stmt *st)
+{
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+	if (st)
+		sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- what is indexed */
+
+/* A node number without its trailing 、 . ． ， and spaces: 五、 → 五, 16. → 16; （三） stays. */
+static size_t
+num_trim(const char *s)
+{
+	static const char *const tails[] = {"、", "．", "，", "\xE3\x80\x80", ".", ",", " ", "\t"};
+	size_t n = strlen(s);
+	bool again = true;
+
+	while (again && n > 0) {
+		again = false;
+		for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+			size_t k = strlen(tails[i]);
+
+			if (n > k && memcmp(s + n - k, tails[i], k) == 0) {
+				n -= k;
+				again = true;
+			}
+		}
+	}
+	return n;
+}
+
+char *
+gw_archive_node_path(const gw_doc *d, int node)
+{
+	int chain[64], depth = 0;
+	gw_buf b = GW_BUF_INIT;
+
+	for (int k = node; k >= 0 && (size_t)k < d->nnodes && depth < 64; k = d->nodes[k].parent)
+		chain[depth++] = k;
+	while (depth-- > 0) {
+		const char *num = d->nodes[chain[depth]].num;
+
+		if (b.len)
+			gw_buf_putc(&b, '/');
+		if (num && *num)
+			gw_buf_put(&b, num, num_trim(num));
+		else
+			gw_buf_printf(&b, "%ld", d->nodes[chain[depth]].ordinal);
+	}
+	return b.ptr ? gw_buf_detach(&b) : gw_xstrdup("");
+}
+
+/* U+3002 。 U+FF01 ！ U+FF1F ？ U+FF1B ； and ASCII ! ? ; end a sentence. */
+static bool
+is_stop(uint32_t c)
+{
+	return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B || c == '!' || c == '?' ||
+	       c == ';';
+}
+
+/* Closing quotes and brackets right after a stop belong to the sentence: 。” */
+static bool
+is_closer(uint32_t c)
+{
+	return c == 0x201D || c == 0x2019 || c == 0xFF09 || c == ')' || c == 0x300D || c == 0x300F ||
+	       c == 0x3011 || c == 0x300B || c == '"';
+}
+
+static bool
+is_space(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x3000 || c == 0xA0;
+}
+
+/* Code points where a sentence must end because a unit or an attachment starts there. */
+static bool *
+unit_starts(const gw_doc *d)
+{
+	bool *cut = gw_xcalloc(d->ncp + 1, sizeof *cut);
+
+	for (size_t i = 0; i < d->nnodes; i++) {
+		int32_t s = d->nodes[i].span.start;
+
+		if (s > 0 && (size_t)s <= d->ncp)
+			cut[s] = true;
+	}
+	for (size_t i = 0; i < d->natts; i++) {
+		int32_t s = d->atts[i].span.start, t = d->atts[i].title_span.start;
+
+		if (s > 0 && (size_t)s <= d->ncp)
+			cut[s] = true;
+		if (t > 0 && (size_t)t <= d->ncp)
+			cut[t] = true;
+	}
+	return cut;
+}
+
+typedef struct sent_acc {
+	const char *text;
+	uint32_t *cps; /* the code points of the text, decoded once */
+	gw_span *v;
+	size_t n, cap;
+} sent_acc;
+
+/* Add [s, e) trimmed of spaces, when anything is left. */
+static void
+sent_add(sent_acc *acc, int32_t s, int32_t e)
+{
+	while (s < e && is_space(acc->cps[s]))
+		s++;
+	while (e > s && is_space(acc->cps[e - 1]))
+		e--;
+	if (s >= e)
+		return;
+	gw_grow((void **)&acc->v, &acc->cap, acc->n + 1, sizeof *acc->v);
+	acc->v[acc->n++] = (gw_span){s, e};
+}
+
+size_t
+gw_archive_sentences(gw_doc *d, gw_span **out)
+{
+	sent_acc acc = {d->text, NULL, NULL, 0, 0};
+	bool *cut = unit_starts(d);
+	int32_t n = (int32_t)d->ncp, start = 0, i = 0;
+	size_t b = 0;
+
+	acc.cps = gw_xmalloc(((size_t)n + 1) * sizeof *acc.cps);
+	for (int32_t k = 0; k < n && b < d->text_len; k++) {
+		int len = gw_utf8_decode(d->text + b, d->text_len - b, &acc.cps[k]);
+
+		b += len > 0 ? (size_t)len : 1;
+	}
+	while (i < n) {
+		uint32_t c = acc.cps[i];
+
+		if (i > start && (cut[i] || i - start >= GW_ARCHIVE_SENTENCE_MAX)) {
+			sent_add(&acc, start, i);
+			start = i;
+		}
+		i++;
+		if (c == '\n' || is_stop(c)) {
+			while (c != '\n' && i < n && (is_closer(acc.cps[i]) || is_stop(acc.cps[i])))
+				i++;
+			sent_add(&acc, start, i);
+			start = i;
+		}
+	}
+	sent_add(&acc, start, n);
+	free(cut);
+	free(acc.cps);
+	*out = acc.v;
+	return acc.n;
+}
+
+/* The text of [s, e) as a new string. */
+static char *
+span_text(gw_doc *d, int32_t s, int32_t e)
+{
+	size_t a = gw_doc_cp_to_byte(d, s), z = gw_doc_cp_to_byte(d, e);
+
+	return gw_xstrndup(d->text + a, z > a ? z - a : 0);
+}
+
+/* A node's own text: its span without its children's (they are indexed as nodes of their own). */
+static char *
+node_own_text(gw_doc *d, int k)
+{
+	const gw_node *n = &d->nodes[k];
+	gw_buf b = GW_BUF_INIT;
+	int32_t at = n->span.start;
+
+	for (int c = n->first_child; c >= 0; c = d->nodes[c].next_sibling) {
+		if (d->nodes[c].span.start > at) {
+			char *t = span_text(d, at, d->nodes[c].span.start);
+
+			gw_buf_puts(&b, t);
+			free(t);
+		}
+		if (d->nodes[c].span.end > at)
+			at = d->nodes[c].span.end;
+	}
+	if (n->span.end > at) {
+		char *t = span_text(d, at, n->span.end);
+
+		gw_buf_puts(&b, t);
+		free(t);
+	}
+	return b.ptr ? gw_buf_detach(&b) : gw_xstrdup("");
+}
+
+/* The part (0 notice, k attachment k) that code point cp is in. */
+static int
+part_at(const gw_doc *d, int32_t cp)
+{
+	for (size_t k = 0; k < d->natts; k++) {
+		gw_span s = d->atts[k].span, t = d->atts[k].title_span;
+
+		if ((s.start >= 0 && s.start <= cp && cp < s.end) ||
+		    (t.start >= 0 && t.start <= cp && cp < t.end))
+			return (int)k + 1;
+	}
+	return 0;
+}
+
+/* The date a document is filed under: 成文日期, else 印发日期. */
+static const char *
+doc_date(const gw_doc *d)
+{
+	return d->header.date ? d->header.date : d->header.print_date;
+}
+
+/* ---------------------------------------------------------------- putting a document */
+
+static int
+put_document(gw_archive *a, gw_doc *d, sqlite3_int64 *rowid)
+{
+	sqlite3_stmt *st = stmt(a, ST_INS_D);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, d->id);
+	bind_text(st, 2, d->header.f[GW_H_TITLE].text);
+	bind_text(st, 3, d->header.f[GW_H_ISSUER].text);
+	bind_text(st, 4, d->header.f[GW_H_DOC_NUMBER].text);
+	bind_text(st, 5, d->header.f[GW_H_DOC_TYPE].text);
+	bind_text(st, 6, doc_date(d));
+	bind_text(st, 7, d->src_path);
+	bind_text(st, 8, d->src_sha256[0] ? d->src_sha256 : NULL);
+	bind_text(st, 9, a->rec_sha);
+	if (d->is_notice >= 0)
+		sqlite3_bind_int(st, 10, d->is_notice);
+	if (run(st) < 0)
+		return -1;
+	*rowid = sqlite3_last_insert_rowid(a->db);
+	return 0;
+}
+
+/* Every node, in document order; rows[k] receives node k's rowid. */
+static int
+put_nodes(gw_archive *a, gw_doc *d, sqlite3_int64 doc, sqlite3_int64 *rows)
+{
+	for (size_t k = 0; k < d->nnodes; k++) {
+		const gw_node *n = &d->nodes[k];
+		sqlite3_stmt *st = stmt(a, ST_INS_N);
+		char *path = gw_archive_node_path(d, (int)k), *text = node_own_text(d, (int)k);
+		int rc;
+
+		if (st == NULL) {
+			free(path), free(text);
+			return -1;
+		}
+		sqlite3_bind_int64(st, 1, doc);
+		bind_text(st, 2, n->id ? n->id : "");
+		sqlite3_bind_int(st, 3, n->part);
+		bind_text(st, 4, path);
+		bind_text(st, 5, gw_kind_name(n->kind));
+		bind_text(st, 6, n->num);
+		sqlite3_bind_int64(st, 7, n->ordinal);
+		bind_text(st, 8, n->heading);
+		bind_text(st, 9, text);
+		sqlite3_bind_int(st, 10, n->span.start);
+		sqlite3_bind_int(st, 11, n->span.end);
+		rc = run(st);
+		free(path), free(text);
+		if (rc < 0)
+			return -1;
+		rows[k] = sqlite3_last_insert_rowid(a->db);
+	}
+	return 0;
+}
+
+/* Every sentence; srows[i] receives sentence i's rowid. */
+static int
+put_sentences(gw_archive *a, gw_doc *d, sqlite3_int64 doc, const sqlite3_int64 *nrows,
+              const gw_span *sv, size_t ns, sqlite3_int64 *srows)
+{
+	for (size_t i = 0; i < ns; i++) {
+		sqlite3_stmt *st = stmt(a, ST_INS_S);
+		int node = gw_doc_node_at(d, sv[i].start);
+		char *text = span_text(d, sv[i].start, sv[i].end);
+		int rc;
+
+		if (st == NULL) {
+			free(text);
+			return -1;
+		}
+		sqlite3_bind_int64(st, 1, doc);
+		if (node >= 0)
+			sqlite3_bind_int64(st, 2, nrows[node]);
+		sqlite3_bind_int(st, 3, node >= 0 ? d->nodes[node].part : part_at(d, sv[i].start));
+		sqlite3_bind_int(st, 4, sv[i].start);
+		sqlite3_bind_int(st, 5, sv[i].end);
+		sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
+		rc = run(st);
+		free(text);
+		if (rc < 0)
+			return -1;
+		srows[i] = sqlite3_last_insert_rowid(a->db);
+	}
+	return 0;
+}
+
+/* The sentence holding code point cp (sentences are sorted and disjoint), or -1. */
+static long
+sentence_at(const gw_span *sv, size_t ns, int32_t cp)
+{
+	size_t lo = 0, hi = ns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sv[mid].end <= cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ns && sv[lo].start <= cp ? (long)lo : -1;
+}
+
+static int
+put_quantities(gw_archive *a, gw_doc *d, sqlite3_int64 doc, const sqlite3_int64 *nrows,
+               const gw_span *sv, size_t ns, const sqlite3_int64 *srows)
+{
+	for (size_t i = 0; i < d->nqs; i++) {
+		const gw_quantity *q = &d->qs[i];
+		sqlite3_stmt *st = stmt(a, ST_INS_Q);
+		long s = q->span.start >= 0 ? sentence_at(sv, ns, q->span.start) : -1;
+
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, doc);
+		if (q->node >= 0 && (size_t)q->node < d->nnodes)
+			sqlite3_bind_int64(st, 2, nrows[q->node]);
+		if (s >= 0)
+			sqlite3_bind_int64(st, 3, srows[s]);
+		bind_text(st, 4, q->id);
+		bind_text(st, 5, q->text);
+		bind_num(st, 6, q->has_value, q->value);
+		bind_num(st, 7, q->has_min, q->min);
+		bind_num(st, 8, q->has_max, q->max);
+		bind_text(st, 9, q->unit);
+		bind_text(st, 10, gw_cmp_name(q->cmp));
+		bind_text(st, 11, gw_qkind_name(q->kind));
+		bind_text(st, 12, q->subject);
+		bind_text(st, 13, q->verb);
+		bind_text(st, 14, q->rule);
+		sqlite3_bind_int(st, 15, q->span.start);
+		sqlite3_bind_int(st, 16, q->span.end);
+		if (run(st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Insert d's rows: the document, its nodes, sentences and quantities. */
+static int
+put_rows(gw_archive *a, gw_doc *d)
+{
+	sqlite3_int64 doc, *nrows = gw_xcalloc(d->nnodes + 1, sizeof *nrows), *srows;
+	gw_span *sv = NULL;
+	size_t ns = gw_archive_sentences(d, &sv);
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	srows = gw_xcalloc(ns + 1, sizeof *srows);
+	if (put_document(a, d, &doc) == 0 && put_nodes(a, d, doc, nrows) == 0 &&
+	    put_sentences(a, d, doc, nrows, sv, ns, srows) == 0 &&
+	    put_quantities(a, d, doc, nrows, sv, ns, srows) == 0 && (st = stmt(a, ST_SET_NS)) != NULL) {
+		sqlite3_bind_int64(st, 1, doc);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)ns);
+		rc = run(st);
+	}
+	free(nrows), free(srows), free(sv);
+	return rc;
+}
+
+static int
+delete_rows(gw_archive *a, sqlite3_int64 doc)
+{
+	static const int order[] = {ST_DEL_Q, ST_DEL_S, ST_DEL_N, ST_DEL_D};
+
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+		sqlite3_stmt *st = stmt(a, order[i]);
+
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, doc);
+		if (run(st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The row of id: 1 found (with its rowid, and whether sha256 and record are the same), 0 not. */
+static int
+find_doc(gw_archive *a, const gw_doc *d, const char *rec_sha, sqlite3_int64 *rowid, bool *same)
+{
+	sqlite3_stmt *st = stmt(a, ST_FIND);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, d->id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *sha = (const char *)sqlite3_column_text(st, 1);
+		const char *rsha = (const char *)sqlite3_column_text(st, 2);
+
+		*rowid = sqlite3_column_int64(st, 0);
+		*same = strcmp(sha ? sha : "", d->src_sha256) == 0 && rsha && strcmp(rsha, rec_sha) == 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+enum gw_put
+gw_archive_put(gw_archive *a, gw_doc *d, gw_buf *err)
+{
+	sqlite3_int64 old = 0;
+	bool same = false;
+	int found;
+
+	/* the record as gongwen writes it tells whether anything changed, whatever its layout */
+	gw_buf_reset(&a->rec);
+	gw_json_write(d, &a->rec, 0);
+	gw_sha256_hex(a->rec.ptr, a->rec.len, a->rec_sha);
+	if ((found = find_doc(a, d, a->rec_sha, &old, &same)) < 0)
+		goto fail;
+	if (found && same)
+		return GW_PUT_UNCHANGED;
+	/* a savepoint: the old rows go and the new ones come in one step, or neither */
+	if (exec(a, "SAVEPOINT put", err) < 0)
+		return GW_PUT_ERROR;
+	if ((found && delete_rows(a, old) < 0) || put_rows(a, d) < 0) {
+		db_error(a->db, err, d->id);
+		sqlite3_exec(a->db, "ROLLBACK TO put; RELEASE put", NULL, NULL, NULL);
+		return GW_PUT_ERROR;
+	}
+	if (exec(a, "RELEASE put", err) < 0)
+		return GW_PUT_ERROR;
+	return found ? GW_PUT_REPLACED : GW_PUT_ADDED;
+fail:
+	db_error(a->db, err, d->id);
+	return GW_PUT_ERROR;
+}
+
+int
+gw_archive_remove(gw_archive *a, const char *id, gw_buf *err)
+{
+	gw_doc key = {.id = (char *)id, .src_sha256 = ""};
+	sqlite3_int64 row;
+	bool same;
+	int found = find_doc(a, &key, "", &row, &same);
+
+	if (found < 0 || (found && delete_rows(a, row) < 0)) {
+		db_error(a->db, err, id);
+		return -1;
+	}
+	return found;
+}
+
+int
+gw_archive_counts(gw_archive *a, long long n[4], gw_buf *err)
+{
+	static const char *const sql[4] = {
+		"SELECT count(*) FROM documents", "SELECT count(*) FROM nodes",
+		"SELECT count(*) FROM sentences", "SELECT count(*) FROM quantities"};
+
+	for (int i = 0; i < 4; i++)
+		if (query_int(a->db, sql[i], &n[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the query syntax */
+
+/* Length of the space at p (ASCII or U+3000 ideographic), 0 when none. */
+static size_t
+space_len(const char *p)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		return 1;
+	return memcmp(p, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
+}
+
+/* A "quoted phrase" as FTS5 reads it ("" is a quote inside), with a * after it kept. */
+static const char *
+put_quoted(const char *p, gw_buf *out, gw_buf *err)
+{
+	const char *s = p++;
+
+	for (;; p++) {
+		if (*p == '\0') {
+			gw_buf_puts(err, "a \" is not closed");
+			return NULL;
+		}
+		if (*p == '"' && p[1] == '"')
+			p++;
+		else if (*p == '"')
+			break;
+	}
+	p++;
+	if (*p == '*')
+		p++;
+	gw_buf_put(out, s, (size_t)(p - s));
+	return p;
+}
+
+/* A bare word: AND OR NOT stay operators; anything else is quoted, so that FTS5 never reads
+ * its punctuation (PM2.5, 5G-A, a:b) as syntax; ^word and word* keep their meaning. */
+static const char *
+put_word(const char *p, gw_buf *out)
+{
+	const char *s = p, *e;
+	bool caret, prefix;
+
+	while (*p && !space_len(p) && *p != '(' && *p != ')' && *p != '"')
+		p++;
+	e = p;
+	if ((e - s == 3 && (memcmp(s, "AND", 3) == 0 || memcmp(s, "NOT", 3) == 0)) ||
+	    (e - s == 2 && memcmp(s, "OR", 2) == 0)) {
+		gw_buf_put(out, s, (size_t)(e - s));
+		return p;
+	}
+	if ((caret = *s == '^'))
+		s++;
+	if ((prefix = e > s && e[-1] == '*'))
+		e--;
+	if (s >= e)
+		return p;
+	if (caret)
+		gw_buf_putc(out, '^');
+	gw_buf_putc(out, '"');
+	gw_buf_put(out, s, (size_t)(e - s));
+	gw_buf_putc(out, '"');
+	if (prefix)
+		gw_buf_putc(out, '*');
+	return p;
+}
+
+int
+gw_archive_fts_query(const char *text, gw_buf *out, gw_buf *err)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		size_t sp = space_len(p);
+
+		if (sp) {
+			p += sp;
+			continue;
+		}
+		if (out->len)
+			gw_buf_putc(out, ' ');
+		if (*p == '(' || *p == ')')
+			gw_buf_putc(out, *p++);
+		else if (*p == '"')
+			p = put_quoted(p, out, err);
+		else
+			p = put_word(p, out);
+	}
+	if (out->ptr == NULL)
+		gw_buf_puts(out, "");
+	return p ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- searching */
+
+typedef struct qparam {
+	const char *s; /* NULL: the number v */
+	double v;
+} qparam;
+
+typedef struct qsql {
+	gw_buf sql;
+	qparam p[16];
+	int np;
+} qsql;
+
+static void
+param_s(qsql *q, const char *clause, const char *s)
+{
+	gw_buf_puts(&q->sql, clause);
+	q->p[q->np++] = (qparam){s, 0};
+}
+
+static void
+param_v(qsql *q, const char *clause, double v)
+{
+	gw_buf_puts(&q->sql, clause);
+	q->p[q->np++] = (qparam){NULL, v};
+}
+
+bool
+gw_query_has_quantity_filter(const gw_query *q)
+{
+	return q->kind >= 0 || q->unit || q->has_min || q->has_max;
+}
+
+/* A quantity's value, or its range, reaches into [min, max]: "at least 1000" keeps 800-1200. */
+static void
+quantity_filters(const gw_query *q, qsql *s)
+{
+	if (q->kind >= 0)
+		param_s(s, " AND q.kind = ?", gw_qkind_name((enum gw_qkind)q->kind));
+	if (q->unit)
+		param_s(s, " AND q.unit = ?", q->unit);
+	if (q->has_min)
+		param_v(s, " AND coalesce(q.value, q.max, q.min) >= ?", q->min);
+	if (q->has_max)
+		param_v(s, " AND coalesce(q.value, q.min, q.max) <= ?", q->max);
+}
+
+/* Dates compare as text: "2022-02-18" <= "2022" || '~' keeps --to 2022 inclusive. */
+static void
+document_filters(const gw_query *q, qsql *s)
+{
+	if (q->issuer)
+		param_s(s, " AND instr(d.issuer, ?) > 0", q->issuer);
+	if (q->doc_type)
+		param_s(s, " AND d.doc_type = ?", q->doc_type);
+	if (q->from)
+		param_s(s, " AND d.date >= ?", q->from);
+	if (q->to)
+		param_s(s, " AND d.date <= ? || '~'", q->to);
+}
+
+static bool
+has_text(const gw_query *q)
+{
+	return q->text && q->text[strspn(q->text, " \t\r\n")] != '\0';
+}
+
+/* The hit query; fts is the FTS5 query (bound first) when there is one. */
+static void
+build_sql(const gw_query *q, const char *fts, qsql *s)
+{
+	gw_buf *b = &s->sql;
+
+	gw_buf_printf(b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
+	                 " s.part, n.node_id, n.path, s.text, %s, s.start_cp, s.end_cp FROM %s"
+	                 " JOIN documents d ON d.id = s.doc LEFT JOIN nodes n ON n.id = s.node WHERE ",
+	              fts ? "highlight(sentences_fts, 0, char(2), char(3))" : "s.text",
+	              fts ? "sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
+	                  : "sentences s");
+	if (fts)
+		param_s(s, "sentences_fts MATCH ?", fts);
+	else
+		gw_buf_puts(b, "1");
+	document_filters(q, s);
+	if (gw_query_has_quantity_filter(q)) {
+		gw_buf_puts(b, " AND s.id IN (SELECT q.sentence FROM quantities q WHERE"
+		               " q.sentence IS NOT NULL");
+		quantity_filters(q, s);
+		gw_buf_puts(b, ")");
+	}
+	gw_buf_puts(b, fts ? " ORDER BY sentences_fts.rank, d.doc_id, s.start_cp"
+	                   : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
+	if (q->limit > 0)
+		param_v(s, " LIMIT ?", (double)q->limit);
+}
+
+void
+gw_archive_search_sql(const gw_query *q, gw_buf *sql)
+{
+	qsql s = {GW_BUF_INIT, {{0}}, 0};
+
+	build_sql(q, has_text(q) ? "?" : NULL, &s);
+	gw_buf_puts(sql, s.sql.ptr);
+	gw_buf_free(&s.sql);
+}
+
+static int
+prepare(sqlite3 *db, qsql *s, sqlite3_stmt **st, int first)
+{
+	if (sqlite3_prepare_v2(db, s->sql.ptr, -1, st, NULL) != SQLITE_OK)
+		return -1;
+	for (int i = 0; i < s->np; i++) {
+		if (s->p[i].s)
+			sqlite3_bind_text(*st, first + i, s->p[i].s, -1, SQLITE_STATIC);
+		else if (s->p[i].v == floor(s->p[i].v) && fabs(s->p[i].v) < 9e15)
+			sqlite3_bind_int64(*st, first + i, (sqlite3_int64)s->p[i].v);
+		else
+			sqlite3_bind_double(*st, first + i, s->p[i].v);
+	}
+	return 0;
+}
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const char *s = col(st, i);
+
+	return s ? gw_xstrdup(s) : NULL;
+}
+
+static void
+hit_qty_free(gw_hit *h)
+{
+	for (size_t i = 0; i < h->nqs; i++) {
+		gw_hit_qty *q = &h->qs[i];
+
+		free((char *)q->id), free((char *)q->text), free((char *)q->unit);
+		free((char *)q->comparator), free((char *)q->kind), free((char *)q->subject);
+		free((char *)q->verb);
+	}
+	free(h->qs);
+	h->qs = NULL;
+	h->nqs = 0;
+}
+
+/* The quantities of sentence row that pass the filters (qs is bound from parameter 2 on). */
+static int
+hit_quantities(sqlite3_stmt *qs, sqlite3_int64 row, gw_hit *h)
+{
+	size_t cap = 0;
+	int rc;
+
+	sqlite3_reset(qs);
+	sqlite3_bind_int64(qs, 1, row);
+	while ((rc = sqlite3_step(qs)) == SQLITE_ROW) {
+		gw_hit_qty *q;
+
+		gw_grow((void **)&h->qs, &cap, h->nqs + 1, sizeof *h->qs);
+		q = &h->qs[h->nqs++];
+		q->id = col_dup(qs, 0);
+		q->text = col_dup(qs, 1);
+		q->has_value = sqlite3_column_type(qs, 2) != SQLITE_NULL;
+		q->value = sqlite3_column_double(qs, 2);
+		q->has_min = sqlite3_column_type(qs, 3) != SQLITE_NULL;
+		q->min = sqlite3_column_double(qs, 3);
+		q->has_max = sqlite3_column_type(qs, 4) != SQLITE_NULL;
+		q->max = sqlite3_column_double(qs, 4);
+		q->unit = col_dup(qs, 5);
+		q->comparator = col_dup(qs, 6);
+		q->kind = col_dup(qs, 7);
+		q->subject = col_dup(qs, 8);
+		q->verb = col_dup(qs, 9);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+hit_fill(sqlite3_stmt *st, gw_hit *h)
+{
+	h->doc_id = col(st, 1);
+	h->title = col(st, 2);
+	h->doc_number = col(st, 3);
+	h->issuer = col(st, 4);
+	h->doc_type = col(st, 5);
+	h->date = col(st, 6);
+	h->part = sqlite3_column_int(st, 7);
+	h->node_id = col(st, 8);
+	h->path = col(st, 9) ? col(st, 9) : "";
+	h->sentence = col(st, 10);
+	h->marked = col(st, 11);
+	h->start = sqlite3_column_int(st, 12);
+	h->end = sqlite3_column_int(st, 13);
+}
+
+/* Step through the hits, calling fn on each; the number of hits, or -1. */
+static long
+search_loop(sqlite3_stmt *st, sqlite3_stmt *qs, gw_hit_fn fn, void *ctx)
+{
+	long n = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gw_hit h = {0};
+		int stop;
+
+		hit_fill(st, &h);
+		if (hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) {
+			hit_qty_free(&h);
+			return -1;
+		}
+		n++;
+		stop = fn(ctx, &h);
+		hit_qty_free(&h);
+		if (stop)
+			break;
+	}
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+}
+
+long
+gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_buf *err)
+{
+	qsql s = {GW_BUF_INIT, {{0}}, 0}, qq = {GW_BUF_INIT, {{0}}, 0};
+	gw_buf fts = GW_BUF_INIT;
+	sqlite3_stmt *st = NULL, *qs = NULL;
+	long n = -1;
+
+	if (has_text(q) && !q->raw && gw_archive_fts_query(q->text, &fts, err) < 0)
+		goto done;
+	if (has_text(q) && q->raw)
+		gw_buf_puts(&fts, q->text);
+	build_sql(q, fts.ptr, &s);
+	gw_buf_puts(&qq.sql, "SELECT q.qty_id, q.text, q.value, q.min, q.max, q.unit, q.comparator,"
+	                     " q.kind, q.subject, q.verb FROM quantities q WHERE q.sentence = ?");
+	quantity_filters(q, &qq);
+	gw_buf_puts(&qq.sql, " ORDER BY q.start_cp");
+	if (prepare(a->db, &s, &st, 1) < 0 || prepare(a->db, &qq, &qs, 2) < 0 ||
+	    (n = search_loop(st, qs, fn, ctx)) < 0) {
+		const char *m = sqlite3_errmsg(a->db);
+
+		if (strncmp(m, "fts5:", 5) == 0 || strstr(m, "MATCH") || strstr(m, "no such column"))
+			gw_buf_printf(err, "bad query '%s': %s", q->text, m);
+		else
+			db_error(a->db, err, a->path);
+		n = -1;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(qs);
+	gw_buf_free(&s.sql);
+	gw_buf_free(&qq.sql);
+	gw_buf_free(&fts);
+	return n;
+}
+
+/* ---------------------------------------------------------------- OpenSearch bulk */
+
+/* null for NULL, and (never expected: the model's text is valid UTF-8) for invalid UTF-8 */
+static json_t *
+jstr(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+
+	return j ? j : json_null();
+}
+
+/* Integral values as JSON integers (11000000, not 1.1e7), as json.c writes them. */
+static json_t *
+jnum(bool has, double v)
+{
+	if (!has || !isfinite(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+/* YYYY, YYYY-MM or YYYY-MM-DD naming a real day: what the mapping's date format accepts. */
+static bool
+date_ok(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m = 1, dd = 1, n = 0;
+	size_t len = s ? strlen(s) : 0;
+
+	if (len != 4 && len != 7 && len != 10)
+		return false;
+	if (sscanf(s, "%4d%n-%2d%n-%2d%n", &y, &n, &m, &n, &dd, &n) < 1 || (size_t)n != len ||
+	    strspn(s, "0123456789-") != len)
+		return false;
+	if (y < 1 || m < 1 || m > 12 || dd < 1 || dd > mdays[m - 1])
+		return false;
+	return !(m == 2 && dd == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+static json_t *
+bulk_nodes(gw_doc *d)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < d->nnodes; k++) {
+		const gw_node *n = &d->nodes[k];
+		char *path = gw_archive_node_path(d, (int)k), *text = node_own_text(d, (int)k);
+
+		json_array_append_new(a, json_pack("{s:o,s:i,s:o,s:s,s:o,s:I,s:o,s:o}", "node_id",
+		                                   jstr(n->id), "part", n->part, "path", jstr(path),
+		                                   "kind", gw_kind_name(n->kind), "num", jstr(n->num),
+		                                   "ordinal", (json_int_t)n->ordinal, "heading",
+		                                   jstr(n->heading), "text", jstr(text)));
+		free(path), free(text);
+	}
+	return a;
+}
+
+static json_t *
+bulk_quantity(gw_doc *d, const gw_quantity *q, const gw_span *sv, size_t ns)
+{
+	long s = q->span.start >= 0 ? sentence_at(sv, ns, q->span.start) : -1;
+	bool has_node = q->node >= 0 && (size_t)q->node < d->nnodes;
+	char *path = has_node ? gw_archive_node_path(d, q->node) : gw_xstrdup("");
+	char *sent = s >= 0 ? span_text(d, sv[s].start, sv[s].end) : NULL;
+	json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o}", "qty_id",
+	                      jstr(q->id), "node_id", jstr(has_node ? d->nodes[q->node].id : NULL),
+	                      "path", jstr(path), "text", jstr(q->text), "sentence", jstr(sent), "value",
+	                      jnum(q->has_value, q->value), "min", jnum(q->has_min, q->min), "max",
+	                      jnum(q->has_max, q->max), "unit", jstr(q->unit), "comparator",
+	                      gw_cmp_name(q->cmp), "kind", gw_qkind_name(q->kind), "subject",
+	                      jstr(q->subject), "verb", jstr(q->verb));
+
+	free(path), free(sent);
+	return o;
+}
+
+void
+gw_archive_bulk_write(gw_doc *d, const char *index, gw_buf *out)
+{
+	const gw_header *h = &d->header;
+	json_t *act = json_pack("{s:{s:s,s:s}}", "index", "_index", index, "_id", d->id);
+	json_t *doc, *qs = json_array();
+	gw_span *sv = NULL;
+	size_t ns = gw_archive_sentences(d, &sv);
+	char *s;
+
+	for (size_t i = 0; i < d->nqs; i++)
+		json_array_append_new(qs, bulk_quantity(d, &d->qs[i], sv, ns));
+	doc = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", jstr(d->id), "title",
+	                jstr(h->f[GW_H_TITLE].text), "issuer", jstr(h->f[GW_H_ISSUER].text),
+	                "doc_number", jstr(h->f[GW_H_DOC_NUMBER].text), "doc_type",
+	                jstr(h->f[GW_H_DOC_TYPE].text), "date",
+	                date_ok(doc_date(d)) ? json_string(doc_date(d)) : json_null(), "sha256",
+	                jstr(d->src_sha256[0] ? d->src_sha256 : NULL), "source_path",
+	                jstr(d->src_path), "is_notice",
+	                d->is_notice < 0 ? json_null() : json_boolean(d->is_notice), "text",
+	                jstr(d->text ? d->text : ""), "nodes", bulk_nodes(d), "quantities", qs);
+	s = json_dumps(act, JSON_COMPACT);
+	gw_buf_puts(out, s);
+	gw_buf_putc(out, '\n');
+	free(s);
+	s = json_dumps(doc, JSON_COMPACT);
+	gw_buf_puts(out, s);
+	gw_buf_putc(out, '\n');
+	free(s);
+	json_decref(act);
+	json_decref(doc);
+	free(sv);
+}

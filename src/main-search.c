@@ -1,0 +1,589 @@
+/* main-search.c — gw-search: full-text and quantity search over the archive gw-index builds. */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unicode/uchar.h>
+#include <unistd.h>
+
+#include "archive.h"
+
+static const char usage[] =
+    "gw-search [--db FILE] [--issuer TEXT] [--doc-type TYPE] [--from DATE] [--to DATE]\n"
+    "                 [--kind target|fact|other] [--unit UNIT] [--min N] [--max N] [--limit N]\n"
+    "                 [--raw] [--json|--table] [--queries FILE [--timing]] [QUERY ...]\n"
+    "  Find the sentences of archived documents that match QUERY (words, \"phrases\", word*,\n"
+    "  AND OR NOT, parentheses; --raw: FTS5 syntax as is) and pass every filter.  Each hit:\n"
+    "  the document's title and number, the node path (五/16), the sentence with the match\n"
+    "  marked, and its quantities.  A table on a terminal, JSON Lines otherwise.\n"
+    "  --db FILE         the archive (default out/gongwen.db)\n"
+    "  --issuer TEXT     the issuer contains TEXT      --doc-type TYPE  exactly this 文种\n"
+    "  --from/--to DATE  成文日期 range, YYYY[-MM[-DD]], inclusive\n"
+    "  --kind KIND       only sentences with a quantity of this kind (target, fact, other)\n"
+    "  --unit UNIT       ... of this unit (套, %, 万元 is 元)   --min/--max N  ... in this range\n"
+    "  --limit N         at most N hits (default 100; 0: all)\n"
+    "  --queries FILE    run each line of FILE as a query; --timing: each one's time on stderr\n"
+    "Exit status: 0 hits found, 1 no hit, 2 usage, query or archive error.";
+
+typedef struct row {
+	char *cell[5]; /* title, number, where, sentence (with marks), quantities */
+} row;
+
+typedef struct out {
+	int table, color;
+	const char *query; /* in --queries mode */
+	row *rows;
+	size_t nrows, caprows;
+} out;
+
+static void
+usage_exit(int status)
+{
+	fprintf(status ? stderr : stdout, "usage: %s\n", usage);
+	if (status)
+		fprintf(stderr, "Try 'gw-search --help'.\n");
+	exit(status);
+}
+
+/* ---------------------------------------------------------------- JSON Lines */
+
+static json_t *
+jstr(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+
+	return j ? j : json_null();
+}
+
+static json_t *
+jnum(bool has, double v)
+{
+	if (!has || !isfinite(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+/* The marked sentence with « », and the marks as [start, end) code points of the sentence. */
+static json_t *
+marks(const char *m, gw_buf *shown)
+{
+	json_t *a = json_array();
+	json_int_t cp = 0, open = -1;
+
+	for (const unsigned char *p = (const unsigned char *)m; p && *p; p++) {
+		if (*p == GW_MARK_OPEN) {
+			gw_buf_puts(shown, "«");
+			open = cp;
+		} else if (*p == GW_MARK_CLOSE) {
+			gw_buf_puts(shown, "»");
+			if (open >= 0)
+				json_array_append_new(a, json_pack("[II]", open, cp));
+			open = -1;
+		} else {
+			gw_buf_putc(shown, (char)*p);
+			cp += (*p & 0xC0) != 0x80;
+		}
+	}
+	if (shown->ptr == NULL)
+		gw_buf_puts(shown, "");
+	return a;
+}
+
+static json_t *
+json_quantities(const gw_hit *h)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < h->nqs; i++) {
+		const gw_hit_qty *q = &h->qs[i];
+
+		json_array_append_new(
+		    a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", jstr(q->id), "text",
+		                 jstr(q->text), "value", jnum(q->has_value, q->value), "min",
+		                 jnum(q->has_min, q->min), "max", jnum(q->has_max, q->max), "unit",
+		                 jstr(q->unit), "comparator", jstr(q->comparator), "kind", jstr(q->kind),
+		                 "subject", jstr(q->subject), "verb", jstr(q->verb)));
+	}
+	return a;
+}
+
+static void
+print_json(const out *o, const gw_hit *h)
+{
+	gw_buf shown = GW_BUF_INIT;
+	json_t *m = marks(h->marked, &shown), *j = json_object();
+	char *s;
+
+	if (o->query)
+		json_object_set_new(j, "query", jstr(o->query));
+	json_object_set_new(j, "doc", jstr(h->doc_id));
+	json_object_set_new(j, "title", jstr(h->title));
+	json_object_set_new(j, "doc_number", jstr(h->doc_number));
+	json_object_set_new(j, "issuer", jstr(h->issuer));
+	json_object_set_new(j, "doc_type", jstr(h->doc_type));
+	json_object_set_new(j, "date", jstr(h->date));
+	json_object_set_new(j, "part", json_integer(h->part));
+	json_object_set_new(j, "node", jstr(h->node_id));
+	json_object_set_new(j, "path", jstr(h->path));
+	json_object_set_new(j, "span", json_pack("[ii]", h->start, h->end));
+	json_object_set_new(j, "sentence", jstr(h->sentence));
+	json_object_set_new(j, "marked", jstr(shown.ptr));
+	json_object_set_new(j, "matches", m);
+	json_object_set_new(j, "quantities", json_quantities(h));
+	s = json_dumps(j, JSON_COMPACT);
+	puts(s);
+	free(s);
+	json_decref(j);
+	gw_buf_free(&shown);
+}
+
+/* ---------------------------------------------------------------- the table */
+
+/* Columns a code point takes on a terminal: CJK is two wide, the marks none. */
+static int
+cp_width(uint32_t c)
+{
+	int ea;
+
+	if (c == (uint32_t)GW_MARK_OPEN || c == (uint32_t)GW_MARK_CLOSE || c < 0x20)
+		return 0;
+	if (u_getCombiningClass((UChar32)c) != 0)
+		return 0;
+	ea = u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH);
+	return ea == U_EA_WIDE || ea == U_EA_FULLWIDTH ? 2 : 1;
+}
+
+static int
+str_width(const char *s)
+{
+	int w = 0;
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		int len = gw_utf8_decode(s + i, n - i, &c);
+
+		w += cp_width(c);
+		i += len > 0 ? (size_t)len : 1;
+	}
+	return w;
+}
+
+/* s cut to at most width columns (ending in … when cut), after skipping about `skip` columns
+ * (shown as a leading …); the marks are always kept, and one left open is closed. */
+static char *
+fit(const char *s, int width, int skip)
+{
+	gw_buf b = GW_BUF_INIT;
+	size_t n = strlen(s);
+	int w = 0, open = 0, full = str_width(s);
+	bool cut;
+
+	if (skip > full - (width - 1))
+		skip = full - (width - 1);
+	if (skip > 0) {
+		gw_buf_puts(&b, "…");
+		w = 1;
+	}
+	cut = full - (skip > 0 ? skip : 0) + w > width;
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		int len = gw_utf8_decode(s + i, n - i, &c), cw = cp_width(c);
+
+		len = len > 0 ? len : 1;
+		if (c == (uint32_t)GW_MARK_OPEN || c == (uint32_t)GW_MARK_CLOSE)
+			open = c == (uint32_t)GW_MARK_OPEN;
+		else if (skip > 0) {
+			skip -= cw;
+			i += (size_t)len;
+			continue;
+		} else if (cut && w + cw > width - 1) {
+			gw_buf_puts(&b, "…");
+			break;
+		}
+		gw_buf_put(&b, s + i, (size_t)len);
+		w += cw;
+		i += (size_t)len;
+	}
+	if (open)
+		gw_buf_putc(&b, GW_MARK_CLOSE);
+	return b.ptr ? gw_buf_detach(&b) : gw_xstrdup("");
+}
+
+/* Columns before the first mark, so a long sentence can be shown from near its match. */
+static int
+first_mark_col(const char *s)
+{
+	const char *m = strchr(s, GW_MARK_OPEN);
+	char *head;
+	int w;
+
+	if (m == NULL)
+		return 0;
+	head = gw_xstrndup(s, (size_t)(m - s));
+	w = str_width(head);
+	free(head);
+	return w;
+}
+
+static char *
+quantity_cell(const gw_hit *h)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	for (size_t i = 0; i < h->nqs; i++)
+		gw_buf_printf(&b, "%s%s %s", i ? "; " : "", h->qs[i].text ? h->qs[i].text : "",
+		              h->qs[i].kind ? h->qs[i].kind : "");
+	return b.ptr ? gw_buf_detach(&b) : gw_xstrdup("");
+}
+
+static void
+keep_row(out *o, const gw_hit *h)
+{
+	row *r;
+	gw_buf where = GW_BUF_INIT;
+
+	if (h->part > 0)
+		gw_buf_printf(&where, "附件%d%s", h->part, *h->path ? " " : "");
+	gw_buf_puts(&where, h->path);
+	gw_grow((void **)&o->rows, &o->caprows, o->nrows + 1, sizeof *o->rows);
+	r = &o->rows[o->nrows++];
+	r->cell[0] = gw_xstrdup(h->title ? h->title : h->doc_id);
+	r->cell[1] = gw_xstrdup(h->doc_number ? h->doc_number : "");
+	r->cell[2] = where.ptr ? gw_buf_detach(&where) : gw_xstrdup("");
+	r->cell[3] = gw_xstrdup(h->marked ? h->marked : "");
+	r->cell[4] = quantity_cell(h);
+}
+
+static void
+put_cell(const out *o, const char *s, int width, bool last)
+{
+	for (const char *p = s; *p; p++) {
+		if (*p == GW_MARK_OPEN)
+			fputs(o->color ? "\033[1;31m" : "«", stdout);
+		else if (*p == GW_MARK_CLOSE)
+			fputs(o->color ? "\033[0m" : "»", stdout);
+		else
+			putchar(*p);
+	}
+	/* « » take a column each when there is no colour */
+	if (!last) {
+		int w = str_width(s);
+
+		if (!o->color)
+			for (const char *p = s; *p; p++)
+				w += *p == GW_MARK_OPEN || *p == GW_MARK_CLOSE;
+		printf("%*s", width - w + 2, "");
+	}
+}
+
+static int
+term_width(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	if (c && atoi(c) >= 40)
+		return atoi(c);
+	return 120;
+}
+
+/* Cap each column, then give the sentence what is left of the terminal's width. */
+static void
+table_widths(const out *o, int w[5])
+{
+	static const int cap[5] = {24, 18, 20, 0, 24};
+	static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
+	int used = 0;
+
+	for (int c = 0; c < 5; c++) {
+		w[c] = (int)strlen(head[c]);
+		for (size_t i = 0; i < o->nrows; i++) {
+			int cw = str_width(o->rows[i].cell[c]) + (o->color ? 0 : 2);
+
+			w[c] = cw > w[c] ? cw : w[c];
+		}
+		if (cap[c] && w[c] > cap[c])
+			w[c] = cap[c];
+		if (c != 3)
+			used += w[c] + 2;
+	}
+	if (w[3] > term_width() - used)
+		w[3] = term_width() - used < 20 ? 20 : term_width() - used;
+}
+
+static void
+print_table(out *o)
+{
+	static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
+	int w[5];
+
+	if (o->nrows == 0)
+		return;
+	table_widths(o, w);
+	for (int c = 0; c < 5; c++)
+		put_cell(o, head[c], w[c], c == 4);
+	putchar('\n');
+	for (size_t i = 0; i < o->nrows; i++) {
+		for (int c = 0; c < 5; c++) {
+			int room = w[c] - (o->color || c != 3 ? 0 : 2);
+			int skip = c == 3 ? first_mark_col(o->rows[i].cell[3]) - room / 3 : 0;
+			char *s = fit(o->rows[i].cell[c], room, skip);
+
+			put_cell(o, s, w[c], c == 4);
+			free(s);
+			free(o->rows[i].cell[c]);
+		}
+		putchar('\n');
+	}
+	printf("(%zu hit%s)\n", o->nrows, o->nrows == 1 ? "" : "s");
+	o->nrows = 0;
+}
+
+static int
+on_hit(void *ctx, const gw_hit *h)
+{
+	out *o = ctx;
+
+	if (o->table)
+		keep_row(o, h);
+	else
+		print_json(o, h);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- options */
+
+/* YYYY, YYYY-MM or YYYY-MM-DD */
+static bool
+date_arg(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n != 4 && n != 7 && n != 10)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return false;
+	return true;
+}
+
+static double
+num_arg(const char *opt, const char *v)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (*v == '\0' || *end || errno || !isfinite(d)) {
+		fprintf(stderr, "gw-search: %s takes a number, not '%s'\n", opt, v);
+		usage_exit(2);
+	}
+	return d;
+}
+
+static const char *
+value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "gw-search: %s needs a value\n", argv[*i]);
+		usage_exit(2);
+	}
+	return argv[++*i];
+}
+
+typedef struct opts {
+	const char *db, *queries;
+	int format; /* 0 auto, 1 json, 2 table */
+	int timing;
+} opts;
+
+/* Options that filter; returns 0 when a is not one of them. */
+static int
+parse_filter(gw_query *q, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+
+	if (strcmp(a, "--issuer") == 0)
+		q->issuer = value(argc, argv, i);
+	else if (strcmp(a, "--doc-type") == 0)
+		q->doc_type = value(argc, argv, i);
+	else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
+		const char *v = value(argc, argv, i);
+
+		if (!date_arg(v)) {
+			fprintf(stderr, "gw-search: %s takes YYYY, YYYY-MM or YYYY-MM-DD, not '%s'\n", a, v);
+			usage_exit(2);
+		}
+		*(a[2] == 'f' ? &q->from : &q->to) = v;
+	} else if (strcmp(a, "--kind") == 0) {
+		const char *v = value(argc, argv, i);
+
+		if ((q->kind = gw_qkind_from_name(v)) < 0) {
+			fprintf(stderr, "gw-search: --kind takes target, fact or other, not '%s'\n", v);
+			usage_exit(2);
+		}
+	} else if (strcmp(a, "--unit") == 0)
+		q->unit = value(argc, argv, i);
+	else if (strcmp(a, "--min") == 0) {
+		q->has_min = true;
+		q->min = num_arg(a, value(argc, argv, i));
+	} else if (strcmp(a, "--max") == 0) {
+		q->has_max = true;
+		q->max = num_arg(a, value(argc, argv, i));
+	} else if (strcmp(a, "--limit") == 0) {
+		double l = num_arg(a, value(argc, argv, i));
+
+		if (l < 0 || l != floor(l))
+			usage_exit(2);
+		q->limit = (long)l;
+	} else
+		return 0;
+	return 1;
+}
+
+/* Options anywhere on the line (GNU style); the other words make the query, in text. */
+static void
+parse(gw_query *q, opts *o, int argc, char **argv, gw_buf *text)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		/* "-5" is no option: a query word may start with a minus sign */
+		if (strcmp(a, "--") == 0) {
+			while (++i < argc)
+				gw_buf_printf(text, "%s%s", text->len ? " " : "", argv[i]);
+		} else if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
+			gw_buf_printf(text, "%s%s", text->len ? " " : "", a);
+		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			usage_exit(0);
+		else if (strcmp(a, "--version") == 0) {
+			printf("gw-search (gongwen) %s\n", GW_VERSION);
+			exit(0);
+		} else if (parse_filter(q, argc, argv, &i))
+			continue;
+		else if (strcmp(a, "--db") == 0)
+			o->db = value(argc, argv, &i);
+		else if (strcmp(a, "--queries") == 0)
+			o->queries = value(argc, argv, &i);
+		else if (strcmp(a, "--raw") == 0)
+			q->raw = 1;
+		else if (strcmp(a, "--json") == 0)
+			o->format = 1;
+		else if (strcmp(a, "--table") == 0)
+			o->format = 2;
+		else if (strcmp(a, "--timing") == 0)
+			o->timing = 1;
+		else {
+			fprintf(stderr, "gw-search: unknown option '%s'\n", a);
+			usage_exit(2);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- main */
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One query: its hits printed; the number of hits, or -1 (message printed). */
+static long
+run_query(gw_archive *a, const gw_query *q, out *o, const opts *op)
+{
+	gw_buf err = GW_BUF_INIT;
+	double t0 = now_ms();
+	long n = gw_archive_search(a, q, on_hit, o, &err);
+
+	if (op->timing)
+		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits: %s\n", now_ms() - t0, n,
+		        q->text ? q->text : "");
+	if (n < 0)
+		fprintf(stderr, "gw-search: %s\n", err.ptr ? err.ptr : "search failed");
+	if (o->table)
+		print_table(o);
+	gw_buf_free(&err);
+	return n;
+}
+
+static int
+run_queries(gw_archive *a, gw_query *q, out *o, const opts *op)
+{
+	FILE *fp = strcmp(op->queries, "-") == 0 ? stdin : fopen(op->queries, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int status = 1;
+
+	if (fp == NULL) {
+		fprintf(stderr, "gw-search: %s: %s\n", op->queries, strerror(errno));
+		return 2;
+	}
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		long hits;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		q->text = o->query = line;
+		hits = run_query(a, q, o, op);
+		status = hits < 0 ? 2 : hits > 0 && status != 2 ? 0 : status;
+	}
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	gw_query q = {.kind = -1, .limit = 100};
+	opts op = {.db = "out/gongwen.db"};
+	out o = {0};
+	gw_buf text = GW_BUF_INIT, err = GW_BUF_INIT;
+	int status;
+	gw_archive *a;
+
+	parse(&q, &op, argc, argv, &text);
+	q.text = text.ptr;
+	if (!text.len && !op.queries && !gw_query_has_quantity_filter(&q) && !q.issuer &&
+	    !q.doc_type && !q.from && !q.to) {
+		fprintf(stderr, "gw-search: give a query or a filter\n");
+		usage_exit(2);
+	}
+	o.table = op.format ? op.format == 2 : isatty(STDOUT_FILENO);
+	o.color = o.table && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
+	if ((a = gw_archive_open(op.db, GW_ARCHIVE_READ, &err)) == NULL) {
+		fprintf(stderr, "gw-search: %s: %s\n", op.db, err.ptr);
+		return 2;
+	}
+	if (op.queries)
+		status = run_queries(a, &q, &o, &op);
+	else {
+		long n = run_query(a, &q, &o, &op);
+
+		status = n < 0 ? 2 : n == 0;
+	}
+	gw_archive_close(a);
+	free(o.rows);
+	gw_buf_free(&text);
+	gw_buf_free(&err);
+	if (fflush(stdout) != 0 && status < 2) {
+		fprintf(stderr, "gw-search: write error: %s\n", strerror(errno));
+		status = 2;
+	}
+	return status;
+}
