@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +41,7 @@ struct gw_rule {
 	size_t nattrs, capattrs;
 	pcre2_code *code;
 	const struct gw_rules *owner; /* for the shared match context */
+	atomic_int jitted;            /* JIT-compiled on first use: most programs use few rules */
 };
 
 typedef struct define {
@@ -313,9 +316,6 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 		return -1;
 	}
 	gw_buf_free(&pat);
-	/* the interpreter serves when JIT is absent, or switched off (valgrind cannot follow JIT code) */
-	if (getenv("GONGWEN_NO_JIT") == NULL)
-		pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
 	return 0;
 }
 
@@ -548,15 +548,37 @@ match_data(const gw_rule *r)
 	return tl_md;
 }
 
+/* JIT-compile r the first time it is used (start-up stays short: a program compiles only the rules it
+ * runs).  The interpreter serves when JIT is absent or switched off with GONGWEN_NO_JIT (valgrind cannot
+ * follow JIT code).  Threads that meet r first at the same time wait for one compile. */
+static void
+jit_once(const gw_rule *r)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	gw_rule *w = (gw_rule *)r;
+
+	if (atomic_load_explicit(&w->jitted, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&mu);
+	if (!atomic_load_explicit(&w->jitted, memory_order_relaxed)) {
+		if (getenv("GONGWEN_NO_JIT") == NULL)
+			pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE);
+		atomic_store_explicit(&w->jitted, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&mu);
+}
+
 static int
 match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size_t start,
            size_t *ov, int ovmax, uint32_t flags)
 {
-	pcre2_match_data *md = match_data(r);
+	pcre2_match_data *md;
 	PCRE2_SIZE *v;
 	uint32_t nv;
 	int rc, i;
 
+	jit_once(r);
+	md = match_data(r);
 	rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, flags, md, rs ? rs->mctx : NULL);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
