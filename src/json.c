@@ -398,10 +398,138 @@ write_error(const gw_doc *d)
 	return o;
 }
 
+/* Does the array opening at s[i] hold only scalars (numbers, strings, literals)?  Then it is
+ * written on one line: spans and offset maps stay readable. */
+static bool
+flat_array(const char *s, size_t n, size_t i)
+{
+	bool str = false;
+
+	for (i++; i < n; i++) {
+		if (str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				str = false;
+		} else if (s[i] == '"')
+			str = true;
+		else if (s[i] == '[' || s[i] == '{')
+			return false;
+		else if (s[i] == ']')
+			return true;
+	}
+	return true;
+}
+
+static void
+newline(gw_buf *out, int depth)
+{
+	static const char spaces[] = "\n                                                                ";
+	int n = 2 * depth;
+
+	gw_buf_put(out, spaces, 1);
+	for (; n > 64; n -= 64)
+		gw_buf_put(out, spaces + 1, 64);
+	gw_buf_put(out, spaces + 1, (size_t)n);
+}
+
+/* The bytes that end a run of plain characters in compact JSON. */
+static bool
+is_structural(unsigned char c)
+{
+	static bool table[256];
+	static bool ready;
+
+	if (!ready) { /* benign race: every thread writes the same values */
+		for (const char *p = "\"{}[],:"; *p; p++)
+			table[(unsigned char)*p] = true;
+		ready = true;
+	}
+	return table[c];
+}
+
+/* Re-indent compact JSON (Jansson's JSON_COMPACT output) two spaces a level, one member a line,
+ * arrays of scalars on one line.  One pass; strings are copied untouched. */
+static void
+indent_json(const char *s, size_t n, gw_buf *out)
+{
+	int depth = 0, flat = 0; /* flat: inside a one-line array */
+	size_t i = 0, run;
+
+	gw_buf_put(out, "", 0);
+	if (out->cap < out->len + n + n / 2) { /* one allocation for most documents */
+		out->cap = out->len + n + n / 2;
+		out->ptr = gw_xrealloc(out->ptr, out->cap);
+	}
+	while (i < n) {
+		char c = s[i];
+
+		if (c == '"') { /* copy the whole string: up to a quote not escaped */
+			run = i + 1;
+			for (;;) {
+				const char *q = memchr(s + run, '"', n - run);
+				size_t bs = 0;
+
+				if (q == NULL) {
+					run = n - 1;
+					break;
+				}
+				run = (size_t)(q - s);
+				while (s[run - 1 - bs] == '\\')
+					bs++;
+				if (bs % 2 == 0)
+					break;
+				run++;
+			}
+			gw_buf_put(out, s + i, run + 1 - i);
+			i = run + 1;
+			continue;
+		}
+		if (!is_structural((unsigned char)c)) {
+			for (run = i + 1; run < n && !is_structural((unsigned char)s[run]); run++)
+				;
+			gw_buf_put(out, s + i, run - i);
+			i = run;
+			continue;
+		}
+		if ((c == '{' || c == '[') && i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
+			gw_buf_put(out, s + i, 2); /* {} [] */
+			i += 2;
+			continue;
+		}
+		if (flat) {
+			if (c == ']')
+				flat = 0;
+			gw_buf_put(out, c == ',' ? ", " : s + i, c == ',' ? 2 : 1);
+		} else if (c == '{' || c == '[') {
+			gw_buf_put(out, s + i, 1);
+			if (c == '[' && flat_array(s, n, i))
+				flat = 1;
+			else
+				newline(out, ++depth);
+		} else if (c == '}' || c == ']') {
+			newline(out, --depth);
+			gw_buf_put(out, s + i, 1);
+		} else if (c == ',') {
+			gw_buf_put(out, ",", 1);
+			newline(out, depth);
+		} else /* : */
+			gw_buf_put(out, ": ", 2);
+		i++;
+	}
+}
+
 static int
 dump_to_buf(const char *p, size_t n, void *out)
 {
-	gw_buf_put(out, p, n);
+	gw_buf *b = out;
+
+	if (b->len + n < b->cap) { /* the common case, without a call */
+		memcpy(b->ptr + b->len, p, n);
+		b->len += n;
+		b->ptr[b->len] = '\0';
+	} else
+		gw_buf_put(b, p, n);
 	return 0;
 }
 
@@ -409,7 +537,8 @@ void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
 	json_t *o;
-	size_t flg = JSON_REAL_PRECISION(15) | (flags & GW_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT);
+	size_t flg = JSON_REAL_PRECISION(15) | JSON_COMPACT;
+	gw_buf compact = GW_BUF_INIT;
 
 	arena_enter();
 	if (d->error)
@@ -432,7 +561,14 @@ gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 		json_object_set_new(o, "rejected", write_rejected(d));
 		json_object_set_new(o, "warnings", write_warnings(d));
 	}
-	json_dump_callback(o, dump_to_buf, out, flg);
+	if (flags & GW_JSON_PRETTY) {
+		gw_buf_put(&compact, "", 0);
+		compact.ptr = gw_xrealloc(compact.ptr, compact.cap = 2 * d->text_len + 65536);
+		json_dump_callback(o, dump_to_buf, &compact, flg);
+		indent_json(compact.ptr, compact.len, out);
+		gw_buf_free(&compact);
+	} else
+		json_dump_callback(o, dump_to_buf, out, flg);
 	gw_buf_putc(out, '\n');
 	json_decref(o);
 	arena_leave();
