@@ -1089,8 +1089,10 @@ gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_
 	sqlite3_stmt *st = NULL, *qs = NULL;
 	long n = -1;
 
-	if (has_text(q) && !q->raw && gw_archive_fts_query(q->text, &fts, err) < 0)
+	if (has_text(q) && !q->raw && gw_archive_fts_query(q->text, &fts, &s.sql) < 0) {
+		gw_buf_printf(err, "bad query '%s': %s", q->text, s.sql.ptr);
 		goto done;
+	}
 	if (has_text(q) && q->raw)
 		gw_buf_puts(&fts, q->text);
 	build_sql(q, fts.ptr, &s);

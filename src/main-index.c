@@ -20,7 +20,7 @@ static const char usage[] =
     "  --bulk FILE    write an OpenSearch/Elasticsearch _bulk file instead (- for stdout)\n"
     "  --index NAME   the index the bulk actions name (default gongwen)\n"
     "  --quiet        no summary line on stderr\n"
-    "Exit status: 0 every record indexed, 1 some records unusable, 2 usage or database error.";
+    "Exit status: 0 every record indexed, 1 some records unusable, 2 usage, I/O or database error.";
 
 typedef struct ix {
 	const char *db_path, *bulk_path, *index;
@@ -53,7 +53,7 @@ ix_doc(ix *x, gw_doc *d)
 		fprintf(stderr, "gw-index: %s: not indexed: an error record (%s)\n", d->id,
 		        d->error_msg ? d->error_msg : gw_code_name((enum gw_code)d->error));
 		x->n[3]++;
-		x->status = 1;
+		x->status = x->status > 1 ? x->status : 1;
 		return;
 	}
 	if (x->bulk) {
@@ -92,7 +92,7 @@ ix_record(ix *x, const char *buf, size_t len, const char *name, long line)
 			fprintf(stderr, "gw-index: %s: %s: %s\n", name, gw_code_message(GW_E_BAD_RECORD),
 			        err.ptr ? err.ptr : "");
 		x->n[3]++;
-		x->status = 1;
+		x->status = x->status > 1 ? x->status : 1;
 	} else
 		ix_doc(x, d);
 	gw_doc_free(d);
@@ -116,7 +116,7 @@ ix_lines(ix *x, FILE *fp, const char *name)
 	}
 	if (ferror(fp)) {
 		fprintf(stderr, "gw-index: %s: %s\n", name, strerror(errno));
-		x->status = 1;
+		x->status = 2;
 	}
 	free(line);
 }
@@ -140,7 +140,7 @@ ix_file(ix *x, const char *path)
 
 	if (fp == NULL) {
 		fprintf(stderr, "gw-index: %s: %s\n", path, strerror(errno));
-		x->status = x->status > 1 ? x->status : 1;
+		x->status = 2;
 		return;
 	}
 	if (ends_with(path, ".jsonl"))
@@ -150,7 +150,7 @@ ix_file(ix *x, const char *path)
 			gw_buf_put(&b, chunk, n);
 		if (ferror(fp)) {
 			fprintf(stderr, "gw-index: %s: %s\n", path, strerror(errno));
-			x->status = 1;
+			x->status = 2;
 		} else
 			ix_record(x, b.ptr ? b.ptr : "", b.len, path, 0);
 	}
@@ -173,7 +173,7 @@ ix_dir(ix *x, const char *dir)
 
 	if (n < 0) {
 		fprintf(stderr, "gw-index: %s: %s\n", dir, strerror(errno));
-		x->status = 1;
+		x->status = 2;
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -287,7 +287,7 @@ remove_ids(ix *x, const char **ids, int n)
 			die(x, x->db_path, x->err.ptr);
 		if (r == 0) {
 			fprintf(stderr, "gw-index: %s: no such document in %s\n", ids[i], x->db_path);
-			x->status = 1;
+			x->status = x->status > 1 ? x->status : 1;
 		} else
 			x->n[1]++;
 	}

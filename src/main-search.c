@@ -299,7 +299,7 @@ term_width(void)
 static void
 table_widths(const out *o, int w[5])
 {
-	static const int cap[5] = {24, 18, 20, 0, 24};
+	static const int cap[5] = {20, 20, 16, 0, 20};
 	static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
 	int used = 0;
 
