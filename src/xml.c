@@ -92,9 +92,27 @@ xml_char_ok(uint32_t c)
 static const char *
 clean(xw *w, const char *s, size_t n)
 {
+	size_t i = 0;
+
 	gw_buf_reset(&w->work);
 	gw_buf_put(&w->work, "", 0);
-	for (size_t i = 0; i < n;) {
+	/* the common case: all of it is fine, copied at once */
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+		uint32_t c;
+		int k;
+
+		if (b >= 0x20 && b < 0x7F) {
+			i++;
+			continue;
+		}
+		k = gw_utf8_decode(s + i, n - i, &c);
+		if (k == 0 || !xml_char_ok(c))
+			break;
+		i += (size_t)k;
+	}
+	gw_buf_put(&w->work, s, i);
+	while (i < n) {
 		uint32_t c;
 		int k = gw_utf8_decode(s + i, n - i, &c);
 
