@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gongwen.h"
+#include "internal.h"
 #include "number.h"
 
 #define NGROUPS 16      /* capture pairs read from one match */
@@ -14,11 +14,11 @@
 /* What a kind.* rule is matched against (rules/kind.rules). */
 enum scope {
 	SC_NOTICE, SC_DOC, SC_HEADING, SC_SECTION, SC_UNIT, SC_NUMBER, SC_TEXT, SC_BEFORE,
-	SC_SENTENCE, SC_LINE, SC_AFTER, SC_COUNT
+	SC_SENTENCE, SC_LINE, SC_AFTER, SC_SINCE, SC_COUNT
 };
 static const char *const scope_names[SC_COUNT] = {
 	"notice", "doc", "heading", "section", "unit", "number", "text", "before", "sentence", "line",
-	"after",
+	"after", "since",
 };
 
 typedef struct qrule {
@@ -81,6 +81,8 @@ typedef struct ctx {
 	const gw_quantity *curq;
 	size_t clause;
 	unsigned built;
+	int decider;     /* the kind rule that decided the current quantity, -1: none */
+	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
 	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
 	int failed;
 } ctx;
@@ -168,8 +170,9 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs, gw_buf *err)
 		int k = kind ? gw_qkind_from_name(kind) : -1;
 
 		if (sc < 0 || (kind && k < 0)) {
-			gw_buf_printf(err, "rule %s: needs a scope (notice doc heading unit number text "
-			              "before sentence line after) and kind target, fact or other", gw_rule_id(r));
+			gw_buf_printf(err, "rule %s: needs a scope (notice doc heading section unit number "
+			              "text before sentence line after since) and kind target, fact or other",
+			              gw_rule_id(r));
 			return -1;
 		}
 		gw_grow((void **)&x->k, &cap, x->nk + 1, sizeof *x->k);
@@ -458,7 +461,7 @@ stop_at(ctx *c, size_t p, size_t *end)
 
 	for (size_t k = 0; k < c->x->ns; k++) {
 		const srule *sr = &c->x->s[k];
-		int rc = gw_rule_match(sr->r, c->t, c->n, p, ov, NGROUPS);
+		int rc = gw_rule_match_at(sr->r, c->t, c->n, p, ov, NGROUPS);
 		size_t from;
 
 		if (rc < 0) {
@@ -501,7 +504,7 @@ match_at(ctx *c, size_t p, found *f)
 {
 	for (size_t k = 0; k < c->x->nq; k++) {
 		const qrule *qr = &c->x->q[k];
-		int rc = gw_rule_match(qr->r, c->t, c->n, p, f->ov, NGROUPS);
+		int rc = gw_rule_match_at(qr->r, c->t, c->n, p, f->ov, NGROUPS);
 		int pa, pb = GW_NUMBER_OK;
 
 		if (rc < 0) {
@@ -747,6 +750,12 @@ scope_of(ctx *c, enum scope sc)
 	case SC_LINE:
 		put_range(c, sc, back_to(c->t, c->n, f->start, is_line_end, LINE_MAX_CP), f->start);
 		break;
+	case SC_SINCE:
+		/* a fact earlier in the sentence: 全镇现有林地12.6万亩，森林覆盖率达72.3% */
+		if (c->fact_end > 0 && c->fact_end <= f->start &&
+		    c->fact_end >= back_to(c->t, c->n, f->start, is_sentence_end, SENTENCE_MAX))
+			put_range(c, sc, c->fact_end, f->start);
+		break;
 	default:
 		put_range(c, sc, f->end, fwd_to(c->t, c->n, f->end, is_clause_end, CLAUSE_MAX));
 		break;
@@ -790,8 +799,10 @@ kind_of(ctx *c)
 #ifdef GW_EXTRACT_DEBUG
 		fprintf(stderr, "kind: %s: %s\n", scope_of(c, SC_TEXT)->ptr, gw_rule_id(kr->r));
 #endif
+		c->decider = (int)k;
 		return (enum gw_qkind)kr->kind;
 	}
+	c->decider = -1;
 	return GW_Q_OTHER;
 }
 
@@ -878,6 +889,8 @@ add_quantity(ctx *c, const found *f)
 		q->cmp = (enum gw_cmp)comparator_of(c, f, clause);
 	c->cur = f, c->curq = q, c->clause = clause, c->built = 0;
 	q->kind = kind_of(c);
+	if (q->kind == GW_Q_FACT && c->decider >= 0 && c->x->k[c->decider].scope > SC_DOC)
+		c->fact_end = f->end;
 	verb_and_subject(c, q, f, clause);
 }
 

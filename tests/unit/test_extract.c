@@ -345,6 +345,27 @@ START_TEST(kinds_follow_the_document_the_section_and_the_words)
 }
 END_TEST
 
+START_TEST(a_fact_carries_over_its_sentence_and_thresholds_are_rules)
+{
+	gw_doc *d = run("全镇现有林地面积12.6万亩，森林覆盖率达72.3%。森林覆盖率达到75%。");
+
+	ck_assert_int_eq(d->nqs, 3);
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "fact");
+	ck_assert_str_eq(gw_qkind_name(d->qs[1].kind), "fact");
+	ck_assert_str_eq(gw_qkind_name(d->qs[2].kind), "target");
+	d = run("全镇现有林地面积12.6万亩，到2027年森林覆盖率达到75%。");
+	ck_assert_str_eq(gw_qkind_name(d->qs[1].kind), "target");
+	d = run("对日处理能力20吨及以上的设施，每季度至少开展1次监测。");
+	ck_assert_int_eq(d->nqs, 2);
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "other");
+	ck_assert_str_eq(gw_qkind_name(d->qs[1].kind), "target");
+	d = run("县财政每年安排专项资金不少于1500万元，积极争取上级补助资金。");
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "target");
+	d = run("尚有资金缺口860万元。");
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "fact");
+}
+END_TEST
+
 START_TEST(a_review_section_reports_facts)
 {
 	const char *text = "一、2021年工作回顾\n国内生产总值达到114万亿元。\n二、2022年工作任务\n新建1亿亩高标准农田。\n";
@@ -444,6 +465,7 @@ extract_suite(void)
 	tcase_add_test(tc, stop_lists_turn_down_dates_ordinals_designators_and_names);
 	tcase_add_test(tc, the_user_asks);
 	tcase_add_test(tc, kinds_follow_the_document_the_section_and_the_words);
+	tcase_add_test(tc, a_fact_carries_over_its_sentence_and_thresholds_are_rules);
 	tcase_add_test(tc, a_review_section_reports_facts);
 	tcase_add_test(tc, subject_and_verb_come_from_the_clause);
 	tcase_add_test(tc, a_ten_thousand_digit_number_is_skipped_with_a_warning);
