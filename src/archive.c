@@ -10,13 +10,16 @@
 
 /* Prepared once per archive, reused for every document. */
 enum {
-	ST_FIND, ST_DEL_Q, ST_DEL_S, ST_DEL_N, ST_DEL_D, ST_INS_D, ST_INS_N, ST_INS_S, ST_INS_Q,
-	ST_SET_NS, NST
+	ST_FIND, ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D, ST_INS_D, ST_INS_N, ST_INS_S,
+	ST_INS_Q, ST_SET_NS, ST_FTS_DOC, ST_FTS_FROM, NST
 };
 
 static const char *const stmt_sql[NST] = {
 	"SELECT id, sha256, record_sha256 FROM documents WHERE doc_id = ?1",
 	"DELETE FROM quantities WHERE doc = ?1",
+	/* external content: FTS5 needs the old text to take a row out (only rows it has seen) */
+	"INSERT INTO sentences_fts (sentences_fts, rowid, text) SELECT 'delete', id, text FROM sentences"
+	" WHERE doc = ?1 AND id <= ?2",
 	"DELETE FROM sentences WHERE doc = ?1",
 	"DELETE FROM nodes WHERE doc = ?1",
 	"DELETE FROM documents WHERE id = ?1",
@@ -29,10 +32,14 @@ static const char *const stmt_sql[NST] = {
 	" kind, subject, verb, rule, start_cp, end_cp)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
 	"UPDATE documents SET nsentences = ?2 WHERE id = ?1",
+	"INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE doc = ?1",
+	"INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE id > ?1",
 };
 
 /* Version 1 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
- * text (external content, kept in step by the triggers); nodes and quantities point at them. */
+ * text (external content); nodes and quantities point at them.  No triggers keep the FTS5 table
+ * in step: FTS5 writes its pending terms out at every statement savepoint, so one INSERT per
+ * sentence would make a segment per sentence (45% of the time).  Rows go in per batch instead. */
 static const char schema_sql[] =
     "CREATE TABLE documents (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, title TEXT,"
     " issuer TEXT, doc_number TEXT, doc_type TEXT, date TEXT, source_path TEXT, sha256 TEXT,"
@@ -57,19 +64,16 @@ static const char schema_sql[] =
     "CREATE INDEX quantities_sentence ON quantities (sentence);\n"
     "CREATE INDEX quantities_kind ON quantities (kind, unit, value);\n"
     "CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content = 'sentences',"
-    " content_rowid = 'id', tokenize = '" GW_FTS_TOKENIZER "');\n"
-    "CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN"
-    " INSERT INTO sentences_fts (rowid, text) VALUES (new.id, new.text); END;\n"
-    "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN"
-    " INSERT INTO sentences_fts (sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);"
-    " END;\n";
+    " content_rowid = 'id', tokenize = '" GW_FTS_TOKENIZER "');\n";
 
 struct gw_archive {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *st[NST];
-	gw_buf rec;       /* scratch: the record whose sha256 tells a changed document */
+	gw_buf rec;       /* scratch: a record written to be hashed */
 	char rec_sha[65]; /* of the document being put */
+	bool batch;       /* between gw_archive_begin and commit */
+	sqlite3_int64 fts_from; /* sentences after this id are not in the FTS5 table yet */
 };
 
 /* ---------------------------------------------------------------- opening */
@@ -239,19 +243,39 @@ exec(gw_archive *a, const char *sql, gw_buf *err)
 int
 gw_archive_begin(gw_archive *a, gw_buf *err)
 {
+	long long last = 0;
+
 	/* IMMEDIATE: take the write lock now, not halfway through the first document */
-	return exec(a, "BEGIN IMMEDIATE", err);
+	if (exec(a, "BEGIN IMMEDIATE", err) < 0 ||
+	    query_int(a->db, "SELECT coalesce(max(id), 0) FROM sentences", &last, err) < 0)
+		return -1;
+	a->batch = true;
+	a->fts_from = last;
+	return 0;
 }
+
+static sqlite3_stmt *stmt(gw_archive *a, int i);
+static int run(sqlite3_stmt *st);
 
 int
 gw_archive_commit(gw_archive *a, gw_buf *err)
 {
+	sqlite3_stmt *st;
+
+	/* the batch's sentences go into the FTS5 table in one statement */
+	if (a->batch && ((st = stmt(a, ST_FTS_FROM)) == NULL ||
+	                 (sqlite3_bind_int64(st, 1, a->fts_from), run(st)) < 0)) {
+		db_error(a->db, err, a->path);
+		return -1;
+	}
+	a->batch = false;
 	return exec(a, "COMMIT", err);
 }
 
 void
 gw_archive_rollback(gw_archive *a)
 {
+	a->batch = false;
 	if (!sqlite3_get_autocommit(a->db))
 		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -662,6 +686,11 @@ put_rows(gw_archive *a, gw_doc *d)
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)ns);
 		rc = run(st);
 	}
+	/* outside a batch, the document's sentences go into the FTS5 table now */
+	if (rc == 0 && !a->batch && (st = stmt(a, ST_FTS_DOC)) != NULL) {
+		sqlite3_bind_int64(st, 1, doc);
+		rc = run(st);
+	}
 	free(nrows), free(srows), free(sv);
 	return rc;
 }
@@ -669,7 +698,7 @@ put_rows(gw_archive *a, gw_doc *d)
 static int
 delete_rows(gw_archive *a, sqlite3_int64 doc)
 {
-	static const int order[] = {ST_DEL_Q, ST_DEL_S, ST_DEL_N, ST_DEL_D};
+	static const int order[] = {ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D};
 
 	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
 		sqlite3_stmt *st = stmt(a, order[i]);
@@ -677,6 +706,9 @@ delete_rows(gw_archive *a, sqlite3_int64 doc)
 		if (st == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, doc);
+		/* rows put earlier in this batch are not in the FTS5 table yet */
+		if (order[i] == ST_DEL_FTS)
+			sqlite3_bind_int64(st, 2, a->batch ? a->fts_from : INT64_MAX);
 		if (run(st) < 0)
 			return -1;
 	}
@@ -706,16 +738,19 @@ find_doc(gw_archive *a, const gw_doc *d, const char *rec_sha, sqlite3_int64 *row
 }
 
 enum gw_put
-gw_archive_put(gw_archive *a, gw_doc *d, gw_buf *err)
+gw_archive_put(gw_archive *a, gw_doc *d, const char *rec, size_t len, gw_buf *err)
 {
 	sqlite3_int64 old = 0;
 	bool same = false;
 	int found;
 
-	/* the record as gongwen writes it tells whether anything changed, whatever its layout */
-	gw_buf_reset(&a->rec);
-	gw_json_write(d, &a->rec, 0);
-	gw_sha256_hex(a->rec.ptr, a->rec.len, a->rec_sha);
+	if (rec == NULL) {
+		gw_buf_reset(&a->rec);
+		gw_json_write(d, &a->rec, 0);
+		rec = a->rec.ptr;
+		len = a->rec.len;
+	}
+	gw_sha256_hex(rec, len, a->rec_sha);
 	if ((found = find_doc(a, d, a->rec_sha, &old, &same)) < 0)
 		goto fail;
 	if (found && same)

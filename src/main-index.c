@@ -45,7 +45,7 @@ die(ix *x, const char *what, const char *msg)
 
 /* Index (or write as bulk) one record. */
 static void
-ix_doc(ix *x, gw_doc *d)
+ix_doc(ix *x, gw_doc *d, const char *rec, size_t len)
 {
 	enum gw_put r;
 
@@ -65,7 +65,7 @@ ix_doc(ix *x, gw_doc *d)
 		return;
 	}
 	gw_buf_reset(&x->err);
-	if ((r = gw_archive_put(x->a, d, &x->err)) == GW_PUT_ERROR)
+	if ((r = gw_archive_put(x->a, d, rec, len, &x->err)) == GW_PUT_ERROR)
 		die(x, x->db_path, x->err.ptr);
 	x->n[r]++;
 	/* a test hook: die like kill -9 halfway through a batch (tests/check/archive-safety.sh) */
@@ -94,7 +94,7 @@ ix_record(ix *x, const char *buf, size_t len, const char *name, long line)
 		x->n[3]++;
 		x->status = x->status > 1 ? x->status : 1;
 	} else
-		ix_doc(x, d);
+		ix_doc(x, d, buf, len);
 	gw_doc_free(d);
 	gw_buf_free(&err);
 }
@@ -112,6 +112,8 @@ ix_lines(ix *x, FILE *fp, const char *name)
 		lineno++;
 		if (strspn(line, " \t\r\n") == (size_t)n)
 			continue;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
 		ix_record(x, line, (size_t)n, name, lineno);
 	}
 	if (ferror(fp)) {

@@ -320,9 +320,9 @@ START_TEST(put_adds_then_skips_the_same_then_replaces_a_changed_document)
 	long long n[4];
 
 	ck_assert_ptr_nonnull(a);
-	ck_assert_int_eq(gw_archive_put(a, v1, &err), GW_PUT_ADDED);
-	ck_assert_int_eq(gw_archive_put(a, v1, &err), GW_PUT_UNCHANGED);
-	ck_assert_int_eq(gw_archive_put(a, v2, &err), GW_PUT_REPLACED);
+	ck_assert_int_eq(gw_archive_put(a, v1, NULL, 0, &err), GW_PUT_ADDED);
+	ck_assert_int_eq(gw_archive_put(a, v1, NULL, 0, &err), GW_PUT_UNCHANGED);
+	ck_assert_int_eq(gw_archive_put(a, v2, NULL, 0, &err), GW_PUT_REPLACED);
 	ck_assert_int_eq(gw_archive_counts(a, n, &err), 0);
 	ck_assert_int_eq(n[0], 1);
 	ck_assert_int_eq(n[1], 2);
@@ -349,8 +349,8 @@ START_TEST(search_filters_on_quantities_and_dates)
 
 	free(d1->header.date);
 	d1->header.date = gw_xstrdup("2021-12-31");
-	ck_assert_int_eq(gw_archive_put(a, d1, &err), GW_PUT_ADDED);
-	ck_assert_int_eq(gw_archive_put(a, d2, &err), GW_PUT_ADDED);
+	ck_assert_int_eq(gw_archive_put(a, d1, NULL, 0, &err), GW_PUT_ADDED);
+	ck_assert_int_eq(gw_archive_put(a, d2, NULL, 0, &err), GW_PUT_ADDED);
 	s = search(a, &q);
 	ck_assert_str_eq(s, "big 一/1 [1.筹集保障性租赁住房1200套。] {1200套 target}\n");
 	free(s);
