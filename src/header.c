@@ -551,6 +551,109 @@ find_issuer(gw_segctx *c, const hscan *hs)
 		}
 }
 
+/* ---------------------------------------------------------------- as printed */
+
+/* Bytes an ASCII character takes in the source encoding. */
+static uint32_t
+ascii_width(const char *enc)
+{
+	if (enc && strncmp(enc, "UTF-16", 6) == 0)
+		return 2;
+	if (enc && strncmp(enc, "UTF-32", 6) == 0)
+		return 4;
+	return 1;
+}
+
+/* Whether the normaliser folded code point k of the text from a full-width form: an ASCII
+ * character that took more source bytes than ASCII does (［２０２２］ became [2022]). */
+static bool
+was_wide(gw_doc *d, int32_t k, uint32_t aw)
+{
+	uint32_t s, e;
+
+	return gw_doc_src_range(d, (gw_span){k, k + 1}, &s, &e) && e - s > aw;
+}
+
+/* s (a header field copied from span sp of the text) with the full-width forms the source
+ * printed: GUIDE.md gives the 发文字号 and the title exactly as printed. NULL: no change. */
+static char *
+as_printed(gw_doc *d, const char *s, gw_span sp, uint32_t aw)
+{
+	gw_buf b = GW_BUF_INIT;
+	size_t n = strlen(s), i = 0;
+	int32_t k = sp.start;
+	bool changed = false;
+
+	while (i < n) {
+		uint32_t c, t = 0;
+		int len = gw_utf8_decode(s + i, n - i, &c), tl;
+		int32_t j = k;
+
+		if (len <= 0)
+			break;
+		/* the same character in the text (a joined title skips its line break) */
+		while (j < sp.end) {
+			size_t at = gw_doc_cp_to_byte(d, j);
+
+			tl = gw_utf8_decode(d->text + at, d->text_len - at, &t);
+			if (tl <= 0 || t == c)
+				break;
+			j++;
+		}
+		if (j < sp.end && t == c) {
+			if (c > 0x20 && c < 0x7F && was_wide(d, j, aw))
+				c += 0xFEE0, changed = true;
+			k = j + 1;
+		}
+		gw_buf_put_cp(&b, c);
+		i += (size_t)len;
+	}
+	if (!changed) {
+		gw_buf_free(&b);
+		return NULL;
+	}
+	return b.ptr;
+}
+
+static void
+restore_field(gw_doc *d, enum gw_hfield f, uint32_t aw)
+{
+	gw_field *fl = &d->header.f[f];
+	char *p;
+
+	if (fl->text && fl->span.start >= 0 && (p = as_printed(d, fl->text, fl->span, aw))) {
+		free(fl->text);
+		fl->text = p;
+	}
+}
+
+static void
+restore_list(gw_doc *d, gw_strlist *l, uint32_t aw)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char *p = l->spans[i].start >= 0 ? as_printed(d, l->items[i], l->spans[i], aw) : NULL;
+
+		if (p) {
+			free(l->items[i]);
+			l->items[i] = p;
+		}
+	}
+}
+
+/* Every header field as printed (the parsed parts of the 发文字号 stay folded). */
+static void
+restore_header(gw_doc *d)
+{
+	uint32_t aw = ascii_width(d->encoding);
+
+	if (d->nruns == 0)
+		return;
+	for (int f = 0; f < GW_NHFIELDS; f++)
+		restore_field(d, (enum gw_hfield)f, aw);
+	restore_list(d, &d->header.addressees, aw);
+	restore_list(d, &d->header.cc, aw);
+}
+
 /* ---------------------------------------------------------------- 版记 and the rest */
 
 /* 附注, 附件说明 (before the 成文日期), 抄送机关, 印发机关和印发日期. */
@@ -668,4 +771,5 @@ gw_header_scan(gw_segctx *c)
 		return;
 	}
 	c->transmit = find_transmit(c);
+	restore_header(c->d);
 }
