@@ -270,6 +270,10 @@ gw_header_title_at(gw_segctx *c, int i, int maxlines, int *last)
 		j++;
 		gw_seg_squeeze(c->d->text, c->ln[j].b0, c->ln[j].b1, &t);
 	}
+	/* a complete title may still have its period or status on the next line */
+	if (j + 1 < c->n && j - i + 1 < maxlines && title_complete(c, &t) && !c->skip[j + 1] &&
+	    hmatch(c, HR_TITLE_SUFFIX, j + 1))
+		j++;
 	gw_buf_free(&t);
 	*last = j;
 	return true;

@@ -26,7 +26,7 @@ static const char *const hrule_ids[HR_COUNT] = {
 	[HR_NOTE] = "header.note", [HR_CC] = "header.cc", [HR_PRINTER] = "header.printer",
 	[HR_TRANSMIT_TITLE] = "header.transmit-title", [HR_TRANSMIT_BODY] = "header.transmit-body",
 	[HR_QUOTED] = "header.quoted", [HR_NEWS] = "header.news",
-	[HR_HEADLINE] = "header.headline", [HR_TOC] = "region.toc", [HR_TOC_PAGE] = "region.toc-page", [HR_TABLE] = "region.table",
+	[HR_HEADLINE] = "header.headline", [HR_TITLE_SUFFIX] = "header.title-suffix", [HR_TOC] = "region.toc", [HR_TOC_PAGE] = "region.toc-page", [HR_TABLE] = "region.table",
 	[HR_TABLE_END] = "region.table-end", [HR_ANNEX_NOTE] = "region.annex-note",
 	[HR_ANNEX_ITEM] = "region.annex-item", [HR_ANNEX_LABEL] = "region.annex-label",
 };
