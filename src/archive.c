@@ -958,32 +958,40 @@ has_text(const gw_query *q)
 	return q->text && q->text[strspn(q->text, " \t\r\n")] != '\0';
 }
 
-/* The hit query; fts is the FTS5 query (bound first) when there is one. */
+/* The hit query; fts is the FTS5 query (bound first) when there is one.  The marks are not made
+ * here: highlight() in this query would run for every match before the sort, not for the hits. */
 static void
 build_sql(const gw_query *q, const char *fts, qsql *s)
 {
 	gw_buf *b = &s->sql;
+	bool qf = gw_query_has_quantity_filter(q);
+	bool only_text = fts && !qf && !q->issuer && !q->doc_type && !q->from && !q->to;
 
-	gw_buf_printf(b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
-	                 " s.part, n.node_id, n.path, s.text, %s, s.start_cp, s.end_cp FROM %s"
-	                 " JOIN documents d ON d.id = s.doc LEFT JOIN nodes n ON n.id = s.node WHERE ",
-	              fts ? "highlight(sentences_fts, 0, char(2), char(3))" : "s.text",
-	              fts ? "sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
-	                  : "sentences s");
-	if (fts)
-		param_s(s, "sentences_fts MATCH ?", fts);
-	else
-		gw_buf_puts(b, "1");
+	gw_buf_puts(b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
+	               " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp FROM ");
+	if (only_text && q->limit > 0) {
+		/* FTS5 sorts by rank and cuts at the limit itself, before any join */
+		param_s(s, "(SELECT rowid AS rid, rank AS rk FROM sentences_fts WHERE sentences_fts MATCH ?",
+		        fts);
+		param_v(s, " ORDER BY rank LIMIT ?) f JOIN sentences s ON s.id = f.rid", (double)q->limit);
+	} else if (fts) {
+		gw_buf_puts(b, "(SELECT rowid AS rid, rank AS rk FROM sentences_fts WHERE sentences_fts");
+		param_s(s, " MATCH ?) f JOIN sentences s ON s.id = f.rid", fts);
+	} else
+		gw_buf_puts(b, "sentences s");
+	gw_buf_puts(b, " JOIN documents d ON d.id = s.doc LEFT JOIN nodes n ON n.id = s.node WHERE 1");
 	document_filters(q, s);
-	if (gw_query_has_quantity_filter(q)) {
-		gw_buf_puts(b, " AND s.id IN (SELECT q.sentence FROM quantities q WHERE"
-		               " q.sentence IS NOT NULL");
+	/* with a text query, look up each match's quantities; without, start from the quantities */
+	if (qf) {
+		gw_buf_puts(b, fts ? " AND EXISTS (SELECT 1 FROM quantities q WHERE q.sentence = s.id"
+		                   : " AND s.id IN (SELECT q.sentence FROM quantities q WHERE"
+		                     " q.sentence IS NOT NULL");
 		quantity_filters(q, s);
 		gw_buf_puts(b, ")");
 	}
-	gw_buf_puts(b, fts ? " ORDER BY sentences_fts.rank, d.doc_id, s.start_cp"
+	gw_buf_puts(b, fts ? " ORDER BY f.rk, d.doc_id, s.start_cp"
 	                   : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
-	if (q->limit > 0)
+	if (q->limit > 0 && !only_text)
 		param_v(s, " LIMIT ?", (double)q->limit);
 }
 
@@ -1091,9 +1099,22 @@ hit_fill(sqlite3_stmt *st, gw_hit *h)
 	h->end = sqlite3_column_int(st, 13);
 }
 
-/* Step through the hits, calling fn on each; the number of hits, or -1. */
+/* The hit's sentence with its matches marked, through highlight() on that one row. */
+static int
+hit_marks(sqlite3_stmt *hl, sqlite3_int64 row, gw_hit *h)
+{
+	sqlite3_reset(hl);
+	sqlite3_bind_int64(hl, 2, row);
+	if (sqlite3_step(hl) != SQLITE_ROW)
+		return -1;
+	h->marked = col(hl, 0);
+	return 0;
+}
+
+/* Step through the hits, calling fn on each; the number of hits, or -1.  hl: NULL without a
+ * text query. */
 static long
-search_loop(sqlite3_stmt *st, sqlite3_stmt *qs, gw_hit_fn fn, void *ctx)
+search_loop(sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl, gw_hit_fn fn, void *ctx)
 {
 	long n = 0;
 	int rc;
@@ -1103,7 +1124,8 @@ search_loop(sqlite3_stmt *st, sqlite3_stmt *qs, gw_hit_fn fn, void *ctx)
 		int stop;
 
 		hit_fill(st, &h);
-		if (hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) {
+		if ((hl && hit_marks(hl, sqlite3_column_int64(st, 0), &h) < 0) ||
+		    hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) {
 			hit_qty_free(&h);
 			return -1;
 		}
@@ -1121,7 +1143,7 @@ gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_
 {
 	qsql s = {GW_BUF_INIT, {{0}}, 0}, qq = {GW_BUF_INIT, {{0}}, 0};
 	gw_buf fts = GW_BUF_INIT;
-	sqlite3_stmt *st = NULL, *qs = NULL;
+	sqlite3_stmt *st = NULL, *qs = NULL, *hl = NULL;
 	long n = -1;
 
 	if (has_text(q) && !q->raw && gw_archive_fts_query(q->text, &fts, &s.sql) < 0) {
@@ -1135,8 +1157,12 @@ gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_
 	                     " q.kind, q.subject, q.verb FROM quantities q WHERE q.sentence = ?");
 	quantity_filters(q, &qq);
 	gw_buf_puts(&qq.sql, " ORDER BY q.start_cp");
+	if (fts.ptr && sqlite3_prepare_v2(a->db, "SELECT highlight(sentences_fts, 0, char(2), char(3))"
+	                                         " FROM sentences_fts WHERE sentences_fts MATCH ?1"
+	                                         " AND rowid = ?2", -1, &hl, NULL) == SQLITE_OK)
+		sqlite3_bind_text(hl, 1, fts.ptr, -1, SQLITE_STATIC);
 	if (prepare(a->db, &s, &st, 1) < 0 || prepare(a->db, &qq, &qs, 2) < 0 ||
-	    (n = search_loop(st, qs, fn, ctx)) < 0) {
+	    (fts.ptr && hl == NULL) || (n = search_loop(st, qs, hl, fn, ctx)) < 0) {
 		const char *m = sqlite3_errmsg(a->db);
 
 		if (strncmp(m, "fts5:", 5) == 0 || strstr(m, "MATCH") || strstr(m, "no such column"))
@@ -1148,6 +1174,7 @@ gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(qs);
+	sqlite3_finalize(hl);
 	gw_buf_free(&s.sql);
 	gw_buf_free(&qq.sql);
 	gw_buf_free(&fts);
