@@ -14,11 +14,11 @@
 /* What a kind.* rule is matched against (rules/kind.rules). */
 enum scope {
 	SC_NOTICE, SC_DOC, SC_HEADING, SC_SECTION, SC_UNIT, SC_NUMBER, SC_TEXT, SC_BEFORE,
-	SC_SENTENCE, SC_LINE, SC_AFTER, SC_SINCE, SC_COUNT
+	SC_SENTENCE, SC_LINE, SC_AFTER, SC_SINCE, SC_WHEN, SC_COUNT
 };
 static const char *const scope_names[SC_COUNT] = {
 	"notice", "doc", "heading", "section", "unit", "number", "text", "before", "sentence", "line",
-	"after", "since",
+	"after", "since", "when",
 };
 
 typedef struct qrule {
@@ -83,6 +83,7 @@ typedef struct ctx {
 	unsigned built;
 	int decider;     /* the kind rule that decided the current quantity, -1: none */
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
+	int doc_year;    /* the year of the 成文日期, else of the title; 0: unknown */
 	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
 	int failed;
 } ctx;
@@ -171,7 +172,8 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs, gw_buf *err)
 
 		if (sc < 0 || (kind && k < 0)) {
 			gw_buf_printf(err, "rule %s: needs a scope (notice doc heading section unit number "
-			              "text before sentence line after since) and kind target, fact or other",
+			              "text before sentence line after since when) and kind target, fact or "
+			              "other",
 			              gw_rule_id(r));
 			return -1;
 		}
@@ -624,6 +626,54 @@ put_range(ctx *c, enum scope sc, size_t from, size_t to)
 	gw_buf_put(&c->scope[sc], c->t + from, to > from ? to - from : 0);
 }
 
+/* The year four ASCII digits and a 年 at s[0..n) give (20xx, 19xx), else 0. */
+static int
+year_at(const char *s, size_t n)
+{
+	int y = 0;
+
+	if (n < 7 || (s[0] != '1' && s[0] != '2'))
+		return 0;
+	for (int k = 0; k < 4; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return 0;
+		y = y * 10 + (s[k] - '0');
+	}
+	return memcmp(s + 4, "年", 3) == 0 ? y : 0;
+}
+
+/* The document's own year: its 成文日期, else the first year its title names. */
+static int
+doc_year(const gw_header *h)
+{
+	const char *t = h->f[GW_H_TITLE].text;
+
+	if (h->date && strlen(h->date) >= 4)
+		return atoi(h->date);
+	for (size_t i = 0; t && t[i]; i++)
+		if (year_at(t + i, strlen(t + i)))
+			return year_at(t + i, strlen(t + i));
+	return 0;
+}
+
+/* The when scope: "past", "current" or "future" when the sentence opens with a year
+ * (2024年，… / 截至2024年底) before, equal to or after the document's year; else empty. */
+static void
+when_scope(ctx *c, gw_buf *b)
+{
+	static const char *const lead[] = {"截至", "截止", "在", "自", ""};
+	size_t s = back_to(c->t, c->n, c->cur->start, is_sentence_end, SENTENCE_MAX);
+	int y = 0;
+
+	while (s < c->n && (c->t[s] == ' ' || c->t[s] == '\t'))
+		s++;
+	for (size_t k = 0; k < sizeof lead / sizeof lead[0] && y == 0; k++)
+		if (strncmp(c->t + s, lead[k], strlen(lead[k])) == 0)
+			y = year_at(c->t + s + strlen(lead[k]), c->n - s - strlen(lead[k]));
+	if (y && c->doc_year)
+		gw_buf_puts(b, y < c->doc_year ? "past" : y == c->doc_year ? "current" : "future");
+}
+
 /* The document-wide scopes: is_notice, and the title with its 文种 (or the text's opening). */
 static void
 doc_scopes(ctx *c)
@@ -631,6 +681,7 @@ doc_scopes(ctx *c)
 	const gw_header *h = &c->d->header;
 	gw_buf *b = &c->scope[SC_DOC];
 
+	c->doc_year = doc_year(h);
 	gw_buf_puts(&c->scope[SC_NOTICE], c->d->is_notice == 1 ? "notice" :
 	                                  c->d->is_notice == 0 ? "news" : "unknown");
 	if (h->f[GW_H_TITLE].text) {
@@ -749,6 +800,9 @@ scope_of(ctx *c, enum scope sc)
 		break;
 	case SC_LINE:
 		put_range(c, sc, back_to(c->t, c->n, f->start, is_line_end, LINE_MAX_CP), f->start);
+		break;
+	case SC_WHEN:
+		when_scope(c, b);
 		break;
 	case SC_SINCE:
 		/* a fact earlier in the sentence: 全镇现有林地12.6万亩，森林覆盖率达72.3% */

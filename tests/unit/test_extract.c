@@ -366,6 +366,24 @@ START_TEST(a_fact_carries_over_its_sentence_and_thresholds_are_rules)
 }
 END_TEST
 
+START_TEST(a_plan_compares_with_last_year_for_a_goal_unless_it_speaks_of_an_earlier_year)
+{
+	gw_doc *d = run("2024年，全区规上工业产值同比增长8%。涉企行政检查次数同比下降20%。"
+	                "2025年，全区规上工业产值增长6%。");
+
+	ck_assert_int_eq(d->nqs, 3);
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "fact");
+	ck_assert_str_eq(gw_qkind_name(d->qs[1].kind), "target");
+	ck_assert_str_eq(gw_qkind_name(d->qs[2].kind), "target");
+	d = run_doc("全县新增就业比上年增长5%。", "关于水毁工程修复情况的函", 1);
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "fact");
+	d = run("城市内涝预警由低到高分为四级。");
+	ck_assert_int_eq(d->nqs, 1);
+	ck_assert_str_eq(d->qs[0].unit, "级");
+	ck_assert_str_eq(gw_qkind_name(d->qs[0].kind), "other");
+}
+END_TEST
+
 START_TEST(a_review_section_reports_facts)
 {
 	const char *text = "一、2021年工作回顾\n国内生产总值达到114万亿元。\n二、2022年工作任务\n新建1亿亩高标准农田。\n";
@@ -466,6 +484,7 @@ extract_suite(void)
 	tcase_add_test(tc, the_user_asks);
 	tcase_add_test(tc, kinds_follow_the_document_the_section_and_the_words);
 	tcase_add_test(tc, a_fact_carries_over_its_sentence_and_thresholds_are_rules);
+	tcase_add_test(tc, a_plan_compares_with_last_year_for_a_goal_unless_it_speaks_of_an_earlier_year);
 	tcase_add_test(tc, a_review_section_reports_facts);
 	tcase_add_test(tc, subject_and_verb_come_from_the_clause);
 	tcase_add_test(tc, a_ten_thousand_digit_number_is_skipped_with_a_warning);
