@@ -548,8 +548,6 @@ unit_of(const ctx *c, const found *f)
 	if (n > 3 && memcmp(u, "个", 3) == 0 && (n == 12 || n == 9) &&
 	    (memcmp(u + 3, "百分点", 9) == 0 || memcmp(u + 3, "千分点", 9) == 0))
 		u += 3, n -= 3;
-	else if (n == 6 && memcmp(u, "周岁", 6) == 0)
-		u += 3, n -= 3;
 	if (n == 3 && memcmp(u, "％", 3) == 0)
 		return gw_xstrdup("%");
 	return gw_xstrndup(u, n);

@@ -226,7 +226,7 @@ START_TEST(comparator_words_before_and_after_the_number)
 	check_value("面积不低于50%。", 50, "%", "ge");
 	check_value("全年不少于5场。", 5, "场", "ge");
 	check_value("至少建设一所学校。", 1, "所", "ge");
-	check_value("年满18周岁的居民。", 18, "岁", "ge");
+	check_value("年满18周岁的居民。", 18, "周岁", "ge"); /* as written (GUIDE.md) */
 	check_value("高校毕业生超过1000万人。", 10000000, "人", "gt");
 	check_value("全国财政收入突破20万亿元。", 20000000000000.0, "元", "gt");
 	check_value("湿垃圾高于407吨。", 407, "吨", "gt");
