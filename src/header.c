@@ -475,14 +475,46 @@ set_addressees(gw_segctx *c)
 	c->skip[i] = 1;
 }
 
+/* Bytes [*s, *e) of line i without a bracket pair around it: （万载县统计局）. */
+static void
+unbracket(gw_segctx *c, int i, size_t *s, size_t *e)
+{
+	const char *t = c->d->text;
+
+	*s = c->ln[i].b0, *e = c->ln[i].b1;
+	if (*e - *s > 6 && memcmp(t + *s, "（", 3) == 0 && memcmp(t + *e - 3, "）", 3) == 0)
+		*s += 3, *e -= 3;
+	else if (*e - *s > 2 && t[*s] == '(' && t[*e - 1] == ')')
+		*s += 1, *e -= 1;
+}
+
+/* A bulletin with no 成文日期 may close with its body's name in brackets: （万载县统计局）. */
+static void
+find_bracket_signature(gw_segctx *c)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+	int i = c->n - 1;
+
+	if (i < 0 || i <= c->title1 || c->skip[i])
+		return;
+	unbracket(c, i, &s, &e);
+	if (s == c->ln[i].b0 || gw_seg_match(c, c->s->h[HR_SIGNATURE], s, e, ov) <= 0)
+		return;
+	c->sig0 = c->sig1 = i;
+	gw_header_set(c->d, GW_H_SIGNATURE, c->d->text + s, e - s, span_of(c, i, s, i, e));
+	c->skip[i] = 1;
+}
+
 /* 发文机关署名: the lines of body names right above the 成文日期. */
 static void
 find_signature(gw_segctx *c)
 {
 	int top = -1;
 
-	if (c->date < 0)
+	if (c->date < 0) {
+		find_bracket_signature(c);
 		return;
+	}
 	for (int i = c->date - 1; i >= 0 && i >= c->date - SIG_LINES; i--) {
 		if ((c->title0 >= 0 && i >= c->title0 && i <= c->title1) || i == c->addr ||
 		    !hmatch(c, HR_SIGNATURE, i))
@@ -537,7 +569,8 @@ find_issuer(gw_segctx *c, const hscan *hs)
 		return;
 	}
 	if (c->sig0 >= 0) {
-		set_issuer(c, c->sig0, c->ln[c->sig0].b0, c->ln[c->sig0].b1);
+		unbracket(c, c->sig0, &s, &e);
+		set_issuer(c, c->sig0, s, e);
 		return;
 	}
 	if (c->title0 >= 0 && gw_seg_hline(c, HR_ISSUER_TITLE, c->title0, ov) > 0 &&
