@@ -386,6 +386,26 @@ START_TEST(search_reports_a_bad_query)
 }
 END_TEST
 
+START_TEST(search_sql_looks_quantities_up_per_match_only_with_a_text_query)
+{
+	gw_query q = {.text = "住房", .kind = GW_Q_TARGET, .limit = 10};
+	gw_buf a = GW_BUF_INIT, b = GW_BUF_INIT, c = GW_BUF_INIT;
+
+	gw_archive_search_sql(&q, &a);
+	ck_assert_ptr_nonnull(strstr(a.ptr, "EXISTS (SELECT 1 FROM quantities q WHERE q.sentence = s.id"));
+	q.text = NULL;
+	gw_archive_search_sql(&q, &b);
+	ck_assert_ptr_nonnull(strstr(b.ptr, "s.id IN (SELECT q.sentence FROM quantities q"));
+	/* a bare text query lets FTS5 cut at the limit before any join */
+	q = (gw_query){.text = "住房", .kind = -1, .limit = 10};
+	gw_archive_search_sql(&q, &c);
+	ck_assert_ptr_nonnull(strstr(c.ptr, "MATCH ? ORDER BY rank LIMIT ?) f"));
+	gw_buf_free(&a);
+	gw_buf_free(&b);
+	gw_buf_free(&c);
+}
+END_TEST
+
 /* Open path (after writing bytes to it) read-only; the message, or "ok". */
 static char *
 open_message(const char *bytes, size_t n, int mode)
@@ -507,6 +527,7 @@ main(void)
 	tcase_add_test(tc, put_adds_then_skips_the_same_then_replaces_a_changed_document);
 	tcase_add_test(tc, search_filters_on_quantities_and_dates);
 	tcase_add_test(tc, search_reports_a_bad_query);
+	tcase_add_test(tc, search_sql_looks_quantities_up_per_match_only_with_a_text_query);
 	tcase_add_test(tc, open_refuses_a_file_that_is_not_an_archive);
 	tcase_add_test(tc, open_refuses_another_programs_database_and_another_version);
 	tcase_add_test(tc, open_makes_a_new_archive_in_wal_mode);
