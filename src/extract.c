@@ -463,7 +463,7 @@ stop_at(ctx *c, size_t p, size_t *end)
 
 	for (size_t k = 0; k < c->x->ns; k++) {
 		const srule *sr = &c->x->s[k];
-		int rc = gw_rule_match_at(sr->r, c->t, c->n, p, ov, NGROUPS);
+		int rc = gw_rule_match(sr->r, c->t, c->n, p, ov, NGROUPS);
 		size_t from;
 
 		if (rc < 0) {
@@ -506,7 +506,7 @@ match_at(ctx *c, size_t p, found *f)
 {
 	for (size_t k = 0; k < c->x->nq; k++) {
 		const qrule *qr = &c->x->q[k];
-		int rc = gw_rule_match_at(qr->r, c->t, c->n, p, f->ov, NGROUPS);
+		int rc = gw_rule_match(qr->r, c->t, c->n, p, f->ov, NGROUPS);
 		int pa, pb = GW_NUMBER_OK;
 
 		if (rc < 0) {
