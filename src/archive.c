@@ -807,7 +807,11 @@ space_len(const char *p)
 {
 	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		return 1;
-	return memcmp(p, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
+	/* byte by byte: never past the NUL */
+	return (unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 &&
+	               (unsigned char)p[2] == 0x80
+	           ? 3
+	           : 0;
 }
 
 /* A "quoted phrase" as FTS5 reads it ("" is a quote inside), with a * after it kept. */

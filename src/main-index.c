@@ -30,6 +30,7 @@ typedef struct ix {
 	long batch, inbatch, crash_after, done;
 	long n[4]; /* added, replaced, unchanged, failed */
 	int status, quiet;
+	const char **ops, **removes; /* operands and --remove IDs, from the command line */
 } ix;
 
 static void
@@ -40,6 +41,10 @@ die(ix *x, const char *what, const char *msg)
 		gw_archive_rollback(x->a);
 		gw_archive_close(x->a);
 	}
+	gw_buf_free(&x->err);
+	gw_buf_free(&x->out);
+	free(x->ops);
+	free(x->removes);
 	exit(2);
 }
 
@@ -274,8 +279,12 @@ open_archive(ix *x, bool is_default)
 	if (is_default)
 		mkdir("out", 0777);
 	x->a = gw_archive_open(x->db_path, GW_ARCHIVE_WRITE, &err);
-	if (x->a == NULL || gw_archive_begin(x->a, &err) < 0)
-		die(x, x->db_path, err.ptr);
+	if (x->a == NULL || gw_archive_begin(x->a, &err) < 0) {
+		gw_buf_reset(&x->err);
+		gw_buf_puts(&x->err, err.ptr ? err.ptr : "");
+		gw_buf_free(&err);
+		die(x, x->db_path, x->err.ptr);
+	}
 	gw_buf_free(&err);
 }
 
@@ -320,8 +329,8 @@ int
 main(int argc, char **argv)
 {
 	ix x = {.db_path = NULL, .index = "gongwen", .batch = 500};
-	const char **removes = gw_xcalloc((size_t)argc, sizeof *removes);
-	const char **ops = gw_xcalloc((size_t)argc, sizeof *ops);
+	const char **removes = x.removes = gw_xcalloc((size_t)argc, sizeof *removes);
+	const char **ops = x.ops = gw_xcalloc((size_t)argc, sizeof *ops);
 	const char *crash = getenv("GW_INDEX_TEST_CRASH_AFTER");
 	int nremoves = 0, nops = 0;
 	bool is_default;

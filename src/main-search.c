@@ -568,6 +568,8 @@ main(int argc, char **argv)
 	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	if ((a = gw_archive_open(op.db, GW_ARCHIVE_READ, &err)) == NULL) {
 		fprintf(stderr, "gw-search: %s: %s\n", op.db, err.ptr);
+		gw_buf_free(&err);
+		gw_buf_free(&text);
 		return 2;
 	}
 	if (op.queries)
