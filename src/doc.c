@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gongwen.h"
+#include "internal.h"
 
 #define CPX_STEP 32 /* one checkpoint of the code point index every CPX_STEP code points */
 
@@ -355,9 +355,15 @@ diag_add(gw_doc *d, enum gw_code c, long line, long col, gw_span span, const cha
          va_list ap)
 {
 	gw_buf b = GW_BUF_INIT;
+	bool last = gw_code_level(c) < GW_ERROR && d->ndiags >= GW_LIMIT_DIAGS;
 
+	/* a hostile text could raise millions of warnings: past the limit one more says so */
+	if (last && d->ndiags > GW_LIMIT_DIAGS)
+		return;
 	gw_grow((void **)&d->diags, &d->capdiags, d->ndiags + 1, sizeof *d->diags);
-	if (fmt && *fmt)
+	if (last)
+		gw_buf_printf(&b, "further warnings left out (the limit is %d a document)", GW_LIMIT_DIAGS);
+	else if (fmt && *fmt)
 		gw_buf_vprintf(&b, fmt, ap);
 	d->diags[d->ndiags++] = (gw_diag){c, line, col, span, b.ptr};
 }
@@ -460,6 +466,7 @@ gw_doc_add_node(gw_doc *d, enum gw_kind kind, int part, int parent, const char *
 /* A small open-addressing set of strings, to make ids unique. */
 typedef struct idset {
 	const char **slot;
+	unsigned *next; /* per slot: the suffix unique_id tries first (in slot's allocation) */
 	size_t cap;
 } idset;
 
@@ -473,19 +480,30 @@ str_hash(const char *s)
 	return h;
 }
 
-/* Insert s; false when it was there already. */
+/* Insert s; false when it was there already.  *at receives its slot. */
 static bool
-idset_add(idset *set, const char *s)
+idset_put(idset *set, const char *s, size_t *at)
 {
 	size_t i = str_hash(s) & (set->cap - 1);
 
 	while (set->slot[i]) {
-		if (strcmp(set->slot[i], s) == 0)
+		if (strcmp(set->slot[i], s) == 0) {
+			*at = i;
 			return false;
+		}
 		i = (i + 1) & (set->cap - 1);
 	}
 	set->slot[i] = s;
+	*at = i;
 	return true;
+}
+
+static bool
+idset_add(idset *set, const char *s)
+{
+	size_t at;
+
+	return idset_put(set, s, &at);
 }
 
 static void
@@ -494,7 +512,8 @@ idset_init(idset *set, size_t n)
 	set->cap = 16;
 	while (set->cap < 2 * n + 2)
 		set->cap *= 2;
-	set->slot = gw_xcalloc(set->cap, sizeof *set->slot);
+	set->slot = gw_xcalloc(set->cap, sizeof *set->slot + sizeof *set->next);
+	set->next = (unsigned *)(set->slot + set->cap);
 }
 
 /* Make *id unique in set by appending _2, _3 …; takes ownership of *id. */
@@ -502,14 +521,18 @@ static void
 unique_id(idset *set, char **id)
 {
 	gw_buf b = GW_BUF_INIT;
+	size_t at, at2;
 
-	if (idset_add(set, *id))
+	if (idset_put(set, *id, &at))
 		return;
-	for (int k = 2;; k++) {
+	/* an id seen before resumes after its last suffix: n repeats cost O(n), not O(n²) */
+	for (unsigned k = set->next[at] > 2 ? set->next[at] : 2;; k++) {
 		gw_buf_reset(&b);
-		gw_buf_printf(&b, "%s_%d", *id, k);
-		if (idset_add(set, b.ptr))
+		gw_buf_printf(&b, "%s_%u", *id, k);
+		if (idset_put(set, b.ptr, &at2)) {
+			set->next[at] = k + 1;
 			break;
+		}
 	}
 	free(*id);
 	*id = gw_buf_detach(&b);

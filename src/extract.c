@@ -463,7 +463,7 @@ stop_at(ctx *c, size_t p, size_t *end)
 
 	for (size_t k = 0; k < c->x->ns; k++) {
 		const srule *sr = &c->x->s[k];
-		int rc = gw_rule_match(sr->r, c->t, c->n, p, ov, NGROUPS);
+		int rc = gw_rule_match_at(sr->r, c->t, c->n, p, ov, NGROUPS);
 		size_t from;
 
 		if (rc < 0) {
@@ -506,7 +506,7 @@ match_at(ctx *c, size_t p, found *f)
 {
 	for (size_t k = 0; k < c->x->nq; k++) {
 		const qrule *qr = &c->x->q[k];
-		int rc = gw_rule_match(qr->r, c->t, c->n, p, f->ov, NGROUPS);
+		int rc = gw_rule_match_at(qr->r, c->t, c->n, p, f->ov, NGROUPS);
 		int pa, pb = GW_NUMBER_OK;
 
 		if (rc < 0) {
@@ -993,6 +993,11 @@ scan(ctx *c)
 					return -1;
 				add_quantity(c, &f);
 				next = f.end > i ? f.end : next;
+			}
+			if (c->d->nqs > GW_LIMIT_QUANTITIES || c->d->nrej > GW_LIMIT_QUANTITIES) {
+				gw_doc_fail(c->d, GW_E_LIMIT, "more than %d %s", GW_LIMIT_QUANTITIES,
+				            c->d->nqs > GW_LIMIT_QUANTITIES ? "quantities" : "rejected candidates");
+				return -1;
 			}
 		}
 		if (next != i + (size_t)len) {

@@ -4,6 +4,27 @@
 
 #include "gongwen.h"
 
+/* ---------------------------------------------------------------- limits (issue 6)
+ * Every limit on what one document may hold or cost, in one place; docs/limits.md says what
+ * happens at each and which test covers it.  Over a structural limit a document fails
+ * (gw_doc_fail, GW_E_LIMIT or GW_E_TOO_LARGE) and the batch goes on. */
+#define GW_LIMIT_DOC_BYTES (64u << 20)   /* source file: bigger → too-large error record */
+#define GW_LIMIT_LINES 1000000           /* source lines → limit error */
+#define GW_LIMIT_LONG_LINE (1u << 20)    /* source line: longer → line-too-long warning, kept */
+#define GW_LIMIT_RULE_LINE (64u << 10)   /* header and region rules skip longer lines (body text) */
+#define GW_LIMIT_NODES 20000             /* numbered units in a document → limit error */
+#define GW_LIMIT_QUANTITIES 50000        /* quantities, and rejected candidates → limit error */
+#define GW_LIMIT_DEPTH 64                /* node nesting in a record read back → bad record */
+#define GW_LIMIT_ATTACHMENTS 64          /* attached documents; later 附件 labels stay text */
+#define GW_LIMIT_DIGITS 24               /* digits of one number → number-too-long warning */
+#define GW_LIMIT_DIAGS 1000              /* warnings kept per document; one more says so */
+#define GW_LIMIT_MATCH 5000000           /* PCRE2 match limit per rule match → rule-limit */
+#define GW_LIMIT_MATCH_DEPTH 100000      /* PCRE2 depth limit (backtracking frames) */
+#define GW_LIMIT_MATCH_HEAP_KIB 65536    /* PCRE2 heap limit, KiB */
+#define GW_LIMIT_JIT_STACK (4 << 20)     /* PCRE2 JIT stack, bytes */
+#define GW_STR_(x) #x
+#define GW_STR(x) GW_STR_(x)             /* a limit as a string literal, for messages */
+
 /* Options every program takes (cli.c). */
 typedef struct gw_opts {
 	const char *prog;
@@ -30,5 +51,9 @@ typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
  * the exit status: 0 every document fine, 1 some failed. */
 int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn,
                      void *ctx);
+
+/* rules.c (issue 6): gw_rule_match for a match starting exactly at start (PCRE2_ANCHORED). */
+int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,
+                     size_t *ov, int ovmax);
 
 #endif

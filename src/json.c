@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gongwen.h"
+#include "internal.h"
 
 /* ---------------------------------------------------------------- the arena
  * Building and freeing a Jansson tree is one malloc and one free per value: most of the cost of
@@ -14,6 +14,7 @@
  * pointers that are not the arena's, the allocator is plain malloc and free. */
 
 #define ARENA_CHUNK (1u << 20)
+#define ARENA_CHUNK_MAX (64u << 20) /* chunks double up to this, so a big record has few of them */
 #define ARENA_KEEP (8u << 20) /* chunks past this much are given back after each record */
 
 typedef struct chunk {
@@ -34,8 +35,13 @@ arena_malloc(size_t n)
 		return malloc(n);
 	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		/* doubling keeps arena_free's walk over the chunks short (issue 6) */
+		size_t cap = c == NULL                        ? ARENA_CHUNK
+		             : c->cap < ARENA_CHUNK_MAX / 2 ? 2 * c->cap
+		                                            : ARENA_CHUNK_MAX;
 
+		if (cap < n)
+			cap = n;
 		c = malloc(sizeof *c + cap);
 		if (c == NULL)
 			return NULL;
@@ -878,8 +884,12 @@ read_nodes(reader *r, json_t *a, int part, int parent, int depth)
 
 	if (a == NULL)
 		return;
-	if (depth > 64) {
-		bad(r, "nodes nest deeper than 64 levels");
+	if (depth > GW_LIMIT_DEPTH) {
+		bad(r, "nodes nest deeper than " GW_STR(GW_LIMIT_DEPTH) " levels");
+		return;
+	}
+	if (r->d->nnodes + json_array_size(a) > GW_LIMIT_NODES) { /* what gw-segment can write */
+		bad(r, "more than " GW_STR(GW_LIMIT_NODES) " nodes");
 		return;
 	}
 	json_array_foreach(a, i, e) {
@@ -987,6 +997,10 @@ read_quantities(reader *r, json_t *a, json_t *rej)
 	size_t i;
 	json_t *e;
 
+	if (json_array_size(a) > GW_LIMIT_QUANTITIES || json_array_size(rej) > GW_LIMIT_QUANTITIES) {
+		bad(r, "more than " GW_STR(GW_LIMIT_QUANTITIES) " quantities or rejected candidates");
+		return;
+	}
 	if (a)
 		json_array_foreach(a, i, e) {
 			if (!json_is_object(e)) {

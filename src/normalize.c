@@ -24,10 +24,10 @@
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 
-#include "gongwen.h"
+#include "internal.h"
 
-#define DOC_MAX (64u << 20)  /* bytes: bigger documents become too-large error records */
-#define LONG_LINE (1u << 20) /* bytes: a line this long is kept whole but gets a warning */
+#define DOC_MAX GW_LIMIT_DOC_BYTES /* bytes: bigger documents become too-large error records */
+#define LONG_LINE GW_LIMIT_LONG_LINE /* bytes: a line this long is kept whole but gets a warning */
 #define HEAD_LINES 60        /* lines at the top where page chrome and disclaimers are looked for */
 #define TAIL_LINES 40        /* lines at the bottom where page chrome is looked for */
 #define REGION_LINE_MAX 1024 /* bytes: a longer line is body text and ends a chrome region */
@@ -678,6 +678,8 @@ index_lines(run *r)
 			tl = 3;
 		if (tl) {
 			add_line(r, start, i, i + tl, cpstart, cp);
+			if (r->n->nlines > GW_LIMIT_LINES)
+				return; /* the document fails (normalize_text): stop counting */
 			i += tl, cp += tl == 3 ? 1 : tl;
 			start = i, cpstart = cp;
 			continue;
@@ -1485,6 +1487,10 @@ normalize_text(run *r)
 	size_t len;
 
 	index_lines(r);
+	if (r->n->nlines > GW_LIMIT_LINES) {
+		gw_doc_fail(d, GW_E_LIMIT, "more than %d lines", GW_LIMIT_LINES);
+		return 1;
+	}
 	if (decoration(r) < 0)
 		return 1;
 	for (size_t j = 0; j < r->n->nlines; j++)

@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "internal.h"
+
 /* More significant digits than this is not an amount but a run of digits (GW_W_NUMBER_TOO_LONG). */
-#define GW_NUMBER_MAX_DIGITS 24
+#define GW_NUMBER_MAX_DIGITS GW_LIMIT_DIGITS
 
 typedef struct gw_number {
 	double value;   /* fully scaled: 1100万 → 11000000; the low end of 五六百 */

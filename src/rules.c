@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gongwen.h"
+#include "internal.h"
 
 /* Limits on the work one match may do, so that no rule can hang a document (issue 6). */
-#define MATCH_LIMIT 5000000
-#define DEPTH_LIMIT 100000
-#define HEAP_LIMIT_KIB 65536
-#define JIT_STACK_MAX (4 * 1024 * 1024)
+#define MATCH_LIMIT GW_LIMIT_MATCH
+#define DEPTH_LIMIT GW_LIMIT_MATCH_DEPTH
+#define HEAP_LIMIT_KIB GW_LIMIT_MATCH_HEAP_KIB
+#define JIT_STACK_MAX GW_LIMIT_JIT_STACK
 
 typedef struct example {
 	char *text;
@@ -42,6 +42,11 @@ struct gw_rule {
 	pcre2_code *code;
 	const struct gw_rules *owner; /* for the shared match context */
 	atomic_int jitted;            /* JIT-compiled on first use: most programs use few rules */
+	/* issue 6: the pattern compiled with PCRE2_ANCHORED for gw_rule_match_at, on first use
+	 * (JIT cannot anchor at match time); from the expanded pattern kept here */
+	gw_buf expanded;
+	pcre2_code *acode;
+	atomic_int anchored;
 };
 
 typedef struct define {
@@ -315,7 +320,7 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 		gw_buf_free(&pat);
 		return -1;
 	}
-	gw_buf_free(&pat);
+	r->expanded = pat;
 	return 0;
 }
 
@@ -401,6 +406,8 @@ gw_rules_free(gw_rules *rs)
 			free(r->attrs[k].key), free(r->attrs[k].value);
 		free(r->attrs);
 		pcre2_code_free(r->code);
+		pcre2_code_free(r->acode);
+		gw_buf_free(&r->expanded);
 	}
 	free(rs->rules);
 	for (size_t i = 0; i < rs->ndefs; i++)
@@ -568,18 +575,49 @@ jit_once(const gw_rule *r)
 	pthread_mutex_unlock(&mu);
 }
 
+/* r compiled with PCRE2_ANCHORED, on first use and JIT-compiled like jit_once; NULL when it
+ * does not compile (the caller then anchors at match time, without JIT).  No start
+ * optimisation: the check for a required character would scan far past the start each time. */
+static const pcre2_code *
+anchored_once(const gw_rule *r)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	gw_rule *w = (gw_rule *)r;
+	int ec;
+	PCRE2_SIZE eo;
+
+	if (atomic_load_explicit(&w->anchored, memory_order_acquire))
+		return w->acode;
+	pthread_mutex_lock(&mu);
+	if (!atomic_load_explicit(&w->anchored, memory_order_relaxed)) {
+		w->acode = pcre2_compile((PCRE2_SPTR)(w->expanded.ptr ? w->expanded.ptr : ""),
+		                         w->expanded.len,
+		                         options_of(w) | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &ec,
+		                         &eo, NULL);
+		if (w->acode && getenv("GONGWEN_NO_JIT") == NULL)
+			pcre2_jit_compile(w->acode, PCRE2_JIT_COMPLETE);
+		atomic_store_explicit(&w->anchored, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&mu);
+	return w->acode;
+}
+
 static int
 match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size_t start,
            size_t *ov, int ovmax, uint32_t flags)
 {
+	const pcre2_code *code = r->code;
 	pcre2_match_data *md;
 	PCRE2_SIZE *v;
 	uint32_t nv;
 	int rc, i;
 
-	jit_once(r);
+	if ((flags & PCRE2_ANCHORED) && anchored_once(r) != NULL)
+		code = r->acode, flags &= ~PCRE2_ANCHORED;
+	else
+		jit_once(r);
 	md = match_data(r);
-	rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, flags, md, rs ? rs->mctx : NULL);
+	rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, flags, md, rs ? rs->mctx : NULL);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
@@ -600,6 +638,16 @@ gw_rule_match(const gw_rule *r, const char *subject, size_t len, size_t start, s
               int ovmax)
 {
 	return match_with(r->owner, r, subject, len, start, ov, ovmax, PCRE2_NO_UTF_CHECK);
+}
+
+/* issue 6: a match that must start at start, so that a rule failing there costs no search of
+ * the rest of the subject (declared in internal.h). */
+int
+gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start, size_t *ov,
+                 int ovmax)
+{
+	return match_with(r->owner, r, subject, len, start, ov, ovmax,
+	                  PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED);
 }
 
 int

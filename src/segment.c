@@ -2,12 +2,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "segment.h"
 
 #define TOC_MAX 300       /* lines a 目录 may take */
 #define ANNEX_CONT_MAX 30 /* code points on a continuation line of an attachment list */
 #define ATT_TITLE_LINES 3 /* lines an attached document's title may take */
-#define MAX_NODES 20000   /* nodes in one document (GW_E_LIMIT past it) */
+#define MAX_NODES GW_LIMIT_NODES /* nodes in one document (GW_E_LIMIT past it) */
 
 static const char *const hrule_ids[HR_COUNT] = {
 	[HR_COPY_NO] = "header.copy-no", [HR_SECRECY] = "header.secrecy",
@@ -55,6 +56,9 @@ gw_seg_match_line(gw_segctx *c, const gw_rule *r, int i, size_t *ov)
 int
 gw_seg_hline(gw_segctx *c, enum gw_hrule h, int i, size_t *ov)
 {
+	/* a line this long is body text: no header or region rule may cost a match limit on it */
+	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE)
+		return 0;
 	return gw_seg_match_line(c, c->s->h[h], i, ov);
 }
 
@@ -336,6 +340,10 @@ typedef struct collector {
 	cand toc_entry;  /* … this one */
 	gw_buf toc_text; /* the first entry without white space and page number */
 	long last[GW_NKINDS]; /* the last ordinal of each kind seen outside a region */
+	size_t strong;        /* candidates that always become nodes (not series, not outline) */
+	size_t room;          /* nodes the document may still take (MAX_NODES) */
+	int over;             /* 1: more nodes than that, 2: more than 4 * MAX_NODES numbered
+	                       * lines; the document fails, nothing is emitted */
 } collector;
 
 /* The text of a 目录 entry without white space and its page number (总则……1 → 总则). */
@@ -434,6 +442,12 @@ collect(gw_segctx *c, int l0, int l1, collector *k)
 			continue;
 		if (!match_node(c, i, true, &cd) || inline_list(c, &cd))
 			continue;
+		/* over the node limit: stop at once rather than collect a million lines of 1. */
+		k->strong += !cd.nr->series && cd.kind != GW_OUTLINE;
+		if (k->strong > k->room || k->n >= 4 * (size_t)MAX_NODES) {
+			k->over = k->strong > k->room ? 1 : 2;
+			return;
+		}
 		gw_grow((void **)&k->v, &k->cap, k->n + 1, sizeof *k->v);
 		k->v[k->n++] = cd;
 		if (!cd.nr->series)
@@ -634,7 +648,7 @@ emit(gw_segctx *c, collector *k, int part, int l1, int32_t end)
 	long part_last[GW_NKINDS] = {0};
 	const char *t = c->d->text;
 
-	for (size_t i = 0; i < k->n && c->d->nnodes < MAX_NODES; i++) {
+	for (size_t i = 0; i < k->n; i++) {
 		cand *cd = &k->v[i];
 		size_t j, hs, he;
 		int32_t cend = end;
@@ -664,25 +678,34 @@ emit(gw_segctx *c, collector *k, int part, int l1, int32_t end)
 		    head.len ? (gw_span){gw_seg_cp(c, cd->line, hs), gw_seg_cp(c, cd->line, he)}
 		             : GW_NOSPAN);
 	}
-	if (c->d->nnodes >= MAX_NODES)
-		gw_doc_diag(c->d, GW_E_LIMIT, GW_NOSPAN, "more than %d nodes", MAX_NODES);
 	gw_buf_free(&num);
 	gw_buf_free(&head);
 }
 
-/* The nodes of one part: lines [l0, l1), ending at code point end. */
-static void
+/* The nodes of one part: lines [l0, l1), ending at code point end.  0, or the collector's
+ * over when they would take the document over MAX_NODES (then none is added). */
+static int
 build_part(gw_segctx *c, int part, int l0, int l1, int32_t end)
 {
 	collector k;
+	size_t nok = 0;
 
 	memset(&k, 0, sizeof k);
+	k.room = MAX_NODES - c->d->nnodes;
 	collect(c, l0, l1, &k);
-	filter(&k);
-	nest(&k);
-	emit(c, &k, part, l1, end);
+	if (!k.over) {
+		filter(&k);
+		for (size_t i = 0; i < k.n; i++)
+			nok += k.v[i].ok;
+		k.over = nok > k.room;
+	}
+	if (!k.over) {
+		nest(&k);
+		emit(c, &k, part, l1, end);
+	}
 	free(k.v);
 	gw_buf_free(&k.toc_text);
+	return k.over;
 }
 
 /* ---------------------------------------------------------------- attachments */
@@ -698,7 +721,7 @@ add_att(gw_segctx *c, att *a, size_t *na, int line, int ti)
 {
 	int last;
 
-	if (*na >= 64)
+	if (*na >= GW_LIMIT_ATTACHMENTS)
 		return false;
 	if (gw_header_title_at(c, ti, ATT_TITLE_LINES, &last)) {
 		a[*na] = (att){line, ti, last};
@@ -878,9 +901,9 @@ gw_segment(gw_segmenter *s, gw_doc *d)
 {
 	gw_segctx c = {.s = s, .d = d, .title0 = -1, .title1 = -1, .addr0 = -1, .addr = -1, .date = -1,
 	               .sig0 = -1, .sig1 = -1, .body0 = 0};
-	att a[64];
+	att a[GW_LIMIT_ATTACHMENTS];
 	size_t na;
-	int l0 = 0;
+	int l0 = 0, over = 0;
 
 	reset_doc(d);
 	d->is_notice = 0;
@@ -889,10 +912,10 @@ gw_segment(gw_segmenter *s, gw_doc *d)
 	if (c.n > 0) {
 		gw_header_scan(&c);
 		na = find_attachments(&c, a);
-		for (size_t k = 0; k <= na; k++) {
+		for (size_t k = 0; k <= na && !over; k++) {
 			int l1 = k < na ? a[k].line : c.n;
 
-			build_part(&c, (int)k, l0, l1, k < na ? c.ln[l1].c0 : (int32_t)d->ncp);
+			over = build_part(&c, (int)k, l0, l1, k < na ? c.ln[l1].c0 : (int32_t)d->ncp);
 			l0 = l1;
 		}
 		add_attachments(&c, a, na);
@@ -902,6 +925,11 @@ gw_segment(gw_segmenter *s, gw_doc *d)
 	free(c.skip);
 	if (c.failed) {
 		gw_doc_fail(d, GW_E_RULE_LIMIT, "rule %s", c.failed);
+		return 1;
+	}
+	if (over) { /* issue 6: over the limit the document fails, it is not cut short */
+		gw_doc_fail(d, GW_E_LIMIT, over == 1 ? "more than %d nodes" : "more than %d numbered lines",
+		            over == 1 ? MAX_NODES : 4 * MAX_NODES);
 		return 1;
 	}
 	d->stages |= GW_ST_SEGMENTED;
