@@ -1,0 +1,45 @@
+# hostile-stream: JSON Lines streams that break the record format, through every program that reads
+# records (gw-segment, gw-extract, gw-emit): a last line cut in the middle of a character, records whose
+# fields have the wrong types, nodes nested past the limit and JSON nested 5,000 deep.  Each program
+# exits 1, gives one record per input line (the good ones done, each bad one an error record with the
+# code and message tests/hostile/expected-stream says), and gw-emit's files validate.
+set -u
+py=/usr/bin/python3
+[ -x $py ] || { echo "skipped: /usr/bin/python3 is absent"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+for f in truncated wrong-types nesting; do
+	in=tests/hostile/$f.jsonl
+	for p in gw-segment gw-extract; do
+		"$GW_BIN/$p" --quiet "$in" >"$tmp/$f.$p.jsonl" 2>"$tmp/$f.$p.err"
+		rc=$?
+		[ $rc = 1 ] || { echo "$p exits $rc on $in, not 1"; fail=1; }
+		$py - "$f" "$tmp/$f.$p.jsonl" >>"$tmp/$p.summary" <<'PY' || fail=1
+import json, sys
+for n, line in enumerate(open(sys.argv[2], encoding="utf-8"), 1):
+    r = json.loads(line)
+    e = r.get("error")
+    print("%s:%d %s %s" % (sys.argv[1], n, r["id"], "%s: %s" % (e["code"], e["message"]) if e else "ok"))
+PY
+	done
+	"$GW_BIN/gw-emit" --quiet --out "$tmp/emit-$f" "$in" 2>/dev/null
+	rc=$?
+	[ $rc = 1 ] || { echo "gw-emit exits $rc on $in, not 1"; fail=1; }
+	echo "== $f" >>"$tmp/emit.summary"
+	$py tests/hostile/summary.py "$tmp/emit-$f" >>"$tmp/emit.summary"
+done
+for p in gw-segment gw-extract; do
+	if ! diff -u tests/hostile/expected-stream "$tmp/$p.summary"; then
+		echo "$p does not end the streams as tests/hostile/expected-stream says"
+		fail=1
+	fi
+done
+if ! diff -u tests/hostile/expected-emit "$tmp/emit.summary"; then
+	echo "gw-emit does not write the files tests/hostile/expected-emit says"
+	fail=1
+fi
+$py tests/check/emit_check.py schema schema/gongwen-1.schema.json "$tmp"/emit-* || fail=1
+$py tests/check/emit_check.py eids "$tmp"/emit-* || fail=1
+command -v xmllint >/dev/null && { xmllint --noout "$tmp"/emit-*/*.xml || fail=1; }
+exit $fail
