@@ -145,7 +145,7 @@ scan_docnum(gw_segctx *c, int i)
 
 /* ---------------------------------------------------------------- dates */
 
-/* The ISO form of the date matched by r (groups y, m, d; d may be absent) into out. */
+/* The ISO form (YYYY-MM-DD) of the date matched by r (groups y, m, d) into out. */
 static bool
 iso_date(gw_segctx *c, const gw_rule *r, const size_t *ov, size_t b, char out[11], bool *arabic)
 {
@@ -166,12 +166,10 @@ iso_date(gw_segctx *c, const gw_rule *r, const size_t *ov, size_t b, char out[11
 		if ((unsigned char)t[s] >= 0x80)
 			*arabic = false;
 	}
-	if (v[0] < 1000 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 0 || v[2] > 31)
+	/* a date without its day (2023年5月) is no 成文日期 to give as YYYY-MM-DD: date_text keeps it */
+	if (v[0] < 1000 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
 		return false;
-	if (v[2])
-		snprintf(out, 11, "%04lld-%02lld-%02lld", v[0], v[1], v[2]);
-	else
-		snprintf(out, 11, "%04lld-%02lld", v[0], v[1]);
+	snprintf(out, 11, "%04lld-%02lld-%02lld", v[0], v[1], v[2]);
 	return true;
 }
 
