@@ -41,6 +41,7 @@ all: build
 
 bench: build $(B)/bench-floor
 	tests/bench/bench.sh $(B) $(BENCH_MB)
+	tests/bench/archive-bench.sh $(B)
 
 build: $(B)/.deps $(B)/libgongwen.a $(BINS)
 
