@@ -555,6 +555,33 @@ set_issuer(gw_segctx *c, int i, size_t s, size_t e)
 		gw_header_set(c->d, GW_H_ISSUER, t + s, e - s, span_of(c, i, s, i, e));
 }
 
+/* A report speaks for 省人民政府: whose?  The place comes from the lines above the body (title,
+ * subtitle, speaker), by rule header.issuer-place, when its level word is the issuer's first
+ * word: 广东省 + 人民政府.  The span stays that of the words in the text. */
+static void
+place_issuer(gw_segctx *c)
+{
+	const gw_rule *r = gw_rules_get(c->s->rs, "header.issuer-place");
+	gw_field *is = &c->d->header.f[GW_H_ISSUER];
+	size_t ov[2 * GW_OVMAX], s, e, ls, le;
+	gw_buf b = GW_BUF_INIT;
+
+	if (r == NULL || is->text == NULL)
+		return;
+	for (int i = 0; i < c->n && i < c->body0 + REPORT_LINES; i++) {
+		if (gw_seg_match_line(c, r, i, ov) <= 0 || !gw_seg_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
+		    !gw_seg_group(r, "lv", ov, c->ln[i].b0, &ls, &le))
+			continue;
+		if (strncmp(is->text, c->d->text + ls, le - ls) != 0 || is->text[le - ls] == '\0')
+			return; /* the issuer names its place already, or another level */
+		gw_buf_put(&b, c->d->text + s, e - s);
+		gw_buf_puts(&b, is->text + (le - ls));
+		gw_header_set(c->d, GW_H_ISSUER, b.ptr, b.len, is->span);
+		gw_buf_free(&b);
+		return;
+	}
+}
+
 /* The issuer: the mark without 文件, else the signature, else the head of the title, else the
  * body a work report speaks for (我代表国务院). */
 static void
@@ -582,6 +609,7 @@ find_issuer(gw_segctx *c, const hscan *hs)
 		    gw_seg_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
 			set_issuer(c, i, s, e);
 			c->report = 1;
+			place_issuer(c);
 			return;
 		}
 }
