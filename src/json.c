@@ -25,6 +25,7 @@ typedef struct chunk {
 
 static _Thread_local chunk *tl_chunks; /* the current chunk first */
 static _Thread_local int tl_scope;
+static pthread_key_t arena_key; /* holds tl_chunks, so that a thread's chunks go when it ends */
 
 static void *
 arena_malloc(size_t n)
@@ -49,6 +50,7 @@ arena_malloc(size_t n)
 		c->cap = cap;
 		c->next = tl_chunks;
 		tl_chunks = c;
+		pthread_setspecific(arena_key, c);
 	}
 	c->used += n;
 	return (char *)c->data + c->used - n;
@@ -65,9 +67,21 @@ arena_free(void *p)
 
 static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
 
+/* A worker thread ends: give its chunks back (they leaked, one per thread, before). */
+static void
+arena_release(void *p)
+{
+	for (chunk *c = p, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	tl_chunks = NULL;
+}
+
 static void
 arena_install(void)
 {
+	pthread_key_create(&arena_key, arena_release);
 	json_set_alloc_funcs(arena_malloc, arena_free);
 }
 
@@ -99,6 +113,7 @@ arena_leave(void)
 		kept += c->cap;
 		cp = &c->next;
 	}
+	pthread_setspecific(arena_key, tl_chunks);
 }
 
 /* ---------------------------------------------------------------- writing */

@@ -70,13 +70,42 @@ struct gw_rules {
 static _Thread_local pcre2_match_data *tl_md;
 static _Thread_local uint32_t tl_mdpairs;
 static _Thread_local pcre2_jit_stack *tl_jit;
+static pthread_key_t tl_key; /* its destructor frees them when a worker thread ends */
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
+
+static void
+tl_release(void *unused)
+{
+	(void)unused;
+	pcre2_match_data_free(tl_md);
+	tl_md = NULL;
+	tl_mdpairs = 0;
+	pcre2_jit_stack_free(tl_jit);
+	tl_jit = NULL;
+}
+
+static void
+tl_key_make(void)
+{
+	pthread_key_create(&tl_key, tl_release);
+}
+
+/* This thread made its match data or JIT stack: have them freed when it ends. */
+static void
+tl_made(void)
+{
+	pthread_once(&tl_once, tl_key_make);
+	pthread_setspecific(tl_key, &tl_key);
+}
 
 static pcre2_jit_stack *
 jit_stack_cb(void *unused)
 {
 	(void)unused;
-	if (tl_jit == NULL)
+	if (tl_jit == NULL) {
 		tl_jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+		tl_made();
+	}
 	return tl_jit;
 }
 
@@ -418,12 +447,7 @@ gw_rules_free(gw_rules *rs)
 	free(rs->files);
 	pcre2_match_context_free(rs->mctx);
 	free(rs);
-	/* this thread's match data and JIT stack */
-	pcre2_match_data_free(tl_md);
-	tl_md = NULL;
-	tl_mdpairs = 0;
-	pcre2_jit_stack_free(tl_jit);
-	tl_jit = NULL;
+	tl_release(NULL); /* this thread's match data and JIT stack */
 }
 
 static bool
@@ -551,6 +575,7 @@ match_data(const gw_rule *r)
 		pcre2_match_data_free(tl_md);
 		tl_mdpairs = pairs < 32 ? 32 : pairs;
 		tl_md = pcre2_match_data_create(tl_mdpairs, NULL);
+		tl_made();
 	}
 	return tl_md;
 }
