@@ -106,6 +106,7 @@ typedef struct run {
 	/* the last line written, for the page-break join */
 	bool have_prev, prev_term;
 	uint32_t prev_ncp, prev_last, prev_punct;
+	bool prev_fragment; /* the last line was a sub/superscript split off by extraction (PM|2.5) */
 	item term, blank_term; /* the line breaks that may be written */
 	uint32_t term_line, blank_line, nblank;
 } run;
@@ -1211,6 +1212,7 @@ write_line(run *r, size_t j, uint32_t from)
 	r->nit = r->done = r->linebase = r->nseg = 0;
 	r->prev_ncp = r->prev_punct = 0;
 	r->prev_last = 0;
+	r->prev_fragment = false;
 	while (i < l->end) {
 		int w = utf8_next(s + i, &cp);
 		uint32_t src;
@@ -1312,6 +1314,26 @@ line_has_punct(const run *r, size_t j)
 	return false;
 }
 
+/* Is line j a subscript or superscript that HTML extraction put on a line of its own, between
+ * a body line ending in a Latin letter and the rest of the sentence (PM / 2.5 / 年平均浓度…)? */
+static bool
+sub_fragment(const run *r, size_t j, uint32_t from)
+{
+	uint32_t c[8], z = r->prev_last;
+	size_t k;
+
+	if (!r->have_prev || r->nblank > 0 || r->prev_ncp < JOIN_MIN ||
+	    !((z >= 'A' && z <= 'Z') || (z >= 'a' && z <= 'z')))
+		return false;
+	k = line_head(r, j, from, c, 8);
+	if (k == 0 || k > 5)
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (!((c[i] >= '0' && c[i] <= '9') || c[i] == '.'))
+			return false;
+	return true;
+}
+
 /* Is the break between the last line written and line j a PDF page break inside a sentence?
  * The last line is a long body line that has ended a sentence (。；！？) but stops without
  * closing its last one, and line j goes on with sentence punctuation of its own rather than
@@ -1322,6 +1344,12 @@ page_break(const run *r, size_t j, uint32_t from)
 	uint32_t c[12], z = r->prev_last;
 	size_t k;
 
+	if (sub_fragment(r, j, from))
+		return true;
+	if (r->have_prev && r->prev_fragment && r->nblank == 0) { /* the rest of that sentence */
+		k = line_head(r, j, from, c, 12);
+		return !opens_unit(c, k);
+	}
 	if (!r->have_prev || r->nblank > 1 || r->prev_ncp < JOIN_MIN || r->prev_punct == 0)
 		return false;
 	if (!is_han(z) && !is_alnum(z) && z != 0xFF0C && z != 0x3001 && z != '%')
@@ -1379,6 +1407,7 @@ text_line(run *r, size_t j)
 	size_t len;
 	const char *s = line_text(r, j, &len);
 	uint32_t from;
+	bool fragment;
 
 	if (thematic_break(s, len)) {
 		remove_lines(r, j, j, L_MARKDOWN, NULL);
@@ -1390,6 +1419,7 @@ text_line(run *r, size_t j)
 		return;
 	}
 	from = l->start + heading_marker(r, j);
+	fragment = sub_fragment(r, j, from);
 	if (r->have_prev && !page_break(r, j, from)) {
 		if (r->prev_term)
 			put_break(r, &r->term, r->term_line);
@@ -1402,6 +1432,7 @@ text_line(run *r, size_t j)
 		               l->end - l->start);
 	write_line(r, j, from);
 	r->have_prev = true;
+	r->prev_fragment = fragment;
 	r->prev_term = l->next > l->end;
 	if (r->prev_term)
 		r->term = terminator(r, j), r->term_line = (uint32_t)j + 1;
@@ -1501,6 +1532,10 @@ normalize_text(run *r)
 	byte_diags(r);
 	if (d->nremoved > 1)
 		qsort(d->removed, d->nremoved, sizeof *d->removed, by_src);
+	if (d->error) { /* over a limit on the way (gw_doc_map_push) */
+		gw_buf_free(&r->out);
+		return 1;
+	}
 	if (r->out.len == 0) {
 		gw_buf_free(&r->out);
 		gw_doc_fail(d, GW_E_EMPTY, "nothing but white space%s",

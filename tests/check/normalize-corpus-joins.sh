@@ -1,7 +1,8 @@
 #!/bin/bash
 # normalize-corpus-joins: the page-break heuristic joins exactly the four split lines of the
-# sample notice (协调|联动, 前期|研究, 大湿|地, 二次|开发) and no line anywhere else in
-# ../shared/corpus; every line of every other document stays a line of its own.
+# sample notice (协调|联动, 前期|研究, 大湿|地, 二次|开发) and the subscript PM|2.5| split off by
+# HTML extraction in 010, and no line anywhere else in ../shared/corpus; every line of every
+# other document stays a line of its own.
 set -u
 if [ -z "${GW_SHARED:-}" ] || [ ! -d "$GW_SHARED/corpus" ]; then
 	echo "skipped: ../shared/corpus is absent"
@@ -9,7 +10,8 @@ if [ -z "${GW_SHARED:-}" ] || [ ! -d "$GW_SHARED/corpus" ]; then
 fi
 "$GW_BIN/gw-normalize" --quiet "$GW_SHARED"/corpus/*.txt | /usr/bin/python3 -c '
 import json, sys
-want = {"000_f05e73a007cd9b08": ["协调|联动", "前期|研究", "大湿|地及", "二次|开发"]}
+want = {"000_f05e73a007cd9b08": ["协调|联动", "前期|研究", "大湿|地及", "二次|开发"],
+        "010-guangdong-2026-zhengfu-gongzuo-baogao": ["PM|2.", ".5|年平", "PM|2.", ".5|浓度"]}
 bad = 0
 for line in sys.stdin:
     r = json.loads(line)
