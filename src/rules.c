@@ -337,8 +337,10 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 		gw_buf_printf(err, "%s:%d: rule %s has no pattern", r->file, r->line, r->id);
 		return -1;
 	}
-	if (expand(rs, r->pattern.ptr, &pat, 0, r->file, r->pattern_line, err) < 0)
+	if (expand(rs, r->pattern.ptr, &pat, 0, r->file, r->pattern_line, err) < 0) {
+		gw_buf_free(&pat); /* what was expanded before the error (fuzz_rules found it) */
 		return -1;
+	}
 	r->code = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len, options_of(r), &ec, &eo, NULL);
 	if (r->code == NULL) {
 		PCRE2_UCHAR msg[256];

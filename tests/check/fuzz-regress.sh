@@ -3,8 +3,8 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-CFL=${GW_CFLAGS:-"-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(pkg-config --cflags icu-uc icu-i18n libpcre2-8 jansson libxml-2.0)"}
-LIBS=${GW_LDLIBS:-"$(pkg-config --libs icu-uc icu-i18n libpcre2-8 jansson libxml-2.0) -lm -lpthread"}
+CFL=${GW_CFLAGS:-"-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(pkg-config --cflags icu-uc icu-i18n libpcre2-8 jansson libxml-2.0 sqlite3)"}
+LIBS=${GW_LDLIBS:-"$(pkg-config --libs icu-uc icu-i18n libpcre2-8 jansson libxml-2.0 sqlite3) -lm -lpthread"}
 fail=0
 for h in normalize segment extract jsonl rules; do
 	${CC:-cc} $CFL -I src -o "$tmp/$h" tests/fuzz/fuzz_$h.c tests/fuzz/replay.c "$GW_BIN/libgongwen.a" $LIBS || exit 1

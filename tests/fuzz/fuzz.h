@@ -20,13 +20,19 @@ fuzz_rules_dir(void)
 	return d && *d ? d : "rules";
 }
 
-/* The record must write, read back and write again to the same bytes, and the XML must write. */
+/* The document must be valid, its record must write, read back and write again to the same bytes,
+ * and its XML must be well-formed. */
 static void
 fuzz_check_outputs(const gw_doc *d)
 {
 	gw_buf a = GW_BUF_INIT, b = GW_BUF_INIT, err = GW_BUF_INIT;
 	gw_doc *e;
 
+	/* what a stage makes keeps the invariants the writers rely on */
+	if (!d->error && gw_doc_validate(d, &err) != 0) {
+		fprintf(stderr, "the document breaks an invariant: %s\n", err.ptr);
+		abort();
+	}
 	gw_json_write(d, &a, 0);
 	e = gw_json_read(a.ptr, a.len - 1, &err);
 	if (e == NULL) {

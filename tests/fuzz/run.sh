@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh — make fuzz: build each libFuzzer harness with clang (fuzzer, address, undefined) and run it for
-# FUZZ_SECONDS (default 60) from a seed corpus made of the sample notice and the test fixtures.  A crashing
-# input is kept in tests/fuzz/regress/HARNESS/, which make test replays from then on.
+# FUZZ_SECONDS (default 60) from a seed corpus made of the corpus, the test fixtures and the hostile corpus.
+# An input that crashes, leaks or times out is kept in tests/fuzz/regress/HARNESS/, which make test replays.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -9,7 +9,7 @@ secs=${FUZZ_SECONDS:-60}
 only=${1:-}
 B=build-fuzz
 mkdir -p $B
-PKGS="icu-uc icu-i18n libpcre2-8 jansson libxml-2.0"
+PKGS="icu-uc icu-i18n libpcre2-8 jansson libxml-2.0 sqlite3" # the library's, as in the Makefile
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined $(pkg-config --cflags $PKGS)"
 objs=()
 for f in src/*.c; do
@@ -30,12 +30,12 @@ for h in normalize segment extract jsonl rules; do
 	case $h in
 	rules) cp rules/*.rules "$seeds/" ;;
 	jsonl) build/gw-normalize corpus/*.txt 2>/dev/null | head -c 2000000 | split -l 1 - "$seeds/r" ;;
-	*) cp corpus/*.txt "$seeds/"; find tests/golden tests/fixtures -type f -size -200k 2>/dev/null |
+	*) cp corpus/*.txt "$seeds/"; find tests/hostile tests/golden tests/fixtures -type f -size -200k 2>/dev/null |
 		head -200 | while read -r f; do cp "$f" "$seeds/$(echo "$f" | tr / _)"; done ;;
 	esac
 	cp tests/fuzz/regress/$h/* "$seeds/" 2>/dev/null
 	echo "fuzz: $h for ${secs}s"
-	mkdir -p "$B/crash_$h"
+	mkdir -p "$B/crash_$h" "tests/fuzz/regress/$h"
 	if ! $B/fuzz_$h -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-artifact_prefix="$B/crash_$h/" "$seeds" >"$B/fuzz_$h.log" 2>&1; then
 		tail -30 "$B/fuzz_$h.log"
