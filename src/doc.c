@@ -282,6 +282,12 @@ gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t c
 		d->nmapped++;
 		return;
 	}
+	if (d->nruns >= GW_LIMIT_RUNS) { /* a run a character (1，1，…): the document fails */
+		if (!d->error)
+			gw_doc_fail(d, GW_E_LIMIT, "more than %d offset map runs", GW_LIMIT_RUNS);
+		d->nmapped++;
+		return;
+	}
 	gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
 	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped, src, len, line, col};
 	d->nmapped++;

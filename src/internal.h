@@ -11,6 +11,7 @@
 #define GW_LIMIT_DOC_BYTES (64u << 20)   /* source file: bigger → too-large error record */
 #define GW_LIMIT_LINES 1000000           /* source lines → limit error */
 #define GW_LIMIT_LONG_LINE (1u << 20)    /* source line: longer → line-too-long warning, kept */
+#define GW_LIMIT_RUNS 2000000            /* offset map runs (text of alternating widths) → limit */
 #define GW_LIMIT_RULE_LINE (64u << 10)   /* header and region rules skip longer lines (body text) */
 #define GW_LIMIT_NODES 20000             /* numbered units in a document → limit error */
 #define GW_LIMIT_QUANTITIES 50000        /* quantities, and rejected candidates → limit error */

@@ -771,6 +771,10 @@ read_map(reader *r, json_t *a)
 		bad(r, "offset_map is not a list of 5-tuples");
 		return;
 	}
+	if (n / 5 > GW_LIMIT_RUNS) { /* what gw-normalize can write */
+		bad(r, "more than " GW_STR(GW_LIMIT_RUNS) " offset map runs");
+		return;
+	}
 	for (size_t i = 0; i < n; i += 5) {
 		json_int_t v[5];
 

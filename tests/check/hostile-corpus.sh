@@ -3,7 +3,7 @@
 # message), the sample's files are byte for byte those of a run on it alone, and every output is checked:
 # JSON against schema/gongwen-1.schema.json, XML well-formed (and valid against the Akoma Ntoso schema
 # when ../shared/akn is there), eIds unique, the XML holding the record's text.  The big cases (a million
-# lines, a 50 MB line, each side of every limit) are made here by tests/hostile/generate.py.
+# lines, a 50 MB line, over every limit and at most of them) are made here by tests/hostile/generate.py.
 set -u
 py=/usr/bin/python3
 [ -x $py ] || { echo "skipped: /usr/bin/python3 is absent"; exit 77; }

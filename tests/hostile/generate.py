@@ -35,3 +35,4 @@ notice = ("测试市人民政府办公室关于印发多个方案的通知\n\n�
           "附件：略\n\n测试市人民政府办公室\n2024年5月6日\n\n")
 put("attachments-70.txt", (notice + "".join("附件%d\n\n第%d号方案\n\n一、总体要求\n\n完成%d个项目。\n\n" % (i, i, i)
                                             for i in range(1, 71))).encode())  # 64 attachments at most
+put("runs-over.txt", "1，".encode() * 1000001)              # a run a character: 2,000,002 map runs
