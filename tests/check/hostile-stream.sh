@@ -41,5 +41,12 @@ if ! diff -u tests/hostile/expected-emit "$tmp/emit.summary"; then
 fi
 $py tests/check/emit_check.py schema schema/gongwen-1.schema.json "$tmp"/emit-* || fail=1
 $py tests/check/emit_check.py eids "$tmp"/emit-* || fail=1
-command -v xmllint >/dev/null && { xmllint --noout "$tmp"/emit-*/*.xml || fail=1; }
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$tmp"/emit-*/*.xml || fail=1
+	xsd=${GW_SHARED:+$GW_SHARED/akn/akomantoso30.xsd}
+	if [ -n "$xsd" ] && [ -f "$xsd" ]; then
+		xmllint --noout --schema "$xsd" "$tmp"/emit-*/*.xml 2>"$tmp/xsd" ||
+			{ grep -v ' validates$' "$tmp/xsd" | head -20; fail=1; }
+	fi
+fi
 exit $fail
