@@ -72,6 +72,8 @@ struct gw_normalizer {
 	size_t noff, capoff;
 	uint32_t *bad; /* source offsets of replaced sequences */
 	size_t nbad, capbad;
+	uint32_t mixed_at; /* the first line of a UTF-8 text decoded as GB18030 instead */
+	size_t nmixed;     /* how many such lines */
 	line *lines;
 	size_t nlines, caplines;
 	item *it, seg[SEG_MAX];
@@ -381,21 +383,53 @@ push_cp(run *r, uint32_t cp, uint32_t off, bool bad)
 	}
 }
 
-/* UTF-8 with a few bad bytes: copy it, one U+FFFD per maximal invalid subpart. */
+static int decode_icu_span(run *r, int cand, uint32_t from, uint32_t to);
+
+/* A line of a UTF-8 text that is not UTF-8 but strict GB18030 (a scraper glued a GBK piece
+ * to a UTF-8 page): decode it as such and count it.  False, with nothing changed, when it does
+ * not decode cleanly either. */
+static bool
+repair_line_gb18030(run *r, uint32_t a, uint32_t b)
+{
+	gw_normalizer *n = r->n;
+	size_t noff = n->noff, len = n->dec.len, nbad = n->nbad, nsub = r->nsub, npua = r->npua;
+
+	if (decode_icu_span(r, CAND_GB18030, a, b) == 0 && r->nsub == nsub && r->npua == npua) {
+		if (n->nmixed++ == 0)
+			n->mixed_at = a;
+		return true;
+	}
+	n->noff = noff, n->dec.len = len, n->nbad = nbad, r->nsub = nsub, r->npua = npua;
+	return false;
+}
+
+/* UTF-8 with a few bad bytes: copy it, one U+FFFD per maximal invalid subpart; a line that is
+ * GB18030 instead is decoded as GB18030 (GW_W_MIXED_ENCODING). */
 static void
 decode_utf8_repair(run *r, uint32_t skip)
 {
 	const unsigned char *s = (const unsigned char *)r->src;
-	uint32_t i = skip, cp;
+	uint32_t i = skip, cp, a, b;
 	int k, bad;
 
-	while (i < r->srclen) {
-		if ((k = utf8_seq(s + i, r->srclen - i, &cp, &bad)) > 0) {
-			push_cp(r, cp, i, false);
-			i += (uint32_t)k;
-		} else {
-			push_cp(r, 0xFFFD, i, true);
-			i += (uint32_t)bad;
+	for (a = skip; a < r->srclen; a = b) {
+		const unsigned char *nl = memchr(s + a, '\n', r->srclen - a);
+		int invalid = 0;
+
+		b = nl ? (uint32_t)(nl - s) + 1 : r->srclen;
+		for (i = a; i < b && invalid < 2; i += k > 0 ? (uint32_t)k : (uint32_t)bad)
+			invalid += (k = utf8_seq(s + i, b - i, &cp, &bad)) <= 0;
+		/* two bad sequences at least: one is a character cut short, not another encoding */
+		if (invalid >= 2 && repair_line_gb18030(r, a, b))
+			continue;
+		for (i = a; i < b;) {
+			if ((k = utf8_seq(s + i, b - i, &cp, &bad)) > 0) {
+				push_cp(r, cp, i, false);
+				i += (uint32_t)k;
+			} else {
+				push_cp(r, 0xFFFD, i, true);
+				i += (uint32_t)bad;
+			}
 		}
 	}
 }
@@ -450,13 +484,13 @@ take_units(run *r, int cand, size_t nu, uint32_t base, UChar *pend, uint32_t *pe
 	}
 }
 
-/* Convert src[skip..) with ICU; the count of replaced sequences goes to r->nsub. */
+/* Convert src[from..to) with ICU; the count of replaced sequences goes to r->nsub. */
 static int
-decode_icu(run *r, int cand, uint32_t skip)
+decode_icu_span(run *r, int cand, uint32_t from, uint32_t to)
 {
 	gw_normalizer *n = r->n;
 	UConverter *cv = n->cv[cand];
-	const char *s = r->src + skip, *lim = r->src + r->srclen;
+	const char *s = r->src + from, *lim = r->src + to;
 	UErrorCode e = U_ZERO_ERROR;
 	UChar pend = 0;
 	uint32_t pendoff = 0;
@@ -477,6 +511,12 @@ decode_icu(run *r, int cand, uint32_t skip)
 	return U_FAILURE(e) ? -1 : 0;
 }
 
+static int
+decode_icu(run *r, int cand, uint32_t skip)
+{
+	return decode_icu_span(r, cand, skip, r->srclen);
+}
+
 /* Empty the decoded text and size it for the worst case: a code point per source byte, and
  * UTF-8 at most 1.5 times as long as any candidate encoding (3 bytes for 2; U+FFFD for 1). */
 static void
@@ -491,7 +531,7 @@ decoded_reset(run *r)
 	}
 	n->dec.len = 0;
 	gw_grow((void **)&n->off, &n->capoff, (size_t)r->srclen + 2, sizeof *n->off);
-	n->noff = n->nbad = 0;
+	n->noff = n->nbad = n->nmixed = 0;
 	r->nsub = r->npua = 0;
 }
 
@@ -1458,6 +1498,23 @@ line_of_cp(const run *r, uint32_t cpi)
 
 /* One diagnostic per replaced sequence (the first few) with its byte offset, line and column;
  * one for the control characters removed. */
+/* The first code point that came from source offset off or later. */
+static uint32_t
+src_cp(const run *r, uint32_t off)
+{
+	size_t lo = 0, hi = r->n->noff;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->n->off[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
 static void
 byte_diags(run *r)
 {
@@ -1486,6 +1543,14 @@ byte_diags(run *r)
 		               (long)(cpi - n->lines[j].cp) + 1, "byte offset %u: %s%s, not %s",
 		               off, hex.ptr, end > off + 4 ? " …" : "", r->d->encoding);
 		gw_buf_free(&hex);
+	}
+	if (n->nmixed) {
+		uint32_t cpi = src_cp(r, n->mixed_at);
+
+		j = line_of_cp(r, cpi);
+		gw_doc_diag_at(r->d, GW_W_MIXED_ENCODING, (long)j + 1, 1,
+		               "%zu line%s not UTF-8 but GB18030, decoded as such", n->nmixed,
+		               n->nmixed == 1 ? "" : "s");
 	}
 	if (n->nbad > MAX_BYTE_DIAGS)
 		gw_doc_diag_at(r->d, GW_W_INVALID_BYTES, 0, 0, "%zu more invalid sequences",

@@ -214,6 +214,42 @@ START_TEST(invalid_utf8_becomes_fffd_with_its_byte_offset)
 }
 END_TEST
 
+START_TEST(a_gbk_line_in_utf8_text_is_decoded_as_gb18030)
+{
+	/* a UTF-8 page (the most of it) with a GBK signature line glued on by a scraper */
+	const char src[] = "关于做好防汛工作的通知\n全市完成堤防加固，新建泵站，汛期每日报告。\n"
+	                   "\xb2\xe2\xca\xd4\xca\xd0\xc8\xcb\xc3\xf1\xd5\xfe\xb8\xae\n";
+	gw_doc *d = norm_bytes(src, sizeof src - 1);
+
+	ck_assert_int_eq(d->error, 0);
+	ck_assert_str_eq(d->encoding, "UTF-8");
+	ck_assert_str_eq(d->text, "关于做好防汛工作的通知\n全市完成堤防加固，新建泵站，汛期每日报告。\n"
+	                          "测试市人民政府\n");
+	ck_assert(has_diag(d, GW_W_MIXED_ENCODING, "1 line not UTF-8 but GB18030, decoded as such"));
+	ck_assert_int_eq(d->diags[0].line, 3);
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(invalid_byte_warnings_stop_at_twenty_then_count)
+{
+	gw_buf b = GW_BUF_INIT;
+	gw_doc *d;
+	size_t n = 0;
+
+	for (int i = 0; i < 25; i++) /* 25 stray bytes in a plainly UTF-8 text */
+		gw_buf_puts(&b, "这是一行正常的中文文字。\xff\n");
+	d = norm_bytes(b.ptr, b.len);
+	ck_assert_str_eq(d->encoding, "UTF-8");
+	for (size_t i = 0; i < d->ndiags; i++)
+		n += d->diags[i].code == GW_W_INVALID_BYTES;
+	ck_assert_uint_eq(n, 21);
+	ck_assert(has_diag(d, GW_W_INVALID_BYTES, "5 more invalid sequences"));
+	gw_doc_free(d);
+	gw_buf_free(&b);
+}
+END_TEST
+
 START_TEST(control_characters_are_removed_with_a_warning)
 {
 	gw_doc *d = norm("a\x01"
@@ -382,6 +418,8 @@ main(void)
 	tcase_add_test(tc, page_break_inside_a_sentence_is_joined);
 	tcase_add_test(tc, headings_titles_and_numbered_points_are_not_joined);
 	tcase_add_test(tc, invalid_utf8_becomes_fffd_with_its_byte_offset);
+	tcase_add_test(tc, a_gbk_line_in_utf8_text_is_decoded_as_gb18030);
+	tcase_add_test(tc, invalid_byte_warnings_stop_at_twenty_then_count);
 	tcase_add_test(tc, control_characters_are_removed_with_a_warning);
 	tcase_add_test(tc, unreadable_documents_become_error_records);
 	tcase_add_test(tc, documents_over_the_size_limit_are_refused);
