@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "archive.h"
+#include "internal.h"
 
 /* Prepared once per archive, reused for every document. */
 enum {
@@ -1187,26 +1188,6 @@ done:
 
 /* ---------------------------------------------------------------- OpenSearch bulk */
 
-/* null for NULL, and (never expected: the model's text is valid UTF-8) for invalid UTF-8 */
-static json_t *
-jstr(const char *s)
-{
-	json_t *j = s ? json_string(s) : NULL;
-
-	return j ? j : json_null();
-}
-
-/* Integral values as JSON integers (11000000, not 1.1e7), as json.c writes them. */
-static json_t *
-jnum(bool has, double v)
-{
-	if (!has || !isfinite(v))
-		return json_null();
-	if (v == floor(v) && fabs(v) < 9007199254740992.0)
-		return json_integer((json_int_t)v);
-	return json_real(v);
-}
-
 /* YYYY, YYYY-MM or YYYY-MM-DD naming a real day: what the mapping's date format accepts. */
 static bool
 date_ok(const char *s)
@@ -1235,10 +1216,10 @@ bulk_nodes(gw_doc *d)
 		char *path = gw_archive_node_path(d, (int)k), *text = node_own_text(d, (int)k);
 
 		json_array_append_new(a, json_pack("{s:o,s:i,s:o,s:s,s:o,s:I,s:o,s:o}", "node_id",
-		                                   jstr(n->id), "part", n->part, "path", jstr(path),
-		                                   "kind", gw_kind_name(n->kind), "num", jstr(n->num),
+		                                   gw_json_string(n->id), "part", n->part, "path", gw_json_string(path),
+		                                   "kind", gw_kind_name(n->kind), "num", gw_json_string(n->num),
 		                                   "ordinal", (json_int_t)n->ordinal, "heading",
-		                                   jstr(n->heading), "text", jstr(text)));
+		                                   gw_json_string(n->heading), "text", gw_json_string(text)));
 		free(path), free(text);
 	}
 	return a;
@@ -1251,13 +1232,14 @@ bulk_quantity(gw_doc *d, const gw_quantity *q, const gw_span *sv, size_t ns)
 	bool has_node = q->node >= 0 && (size_t)q->node < d->nnodes;
 	char *path = has_node ? gw_archive_node_path(d, q->node) : gw_xstrdup("");
 	char *sent = s >= 0 ? span_text(d, sv[s].start, sv[s].end) : NULL;
-	json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o}", "qty_id",
-	                      jstr(q->id), "node_id", jstr(has_node ? d->nodes[q->node].id : NULL),
-	                      "path", jstr(path), "text", jstr(q->text), "sentence", jstr(sent), "value",
-	                      jnum(q->has_value, q->value), "min", jnum(q->has_min, q->min), "max",
-	                      jnum(q->has_max, q->max), "unit", jstr(q->unit), "comparator",
-	                      gw_cmp_name(q->cmp), "kind", gw_qkind_name(q->kind), "subject",
-	                      jstr(q->subject), "verb", jstr(q->verb));
+	json_t *o = json_pack(
+	    "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o}", "qty_id", gw_json_string(q->id),
+	    "node_id", gw_json_string(has_node ? d->nodes[q->node].id : NULL), "path",
+	    gw_json_string(path), "text", gw_json_string(q->text), "sentence", gw_json_string(sent),
+	    "value", gw_json_number(q->has_value, q->value), "min", gw_json_number(q->has_min, q->min),
+	    "max", gw_json_number(q->has_max, q->max), "unit", gw_json_string(q->unit), "comparator",
+	    gw_cmp_name(q->cmp), "kind", gw_qkind_name(q->kind), "subject", gw_json_string(q->subject),
+	    "verb", gw_json_string(q->verb));
 
 	free(path), free(sent);
 	return o;
@@ -1275,15 +1257,15 @@ gw_archive_bulk_write(gw_doc *d, const char *index, gw_buf *out)
 
 	for (size_t i = 0; i < d->nqs; i++)
 		json_array_append_new(qs, bulk_quantity(d, &d->qs[i], sv, ns));
-	doc = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", jstr(d->id), "title",
-	                jstr(h->f[GW_H_TITLE].text), "issuer", jstr(h->f[GW_H_ISSUER].text),
-	                "doc_number", jstr(h->f[GW_H_DOC_NUMBER].text), "doc_type",
-	                jstr(h->f[GW_H_DOC_TYPE].text), "date",
+	doc = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", gw_json_string(d->id), "title",
+	                gw_json_string(h->f[GW_H_TITLE].text), "issuer", gw_json_string(h->f[GW_H_ISSUER].text),
+	                "doc_number", gw_json_string(h->f[GW_H_DOC_NUMBER].text), "doc_type",
+	                gw_json_string(h->f[GW_H_DOC_TYPE].text), "date",
 	                date_ok(doc_date(d)) ? json_string(doc_date(d)) : json_null(), "sha256",
-	                jstr(d->src_sha256[0] ? d->src_sha256 : NULL), "source_path",
-	                jstr(d->src_path), "is_notice",
+	                gw_json_string(d->src_sha256[0] ? d->src_sha256 : NULL), "source_path",
+	                gw_json_string(d->src_path), "is_notice",
 	                d->is_notice < 0 ? json_null() : json_boolean(d->is_notice), "text",
-	                jstr(d->text ? d->text : ""), "nodes", bulk_nodes(d), "quantities", qs);
+	                gw_json_string(d->text ? d->text : ""), "nodes", bulk_nodes(d), "quantities", qs);
 	s = json_dumps(act, JSON_COMPACT);
 	gw_buf_puts(out, s);
 	gw_buf_putc(out, '\n');

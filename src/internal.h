@@ -53,6 +53,18 @@ typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
 int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn,
                      void *ctx);
 
+/* numeral.c: the value of a Chinese digit (〇零 一壹 二两贰 … 九玖), -1 when c is none; the
+ * multiplier of a unit character (十拾 百佰 千仟 万萬 亿億), 0 when c is none. */
+int gw_zh_digit(uint32_t c);
+long long gw_zh_unit(uint32_t c);
+
+/* json.c: the JSON values the record writer uses, for the other writers (archive, search).
+ * A number as JSON: an integer when integral (11000000, not 1.1e7), else a real; null when
+ * absent.  A string, or null for NULL (and for invalid UTF-8, which the model never holds). */
+typedef struct json_t json_t;
+json_t *gw_json_number(bool has, double v);
+json_t *gw_json_string(const char *s);
+
 /* rules.c (issue 6): gw_rule_match for a match starting exactly at start (PCRE2_ANCHORED). */
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,
                      size_t *ov, int ovmax);

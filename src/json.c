@@ -143,15 +143,22 @@ jsrc(const gw_doc *d, gw_span s)
 	return json_pack("[II]", (json_int_t)a, (json_int_t)b);
 }
 
-/* Integral values as JSON integers (11000000, not 1.1e7); others as reals. */
-static json_t *
-jnum(bool has, double v)
+json_t *
+gw_json_number(bool has, double v)
 {
 	if (!has || !isfinite(v))
 		return json_null();
 	if (v == floor(v) && fabs(v) < 9007199254740992.0)
 		return json_integer((json_int_t)v);
 	return json_real(v);
+}
+
+json_t *
+gw_json_string(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+
+	return j ? j : json_null();
 }
 
 static json_t *
@@ -345,9 +352,9 @@ write_quantity(const gw_doc *d, const gw_quantity *q)
 	json_object_set_new(o, "text", jstr(q->text));
 	json_object_set_new(o, "span", jspan(q->span));
 	json_object_set_new(o, "source_span", jsrc(d, q->span));
-	json_object_set_new(o, "value", jnum(q->has_value, q->value));
-	json_object_set_new(o, "min", jnum(q->has_min, q->min));
-	json_object_set_new(o, "max", jnum(q->has_max, q->max));
+	json_object_set_new(o, "value", gw_json_number(q->has_value, q->value));
+	json_object_set_new(o, "min", gw_json_number(q->has_min, q->min));
+	json_object_set_new(o, "max", gw_json_number(q->has_max, q->max));
 	json_object_set_new(o, "unit", jstr(q->unit));
 	json_object_set_new(o, "comparator", json_string(gw_cmp_name(q->cmp)));
 	json_object_set_new(o, "kind", json_string(gw_qkind_name(q->kind)));

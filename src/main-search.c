@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "internal.h"
 
 static const char usage[] =
     "gw-search [--db FILE] [--issuer TEXT] [--doc-type TYPE] [--from DATE] [--to DATE]\n"
@@ -50,24 +51,6 @@ usage_exit(int status)
 
 /* ---------------------------------------------------------------- JSON Lines */
 
-static json_t *
-jstr(const char *s)
-{
-	json_t *j = s ? json_string(s) : NULL;
-
-	return j ? j : json_null();
-}
-
-static json_t *
-jnum(bool has, double v)
-{
-	if (!has || !isfinite(v))
-		return json_null();
-	if (v == floor(v) && fabs(v) < 9007199254740992.0)
-		return json_integer((json_int_t)v);
-	return json_real(v);
-}
-
 /* The marked sentence with « », and the marks as [start, end) code points of the sentence. */
 static json_t *
 marks(const char *m, gw_buf *shown)
@@ -103,11 +86,15 @@ json_quantities(const gw_hit *h)
 		const gw_hit_qty *q = &h->qs[i];
 
 		json_array_append_new(
-		    a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", jstr(q->id), "text",
-		                 jstr(q->text), "value", jnum(q->has_value, q->value), "min",
-		                 jnum(q->has_min, q->min), "max", jnum(q->has_max, q->max), "unit",
-		                 jstr(q->unit), "comparator", jstr(q->comparator), "kind", jstr(q->kind),
-		                 "subject", jstr(q->subject), "verb", jstr(q->verb)));
+		    a,
+		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+		              gw_json_string(q->id), "text", gw_json_string(q->text), "value",
+		              gw_json_number(q->has_value, q->value), "min",
+		              gw_json_number(q->has_min, q->min), "max",
+		              gw_json_number(q->has_max, q->max), "unit", gw_json_string(q->unit),
+		              "comparator", gw_json_string(q->comparator), "kind",
+		              gw_json_string(q->kind), "subject", gw_json_string(q->subject),
+		              "verb", gw_json_string(q->verb)));
 	}
 	return a;
 }
@@ -120,19 +107,19 @@ print_json(const out *o, const gw_hit *h)
 	char *s;
 
 	if (o->query)
-		json_object_set_new(j, "query", jstr(o->query));
-	json_object_set_new(j, "doc", jstr(h->doc_id));
-	json_object_set_new(j, "title", jstr(h->title));
-	json_object_set_new(j, "doc_number", jstr(h->doc_number));
-	json_object_set_new(j, "issuer", jstr(h->issuer));
-	json_object_set_new(j, "doc_type", jstr(h->doc_type));
-	json_object_set_new(j, "date", jstr(h->date));
+		json_object_set_new(j, "query", gw_json_string(o->query));
+	json_object_set_new(j, "doc", gw_json_string(h->doc_id));
+	json_object_set_new(j, "title", gw_json_string(h->title));
+	json_object_set_new(j, "doc_number", gw_json_string(h->doc_number));
+	json_object_set_new(j, "issuer", gw_json_string(h->issuer));
+	json_object_set_new(j, "doc_type", gw_json_string(h->doc_type));
+	json_object_set_new(j, "date", gw_json_string(h->date));
 	json_object_set_new(j, "part", json_integer(h->part));
-	json_object_set_new(j, "node", jstr(h->node_id));
-	json_object_set_new(j, "path", jstr(h->path));
+	json_object_set_new(j, "node", gw_json_string(h->node_id));
+	json_object_set_new(j, "path", gw_json_string(h->path));
 	json_object_set_new(j, "span", json_pack("[ii]", h->start, h->end));
-	json_object_set_new(j, "sentence", jstr(h->sentence));
-	json_object_set_new(j, "marked", jstr(shown.ptr));
+	json_object_set_new(j, "sentence", gw_json_string(h->sentence));
+	json_object_set_new(j, "marked", gw_json_string(shown.ptr));
 	json_object_set_new(j, "matches", m);
 	json_object_set_new(j, "quantities", json_quantities(h));
 	s = json_dumps(j, JSON_COMPACT);
@@ -420,7 +407,9 @@ parse_filter(gw_query *q, int argc, char **argv, int *i)
 		const char *v = value(argc, argv, i);
 
 		if (!date_arg(v)) {
-			fprintf(stderr, "gw-search: %s takes YYYY, YYYY-MM or YYYY-MM-DD, not '%s'\n", a, v);
+			fprintf(stderr,
+			        "gw-search: %s takes YYYY, YYYY-MM or YYYY-MM-DD, not '%s'\n", a,
+			        v);
 			usage_exit(2);
 		}
 		*(a[2] == 'f' ? &q->from : &q->to) = v;
@@ -428,7 +417,8 @@ parse_filter(gw_query *q, int argc, char **argv, int *i)
 		const char *v = value(argc, argv, i);
 
 		if ((q->kind = gw_qkind_from_name(v)) < 0) {
-			fprintf(stderr, "gw-search: --kind takes target, fact or other, not '%s'\n", v);
+			fprintf(stderr, "gw-search: --kind takes target, fact or other, not '%s'\n",
+			        v);
 			usage_exit(2);
 		}
 	} else if (strcmp(a, "--unit") == 0)

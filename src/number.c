@@ -5,6 +5,7 @@
 
 #include "gongwen.h"
 #include "number.h"
+#include "internal.h"
 
 /* At most this many tokens in one number: 三千五百六十七万八千九百零一亿… is far shorter. */
 #define MAX_TOKENS 48
@@ -32,35 +33,10 @@ is_upper(uint32_t c)
 	return false;
 }
 
-static int
-zh_digit(uint32_t c)
-{
-	switch (c) {
-	case 0x3007: case 0x25CB: case 0x96F6: return 0; /* 〇 ○ 零 */
-	case 0x4E00: case 0x58F9: case 0x5F0C: return 1; /* 一 壹 弌 */
-	case 0x4E8C: case 0x4E24: case 0x8D30: case 0x8CB3: case 0x5169: return 2; /* 二 两 贰 貳 兩 */
-	case 0x4E09: case 0x53C1: case 0x53C2: return 3; /* 三 叁 參 */
-	case 0x56DB: case 0x8086: return 4; /* 四 肆 */
-	case 0x4E94: case 0x4F0D: return 5; /* 五 伍 */
-	case 0x516D: case 0x9646: case 0x9678: return 6; /* 六 陆 陸 */
-	case 0x4E03: case 0x67D2: return 7; /* 七 柒 */
-	case 0x516B: case 0x634C: return 8; /* 八 捌 */
-	case 0x4E5D: case 0x7396: return 9; /* 九 玖 */
-	}
-	return -1;
-}
-
 static double
 zh_scale(uint32_t c)
 {
-	switch (c) {
-	case 0x5341: case 0x62FE: return 1e1; /* 十 拾 */
-	case 0x767E: case 0x4F70: return 1e2; /* 百 佰 */
-	case 0x5343: case 0x4EDF: return 1e3; /* 千 仟 */
-	case 0x4E07: case 0x842C: return 1e4; /* 万 萬 */
-	case 0x4EBF: case 0x5104: return 1e8; /* 亿 億 */
-	}
-	return 0;
+	return (double)gw_zh_unit(c);
 }
 
 /* An ASCII or full-width digit's value, -1 otherwise. */
@@ -146,7 +122,7 @@ tokenize(const char *s, size_t n, tok *t, int *nt, bool *chinese)
 			(*nt)++;
 			continue;
 		}
-		if ((d = zh_digit(c)) >= 0)
+		if ((d = gw_zh_digit(c)) >= 0)
 			*k = (tok){T_VAL, d, true, d == 0, is_upper(c)}, *chinese = true;
 		else if (zh_scale(c) > 0)
 			*k = (tok){T_SCALE, zh_scale(c), false, false, is_upper(c)}, *chinese = true;

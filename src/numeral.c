@@ -1,20 +1,15 @@
 /* numeral.c — integers in Arabic digits or Chinese numerals, for ordinals and dates. */
 #include <string.h>
 
-#include "gongwen.h"
+#include "internal.h"
 
-/* Digit value of a Chinese numeral character, -1 when not a digit. */
-static int
-cn_digit(uint32_t c)
+int
+gw_zh_digit(uint32_t c)
 {
 	switch (c) {
-	case 0x3007: /* 〇 */
-	case 0x25CB: /* ○ (often typed for 〇) */
-	case 0x96F6: /* 零 */
-	case 0x0030:
-		return 0;
-	case 0x4E00: case 0x58F9: return 1; /* 一 壹 */
-	case 0x4E8C: case 0x8D30: case 0x4E24: case 0x8CB3: return 2; /* 二 贰 两 貳 */
+	case 0x3007: case 0x25CB: case 0x96F6: return 0; /* 〇 ○ (often typed for 〇) 零 */
+	case 0x4E00: case 0x58F9: case 0x5F0C: return 1; /* 一 壹 弌 */
+	case 0x4E8C: case 0x4E24: case 0x8D30: case 0x8CB3: case 0x5169: return 2; /* 二 两 贰 貳 兩 */
 	case 0x4E09: case 0x53C1: case 0x53C2: return 3; /* 三 叁 參 */
 	case 0x56DB: case 0x8086: return 4; /* 四 肆 */
 	case 0x4E94: case 0x4F0D: return 5; /* 五 伍 */
@@ -23,14 +18,11 @@ cn_digit(uint32_t c)
 	case 0x516B: case 0x634C: return 8; /* 八 捌 */
 	case 0x4E5D: case 0x7396: return 9; /* 九 玖 */
 	}
-	if (c >= '0' && c <= '9')
-		return (int)(c - '0');
 	return -1;
 }
 
-/* Multiplier of a unit character (十 百 千 万 亿), 0 when not one. */
-static long long
-cn_unit(uint32_t c)
+long long
+gw_zh_unit(uint32_t c)
 {
 	switch (c) {
 	case 0x5341: case 0x62FE: return 10;          /* 十 拾 */
@@ -40,6 +32,15 @@ cn_unit(uint32_t c)
 	case 0x4EBF: case 0x5104: return 100000000LL; /* 亿 億 */
 	}
 	return 0;
+}
+
+/* Digit value of an Arabic or Chinese digit, -1 when not a digit. */
+static int
+cn_digit(uint32_t c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	return gw_zh_digit(c);
 }
 
 bool
@@ -58,7 +59,7 @@ gw_parse_int(const char *s, size_t n, long long *out)
 	if (n > 0 || k == 0)
 		return false;
 	for (i = 0; i < k; i++) {
-		if (cn_unit(cps[i]))
+		if (gw_zh_unit(cps[i]))
 			has_unit = 1;
 		else if (cn_digit(cps[i]) < 0)
 			return false;
@@ -77,7 +78,7 @@ gw_parse_int(const char *s, size_t n, long long *out)
 	long long total = 0, section = 0, digit = -1;
 
 	for (i = 0; i < k; i++) {
-		long long u = cn_unit(cps[i]);
+		long long u = gw_zh_unit(cps[i]);
 
 		if (!u) {
 			if (digit > 0)
