@@ -462,18 +462,14 @@ newline(gw_buf *out, int depth)
 }
 
 /* The bytes that end a run of plain characters in compact JSON. */
+static const bool structural[256] = {
+    ['"'] = true, ['{'] = true, ['}'] = true, ['['] = true, [']'] = true, [','] = true, [':'] = true,
+};
+
 static bool
 is_structural(unsigned char c)
 {
-	static bool table[256];
-	static bool ready;
-
-	if (!ready) { /* benign race: every thread writes the same values */
-		for (const char *p = "\"{}[],:"; *p; p++)
-			table[(unsigned char)*p] = true;
-		ready = true;
-	}
-	return table[c];
+	return structural[c];
 }
 
 /* Re-indent compact JSON (Jansson's JSON_COMPACT output) two spaces a level, one member a line,
