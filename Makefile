@@ -40,6 +40,7 @@ all: build
 	$(B)/gongwen --update --out $(OUT) $(CORPUS)
 
 bench: build $(B)/bench-floor
+	@tools/deps.sh bench
 	tests/bench/bench.sh $(B) $(BENCH_MB)
 	tests/bench/archive-bench.sh $(B)
 

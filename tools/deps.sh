@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh — check the Debian packages gongwen builds and tests with; install them as root,
-# or print the exact command to run.  Usage: tools/deps.sh build|test
+# or print the exact command to run.  Usage: tools/deps.sh build|test|bench|fuzz
 set -u
 what=${1:-build}
 # pkg-config module -> Debian package
@@ -22,6 +22,10 @@ if [ "$what" = test ]; then
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$missing python3-jsonschema"
 	command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 	command -v iconv >/dev/null 2>&1 || missing="$missing libc-bin"
+fi
+if [ "$what" = bench ]; then
+	[ -x /usr/bin/time ] || missing="$missing time"
+	command -v bc >/dev/null 2>&1 || missing="$missing bc"
 fi
 if [ "$what" = fuzz ]; then
 	command -v clang >/dev/null 2>&1 || missing="$missing clang"
