@@ -582,8 +582,8 @@ place_issuer(gw_segctx *c)
 	}
 }
 
-/* The issuer: the mark without 文件, else the signature, else the head of the title, else the
- * body a work report speaks for (我代表国务院). */
+/* The issuer: the mark without 文件, else the signature, else the head of the title (or its
+ * first line when that is only body names), else the body a work report speaks for (我代表国务院). */
 static void
 find_issuer(gw_segctx *c, const hscan *hs)
 {
@@ -601,6 +601,13 @@ find_issuer(gw_segctx *c, const hscan *hs)
 	if (c->title0 >= 0 && gw_seg_hline(c, HR_ISSUER_TITLE, c->title0, ov) > 0 &&
 	    gw_seg_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[c->title0].b0, &s, &e) &&
 	    gw_seg_match(c, c->s->h[HR_SIGNATURE], s, e, ov) > 0) {
+		set_issuer(c, c->title0, s, e);
+		return;
+	}
+	/* joint issuers on a title line of their own: 中共中央　国务院 / 关于……的意见 */
+	if (c->title0 >= 0 && c->title1 > c->title0 &&
+	    gw_seg_hline(c, HR_SIGNATURE, c->title0, ov) > 0 &&
+	    gw_seg_group(c->s->h[HR_SIGNATURE], "v", ov, c->ln[c->title0].b0, &s, &e)) {
 		set_issuer(c, c->title0, s, e);
 		return;
 	}
