@@ -16,6 +16,7 @@ typedef struct hscan {
 	int mark;            /* the line of the 发文机关标志, -1 */
 	size_t mark_s, mark_e; /* the issuer inside it */
 	int subdate;         /* line of a ——date subtitle, -1 */
+	int issue;           /* line of body + date under a 纪要's title, -1 */
 } hscan;
 
 static gw_span
@@ -194,6 +195,34 @@ set_date(gw_segctx *c, enum gw_hrule h, int i)
 		            hd->f[GW_H_DATE].text);
 }
 
+/* The rule header.issue-line when it matches line i (a 纪要's 青川县人民政府办公室　2025年5月9日
+ * under its title), else NULL. */
+static const gw_rule *
+issue_rule(gw_segctx *c, int i, size_t *ov)
+{
+	const gw_rule *r = gw_rules_get(c->s->rs, "header.issue-line");
+
+	return r != NULL && gw_seg_match_line(c, r, i, ov) > 0 ? r : NULL;
+}
+
+/* 成文日期 from a 纪要's issue line i (no date of its own at the end). */
+static void
+issue_date(gw_segctx *c, int i)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+	const gw_rule *r = issue_rule(c, i, ov);
+	char iso[11];
+	bool arabic;
+
+	if (r == NULL || !gw_seg_group(r, "v", ov, c->ln[i].b0, &s, &e))
+		return;
+	set_bytes(c, GW_H_DATE, i, s, e);
+	if (iso_date(c, r, ov, c->ln[i].b0, iso, &arabic)) {
+		free(c->d->header.date);
+		c->d->header.date = gw_xstrdup(iso);
+	}
+}
+
 /* The 成文日期: under the issuers in the header, else the first date line of its own after the
  * header (under the signature), else the date of a report's subtitle. */
 static void
@@ -210,6 +239,8 @@ find_date(gw_segctx *c, const hscan *hs)
 		}
 	if (c->date >= 0)
 		set_date(c, hmatch(c, HR_DATE, c->date) ? HR_DATE : HR_DATE_MONTH, c->date);
+	else if (hs->issue >= 0)
+		issue_date(c, hs->issue);
 	else if (hs->subdate >= 0)
 		set_date(c, HR_DATE_SUBTITLE, hs->subdate);
 }
@@ -417,7 +448,10 @@ scan_zone(gw_segctx *c, hscan *hs, int i)
 				c->date = i;
 		} else if (sig_over_date(c, i))
 			continue;
-		else if (gw_seg_hline(c, HR_ADDRESSEES, i, ov) > 0) {
+		else if (hs->issue < 0 && issue_rule(c, i, ov) != NULL) {
+			hs->issue = i;
+			c->skip[i] = 1;
+		} else if (gw_seg_hline(c, HR_ADDRESSEES, i, ov) > 0) {
 			c->addr = i++;
 			break;
 		} else if (hmatch(c, HR_NOT_TITLE, i) || gw_seg_is_node(c, i))
@@ -582,7 +616,7 @@ place_issuer(gw_segctx *c)
 	}
 }
 
-/* The issuer: the mark without 文件, else the signature, else the head of the title (or its
+/* The issuer: the mark without 文件, else the signature (or a 纪要's issue line), else the head of the title (or its
  * first line when that is only body names), else the body a work report speaks for (我代表国务院). */
 static void
 find_issuer(gw_segctx *c, const hscan *hs)
@@ -596,6 +630,12 @@ find_issuer(gw_segctx *c, const hscan *hs)
 	if (c->sig0 >= 0) {
 		unbracket(c, c->sig0, &s, &e);
 		set_issuer(c, c->sig0, s, e);
+		return;
+	}
+	if (hs->issue >= 0 && issue_rule(c, hs->issue, ov) != NULL &&
+	    gw_seg_group(gw_rules_get(c->s->rs, "header.issue-line"), "issuer", ov,
+	                 c->ln[hs->issue].b0, &s, &e)) {
+		set_issuer(c, hs->issue, s, e); /* a 纪要's issuing office, printed like a signature */
 		return;
 	}
 	if (c->title0 >= 0 && gw_seg_hline(c, HR_ISSUER_TITLE, c->title0, ov) > 0 &&
@@ -813,7 +853,7 @@ clear_header(gw_doc *d)
 void
 gw_header_scan(gw_segctx *c)
 {
-	hscan hs = {-1, 0, 0, -1};
+	hscan hs = {-1, 0, 0, -1, -1};
 	gw_header *hd = &c->d->header;
 	int i, last;
 
