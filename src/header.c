@@ -764,6 +764,28 @@ restore_header(gw_doc *d)
 	restore_list(d, &d->header.cc, aw);
 }
 
+/* Every node's number and heading as printed (１６．住房保障 stays full width, as GUIDE.md wants
+ * headings copied from the source); the spans still point into the normalised text. */
+void
+gw_seg_restore_nodes(gw_doc *d)
+{
+	uint32_t aw = ascii_width(d->encoding);
+
+	if (d->nruns == 0)
+		return;
+	for (size_t i = 0; i < d->nnodes; i++) {
+		gw_node *n = &d->nodes[i];
+		int32_t nl = (int32_t)gw_utf8_count(n->num, strlen(n->num));
+		char *p;
+
+		if (n->heading && n->heading_span.start >= 0 &&
+		    (p = as_printed(d, n->heading, n->heading_span, aw)) != NULL)
+			free(n->heading), n->heading = p;
+		if (nl && (p = as_printed(d, n->num, (gw_span){n->span.start, n->span.start + nl}, aw)))
+			free(n->num), n->num = p;
+	}
+}
+
 /* ---------------------------------------------------------------- 版记 and the rest */
 
 /* 附注, 附件说明 (before the 成文日期), 抄送机关, 印发机关和印发日期. */

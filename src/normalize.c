@@ -163,9 +163,8 @@ is_invisible(uint32_t c)
 }
 
 /* Full-width ASCII → ASCII, except the punctuation 公文 writes full-width on purpose
- * (！（），：；？ — GB/T 15834) and ％, which stays as printed so that a heading quoting a
- * percentage reads as in the source (the quantity rules take both); half-width CJK
- * punctuation → full-width; ￥ and friends. */
+ * (！（），：；？ — GB/T 15834); half-width CJK punctuation → full-width; ￥ and friends.
+ * (Header fields and headings are given back as printed by gw-segment, from the offset map.) */
 static uint32_t
 fold_width(uint32_t c)
 {
@@ -174,7 +173,6 @@ fold_width(uint32_t c)
 	if (c <= 0xFF5E) {
 		switch (c) {
 		case 0xFF01:
-		case 0xFF05:
 		case 0xFF08:
 		case 0xFF09:
 		case 0xFF0C:
@@ -1077,7 +1075,7 @@ keep_space(const run *r, size_t i)
 		left = han_run(r, (long)i - 1, -1), right = han_run(r, (long)i + 1, 1);
 		return !((left == 1 && right <= 2) || (right == 1 && left <= 2));
 	}
-	return !(a >= '0' && a <= '9' && (b == '%' || b == 0xFF05 || b == 0x2030 || b == 0x2103));
+	return !(a >= '0' && a <= '9' && (b == '%' || b == 0x2030 || b == 0x2103));
 }
 
 /* Write the items whose neighbours are known (all of them at the end of the line). */
@@ -1395,7 +1393,7 @@ page_break(const run *r, size_t j, uint32_t from)
 	}
 	if (!r->have_prev || r->nblank > 1 || r->prev_ncp < JOIN_MIN || r->prev_punct == 0)
 		return false;
-	if (!is_han(z) && !is_alnum(z) && z != 0xFF0C && z != 0x3001 && z != '%' && z != 0xFF05)
+	if (!is_han(z) && !is_alnum(z) && z != 0xFF0C && z != 0x3001 && z != '%')
 		return false;
 	k = line_head(r, j, from, c, 12);
 	return !opens_unit(c, k) && line_has_punct(r, j);

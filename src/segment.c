@@ -920,6 +920,7 @@ gw_segment(gw_segmenter *s, gw_doc *d)
 		}
 		add_attachments(&c, a, na);
 		gw_doc_assign_node_ids(d);
+		gw_seg_restore_nodes(d);
 	}
 	free(c.ln);
 	free(c.skip);

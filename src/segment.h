@@ -75,6 +75,9 @@ int32_t gw_seg_cp(const gw_segctx *c, int i, size_t b);
 int32_t gw_seg_ncp(const gw_segctx *c, size_t b0, size_t b1);
 /* True when line i opens a numbered node by one of the strong node rules. */
 bool gw_seg_is_node(gw_segctx *c, int i);
+/* Every node's number and heading as printed in the source (full-width forms the normaliser
+ * folded come back); header.c. */
+void gw_seg_restore_nodes(gw_doc *d);
 /* Bytes [b0, b1) with all white space removed, appended to out. */
 void gw_seg_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out);
 
