@@ -1,6 +1,6 @@
 #!/bin/bash
-# leakcheck.sh — make leakcheck: the sample notice through every program under valgrind; any leak or
-# memory error fails.
+# leakcheck.sh — make leakcheck: the sample notice through every program, and the small hostile inputs
+# through gongwen, under valgrind; any leak or memory error fails.
 set -u
 B=$(cd "${1:-build}" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,4 +27,6 @@ step gw-extract "$vg $B/gw-extract <$tmp/s.jsonl >$tmp/x.jsonl"
 step gw-emit "$vg $B/gw-emit --quiet --out $tmp/o1 <$tmp/x.jsonl"
 step gongwen "$vg $B/gongwen --quiet --jobs 2 --out $tmp/o2 $s"
 step gw-rules "$vg $B/gw-rules --quiet check >/dev/null"
+# the small hostile inputs (tests/hostile/*.txt: bad bytes, NULs, controls, UTF-16 without BOM …)
+step hostile "$vg $B/gongwen --quiet --jobs 1 --out $tmp/o3 tests/hostile/*.txt"
 exit $fail
