@@ -383,11 +383,12 @@ is_zh_scale(uint32_t c)
 }
 
 /* Whether a number starts at c, given the two code points before it: not inside another
- * number (1.5, 1,325, 一百); 百 starts one only as 百分之. */
+ * number (1.5, 1,325, 一百); a bare 百 千 万 starts one only for the rules that take it
+ * (百分之, 超百亿元, 千人以上). */
 static bool
 starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
 {
-	if (!is_digit_cp(c) && !is_zh_start(c) && c != 0x767E)
+	if (!is_digit_cp(c) && !is_zh_start(c) && c != 0x767E && c != 0x5343 && c != 0x4E07)
 		return false;
 	if (is_digit_cp(prev) || is_zh_start(prev) || is_zh_scale(prev))
 		return false;
