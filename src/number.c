@@ -226,8 +226,8 @@ eval_positional(const tok *t, int nt, int pick, double *val)
 
 			while (ns > 0 && st[ns - 1].level < s)
 				sum += st[--ns].v;
-			if (num < 0 && sum == 0 && !(s < 1e4 && i == 0))
-				return GW_NUMBER_INVALID; /* 亿万, 万 with nothing before */
+			if (num < 0 && sum == 0 && !(s <= 1e4 && i == 0))
+				return GW_NUMBER_INVALID; /* 亿万, 亿 with nothing before (超万亿元 is 1e12) */
 			st[ns++] = (term){(sum + (num >= 0 ? num : (sum > 0 ? 0 : 1))) * s, s};
 			num = -1, frac = 0, zero = false, last_scale = s;
 		}

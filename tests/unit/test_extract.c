@@ -240,6 +240,10 @@ START_TEST(comparator_words_before_and_after_the_number)
 	check_value("规模近2万亿元。", 2000000000000.0, "元", "approx");
 	check_value("新增30余个试点。", 30, "个", "approx");
 	check_value("吸纳1万多人。", 10000, "人", "approx");
+	/* a bare round amount: after 超, or with a bound marking off a class */
+	check_value("投资规模超万亿元。", 1000000000000.0, "元", "gt");
+	check_value("服务千人以上的水源地。", 1000, "人", "ge");
+	check_value("新增就业万人以上。", 10000, "人", "ge");
 }
 END_TEST
 
