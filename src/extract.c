@@ -1,4 +1,6 @@
 /* extract.c — every quantity of a document: its number, unit, comparator or range, kind, subject and verb. */
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +16,11 @@
 /* What a kind.* rule is matched against (rules/kind.rules). */
 enum scope {
 	SC_NOTICE, SC_DOC, SC_HEADING, SC_SECTION, SC_UNIT, SC_NUMBER, SC_TEXT, SC_BEFORE,
-	SC_SENTENCE, SC_LINE, SC_AFTER, SC_SINCE, SC_WHEN, SC_COUNT
+	SC_SENTENCE, SC_LINE, SC_AFTER, SC_SINCE, SC_WHEN, SC_COLUMN, SC_COUNT
 };
 static const char *const scope_names[SC_COUNT] = {
 	"notice", "doc", "heading", "section", "unit", "number", "text", "before", "sentence", "line",
-	"after", "since", "when",
+	"after", "since", "when", "column",
 };
 
 typedef struct qrule {
@@ -750,6 +752,143 @@ section_of(const ctx *c, size_t p)
 	return lo ? &c->heads[lo - 1] : NULL;
 }
 
+/* ---------------------------------------------------------------- flattened tables */
+
+#define TABLE_MAX_CELLS 512
+#define CELL_MAX_CP 30
+
+typedef struct cellref {
+	size_t s, e;
+} cellref;
+
+static bool
+is_blank_cp(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == 0x3000 || c == 0xA0;
+}
+
+/* The line around byte p, trimmed of blanks into [*s, *e); returns where it starts. */
+static size_t
+line_of(const ctx *c, size_t p, size_t *s, size_t *e)
+{
+	size_t rs = back_to(c->t, c->n, p, is_line_end, INT_MAX);
+	int len;
+
+	*s = rs, *e = fwd_to(c->t, c->n, p, is_line_end, INT_MAX);
+	while (*s < *e && is_blank_cp(cp_at(c->t, *e, *s, &len)))
+		*s += (size_t)len;
+	while (*e > *s && is_blank_cp(cp_before(c->t, c->n, *e)))
+		*e = prev_start(c->t, *e);
+	return rs;
+}
+
+/* Whether a non-empty line can be a cell of a table flattened one cell per line: short, no
+ * sentence punctuation, not a caption (表1) nor a numbered heading (一、 （一）). */
+static bool
+cell_line(const char *t, size_t s, size_t e)
+{
+	int len, len2;
+	uint32_t c0 = cp_at(t, e, s, &len);
+	uint32_t c1 = s + (size_t)len < e ? cp_at(t, e, s + (size_t)len, &len2) : 0;
+
+	if (gw_utf8_count(t + s, e - s) > CELL_MAX_CP || c0 == 0xFF08 || c0 == '(' ||
+	    (c0 == 0x8868 && (is_digit_cp(c1) || is_blank_cp(c1))) || c1 == 0x3001)
+		return false;
+	for (size_t i = s; i < e; i += (size_t)len)
+		if (in_set(cp_at(t, e, i, &len), "。；;：:！!？?"))
+			return false;
+	return true;
+}
+
+/* Whether a cell holds a figure (66.2% 12 -2.1), not a year heading (2025年现状值). */
+static bool
+value_cell(const char *t, const cellref *cl)
+{
+	size_t i = cl->s;
+	int len;
+
+	if (i < cl->e && (t[i] == '-' || t[i] == '+'))
+		i++;
+	if (i >= cl->e || !is_digit_cp(cp_at(t, cl->e, i, &len)))
+		return false;
+	while (i < cl->e && (is_digit_cp(cp_at(t, cl->e, i, &len)) || t[i] == '.'))
+		i += (size_t)len;
+	return i >= cl->e || cp_at(t, cl->e, i, &len) != 0x5E74; /* 年 */
+}
+
+/* The cells of the table around the quantity's line, in order; *me is its own. */
+static size_t
+table_cells(ctx *c, size_t from, cellref *cells, size_t *me)
+{
+	size_t n = 0, s, e;
+
+	for (size_t p = from; p < c->n && n < TABLE_MAX_CELLS;) {
+		size_t rend = fwd_to(c->t, c->n, p, is_line_end, INT_MAX);
+
+		line_of(c, p, &s, &e);
+		if (s < e) {
+			if (!cell_line(c->t, s, e))
+				break;
+			if (s <= c->cur->start && c->cur->start < e)
+				*me = n;
+			cells[n++] = (cellref){s, e};
+		}
+		p = rend + 1;
+	}
+	return n;
+}
+
+/* The smallest row length with which the figures of the table repeat row after row. */
+static size_t
+table_period(const char *t, const cellref *cells, size_t n, size_t v)
+{
+	for (size_t k = 2; k <= 12 && v + k < n; k++) {
+		bool ok = value_cell(t, &cells[v + k]);
+
+		for (size_t i = v + k; ok && i < n; i++)
+			ok = value_cell(t, &cells[i]) == value_cell(t, &cells[i - k]);
+		if (ok)
+			return k;
+	}
+	return 0;
+}
+
+/* When the quantity is a whole cell of a table flattened one cell per line, the header of
+ * its column: 2024年现状值 over 66.2%, 2027年目标值 over 68%. */
+static void
+column_scope(ctx *c, gw_buf *b)
+{
+	cellref cells[TABLE_MAX_CELLS];
+	size_t s, e, ps, pe, first, n, v = 0, k, o = 0, row, me = SIZE_MAX;
+
+	first = line_of(c, c->cur->start, &s, &e);
+	if (gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
+	    gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 || !cell_line(c->t, s, e))
+		return;
+	for (int guard = 0; first > 0 && guard < 2 * TABLE_MAX_CELLS; guard++) {
+		size_t prs = line_of(c, first - 1, &ps, &pe);
+
+		if (ps < pe && !cell_line(c->t, ps, pe))
+			break;
+		first = prs;
+	}
+	n = table_cells(c, first, cells, &me);
+	while (v < n && !value_cell(c->t, &cells[v]))
+		v++;
+	if (me >= n || v >= n || (k = table_period(c->t, cells, n, v)) == 0)
+		return;
+	/* a first column of serial numbers 1 2 3 starts each row; else the labels before the
+	 * figures do */
+	if (!(cells[v].e - cells[v].s == 1 && c->t[cells[v].s] == '1'))
+		while (o < k && !value_cell(c->t, &cells[v + k - 1 - o]))
+			o++;
+	if (v < o + k || me < v - o)
+		return;
+	row = v - o;
+	gw_buf_put(b, c->t + cells[row - k + (me - row) % k].s,
+	           cells[row - k + (me - row) % k].e - cells[row - k + (me - row) % k].s);
+}
+
 /* The string scope sc of the quantity being classified, built the first time a rule asks for
  * it (rules/kind.rules says what each one is). */
 static const gw_buf *
@@ -802,6 +941,9 @@ scope_of(ctx *c, enum scope sc)
 		break;
 	case SC_WHEN:
 		when_scope(c, b);
+		break;
+	case SC_COLUMN:
+		column_scope(c, b);
 		break;
 	case SC_SINCE:
 		/* a fact earlier in the sentence: 全镇现有林地12.6万亩，森林覆盖率达72.3% */
