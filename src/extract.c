@@ -860,6 +860,8 @@ column_scope(ctx *c, gw_buf *b)
 {
 	cellref cells[TABLE_MAX_CELLS];
 	size_t s, e, ps, pe, first, n, v = 0, k, o = 0, row, me = SIZE_MAX;
+	const cellref *head;
+	int y;
 
 	first = line_of(c, c->cur->start, &s, &e);
 	if (gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
@@ -885,8 +887,12 @@ column_scope(ctx *c, gw_buf *b)
 	if (v < o + k || me < v - o)
 		return;
 	row = v - o;
-	gw_buf_put(b, c->t + cells[row - k + (me - row) % k].s,
-	           cells[row - k + (me - row) % k].e - cells[row - k + (me - row) % k].s);
+	head = &cells[row - k + (me - row) % k];
+	gw_buf_put(b, c->t + head->s, head->e - head->s);
+	/* a column named by a year before the document's holds measured values */
+	y = year_at(c->t + head->s, head->e - head->s);
+	if (y && c->doc_year && y < c->doc_year)
+		gw_buf_puts(b, " =past");
 }
 
 /* The string scope sc of the quantity being classified, built the first time a rule asks for
