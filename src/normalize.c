@@ -858,6 +858,23 @@ thematic_break(const char *s, size_t len)
 }
 
 /* Quoted "> …" lines near the top (scrapers' disclaimers and metadata), one span per block. */
+/* Does s[0..len) end a sentence (。！？ perhaps before a closing quote or bracket)? */
+static bool
+ends_sentence(const char *s, size_t len)
+{
+	static const char *const ends[] = {"。", "！", "？", "。”", "。）", "）。"};
+
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+		size_t n = strlen(ends[i]);
+
+		if (len >= n && memcmp(s + len - n, ends[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void
 disclaimers(run *r, size_t a, size_t b)
 {
@@ -869,8 +886,14 @@ disclaimers(run *r, size_t a, size_t b)
 
 		while (k < b && r->n->lines[k].kind == L_KEEP &&
 		       (s = line_text(r, k, &len), len > 1) && s[0] == '>' &&
-		       strspn(s + 1, " \t") < len - 1)
+		       strspn(s + 1, " \t") < len - 1) {
 			k++;
+			/* lazy continuation (CommonMark): a quote cut mid-sentence goes on in the
+			 * lines after it up to a blank line, without their own '>' */
+			while (k < b && r->n->lines[k].kind == L_KEEP && !ends_sentence(s, len) &&
+			       !line_blank(r, k) && (s = line_text(r, k, &len), s[0] != '>'))
+				k++;
+		}
 		if (k > j)
 			remove_lines(r, j, k - 1, L_DISCLAIMER, NULL);
 		j = k > j ? k : j + 1;
@@ -1314,8 +1337,9 @@ opens_unit(const uint32_t *c, size_t n)
 	if (n == 0)
 		return true;
 	if (!is_han(c[0]) && !is_alnum(c[0]) && c[0] != 0xFF0C && c[0] != 0x3002 &&
-	    c[0] != 0x3001 && c[0] != 0xFF09 && c[0] != 0x300B && c[0] != 0x201D && c[0] != 0xFF1B)
-		return true; /* dashes, bullets, quotes, brackets, （ and ( */
+	    c[0] != 0x3001 && c[0] != 0xFF09 && c[0] != 0x300B && c[0] != 0x201D && c[0] != 0xFF1B &&
+	    c[0] != '%' && c[0] != 0x2030 && c[0] != 0x2103)
+		return true; /* dashes, bullets, quotes, brackets, （ and (; a unit (% ‰ ℃) goes on */
 	if (c[0] >= 0x2460 && c[0] <= 0x24FF)
 		return true;
 	if (c[0] >= '0' && c[0] <= '9') {
@@ -1391,7 +1415,13 @@ page_break(const run *r, size_t j, uint32_t from)
 		k = line_head(r, j, from, c, 12);
 		return !opens_unit(c, k);
 	}
-	if (!r->have_prev || r->nblank > 1 || r->prev_ncp < JOIN_MIN || r->prev_punct == 0)
+	if (!r->have_prev || r->nblank > 1)
+		return false;
+	/* a number cut from its unit: 43.5 / %。 */
+	k = line_head(r, j, from, c, 1);
+	if (k == 1 && (c[0] == '%' || c[0] == 0x2030 || c[0] == 0x2103) && z >= '0' && z <= '9')
+		return true;
+	if (r->prev_ncp < JOIN_MIN || r->prev_punct == 0)
 		return false;
 	if (!is_han(z) && !is_alnum(z) && z != 0xFF0C && z != 0x3001 && z != '%')
 		return false;
