@@ -153,6 +153,15 @@ header_free(gw_header *h)
 }
 
 void
+gw_header_clear(gw_doc *d)
+{
+	header_free(&d->header);
+	memset(&d->header, 0, sizeof d->header);
+	for (int i = 0; i < GW_NHFIELDS; i++)
+		d->header.f[i].span = GW_NOSPAN;
+}
+
+void
 gw_doc_free(gw_doc *d)
 {
 	size_t i;

@@ -339,6 +339,8 @@ gw_quantity *gw_doc_add_quantity(gw_doc *d); /* zeroed, node = -1, spans none */
 void gw_doc_assign_quantity_ids(gw_doc *d);
 void gw_doc_add_rejected(gw_doc *d, const char *text, size_t len, gw_span span,
                          const char *reason, const char *rule);
+/* Empty the header: every field, the 发文字号 parts, the dates and the lists. */
+void gw_header_clear(gw_doc *d);
 /* Header field: copies text[0..n) (n == (size_t)-1: strlen). */
 void gw_header_set(gw_doc *d, enum gw_hfield f, const char *text, size_t n, gw_span span);
 

@@ -857,20 +857,6 @@ is_news(gw_segctx *c)
 	return news;
 }
 
-/* A text that is not a government document (a news article, a speech) keeps no header. */
-static void
-clear_header(gw_doc *d)
-{
-	gw_header *h = &d->header;
-
-	for (int f = 0; f < GW_NHFIELDS; f++)
-		gw_header_set(d, f, NULL, 0, GW_NOSPAN);
-	free(h->agency_code), free(h->serial), free(h->date), free(h->print_date);
-	h->agency_code = h->serial = h->date = h->print_date = NULL;
-	h->year = 0;
-	gw_strlist_free(&h->addressees);
-	gw_strlist_free(&h->cc);
-}
 
 void
 gw_header_scan(gw_segctx *c)
@@ -899,7 +885,7 @@ gw_header_scan(gw_segctx *c)
 	                  (c->sig0 >= 0 && c->date >= 0) ||
 	                  (hd->f[GW_H_DOC_TYPE].text && !is_news(c));
 	if (!c->d->is_notice) {
-		clear_header(c->d);
+		gw_header_clear(c->d); /* not a government document: no header */
 		return;
 	}
 	c->transmit = find_transmit(c);

@@ -871,21 +871,13 @@ gw_segmenter_free(gw_segmenter *s)
 static void
 reset_doc(gw_doc *d)
 {
-	gw_header *h = &d->header;
-
 	for (size_t i = 0; i < d->nnodes; i++)
 		free(d->nodes[i].id), free(d->nodes[i].num), free(d->nodes[i].heading);
 	d->nnodes = 0;
 	for (size_t i = 0; i < d->natts; i++)
 		free(d->atts[i].title);
 	d->natts = 0;
-	for (int f = 0; f < GW_NHFIELDS; f++)
-		gw_header_set(d, f, NULL, 0, GW_NOSPAN);
-	free(h->agency_code), free(h->serial), free(h->date), free(h->print_date);
-	h->agency_code = h->serial = h->date = h->print_date = NULL;
-	h->year = 0;
-	gw_strlist_free(&h->addressees);
-	gw_strlist_free(&h->cc);
+	gw_header_clear(d);
 	for (size_t i = 0, k = 0; i < d->ndiags; i++) { /* this stage's warnings */
 		if (d->diags[i].code >= GW_W_DOCNUM_BRACKET && d->diags[i].code <= GW_W_ORDINAL_REPEATED)
 			free(d->diags[i].detail);
