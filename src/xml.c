@@ -687,6 +687,14 @@ node_head(xw *w, xmlNodePtr el, const gw_node *n, int32_t a, int32_t own)
 	int32_t after = a, hs = n->heading_span.start, he = n->heading_span.end;
 	int32_t numend = n->num ? text_has(w, a, own, n->num) : -1;
 
+	/* a number restored as printed (4．) spells the normalised text's 4. with as many code points */
+	if (numend < 0 && n->num && *n->num) {
+		int32_t ncp = (int32_t)gw_utf8_count(n->num, strlen(n->num));
+
+		if (a + ncp <= own)
+			numend = a + ncp;
+	}
+
 	if (numend >= 0) {
 		put_inline(w, add_mixed(w, el, "num"), a, numend);
 		after = numend;

@@ -106,6 +106,23 @@ START_TEST(xml_keeps_a_quantity_across_a_unit_boundary_in_meta)
 }
 END_TEST
 
+/* corpus 051: a point numbered 4． in a text otherwise half width keeps its number as printed in the
+ * record, while the XML shows the normalised text once (it gave 4．4.建立 before). */
+START_TEST(xml_num_restored_as_printed_is_written_from_the_text_once)
+{
+	gw_doc *d = doc_with("x", "4.建立机制。\n");
+	char *x;
+
+	gw_doc_add_node(d, GW_LEVEL3, 0, -1, "4\xef\xbc\x8e", 4, NULL, (gw_span){0, 7}, GW_NOSPAN);
+	gw_doc_assign_node_ids(d);
+	x = xml_of(d);
+	ck_assert_int_eq(count(x, "<num>4.</num>"), 1);
+	ck_assert_ptr_null(strstr(x, "4\xef\xbc\x8e"));
+	free(x);
+	gw_doc_free(d);
+}
+END_TEST
+
 START_TEST(xml_of_an_empty_text_still_has_a_main_body)
 {
 	gw_doc *d = doc_with("x", "");
@@ -268,6 +285,7 @@ main(void)
 	tcase_add_test(tc, xml_replaces_characters_xml_forbids);
 	tcase_add_test(tc, xml_makes_repeated_or_spaced_ids_unique);
 	tcase_add_test(tc, xml_keeps_a_quantity_across_a_unit_boundary_in_meta);
+	tcase_add_test(tc, xml_num_restored_as_printed_is_written_from_the_text_once);
 	tcase_add_test(tc, xml_of_an_empty_text_still_has_a_main_body);
 	tcase_add_test(tc, xml_takes_no_impossible_date);
 	tcase_add_test(tc, emitter_shared_by_four_threads_writes_every_document);
