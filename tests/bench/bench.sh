@@ -2,8 +2,10 @@
 # bench.sh — speed and memory of gongwen on a replicated corpus of at least 100 MB (make bench).
 # Usage: tests/bench/bench.sh BUILD_DIR [MB]
 # Reports, for the driver with 1 job and with every core, the chain of programs over JSON Lines, each stage
-# alone, and the floor (reading and UTF-8-validating the same bytes): MB/s and documents/s of input,
-# user+sys CPU seconds, peak RSS; plus peak RSS of the driver at 1,000 and 10,000 documents.
+# alone, the floor (reading and UTF-8-validating the same bytes) and the plain Python script it is compared
+# with (tests/bench/reference.py): MB/s and documents/s of input, MB of input per CPU-second (user+sys),
+# CPU seconds, peak RSS; the CPU ratio of the Python script to each run; plus peak RSS of the driver at
+# 1,000 and 10,000 documents.
 # Output: a table, then one JSON line per figure (prefix "bench-json: ") so runs can be compared.
 set -u
 B=$(cd "${1:-build}" && pwd)
@@ -46,15 +48,19 @@ run "stage-normalize" "xargs -a $tmp/list $B/gw-normalize --quiet >$tmp/n.jsonl"
 run "stage-segment" "$B/gw-segment --quiet <$tmp/n.jsonl >$tmp/s.jsonl"
 run "stage-extract" "$B/gw-extract --quiet <$tmp/s.jsonl >$tmp/x.jsonl"
 run "stage-emit" "$B/gw-emit --quiet --out $tmp/o3 <$tmp/x.jsonl"
+run "python-reference" "python3 $root/tests/bench/reference.py $tmp/o5 <$tmp/list"
 run "chain" "xargs -a $tmp/list $B/gw-normalize --quiet | $B/gw-segment --quiet | $B/gw-extract --quiet | $B/gw-emit --quiet --out $tmp/o4"
-rm -rf "$tmp"/o1 "$tmp"/o2 "$tmp"/o3 "$tmp"/o4 "$tmp"/*.jsonl
+rm -rf "$tmp"/o1 "$tmp"/o2 "$tmp"/o3 "$tmp"/o4 "$tmp"/o5 "$tmp"/*.jsonl
 
-printf '%-18s %9s %9s %9s %9s %10s\n' run "MB/s" "docs/s" "cpu s" "wall s" "peak RSS"
+# the Python script's CPU seconds: each run's "x python" is how many times less CPU it spends
+pycpu=$(for r in "${results[@]}"; do set -- $r; [ "$1" = python-reference ] && echo "$3 + $4" | bc -l; done)
+printf '%-18s %9s %9s %9s %9s %9s %10s %9s\n' run "MB/s" "docs/s" "MB/cpu-s" "cpu s" "wall s" "peak RSS" "x python"
 for r in "${results[@]}"; do
 	set -- $r
-	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="$bytes" -v d="$docs" 'BEGIN {
+	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="$bytes" -v d="$docs" -v py="${pycpu:-0}" 'BEGIN {
 		if (w < 0.001) w = 0.001
-		printf "%-18s %9.1f %9.0f %9.2f %9.2f %8.1f MB\n", n, b / 1e6 / w, d / w, u + s, w, m / 1024 }'
+		c = u + s; if (c < 0.001) c = 0.001
+		printf "%-18s %9.1f %9.0f %9.1f %9.2f %9.2f %8.1f MB %8.2fx\n", n, b / 1e6 / w, d / w, b / 1e6 / c, c, w, m / 1024, py / c }'
 done
 # peak RSS against the number of documents: streaming means it stays flat
 for n in 1000 10000; do
@@ -77,5 +83,6 @@ for r in "${results[@]}"; do
 	set -- $r
 	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="$bytes" -v d="$docs" 'BEGIN {
 		if (w < 0.001) w = 0.001
-		printf "bench-json: {\"run\":\"%s\",\"mb_per_s\":%.2f,\"docs_per_s\":%.1f,\"cpu_s\":%.2f,\"wall_s\":%.2f,\"peak_rss_kb\":%d}\n", n, b / 1e6 / w, d / w, u + s, w, m }'
+		c = u + s; if (c < 0.001) c = 0.001
+		printf "bench-json: {\"run\":\"%s\",\"mb_per_s\":%.2f,\"mb_per_cpu_s\":%.2f,\"docs_per_s\":%.1f,\"cpu_s\":%.2f,\"wall_s\":%.2f,\"peak_rss_kb\":%d}\n", n, b / 1e6 / w, b / 1e6 / c, d / w, u + s, w, m }'
 done
