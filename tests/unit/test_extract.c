@@ -370,6 +370,55 @@ START_TEST(a_fact_carries_over_its_sentence_and_thresholds_are_rules)
 }
 END_TEST
 
+/* The kinds of each quantity of text, joined by spaces: "target other". */
+static const char *
+kinds_of(const char *text)
+{
+	static char buf[256];
+	gw_doc *d = run(text);
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < d->nqs; i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, gw_qkind_name(d->qs[i].kind));
+	}
+	return buf;
+}
+
+/* Issue 13, class 4: the rules of a scheme inside a plan (eligibility shares, what a rule permits,
+ * selection criteria, specifications) are other; the plan's goals beside them stay targets. */
+START_TEST(rules_of_a_scheme_inside_a_plan_are_other)
+{
+	ck_assert_str_eq(kinds_of("小微企业新招用人员数量达到企业现有在职职工人数25%（超过100人的企业达到15%）"
+	                          "并与其签订1年以上劳动合同的，可申请最高不超过300万元的创业担保贷款。"),
+	                 "other other other other");
+	ck_assert_str_eq(kinds_of("新设立有限责任制专利代理机构的，允许不超过五分之一不具有专利代理人资格的人员出资。"),
+	                 "other");
+	ck_assert_str_eq(kinds_of("重点整治项目挑选应优先考虑两方面因素：一是规模，原则上项目面积应不小于5亩；二是重要性。"),
+	                 "other other");
+	ck_assert_str_eq(kinds_of("全区新增湿垃圾收运车40辆，其中载重量1吨的收运车32辆。"), "target other target");
+	ck_assert_str_eq(kinds_of("整治的面积应不低于年度计划任务量的60%。"), "target");
+	ck_assert_str_eq(kinds_of("完成3万平方米节能率不低于15%的既有公共建筑节能改造。"), "target target");
+}
+END_TEST
+
+/* Issue 13, class 5: counts that organise the work are other; counts of what the plan builds or does,
+ * and a year's own due amount after a review of earlier years, are targets; what is done is a fact. */
+START_TEST(counts_that_organise_are_other_what_the_plan_builds_is_a_target)
+{
+	ck_assert_str_eq(kinds_of("按照先易后难的原则，分3个阶段实施。"), "other");
+	ck_assert_str_eq(kinds_of("建设涵盖管理、实务、科研3大类100个专题领域的知识库。"), "target target");
+	ck_assert_str_eq(kinds_of("梳理形成六大类重点任务清单。"), "other");
+	ck_assert_str_eq(kinds_of("围绕空间定义解析等需求，研发6个垂类模型。"), "target");
+	ck_assert_str_eq(kinds_of("集聚和培育20家具有全球影响力的专业服务机构。"), "target");
+	ck_assert_str_eq(kinds_of("2024年及2025年已累计完成约4180亩整治任务量，2026年应完成剩余1620亩整治任务量。"),
+	                 "fact target");
+	ck_assert_str_eq(kinds_of("城北大居西及城北大居东共计25.2平方公里已完成海绵城市达标评估。"), "fact");
+	ck_assert_str_eq(kinds_of("在现有510个绿色账户居住区开展定时定点投放。"), "fact");
+}
+END_TEST
+
 START_TEST(a_plan_compares_with_last_year_for_a_goal_unless_it_speaks_of_an_earlier_year)
 {
 	gw_doc *d = run("2024年，全区规上工业产值同比增长8%。涉企行政检查次数同比下降20%。"
@@ -494,6 +543,8 @@ extract_suite(void)
 	tcase_add_test(tc, a_ten_thousand_digit_number_is_skipped_with_a_warning);
 	tcase_add_test(tc, extracting_twice_gives_the_same_result);
 	tcase_add_test(tc, an_empty_text_has_no_quantities);
+	tcase_add_test(tc, rules_of_a_scheme_inside_a_plan_are_other);
+	tcase_add_test(tc, counts_that_organise_are_other_what_the_plan_builds_is_a_target);
 	suite_add_tcase(s, tc);
 	return s;
 }
