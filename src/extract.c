@@ -60,6 +60,7 @@ struct gw_extractor {
 	size_t nk;
 	const gw_rule **verb, **subj;
 	size_t nverb, nsubj;
+	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 };
 
 /* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
@@ -229,6 +230,7 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	}
 	load_list(rs, "verb.", &x->verb, &x->nverb);
 	load_list(rs, "subject.", &x->subj, &x->nsubj);
+	x->words = gw_words_new();
 	return x;
 }
 
@@ -243,6 +245,7 @@ gw_extractor_free(gw_extractor *x)
 	free(x->k);
 	free(x->verb);
 	free(x->subj);
+	gw_words_free(x->words);
 	free(x);
 }
 
@@ -416,13 +419,6 @@ trim(const char **s, size_t *n)
 				*n -= l, again = true;
 		}
 	}
-}
-
-static char *
-dup_trimmed(const char *s, size_t n)
-{
-	trim(&s, &n);
-	return n ? gw_xstrndup(s, n) : NULL;
 }
 
 static bool
@@ -1026,15 +1022,167 @@ in_words(const char *list, const char *word)
 	return false;
 }
 
-/* At most the last max code points of s[0..n): a subject is the noun nearest the number. */
-static void
-keep_tail(const char **s, size_t *n, int max)
-{
-	size_t i = *n;
+#define SUBJECT_MAX 16 /* code points of a subject: the words nearest the number */
+#define WORDS_MAX 256
 
-	while (i > 0 && max-- > 0)
-		i = prev_start(*s, i);
-	*s += i, *n -= i;
+/* Words that open a clause's words but are never the start of its subject: particles,
+ * prepositions, modal verbs, the tail of a date or of a bound (2025年, 以上的) ... */
+static const char subject_lead[] = "的 了 和 及 与 并 将 把 对 在 使 让 为 由 从 至 到 之 以 而 或 又 也 中 年 "
+                                   "月 日 是 等 其中 共 共计 累计 确保 力争 争取 要 应 将 拟 预计 努力 全年 "
+                                   "今年 以上 以下 以内 左右 继续 进一步 持续 加快 大力 积极 逐步";
+/* ... and words that close them but are never the end of a subject: particles, comparator words
+ * left before the number. */
+static const char subject_tail[] = "的 了 和 及 与 并 为 由 从 至 到 是 等 约 近 超 达 达到 超过 突破 不低于 "
+                                   "不少于 至少 不超过 控制在 保持在 稳定在 共 共计 累计 未 分别";
+
+/* Whether s[0..n) is a number: digits only (the number of a point, 1; a year, 2025), not 5G. */
+static bool
+numeric(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		int len = gw_utf8_decode(s + i, n - i, &c);
+
+		if (!((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)) || len <= 0)
+			return false;
+		i += (size_t)len;
+	}
+	return n > 0;
+}
+
+/* Whether piece k of s (from at[k] to at[k + 1]) is one of the words of list. */
+static bool
+piece_in(const char *list, const char *s, const size_t *at, size_t k)
+{
+	char w[32];
+	size_t n = at[k + 1] - at[k];
+
+	if (n >= sizeof w)
+		return false;
+	memcpy(w, s + at[k], n);
+	w[n] = '\0';
+	return in_words(list, w);
+}
+
+/* Whether piece k stands at the edge of a subject only: no word, a number, or one of list. */
+static bool
+edge_piece(const char *list, const char *s, const size_t *at, const bool *word, size_t k)
+{
+	return !word[k] || numeric(s + at[k], at[k + 1] - at[k]) || piece_in(list, s, at, k);
+}
+
+/* The first occurrence of m (of length l) in s[0..n), or NULL. */
+static const char *
+first_of(const char *s, size_t n, const char *m, size_t l)
+{
+	for (size_t i = 0; i + l <= n; i++)
+		if (memcmp(s + i, m, l) == 0)
+			return s + i;
+	return NULL;
+}
+
+/* The last occurrence of m (of length l) in s[a..b), or NULL. */
+static const char *
+last_of(const char *s, size_t a, size_t b, const char *m, size_t l)
+{
+	for (size_t i = b; i >= a + l; i--)
+		if (memcmp(s + i - l, m, l) == 0)
+			return s + i - l;
+	return NULL;
+}
+
+/* Keep the quotes and brackets of a subject in pairs: 一带一路”国家直接投资 takes its “ back (or
+ * loses the ”), “中国节水奖 takes its ” when it follows. */
+static void
+pair_marks(const char *s, size_t n, size_t *sa, size_t *sb)
+{
+	static const char *const marks[][2] = {{"“", "”"}, {"《", "》"}, {"（", "）"}, {"(", ")"},
+	                                        {"【", "】"}, {"「", "」"}, {"‘", "’"}};
+
+	for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
+		const char *o = marks[k][0], *c = marks[k][1], *cl, *op;
+		size_t lo = strlen(o), lc = strlen(c);
+
+		cl = first_of(s + *sa, *sb - *sa, c, lc);
+		if (cl && !first_of(s + *sa, (size_t)(cl - s) - *sa, o, lo)) {
+			op = last_of(s, 0, *sa, o, lo);
+			*sa = op ? (size_t)(op - s) : (size_t)(cl - s) + lc;
+		}
+		op = last_of(s, *sa, *sb, o, lo);
+		if (op && !first_of(op, (size_t)(s + *sb - op), c, lc) && *sb + lc <= n &&
+		    memcmp(s + *sb, c, lc) == 0)
+			*sb += lc;
+	}
+}
+
+/* The subject in s[0..n): whole words nearest the number, at most SUBJECT_MAX code points (or
+ * the last word when it is longer), without the particles, digits, comparators and punctuation
+ * at either edge; NULL when fewer than two code points are left (约, 的, 率 are no subject). */
+static char *
+subject_of(const gw_extractor *x, const char *s, size_t n)
+{
+	size_t at[WORDS_MAX], nb = 0, a = 0, b, sa, sb;
+	bool word[WORDS_MAX];
+
+	trim(&s, &n);
+	if (x->words)
+		nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX);
+	if (nb < 2 || at[nb - 1] != n) { /* no word breaks: every code point is a word */
+		nb = 0;
+		for (size_t i = 0; i < n && nb < WORDS_MAX - 1; i++)
+			if (((unsigned char)s[i] & 0xC0) != 0x80)
+				word[nb] = true, at[nb++] = i;
+		at[nb++] = n;
+	}
+	if (nb < 2)
+		return NULL;
+	/* what it is compared with is not the subject: 城镇化率|从2020年, 企业|较“十三五”期末 */
+	for (b = 1; b < nb - 1 && !piece_in("从 由 较", s, at, b); b++)
+		;
+	while (a + 1 < b && gw_utf8_count(s + at[a], at[b] - at[a]) > SUBJECT_MAX)
+		a++;
+	for (; a < b && edge_piece(subject_lead, s, at, word, a); a++)
+		/* the measure word of a count cut off: 7|家|高质量平台 */
+		if (a + 2 < b && numeric(s + at[a], at[a + 1] - at[a]) &&
+		    gw_utf8_count(s + at[a + 1], at[a + 2] - at[a + 1]) == 1)
+			a++;
+	while (b > a && edge_piece(subject_tail, s, at, word, b - 1))
+		b--;
+	if (b <= a)
+		return NULL;
+	sa = at[a], sb = at[b];
+	pair_marks(s, n, &sa, &sb);
+	if (sb <= sa || gw_utf8_count(s + sa, sb - sa) < 2)
+		return NULL;
+	return gw_xstrndup(s + sa, sb - sa);
+}
+
+/* Whether s opens with a suffix that makes the verb before it part of a noun: 覆盖|率, 投资|总额. */
+static bool
+noun_suffix(const char *s, size_t n)
+{
+	static const char *const suf[] = {"率", "量", "数", "额", "值", "总额", "总量", "规模", "面积", "比例",
+	                                  "比重", "水平", "能力", "人数", "户数", "个数"};
+
+	for (size_t k = 0; k < sizeof suf / sizeof *suf; k++)
+		if (n >= strlen(suf[k]) && memcmp(s, suf[k], strlen(suf[k])) == 0)
+			return true;
+	return false;
+}
+
+/* Whether byte i of s[0..n) is between two words (a verb that ends inside 覆盖率 is no verb). */
+static bool
+word_ends_at(const gw_extractor *x, const char *s, size_t n, size_t i)
+{
+	size_t at[WORDS_MAX], nb;
+	bool word[WORDS_MAX];
+
+	if (x->words == NULL || (nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX)) == 0)
+		return true;
+	for (size_t k = 0; k < nb; k++)
+		if (at[k] == i)
+			return true;
+	return false;
 }
 
 static void
@@ -1049,16 +1197,17 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 
 		if (gw_rule_match(r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
 			continue;
+		if (!word_ends_at(c->x, c->t + clause, f->start - clause, ov[2 * gv + 1] - clause) ||
+		    (group_set(ov, go) && noun_suffix(c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]))) {
+			/* 森林覆盖率为, 投资总额达: the verb is part of the noun, which is the subject */
+			q->subject = subject_of(c->x, c->t + clause, f->start - clause);
+			break;
+		}
 		q->verb = gw_xstrndup(c->t + ov[2 * gv], ov[2 * gv + 1] - ov[2 * gv]);
 		if (group_set(ov, go))
-			q->subject = dup_trimmed(c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]);
-		if (q->subject == NULL && group_set(ov, gs)) {
-			const char *s = c->t + ov[2 * gs];
-			size_t n = ov[2 * gs + 1] - ov[2 * gs];
-
-			keep_tail(&s, &n, 10);
-			q->subject = dup_trimmed(s, n);
-		}
+			q->subject = subject_of(c->x, c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]);
+		if (q->subject == NULL && group_set(ov, gs))
+			q->subject = subject_of(c->x, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
 	}
 	for (size_t k = 0; k < c->x->nsubj && !q->subject && q->unit; k++) {
 		const gw_rule *r = c->x->subj[k];
@@ -1068,7 +1217,7 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 		if (units && !in_words(units, q->unit))
 			continue;
 		if (gw_rule_match(r, c->t, c->n, f->end, ov, NGROUPS) > 0 && group_set(ov, gs))
-			q->subject = dup_trimmed(c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
+			q->subject = subject_of(c->x, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
 	}
 }
 

@@ -58,6 +58,16 @@ int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw
 int gw_zh_digit(uint32_t c);
 long long gw_zh_unit(uint32_t c);
 
+/* words.c: word boundaries by ICU's word break rules, for short strings (a clause).  One
+ * gw_words per thread; NULL when ICU has no word break data. */
+typedef struct gw_words gw_words;
+gw_words *gw_words_new(void);
+void gw_words_free(gw_words *w);
+/* The byte offsets in s[0..n) where a word starts or ends, in order, 0 and n included, at most
+ * max of them; word[k] says whether at[k]..at[k+1] is a word (not punctuation or space).
+ * Returns how many offsets (0 when ICU fails). */
+size_t gw_words_bounds(gw_words *w, const char *s, size_t n, size_t *at, bool *word, size_t max);
+
 /* json.c: the JSON values the record writer uses, for the other writers (archive, search).
  * A number as JSON: an integer when integral (11000000, not 1.1e7), else a real; null when
  * absent.  A string, or null for NULL (and for invalid UTF-8, which the model never holds). */

@@ -477,6 +477,30 @@ START_TEST(subject_and_verb_come_from_the_clause)
 }
 END_TEST
 
+/* Issue 13, class 7: a subject is whole words (ICU word breaks), never a word cut in two, never the
+ * point's number, a particle or a comparator; a verb inside a noun (覆盖|率) is no verb. */
+START_TEST(a_subject_is_whole_words_and_never_a_particle_or_a_number)
+{
+	const gw_quantity *q = one("到2025年，城镇生活污水集中收集率达到70%以上。");
+
+	ck_assert_str_eq(q->subject, "城镇生活污水集中收集率");
+	ck_assert_str_eq(q->verb, "达到");
+	q = one("森林覆盖率为68%。");
+	ck_assert_str_eq(q->subject, "森林覆盖率");
+	ck_assert_ptr_null(q->verb);
+	q = one("1.全市固定资产投资总额达到5000亿元。");
+	ck_assert_str_eq(q->subject, "全市固定资产投资总额");
+	q = one("确保城市建成区绿地率达到40%。");
+	ck_assert_str_eq(q->subject, "城市建成区绿地率");
+	q = one("“一网通办”首办成功率超过90%。");
+	ck_assert_str_eq(q->subject, "“一网通办”首办成功率");
+	q = &run("常住人口城镇化率从2020年的50%提升到57.7%。")->qs[1];
+	ck_assert_str_eq(q->subject, "常住人口城镇化率");
+	q = one("投资约3亿元。");
+	ck_assert_ptr_null(q->subject);
+}
+END_TEST
+
 START_TEST(a_ten_thousand_digit_number_is_skipped_with_a_warning)
 {
 	char *text = malloc(10016); /* 10000 digits, 个，3套 (10 bytes) and the NUL */
@@ -540,6 +564,7 @@ extract_suite(void)
 	tcase_add_test(tc, a_plan_compares_with_last_year_for_a_goal_unless_it_speaks_of_an_earlier_year);
 	tcase_add_test(tc, a_review_section_reports_facts);
 	tcase_add_test(tc, subject_and_verb_come_from_the_clause);
+	tcase_add_test(tc, a_subject_is_whole_words_and_never_a_particle_or_a_number);
 	tcase_add_test(tc, a_ten_thousand_digit_number_is_skipped_with_a_warning);
 	tcase_add_test(tc, extracting_twice_gives_the_same_result);
 	tcase_add_test(tc, an_empty_text_has_no_quantities);
