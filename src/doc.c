@@ -23,25 +23,18 @@ static const struct {
 
 static const char *const cmps[] = {"eq", "ge", "gt", "le", "lt", "approx", "range"};
 static const char *const qkinds[] = {"target", "fact", "other"};
-static const char *const hfields[GW_NHFIELDS] = {
-    [GW_H_COPY_NO] = "copy_no",
-    [GW_H_SECRECY] = "secrecy",
-    [GW_H_URGENCY] = "urgency",
-    [GW_H_ISSUER_MARK] = "issuer_mark",
-    [GW_H_DOC_NUMBER] = "doc_number",
-    [GW_H_SIGNER] = "signer",
-    [GW_H_TITLE] = "title",
-    [GW_H_DOC_TYPE] = "doc_type",
-    [GW_H_ADDRESSEES] = "addressees",
-    [GW_H_ATTACHMENT_NOTE] = "attachment_note",
-    [GW_H_SIGNATURE] = "signature",
-    [GW_H_DATE] = "date",
-    [GW_H_NOTE] = "note",
-    [GW_H_CC] = "cc",
-    [GW_H_PRINTER] = "printer",
-    [GW_H_PRINT_DATE] = "print_date",
-    [GW_H_ISSUER] = "issuer",
-};
+#define HF_NAME(id, name, ...) [GW_H_##id] = #name,
+static const char *const hfields[GW_NHFIELDS] = {GW_HFIELDS(HF_NAME)};
+/* offsetof(gw_header, <name>) for the kinds that keep a parsed form there, 0 for the others */
+#define PARSED_TEXT(name) 0
+#define PARSED_NUMBER(name) 0
+#define PARSED_LIST(name) offsetof(gw_header, name)
+#define PARSED_DATE(name) offsetof(gw_header, name)
+#define HF_PARSED(id, name, kind, ...) [GW_H_##id] = {GW_HK_##kind, PARSED_##kind(name)},
+static const struct {
+	enum gw_hkind kind;
+	size_t parsed;
+} hparsed[GW_NHFIELDS] = {GW_HFIELDS(HF_PARSED)};
 
 const char *
 gw_kind_name(enum gw_kind k)
@@ -142,14 +135,18 @@ gw_strlist_free(gw_strlist *l)
 static void
 header_free(gw_header *h)
 {
-	for (int i = 0; i < GW_NHFIELDS; i++)
+	for (int i = 0; i < GW_NHFIELDS; i++) {
+		char **iso = gw_header_iso(h, i);
+		gw_strlist *l = gw_header_list(h, i);
+
 		free(h->f[i].text);
+		if (iso)
+			free(*iso);
+		if (l)
+			gw_strlist_free(l);
+	}
 	free(h->agency_code);
 	free(h->serial);
-	free(h->date);
-	free(h->print_date);
-	gw_strlist_free(&h->addressees);
-	gw_strlist_free(&h->cc);
 }
 
 void
@@ -656,6 +653,34 @@ gw_header_set(gw_doc *d, enum gw_hfield f, const char *text, size_t n, gw_span s
 	free(fl->text);
 	fl->text = text ? gw_xstrndup(text, n == (size_t)-1 ? strlen(text) : n) : NULL;
 	fl->span = text ? span : GW_NOSPAN;
+}
+
+static void *
+header_parsed(const gw_header *h, enum gw_hfield f, enum gw_hkind kind)
+{
+	if (hparsed[f].kind != kind)
+		return NULL;
+	return (char *)h + hparsed[f].parsed;
+}
+
+gw_strlist *
+gw_header_list(const gw_header *h, enum gw_hfield f)
+{
+	return header_parsed(h, f, GW_HK_LIST);
+}
+
+char **
+gw_header_iso(const gw_header *h, enum gw_hfield f)
+{
+	return header_parsed(h, f, GW_HK_DATE);
+}
+
+bool
+gw_header_has(const gw_header *h, enum gw_hfield f)
+{
+	const gw_strlist *l = gw_header_list(h, f);
+
+	return h->f[f].text != NULL || (l && l->n);
 }
 
 /* ---------------------------------------------------------------- invariants */

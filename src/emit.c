@@ -124,35 +124,61 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* dir/name holds p[0..n) in full or is untouched: the bytes go to a temporary file in the same
- * folder (same file system), which is renamed over the name.  0, or -1 with errno. */
-static int
-write_atomic(const gw_emitter *e, const char *name, const char *p, size_t n)
-{
-	gw_buf tmp = GW_BUF_INIT, path = GW_BUF_INIT;
-	int fd, rc = -1, saved;
+/* Tests only (emit.h): how a finished temporary file is put in place. */
+int (*gw_emitter_rename)(const char *from, const char *to) = rename;
 
-	gw_buf_printf(&path, "%s/%s", e->dir, name);
-	gw_buf_printf(&tmp, "%s/.%s.XXXXXX.tmp", e->dir, name);
-	fd = mkstemps(tmp.ptr, 4);
-	if (fd >= 0) {
-		rc = write_all(fd, p, n);
-		if (rc == 0)
-			rc = fchmod(fd, e->mode);
-		if (rc == 0 && (e->flags & GW_EMIT_FSYNC))
-			rc = fsync(fd);
-		saved = errno;
-		if (close(fd) != 0 && rc == 0)
-			rc = -1, saved = errno;
-		if (rc == 0 && rename(tmp.ptr, path.ptr) != 0)
-			rc = -1, saved = errno;
-		if (rc != 0)
-			unlink(tmp.ptr);
-		errno = saved;
-	}
-	gw_buf_free(&tmp);
-	gw_buf_free(&path);
+/* p[0..n) in a new temporary file in dir (the same file system as its final name), its path in
+ * tmp.  0, or -1 with errno and no temporary left. */
+static int
+write_temp(const gw_emitter *e, const char *name, const char *p, size_t n, gw_buf *tmp)
+{
+	int fd, rc, saved;
+
+	gw_buf_printf(tmp, "%s/.%s.XXXXXX.tmp", e->dir, name);
+	if ((fd = mkstemps(tmp->ptr, 4)) < 0)
+		return -1;
+	rc = write_all(fd, p, n);
+	if (rc == 0)
+		rc = fchmod(fd, e->mode);
+	if (rc == 0 && (e->flags & GW_EMIT_FSYNC))
+		rc = fsync(fd);
+	saved = errno;
+	if (close(fd) != 0 && rc == 0)
+		rc = -1, saved = errno;
+	if (rc != 0)
+		unlink(tmp->ptr);
+	errno = saved;
 	return rc;
+}
+
+/* dir/name[i] holds out[i] for every i < n (n <= 2), or no file of this call is left: each goes
+ * to a temporary file first, all are renamed into place only when all are whole, and when a
+ * rename fails the ones already in place are removed again.  0, or -1 with errno and the index
+ * of the name that failed in *failed. */
+static int
+write_files(const gw_emitter *e, int n, const char *const name[], const gw_buf out[], int *failed)
+{
+	gw_buf tmp[2] = {GW_BUF_INIT, GW_BUF_INIT}, path[2] = {GW_BUF_INIT, GW_BUF_INIT};
+	int made = 0, placed = 0, saved;
+
+	for (int i = 0; i < n; i++)
+		gw_buf_printf(&path[i], "%s/%s", e->dir, name[i]);
+	while (made < n && write_temp(e, name[made], out[made].ptr, out[made].len, &tmp[made]) == 0)
+		made++;
+	while (made == n && placed < n && gw_emitter_rename(tmp[placed].ptr, path[placed].ptr) == 0)
+		placed++;
+	saved = errno;
+	*failed = made < n ? made : placed;
+	for (int i = 0; i < n; i++) {
+		if (placed < n && i < placed)
+			unlink(path[i].ptr);
+		else if (i >= placed && i < made)
+			unlink(tmp[i].ptr);
+		gw_buf_free(&tmp[i]);
+		gw_buf_free(&path[i]);
+	}
+	errno = saved;
+	return placed < n ? -1 : 0;
 }
 
 /* An id names two files in the output folder: it must stay inside it and be a plain name. */
@@ -254,27 +280,26 @@ claim_id(gw_emitter *e, const char *id)
 
 /* ---------------------------------------------------------------- documents */
 
-/* Both files, or a message in why. */
+/* Both files or neither, or a message in why. */
 static int
 write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 {
-	gw_buf json = GW_BUF_INIT, xml = GW_BUF_INIT, name = GW_BUF_INIT;
-	int rc;
+	gw_buf out[2] = {GW_BUF_INIT, GW_BUF_INIT}, name[2] = {GW_BUF_INIT, GW_BUF_INIT};
+	const char *names[2];
+	int rc, failed;
 
-	gw_json_write(d, &json, GW_JSON_PRETTY);
-	gw_xml_write(d, &xml);
-	gw_buf_printf(&name, "%s.json", d->id);
-	rc = write_atomic(e, name.ptr, json.ptr, json.len);
-	if (rc == 0) {
-		gw_buf_reset(&name);
-		gw_buf_printf(&name, "%s.xml", d->id);
-		rc = write_atomic(e, name.ptr, xml.ptr, xml.len);
-	}
+	gw_json_write(d, &out[0], GW_JSON_PRETTY);
+	gw_xml_write(d, &out[1]);
+	gw_buf_printf(&name[0], "%s.json", d->id);
+	gw_buf_printf(&name[1], "%s.xml", d->id);
+	names[0] = name[0].ptr, names[1] = name[1].ptr;
+	rc = write_files(e, 2, names, out, &failed);
 	if (rc != 0)
-		gw_buf_printf(why, "%s/%s: %s", e->dir, name.ptr, strerror(errno));
-	gw_buf_free(&json);
-	gw_buf_free(&xml);
-	gw_buf_free(&name);
+		gw_buf_printf(why, "%s/%s: %s", e->dir, names[failed], strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		gw_buf_free(&out[i]);
+		gw_buf_free(&name[i]);
+	}
 	return rc;
 }
 
@@ -308,8 +333,10 @@ gw_emitter_put(gw_emitter *e, const gw_doc *d)
 	else if (write_doc(e, d, &why) != 0)
 		rc = reject(e, d, GW_E_WRITE, why.ptr, true);
 	gw_buf_free(&why);
-	if (rc)
+	if (rc) {
+		remove_outputs(e, d->id);
 		return rc;
+	}
 	for (size_t i = 0; i < d->nqs; i++)
 		targets += d->qs[i].kind == GW_Q_TARGET;
 	pthread_mutex_lock(&e->mu);
@@ -372,7 +399,7 @@ static int
 write_errors(gw_emitter *e)
 {
 	gw_buf b = GW_BUF_INIT;
-	int rc;
+	int rc, failed;
 
 	if (e->nfails)
 		qsort(e->fails, e->nfails, sizeof *e->fails, failure_cmp);
@@ -395,7 +422,7 @@ write_errors(gw_emitter *e)
 		free(s);
 		json_decref(o);
 	}
-	rc = write_atomic(e, "errors.jsonl", b.ptr ? b.ptr : "", b.len);
+	rc = write_files(e, 1, (const char *const[]){"errors.jsonl"}, &b, &failed);
 	if (rc != 0)
 		fprintf(stderr, "%s: %s/errors.jsonl: %s\n", e->prog, e->dir, strerror(errno));
 	gw_buf_free(&b);

@@ -18,10 +18,11 @@ typedef struct gw_emitter gw_emitter;
 gw_emitter *gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err);
 /* How many documents the run expects, for the progress line (0: unknown). */
 void gw_emitter_set_total(gw_emitter *e, size_t total);
-/* Write d's JSON and XML files atomically (temporary file in out_dir, then rename), or record
- * why not: an error record, an id that cannot name a file or repeats one of this run, a
- * document that fails gw_doc_validate, a write error.  d is not changed.  Returns 0 written,
- * 1 failed.  Thread-safe: several threads may share one emitter; the files are written
+/* Write d's JSON and XML files, both or neither (temporary files in out_dir, renamed only when
+ * both are whole), or record why not: an error record, an id that cannot name a file or repeats
+ * one of this run, a document that fails gw_doc_validate, a write error.  A failed document
+ * whose id names files has none left in out_dir, so errors.jsonl and the folder agree.  d is
+ * not changed.  Returns 0 written, 1 failed.  Thread-safe: several threads may share one emitter; the files are written
  * concurrently and only the counters, the id set and the failure list take its mutex. */
 int gw_emitter_put(gw_emitter *e, const gw_doc *d);
 /* Write errors.jsonl — one error record per failed document, the stream's own shape
@@ -30,5 +31,9 @@ int gw_emitter_put(gw_emitter *e, const gw_doc *d);
  * unless quiet, free e.  Returns the exit status: 0 every document written, 1 some failed,
  * 2 errors.jsonl could not be written. */
 int gw_emitter_finish(gw_emitter *e);
+
+/* Tests only: how a finished temporary file is renamed into place (rename(3) by default), so
+ * that a test can make one rename fail.  Set it before any thread uses an emitter. */
+extern int (*gw_emitter_rename)(const char *from, const char *to);
 
 #endif

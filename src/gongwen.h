@@ -178,27 +178,48 @@ typedef struct gw_rejected {
 	char *rule;
 } gw_rejected;
 
-/* Header elements: GB/T 9704-2012 clause 7 and 党政机关公文处理工作条例 第九条. */
-enum gw_hfield {
-	GW_H_COPY_NO,     /* 份号 */
-	GW_H_SECRECY,     /* 密级和保密期限 */
-	GW_H_URGENCY,     /* 紧急程度 */
-	GW_H_ISSUER_MARK, /* 发文机关标志 */
-	GW_H_DOC_NUMBER,  /* 发文字号, as written */
-	GW_H_SIGNER,      /* 签发人 */
-	GW_H_TITLE,       /* 标题 */
-	GW_H_DOC_TYPE,    /* 文种 */
-	GW_H_ADDRESSEES,  /* 主送机关, the whole line (split list in header.addressees) */
-	GW_H_ATTACHMENT_NOTE, /* 附件说明 */
-	GW_H_SIGNATURE,   /* 发文机关署名 */
-	GW_H_DATE,        /* 成文日期: text as written; ISO in header.date */
-	GW_H_NOTE,        /* 附注 */
-	GW_H_CC,          /* 抄送机关, the whole line (split list in header.cc) */
-	GW_H_PRINTER,     /* 印发机关 */
-	GW_H_PRINT_DATE,  /* 印发日期: text as written; ISO in header.print_date */
-	GW_H_ISSUER,      /* the issuing body (from the mark, the signature or the title) */
-	GW_NHFIELDS
-};
+/* Header elements: GB/T 9704-2012 clause 7 and 党政机关公文处理工作条例 第九条.  The one list of
+ * them, in the model's order (the JSON "spans" and the XML <gw:field>s follow it): the model,
+ * the JSON writer and reader and the XML writer take their fields from here, so that a new
+ * element is one line (and its keys in schema/gongwen-1.schema.json: emit-schema checks).  The
+ * columns:
+ *   name   the JSON key of its text and of its span, the name of its <gw:field>
+ *   kind   TEXT: the text alone; NUMBER: the key holds {text, agency_code, year, serial};
+ *          LIST: header.<name> is the list split from the line, the line's text is "<name>_text";
+ *          DATE: header.<name> is the date in ISO 8601, the text as written is "<name>_text"
+ *   lead   n > 0: the nth key of the JSON header (the keys score.py and downstream systems read
+ *          first); 0: after those, in this order
+ *   akn    the Akoma Ntoso element it becomes inline; alias: the name="" of an <inline>
+ *   nest   of equal spans, the lower nest is the outer element (issuer mark around issuer,
+ *          title around doc type)
+ *   region PRE: one that ends before the first numbered unit may end the preface; CON: one that
+ *          starts after the last numbered unit may start the conclusions */
+// clang-format off
+#define GW_HFIELDS(X) \
+	/* X(id, name, kind, lead, akn, alias, nest, region) */ \
+	X(COPY_NO,         copy_no,         TEXT,   0, "inline",       "copyNo",         0, PRE)  /* 份号 */ \
+	X(SECRECY,         secrecy,         TEXT,   0, "inline",       "secrecy",        0, PRE)  /* 密级和保密期限 */ \
+	X(URGENCY,         urgency,         TEXT,   0, "inline",       "urgency",        0, PRE)  /* 紧急程度 */ \
+	X(ISSUER_MARK,     issuer_mark,     TEXT,   0, "inline",       "issuerMark",     0, PRE)  /* 发文机关标志 */ \
+	X(DOC_NUMBER,      doc_number,      NUMBER, 2, "docNumber",    NULL,             0, PRE)  /* 发文字号 */ \
+	X(SIGNER,          signer,          TEXT,   0, "inline",       "signer",         0, PRE)  /* 签发人 */ \
+	X(TITLE,           title,           TEXT,   3, "docTitle",     NULL,             0, PRE)  /* 标题 */ \
+	X(DOC_TYPE,        doc_type,        TEXT,   4, "docType",      NULL,             2, NONE) /* 文种 */ \
+	X(ADDRESSEES,      addressees,      LIST,   5, "inline",       "addressees",     0, PRE)  /* 主送机关 */ \
+	X(ATTACHMENT_NOTE, attachment_note, TEXT,   0, "inline",       "attachmentNote", 0, NONE) /* 附件说明 */ \
+	X(SIGNATURE,       signature,       TEXT,   0, "signature",    NULL,             0, CON)  /* 发文机关署名 */ \
+	X(DATE,            date,            DATE,   6, "docDate",      NULL,             0, CON)  /* 成文日期 */ \
+	X(NOTE,            note,            TEXT,   0, "inline",       "note",           0, NONE) /* 附注 */ \
+	X(CC,              cc,              LIST,   0, "inline",       "cc",             0, NONE) /* 抄送机关 */ \
+	X(PRINTER,         printer,         TEXT,   0, "inline",       "printer",        0, NONE) /* 印发机关 */ \
+	X(PRINT_DATE,      print_date,      DATE,   0, "inline",       "printDate",      0, NONE) /* 印发日期 */ \
+	X(ISSUER,          issuer,          TEXT,   1, "docProponent", NULL,             1, NONE) /* from the mark, signature or title */
+// clang-format on
+
+enum gw_hkind { GW_HK_TEXT, GW_HK_NUMBER, GW_HK_LIST, GW_HK_DATE };
+#define GW_HFIELD_ENUM(id, ...) GW_H_##id,
+enum gw_hfield { GW_HFIELDS(GW_HFIELD_ENUM) GW_NHFIELDS };
+#undef GW_HFIELD_ENUM
 const char *gw_hfield_name(enum gw_hfield f); /* JSON key: "copy_no" … */
 
 typedef struct gw_field {
@@ -343,6 +364,13 @@ void gw_doc_add_rejected(gw_doc *d, const char *text, size_t len, gw_span span,
 void gw_header_clear(gw_doc *d);
 /* Header field: copies text[0..n) (n == (size_t)-1: strlen). */
 void gw_header_set(gw_doc *d, enum gw_hfield f, const char *text, size_t n, gw_span span);
+/* Where a LIST field's list and a DATE field's ISO date are (header.<name>); NULL for a field of
+ * another kind.  Like strchr, a const header gives pointers the caller must not write through. */
+gw_strlist *gw_header_list(const gw_header *h, enum gw_hfield f);
+char **gw_header_iso(const gw_header *h, enum gw_hfield f);
+/* f was found: it has text, or its list has items (a record keeps only the list of 主送/抄送
+ * and the span of the whole line). */
+bool gw_header_has(const gw_header *h, enum gw_hfield f);
 
 /* Check the invariants writers rely on (unique ids, spans inside the text and inside their
  * parent's, children in order).  Returns 0, or -1 with a message in err. */

@@ -239,43 +239,70 @@ write_list(const gw_strlist *l)
 	return a;
 }
 
+/* How each header field is written and read (gongwen.h, GW_HFIELDS). */
+#define HF_JSON(id, name, kind, lead, ...) [GW_H_##id] = {GW_HK_##kind, lead},
+static const struct {
+	enum gw_hkind kind;
+	int lead;
+} hf[GW_NHFIELDS] = {GW_HFIELDS(HF_JSON)};
+
+/* The header's fields in the order of their keys: the lead ones, then the others. */
+static void
+header_order(int order[GW_NHFIELDS])
+{
+	int n = 0;
+
+	for (int lead = 1; lead <= GW_NHFIELDS; lead++)
+		for (int f = 0; f < GW_NHFIELDS; f++)
+			if (hf[f].lead == lead)
+				order[n++] = f;
+	for (int f = 0; f < GW_NHFIELDS; f++)
+		if (hf[f].lead == 0)
+			order[n++] = f;
+}
+
+/* A LIST or DATE field's key holds its parsed form, "<name>_text" its text as written. */
+static void
+write_field(json_t *o, const gw_header *h, enum gw_hfield f)
+{
+	const char *name = gw_hfield_name(f), *text = h->f[f].text;
+	char key[64];
+
+	switch (hf[f].kind) {
+	case GW_HK_TEXT:
+		json_object_set_new(o, name, jstr(text));
+		return;
+	case GW_HK_NUMBER:
+		json_object_set_new(o, name,
+		                    text ? json_pack("{s:o,s:o,s:o,s:o}", "text", jstr(text), "agency_code",
+		                                     jstr(h->agency_code), "year",
+		                                     h->year ? json_integer(h->year) : json_null(),
+		                                     "serial", jstr(h->serial))
+		                         : json_null());
+		return;
+	case GW_HK_LIST:
+		json_object_set_new(o, name, write_list(gw_header_list(h, f)));
+		break;
+	case GW_HK_DATE:
+		json_object_set_new(o, name, jstr(*gw_header_iso(h, f)));
+		break;
+	}
+	snprintf(key, sizeof key, "%s_text", name);
+	json_object_set_new(o, key, jstr(text));
+}
+
 static json_t *
 write_header(const gw_doc *d)
 {
 	const gw_header *h = &d->header;
-	json_t *o = json_object(), *spans = json_object(), *dn = json_null();
+	json_t *o = json_object(), *spans = json_object();
+	int order[GW_NHFIELDS];
 
-	if (h->f[GW_H_DOC_NUMBER].text)
-		dn = json_pack("{s:o,s:o,s:o,s:o}", "text", jstr(h->f[GW_H_DOC_NUMBER].text),
-		               "agency_code", jstr(h->agency_code), "year",
-		               h->year ? json_integer(h->year) : json_null(), "serial",
-		               jstr(h->serial));
-	/* the keys score.py and downstream systems rely on first, then the other elements */
-	json_object_set_new(o, "issuer", jstr(h->f[GW_H_ISSUER].text));
-	json_object_set_new(o, "doc_number", dn);
-	json_object_set_new(o, "title", jstr(h->f[GW_H_TITLE].text));
-	json_object_set_new(o, "doc_type", jstr(h->f[GW_H_DOC_TYPE].text));
-	json_object_set_new(o, "addressees", write_list(&h->addressees));
-	json_object_set_new(o, "addressees_text", jstr(h->f[GW_H_ADDRESSEES].text));
-	json_object_set_new(o, "date", jstr(h->date));
-	json_object_set_new(o, "date_text", jstr(h->f[GW_H_DATE].text));
-	json_object_set_new(o, "copy_no", jstr(h->f[GW_H_COPY_NO].text));
-	json_object_set_new(o, "secrecy", jstr(h->f[GW_H_SECRECY].text));
-	json_object_set_new(o, "urgency", jstr(h->f[GW_H_URGENCY].text));
-	json_object_set_new(o, "issuer_mark", jstr(h->f[GW_H_ISSUER_MARK].text));
-	json_object_set_new(o, "signer", jstr(h->f[GW_H_SIGNER].text));
-	json_object_set_new(o, "attachment_note", jstr(h->f[GW_H_ATTACHMENT_NOTE].text));
-	json_object_set_new(o, "signature", jstr(h->f[GW_H_SIGNATURE].text));
-	json_object_set_new(o, "note", jstr(h->f[GW_H_NOTE].text));
-	json_object_set_new(o, "cc", write_list(&h->cc));
-	json_object_set_new(o, "cc_text", jstr(h->f[GW_H_CC].text));
-	json_object_set_new(o, "printer", jstr(h->f[GW_H_PRINTER].text));
-	json_object_set_new(o, "print_date", jstr(h->print_date));
-	json_object_set_new(o, "print_date_text", jstr(h->f[GW_H_PRINT_DATE].text));
-	/* 主送/抄送 come back from a record as the list and the line's span, without the line's text */
+	header_order(order);
+	for (int i = 0; i < GW_NHFIELDS; i++)
+		write_field(o, h, order[i]);
 	for (int f = 0; f < GW_NHFIELDS; f++)
-		if ((h->f[f].text || (f == GW_H_ADDRESSEES && h->addressees.n) ||
-		     (f == GW_H_CC && h->cc.n)) && h->f[f].span.start >= 0)
+		if (gw_header_has(h, f) && h->f[f].span.start >= 0)
 			json_object_set_new(spans, gw_hfield_name(f), jspan(h->f[f].span));
 	json_object_set_new(o, "spans", spans);
 	return o;
@@ -839,63 +866,69 @@ read_list(reader *r, json_t *a, gw_strlist *l)
 }
 
 static void
-read_field(reader *r, json_t *h, json_t *spans, const char *key, enum gw_hfield f)
+read_doc_number(reader *r, json_t *dn)
 {
-	char *s = get_str(r, h, key);
+	gw_header *hd = &r->d->header;
+	long long y;
 
-	if (s) {
-		gw_header_set(r->d, f, s, (size_t)-1, spans ? get_span(r, spans, gw_hfield_name(f)) : GW_NOSPAN);
-		free(s);
+	hd->agency_code = get_str(r, dn, "agency_code");
+	hd->serial = get_str(r, dn, "serial");
+	if (get_int(r, dn, "year", &y))
+		hd->year = (int)y;
+}
+
+/* One field, its parsed form and its span: the way write_field wrote them. */
+static void
+read_field(reader *r, json_t *h, json_t *spans, enum gw_hfield f)
+{
+	const char *name = gw_hfield_name(f);
+	gw_strlist *l = gw_header_list(&r->d->header, f);
+	json_t *dn = NULL;
+	char key[64], *s = NULL;
+	gw_span sp = GW_NOSPAN;
+
+	snprintf(key, sizeof key, "%s_text", name);
+	switch (hf[f].kind) {
+	case GW_HK_TEXT:
+		s = get_str(r, h, name);
+		break;
+	case GW_HK_NUMBER:
+		if ((dn = get_object(r, h, name)) != NULL)
+			s = get_str(r, dn, "text");
+		break;
+	case GW_HK_LIST:
+		s = get_str(r, h, key);
+		read_list(r, get_array(r, h, name), l);
+		break;
+	case GW_HK_DATE:
+		s = get_str(r, h, key);
+		*gw_header_iso(&r->d->header, f) = get_str(r, h, name);
+		break;
 	}
+	/* 主送/抄送 come back from a record as the list and the line's span, without the text */
+	if (spans && (s || (l && l->n)))
+		sp = get_span(r, spans, name);
+	if (s)
+		gw_header_set(r->d, f, s, (size_t)-1, sp);
+	else
+		r->d->header.f[f].span = sp;
+	free(s);
+	if (dn)
+		read_doc_number(r, dn);
 }
 
 static void
 read_header(reader *r, json_t *h)
 {
-	gw_header *hd = &r->d->header;
-	json_t *spans, *dn;
-	long long y;
+	json_t *spans;
+	int order[GW_NHFIELDS];
 
 	if (h == NULL)
 		return;
 	spans = get_object(r, h, "spans");
-	read_field(r, h, spans, "issuer", GW_H_ISSUER);
-	read_field(r, h, spans, "title", GW_H_TITLE);
-	read_field(r, h, spans, "doc_type", GW_H_DOC_TYPE);
-	read_field(r, h, spans, "date_text", GW_H_DATE);
-	read_field(r, h, spans, "copy_no", GW_H_COPY_NO);
-	read_field(r, h, spans, "secrecy", GW_H_SECRECY);
-	read_field(r, h, spans, "urgency", GW_H_URGENCY);
-	read_field(r, h, spans, "issuer_mark", GW_H_ISSUER_MARK);
-	read_field(r, h, spans, "signer", GW_H_SIGNER);
-	read_field(r, h, spans, "attachment_note", GW_H_ATTACHMENT_NOTE);
-	read_field(r, h, spans, "signature", GW_H_SIGNATURE);
-	read_field(r, h, spans, "note", GW_H_NOTE);
-	read_field(r, h, spans, "printer", GW_H_PRINTER);
-	read_field(r, h, spans, "print_date_text", GW_H_PRINT_DATE);
-	read_field(r, h, spans, "addressees_text", GW_H_ADDRESSEES);
-	read_field(r, h, spans, "cc_text", GW_H_CC);
-	hd->date = get_str(r, h, "date");
-	hd->print_date = get_str(r, h, "print_date");
-	read_list(r, get_array(r, h, "addressees"), &hd->addressees);
-	read_list(r, get_array(r, h, "cc"), &hd->cc);
-	/* the whole 主送/抄送 lines keep their spans */
-	if (spans && hd->addressees.n)
-		r->d->header.f[GW_H_ADDRESSEES].span = get_span(r, spans, "addressees");
-	if (spans && hd->cc.n)
-		r->d->header.f[GW_H_CC].span = get_span(r, spans, "cc");
-	if ((dn = get_object(r, h, "doc_number")) != NULL) {
-		char *t = get_str(r, dn, "text");
-
-		if (t)
-			gw_header_set(r->d, GW_H_DOC_NUMBER, t, (size_t)-1,
-			              spans ? get_span(r, spans, "doc_number") : GW_NOSPAN);
-		free(t);
-		hd->agency_code = get_str(r, dn, "agency_code");
-		hd->serial = get_str(r, dn, "serial");
-		if (get_int(r, dn, "year", &y))
-			hd->year = (int)y;
-	}
+	header_order(order);
+	for (int i = 0; i < GW_NHFIELDS; i++)
+		read_field(r, h, spans, order[i]);
 }
 
 static void

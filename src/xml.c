@@ -46,28 +46,14 @@ typedef struct xw {
 	gw_buf work, tmp;
 } xw;
 
-/* How each header field shows inline: an AKN element, or <inline name="…">. */
+/* How each header field shows inline, nests and bounds the regions (gongwen.h, GW_HFIELDS). */
+enum { REGION_NONE, REGION_PRE, REGION_CON };
+#define HF_XML(id, name, kind, lead, akn, alias, nest, region) \
+	[GW_H_##id] = {akn, alias, nest, REGION_##region},
 static const struct {
 	const char *element, *name;
-} fieldtag[GW_NHFIELDS] = {
-	[GW_H_COPY_NO] = {"inline", "copyNo"},
-	[GW_H_SECRECY] = {"inline", "secrecy"},
-	[GW_H_URGENCY] = {"inline", "urgency"},
-	[GW_H_ISSUER_MARK] = {"inline", "issuerMark"},
-	[GW_H_DOC_NUMBER] = {"docNumber", NULL},
-	[GW_H_SIGNER] = {"inline", "signer"},
-	[GW_H_TITLE] = {"docTitle", NULL},
-	[GW_H_DOC_TYPE] = {"docType", NULL},
-	[GW_H_ADDRESSEES] = {"inline", "addressees"},
-	[GW_H_ATTACHMENT_NOTE] = {"inline", "attachmentNote"},
-	[GW_H_SIGNATURE] = {"signature", NULL},
-	[GW_H_DATE] = {"docDate", NULL},
-	[GW_H_NOTE] = {"inline", "note"},
-	[GW_H_CC] = {"inline", "cc"},
-	[GW_H_PRINTER] = {"inline", "printer"},
-	[GW_H_PRINT_DATE] = {"inline", "printDate"},
-	[GW_H_ISSUER] = {"docProponent", NULL},
-};
+	int nest, region;
+} fieldtag[GW_NHFIELDS] = {GW_HFIELDS(HF_XML)};
 
 /* ---------------------------------------------------------------- strings */
 
@@ -365,16 +351,6 @@ iso_date_ok(const char *s)
 
 /* ---------------------------------------------------------------- inline marks */
 
-/* A header element is there when it has text, or for 主送/抄送 when its list has items (the
- * record keeps only the list and the span of the whole line). */
-static bool
-field_present(const gw_doc *d, int f)
-{
-	if (d->header.f[f].text)
-		return true;
-	return (f == GW_H_ADDRESSEES && d->header.addressees.n) || (f == GW_H_CC && d->header.cc.n);
-}
-
 static int
 mark_cmp(const void *pa, const void *pb)
 {
@@ -476,22 +452,23 @@ addressee_line(const xw *w)
 	return trim(w, &a, &b) ? (gw_span){a, b} : GW_NOSPAN;
 }
 
-/* Header fields outermost (issuer mark around issuer, title around doc type), then addressees,
- * then quantities. */
+/* Header fields outermost (issuer mark around issuer, title around doc type: GW_HFIELDS), then
+ * addressees, then quantities. */
 static void
 marks_collect(xw *w)
 {
-	static const int order[] = {GW_H_COPY_NO, GW_H_SECRECY, GW_H_URGENCY, GW_H_ISSUER_MARK,
-	    GW_H_DOC_NUMBER, GW_H_SIGNER, GW_H_TITLE, GW_H_ADDRESSEES, GW_H_ATTACHMENT_NOTE,
-	    GW_H_SIGNATURE, GW_H_DATE, GW_H_NOTE, GW_H_CC, GW_H_PRINTER, GW_H_PRINT_DATE,
-	    GW_H_ISSUER, GW_H_DOC_TYPE};
 	const gw_doc *d = w->d;
 	size_t cap = 0;
 	int prio = 0;
 
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-		if (field_present(d, order[i]))
-			mark_add(w, w->fspan[order[i]], MK_FIELD, order[i], prio++, &cap);
+	for (int nest = 0, deeper = 1; deeper; nest++) {
+		deeper = 0;
+		for (int f = 0; f < GW_NHFIELDS; f++) {
+			deeper |= fieldtag[f].nest > nest;
+			if (fieldtag[f].nest == nest && gw_header_has(&d->header, f))
+				mark_add(w, w->fspan[f], MK_FIELD, f, prio++, &cap);
+		}
+	}
 	for (size_t i = 0, from = 0; i < d->header.addressees.n; i++) {
 		gw_span s = addressee_span(w, (int)i, &from);
 
@@ -544,10 +521,33 @@ quantity_attrs(xw *w, xmlNodePtr el, const gw_quantity *q)
 	set_gw(w, el, "rule", q->rule);
 }
 
+/* Header field f as its element.  A DATE field carries its ISO date; docDate needs a valid
+ * one (an xsd:date): without it, it is a plain <inline>. */
+static xmlNodePtr
+field_element(xw *w, xmlNodePtr parent, enum gw_hfield f)
+{
+	char *const *iso = gw_header_iso(&w->d->header, f);
+	bool docdate = iso && strcmp(fieldtag[f].element, "docDate") == 0;
+	xmlNodePtr el;
+
+	if (docdate && iso_date_ok(*iso)) {
+		el = add_el(w, parent, "docDate");
+		set_attr(w, el, "date", *iso);
+		return el;
+	}
+	el = add_el(w, parent, docdate ? "inline" : fieldtag[f].element);
+	if (docdate || fieldtag[f].name)
+		set_attr(w, el, "name", docdate ? gw_hfield_name(f) : fieldtag[f].name);
+	if (iso)
+		set_gw(w, el, "date", *iso); /* a partial date (2023-05) is no xsd:date */
+	if (f == GW_H_ISSUER)
+		set_attr(w, el, "refersTo", "#issuer");
+	return el;
+}
+
 static xmlNodePtr
 mark_element(xw *w, xmlNodePtr parent, const mark *m)
 {
-	const gw_header *h = &w->d->header;
 	xmlNodePtr el;
 
 	if (m->what == MK_QTY) {
@@ -566,24 +566,7 @@ mark_element(xw *w, xmlNodePtr parent, const mark *m)
 		set_attr(w, el, "refersTo", w->tmp.ptr);
 		return el;
 	}
-	if (m->index == GW_H_DATE && !iso_date_ok(h->date)) {
-		/* docDate needs a valid date attribute: without one it is a plain inline */
-		el = add_el(w, parent, "inline");
-		set_attr(w, el, "name", "date");
-	} else {
-		el = add_el(w, parent, fieldtag[m->index].element);
-		if (fieldtag[m->index].name)
-			set_attr(w, el, "name", fieldtag[m->index].name);
-	}
-	if (m->index == GW_H_DATE && iso_date_ok(h->date))
-		set_attr(w, el, "date", h->date);
-	else if (m->index == GW_H_DATE)
-		set_gw(w, el, "date", h->date); /* a partial date (2023-05) is no xsd:date */
-	if (m->index == GW_H_PRINT_DATE)
-		set_gw(w, el, "date", h->print_date);
-	if (m->index == GW_H_ISSUER)
-		set_attr(w, el, "refersTo", "#issuer");
-	return el;
+	return field_element(w, parent, m->index);
 }
 
 /* Text [a, b) into parent, with every mark that lies wholly inside it as an inline element
@@ -989,8 +972,6 @@ put_unplaced(xw *w, xmlNodePtr meta)
 static void
 notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
 {
-	static const int prefields[] = {GW_H_COPY_NO, GW_H_SECRECY, GW_H_URGENCY, GW_H_ISSUER_MARK,
-	    GW_H_DOC_NUMBER, GW_H_SIGNER, GW_H_TITLE, GW_H_ADDRESSEES};
 	const gw_doc *d = w->d;
 	int32_t first = end, last = 0;
 
@@ -1002,10 +983,11 @@ notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
 				last = clamp(w, d->nodes[i].span.start);
 		}
 	*pre = 0;
-	for (size_t i = 0; i < sizeof prefields / sizeof prefields[0]; i++) {
-		gw_span s = w->fspan[prefields[i]];
+	for (int f = 0; f < GW_NHFIELDS; f++) {
+		gw_span s = w->fspan[f];
 
-		if (field_present(d, prefields[i]) && s.start >= 0 && s.end <= first && s.end > *pre)
+		if (fieldtag[f].region == REGION_PRE && gw_header_has(&d->header, f) && s.start >= 0 &&
+		    s.end <= first && s.end > *pre)
 			*pre = s.end;
 	}
 	/* the rest of the line of the last preface element is preface too */
@@ -1013,11 +995,11 @@ notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
 		(*pre)++;
 	/* the signature and date of the covering notice close it: after its last numbered unit */
 	*con = end;
-	for (int f = GW_H_SIGNATURE; f <= GW_H_DATE; f++) {
+	for (int f = 0; f < GW_NHFIELDS; f++) {
 		gw_span s = w->fspan[f];
 
-		if (d->header.f[f].text && s.start >= *pre && s.start >= last && s.end <= end &&
-		    s.start < *con)
+		if (fieldtag[f].region == REGION_CON && gw_header_has(&d->header, f) && s.start >= *pre &&
+		    s.start >= last && s.end <= end && s.start < *con)
 			*con = s.start;
 	}
 	/* a conclusions that starts mid-line would split the line: take the whole line */

@@ -1,8 +1,9 @@
 #!/bin/bash
-# emit-atomic.sh — gw-emit writes every file whole or not at all (no temporary file left behind,
-# a file it cannot write becomes a write-failed record and exit status 1), removes the outputs of
-# a document that now fails, keeps errors.jsonl sorted, and gives byte-identical files when run
-# again, whatever order the records come in.
+# emit-atomic.sh — gw-emit writes every file whole or not at all and a document's two files both
+# or neither (no temporary file left behind; a file it cannot write becomes a write-failed record
+# and exit status 1, and its other file is not left), removes the outputs of a document that now
+# fails, keeps errors.jsonl sorted, and gives byte-identical files when run again, whatever order
+# the records come in.
 set -u
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -33,13 +34,18 @@ done
 emit --out "$tmp/d" tests/golden/emit/notice/input.jsonl || fail "exit status $? on a good record"
 [ -f "$tmp/d/errors.jsonl" ] && [ ! -s "$tmp/d/errors.jsonl" ] || fail "errors.jsonl is not empty after a clean run"
 
-# a file that cannot be written: its name is taken by a folder
+# a file that cannot be written: its name is taken by a folder.  The pair is atomic: the JSON,
+# whole and renamed first, does not stay without its XML, and errors.jsonl says why
 mkdir -p "$tmp/e/notice.xml"
 emit --out "$tmp/e" tests/golden/emit/notice/input.jsonl
 [ $? = 1 ] || fail "exit status $? when an output cannot be written, not 1"
-grep -q '"code":"write-failed"' "$tmp/e/errors.jsonl" || fail "no write-failed record: $(cat "$tmp/e/errors.jsonl")"
+want='{"schema":"gongwen/1","id":"notice","source":{"path":"tests/notice.txt","sha256":"0000000000000000000000000000000000000000000000000000000000000001","bytes":640},"error":{"code":"write-failed","message":"'$tmp'/e/notice.xml: Is a directory"}}'
+[ "$(cat "$tmp/e/errors.jsonl")" = "$want" ] || fail "errors.jsonl is not the write-failed record: $(cat "$tmp/e/errors.jsonl")"
+[ ! -e "$tmp/e/notice.json" ] || fail "the JSON of a document whose XML failed is left"
+[ -d "$tmp/e/notice.xml" ] && [ -z "$(ls -A "$tmp/e/notice.xml")" ] || fail "notice.xml is not the empty folder"
 left=$(find "$tmp/e" -name '*.tmp')
 [ -z "$left" ] || fail "a failed write left $left"
+[ "$(ls -A "$tmp/e" | tr '\n' ' ')" = "errors.jsonl notice.xml " ] || fail "the folder holds $(ls -A "$tmp/e")"
 
 # a document that now fails loses the outputs of an earlier run
 emit --out "$tmp/f" tests/golden/emit/notice/input.jsonl

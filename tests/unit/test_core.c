@@ -161,6 +161,54 @@ START_TEST(records_round_trip_byte_for_byte)
 }
 END_TEST
 
+/* Every header field (GW_HFIELDS) is written under its keys in their order and read back: the
+ * text, the span, the 发文字号 parts, the lists and the ISO dates; 抄送 from a record keeps its list
+ * and the line's span without the line's text. */
+START_TEST(header_fields_round_trip_in_key_order)
+{
+	gw_doc *d = gw_doc_new(), *e;
+	gw_buf a = GW_BUF_INIT, b = GW_BUF_INIT, err = GW_BUF_INIT;
+	const char *t = "abcdefghijklmnopqrstuvwxyz", *h;
+	char text[2] = "a";
+
+	d->id = gw_xstrdup("x");
+	gw_doc_set_text(d, gw_xstrdup(t), strlen(t));
+	for (int f = 0; f < GW_NHFIELDS; f++, text[0]++)
+		if (f != GW_H_CC)
+			gw_header_set(d, f, text, 1, (gw_span){f, f + 1});
+	d->header.f[GW_H_CC].span = (gw_span){20, 22};
+	d->header.agency_code = gw_xstrdup("青府办发");
+	d->header.year = 2022;
+	d->header.serial = gw_xstrdup("012");
+	d->header.date = gw_xstrdup("2023-05-01");
+	d->header.print_date = gw_xstrdup("2023-05-02");
+	gw_strlist_add(&d->header.addressees, "甲", 3, GW_NOSPAN);
+	gw_strlist_add(&d->header.cc, "乙", 3, GW_NOSPAN);
+	gw_json_write(d, &a, 0);
+	ck_assert_ptr_nonnull(h = strstr(a.ptr, "\"header\":"));
+	ck_assert_ptr_nonnull(strstr(h, "\"header\":{\"issuer\":\"q\",\"doc_number\":{\"text\":\"e\","
+	    "\"agency_code\":\"青府办发\",\"year\":2022,\"serial\":\"012\"},\"title\":\"g\",\"doc_type\":\"h\","
+	    "\"addressees\":[\"甲\"],\"addressees_text\":\"i\",\"date\":\"2023-05-01\",\"date_text\":\"l\","
+	    "\"copy_no\":\"a\",\"secrecy\":\"b\",\"urgency\":\"c\",\"issuer_mark\":\"d\",\"signer\":\"f\","
+	    "\"attachment_note\":\"j\",\"signature\":\"k\",\"note\":\"m\",\"cc\":[\"乙\"],\"cc_text\":null,"
+	    "\"printer\":\"o\",\"print_date\":\"2023-05-02\",\"print_date_text\":\"p\",\"spans\":{"
+	    "\"copy_no\":[0,1],\"secrecy\":[1,2],\"urgency\":[2,3],\"issuer_mark\":[3,4],"
+	    "\"doc_number\":[4,5],\"signer\":[5,6],\"title\":[6,7],\"doc_type\":[7,8],"
+	    "\"addressees\":[8,9],\"attachment_note\":[9,10],\"signature\":[10,11],\"date\":[11,12],"
+	    "\"note\":[12,13],\"cc\":[20,22],\"printer\":[14,15],\"print_date\":[15,16],"
+	    "\"issuer\":[16,17]}}"));
+	e = gw_json_read(a.ptr, a.len - 1, &err);
+	ck_assert_msg(e != NULL, "read back failed: %s", err.ptr);
+	gw_json_write(e, &b, 0);
+	ck_assert_str_eq(a.ptr, b.ptr);
+	gw_doc_free(d);
+	gw_doc_free(e);
+	gw_buf_free(&a);
+	gw_buf_free(&b);
+	gw_buf_free(&err);
+}
+END_TEST
+
 START_TEST(reader_refuses_records_with_wrong_types)
 {
 	gw_buf err = GW_BUF_INIT;
@@ -275,6 +323,7 @@ main(void)
 	tcase_add_test(tc, cp_index_is_exact_over_long_text);
 	tcase_add_test(tc, node_ids_follow_akn_and_stay_unique);
 	tcase_add_test(tc, records_round_trip_byte_for_byte);
+	tcase_add_test(tc, header_fields_round_trip_in_key_order);
 	tcase_add_test(tc, reader_refuses_records_with_wrong_types);
 	tcase_add_test(tc, rules_report_file_line_and_pcre2_error);
 	tcase_add_test(tc, rules_expand_defines_and_match_named_groups);

@@ -1,6 +1,7 @@
 /* test_emit.c — the Akoma Ntoso writer (gw_xml_write) and the batch emitter (gw_emitter_*). */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,107 @@ START_TEST(emitter_refuses_ids_that_leave_the_folder_and_repeats)
 }
 END_TEST
 
+/* The whole of a small file, or NULL when there is none. */
+static char *
+slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (fp == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static bool
+exists(const char *folder, const char *name)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s", folder, name);
+	return lstat(path, &st) == 0;
+}
+
+static const char *pair_dir;
+static int renames, temps_at_first_rename;
+
+/* A rename that fails for the XML file, counting the temporary files there when it is first called. */
+static int
+rename_but_xml(const char *from, const char *to)
+{
+	if (renames++ == 0)
+		temps_at_first_rename = files_in(pair_dir, ".tmp");
+	if (strlen(to) > 4 && strcmp(to + strlen(to) - 4, ".xml") == 0) {
+		errno = EIO;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+/* Put one document into folder with a fresh emitter; the emitter's status. */
+static int
+emit_one(const char *folder, gw_doc *d)
+{
+	gw_buf err = GW_BUF_INIT;
+	gw_emitter *e = gw_emitter_new("test", folder, GW_EMIT_QUIET, &err);
+
+	ck_assert_ptr_nonnull(e);
+	gw_emitter_put(e, d);
+	gw_buf_free(&err);
+	return gw_emitter_finish(e);
+}
+
+START_TEST(emitter_writes_both_files_or_neither)
+{
+	char d2[] = "/tmp/gw-test-emit-XXXXXX", path[128], want[512];
+	gw_doc *d = doc_with("p", "正文\n");
+
+	ck_assert_ptr_nonnull(mkdtemp(d2));
+	ck_assert_int_eq(emit_one(d2, d), 0); /* an earlier run's files */
+	ck_assert(exists(d2, "p.json") && exists(d2, "p.xml"));
+	pair_dir = d2;
+	gw_emitter_rename = rename_but_xml;
+	ck_assert_int_eq(emit_one(d2, d), 1);
+	gw_emitter_rename = rename;
+	/* both were whole before the first was renamed; neither is left, nor a temporary file */
+	ck_assert_int_eq(temps_at_first_rename, 2);
+	ck_assert(!exists(d2, "p.json"));
+	ck_assert(!exists(d2, "p.xml"));
+	ck_assert_int_eq(files_in(d2, ".tmp"), 0);
+	snprintf(path, sizeof path, "%s/errors.jsonl", d2);
+	snprintf(want, sizeof want,
+	         "{\"schema\":\"gongwen/1\",\"id\":\"p\",\"source\":{\"path\":\"t.txt\",\"sha256\":null,"
+	         "\"bytes\":0},\"error\":{\"code\":\"write-failed\",\"message\":\"%s/p.xml: %s\"}}\n",
+	         d2, strerror(EIO));
+	ck_assert_str_eq(slurp(path), want);
+	gw_doc_free(d);
+	rm_dir(d2);
+}
+END_TEST
+
+START_TEST(emitter_removes_the_files_of_a_document_that_now_fails_validation)
+{
+	char d2[] = "/tmp/gw-test-emit-XXXXXX";
+	gw_doc *d = doc_with("v", "正文\n");
+
+	ck_assert_ptr_nonnull(mkdtemp(d2));
+	ck_assert_int_eq(emit_one(d2, d), 0);
+	ck_assert(exists(d2, "v.json") && exists(d2, "v.xml"));
+	gw_doc_add_node(d, GW_LEVEL1, 0, -1, "一、", 1, NULL, (gw_span){0, 99}, GW_NOSPAN);
+	gw_doc_assign_node_ids(d);
+	ck_assert_int_eq(emit_one(d2, d), 1);
+	ck_assert(!exists(d2, "v.json"));
+	ck_assert(!exists(d2, "v.xml"));
+	gw_doc_free(d);
+	rm_dir(d2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -290,6 +392,8 @@ main(void)
 	tcase_add_test(tc, xml_takes_no_impossible_date);
 	tcase_add_test(tc, emitter_shared_by_four_threads_writes_every_document);
 	tcase_add_test(tc, emitter_refuses_ids_that_leave_the_folder_and_repeats);
+	tcase_add_test(tc, emitter_writes_both_files_or_neither);
+	tcase_add_test(tc, emitter_removes_the_files_of_a_document_that_now_fails_validation);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
