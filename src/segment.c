@@ -1,4 +1,4 @@
-/* segment.c — gw-segment's library half: the line index, attachments and the numbered structure (GB/T 9704-2012 7.3.3), after header.c's header. */
+/* segment.c — gw-segment's library half: attachments and the numbered structure (GB/T 9704-2012 7.3.3), after header.c's header, over lines.c's line index. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,125 +10,6 @@
 #define ATT_TITLE_LINES 3 /* lines an attached document's title may take */
 #define MAX_NODES GW_LIMIT_NODES /* nodes in one document (GW_E_LIMIT past it) */
 
-static const char *const hrule_ids[HR_COUNT] = {
-	[HR_COPY_NO] = "header.copy-no", [HR_SECRECY] = "header.secrecy",
-	[HR_URGENCY] = "header.urgency", [HR_MARK] = "header.mark",
-	[HR_DECREE] = "header.decree", [HR_DOCNUM] = "header.docnum",
-	[HR_DOCNUM_TAIL] = "header.docnum-tail", [HR_DOCNUM_HEAD] = "header.docnum-head",
-	[HR_DECREE_NUMBER] = "header.decree-number", [HR_SIGNER] = "header.signer",
-	[HR_DATE] = "header.date", [HR_DATE_MONTH] = "header.date-month",
-	[HR_DATE_SUBTITLE] = "header.date-subtitle", [HR_ADDRESSEES] = "header.addressees",
-	[HR_ADDRESSEES_HEAD] = "header.addressees-head",
-	[HR_ADDRESSEE_SEP] = "header.addressee-sep", [HR_DOC_TYPE] = "header.doc-type",
-	[HR_TITLE_FOOTNOTE] = "header.title-footnote", [HR_TITLE_END] = "header.title-end",
-	[HR_TITLE_OPEN] = "header.title-open", [HR_NOT_TITLE] = "header.not-title",
-	[HR_ISSUER_TITLE] = "header.issuer-title", [HR_ISSUER_REPORT] = "header.issuer-report",
-	[HR_SIGNATURE] = "header.signature", [HR_ISSUER_SEP] = "header.issuer-sep",
-	[HR_NOTE] = "header.note", [HR_CC] = "header.cc", [HR_PRINTER] = "header.printer",
-	[HR_TRANSMIT_TITLE] = "header.transmit-title", [HR_TRANSMIT_BODY] = "header.transmit-body",
-	[HR_QUOTED] = "header.quoted", [HR_NEWS] = "header.news",
-	[HR_HEADLINE] = "header.headline", [HR_TITLE_SUFFIX] = "header.title-suffix", [HR_TOC] = "region.toc", [HR_TOC_PAGE] = "region.toc-page", [HR_TABLE] = "region.table",
-	[HR_TABLE_END] = "region.table-end", [HR_ANNEX_NOTE] = "region.annex-note",
-	[HR_ANNEX_ITEM] = "region.annex-item", [HR_ANNEX_LABEL] = "region.annex-label",
-};
-
-/* ---------------------------------------------------------------- matching helpers */
-
-int
-gw_seg_match(gw_segctx *c, const gw_rule *r, size_t b0, size_t b1, size_t *ov)
-{
-	int rc = gw_rule_match(r, c->d->text + b0, b1 - b0, 0, ov, GW_OVMAX);
-
-	if (rc < 0) {
-		if (c->failed == NULL)
-			c->failed = gw_rule_id(r);
-		return 0;
-	}
-	return rc;
-}
-
-int
-gw_seg_match_line(gw_segctx *c, const gw_rule *r, int i, size_t *ov)
-{
-	return gw_seg_match(c, r, c->ln[i].b0, c->ln[i].b1, ov);
-}
-
-int
-gw_seg_hline(gw_segctx *c, enum gw_hrule h, int i, size_t *ov)
-{
-	/* a line this long is body text: no header or region rule may cost a match limit on it */
-	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE)
-		return 0;
-	return gw_seg_match_line(c, c->s->h[h], i, ov);
-}
-
-bool
-gw_seg_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, size_t *s, size_t *e)
-{
-	int k = gw_rule_group(r, g);
-
-	if (k < 0 || k >= GW_OVMAX || ov[2 * k] == (size_t)-1 || ov[2 * k + 1] < ov[2 * k])
-		return false;
-	*s = b0 + ov[2 * k];
-	*e = b0 + ov[2 * k + 1];
-	return true;
-}
-
-int32_t
-gw_seg_ncp(const gw_segctx *c, size_t b0, size_t b1)
-{
-	return (int32_t)gw_utf8_count(c->d->text + b0, b1 - b0);
-}
-
-int32_t
-gw_seg_cp(const gw_segctx *c, int i, size_t b)
-{
-	const gw_line *l = &c->ln[i];
-
-	return b >= l->b0 ? l->c0 + gw_seg_ncp(c, l->b0, b) : l->c0 - gw_seg_ncp(c, b, l->b0);
-}
-
-/* White space as the scorer sees it: ASCII, U+3000, U+00A0, U+FEFF and the like. */
-static int
-space_len(const char *s, size_t n)
-{
-	uint32_t cp;
-	int k;
-
-	if (n == 0)
-		return 0;
-	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\f' || *s == '\v')
-		return 1;
-	k = gw_utf8_decode(s, n, &cp);
-	if (k > 1 && (cp == 0x3000 || cp == 0xA0 || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200B) ||
-	              cp == 0x202F || cp == 0x205F))
-		return k;
-	return 0;
-}
-
-void
-gw_seg_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
-{
-	while (b0 < b1) {
-		int k = space_len(s + b0, b1 - b0);
-
-		if (k) {
-			b0 += (size_t)k;
-			continue;
-		}
-		gw_buf_putc(out, s[b0++]);
-	}
-	gw_buf_put(out, "", 0);
-}
-
-static bool
-hmatch(gw_segctx *c, enum gw_hrule h, int i)
-{
-	size_t ov[2 * GW_OVMAX];
-
-	return i >= 0 && i < c->n && gw_seg_hline(c, h, i, ov) > 0;
-}
-
 /* The first nn bytes nd inside h[0..hn), or NULL. */
 static const char *
 mem_find(const char *h, size_t hn, const char *nd, size_t nn)
@@ -139,61 +20,10 @@ mem_find(const char *h, size_t hn, const char *nd, size_t nn)
 	return NULL;
 }
 
-/* ---------------------------------------------------------------- the line index */
-
-/* Non-blank lines without their surrounding white space (and a scraper's Markdown #). */
-static void
-index_lines(gw_segctx *c)
-{
-	const char *t = c->d->text;
-	size_t len = c->d->text_len, p = 0, cap = 0;
-	int32_t cp = 0;
-
-	while (p < len) {
-		const char *nl = memchr(t + p, '\n', len - p);
-		size_t e = nl ? (size_t)(nl - t) : len, b = p, k;
-
-		while (b < e && (k = (size_t)space_len(t + b, e - b)) > 0)
-			b += k;
-		if (b < e && t[b] == '#') {
-			size_t h = b;
-
-			while (h < e && t[h] == '#')
-				h++;
-			if (h - b <= 6 && h < e && space_len(t + h, e - h))
-				for (b = h; b < e && (k = (size_t)space_len(t + b, e - b)) > 0;)
-					b += k;
-		}
-		cp += gw_seg_ncp(c, p, b);
-		size_t q = e;
-		while (q > b) {
-			size_t s = q - 1;
-
-			while (s > b && ((unsigned char)t[s] & 0xC0) == 0x80)
-				s--;
-			if (!space_len(t + s, q - s))
-				break;
-			q = s;
-		}
-		if (q > b) {
-			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
-			c->ln[c->n++] = (gw_line){b, q, cp, gw_seg_ncp(c, b, q)};
-		}
-		cp += gw_seg_ncp(c, b, e) + (nl ? 1 : 0);
-		p = nl ? e + 1 : len;
-	}
-	c->skip = gw_xcalloc((size_t)c->n + 1, 1);
-}
-
 /* ---------------------------------------------------------------- candidate nodes */
 
 typedef struct cand {
-	int line;
-	const gw_noderule *nr;
-	enum gw_kind kind;
-	int depth;       /* outline depth (1.1 → 2), 0 for other kinds */
-	long ordinal;
-	size_t num0, num1, n0, n1, rest0, rest1; /* bytes of the text */
+	gw_numline m;
 	int rank;
 	int parent;      /* index among the part's candidates, -1 */
 	int prev;        /* the sibling before it, -1 */
@@ -213,79 +43,6 @@ rank_of(enum gw_kind k, int depth)
 	return rank[k] + (k == GW_OUTLINE ? depth : 0);
 }
 
-/* The ordinal of an outline number 4.2.2 (its last component) and its depth. */
-static bool
-outline_ordinal(const char *s, size_t n, long long *ord, int *depth)
-{
-	size_t last = 0;
-
-	*depth = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			last = i + 1, ++*depth;
-		} else if (i + 2 < n && memcmp(s + i, "．", 3) == 0) {
-			last = i + 3, ++*depth;
-			i += 2;
-		}
-	}
-	return gw_parse_int(s + last, n - last, ord);
-}
-
-static bool
-fill_cand(gw_segctx *c, const gw_noderule *nr, int i, const size_t *ov, cand *cd)
-{
-	const char *t = c->d->text;
-	size_t b = c->ln[i].b0;
-	long long v = 0;
-	uint32_t cp;
-
-	memset(cd, 0, sizeof *cd);
-	if (!gw_seg_group(nr->rule, "num", ov, b, &cd->num0, &cd->num1) ||
-	    !gw_seg_group(nr->rule, "n", ov, b, &cd->n0, &cd->n1))
-		return false;
-	if (!gw_seg_group(nr->rule, "rest", ov, b, &cd->rest0, &cd->rest1))
-		cd->rest0 = cd->rest1 = cd->num1;
-	cd->line = i, cd->nr = nr, cd->kind = nr->kind, cd->parent = cd->prev = -1, cd->node = -1;
-	if (nr->base) {
-		if (gw_utf8_decode(t + cd->n0, cd->n1 - cd->n0, &cp) <= 0 || cp < nr->base)
-			return false;
-		v = cp - nr->base + 1;
-	} else if (nr->kind == GW_OUTLINE) {
-		if (!outline_ordinal(t + cd->n0, cd->n1 - cd->n0, &v, &cd->depth))
-			return false;
-	} else if (!gw_parse_int(t + cd->n0, cd->n1 - cd->n0, &v))
-		return false;
-	if (v < 1 || v > 100000)
-		return false;
-	cd->ordinal = (long)v;
-	return true;
-}
-
-/* The first node rule that makes line i a candidate (weak series rules only when asked). */
-static bool
-match_node(gw_segctx *c, int i, bool weak, cand *cd)
-{
-	size_t ov[2 * GW_OVMAX];
-
-	for (size_t k = 0; k < c->s->nnr; k++) {
-		const gw_noderule *nr = &c->s->nr[k];
-
-		if (nr->series && !weak)
-			continue;
-		if (gw_seg_match_line(c, nr->rule, i, ov) > 0 && fill_cand(c, nr, i, ov, cd))
-			return true;
-	}
-	return false;
-}
-
-bool
-gw_seg_is_node(gw_segctx *c, int i)
-{
-	cand cd;
-
-	return match_node(c, i, false, &cd);
-}
-
 /* v in Chinese numerals (1 … 99), for the next marker of a （一） list. */
 static void
 cn_numeral(long v, gw_buf *b)
@@ -302,7 +59,7 @@ cn_numeral(long v, gw_buf *b)
 /* An inline list （1）…；（2）… inside one sentence is not a structure (GUIDE): the next
  * marker on the same line gives it away. */
 static bool
-inline_list(gw_segctx *c, const cand *cd)
+inline_list(gw_lines *c, const gw_numline *cd)
 {
 	gw_buf m = GW_BUF_INIT;
 	const char *t = c->d->text;
@@ -337,7 +94,7 @@ typedef struct collector {
 	enum region region;
 	int toc_line, toc_first;
 	bool toc_cand;   /* the first entry of the 目录 is a numbered heading … */
-	cand toc_entry;  /* … this one */
+	gw_numline toc_entry; /* … this one */
 	gw_buf toc_text; /* the first entry without white space and page number */
 	long last[GW_NKINDS]; /* the last ordinal of each kind seen outside a region */
 	size_t strong;        /* candidates that always become nodes (not series, not outline) */
@@ -348,23 +105,23 @@ typedef struct collector {
 
 /* The text of a 目录 entry without white space and its page number (总则……1 → 总则). */
 static void
-toc_entry_text(gw_segctx *c, int i, gw_buf *b)
+toc_entry_text(gw_lines *c, int i, gw_buf *b)
 {
 	size_t ov[2 * GW_OVMAX], e = c->ln[i].b1;
 
-	if (gw_seg_hline(c, HR_TOC_PAGE, i, ov) > 0 && ov[0] > 0)
+	if (gw_lines_rule(c, HR_TOC_PAGE, i, ov) > 0 && ov[0] > 0)
 		e = c->ln[i].b0 + ov[0];
 	gw_buf_reset(b);
-	gw_seg_squeeze(c->d->text, c->ln[i].b0, e, b);
+	gw_lines_squeeze(c->d->text, c->ln[i].b0, e, b);
 }
 
 static bool
-same_as(gw_segctx *c, int i, const gw_buf *b)
+same_as(gw_lines *c, int i, const gw_buf *b)
 {
 	gw_buf a = GW_BUF_INIT;
 	bool same;
 
-	gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &a);
+	gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &a);
 	same = a.len == b->len && memcmp(a.ptr, b->ptr, a.len) == 0;
 	gw_buf_free(&a);
 	return same;
@@ -372,38 +129,39 @@ same_as(gw_segctx *c, int i, const gw_buf *b)
 
 /* Whether line i is still inside the current region (and so makes no node). */
 static bool
-in_region(gw_segctx *c, collector *k, int i)
+in_region(gw_lines *c, collector *k, int i)
 {
-	cand cd;
+	gw_numline cd;
 
 	switch (k->region) {
 	case R_TOC: /* runs until its first entry comes again as a heading, or running text */
 		if (k->toc_first < 0) {
 			k->toc_first = i;
-			k->toc_cand = match_node(c, i, true, &k->toc_entry);
+			k->toc_cand = gw_lines_numbered(c, i, true, &k->toc_entry);
 			toc_entry_text(c, i, &k->toc_text);
 			return true;
 		}
 		if (same_as(c, i, &k->toc_text) || i - k->toc_line >= TOC_MAX ||
-		    hmatch(c, HR_NOT_TITLE, i))
+		    gw_lines_is(c, HR_NOT_TITLE, i))
 			break;
-		if (!k->toc_cand || !match_node(c, i, true, &cd) || cd.kind != k->toc_entry.kind ||
-		    cd.ordinal != k->toc_entry.ordinal || cd.depth != k->toc_entry.depth)
+		if (!k->toc_cand || !gw_lines_numbered(c, i, true, &cd) ||
+		    cd.kind != k->toc_entry.kind || cd.ordinal != k->toc_entry.ordinal ||
+		    cd.depth != k->toc_entry.depth)
 			return true;
 		break;
 	case R_TABLE: /* to a 注：line, or a heading that carries on the numbering before it */
-		if (hmatch(c, HR_TABLE_END, i)) {
+		if (gw_lines_is(c, HR_TABLE_END, i)) {
 			k->region = R_NONE;
 			return true;
 		}
-		if (!match_node(c, i, false, &cd) || cd.kind > GW_LEVEL2 || k->last[cd.kind] <= 0 ||
-		    cd.ordinal != k->last[cd.kind] + 1)
+		if (!gw_lines_numbered(c, i, false, &cd) || cd.kind > GW_LEVEL2 ||
+		    k->last[cd.kind] <= 0 || cd.ordinal != k->last[cd.kind] + 1)
 			return true;
 		break;
 	case R_ANNEX: /* the numbered or broken lines of an attachment list */
-		if (hmatch(c, HR_ANNEX_ITEM, i) ||
-		    (c->ln[i].nc <= ANNEX_CONT_MAX && !hmatch(c, HR_NOT_TITLE, i) &&
-		     !hmatch(c, HR_ANNEX_LABEL, i) && !gw_seg_is_node(c, i)))
+		if (gw_lines_is(c, HR_ANNEX_ITEM, i) ||
+		    (c->ln[i].nc <= ANNEX_CONT_MAX && !gw_lines_is(c, HR_NOT_TITLE, i) &&
+		     !gw_lines_is(c, HR_ANNEX_LABEL, i) && !gw_lines_is_node(c, i)))
 			return true;
 		break;
 	case R_NONE:
@@ -415,43 +173,43 @@ in_region(gw_segctx *c, collector *k, int i)
 
 /* Whether line i opens a region. */
 static bool
-region_start(gw_segctx *c, collector *k, int i)
+region_start(gw_lines *c, collector *k, int i)
 {
-	if (hmatch(c, HR_TOC, i)) {
+	if (gw_lines_is(c, HR_TOC, i)) {
 		k->region = R_TOC, k->toc_line = i, k->toc_first = -1;
 		return true;
 	}
-	if (hmatch(c, HR_TABLE, i)) {
+	if (gw_lines_is(c, HR_TABLE, i)) {
 		k->region = R_TABLE;
 		return true;
 	}
-	if (hmatch(c, HR_ANNEX_NOTE, i)) {
+	if (gw_lines_is(c, HR_ANNEX_NOTE, i)) {
 		k->region = R_ANNEX;
 		return true;
 	}
-	return hmatch(c, HR_ANNEX_LABEL, i);
+	return gw_lines_is(c, HR_ANNEX_LABEL, i);
 }
 
 static void
-collect(gw_segctx *c, int l0, int l1, collector *k)
+collect(gw_lines *c, int l0, int l1, collector *k)
 {
-	cand cd;
-
 	for (int i = l0; i < l1; i++) {
+		cand cd = {.parent = -1, .prev = -1, .node = -1};
+
 		if (c->skip[i] || in_region(c, k, i) || region_start(c, k, i))
 			continue;
-		if (!match_node(c, i, true, &cd) || inline_list(c, &cd))
+		if (!gw_lines_numbered(c, i, true, &cd.m) || inline_list(c, &cd.m))
 			continue;
 		/* over the node limit: stop at once rather than collect a million lines of 1. */
-		k->strong += !cd.nr->series && cd.kind != GW_OUTLINE;
+		k->strong += !cd.m.nr->series && cd.m.kind != GW_OUTLINE;
 		if (k->strong > k->room || k->n >= 4 * (size_t)MAX_NODES) {
 			k->over = k->strong > k->room ? 1 : 2;
 			return;
 		}
 		gw_grow((void **)&k->v, &k->cap, k->n + 1, sizeof *k->v);
 		k->v[k->n++] = cd;
-		if (!cd.nr->series)
-			k->last[cd.kind] = cd.ordinal;
+		if (!cd.m.nr->series)
+			k->last[cd.m.kind] = cd.m.ordinal;
 	}
 }
 
@@ -463,19 +221,19 @@ series_ok(const collector *k, size_t i, long *last)
 {
 	const cand *cd = &k->v[i];
 
-	if (*last > 0 && cd->ordinal == *last + 1)
+	if (*last > 0 && cd->m.ordinal == *last + 1)
 		return true;
-	if (cd->ordinal != 1)
+	if (cd->m.ordinal != 1)
 		return false;
 	for (size_t j = i + 1; j < k->n; j++) /* the next one of its rule must be 2 */
-		if (k->v[j].nr == cd->nr)
-			return k->v[j].ordinal == 2;
+		if (k->v[j].m.nr == cd->m.nr)
+			return k->v[j].m.ordinal == 2;
 	return false;
 }
 
 /* Decimal outline numbers count only in order: x.1, then x.2 … at each depth. */
 static bool
-outline_ok(const cand *cd, long *last, int maxdepth)
+outline_ok(const gw_numline *cd, long *last, int maxdepth)
 {
 	if (cd->depth < 1 || cd->depth >= maxdepth)
 		return false;
@@ -494,21 +252,21 @@ filter(collector *k)
 	bool outline = false;
 
 	for (size_t i = 0; i < k->n; i++)
-		outline |= k->v[i].kind == GW_OUTLINE && !k->v[i].nr->series;
+		outline |= k->v[i].m.kind == GW_OUTLINE && !k->v[i].m.nr->series;
 	for (size_t i = 0; i < k->n; i++) {
 		cand *cd = &k->v[i];
 
 		cd->ok = true;
-		if (cd->nr->series) {
+		if (cd->m.nr->series) {
 			cd->ok = series_ok(k, i, &series_last);
 			if (cd->ok)
-				series_last = cd->ordinal;
-			if (cd->ok && outline && cd->nr->outline_top)
-				cd->kind = GW_OUTLINE, cd->depth = 1;
+				series_last = cd->m.ordinal;
+			if (cd->ok && outline && cd->m.nr->outline_top)
+				cd->m.kind = GW_OUTLINE, cd->m.depth = 1;
 		}
-		if (cd->ok && cd->kind == GW_OUTLINE)
-			cd->ok = outline_ok(cd, olast, 8);
-		cd->rank = rank_of(cd->kind, cd->depth);
+		if (cd->ok && cd->m.kind == GW_OUTLINE)
+			cd->ok = outline_ok(&cd->m, olast, 8);
+		cd->rank = rank_of(cd->m.kind, cd->m.depth);
 	}
 }
 
@@ -552,7 +310,6 @@ is_tail_punct(const char *s, size_t n)
 	return false;
 }
 
-
 /* The first of the strings in stops inside [s, e), or e. */
 static size_t
 find_first(const char *t, size_t s, size_t e, const char *const *stops, size_t nstops)
@@ -570,7 +327,7 @@ find_first(const char *t, size_t s, size_t e, const char *const *stops, size_t n
 
 /* The byte range of a candidate's heading (GUIDE), or false for none. */
 static bool
-heading_range(gw_segctx *c, const cand *cd, bool body_follows, size_t *hs, size_t *he)
+heading_range(gw_lines *c, const gw_numline *cd, bool body_follows, size_t *hs, size_t *he)
 {
 	static const char *const full[] = {"。"}, *const runin[] = {"。", "：", ":"};
 	static const char *const clause[] = {"；", ";"};
@@ -588,7 +345,7 @@ heading_range(gw_segctx *c, const cand *cd, bool body_follows, size_t *hs, size_
 			return false;
 		p = s + (t[s] == '(' ? 1 : 3);
 		q = find_first(t, p, e, (const char *const[]){"）", ")"}, 2);
-		if (q == e || gw_seg_ncp(c, p, q) > cd->nr->heading_max)
+		if (q == e || gw_lines_ncp(c, p, q) > cd->nr->heading_max)
 			return false;
 		s = p, e = q;
 		break;
@@ -596,10 +353,10 @@ heading_range(gw_segctx *c, const cand *cd, bool body_follows, size_t *hs, size_
 		p = find_first(t, s, e, runin, 3);
 		if (p < e) { /* a run-in title, with the item's text after it or below it */
 			q = p + (t[p] == ':' ? 1 : 3);
-			if (gw_seg_ncp(c, s, p) > cd->nr->heading_max || (q >= e && !body_follows))
+			if (gw_lines_ncp(c, s, p) > cd->nr->heading_max || (q >= e && !body_follows))
 				return false;
 			e = p;
-		} else if (gw_seg_ncp(c, s, e) > cd->nr->heading_max ||
+		} else if (gw_lines_ncp(c, s, e) > cd->nr->heading_max ||
 		           find_first(t, s, e, clause, 2) < e)
 			return false; /* a plain paragraph, not a title on its own line */
 		break;
@@ -609,7 +366,7 @@ heading_range(gw_segctx *c, const cand *cd, bool body_follows, size_t *hs, size_
 
 		while (b > s && ((unsigned char)t[b] & 0xC0) == 0x80)
 			b--;
-		if (!space_len(t + b, e - b) && !is_tail_punct(t + b, e - b))
+		if (!gw_lines_space(t + b, e - b) && !is_tail_punct(t + b, e - b))
 			break;
 		e = b;
 	}
@@ -622,14 +379,14 @@ heading_range(gw_segctx *c, const cand *cd, bool body_follows, size_t *hs, size_
 /* GB/T 9704-2012 7.3.3: a skipped or repeated ordinal, within a parent (numbering may run
  * on from the previous parent). */
 static void
-check_ordinal(gw_segctx *c, collector *k, size_t i, long *part_last)
+check_ordinal(gw_lines *c, collector *k, size_t i, long *part_last)
 {
-	const cand *cd = &k->v[i], *prev = NULL;
-	gw_span sp = {gw_seg_cp(c, cd->line, cd->num0), gw_seg_cp(c, cd->line, cd->num1)};
+	const gw_numline *cd = &k->v[i].m, *prev = NULL;
+	gw_span sp = {gw_lines_cp(c, cd->line, cd->num0), gw_lines_cp(c, cd->line, cd->num1)};
 
-	for (int j = cd->prev, steps = 0; j >= 0 && steps < 8; j = k->v[j].prev, steps++)
-		if (k->v[j].kind == cd->kind && k->v[j].depth == cd->depth) {
-			prev = &k->v[j];
+	for (int j = k->v[i].prev, steps = 0; j >= 0 && steps < 8; j = k->v[j].prev, steps++)
+		if (k->v[j].m.kind == cd->kind && k->v[j].m.depth == cd->depth) {
+			prev = &k->v[j].m;
 			break;
 		}
 	if (prev && cd->ordinal == prev->ordinal)
@@ -642,7 +399,7 @@ check_ordinal(gw_segctx *c, collector *k, size_t i, long *part_last)
 }
 
 static void
-emit(gw_segctx *c, collector *k, int part, int l1, int32_t end)
+emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 {
 	gw_buf num = GW_BUF_INIT, head = GW_BUF_INIT;
 	long part_last[GW_NKINDS] = {0};
@@ -650,6 +407,7 @@ emit(gw_segctx *c, collector *k, int part, int l1, int32_t end)
 
 	for (size_t i = 0; i < k->n; i++) {
 		cand *cd = &k->v[i];
+		const gw_numline *m = &cd->m;
 		size_t j, hs, he;
 		int32_t cend = end;
 		bool body;
@@ -658,24 +416,24 @@ emit(gw_segctx *c, collector *k, int part, int l1, int32_t end)
 			continue;
 		for (j = i + 1; j < k->n; j++)
 			if (k->v[j].ok && k->v[j].rank <= cd->rank) {
-				cend = c->ln[k->v[j].line].c0;
+				cend = c->ln[k->v[j].m.line].c0;
 				break;
 			}
 		for (j = i + 1; j < k->n && !k->v[j].ok; j++)
 			;
-		body = cd->line + 1 < l1 && (j >= k->n || k->v[j].line != cd->line + 1);
+		body = m->line + 1 < l1 && (j >= k->n || k->v[j].m.line != m->line + 1);
 		gw_buf_reset(&num), gw_buf_reset(&head);
-		gw_buf_put(&num, t + cd->num0, cd->num1 - cd->num0);
-		if (heading_range(c, cd, body, &hs, &he))
-			gw_seg_squeeze(t, hs, he, &head);
+		gw_buf_put(&num, t + m->num0, m->num1 - m->num0);
+		if (heading_range(c, m, body, &hs, &he))
+			gw_lines_squeeze(t, hs, he, &head);
 		else
-			hs = he = cd->rest0;
+			hs = he = m->rest0;
 		check_ordinal(c, k, i, part_last);
 		cd->node = gw_doc_add_node(
-		    c->d, cd->kind, part, cd->parent >= 0 ? k->v[cd->parent].node : -1, num.ptr,
-		    cd->ordinal, head.len ? head.ptr : NULL,
-		    (gw_span){gw_seg_cp(c, cd->line, cd->num0), cend},
-		    head.len ? (gw_span){gw_seg_cp(c, cd->line, hs), gw_seg_cp(c, cd->line, he)}
+		    c->d, m->kind, part, cd->parent >= 0 ? k->v[cd->parent].node : -1, num.ptr,
+		    m->ordinal, head.len ? head.ptr : NULL,
+		    (gw_span){gw_lines_cp(c, m->line, m->num0), cend},
+		    head.len ? (gw_span){gw_lines_cp(c, m->line, hs), gw_lines_cp(c, m->line, he)}
 		             : GW_NOSPAN);
 	}
 	gw_buf_free(&num);
@@ -685,7 +443,7 @@ emit(gw_segctx *c, collector *k, int part, int l1, int32_t end)
 /* The nodes of one part: lines [l0, l1), ending at code point end.  0, or the collector's
  * over when they would take the document over MAX_NODES (then none is added). */
 static int
-build_part(gw_segctx *c, int part, int l0, int l1, int32_t end)
+build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
 {
 	collector k;
 	size_t nok = 0;
@@ -717,7 +475,7 @@ typedef struct att {
 
 /* An attachment starting at line `line` whose title is at line ti (or from the notice). */
 static bool
-add_att(gw_segctx *c, att *a, size_t *na, int line, int ti)
+add_att(gw_lines *c, att *a, size_t *na, int line, int ti)
 {
 	int last;
 
@@ -736,15 +494,15 @@ add_att(gw_segctx *c, att *a, size_t *na, int line, int ti)
 /* Whether line j labels an attached document whose title is on the next line: 附件, 附件2,
  * or 附件： when no list of attachment titles follows it. */
 static bool
-annex_label(gw_segctx *c, int j)
+annex_label(gw_lines *c, int j)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
 	int last;
 
-	if (!hmatch(c, HR_ANNEX_LABEL, j)) {
-		if (gw_seg_hline(c, HR_ANNEX_NOTE, j, ov) <= 0 ||
-		    (gw_seg_group(c->s->h[HR_ANNEX_NOTE], "list", ov, c->ln[j].b0, &s, &e) && e > s) ||
-		    hmatch(c, HR_ANNEX_ITEM, j + 1) ||
+	if (!gw_lines_is(c, HR_ANNEX_LABEL, j)) {
+		if (gw_lines_rule(c, HR_ANNEX_NOTE, j, ov) <= 0 ||
+		    (gw_lines_group(c->s->h[HR_ANNEX_NOTE], "list", ov, c->ln[j].b0, &s, &e) && e > s) ||
+		    gw_lines_is(c, HR_ANNEX_ITEM, j + 1) ||
 		    mem_find(c->d->text + c->ln[j + 1].b0, c->ln[j + 1].b1 - c->ln[j + 1].b0, "：", 3))
 			return false;
 	}
@@ -754,17 +512,17 @@ annex_label(gw_segctx *c, int j)
 /* The documents a notice carries: the one it 印发/转发 (right after its 成文日期 and 附注), and
  * each one under a 附件 label. */
 static size_t
-find_attachments(gw_segctx *c, att *a)
+find_attachments(gw_lines *c, const gw_hpos *p, att *a)
 {
 	size_t na = 0;
-	int from = c->date >= 0 ? c->date + 1 : c->body0, j;
+	int from = p->date >= 0 ? p->date + 1 : p->body0, j;
 
 	if (!c->d->is_notice)
 		return 0;
-	if (c->transmit && c->date >= 0) {
-		for (j = c->date + 1; j < c->n && (c->skip[j] || hmatch(c, HR_NOTE, j)); j++)
+	if (p->transmit && p->date >= 0) {
+		for (j = p->date + 1; j < c->n && (c->skip[j] || gw_lines_is(c, HR_NOTE, j)); j++)
 			;
-		if (j < c->n && !hmatch(c, HR_ANNEX_LABEL, j)) {
+		if (j < c->n && !gw_lines_is(c, HR_ANNEX_LABEL, j)) {
 			add_att(c, a, &na, j, j);
 			from = a[0].t1 >= 0 ? a[0].t1 + 1 : j + 1;
 		}
@@ -778,7 +536,7 @@ find_attachments(gw_segctx *c, att *a)
 /* Give the attachments to the document, with the title from the notice's 《》 when the
  * attached text has no title line of its own. */
 static void
-add_attachments(gw_segctx *c, const att *a, size_t na)
+add_attachments(gw_lines *c, int title0, const att *a, size_t na)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
 	gw_buf title = GW_BUF_INIT;
@@ -791,81 +549,37 @@ add_attachments(gw_segctx *c, const att *a, size_t na)
 		gw_buf_reset(&title);
 		if (a[k].t0 >= 0) {
 			for (int i = a[k].t0; i <= a[k].t1; i++)
-				gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &title);
+				gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &title);
 			ts = (gw_span){c->ln[a[k].t0].c0, c->ln[a[k].t1].c0 + c->ln[a[k].t1].nc};
-		} else if (c->title0 >= 0 && gw_seg_hline(c, HR_QUOTED, c->title0, ov) > 0 &&
-		           gw_seg_group(c->s->h[HR_QUOTED], "v", ov, c->ln[c->title0].b0, &s, &e)) {
-			gw_seg_squeeze(c->d->text, s, e, &title);
-			ts = (gw_span){gw_seg_cp(c, c->title0, s), gw_seg_cp(c, c->title0, e)};
+		} else if (title0 >= 0 && gw_lines_rule(c, HR_QUOTED, title0, ov) > 0 &&
+		           gw_lines_group(c->s->h[HR_QUOTED], "v", ov, c->ln[title0].b0, &s, &e)) {
+			gw_lines_squeeze(c->d->text, s, e, &title);
+			ts = (gw_span){gw_lines_cp(c, title0, s), gw_lines_cp(c, title0, e)};
 		}
 		gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts, (gw_span){start, end});
 	}
 	gw_buf_free(&title);
 }
 
-/* ---------------------------------------------------------------- the segmenter */
 
-static void
-noderule_init(gw_noderule *nr, const gw_rule *r)
+int
+gw_structure_build(gw_lines *c, const gw_hpos *p)
 {
-	const char *v;
+	att a[GW_LIMIT_ATTACHMENTS];
+	size_t na = find_attachments(c, p, a);
+	int l0 = 0, over = 0;
 
-	memset(nr, 0, sizeof *nr);
-	nr->rule = r;
-	v = gw_rule_attr(r, "kind");
-	nr->kind = v ? (enum gw_kind)gw_kind_from_name(v) : GW_LEVEL1;
-	v = gw_rule_attr(r, "heading");
-	nr->heading = v && strcmp(v, "inline") == 0    ? GW_HEAD_INLINE
-	              : v && strcmp(v, "article") == 0 ? GW_HEAD_ARTICLE
-	                                               : GW_HEAD_LINE;
-	v = gw_rule_attr(r, "heading-max");
-	nr->heading_max = v ? atoi(v) : 30;
-	v = gw_rule_attr(r, "series");
-	nr->series = v && strcmp(v, "yes") == 0;
-	v = gw_rule_attr(r, "outline-top");
-	nr->outline_top = v && strcmp(v, "yes") == 0;
-	v = gw_rule_attr(r, "ordinal-base");
-	nr->base = v ? (uint32_t)strtoul(v, NULL, 16) : 0;
-}
+	for (size_t k = 0; k <= na && !over; k++) {
+		int l1 = k < na ? a[k].line : c->n;
 
-gw_segmenter *
-gw_segmenter_new(const gw_rules *rs, gw_buf *err)
-{
-	gw_segmenter *s = gw_xcalloc(1, sizeof *s);
-	const gw_rule *r;
-	size_t i = 0, cap = 0;
-
-	s->rs = rs;
-	for (int h = 0; h < HR_COUNT; h++)
-		if ((s->h[h] = gw_rules_get(rs, hrule_ids[h])) == NULL) {
-			gw_buf_printf(err, "the rules have no rule %s (see rules/header.rules)", hrule_ids[h]);
-			gw_segmenter_free(s);
-			return NULL;
-		}
-	while ((r = gw_rules_next(rs, "node.", &i)) != NULL) {
-		const char *kind = gw_rule_attr(r, "kind");
-
-		if (kind == NULL || gw_kind_from_name(kind) < 0 || gw_rule_group(r, "num") < 0 ||
-		    gw_rule_group(r, "n") < 0) {
-			gw_buf_printf(err, "rule %s: a node rule needs a kind and the groups num and n",
-			              gw_rule_id(r));
-			gw_segmenter_free(s);
-			return NULL;
-		}
-		gw_grow((void **)&s->nr, &cap, s->nnr + 1, sizeof *s->nr);
-		noderule_init(&s->nr[s->nnr++], r);
+		over = build_part(c, (int)k, l0, l1, k < na ? c->ln[l1].c0 : (int32_t)c->d->ncp);
+		l0 = l1;
 	}
-	return s;
+	add_attachments(c, p->title0, a, na);
+	return over;
 }
 
-void
-gw_segmenter_free(gw_segmenter *s)
-{
-	if (s == NULL)
-		return;
-	free(s->nr);
-	free(s);
-}
+/* ---------------------------------------------------------------- the segmenter */
 
 /* Drop what an earlier run of this stage put in d, so that a record can be segmented again. */
 static void
@@ -891,38 +605,27 @@ reset_doc(gw_doc *d)
 int
 gw_segment(gw_segmenter *s, gw_doc *d)
 {
-	gw_segctx c = {.s = s, .d = d, .title0 = -1, .title1 = -1, .addr0 = -1, .addr = -1, .date = -1,
-	               .sig0 = -1, .sig1 = -1, .body0 = 0};
-	att a[GW_LIMIT_ATTACHMENTS];
-	size_t na;
-	int l0 = 0, over = 0;
+	gw_lines c;
+	gw_hpos p;
+	int over = 0;
 
 	reset_doc(d);
 	d->is_notice = 0;
-	if (d->text && d->text_len)
-		index_lines(&c);
+	gw_lines_index(&c, s, d);
 	if (c.n > 0) {
-		gw_header_scan(&c);
-		na = find_attachments(&c, a);
-		for (size_t k = 0; k <= na && !over; k++) {
-			int l1 = k < na ? a[k].line : c.n;
-
-			over = build_part(&c, (int)k, l0, l1, k < na ? c.ln[l1].c0 : (int32_t)d->ncp);
-			l0 = l1;
-		}
-		add_attachments(&c, a, na);
+		gw_header_scan(&c, &p);
+		over = gw_structure_build(&c, &p);
 		gw_doc_assign_node_ids(d);
-		gw_seg_restore_nodes(d);
+		gw_printed_restore(d);
 	}
-	free(c.ln);
-	free(c.skip);
+	gw_lines_free(&c);
 	if (c.failed) {
 		gw_doc_fail(d, GW_E_RULE_LIMIT, "rule %s", c.failed);
 		return 1;
 	}
 	if (over) { /* issue 6: over the limit the document fails, it is not cut short */
 		gw_doc_fail(d, GW_E_LIMIT, over == 1 ? "more than %d nodes" : "more than %d numbered lines",
-		            over == 1 ? MAX_NODES : 4 * MAX_NODES);
+		            over == 1 ? GW_LIMIT_NODES : 4 * GW_LIMIT_NODES);
 		return 1;
 	}
 	d->stages |= GW_ST_SEGMENTED;
