@@ -23,7 +23,7 @@ bool gw_header_title_at(gw_lines *c, int i, int maxlines, int *last);
  * lines: 2 (then the document must fail). */
 int gw_structure_build(gw_lines *c, const gw_hpos *p);
 
-/* header.c: every header field, node number and heading as printed in the source (the
+/* printed.c: every header field, node number and heading as printed in the source (the
  * full-width forms the normaliser folded come back). */
 void gw_printed_restore(gw_doc *d);
 
