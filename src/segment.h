@@ -1,4 +1,4 @@
-/* segment.h — the parts of the segment stage above its line layer (lines.h), as segment.c calls them in order. */
+/* segment.h — the parts of the segment stage above its line layer, as segment.c calls them in order. */
 #ifndef GW_SEGMENT_H
 #define GW_SEGMENT_H
 
@@ -18,7 +18,7 @@ void gw_header_scan(gw_lines *c, gw_hpos *p);
  * false when line i cannot be a title. */
 bool gw_header_title_at(gw_lines *c, int i, int maxlines, int *last);
 
-/* segment.c: the attachments and the numbered nodes of each part (GB/T 9704-2012 7.3.3).
+/* structure.c: the attachments and the numbered nodes of each part (GB/T 9704-2012 7.3.3).
  * 0, or when the nodes would go over GW_LIMIT_NODES: 1, over 4 times as many numbered
  * lines: 2 (then the document must fail). */
 int gw_structure_build(gw_lines *c, const gw_hpos *p);
