@@ -12,64 +12,59 @@
 #define SIG_LINES 16   /* joint issuers: lines of names above the 成文日期 */
 #define REPORT_LINES 6 /* lines after the header where 我代表… is looked for */
 
+/* Where the scan put things (line indices, -1: none). */
 typedef struct hscan {
-	int mark;            /* the line of the 发文机关标志, -1 */
+	int title0, title1, addr, date, sig0, sig1, body0;
+	int mark;              /* the 发文机关标志 */
 	size_t mark_s, mark_e; /* the issuer inside it */
-	int subdate;         /* line of a ——date subtitle, -1 */
-	int issue;           /* line of body + date under a 纪要's title, -1 */
+	int subdate;           /* a ——date subtitle */
+	int issue;             /* body + date under a 纪要's title */
+	bool report;           /* a work report: issuer from 我代表… */
 } hscan;
 
 static gw_span
-span_of(gw_segctx *c, int i, size_t b0, int j, size_t b1)
+span_of(gw_lines *c, int i, size_t b0, int j, size_t b1)
 {
-	return (gw_span){gw_seg_cp(c, i, b0), gw_seg_cp(c, j, b1)};
+	return (gw_span){gw_lines_cp(c, i, b0), gw_lines_cp(c, j, b1)};
 }
 
 static void
-set_bytes(gw_segctx *c, enum gw_hfield f, int i, size_t b0, size_t b1)
+set_bytes(gw_lines *c, enum gw_hfield f, int i, size_t b0, size_t b1)
 {
 	gw_header_set(c->d, f, c->d->text + b0, b1 - b0, span_of(c, i, b0, i, b1));
 }
 
 /* Set field f from group g of header rule h matched on line i. */
 static bool
-set_group(gw_segctx *c, enum gw_hfield f, enum gw_hrule h, const char *g, int i,
+set_group(gw_lines *c, enum gw_hfield f, enum gw_hrule h, const char *g, int i,
           const size_t *ov)
 {
 	size_t s, e;
 
-	if (!gw_seg_group(c->s->h[h], g, ov, c->ln[i].b0, &s, &e))
+	if (!gw_lines_group(c->s->h[h], g, ov, c->ln[i].b0, &s, &e))
 		return false;
 	set_bytes(c, f, i, s, e);
 	return true;
 }
 
 static bool
-hmatch(gw_segctx *c, enum gw_hrule h, int i)
+is_date_line(gw_lines *c, int i)
 {
-	size_t ov[2 * GW_OVMAX];
-
-	return i >= 0 && i < c->n && gw_seg_hline(c, h, i, ov) > 0;
-}
-
-static bool
-is_date_line(gw_segctx *c, int i)
-{
-	return hmatch(c, HR_DATE, i) || hmatch(c, HR_DATE_MONTH, i);
+	return gw_lines_is(c, HR_DATE, i) || gw_lines_is(c, HR_DATE_MONTH, i);
 }
 
 /* A line of body names right above a date: the issuers, not a title (统计公报). */
 static bool
-sig_over_date(gw_segctx *c, int i)
+sig_over_date(gw_lines *c, int i)
 {
-	return hmatch(c, HR_SIGNATURE, i) && is_date_line(c, i + 1);
+	return gw_lines_is(c, HR_SIGNATURE, i) && is_date_line(c, i + 1);
 }
 
 /* ---------------------------------------------------------------- 发文字号 */
 
 /* Year, serial and the GB/T 9704-2012 7.2.5 warnings, from rule h matched at line i. */
 static void
-docnum_parts(gw_segctx *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
+docnum_parts(gw_lines *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
 {
 	const gw_rule *r = c->s->h[h];
 	gw_header *hd = &c->d->header;
@@ -77,62 +72,62 @@ docnum_parts(gw_segctx *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
 	size_t b = c->ln[i].b0, s, e, s2, e2;
 	long long v;
 
-	if (gw_seg_group(r, "year", ov, b, &s, &e) && gw_parse_int(t + s, e - s, &v))
+	if (gw_lines_group(r, "year", ov, b, &s, &e) && gw_parse_int(t + s, e - s, &v))
 		hd->year = (int)v;
-	if (gw_seg_group(r, "serial", ov, b, &s, &e)) {
+	if (gw_lines_group(r, "serial", ov, b, &s, &e)) {
 		free(hd->serial);
 		hd->serial = gw_xstrndup(t + s, e - s);
 		if (t[s] == '0' && e - s > 1)
 			gw_doc_diag(c->d, GW_W_DOCNUM_PADDED, sp, "%s", hd->serial);
 	}
-	if (gw_seg_group(r, "di", ov, b, &s, &e))
+	if (gw_lines_group(r, "di", ov, b, &s, &e))
 		gw_doc_diag(c->d, GW_W_DOCNUM_DI, sp, "第%s", hd->serial ? hd->serial : "");
-	if (gw_seg_group(r, "open", ov, b, &s, &e) && gw_seg_group(r, "close", ov, b, &s2, &e2) &&
+	if (gw_lines_group(r, "open", ov, b, &s, &e) && gw_lines_group(r, "close", ov, b, &s2, &e2) &&
 	    (strncmp(t + s, "〔", e - s) != 0 || strncmp(t + s2, "〕", e2 - s2) != 0))
 		gw_doc_diag(c->d, GW_W_DOCNUM_BRACKET, sp, "%.*s…%.*s", (int)(e - s), t + s,
 		            (int)(e2 - s2), t + s2);
 }
 
 static void
-set_docnum_text(gw_segctx *c, int i, size_t b0, int j, size_t b1)
+set_docnum_text(gw_lines *c, int i, size_t b0, int j, size_t b1)
 {
 	gw_buf b = GW_BUF_INIT;
 
-	gw_seg_squeeze(c->d->text, b0, b1, &b);
+	gw_lines_squeeze(c->d->text, b0, b1, &b);
 	gw_header_set(c->d, GW_H_DOC_NUMBER, b.ptr ? b.ptr : "", b.len, span_of(c, i, b0, j, b1));
 	gw_buf_free(&b);
 }
 
 /* Whether a 发文字号 starts at line i. */
 static bool
-docnum_next(gw_segctx *c, int i)
+docnum_next(gw_lines *c, int i)
 {
-	return hmatch(c, HR_DOCNUM, i) || (hmatch(c, HR_DOCNUM_HEAD, i) && hmatch(c, HR_DOCNUM_TAIL, i + 1));
+	return gw_lines_is(c, HR_DOCNUM, i) || (gw_lines_is(c, HR_DOCNUM_HEAD, i) && gw_lines_is(c, HR_DOCNUM_TAIL, i + 1));
 }
 
 /* A 发文字号 at line i, whole or with its agency code on the line before the year; returns the
  * lines it takes (0: none). */
 static int
-scan_docnum(gw_segctx *c, int i)
+scan_docnum(gw_lines *c, int i)
 {
 	size_t ov[2 * GW_OVMAX], s, e, s2, e2;
 	gw_header *hd = &c->d->header;
 
 	if (hd->f[GW_H_DOC_NUMBER].text)
 		return 0;
-	if (gw_seg_hline(c, HR_DOCNUM, i, ov) > 0) {
-		gw_seg_group(c->s->h[HR_DOCNUM], "v", ov, c->ln[i].b0, &s, &e);
+	if (gw_lines_rule(c, HR_DOCNUM, i, ov) > 0) {
+		gw_lines_group(c->s->h[HR_DOCNUM], "v", ov, c->ln[i].b0, &s, &e);
 		set_docnum_text(c, i, s, i, e);
-		if (gw_seg_group(c->s->h[HR_DOCNUM], "code", ov, c->ln[i].b0, &s2, &e2))
+		if (gw_lines_group(c->s->h[HR_DOCNUM], "code", ov, c->ln[i].b0, &s2, &e2))
 			hd->agency_code = gw_xstrndup(c->d->text + s2, e2 - s2);
 		set_group(c, GW_H_SIGNER, HR_DOCNUM, "signer", i, ov);
 		docnum_parts(c, HR_DOCNUM, i, ov, hd->f[GW_H_DOC_NUMBER].span);
 		c->skip[i] = 1;
 		return 1;
 	}
-	if (i + 1 < c->n && hmatch(c, HR_DOCNUM_HEAD, i) &&
-	    gw_seg_hline(c, HR_DOCNUM_TAIL, i + 1, ov) > 0) {
-		gw_seg_group(c->s->h[HR_DOCNUM_TAIL], "v", ov, c->ln[i + 1].b0, &s, &e);
+	if (i + 1 < c->n && gw_lines_is(c, HR_DOCNUM_HEAD, i) &&
+	    gw_lines_rule(c, HR_DOCNUM_TAIL, i + 1, ov) > 0) {
+		gw_lines_group(c->s->h[HR_DOCNUM_TAIL], "v", ov, c->ln[i + 1].b0, &s, &e);
 		set_docnum_text(c, i, c->ln[i].b0, i + 1, e);
 		hd->agency_code = gw_xstrndup(c->d->text + c->ln[i].b0, c->ln[i].b1 - c->ln[i].b0);
 		docnum_parts(c, HR_DOCNUM_TAIL, i + 1, ov, hd->f[GW_H_DOC_NUMBER].span);
@@ -148,7 +143,7 @@ scan_docnum(gw_segctx *c, int i)
 
 /* The ISO form (YYYY-MM-DD) of the date matched by r (groups y, m, d) into out. */
 static bool
-iso_date(gw_segctx *c, const gw_rule *r, const size_t *ov, size_t b, char out[11], bool *arabic)
+iso_date(gw_lines *c, const gw_rule *r, const size_t *ov, size_t b, char out[11], bool *arabic)
 {
 	const char *g[3] = {"y", "m", "d"};
 	long long v[3] = {0, 0, 0};
@@ -157,7 +152,7 @@ iso_date(gw_segctx *c, const gw_rule *r, const size_t *ov, size_t b, char out[11
 
 	*arabic = true;
 	for (int k = 0; k < 3; k++) {
-		if (!gw_seg_group(r, g[k], ov, b, &s, &e)) {
+		if (!gw_lines_group(r, g[k], ov, b, &s, &e)) {
 			if (k < 2)
 				return false;
 			continue;
@@ -176,14 +171,14 @@ iso_date(gw_segctx *c, const gw_rule *r, const size_t *ov, size_t b, char out[11
 
 /* 成文日期 from line i by rule h (GB/T 9704-2012 7.3.5.1 wants Arabic numerals). */
 static void
-set_date(gw_segctx *c, enum gw_hrule h, int i)
+set_date(gw_lines *c, enum gw_hrule h, int i)
 {
 	size_t ov[2 * GW_OVMAX];
 	char iso[11];
 	bool arabic;
 	gw_header *hd = &c->d->header;
 
-	if (gw_seg_hline(c, h, i, ov) <= 0 || !set_group(c, GW_H_DATE, h, "v", i, ov))
+	if (gw_lines_rule(c, h, i, ov) <= 0 || !set_group(c, GW_H_DATE, h, "v", i, ov))
 		return;
 	c->skip[i] = 1;
 	if (!iso_date(c, c->s->h[h], ov, c->ln[i].b0, iso, &arabic))
@@ -198,23 +193,23 @@ set_date(gw_segctx *c, enum gw_hrule h, int i)
 /* The rule header.issue-line when it matches line i (a 纪要's 青川县人民政府办公室　2025年5月9日
  * under its title), else NULL. */
 static const gw_rule *
-issue_rule(gw_segctx *c, int i, size_t *ov)
+issue_rule(gw_lines *c, int i, size_t *ov)
 {
 	const gw_rule *r = gw_rules_get(c->s->rs, "header.issue-line");
 
-	return r != NULL && gw_seg_match_line(c, r, i, ov) > 0 ? r : NULL;
+	return r != NULL && gw_lines_match_line(c, r, i, ov) > 0 ? r : NULL;
 }
 
 /* 成文日期 from a 纪要's issue line i (no date of its own at the end). */
 static void
-issue_date(gw_segctx *c, int i)
+issue_date(gw_lines *c, int i)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
 	const gw_rule *r = issue_rule(c, i, ov);
 	char iso[11];
 	bool arabic;
 
-	if (r == NULL || !gw_seg_group(r, "v", ov, c->ln[i].b0, &s, &e))
+	if (r == NULL || !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e))
 		return;
 	set_bytes(c, GW_H_DATE, i, s, e);
 	if (iso_date(c, r, ov, c->ln[i].b0, iso, &arabic)) {
@@ -226,19 +221,19 @@ issue_date(gw_segctx *c, int i)
 /* The 成文日期: under the issuers in the header, else the first date line of its own after the
  * header (under the signature), else the date of a report's subtitle. */
 static void
-find_date(gw_segctx *c, const hscan *hs)
+find_date(gw_lines *c, hscan *hs)
 {
-	if (c->date < 0)
-		for (int i = c->body0; i < c->n; i++) {
-			if (hmatch(c, HR_ANNEX_LABEL, i))
+	if (hs->date < 0)
+		for (int i = hs->body0; i < c->n; i++) {
+			if (gw_lines_is(c, HR_ANNEX_LABEL, i))
 				break;
-			if (hmatch(c, HR_DATE, i)) {
-				c->date = i;
+			if (gw_lines_is(c, HR_DATE, i)) {
+				hs->date = i;
 				break;
 			}
 		}
-	if (c->date >= 0)
-		set_date(c, hmatch(c, HR_DATE, c->date) ? HR_DATE : HR_DATE_MONTH, c->date);
+	if (hs->date >= 0)
+		set_date(c, gw_lines_is(c, HR_DATE, hs->date) ? HR_DATE : HR_DATE_MONTH, hs->date);
 	else if (hs->issue >= 0)
 		issue_date(c, hs->issue);
 	else if (hs->subdate >= 0)
@@ -248,7 +243,7 @@ find_date(gw_segctx *c, const hscan *hs)
 /* ---------------------------------------------------------------- title */
 
 static bool
-str_match(gw_segctx *c, enum gw_hrule h, const gw_buf *b, size_t *ov)
+str_match(gw_lines *c, enum gw_hrule h, const gw_buf *b, size_t *ov)
 {
 	int rc = gw_rule_match(c->s->h[h], b->ptr ? b->ptr : "", b->len, 0, ov, GW_OVMAX);
 
@@ -260,7 +255,7 @@ str_match(gw_segctx *c, enum gw_hrule h, const gw_buf *b, size_t *ov)
 /* A title is complete once it ends in a 文种 (or what heads a table or list), and a 关于 in it
  * has had its 的. */
 static bool
-title_complete(gw_segctx *c, const gw_buf *t)
+title_complete(gw_lines *c, const gw_buf *t)
 {
 	size_t ov[2 * GW_OVMAX];
 
@@ -269,7 +264,7 @@ title_complete(gw_segctx *c, const gw_buf *t)
 
 /* Whether line i may be (part of) a title of at most maxcp code points. */
 static bool
-title_line(gw_segctx *c, int i, int maxcp)
+title_line(gw_lines *c, int i, int maxcp)
 {
 	static const enum gw_hrule not[] = {HR_NOT_TITLE, HR_DATE, HR_DATE_MONTH, HR_DOCNUM,
 	                                    HR_DOCNUM_TAIL, HR_TABLE, HR_TOC, HR_ANNEX_LABEL,
@@ -278,30 +273,30 @@ title_line(gw_segctx *c, int i, int maxcp)
 	if (i < 0 || i >= c->n || c->skip[i] || c->ln[i].nc > maxcp)
 		return false;
 	for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
-		if (hmatch(c, not[k], i))
+		if (gw_lines_is(c, not[k], i))
 			return false;
-	if (hmatch(c, HR_DOCNUM_HEAD, i) && hmatch(c, HR_DOCNUM_TAIL, i + 1))
+	if (gw_lines_is(c, HR_DOCNUM_HEAD, i) && gw_lines_is(c, HR_DOCNUM_TAIL, i + 1))
 		return false;
-	return !gw_seg_is_node(c, i);
+	return !gw_lines_is_node(c, i);
 }
 
 bool
-gw_header_title_at(gw_segctx *c, int i, int maxlines, int *last)
+gw_header_title_at(gw_lines *c, int i, int maxlines, int *last)
 {
 	gw_buf t = GW_BUF_INIT;
 	int j = i;
 
 	if (!title_line(c, i, TITLE_MAX) || sig_over_date(c, i))
 		return false;
-	gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &t);
+	gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &t);
 	while (j + 1 < c->n && j - i + 1 < maxlines && !title_complete(c, &t) &&
 	       title_line(c, j + 1, CONT_MAX) && !sig_over_date(c, j + 1)) {
 		j++;
-		gw_seg_squeeze(c->d->text, c->ln[j].b0, c->ln[j].b1, &t);
+		gw_lines_squeeze(c->d->text, c->ln[j].b0, c->ln[j].b1, &t);
 	}
 	/* a complete title may still have its period or status on the next line */
 	if (j + 1 < c->n && j - i + 1 < maxlines && title_complete(c, &t) && !c->skip[j + 1] &&
-	    hmatch(c, HR_TITLE_SUFFIX, j + 1))
+	    gw_lines_is(c, HR_TITLE_SUFFIX, j + 1))
 		j++;
 	gw_buf_free(&t);
 	*last = j;
@@ -310,14 +305,14 @@ gw_header_title_at(gw_segctx *c, int i, int maxlines, int *last)
 
 /* Whether lines [i, j] joined end in a 文种. */
 static bool
-typed_title(gw_segctx *c, int i, int j)
+typed_title(gw_lines *c, int i, int j)
 {
 	gw_buf t = GW_BUF_INIT;
 	size_t ov[2 * GW_OVMAX];
 	bool typed;
 
 	for (int k = i; k <= j; k++)
-		gw_seg_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
+		gw_lines_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
 	typed = str_match(c, HR_DOC_TYPE, &t, ov);
 	gw_buf_free(&t);
 	return typed;
@@ -326,7 +321,7 @@ typed_title(gw_segctx *c, int i, int j)
 /* The title at line i, or, when that names no 文种, a title that does a few lines below it
  * (above the 主送机关 or the first paragraph): lines a scraper left over the title are not it. */
 static bool
-find_title(gw_segctx *c, int i, int *first, int *last)
+find_title(gw_lines *c, int i, int *first, int *last)
 {
 	int j, l2;
 
@@ -336,8 +331,8 @@ find_title(gw_segctx *c, int i, int *first, int *last)
 	if (typed_title(c, i, *last))
 		return true;
 	for (j = *last + 1; j < c->n && j < i + ZONE_LINES; j++) {
-		if (hmatch(c, HR_ADDRESSEES, j) || gw_seg_is_node(c, j) ||
-		    (hmatch(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
+		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_is_node(c, j) ||
+		    (gw_lines_is(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
 			break;
 		if (gw_header_title_at(c, j, TITLE_LINES, &l2) && typed_title(c, j, l2)) {
 			*first = j, *last = l2;
@@ -349,25 +344,25 @@ find_title(gw_segctx *c, int i, int *first, int *last)
 
 /* 标题 and 文种 from lines [i, j]: white space removed, a footnote mark dropped. */
 static void
-set_title(gw_segctx *c, int i, int j)
+set_title(gw_lines *c, hscan *hs, int i, int j)
 {
 	gw_buf t = GW_BUF_INIT;
 	size_t ov[2 * GW_OVMAX], s, e;
 	gw_span sp = span_of(c, i, c->ln[i].b0, j, c->ln[j].b1);
 
 	for (int k = i; k <= j; k++) {
-		gw_seg_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
+		gw_lines_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
 		c->skip[k] = 1;
 	}
 	if (str_match(c, HR_TITLE_FOOTNOTE, &t, ov))
 		t.len = ov[0];
 	gw_header_set(c->d, GW_H_TITLE, t.ptr ? t.ptr : "", t.len, sp);
-	c->title0 = i, c->title1 = j;
+	hs->title0 = i, hs->title1 = j;
 	/* the 文种 ends the title, so it is on its last line (unless letter-spaced) */
-	if (gw_seg_hline(c, HR_DOC_TYPE, j, ov) > 0)
+	if (gw_lines_rule(c, HR_DOC_TYPE, j, ov) > 0)
 		set_group(c, GW_H_DOC_TYPE, HR_DOC_TYPE, "v", j, ov);
 	else if (str_match(c, HR_DOC_TYPE, &t, ov) &&
-	         gw_seg_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
+	         gw_lines_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
 		gw_header_set(c->d, GW_H_DOC_TYPE, t.ptr + s, e - s, sp);
 	gw_buf_free(&t);
 }
@@ -377,42 +372,42 @@ set_title(gw_segctx *c, int i, int j)
 /* 份号, 密级, 紧急程度, 发文机关标志 (or a 令's mark and number), 发文字号, 签发人: the lines
  * above the title.  Returns the first line after them. */
 static int
-scan_top(gw_segctx *c, hscan *hs)
+scan_top(gw_lines *c, hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX];
 	int i, k;
 
 	for (i = 0; i < c->n && i < TOP_LINES; i++) {
-		if (i == 0 && gw_seg_hline(c, HR_COPY_NO, i, ov) > 0)
+		if (i == 0 && gw_lines_rule(c, HR_COPY_NO, i, ov) > 0)
 			set_group(c, GW_H_COPY_NO, HR_COPY_NO, "v", i, ov);
-		else if (gw_seg_hline(c, HR_SECRECY, i, ov) > 0)
+		else if (gw_lines_rule(c, HR_SECRECY, i, ov) > 0)
 			set_group(c, GW_H_SECRECY, HR_SECRECY, "v", i, ov);
-		else if (gw_seg_hline(c, HR_URGENCY, i, ov) > 0)
+		else if (gw_lines_rule(c, HR_URGENCY, i, ov) > 0)
 			set_group(c, GW_H_URGENCY, HR_URGENCY, "v", i, ov);
-		else if (gw_seg_hline(c, HR_MARK, i, ov) > 0) {
+		else if (gw_lines_rule(c, HR_MARK, i, ov) > 0) {
 			set_group(c, GW_H_ISSUER_MARK, HR_MARK, "v", i, ov);
-			gw_seg_group(c->s->h[HR_MARK], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
+			gw_lines_group(c->s->h[HR_MARK], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
 			hs->mark = i;
 		} else if (hs->mark < 0 && docnum_next(c, i + 1) &&
-		           gw_seg_hline(c, HR_SIGNATURE, i, ov) > 0) {
+		           gw_lines_rule(c, HR_SIGNATURE, i, ov) > 0) {
 			/* a body's name right over the 发文字号: the mark, printed without 文件 */
 			set_group(c, GW_H_ISSUER_MARK, HR_SIGNATURE, "v", i, ov);
-			gw_seg_group(c->s->h[HR_SIGNATURE], "v", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
+			gw_lines_group(c->s->h[HR_SIGNATURE], "v", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
 			hs->mark = i;
-		} else if (i + 1 < c->n && gw_seg_hline(c, HR_DECREE, i, ov) > 0 &&
-		           hmatch(c, HR_DECREE_NUMBER, i + 1)) {
+		} else if (i + 1 < c->n && gw_lines_rule(c, HR_DECREE, i, ov) > 0 &&
+		           gw_lines_is(c, HR_DECREE_NUMBER, i + 1)) {
 			/* a 令: its mark is also its title (国务院令 第707号) */
 			set_group(c, GW_H_ISSUER_MARK, HR_DECREE, "v", i, ov);
-			gw_seg_group(c->s->h[HR_DECREE], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
+			gw_lines_group(c->s->h[HR_DECREE], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
 			hs->mark = i;
-			set_title(c, i, i);
-			gw_seg_hline(c, HR_DECREE_NUMBER, i + 1, ov);
+			set_title(c, hs, i, i);
+			gw_lines_rule(c, HR_DECREE_NUMBER, i + 1, ov);
 			set_group(c, GW_H_DOC_NUMBER, HR_DECREE_NUMBER, "v", i + 1, ov);
 			docnum_parts(c, HR_DECREE_NUMBER, i + 1, ov, c->d->header.f[GW_H_DOC_NUMBER].span);
 			c->skip[++i] = 1;
 		} else if ((k = scan_docnum(c, i)) > 0)
 			i += k - 1;
-		else if (gw_seg_hline(c, HR_SIGNER, i, ov) > 0)
+		else if (gw_lines_rule(c, HR_SIGNER, i, ov) > 0)
 			set_group(c, GW_H_SIGNER, HR_SIGNER, "v", i, ov);
 		else
 			break;
@@ -422,9 +417,9 @@ scan_top(gw_segctx *c, hscan *hs)
 }
 
 /* After the title: a duplicate of it, 发文字号, a subtitle date, issuers over a date, and the
- * 主送机关 that ends the header.  Sets c->body0. */
+ * 主送机关 that ends the header.  Sets hs->body0. */
 static void
-scan_zone(gw_segctx *c, hscan *hs, int i)
+scan_zone(gw_lines *c, hscan *hs, int i)
 {
 	size_t ov[2 * GW_OVMAX];
 	const char *title = c->d->header.f[GW_H_TITLE].text;
@@ -433,39 +428,39 @@ scan_zone(gw_segctx *c, hscan *hs, int i)
 
 	for (; i < end; i++) {
 		gw_buf_reset(&b);
-		gw_seg_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &b);
+		gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &b);
 		if (title && b.ptr && strcmp(b.ptr, title) == 0)
 			c->skip[i] = 1; /* the title printed twice (scraped page heading + text) */
 		else if ((k = scan_docnum(c, i)) > 0)
 			i += k - 1;
-		else if (gw_seg_hline(c, HR_SIGNER, i, ov) > 0)
+		else if (gw_lines_rule(c, HR_SIGNER, i, ov) > 0)
 			set_group(c, GW_H_SIGNER, HR_SIGNER, "v", i, ov);
-		else if (hmatch(c, HR_DATE_SUBTITLE, i)) {
+		else if (gw_lines_is(c, HR_DATE_SUBTITLE, i)) {
 			if (hs->subdate < 0)
 				hs->subdate = i;
 		} else if (is_date_line(c, i)) {
-			if (c->date < 0)
-				c->date = i;
+			if (hs->date < 0)
+				hs->date = i;
 		} else if (sig_over_date(c, i))
 			continue;
 		else if (hs->issue < 0 && issue_rule(c, i, ov) != NULL) {
 			hs->issue = i;
 			c->skip[i] = 1;
-		} else if (gw_seg_hline(c, HR_ADDRESSEES, i, ov) > 0) {
-			c->addr = i++;
+		} else if (gw_lines_rule(c, HR_ADDRESSEES, i, ov) > 0) {
+			hs->addr = i++;
 			break;
-		} else if (hmatch(c, HR_NOT_TITLE, i) || gw_seg_is_node(c, i))
+		} else if (gw_lines_is(c, HR_NOT_TITLE, i) || gw_lines_is_node(c, i))
 			break;
 	}
 	gw_buf_free(&b);
-	c->body0 = i;
+	hs->body0 = i;
 }
 
 /* ---------------------------------------------------------------- lists and the issuer */
 
 /* Cut bytes [s, e) of line i at sep into l (items without the separators). */
 static void
-split_list(gw_segctx *c, enum gw_hrule sep, int i, size_t s, size_t e, gw_strlist *l)
+split_list(gw_lines *c, enum gw_hrule sep, int i, size_t s, size_t e, gw_strlist *l)
 {
 	size_t ov[2 * GW_OVMAX];
 	const char *t = c->d->text;
@@ -473,7 +468,7 @@ split_list(gw_segctx *c, enum gw_hrule sep, int i, size_t s, size_t e, gw_strlis
 	while (s < e) {
 		size_t cut = e, next = e;
 
-		if (gw_seg_match(c, c->s->h[sep], s, e, ov) > 0)
+		if (gw_lines_match(c, c->s->h[sep], s, e, ov) > 0)
 			cut = s + ov[0], next = s + ov[1];
 		if (next == s) /* an empty match: take the rest */
 			cut = next = e;
@@ -483,24 +478,23 @@ split_list(gw_segctx *c, enum gw_hrule sep, int i, size_t s, size_t e, gw_strlis
 	}
 }
 
-/* 主送机关 on line c->addr, and on the lines before it when it breaks after a 、 or ，. */
+/* 主送机关 on line hs->addr, and on the lines before it when it breaks after a 、 or ，. */
 static void
-set_addressees(gw_segctx *c)
+set_addressees(gw_lines *c, hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
-	int i = c->addr, top = i;
+	int i = hs->addr, top = i;
 
-	if (i < 0 || gw_seg_hline(c, HR_ADDRESSEES, i, ov) <= 0)
+	if (i < 0 || gw_lines_rule(c, HR_ADDRESSEES, i, ov) <= 0)
 		return;
-	while (top - 1 > c->title1 && top - 1 >= 0 && !c->skip[top - 1] && i - top < 4 &&
-	       hmatch(c, HR_ADDRESSEES_HEAD, top - 1))
+	while (top - 1 > hs->title1 && top - 1 >= 0 && !c->skip[top - 1] && i - top < 4 &&
+	       gw_lines_is(c, HR_ADDRESSEES_HEAD, top - 1))
 		top--;
-	c->addr0 = top;
 	for (int k = top; k < i; k++) {
 		split_list(c, HR_ADDRESSEE_SEP, k, c->ln[k].b0, c->ln[k].b1, &c->d->header.addressees);
 		c->skip[k] = 1;
 	}
-	gw_seg_group(c->s->h[HR_ADDRESSEES], "v", ov, c->ln[i].b0, &s, &e);
+	gw_lines_group(c->s->h[HR_ADDRESSEES], "v", ov, c->ln[i].b0, &s, &e);
 	split_list(c, HR_ADDRESSEE_SEP, i, s, e, &c->d->header.addressees);
 	s = top < i ? c->ln[top].b0 : s;
 	gw_header_set(c->d, GW_H_ADDRESSEES, c->d->text + s, e - s, span_of(c, top, s, i, e));
@@ -509,7 +503,7 @@ set_addressees(gw_segctx *c)
 
 /* Bytes [*s, *e) of line i without a bracket pair around it: （万载县统计局）. */
 static void
-unbracket(gw_segctx *c, int i, size_t *s, size_t *e)
+unbracket(gw_lines *c, int i, size_t *s, size_t *e)
 {
 	const char *t = c->d->text;
 
@@ -522,58 +516,58 @@ unbracket(gw_segctx *c, int i, size_t *s, size_t *e)
 
 /* A bulletin with no 成文日期 may close with its body's name in brackets: （万载县统计局）. */
 static void
-find_bracket_signature(gw_segctx *c)
+find_bracket_signature(gw_lines *c, hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
 	int i = c->n - 1;
 
-	if (i < 0 || i <= c->title1 || c->skip[i])
+	if (i < 0 || i <= hs->title1 || c->skip[i])
 		return;
 	unbracket(c, i, &s, &e);
-	if (s == c->ln[i].b0 || gw_seg_match(c, c->s->h[HR_SIGNATURE], s, e, ov) <= 0)
+	if (s == c->ln[i].b0 || gw_lines_match(c, c->s->h[HR_SIGNATURE], s, e, ov) <= 0)
 		return;
-	c->sig0 = c->sig1 = i;
+	hs->sig0 = hs->sig1 = i;
 	gw_header_set(c->d, GW_H_SIGNATURE, c->d->text + s, e - s, span_of(c, i, s, i, e));
 	c->skip[i] = 1;
 }
 
 /* 发文机关署名: the lines of body names right above the 成文日期. */
 static void
-find_signature(gw_segctx *c)
+find_signature(gw_lines *c, hscan *hs)
 {
 	int top = -1;
 
-	if (c->date < 0) {
-		find_bracket_signature(c);
+	if (hs->date < 0) {
+		find_bracket_signature(c, hs);
 		return;
 	}
-	for (int i = c->date - 1; i >= 0 && i >= c->date - SIG_LINES; i--) {
-		if ((c->title0 >= 0 && i >= c->title0 && i <= c->title1) || i == c->addr ||
-		    !hmatch(c, HR_SIGNATURE, i))
+	for (int i = hs->date - 1; i >= 0 && i >= hs->date - SIG_LINES; i--) {
+		if ((hs->title0 >= 0 && i >= hs->title0 && i <= hs->title1) || i == hs->addr ||
+		    !gw_lines_is(c, HR_SIGNATURE, i))
 			break;
 		top = i;
 	}
 	if (top < 0)
 		return;
-	c->sig0 = top, c->sig1 = c->date - 1;
+	hs->sig0 = top, hs->sig1 = hs->date - 1;
 	gw_header_set(c->d, GW_H_SIGNATURE, c->d->text + c->ln[top].b0,
-	              c->ln[c->sig1].b1 - c->ln[top].b0,
-	              span_of(c, top, c->ln[top].b0, c->sig1, c->ln[c->sig1].b1));
-	for (int i = top; i <= c->sig1; i++)
+	              c->ln[hs->sig1].b1 - c->ln[top].b0,
+	              span_of(c, top, c->ln[top].b0, hs->sig1, c->ln[hs->sig1].b1));
+	for (int i = top; i <= hs->sig1; i++)
 		c->skip[i] = 1;
 }
 
 /* The first of joint issuers in bytes [s, e) of line i: cut at a separator, or where the name
  * of the first body repeats (黄浦区发展和改革委员会黄浦区建设和管理委员会). */
 static void
-set_issuer(gw_segctx *c, int i, size_t s, size_t e)
+set_issuer(gw_lines *c, int i, size_t s, size_t e)
 {
 	size_t ov[2 * GW_OVMAX], p;
 	const char *t = c->d->text;
 	uint32_t cp;
 	int n;
 
-	if (gw_seg_match(c, c->s->h[HR_ISSUER_SEP], s, e, ov) > 0 && ov[0] > 0)
+	if (gw_lines_match(c, c->s->h[HR_ISSUER_SEP], s, e, ov) > 0 && ov[0] > 0)
 		e = s + ov[0];
 	/* the first two characters again, after a name that ends like a body's name */
 	n = gw_utf8_decode(t + s, e - s, &cp);
@@ -581,7 +575,7 @@ set_issuer(gw_segctx *c, int i, size_t s, size_t e)
 		n += gw_utf8_decode(t + s + n, e - s - (size_t)n, &cp);
 	for (p = s + 2 * (size_t)n; n >= 4 && p + (size_t)n <= e; p++)
 		if (memcmp(t + p, t + s, (size_t)n) == 0 &&
-		    gw_seg_match(c, c->s->h[HR_SIGNATURE], s, p, ov) > 0) {
+		    gw_lines_match(c, c->s->h[HR_SIGNATURE], s, p, ov) > 0) {
 			e = p;
 			break;
 		}
@@ -593,7 +587,7 @@ set_issuer(gw_segctx *c, int i, size_t s, size_t e)
  * subtitle, speaker), by rule header.issuer-place, when its level word is the issuer's first
  * word: 广东省 + 人民政府.  The span stays that of the words in the text. */
 static void
-place_issuer(gw_segctx *c)
+place_issuer(gw_lines *c, const hscan *hs)
 {
 	const gw_rule *r = gw_rules_get(c->s->rs, "header.issuer-place");
 	gw_field *is = &c->d->header.f[GW_H_ISSUER];
@@ -602,9 +596,9 @@ place_issuer(gw_segctx *c)
 
 	if (r == NULL || is->text == NULL)
 		return;
-	for (int i = 0; i < c->n && i < c->body0 + REPORT_LINES; i++) {
-		if (gw_seg_match_line(c, r, i, ov) <= 0 || !gw_seg_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
-		    !gw_seg_group(r, "lv", ov, c->ln[i].b0, &ls, &le))
+	for (int i = 0; i < c->n && i < hs->body0 + REPORT_LINES; i++) {
+		if (gw_lines_match_line(c, r, i, ov) <= 0 || !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
+		    !gw_lines_group(r, "lv", ov, c->ln[i].b0, &ls, &le))
 			continue;
 		if (strncmp(is->text, c->d->text + ls, le - ls) != 0 || is->text[le - ls] == '\0')
 			return; /* the issuer names its place already, or another level */
@@ -619,7 +613,7 @@ place_issuer(gw_segctx *c)
 /* The issuer: the mark without 文件, else the signature (or a 纪要's issue line), else the head of the title (or its
  * first line when that is only body names), else the body a work report speaks for (我代表国务院). */
 static void
-find_issuer(gw_segctx *c, const hscan *hs)
+find_issuer(gw_lines *c, hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
 
@@ -627,195 +621,70 @@ find_issuer(gw_segctx *c, const hscan *hs)
 		set_issuer(c, hs->mark, hs->mark_s, hs->mark_e);
 		return;
 	}
-	if (c->sig0 >= 0) {
-		unbracket(c, c->sig0, &s, &e);
-		set_issuer(c, c->sig0, s, e);
+	if (hs->sig0 >= 0) {
+		unbracket(c, hs->sig0, &s, &e);
+		set_issuer(c, hs->sig0, s, e);
 		return;
 	}
 	if (hs->issue >= 0 && issue_rule(c, hs->issue, ov) != NULL &&
-	    gw_seg_group(gw_rules_get(c->s->rs, "header.issue-line"), "issuer", ov,
+	    gw_lines_group(gw_rules_get(c->s->rs, "header.issue-line"), "issuer", ov,
 	                 c->ln[hs->issue].b0, &s, &e)) {
 		set_issuer(c, hs->issue, s, e); /* a 纪要's issuing office, printed like a signature */
 		return;
 	}
-	if (c->title0 >= 0 && gw_seg_hline(c, HR_ISSUER_TITLE, c->title0, ov) > 0 &&
-	    gw_seg_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[c->title0].b0, &s, &e) &&
-	    gw_seg_match(c, c->s->h[HR_SIGNATURE], s, e, ov) > 0) {
-		set_issuer(c, c->title0, s, e);
+	if (hs->title0 >= 0 && gw_lines_rule(c, HR_ISSUER_TITLE, hs->title0, ov) > 0 &&
+	    gw_lines_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[hs->title0].b0, &s, &e) &&
+	    gw_lines_match(c, c->s->h[HR_SIGNATURE], s, e, ov) > 0) {
+		set_issuer(c, hs->title0, s, e);
 		return;
 	}
 	/* joint issuers on a title line of their own: 中共中央　国务院 / 关于……的意见 */
-	if (c->title0 >= 0 && c->title1 > c->title0 &&
-	    gw_seg_hline(c, HR_SIGNATURE, c->title0, ov) > 0 &&
-	    gw_seg_group(c->s->h[HR_SIGNATURE], "v", ov, c->ln[c->title0].b0, &s, &e)) {
-		set_issuer(c, c->title0, s, e);
+	if (hs->title0 >= 0 && hs->title1 > hs->title0 &&
+	    gw_lines_rule(c, HR_SIGNATURE, hs->title0, ov) > 0 &&
+	    gw_lines_group(c->s->h[HR_SIGNATURE], "v", ov, c->ln[hs->title0].b0, &s, &e)) {
+		set_issuer(c, hs->title0, s, e);
 		return;
 	}
-	for (int i = c->body0; i < c->n && i < c->body0 + REPORT_LINES; i++)
-		if (gw_seg_hline(c, HR_ISSUER_REPORT, i, ov) > 0 &&
-		    gw_seg_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
+	for (int i = hs->body0; i < c->n && i < hs->body0 + REPORT_LINES; i++)
+		if (gw_lines_rule(c, HR_ISSUER_REPORT, i, ov) > 0 &&
+		    gw_lines_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
 			set_issuer(c, i, s, e);
-			c->report = 1;
-			place_issuer(c);
+			hs->report = true;
+			place_issuer(c, hs);
 			return;
 		}
-}
-
-/* ---------------------------------------------------------------- as printed */
-
-/* Bytes an ASCII character takes in the source encoding. */
-static uint32_t
-ascii_width(const char *enc)
-{
-	if (enc && strncmp(enc, "UTF-16", 6) == 0)
-		return 2;
-	if (enc && strncmp(enc, "UTF-32", 6) == 0)
-		return 4;
-	return 1;
-}
-
-/* Whether the normaliser folded code point k of the text from a full-width form: an ASCII
- * character that took more source bytes than ASCII does (［２０２２］ became [2022]). */
-static bool
-was_wide(gw_doc *d, int32_t k, uint32_t aw)
-{
-	uint32_t s, e;
-
-	return gw_doc_src_range(d, (gw_span){k, k + 1}, &s, &e) && e - s > aw;
-}
-
-/* s (a header field copied from span sp of the text) with the full-width forms the source
- * printed: GUIDE.md gives the 发文字号 and the title exactly as printed. NULL: no change. */
-static char *
-as_printed(gw_doc *d, const char *s, gw_span sp, uint32_t aw)
-{
-	gw_buf b = GW_BUF_INIT;
-	size_t n = strlen(s), i = 0;
-	int32_t k = sp.start;
-	bool changed = false;
-
-	while (i < n) {
-		uint32_t c, t = 0;
-		int len = gw_utf8_decode(s + i, n - i, &c), tl;
-		int32_t j = k;
-
-		if (len <= 0)
-			break;
-		/* the same character in the text (a joined title skips its line break) */
-		while (j < sp.end) {
-			size_t at = gw_doc_cp_to_byte(d, j);
-
-			tl = gw_utf8_decode(d->text + at, d->text_len - at, &t);
-			if (tl <= 0 || t == c)
-				break;
-			j++;
-		}
-		if (j < sp.end && t == c) {
-			if (c > 0x20 && c < 0x7F && was_wide(d, j, aw))
-				c += 0xFEE0, changed = true;
-			k = j + 1;
-		}
-		gw_buf_put_cp(&b, c);
-		i += (size_t)len;
-	}
-	if (!changed) {
-		gw_buf_free(&b);
-		return NULL;
-	}
-	return b.ptr;
-}
-
-static void
-restore_field(gw_doc *d, enum gw_hfield f, uint32_t aw)
-{
-	gw_field *fl = &d->header.f[f];
-	char *p;
-
-	if (fl->text && fl->span.start >= 0 && (p = as_printed(d, fl->text, fl->span, aw))) {
-		free(fl->text);
-		fl->text = p;
-	}
-}
-
-static void
-restore_list(gw_doc *d, gw_strlist *l, uint32_t aw)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		char *p = l->spans[i].start >= 0 ? as_printed(d, l->items[i], l->spans[i], aw) : NULL;
-
-		if (p) {
-			free(l->items[i]);
-			l->items[i] = p;
-		}
-	}
-}
-
-/* Every header field as printed (the parsed parts of the 发文字号 stay folded). */
-static void
-restore_header(gw_doc *d)
-{
-	uint32_t aw = ascii_width(d->encoding);
-
-	if (d->nruns == 0)
-		return;
-	for (int f = 0; f < GW_NHFIELDS; f++)
-		restore_field(d, (enum gw_hfield)f, aw);
-	restore_list(d, &d->header.addressees, aw);
-	restore_list(d, &d->header.cc, aw);
-}
-
-/* Every node's number and heading as printed (１６．住房保障 stays full width, as GUIDE.md wants
- * headings copied from the source); the spans still point into the normalised text. */
-void
-gw_seg_restore_nodes(gw_doc *d)
-{
-	uint32_t aw = ascii_width(d->encoding);
-
-	if (d->nruns == 0)
-		return;
-	for (size_t i = 0; i < d->nnodes; i++) {
-		gw_node *n = &d->nodes[i];
-		int32_t nl = (int32_t)gw_utf8_count(n->num, strlen(n->num));
-		char *p;
-
-		if (n->heading && n->heading_span.start >= 0 &&
-		    (p = as_printed(d, n->heading, n->heading_span, aw)) != NULL)
-			free(n->heading), n->heading = p;
-		if (nl && (p = as_printed(d, n->num, (gw_span){n->span.start, n->span.start + nl}, aw)))
-			free(n->num), n->num = p;
-	}
 }
 
 /* ---------------------------------------------------------------- 版记 and the rest */
 
 /* 附注, 附件说明 (before the 成文日期), 抄送机关, 印发机关和印发日期. */
 static void
-find_tail(gw_segctx *c)
+find_tail(gw_lines *c, const hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
 	gw_header *hd = &c->d->header;
 	char iso[11];
 	bool arabic;
 
-	for (int i = c->body0; i < c->n; i++) {
-		if (!hd->f[GW_H_ATTACHMENT_NOTE].text && (c->date < 0 || i < c->date) &&
-		    gw_seg_hline(c, HR_ANNEX_NOTE, i, ov) > 0) {
+	for (int i = hs->body0; i < c->n; i++) {
+		if (!hd->f[GW_H_ATTACHMENT_NOTE].text && (hs->date < 0 || i < hs->date) &&
+		    gw_lines_rule(c, HR_ANNEX_NOTE, i, ov) > 0) {
 			int j = i;
 
-			while (hmatch(c, HR_ANNEX_ITEM, j + 1))
+			while (gw_lines_is(c, HR_ANNEX_ITEM, j + 1))
 				j++;
 			gw_header_set(c->d, GW_H_ATTACHMENT_NOTE, c->d->text + c->ln[i].b0,
 			              c->ln[j].b1 - c->ln[i].b0, span_of(c, i, c->ln[i].b0, j, c->ln[j].b1));
-		} else if (!hd->f[GW_H_NOTE].text && c->date >= 0 && i > c->date &&
-		           i <= c->date + 2 && gw_seg_hline(c, HR_NOTE, i, ov) > 0) {
+		} else if (!hd->f[GW_H_NOTE].text && hs->date >= 0 && i > hs->date &&
+		           i <= hs->date + 2 && gw_lines_rule(c, HR_NOTE, i, ov) > 0) {
 			set_group(c, GW_H_NOTE, HR_NOTE, "v", i, ov);
 			c->skip[i] = 1;
-		} else if (!hd->f[GW_H_CC].text && gw_seg_hline(c, HR_CC, i, ov) > 0) {
+		} else if (!hd->f[GW_H_CC].text && gw_lines_rule(c, HR_CC, i, ov) > 0) {
 			set_group(c, GW_H_CC, HR_CC, "v", i, ov);
-			gw_seg_group(c->s->h[HR_CC], "v", ov, c->ln[i].b0, &s, &e);
+			gw_lines_group(c->s->h[HR_CC], "v", ov, c->ln[i].b0, &s, &e);
 			split_list(c, HR_ADDRESSEE_SEP, i, s, e, &hd->cc);
 			c->skip[i] = 1;
-		} else if (!hd->f[GW_H_PRINTER].text && gw_seg_hline(c, HR_PRINTER, i, ov) > 0) {
+		} else if (!hd->f[GW_H_PRINTER].text && gw_lines_rule(c, HR_PRINTER, i, ov) > 0) {
 			set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov);
 			set_group(c, GW_H_PRINT_DATE, HR_PRINTER, "v", i, ov);
 			if (iso_date(c, c->s->h[HR_PRINTER], ov, c->ln[i].b0, iso, &arabic))
@@ -827,22 +696,22 @@ find_tail(gw_segctx *c)
 
 /* Whether the notice 印发/转发 a document: said in its title or in its first paragraphs. */
 static bool
-find_transmit(gw_segctx *c)
+find_transmit(gw_lines *c, const hscan *hs)
 {
-	int end = c->date >= 0 ? c->date : c->body0 + 3;
+	int end = hs->date >= 0 ? hs->date : hs->body0 + 3;
 
-	for (int i = c->title0; i >= 0 && i <= c->title1; i++)
-		if (hmatch(c, HR_TRANSMIT_TITLE, i))
+	for (int i = hs->title0; i >= 0 && i <= hs->title1; i++)
+		if (gw_lines_is(c, HR_TRANSMIT_TITLE, i))
 			return true;
-	for (int i = c->body0; i < end && i < c->n && i < c->body0 + 6; i++)
-		if (hmatch(c, HR_TRANSMIT_BODY, i))
+	for (int i = hs->body0; i < end && i < c->n && i < hs->body0 + 6; i++)
+		if (gw_lines_is(c, HR_TRANSMIT_BODY, i))
 			return true;
 	return false;
 }
 
 /* A headline for a title, or a byline or a news agency's mark in the first lines. */
 static bool
-is_news(gw_segctx *c)
+is_news(gw_lines *c, const hscan *hs)
 {
 	gw_buf t = GW_BUF_INIT;
 	size_t ov[2 * GW_OVMAX];
@@ -852,42 +721,42 @@ is_news(gw_segctx *c)
 		gw_buf_puts(&t, c->d->header.f[GW_H_TITLE].text);
 	news = t.len && str_match(c, HR_HEADLINE, &t, ov);
 	gw_buf_free(&t);
-	for (int i = 0; !news && i < c->n && i < c->body0 + 3; i++)
-		news = hmatch(c, HR_NEWS, i);
+	for (int i = 0; !news && i < c->n && i < hs->body0 + 3; i++)
+		news = gw_lines_is(c, HR_NEWS, i);
 	return news;
 }
 
 
 void
-gw_header_scan(gw_segctx *c)
+gw_header_scan(gw_lines *c, gw_hpos *p)
 {
-	hscan hs = {-1, 0, 0, -1, -1};
+	hscan hs = {.title0 = -1, .title1 = -1, .addr = -1, .date = -1, .sig0 = -1, .sig1 = -1,
+	            .mark = -1, .subdate = -1, .issue = -1};
 	gw_header *hd = &c->d->header;
 	int i, last;
 
 	i = scan_top(c, &hs);
-	if (c->title0 < 0 && find_title(c, i, &i, &last)) {
-		set_title(c, i, last);
+	if (hs.title0 < 0 && find_title(c, i, &i, &last)) {
+		set_title(c, &hs, i, last);
 		i = last + 1;
 	}
 	scan_zone(c, &hs, i);
-	set_addressees(c);
+	set_addressees(c, &hs);
 	find_date(c, &hs);
-	find_signature(c);
+	find_signature(c, &hs);
 	find_issuer(c, &hs);
-	if (!hd->f[GW_H_DOC_TYPE].text && c->title0 < 0 && c->report)
+	if (!hd->f[GW_H_DOC_TYPE].text && hs.title0 < 0 && hs.report)
 		gw_header_set(c->d, GW_H_DOC_TYPE, gw_rule_attr(c->s->h[HR_ISSUER_REPORT], "doc-type"),
 		              (size_t)-1, GW_NOSPAN);
-	find_tail(c);
+	find_tail(c, &hs);
 	/* a notice names its 文种, carries a 发文字号 or a mark, or is signed and dated by a body;
 	 * a news report (a byline, 本报讯 …) that names a 文种 in its headline is not one */
 	c->d->is_notice = hd->f[GW_H_DOC_NUMBER].text || hd->f[GW_H_ISSUER_MARK].text ||
-	                  (c->sig0 >= 0 && c->date >= 0) ||
-	                  (hd->f[GW_H_DOC_TYPE].text && !is_news(c));
-	if (!c->d->is_notice) {
+	                  (hs.sig0 >= 0 && hs.date >= 0) ||
+	                  (hd->f[GW_H_DOC_TYPE].text && !is_news(c, &hs));
+	*p = (gw_hpos){hs.title0, hs.date, hs.body0, false};
+	if (!c->d->is_notice)
 		gw_header_clear(c->d); /* not a government document: no header */
-		return;
-	}
-	c->transmit = find_transmit(c);
-	restore_header(c->d);
+	else
+		p->transmit = find_transmit(c, &hs);
 }

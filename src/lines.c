@@ -1,0 +1,302 @@
+/* lines.c — the segmenter's line layer: its rules looked up once, the index of a document's non-blank lines, and matching those lines against the rules. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "lines.h"
+
+#define HRULE_ID(name, id) [HR_##name] = id,
+static const char *const hrule_ids[HR_COUNT] = {GW_HRULES(HRULE_ID)};
+
+/* ---------------------------------------------------------------- the rules */
+
+static void
+noderule_init(gw_noderule *nr, const gw_rule *r)
+{
+	const char *v;
+
+	memset(nr, 0, sizeof *nr);
+	nr->rule = r;
+	v = gw_rule_attr(r, "kind");
+	nr->kind = v ? (enum gw_kind)gw_kind_from_name(v) : GW_LEVEL1;
+	v = gw_rule_attr(r, "heading");
+	nr->heading = v && strcmp(v, "inline") == 0    ? GW_HEAD_INLINE
+	              : v && strcmp(v, "article") == 0 ? GW_HEAD_ARTICLE
+	                                               : GW_HEAD_LINE;
+	v = gw_rule_attr(r, "heading-max");
+	nr->heading_max = v ? atoi(v) : 30;
+	v = gw_rule_attr(r, "series");
+	nr->series = v && strcmp(v, "yes") == 0;
+	v = gw_rule_attr(r, "outline-top");
+	nr->outline_top = v && strcmp(v, "yes") == 0;
+	v = gw_rule_attr(r, "ordinal-base");
+	nr->base = v ? (uint32_t)strtoul(v, NULL, 16) : 0;
+}
+
+gw_segmenter *
+gw_segmenter_new(const gw_rules *rs, gw_buf *err)
+{
+	gw_segmenter *s = gw_xcalloc(1, sizeof *s);
+	const gw_rule *r;
+	size_t i = 0, cap = 0;
+
+	s->rs = rs;
+	for (int h = 0; h < HR_COUNT; h++)
+		if ((s->h[h] = gw_rules_get(rs, hrule_ids[h])) == NULL) {
+			gw_buf_printf(err, "the rules have no rule %s (see rules/header.rules)", hrule_ids[h]);
+			gw_segmenter_free(s);
+			return NULL;
+		}
+	while ((r = gw_rules_next(rs, "node.", &i)) != NULL) {
+		const char *kind = gw_rule_attr(r, "kind");
+
+		if (kind == NULL || gw_kind_from_name(kind) < 0 || gw_rule_group(r, "num") < 0 ||
+		    gw_rule_group(r, "n") < 0) {
+			gw_buf_printf(err, "rule %s: a node rule needs a kind and the groups num and n",
+			              gw_rule_id(r));
+			gw_segmenter_free(s);
+			return NULL;
+		}
+		gw_grow((void **)&s->nr, &cap, s->nnr + 1, sizeof *s->nr);
+		noderule_init(&s->nr[s->nnr++], r);
+	}
+	return s;
+}
+
+void
+gw_segmenter_free(gw_segmenter *s)
+{
+	if (s == NULL)
+		return;
+	free(s->nr);
+	free(s);
+}
+
+/* ---------------------------------------------------------------- matching */
+
+int
+gw_lines_match(gw_lines *c, const gw_rule *r, size_t b0, size_t b1, size_t *ov)
+{
+	int rc = gw_rule_match(r, c->d->text + b0, b1 - b0, 0, ov, GW_OVMAX);
+
+	if (rc < 0) {
+		if (c->failed == NULL)
+			c->failed = gw_rule_id(r);
+		return 0;
+	}
+	return rc;
+}
+
+int
+gw_lines_match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov)
+{
+	return gw_lines_match(c, r, c->ln[i].b0, c->ln[i].b1, ov);
+}
+
+int
+gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov)
+{
+	/* a line this long is body text: no header or region rule may cost a match limit on it */
+	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE)
+		return 0;
+	return gw_lines_match_line(c, c->s->h[h], i, ov);
+}
+
+bool
+gw_lines_is(gw_lines *c, enum gw_hrule h, int i)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	return i >= 0 && i < c->n && gw_lines_rule(c, h, i, ov) > 0;
+}
+
+bool
+gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, size_t *s,
+               size_t *e)
+{
+	int k = gw_rule_group(r, g);
+
+	if (k < 0 || k >= GW_OVMAX || ov[2 * k] == (size_t)-1 || ov[2 * k + 1] < ov[2 * k])
+		return false;
+	*s = b0 + ov[2 * k];
+	*e = b0 + ov[2 * k + 1];
+	return true;
+}
+
+/* ---------------------------------------------------------------- code points and white space */
+
+int32_t
+gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1)
+{
+	return (int32_t)gw_utf8_count(c->d->text + b0, b1 - b0);
+}
+
+int32_t
+gw_lines_cp(const gw_lines *c, int i, size_t b)
+{
+	const gw_line *l = &c->ln[i];
+
+	return b >= l->b0 ? l->c0 + gw_lines_ncp(c, l->b0, b) : l->c0 - gw_lines_ncp(c, b, l->b0);
+}
+
+/* ASCII white space, U+3000, U+00A0, U+FEFF and the like. */
+int
+gw_lines_space(const char *s, size_t n)
+{
+	uint32_t cp;
+	int k;
+
+	if (n == 0)
+		return 0;
+	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\f' || *s == '\v')
+		return 1;
+	k = gw_utf8_decode(s, n, &cp);
+	if (k > 1 && (cp == 0x3000 || cp == 0xA0 || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200B) ||
+	              cp == 0x202F || cp == 0x205F))
+		return k;
+	return 0;
+}
+
+void
+gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
+{
+	while (b0 < b1) {
+		int k = gw_lines_space(s + b0, b1 - b0);
+
+		if (k) {
+			b0 += (size_t)k;
+			continue;
+		}
+		gw_buf_putc(out, s[b0++]);
+	}
+	gw_buf_put(out, "", 0);
+}
+
+/* ---------------------------------------------------------------- the line index */
+
+/* Non-blank lines without their surrounding white space (and a scraper's Markdown #). */
+void
+gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
+{
+	const char *t = d->text;
+	size_t len = d->text ? d->text_len : 0, p = 0, cap = 0;
+	int32_t cp = 0;
+
+	*c = (gw_lines){.s = s, .d = d};
+	while (p < len) {
+		const char *nl = memchr(t + p, '\n', len - p);
+		size_t e = nl ? (size_t)(nl - t) : len, b = p, k;
+
+		while (b < e && (k = (size_t)gw_lines_space(t + b, e - b)) > 0)
+			b += k;
+		if (b < e && t[b] == '#') {
+			size_t h = b;
+
+			while (h < e && t[h] == '#')
+				h++;
+			if (h - b <= 6 && h < e && gw_lines_space(t + h, e - h))
+				for (b = h; b < e && (k = (size_t)gw_lines_space(t + b, e - b)) > 0;)
+					b += k;
+		}
+		cp += gw_lines_ncp(c, p, b);
+		size_t q = e;
+		while (q > b) {
+			size_t s0 = q - 1;
+
+			while (s0 > b && ((unsigned char)t[s0] & 0xC0) == 0x80)
+				s0--;
+			if (!gw_lines_space(t + s0, q - s0))
+				break;
+			q = s0;
+		}
+		if (q > b) {
+			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
+			c->ln[c->n++] = (gw_line){b, q, cp, gw_lines_ncp(c, b, q)};
+		}
+		cp += gw_lines_ncp(c, b, e) + (nl ? 1 : 0);
+		p = nl ? e + 1 : len;
+	}
+	if (len)
+		c->skip = gw_xcalloc((size_t)c->n + 1, 1);
+}
+
+void
+gw_lines_free(gw_lines *c)
+{
+	free(c->ln);
+	free(c->skip);
+}
+
+/* ---------------------------------------------------------------- numbered lines */
+
+/* The ordinal of an outline number 4.2.2 (its last component) and its depth. */
+static bool
+outline_ordinal(const char *s, size_t n, long long *ord, int *depth)
+{
+	size_t last = 0;
+
+	*depth = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			last = i + 1, ++*depth;
+		} else if (i + 2 < n && memcmp(s + i, "．", 3) == 0) {
+			last = i + 3, ++*depth;
+			i += 2;
+		}
+	}
+	return gw_parse_int(s + last, n - last, ord);
+}
+
+static bool
+fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_numline *m)
+{
+	const char *t = c->d->text;
+	size_t b = c->ln[i].b0;
+	long long v = 0;
+	uint32_t cp;
+
+	memset(m, 0, sizeof *m);
+	if (!gw_lines_group(nr->rule, "num", ov, b, &m->num0, &m->num1) ||
+	    !gw_lines_group(nr->rule, "n", ov, b, &m->n0, &m->n1))
+		return false;
+	if (!gw_lines_group(nr->rule, "rest", ov, b, &m->rest0, &m->rest1))
+		m->rest0 = m->rest1 = m->num1;
+	m->line = i, m->nr = nr, m->kind = nr->kind;
+	if (nr->base) {
+		if (gw_utf8_decode(t + m->n0, m->n1 - m->n0, &cp) <= 0 || cp < nr->base)
+			return false;
+		v = cp - nr->base + 1;
+	} else if (nr->kind == GW_OUTLINE) {
+		if (!outline_ordinal(t + m->n0, m->n1 - m->n0, &v, &m->depth))
+			return false;
+	} else if (!gw_parse_int(t + m->n0, m->n1 - m->n0, &v))
+		return false;
+	if (v < 1 || v > 100000)
+		return false;
+	m->ordinal = (long)v;
+	return true;
+}
+
+bool
+gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	for (size_t k = 0; k < c->s->nnr; k++) {
+		const gw_noderule *nr = &c->s->nr[k];
+
+		if (nr->series && !weak)
+			continue;
+		if (gw_lines_match_line(c, nr->rule, i, ov) > 0 && fill_numline(c, nr, i, ov, m))
+			return true;
+	}
+	return false;
+}
+
+bool
+gw_lines_is_node(gw_lines *c, int i)
+{
+	gw_numline m;
+
+	return gw_lines_numbered(c, i, false, &m);
+}

@@ -1,0 +1,108 @@
+/* lines.h — the segmenter's line layer (lines.c), under the header, structure and segment files: its rules, a document's lines, matching them. */
+#ifndef GW_LINES_H
+#define GW_LINES_H
+
+#include "gongwen.h"
+
+/* The header and region rules (rules/header.rules, rules/structure.rules), looked up once by id
+ * in gw_segmenter_new. */
+#define GW_HRULES(X) \
+	X(COPY_NO, "header.copy-no") X(SECRECY, "header.secrecy") X(URGENCY, "header.urgency") \
+	X(MARK, "header.mark") X(DECREE, "header.decree") X(DOCNUM, "header.docnum") \
+	X(DOCNUM_TAIL, "header.docnum-tail") X(DOCNUM_HEAD, "header.docnum-head") \
+	X(DECREE_NUMBER, "header.decree-number") X(SIGNER, "header.signer") X(DATE, "header.date") \
+	X(DATE_MONTH, "header.date-month") X(DATE_SUBTITLE, "header.date-subtitle") \
+	X(ADDRESSEES, "header.addressees") X(ADDRESSEES_HEAD, "header.addressees-head") \
+	X(ADDRESSEE_SEP, "header.addressee-sep") X(DOC_TYPE, "header.doc-type") \
+	X(TITLE_FOOTNOTE, "header.title-footnote") X(TITLE_END, "header.title-end") \
+	X(TITLE_OPEN, "header.title-open") X(NOT_TITLE, "header.not-title") \
+	X(ISSUER_TITLE, "header.issuer-title") X(ISSUER_REPORT, "header.issuer-report") \
+	X(SIGNATURE, "header.signature") X(ISSUER_SEP, "header.issuer-sep") X(NOTE, "header.note") \
+	X(CC, "header.cc") X(PRINTER, "header.printer") X(TRANSMIT_TITLE, "header.transmit-title") \
+	X(TRANSMIT_BODY, "header.transmit-body") X(QUOTED, "header.quoted") X(NEWS, "header.news") \
+	X(HEADLINE, "header.headline") X(TITLE_SUFFIX, "header.title-suffix") X(TOC, "region.toc") \
+	X(TOC_PAGE, "region.toc-page") X(TABLE, "region.table") X(TABLE_END, "region.table-end") \
+	X(ANNEX_NOTE, "region.annex-note") X(ANNEX_ITEM, "region.annex-item") \
+	X(ANNEX_LABEL, "region.annex-label")
+#define GW_HRULE_ENUM(name, id) HR_##name,
+enum gw_hrule { GW_HRULES(GW_HRULE_ENUM) HR_COUNT };
+#undef GW_HRULE_ENUM
+
+enum gw_heading_mode { GW_HEAD_LINE, GW_HEAD_INLINE, GW_HEAD_ARTICLE };
+
+/* One node.* rule with its attributes read once. */
+typedef struct gw_noderule {
+	const gw_rule *rule;
+	enum gw_kind kind;
+	enum gw_heading_mode heading;
+	int heading_max;    /* longest inline heading, in code points */
+	bool series;        /* weak: only an unbroken series counts */
+	bool outline_top;   /* the top of a decimal outline when the part has one */
+	uint32_t base;      /* code point of ordinal 1, 0: parse group n */
+} gw_noderule;
+
+struct gw_segmenter {
+	const gw_rules *rs;
+	const gw_rule *h[HR_COUNT];
+	gw_noderule *nr;
+	size_t nnr;
+};
+
+/* One non-blank line of the text: its content without surrounding white space. */
+typedef struct gw_line {
+	size_t b0, b1; /* bytes of d->text */
+	int32_t c0;    /* code point of b0 */
+	int32_t nc;    /* code points in [b0, b1) */
+} gw_line;
+
+/* One document's lines, as the header and the structure scans share them. */
+typedef struct gw_lines {
+	const gw_segmenter *s;
+	gw_doc *d;
+	gw_line *ln;
+	int n;
+	unsigned char *skip; /* per line: a header element, never a node */
+	const char *failed;  /* id of a rule that hit a PCRE2 limit */
+} gw_lines;
+
+/* A line a node rule numbers. */
+typedef struct gw_numline {
+	int line;
+	const gw_noderule *nr;
+	enum gw_kind kind;
+	int depth;       /* outline depth (1.1 → 2), 0 for other kinds */
+	long ordinal;
+	size_t num0, num1, n0, n1, rest0, rest1; /* bytes of the text */
+} gw_numline;
+
+#define GW_OVMAX 32
+
+/* Index the non-blank lines of d's text, to be matched against the rules of s; gw_lines_free
+ * frees the index. */
+void gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d);
+void gw_lines_free(gw_lines *c);
+/* Match rule r against bytes [b0, b1) of the text (or line i); >0 match, 0 none.  A PCRE2
+ * error marks the document failed and counts as no match. */
+int gw_lines_match(gw_lines *c, const gw_rule *r, size_t b0, size_t b1, size_t *ov);
+int gw_lines_match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov);
+/* The header or region rule h matched against line i (which must exist). */
+int gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov);
+/* Whether rule h matches line i; false for no such line. */
+bool gw_lines_is(gw_lines *c, enum gw_hrule h, int i);
+/* Byte range of named group g of rule r after a match on bytes starting at b0; false when unset. */
+bool gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, size_t *s,
+                    size_t *e);
+/* Code point of byte offset b of the text (b inside line i). */
+int32_t gw_lines_cp(const gw_lines *c, int i, size_t b);
+/* Code points in bytes [b0, b1) of the text. */
+int32_t gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1);
+/* Bytes of the white space (as the scorer sees it) that s[0..n) starts with, 0 for none. */
+int gw_lines_space(const char *s, size_t n);
+/* Bytes [b0, b1) of s with all white space removed, appended to out. */
+void gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out);
+/* The first node rule that numbers line i (weak series rules only when asked), into m. */
+bool gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m);
+/* True when line i opens a numbered node by one of the strong node rules. */
+bool gw_lines_is_node(gw_lines *c, int i);
+
+#endif

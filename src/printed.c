@@ -1,0 +1,108 @@
+/* printed.c — the segmenter's last step: header fields, node numbers and headings as the source printed them, the full-width forms the normaliser folded given back. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment.h"
+
+/* Bytes an ASCII character takes in the source encoding. */
+static uint32_t
+ascii_width(const char *enc)
+{
+	if (enc && strncmp(enc, "UTF-16", 6) == 0)
+		return 2;
+	if (enc && strncmp(enc, "UTF-32", 6) == 0)
+		return 4;
+	return 1;
+}
+
+/* Whether the normaliser folded code point k of the text from a full-width form: an ASCII
+ * character that took more source bytes than ASCII does (［２０２２］ became [2022]). */
+static bool
+was_wide(gw_doc *d, int32_t k, uint32_t aw)
+{
+	uint32_t s, e;
+
+	return gw_doc_src_range(d, (gw_span){k, k + 1}, &s, &e) && e - s > aw;
+}
+
+/* s (a header field copied from span sp of the text) with the full-width forms the source
+ * printed: GUIDE.md gives the 发文字号 and the title exactly as printed. NULL: no change. */
+static char *
+as_printed(gw_doc *d, const char *s, gw_span sp, uint32_t aw)
+{
+	gw_buf b = GW_BUF_INIT;
+	size_t n = strlen(s), i = 0;
+	int32_t k = sp.start;
+	bool changed = false;
+
+	while (i < n) {
+		uint32_t c, t = 0;
+		int len = gw_utf8_decode(s + i, n - i, &c), tl;
+		int32_t j = k;
+
+		if (len <= 0)
+			break;
+		/* the same character in the text (a joined title skips its line break) */
+		while (j < sp.end) {
+			size_t at = gw_doc_cp_to_byte(d, j);
+
+			tl = gw_utf8_decode(d->text + at, d->text_len - at, &t);
+			if (tl <= 0 || t == c)
+				break;
+			j++;
+		}
+		if (j < sp.end && t == c) {
+			if (c > 0x20 && c < 0x7F && was_wide(d, j, aw))
+				c += 0xFEE0, changed = true;
+			k = j + 1;
+		}
+		gw_buf_put_cp(&b, c);
+		i += (size_t)len;
+	}
+	if (!changed) {
+		gw_buf_free(&b);
+		return NULL;
+	}
+	return b.ptr;
+}
+
+/* *s, copied from span sp of the text, as printed. */
+static void
+restore(gw_doc *d, char **s, gw_span sp, uint32_t aw)
+{
+	char *p;
+
+	if (*s && sp.start >= 0 && (p = as_printed(d, *s, sp, aw)) != NULL)
+		free(*s), *s = p;
+}
+
+static void
+restore_list(gw_doc *d, gw_strlist *l, uint32_t aw)
+{
+	for (size_t i = 0; i < l->n; i++)
+		restore(d, &l->items[i], l->spans[i], aw);
+}
+
+/* Every header field (the parsed parts of the 发文字号 stay folded), node number and heading as
+ * printed: １６．住房保障 stays full width, as GUIDE.md wants headings copied from the source.
+ * The spans still point into the normalised text. */
+void
+gw_printed_restore(gw_doc *d)
+{
+	uint32_t aw = ascii_width(d->encoding);
+
+	if (d->nruns == 0)
+		return; /* the text is the source: nothing was folded */
+	for (int f = 0; f < GW_NHFIELDS; f++)
+		restore(d, &d->header.f[f].text, d->header.f[f].span, aw);
+	restore_list(d, &d->header.addressees, aw);
+	restore_list(d, &d->header.cc, aw);
+	for (size_t i = 0; i < d->nnodes; i++) {
+		gw_node *n = &d->nodes[i];
+		int32_t nl = (int32_t)gw_utf8_count(n->num, strlen(n->num));
+
+		restore(d, &n->heading, n->heading_span, aw);
+		if (nl)
+			restore(d, &n->num, (gw_span){n->span.start, n->span.start + nl}, aw);
+	}
+}

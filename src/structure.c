@@ -1,0 +1,580 @@
+/* structure.c — the structure of a notice's text: the documents it carries and the numbered nodes of each part (GB/T 9704-2012 7.3.3), around its regions (目录, tables, attachment lists). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "segment.h"
+
+#define TOC_MAX 300       /* lines a 目录 may take */
+#define ANNEX_CONT_MAX 30 /* code points on a continuation line of an attachment list */
+#define ATT_TITLE_LINES 3 /* lines an attached document's title may take */
+#define MAX_NODES GW_LIMIT_NODES /* nodes in one document (GW_E_LIMIT past it) */
+
+/* The first nn bytes nd inside h[0..hn), or NULL. */
+static const char *
+mem_find(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	for (size_t i = 0; nn && i + nn <= hn; i++)
+		if (memcmp(h + i, nd, nn) == 0)
+			return h + i;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- candidate nodes */
+
+typedef struct cand {
+	gw_numline m;
+	int rank;
+	int parent;      /* index among the part's candidates, -1 */
+	int prev;        /* the sibling before it, -1 */
+	int node;        /* index in d->nodes once added */
+	bool ok;
+} cand;
+
+/* Nesting order of the kinds: a node nests under the nearest one of lower rank. */
+static int
+rank_of(enum gw_kind k, int depth)
+{
+	static const int rank[GW_NKINDS] = {
+	    [GW_PART] = 0,    [GW_CHAPTER] = 10, [GW_SECTION] = 20, [GW_ARTICLE] = 30,
+	    [GW_LEVEL1] = 40, [GW_OUTLINE] = 40, [GW_LEVEL2] = 50,  [GW_LEVEL3] = 60,
+	    [GW_LEVEL4] = 70, [GW_LEVEL5] = 80};
+
+	return rank[k] + (k == GW_OUTLINE ? depth : 0);
+}
+
+/* v in Chinese numerals (1 … 99), for the next marker of a （一） list. */
+static void
+cn_numeral(long v, gw_buf *b)
+{
+	static const char *const dig[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+
+	if (v >= 20)
+		gw_buf_puts(b, dig[v / 10 % 10]);
+	if (v >= 10)
+		gw_buf_puts(b, "十");
+	gw_buf_puts(b, dig[v % 10]);
+}
+
+/* An inline list （1）…；（2）… inside one sentence is not a structure (GUIDE): the next
+ * marker on the same line gives it away. */
+static bool
+inline_list(gw_lines *c, const gw_numline *cd)
+{
+	gw_buf m = GW_BUF_INIT;
+	const char *t = c->d->text;
+	bool found = false;
+
+	for (int form = 0; form < 2 && !found; form++) {
+		gw_buf_reset(&m);
+		if (cd->nr->base)
+			gw_buf_put_cp(&m, cd->nr->base + (uint32_t)cd->ordinal);
+		else if (cd->kind == GW_LEVEL4 || cd->kind == GW_LEVEL2) {
+			gw_buf_puts(&m, form ? "(" : "（");
+			if (cd->kind == GW_LEVEL4)
+				gw_buf_printf(&m, "%ld", cd->ordinal + 1);
+			else
+				cn_numeral(cd->ordinal + 1, &m);
+			gw_buf_puts(&m, form ? ")" : "）");
+		} else
+			break;
+		found = mem_find(t + cd->rest0, cd->rest1 - cd->rest0, m.ptr, m.len) != NULL;
+	}
+	gw_buf_free(&m);
+	return found;
+}
+
+/* ---------------------------------------------------------------- regions */
+
+enum region { R_NONE, R_TOC, R_TABLE, R_ANNEX };
+
+typedef struct collector {
+	cand *v;
+	size_t n, cap;
+	enum region region;
+	int toc_line, toc_first;
+	bool toc_cand;   /* the first entry of the 目录 is a numbered heading … */
+	gw_numline toc_entry; /* … this one */
+	gw_buf toc_text; /* the first entry without white space and page number */
+	long last[GW_NKINDS]; /* the last ordinal of each kind seen outside a region */
+	size_t strong;        /* candidates that always become nodes (not series, not outline) */
+	size_t room;          /* nodes the document may still take (MAX_NODES) */
+	int over;             /* 1: more nodes than that, 2: more than 4 * MAX_NODES numbered
+	                       * lines; the document fails, nothing is emitted */
+} collector;
+
+/* The text of a 目录 entry without white space and its page number (总则……1 → 总则). */
+static void
+toc_entry_text(gw_lines *c, int i, gw_buf *b)
+{
+	size_t ov[2 * GW_OVMAX], e = c->ln[i].b1;
+
+	if (gw_lines_rule(c, HR_TOC_PAGE, i, ov) > 0 && ov[0] > 0)
+		e = c->ln[i].b0 + ov[0];
+	gw_buf_reset(b);
+	gw_lines_squeeze(c->d->text, c->ln[i].b0, e, b);
+}
+
+static bool
+same_as(gw_lines *c, int i, const gw_buf *b)
+{
+	gw_buf a = GW_BUF_INIT;
+	bool same;
+
+	gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &a);
+	same = a.len == b->len && memcmp(a.ptr, b->ptr, a.len) == 0;
+	gw_buf_free(&a);
+	return same;
+}
+
+/* Whether line i is still inside the current region (and so makes no node). */
+static bool
+in_region(gw_lines *c, collector *k, int i)
+{
+	gw_numline cd;
+
+	switch (k->region) {
+	case R_TOC: /* runs until its first entry comes again as a heading, or running text */
+		if (k->toc_first < 0) {
+			k->toc_first = i;
+			k->toc_cand = gw_lines_numbered(c, i, true, &k->toc_entry);
+			toc_entry_text(c, i, &k->toc_text);
+			return true;
+		}
+		if (same_as(c, i, &k->toc_text) || i - k->toc_line >= TOC_MAX ||
+		    gw_lines_is(c, HR_NOT_TITLE, i))
+			break;
+		if (!k->toc_cand || !gw_lines_numbered(c, i, true, &cd) ||
+		    cd.kind != k->toc_entry.kind || cd.ordinal != k->toc_entry.ordinal ||
+		    cd.depth != k->toc_entry.depth)
+			return true;
+		break;
+	case R_TABLE: /* to a 注：line, or a heading that carries on the numbering before it */
+		if (gw_lines_is(c, HR_TABLE_END, i)) {
+			k->region = R_NONE;
+			return true;
+		}
+		if (!gw_lines_numbered(c, i, false, &cd) || cd.kind > GW_LEVEL2 ||
+		    k->last[cd.kind] <= 0 || cd.ordinal != k->last[cd.kind] + 1)
+			return true;
+		break;
+	case R_ANNEX: /* the numbered or broken lines of an attachment list */
+		if (gw_lines_is(c, HR_ANNEX_ITEM, i) ||
+		    (c->ln[i].nc <= ANNEX_CONT_MAX && !gw_lines_is(c, HR_NOT_TITLE, i) &&
+		     !gw_lines_is(c, HR_ANNEX_LABEL, i) && !gw_lines_is_node(c, i)))
+			return true;
+		break;
+	case R_NONE:
+		break;
+	}
+	k->region = R_NONE;
+	return false;
+}
+
+/* Whether line i opens a region. */
+static bool
+region_start(gw_lines *c, collector *k, int i)
+{
+	if (gw_lines_is(c, HR_TOC, i)) {
+		k->region = R_TOC, k->toc_line = i, k->toc_first = -1;
+		return true;
+	}
+	if (gw_lines_is(c, HR_TABLE, i)) {
+		k->region = R_TABLE;
+		return true;
+	}
+	if (gw_lines_is(c, HR_ANNEX_NOTE, i)) {
+		k->region = R_ANNEX;
+		return true;
+	}
+	return gw_lines_is(c, HR_ANNEX_LABEL, i);
+}
+
+static void
+collect(gw_lines *c, int l0, int l1, collector *k)
+{
+	for (int i = l0; i < l1; i++) {
+		cand cd = {.parent = -1, .prev = -1, .node = -1};
+
+		if (c->skip[i] || in_region(c, k, i) || region_start(c, k, i))
+			continue;
+		if (!gw_lines_numbered(c, i, true, &cd.m) || inline_list(c, &cd.m))
+			continue;
+		/* over the node limit: stop at once rather than collect a million lines of 1. */
+		k->strong += !cd.m.nr->series && cd.m.kind != GW_OUTLINE;
+		if (k->strong > k->room || k->n >= 4 * (size_t)MAX_NODES) {
+			k->over = k->strong > k->room ? 1 : 2;
+			return;
+		}
+		gw_grow((void **)&k->v, &k->cap, k->n + 1, sizeof *k->v);
+		k->v[k->n++] = cd;
+		if (!cd.m.nr->series)
+			k->last[cd.m.kind] = cd.m.ordinal;
+	}
+}
+
+/* ---------------------------------------------------------------- filtering and nesting */
+
+/* A weak candidate counts in an unbroken series: 1 (with a 2 to come), then 2, 3 … */
+static bool
+series_ok(const collector *k, size_t i, long *last)
+{
+	const cand *cd = &k->v[i];
+
+	if (*last > 0 && cd->m.ordinal == *last + 1)
+		return true;
+	if (cd->m.ordinal != 1)
+		return false;
+	for (size_t j = i + 1; j < k->n; j++) /* the next one of its rule must be 2 */
+		if (k->v[j].m.nr == cd->m.nr)
+			return k->v[j].m.ordinal == 2;
+	return false;
+}
+
+/* Decimal outline numbers count only in order: x.1, then x.2 … at each depth. */
+static bool
+outline_ok(const gw_numline *cd, long *last, int maxdepth)
+{
+	if (cd->depth < 1 || cd->depth >= maxdepth)
+		return false;
+	if (cd->ordinal != 1 && cd->ordinal != last[cd->depth] + 1)
+		return false;
+	last[cd->depth] = cd->ordinal;
+	for (int d = cd->depth + 1; d < maxdepth; d++)
+		last[d] = 0;
+	return true;
+}
+
+static void
+filter(collector *k)
+{
+	long series_last = 0, olast[8] = {0};
+	bool outline = false;
+
+	for (size_t i = 0; i < k->n; i++)
+		outline |= k->v[i].m.kind == GW_OUTLINE && !k->v[i].m.nr->series;
+	for (size_t i = 0; i < k->n; i++) {
+		cand *cd = &k->v[i];
+
+		cd->ok = true;
+		if (cd->m.nr->series) {
+			cd->ok = series_ok(k, i, &series_last);
+			if (cd->ok)
+				series_last = cd->m.ordinal;
+			if (cd->ok && outline && cd->m.nr->outline_top)
+				cd->m.kind = GW_OUTLINE, cd->m.depth = 1;
+		}
+		if (cd->ok && cd->m.kind == GW_OUTLINE)
+			cd->ok = outline_ok(&cd->m, olast, 8);
+		cd->rank = rank_of(cd->m.kind, cd->m.depth);
+	}
+}
+
+/* Parents by rank: a node nests under the nearest node before it of lower rank, so that
+ * skipped levels (一、 straight to 1.) nest where they stand. */
+static void
+nest(collector *k)
+{
+	int stack[64], top = 0;
+	int *last = gw_xmalloc((k->n + 1) * sizeof *last); /* last child of candidate p at p + 1 */
+
+	for (size_t i = 0; i <= k->n; i++)
+		last[i] = -1;
+	for (size_t i = 0; i < k->n; i++) {
+		cand *cd = &k->v[i];
+
+		if (!cd->ok)
+			continue;
+		while (top > 0 && k->v[stack[top - 1]].rank >= cd->rank)
+			top--;
+		cd->parent = top > 0 ? stack[top - 1] : -1;
+		cd->prev = last[cd->parent + 1];
+		last[cd->parent + 1] = (int)i;
+		if (top < 64)
+			stack[top++] = (int)i;
+	}
+	free(last);
+}
+
+/* ---------------------------------------------------------------- headings */
+
+/* The punctuation the GUIDE strips from the end of a heading. */
+static bool
+is_tail_punct(const char *s, size_t n)
+{
+	static const char *const p[] = {"。", "：", ":", "；", ";", "，", ",", "、"};
+
+	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+		if (strlen(p[i]) == n && memcmp(s, p[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* The first of the strings in stops inside [s, e), or e. */
+static size_t
+find_first(const char *t, size_t s, size_t e, const char *const *stops, size_t nstops)
+{
+	size_t best = e;
+
+	for (size_t i = 0; i < nstops; i++) {
+		const char *p = mem_find(t + s, e - s, stops[i], strlen(stops[i]));
+
+		if (p && (size_t)(p - t) < best)
+			best = (size_t)(p - t);
+	}
+	return best;
+}
+
+/* The byte range of a candidate's heading (GUIDE), or false for none. */
+static bool
+heading_range(gw_lines *c, const gw_numline *cd, bool body_follows, size_t *hs, size_t *he)
+{
+	static const char *const full[] = {"。"}, *const runin[] = {"。", "：", ":"};
+	static const char *const clause[] = {"；", ";"};
+	const char *t = c->d->text;
+	size_t s = cd->rest0, e = cd->rest1, p, q;
+
+	if (s >= e)
+		return false;
+	switch (cd->nr->heading) {
+	case GW_HEAD_LINE:
+		e = find_first(t, s, e, full, 1);
+		break;
+	case GW_HEAD_ARTICLE: /* 第五条（目的） */
+		if (strncmp(t + s, "（", 3) != 0 && t[s] != '(')
+			return false;
+		p = s + (t[s] == '(' ? 1 : 3);
+		q = find_first(t, p, e, (const char *const[]){"）", ")"}, 2);
+		if (q == e || gw_lines_ncp(c, p, q) > cd->nr->heading_max)
+			return false;
+		s = p, e = q;
+		break;
+	case GW_HEAD_INLINE:
+		p = find_first(t, s, e, runin, 3);
+		if (p < e) { /* a run-in title, with the item's text after it or below it */
+			q = p + (t[p] == ':' ? 1 : 3);
+			if (gw_lines_ncp(c, s, p) > cd->nr->heading_max || (q >= e && !body_follows))
+				return false;
+			e = p;
+		} else if (gw_lines_ncp(c, s, e) > cd->nr->heading_max ||
+		           find_first(t, s, e, clause, 2) < e)
+			return false; /* a plain paragraph, not a title on its own line */
+		break;
+	}
+	while (e > s) { /* no trailing white space or 。：:；;，,、 */
+		size_t b = e - 1;
+
+		while (b > s && ((unsigned char)t[b] & 0xC0) == 0x80)
+			b--;
+		if (!gw_lines_space(t + b, e - b) && !is_tail_punct(t + b, e - b))
+			break;
+		e = b;
+	}
+	*hs = s, *he = e;
+	return e > s;
+}
+
+/* ---------------------------------------------------------------- emitting nodes */
+
+/* GB/T 9704-2012 7.3.3: a skipped or repeated ordinal, within a parent (numbering may run
+ * on from the previous parent). */
+static void
+check_ordinal(gw_lines *c, collector *k, size_t i, long *part_last)
+{
+	const gw_numline *cd = &k->v[i].m, *prev = NULL;
+	gw_span sp = {gw_lines_cp(c, cd->line, cd->num0), gw_lines_cp(c, cd->line, cd->num1)};
+
+	for (int j = k->v[i].prev, steps = 0; j >= 0 && steps < 8; j = k->v[j].prev, steps++)
+		if (k->v[j].m.kind == cd->kind && k->v[j].m.depth == cd->depth) {
+			prev = &k->v[j].m;
+			break;
+		}
+	if (prev && cd->ordinal == prev->ordinal)
+		gw_doc_diag(c->d, GW_W_ORDINAL_REPEATED, sp, "%ld again", cd->ordinal);
+	else if (prev && cd->ordinal > prev->ordinal + 1)
+		gw_doc_diag(c->d, GW_W_ORDINAL_SKIPPED, sp, "%ld after %ld", cd->ordinal, prev->ordinal);
+	else if (!prev && cd->ordinal != 1 && cd->ordinal != part_last[cd->kind] + 1)
+		gw_doc_diag(c->d, GW_W_ORDINAL_SKIPPED, sp, "%ld first", cd->ordinal);
+	part_last[cd->kind] = cd->ordinal;
+}
+
+static void
+emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
+{
+	gw_buf num = GW_BUF_INIT, head = GW_BUF_INIT;
+	long part_last[GW_NKINDS] = {0};
+	const char *t = c->d->text;
+
+	for (size_t i = 0; i < k->n; i++) {
+		cand *cd = &k->v[i];
+		const gw_numline *m = &cd->m;
+		size_t j, hs, he;
+		int32_t cend = end;
+		bool body;
+
+		if (!cd->ok)
+			continue;
+		for (j = i + 1; j < k->n; j++)
+			if (k->v[j].ok && k->v[j].rank <= cd->rank) {
+				cend = c->ln[k->v[j].m.line].c0;
+				break;
+			}
+		for (j = i + 1; j < k->n && !k->v[j].ok; j++)
+			;
+		body = m->line + 1 < l1 && (j >= k->n || k->v[j].m.line != m->line + 1);
+		gw_buf_reset(&num), gw_buf_reset(&head);
+		gw_buf_put(&num, t + m->num0, m->num1 - m->num0);
+		if (heading_range(c, m, body, &hs, &he))
+			gw_lines_squeeze(t, hs, he, &head);
+		else
+			hs = he = m->rest0;
+		check_ordinal(c, k, i, part_last);
+		cd->node = gw_doc_add_node(
+		    c->d, m->kind, part, cd->parent >= 0 ? k->v[cd->parent].node : -1, num.ptr,
+		    m->ordinal, head.len ? head.ptr : NULL,
+		    (gw_span){gw_lines_cp(c, m->line, m->num0), cend},
+		    head.len ? (gw_span){gw_lines_cp(c, m->line, hs), gw_lines_cp(c, m->line, he)}
+		             : GW_NOSPAN);
+	}
+	gw_buf_free(&num);
+	gw_buf_free(&head);
+}
+
+/* The nodes of one part: lines [l0, l1), ending at code point end.  0, or the collector's
+ * over when they would take the document over MAX_NODES (then none is added). */
+static int
+build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
+{
+	collector k;
+	size_t nok = 0;
+
+	memset(&k, 0, sizeof k);
+	k.room = MAX_NODES - c->d->nnodes;
+	collect(c, l0, l1, &k);
+	if (!k.over) {
+		filter(&k);
+		for (size_t i = 0; i < k.n; i++)
+			nok += k.v[i].ok;
+		k.over = nok > k.room;
+	}
+	if (!k.over) {
+		nest(&k);
+		emit(c, &k, part, l1, end);
+	}
+	free(k.v);
+	gw_buf_free(&k.toc_text);
+	return k.over;
+}
+
+/* ---------------------------------------------------------------- attachments */
+
+typedef struct att {
+	int line;   /* where it starts (its label or its title) */
+	int t0, t1; /* its title lines, -1 when the title is taken from the notice's 《》 */
+} att;
+
+/* An attachment starting at line `line` whose title is at line ti (or from the notice). */
+static bool
+add_att(gw_lines *c, att *a, size_t *na, int line, int ti)
+{
+	int last;
+
+	if (*na >= GW_LIMIT_ATTACHMENTS)
+		return false;
+	if (gw_header_title_at(c, ti, ATT_TITLE_LINES, &last)) {
+		a[*na] = (att){line, ti, last};
+		for (int i = line; i <= last; i++)
+			c->skip[i] = 1;
+	} else
+		a[*na] = (att){line, -1, -1};
+	++*na;
+	return true;
+}
+
+/* Whether line j labels an attached document whose title is on the next line: 附件, 附件2,
+ * or 附件： when no list of attachment titles follows it. */
+static bool
+annex_label(gw_lines *c, int j)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+	int last;
+
+	if (!gw_lines_is(c, HR_ANNEX_LABEL, j)) {
+		if (gw_lines_rule(c, HR_ANNEX_NOTE, j, ov) <= 0 ||
+		    (gw_lines_group(c->s->h[HR_ANNEX_NOTE], "list", ov, c->ln[j].b0, &s, &e) && e > s) ||
+		    gw_lines_is(c, HR_ANNEX_ITEM, j + 1) ||
+		    mem_find(c->d->text + c->ln[j + 1].b0, c->ln[j + 1].b1 - c->ln[j + 1].b0, "：", 3))
+			return false;
+	}
+	return gw_header_title_at(c, j + 1, ATT_TITLE_LINES, &last);
+}
+
+/* The documents a notice carries: the one it 印发/转发 (right after its 成文日期 and 附注), and
+ * each one under a 附件 label. */
+static size_t
+find_attachments(gw_lines *c, const gw_hpos *p, att *a)
+{
+	size_t na = 0;
+	int from = p->date >= 0 ? p->date + 1 : p->body0, j;
+
+	if (!c->d->is_notice)
+		return 0;
+	if (p->transmit && p->date >= 0) {
+		for (j = p->date + 1; j < c->n && (c->skip[j] || gw_lines_is(c, HR_NOTE, j)); j++)
+			;
+		if (j < c->n && !gw_lines_is(c, HR_ANNEX_LABEL, j)) {
+			add_att(c, a, &na, j, j);
+			from = a[0].t1 >= 0 ? a[0].t1 + 1 : j + 1;
+		}
+	}
+	for (j = from; j + 1 < c->n; j++)
+		if (annex_label(c, j))
+			add_att(c, a, &na, j, j + 1);
+	return na;
+}
+
+/* Give the attachments to the document, with the title from the notice's 《》 when the
+ * attached text has no title line of its own. */
+static void
+add_attachments(gw_lines *c, int title0, const att *a, size_t na)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+	gw_buf title = GW_BUF_INIT;
+
+	for (size_t k = 0; k < na; k++) {
+		int32_t start = c->ln[a[k].line].c0;
+		int32_t end = k + 1 < na ? c->ln[a[k + 1].line].c0 : (int32_t)c->d->ncp;
+		gw_span ts = GW_NOSPAN;
+
+		gw_buf_reset(&title);
+		if (a[k].t0 >= 0) {
+			for (int i = a[k].t0; i <= a[k].t1; i++)
+				gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &title);
+			ts = (gw_span){c->ln[a[k].t0].c0, c->ln[a[k].t1].c0 + c->ln[a[k].t1].nc};
+		} else if (title0 >= 0 && gw_lines_rule(c, HR_QUOTED, title0, ov) > 0 &&
+		           gw_lines_group(c->s->h[HR_QUOTED], "v", ov, c->ln[title0].b0, &s, &e)) {
+			gw_lines_squeeze(c->d->text, s, e, &title);
+			ts = (gw_span){gw_lines_cp(c, title0, s), gw_lines_cp(c, title0, e)};
+		}
+		gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts, (gw_span){start, end});
+	}
+	gw_buf_free(&title);
+}
+
+
+int
+gw_structure_build(gw_lines *c, const gw_hpos *p)
+{
+	att a[GW_LIMIT_ATTACHMENTS];
+	size_t na = find_attachments(c, p, a);
+	int l0 = 0, over = 0;
+
+	for (size_t k = 0; k <= na && !over; k++) {
+		int l1 = k < na ? a[k].line : c->n;
+
+		over = build_part(c, (int)k, l0, l1, k < na ? c->ln[l1].c0 : (int32_t)c->d->ncp);
+		l0 = l1;
+	}
+	add_attachments(c, p->title0, a, na);
+	return over;
+}
