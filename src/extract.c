@@ -301,11 +301,11 @@ is_line_end(uint32_t c)
 	return c == '\n' || c == '\r';
 }
 
-/* 。！？ and line ends close a sentence. */
+/* 。！？ and line ends close a sentence (not ；: the quantity's sentence goes on after one). */
 static bool
 is_sentence_end(uint32_t c)
 {
-	return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || is_line_end(c);
+	return gw_is_sentence_end(c) || is_line_end(c);
 }
 
 /* ，；： close a clause as well. */
@@ -683,9 +683,9 @@ heading_like(const char *t, size_t s, size_t e)
 		int len;
 		uint32_t c = cp_at(t, e, i, &len);
 
-		if (in_set(c, "。；;，,：:！!？?、"))
+		if (is_clause_end(c) || c == 0x3001) /* 、 */
 			return false;
-		han += c >= 0x4E00 && c <= 0x9FFF;
+		han += gw_is_han(c);
 		i += (size_t)len;
 	}
 	return han >= 4;
@@ -736,12 +736,6 @@ typedef struct cellref {
 	size_t s, e;
 } cellref;
 
-static bool
-is_blank_cp(uint32_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == 0x3000 || c == 0xA0;
-}
-
 /* The line around byte p, trimmed of blanks into [*s, *e); returns where it starts. */
 static size_t
 line_of(const ctx *c, size_t p, size_t *s, size_t *e)
@@ -750,9 +744,9 @@ line_of(const ctx *c, size_t p, size_t *s, size_t *e)
 	int len;
 
 	*s = rs, *e = fwd_to(c->t, c->n, p, is_line_end, INT_MAX);
-	while (*s < *e && is_blank_cp(cp_at(c->t, *e, *s, &len)))
+	while (*s < *e && gw_is_space(cp_at(c->t, *e, *s, &len)))
 		*s += (size_t)len;
-	while (*e > *s && is_blank_cp(cp_before(c->t, c->n, *e)))
+	while (*e > *s && gw_is_space(cp_before(c->t, c->n, *e)))
 		*e = prev_start(c->t, *e);
 	return rs;
 }
@@ -767,7 +761,7 @@ cell_line(const char *t, size_t s, size_t e)
 	uint32_t c1 = s + (size_t)len < e ? cp_at(t, e, s + (size_t)len, &len2) : 0;
 
 	if (gw_utf8_count(t + s, e - s) > CELL_MAX_CP || c0 == 0xFF08 || c0 == '(' ||
-	    (c0 == 0x8868 && (is_digit(c1) || is_blank_cp(c1))) || c1 == 0x3001)
+	    (c0 == 0x8868 && (is_digit(c1) || gw_is_space(c1))) || c1 == 0x3001)
 		return false;
 	for (size_t i = s; i < e; i += (size_t)len)
 		if (in_set(cp_at(t, e, i, &len), "。；;：:！!？?"))

@@ -1,9 +1,11 @@
-/* test_core.c — the document model, offsets, ids, numerals, sha256 and the record codec. */
+/* test_core.c — the document model, offsets, ids, numerals, character classes, sha256 and the
+ * record codec. */
 #include <check.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "gongwen.h"
 #include "numeral.h"
 
@@ -118,6 +120,27 @@ START_TEST(endless_digits_are_too_long)
 	ck_assert_int_eq(gw_number_parse(big, 10000, &n), GW_NUMBER_TOO_LONG);
 	ck_assert(!gw_parse_int(big, 10000, &v));
 	free(big);
+}
+END_TEST
+
+START_TEST(character_classes_are_the_ones_every_stage_uses)
+{
+	static const uint32_t space[] = {' ', '\t', '\n', '\r', 0xA0, 0x2002, 0x200B, 0x3000, 0xFEFF};
+	static const uint32_t han[] = {0x4E00, 0x9FA5, 0x3400, 0x20000, 0xF900, 0x3007, 0x3005};
+
+	for (size_t i = 0; i < sizeof space / sizeof *space; i++)
+		ck_assert_msg(gw_is_space(space[i]), "U+%04X is not white space", space[i]);
+	ck_assert(!gw_is_space(0x2028) && !gw_is_space(0x85) && !gw_is_space('a'));
+	ck_assert_int_eq(gw_space_len("\xe3\x80\x80x", 4), 3);
+	ck_assert_int_eq(gw_space_len("x ", 2), 0);
+	ck_assert(gw_is_sentence_end(0x3002) && gw_is_sentence_end(0xFF1F) && gw_is_sentence_end('!'));
+	ck_assert(!gw_is_sentence_end(0xFF1B) && !gw_is_sentence_end(0xFF0C) && !gw_is_sentence_end('.'));
+	for (size_t i = 0; i < sizeof han / sizeof *han; i++)
+		ck_assert_msg(gw_is_han(han[i]), "U+%04X is not Han", han[i]);
+	ck_assert(!gw_is_han(0x3042) && !gw_is_han(0xAC00) && !gw_is_han(0x3002)); /* あ 가 。 */
+	ck_assert_int_eq(gw_digit_value('7'), 7);
+	ck_assert_int_eq(gw_digit_value(0xFF19), 9);
+	ck_assert_int_eq(gw_digit_value(0x4E03), -1); /* 七 is a numeral (numeral.c), not a digit */
 }
 END_TEST
 
@@ -352,6 +375,7 @@ main(void)
 	tcase_add_loop_test(tc, each_written_form_reads_the_same_as_quantity_and_as_ordinal, 0,
 	                    (int)(sizeof rows / sizeof rows[0]));
 	tcase_add_test(tc, endless_digits_are_too_long);
+	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
 	tcase_add_test(tc, cp_index_is_exact_over_long_text);
