@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "archive.h"
+#include "chars.h"
 #include "internal.h"
 
 /* Prepared once per archive, reused for every document. */
@@ -367,12 +368,11 @@ gw_archive_node_path(const gw_doc *d, int node)
 	return b.ptr ? gw_buf_detach(&b) : gw_xstrdup("");
 }
 
-/* U+3002 。 U+FF01 ！ U+FF1F ？ U+FF1B ； and ASCII ! ? ; end a sentence. */
+/* 。！？!? and ；; end a sentence (a 公文 lists its measures in clauses closed by ；). */
 static bool
 is_stop(uint32_t c)
 {
-	return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B || c == '!' || c == '?' ||
-	       c == ';';
+	return gw_is_sentence_end(c) || c == 0xFF1B || c == ';';
 }
 
 /* Closing quotes and brackets right after a stop belong to the sentence: 。” */
@@ -381,12 +381,6 @@ is_closer(uint32_t c)
 {
 	return c == 0x201D || c == 0x2019 || c == 0xFF09 || c == ')' || c == 0x300D || c == 0x300F ||
 	       c == 0x3011 || c == 0x300B || c == '"';
-}
-
-static bool
-is_space(uint32_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x3000 || c == 0xA0;
 }
 
 /* Code points where a sentence must end because a unit or an attachment starts there. */
@@ -423,9 +417,9 @@ typedef struct sent_acc {
 static void
 sent_add(sent_acc *acc, int32_t s, int32_t e)
 {
-	while (s < e && is_space(acc->cps[s]))
+	while (s < e && gw_is_space(acc->cps[s]))
 		s++;
-	while (e > s && is_space(acc->cps[e - 1]))
+	while (e > s && gw_is_space(acc->cps[e - 1]))
 		e--;
 	if (s >= e)
 		return;
@@ -802,19 +796,6 @@ gw_archive_counts(gw_archive *a, long long n[4], gw_buf *err)
 
 /* ---------------------------------------------------------------- the query syntax */
 
-/* Length of the space at p (ASCII or U+3000 ideographic), 0 when none. */
-static size_t
-space_len(const char *p)
-{
-	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		return 1;
-	/* byte by byte: never past the NUL */
-	return (unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 &&
-	               (unsigned char)p[2] == 0x80
-	           ? 3
-	           : 0;
-}
-
 /* A "quoted phrase" as FTS5 reads it ("" is a quote inside), with a * after it kept. */
 static const char *
 put_quoted(const char *p, gw_buf *out, gw_buf *err)
@@ -846,7 +827,8 @@ put_word(const char *p, gw_buf *out)
 	const char *s = p, *e;
 	bool caret, prefix;
 
-	while (*p && !space_len(p) && *p != '(' && *p != ')' && *p != '"')
+	/* 4 bytes at most: the NUL ends a code point before it is passed */
+	while (*p && !gw_space_len(p, 4) && *p != '(' && *p != ')' && *p != '"')
 		p++;
 	e = p;
 	if ((e - s == 3 && (memcmp(s, "AND", 3) == 0 || memcmp(s, "NOT", 3) == 0)) ||
@@ -876,7 +858,7 @@ gw_archive_fts_query(const char *text, gw_buf *out, gw_buf *err)
 	const char *p = text;
 
 	while (p && *p) {
-		size_t sp = space_len(p);
+		size_t sp = (size_t)gw_space_len(p, 4);
 
 		if (sp) {
 			p += sp;

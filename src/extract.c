@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "internal.h"
-#include "number.h"
+#include "numeral.h"
 
 #define NGROUPS 16      /* capture pairs read from one match */
 #define CLAUSE_MAX 80   /* code points looked at before a number for its clause */
@@ -303,11 +304,11 @@ is_line_end(uint32_t c)
 	return c == '\n' || c == '\r';
 }
 
-/* 。！？ and line ends close a sentence. */
+/* 。！？ and line ends close a sentence (not ；: the quantity's sentence goes on after one). */
 static bool
 is_sentence_end(uint32_t c)
 {
-	return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || is_line_end(c);
+	return gw_is_sentence_end(c) || is_line_end(c);
 }
 
 /* ，；： close a clause as well. */
@@ -355,36 +356,9 @@ fwd_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 }
 
 static bool
-is_digit_cp(uint32_t c)
+is_digit(uint32_t c)
 {
-	return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
-}
-
-/* Chinese digits: 〇零○一二两三四五六七八九, the financial forms, 十 拾 (a number may start
- * with one of these). */
-static bool
-is_zh_start(uint32_t c)
-{
-	switch (c) {
-	case 0x3007: case 0x96F6: case 0x25CB: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09:
-	case 0x56DB: case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341:
-	case 0x58F9: case 0x8D30: case 0x53C1: case 0x8086: case 0x4F0D: case 0x9646: case 0x67D2:
-	case 0x634C: case 0x7396: case 0x62FE: case 0x8CB3: case 0x53C3: case 0x9678: case 0x5169:
-		return true;
-	}
-	return false;
-}
-
-/* Scale words: 百 千 万 亿 佰 仟 萬 億. */
-static bool
-is_zh_scale(uint32_t c)
-{
-	switch (c) {
-	case 0x767E: case 0x5343: case 0x4E07: case 0x4EBF: case 0x4F70: case 0x4EDF: case 0x842C:
-	case 0x5104:
-		return true;
-	}
-	return false;
+	return gw_digit_value(c) >= 0;
 }
 
 /* Whether a number starts at c, given the two code points before it: not inside another
@@ -393,11 +367,12 @@ is_zh_scale(uint32_t c)
 static bool
 starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
 {
-	if (!is_digit_cp(c) && !is_zh_start(c) && c != 0x767E && c != 0x5343 && c != 0x4E07)
+	if (!is_digit(c) && gw_zh_digit(c) < 0 && gw_zh_unit(c) != 10 && c != 0x767E &&
+	    c != 0x5343 && c != 0x4E07)
 		return false;
-	if (is_digit_cp(prev) || is_zh_start(prev) || is_zh_scale(prev))
+	if (is_digit(prev) || gw_zh_digit(prev) >= 0 || gw_zh_unit(prev))
 		return false;
-	if ((prev == '.' || prev == 0xFF0E || prev == ',') && is_digit_cp(c) && is_digit_cp(prev2))
+	if ((prev == '.' || prev == 0xFF0E || prev == ',') && is_digit(c) && is_digit(prev2))
 		return false;
 	return true;
 }
@@ -704,9 +679,9 @@ heading_like(const char *t, size_t s, size_t e)
 		int len;
 		uint32_t c = cp_at(t, e, i, &len);
 
-		if (in_set(c, "。；;，,：:！!？?、"))
+		if (is_clause_end(c) || c == 0x3001) /* 、 */
 			return false;
-		han += c >= 0x4E00 && c <= 0x9FFF;
+		han += gw_is_han(c);
 		i += (size_t)len;
 	}
 	return han >= 4;
@@ -757,12 +732,6 @@ typedef struct cellref {
 	size_t s, e;
 } cellref;
 
-static bool
-is_blank_cp(uint32_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == 0x3000 || c == 0xA0;
-}
-
 /* The line around byte p, trimmed of blanks into [*s, *e); returns where it starts. */
 static size_t
 line_of(const ctx *c, size_t p, size_t *s, size_t *e)
@@ -771,9 +740,9 @@ line_of(const ctx *c, size_t p, size_t *s, size_t *e)
 	int len;
 
 	*s = rs, *e = fwd_to(c->t, c->n, p, is_line_end, INT_MAX);
-	while (*s < *e && is_blank_cp(cp_at(c->t, *e, *s, &len)))
+	while (*s < *e && gw_is_space(cp_at(c->t, *e, *s, &len)))
 		*s += (size_t)len;
-	while (*e > *s && is_blank_cp(cp_before(c->t, c->n, *e)))
+	while (*e > *s && gw_is_space(cp_before(c->t, c->n, *e)))
 		*e = prev_start(c->t, *e);
 	return rs;
 }
@@ -788,7 +757,7 @@ cell_line(const char *t, size_t s, size_t e)
 	uint32_t c1 = s + (size_t)len < e ? cp_at(t, e, s + (size_t)len, &len2) : 0;
 
 	if (gw_utf8_count(t + s, e - s) > CELL_MAX_CP || c0 == 0xFF08 || c0 == '(' ||
-	    (c0 == 0x8868 && (is_digit_cp(c1) || is_blank_cp(c1))) || c1 == 0x3001)
+	    (c0 == 0x8868 && (is_digit(c1) || gw_is_space(c1))) || c1 == 0x3001)
 		return false;
 	for (size_t i = s; i < e; i += (size_t)len)
 		if (in_set(cp_at(t, e, i, &len), "。；;：:！!？?"))
@@ -805,9 +774,9 @@ value_cell(const char *t, const cellref *cl)
 
 	if (i < cl->e && (t[i] == '-' || t[i] == '+'))
 		i++;
-	if (i >= cl->e || !is_digit_cp(cp_at(t, cl->e, i, &len)))
+	if (i >= cl->e || !is_digit(cp_at(t, cl->e, i, &len)))
 		return false;
-	while (i < cl->e && (is_digit_cp(cp_at(t, cl->e, i, &len)) || t[i] == '.'))
+	while (i < cl->e && (is_digit(cp_at(t, cl->e, i, &len)) || t[i] == '.'))
 		i += (size_t)len;
 	return i >= cl->e || cp_at(t, cl->e, i, &len) != 0x5E74; /* 年 */
 }
@@ -1043,7 +1012,7 @@ numeric(const char *s, size_t n)
 		uint32_t c;
 		int len = gw_utf8_decode(s + i, n - i, &c);
 
-		if (!((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)) || len <= 0)
+		if (len <= 0 || gw_digit_value(c) < 0)
 			return false;
 		i += (size_t)len;
 	}
@@ -1255,7 +1224,7 @@ digit_run(const char *t, size_t n, size_t i, size_t *ndigits)
 	while (j < n) {
 		uint32_t c = cp_at(t, n, j, &len);
 
-		if (is_digit_cp(c))
+		if (is_digit(c))
 			(*ndigits)++;
 		else if (c != ',' && c != '.' && c != 0xFF0E)
 			break;

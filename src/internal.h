@@ -53,11 +53,6 @@ typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
 int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn,
                      void *ctx);
 
-/* numeral.c: the value of a Chinese digit (〇零 一壹 二两贰 … 九玖), -1 when c is none; the
- * multiplier of a unit character (十拾 百佰 千仟 万萬 亿億), 0 when c is none. */
-int gw_zh_digit(uint32_t c);
-long long gw_zh_unit(uint32_t c);
-
 /* words.c: word boundaries by ICU's word break rules, for short strings (a clause).  One
  * gw_words per thread; NULL when ICU has no word break data. */
 typedef struct gw_words gw_words;

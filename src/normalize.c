@@ -24,6 +24,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 
+#include "chars.h"
 #include "internal.h"
 
 #define DOC_MAX GW_LIMIT_DOC_BYTES /* bytes: bigger documents become too-large error records */
@@ -115,20 +116,26 @@ typedef struct run {
 
 /* ---------------------------------------------------------------- character classes */
 
+/* Han, kana and Hangul: a space between two of them is layout, not a word break. */
 static bool
-is_han(uint32_t c)
+is_cjk(uint32_t c)
 {
-	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-	       (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-	       (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) || (c >= 0xAC00 && c <= 0xD7AF) ||
-	       c == 0x3005 || c == 0x3006 || c == 0x3007;
+	return gw_is_han(c) || (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||
+	       (c >= 0xAC00 && c <= 0xD7AF);
+}
+
+/* 。！？!? and ；: a line that has one has ended a sentence (the page-break join). */
+static bool
+is_stop(uint32_t c)
+{
+	return gw_is_sentence_end(c) || c == 0xFF1B;
 }
 
 /* Full-width punctuation that carries its own spacing: a space beside it is layout. */
 static bool
 is_cjk_punct(uint32_t c)
 {
-	return (c >= 0x3000 && c <= 0x303F && !is_han(c)) || (c >= 0xFF01 && c <= 0xFF65) ||
+	return (c >= 0x3000 && c <= 0x303F && !is_cjk(c)) || (c >= 0xFF01 && c <= 0xFF65) ||
 	       (c >= 0x2018 && c <= 0x201F) || c == 0x2014 || c == 0x2015 || c == 0x2026 ||
 	       c == 0x00B7 || c == 0x30FB || (c >= 0xFE10 && c <= 0xFE6F);
 }
@@ -137,14 +144,6 @@ static bool
 is_alnum(uint32_t c)
 {
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-/* White space that becomes one ASCII space: tab, no-break and ideographic spaces, Zs. */
-static bool
-is_space(uint32_t c)
-{
-	return c == ' ' || c == '\t' || c == 0xA0 || c == 0x3000 || c == 0x1680 ||
-	       (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F;
 }
 
 /* Control characters are removed (with a warning); line breaks are not controls here. */
@@ -758,7 +757,7 @@ line_blank(const run *r, size_t j)
 
 	while (i < len) {
 		i += (size_t)utf8_next((const unsigned char *)s + i, &cp);
-		if (!is_space(cp) && !is_control(cp) && !is_invisible(cp))
+		if (!gw_is_space(cp) && !is_control(cp) && !is_invisible(cp))
 			return false;
 	}
 	return true;
@@ -857,24 +856,21 @@ thematic_break(const char *s, size_t len)
 	return k >= 3;
 }
 
-/* Quoted "> …" lines near the top (scrapers' disclaimers and metadata), one span per block. */
-/* Does s[0..len) end a sentence (。！？ perhaps before a closing quote or bracket)? */
+/* Does s[0..len) end a sentence (a stop, perhaps before a closing quote or bracket: 。” ？）)? */
 static bool
 ends_sentence(const char *s, size_t len)
 {
-	static const char *const ends[] = {"。", "！", "？", "。”", "。）", "）。"};
+	uint32_t c = 0, prev = 0, d;
 
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-		len--;
-	for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
-		size_t n = strlen(ends[i]);
-
-		if (len >= n && memcmp(s + len - n, ends[i], n) == 0)
-			return true;
+	for (size_t i = 0; i < len;) { /* the last two code points that are not white space */
+		i += (size_t)utf8_next((const unsigned char *)s + i, &d);
+		if (!gw_is_space(d))
+			prev = c, c = d;
 	}
-	return false;
+	return gw_is_sentence_end(c) || ((c == 0x201D || c == 0xFF09) && gw_is_sentence_end(prev));
 }
 
+/* Quoted "> …" lines near the top (scrapers' disclaimers and metadata), one span per block. */
 static void
 disclaimers(run *r, size_t a, size_t b)
 {
@@ -1031,10 +1027,7 @@ put(run *r, const item *it)
 	gw_doc_map_push(r->d, it->src, it->len, r->lineno, it->col);
 	r->prev_ncp++;
 	r->prev_last = it->cp;
-	/* sentence ends: a numbered heading (（一）巩固…，纵深推进…) has commas but none of these
-	 */
-	r->prev_punct +=
-	    it->cp == 0x3002 || it->cp == 0xFF1B || it->cp == 0xFF01 || it->cp == 0xFF1F;
+	r->prev_punct += is_stop(it->cp); /* a numbered heading (（一）巩固…，) has commas only */
 }
 
 /* Length (at most 3) of the run of Han characters from item j going in direction dir. */
@@ -1043,7 +1036,7 @@ han_run(const run *r, long j, int dir)
 {
 	int k = 0;
 
-	while (k < 3 && j >= 0 && (size_t)j < r->nit && is_han(r->n->it[j].cp))
+	while (k < 3 && j >= 0 && (size_t)j < r->nit && is_cjk(r->n->it[j].cp))
 		k++, j += dir;
 	return k;
 }
@@ -1092,9 +1085,9 @@ keep_space(const run *r, size_t i)
 	a = it[i - 1].cp, b = it[i + 1].cp;
 	if (is_cjk_punct(a) || is_cjk_punct(b))
 		return false;
-	if (is_han(a) != is_han(b))
-		return is_han(b) && outline_number(r, i);
-	if (is_han(a)) {
+	if (is_cjk(a) != is_cjk(b))
+		return is_cjk(b) && outline_number(r, i);
+	if (is_cjk(a)) {
 		left = han_run(r, (long)i - 1, -1), right = han_run(r, (long)i + 1, 1);
 		return !((left == 1 && right <= 2) || (right == 1 && left <= 2));
 	}
@@ -1177,7 +1170,7 @@ take_cp(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col)
 
 	if (is_control(cp) || is_invisible(cp))
 		return;
-	if (is_space(cp)) {
+	if (gw_is_space(cp)) {
 		if (r->nseg)
 			flush_seg(r);
 		push_item(r, ' ', src, len, col, cp == 0x3000);
@@ -1248,13 +1241,9 @@ write_simple(run *r, const line *l, uint32_t from)
 			                r->lineno, col);
 		else
 			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col);
-		if (w == 3) {
-			last =
-			    ((s[i] & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-			punct +=
-			    last == 0x3002 || last == 0xFF1B || last == 0xFF01 || last == 0xFF1F;
-		} else
-			last = s[i];
+		last = w == 1 ? s[i]
+		              : ((s[i] & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+		punct += is_stop(last);
 		i += w, k++, col++, n++;
 	}
 	r->prev_ncp = n, r->prev_last = last, r->prev_punct = punct;
@@ -1306,7 +1295,7 @@ line_head(const run *r, size_t j, uint32_t from, uint32_t *c, size_t max)
 
 	while (i < l->end && k < max) {
 		i += (uint32_t)utf8_next((const unsigned char *)r->u + i, &cp);
-		if (!is_space(cp) && !is_control(cp) && !is_invisible(cp))
+		if (!gw_is_space(cp) && !is_control(cp) && !is_invisible(cp))
 			c[k++] = fold_width(cp);
 	}
 	return k;
@@ -1336,7 +1325,7 @@ opens_unit(const uint32_t *c, size_t n)
 
 	if (n == 0)
 		return true;
-	if (!is_han(c[0]) && !is_alnum(c[0]) && c[0] != 0xFF0C && c[0] != 0x3002 &&
+	if (!is_cjk(c[0]) && !is_alnum(c[0]) && c[0] != 0xFF0C && c[0] != 0x3002 &&
 	    c[0] != 0x3001 && c[0] != 0xFF09 && c[0] != 0x300B && c[0] != 0x201D && c[0] != 0xFF1B &&
 	    c[0] != '%' && c[0] != 0x2030 && c[0] != 0x2103)
 		return true; /* dashes, bullets, quotes, brackets, （ and (; a unit (% ‰ ℃) goes on */
@@ -1363,19 +1352,19 @@ opens_unit(const uint32_t *c, size_t n)
 	        (c[0] == 0x5404 && c[1] == 0x4F4D)); /* 附件 附： 附表 各位 */
 }
 
-/* Sentence punctuation anywhere in the line? (，。；！？ in UTF-8) */
+/* Sentence punctuation anywhere in the line (a stop or ，)? */
 static bool
 line_has_punct(const run *r, size_t j)
 {
-	size_t len;
+	size_t len, i = 0;
 	const unsigned char *s = (const unsigned char *)line_text(r, j, &len);
+	uint32_t c;
 
-	for (size_t i = 0; i + 2 < len; i++)
-		if ((s[i] == 0xEF && s[i + 1] == 0xBC &&
-		     (s[i + 2] == 0x8C || s[i + 2] == 0x9B || s[i + 2] == 0x81 ||
-		      s[i + 2] == 0x9F)) ||
-		    (s[i] == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x82))
+	while (i < len) {
+		i += (size_t)utf8_next(s + i, &c);
+		if (is_stop(c) || c == 0xFF0C)
 			return true;
+	}
 	return false;
 }
 
@@ -1423,7 +1412,7 @@ page_break(const run *r, size_t j, uint32_t from)
 		return true;
 	if (r->prev_ncp < JOIN_MIN || r->prev_punct == 0)
 		return false;
-	if (!is_han(z) && !is_alnum(z) && z != 0xFF0C && z != 0x3001 && z != '%')
+	if (!is_cjk(z) && !is_alnum(z) && z != 0xFF0C && z != 0x3001 && z != '%')
 		return false;
 	k = line_head(r, j, from, c, 12);
 	return !opens_unit(c, k) && line_has_punct(r, j);

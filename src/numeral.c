@@ -1,7 +1,26 @@
-/* numeral.c — integers in Arabic digits or Chinese numerals, for ordinals and dates. */
+/* numeral.c — Arabic and Chinese numerals (and the two mixed) to values: the one parser, for
+ * quantities (fully scaled values) and for ordinals, dates and years (integers). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
+#include "gongwen.h"
+#include "numeral.h"
 #include "internal.h"
+
+/* At most this many tokens in one number: 三千五百六十七万八千九百零一亿… is far shorter. */
+#define MAX_TOKENS 48
+
+enum tok_kind { T_VAL, T_SCALE, T_POINT, T_APPROX, T_JI };
+
+typedef struct tok {
+	enum tok_kind kind;
+	double v;     /* T_VAL: the value; T_SCALE: the multiplier */
+	bool digit;   /* T_VAL: one Chinese digit (or one Arabic digit) */
+	bool zero;    /* T_VAL: 零 〇 ○ */
+	bool upper;   /* 壹 贰 … 拾 佰 仟: the financial forms */
+} tok;
 
 int
 gw_zh_digit(uint32_t c)
@@ -10,7 +29,7 @@ gw_zh_digit(uint32_t c)
 	case 0x3007: case 0x25CB: case 0x96F6: return 0; /* 〇 ○ (often typed for 〇) 零 */
 	case 0x4E00: case 0x58F9: case 0x5F0C: return 1; /* 一 壹 弌 */
 	case 0x4E8C: case 0x4E24: case 0x8D30: case 0x8CB3: case 0x5169: return 2; /* 二 两 贰 貳 兩 */
-	case 0x4E09: case 0x53C1: case 0x53C2: return 3; /* 三 叁 參 */
+	case 0x4E09: case 0x53C1: case 0x53C3: return 3; /* 三 叁 參 (not 参, as in 参加) */
 	case 0x56DB: case 0x8086: return 4; /* 四 肆 */
 	case 0x4E94: case 0x4F0D: return 5; /* 五 伍 */
 	case 0x516D: case 0x9646: case 0x9678: return 6; /* 六 陆 陸 */
@@ -34,73 +53,306 @@ gw_zh_unit(uint32_t c)
 	return 0;
 }
 
-/* Digit value of an Arabic or Chinese digit, -1 when not a digit. */
-static int
-cn_digit(uint32_t c)
+/* The financial (uppercase) numerals: alone, 陆 and 伍 are family names, not numbers. */
+static bool
+is_upper(uint32_t c)
 {
-	if (c >= '0' && c <= '9')
-		return (int)(c - '0');
-	return gw_zh_digit(c);
+	static const uint32_t up[] = {0x58F9, 0x8D30, 0x8CB3, 0x53C1, 0x53C3, 0x8086, 0x4F0D, 0x9646,
+	                              0x9678, 0x67D2, 0x634C, 0x7396, 0x62FE, 0x4F70, 0x4EDF};
+
+	for (size_t i = 0; i < sizeof up / sizeof up[0]; i++)
+		if (up[i] == c)
+			return true;
+	return false;
 }
 
+/* Read an Arabic number (1,325.5 ５．５) at s[0..n) into t; returns bytes used, 0 when too long. */
+static size_t
+read_arabic(const char *s, size_t n, tok *t, bool *too_long)
+{
+	char buf[GW_NUMBER_MAX_DIGITS + 8];
+	size_t i = 0, k = 0, ndig = 0;
+	bool point = false;
+	uint32_t c;
+	int len;
+
+	while (i < n && (len = gw_utf8_decode(s + i, n - i, &c)) > 0) {
+		int d = gw_digit_value(c);
+
+		if (d >= 0) {
+			if (++ndig > GW_NUMBER_MAX_DIGITS) {
+				*too_long = true;
+				return 0;
+			}
+			buf[k++] = (char)('0' + d);
+		} else if (c == ',' && !point && k > 0) {
+			/* a thousands separator only before three digits: 1,325 */
+			if (i + 4 > n || gw_digit_value((unsigned char)s[i + 1]) < 0 ||
+			    gw_digit_value((unsigned char)s[i + 2]) < 0 ||
+			    gw_digit_value((unsigned char)s[i + 3]) < 0)
+				break;
+		} else if ((c == '.' || c == 0xFF0E) && !point && k > 0) {
+			uint32_t c2 = 0;
+
+			if (i + (size_t)len >= n || gw_utf8_decode(s + i + len, n - i - len, &c2) == 0 ||
+			    gw_digit_value(c2) < 0)
+				break;
+			point = true;
+			buf[k++] = '.';
+		} else
+			break;
+		i += (size_t)len;
+	}
+	buf[k] = '\0';
+	t->kind = T_VAL;
+	t->v = strtod(buf, NULL);
+	t->digit = k == 1;
+	t->zero = false;
+	t->upper = false;
+	return i;
+}
+
+/* Split s[0..n) into tokens; GW_NUMBER_OK or why not. */
+static int
+tokenize(const char *s, size_t n, tok *t, int *nt, bool *chinese)
+{
+	size_t i = 0;
+	bool too_long = false;
+
+	*nt = 0;
+	while (i < n) {
+		uint32_t c;
+		int len = gw_utf8_decode(s + i, n - i, &c);
+		tok *k = &t[*nt];
+		int d;
+
+		if (len == 0)
+			return GW_NUMBER_INVALID;
+		if (*nt >= MAX_TOKENS)
+			return GW_NUMBER_TOO_LONG;
+		if (gw_digit_value(c) >= 0) {
+			size_t used = read_arabic(s + i, n - i, k, &too_long);
+
+			if (too_long)
+				return GW_NUMBER_TOO_LONG;
+			i += used;
+			(*nt)++;
+			continue;
+		}
+		if ((d = gw_zh_digit(c)) >= 0)
+			*k = (tok){T_VAL, d, true, d == 0, is_upper(c)}, *chinese = true;
+		else if (gw_zh_unit(c) > 0)
+			*k = (tok){T_SCALE, (double)gw_zh_unit(c), false, false, is_upper(c)},
+			*chinese = true;
+		else if (c == 0x70B9) /* 点 */
+			*k = (tok){T_POINT, 0, false, false, false};
+		else if (c == 0x591A || c == 0x4F59 || c == 0x6765) /* 多 余 来 */
+			*k = (tok){T_APPROX, 0, false, false, false};
+		else if (c == 0x51E0) /* 几 */
+			*k = (tok){T_JI, 0, true, false, false};
+		else
+			return GW_NUMBER_INVALID;
+		(*nt)++;
+		i += (size_t)len;
+	}
+	return *nt ? GW_NUMBER_OK : GW_NUMBER_INVALID;
+}
+
+/* 五六 七八 一两: two neighbouring digits, an approximate range. */
+static bool
+neighbours(const tok *a, const tok *b)
+{
+	return a->digit && b->digit && !a->zero && b->v == a->v + 1;
+}
+
+/* A run of digits with no scale word: 二〇二二 → 2022, 一两 → 1..2. */
+static int
+eval_digits(const tok *t, int nt, gw_number *out)
+{
+	double v = 0;
+	int i;
+
+	if (nt == 2 && neighbours(&t[0], &t[1]) && t[0].v + t[1].v > 0) {
+		out->value = t[0].v, out->max = t[1].v, out->is_range = true;
+		return GW_NUMBER_OK;
+	}
+	bool zero = false;
+
+	for (i = 0; i < nt; i++) {
+		if (t[i].kind != T_VAL || !t[i].digit)
+			return GW_NUMBER_INVALID;
+		v = v * 10 + t[i].v;
+		zero |= t[i].zero;
+	}
+	/* 一二三 (一二三产业) is a list of ordinals; digit strings have a 〇: 二〇二二, 一〇〇 */
+	if (!zero)
+		return GW_NUMBER_INVALID;
+	out->value = out->max = v;
+	return GW_NUMBER_OK;
+}
+
+typedef struct term {
+	double v, level;
+} term;
+
+/* Positional evaluation with scale words; pick chooses the low (0) or high (1) digit of a
+ * neighbouring pair.  Everything below a scale word is multiplied by it: 99.1万亿, 三亿五千万. */
+static int
+eval_positional(const tok *t, int nt, int pick, double *val)
+{
+	term st[MAX_TOKENS];
+	int ns = 0, i, frac = 0;
+	double num = -1, last_scale = 0;
+	bool zero = false, paired = false;
+
+	for (i = 0; i < nt; i++) {
+		const tok *k = &t[i];
+
+		if (k->kind == T_APPROX)
+			continue;
+		if (k->kind == T_POINT) {
+			if (num < 0 || frac)
+				return GW_NUMBER_INVALID;
+			frac = 1;
+			continue;
+		}
+		if (k->kind == T_VAL || k->kind == T_JI) {
+			double v = k->kind == T_JI ? (i == 0 ? 1 : 0) : k->v;
+
+			if (frac) {
+				double f = 1;
+
+				if (!k->digit)
+					return GW_NUMBER_INVALID;
+				for (int j = 0; j < frac; j++)
+					f /= 10;
+				num += v * f, frac++;
+			} else if (k->zero && k->kind == T_VAL)
+				zero = true;
+			else if (num >= 0) {
+				if (paired || !neighbours(&t[i - 1], k))
+					return GW_NUMBER_INVALID; /* 十四五 */
+				paired = true;
+				num = pick ? v : num;
+			} else
+				num = v;
+			continue;
+		}
+		/* a scale word */
+		{
+			double s = k->v, sum = 0;
+
+			while (ns > 0 && st[ns - 1].level < s)
+				sum += st[--ns].v;
+			if (num < 0 && sum == 0 && !(s <= 1e4 && i == 0))
+				return GW_NUMBER_INVALID; /* 亿万, 亿 with nothing before (超万亿元 is 1e12) */
+			st[ns++] = (term){(sum + (num >= 0 ? num : (sum > 0 ? 0 : 1))) * s, s};
+			num = -1, frac = 0, zero = false, last_scale = s;
+		}
+	}
+	*val = 0;
+	for (i = 0; i < ns; i++)
+		*val += st[i].v;
+	if (num >= 0) {
+		/* 一百五 = 150, 三万五 = 35000, 13万2 = 132000; not after 零: 一百零五 = 105 */
+		bool tail = last_scale >= 10 && !zero && !frac && num < 10 && num == (long)num &&
+		            t[nt - 1].kind != T_APPROX && (t[nt - 1].digit || t[nt - 1].kind == T_JI);
+
+		*val += tail ? num * last_scale / 10 : num;
+	}
+	return GW_NUMBER_OK;
+}
+
+/* The product of the scale words at the end: 万亿 → 1e12, 1100万 → 1e4; 1 when none. */
+static double
+trailing_scale(const tok *t, int nt)
+{
+	double s = 1;
+
+	while (nt > 0 && t[nt - 1].kind == T_APPROX)
+		nt--;
+	while (nt > 0 && t[nt - 1].kind == T_SCALE)
+		s *= t[--nt].v;
+	return s;
+}
+
+/* 4374.4亿 is 437440000000.00006 in binary: keep the 15 digits a double holds exactly. */
+static double
+round15(double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof buf, "%.15g", v);
+	return strtod(buf, NULL);
+}
+
+int
+gw_number_parse(const char *s, size_t n, gw_number *out)
+{
+	tok t[MAX_TOKENS];
+	int nt, rc, i;
+	bool scales = false, digits_only = true;
+
+	memset(out, 0, sizeof *out);
+	out->scale = 1;
+	rc = tokenize(s, n, t, &nt, &out->chinese);
+	if (rc != GW_NUMBER_OK)
+		return rc;
+	for (i = 0; i < nt; i++) {
+		if (t[i].kind == T_SCALE)
+			scales = true;
+		if (t[i].kind == T_APPROX || t[i].kind == T_JI)
+			out->approx = true;
+		if (t[i].kind != T_VAL || !t[i].digit || !out->chinese)
+			digits_only = false;
+	}
+	if (t[0].kind == T_APPROX || t[0].kind == T_POINT)
+		return GW_NUMBER_INVALID;
+	/* a lone 零 (零部件, 零容忍) or a lone 陆 伍 (names) is a word, not a number */
+	if (nt == 1 && t[0].kind == T_VAL && (t[0].zero || t[0].upper))
+		return GW_NUMBER_INVALID;
+	if (digits_only && nt > 1)
+		return eval_digits(t, nt, out);
+	rc = eval_positional(t, nt, 0, &out->value);
+	if (rc != GW_NUMBER_OK)
+		return rc;
+	rc = eval_positional(t, nt, 1, &out->max);
+	if (rc != GW_NUMBER_OK)
+		return rc;
+	out->is_range = out->max != out->value;
+	out->scale = scales ? trailing_scale(t, nt) : 1;
+	out->value = round15(out->value);
+	out->max = round15(out->max);
+	return GW_NUMBER_OK;
+}
+
+/* Ordinals, dates and 发文字号 years (gongwen.h): the same tokens and evaluation, integers
+ * only; a digit string needs no 〇 here (一九九九年, 第一二三 is not written). */
 bool
 gw_parse_int(const char *s, size_t n, long long *out)
 {
-	uint32_t cps[64];
-	size_t k = 0, i;
-	int len, has_unit = 0;
+	tok t[MAX_TOKENS];
+	int nt, i;
+	bool chinese = false, digits = true;
+	double lo = 0, hi;
 
-	while (n > 0 && k < 64) {
-		len = gw_utf8_decode(s, n, &cps[k]);
-		if (len == 0)
-			return false;
-		s += len, n -= (size_t)len, k++;
-	}
-	if (n > 0 || k == 0)
+	if (tokenize(s, n, t, &nt, &chinese) != GW_NUMBER_OK)
 		return false;
-	for (i = 0; i < k; i++) {
-		if (gw_zh_unit(cps[i]))
-			has_unit = 1;
-		else if (cn_digit(cps[i]) < 0)
-			return false;
+	for (i = 0; i < nt; i++) {
+		if (t[i].kind != T_VAL && t[i].kind != T_SCALE)
+			return false; /* 点 几 多 余 来 */
+		digits &= t[i].kind == T_VAL && t[i].digit;
 	}
-	if (!has_unit) { /* a digit string: 2022, 二〇二二 */
-		long long v = 0;
-
-		if (k > 18)
-			return false;
-		for (i = 0; i < k; i++)
-			v = v * 10 + cn_digit(cps[i]);
-		*out = v;
-		return true;
-	}
-	/* positional with units: 一千三百二十五, 十一, 两万零五 */
-	long long total = 0, section = 0, digit = -1;
-
-	for (i = 0; i < k; i++) {
-		long long u = gw_zh_unit(cps[i]);
-
-		if (!u) {
-			if (digit > 0)
-				return false; /* two digits in a row: 二三 */
-			digit = cn_digit(cps[i]);
-			continue;
-		}
-		if (u == 10000) { /* 万: the section so far counts in ten-thousands */
-			section += digit > 0 ? digit : 0;
-			total += (section ? section : 1) * u;
-			section = 0;
-		} else if (u > 10000) { /* 亿: everything so far counts in hundred-millions */
-			section += digit > 0 ? digit : 0;
-			total = (total + section ? total + section : 1) * u;
-			section = 0;
-		} else {
-			section += (digit < 0 ? 1 : digit) * u; /* 十一: a bare 十 is 一十 */
-		}
-		digit = -1;
-	}
-	if (digit > 0)
-		section += digit;
-	*out = total + section;
+	if (digits && nt > 1) {
+		for (i = 0; i < nt; i++)
+			lo = lo * 10 + t[i].v;
+		hi = lo;
+	} else if (eval_positional(t, nt, 0, &lo) != GW_NUMBER_OK ||
+	           eval_positional(t, nt, 1, &hi) != GW_NUMBER_OK)
+		return false;
+	lo = round15(lo), hi = round15(hi);
+	if (lo != hi || lo > 1e15 || lo != (double)(long long)lo)
+		return false; /* 五六十 (a range), 1.5, or too long for an ordinal */
+	*out = (long long)lo;
 	return true;
 }

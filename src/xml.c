@@ -5,6 +5,7 @@
 
 #include <libxml/tree.h>
 
+#include "chars.h"
 #include "gongwen.h"
 
 #define AKN_NS "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -120,13 +121,6 @@ clean_str(xw *w, const char *s)
 	return clean(w, s ? s : "", s ? strlen(s) : 0);
 }
 
-static bool
-is_space_cp(uint32_t c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000 || c == 0xA0 ||
-	       c == 0xFEFF || (c >= 0x2000 && c <= 0x200B);
-}
-
 static uint32_t
 cp_at(const xw *w, int32_t i)
 {
@@ -142,9 +136,9 @@ cp_at(const xw *w, int32_t i)
 static bool
 trim(const xw *w, int32_t *a, int32_t *b)
 {
-	while (*a < *b && is_space_cp(cp_at(w, *a)))
+	while (*a < *b && gw_is_space(cp_at(w, *a)))
 		(*a)++;
-	while (*b > *a && is_space_cp(cp_at(w, *b - 1)))
+	while (*b > *a && gw_is_space(cp_at(w, *b - 1)))
 		(*b)--;
 	return *a < *b;
 }

@@ -1,42 +1,146 @@
-/* test_core.c — the document model, offsets, ids, numerals, sha256 and the record codec. */
+/* test_core.c — the document model, offsets, ids, numerals, character classes, sha256 and the
+ * record codec. */
 #include <check.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "gongwen.h"
+#include "numeral.h"
 
-static long long
-num(const char *s)
+/* The one numeral parser (numeral.c): each written form, as a quantity's number
+ * (gw_number_parse) and as an ordinal or date (gw_parse_int), from one table. */
+#define NOT -1.0     /* value: gw_number_parse turns it down */
+#define NO LLONG_MIN /* integer: gw_parse_int turns it down */
+
+static const struct row {
+	const char *s;
+	double value, max; /* max 0: the same as value */
+	long long integer;
+	bool approx;
+} rows[] = {
+    /* a digit after the last scale word counts in the next lower one (issue 11) */
+    {"一百五十", 150, 0, 150, 0},
+    {"一百五", 150, 0, 150, 0},
+    {"三万五千", 35000, 0, 35000, 0},
+    {"三万五", 35000, 0, 35000, 0},
+    {"两千三", 2300, 0, 2300, 0},
+    {"13万2", 132000, 0, 132000, 0},
+    /* unless 零 stands between */
+    {"一百零五", 105, 0, 105, 0},
+    {"一千零五十", 1050, 0, 1050, 0},
+    {"三万零五", 30005, 0, 30005, 0},
+    {"两万零五", 20005, 0, 20005, 0},
+    /* each scale word, bare and after a digit */
+    {"十", 10, 0, 10, 0},
+    {"十一", 11, 0, 11, 0},
+    {"二十", 20, 0, 20, 0},
+    {"二十三", 23, 0, 23, 0},
+    {"一百", 100, 0, 100, 0},
+    {"两千", 2000, 0, 2000, 0},
+    {"一千三百二十五", 1325, 0, 1325, 0},
+    {"一万", 10000, 0, 10000, 0},
+    {"一亿", 100000000, 0, 100000000, 0},
+    {"三亿五千万", 350000000, 0, 350000000, 0},
+    {"一万亿", 1e12, 0, 1000000000000LL, 0},
+    {"两", 2, 0, 2, 0},
+    {"壹仟叁佰贰拾伍", 1325, 0, 1325, 0},
+    {"貳萬", 20000, 0, 20000, 0},
+    /* 廿 and 卅 are not read (no 公文 writes them in a number) */
+    {"廿", NOT, 0, NO, 0},
+    {"卅", NOT, 0, NO, 0},
+    /* digit strings: a year; without 〇 only an ordinal or date reads one (一二三产业) */
+    {"二〇二六", 2026, 0, 2026, 0},
+    {"二○二二", 2022, 0, 2022, 0},
+    {"二零二二", 2022, 0, 2022, 0},
+    {"一九九九", NOT, 0, 1999, 0},
+    /* Arabic, full-width, and mixed with scale words */
+    {"1325", 1325, 0, 1325, 0},
+    {"１３２５", 1325, 0, 1325, 0},
+    {"1,325", 1325, 0, 1325, 0},
+    {"４３．５", 43.5, 0, NO, 0},
+    {"3万", 30000, 0, 30000, 0},
+    {"３万", 30000, 0, 30000, 0},
+    {"1.5亿", 150000000, 0, 150000000, 0},
+    {"1.2万", 12000, 0, 12000, 0},
+    {"1100万", 11000000, 0, 11000000, 0},
+    {"99.1万亿", 99100000000000.0, 0, 99100000000000LL, 0},
+    {"4374.4亿", 437440000000.0, 0, 437440000000LL, 0},
+    /* decimals, ranges and approximations: quantities only */
+    {"四十三点五", 43.5, 0, NO, 0},
+    {"一点五万", 15000, 0, NO, 0},
+    {"五六百", 500, 600, NO, 0},
+    {"十四五", 14, 15, NO, 0}, /* the plan's name: the rules turn it down */
+    {"十几万", 100000, 0, NO, 1},
+    {"十来万", 100000, 0, NO, 1},
+    {"500多亿", 50000000000.0, 0, NO, 1},
+    {"两千余", 2000, 0, NO, 1},
+    /* words, not numbers */
+    {"亿万", NOT, 0, NO, 0},
+    {"一是", NOT, 0, NO, 0},
+    {"参", NOT, 0, NO, 0}, /* 参加, not 叁 */
+    {"12a", NOT, 0, NO, 0},
+    {"", NOT, 0, NO, 0},
+    /* alone, 零 and 陆 are words in running text (零部件, a family name), numbers in a date */
+    {"零", NOT, 0, 0, 0},
+    {"陆", NOT, 0, 6, 0},
+    {"一二三", NOT, 0, 123, 0},
+};
+
+START_TEST(each_written_form_reads_the_same_as_quantity_and_as_ordinal)
 {
-	long long v = -1;
+	const struct row *r = &rows[_i];
+	gw_number n;
+	long long v = NO;
+	int rc = gw_number_parse(r->s, strlen(r->s), &n);
 
-	ck_assert_msg(gw_parse_int(s, strlen(s), &v), "does not parse: %s", s);
-	return v;
-}
-
-START_TEST(numerals_parse_chinese_and_arabic_forms)
-{
-	ck_assert_int_eq(num("十一"), 11);
-	ck_assert_int_eq(num("二十三"), 23);
-	ck_assert_int_eq(num("一千三百二十五"), 1325);
-	ck_assert_int_eq(num("壹仟叁佰贰拾伍"), 1325);
-	ck_assert_int_eq(num("二〇二二"), 2022);
-	ck_assert_int_eq(num("二○二二"), 2022);
-	ck_assert_int_eq(num("两万零五"), 20005);
-	ck_assert_int_eq(num("三亿五千万"), 350000000LL);
-	ck_assert_int_eq(num("一万亿"), 1000000000000LL);
-	ck_assert_int_eq(num("1325"), 1325);
-	ck_assert_int_eq(num("一百"), 100);
+	if (r->value == NOT)
+		ck_assert_msg(rc == GW_NUMBER_INVALID, "%s: read as a quantity", r->s);
+	else {
+		ck_assert_msg(rc == GW_NUMBER_OK, "%s: not read as a quantity", r->s);
+		ck_assert_msg(n.value == r->value, "%s: %.17g, not %.17g", r->s, n.value, r->value);
+		ck_assert_msg(n.max == (r->max ? r->max : r->value), "%s: max %.17g", r->s, n.max);
+		ck_assert_msg(n.approx == r->approx, "%s: approx %d", r->s, n.approx);
+	}
+	if (!gw_parse_int(r->s, strlen(r->s), &v))
+		v = NO;
+	ck_assert_msg(v == r->integer, "%s: integer %lld, not %lld", r->s, v, r->integer);
 }
 END_TEST
 
-START_TEST(numerals_reject_words_that_are_not_numbers)
+START_TEST(endless_digits_are_too_long)
 {
+	gw_number n;
 	long long v;
+	char *big = malloc(10001);
 
-	ck_assert(!gw_parse_int("一是", strlen("一是"), &v));
-	ck_assert(!gw_parse_int("", 0, &v));
-	ck_assert(!gw_parse_int("12a", 3, &v));
+	memset(big, '7', 10000);
+	big[10000] = '\0';
+	ck_assert_int_eq(gw_number_parse(big, 10000, &n), GW_NUMBER_TOO_LONG);
+	ck_assert(!gw_parse_int(big, 10000, &v));
+	free(big);
+}
+END_TEST
+
+START_TEST(character_classes_are_the_ones_every_stage_uses)
+{
+	static const uint32_t space[] = {' ', '\t', '\n', '\r', 0xA0, 0x2002, 0x200B, 0x3000, 0xFEFF};
+	static const uint32_t han[] = {0x4E00, 0x9FA5, 0x3400, 0x20000, 0xF900, 0x3007, 0x3005};
+
+	for (size_t i = 0; i < sizeof space / sizeof *space; i++)
+		ck_assert_msg(gw_is_space(space[i]), "U+%04X is not white space", space[i]);
+	ck_assert(!gw_is_space(0x2028) && !gw_is_space(0x85) && !gw_is_space('a'));
+	ck_assert_int_eq(gw_space_len("\xe3\x80\x80x", 4), 3);
+	ck_assert_int_eq(gw_space_len("x ", 2), 0);
+	ck_assert(gw_is_sentence_end(0x3002) && gw_is_sentence_end(0xFF1F) && gw_is_sentence_end('!'));
+	ck_assert(!gw_is_sentence_end(0xFF1B) && !gw_is_sentence_end(0xFF0C) && !gw_is_sentence_end('.'));
+	for (size_t i = 0; i < sizeof han / sizeof *han; i++)
+		ck_assert_msg(gw_is_han(han[i]), "U+%04X is not Han", han[i]);
+	ck_assert(!gw_is_han(0x3042) && !gw_is_han(0xAC00) && !gw_is_han(0x3002)); /* あ 가 。 */
+	ck_assert_int_eq(gw_digit_value('7'), 7);
+	ck_assert_int_eq(gw_digit_value(0xFF19), 9);
+	ck_assert_int_eq(gw_digit_value(0x4E03), -1); /* 七 is a numeral (numeral.c), not a digit */
 }
 END_TEST
 
@@ -316,8 +420,10 @@ main(void)
 	int failed;
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, numerals_parse_chinese_and_arabic_forms);
-	tcase_add_test(tc, numerals_reject_words_that_are_not_numbers);
+	tcase_add_loop_test(tc, each_written_form_reads_the_same_as_quantity_and_as_ordinal, 0,
+	                    (int)(sizeof rows / sizeof rows[0]));
+	tcase_add_test(tc, endless_digits_are_too_long);
+	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
 	tcase_add_test(tc, cp_index_is_exact_over_long_text);
