@@ -1,5 +1,5 @@
-/* emit.c — the batch writer: each document's JSON and XML file written atomically, failures kept
- * for errors.jsonl, counts for the summary. */
+/* emit.c — the batch writer: each document's JSON and XML (and HTML) file written atomically,
+ * failures kept for errors.jsonl, counts for the summary. */
 #include <errno.h>
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -225,12 +225,12 @@ fail_locked(gw_emitter *e, const gw_doc *d, const char *code, const char *messag
 static void
 remove_outputs(const gw_emitter *e, const char *id)
 {
-	static const char *const ext[] = {".json", ".xml"};
+	static const char *const ext[] = {".json", ".xml", ".html"};
 	gw_buf path = GW_BUF_INIT;
 
 	if (id_problem(id))
 		return;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		gw_buf_reset(&path);
 		gw_buf_printf(&path, "%s/%s%s", e->dir, id, ext[i]);
 		unlink(path.ptr);
@@ -254,7 +254,22 @@ claim_id(gw_emitter *e, const char *id)
 
 /* ---------------------------------------------------------------- documents */
 
-/* Both files, or a message in why. */
+/* id.html (issue 17), written like the others; name receives its file name. */
+static int
+write_html(gw_emitter *e, const gw_doc *d, gw_buf *name)
+{
+	gw_buf html = GW_BUF_INIT;
+	int rc;
+
+	gw_html_write(d, &html);
+	gw_buf_reset(name);
+	gw_buf_printf(name, "%s.html", d->id);
+	rc = write_atomic(e, name->ptr, html.ptr, html.len);
+	gw_buf_free(&html);
+	return rc;
+}
+
+/* Both files (and the HTML page), or a message in why. */
 static int
 write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 {
@@ -270,6 +285,8 @@ write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 		gw_buf_printf(&name, "%s.xml", d->id);
 		rc = write_atomic(e, name.ptr, xml.ptr, xml.len);
 	}
+	if (rc == 0 && (e->flags & GW_EMIT_HTML))
+		rc = write_html(e, d, &name);
 	if (rc != 0)
 		gw_buf_printf(why, "%s/%s: %s", e->dir, name.ptr, strerror(errno));
 	gw_buf_free(&json);
@@ -402,12 +419,30 @@ write_errors(gw_emitter *e)
 	return rc;
 }
 
+/* index.html: rebuilt from every record of the folder, so that a run that wrote only some
+ * documents (gongwen --update) still lists them all. */
+static int
+write_index(gw_emitter *e)
+{
+	gw_buf b = GW_BUF_INIT;
+	int rc;
+
+	gw_html_index(e->dir, &b);
+	rc = write_atomic(e, "index.html", b.ptr, b.len);
+	if (rc != 0)
+		fprintf(stderr, "%s: %s/index.html: %s\n", e->prog, e->dir, strerror(errno));
+	gw_buf_free(&b);
+	return rc;
+}
+
 int
 gw_emitter_finish(gw_emitter *e)
 {
 	int status = e->failed ? 1 : 0;
 
 	if (!(e->flags & GW_EMIT_NO_ERRORS) && write_errors(e) != 0)
+		status = 2;
+	if ((e->flags & GW_EMIT_HTML) && write_index(e) != 0)
 		status = 2;
 	if (e->progress_on)
 		fputs("\r\033[K", stderr);
