@@ -45,6 +45,7 @@ bench: build $(B)/bench-floor
 	@tools/deps.sh bench
 	tests/bench/bench.sh $(B) $(BENCH_MB)
 	tests/bench/archive-bench.sh $(B)
+	tests/bench/html-open.sh $(B)
 
 build: $(B)/.deps $(B)/libgongwen.a $(BINS)
 
