@@ -3,8 +3,9 @@
 
   html_check.py valid PAGE...      each page parses as HTML5 with no parse error (html5lib, strict),
                                    and its ids are unique
-  html_check.py marks DIR          each DIR/ID.html has exactly one mark per quantity of DIR/ID.json,
-                                   of the same kind and id, and every target links to its table row
+  html_check.py marks DIR          each DIR/ID.html is valid as above and has exactly one mark per
+                                   quantity of DIR/ID.json, of the same kind and id, and every target
+                                   links to its table row
   html_check.py counts DIR DOM...  each DOM (chromium --dump-dom of DIR/ID.html, named ID.dom) has as
                                    many marks of each kind as DIR/ID.json has quantities of that kind
 """
@@ -37,19 +38,24 @@ def marks(tree):
     return out
 
 
+def ids_unique(path, tree):
+    ids = [el.get("id") for el in tree.iter() if el.get("id") is not None]
+    if len(ids) == len(set(ids)) and "" not in ids:
+        return True
+    seen, dup = set(), set()
+    for i in ids:
+        (dup if i in seen else seen).add(i)
+    print("%s: repeated or empty ids: %s" % (path, sorted(dup)[:5]))
+    return False
+
+
 def valid(pages):
     bad = 0
     for path in pages:
         tree, err = parse(path)
         if err:
             print(err)
-            bad += 1
-            continue
-        ids = [el.get("id") for el in tree.iter() if el.get("id") is not None]
-        dup = {i for i in ids if ids.count(i) > 1} if len(ids) != len(set(ids)) else set()
-        if dup or "" in ids:
-            print("%s: repeated or empty ids: %s" % (path, sorted(dup)[:5]))
-            bad += 1
+        bad += bool(err) or not ids_unique(path, tree)
     print("html: %d pages, %d invalid" % (len(pages), bad))
     return bad == 0
 
@@ -65,6 +71,7 @@ def check_marks(out):
         tree, err = parse(os.path.join(out, stem + ".html"))
         if err:
             print(err)
+        if err or not ids_unique(stem, tree):
             bad += 1
             continue
         n += 1
