@@ -294,27 +294,31 @@ put_cps(hw *w, int32_t a, int32_t b)
 	put_esc(w->o, w->d->text + w->off[a], w->off[b] - w->off[a], false);
 }
 
+/* The value (60), the range (3–11, –5, 8–) or both; nothing when the quantity has neither. */
+static void
+put_value(gw_buf *o, const gw_quantity *q)
+{
+	if (q->has_value)
+		gw_buf_put_number(o, q->value);
+	if (q->has_min || q->has_max) {
+		if (q->has_min)
+			gw_buf_put_number(o, q->min);
+		gw_buf_puts(o, "–");
+		if (q->has_max)
+			gw_buf_put_number(o, q->max);
+	}
+}
+
 /* What a mark shows on hover and focus: one "name: value" a line. */
 static void
 put_qty_title(gw_buf *o, const gw_quantity *q)
 {
 	gw_buf t = GW_BUF_INIT;
 
-	gw_buf_printf(&t, "%s\n", gw_qkind_name(q->kind));
-	if (q->has_value) {
-		gw_buf_puts(&t, "value: ");
-		gw_buf_put_number(&t, q->value);
-		gw_buf_putc(&t, '\n');
-	}
-	if (q->has_min || q->has_max) {
-		gw_buf_puts(&t, "range: ");
-		if (q->has_min)
-			gw_buf_put_number(&t, q->min);
-		gw_buf_puts(&t, " – ");
-		if (q->has_max)
-			gw_buf_put_number(&t, q->max);
-		gw_buf_putc(&t, '\n');
-	}
+	gw_buf_printf(&t, "%s\n%s: ", gw_qkind_name(q->kind),
+	              q->has_min || q->has_max ? "range" : "value");
+	put_value(&t, q);
+	gw_buf_putc(&t, '\n');
 	gw_buf_printf(&t, "unit: %s\ncomparator: %s\nsubject: %s\nverb: %s\nrule: %s",
 	              q->unit ? q->unit : "—", gw_cmp_name(q->cmp), q->subject ? q->subject : "—",
 	              q->verb ? q->verb : "—", q->rule ? q->rule : "—");
@@ -481,7 +485,7 @@ put_card(gw_buf *o, const gw_doc *d)
 	gw_buf_puts(o, "<header class=\"card\" id=\"header\">\n<h1>");
 	put_str(o, h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : d->id);
 	gw_buf_puts(o, "</h1>\n<dl>\n");
-	put_dd(o, "文件", d->id);
+	put_dd(o, "id", d->id);
 	if (d->is_notice == 0)
 		put_dd(o, "公文", "no: the text is not a notice");
 	for (int k = 0; k < GW_NHFIELDS; k++) {
@@ -655,15 +659,7 @@ put_target_row(hw *w, const gw_quantity *q, size_t nth)
 		gw_buf_putc(o, '"');
 	}
 	gw_buf_putc(o, '>');
-	if (q->has_value)
-		gw_buf_put_number(o, q->value);
-	if (q->has_min || q->has_max) {
-		if (q->has_min)
-			gw_buf_put_number(o, q->min);
-		gw_buf_puts(o, "–");
-		if (q->has_max)
-			gw_buf_put_number(o, q->max);
-	}
+	put_value(o, q);
 	gw_buf_puts(o, "</td><td>");
 	put_str(o, q->unit);
 	gw_buf_printf(o, "</td><td>%s %s</td><td>",
