@@ -1,4 +1,5 @@
-/* emit.h — the batch writer: out/<id>.json, out/<id>.xml (and out/<id>.html) per document, out/errors.jsonl. */
+/* emit.h — the batch writer: out/<id>.json, out/<id>.xml (and out/<id>.html) per document,
+ * out/errors.jsonl (and out/index.html). */
 #ifndef GW_EMIT_H
 #define GW_EMIT_H
 
@@ -29,7 +30,7 @@ int gw_emitter_put(gw_emitter *e, const gw_doc *d);
  * {schema, id, source {path, sha256, bytes}, error {code, message}}, sorted by id, atomically,
  * empty when nothing failed — print the summary
  * unless quiet, free e.  Returns the exit status: 0 every document written, 1 some failed,
- * 2 errors.jsonl could not be written. */
+ * 2 errors.jsonl (or, with GW_EMIT_HTML, index.html) could not be written. */
 int gw_emitter_finish(gw_emitter *e);
 
 /* html.c: the index page of folder dir, one row per <id>.json record in it (sorted by name), into
