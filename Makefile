@@ -1,5 +1,5 @@
 # gongwen — Chinese government documents (公文) to JSON and Akoma Ntoso XML.
-#   make            build, then process every corpus/*.txt into out/
+#   make            build, then process every corpus/*.txt into out/ (with HTML pages; HTML=0: without)
 #   make test       build and run the whole test suite
 #   make eval       score out/ for ../shared/corpus against ../shared/gold
 # See README.md for the rest (install, bench, fuzz, sanitizers).
@@ -10,6 +10,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SHARED ?= ../shared
 BENCH_MB ?= 100
+# 1: make also writes out/ID.html and out/index.html (gongwen --html; issue 17); 0: JSON and XML only
+HTML ?= 1
 B ?= build
 
 CC ?= cc
@@ -37,12 +39,13 @@ DOCS = $(sort $(wildcard $(CORPUS)/*.txt))
 
 # only documents whose source, rules or program changed are processed again (--update)
 all: build
-	$(B)/gongwen --update --out $(OUT) $(CORPUS)
+	$(B)/gongwen --update $(if $(filter 1,$(HTML)),--html) --out $(OUT) $(CORPUS)
 
 bench: build $(B)/bench-floor
 	@tools/deps.sh bench
 	tests/bench/bench.sh $(B) $(BENCH_MB)
 	tests/bench/archive-bench.sh $(B)
+	tests/bench/html-open.sh $(B)
 
 build: $(B)/.deps $(B)/libgongwen.a $(BINS)
 

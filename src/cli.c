@@ -61,6 +61,8 @@ gw_opts_parse(gw_opts *o, int argc, char **argv, const char *usage)
 			o->quiet = 1;
 		else if (strcmp(a, "--pretty") == 0)
 			o->pretty = 1;
+		else if (strcmp(a, "--html") == 0)
+			o->html = 1;
 		else if (is_opt(a, "--rules"))
 			o->rules_dir = opt_value(o, argc, argv, &i, "--rules", usage);
 		else if (is_opt(a, "--out"))

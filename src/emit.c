@@ -1,5 +1,5 @@
-/* emit.c — the batch writer: each document's JSON and XML file written atomically, failures kept
- * for errors.jsonl, counts for the summary. */
+/* emit.c — the batch writer: each document's JSON and XML (and HTML) file written atomically,
+ * failures kept for errors.jsonl, counts for the summary. */
 #include <errno.h>
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -151,14 +151,15 @@ write_temp(const gw_emitter *e, const char *name, const char *p, size_t n, gw_bu
 	return rc;
 }
 
-/* dir/name[i] holds out[i] for every i < n (n <= 2), or no file of this call is left: each goes
+/* dir/name[i] holds out[i] for every i < n (n <= 3), or no file of this call is left: each goes
  * to a temporary file first, all are renamed into place only when all are whole, and when a
  * rename fails the ones already in place are removed again.  0, or -1 with errno and the index
  * of the name that failed in *failed. */
 static int
 write_files(const gw_emitter *e, int n, const char *const name[], const gw_buf out[], int *failed)
 {
-	gw_buf tmp[2] = {GW_BUF_INIT, GW_BUF_INIT}, path[2] = {GW_BUF_INIT, GW_BUF_INIT};
+	gw_buf tmp[3] = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
+	gw_buf path[3] = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
 	int made = 0, placed = 0, saved;
 
 	for (int i = 0; i < n; i++)
@@ -251,12 +252,12 @@ fail_locked(gw_emitter *e, const gw_doc *d, const char *code, const char *messag
 static void
 remove_outputs(const gw_emitter *e, const char *id)
 {
-	static const char *const ext[] = {".json", ".xml"};
+	static const char *const ext[] = {".json", ".xml", ".html"};
 	gw_buf path = GW_BUF_INIT;
 
 	if (id_problem(id))
 		return;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		gw_buf_reset(&path);
 		gw_buf_printf(&path, "%s/%s%s", e->dir, id, ext[i]);
 		unlink(path.ptr);
@@ -280,23 +281,30 @@ claim_id(gw_emitter *e, const char *id)
 
 /* ---------------------------------------------------------------- documents */
 
-/* Both files or neither, or a message in why. */
+/* The JSON and XML files (and the HTML page, with GW_EMIT_HTML): all or none, or a message in why. */
 static int
 write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 {
-	gw_buf out[2] = {GW_BUF_INIT, GW_BUF_INIT}, name[2] = {GW_BUF_INIT, GW_BUF_INIT};
-	const char *names[2];
-	int rc, failed;
+	gw_buf out[3] = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
+	gw_buf name[3] = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
+	const char *names[3];
+	int rc, failed, n = 2;
 
 	gw_json_write(d, &out[0], GW_JSON_PRETTY);
 	gw_xml_write(d, &out[1]);
 	gw_buf_printf(&name[0], "%s.json", d->id);
 	gw_buf_printf(&name[1], "%s.xml", d->id);
-	names[0] = name[0].ptr, names[1] = name[1].ptr;
-	rc = write_files(e, 2, names, out, &failed);
+	if (e->flags & GW_EMIT_HTML) {
+		gw_html_write(d, &out[2]);
+		gw_buf_printf(&name[2], "%s.html", d->id);
+		n = 3;
+	}
+	for (int i = 0; i < n; i++)
+		names[i] = name[i].ptr;
+	rc = write_files(e, n, names, out, &failed);
 	if (rc != 0)
 		gw_buf_printf(why, "%s/%s: %s", e->dir, names[failed], strerror(errno));
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		gw_buf_free(&out[i]);
 		gw_buf_free(&name[i]);
 	}
@@ -429,12 +437,30 @@ write_errors(gw_emitter *e)
 	return rc;
 }
 
+/* index.html: rebuilt from every record of the folder, so that a run that wrote only some
+ * documents (gongwen --update) still lists them all. */
+static int
+write_index(gw_emitter *e)
+{
+	gw_buf b = GW_BUF_INIT;
+	int rc, failed;
+
+	gw_html_index(e->dir, &b);
+	rc = write_files(e, 1, (const char *const[]){"index.html"}, &b, &failed);
+	if (rc != 0)
+		fprintf(stderr, "%s: %s/index.html: %s\n", e->prog, e->dir, strerror(errno));
+	gw_buf_free(&b);
+	return rc;
+}
+
 int
 gw_emitter_finish(gw_emitter *e)
 {
 	int status = e->failed ? 1 : 0;
 
 	if (!(e->flags & GW_EMIT_NO_ERRORS) && write_errors(e) != 0)
+		status = 2;
+	if ((e->flags & GW_EMIT_HTML) && write_index(e) != 0)
 		status = 2;
 	if (e->progress_on)
 		fputs("\r\033[K", stderr);

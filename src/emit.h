@@ -1,4 +1,5 @@
-/* emit.h — the batch writer: out/<id>.json and out/<id>.xml per document, out/errors.jsonl. */
+/* emit.h — the batch writer: out/<id>.json, out/<id>.xml (and out/<id>.html) per document,
+ * out/errors.jsonl (and out/index.html). */
 #ifndef GW_EMIT_H
 #define GW_EMIT_H
 
@@ -8,6 +9,7 @@ enum {
 	GW_EMIT_QUIET = 1,     /* no progress line, no summary (errors are still reported) */
 	GW_EMIT_FSYNC = 2,     /* fsync each file before renaming it into place */
 	GW_EMIT_NO_ERRORS = 4, /* leave errors.jsonl alone (a driver that merges several emitters) */
+	GW_EMIT_HTML = 8,      /* also <id>.html per document, and index.html at the end (issue 17) */
 };
 
 typedef struct gw_emitter gw_emitter;
@@ -29,11 +31,15 @@ int gw_emitter_put(gw_emitter *e, const gw_doc *d);
  * {schema, id, source {path, sha256, bytes}, error {code, message}}, sorted by id, atomically,
  * empty when nothing failed — print the summary
  * unless quiet, free e.  Returns the exit status: 0 every document written, 1 some failed,
- * 2 errors.jsonl could not be written. */
+ * 2 errors.jsonl (or, with GW_EMIT_HTML, index.html) could not be written. */
 int gw_emitter_finish(gw_emitter *e);
 
 /* Tests only: how a finished temporary file is renamed into place (rename(3) by default), so
  * that a test can make one rename fail.  Set it before any thread uses an emitter. */
 extern int (*gw_emitter_rename)(const char *from, const char *to);
+
+/* html.c: the index page of folder dir, one row per <id>.json record in it (sorted by name), into
+ * out.  Returns the number of rows. */
+int gw_html_index(const char *dir, gw_buf *out);
 
 #endif

@@ -36,6 +36,8 @@ void gw_buf_putc(gw_buf *b, int c);
 void gw_buf_printf(gw_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void gw_buf_vprintf(gw_buf *b, const char *fmt, va_list ap);
+/* Append v: an integer as an integer (11000000), else the shortest decimal that reads back as v. */
+void gw_buf_put_number(gw_buf *b, double v);
 /* Append one code point as UTF-8. */
 void gw_buf_put_cp(gw_buf *b, uint32_t cp);
 void gw_buf_reset(gw_buf *b);
@@ -449,6 +451,9 @@ int gw_extract(gw_extractor *x, gw_doc *d);
 
 /* Akoma Ntoso 3.0 XML of d (which has been segmented and extracted). */
 void gw_xml_write(const gw_doc *d, gw_buf *out);
+/* One self-contained HTML5 page of d (html.c): header card, outline, the text with one mark per
+ * quantity, the targets table.  Deterministic; every byte of the document's text escaped. */
+void gw_html_write(const gw_doc *d, gw_buf *out);
 
 /* ---------------------------------------------------------------- small helpers */
 

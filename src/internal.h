@@ -34,6 +34,7 @@ typedef struct gw_opts {
 	int quiet;
 	int pretty;
 	int jobs;              /* --jobs N (gongwen) */
+	int html;              /* --html (gw-emit, gongwen): also ID.html and index.html */
 	const gw_rules *rules; /* set by the program once loaded: its digest goes in each record */
 } gw_opts;
 

@@ -8,11 +8,12 @@
 #include "internal.h"
 
 static const char usage[] =
-    "gw-emit [--out DIR] [--quiet] [FILE ...]\n"
+    "gw-emit [--out DIR] [--html] [--quiet] [FILE ...]\n"
     "  Read gongwen records (JSON Lines) from each FILE, or standard input, and write\n"
     "  DIR/<id>.json (pretty JSON) and DIR/<id>.xml (Akoma Ntoso 3.0) for each document,\n"
     "  and DIR/errors.jsonl listing the documents that failed.\n"
     "  --out DIR  the output folder, made when missing (default: out)\n"
+    "  --html     also DIR/<id>.html (a page to read) and DIR/index.html (every document of DIR)\n"
     "  --quiet    no progress line, no summary\n"
     "Exit status: 0 every document written, 1 some failed, 2 usage or system error.";
 
@@ -86,7 +87,8 @@ main(int argc, char **argv)
 	gw_opts o = {.prog = "gw-emit", .out_dir = "out"};
 	int i = gw_opts_parse(&o, argc, argv, usage), status = 0, st;
 	gw_buf err = GW_BUF_INIT;
-	gw_emitter *e = gw_emitter_new(o.prog, o.out_dir, o.quiet ? GW_EMIT_QUIET : 0, &err);
+	gw_emitter *e = gw_emitter_new(
+	    o.prog, o.out_dir, (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err);
 
 	if (e == NULL) {
 		fprintf(stderr, "%s: %s\n", o.prog, err.ptr);

@@ -12,12 +12,13 @@
 #include "internal.h"
 
 static const char usage[] =
-    "gongwen [--jobs N] [--out DIR] [--rules DIR] [--update] [--quiet] PATH...\n"
+    "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] PATH...\n"
     "  Process every PATH (a file, or a folder: its *.txt files) into DIR/ID.json and DIR/ID.xml,\n"
     "  failures into DIR/errors.jsonl.  With no PATH, read one path a line from stdin.\n"
     "  --jobs N     worker threads (default: the number of cores)\n"
     "  --out DIR    output folder (default: out)\n"
     "  --rules DIR  rules folder (default: $GONGWEN_RULES, else the installed rules)\n"
+    "  --html       also DIR/ID.html (a page to read) and DIR/index.html (every document of DIR)\n"
     "  --update     skip a file whose outputs are newer than it, the rules and this program\n"
     "  --quiet      no progress line, no summary, no warnings\n"
     "Exit status: 0 every document written, 1 some failed, 2 usage, I/O or rule-file error.";
@@ -105,9 +106,10 @@ newest_input(const char *rules_dir)
 	return t;
 }
 
-/* --update: keep only the paths whose outputs are missing or older than their inputs. */
+/* --update: keep only the paths whose outputs are missing or older than their inputs (with
+ * --html, a missing page counts). */
 static void
-drop_fresh(batch *b, const char *out_dir, double floor_time)
+drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 {
 	size_t k = 0;
 
@@ -119,6 +121,11 @@ drop_fresh(batch *b, const char *out_dir, double floor_time)
 		gw_buf_printf(&j, "%s/%s.json", out_dir, stem);
 		gw_buf_printf(&x, "%s/%s.xml", out_dir, stem);
 		tj = mtime_of(j.ptr), tx = mtime_of(x.ptr);
+		if (html) { /* tx: the older of the XML and the page */
+			gw_buf_reset(&x);
+			gw_buf_printf(&x, "%s/%s.html", out_dir, stem);
+			tx = tx < mtime_of(x.ptr) ? tx : mtime_of(x.ptr);
+		}
 		if (src >= 0 && tj >= src && tx >= src && tj >= floor_time && tx >= floor_time)
 			free(b->paths[i]);
 		else
@@ -244,8 +251,9 @@ main(int argc, char **argv)
 	for (; i < argc; i++)
 		add_operand(&b, argv[i]);
 	if (update)
-		drop_fresh(&b, o.out_dir, newest_input(o.rules_dir));
-	b.em = gw_emitter_new(o.prog, o.out_dir, o.quiet ? GW_EMIT_QUIET : 0, &err);
+		drop_fresh(&b, o.out_dir, newest_input(o.rules_dir), o.html);
+	b.em = gw_emitter_new(o.prog, o.out_dir,
+	                      (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err);
 	if (b.em == NULL) {
 		fprintf(stderr, "%s: %s\n", o.prog, err.ptr);
 		return 2;

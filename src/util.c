@@ -1,4 +1,5 @@
 /* util.c — allocation that never returns NULL, the growable buffer, UTF-8 and small helpers. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,23 @@ gw_buf_printf(gw_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	gw_buf_vprintf(b, fmt, ap);
 	va_end(ap);
+}
+
+void
+gw_buf_put_number(gw_buf *b, double v)
+{
+	char s[40];
+
+	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+		gw_buf_printf(b, "%.0f", v);
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(s, sizeof s, "%.*g", prec, v);
+		if (strtod(s, NULL) == v)
+			break;
+	}
+	gw_buf_puts(b, s);
 }
 
 void

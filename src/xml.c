@@ -143,24 +143,6 @@ trim(const xw *w, int32_t *a, int32_t *b)
 	return *a < *b;
 }
 
-/* Integers as integers (11000000), others as the shortest decimal that reads back as v. */
-static void
-put_number(gw_buf *b, double v)
-{
-	char s[40];
-
-	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-		gw_buf_printf(b, "%.0f", v);
-		return;
-	}
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(s, sizeof s, "%.*g", prec, v);
-		if (strtod(s, NULL) == v)
-			break;
-	}
-	gw_buf_puts(b, s);
-}
-
 /* ---------------------------------------------------------------- eIds */
 
 static uint64_t
@@ -303,7 +285,7 @@ set_gw_number(xw *w, xmlNodePtr el, const char *name, double v)
 	if (!isfinite(v))
 		return;
 	gw_buf_reset(&w->tmp);
-	put_number(&w->tmp, v);
+	gw_buf_put_number(&w->tmp, v);
 	set_gw(w, el, name, w->tmp.ptr);
 }
 
@@ -499,7 +481,7 @@ quantity_attrs(xw *w, xmlNodePtr el, const gw_quantity *q)
 	set_attr(w, el, "refersTo", concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
 	if (q->has_value && isfinite(q->value)) {
 		gw_buf_reset(&w->tmp);
-		put_number(&w->tmp, q->value);
+		gw_buf_put_number(&w->tmp, q->value);
 		set_attr(w, el, "normalized", w->tmp.ptr);
 	}
 	set_gw(w, el, "unit", q->unit);

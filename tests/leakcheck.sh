@@ -1,6 +1,7 @@
 #!/bin/bash
-# leakcheck.sh — make leakcheck: the sample notice through every program, and the small hostile inputs
-# through gongwen, under valgrind; any leak or memory error fails.
+# leakcheck.sh — make leakcheck: the sample notice through every program (gw-emit and gongwen with
+# --html: the HTML writer and index too), and the small hostile inputs through gongwen, under valgrind;
+# any leak or memory error fails.
 set -u
 B=$(cd "${1:-build}" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,8 +25,8 @@ step() {
 step gw-normalize "$vg $B/gw-normalize $s >$tmp/n.jsonl"
 step gw-segment "$vg $B/gw-segment <$tmp/n.jsonl >$tmp/s.jsonl"
 step gw-extract "$vg $B/gw-extract <$tmp/s.jsonl >$tmp/x.jsonl"
-step gw-emit "$vg $B/gw-emit --quiet --out $tmp/o1 <$tmp/x.jsonl"
-step gongwen "$vg $B/gongwen --quiet --jobs 2 --out $tmp/o2 $s"
+step gw-emit "$vg $B/gw-emit --quiet --html --out $tmp/o1 <$tmp/x.jsonl"
+step gongwen "$vg $B/gongwen --quiet --html --jobs 2 --out $tmp/o2 $s"
 step gw-rules "$vg $B/gw-rules --quiet check >/dev/null"
 # the small hostile inputs (tests/hostile/*.txt: bad bytes, NULs, controls, UTF-16 without BOM …)
 step hostile "$vg $B/gongwen --quiet --jobs 1 --out $tmp/o3 tests/hostile/*.txt"

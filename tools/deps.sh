@@ -22,6 +22,11 @@ if [ "$what" = test ]; then
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing="$missing python3-jsonschema"
 	command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 	command -v iconv >/dev/null 2>&1 || missing="$missing libc-bin"
+	# the HTML pages (issue 17): an HTML5 parser used strictly, a linter, a browser and a CJK font
+	/usr/bin/python3 -c 'import html5lib' 2>/dev/null || missing="$missing python3-html5lib"
+	command -v tidy >/dev/null 2>&1 || missing="$missing tidy"
+	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+	[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing="$missing fonts-wqy-microhei"
 fi
 if [ "$what" = bench ]; then
 	[ -x /usr/bin/time ] || missing="$missing time"

@@ -1,5 +1,6 @@
 # driver-chain: the one-process driver (gongwen, 1 and 2 jobs), `make`, and the chain of programs run by
-# hand give byte-identical out/ files (JSON, XML, errors.jsonl) — over corpus/ and, when present,
+# hand give byte-identical out/ files (JSON, XML, errors.jsonl; with --html, which `make` passes by
+# default, the HTML pages and index.html) — over corpus/ and, when present,
 # ../shared/corpus and the hostile corpus.
 set -u
 tmp=$(mktemp -d)
@@ -9,9 +10,9 @@ cp corpus/*.txt "$tmp/in/"
 [ -n "$GW_SHARED" ] && cp "$GW_SHARED"/corpus/*.txt "$tmp/in/"
 [ -d tests/hostile ] && for f in tests/hostile/*; do [ -f "$f" ] && [ "$(stat -c %s "$f")" -lt 1000000 ] && cp "$f" "$tmp/in/hostile-$(basename "$f").txt"; done
 "$GW_BIN/gw-normalize" --quiet "$tmp"/in/*.txt | "$GW_BIN/gw-segment" --quiet | "$GW_BIN/gw-extract" --quiet |
-	"$GW_BIN/gw-emit" --quiet --out "$tmp/chain"
-"$GW_BIN/gongwen" --quiet --jobs 1 --out "$tmp/one" "$tmp/in"
-"$GW_BIN/gongwen" --quiet --jobs 2 --out "$tmp/two" "$tmp/in"
+	"$GW_BIN/gw-emit" --quiet --html --out "$tmp/chain"
+"$GW_BIN/gongwen" --quiet --html --jobs 1 --out "$tmp/one" "$tmp/in"
+"$GW_BIN/gongwen" --quiet --html --jobs 2 --out "$tmp/two" "$tmp/in"
 make -s B="$GW_BIN" CORPUS="$tmp/in" OUT="$tmp/make" all >/dev/null 2>&1
 n=$(ls "$tmp/chain" | wc -l)
 [ "$n" -gt 2 ] || { echo "the chain wrote only $n files"; exit 1; }

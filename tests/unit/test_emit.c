@@ -1,4 +1,5 @@
-/* test_emit.c — the Akoma Ntoso writer (gw_xml_write) and the batch emitter (gw_emitter_*). */
+/* test_emit.c — the Akoma Ntoso writer (gw_xml_write), the HTML writer (gw_html_write) and the
+ * batch emitter (gw_emitter_*). */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -61,6 +62,63 @@ START_TEST(xml_replaces_characters_xml_forbids)
 	                                "e&lt;&amp;&gt;</p>"));
 	ck_assert_ptr_null(strstr(x, "\x01"));
 	free(x);
+	gw_doc_free(d);
+}
+END_TEST
+
+static char *
+html_of(const gw_doc *d)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	gw_html_write(d, &b);
+	return gw_buf_detach(&b);
+}
+
+/* Markup in a document is text, and characters HTML5 forbids become U+FFFD (issue 17). */
+START_TEST(html_escapes_the_text_and_replaces_characters_html_forbids)
+{
+	gw_doc *d = doc_with("x", "<script>alert(1)</script></textarea>&\x01\"\xef\xbf\xbe\n");
+	char *h = html_of(d);
+
+	ck_assert_ptr_nonnull(strstr(h, "<main class=\"text\" id=\"text\">&lt;script&gt;alert(1)"
+	                                "&lt;/script&gt;&lt;/textarea&gt;&amp;\xef\xbf\xbd\""
+	                                "\xef\xbf\xbd\n</main>"));
+	ck_assert_int_eq(count(h, "<script"), 1); /* the page's own */
+	ck_assert_ptr_null(strstr(h, "\x01"));
+	free(h);
+	gw_doc_free(d);
+}
+END_TEST
+
+/* Exactly one mark per quantity: one cut by a unit boundary ends there, one that overlaps the one
+ * before starts a new mark, one outside the text is listed after it. */
+START_TEST(html_gives_every_quantity_one_mark)
+{
+	gw_doc *d = doc_with("x", "一、甲100\n元二、乙5%\n");
+	static const char *const texts[] = {"100\n元", "0\n元二", "5%", "?"};
+	char *h;
+
+	gw_doc_add_node(d, GW_LEVEL1, 0, -1, "一、", 1, NULL, (gw_span){0, 7}, GW_NOSPAN);
+	gw_doc_add_node(d, GW_LEVEL1, 0, -1, "二、", 2, NULL, (gw_span){7, 13}, GW_NOSPAN);
+	gw_doc_assign_node_ids(d);
+	for (int i = 0; i < 4; i++) {
+		gw_quantity *q = gw_doc_add_quantity(d);
+
+		q->text = gw_xstrdup(texts[i]);
+		q->span = i < 3 ? find(d, texts[i], 0) : GW_NOSPAN;
+		q->kind = i == 2 ? GW_Q_TARGET : GW_Q_FACT;
+	}
+	gw_doc_assign_quantity_ids(d);
+	h = html_of(d);
+	ck_assert_int_eq(count(h, "<a class=\"q q-"), 4);
+	ck_assert_int_eq(count(h, "<a class=\"q q-target\" id=\"qty_3\" href=\"#row-qty_3\""), 1);
+	ck_assert_int_eq(count(h, "<tr id=\"row-qty_3\">"), 1);
+	ck_assert_ptr_nonnull(strstr(h, "\">10</a><a class=\"q q-fact\" id=\"qty_2\""));
+	ck_assert_ptr_nonnull(strstr(h, "\">0\n</a></div><div class=\"u u-level1\" id=\"sec_2\">元二"));
+	ck_assert_ptr_nonnull(strstr(h, "<p class=\"unplaced\">not in the text: <a class=\"q q-fact\" "
+	                                "id=\"qty_4\""));
+	free(h);
 	gw_doc_free(d);
 }
 END_TEST
@@ -385,6 +443,8 @@ main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, xml_replaces_characters_xml_forbids);
+	tcase_add_test(tc, html_escapes_the_text_and_replaces_characters_html_forbids);
+	tcase_add_test(tc, html_gives_every_quantity_one_mark);
 	tcase_add_test(tc, xml_makes_repeated_or_spaced_ids_unique);
 	tcase_add_test(tc, xml_keeps_a_quantity_across_a_unit_boundary_in_meta);
 	tcase_add_test(tc, xml_num_restored_as_printed_is_written_from_the_text_once);
