@@ -127,7 +127,8 @@ bad_record(const char *line, size_t len, long lineno, enum gw_code code, const c
 }
 
 int
-gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn, void *ctx)
+gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, unsigned stage,
+                 gw_stage_fn fn, void *ctx)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -140,7 +141,6 @@ gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_sta
 		bool complete = line[n - 1] == '\n';
 		size_t len = (size_t)n - complete;
 		gw_doc *d;
-		size_t before;
 
 		lineno++;
 		if (len == 0 || strspn(line, " \t\r\n") == (size_t)n)
@@ -155,21 +155,11 @@ gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_sta
 			d = bad_record(line, len, lineno, c, err.ptr ? err.ptr : "");
 			status = 1;
 		} else if (!d->error) {
-			before = d->ndiags;
 			if (fn(ctx, d) != 0 || d->error)
 				status = 1;
 			if (o->rules && !d->error)
 				snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(o->rules));
-			for (size_t i = before; i < d->ndiags; i++) {
-				const gw_diag *g = &d->diags[i];
-
-				if (!o->quiet || gw_code_level(g->code) >= GW_ERROR)
-					gw_diag_print(stderr, o->prog, d->src_path ? d->src_path : d->id,
-					              g->line, g->col, g->code, g->detail);
-			}
-			if (d->error)
-				fprintf(stderr, "%s: %s: ERROR: %s\n", o->prog,
-				        d->src_path ? d->src_path : d->id, d->error_msg);
+			gw_doc_print_diags(d, stderr, o->prog, stage, o->quiet ? GW_ERROR : GW_NOTE);
 		} else
 			status = 1; /* an error record from an earlier stage passes through */
 		gw_buf_reset(&rec);

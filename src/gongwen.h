@@ -94,6 +94,8 @@ const char *gw_code_name(enum gw_code c);
 enum gw_level gw_code_level(enum gw_code c);
 const char *gw_code_message(enum gw_code c);
 const char *gw_level_name(enum gw_level l);
+/* The gw_stage bit of the stage that emits c (a warning kept in the record); 0 for none. */
+unsigned gw_code_stage(enum gw_code c);
 /* Look a code up by its name; -1 when unknown. */
 int gw_code_from_name(const char *name);
 /* Print "prog: file:line:col: LEVEL: message[: detail]" on fp.  line/col 0 are left out. */
@@ -322,8 +324,12 @@ void gw_doc_diag_at(gw_doc *d, enum gw_code c, long line, long col, const char *
 /* Turn d into an error record (keeps id and source; drops text and results). */
 void gw_doc_fail(gw_doc *d, enum gw_code c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Print d's diagnostics to fp ("prog: file:line:col: LEVEL: message"); returns the worst level. */
-int gw_doc_print_diags(const gw_doc *d, FILE *fp, const char *prog);
+/* diag.c: print d's diagnostics of the stages in `stages` (gw_stage bits) at level min or
+ * above, then its error if it is an error record ("prog: file:line:col: LEVEL: message"). */
+void gw_doc_print_diags(const gw_doc *d, FILE *fp, const char *prog, unsigned stages,
+                        enum gw_level min);
+/* diag.c: drop the diagnostics the stage (a gw_stage bit) emitted, before it runs again. */
+void gw_doc_clear_diags(gw_doc *d, unsigned stage);
 
 /* Add a node as the last child of parent (-1: top level of its part); returns its index.
  * Strings are copied; heading may be NULL. */

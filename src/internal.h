@@ -47,11 +47,12 @@ gw_rules *gw_opts_rules(gw_opts *o);
 /* A stage applied to each usable document of a stream; returns 0 ok, 1 document failed. */
 typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
 
-/* Read JSON Lines records from fp (named name in messages), apply fn to each that is not an
- * error record, write each record to out.  Error records pass through untouched.  Returns
- * the exit status: 0 every document fine, 1 some failed. */
-int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn,
-                     void *ctx);
+/* Read JSON Lines records from fp (named name in messages), apply fn (the stage, a gw_stage
+ * bit: its diagnostics are printed) to each that is not an error record, write each record to
+ * out.  Error records pass through untouched.  Returns the exit status: 0 every document
+ * fine, 1 some failed. */
+int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, unsigned stage,
+                     gw_stage_fn fn, void *ctx);
 
 /* numeral.c: the value of a Chinese digit (〇零 一壹 二两贰 … 九玖), -1 when c is none; the
  * multiplier of a unit character (十拾 百佰 千仟 万萬 亿億), 0 when c is none. */

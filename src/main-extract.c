@@ -36,7 +36,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (i >= argc)
-		status = gw_filter_stream(stdin, "<stdin>", stdout, &o, extract_one, x);
+		status = gw_filter_stream(stdin, "<stdin>", stdout, &o, GW_ST_EXTRACTED, extract_one, x);
 	for (; i < argc; i++) {
 		FILE *fp = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
 		int st;
@@ -46,7 +46,7 @@ main(int argc, char **argv)
 			status = 2;
 			continue;
 		}
-		st = gw_filter_stream(fp, argv[i], stdout, &o, extract_one, x);
+		st = gw_filter_stream(fp, argv[i], stdout, &o, GW_ST_EXTRACTED, extract_one, x);
 		if (st > status)
 			status = st;
 		if (fp != stdin)

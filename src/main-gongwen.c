@@ -146,11 +146,9 @@ process(batch *b, gw_normalizer *nz, gw_segmenter *sg, gw_extractor *ex, const c
 		failed = gw_extract(ex, d);
 	if (!d->error)
 		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(b->rs));
-	if (!b->o->quiet || d->error) {
-		flockfile(stderr);
-		gw_doc_print_diags(d, stderr, b->o->prog);
-		funlockfile(stderr);
-	}
+	flockfile(stderr);
+	gw_doc_print_diags(d, stderr, b->o->prog, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
+	funlockfile(stderr);
 	if (gw_emitter_put(b->em, d) != 0 || failed || d->error)
 		atomic_store(&b->status, 1);
 	gw_doc_free(d);

@@ -27,11 +27,7 @@ typedef struct prog {
 static void
 finish(prog *p, gw_doc *d)
 {
-	if (!p->o.quiet)
-		gw_doc_print_diags(d, stderr, p->o.prog);
-	else if (d->error)
-		fprintf(stderr, "%s: %s: %s: %s\n", p->o.prog, d->src_path ? d->src_path : d->id,
-		        gw_level_name(gw_code_level((enum gw_code)d->error)), d->error_msg);
+	gw_doc_print_diags(d, stderr, p->o.prog, GW_ST_NORMALIZED, p->o.quiet ? GW_ERROR : GW_NOTE);
 	if (d->error)
 		p->status = 1;
 	else if (p->o.rules)

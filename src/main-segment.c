@@ -38,7 +38,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (i >= argc)
-		status = gw_filter_stream(stdin, "<stdin>", stdout, &o, stage, s);
+		status = gw_filter_stream(stdin, "<stdin>", stdout, &o, GW_ST_SEGMENTED, stage, s);
 	for (; i < argc; i++) {
 		FILE *fp = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
 
@@ -47,7 +47,7 @@ main(int argc, char **argv)
 			status = 2;
 			continue;
 		}
-		st = gw_filter_stream(fp, fp == stdin ? "<stdin>" : argv[i], stdout, &o, stage, s);
+		st = gw_filter_stream(fp, fp == stdin ? "<stdin>" : argv[i], stdout, &o, GW_ST_SEGMENTED, stage, s);
 		if (st > status)
 			status = st;
 		if (fp != stdin)
