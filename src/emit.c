@@ -396,8 +396,14 @@ write_errors(gw_emitter *e)
 		json_decref(o);
 	}
 	rc = write_atomic(e, "errors.jsonl", b.ptr ? b.ptr : "", b.len);
-	if (rc != 0)
-		fprintf(stderr, "%s: %s/errors.jsonl: %s\n", e->prog, e->dir, strerror(errno));
+	if (rc != 0) {
+		const char *why = strerror(errno);
+		gw_buf path = GW_BUF_INIT;
+
+		gw_buf_printf(&path, "%s/errors.jsonl", e->dir);
+		gw_msg(path.ptr, 0, GW_E_WRITE, "%s", why);
+		gw_buf_free(&path);
+	}
 	gw_buf_free(&b);
 	return rc;
 }
