@@ -388,42 +388,13 @@ typedef struct opts {
 	int timing;
 } opts;
 
-/* One option of gw-search's own; NULL, or what its value should be. */
+/* The options whose value is checked; NULL, or what the value should be. */
 static const char *
-set(void *ctx, int id, const char *v)
+set_checked(gw_query *q, int id, const char *v)
 {
-	opts *o = ctx;
-	gw_query *q = &o->q;
 	double d = 0;
 
 	switch (id) {
-	case DB:
-		o->db = v;
-		break;
-	case QUERIES:
-		o->queries = v;
-		break;
-	case ISSUER:
-		q->issuer = v;
-		break;
-	case DOC_TYPE:
-		q->doc_type = v;
-		break;
-	case UNIT:
-		q->unit = v;
-		break;
-	case RAW:
-		q->raw = 1;
-		break;
-	case JSON:
-		o->format = 1;
-		break;
-	case TABLE:
-		o->format = 2;
-		break;
-	case TIMING:
-		o->timing = 1;
-		break;
 	case FROM:
 	case TO:
 		*(id == FROM ? &q->from : &q->to) = v;
@@ -434,13 +405,38 @@ set(void *ctx, int id, const char *v)
 		if (!num_arg(v, &d) || d < 0 || d != floor(d))
 			return "a whole number";
 		q->limit = (long)d;
-		break;
+		return NULL;
 	default: /* MIN, MAX */
 		if (!num_arg(v, &d))
 			return "a number";
 		*(id == MIN ? &q->has_min : &q->has_max) = true;
 		*(id == MIN ? &q->min : &q->max) = d;
+		return NULL;
 	}
+}
+
+/* One option of gw-search's own; NULL, or what its value should be. */
+static const char *
+set(void *ctx, int id, const char *v)
+{
+	opts *o = ctx;
+	const char **s = id == DB         ? &o->db
+	                 : id == QUERIES  ? &o->queries
+	                 : id == ISSUER   ? &o->q.issuer
+	                 : id == DOC_TYPE ? &o->q.doc_type
+	                 : id == UNIT     ? &o->q.unit
+	                                  : NULL;
+
+	if (s)
+		*s = v;
+	else if (id == RAW)
+		o->q.raw = 1;
+	else if (id == JSON || id == TABLE)
+		o->format = id == JSON ? 1 : 2;
+	else if (id == TIMING)
+		o->timing = 1;
+	else
+		return set_checked(&o->q, id, v);
 	return NULL;
 }
 
