@@ -85,28 +85,16 @@ set(gw_opts *o, const gw_opt *p, const char *v)
 	char *end;
 	long n;
 
-	switch (p->id) {
-	case GW_O_RULES:
-		o->rules_dir = v;
-		break;
-	case GW_O_OUT:
-		o->out_dir = v;
-		break;
-	case GW_O_QUIET:
-		o->quiet = 1;
-		break;
-	case GW_O_PRETTY:
-		o->pretty = 1;
-		break;
-	case GW_O_JOBS:
-		n = strtol(v, &end, 10);
-		if (*v == '\0' || *end || n < 1 || n > 256)
-			return "a number from 1 to 256";
-		o->jobs = (int)n;
-		break;
-	default:
+	if (p->id == GW_O_RULES || p->id == GW_O_OUT)
+		*(p->id == GW_O_RULES ? &o->rules_dir : &o->out_dir) = v;
+	else if (p->id == GW_O_QUIET || p->id == GW_O_PRETTY)
+		*(p->id == GW_O_QUIET ? &o->quiet : &o->pretty) = 1;
+	else if (p->id != GW_O_JOBS)
 		return o->set(o->ctx, p->id, v);
-	}
+	else if ((n = strtol(v, &end, 10)) < 1 || n > 256 || *v == '\0' || *end)
+		return "a number from 1 to 256";
+	else
+		o->jobs = (int)n;
 	return NULL;
 }
 

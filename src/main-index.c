@@ -185,24 +185,12 @@ set(void *ctx, int id, const char *v)
 	ix *x = ctx;
 	char *end;
 
-	switch (id) {
-	case DB:
-		x->db_path = v;
-		break;
-	case BULK:
-		x->bulk_path = v;
-		break;
-	case INDEX:
-		x->index = v;
-		break;
-	case REMOVE:
+	if (id == DB || id == BULK || id == INDEX)
+		*(id == DB ? &x->db_path : id == BULK ? &x->bulk_path : &x->index) = v;
+	else if (id == REMOVE)
 		x->removes[x->nremoves++] = v;
-		break;
-	default: /* BATCH */
-		x->batch = strtol(v, &end, 10);
-		if (*v == '\0' || *end || x->batch < 0)
-			return "a number of documents";
-	}
+	else if ((x->batch = strtol(v, &end, 10)) < 0 || *v == '\0' || *end) /* --batch */
+		return "a number of documents";
 	return NULL;
 }
 
