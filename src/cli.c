@@ -1,88 +1,164 @@
-/* cli.c — what every program shares: its options, and the JSON Lines filter loop. */
-#include <errno.h>
-#include <jansson.h>
+/* cli.c — the command line of every program: one option-table parser, --help from the table. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
+/* The same for every program, as in every man page's EXIT STATUS and the README. */
+static const char exit_help[] =
+    "Exit status: 0 all fine (warnings do not count); 1 some documents, records or examples\n"
+    "failed, the others went on (gw-search: nothing found); 2 a usage, I/O, rules or archive\n"
+    "error; 3 out of memory.";
+
+/* "-q, --quiet" or "--rules DIR" as --help shows it; its width. */
+static int
+opt_label(const gw_opt *p, char *buf, size_t size)
+{
+	char short_name[5] = "";
+
+	if (p->short_name)
+		snprintf(short_name, sizeof short_name, "-%c, ", p->short_name);
+	return snprintf(buf, size, "%s--%s%s%s", short_name, p->name, p->arg ? " " : "",
+	                p->arg ? p->arg : "");
+}
+
 static void
-usage_exit(const gw_opts *o, const char *usage, int status)
+help(const gw_cli *c)
 {
-	FILE *fp = status ? stderr : stdout;
+	char label[64];
+	int w = 0;
 
-	fprintf(fp, "usage: %s\n", usage);
-	if (status)
-		fprintf(fp, "Try '%s --help'.\n", o->prog);
-	exit(status);
-}
+	for (const gw_opt *p = c->opts; p->name; p++) {
+		int n = opt_label(p, label, sizeof label);
 
-/* The value of an option that takes one: "--rules DIR" or "--rules=DIR". */
-static const char *
-opt_value(const gw_opts *o, int argc, char **argv, int *i, const char *name, const char *usage)
-{
-	size_t n = strlen(name);
-
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "%s: %s needs a value\n", o->prog, name);
-		usage_exit(o, usage, 2);
+		w = n > w ? n : w;
 	}
-	return argv[++*i];
+	printf("usage: %s\n%s\n", c->synopsis, c->about);
+	for (const gw_opt *p = c->opts; p->name; p++) {
+		opt_label(p, label, sizeof label);
+		printf("  %-*s  %s\n", w, label, p->help);
+	}
+	printf("%s\n", exit_help);
+	exit(0);
 }
 
-static bool
-is_opt(const char *arg, const char *name)
+void
+gw_usage_error(const char *fmt, ...)
 {
-	size_t n = strlen(name);
+	gw_buf b = GW_BUF_INIT;
+	va_list ap;
 
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+	va_start(ap, fmt);
+	gw_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	gw_msg(NULL, 0, GW_E_USAGE, "%s", b.ptr);
+	gw_buf_free(&b);
+	exit(2);
 }
 
-int
-gw_opts_parse(gw_opts *o, int argc, char **argv, const char *usage)
+/* The option arg names: --name[=value] or -x[value]; NULL when it is none of the table. */
+static const gw_opt *
+find(const gw_cli *c, const char *arg, const char **inline_value)
 {
-	int i;
+	*inline_value = NULL;
+	for (const gw_opt *p = c->opts; p->name; p++) {
+		size_t n = strlen(p->name);
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--") == 0)
-			return i + 1;
-		if (a[0] != '-' || a[1] == '\0')
-			break;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
-			usage_exit(o, usage, 0);
-		else if (strcmp(a, "--version") == 0) {
-			printf("%s (gongwen) %s\n", o->prog, GW_VERSION);
-			exit(0);
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
-			o->quiet = 1;
-		else if (strcmp(a, "--pretty") == 0)
-			o->pretty = 1;
-		else if (strcmp(a, "--html") == 0)
-			o->html = 1;
-		else if (is_opt(a, "--rules"))
-			o->rules_dir = opt_value(o, argc, argv, &i, "--rules", usage);
-		else if (is_opt(a, "--out"))
-			o->out_dir = opt_value(o, argc, argv, &i, "--out", usage);
-		else if (is_opt(a, "--jobs") || strcmp(a, "-j") == 0) {
-			const char *v = opt_value(o, argc, argv, &i, a[1] == 'j' ? "-j" : "--jobs", usage);
-			char *end;
-			long n = strtol(v, &end, 10);
-
-			if (*end || n < 1 || n > 256) {
-				fprintf(stderr, "%s: --jobs takes a number from 1 to 256, not '%s'\n", o->prog, v);
-				usage_exit(o, usage, 2);
-			}
-			o->jobs = (int)n;
-		} else {
-			fprintf(stderr, "%s: unknown option '%s'\n", o->prog, a);
-			usage_exit(o, usage, 2);
+		if (arg[1] == '-' && strncmp(arg + 2, p->name, n) == 0 &&
+		    (arg[2 + n] == '\0' || arg[2 + n] == '=')) {
+			*inline_value = arg[2 + n] == '=' ? arg + 3 + n : NULL;
+			return p;
+		}
+		if (arg[1] != '-' && arg[1] == p->short_name && p->short_name) {
+			*inline_value = arg[2] ? arg + 2 : NULL;
+			return p;
 		}
 	}
-	return i;
+	return NULL;
+}
+
+/* What a shared option takes when v is not it; NULL when it is set. */
+static const char *
+set(gw_opts *o, const gw_opt *p, const char *v)
+{
+	char *end;
+	long n;
+
+	if (p->id == GW_O_RULES || p->id == GW_O_OUT)
+		*(p->id == GW_O_RULES ? &o->rules_dir : &o->out_dir) = v;
+	else if (p->id == GW_O_QUIET || p->id == GW_O_PRETTY || p->id == GW_O_HTML)
+		*(p->id == GW_O_QUIET ? &o->quiet : p->id == GW_O_PRETTY ? &o->pretty : &o->html) = 1;
+	else if (p->id != GW_O_JOBS)
+		return o->set(o->ctx, p->id, v);
+	else if ((n = strtol(v, &end, 10)) < 1 || n > 256 || *v == '\0' || *end)
+		return "a number from 1 to 256";
+	else
+		o->jobs = (int)n;
+	return NULL;
+}
+
+/* One option at argv[*i]; moves *i past its value. */
+static void
+option(gw_opts *o, const gw_cli *c, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *v, *what;
+	const gw_opt *p = find(c, a, &v);
+
+	if (p == NULL)
+		gw_msg(NULL, 0, GW_E_OPTION, "%s (%s --help lists them)", a, c->prog), exit(2);
+	if (p->arg == NULL && v != NULL)
+		gw_msg(NULL, 0, GW_E_OPTION_VALUE, "--%s takes no value", p->name), exit(2);
+	if (p->arg && v == NULL) {
+		if (*i + 1 >= argc)
+			gw_msg(NULL, 0, GW_E_OPTION_VALUE, "%s needs a value", a), exit(2);
+		v = argv[++*i];
+	}
+	if ((what = set(o, p, v)) != NULL)
+		gw_msg(NULL, 0, GW_E_OPTION_VALUE, "--%s takes %s, not '%s'", p->name, what, v),
+		    exit(2);
+}
+
+void
+gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv)
+{
+	bool options = true;
+
+	o->prog = c->prog;
+	gw_set_prog(c->prog);
+	o->ops = argv + 1;
+	o->nops = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!options || a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
+			argv[1 + o->nops++] = argv[i]; /* an operand: "-", "-5" (a query word) */
+		else if (strcmp(a, "--") == 0)
+			options = false;
+		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			help(c);
+		else if (strcmp(a, "--version") == 0) {
+			printf("%s (gongwen) %s\n", c->prog, GW_VERSION);
+			exit(0);
+		} else
+			option(o, c, argc, argv, &i);
+	}
+}
+
+void
+gw_rules_error(const char *dir, const char *err)
+{
+	const char *colon = err ? strchr(err, ':') : NULL;
+	char *end;
+	long line = colon ? strtol(colon + 1, &end, 10) : 0;
+
+	if (colon && line > 0 && end[0] == ':' && end[1] == ' ') { /* "file:line: why" */
+		char *file = gw_xstrndup(err, (size_t)(colon - err));
+
+		gw_msg(file, line, GW_E_RULES, "%s", end + 2);
+		free(file);
+	} else
+		gw_msg(dir, 0, GW_E_RULES, "%s", err && *err ? err : "");
 }
 
 gw_rules *
@@ -95,100 +171,10 @@ gw_opts_rules(gw_opts *o)
 		o->rules_dir = gw_rules_default_dir(o->prog);
 	rs = gw_rules_load(o->rules_dir, &err);
 	if (rs == NULL) {
-		fprintf(stderr, "%s: %s\n", o->prog, err.ptr ? err.ptr : "cannot load rules");
+		gw_rules_error(o->rules_dir, err.ptr);
 		gw_buf_free(&err);
 		exit(2);
 	}
 	o->rules = rs;
 	return rs;
-}
-
-/* An error record for a line that could not be read as a record: keep its id when it has one. */
-static gw_doc *
-bad_record(const char *line, size_t len, long lineno, enum gw_code code, const char *why)
-{
-	gw_doc *d = gw_doc_new();
-	json_t *o = json_loadb(line, len, 0, NULL);
-	json_t *id = o ? json_object_get(o, "id") : NULL;
-	json_t *src = o ? json_object_get(o, "source") : NULL;
-	json_t *path = json_is_object(src) ? json_object_get(src, "path") : NULL;
-
-	if (json_is_string(id))
-		d->id = gw_xstrdup(json_string_value(id));
-	else {
-		gw_buf b = GW_BUF_INIT;
-
-		gw_buf_printf(&b, "line-%ld", lineno);
-		d->id = gw_buf_detach(&b);
-	}
-	if (json_is_string(path))
-		d->src_path = gw_xstrdup(json_string_value(path));
-	json_decref(o);
-	gw_doc_fail(d, code, "record %ld: %s", lineno, why);
-	return d;
-}
-
-int
-gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn, void *ctx)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0;
-	int status = 0;
-	gw_buf err = GW_BUF_INIT, rec = GW_BUF_INIT;
-
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		bool complete = line[n - 1] == '\n';
-		size_t len = (size_t)n - complete;
-		gw_doc *d;
-		size_t before;
-
-		lineno++;
-		if (len == 0 || strspn(line, " \t\r\n") == (size_t)n)
-			continue;
-		gw_buf_reset(&err);
-		d = gw_json_read(line, len, &err);
-		if (d == NULL) {
-			enum gw_code c = complete ? GW_E_BAD_RECORD : GW_E_TRUNCATED;
-
-			fprintf(stderr, "%s: %s:%ld:1: %s: %s: %s\n", o->prog, name, lineno,
-			        gw_level_name(gw_code_level(c)), gw_code_message(c), err.ptr ? err.ptr : "");
-			d = bad_record(line, len, lineno, c, err.ptr ? err.ptr : "");
-			status = 1;
-		} else if (!d->error) {
-			before = d->ndiags;
-			if (fn(ctx, d) != 0 || d->error)
-				status = 1;
-			if (o->rules && !d->error)
-				snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(o->rules));
-			for (size_t i = before; i < d->ndiags; i++) {
-				const gw_diag *g = &d->diags[i];
-
-				if (!o->quiet || gw_code_level(g->code) >= GW_ERROR)
-					gw_diag_print(stderr, o->prog, d->src_path ? d->src_path : d->id,
-					              g->line, g->col, g->code, g->detail);
-			}
-			if (d->error)
-				fprintf(stderr, "%s: %s: ERROR: %s\n", o->prog,
-				        d->src_path ? d->src_path : d->id, d->error_msg);
-		} else
-			status = 1; /* an error record from an earlier stage passes through */
-		gw_buf_reset(&rec);
-		gw_json_write(d, &rec, o->pretty ? GW_JSON_PRETTY : 0);
-		fwrite(rec.ptr, 1, rec.len, out);
-		gw_doc_free(d);
-	}
-	if (ferror(fp)) {
-		fprintf(stderr, "%s: %s: read error: %s\n", o->prog, name, strerror(errno));
-		status = 2;
-	}
-	if (fflush(out) != 0 || ferror(out)) {
-		fprintf(stderr, "%s: write error: %s\n", o->prog, strerror(errno));
-		status = 2;
-	}
-	free(line);
-	gw_buf_free(&err);
-	gw_buf_free(&rec);
-	return status;
 }

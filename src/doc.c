@@ -420,28 +420,6 @@ gw_doc_fail(gw_doc *d, enum gw_code c, const char *fmt, ...)
 	d->error_msg = gw_buf_detach(&b);
 }
 
-int
-gw_doc_print_diags(const gw_doc *d, FILE *fp, const char *prog)
-{
-	int worst = -1;
-	const char *file = d->src_path ? d->src_path : d->id;
-
-	for (size_t i = 0; i < d->ndiags; i++) {
-		const gw_diag *g = &d->diags[i];
-
-		gw_diag_print(fp, prog, file, g->line, g->col, g->code, g->detail);
-		if ((int)gw_code_level(g->code) > worst)
-			worst = (int)gw_code_level(g->code);
-	}
-	if (d->error) {
-		/* the message already starts with the catalogue text */
-		fprintf(fp, "%s: %s: %s: %s\n", prog, file ? file : "<stdin>",
-		        gw_level_name(gw_code_level((enum gw_code)d->error)), d->error_msg);
-		worst = GW_ERROR;
-	}
-	return worst;
-}
-
 /* ---------------------------------------------------------------- nodes, attachments, quantities */
 
 int

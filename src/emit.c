@@ -403,6 +403,18 @@ jstr_or_null(const char *s)
 	return v ? v : json_null();
 }
 
+/* Say that dir/name (a file of the run, not a document) could not be written; errno says why. */
+static void
+write_failed(const gw_emitter *e, const char *name)
+{
+	const char *why = strerror(errno);
+	gw_buf path = GW_BUF_INIT;
+
+	gw_buf_printf(&path, "%s/%s", e->dir, name);
+	gw_msg(path.ptr, 0, GW_E_WRITE, "%s", why);
+	gw_buf_free(&path);
+}
+
 static int
 write_errors(gw_emitter *e)
 {
@@ -432,7 +444,7 @@ write_errors(gw_emitter *e)
 	}
 	rc = write_files(e, 1, (const char *const[]){"errors.jsonl"}, &b, &failed);
 	if (rc != 0)
-		fprintf(stderr, "%s: %s/errors.jsonl: %s\n", e->prog, e->dir, strerror(errno));
+		write_failed(e, "errors.jsonl");
 	gw_buf_free(&b);
 	return rc;
 }
@@ -448,7 +460,7 @@ write_index(gw_emitter *e)
 	gw_html_index(e->dir, &b);
 	rc = write_files(e, 1, (const char *const[]){"index.html"}, &b, &failed);
 	if (rc != 0)
-		fprintf(stderr, "%s: %s/index.html: %s\n", e->prog, e->dir, strerror(errno));
+		write_failed(e, "index.html");
 	gw_buf_free(&b);
 	return rc;
 }

@@ -1291,6 +1291,7 @@ clear_results(gw_doc *d)
 	for (size_t i = 0; i < d->nrej; i++)
 		free(d->rej[i].text), free(d->rej[i].reason), free(d->rej[i].rule);
 	d->nrej = 0;
+	gw_doc_clear_diags(d, GW_ST_EXTRACTED);
 }
 
 int

@@ -89,6 +89,17 @@ enum gw_code {
 	/* emit (added by the gw-emit helper) */
 	GW_E_WRITE,         /* an output file cannot be written */
 	GW_E_INVALID,       /* the document breaks an invariant the writers rely on (gw_doc_validate) */
+	/* about the run, not a document (exit status 2, or 1 for the two gw-index ones) */
+	GW_E_USAGE,         /* options or operands that do not go together */
+	GW_E_OPTION,        /* an unknown option */
+	GW_E_OPTION_VALUE,  /* an option's value is missing or wrong */
+	GW_E_RULES,         /* the rules folder does not load */
+	GW_E_SYSTEM,        /* the program cannot start: ICU, threads */
+	GW_E_ARCHIVE,       /* gw-index, gw-search: the archive cannot be opened or written */
+	GW_E_SEARCH,        /* gw-search: a query that cannot be run */
+	GW_E_NOT_INDEXED,   /* gw-index: an error record is not indexed */
+	GW_E_NO_DOCUMENT,   /* gw-index --remove: no such id */
+	GW_F_MEMORY,        /* out of memory (exit status 3) */
 	GW_NCODES
 };
 
@@ -96,11 +107,20 @@ const char *gw_code_name(enum gw_code c);
 enum gw_level gw_code_level(enum gw_code c);
 const char *gw_code_message(enum gw_code c);
 const char *gw_level_name(enum gw_level l);
+/* The gw_stage bit of the stage that emits c (a warning kept in the record); 0 for none. */
+unsigned gw_code_stage(enum gw_code c);
 /* Look a code up by its name; -1 when unknown. */
 int gw_code_from_name(const char *name);
 /* Print "prog: file:line:col: LEVEL: message[: detail]" on fp.  line/col 0 are left out. */
 void gw_diag_print(FILE *fp, const char *prog, const char *file, long line, long col,
                    enum gw_code c, const char *detail);
+/* The program every message names (gw_opts_parse sets it; "gongwen" until then). */
+void gw_set_prog(const char *prog);
+const char *gw_prog(void);
+/* A message of the catalogue on stderr: "prog: file:line:1: LEVEL: message: detail"; file NULL
+ * for one about the whole run, line 0 for none, fmt NULL or "" for no detail. */
+void gw_msg(const char *file, long line, enum gw_code c, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* ---------------------------------------------------------------- the document */
 
@@ -345,8 +365,12 @@ void gw_doc_diag_at(gw_doc *d, enum gw_code c, long line, long col, const char *
 /* Turn d into an error record (keeps id and source; drops text and results). */
 void gw_doc_fail(gw_doc *d, enum gw_code c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Print d's diagnostics to fp ("prog: file:line:col: LEVEL: message"); returns the worst level. */
-int gw_doc_print_diags(const gw_doc *d, FILE *fp, const char *prog);
+/* diag.c: print d's diagnostics of the stages in `stages` (gw_stage bits) at level min or
+ * above, then its error if it is an error record ("prog: file:line:col: LEVEL: message"). */
+void gw_doc_print_diags(const gw_doc *d, FILE *fp, const char *prog, unsigned stages,
+                        enum gw_level min);
+/* diag.c: drop the diagnostics the stage (a gw_stage bit) emitted, before it runs again. */
+void gw_doc_clear_diags(gw_doc *d, unsigned stage);
 
 /* Add a node as the last child of parent (-1: top level of its part); returns its index.
  * Strings are copied; heading may be NULL. */

@@ -26,7 +26,29 @@
 #define GW_STR_(x) #x
 #define GW_STR(x) GW_STR_(x)             /* a limit as a string literal, for messages */
 
-/* Options every program takes (cli.c). */
+/* ---------------------------------------------------------------- the command line (cli.c)
+ * Each program declares a table of its options; one parser reads them all (--opt value,
+ * --opt=value, -x value, options anywhere, -- ends them; "-5" is an operand) and --help is
+ * printed from the same table.  The shared options land in gw_opts, the program's own go to
+ * its set function. */
+enum { GW_O_RULES = 1, GW_O_OUT, GW_O_QUIET, GW_O_PRETTY, GW_O_JOBS, GW_O_HTML, GW_O_PROG = 100 };
+
+typedef struct gw_opt {
+	int id;           /* GW_O_* for a shared option, GW_O_PROG + n for the program's own */
+	const char *name; /* "rules": --rules; NULL ends the table */
+	char short_name;  /* 'q': -q; 0 for none */
+	const char *arg;  /* "DIR": the option takes a value, so named in --help; NULL: a flag */
+	const char *help; /* its line in --help */
+} gw_opt;
+
+typedef struct gw_cli {
+	const char *prog;     /* "gw-segment" */
+	const char *synopsis; /* --help's first line, after "usage: " */
+	const char *about;    /* what the program does, lines indented by two spaces */
+	const gw_opt *opts;
+} gw_cli;
+
+/* The run's options; set and ctx, when the program has options of its own, before parsing. */
 typedef struct gw_opts {
 	const char *prog;
 	const char *rules_dir; /* --rules DIR, $GONGWEN_RULES */
@@ -36,23 +58,68 @@ typedef struct gw_opts {
 	int jobs;              /* --jobs N (gongwen) */
 	int html;              /* --html (gw-emit, gongwen): also ID.html and index.html */
 	const gw_rules *rules; /* set by the program once loaded: its digest goes in each record */
+	char **ops;            /* the operands, in order */
+	int nops;
+	/* a program's own option (value NULL for a flag): NULL when fine, else what it takes */
+	const char *(*set)(void *ctx, int id, const char *value);
+	void *ctx;
 } gw_opts;
 
-/* Parse the options every program shares (--help --version --quiet --rules DIR --out DIR
- * --jobs N); usage is the text --help prints (after "usage: ").  Returns the index of the
- * first operand; exits 0 after --help/--version and 2 on a usage error. */
-int gw_opts_parse(gw_opts *o, int argc, char **argv, const char *usage);
+/* Parse argv by c's table into o; exits 0 after --help or --version, 2 on a usage error
+ * (one message).  Sets the program name of every message. */
+void gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv);
+/* A usage error the program finds itself: the message, then exit 2. */
+void gw_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Load the rules o names (or the default folder); on error print it and exit 2. */
 gw_rules *gw_opts_rules(gw_opts *o);
+/* A rules error (err as gw_rules_load or a stage's _new gives it: "file:line: why" or "why")
+ * through the catalogue; dir names it when err has no file. */
+void gw_rules_error(const char *dir, const char *err);
+
+/* ---------------------------------------------------------------- streams (stream.c)
+ * The one loop every program reads JSON Lines through: lines, then records, into a sink. */
+
+/* Each line of fp without its newline and trailing \r: fn's status (0 fine, 1 failed, 2 stop
+ * everything) is gathered, the worst returned; a read error is said and gives 2. */
+typedef int (*gw_line_fn)(void *ctx, char *line, size_t len, long lineno, bool complete);
+int gw_read_lines(FILE *fp, const char *name, gw_line_fn fn, void *ctx);
+
+/* Where records go.  put gets each record (d, freed after it returns, and its JSON text);
+ * text is NULL for a line that was no usable record: d is then an error record and the loop
+ * has said why.  put returns the record's status, 0 fine, 1 failed, 2 a system error. */
+typedef struct gw_sink {
+	int (*put)(void *ctx, gw_doc *d, const char *text, size_t len);
+	void *ctx;
+	bool file_in_error; /* a bad line's error record says "FILE:LINE: why" (gw-emit's
+	                       errors.jsonl gathers many files), else "record LINE: why" */
+} gw_sink;
+
+/* One record's JSON text (line lineno of the file name; 0 for a whole file) to the sink. */
+int gw_record_put(const gw_sink *s, const char *name, long lineno, bool complete,
+                  const char *text, size_t len);
+/* Every record of fp, then of every operand of o (a file, or - for stdin; stdin when there
+ * is none): the worst status; a file that cannot be read is said and gives 2. */
+int gw_records(FILE *fp, const char *name, const gw_sink *s);
+int gw_inputs(const gw_opts *o, const gw_sink *s);
 
 /* A stage applied to each usable document of a stream; returns 0 ok, 1 document failed. */
 typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
 
-/* Read JSON Lines records from fp (named name in messages), apply fn to each that is not an
- * error record, write each record to out.  Error records pass through untouched.  Returns
- * the exit status: 0 every document fine, 1 some failed. */
-int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn,
-                     void *ctx);
+/* The sink of the stage programs: the stage (fn, NULL when the record is made already)
+ * applied to each record that is not an error record, its warnings (of the stage bit) said,
+ * the record written to stdout. */
+typedef struct gw_filter {
+	const gw_opts *o;
+	unsigned stage;
+	gw_stage_fn fn;
+	void *ctx;
+	gw_buf rec;
+} gw_filter;
+int gw_filter_put(void *filter, gw_doc *d, const char *text, size_t len);
+/* Every operand of o through the stage to stdout; the exit status. */
+int gw_filter_inputs(const gw_opts *o, unsigned stage, gw_stage_fn fn, void *ctx);
+/* Flush stdout: 0, or 2 after a write error (said). */
+int gw_stdout_done(void);
 
 /* words.c: word boundaries by ICU's word break rules, for short strings (a clause).  One
  * gw_words per thread; NULL when ICU has no word break data. */

@@ -1,21 +1,23 @@
-/* main-extract.c — gw-extract: add every quantity (number, unit, comparator, kind) to each record. */
-#include <stdio.h>
-#include <string.h>
-
+/* main-extract.c — gw-extract: add every quantity (number, unit, comparator, kind) to each record.
+ */
 #include "internal.h"
 
-static const char usage[] =
-    "gw-extract [--quiet] [--pretty] [--rules DIR] [FILE ...]\n"
+static const gw_opt options[] = {
+    {GW_O_QUIET, "quiet", 'q', NULL, "print only errors on stderr, not warnings"},
+    {GW_O_PRETTY, "pretty", 0, NULL, "indent the records (not JSON Lines any more)"},
+    {GW_O_RULES, "rules", 0, "DIR",
+     "the rules folder (quantity.rules, kind.rules; default $GONGWEN_RULES)"},
+    {0}};
+
+static const gw_cli cli = {
+    "gw-extract", "gw-extract [--quiet] [--pretty] [--rules DIR] [FILE ...]",
     "  Read gongwen records (JSON Lines, as gw-segment writes them) from each FILE, or standard\n"
     "  input, and write them to standard output with their quantities (and the candidates\n"
-    "  turned down, under \"rejected\") added.\n"
-    "  --quiet      print only errors on stderr, not warnings\n"
-    "  --pretty     indent the records (not JSON Lines any more)\n"
-    "  --rules DIR  the rules folder (quantity.rules, kind.rules; default $GONGWEN_RULES)\n"
-    "Exit status: 0 all documents fine, 1 some failed, 2 usage, I/O or rule-file error.";
+    "  turned down, under \"rejected\") added.",
+    options};
 
 static int
-extract_one(void *ctx, gw_doc *d)
+stage(void *ctx, gw_doc *d)
 {
 	return gw_extract(ctx, d);
 }
@@ -23,35 +25,18 @@ extract_one(void *ctx, gw_doc *d)
 int
 main(int argc, char **argv)
 {
-	gw_opts o = {.prog = "gw-extract"};
-	int i = gw_opts_parse(&o, argc, argv, usage), status = 0;
-	gw_rules *rs = gw_opts_rules(&o);
+	gw_opts o = {0};
+	gw_rules *rs;
 	gw_buf err = GW_BUF_INIT;
-	gw_extractor *x = gw_extractor_new(rs, &err);
+	gw_extractor *x;
+	int status = 2;
 
-	if (x == NULL) {
-		fprintf(stderr, "gw-extract: %s: %s\n", o.rules_dir, err.ptr ? err.ptr : "bad rules");
-		gw_buf_free(&err);
-		gw_rules_free(rs);
-		return 2;
-	}
-	if (i >= argc)
-		status = gw_filter_stream(stdin, "<stdin>", stdout, &o, extract_one, x);
-	for (; i < argc; i++) {
-		FILE *fp = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
-		int st;
-
-		if (fp == NULL) {
-			perror(argv[i]);
-			status = 2;
-			continue;
-		}
-		st = gw_filter_stream(fp, argv[i], stdout, &o, extract_one, x);
-		if (st > status)
-			status = st;
-		if (fp != stdin)
-			fclose(fp);
-	}
+	gw_opts_parse(&o, &cli, argc, argv);
+	rs = gw_opts_rules(&o);
+	if ((x = gw_extractor_new(rs, &err)) == NULL)
+		gw_rules_error(o.rules_dir, err.ptr);
+	else
+		status = gw_filter_inputs(&o, GW_ST_EXTRACTED, stage, x);
 	gw_extractor_free(x);
 	gw_rules_free(rs);
 	gw_buf_free(&err);

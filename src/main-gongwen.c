@@ -1,4 +1,5 @@
-/* main-gongwen.c — gongwen: normalise, segment, extract and emit many files in one process, on every core. */
+/* main-gongwen.c — gongwen: normalise, segment, extract and emit many files in one process, on
+ * every core. */
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -11,17 +12,25 @@
 #include "emit.h"
 #include "internal.h"
 
-static const char usage[] =
-    "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] PATH...\n"
+enum { UPDATE = GW_O_PROG };
+
+static const gw_opt options[] = {
+    {GW_O_JOBS, "jobs", 'j', "N", "worker threads (default: the number of cores)"},
+    {GW_O_OUT, "out", 0, "DIR", "output folder (default: out)"},
+    {GW_O_RULES, "rules", 0, "DIR",
+     "rules folder (default: $GONGWEN_RULES, else the installed rules)"},
+    {GW_O_HTML, "html", 0, NULL,
+     "also DIR/ID.html (a page to read) and DIR/index.html (every document of DIR)"},
+    {UPDATE, "update", 0, NULL,
+     "skip a file whose outputs are newer than it, the rules and this program"},
+    {GW_O_QUIET, "quiet", 'q', NULL, "no progress line, no summary, no warnings"},
+    {0}};
+
+static const gw_cli cli = {
+    "gongwen", "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] PATH...",
     "  Process every PATH (a file, or a folder: its *.txt files) into DIR/ID.json and DIR/ID.xml,\n"
-    "  failures into DIR/errors.jsonl.  With no PATH, read one path a line from stdin.\n"
-    "  --jobs N     worker threads (default: the number of cores)\n"
-    "  --out DIR    output folder (default: out)\n"
-    "  --rules DIR  rules folder (default: $GONGWEN_RULES, else the installed rules)\n"
-    "  --html       also DIR/ID.html (a page to read) and DIR/index.html (every document of DIR)\n"
-    "  --update     skip a file whose outputs are newer than it, the rules and this program\n"
-    "  --quiet      no progress line, no summary, no warnings\n"
-    "Exit status: 0 every document written, 1 some failed, 2 usage, I/O or rule-file error.";
+    "  failures into DIR/errors.jsonl.  With no PATH, read one path a line from stdin.",
+    options};
 
 typedef struct batch {
 	char **paths;
@@ -66,7 +75,8 @@ add_operand(batch *b, const char *p)
 		if (n > 4 && strcmp(de->d_name + n - 4, ".txt") == 0 && de->d_name[0] != '.') {
 			gw_buf path = GW_BUF_INIT;
 
-			gw_buf_printf(&path, "%s%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/", de->d_name);
+			gw_buf_printf(&path, "%s%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/",
+			              de->d_name);
 			add_path(b, path.ptr);
 			gw_buf_free(&path);
 		}
@@ -153,11 +163,9 @@ process(batch *b, gw_normalizer *nz, gw_segmenter *sg, gw_extractor *ex, const c
 		failed = gw_extract(ex, d);
 	if (!d->error)
 		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(b->rs));
-	if (!b->o->quiet || d->error) {
-		flockfile(stderr);
-		gw_doc_print_diags(d, stderr, b->o->prog);
-		funlockfile(stderr);
-	}
+	flockfile(stderr);
+	gw_doc_print_diags(d, stderr, b->o->prog, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
+	funlockfile(stderr);
 	if (gw_emitter_put(b->em, d) != 0 || failed || d->error)
 		atomic_store(&b->status, 1);
 	gw_doc_free(d);
@@ -176,7 +184,7 @@ worker(void *arg)
 	if (nz)
 		gw_normalizer_set_rules(nz, b->rs);
 	if (ex == NULL) {
-		fprintf(stderr, "%s: %s\n", b->o->prog, err.ptr ? err.ptr : "cannot start a worker");
+		gw_msg(NULL, 0, GW_E_SYSTEM, "%s", err.ptr ? err.ptr : "a worker");
 		atomic_store(&b->status, 2);
 		atomic_store(&b->next, b->n); /* the others stop too */
 	} else
@@ -189,19 +197,13 @@ worker(void *arg)
 	return NULL;
 }
 
-static void
-read_stdin_paths(batch *b)
+static int
+stdin_path(void *b, char *line, size_t len, long lineno, bool complete)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	while ((n = getline(&line, &cap, stdin)) > 0) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (*line)
-			add_operand(b, line);
-	}
-	free(line);
+	(void)lineno, (void)complete;
+	if (len)
+		add_operand(b, line);
+	return 0;
 }
 
 static int
@@ -215,7 +217,7 @@ run_workers(batch *b, int jobs)
 	else {
 		for (; started < jobs; started++)
 			if (pthread_create(&tid[started], NULL, worker, b) != 0) {
-				fprintf(stderr, "%s: cannot start a thread: %s\n", b->o->prog, strerror(errno));
+				gw_msg(NULL, 0, GW_E_SYSTEM, "a thread: %s", strerror(errno));
 				break;
 			}
 		if (started == 0)
@@ -227,35 +229,36 @@ run_workers(batch *b, int jobs)
 	return atomic_load(&b->status);
 }
 
+static const char *
+set(void *update, int id, const char *value)
+{
+	(void)id, (void)value; /* --update, the one option of its own */
+	*(int *)update = 1;
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
-	gw_opts o = {.prog = "gongwen", .out_dir = "out"};
+	int update = 0, status, fin;
+	gw_opts o = {.out_dir = "out", .set = set, .ctx = &update};
 	batch b = {0};
-	int i, update = 0, status, fin;
 	gw_buf err = GW_BUF_INIT;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-	/* --update is the driver's own option; the rest are shared */
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--update") == 0) {
-			update = 1;
-			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
-			argc--, i--;
-		}
-	i = gw_opts_parse(&o, argc, argv, usage);
+	gw_opts_parse(&o, &cli, argc, argv);
 	b.rs = gw_opts_rules(&o);
 	b.o = &o;
-	if (i == argc)
-		read_stdin_paths(&b);
-	for (; i < argc; i++)
-		add_operand(&b, argv[i]);
+	if (o.nops == 0 && gw_read_lines(stdin, "<stdin>", stdin_path, &b) != 0)
+		return 2;
+	for (int i = 0; i < o.nops; i++)
+		add_operand(&b, o.ops[i]);
 	if (update)
 		drop_fresh(&b, o.out_dir, newest_input(o.rules_dir), o.html);
 	b.em = gw_emitter_new(o.prog, o.out_dir,
 	                      (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err);
 	if (b.em == NULL) {
-		fprintf(stderr, "%s: %s\n", o.prog, err.ptr);
+		gw_msg(NULL, 0, GW_E_WRITE, "%s", err.ptr); /* it names the folder */
 		return 2;
 	}
 	gw_emitter_set_total(b.em, b.n);

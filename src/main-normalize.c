@@ -6,41 +6,32 @@
 
 #include "internal.h"
 
-static const char usage[] =
-    "gw-normalize [--quiet] [--pretty] [--rules DIR] [FILE ...]\n"
+static const gw_opt options[] = {
+    {GW_O_QUIET, "quiet", 'q', NULL, "print only errors on stderr, not warnings"},
+    {GW_O_PRETTY, "pretty", 0, NULL, "indent the records (not JSON Lines any more)"},
+    {GW_O_RULES, "rules", 0, "DIR", "the rules folder (its chrome.* rules remove web-page chrome)"},
+    {0}};
+
+static const gw_cli cli = {
+    "gw-normalize", "gw-normalize [--quiet] [--pretty] [--rules DIR] [FILE ...]",
     "  Decode and normalise each FILE into one JSON Lines record on stdout.  With no FILE, read\n"
     "  stdin: each line a path, or a JSON object {\"id\", \"content\" | \"content_base64\", "
-    "\"path\"}.\n"
-    "  --quiet      print only errors on stderr, not warnings\n"
-    "  --pretty     indent the records (not JSON Lines any more)\n"
-    "  --rules DIR  the rules folder (its chrome.* rules remove web-page chrome)\n"
-    "Exit status: 0 all documents fine, 1 some failed, 2 usage, I/O or rule-file error.";
+    "\"path\"}.",
+    options};
 
 typedef struct prog {
-	gw_opts o;
 	gw_normalizer *n;
-	gw_buf rec;
-	int status;
+	gw_filter out; /* with no stage function: the records are made here */
 } prog;
 
-/* Print d's diagnostics, write its record, and account for it. */
-static void
+/* Print d's diagnostics, write its record; its status. */
+static int
 finish(prog *p, gw_doc *d)
 {
-	if (!p->o.quiet)
-		gw_doc_print_diags(d, stderr, p->o.prog);
-	else if (d->error)
-		fprintf(stderr, "%s: %s: %s: %s\n", p->o.prog, d->src_path ? d->src_path : d->id,
-		        gw_level_name(gw_code_level((enum gw_code)d->error)), d->error_msg);
-	if (d->error)
-		p->status = 1;
-	else if (p->o.rules)
-		snprintf(d->rules_digest, sizeof d->rules_digest, "%s",
-		         gw_rules_digest(p->o.rules));
-	gw_buf_reset(&p->rec);
-	gw_json_write(d, &p->rec, p->o.pretty ? GW_JSON_PRETTY : 0);
-	fwrite(p->rec.ptr, 1, p->rec.len, stdout);
+	int st = gw_filter_put(&p->out, d, NULL, 0);
+
 	gw_doc_free(d);
+	return st;
 }
 
 static gw_doc *
@@ -53,13 +44,13 @@ doc_for(const char *id, const char *path)
 	return d;
 }
 
-static void
+static int
 do_path(prog *p, const char *path)
 {
 	gw_doc *d = doc_for(NULL, path);
 
 	gw_normalize_file(p->n, d, path);
-	finish(p, d);
+	return finish(p, d);
 }
 
 static int
@@ -99,7 +90,7 @@ b64_decode(const char *s, size_t n, gw_buf *out)
 }
 
 /* A JSON Lines input record: {"id", "path", "content" | "content_base64"}. */
-static void
+static int
 do_record(prog *p, const char *line, size_t len, long lineno)
 {
 	json_error_t je;
@@ -133,63 +124,49 @@ do_record(prog *p, const char *line, size_t len, long lineno)
 		            "stdin line %ld: no content, content_base64 or path", lineno);
 	gw_buf_free(&bytes);
 	json_decref(o);
-	finish(p, d);
+	return finish(p, d);
 }
 
 /* Each line of stdin: a path, or a JSON object when it starts with '{'. */
-static void
-do_stdin(prog *p)
+static int
+stdin_line(void *ctx, char *line, size_t len, long lineno, bool complete)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0;
+	size_t lead = strspn(line, " \t");
 
-	while ((n = getline(&line, &cap, stdin)) > 0) {
-		size_t len = (size_t)n, lead;
-
-		lineno++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		lead = strspn(line, " \t");
-		if (lead == len)
-			continue;
-		if (line[lead] == '{')
-			do_record(p, line + lead, len - lead, lineno);
-		else
-			do_path(p, line);
-	}
-	if (ferror(stdin)) {
-		perror("gw-normalize: stdin");
-		p->status = 2;
-	}
-	free(line);
+	(void)complete;
+	if (lead == len)
+		return 0;
+	if (line[lead] == '{')
+		return do_record(ctx, line + lead, len - lead, lineno);
+	return do_path(ctx, line);
 }
 
 int
 main(int argc, char **argv)
 {
-	prog p = {.o = {.prog = "gw-normalize"}};
+	gw_opts o = {0};
+	prog p = {.out = {.o = &o, .stage = GW_ST_NORMALIZED}};
 	gw_buf err = GW_BUF_INIT;
-	int i = gw_opts_parse(&p.o, argc, argv, usage);
-	gw_rules *rs = gw_opts_rules(&p.o);
+	gw_rules *rs;
+	int status = 0, st;
 
+	gw_opts_parse(&o, &cli, argc, argv);
+	rs = gw_opts_rules(&o);
 	if ((p.n = gw_normalizer_new(&err)) == NULL) {
-		fprintf(stderr, "gw-normalize: %s\n", err.ptr);
+		gw_msg(NULL, 0, GW_E_SYSTEM, "%s", err.ptr);
 		return 2;
 	}
 	gw_normalizer_set_rules(p.n, rs);
-	if (i >= argc)
-		do_stdin(&p);
-	for (; i < argc; i++)
-		do_path(&p, argv[i]);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("gw-normalize: stdout");
-		p.status = 2;
-	}
+	if (o.nops == 0)
+		status = gw_read_lines(stdin, "<stdin>", stdin_line, &p);
+	for (int i = 0; i < o.nops; i++)
+		if ((st = do_path(&p, o.ops[i])) > status)
+			status = st;
+	if ((st = gw_stdout_done()) > status)
+		status = st;
 	gw_normalizer_free(p.n);
 	gw_rules_free(rs);
-	gw_buf_free(&p.rec);
+	gw_buf_free(&p.out.rec);
 	gw_buf_free(&err);
-	return p.status;
+	return status;
 }

@@ -1,29 +1,32 @@
 /* main-rules.c — gw-rules: load a rules folder, report errors, run every rule's examples. */
-#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
-static const char usage[] =
-    "gw-rules [--rules DIR] [--quiet] [check | list]\n"
+static const gw_opt options[] = {
+    {GW_O_RULES, "rules", 0, "DIR",
+     "the rules folder (default: $GONGWEN_RULES, else the installed rules)"},
+    {GW_O_QUIET, "quiet", 'q', NULL, "no summary line"},
+    {0}};
+
+static const gw_cli cli = {
+    "gw-rules", "gw-rules [--rules DIR] [--quiet] [check | list]",
     "  check  load every *.rules file and run each rule's match/nomatch examples (default)\n"
-    "  list   print each rule's id and file order\n"
-    "  --rules DIR  the rules folder (default: $GONGWEN_RULES, else the installed rules)\n"
-    "Exit status: 0 all examples pass, 1 some fail, 2 a rule file does not load.";
+    "  list   print each rule's id and file order",
+    options};
 
 int
 main(int argc, char **argv)
 {
-	gw_opts o = {.prog = "gw-rules"};
-	int i = gw_opts_parse(&o, argc, argv, usage);
-	const char *cmd = i < argc ? argv[i] : "check";
+	gw_opts o = {0};
+	const char *cmd;
 	gw_rules *rs;
 	int fails, n;
 
-	if (strcmp(cmd, "check") != 0 && strcmp(cmd, "list") != 0) {
-		fprintf(stderr, "gw-rules: unknown command '%s'\nusage: %s\n", cmd, usage);
-		return 2;
-	}
+	gw_opts_parse(&o, &cli, argc, argv);
+	cmd = o.nops ? o.ops[0] : "check";
+	if (o.nops > 1 || (strcmp(cmd, "check") != 0 && strcmp(cmd, "list") != 0))
+		gw_usage_error("unknown command '%s' (check or list)", o.ops[o.nops - 1]);
 	rs = gw_opts_rules(&o);
 	if (strcmp(cmd, "list") == 0) {
 		for (size_t k = 0; k < gw_rules_count(rs); k++)

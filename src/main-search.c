@@ -12,22 +12,39 @@
 #include "archive.h"
 #include "internal.h"
 
-static const char usage[] =
+/* clang-format off */
+enum { DB = GW_O_PROG, ISSUER, DOC_TYPE, FROM, TO, KIND, UNIT, MIN, MAX, LIMIT, RAW, JSON, TABLE,
+       QUERIES, TIMING };
+/* clang-format on */
+
+static const gw_opt options[] = {
+    {DB, "db", 0, "FILE", "the archive (default out/gongwen.db)"},
+    {ISSUER, "issuer", 0, "TEXT", "the issuer contains TEXT"},
+    {DOC_TYPE, "doc-type", 0, "TYPE", "exactly this 文种"},
+    {FROM, "from", 0, "DATE", "成文日期 on or after DATE, YYYY[-MM[-DD]]"},
+    {TO, "to", 0, "DATE", "成文日期 on or before DATE"},
+    {KIND, "kind", 0, "KIND", "only sentences with a quantity of this kind (target, fact, other)"},
+    {UNIT, "unit", 0, "UNIT", "... of this unit (套, %, 万元 is 元)"},
+    {MIN, "min", 0, "N", "... of at least N"},
+    {MAX, "max", 0, "N", "... of at most N"},
+    {LIMIT, "limit", 0, "N", "at most N hits (default 100; 0: all)"},
+    {RAW, "raw", 0, NULL, "the query is FTS5 syntax as is"},
+    {JSON, "json", 0, NULL, "JSON Lines, even on a terminal"},
+    {TABLE, "table", 0, NULL, "a table, even on a pipe"},
+    {QUERIES, "queries", 0, "FILE", "run each line of FILE as a query"},
+    {TIMING, "timing", 0, NULL, "with --queries: each query's time on stderr"},
+    {0}};
+
+static const gw_cli cli = {
+    "gw-search",
     "gw-search [--db FILE] [--issuer TEXT] [--doc-type TYPE] [--from DATE] [--to DATE]\n"
     "                 [--kind target|fact|other] [--unit UNIT] [--min N] [--max N] [--limit N]\n"
-    "                 [--raw] [--json|--table] [--queries FILE [--timing]] [QUERY ...]\n"
+    "                 [--raw] [--json|--table] [--queries FILE [--timing]] [QUERY ...]",
     "  Find the sentences of archived documents that match QUERY (words, \"phrases\", word*,\n"
     "  AND OR NOT, parentheses; --raw: FTS5 syntax as is) and pass every filter.  Each hit:\n"
     "  the document's title and number, the node path (五/16), the sentence with the match\n"
-    "  marked, and its quantities.  A table on a terminal, JSON Lines otherwise.\n"
-    "  --db FILE         the archive (default out/gongwen.db)\n"
-    "  --issuer TEXT     the issuer contains TEXT      --doc-type TYPE  exactly this 文种\n"
-    "  --from/--to DATE  成文日期 range, YYYY[-MM[-DD]], inclusive\n"
-    "  --kind KIND       only sentences with a quantity of this kind (target, fact, other)\n"
-    "  --unit UNIT       ... of this unit (套, %, 万元 is 元)   --min/--max N  ... in this range\n"
-    "  --limit N         at most N hits (default 100; 0: all)\n"
-    "  --queries FILE    run each line of FILE as a query; --timing: each one's time on stderr\n"
-    "Exit status: 0 hits found, 1 no hit, 2 usage, query or archive error.";
+    "  marked, and its quantities.  A table on a terminal, JSON Lines otherwise.",
+    options};
 
 typedef struct row {
 	char *cell[5]; /* title, number, where, sentence (with marks), quantities */
@@ -39,15 +56,6 @@ typedef struct out {
 	row *rows;
 	size_t nrows, caprows;
 } out;
-
-static void
-usage_exit(int status)
-{
-	fprintf(status ? stderr : stdout, "usage: %s\n", usage);
-	if (status)
-		fprintf(stderr, "Try 'gw-search --help'.\n");
-	exit(status);
-}
 
 /* ---------------------------------------------------------------- JSON Lines */
 
@@ -362,121 +370,74 @@ date_arg(const char *s)
 	return true;
 }
 
-static double
-num_arg(const char *opt, const char *v)
+/* A number; false when v is none. */
+static bool
+num_arg(const char *v, double *d)
 {
 	char *end;
-	double d;
 
 	errno = 0;
-	d = strtod(v, &end);
-	if (*v == '\0' || *end || errno || !isfinite(d)) {
-		fprintf(stderr, "gw-search: %s takes a number, not '%s'\n", opt, v);
-		usage_exit(2);
-	}
-	return d;
-}
-
-static const char *
-value(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "gw-search: %s needs a value\n", argv[*i]);
-		usage_exit(2);
-	}
-	return argv[++*i];
+	*d = strtod(v, &end);
+	return *v != '\0' && !*end && !errno && isfinite(*d);
 }
 
 typedef struct opts {
+	gw_query q;
 	const char *db, *queries;
 	int format; /* 0 auto, 1 json, 2 table */
 	int timing;
 } opts;
 
-/* Options that filter; returns 0 when a is not one of them. */
-static int
-parse_filter(gw_query *q, int argc, char **argv, int *i)
+/* The options whose value is checked; NULL, or what the value should be. */
+static const char *
+set_checked(gw_query *q, int id, const char *v)
 {
-	const char *a = argv[*i];
+	double d = 0;
 
-	if (strcmp(a, "--issuer") == 0)
-		q->issuer = value(argc, argv, i);
-	else if (strcmp(a, "--doc-type") == 0)
-		q->doc_type = value(argc, argv, i);
-	else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
-		const char *v = value(argc, argv, i);
-
-		if (!date_arg(v)) {
-			fprintf(stderr,
-			        "gw-search: %s takes YYYY, YYYY-MM or YYYY-MM-DD, not '%s'\n", a,
-			        v);
-			usage_exit(2);
-		}
-		*(a[2] == 'f' ? &q->from : &q->to) = v;
-	} else if (strcmp(a, "--kind") == 0) {
-		const char *v = value(argc, argv, i);
-
-		if ((q->kind = gw_qkind_from_name(v)) < 0) {
-			fprintf(stderr, "gw-search: --kind takes target, fact or other, not '%s'\n",
-			        v);
-			usage_exit(2);
-		}
-	} else if (strcmp(a, "--unit") == 0)
-		q->unit = value(argc, argv, i);
-	else if (strcmp(a, "--min") == 0) {
-		q->has_min = true;
-		q->min = num_arg(a, value(argc, argv, i));
-	} else if (strcmp(a, "--max") == 0) {
-		q->has_max = true;
-		q->max = num_arg(a, value(argc, argv, i));
-	} else if (strcmp(a, "--limit") == 0) {
-		double l = num_arg(a, value(argc, argv, i));
-
-		if (l < 0 || l != floor(l))
-			usage_exit(2);
-		q->limit = (long)l;
-	} else
-		return 0;
-	return 1;
+	switch (id) {
+	case FROM:
+	case TO:
+		*(id == FROM ? &q->from : &q->to) = v;
+		return date_arg(v) ? NULL : "YYYY, YYYY-MM or YYYY-MM-DD";
+	case KIND:
+		return (q->kind = gw_qkind_from_name(v)) < 0 ? "target, fact or other" : NULL;
+	case LIMIT:
+		if (!num_arg(v, &d) || d < 0 || d != floor(d))
+			return "a whole number";
+		q->limit = (long)d;
+		return NULL;
+	default: /* MIN, MAX */
+		if (!num_arg(v, &d))
+			return "a number";
+		*(id == MIN ? &q->has_min : &q->has_max) = true;
+		*(id == MIN ? &q->min : &q->max) = d;
+		return NULL;
+	}
 }
 
-/* Options anywhere on the line (GNU style); the other words make the query, in text. */
-static void
-parse(gw_query *q, opts *o, int argc, char **argv, gw_buf *text)
+/* One option of gw-search's own; NULL, or what its value should be. */
+static const char *
+set(void *ctx, int id, const char *v)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	opts *o = ctx;
+	const char **s = id == DB         ? &o->db
+	                 : id == QUERIES  ? &o->queries
+	                 : id == ISSUER   ? &o->q.issuer
+	                 : id == DOC_TYPE ? &o->q.doc_type
+	                 : id == UNIT     ? &o->q.unit
+	                                  : NULL;
 
-		/* "-5" is no option: a query word may start with a minus sign */
-		if (strcmp(a, "--") == 0) {
-			while (++i < argc)
-				gw_buf_printf(text, "%s%s", text->len ? " " : "", argv[i]);
-		} else if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
-			gw_buf_printf(text, "%s%s", text->len ? " " : "", a);
-		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
-			usage_exit(0);
-		else if (strcmp(a, "--version") == 0) {
-			printf("gw-search (gongwen) %s\n", GW_VERSION);
-			exit(0);
-		} else if (parse_filter(q, argc, argv, &i))
-			continue;
-		else if (strcmp(a, "--db") == 0)
-			o->db = value(argc, argv, &i);
-		else if (strcmp(a, "--queries") == 0)
-			o->queries = value(argc, argv, &i);
-		else if (strcmp(a, "--raw") == 0)
-			q->raw = 1;
-		else if (strcmp(a, "--json") == 0)
-			o->format = 1;
-		else if (strcmp(a, "--table") == 0)
-			o->format = 2;
-		else if (strcmp(a, "--timing") == 0)
-			o->timing = 1;
-		else {
-			fprintf(stderr, "gw-search: unknown option '%s'\n", a);
-			usage_exit(2);
-		}
-	}
+	if (s)
+		*s = v;
+	else if (id == RAW)
+		o->q.raw = 1;
+	else if (id == JSON || id == TABLE)
+		o->format = id == JSON ? 1 : 2;
+	else if (id == TIMING)
+		o->timing = 1;
+	else
+		return set_checked(&o->q, id, v);
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- main */
@@ -498,74 +459,85 @@ run_query(gw_archive *a, const gw_query *q, out *o, const opts *op)
 	double t0 = now_ms();
 	long n = gw_archive_search(a, q, on_hit, o, &err);
 
-	if (op->timing)
+	if (op->timing) /* what was asked for, not a diagnostic */
 		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits: %s\n", now_ms() - t0, n,
 		        q->text ? q->text : "");
 	if (n < 0)
-		fprintf(stderr, "gw-search: %s\n", err.ptr ? err.ptr : "search failed");
+		gw_msg(NULL, 0, GW_E_SEARCH, "%s", err.ptr ? err.ptr : "");
 	if (o->table)
 		print_table(o);
 	gw_buf_free(&err);
 	return n;
 }
 
+typedef struct queries {
+	gw_archive *a;
+	opts *op;
+	out *o;
+	int status; /* 1 until a query finds something, 2 after one fails */
+} queries;
+
 static int
-run_queries(gw_archive *a, gw_query *q, out *o, const opts *op)
+query_line(void *ctx, char *line, size_t len, long lineno, bool complete)
+{
+	queries *qs = ctx;
+	long hits;
+
+	(void)len, (void)lineno, (void)complete;
+	qs->op->q.text = qs->o->query = line;
+	hits = run_query(qs->a, &qs->op->q, qs->o, qs->op);
+	qs->status = hits < 0 ? 2 : hits > 0 && qs->status != 2 ? 0 : qs->status;
+	return 0;
+}
+
+static int
+run_queries(gw_archive *a, out *o, opts *op)
 {
 	FILE *fp = strcmp(op->queries, "-") == 0 ? stdin : fopen(op->queries, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int status = 1;
+	queries qs = {a, op, o, 1};
 
 	if (fp == NULL) {
-		fprintf(stderr, "gw-search: %s: %s\n", op->queries, strerror(errno));
+		gw_msg(op->queries, 0, GW_E_READ, "%s", strerror(errno));
 		return 2;
 	}
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		long hits;
-
-		line[strcspn(line, "\r\n")] = '\0';
-		q->text = o->query = line;
-		hits = run_query(a, q, o, op);
-		status = hits < 0 ? 2 : hits > 0 && status != 2 ? 0 : status;
-	}
-	free(line);
+	if (gw_read_lines(fp, op->queries, query_line, &qs) > 1)
+		qs.status = 2;
 	if (fp != stdin)
 		fclose(fp);
-	return status;
+	return qs.status;
 }
 
 int
 main(int argc, char **argv)
 {
-	gw_query q = {.kind = -1, .limit = 100};
-	opts op = {.db = "out/gongwen.db"};
+	opts op = {.q = {.kind = -1, .limit = 100}, .db = "out/gongwen.db"};
+	gw_opts go = {.set = set, .ctx = &op};
+	gw_query *q = &op.q;
 	out o = {0};
 	gw_buf text = GW_BUF_INIT, err = GW_BUF_INIT;
 	int status;
 	gw_archive *a;
 
-	parse(&q, &op, argc, argv, &text);
-	q.text = text.ptr;
-	if (!text.len && !op.queries && !gw_query_has_quantity_filter(&q) && !q.issuer &&
-	    !q.doc_type && !q.from && !q.to) {
-		fprintf(stderr, "gw-search: give a query or a filter\n");
-		usage_exit(2);
-	}
+	gw_opts_parse(&go, &cli, argc, argv);
+	for (int i = 0; i < go.nops; i++) /* the words make the query */
+		gw_buf_printf(&text, "%s%s", text.len ? " " : "", go.ops[i]);
+	q->text = text.ptr;
+	if (!text.len && !op.queries && !gw_query_has_quantity_filter(q) && !q->issuer &&
+	    !q->doc_type && !q->from && !q->to)
+		gw_usage_error("give a query or a filter");
 	o.table = op.format ? op.format == 2 : isatty(STDOUT_FILENO);
 	o.color = o.table && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	if ((a = gw_archive_open(op.db, GW_ARCHIVE_READ, &err)) == NULL) {
-		fprintf(stderr, "gw-search: %s: %s\n", op.db, err.ptr);
+		gw_msg(op.db, 0, GW_E_ARCHIVE, "%s", err.ptr);
 		gw_buf_free(&err);
 		gw_buf_free(&text);
 		return 2;
 	}
 	if (op.queries)
-		status = run_queries(a, &q, &o, &op);
+		status = run_queries(a, &o, &op);
 	else {
-		long n = run_query(a, &q, &o, &op);
+		long n = run_query(a, q, &o, &op);
 
 		status = n < 0 ? 2 : n == 0;
 	}
@@ -573,9 +545,7 @@ main(int argc, char **argv)
 	free(o.rows);
 	gw_buf_free(&text);
 	gw_buf_free(&err);
-	if (fflush(stdout) != 0 && status < 2) {
-		fprintf(stderr, "gw-search: write error: %s\n", strerror(errno));
+	if (gw_stdout_done() != 0)
 		status = 2;
-	}
 	return status;
 }

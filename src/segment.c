@@ -15,14 +15,7 @@ reset_doc(gw_doc *d)
 		free(d->atts[i].title);
 	d->natts = 0;
 	gw_header_clear(d);
-	for (size_t i = 0, k = 0; i < d->ndiags; i++) { /* this stage's warnings */
-		if (d->diags[i].code >= GW_W_DOCNUM_BRACKET && d->diags[i].code <= GW_W_ORDINAL_REPEATED)
-			free(d->diags[i].detail);
-		else
-			d->diags[k++] = d->diags[i];
-		if (i + 1 == d->ndiags)
-			d->ndiags = k;
-	}
+	gw_doc_clear_diags(d, GW_ST_SEGMENTED);
 }
 
 int

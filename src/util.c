@@ -5,10 +5,14 @@
 
 #include "gongwen.h"
 
+/* Through the catalogue, but with no allocation: there is no memory left. */
 static void
 oom(size_t n)
 {
-	fprintf(stderr, "gongwen: out of memory (%zu bytes)\n", n);
+	char detail[48];
+
+	snprintf(detail, sizeof detail, "%zu bytes", n);
+	gw_diag_print(stderr, gw_prog(), NULL, 0, 0, GW_F_MEMORY, detail);
 	exit(3);
 }
 

@@ -1,0 +1,29 @@
+#!/bin/bash
+# cli-options: every program reads its options through one table: --help and --version, an
+# unknown option is one message and exit status 2, --opt=value is --opt value.
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+ko() { echo "cli-options: $*"; fail=1; }
+for p in gongwen gw-normalize gw-segment gw-extract gw-emit gw-rules gw-index gw-search; do
+	"$GW_BIN/$p" --help | head -1 | grep -q "^usage: $p " || ko "$p --help prints no usage"
+	[ "$("$GW_BIN/$p" --version)" = "$p (gongwen) $("$GW_BIN/gongwen" --version | sed 's/.* //')" ] || ko "$p --version"
+	"$GW_BIN/$p" --bogus </dev/null >/dev/null 2>"$tmp/err"
+	st=$?
+	[ $st = 2 ] || ko "$p --bogus: exit status $st, not 2"
+	[ "$(cat "$tmp/err")" = "$p: ERROR: unknown option: --bogus ($p --help lists them)" ] ||
+		ko "$p --bogus says: $(cat "$tmp/err")"
+done
+rec='{"schema":"gongwen/1","id":"a","text":"某市关于某事的通知\n各区政府：\n一、总则\n"}'
+printf '%s\n' "$rec" >"$tmp/in.jsonl"
+a=$("$GW_BIN/gw-segment" --rules "$GONGWEN_RULES" "$tmp/in.jsonl")
+b=$("$GW_BIN/gw-segment" "$tmp/in.jsonl" --rules="$GONGWEN_RULES")
+[ -n "$a" ] && [ "$a" = "$b" ] || ko "--rules=DIR after the operand is not --rules DIR"
+"$GW_BIN/gw-segment" --rules </dev/null 2>"$tmp/err"
+[ $? = 2 ] && [ "$(cat "$tmp/err")" = "gw-segment: ERROR: bad option value: --rules needs a value" ] ||
+	ko "--rules without a value says: $(cat "$tmp/err")"
+"$GW_BIN/gongwen" --jobs=0 </dev/null 2>"$tmp/err"
+[ $? = 2 ] && [ "$(cat "$tmp/err")" = "gongwen: ERROR: bad option value: --jobs takes a number from 1 to 256, not '0'" ] ||
+	ko "--jobs=0 says: $(cat "$tmp/err")"
+exit $fail
