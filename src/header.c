@@ -726,6 +726,15 @@ is_news(gw_lines *c, const hscan *hs)
 	return news;
 }
 
+/* A work report to a people's congress: its body addresses 各位代表 at the start of a line. */
+static bool
+is_report(gw_lines *c, const hscan *hs)
+{
+	for (int i = hs->body0 > 0 ? hs->body0 : 0; i < c->n; i++)
+		if (gw_lines_is(c, HR_REPORT_SALUTE, i))
+			return true;
+	return false;
+}
 
 void
 gw_header_scan(gw_lines *c, gw_hpos *p)
@@ -753,7 +762,7 @@ gw_header_scan(gw_lines *c, gw_hpos *p)
 	 * a news report (a byline, 本报讯 …) that names a 文种 in its headline is not one */
 	c->d->is_notice = hd->f[GW_H_DOC_NUMBER].text || hd->f[GW_H_ISSUER_MARK].text ||
 	                  (hs.sig0 >= 0 && hs.date >= 0) ||
-	                  (hd->f[GW_H_DOC_TYPE].text && !is_news(c, &hs));
+	                  ((hd->f[GW_H_DOC_TYPE].text || is_report(c, &hs)) && !is_news(c, &hs));
 	*p = (gw_hpos){hs.title0, hs.date, hs.body0, false};
 	if (!c->d->is_notice)
 		gw_header_clear(c->d); /* not a government document: no header */

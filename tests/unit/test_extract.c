@@ -357,6 +357,17 @@ START_TEST(counts_that_organise_are_other_what_the_plan_builds_is_a_target)
 }
 END_TEST
 
+/* 020, 022: a sentence that opens with the situation and answers it with what must be done — the
+ * figure of the situation is measured; a clause that plans something stays a goal. */
+START_TEST(the_situation_a_report_answers_is_a_fact)
+{
+	ck_assert_str_eq(kinds_of("今年高校毕业生达874万人，要促进市场化社会化就业。"), "fact");
+	ck_assert_str_eq(kinds_of("全国近3亿人领取养老金，必须确保按时足额发放。"), "fact");
+	ck_assert_str_eq(kinds_of("今年新建高标准农田8000万亩，要确保建设质量。"), "target");
+	ck_assert_str_eq(kinds_of("实现上述目标，要重点抓好11个方面工作。"), "target");
+}
+END_TEST
+
 START_TEST(a_plan_compares_with_last_year_for_a_goal_unless_it_speaks_of_an_earlier_year)
 {
 	gw_doc *d = run("2024年，全区规上工业产值同比增长8%。涉企行政检查次数同比下降20%。"
@@ -505,6 +516,7 @@ extract_suite(void)
 	tcase_add_test(tc, an_empty_text_has_no_quantities);
 	tcase_add_test(tc, rules_of_a_scheme_inside_a_plan_are_other);
 	tcase_add_test(tc, counts_that_organise_are_other_what_the_plan_builds_is_a_target);
+	tcase_add_test(tc, the_situation_a_report_answers_is_a_fact);
 	suite_add_tcase(s, tc);
 	return s;
 }
