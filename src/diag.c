@@ -38,6 +38,10 @@ static const struct {
 	[GW_W_NUMBER_TOO_LONG] = {"number-too-long", GW_WARNING, "number over the digit limit"},
 	[GW_E_WRITE] = {"write-failed", GW_ERROR, "cannot write an output file"},
 	[GW_E_INVALID] = {"invalid-document", GW_ERROR, "the document breaks the model's invariants"},
+	[GW_E_RULE_ATTR] = {"rule-attribute", GW_ERROR, "unknown rule attribute"},
+	[GW_E_RULE_KEY] = {"rule-key", GW_ERROR, "misspelt rule key"},
+	[GW_E_RULE_VALUE] = {"rule-value", GW_ERROR, "rule attribute value not allowed"},
+	[GW_E_RULE_MISSING] = {"rule-missing", GW_ERROR, "rule attribute missing"},
 };
 
 static const char *const levels[] = {"NOTE", "WARNING", "ERROR", "FATAL"};

@@ -87,6 +87,11 @@ enum gw_code {
 	/* emit (added by the gw-emit helper) */
 	GW_E_WRITE,         /* an output file cannot be written */
 	GW_E_INVALID,       /* the document breaks an invariant the writers rely on (gw_doc_validate) */
+	/* a rule file that does not load (issue 11: typed rules, rules/README.md) */
+	GW_E_RULE_ATTR,     /* an attribute the rule's family does not take */
+	GW_E_RULE_KEY,      /* a key one or two letters from a known one: socpe for scope */
+	GW_E_RULE_VALUE,    /* a value the attribute does not allow: heading inlnie */
+	GW_E_RULE_MISSING,  /* an attribute the rule's family needs */
 	GW_NCODES
 };
 

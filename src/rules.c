@@ -27,6 +27,7 @@ typedef struct example {
 
 typedef struct attr {
 	char *key, *value;
+	int line;
 } attr;
 
 struct gw_rule {
@@ -228,7 +229,7 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 		r->ex[r->nex++] = (example){gw_xstrdup(val), lineno, kw[0] == 'm'};
 	} else {
 		gw_grow((void **)&r->attrs, &r->capattrs, r->nattrs + 1, sizeof *r->attrs);
-		r->attrs[r->nattrs++] = (attr){gw_xstrdup(kw), gw_xstrdup(val)};
+		r->attrs[r->nattrs++] = (attr){gw_xstrdup(kw), gw_xstrdup(val), lineno};
 	}
 	return 0;
 }
@@ -305,6 +306,315 @@ expand(const gw_rules *rs, const char *src, gw_buf *out, int depth, const char *
 		gw_buf_putc(out, *p++);
 	}
 	return 0;
+}
+
+/* ---------------------------------------------------------------- typed attributes */
+
+/* The attributes each family of rules takes (issue 11): the ones its stage reads, with the values
+ * it understands, so that a typo (region tial, socpe after) stops the load instead of silently
+ * turning a rule off.  family is an id prefix ("" for every rule). */
+enum atype {
+	T_ENUM,  /* one word of arg */
+	T_INT,   /* a decimal integer in min..max */
+	T_HEX,   /* a hexadecimal code point in min..max */
+	T_RULES, /* the id of a rule of the family arg */
+	T_REGEX, /* text that the pattern arg matches */
+};
+
+typedef struct aspec {
+	const char *family, *name;
+	enum atype type;
+	const char *arg;
+	long min, max;
+	bool list; /* several values, space-separated; the attribute may be given on several lines */
+	bool need; /* every rule of the family has it */
+} aspec;
+
+#define KINDS "part chapter section article level1 level2 level3 level4 level5 outline"
+#define SCOPES "notice doc heading section unit number text before sentence line after since when column"
+
+static const aspec specs[] = {
+    {"", "options", T_ENUM, "caseless multiline extended dotall", 0, 0, true, false},
+    /* rules/header.rules, read by gw-segment */
+    {"header.", "doc-type", T_REGEX, "^\\p{Han}+$", 0, 0, false, false},
+    /* rules/normalize.rules: page chrome, read by gw-normalize */
+    {"chrome.", "region", T_ENUM, "head tail both", 0, 0, false, false},
+    {"chrome.", "kind", T_REGEX, "^[a-z][a-z-]*$", 0, 0, false, false},
+    /* rules/structure.rules: numbered units, read by gw-segment and gw-normalize */
+    {"node.", "kind", T_ENUM, KINDS, 0, 0, false, true},
+    {"node.", "heading", T_ENUM, "line inline article", 0, 0, false, false},
+    {"node.", "heading-max", T_INT, NULL, 1, 1000, false, false},
+    {"node.", "series", T_ENUM, "yes no", 0, 0, false, false},
+    {"node.", "outline-top", T_ENUM, "yes no", 0, 0, false, false},
+    {"node.", "ordinal-base", T_HEX, NULL, 0x20, 0x10FFFF, false, false},
+    /* rules/quantity.rules, read by gw-extract */
+    {"quantity.", "unit", T_REGEX, "^\\S+$", 0, 0, false, false},
+    {"quantity.", "comparator", T_ENUM, "range", 0, 0, false, false},
+    {"quantity.", "value", T_ENUM, "fraction", 0, 0, false, false},
+    {"stop.", "reason", T_REGEX, "^[a-z][a-z-]*$", 0, 0, false, false},
+    {"stop.", "lead", T_REGEX, "^\\S+$", 0, 0, false, false},
+    {"cmp.", "side", T_ENUM, "before after", 0, 0, false, false},
+    {"cmp.", "comparator", T_ENUM, "eq ge gt le lt approx", 0, 0, false, true},
+    {"subject.", "units", T_REGEX, "^\\S+$", 0, 0, true, false},
+    /* rules/kind.rules, read by gw-extract */
+    {"kind.", "kind", T_ENUM, "target fact other", 0, 0, false, false},
+    {"kind.", "scope", T_ENUM, SCOPES, 0, 0, true, true},
+    {"kind.", "requires", T_RULES, "kind.", 0, 0, true, false},
+    {"kind.", "unless", T_RULES, "kind.", 0, 0, true, false},
+};
+
+/* The keywords of the format itself, for the misspelt-key check. */
+static const char *const keywords[] = {"rule", "define", "pattern", "match", "nomatch"};
+
+static bool
+in_family(const char *id, const char *family)
+{
+	return strncmp(id, family, strlen(family)) == 0;
+}
+
+static const aspec *
+spec_of(const gw_rule *r, const char *key)
+{
+	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++)
+		if (in_family(r->id, specs[i].family) && strcmp(specs[i].name, key) == 0)
+			return &specs[i];
+	return NULL;
+}
+
+/* Optimal string alignment distance between a and b (byte-wise; keys are ASCII), at most 3. */
+static int
+distance(const char *a, const char *b)
+{
+	size_t m = strlen(a), n = strlen(b);
+	int d[24][24];
+
+	if (m > 22 || n > 22)
+		return 3;
+	for (size_t i = 0; i <= m; i++)
+		for (size_t j = 0; j <= n; j++) {
+			int v = i == 0 ? (int)j : j == 0 ? (int)i : d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (i > 0 && j > 0) {
+				v = d[i - 1][j] + 1 < v ? d[i - 1][j] + 1 : v;
+				v = d[i][j - 1] + 1 < v ? d[i][j - 1] + 1 : v;
+				if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+				    d[i - 2][j - 2] + 1 < v)
+					v = d[i - 2][j - 2] + 1;
+			}
+			d[i][j] = v;
+		}
+	return d[m][n] < 3 ? d[m][n] : 3;
+}
+
+/* The word of words (space-separated) nearest to w, when it is one or two edits away and w is
+ * not much shorter than that: socpe → scope, inlnie → inline. */
+static const char *
+nearest(const char *w, const char *words, char *out, size_t cap)
+{
+	int best = 3;
+
+	while (*words) {
+		size_t n = strcspn(words, " ");
+		char cand[32];
+		int dist;
+
+		if (n < sizeof cand) {
+			memcpy(cand, words, n);
+			cand[n] = '\0';
+			dist = distance(w, cand);
+			if (dist < best && (size_t)dist * 3 < n && n < cap)
+				best = dist, memcpy(out, cand, n + 1);
+		}
+		words += n;
+		words += *words == ' ';
+	}
+	return best < 3 ? out : NULL;
+}
+
+static int reject(gw_buf *err, const gw_rule *r, int line, enum gw_code c, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* "file:line:1: ERROR: message: rule ID: detail", the catalogue's format without the program. */
+static int
+reject(gw_buf *err, const gw_rule *r, int line, enum gw_code c, const char *fmt, ...)
+{
+	va_list ap;
+
+	gw_buf_printf(err, "%s:%d:1: %s: %s: rule %s: ", r->file, line,
+	              gw_level_name(gw_code_level(c)), gw_code_message(c), r->id);
+	va_start(ap, fmt);
+	gw_buf_vprintf(err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Every attribute name r's family takes, space-separated, into b. */
+static void
+names_of(const gw_rule *r, gw_buf *b, bool with_keywords)
+{
+	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++)
+		if (in_family(r->id, specs[i].family))
+			gw_buf_printf(b, "%s%s", b->len ? " " : "", specs[i].name);
+	for (size_t i = 0; with_keywords && i < sizeof keywords / sizeof *keywords; i++)
+		gw_buf_printf(b, " %s", keywords[i]);
+}
+
+static int
+unknown_key(const gw_rule *r, const attr *a, gw_buf *err)
+{
+	gw_buf names = GW_BUF_INIT;
+	char near[32];
+	int rc;
+
+	names_of(r, &names, true);
+	if (nearest(a->key, names.ptr, near, sizeof near))
+		rc = reject(err, r, a->line, GW_E_RULE_KEY, "%s (did you mean %s?)", a->key, near);
+	else {
+		gw_buf_reset(&names);
+		names_of(r, &names, false);
+		rc = reject(err, r, a->line, GW_E_RULE_ATTR, "%s (this rule takes: %s)", a->key,
+		            names.ptr);
+	}
+	gw_buf_free(&names);
+	return rc;
+}
+
+/* Whether one value v (NUL-terminated) has the type of s. */
+static bool
+value_ok(const gw_rules *rs, const aspec *s, const char *v)
+{
+	char *end;
+	long n;
+
+	switch (s->type) {
+	case T_ENUM: {
+		size_t k = strlen(v);
+		const char *p = s->arg;
+
+		for (; (p = strstr(p, v)) != NULL; p += k)
+			if ((p == s->arg || p[-1] == ' ') && (p[k] == ' ' || p[k] == '\0'))
+				return k > 0;
+		return false;
+	}
+	case T_INT:
+	case T_HEX:
+		n = strtol(v, &end, s->type == T_INT ? 10 : 16);
+		return end != v && *end == '\0' && n >= s->min && n <= s->max;
+	case T_RULES:
+		return in_family(v, s->arg) && gw_rules_get(rs, v) != NULL;
+	case T_REGEX: {
+		int ec, rc;
+		PCRE2_SIZE eo;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->arg, PCRE2_ZERO_TERMINATED,
+		                               PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+
+		rc = pcre2_match(re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+		pcre2_match_data_free(md);
+		pcre2_code_free(re);
+		return rc > 0;
+	}
+	}
+	return false;
+}
+
+static int
+bad_value(const gw_rule *r, const attr *a, const aspec *s, const char *v, gw_buf *err)
+{
+	char near[32];
+
+	switch (s->type) {
+	case T_ENUM:
+		if (nearest(v, s->arg, near, sizeof near))
+			return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (did you mean %s?)",
+			              a->key, v, near);
+		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (one of: %s)", a->key, v,
+		              s->arg);
+	case T_INT:
+		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (an integer in %ld..%ld)",
+		              a->key, v, s->min, s->max);
+	case T_HEX:
+		return reject(err, r, a->line, GW_E_RULE_VALUE,
+		              "%s %s (a hexadecimal code point in %lX..%lX)", a->key, v, s->min, s->max);
+	case T_RULES:
+		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (not the id of a %s* rule)",
+		              a->key, v, s->arg);
+	default:
+		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (does not match %s)", a->key,
+		              v, s->arg);
+	}
+}
+
+/* Each word of a list attribute, or the whole value of another, against its type. */
+static int
+check_value(const gw_rules *rs, const gw_rule *r, const attr *a, const aspec *s, gw_buf *err)
+{
+	const char *p = a->value;
+	char *v;
+	int rc = 0;
+
+	if (!s->list)
+		return value_ok(rs, s, p) ? 0 : bad_value(r, a, s, p, err);
+	while (rc == 0 && *p) {
+		size_t n = strcspn(p, " \t");
+
+		v = gw_xstrndup(p, n);
+		if (!value_ok(rs, s, v))
+			rc = bad_value(r, a, s, v, err);
+		free(v);
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return rc;
+}
+
+/* r's attributes against the table: known to its family, given once (a list may take several
+ * lines), each value of its type, none that the family needs missing. */
+static int
+check_attrs(const gw_rules *rs, const gw_rule *r, gw_buf *err)
+{
+	for (size_t i = 0; i < r->nattrs; i++) {
+		const attr *a = &r->attrs[i];
+		const aspec *s = spec_of(r, a->key);
+
+		if (s == NULL)
+			return unknown_key(r, a, err);
+		for (size_t k = 0; k < i && !s->list; k++)
+			if (strcmp(r->attrs[k].key, a->key) == 0)
+				return reject(err, r, a->line, GW_E_RULE_VALUE,
+				              "%s given twice (first on line %d)", a->key, r->attrs[k].line);
+		if (check_value(rs, r, a, s, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++)
+		if (specs[i].need && in_family(r->id, specs[i].family) &&
+		    gw_rule_attr(r, specs[i].name) == NULL)
+			return reject(err, r, r->line, GW_E_RULE_MISSING, "%s", specs[i].name);
+	return 0;
+}
+
+/* A list attribute given on several lines reads as one list: later lines join the first. */
+static void
+merge_lists(gw_rule *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nattrs; i++) {
+		attr *a = &r->attrs[i];
+		size_t k = 0;
+
+		while (k < n && strcmp(r->attrs[k].key, a->key) != 0)
+			k++;
+		if (k == n) {
+			r->attrs[n++] = *a;
+			continue;
+		}
+		r->attrs[k].value = gw_xrealloc(r->attrs[k].value,
+		                                strlen(r->attrs[k].value) + strlen(a->value) + 2);
+		strcat(strcat(r->attrs[k].value, " "), a->value);
+		free(a->key), free(a->value);
+	}
+	r->nattrs = n;
 }
 
 static uint32_t
@@ -397,8 +707,13 @@ gw_rules_load(const char *dir, gw_buf *err)
 		} else
 			rc = parse_file(rs, rs->files[i], texts[i], lens[i], err);
 	}
-	for (size_t i = 0; i < rs->nrules && rc == 0; i++)
-		rc = compile_rule(rs, &rs->rules[i], err);
+	for (size_t i = 0; i < rs->nrules && rc == 0; i++) {
+		rc = check_attrs(rs, &rs->rules[i], err);
+		if (rc == 0) {
+			merge_lists(&rs->rules[i]);
+			rc = compile_rule(rs, &rs->rules[i], err);
+		}
+	}
 	if (rc == 0) {
 		digest(rs, texts, lens);
 		rs->mctx = pcre2_match_context_create(NULL);
