@@ -21,6 +21,7 @@
 
 typedef struct example {
 	char *text;
+	char *captures; /* after " => ": name=value … that the match must capture, or NULL */
 	int line;
 	bool must_match;
 } example;
@@ -164,6 +165,23 @@ read_all(const char *path, size_t *len)
 	return gw_buf_detach(&b);
 }
 
+/* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples). */
+static char *
+unescape(const char *s, size_t n)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\\' && i + 1 < n && strchr("nt\\", s[i + 1]))
+			c = s[++i] == 'n' ? '\n' : s[i] == 't' ? '\t' : '\\';
+		gw_buf_putc(&b, c);
+	}
+	gw_buf_putc(&b, '\0');
+	return gw_buf_detach(&b);
+}
+
 /* Parse one "keyword value" line into rs; -1 with a message on error. */
 static int
 parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
@@ -225,8 +243,13 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 			r->pattern_line = lineno;
 		gw_buf_puts(&r->pattern, val);
 	} else if (strcmp(kw, "match") == 0 || strcmp(kw, "nomatch") == 0) {
+		char *cap = strstr(val, " => ");
+
+		if (cap)
+			*cap = '\0', cap += 4;
 		gw_grow((void **)&r->ex, &r->capex, r->nex + 1, sizeof *r->ex);
-		r->ex[r->nex++] = (example){gw_xstrdup(val), lineno, kw[0] == 'm'};
+		r->ex[r->nex++] = (example){unescape(val, strlen(val)), cap ? gw_xstrdup(cap) : NULL,
+		                            lineno, kw[0] == 'm'};
 	} else {
 		gw_grow((void **)&r->attrs, &r->capattrs, r->nattrs + 1, sizeof *r->attrs);
 		r->attrs[r->nattrs++] = (attr){gw_xstrdup(kw), gw_xstrdup(val), lineno};
@@ -746,7 +769,7 @@ gw_rules_free(gw_rules *rs)
 		free(r->id);
 		gw_buf_free(&r->pattern);
 		for (size_t k = 0; k < r->nex; k++)
-			free(r->ex[k].text);
+			free(r->ex[k].text), free(r->ex[k].captures);
 		free(r->ex);
 		for (size_t k = 0; k < r->nattrs; k++)
 			free(r->attrs[k].key), free(r->attrs[k].value);
@@ -1000,15 +1023,71 @@ gw_rule_group(const gw_rule *r, const char *name)
 	return n < 0 ? -1 : n;
 }
 
+/* The captures an example asserts ("num=1325 unit=套"; an unset group reads as empty), against
+ * the match in ov; prints what differs and returns the number of failures. */
+static int
+check_captures(const gw_rule *r, const example *e, const size_t *ov, int nov, FILE *fp)
+{
+	const char *p = e->captures;
+	int fails = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		const char *eq = memchr(p, '=', n);
+		char *name = gw_xstrndup(p, eq ? (size_t)(eq - p) : n);
+		char *want = eq ? unescape(eq + 1, n - (size_t)(eq + 1 - p)) : NULL;
+		int g = gw_rule_group(r, name);
+		size_t a = g >= 0 && g < nov ? ov[2 * g] : (size_t)-1;
+		size_t len = a == (size_t)-1 ? 0 : ov[2 * g + 1] - a;
+
+		if (want == NULL || g < 0) {
+			fprintf(fp, "%s:%d: rule %s: %s: not a capture assertion name=value of a group\n",
+			        r->file, e->line, r->id, name);
+			fails++;
+		} else if (strlen(want) != len || memcmp(want, e->text + a, len) != 0) {
+			fprintf(fp, "%s:%d: rule %s: %s captures \"%.*s\", not \"%s\"\n", r->file, e->line,
+			        r->id, name, (int)len, len ? e->text + a : "", want);
+			fails++;
+		}
+		free(name), free(want);
+		p += n;
+		p += strspn(p, " ");
+	}
+	return fails;
+}
+
+static int
+check_example(const gw_rules *rs, const gw_rule *r, const example *e, FILE *fp)
+{
+	size_t ov[2 * 32];
+	int rc = match_with(rs, r, e->text, strlen(e->text), 0, ov, 32, 0);
+
+	if (rc < 0) {
+		fprintf(fp, "%s:%d: rule %s: match error %d on: %s\n", r->file, e->line, r->id, rc,
+		        e->text);
+		return 1;
+	}
+	if ((rc > 0) != e->must_match) {
+		fprintf(fp, "%s:%d: rule %s: %s: %s\n", r->file, e->line, r->id,
+		        e->must_match ? "should match but does not" : "should not match but does",
+		        e->text);
+		return 1;
+	}
+	if (e->captures && !e->must_match) {
+		fprintf(fp, "%s:%d: rule %s: a nomatch example asserts no captures\n", r->file, e->line,
+		        r->id);
+		return 1;
+	}
+	return e->captures ? check_captures(r, e, ov, 32, fp) : 0;
+}
+
 int
 gw_rules_check_examples(const gw_rules *rs, FILE *fp, int *nchecked)
 {
 	int fails = 0, n = 0;
-	size_t ov[2];
 
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const gw_rule *r = &rs->rules[i];
-
 		size_t yes = 0;
 
 		for (size_t k = 0; k < r->nex; k++)
@@ -1018,23 +1097,8 @@ gw_rules_check_examples(const gw_rules *rs, FILE *fp, int *nchecked)
 			        r->file, r->line, r->id);
 			fails++;
 		}
-		for (size_t k = 0; k < r->nex; k++) {
-			const example *e = &r->ex[k];
-			int rc = match_with(rs, r, e->text, strlen(e->text), 0, ov, 1, 0);
-
-			n++;
-			if (rc < 0) {
-				fprintf(fp, "%s:%d: rule %s: match error %d on: %s\n", r->file, e->line,
-				        r->id, rc, e->text);
-				fails++;
-			} else if ((rc > 0) != e->must_match) {
-				fprintf(fp, "%s:%d: rule %s: %s: %s\n", r->file, e->line, r->id,
-				        e->must_match ? "should match but does not" :
-				                        "should not match but does",
-				        e->text);
-				fails++;
-			}
-		}
+		for (size_t k = 0; k < r->nex; k++, n++)
+			fails += check_example(rs, r, &r->ex[k], fp);
 	}
 	*nchecked = n;
 	return fails;

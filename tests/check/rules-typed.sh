@@ -3,7 +3,8 @@
 # in a copy of rules/ stops both the loader (gw-segment --rules DIR) and gw-rules check, exit 2,
 # with the file:line and the rule's id: an unknown value (region tial, heading inlnie), a misspelt
 # key (socpe after, mach …), an unknown attribute, an unknown rule named by requires, a bad
-# integer, an attribute given twice and a missing one.
+# integer, an attribute given twice and a missing one.  And an example whose capture is wrong
+# fails gw-rules check.
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -38,7 +39,7 @@ plant structure.rules '0,/^heading inline$/s//heading inlnie/' \
 	'structure.rules:95:1: ERROR: rule attribute value not allowed: rule node.outline: heading inlnie (did you mean inline?)'
 plant kind.rules '0,/^scope after$/s//socpe after/' \
 	'kind.rules:149:1: ERROR: misspelt rule key: rule kind.from: socpe (did you mean scope?)'
-plant structure.rules '0,/^match 01综合$/s//mach 01综合/' \
+plant structure.rules '0,/^match 01综合 /s//mach 01综合 /' \
 	'structure.rules:161:1: ERROR: misspelt rule key: rule node.bare: mach (did you mean match?)'
 plant structure.rules '0,/^series yes$/s//colour yes/' \
 	'structure.rules:158:1: ERROR: unknown rule attribute: rule node.bare: colour (this rule takes: options kind heading heading-max series outline-top ordinal-base)'
@@ -50,5 +51,13 @@ plant structure.rules '0,/^heading line$/s//heading line\nheading inline/' \
 	'structure.rules:35:1: ERROR: rule attribute value not allowed: rule node.part: heading given twice (first on line 34)'
 plant structure.rules '0,/^kind part$/s///' \
 	'structure.rules:32:1: ERROR: rule attribute missing: rule node.part: kind'
+# an example that asserts a wrong capture fails gw-rules check (exit 1), with its file:line
+rm -rf "$tmp/rules" && mkdir "$tmp/rules" && cp rules/*.rules "$tmp/rules/"
+sed -i 's/^match 1325套 => num=1325 unit=套$/match 1325套 => num=1325 unit=件/' "$tmp/rules/quantity.rules"
+"$GW_BIN/gw-rules" --rules "$tmp/rules" --quiet check >"$tmp/out" 2>&1
+rc=$?
+want="$tmp/rules/quantity.rules:162: rule quantity.amount: unit captures \"套\", not \"件\""
+[ $rc = 1 ] && [ "$(cat "$tmp/out")" = "$want" ] ||
+	{ echo "a wrong capture: gw-rules exits $rc and says:"; cat "$tmp/out"; echo "expected: $want"; fail=1; }
 [ $fail = 0 ] && echo "a planted typo stops gw-rules check and the loader with its file:line and rule"
 exit $fail
