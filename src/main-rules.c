@@ -6,7 +6,7 @@
 
 static const char usage[] =
     "gw-rules [--rules DIR] [--quiet] [check | list]\n"
-    "  check  load every *.rules file and run each rule's match/nomatch examples (default)\n"
+    "  check  load every *.rules file (typed attributes) and run each rule's examples (default)\n"
     "  list   print each rule's id and file order\n"
     "  --rules DIR  the rules folder (default: $GONGWEN_RULES, else the installed rules)\n"
     "Exit status: 0 all examples pass, 1 some fail, 2 a rule file does not load.";

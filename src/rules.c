@@ -1,4 +1,5 @@
-/* rules.c — load rule files (rules/README.md), compile them once, match with limits, run their examples. */
+/* rules.c — load rule files (rules/README.md), check each rule's attributes against its family's
+ * table, compile them once, match with limits, run their examples and the captures they assert. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <dirent.h>
 #include <errno.h>
@@ -337,7 +338,7 @@ expand(const gw_rules *rs, const char *src, gw_buf *out, int depth, const char *
  * it understands, so that a typo (region tial, socpe after) stops the load instead of silently
  * turning a rule off.  family is an id prefix ("" for every rule). */
 enum atype {
-	T_ENUM,  /* one word of arg */
+	T_ENUM,  /* one word of arg, or a name that name_at gives */
 	T_INT,   /* a decimal integer in min..max */
 	T_HEX,   /* a hexadecimal code point in min..max */
 	T_RULES, /* the id of a rule of the family arg */
@@ -351,39 +352,51 @@ typedef struct aspec {
 	long min, max;
 	bool list; /* several values, space-separated; the attribute may be given on several lines */
 	bool need; /* every rule of the family has it */
+	const char *(*name_at)(int i); /* T_ENUM without arg: the names the model defines */
 } aspec;
 
-#define KINDS "part chapter section article level1 level2 level3 level4 level5 outline"
+static const char *
+kind_at(int i)
+{
+	return i < GW_NKINDS ? gw_kind_name((enum gw_kind)i) : NULL;
+}
+
+static const char *
+qkind_at(int i)
+{
+	return i <= GW_Q_OTHER ? gw_qkind_name((enum gw_qkind)i) : NULL;
+}
+
 #define SCOPES "notice doc heading section unit number text before sentence line after since when column"
 
 static const aspec specs[] = {
-    {"", "options", T_ENUM, "caseless multiline extended dotall", 0, 0, true, false},
+    {"", "options", T_ENUM, .arg = "caseless multiline extended dotall", .list = true},
     /* rules/header.rules, read by gw-segment */
-    {"header.", "doc-type", T_REGEX, "^\\p{Han}+$", 0, 0, false, false},
+    {"header.", "doc-type", T_REGEX, .arg = "^\\p{Han}+$"},
     /* rules/normalize.rules: page chrome, read by gw-normalize */
-    {"chrome.", "region", T_ENUM, "head tail both", 0, 0, false, false},
-    {"chrome.", "kind", T_REGEX, "^[a-z][a-z-]*$", 0, 0, false, false},
+    {"chrome.", "region", T_ENUM, .arg = "head tail both"},
+    {"chrome.", "kind", T_REGEX, .arg = "^[a-z][a-z-]*$"},
     /* rules/structure.rules: numbered units, read by gw-segment and gw-normalize */
-    {"node.", "kind", T_ENUM, KINDS, 0, 0, false, true},
-    {"node.", "heading", T_ENUM, "line inline article", 0, 0, false, false},
-    {"node.", "heading-max", T_INT, NULL, 1, 1000, false, false},
-    {"node.", "series", T_ENUM, "yes no", 0, 0, false, false},
-    {"node.", "outline-top", T_ENUM, "yes no", 0, 0, false, false},
-    {"node.", "ordinal-base", T_HEX, NULL, 0x20, 0x10FFFF, false, false},
+    {"node.", "kind", T_ENUM, .need = true, .name_at = kind_at},
+    {"node.", "heading", T_ENUM, .arg = "line inline article"},
+    {"node.", "heading-max", T_INT, .min = 1, .max = 1000},
+    {"node.", "series", T_ENUM, .arg = "yes no"},
+    {"node.", "outline-top", T_ENUM, .arg = "yes no"},
+    {"node.", "ordinal-base", T_HEX, .min = 0x20, .max = 0x10FFFF},
     /* rules/quantity.rules, read by gw-extract */
-    {"quantity.", "unit", T_REGEX, "^\\S+$", 0, 0, false, false},
-    {"quantity.", "comparator", T_ENUM, "range", 0, 0, false, false},
-    {"quantity.", "value", T_ENUM, "fraction", 0, 0, false, false},
-    {"stop.", "reason", T_REGEX, "^[a-z][a-z-]*$", 0, 0, false, false},
-    {"stop.", "lead", T_REGEX, "^\\S+$", 0, 0, false, false},
-    {"cmp.", "side", T_ENUM, "before after", 0, 0, false, false},
-    {"cmp.", "comparator", T_ENUM, "eq ge gt le lt approx", 0, 0, false, true},
-    {"subject.", "units", T_REGEX, "^\\S+$", 0, 0, true, false},
+    {"quantity.", "unit", T_REGEX, .arg = "^\\S+$"},
+    {"quantity.", "comparator", T_ENUM, .arg = "range"},
+    {"quantity.", "value", T_ENUM, .arg = "fraction"},
+    {"stop.", "reason", T_REGEX, .arg = "^[a-z][a-z-]*$"},
+    {"stop.", "lead", T_REGEX, .arg = "^\\S+$"},
+    {"cmp.", "side", T_ENUM, .arg = "before after"},
+    {"cmp.", "comparator", T_ENUM, .arg = "eq ge gt le lt approx", .need = true},
+    {"subject.", "units", T_REGEX, .arg = "^\\S+$", .list = true},
     /* rules/kind.rules, read by gw-extract */
-    {"kind.", "kind", T_ENUM, "target fact other", 0, 0, false, false},
-    {"kind.", "scope", T_ENUM, SCOPES, 0, 0, true, true},
-    {"kind.", "requires", T_RULES, "kind.", 0, 0, true, false},
-    {"kind.", "unless", T_RULES, "kind.", 0, 0, true, false},
+    {"kind.", "kind", T_ENUM, .name_at = qkind_at},
+    {"kind.", "scope", T_ENUM, .arg = SCOPES, .list = true, .need = true},
+    {"kind.", "requires", T_RULES, .arg = "kind.", .list = true},
+    {"kind.", "unless", T_RULES, .arg = "kind.", .list = true},
 };
 
 /* The keywords of the format itself, for the misspelt-key check. */
@@ -502,23 +515,44 @@ unknown_key(const gw_rule *r, const attr *a, gw_buf *err)
 	return rc;
 }
 
+/* The words a T_ENUM allows, space-separated: its arg, or the names name_at gives, into b. */
+static const char *
+words_of(const aspec *s, gw_buf *b)
+{
+	const char *w;
+
+	if (s->arg)
+		return s->arg;
+	for (int i = 0; (w = s->name_at(i)) != NULL; i++)
+		gw_buf_printf(b, "%s%s", i ? " " : "", w);
+	return b->ptr;
+}
+
+static bool
+is_word_of(const char *v, const char *words)
+{
+	size_t k = strlen(v);
+
+	for (const char *p = words; (p = strstr(p, v)) != NULL; p += k)
+		if ((p == words || p[-1] == ' ') && (p[k] == ' ' || p[k] == '\0'))
+			return k > 0;
+	return false;
+}
+
 /* Whether one value v (NUL-terminated) has the type of s. */
 static bool
 value_ok(const gw_rules *rs, const aspec *s, const char *v)
 {
+	gw_buf b = GW_BUF_INIT;
 	char *end;
 	long n;
+	bool ok;
 
 	switch (s->type) {
-	case T_ENUM: {
-		size_t k = strlen(v);
-		const char *p = s->arg;
-
-		for (; (p = strstr(p, v)) != NULL; p += k)
-			if ((p == s->arg || p[-1] == ' ') && (p[k] == ' ' || p[k] == '\0'))
-				return k > 0;
-		return false;
-	}
+	case T_ENUM:
+		ok = is_word_of(v, words_of(s, &b));
+		gw_buf_free(&b);
+		return ok;
 	case T_INT:
 	case T_HEX:
 		n = strtol(v, &end, s->type == T_INT ? 10 : 16);
@@ -545,14 +579,22 @@ static int
 bad_value(const gw_rule *r, const attr *a, const aspec *s, const char *v, gw_buf *err)
 {
 	char near[32];
+	gw_buf b = GW_BUF_INIT;
+	int rc;
+
+	const char *words;
 
 	switch (s->type) {
 	case T_ENUM:
-		if (nearest(v, s->arg, near, sizeof near))
-			return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (did you mean %s?)",
-			              a->key, v, near);
-		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (one of: %s)", a->key, v,
-		              s->arg);
+		words = words_of(s, &b);
+		if (nearest(v, words, near, sizeof near))
+			rc = reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (did you mean %s?)", a->key,
+			            v, near);
+		else
+			rc = reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (one of: %s)", a->key, v,
+			            words);
+		gw_buf_free(&b);
+		return rc;
 	case T_INT:
 		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (an integer in %ld..%ld)",
 		              a->key, v, s->min, s->max);
