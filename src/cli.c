@@ -1,4 +1,5 @@
 /* cli.c — the command line of every program: one option-table parser, --help from the table. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,7 +153,10 @@ gw_rules_error(const char *dir, const char *err)
 	char *end;
 	long line = colon ? strtol(colon + 1, &end, 10) : 0;
 
-	if (colon && line > 0 && end[0] == ':' && end[1] == ' ') { /* "file:line: why" */
+	/* "file:line:col: LEVEL: message: …" from the typed-rule checks is a catalogue line already */
+	if (colon && line > 0 && end[0] == ':' && isdigit((unsigned char)end[1]))
+		fprintf(stderr, "%s: %s\n", gw_prog(), err);
+	else if (colon && line > 0 && end[0] == ':' && end[1] == ' ') { /* "file:line: why" */
 		char *file = gw_xstrndup(err, (size_t)(colon - err));
 
 		gw_msg(file, line, GW_E_RULES, "%s", end + 2);

@@ -63,6 +63,10 @@ static const struct {
 	[GW_E_NOT_INDEXED] = {"not-indexed", GW_ERROR, "an error record, not indexed"},
 	[GW_E_NO_DOCUMENT] = {"no-such-document", GW_ERROR, "no such document in the archive"},
 	[GW_F_MEMORY] = {"out-of-memory", GW_FATAL, "out of memory"},
+	[GW_E_RULE_ATTR] = {"rule-attribute", GW_ERROR, "unknown rule attribute"},
+	[GW_E_RULE_KEY] = {"rule-key", GW_ERROR, "misspelt rule key"},
+	[GW_E_RULE_VALUE] = {"rule-value", GW_ERROR, "rule attribute value not allowed"},
+	[GW_E_RULE_MISSING] = {"rule-missing", GW_ERROR, "rule attribute missing"},
 };
 
 static const char *const levels[] = {"NOTE", "WARNING", "ERROR", "FATAL"};

@@ -43,12 +43,21 @@ typedef struct crule {
 	enum gw_cmp cmp;
 } crule;
 
+typedef struct kcond {
+	int k;     /* index into the krule array */
+	bool want; /* requires (it must match) or unless (it must not) */
+} kcond;
+
 typedef struct krule {
 	const gw_rule *r;
-	enum scope scope;
-	int kind;     /* enum gw_qkind, or -1: a condition for another rule */
-	int requires; /* index into the krule array, -1 when none */
+	unsigned scopes; /* a bit per enum scope: the pattern is tried on each, one match is enough */
+	int kind;        /* enum gw_qkind, or -1: a condition for another rule */
+	kcond *cond;
+	size_t ncond;
 } krule;
+
+/* Only the document's own scopes (notice, doc): matched once per document. */
+#define DOC_SCOPES ((1u << SC_NOTICE) | (1u << SC_DOC))
 
 struct gw_extractor {
 	qrule *q;
@@ -154,52 +163,57 @@ load_cmp_rules(gw_extractor *x, const gw_rules *rs, gw_buf *err)
 	return 0;
 }
 
-static int
-scope_from_name(const char *s)
+/* The bits of the scopes named in list ("before sentence"); the loader checked the names. */
+static unsigned
+scopes_of(const char *list)
 {
-	for (int i = 0; i < SC_COUNT; i++)
-		if (s && strcmp(s, scope_names[i]) == 0)
-			return i;
-	return -1;
+	unsigned m = 0;
+
+	for (int i = 0; i < SC_COUNT; i++) {
+		size_t n = strlen(scope_names[i]);
+
+		for (const char *p = list; (p = strstr(p, scope_names[i])) != NULL; p += n)
+			if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+				m |= 1u << i;
+	}
+	return m;
 }
 
-static int
-load_kind_rules(gw_extractor *x, const gw_rules *rs, gw_buf *err)
+/* Add to kr the kind.* rules named in list (the loader checked that they exist). */
+static void
+add_conds(gw_extractor *x, krule *kr, const char *list, bool want)
+{
+	while (list && *list) {
+		size_t n = strcspn(list, " ");
+
+		for (size_t j = 0; j < x->nk; j++)
+			if (strncmp(gw_rule_id(x->k[j].r), list, n) == 0 && gw_rule_id(x->k[j].r)[n] == '\0') {
+				kr->cond = gw_xrealloc(kr->cond, (kr->ncond + 1) * sizeof *kr->cond);
+				kr->cond[kr->ncond++] = (kcond){(int)j, want};
+			}
+		list += n;
+		list += *list == ' ';
+	}
+}
+
+static void
+load_kind_rules(gw_extractor *x, const gw_rules *rs)
 {
 	size_t i = 0, cap = 0;
 	const gw_rule *r;
 
 	while ((r = gw_rules_next(rs, "kind.", &i)) != NULL) {
 		const char *kind = gw_rule_attr(r, "kind");
-		int sc = scope_from_name(gw_rule_attr(r, "scope"));
-		int k = kind ? gw_qkind_from_name(kind) : -1;
 
-		if (sc < 0 || (kind && k < 0)) {
-			gw_buf_printf(err, "rule %s: needs a scope (notice doc heading section unit number "
-			              "text before sentence line after since when) and kind target, fact or "
-			              "other",
-			              gw_rule_id(r));
-			return -1;
-		}
 		gw_grow((void **)&x->k, &cap, x->nk + 1, sizeof *x->k);
-		x->k[x->nk++] = (krule){r, (enum scope)sc, k, -1};
+		x->k[x->nk++] = (krule){r, scopes_of(gw_rule_attr(r, "scope")),
+		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
-	/* requires: resolved once all are known, so a condition may come after its user */
+	/* resolved once all are known, so a condition may come after its user */
 	for (i = 0; i < x->nk; i++) {
-		const char *req = gw_rule_attr(x->k[i].r, "requires");
-
-		if (req == NULL)
-			continue;
-		for (size_t j = 0; j < x->nk; j++)
-			if (strcmp(gw_rule_id(x->k[j].r), req) == 0)
-				x->k[i].requires = (int)j;
-		if (x->k[i].requires < 0) {
-			gw_buf_printf(err, "rule %s: requires %s, which is not a kind.* rule",
-			              gw_rule_id(x->k[i].r), req);
-			return -1;
-		}
+		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "requires"), true);
+		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "unless"), false);
 	}
-	return 0;
 }
 
 static void
@@ -225,10 +239,11 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 		return NULL;
 	}
 	load_stop_rules(x, rs);
-	if (load_cmp_rules(x, rs, err) < 0 || load_kind_rules(x, rs, err) < 0) {
+	if (load_cmp_rules(x, rs, err) < 0) {
 		gw_extractor_free(x);
 		return NULL;
 	}
+	load_kind_rules(x, rs);
 	load_list(rs, "verb.", &x->verb, &x->nverb);
 	load_list(rs, "subject.", &x->subj, &x->nsubj);
 	x->words = gw_words_new();
@@ -243,6 +258,8 @@ gw_extractor_free(gw_extractor *x)
 	free(x->q);
 	free(x->s);
 	free(x->c);
+	for (size_t i = 0; i < x->nk; i++)
+		free(x->k[i].cond);
 	free(x->k);
 	free(x->verb);
 	free(x->subj);
@@ -929,38 +946,57 @@ scope_of(ctx *c, enum scope sc)
 	return b;
 }
 
-/* Whether kr matches; rules on the document's own scopes are matched once per document. */
+/* Whether kr matches on one of its scopes; rules on the document's own scopes only are matched
+ * once per document. */
 static int
 krule_matches(ctx *c, size_t k)
 {
 	size_t ov[2 * NGROUPS];
 	const krule *kr = &c->x->k[k];
-	const gw_buf *b;
-	int rc;
+	bool doc = (kr->scopes & ~DOC_SCOPES) == 0;
+	int rc = 0;
 
-	if (kr->scope <= SC_DOC && c->docmemo[k] >= 0)
+	if (doc && c->docmemo[k] >= 0)
 		return c->docmemo[k];
-	b = scope_of(c, kr->scope);
-	rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, NGROUPS);
+	for (int sc = 0; sc < SC_COUNT && rc == 0; sc++) {
+		const gw_buf *b;
+
+		if (!(kr->scopes & (1u << sc)))
+			continue;
+		b = scope_of(c, (enum scope)sc);
+		rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, NGROUPS);
+	}
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
 		c->failed = 1;
 	}
-	if (kr->scope <= SC_DOC)
+	if (doc)
 		c->docmemo[k] = (signed char)(rc > 0);
 	return rc > 0;
 }
 
-/* The first kind.* rule that matches (with what it requires) decides; else other. */
+/* Whether kr matches, every rule it requires matches and none it names with unless does. */
+static bool
+krule_holds(ctx *c, size_t k)
+{
+	const krule *kr = &c->x->k[k];
+
+	if (!krule_matches(c, k))
+		return false;
+	for (size_t i = 0; i < kr->ncond && !c->failed; i++)
+		if (krule_matches(c, (size_t)kr->cond[i].k) != kr->cond[i].want)
+			return false;
+	return true;
+}
+
+/* The first kind.* rule that holds decides; else other. */
 static enum gw_qkind
 kind_of(ctx *c)
 {
 	for (size_t k = 0; k < c->x->nk && !c->failed; k++) {
 		const krule *kr = &c->x->k[k];
 
-		if (kr->kind < 0 || !krule_matches(c, k))
-			continue;
-		if (kr->requires >= 0 && !krule_matches(c, (size_t)kr->requires))
+		if (kr->kind < 0 || !krule_holds(c, k))
 			continue;
 #ifdef GW_EXTRACT_DEBUG
 		fprintf(stderr, "kind: %s: %s\n", scope_of(c, SC_TEXT)->ptr, gw_rule_id(kr->r));
@@ -1208,7 +1244,7 @@ add_quantity(ctx *c, const found *f)
 		q->cmp = (enum gw_cmp)comparator_of(c, f, clause);
 	c->cur = f, c->curq = q, c->clause = clause, c->built = 0;
 	q->kind = kind_of(c);
-	if (q->kind == GW_Q_FACT && c->decider >= 0 && c->x->k[c->decider].scope > SC_DOC)
+	if (q->kind == GW_Q_FACT && c->decider >= 0 && (c->x->k[c->decider].scopes & ~DOC_SCOPES))
 		c->fact_end = f->end;
 	verb_and_subject(c, q, f, clause);
 }

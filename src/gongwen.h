@@ -100,6 +100,11 @@ enum gw_code {
 	GW_E_NOT_INDEXED,   /* gw-index: an error record is not indexed */
 	GW_E_NO_DOCUMENT,   /* gw-index --remove: no such id */
 	GW_F_MEMORY,        /* out of memory (exit status 3) */
+	/* a rule file that does not load (issue 11: typed rules, rules/README.md) */
+	GW_E_RULE_ATTR,     /* an attribute the rule's family does not take */
+	GW_E_RULE_KEY,      /* a key one or two letters from a known one: socpe for scope */
+	GW_E_RULE_VALUE,    /* a value the attribute does not allow: heading inlnie */
+	GW_E_RULE_MISSING,  /* an attribute the rule's family needs */
 	GW_NCODES
 };
 
@@ -415,8 +420,10 @@ gw_doc *gw_json_read(const char *line, size_t len, gw_buf *err);
 typedef struct gw_rules gw_rules;
 typedef struct gw_rule gw_rule;
 
-/* Load every *.rules file of dir (sorted by name).  NULL on error, with
- * "file:line: message" in err.  See rules/README.md for the format. */
+/* Load every *.rules file of dir (sorted by name), checking each rule's attributes against
+ * its family's table.  NULL on error, with "file:line: message" in err (for an attribute,
+ * "file:line:1: ERROR: message: rule ID: detail", a diagnostic of the catalogue).
+ * See rules/README.md for the format. */
 gw_rules *gw_rules_load(const char *dir, gw_buf *err);
 void gw_rules_free(gw_rules *rs);
 /* The folder rules come from: --rules, else $GONGWEN_RULES, else the installed or
@@ -432,7 +439,8 @@ const gw_rule *gw_rules_next(const gw_rules *rs, const char *prefix, size_t *i);
 /* The value of a `define NAME value` in the rule files; NULL when none. */
 const char *gw_rules_define(const gw_rules *rs, const char *name);
 const char *gw_rule_id(const gw_rule *r);
-/* First value of an attribute line "key value" in the rule's block; NULL when none. */
+/* The value of an attribute line "key value" in the rule's block (a list attribute given on
+ * several lines: their values joined by a space); NULL when none. */
 const char *gw_rule_attr(const gw_rule *r, const char *key);
 /* Match at subject[start..len); subject must be valid UTF-8 (checked once by the caller).
  * Returns the number of captured pairs (> 0), 0 for no match, or < 0 on an error, such as
@@ -442,7 +450,8 @@ int gw_rule_match(const gw_rule *r, const char *subject, size_t len, size_t star
                   size_t *ov, int ovmax);
 /* Index of the named group, or -1. */
 int gw_rule_group(const gw_rule *r, const char *name);
-/* Run every rule's examples; prints "file:line: rule ID: …" for each failure to fp.
+/* Run every rule's examples and the captures they assert; prints "file:line: rule ID: …" for
+ * each failure to fp.
  * Returns the number of failures; *nchecked receives the number of examples. */
 int gw_rules_check_examples(const gw_rules *rs, FILE *fp, int *nchecked);
 

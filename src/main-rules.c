@@ -11,7 +11,7 @@ static const gw_opt options[] = {
 
 static const gw_cli cli = {
     "gw-rules", "gw-rules [--rules DIR] [--quiet] [check | list]",
-    "  check  load every *.rules file and run each rule's match/nomatch examples (default)\n"
+    "  check  load every *.rules file (typed attributes) and run each rule's examples (default)\n"
     "  list   print each rule's id and file order",
     options};
 

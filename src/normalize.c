@@ -67,6 +67,11 @@ struct gw_normalizer {
 	UCharsetDetector *det;
 	const UNormalizer2 *nfc;
 	const gw_rules *rules;
+	/* what opens a unit of its own (page-break joins): the node.* rules of structure.rules but
+	 * the weak series ones (one definition of a numbered line, shared with gw-segment) and the
+	 * opener.* rules of normalize.rules */
+	const gw_rule **openers;
+	size_t nopeners;
 	/* scratch, reused by every document */
 	gw_buf dec;    /* decoded text when it is not the input itself */
 	uint32_t *off; /* per code point source offset (+ one past the end) */
@@ -346,13 +351,31 @@ gw_normalizer_free(gw_normalizer *n)
 	free(n->lines);
 	free(n->it);
 	free(n->rstart);
+	free(n->openers);
 	free(n);
 }
 
 void
 gw_normalizer_set_rules(gw_normalizer *n, const gw_rules *rs)
 {
+	static const char *const families[] = {"node.", "opener."};
+	size_t cap = 0;
+
 	n->rules = rs;
+	n->nopeners = 0;
+	for (size_t f = 0; rs && f < sizeof families / sizeof *families; f++) {
+		const gw_rule *r;
+		size_t i = 0;
+
+		while ((r = gw_rules_next(rs, families[f], &i)) != NULL) {
+			const char *series = gw_rule_attr(r, "series");
+
+			if (series && strcmp(series, "yes") == 0)
+				continue; /* a weak rule counts only in a series this line cannot see */
+			gw_grow((void **)&n->openers, &cap, n->nopeners + 1, sizeof *n->openers);
+			n->openers[n->nopeners++] = r;
+		}
+	}
 }
 
 /* ---------------------------------------------------------------- pass 1: decoding */
@@ -1301,27 +1324,15 @@ line_head(const run *r, size_t j, uint32_t from, uint32_t *c, size_t max)
 	return k;
 }
 
+/* Does a line that starts with c[0..n) (line j from byte from) open a unit of its own?  Dashes,
+ * bullets, quotes and brackets; a line that a node.* rule numbers (一、 （一） 1. 第一章 …); one
+ * that an opener.* rule matches (一是, 附件, 各位代表).  A rule that goes over its match limit
+ * counts as a yes: the line is left alone, and gw-segment reports the limit. */
 static bool
-is_cn_numeral(uint32_t c)
+opens_unit(const run *r, size_t j, uint32_t from, const uint32_t *c, size_t n)
 {
-	static const char *const digits = "〇一二三四五六七八九十百零两";
-	const unsigned char *p = (const unsigned char *)digits;
-	uint32_t d;
-
-	while (*p) {
-		p += utf8_next(p, &d);
-		if (c == d)
-			return true;
-	}
-	return false;
-}
-
-/* Does a line that starts with c[0..n) open a unit of its own?  Numbering (一、 （一） 1. （1）
- * ① 第一章), 附件, dashes and bullets, quotes, brackets, 一是, 各位代表. */
-static bool
-opens_unit(const uint32_t *c, size_t n)
-{
-	size_t k = 0;
+	const line *l = &r->n->lines[j];
+	size_t ov[2];
 
 	if (n == 0)
 		return true;
@@ -1329,27 +1340,10 @@ opens_unit(const uint32_t *c, size_t n)
 	    c[0] != 0x3001 && c[0] != 0xFF09 && c[0] != 0x300B && c[0] != 0x201D && c[0] != 0xFF1B &&
 	    c[0] != '%' && c[0] != 0x2030 && c[0] != 0x2103)
 		return true; /* dashes, bullets, quotes, brackets, （ and (; a unit (% ‰ ℃) goes on */
-	if (c[0] >= 0x2460 && c[0] <= 0x24FF)
-		return true;
-	if (c[0] >= '0' && c[0] <= '9') {
-		while (k < n && c[k] >= '0' && c[k] <= '9')
-			k++;
-		return k < n && (c[k] == '.' || c[k] == 0x3001 || c[k] == ')' || c[k] == 0xFF09);
-	}
-	if (c[0] == 0x7B2C) /* 第 */
-		k = 1;
-	while (k < n && is_cn_numeral(c[k]))
-		k++;
-	if (k > (c[0] == 0x7B2C) && k < n) {
-		uint32_t m = c[k];
-
-		if (m == 0x3001 || m == 0x662F || m == '.' || m == 0x7AE0 || m == 0x8282 ||
-		    m == 0x6761 || m == 0x90E8 || m == 0x7BC7 || m == 0x6B3E)
-			return true; /* 、 是 . 章 节 条 部 篇 款 */
-	}
-	return n >= 2 &&
-	       ((c[0] == 0x9644 && (c[1] == 0x4EF6 || c[1] == 0xFF1A || c[1] == 0x8868)) ||
-	        (c[0] == 0x5404 && c[1] == 0x4F4D)); /* 附件 附： 附表 各位 */
+	for (size_t i = 0; i < r->n->nopeners; i++)
+		if (gw_rule_match(r->n->openers[i], r->u + from, l->end - from, 0, ov, 1) != 0)
+			return true;
+	return false;
 }
 
 /* Sentence punctuation anywhere in the line (a stop or ，)? */
@@ -1402,7 +1396,7 @@ page_break(const run *r, size_t j, uint32_t from)
 		return true;
 	if (r->have_prev && r->prev_fragment && r->nblank == 0) { /* the rest of that sentence */
 		k = line_head(r, j, from, c, 12);
-		return !opens_unit(c, k);
+		return !opens_unit(r, j, from, c, k);
 	}
 	if (!r->have_prev || r->nblank > 1)
 		return false;
@@ -1415,7 +1409,7 @@ page_break(const run *r, size_t j, uint32_t from)
 	if (!is_cjk(z) && !is_alnum(z) && z != 0xFF0C && z != 0x3001 && z != '%')
 		return false;
 	k = line_head(r, j, from, c, 12);
-	return !opens_unit(c, k) && line_has_punct(r, j);
+	return !opens_unit(r, j, from, c, k) && line_has_punct(r, j);
 }
 
 /* ---------------------------------------------------------------- the document */

@@ -1,4 +1,5 @@
-/* rules.c — load rule files (rules/README.md), compile them once, match with limits, run their examples. */
+/* rules.c — load rule files (rules/README.md), check each rule's attributes against its family's
+ * table, compile them once, match with limits, run their examples and the captures they assert. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <dirent.h>
 #include <errno.h>
@@ -21,12 +22,14 @@
 
 typedef struct example {
 	char *text;
+	char *captures; /* after " => ": name=value … that the match must capture, or NULL */
 	int line;
 	bool must_match;
 } example;
 
 typedef struct attr {
 	char *key, *value;
+	int line;
 } attr;
 
 struct gw_rule {
@@ -163,6 +166,23 @@ read_all(const char *path, size_t *len)
 	return gw_buf_detach(&b);
 }
 
+/* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples). */
+static char *
+unescape(const char *s, size_t n)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\\' && i + 1 < n && strchr("nt\\", s[i + 1]))
+			c = s[++i] == 'n' ? '\n' : s[i] == 't' ? '\t' : '\\';
+		gw_buf_putc(&b, c);
+	}
+	gw_buf_putc(&b, '\0');
+	return gw_buf_detach(&b);
+}
+
 /* Parse one "keyword value" line into rs; -1 with a message on error. */
 static int
 parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
@@ -224,11 +244,16 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 			r->pattern_line = lineno;
 		gw_buf_puts(&r->pattern, val);
 	} else if (strcmp(kw, "match") == 0 || strcmp(kw, "nomatch") == 0) {
+		char *cap = strstr(val, " => ");
+
+		if (cap)
+			*cap = '\0', cap += 4;
 		gw_grow((void **)&r->ex, &r->capex, r->nex + 1, sizeof *r->ex);
-		r->ex[r->nex++] = (example){gw_xstrdup(val), lineno, kw[0] == 'm'};
+		r->ex[r->nex++] = (example){unescape(val, strlen(val)), cap ? gw_xstrdup(cap) : NULL,
+		                            lineno, kw[0] == 'm'};
 	} else {
 		gw_grow((void **)&r->attrs, &r->capattrs, r->nattrs + 1, sizeof *r->attrs);
-		r->attrs[r->nattrs++] = (attr){gw_xstrdup(kw), gw_xstrdup(val)};
+		r->attrs[r->nattrs++] = (attr){gw_xstrdup(kw), gw_xstrdup(val), lineno};
 	}
 	return 0;
 }
@@ -305,6 +330,356 @@ expand(const gw_rules *rs, const char *src, gw_buf *out, int depth, const char *
 		gw_buf_putc(out, *p++);
 	}
 	return 0;
+}
+
+/* ---------------------------------------------------------------- typed attributes */
+
+/* The attributes each family of rules takes (issue 11): the ones its stage reads, with the values
+ * it understands, so that a typo (region tial, socpe after) stops the load instead of silently
+ * turning a rule off.  family is an id prefix ("" for every rule). */
+enum atype {
+	T_ENUM,  /* one word of arg, or a name that name_at gives */
+	T_INT,   /* a decimal integer in min..max */
+	T_HEX,   /* a hexadecimal code point in min..max */
+	T_RULES, /* the id of a rule of the family arg */
+	T_REGEX, /* text that the pattern arg matches */
+};
+
+typedef struct aspec {
+	const char *family, *name;
+	enum atype type;
+	const char *arg;
+	long min, max;
+	bool list; /* several values, space-separated; the attribute may be given on several lines */
+	bool need; /* every rule of the family has it */
+	const char *(*name_at)(int i); /* T_ENUM without arg: the names the model defines */
+} aspec;
+
+static const char *
+kind_at(int i)
+{
+	return i < GW_NKINDS ? gw_kind_name((enum gw_kind)i) : NULL;
+}
+
+static const char *
+qkind_at(int i)
+{
+	return i <= GW_Q_OTHER ? gw_qkind_name((enum gw_qkind)i) : NULL;
+}
+
+#define SCOPES "notice doc heading section unit number text before sentence line after since when column"
+
+static const aspec specs[] = {
+    {"", "options", T_ENUM, .arg = "caseless multiline extended dotall", .list = true},
+    /* rules/header.rules, read by gw-segment */
+    {"header.", "doc-type", T_REGEX, .arg = "^\\p{Han}+$"},
+    /* rules/normalize.rules: page chrome, read by gw-normalize */
+    {"chrome.", "region", T_ENUM, .arg = "head tail both"},
+    {"chrome.", "kind", T_REGEX, .arg = "^[a-z][a-z-]*$"},
+    /* rules/structure.rules: numbered units, read by gw-segment and gw-normalize */
+    {"node.", "kind", T_ENUM, .need = true, .name_at = kind_at},
+    {"node.", "heading", T_ENUM, .arg = "line inline article"},
+    {"node.", "heading-max", T_INT, .min = 1, .max = 1000},
+    {"node.", "series", T_ENUM, .arg = "yes no"},
+    {"node.", "outline-top", T_ENUM, .arg = "yes no"},
+    {"node.", "ordinal-base", T_HEX, .min = 0x20, .max = 0x10FFFF},
+    /* rules/quantity.rules, read by gw-extract */
+    {"quantity.", "unit", T_REGEX, .arg = "^\\S+$"},
+    {"quantity.", "comparator", T_ENUM, .arg = "range"},
+    {"quantity.", "value", T_ENUM, .arg = "fraction"},
+    {"stop.", "reason", T_REGEX, .arg = "^[a-z][a-z-]*$"},
+    {"stop.", "lead", T_REGEX, .arg = "^\\S+$"},
+    {"cmp.", "side", T_ENUM, .arg = "before after"},
+    {"cmp.", "comparator", T_ENUM, .arg = "eq ge gt le lt approx", .need = true},
+    {"subject.", "units", T_REGEX, .arg = "^\\S+$", .list = true},
+    /* rules/kind.rules, read by gw-extract */
+    {"kind.", "kind", T_ENUM, .name_at = qkind_at},
+    {"kind.", "scope", T_ENUM, .arg = SCOPES, .list = true, .need = true},
+    {"kind.", "requires", T_RULES, .arg = "kind.", .list = true},
+    {"kind.", "unless", T_RULES, .arg = "kind.", .list = true},
+};
+
+/* The keywords of the format itself, for the misspelt-key check. */
+static const char *const keywords[] = {"rule", "define", "pattern", "match", "nomatch"};
+
+static bool
+in_family(const char *id, const char *family)
+{
+	return strncmp(id, family, strlen(family)) == 0;
+}
+
+static const aspec *
+spec_of(const gw_rule *r, const char *key)
+{
+	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++)
+		if (in_family(r->id, specs[i].family) && strcmp(specs[i].name, key) == 0)
+			return &specs[i];
+	return NULL;
+}
+
+/* Optimal string alignment distance between a and b (byte-wise; keys are ASCII), at most 3. */
+static int
+distance(const char *a, const char *b)
+{
+	size_t m = strlen(a), n = strlen(b);
+	int d[24][24];
+
+	if (m > 22 || n > 22)
+		return 3;
+	for (size_t i = 0; i <= m; i++)
+		for (size_t j = 0; j <= n; j++) {
+			int v = i == 0 ? (int)j : j == 0 ? (int)i : d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (i > 0 && j > 0) {
+				v = d[i - 1][j] + 1 < v ? d[i - 1][j] + 1 : v;
+				v = d[i][j - 1] + 1 < v ? d[i][j - 1] + 1 : v;
+				if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+				    d[i - 2][j - 2] + 1 < v)
+					v = d[i - 2][j - 2] + 1;
+			}
+			d[i][j] = v;
+		}
+	return d[m][n] < 3 ? d[m][n] : 3;
+}
+
+/* The word of words (space-separated) nearest to w, when it is one or two edits away and w is
+ * not much shorter than that: socpe → scope, inlnie → inline. */
+static const char *
+nearest(const char *w, const char *words, char *out, size_t cap)
+{
+	int best = 3;
+
+	while (*words) {
+		size_t n = strcspn(words, " ");
+		char cand[32];
+		int dist;
+
+		if (n < sizeof cand) {
+			memcpy(cand, words, n);
+			cand[n] = '\0';
+			dist = distance(w, cand);
+			if (dist < best && (size_t)dist * 3 < n && n < cap)
+				best = dist, memcpy(out, cand, n + 1);
+		}
+		words += n;
+		words += *words == ' ';
+	}
+	return best < 3 ? out : NULL;
+}
+
+static int reject(gw_buf *err, const gw_rule *r, int line, enum gw_code c, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* "file:line:1: ERROR: message: rule ID: detail", the catalogue's format without the program. */
+static int
+reject(gw_buf *err, const gw_rule *r, int line, enum gw_code c, const char *fmt, ...)
+{
+	va_list ap;
+
+	gw_buf_printf(err, "%s:%d:1: %s: %s: rule %s: ", r->file, line,
+	              gw_level_name(gw_code_level(c)), gw_code_message(c), r->id);
+	va_start(ap, fmt);
+	gw_buf_vprintf(err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Every attribute name r's family takes, space-separated, into b. */
+static void
+names_of(const gw_rule *r, gw_buf *b, bool with_keywords)
+{
+	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++)
+		if (in_family(r->id, specs[i].family))
+			gw_buf_printf(b, "%s%s", b->len ? " " : "", specs[i].name);
+	for (size_t i = 0; with_keywords && i < sizeof keywords / sizeof *keywords; i++)
+		gw_buf_printf(b, " %s", keywords[i]);
+}
+
+static int
+unknown_key(const gw_rule *r, const attr *a, gw_buf *err)
+{
+	gw_buf names = GW_BUF_INIT;
+	char near[32];
+	int rc;
+
+	names_of(r, &names, true);
+	if (nearest(a->key, names.ptr, near, sizeof near))
+		rc = reject(err, r, a->line, GW_E_RULE_KEY, "%s (did you mean %s?)", a->key, near);
+	else {
+		gw_buf_reset(&names);
+		names_of(r, &names, false);
+		rc = reject(err, r, a->line, GW_E_RULE_ATTR, "%s (this rule takes: %s)", a->key,
+		            names.ptr);
+	}
+	gw_buf_free(&names);
+	return rc;
+}
+
+/* The words a T_ENUM allows, space-separated: its arg, or the names name_at gives, into b. */
+static const char *
+words_of(const aspec *s, gw_buf *b)
+{
+	const char *w;
+
+	if (s->arg)
+		return s->arg;
+	for (int i = 0; (w = s->name_at(i)) != NULL; i++)
+		gw_buf_printf(b, "%s%s", i ? " " : "", w);
+	return b->ptr;
+}
+
+static bool
+is_word_of(const char *v, const char *words)
+{
+	size_t k = strlen(v);
+
+	for (const char *p = words; (p = strstr(p, v)) != NULL; p += k)
+		if ((p == words || p[-1] == ' ') && (p[k] == ' ' || p[k] == '\0'))
+			return k > 0;
+	return false;
+}
+
+/* Whether one value v (NUL-terminated) has the type of s. */
+static bool
+value_ok(const gw_rules *rs, const aspec *s, const char *v)
+{
+	gw_buf b = GW_BUF_INIT;
+	char *end;
+	long n;
+	bool ok;
+
+	switch (s->type) {
+	case T_ENUM:
+		ok = is_word_of(v, words_of(s, &b));
+		gw_buf_free(&b);
+		return ok;
+	case T_INT:
+	case T_HEX:
+		n = strtol(v, &end, s->type == T_INT ? 10 : 16);
+		return end != v && *end == '\0' && n >= s->min && n <= s->max;
+	case T_RULES:
+		return in_family(v, s->arg) && gw_rules_get(rs, v) != NULL;
+	case T_REGEX: {
+		int ec, rc;
+		PCRE2_SIZE eo;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->arg, PCRE2_ZERO_TERMINATED,
+		                               PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+
+		rc = pcre2_match(re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+		pcre2_match_data_free(md);
+		pcre2_code_free(re);
+		return rc > 0;
+	}
+	}
+	return false;
+}
+
+static int
+bad_value(const gw_rule *r, const attr *a, const aspec *s, const char *v, gw_buf *err)
+{
+	char near[32];
+	gw_buf b = GW_BUF_INIT;
+	int rc;
+
+	const char *words;
+
+	switch (s->type) {
+	case T_ENUM:
+		words = words_of(s, &b);
+		if (nearest(v, words, near, sizeof near))
+			rc = reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (did you mean %s?)", a->key,
+			            v, near);
+		else
+			rc = reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (one of: %s)", a->key, v,
+			            words);
+		gw_buf_free(&b);
+		return rc;
+	case T_INT:
+		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (an integer in %ld..%ld)",
+		              a->key, v, s->min, s->max);
+	case T_HEX:
+		return reject(err, r, a->line, GW_E_RULE_VALUE,
+		              "%s %s (a hexadecimal code point in %lX..%lX)", a->key, v, s->min, s->max);
+	case T_RULES:
+		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (not the id of a %s* rule)",
+		              a->key, v, s->arg);
+	default:
+		return reject(err, r, a->line, GW_E_RULE_VALUE, "%s %s (does not match %s)", a->key,
+		              v, s->arg);
+	}
+}
+
+/* Each word of a list attribute, or the whole value of another, against its type. */
+static int
+check_value(const gw_rules *rs, const gw_rule *r, const attr *a, const aspec *s, gw_buf *err)
+{
+	const char *p = a->value;
+	char *v;
+	int rc = 0;
+
+	if (!s->list)
+		return value_ok(rs, s, p) ? 0 : bad_value(r, a, s, p, err);
+	while (rc == 0 && *p) {
+		size_t n = strcspn(p, " \t");
+
+		v = gw_xstrndup(p, n);
+		if (!value_ok(rs, s, v))
+			rc = bad_value(r, a, s, v, err);
+		free(v);
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return rc;
+}
+
+/* r's attributes against the table: known to its family, given once (a list may take several
+ * lines), each value of its type, none that the family needs missing. */
+static int
+check_attrs(const gw_rules *rs, const gw_rule *r, gw_buf *err)
+{
+	for (size_t i = 0; i < r->nattrs; i++) {
+		const attr *a = &r->attrs[i];
+		const aspec *s = spec_of(r, a->key);
+
+		if (s == NULL)
+			return unknown_key(r, a, err);
+		for (size_t k = 0; k < i && !s->list; k++)
+			if (strcmp(r->attrs[k].key, a->key) == 0)
+				return reject(err, r, a->line, GW_E_RULE_VALUE,
+				              "%s given twice (first on line %d)", a->key, r->attrs[k].line);
+		if (check_value(rs, r, a, s, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++)
+		if (specs[i].need && in_family(r->id, specs[i].family) &&
+		    gw_rule_attr(r, specs[i].name) == NULL)
+			return reject(err, r, r->line, GW_E_RULE_MISSING, "%s", specs[i].name);
+	return 0;
+}
+
+/* A list attribute given on several lines reads as one list: later lines join the first. */
+static void
+merge_lists(gw_rule *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nattrs; i++) {
+		attr *a = &r->attrs[i];
+		size_t k = 0;
+
+		while (k < n && strcmp(r->attrs[k].key, a->key) != 0)
+			k++;
+		if (k == n) {
+			r->attrs[n++] = *a;
+			continue;
+		}
+		r->attrs[k].value = gw_xrealloc(r->attrs[k].value,
+		                                strlen(r->attrs[k].value) + strlen(a->value) + 2);
+		strcat(strcat(r->attrs[k].value, " "), a->value);
+		free(a->key), free(a->value);
+	}
+	r->nattrs = n;
 }
 
 static uint32_t
@@ -397,8 +772,13 @@ gw_rules_load(const char *dir, gw_buf *err)
 		} else
 			rc = parse_file(rs, rs->files[i], texts[i], lens[i], err);
 	}
-	for (size_t i = 0; i < rs->nrules && rc == 0; i++)
-		rc = compile_rule(rs, &rs->rules[i], err);
+	for (size_t i = 0; i < rs->nrules && rc == 0; i++) {
+		rc = check_attrs(rs, &rs->rules[i], err);
+		if (rc == 0) {
+			merge_lists(&rs->rules[i]);
+			rc = compile_rule(rs, &rs->rules[i], err);
+		}
+	}
 	if (rc == 0) {
 		digest(rs, texts, lens);
 		rs->mctx = pcre2_match_context_create(NULL);
@@ -431,7 +811,7 @@ gw_rules_free(gw_rules *rs)
 		free(r->id);
 		gw_buf_free(&r->pattern);
 		for (size_t k = 0; k < r->nex; k++)
-			free(r->ex[k].text);
+			free(r->ex[k].text), free(r->ex[k].captures);
 		free(r->ex);
 		for (size_t k = 0; k < r->nattrs; k++)
 			free(r->attrs[k].key), free(r->attrs[k].value);
@@ -685,15 +1065,71 @@ gw_rule_group(const gw_rule *r, const char *name)
 	return n < 0 ? -1 : n;
 }
 
+/* The captures an example asserts ("num=1325 unit=套"; an unset group reads as empty), against
+ * the match in ov; prints what differs and returns the number of failures. */
+static int
+check_captures(const gw_rule *r, const example *e, const size_t *ov, int nov, FILE *fp)
+{
+	const char *p = e->captures;
+	int fails = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		const char *eq = memchr(p, '=', n);
+		char *name = gw_xstrndup(p, eq ? (size_t)(eq - p) : n);
+		char *want = eq ? unescape(eq + 1, n - (size_t)(eq + 1 - p)) : NULL;
+		int g = gw_rule_group(r, name);
+		size_t a = g >= 0 && g < nov ? ov[2 * g] : (size_t)-1;
+		size_t len = a == (size_t)-1 ? 0 : ov[2 * g + 1] - a;
+
+		if (want == NULL || g < 0) {
+			fprintf(fp, "%s:%d: rule %s: %s: not a capture assertion name=value of a group\n",
+			        r->file, e->line, r->id, name);
+			fails++;
+		} else if (strlen(want) != len || memcmp(want, e->text + a, len) != 0) {
+			fprintf(fp, "%s:%d: rule %s: %s captures \"%.*s\", not \"%s\"\n", r->file, e->line,
+			        r->id, name, (int)len, len ? e->text + a : "", want);
+			fails++;
+		}
+		free(name), free(want);
+		p += n;
+		p += strspn(p, " ");
+	}
+	return fails;
+}
+
+static int
+check_example(const gw_rules *rs, const gw_rule *r, const example *e, FILE *fp)
+{
+	size_t ov[2 * 32];
+	int rc = match_with(rs, r, e->text, strlen(e->text), 0, ov, 32, 0);
+
+	if (rc < 0) {
+		fprintf(fp, "%s:%d: rule %s: match error %d on: %s\n", r->file, e->line, r->id, rc,
+		        e->text);
+		return 1;
+	}
+	if ((rc > 0) != e->must_match) {
+		fprintf(fp, "%s:%d: rule %s: %s: %s\n", r->file, e->line, r->id,
+		        e->must_match ? "should match but does not" : "should not match but does",
+		        e->text);
+		return 1;
+	}
+	if (e->captures && !e->must_match) {
+		fprintf(fp, "%s:%d: rule %s: a nomatch example asserts no captures\n", r->file, e->line,
+		        r->id);
+		return 1;
+	}
+	return e->captures ? check_captures(r, e, ov, 32, fp) : 0;
+}
+
 int
 gw_rules_check_examples(const gw_rules *rs, FILE *fp, int *nchecked)
 {
 	int fails = 0, n = 0;
-	size_t ov[2];
 
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const gw_rule *r = &rs->rules[i];
-
 		size_t yes = 0;
 
 		for (size_t k = 0; k < r->nex; k++)
@@ -703,23 +1139,8 @@ gw_rules_check_examples(const gw_rules *rs, FILE *fp, int *nchecked)
 			        r->file, r->line, r->id);
 			fails++;
 		}
-		for (size_t k = 0; k < r->nex; k++) {
-			const example *e = &r->ex[k];
-			int rc = match_with(rs, r, e->text, strlen(e->text), 0, ov, 1, 0);
-
-			n++;
-			if (rc < 0) {
-				fprintf(fp, "%s:%d: rule %s: match error %d on: %s\n", r->file, e->line,
-				        r->id, rc, e->text);
-				fails++;
-			} else if ((rc > 0) != e->must_match) {
-				fprintf(fp, "%s:%d: rule %s: %s: %s\n", r->file, e->line, r->id,
-				        e->must_match ? "should match but does not" :
-				                        "should not match but does",
-				        e->text);
-				fails++;
-			}
-		}
+		for (size_t k = 0; k < r->nex; k++, n++)
+			fails += check_example(rs, r, &r->ex[k], fp);
 	}
 	*nchecked = n;
 	return fails;

@@ -200,6 +200,31 @@ START_TEST(headings_titles_and_numbered_points_are_not_joined)
 }
 END_TEST
 
+/* What opens a unit is the node.* rules of rules/structure.rules (and opener.*), the same
+ * definition gw-segment numbers lines by: a number cut by a hard wrap (1126.6亿元) is not one. */
+START_TEST(numbered_lines_are_the_node_rules)
+{
+	gw_buf err = GW_BUF_INIT;
+
+	rules = gw_rules_load("rules", &err);
+	ck_assert_msg(rules != NULL, "%s", err.ptr);
+	gw_buf_free(&err);
+	gw_normalizer_set_rules(nz, rules);
+	ck_text("服务贸易总额突破2500亿美元、增长12.5%。实际使用外资\n"
+	        "二、落实精准管控，提升核酸检测。\n",
+	        "服务贸易总额突破2500亿美元、增长12.5%。实际使用外资\n"
+	        "二、落实精准管控，提升核酸检测。\n");
+	ck_text("服务贸易总额突破2500亿美元、增长12.5%。实际使用外资\n"
+	        "一是落实精准管控，提升核酸检测。\n",
+	        "服务贸易总额突破2500亿美元、增长12.5%。实际使用外资\n"
+	        "一是落实精准管控，提升核酸检测。\n");
+	ck_text("服务贸易总额突破2500亿美元、增长12.5%。实际使用外资\n"
+	        "1126.6亿元、增长11.3%，新设外资企业3.6万家。\n",
+	        "服务贸易总额突破2500亿美元、增长12.5%。实际使用外资"
+	        "1126.6亿元、增长11.3%，新设外资企业3.6万家。\n");
+}
+END_TEST
+
 START_TEST(invalid_utf8_becomes_fffd_with_its_byte_offset)
 {
 	gw_doc *d = norm_bytes("ab\n\xe4\xb8", 5); /* cut short: not GBK, though E4 B8 is GBK */
@@ -417,6 +442,7 @@ main(void)
 	tcase_add_test(tc, nfc_composes_and_maps_the_whole_sequence);
 	tcase_add_test(tc, page_break_inside_a_sentence_is_joined);
 	tcase_add_test(tc, headings_titles_and_numbered_points_are_not_joined);
+	tcase_add_test(tc, numbered_lines_are_the_node_rules);
 	tcase_add_test(tc, invalid_utf8_becomes_fffd_with_its_byte_offset);
 	tcase_add_test(tc, a_gbk_line_in_utf8_text_is_decoded_as_gb18030);
 	tcase_add_test(tc, invalid_byte_warnings_stop_at_twenty_then_count);
