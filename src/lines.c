@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "internal.h"
 #include "lines.h"
 
@@ -139,29 +140,11 @@ gw_lines_cp(const gw_lines *c, int i, size_t b)
 	return b >= l->b0 ? l->c0 + gw_lines_ncp(c, l->b0, b) : l->c0 - gw_lines_ncp(c, b, l->b0);
 }
 
-/* ASCII white space, U+3000, U+00A0, U+FEFF and the like. */
-int
-gw_lines_space(const char *s, size_t n)
-{
-	uint32_t cp;
-	int k;
-
-	if (n == 0)
-		return 0;
-	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\f' || *s == '\v')
-		return 1;
-	k = gw_utf8_decode(s, n, &cp);
-	if (k > 1 && (cp == 0x3000 || cp == 0xA0 || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200B) ||
-	              cp == 0x202F || cp == 0x205F))
-		return k;
-	return 0;
-}
-
 void
 gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
 {
 	while (b0 < b1) {
-		int k = gw_lines_space(s + b0, b1 - b0);
+		int k = gw_space_len(s + b0, b1 - b0);
 
 		if (k) {
 			b0 += (size_t)k;
@@ -187,15 +170,15 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 		const char *nl = memchr(t + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - t) : len, b = p, k;
 
-		while (b < e && (k = (size_t)gw_lines_space(t + b, e - b)) > 0)
+		while (b < e && (k = (size_t)gw_space_len(t + b, e - b)) > 0)
 			b += k;
 		if (b < e && t[b] == '#') {
 			size_t h = b;
 
 			while (h < e && t[h] == '#')
 				h++;
-			if (h - b <= 6 && h < e && gw_lines_space(t + h, e - h))
-				for (b = h; b < e && (k = (size_t)gw_lines_space(t + b, e - b)) > 0;)
+			if (h - b <= 6 && h < e && gw_space_len(t + h, e - h))
+				for (b = h; b < e && (k = (size_t)gw_space_len(t + b, e - b)) > 0;)
 					b += k;
 		}
 		cp += gw_lines_ncp(c, p, b);
@@ -205,7 +188,7 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 
 			while (s0 > b && ((unsigned char)t[s0] & 0xC0) == 0x80)
 				s0--;
-			if (!gw_lines_space(t + s0, q - s0))
+			if (!gw_space_len(t + s0, q - s0))
 				break;
 			q = s0;
 		}

@@ -97,8 +97,6 @@ bool gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0
 int32_t gw_lines_cp(const gw_lines *c, int i, size_t b);
 /* Code points in bytes [b0, b1) of the text. */
 int32_t gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1);
-/* Bytes of the white space (as the scorer sees it) that s[0..n) starts with, 0 for none. */
-int gw_lines_space(const char *s, size_t n);
 /* Bytes [b0, b1) of s with all white space removed, appended to out. */
 void gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out);
 /* The first node rule that numbers line i (weak series rules only when asked), into m. */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "internal.h"
 #include "segment.h"
 
@@ -366,7 +367,7 @@ heading_range(gw_lines *c, const gw_numline *cd, bool body_follows, size_t *hs, 
 
 		while (b > s && ((unsigned char)t[b] & 0xC0) == 0x80)
 			b--;
-		if (!gw_lines_space(t + b, e - b) && !is_tail_punct(t + b, e - b))
+		if (!gw_space_len(t + b, e - b) && !is_tail_punct(t + b, e - b))
 			break;
 		e = b;
 	}
