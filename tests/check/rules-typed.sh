@@ -39,7 +39,7 @@ plant normalize.rules '0,/^region tail$/s//region tial/' \
 	'normalize.rules:@:1: ERROR: rule attribute value not allowed: rule chrome.page-end: region tial (did you mean tail?)'
 plant structure.rules '0,/^heading inline$/s//heading inlnie/' \
 	'structure.rules:@:1: ERROR: rule attribute value not allowed: rule node.outline: heading inlnie (did you mean inline?)'
-plant kind.rules '0,/^scope after$/s//socpe after/' \
+plant kind.rules '/^rule kind.from$/,/^$/s/^scope after$/socpe after/' \
 	'kind.rules:@:1: ERROR: misspelt rule key: rule kind.from: socpe (did you mean scope?)'
 plant structure.rules '0,/^match 01综合 /s//mach 01综合 /' \
 	'structure.rules:@:1: ERROR: misspelt rule key: rule node.bare: mach (did you mean match?)'
