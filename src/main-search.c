@@ -447,11 +447,12 @@ parse(gw_query *q, opts *o, int argc, char **argv, gw_buf *text)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		/* "-5" is no option: a query word may start with a minus sign */
+		/* "-5" and "-农村" are no options: a query word may start with a minus sign */
 		if (strcmp(a, "--") == 0) {
 			while (++i < argc)
 				gw_buf_printf(text, "%s%s", text->len ? " " : "", argv[i]);
-		} else if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
+		} else if (a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9') ||
+		           (unsigned char)a[1] >= 0x80)
 			gw_buf_printf(text, "%s%s", text->len ? " " : "", a);
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
 			usage_exit(0);
@@ -526,6 +527,9 @@ run_queries(gw_archive *a, gw_query *q, out *o, const opts *op)
 		long hits;
 
 		line[strcspn(line, "\r\n")] = '\0';
+		/* a blank line is no query (it listed every sentence) */
+		if (line[strspn(line, " \t")] == '\0')
+			continue;
 		q->text = o->query = line;
 		hits = run_query(a, q, o, op);
 		status = hits < 0 ? 2 : hits > 0 && status != 2 ? 0 : status;
@@ -569,6 +573,9 @@ main(int argc, char **argv)
 
 		status = n < 0 ? 2 : n == 0;
 	}
+	if ((q.from || q.to) && gw_archive_undated(a) > 0)
+		fprintf(stderr, "gw-search: note: %ld documents have no date and are left out by "
+		        "--from and --to\n", gw_archive_undated(a));
 	gw_archive_close(a);
 	free(o.rows);
 	gw_buf_free(&text);
