@@ -13,7 +13,7 @@
 /* Prepared once per archive, reused for every document. */
 enum {
 	ST_FIND, ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D, ST_INS_D, ST_INS_N, ST_INS_S,
-	ST_INS_Q, ST_SET_NS, ST_FTS_DOC, ST_FTS_FROM, NST
+	ST_INS_Q, ST_SET_NS, ST_FTS_DOC, ST_FTS_FROM, ST_ORIGINAL, ST_HEIR, ST_COPIES, NST
 };
 
 static const char *const stmt_sql[NST] = {
@@ -26,8 +26,8 @@ static const char *const stmt_sql[NST] = {
 	"DELETE FROM nodes WHERE doc = ?1",
 	"DELETE FROM documents WHERE id = ?1",
 	"INSERT INTO documents (doc_id, title, issuer, doc_number, doc_type, date, source_path, sha256,"
-	" record_sha256, is_notice, pub_date, status, issuers)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	" record_sha256, is_notice, pub_date, status, issuers, copy_of)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	"INSERT INTO nodes (doc, node_id, part, path, kind, num, ordinal, heading, text, start_cp,"
 	" end_cp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	"INSERT INTO sentences (doc, node, part, start_cp, end_cp, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -37,6 +37,9 @@ static const char *const stmt_sql[NST] = {
 	"UPDATE documents SET nsentences = ?2 WHERE id = ?1",
 	"INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE doc = ?1",
 	"INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE id > ?1",
+	"SELECT id FROM documents WHERE sha256 = ?1 AND copy_of IS NULL LIMIT 1",
+	"SELECT min(id) FROM documents WHERE copy_of = ?1",
+	"SELECT doc_id, source_path FROM documents WHERE copy_of = ?1 ORDER BY doc_id",
 };
 
 /* Version 2 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
@@ -44,15 +47,19 @@ static const char *const stmt_sql[NST] = {
  * character and digit (version 1: ICU's words only) and files a document's front matter:
  * pub_date (发布日期) and status (有效, 失效 ...); doc_number comes from it when the text has none.
  * issuers holds every name a document is issued under (--issuer): the issuer, the 发文机关标志,
- * the signature, the title's head (中共中央 国务院关于…) and the front matter's 发布单位.  No triggers keep the FTS5 table
+ * the signature, the title's head (中共中央 国务院关于…) and the front matter's 发布单位.
+ * A document whose source sha256 is already there is a copy: copy_of names the original, which
+ * holds the only nodes, sentences and quantities of that text (found once, listed with its
+ * copies; identical documents filled the first hits).   No triggers keep the FTS5 table
  * in step: FTS5 writes its pending terms out at every statement savepoint, so one INSERT per
  * sentence would make a segment per sentence (45% of the time).  Rows go in per batch instead. */
 static const char schema_sql[] =
     "CREATE TABLE documents (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, title TEXT,"
     " issuer TEXT, doc_number TEXT, doc_type TEXT, date TEXT, source_path TEXT, sha256 TEXT,"
     " record_sha256 TEXT NOT NULL, is_notice INTEGER, nsentences INTEGER, pub_date TEXT,"
-    " status TEXT, issuers TEXT);\n"
+    " status TEXT, issuers TEXT, copy_of INTEGER REFERENCES documents (id));\n"
     "CREATE INDEX documents_sha256 ON documents (sha256);\n"
+    "CREATE INDEX documents_copy_of ON documents (copy_of);\n"
     "CREATE INDEX documents_date ON documents (date);\n"
     "CREATE TABLE nodes (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES documents (id),"
     " node_id TEXT NOT NULL, part INTEGER NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL,"
@@ -124,6 +131,8 @@ static const char migrate_1_sql[] =
     "ALTER TABLE documents ADD COLUMN pub_date TEXT;\n"
     "ALTER TABLE documents ADD COLUMN status TEXT;\n"
     "ALTER TABLE documents ADD COLUMN issuers TEXT;\n"
+    "ALTER TABLE documents ADD COLUMN copy_of INTEGER REFERENCES documents (id);\n"
+    "CREATE INDEX documents_copy_of ON documents (copy_of);\n"
     "UPDATE documents SET record_sha256 = '', issuers = issuer;\n"
     "INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');\n";
 
@@ -617,7 +626,7 @@ doc_issuers(const gw_doc *d)
 /* ---------------------------------------------------------------- putting a document */
 
 static int
-put_document(gw_archive *a, gw_doc *d, sqlite3_int64 *rowid)
+put_document(gw_archive *a, gw_doc *d, sqlite3_int64 original, sqlite3_int64 *rowid)
 {
 	sqlite3_stmt *st = stmt(a, ST_INS_D);
 
@@ -637,6 +646,8 @@ put_document(gw_archive *a, gw_doc *d, sqlite3_int64 *rowid)
 	bind_text(st, 11, meta(d, "发布日期", "date"));
 	bind_text(st, 12, meta(d, "状态", "status"));
 	sqlite3_bind_text(st, 13, doc_issuers(d), -1, free);
+	if (original > 0)
+		sqlite3_bind_int64(st, 14, original);
 	if (run(st) < 0)
 		return -1;
 	*rowid = sqlite3_last_insert_rowid(a->db);
@@ -760,18 +771,45 @@ put_quantities(gw_archive *a, gw_doc *d, sqlite3_int64 doc, const sqlite3_int64 
 	return 0;
 }
 
-/* Insert d's rows: the document, its nodes, sentences and quantities. */
+/* The rowid of a single-value statement's answer for id (0 when none), or -1. */
+static sqlite3_int64
+lookup(gw_archive *a, int which, const char *text, sqlite3_int64 id)
+{
+	sqlite3_stmt *st = stmt(a, which);
+	sqlite3_int64 r = -1;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (text)
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? r : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Insert d's rows: the document, its nodes, sentences and quantities; a copy of a document
+ * already there (the same source sha256) only its document row. */
 static int
 put_rows(gw_archive *a, gw_doc *d)
 {
-	sqlite3_int64 doc, *nrows = gw_xcalloc(d->nnodes + 1, sizeof *nrows), *srows;
+	sqlite3_int64 doc, *nrows, *srows;
+	sqlite3_int64 original = d->src_sha256[0] ? lookup(a, ST_ORIGINAL, d->src_sha256, 0) : 0;
 	gw_span *sv = NULL;
-	size_t ns = gw_archive_sentences(d, &sv);
+	size_t ns;
 	sqlite3_stmt *st;
 	int rc = -1;
 
+	if (original != 0)
+		return original < 0 ? -1 : put_document(a, d, original, &doc);
+	nrows = gw_xcalloc(d->nnodes + 1, sizeof *nrows);
+	ns = gw_archive_sentences(d, &sv);
 	srows = gw_xcalloc(ns + 1, sizeof *srows);
-	if (put_document(a, d, &doc) == 0 && put_nodes(a, d, doc, nrows) == 0 &&
+	if (put_document(a, d, 0, &doc) == 0 && put_nodes(a, d, doc, nrows) == 0 &&
 	    put_sentences(a, d, doc, nrows, sv, ns, srows) == 0 &&
 	    put_quantities(a, d, doc, nrows, sv, ns, srows) == 0 && (st = stmt(a, ST_SET_NS)) != NULL) {
 		sqlite3_bind_int64(st, 1, doc);
@@ -806,11 +844,37 @@ fts_from_after_delete(gw_archive *a)
 	return 0;
 }
 
+/* An original with copies leaves its rows to the first copy, which becomes the original. */
+static int
+bequeath(gw_archive *a, sqlite3_int64 doc, sqlite3_int64 heir)
+{
+	gw_buf sql = GW_BUF_INIT;
+	int rc;
+
+	gw_buf_printf(&sql,
+	              "UPDATE nodes SET doc = %lld WHERE doc = %lld;"
+	              "UPDATE sentences SET doc = %lld WHERE doc = %lld;"
+	              "UPDATE quantities SET doc = %lld WHERE doc = %lld;"
+	              "UPDATE documents SET copy_of = %lld WHERE copy_of = %lld AND id <> %lld;"
+	              "UPDATE documents SET copy_of = NULL, nsentences = (SELECT nsentences FROM"
+	              " documents WHERE id = %lld) WHERE id = %lld;"
+	              "DELETE FROM documents WHERE id = %lld;",
+	              (long long)heir, (long long)doc, (long long)heir, (long long)doc,
+	              (long long)heir, (long long)doc, (long long)heir, (long long)doc,
+	              (long long)heir, (long long)doc, (long long)heir, (long long)doc);
+	rc = sqlite3_exec(a->db, sql.ptr, NULL, NULL, NULL);
+	gw_buf_free(&sql);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 static int
 delete_rows(gw_archive *a, sqlite3_int64 doc)
 {
 	static const int order[] = {ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D};
+	sqlite3_int64 heir = lookup(a, ST_HEIR, NULL, doc);
 
+	if (heir != 0)
+		return heir < 0 ? -1 : bequeath(a, doc, heir);
 	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
 		sqlite3_stmt *st = stmt(a, order[i]);
 
@@ -1195,6 +1259,10 @@ document_filters(const gw_query *q, qsql *s)
 		param_s(s, " AND d.date >= ?", q->from);
 	if (q->to)
 		param_s(s, " AND d.date <= ? || '~'", q->to);
+	if (q->doc_number)
+		param_s(s, " AND instr(d.doc_number, ?) > 0", q->doc_number);
+	if (q->status)
+		param_s(s, " AND d.status = ?", q->status);
 }
 
 static bool
@@ -1203,19 +1271,23 @@ has_text(const gw_query *q)
 	return q->text && q->text[strspn(q->text, " \t\r\n")] != '\0';
 }
 
-/* The hit query; fts is the FTS5 query (bound first) when there is one.  The marks are not made
- * here: highlight() in this query would run for every match before the sort, not for the hits. */
+static bool
+has_document_filter(const gw_query *q)
+{
+	return q->issuer || q->doc_type || q->from || q->to || q->doc_number || q->status;
+}
+
+/* The matching sentences s (with f.rk, their rank, when there is a text query), their document d
+ * and node n: FROM … WHERE …, with join (NULL or more tables) before the WHERE.  fast: FTS5
+ * sorts by rank and cuts at the limit itself, before any join. */
 static void
-build_sql(const gw_query *q, const char *fts, qsql *s)
+hits_from(const gw_query *q, const char *fts, bool fast, const char *join, qsql *s)
 {
 	gw_buf *b = &s->sql;
 	bool qf = gw_query_has_quantity_filter(q);
-	bool only_text = fts && !qf && !q->issuer && !q->doc_type && !q->from && !q->to;
 
-	gw_buf_puts(b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
-	               " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp FROM ");
-	if (only_text && q->limit > 0) {
-		/* FTS5 sorts by rank and cuts at the limit itself, before any join */
+	gw_buf_puts(b, " FROM ");
+	if (fast) {
 		param_s(s, "(SELECT rowid AS rid, rank AS rk FROM sentences_fts WHERE sentences_fts MATCH ?",
 		        fts);
 		param_v(s, " ORDER BY rank LIMIT ?) f JOIN sentences s ON s.id = f.rid", (double)q->limit);
@@ -1224,7 +1296,8 @@ build_sql(const gw_query *q, const char *fts, qsql *s)
 		param_s(s, " MATCH ?) f JOIN sentences s ON s.id = f.rid", fts);
 	} else
 		gw_buf_puts(b, "sentences s");
-	gw_buf_puts(b, " JOIN documents d ON d.id = s.doc LEFT JOIN nodes n ON n.id = s.node WHERE 1");
+	gw_buf_printf(b, " JOIN documents d ON d.id = s.doc LEFT JOIN nodes n ON n.id = s.node%s WHERE 1",
+	              join ? join : "");
 	document_filters(q, s);
 	/* with a text query, look up each match's quantities; without, start from the quantities */
 	if (qf) {
@@ -1234,9 +1307,33 @@ build_sql(const gw_query *q, const char *fts, qsql *s)
 		quantity_filters(q, s);
 		gw_buf_puts(b, ")");
 	}
-	gw_buf_puts(b, fts ? " ORDER BY f.rk, d.doc_id, s.start_cp"
-	                   : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
-	if (q->limit > 0 && !only_text)
+}
+
+/* The hit query (sentences, or with q->documents one row per document and its number of hits);
+ * fts is the FTS5 query (bound first) when there is one.  The marks are not made here:
+ * highlight() in this query would run for every match before the sort, not for the hits. */
+static void
+build_sql(const gw_query *q, const char *fts, qsql *s)
+{
+	gw_buf *b = &s->sql;
+	bool fast = fts && !q->documents && !gw_query_has_quantity_filter(q) &&
+	            !has_document_filter(q) && q->limit > 0;
+
+	gw_buf_puts(b, q->documents
+	                   ? "SELECT min(s.id), d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type,"
+	                     " d.date, 0, NULL, NULL, NULL, NULL, 0, 0, d.id, d.source_path, d.status,"
+	                     " count(*)"
+	                   : "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
+	                     " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp, d.id,"
+	                     " d.source_path, d.status, 1");
+	hits_from(q, fts, fast, NULL, s);
+	if (q->documents)
+		gw_buf_puts(b, fts ? " GROUP BY d.id ORDER BY min(f.rk), d.doc_id"
+		                   : " GROUP BY d.id ORDER BY d.date DESC, d.doc_id");
+	else
+		gw_buf_puts(b, fts ? " ORDER BY f.rk, d.doc_id, s.start_cp"
+		                   : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
+	if (q->limit > 0 && !fast)
 		param_v(s, " LIMIT ?", (double)q->limit);
 }
 
@@ -1342,6 +1439,38 @@ hit_fill(sqlite3_stmt *st, gw_hit *h)
 	h->marked = col(st, 11);
 	h->start = sqlite3_column_int(st, 12);
 	h->end = sqlite3_column_int(st, 13);
+	h->source_path = col(st, 15);
+	h->status = col(st, 16);
+	h->nhits = sqlite3_column_int(st, 17);
+}
+
+/* The documents identical to the hit's (copy_of it): their ids and source paths. */
+static int
+hit_copies(gw_archive *a, sqlite3_int64 doc, gw_hit *h)
+{
+	sqlite3_stmt *cp = stmt(a, ST_COPIES);
+	size_t cap = 0;
+	int rc;
+
+	if (cp == NULL)
+		return -1;
+	sqlite3_bind_int64(cp, 1, doc);
+	while ((rc = sqlite3_step(cp)) == SQLITE_ROW) {
+		gw_grow((void **)&h->copies, &cap, 2 * h->ncopies + 2, sizeof *h->copies);
+		h->copies[2 * h->ncopies] = col_dup(cp, 0);
+		h->copies[2 * h->ncopies++ + 1] = col_dup(cp, 1);
+	}
+	sqlite3_reset(cp);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+hit_free(gw_hit *h)
+{
+	hit_qty_free(h);
+	for (size_t i = 0; i < 2 * h->ncopies; i++)
+		free((char *)h->copies[i]);
+	free(h->copies);
 }
 
 /* The hit's sentence with its matches marked, through highlight() on that one row. */
@@ -1357,9 +1486,10 @@ hit_marks(sqlite3_stmt *hl, sqlite3_int64 row, gw_hit *h)
 }
 
 /* Step through the hits, calling fn on each; the number of hits, or -1.  hl: NULL without a
- * text query. */
+ * text query; hl and qs: NULL for documents. */
 static long
-search_loop(sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl, gw_hit_fn fn, void *ctx)
+search_loop(gw_archive *a, sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl, gw_hit_fn fn,
+            void *ctx)
 {
 	long n = 0;
 	int rc;
@@ -1370,13 +1500,14 @@ search_loop(sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl, gw_hit_fn fn, 
 
 		hit_fill(st, &h);
 		if ((hl && hit_marks(hl, sqlite3_column_int64(st, 0), &h) < 0) ||
-		    hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) {
-			hit_qty_free(&h);
+		    (qs && hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) ||
+		    hit_copies(a, sqlite3_column_int64(st, 14), &h) < 0) {
+			hit_free(&h);
 			return -1;
 		}
 		n++;
 		stop = fn(ctx, &h);
-		hit_qty_free(&h);
+		hit_free(&h);
 		if (stop)
 			break;
 	}
@@ -1444,13 +1575,14 @@ gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_
 	                     " q.kind, q.subject, q.verb FROM quantities q WHERE q.sentence = ?");
 	quantity_filters(q, &qq);
 	gw_buf_puts(&qq.sql, " ORDER BY q.start_cp");
-	if (mark.ptr && sqlite3_prepare_v2(a->db, "SELECT highlight(sentences_fts, 0, char(2), char(3))"
+	if (mark.ptr && !q->documents && sqlite3_prepare_v2(a->db, "SELECT highlight(sentences_fts, 0, char(2), char(3))"
 	                                          " FROM sentences_fts WHERE sentences_fts MATCH ?1"
 	                                          " AND rowid = ?2", -1, &hl, NULL) == SQLITE_OK)
 		sqlite3_bind_text(hl, 1, mark.ptr, -1, SQLITE_STATIC);
 	sqlite3_progress_handler(a->db, 100, past_deadline, &deadline);
-	if (prepare(a->db, &s, &st, 1) < 0 || prepare(a->db, &qq, &qs, 2) < 0 ||
-	    (mark.ptr && hl == NULL) || (n = search_loop(st, qs, hl, fn, ctx)) < 0) {
+	if (prepare(a->db, &s, &st, 1) < 0 || (!q->documents && prepare(a->db, &qq, &qs, 2) < 0) ||
+	    (mark.ptr && !q->documents && hl == NULL) ||
+	    (n = search_loop(a, st, qs, hl, fn, ctx)) < 0) {
 		search_error(a, q, max_ms, err);
 		n = -1;
 	}
@@ -1461,6 +1593,58 @@ done:
 	sqlite3_finalize(hl);
 	gw_buf_free(&s.sql);
 	gw_buf_free(&qq.sql);
+	gw_buf_free(&fts);
+	gw_buf_free(&mark);
+	return n;
+}
+
+static const char *const count_sql[GW_NCOUNT][2] = {
+	[GW_COUNT_ISSUER] = {"d.issuer", NULL},
+	[GW_COUNT_YEAR] = {"substr(d.date, 1, 4)", NULL},
+	[GW_COUNT_DOC_TYPE] = {"d.doc_type", NULL},
+	[GW_COUNT_KIND] = {"k.kind", " JOIN quantities k ON k.sentence = s.id"},
+};
+static const char *const count_names[GW_NCOUNT] = {"issuer", "year", "doc_type", "kind"};
+
+const char *
+gw_count_by_name(int by)
+{
+	return by >= 0 && by < GW_NCOUNT ? count_names[by] : "?";
+}
+
+int
+gw_count_by_from_name(const char *name)
+{
+	for (int i = 0; i < GW_NCOUNT; i++)
+		if (strcmp(name, count_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+long
+gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void *ctx, gw_buf *err)
+{
+	qsql s = {GW_BUF_INIT, {{0}}, 0};
+	gw_buf fts = GW_BUF_INIT, mark = GW_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	int rc = SQLITE_ERROR;
+
+	if (text_queries(q, &fts, &mark, err) < 0)
+		goto done;
+	gw_buf_printf(&s.sql, "SELECT %s, count(DISTINCT d.id)", count_sql[by][0]);
+	hits_from(q, fts.ptr, false, count_sql[by][1], &s);
+	gw_buf_puts(&s.sql, " GROUP BY 1 ORDER BY 2 DESC, 1");
+	if (prepare(a->db, &s, &st, 1) == 0)
+		for (n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW && !fn(ctx, col(st, 0), sqlite3_column_int(st, 1));)
+			n++;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		search_error(a, q, GW_QUERY_MAX_MS, err);
+		n = -1;
+	}
+done:
+	sqlite3_finalize(st);
+	gw_buf_free(&s.sql);
 	gw_buf_free(&fts);
 	gw_buf_free(&mark);
 	return n;

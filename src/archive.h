@@ -72,6 +72,9 @@ typedef struct gw_query {
 	const char *unit;
 	bool has_min, has_max; /* a quantity's value (or range) reaches into [min, max] */
 	double min, max;
+	const char *doc_number; /* the 发文字号 contains this */
+	const char *status;   /* exactly this 状态 (front matter): 有效, 失效 */
+	bool documents;       /* one hit per document (gw_hit.nhits), not per sentence */
 	long limit;           /* 0: all */
 	long max_ms;          /* stop the query after this long (0: GW_QUERY_MAX_MS; < 0: at once) */
 } gw_query;
@@ -96,6 +99,10 @@ typedef struct gw_hit {
 	int32_t start, end;  /* the sentence's span in the document's text */
 	gw_hit_qty *qs;
 	size_t nqs;
+	const char *source_path, *status;
+	long nhits;          /* with gw_query.documents: the document's matching sentences */
+	const char **copies; /* doc id, source path, doc id, …: the identical documents (sha256) */
+	size_t ncopies;      /* pairs in copies */
 } gw_hit;
 #define GW_MARK_OPEN '\x02'
 #define GW_MARK_CLOSE '\x03'
@@ -105,6 +112,15 @@ typedef int (*gw_hit_fn)(void *ctx, const gw_hit *h);
  * first); a non-zero return stops.  Returns the number of hits, or -1 with a message in err
  * (a bad query, a corrupt archive). */
 long gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_buf *err);
+
+/* --count-by: the number of documents with hits for each issuer, year (of the date), 文种 or
+ * quantity kind, most first. */
+enum gw_count_by { GW_COUNT_ISSUER, GW_COUNT_YEAR, GW_COUNT_DOC_TYPE, GW_COUNT_KIND, GW_NCOUNT };
+int gw_count_by_from_name(const char *name); /* -1: none of issuer year doc_type kind */
+const char *gw_count_by_name(int by);
+typedef int (*gw_count_fn)(void *ctx, const char *key, long n); /* key NULL: none; non-zero stops */
+/* The number of keys, or -1 with a message in err. */
+long gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void *ctx, gw_buf *err);
 
 /* The simple query syntax → FTS5: words and "phrases" (a word is a phrase of the characters
  * and letter runs the tokenizer cuts it into: 政府 finds 人民政府), word* for a prefix, AND OR

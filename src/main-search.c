@@ -15,17 +15,22 @@
 static const char usage[] =
     "gw-search [--db FILE] [--issuer TEXT] [--doc-type TYPE] [--from DATE] [--to DATE]\n"
     "                 [--kind target|fact|other] [--unit UNIT] [--min N] [--max N] [--limit N]\n"
+    "                 [--doc-number TEXT] [--status TEXT] [--documents | --count-by KEY]\n"
     "                 [--raw] [--json|--table] [--queries FILE [--timing]] [QUERY ...]\n"
-    "  Find the sentences of archived documents that match QUERY (words, \"phrases\", word*,\n"
-    "  AND OR NOT, parentheses; --raw: FTS5 syntax as is) and pass every filter.  Each hit:\n"
+    "  Find the sentences of archived documents that hold QUERY (words, found inside longer\n"
+    "  ones, \"phrases\", AND OR NOT, -word, parentheses; --raw: FTS5 syntax as is) and pass\n"
+    "  every filter.  Each hit:\n"
     "  the document's title and number, the node path (五/16), the sentence with the match\n"
     "  marked, and its quantities.  A table on a terminal, JSON Lines otherwise.\n"
     "  --db FILE         the archive (default out/gongwen.db)\n"
-    "  --issuer TEXT     the issuer contains TEXT      --doc-type TYPE  exactly this 文种\n"
-    "  --from/--to DATE  成文日期 range, YYYY[-MM[-DD]], inclusive\n"
+    "  --issuer TEXT     an issuer contains TEXT       --doc-type TYPE  exactly this 文种\n"
+    "  --from/--to DATE  date range (成文日期, 印发日期, 发布日期), YYYY[-MM[-DD]], inclusive\n"
     "  --kind KIND       only sentences with a quantity of this kind (target, fact, other)\n"
     "  --unit UNIT       ... of this unit (套, %, 万元 is 元)   --min/--max N  ... in this range\n"
+    "  --doc-number TEXT the 发文字号 contains TEXT    --status TEXT  状态 is TEXT (有效)\n"
     "  --limit N         at most N hits (default 100; 0: all)\n"
+    "  --documents       one line per document: its number of hits, identical copies listed\n"
+    "  --count-by KEY    documents with hits per issuer, year, doc_type or kind\n"
     "  --queries FILE    run each line of FILE as a query; --timing: each one's time on stderr\n"
     "Exit status: 0 hits found, 1 no hit, 2 usage, query or archive error.";
 
@@ -34,7 +39,7 @@ typedef struct row {
 } row;
 
 typedef struct out {
-	int table, color;
+	int table, color, count_by; /* count_by: enum gw_count_by, or -1 */
 	const char *query; /* in --queries mode */
 	row *rows;
 	size_t nrows, caprows;
@@ -99,6 +104,68 @@ json_quantities(const gw_hit *h)
 	return a;
 }
 
+/* The identical documents: [{"doc", "path"}] */
+static json_t *
+json_copies(const gw_hit *h)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < h->ncopies; i++)
+		json_array_append_new(a, json_pack("{s:o,s:o}", "doc", gw_json_string(h->copies[2 * i]),
+		                                   "path", gw_json_string(h->copies[2 * i + 1])));
+	return a;
+}
+
+/* --documents: one line per document */
+static void
+print_document(const out *o, const gw_hit *h)
+{
+	json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}", "query",
+	                      gw_json_string(o->query), "doc", gw_json_string(h->doc_id), "title",
+	                      gw_json_string(h->title), "doc_number", gw_json_string(h->doc_number),
+	                      "issuer", gw_json_string(h->issuer), "doc_type", gw_json_string(h->doc_type),
+	                      "date", gw_json_string(h->date), "status", gw_json_string(h->status),
+	                      "path", gw_json_string(h->source_path), "hits", (json_int_t)h->nhits,
+	                      "copies", json_copies(h));
+	char *s;
+
+	if (!o->query)
+		json_object_del(j, "query");
+	if (o->table)
+		printf("%5ld  %-10s  %-20s  %s%s\n", h->nhits, h->date ? h->date : "-",
+		       h->doc_number ? h->doc_number : "-", h->title ? h->title : h->doc_id,
+		       h->ncopies ? " (+ identical copies)" : "");
+	else {
+		s = json_dumps(j, JSON_COMPACT);
+		puts(s);
+		free(s);
+	}
+	json_decref(j);
+}
+
+/* --count-by: one line per key */
+static int
+on_count(void *ctx, const char *key, long n)
+{
+	out *o = ctx;
+
+	if (o->table)
+		printf("%6ld  %s\n", n, key ? key : "-");
+	else {
+		json_t *j = json_pack("{s:o,s:I}", gw_count_by_name(o->count_by), gw_json_string(key),
+		                      "documents", (json_int_t)n);
+		char *s;
+
+		if (o->query)
+			json_object_set_new(j, "query", gw_json_string(o->query));
+		s = json_dumps(j, JSON_COMPACT);
+		puts(s);
+		free(s);
+		json_decref(j);
+	}
+	return 0;
+}
+
 static void
 print_json(const out *o, const gw_hit *h)
 {
@@ -122,6 +189,7 @@ print_json(const out *o, const gw_hit *h)
 	json_object_set_new(j, "marked", gw_json_string(shown.ptr));
 	json_object_set_new(j, "matches", m);
 	json_object_set_new(j, "quantities", json_quantities(h));
+	json_object_set_new(j, "copies", json_copies(h));
 	s = json_dumps(j, JSON_COMPACT);
 	puts(s);
 	free(s);
@@ -339,7 +407,9 @@ on_hit(void *ctx, const gw_hit *h)
 {
 	out *o = ctx;
 
-	if (o->table)
+	if (h->nhits > 0 && h->sentence == NULL)
+		print_document(o, h);
+	else if (o->table)
 		keep_row(o, h);
 	else
 		print_json(o, h);
@@ -390,7 +460,7 @@ value(int argc, char **argv, int *i)
 typedef struct opts {
 	const char *db, *queries;
 	int format; /* 0 auto, 1 json, 2 table */
-	int timing;
+	int timing, count_by;
 } opts;
 
 /* Options that filter; returns 0 when a is not one of them. */
@@ -423,6 +493,10 @@ parse_filter(gw_query *q, int argc, char **argv, int *i)
 		}
 	} else if (strcmp(a, "--unit") == 0)
 		q->unit = value(argc, argv, i);
+	else if (strcmp(a, "--doc-number") == 0)
+		q->doc_number = value(argc, argv, i);
+	else if (strcmp(a, "--status") == 0)
+		q->status = value(argc, argv, i);
 	else if (strcmp(a, "--min") == 0) {
 		q->has_min = true;
 		q->min = num_arg(a, value(argc, argv, i));
@@ -467,6 +541,17 @@ parse(gw_query *q, opts *o, int argc, char **argv, gw_buf *text)
 			o->queries = value(argc, argv, &i);
 		else if (strcmp(a, "--raw") == 0)
 			q->raw = 1;
+		else if (strcmp(a, "--documents") == 0)
+			q->documents = true;
+		else if (strcmp(a, "--count-by") == 0) {
+			const char *v = value(argc, argv, &i);
+
+			if ((o->count_by = gw_count_by_from_name(v)) < 0) {
+				fprintf(stderr, "gw-search: --count-by takes issuer, year, doc_type or kind, "
+				        "not '%s'\n", v);
+				usage_exit(2);
+			}
+		}
 		else if (strcmp(a, "--json") == 0)
 			o->format = 1;
 		else if (strcmp(a, "--table") == 0)
@@ -497,7 +582,8 @@ run_query(gw_archive *a, const gw_query *q, out *o, const opts *op)
 {
 	gw_buf err = GW_BUF_INIT;
 	double t0 = now_ms();
-	long n = gw_archive_search(a, q, on_hit, o, &err);
+	long n = op->count_by >= 0 ? gw_archive_count(a, q, op->count_by, on_count, o, &err)
+	                           : gw_archive_search(a, q, on_hit, o, &err);
 
 	if (op->timing)
 		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits: %s\n", now_ms() - t0, n,
@@ -544,7 +630,7 @@ int
 main(int argc, char **argv)
 {
 	gw_query q = {.kind = -1, .limit = 100};
-	opts op = {.db = "out/gongwen.db"};
+	opts op = {.db = "out/gongwen.db", .count_by = -1};
 	out o = {0};
 	gw_buf text = GW_BUF_INIT, err = GW_BUF_INIT;
 	int status;
@@ -553,11 +639,12 @@ main(int argc, char **argv)
 	parse(&q, &op, argc, argv, &text);
 	q.text = text.ptr;
 	if (!text.len && !op.queries && !gw_query_has_quantity_filter(&q) && !q.issuer &&
-	    !q.doc_type && !q.from && !q.to) {
+	    !q.doc_type && !q.from && !q.to && !q.doc_number && !q.status && op.count_by < 0) {
 		fprintf(stderr, "gw-search: give a query or a filter\n");
 		usage_exit(2);
 	}
 	o.table = op.format ? op.format == 2 : isatty(STDOUT_FILENO);
+	o.count_by = op.count_by;
 	o.color = o.table && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	if ((a = gw_archive_open(op.db, GW_ARCHIVE_READ, &err)) == NULL) {
