@@ -28,8 +28,8 @@ static const char *const stmt_sql[NST] = {
 	"INSERT INTO documents (doc_id, title, issuer, doc_number, doc_type, date, source_path, sha256,"
 	" record_sha256, is_notice, pub_date, status, issuers, copy_of)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	"INSERT INTO nodes (doc, node_id, part, path, kind, num, ordinal, heading, text, start_cp,"
-	" end_cp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	"INSERT INTO nodes (doc, node_id, part, path, kind, num, ordinal, heading, start_cp, end_cp)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	"INSERT INTO sentences (doc, node, part, start_cp, end_cp, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	"INSERT INTO quantities (doc, node, sentence, qty_id, text, value, min, max, unit, comparator,"
 	" kind, subject, verb, rule, start_cp, end_cp)"
@@ -50,7 +50,8 @@ static const char *const stmt_sql[NST] = {
  * the signature, the title's head (中共中央 国务院关于…) and the front matter's 发布单位.
  * A document whose source sha256 is already there is a copy: copy_of names the original, which
  * holds the only nodes, sentences and quantities of that text (found once, listed with its
- * copies; identical documents filled the first hits).   No triggers keep the FTS5 table
+ * copies; identical documents filled the first hits).  A node's own text is not stored again
+ * (version 1 did: a quarter of the archive): it is its sentences (sentences.node).   No triggers keep the FTS5 table
  * in step: FTS5 writes its pending terms out at every statement savepoint, so one INSERT per
  * sentence would make a segment per sentence (45% of the time).  Rows go in per batch instead. */
 static const char schema_sql[] =
@@ -63,8 +64,7 @@ static const char schema_sql[] =
     "CREATE INDEX documents_date ON documents (date);\n"
     "CREATE TABLE nodes (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES documents (id),"
     " node_id TEXT NOT NULL, part INTEGER NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL,"
-    " num TEXT, ordinal INTEGER, heading TEXT, text TEXT NOT NULL, start_cp INTEGER,"
-    " end_cp INTEGER);\n"
+    " num TEXT, ordinal INTEGER, heading TEXT, start_cp INTEGER, end_cp INTEGER);\n"
     "CREATE INDEX nodes_doc ON nodes (doc);\n"
     "CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES"
     " documents (id), node INTEGER REFERENCES nodes (id), part INTEGER NOT NULL,"
@@ -134,6 +134,7 @@ static const char migrate_1_sql[] =
     "ALTER TABLE documents ADD COLUMN copy_of INTEGER REFERENCES documents (id);\n"
     "CREATE INDEX documents_copy_of ON documents (copy_of);\n"
     "UPDATE documents SET record_sha256 = '', issuers = issuer;\n"
+    "ALTER TABLE nodes DROP COLUMN text;\n"
     "INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');\n";
 
 /* Runs inside check_schema's write transaction. */
@@ -661,11 +662,11 @@ put_nodes(gw_archive *a, gw_doc *d, sqlite3_int64 doc, sqlite3_int64 *rows)
 	for (size_t k = 0; k < d->nnodes; k++) {
 		const gw_node *n = &d->nodes[k];
 		sqlite3_stmt *st = stmt(a, ST_INS_N);
-		char *path = gw_archive_node_path(d, (int)k), *text = node_own_text(d, (int)k);
+		char *path = gw_archive_node_path(d, (int)k);
 		int rc;
 
 		if (st == NULL) {
-			free(path), free(text);
+			free(path);
 			return -1;
 		}
 		sqlite3_bind_int64(st, 1, doc);
@@ -676,11 +677,10 @@ put_nodes(gw_archive *a, gw_doc *d, sqlite3_int64 doc, sqlite3_int64 *rows)
 		bind_text(st, 6, n->num);
 		sqlite3_bind_int64(st, 7, n->ordinal);
 		bind_text(st, 8, n->heading);
-		bind_text(st, 9, text);
-		sqlite3_bind_int(st, 10, n->span.start);
-		sqlite3_bind_int(st, 11, n->span.end);
+		sqlite3_bind_int(st, 9, n->span.start);
+		sqlite3_bind_int(st, 10, n->span.end);
 		rc = run(st);
-		free(path), free(text);
+		free(path);
 		if (rc < 0)
 			return -1;
 		rows[k] = sqlite3_last_insert_rowid(a->db);
@@ -1671,6 +1671,20 @@ date_ok(const char *s)
 }
 
 static json_t *
+bulk_date(const char *s)
+{
+	return date_ok(s) ? json_string(s) : json_null();
+}
+
+/* A path as the cluster may see it: never an absolute path of the indexing machine (its file
+ * name then); a relative one as given. */
+static const char *
+bulk_path(const char *p)
+{
+	return p && p[0] == '/' ? strrchr(p, '/') + 1 : p;
+}
+
+static json_t *
 bulk_nodes(gw_doc *d)
 {
 	json_t *a = json_array();
@@ -1721,13 +1735,14 @@ gw_archive_bulk_write(gw_doc *d, const char *index, gw_buf *out)
 
 	for (size_t i = 0; i < d->nqs; i++)
 		json_array_append_new(qs, bulk_quantity(d, &d->qs[i], sv, ns));
-	doc = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", gw_json_string(d->id), "title",
-	                gw_json_string(h->f[GW_H_TITLE].text), "issuer", gw_json_string(h->f[GW_H_ISSUER].text),
-	                "doc_number", gw_json_string(h->f[GW_H_DOC_NUMBER].text), "doc_type",
-	                gw_json_string(h->f[GW_H_DOC_TYPE].text), "date",
-	                date_ok(doc_date(d)) ? json_string(doc_date(d)) : json_null(), "sha256",
+	doc = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", gw_json_string(d->id),
+	                "title", gw_json_string(h->f[GW_H_TITLE].text), "issuer",
+	                gw_json_string(h->f[GW_H_ISSUER].text), "doc_number", gw_json_string(doc_number(d)),
+	                "doc_type", gw_json_string(h->f[GW_H_DOC_TYPE].text), "date", bulk_date(doc_date(d)),
+	                "pub_date", bulk_date(meta(d, "发布日期", "date")), "status",
+	                gw_json_string(meta(d, "状态", "status")), "sha256",
 	                gw_json_string(d->src_sha256[0] ? d->src_sha256 : NULL), "source_path",
-	                gw_json_string(d->src_path), "is_notice",
+	                gw_json_string(bulk_path(d->src_path)), "is_notice",
 	                d->is_notice < 0 ? json_null() : json_boolean(d->is_notice), "text",
 	                gw_json_string(d->text ? d->text : ""), "nodes", bulk_nodes(d), "quantities", qs);
 	s = json_dumps(act, JSON_COMPACT);

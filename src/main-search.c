@@ -582,12 +582,13 @@ run_query(gw_archive *a, const gw_query *q, out *o, const opts *op)
 {
 	gw_buf err = GW_BUF_INIT;
 	double t0 = now_ms();
+	clock_t c0 = clock();
 	long n = op->count_by >= 0 ? gw_archive_count(a, q, op->count_by, on_count, o, &err)
 	                           : gw_archive_search(a, q, on_hit, o, &err);
 
 	if (op->timing)
-		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits: %s\n", now_ms() - t0, n,
-		        q->text ? q->text : "");
+		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits, %.3f ms CPU: %s\n", now_ms() - t0,
+		        n, (double)(clock() - c0) * 1000 / CLOCKS_PER_SEC, q->text ? q->text : "");
 	if (n < 0)
 		fprintf(stderr, "gw-search: %s\n", err.ptr ? err.ptr : "search failed");
 	if (o->table)

@@ -628,7 +628,8 @@ START_TEST(open_brings_a_version_1_archive_to_version_2_when_writing)
 	ck_assert_int_eq(sqlite3_exec(db, "ALTER TABLE documents DROP COLUMN pub_date; ALTER TABLE "
 	                                  "documents DROP COLUMN status; ALTER TABLE documents DROP "
 	                                  "COLUMN issuers; DROP INDEX documents_copy_of; ALTER TABLE "
-	                                  "documents DROP COLUMN copy_of; PRAGMA user_version = 1;",
+	                                  "documents DROP COLUMN copy_of; ALTER TABLE nodes ADD COLUMN "
+	                                  "text TEXT; PRAGMA user_version = 1;",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
