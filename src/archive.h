@@ -76,7 +76,7 @@ typedef struct gw_query {
 	const char *status;   /* exactly this 状态 (front matter): 有效, 失效 */
 	bool documents;       /* one hit per document (gw_hit.nhits), not per sentence */
 	long limit;           /* 0: all */
-	long max_ms;          /* stop the query after this long (0: GW_QUERY_MAX_MS; < 0: at once) */
+	long max_ms;          /* stop the query after this long without a hit, CPU time (0: GW_QUERY_MAX_MS; < 0: at once) */
 } gw_query;
 
 /* True when q restricts quantities: hits are then sentences holding such a quantity. */
@@ -122,17 +122,18 @@ typedef int (*gw_count_fn)(void *ctx, const char *key, long n); /* key NULL: non
 /* The number of keys, or -1 with a message in err. */
 long gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void *ctx, gw_buf *err);
 
-/* The simple query syntax → FTS5: words and "phrases" (a word is a phrase of the characters
- * and letter runs the tokenizer cuts it into: 政府 finds 人民政府), word* for a prefix, AND OR
- * NOT, -word (NOT), and parentheses (a group after a word is ANDed).  Every word is quoted, so
- * PM2.5 or 5G need no quotes.  With rank_words, a word that holds whole Han words is also
- * asked for them (政府 OR (政府 AND ␟政府)), so that bm25 ranks whole words first; the set of
- * hits is the same.  At most GW_QUERY_MAX_CHARS code points and GW_QUERY_MAX_TERMS words.
- * 0, or -1 with a message. */
+/* The simple query syntax → FTS5: words and "phrases" (a word is the phrase of its characters,
+ * so 政府 finds 人民政府; word* is word), AND OR NOT, -word (NOT), and parentheses (a group
+ * next to a word is ANDed).  Every word is quoted, so PM2.5 or 5G need no quotes.  With
+ * rank_words, a word that holds whole Han words is also asked for them, ("␟政府" OR "政府") or
+ * ("政府工作" OR ("政府工作" AND "␟政府" AND "␟工作")), so that bm25 ranks whole words first;
+ * the set of hits is the same.  0, or -1 with a message.  gw_archive_search refuses a query of
+ * over GW_QUERY_MAX_CHARS code points or GW_QUERY_MAX_TERMS words, and stops one that runs for
+ * max_ms without a hit. */
 int gw_archive_fts_query(const char *text, bool rank_words, gw_buf *out, gw_buf *err);
 #define GW_QUERY_MAX_CHARS 200
 #define GW_QUERY_MAX_TERMS 24
-/* A query stopped after this long (gw_query.max_ms 0) */
+/* A query is stopped after this long (ms of CPU) without a hit (gw_query.max_ms 0) */
 #define GW_QUERY_MAX_MS 10000
 /* The SQL gw_archive_search runs for q (parameters bound in order of appearance). */
 void gw_archive_search_sql(const gw_query *q, gw_buf *sql);

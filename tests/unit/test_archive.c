@@ -160,6 +160,10 @@ START_TEST(query_syntax_asks_for_whole_words_to_rank_them_first)
 
 	ck_assert_int_eq(gw_archive_fts_query("政府工作 5G", true, &out, &err), 0);
 	ck_assert_str_eq(out.ptr, "(\"政府工作\" OR (\"政府工作\" AND \"\x1F政府\" AND \"\x1F工作\")) AND \"5G\"");
+	gw_buf_reset(&out);
+	/* one word: where the word is, its characters are */
+	ck_assert_int_eq(gw_archive_fts_query("政府", true, &out, &err), 0);
+	ck_assert_str_eq(out.ptr, "(\"\x1F政府\" OR \"政府\")");
 	gw_buf_free(&out);
 	gw_buf_free(&err);
 }
