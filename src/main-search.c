@@ -635,6 +635,7 @@ main(int argc, char **argv)
 	out o = {0};
 	gw_buf text = GW_BUF_INIT, err = GW_BUF_INIT;
 	int status;
+	long undated;
 	gw_archive *a;
 
 	parse(&q, &op, argc, argv, &text);
@@ -661,9 +662,9 @@ main(int argc, char **argv)
 
 		status = n < 0 ? 2 : n == 0;
 	}
-	if ((q.from || q.to) && gw_archive_undated(a) > 0)
+	if ((q.from || q.to) && (undated = gw_archive_undated(a)) > 0)
 		fprintf(stderr, "gw-search: note: %ld documents have no date and are left out by "
-		        "--from and --to\n", gw_archive_undated(a));
+		        "--from and --to\n", undated);
 	gw_archive_close(a);
 	free(o.rows);
 	gw_buf_free(&text);
