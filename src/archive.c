@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "archive.h"
 #include "chars.h"
@@ -13,7 +14,7 @@
 /* Prepared once per archive, reused for every document. */
 enum {
 	ST_FIND, ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D, ST_INS_D, ST_INS_N, ST_INS_S,
-	ST_INS_Q, ST_SET_NS, ST_FTS_DOC, ST_FTS_FROM, NST
+	ST_INS_Q, ST_SET_NS, ST_FTS_DOC, ST_FTS_FROM, ST_ORIGINAL, ST_HEIR, ST_COPIES, NST
 };
 
 static const char *const stmt_sql[NST] = {
@@ -26,9 +27,10 @@ static const char *const stmt_sql[NST] = {
 	"DELETE FROM nodes WHERE doc = ?1",
 	"DELETE FROM documents WHERE id = ?1",
 	"INSERT INTO documents (doc_id, title, issuer, doc_number, doc_type, date, source_path, sha256,"
-	" record_sha256, is_notice) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	"INSERT INTO nodes (doc, node_id, part, path, kind, num, ordinal, heading, text, start_cp,"
-	" end_cp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	" record_sha256, is_notice, pub_date, status, issuers, copy_of)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	"INSERT INTO nodes (doc, node_id, part, path, kind, num, ordinal, heading, start_cp, end_cp)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	"INSERT INTO sentences (doc, node, part, start_cp, end_cp, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	"INSERT INTO quantities (doc, node, sentence, qty_id, text, value, min, max, unit, comparator,"
 	" kind, subject, verb, rule, start_cp, end_cp)"
@@ -36,22 +38,34 @@ static const char *const stmt_sql[NST] = {
 	"UPDATE documents SET nsentences = ?2 WHERE id = ?1",
 	"INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE doc = ?1",
 	"INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE id > ?1",
+	"SELECT id FROM documents WHERE sha256 = ?1 AND copy_of IS NULL LIMIT 1",
+	"SELECT min(id) FROM documents WHERE copy_of = ?1",
+	"SELECT doc_id, source_path FROM documents WHERE copy_of = ?1 ORDER BY doc_id",
 };
 
-/* Version 1 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
- * text (external content); nodes and quantities point at them.  No triggers keep the FTS5 table
+/* Version 2 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
+ * text (external content); nodes and quantities point at them.  Version 2 indexes every Han
+ * character and digit (version 1: ICU's words only) and files a document's front matter:
+ * pub_date (发布日期) and status (有效, 失效 ...); doc_number comes from it when the text has none.
+ * issuers holds every name a document is issued under (--issuer): the issuer, the 发文机关标志,
+ * the signature, the title's head (中共中央 国务院关于…) and the front matter's 发布单位.
+ * A document whose source sha256 is already there is a copy: copy_of names the original, which
+ * holds the only nodes, sentences and quantities of that text (found once, listed with its
+ * copies; identical documents filled the first hits).  A node's own text is not stored again
+ * (version 1 did: a quarter of the archive): it is its sentences (sentences.node).   No triggers keep the FTS5 table
  * in step: FTS5 writes its pending terms out at every statement savepoint, so one INSERT per
  * sentence would make a segment per sentence (45% of the time).  Rows go in per batch instead. */
 static const char schema_sql[] =
     "CREATE TABLE documents (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, title TEXT,"
     " issuer TEXT, doc_number TEXT, doc_type TEXT, date TEXT, source_path TEXT, sha256 TEXT,"
-    " record_sha256 TEXT NOT NULL, is_notice INTEGER, nsentences INTEGER);\n"
+    " record_sha256 TEXT NOT NULL, is_notice INTEGER, nsentences INTEGER, pub_date TEXT,"
+    " status TEXT, issuers TEXT, copy_of INTEGER REFERENCES documents (id));\n"
     "CREATE INDEX documents_sha256 ON documents (sha256);\n"
+    "CREATE INDEX documents_copy_of ON documents (copy_of);\n"
     "CREATE INDEX documents_date ON documents (date);\n"
     "CREATE TABLE nodes (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES documents (id),"
     " node_id TEXT NOT NULL, part INTEGER NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL,"
-    " num TEXT, ordinal INTEGER, heading TEXT, text TEXT NOT NULL, start_cp INTEGER,"
-    " end_cp INTEGER);\n"
+    " num TEXT, ordinal INTEGER, heading TEXT, start_cp INTEGER, end_cp INTEGER);\n"
     "CREATE INDEX nodes_doc ON nodes (doc);\n"
     "CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES"
     " documents (id), node INTEGER REFERENCES nodes (id), part INTEGER NOT NULL,"
@@ -76,6 +90,8 @@ struct gw_archive {
 	char rec_sha[65]; /* of the document being put */
 	bool batch;       /* between gw_archive_begin and commit */
 	sqlite3_int64 fts_from; /* sentences after this id are not in the FTS5 table yet */
+	bool writer;            /* opened with GW_ARCHIVE_WRITE */
+	clock_t deadline, step; /* a search is stopped when no hit comes for step (CPU time) */
 };
 
 /* ---------------------------------------------------------------- opening */
@@ -111,27 +127,42 @@ query_int(sqlite3 *db, const char *sql, long long *out, gw_buf *err)
 	return -1;
 }
 
+/* Version 1 → 2: the new columns, the FTS5 index made again with the new tokenizer, and every
+ * record marked as changed, so that indexing the same records again fills the new fields. */
+static const char migrate_1_sql[] =
+    "ALTER TABLE documents ADD COLUMN pub_date TEXT;\n"
+    "ALTER TABLE documents ADD COLUMN status TEXT;\n"
+    "ALTER TABLE documents ADD COLUMN issuers TEXT;\n"
+    "ALTER TABLE documents ADD COLUMN copy_of INTEGER REFERENCES documents (id);\n"
+    "CREATE INDEX documents_copy_of ON documents (copy_of);\n"
+    "UPDATE documents SET record_sha256 = '', issuers = issuer;\n"
+    "ALTER TABLE nodes DROP COLUMN text;\n"
+    "INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');\n";
+
+/* Runs inside check_schema's write transaction. */
 static int
-create_schema(sqlite3 *db, gw_buf *err)
+create_schema(sqlite3 *db, long long version, gw_buf *err)
 {
 	gw_buf sql = GW_BUF_INIT;
 	int rc;
 
-	gw_buf_printf(&sql, "BEGIN;\n%sPRAGMA application_id = %d;\nPRAGMA user_version = %d;\nCOMMIT;",
-	              schema_sql, GW_ARCHIVE_APP_ID, GW_ARCHIVE_VERSION);
+	gw_buf_printf(&sql, "%sPRAGMA application_id = %d;\nPRAGMA user_version = %d;",
+	              version == 1 ? migrate_1_sql : schema_sql, GW_ARCHIVE_APP_ID, GW_ARCHIVE_VERSION);
 	rc = sqlite3_exec(db, sql.ptr, NULL, NULL, NULL);
 	gw_buf_free(&sql);
 	if (rc != SQLITE_OK) {
-		db_error(db, err, "cannot create the archive");
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		db_error(db, err, version ? "cannot bring the archive to this version"
+		                          : "cannot create the archive");
 		return -1;
 	}
 	return 0;
 }
 
-/* Is this our database, of our version?  An empty one becomes ours when we may write. */
+/* Is this our database, of our version?  An empty one becomes ours when we may write, one of
+ * version 1 is brought to this version.  When writing, this runs inside BEGIN IMMEDIATE: two
+ * gw-index that start on a new file create the schema once (the second finds it made). */
 static int
-check_schema(sqlite3 *db, int mode, gw_buf *err)
+check_version(sqlite3 *db, int mode, gw_buf *err)
 {
 	long long app = 0, version = 0, ntables = 0;
 
@@ -141,7 +172,7 @@ check_schema(sqlite3 *db, int mode, gw_buf *err)
 		return -1;
 	if (app == 0 && version == 0 && ntables == 0) {
 		if (mode == GW_ARCHIVE_WRITE)
-			return create_schema(db, err);
+			return create_schema(db, 0, err);
 		gw_buf_puts(err, "an empty database, not a gongwen archive (build one with gw-index)");
 		return -1;
 	}
@@ -149,15 +180,39 @@ check_schema(sqlite3 *db, int mode, gw_buf *err)
 		gw_buf_printf(err, "an SQLite database, but not a gongwen archive (application_id %lld)", app);
 		return -1;
 	}
-	if (version != GW_ARCHIVE_VERSION) {
+	if (version == 1 && mode == GW_ARCHIVE_WRITE)
+		return create_schema(db, version, err);
+	if (version == 1)
+		gw_buf_puts(err, "a gongwen archive of version 1, made by an older gongwen: "
+		                 "'gw-index --db FILE </dev/null' brings it to version " GW_STR(GW_ARCHIVE_VERSION));
+	else if (version != GW_ARCHIVE_VERSION)
 		gw_buf_printf(err, "a gongwen archive of version %lld; this gongwen knows version %d "
 		              "(build it again with gw-index into a new file)", version, GW_ARCHIVE_VERSION);
+	return version == GW_ARCHIVE_VERSION ? 0 : -1;
+}
+
+static int
+check_schema(sqlite3 *db, int mode, gw_buf *err)
+{
+	long long n = 0;
+	int rc;
+
+	if (mode == GW_ARCHIVE_WRITE && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = sqlite3_errcode(db);
+		db_error(db, err, rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT ? "cannot read it"
+		                                                              : "cannot write to it");
 		return -1;
 	}
+	rc = check_version(db, mode, err);
+	if (mode == GW_ARCHIVE_WRITE &&
+	    sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK && rc == 0) {
+		db_error(db, err, "cannot write to it");
+		rc = -1;
+	}
 	/* read every table's first page, so a damaged file is found here and not halfway */
-	return query_int(db, "SELECT (SELECT count(*) FROM documents LIMIT 1) + "
-	                     "(SELECT count(*) FROM (SELECT 1 FROM sentences_fts LIMIT 1))",
-	                 &ntables, err);
+	return rc < 0 ? -1 : query_int(db, "SELECT (SELECT count(*) FROM documents LIMIT 1) + "
+	                                  "(SELECT count(*) FROM (SELECT 1 FROM sentences_fts LIMIT 1))",
+	                               &n, err);
 }
 
 static int
@@ -211,6 +266,7 @@ gw_archive_open(const char *path, int mode, gw_buf *err)
 	a = gw_xcalloc(1, sizeof *a);
 	a->db = db;
 	a->path = gw_xstrdup(path);
+	a->writer = mode == GW_ARCHIVE_WRITE;
 	return a;
 }
 
@@ -221,6 +277,11 @@ gw_archive_close(gw_archive *a)
 		return;
 	for (int i = 0; i < NST; i++)
 		sqlite3_finalize(a->st[i]);
+	/* out of WAL mode when the last writer is done: a reader that cannot write the folder
+	 * (an archive on read-only storage) cannot make the -shm file WAL needs.  Busy while
+	 * another program has the archive open: it stays in WAL mode then. */
+	if (a->writer)
+		sqlite3_exec(a->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
 	sqlite3_close(a->db);
 	gw_buf_free(&a->rec);
 	free(a->path);
@@ -513,17 +574,55 @@ part_at(const gw_doc *d, int32_t cp)
 	return 0;
 }
 
-/* The date a document is filed under: 成文日期, else 印发日期. */
+/* A front-matter field (the first of the keys given that is there), or NULL. */
+static const char *
+meta(const gw_doc *d, const char *k1, const char *k2)
+{
+	for (size_t i = 0; i < d->nmeta; i++)
+		if (strcmp(d->meta[i].key, k1) == 0 || (k2 && strcmp(d->meta[i].key, k2) == 0))
+			return d->meta[i].value;
+	return NULL;
+}
+
+/* The date a document is filed under: 成文日期, else 印发日期, else the front matter's 发布日期. */
 static const char *
 doc_date(const gw_doc *d)
 {
-	return d->header.date ? d->header.date : d->header.print_date;
+	return d->header.date         ? d->header.date
+	       : d->header.print_date ? d->header.print_date
+	                              : meta(d, "发布日期", "date");
+}
+
+static const char *
+doc_number(const gw_doc *d)
+{
+	const char *n = d->header.f[GW_H_DOC_NUMBER].text;
+
+	return n ? n : meta(d, "文号", "doc_number");
+}
+
+/* Every name the document is issued under, one per line (see the schema). */
+static char *
+doc_issuers(const gw_doc *d)
+{
+	static const int fields[] = {GW_H_ISSUER, GW_H_ISSUER_MARK, GW_H_SIGNATURE};
+	const char *title = d->header.f[GW_H_TITLE].text, *about, *unit = meta(d, "发布单位", NULL);
+	gw_buf b = GW_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		if (d->header.f[fields[i]].text)
+			gw_buf_printf(&b, "%s\n", d->header.f[fields[i]].text);
+	if (title && (about = strstr(title, "关于")) != NULL)
+		gw_buf_printf(&b, "%.*s\n", (int)(about - title), title);
+	if (unit)
+		gw_buf_printf(&b, "%s\n", unit);
+	return b.ptr ? gw_buf_detach(&b) : NULL;
 }
 
 /* ---------------------------------------------------------------- putting a document */
 
 static int
-put_document(gw_archive *a, gw_doc *d, sqlite3_int64 *rowid)
+put_document(gw_archive *a, gw_doc *d, sqlite3_int64 original, sqlite3_int64 *rowid)
 {
 	sqlite3_stmt *st = stmt(a, ST_INS_D);
 
@@ -532,7 +631,7 @@ put_document(gw_archive *a, gw_doc *d, sqlite3_int64 *rowid)
 	bind_text(st, 1, d->id);
 	bind_text(st, 2, d->header.f[GW_H_TITLE].text);
 	bind_text(st, 3, d->header.f[GW_H_ISSUER].text);
-	bind_text(st, 4, d->header.f[GW_H_DOC_NUMBER].text);
+	bind_text(st, 4, doc_number(d));
 	bind_text(st, 5, d->header.f[GW_H_DOC_TYPE].text);
 	bind_text(st, 6, doc_date(d));
 	bind_text(st, 7, d->src_path);
@@ -540,6 +639,11 @@ put_document(gw_archive *a, gw_doc *d, sqlite3_int64 *rowid)
 	bind_text(st, 9, a->rec_sha);
 	if (d->is_notice >= 0)
 		sqlite3_bind_int(st, 10, d->is_notice);
+	bind_text(st, 11, meta(d, "发布日期", "date"));
+	bind_text(st, 12, meta(d, "状态", "status"));
+	sqlite3_bind_text(st, 13, doc_issuers(d), -1, free);
+	if (original > 0)
+		sqlite3_bind_int64(st, 14, original);
 	if (run(st) < 0)
 		return -1;
 	*rowid = sqlite3_last_insert_rowid(a->db);
@@ -553,11 +657,11 @@ put_nodes(gw_archive *a, gw_doc *d, sqlite3_int64 doc, sqlite3_int64 *rows)
 	for (size_t k = 0; k < d->nnodes; k++) {
 		const gw_node *n = &d->nodes[k];
 		sqlite3_stmt *st = stmt(a, ST_INS_N);
-		char *path = gw_archive_node_path(d, (int)k), *text = node_own_text(d, (int)k);
+		char *path = gw_archive_node_path(d, (int)k);
 		int rc;
 
 		if (st == NULL) {
-			free(path), free(text);
+			free(path);
 			return -1;
 		}
 		sqlite3_bind_int64(st, 1, doc);
@@ -568,11 +672,10 @@ put_nodes(gw_archive *a, gw_doc *d, sqlite3_int64 doc, sqlite3_int64 *rows)
 		bind_text(st, 6, n->num);
 		sqlite3_bind_int64(st, 7, n->ordinal);
 		bind_text(st, 8, n->heading);
-		bind_text(st, 9, text);
-		sqlite3_bind_int(st, 10, n->span.start);
-		sqlite3_bind_int(st, 11, n->span.end);
+		sqlite3_bind_int(st, 9, n->span.start);
+		sqlite3_bind_int(st, 10, n->span.end);
 		rc = run(st);
-		free(path), free(text);
+		free(path);
 		if (rc < 0)
 			return -1;
 		rows[k] = sqlite3_last_insert_rowid(a->db);
@@ -663,18 +766,45 @@ put_quantities(gw_archive *a, gw_doc *d, sqlite3_int64 doc, const sqlite3_int64 
 	return 0;
 }
 
-/* Insert d's rows: the document, its nodes, sentences and quantities. */
+/* The rowid of a single-value statement's answer for id (0 when none), or -1. */
+static sqlite3_int64
+lookup(gw_archive *a, int which, const char *text, sqlite3_int64 id)
+{
+	sqlite3_stmt *st = stmt(a, which);
+	sqlite3_int64 r = -1;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (text)
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? r : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Insert d's rows: the document, its nodes, sentences and quantities; a copy of a document
+ * already there (the same source sha256) only its document row. */
 static int
 put_rows(gw_archive *a, gw_doc *d)
 {
-	sqlite3_int64 doc, *nrows = gw_xcalloc(d->nnodes + 1, sizeof *nrows), *srows;
+	sqlite3_int64 doc, *nrows, *srows;
+	sqlite3_int64 original = d->src_sha256[0] ? lookup(a, ST_ORIGINAL, d->src_sha256, 0) : 0;
 	gw_span *sv = NULL;
-	size_t ns = gw_archive_sentences(d, &sv);
+	size_t ns;
 	sqlite3_stmt *st;
 	int rc = -1;
 
+	if (original != 0)
+		return original < 0 ? -1 : put_document(a, d, original, &doc);
+	nrows = gw_xcalloc(d->nnodes + 1, sizeof *nrows);
+	ns = gw_archive_sentences(d, &sv);
 	srows = gw_xcalloc(ns + 1, sizeof *srows);
-	if (put_document(a, d, &doc) == 0 && put_nodes(a, d, doc, nrows) == 0 &&
+	if (put_document(a, d, 0, &doc) == 0 && put_nodes(a, d, doc, nrows) == 0 &&
 	    put_sentences(a, d, doc, nrows, sv, ns, srows) == 0 &&
 	    put_quantities(a, d, doc, nrows, sv, ns, srows) == 0 && (st = stmt(a, ST_SET_NS)) != NULL) {
 		sqlite3_bind_int64(st, 1, doc);
@@ -690,11 +820,56 @@ put_rows(gw_archive *a, gw_doc *d)
 	return rc;
 }
 
+/* SQLite gives a new row the largest rowid + 1: when the rows just deleted were the last ones,
+ * the next document's sentences take their rowids again, and the batch's FTS5 pass (rowids
+ * above fts_from) would skip them (issue 15: a re-indexed last document lost its text search).
+ * Every row up to the largest left is in the FTS5 table already. */
+static int
+fts_from_after_delete(gw_archive *a)
+{
+	long long last = 0;
+	gw_buf err = GW_BUF_INIT;
+
+	if (query_int(a->db, "SELECT coalesce(max(id), 0) FROM sentences", &last, &err) < 0) {
+		gw_buf_free(&err);
+		return -1;
+	}
+	if (last < a->fts_from)
+		a->fts_from = last;
+	return 0;
+}
+
+/* An original with copies leaves its rows to the first copy, which becomes the original. */
+static int
+bequeath(gw_archive *a, sqlite3_int64 doc, sqlite3_int64 heir)
+{
+	gw_buf sql = GW_BUF_INIT;
+	int rc;
+
+	gw_buf_printf(&sql,
+	              "UPDATE nodes SET doc = %lld WHERE doc = %lld;"
+	              "UPDATE sentences SET doc = %lld WHERE doc = %lld;"
+	              "UPDATE quantities SET doc = %lld WHERE doc = %lld;"
+	              "UPDATE documents SET copy_of = %lld WHERE copy_of = %lld AND id <> %lld;"
+	              "UPDATE documents SET copy_of = NULL, nsentences = (SELECT nsentences FROM"
+	              " documents WHERE id = %lld) WHERE id = %lld;"
+	              "DELETE FROM documents WHERE id = %lld;",
+	              (long long)heir, (long long)doc, (long long)heir, (long long)doc,
+	              (long long)heir, (long long)doc, (long long)heir, (long long)doc,
+	              (long long)heir, (long long)doc, (long long)heir, (long long)doc);
+	rc = sqlite3_exec(a->db, sql.ptr, NULL, NULL, NULL);
+	gw_buf_free(&sql);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 static int
 delete_rows(gw_archive *a, sqlite3_int64 doc)
 {
 	static const int order[] = {ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D};
+	sqlite3_int64 heir = lookup(a, ST_HEIR, NULL, doc);
 
+	if (heir != 0)
+		return heir < 0 ? -1 : bequeath(a, doc, heir);
 	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
 		sqlite3_stmt *st = stmt(a, order[i]);
 
@@ -707,7 +882,7 @@ delete_rows(gw_archive *a, sqlite3_int64 doc)
 		if (run(st) < 0)
 			return -1;
 	}
-	return 0;
+	return a->batch ? fts_from_after_delete(a) : 0;
 }
 
 /* The row of id: 1 found (with its rowid, and whether sha256 and record are the same), 0 not. */
@@ -794,11 +969,61 @@ gw_archive_counts(gw_archive *a, long long n[4], gw_buf *err)
 	return 0;
 }
 
+long
+gw_archive_undated(gw_archive *a)
+{
+	long long n = 0;
+	gw_buf err = GW_BUF_INIT;
+
+	if (query_int(a->db, "SELECT count(*) FROM documents WHERE date IS NULL", &n, &err) < 0)
+		n = -1;
+	gw_buf_free(&err);
+	return (long)n;
+}
+
 /* ---------------------------------------------------------------- the query syntax */
+
+/* The query being translated: the FTS5 text, the -words kept for the end, and whether the last
+ * thing written was an operand (a phrase or a closing parenthesis): FTS5 has no implicit AND
+ * next to a parenthesis, so every AND is written out. */
+typedef struct fq {
+	gw_buf *out, neg;
+	bool operand, rank_words;
+} fq;
+
+/* One whole word for the ranking clause: ␟word, quoted. */
+static void
+put_rank_word(void *ctx, const char *w, int n)
+{
+	gw_buf *b = ctx;
+
+	gw_buf_printf(b, " AND \"%c%.*s\"", GW_FTS_WORD, n, w);
+}
+
+/* The phrase "s" (already quoted, with its * or ^): alone, or with the whole Han words of its
+ * text as a ranking clause that keeps the same hits: ("s" OR ("s" AND "␟w1" AND "␟w2")). */
+static void
+put_term(fq *f, gw_buf *b, const char *s, size_t n, const char *text, size_t tn)
+{
+	gw_buf w = GW_BUF_INIT;
+
+	if (f->rank_words && tn)
+		gw_fts_words(text, (int)tn, put_rank_word, &w);
+	if (b->len)
+		gw_buf_putc(b, ' ');
+	/* the term is one word: where the word is, the term is (cheaper than the AND) */
+	if (w.len == tn + 8 && memcmp(w.ptr + 7, text, tn) == 0 && *s == '"')
+		gw_buf_printf(b, "(\"%c%.*s\" OR %.*s)", GW_FTS_WORD, (int)tn, text, (int)n, s);
+	else if (w.len)
+		gw_buf_printf(b, "(%.*s OR (%.*s%s))", (int)n, s, (int)n, s, w.ptr);
+	else
+		gw_buf_put(b, s, n);
+	gw_buf_free(&w);
+}
 
 /* A "quoted phrase" as FTS5 reads it ("" is a quote inside), with a * after it kept. */
 static const char *
-put_quoted(const char *p, gw_buf *out, gw_buf *err)
+put_quoted(fq *f, gw_buf *b, const char *p, gw_buf *err)
 {
 	const char *s = p++;
 
@@ -815,64 +1040,126 @@ put_quoted(const char *p, gw_buf *out, gw_buf *err)
 	p++;
 	if (*p == '*')
 		p++;
-	gw_buf_put(out, s, (size_t)(p - s));
+	put_term(f, b, s, (size_t)(p - s), s + 1, (size_t)(p - s) - 2 - (p[-1] == '*'));
 	return p;
 }
 
-/* A bare word: AND OR NOT stay operators; anything else is quoted, so that FTS5 never reads
- * its punctuation (PM2.5, 5G-A, a:b) as syntax; ^word and word* keep their meaning. */
+/* A bare word, quoted, so that FTS5 never reads its punctuation (PM2.5, 5G-A, a:b) as syntax;
+ * ^word keeps its meaning.  word* is word: every character is a token, so a word is found
+ * inside longer ones already (and 发* made FTS5 read every word that starts with 发). */
+static void
+put_bare(fq *f, gw_buf *b, const char *s, const char *e)
+{
+	gw_buf q = GW_BUF_INIT;
+	bool caret = *s == '^';
+
+	s += caret;
+	while (e > s && e[-1] == '*')
+		e--;
+	if (s >= e)
+		return;
+	gw_buf_printf(&q, "%s\"%.*s\"", caret ? "^" : "", (int)(e - s), s);
+	put_term(f, b, q.ptr, q.len, s, (size_t)(e - s));
+	gw_buf_free(&q);
+}
+
+/* A bare word: AND OR NOT stay operators; -word is kept for the NOT at the end. */
 static const char *
-put_word(const char *p, gw_buf *out)
+put_word(fq *f, const char *p)
 {
 	const char *s = p, *e;
-	bool caret, prefix;
 
 	/* 4 bytes at most: the NUL ends a code point before it is passed */
-	while (*p && !gw_space_len(p, 4) && *p != '(' && *p != ')' && *p != '"')
+	while (*p && !gw_space_len(p, strnlen(p, 4)) && *p != '(' && *p != ')' && *p != '"')
 		p++;
 	e = p;
 	if ((e - s == 3 && (memcmp(s, "AND", 3) == 0 || memcmp(s, "NOT", 3) == 0)) ||
 	    (e - s == 2 && memcmp(s, "OR", 2) == 0)) {
-		gw_buf_put(out, s, (size_t)(e - s));
-		return p;
+		gw_buf_printf(f->out, " %.*s", (int)(e - s), s);
+		f->operand = false;
+	} else if (*s == '-' && e - s > 1 && !(s[1] >= '0' && s[1] <= '9')) {
+		if (f->neg.len)
+			gw_buf_puts(&f->neg, " OR");
+		put_bare(f, &f->neg, s + 1, e);
+	} else {
+		if (f->operand)
+			gw_buf_puts(f->out, " AND");
+		put_bare(f, f->out, s, e);
+		f->operand = true;
 	}
-	if ((caret = *s == '^'))
-		s++;
-	if ((prefix = e > s && e[-1] == '*'))
-		e--;
-	if (s >= e)
-		return p;
-	if (caret)
-		gw_buf_putc(out, '^');
-	gw_buf_putc(out, '"');
-	gw_buf_put(out, s, (size_t)(e - s));
-	gw_buf_putc(out, '"');
-	if (prefix)
-		gw_buf_putc(out, '*');
 	return p;
 }
 
-int
-gw_archive_fts_query(const char *text, gw_buf *out, gw_buf *err)
+/* Query limits: a query is what a person types, not a document (issue 15: a 5,000-word query
+ * ran for two minutes). */
+static int
+check_limits(const char *text, gw_buf *err)
 {
+	size_t ncp = 0, nwords = 0;
+	bool in = false;
+
+	for (const char *p = text; *p; p++) {
+		size_t sp = (size_t)gw_space_len(p, strnlen(p, 4));
+
+		ncp += ((unsigned char)*p & 0xC0) != 0x80;
+		nwords += !sp && !in;
+		in = !sp;
+		p += sp ? sp - 1 : 0;
+	}
+	if (ncp > GW_QUERY_MAX_CHARS)
+		gw_buf_printf(err, "the query is too long: %zu characters, at most %d", ncp,
+		              GW_QUERY_MAX_CHARS);
+	else if (nwords > GW_QUERY_MAX_TERMS)
+		gw_buf_printf(err, "the query has too many words: %zu, at most %d", nwords,
+		              GW_QUERY_MAX_TERMS);
+	return err->len ? -1 : 0;
+}
+
+/* One step of the translation at p; the next position, or NULL on an error. */
+static const char *
+fq_step(fq *f, const char *p, gw_buf *err)
+{
+	if (*p == '(') {
+		gw_buf_puts(f->out, f->operand ? " AND (" : f->out->len ? " (" : "(");
+		f->operand = false;
+		return p + 1;
+	}
+	if (*p == ')') {
+		gw_buf_puts(f->out, " )");
+		f->operand = true;
+		return p + 1;
+	}
+	if (*p == '"') {
+		if (f->operand)
+			gw_buf_puts(f->out, " AND");
+		f->operand = true;
+		return put_quoted(f, f->out, p, err);
+	}
+	return put_word(f, p);
+}
+
+int
+gw_archive_fts_query(const char *text, bool rank_words, gw_buf *out, gw_buf *err)
+{
+	gw_buf body = GW_BUF_INIT;
+	fq f = {&body, GW_BUF_INIT, false, rank_words};
 	const char *p = text;
 
 	while (p && *p) {
-		size_t sp = (size_t)gw_space_len(p, 4);
+		size_t sp = (size_t)gw_space_len(p, strnlen(p, 4));
 
-		if (sp) {
-			p += sp;
-			continue;
-		}
-		if (out->len)
-			gw_buf_putc(out, ' ');
-		if (*p == '(' || *p == ')')
-			gw_buf_putc(out, *p++);
-		else if (*p == '"')
-			p = put_quoted(p, out, err);
-		else
-			p = put_word(p, out);
+		p = sp ? p + sp : fq_step(&f, p, err);
 	}
+	/* an operator written first starts with a space */
+	if (p && f.neg.len && body.len == 0) {
+		gw_buf_puts(err, "only words to leave out: give a word to look for (垃圾分类 -农村)");
+		p = NULL;
+	} else if (p && f.neg.len)
+		gw_buf_printf(out, "( %s ) NOT ( %s )", body.ptr + (body.ptr[0] == ' '), f.neg.ptr);
+	else if (body.len)
+		gw_buf_puts(out, body.ptr + (body.ptr[0] == ' '));
+	gw_buf_free(&f.neg);
+	gw_buf_free(&body);
 	if (out->ptr == NULL)
 		gw_buf_puts(out, "");
 	return p ? 0 : -1;
@@ -911,18 +1198,42 @@ gw_query_has_quantity_filter(const gw_query *q)
 	return q->kind >= 0 || q->unit || q->has_min || q->has_max;
 }
 
+/* The unit as the archive stores it: gw-extract folds 万, 亿 and 万亿 into the value (5万元 is
+ * 50000 元), so --unit 万元 --min 5 means 元 from 50000.  千 and 百 stay: 千瓦, 百分点. */
+static const char *
+base_unit(const char *unit, double *scale)
+{
+	static const struct {
+		const char *prefix;
+		double scale;
+	} mag[] = {{"万亿", 1e12}, {"亿", 1e8}, {"万", 1e4}};
+
+	*scale = 1;
+	for (size_t i = 0; i < sizeof mag / sizeof *mag; i++) {
+		size_t n = strlen(mag[i].prefix);
+
+		if (strncmp(unit, mag[i].prefix, n) == 0 && unit[n]) {
+			*scale = mag[i].scale;
+			return unit + n;
+		}
+	}
+	return unit;
+}
+
 /* A quantity's value, or its range, reaches into [min, max]: "at least 1000" keeps 800-1200. */
 static void
 quantity_filters(const gw_query *q, qsql *s)
 {
+	double scale = 1;
+
 	if (q->kind >= 0)
 		param_s(s, " AND q.kind = ?", gw_qkind_name((enum gw_qkind)q->kind));
 	if (q->unit)
-		param_s(s, " AND q.unit = ?", q->unit);
+		param_s(s, " AND q.unit = ?", base_unit(q->unit, &scale));
 	if (q->has_min)
-		param_v(s, " AND coalesce(q.value, q.max, q.min) >= ?", q->min);
+		param_v(s, " AND coalesce(q.value, q.max, q.min) >= ?", q->min * scale);
 	if (q->has_max)
-		param_v(s, " AND coalesce(q.value, q.min, q.max) <= ?", q->max);
+		param_v(s, " AND coalesce(q.value, q.min, q.max) <= ?", q->max * scale);
 }
 
 /* Dates compare as text: "2022-02-18" <= "2022" || '~' keeps --to 2022 inclusive. */
@@ -930,13 +1241,17 @@ static void
 document_filters(const gw_query *q, qsql *s)
 {
 	if (q->issuer)
-		param_s(s, " AND instr(d.issuer, ?) > 0", q->issuer);
+		param_s(s, " AND instr(d.issuers, ?) > 0", q->issuer);
 	if (q->doc_type)
 		param_s(s, " AND d.doc_type = ?", q->doc_type);
 	if (q->from)
 		param_s(s, " AND d.date >= ?", q->from);
 	if (q->to)
 		param_s(s, " AND d.date <= ? || '~'", q->to);
+	if (q->doc_number)
+		param_s(s, " AND instr(d.doc_number, ?) > 0", q->doc_number);
+	if (q->status)
+		param_s(s, " AND d.status = ?", q->status);
 }
 
 static bool
@@ -945,19 +1260,23 @@ has_text(const gw_query *q)
 	return q->text && q->text[strspn(q->text, " \t\r\n")] != '\0';
 }
 
-/* The hit query; fts is the FTS5 query (bound first) when there is one.  The marks are not made
- * here: highlight() in this query would run for every match before the sort, not for the hits. */
+static bool
+has_document_filter(const gw_query *q)
+{
+	return q->issuer || q->doc_type || q->from || q->to || q->doc_number || q->status;
+}
+
+/* The matching sentences s (with f.rk, their rank, when there is a text query), their document d
+ * and node n: FROM … WHERE …, with join (NULL or more tables) before the WHERE.  fast: FTS5
+ * sorts by rank and cuts at the limit itself, before any join. */
 static void
-build_sql(const gw_query *q, const char *fts, qsql *s)
+hits_from(const gw_query *q, const char *fts, bool fast, const char *join, qsql *s)
 {
 	gw_buf *b = &s->sql;
 	bool qf = gw_query_has_quantity_filter(q);
-	bool only_text = fts && !qf && !q->issuer && !q->doc_type && !q->from && !q->to;
 
-	gw_buf_puts(b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
-	               " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp FROM ");
-	if (only_text && q->limit > 0) {
-		/* FTS5 sorts by rank and cuts at the limit itself, before any join */
+	gw_buf_puts(b, " FROM ");
+	if (fast) {
 		param_s(s, "(SELECT rowid AS rid, rank AS rk FROM sentences_fts WHERE sentences_fts MATCH ?",
 		        fts);
 		param_v(s, " ORDER BY rank LIMIT ?) f JOIN sentences s ON s.id = f.rid", (double)q->limit);
@@ -966,7 +1285,8 @@ build_sql(const gw_query *q, const char *fts, qsql *s)
 		param_s(s, " MATCH ?) f JOIN sentences s ON s.id = f.rid", fts);
 	} else
 		gw_buf_puts(b, "sentences s");
-	gw_buf_puts(b, " JOIN documents d ON d.id = s.doc LEFT JOIN nodes n ON n.id = s.node WHERE 1");
+	gw_buf_printf(b, " JOIN documents d ON d.id = s.doc LEFT JOIN nodes n ON n.id = s.node%s WHERE 1",
+	              join ? join : "");
 	document_filters(q, s);
 	/* with a text query, look up each match's quantities; without, start from the quantities */
 	if (qf) {
@@ -976,9 +1296,33 @@ build_sql(const gw_query *q, const char *fts, qsql *s)
 		quantity_filters(q, s);
 		gw_buf_puts(b, ")");
 	}
-	gw_buf_puts(b, fts ? " ORDER BY f.rk, d.doc_id, s.start_cp"
-	                   : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
-	if (q->limit > 0 && !only_text)
+}
+
+/* The hit query (sentences, or with q->documents one row per document and its number of hits);
+ * fts is the FTS5 query (bound first) when there is one.  The marks are not made here:
+ * highlight() in this query would run for every match before the sort, not for the hits. */
+static void
+build_sql(const gw_query *q, const char *fts, qsql *s)
+{
+	gw_buf *b = &s->sql;
+	bool fast = fts && !q->documents && !gw_query_has_quantity_filter(q) &&
+	            !has_document_filter(q) && q->limit > 0;
+
+	gw_buf_puts(b, q->documents
+	                   ? "SELECT min(s.id), d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type,"
+	                     " d.date, 0, NULL, NULL, NULL, NULL, 0, 0, d.id, d.source_path, d.status,"
+	                     " count(*)"
+	                   : "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
+	                     " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp, d.id,"
+	                     " d.source_path, d.status, 1");
+	hits_from(q, fts, fast, NULL, s);
+	if (q->documents)
+		gw_buf_puts(b, fts ? " GROUP BY d.id ORDER BY min(f.rk), d.doc_id"
+		                   : " GROUP BY d.id ORDER BY d.date DESC, d.doc_id");
+	else
+		gw_buf_puts(b, fts ? " ORDER BY f.rk, d.doc_id, s.start_cp"
+		                   : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
+	if (q->limit > 0 && !fast)
 		param_v(s, " LIMIT ?", (double)q->limit);
 }
 
@@ -1084,6 +1428,38 @@ hit_fill(sqlite3_stmt *st, gw_hit *h)
 	h->marked = col(st, 11);
 	h->start = sqlite3_column_int(st, 12);
 	h->end = sqlite3_column_int(st, 13);
+	h->source_path = col(st, 15);
+	h->status = col(st, 16);
+	h->nhits = sqlite3_column_int(st, 17);
+}
+
+/* The documents identical to the hit's (copy_of it): their ids and source paths. */
+static int
+hit_copies(gw_archive *a, sqlite3_int64 doc, gw_hit *h)
+{
+	sqlite3_stmt *cp = stmt(a, ST_COPIES);
+	size_t cap = 0;
+	int rc;
+
+	if (cp == NULL)
+		return -1;
+	sqlite3_bind_int64(cp, 1, doc);
+	while ((rc = sqlite3_step(cp)) == SQLITE_ROW) {
+		gw_grow((void **)&h->copies, &cap, 2 * h->ncopies + 2, sizeof *h->copies);
+		h->copies[2 * h->ncopies] = col_dup(cp, 0);
+		h->copies[2 * h->ncopies++ + 1] = col_dup(cp, 1);
+	}
+	sqlite3_reset(cp);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+hit_free(gw_hit *h)
+{
+	hit_qty_free(h);
+	for (size_t i = 0; i < 2 * h->ncopies; i++)
+		free((char *)h->copies[i]);
+	free(h->copies);
 }
 
 /* The hit's sentence with its matches marked, through highlight() on that one row. */
@@ -1099,9 +1475,10 @@ hit_marks(sqlite3_stmt *hl, sqlite3_int64 row, gw_hit *h)
 }
 
 /* Step through the hits, calling fn on each; the number of hits, or -1.  hl: NULL without a
- * text query. */
+ * text query; hl and qs: NULL for documents. */
 static long
-search_loop(sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl, gw_hit_fn fn, void *ctx)
+search_loop(gw_archive *a, sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl, gw_hit_fn fn,
+            void *ctx)
 {
 	long n = 0;
 	int rc;
@@ -1112,52 +1489,97 @@ search_loop(sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl, gw_hit_fn fn, 
 
 		hit_fill(st, &h);
 		if ((hl && hit_marks(hl, sqlite3_column_int64(st, 0), &h) < 0) ||
-		    hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) {
-			hit_qty_free(&h);
+		    (qs && hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) ||
+		    hit_copies(a, sqlite3_column_int64(st, 14), &h) < 0) {
+			hit_free(&h);
 			return -1;
 		}
 		n++;
 		stop = fn(ctx, &h);
-		hit_qty_free(&h);
+		hit_free(&h);
+		a->deadline = clock() + a->step;
 		if (stop)
 			break;
 	}
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
+/* The FTS5 query that finds and ranks (fts) and the one whose phrases are marked (mark). */
+static int
+text_queries(const gw_query *q, gw_buf *fts, gw_buf *mark, gw_buf *err)
+{
+	gw_buf e = GW_BUF_INIT;
+
+	if (!has_text(q))
+		return 0;
+	/* over a limit, the query is not written back in full */
+	if (check_limits(q->text, err) < 0)
+		return -1;
+	if (q->raw) {
+		gw_buf_puts(fts, q->text);
+		gw_buf_puts(mark, q->text);
+	} else if (gw_archive_fts_query(q->text, true, fts, &e) < 0 ||
+	           gw_archive_fts_query(q->text, false, mark, &e) < 0) {
+		gw_buf_printf(err, "bad query '%s': %s", q->text, e.ptr);
+		gw_buf_free(&e);
+		return -1;
+	}
+	return 0;
+}
+
+/* SQLite's progress handler: a non-zero return interrupts the query past its deadline (CPU
+ * time, as the bench measures queries), which each hit moves on: --limit 0 may list for long. */
+static int
+past_deadline(void *archive)
+{
+	gw_archive *a = archive;
+
+	return clock() > a->deadline;
+}
+
+static void
+search_error(gw_archive *a, const gw_query *q, long max_ms, gw_buf *err)
+{
+	const char *m = sqlite3_errmsg(a->db);
+
+	if (sqlite3_errcode(a->db) == SQLITE_INTERRUPT)
+		gw_buf_printf(err, "the query '%s' ran for more than %ld ms and was stopped: give more "
+		              "words or a filter", q->text ? q->text : "", max_ms);
+	else if (strncmp(m, "fts5:", 5) == 0 || strstr(m, "MATCH") || strstr(m, "no such column"))
+		gw_buf_printf(err, "bad query '%s': %s", q->text, m);
+	else
+		db_error(a->db, err, a->path);
+}
+
 long
 gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_buf *err)
 {
 	qsql s = {GW_BUF_INIT, {{0}}, 0}, qq = {GW_BUF_INIT, {{0}}, 0};
-	gw_buf fts = GW_BUF_INIT;
+	gw_buf fts = GW_BUF_INIT, mark = GW_BUF_INIT;
 	sqlite3_stmt *st = NULL, *qs = NULL, *hl = NULL;
-	long n = -1;
+	long n = -1, max_ms = q->max_ms ? q->max_ms : GW_QUERY_MAX_MS;
 
-	if (has_text(q) && !q->raw && gw_archive_fts_query(q->text, &fts, &s.sql) < 0) {
-		gw_buf_printf(err, "bad query '%s': %s", q->text, s.sql.ptr);
+	if (text_queries(q, &fts, &mark, err) < 0)
 		goto done;
-	}
-	if (has_text(q) && q->raw)
-		gw_buf_puts(&fts, q->text);
 	build_sql(q, fts.ptr, &s);
 	gw_buf_puts(&qq.sql, "SELECT q.qty_id, q.text, q.value, q.min, q.max, q.unit, q.comparator,"
 	                     " q.kind, q.subject, q.verb FROM quantities q WHERE q.sentence = ?");
 	quantity_filters(q, &qq);
 	gw_buf_puts(&qq.sql, " ORDER BY q.start_cp");
-	if (fts.ptr && sqlite3_prepare_v2(a->db, "SELECT highlight(sentences_fts, 0, char(2), char(3))"
-	                                         " FROM sentences_fts WHERE sentences_fts MATCH ?1"
-	                                         " AND rowid = ?2", -1, &hl, NULL) == SQLITE_OK)
-		sqlite3_bind_text(hl, 1, fts.ptr, -1, SQLITE_STATIC);
-	if (prepare(a->db, &s, &st, 1) < 0 || prepare(a->db, &qq, &qs, 2) < 0 ||
-	    (fts.ptr && hl == NULL) || (n = search_loop(st, qs, hl, fn, ctx)) < 0) {
-		const char *m = sqlite3_errmsg(a->db);
-
-		if (strncmp(m, "fts5:", 5) == 0 || strstr(m, "MATCH") || strstr(m, "no such column"))
-			gw_buf_printf(err, "bad query '%s': %s", q->text, m);
-		else
-			db_error(a->db, err, a->path);
+	if (mark.ptr && !q->documents && sqlite3_prepare_v2(a->db, "SELECT highlight(sentences_fts, 0, char(2), char(3))"
+	                                          " FROM sentences_fts WHERE sentences_fts MATCH ?1"
+	                                          " AND rowid = ?2", -1, &hl, NULL) == SQLITE_OK)
+		sqlite3_bind_text(hl, 1, mark.ptr, -1, SQLITE_STATIC);
+	a->step = (clock_t)((double)max_ms * CLOCKS_PER_SEC / 1000);
+	a->deadline = clock() + a->step;
+	sqlite3_progress_handler(a->db, 100, past_deadline, a);
+	if (prepare(a->db, &s, &st, 1) < 0 || (!q->documents && prepare(a->db, &qq, &qs, 2) < 0) ||
+	    (mark.ptr && !q->documents && hl == NULL) ||
+	    (n = search_loop(a, st, qs, hl, fn, ctx)) < 0) {
+		search_error(a, q, max_ms, err);
 		n = -1;
 	}
+	sqlite3_progress_handler(a->db, 0, NULL, NULL);
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(qs);
@@ -1165,6 +1587,59 @@ done:
 	gw_buf_free(&s.sql);
 	gw_buf_free(&qq.sql);
 	gw_buf_free(&fts);
+	gw_buf_free(&mark);
+	return n;
+}
+
+static const char *const count_sql[GW_NCOUNT][2] = {
+	[GW_COUNT_ISSUER] = {"d.issuer", NULL},
+	[GW_COUNT_YEAR] = {"substr(d.date, 1, 4)", NULL},
+	[GW_COUNT_DOC_TYPE] = {"d.doc_type", NULL},
+	[GW_COUNT_KIND] = {"k.kind", " JOIN quantities k ON k.sentence = s.id"},
+};
+static const char *const count_names[GW_NCOUNT] = {"issuer", "year", "doc_type", "kind"};
+
+const char *
+gw_count_by_name(int by)
+{
+	return by >= 0 && by < GW_NCOUNT ? count_names[by] : "?";
+}
+
+int
+gw_count_by_from_name(const char *name)
+{
+	for (int i = 0; i < GW_NCOUNT; i++)
+		if (strcmp(name, count_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+long
+gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void *ctx, gw_buf *err)
+{
+	qsql s = {GW_BUF_INIT, {{0}}, 0};
+	gw_buf fts = GW_BUF_INIT, mark = GW_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	int rc = SQLITE_ERROR;
+
+	if (text_queries(q, &fts, &mark, err) < 0)
+		goto done;
+	gw_buf_printf(&s.sql, "SELECT %s, count(DISTINCT d.id)", count_sql[by][0]);
+	hits_from(q, fts.ptr, false, count_sql[by][1], &s);
+	gw_buf_puts(&s.sql, " GROUP BY 1 ORDER BY 2 DESC, 1");
+	if (prepare(a->db, &s, &st, 1) == 0)
+		for (n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW && !fn(ctx, col(st, 0), sqlite3_column_int(st, 1));)
+			n++;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		search_error(a, q, GW_QUERY_MAX_MS, err);
+		n = -1;
+	}
+done:
+	sqlite3_finalize(st);
+	gw_buf_free(&s.sql);
+	gw_buf_free(&fts);
+	gw_buf_free(&mark);
 	return n;
 }
 
@@ -1186,6 +1661,20 @@ date_ok(const char *s)
 	if (y < 1 || m < 1 || m > 12 || dd < 1 || dd > mdays[m - 1])
 		return false;
 	return !(m == 2 && dd == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+static json_t *
+bulk_date(const char *s)
+{
+	return date_ok(s) ? json_string(s) : json_null();
+}
+
+/* A path as the cluster may see it: never an absolute path of the indexing machine (its file
+ * name then); a relative one as given. */
+static const char *
+bulk_path(const char *p)
+{
+	return p && p[0] == '/' ? strrchr(p, '/') + 1 : p;
 }
 
 static json_t *
@@ -1239,13 +1728,14 @@ gw_archive_bulk_write(gw_doc *d, const char *index, gw_buf *out)
 
 	for (size_t i = 0; i < d->nqs; i++)
 		json_array_append_new(qs, bulk_quantity(d, &d->qs[i], sv, ns));
-	doc = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", gw_json_string(d->id), "title",
-	                gw_json_string(h->f[GW_H_TITLE].text), "issuer", gw_json_string(h->f[GW_H_ISSUER].text),
-	                "doc_number", gw_json_string(h->f[GW_H_DOC_NUMBER].text), "doc_type",
-	                gw_json_string(h->f[GW_H_DOC_TYPE].text), "date",
-	                date_ok(doc_date(d)) ? json_string(doc_date(d)) : json_null(), "sha256",
+	doc = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", gw_json_string(d->id),
+	                "title", gw_json_string(h->f[GW_H_TITLE].text), "issuer",
+	                gw_json_string(h->f[GW_H_ISSUER].text), "doc_number", gw_json_string(doc_number(d)),
+	                "doc_type", gw_json_string(h->f[GW_H_DOC_TYPE].text), "date", bulk_date(doc_date(d)),
+	                "pub_date", bulk_date(meta(d, "发布日期", "date")), "status",
+	                gw_json_string(meta(d, "状态", "status")), "sha256",
 	                gw_json_string(d->src_sha256[0] ? d->src_sha256 : NULL), "source_path",
-	                gw_json_string(d->src_path), "is_notice",
+	                gw_json_string(bulk_path(d->src_path)), "is_notice",
 	                d->is_notice < 0 ? json_null() : json_boolean(d->is_notice), "text",
 	                gw_json_string(d->text ? d->text : ""), "nodes", bulk_nodes(d), "quantities", qs);
 	s = json_dumps(act, JSON_COMPACT);

@@ -9,14 +9,20 @@ struct sqlite3;
 /* The archive's own schema: application_id "gwar" and this user_version.  A database with
  * another application_id is foreign; with another version, gw-index refuses to touch it. */
 #define GW_ARCHIVE_APP_ID 0x67776172
-#define GW_ARCHIVE_VERSION 1
+#define GW_ARCHIVE_VERSION 2
 /* The FTS5 tokenizer name (fts_icu.c): tokenize='gongwen' */
 #define GW_FTS_TOKENIZER "gongwen"
 /* Sentences longer than this (code points) are cut, so one flattened table is not one hit. */
 #define GW_ARCHIVE_SENTENCE_MAX 400
 
+/* A query string that starts with this byte is one whole word of the text (fts_icu.c). */
+#define GW_FTS_WORD '\x1F'
+
 /* Register the ICU word-break tokenizer with db's FTS5; an SQLite result code. */
 int gw_fts_icu_register(struct sqlite3 *db);
+/* The whole Han words the tokenizer puts in the index beside the characters of text[0..n)
+ * (政府工作 → 政府 工作), each passed to fn (folded, not NUL-terminated); an SQLite result code. */
+int gw_fts_words(const char *text, int n, void (*fn)(void *, const char *, int), void *ctx);
 
 typedef struct gw_archive gw_archive;
 
@@ -51,6 +57,9 @@ int gw_archive_remove(gw_archive *a, const char *id, gw_buf *err);
 /* Documents, nodes, sentences and quantities in the archive. */
 int gw_archive_counts(gw_archive *a, long long n[4], gw_buf *err);
 
+/* Documents without a date (no 成文日期, 印发日期 or 发布日期): a date filter leaves them out. */
+long gw_archive_undated(gw_archive *a);
+
 /* ---------------------------------------------------------------- search */
 
 typedef struct gw_query {
@@ -63,7 +72,11 @@ typedef struct gw_query {
 	const char *unit;
 	bool has_min, has_max; /* a quantity's value (or range) reaches into [min, max] */
 	double min, max;
+	const char *doc_number; /* the 发文字号 contains this */
+	const char *status;   /* exactly this 状态 (front matter): 有效, 失效 */
+	bool documents;       /* one hit per document (gw_hit.nhits), not per sentence */
 	long limit;           /* 0: all */
+	long max_ms;          /* stop the query after this long without a hit, CPU time (0: GW_QUERY_MAX_MS; < 0: at once) */
 } gw_query;
 
 /* True when q restricts quantities: hits are then sentences holding such a quantity. */
@@ -86,6 +99,10 @@ typedef struct gw_hit {
 	int32_t start, end;  /* the sentence's span in the document's text */
 	gw_hit_qty *qs;
 	size_t nqs;
+	const char *source_path, *status;
+	long nhits;          /* with gw_query.documents: the document's matching sentences */
+	const char **copies; /* doc id, source path, doc id, …: the identical documents (sha256) */
+	size_t ncopies;      /* pairs in copies */
 } gw_hit;
 #define GW_MARK_OPEN '\x02'
 #define GW_MARK_CLOSE '\x03'
@@ -96,10 +113,28 @@ typedef int (*gw_hit_fn)(void *ctx, const gw_hit *h);
  * (a bad query, a corrupt archive). */
 long gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_buf *err);
 
-/* The simple query syntax → FTS5: words and "phrases" (a word is a phrase of the words the
- * tokenizer finds in it: 保障性租赁住房), word* for a prefix, AND OR NOT and parentheses.
- * Every word is quoted, so PM2.5 or 5G need no quotes.  0, or -1 with a message. */
-int gw_archive_fts_query(const char *text, gw_buf *out, gw_buf *err);
+/* --count-by: the number of documents with hits for each issuer, year (of the date), 文种 or
+ * quantity kind, most first. */
+enum gw_count_by { GW_COUNT_ISSUER, GW_COUNT_YEAR, GW_COUNT_DOC_TYPE, GW_COUNT_KIND, GW_NCOUNT };
+int gw_count_by_from_name(const char *name); /* -1: none of issuer year doc_type kind */
+const char *gw_count_by_name(int by);
+typedef int (*gw_count_fn)(void *ctx, const char *key, long n); /* key NULL: none; non-zero stops */
+/* The number of keys, or -1 with a message in err. */
+long gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void *ctx, gw_buf *err);
+
+/* The simple query syntax → FTS5: words and "phrases" (a word is the phrase of its characters,
+ * so 政府 finds 人民政府; word* is word), AND OR NOT, -word (NOT), and parentheses (a group
+ * next to a word is ANDed).  Every word is quoted, so PM2.5 or 5G need no quotes.  With
+ * rank_words, a word that holds whole Han words is also asked for them, ("␟政府" OR "政府") or
+ * ("政府工作" OR ("政府工作" AND "␟政府" AND "␟工作")), so that bm25 ranks whole words first;
+ * the set of hits is the same.  0, or -1 with a message.  gw_archive_search refuses a query of
+ * over GW_QUERY_MAX_CHARS code points or GW_QUERY_MAX_TERMS words, and stops one that runs for
+ * max_ms without a hit. */
+int gw_archive_fts_query(const char *text, bool rank_words, gw_buf *out, gw_buf *err);
+#define GW_QUERY_MAX_CHARS 200
+#define GW_QUERY_MAX_TERMS 24
+/* A query is stopped after this long (ms of CPU) without a hit (gw_query.max_ms 0) */
+#define GW_QUERY_MAX_MS 10000
 /* The SQL gw_archive_search runs for q (parameters bound in order of appearance). */
 void gw_archive_search_sql(const gw_query *q, gw_buf *sql);
 

@@ -132,8 +132,9 @@ gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!options || a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
-			argv[1 + o->nops++] = argv[i]; /* an operand: "-", "-5" (a query word) */
+		if (!options || a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9') ||
+		    (unsigned char)a[1] >= 0x80)
+			argv[1 + o->nops++] = argv[i]; /* an operand: "-", "-5", "-农村" (query words) */
 		else if (strcmp(a, "--") == 0)
 			options = false;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)

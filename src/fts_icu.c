@@ -1,10 +1,12 @@
-/* fts_icu.c — the "gongwen" FTS5 tokenizer: ICU word break iteration (dictionary words for Chinese). */
+/* fts_icu.c — the "gongwen" FTS5 tokenizer: every Han character and digit on its own, with ICU's dictionary words beside them. */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 #include <unicode/utext.h>
 
 #include "archive.h"
@@ -167,37 +169,89 @@ is_ascii(const char *s, int32_t n)
 	return 1;
 }
 
-/* Every word the break iterator finds (rule status not NONE: letters, numbers, kana, ideographs)
- * is a token; spaces and punctuation between them are not.  ICU keeps 5G and PM2.5 whole
- * (UAX #29 rules WB9-WB12), and splits Chinese runs into dictionary words. */
+/* Emit every code point of the folded token t->out[0..n) but white space as a token of its own,
+ * so that any run of characters is found inside longer ones: 政府 in 人民政府, 1100万 in 11100万元,
+ * 〔2019〕5号 in 国发〔2019〕5号, 5G in 55GWh.  With word, the whole token goes in too, colocated
+ * with its first character.  [a, b) is the token's span in the text: a character's own span
+ * when folding kept the length, else the whole token's (what highlight() marks). */
+static int
+emit_pieces(fts_icu *t, void *ctx, int32_t n, int32_t a, int32_t b, bool word,
+            int (*token)(void *, int, const char *, int, int, int))
+{
+	bool same = b - a == n;
+	int rc = SQLITE_OK;
+
+	for (int32_t i = 0, j; rc == SQLITE_OK && i < n; i = j) {
+		UChar32 c;
+
+		j = i;
+		U8_NEXT(t->out, j, n, c);
+		if (u_isUWhiteSpace(c))
+			continue;
+		rc = token(ctx, 0, t->out + i, j - i, same ? a + i : a, same ? a + j : b);
+		if (rc == SQLITE_OK && i == 0 && word)
+			rc = token(ctx, FTS5_TOKEN_COLOCATED, t->out, n, a, b);
+	}
+	return rc;
+}
+
+/* A word of two or more code points with a Han ideograph in it: it also goes in whole, at the
+ * place of its first piece, so that a query can prefer whole words (GW_FTS_WORD). */
+static bool
+is_han_word(const char *s, int32_t n)
+{
+	UChar32 c;
+	int32_t i = 0, ncp = 0;
+	bool han = false;
+
+	while (i < n) {
+		U8_NEXT(s, i, n, c);
+		ncp++;
+		han = han || u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
+	}
+	return han && ncp > 1;
+}
+
+static int32_t
+fold_any(fts_icu *t, const char *s, int32_t n)
+{
+	return is_ascii(s, n) ? lower_ascii(t, s, n) : fold_token(t, s, n);
+}
+
+/* What the break iterator finds is cut into characters (emit_pieces): punctuation and symbols
+ * are tokens too (5% is not any 5; 政府 is not 政，府), white space is not.  ICU cuts runs of
+ * Chinese into dictionary words: in the text (not in a query) such a word of two or more
+ * characters goes in whole as well, colocated.  A query string that
+ * starts with GW_FTS_WORD is one whole word, as written. */
 static int
 icu_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int ntext,
              int (*token)(void *, int, const char *, int, int, int))
 {
 	fts_icu *t = (fts_icu *)p;
 	UErrorCode e = U_ZERO_ERROR;
-	int32_t a, b;
+	int32_t a, b, n;
 	int rc = SQLITE_OK;
+	bool words = !(flags & FTS5_TOKENIZE_QUERY);
 
-	(void)flags;
 	if (ntext <= 0)
 		return SQLITE_OK;
+	if ((flags & FTS5_TOKENIZE_QUERY) && text[0] == GW_FTS_WORD) {
+		if ((n = fold_any(t, text + 1, ntext - 1)) < 0)
+			return SQLITE_NOMEM;
+		return n > 0 ? token(ctx, 0, t->out, n, 1, ntext) : SQLITE_OK;
+	}
 	t->ut = utext_openUTF8(t->ut, text, ntext, &e);
 	ubrk_setUText(t->brk, t->ut, &e);
 	if (U_FAILURE(e))
 		return SQLITE_ERROR;
 	/* with UTF-8 UText, break positions are byte offsets into text */
 	for (a = ubrk_first(t->brk); rc == SQLITE_OK && (b = ubrk_next(t->brk)) != UBRK_DONE; a = b) {
-		int32_t n;
+		bool word = ubrk_getRuleStatus(t->brk) >= UBRK_WORD_NONE_LIMIT;
 
-		if (ubrk_getRuleStatus(t->brk) < UBRK_WORD_NONE_LIMIT)
-			continue;
-		n = is_ascii(text + a, b - a) ? lower_ascii(t, text + a, b - a)
-		                              : fold_token(t, text + a, b - a);
-		if (n < 0)
+		if ((n = fold_any(t, text + a, b - a)) < 0)
 			return SQLITE_NOMEM;
 		if (n > 0)
-			rc = token(ctx, 0, t->out, n, a, b);
+			rc = emit_pieces(t, ctx, n, a, b, word && words && is_han_word(t->out, n), token);
 	}
 	/* the text must not stay attached to the iterator after the call returns */
 	ubrk_setText(t->brk, NULL, 0, &e);
@@ -228,4 +282,34 @@ gw_fts_icu_register(sqlite3 *db)
 	if (api == NULL || api->iVersion < 2)
 		return SQLITE_ERROR;
 	return api->xCreateTokenizer(api, GW_FTS_TOKENIZER, NULL, &tok, NULL);
+}
+
+typedef struct words_ctx {
+	void (*fn)(void *, const char *, int);
+	void *ctx;
+} words_ctx;
+
+static int
+keep_word(void *p, int flags, const char *tok, int n, int a, int b)
+{
+	words_ctx *w = p;
+
+	(void)a, (void)b;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		w->fn(w->ctx, tok, n);
+	return SQLITE_OK;
+}
+
+int
+gw_fts_words(const char *text, int n, void (*fn)(void *, const char *, int), void *ctx)
+{
+	Fts5Tokenizer *t;
+	words_ctx w = {fn, ctx};
+	int rc = icu_create(NULL, NULL, 0, &t);
+
+	if (rc == SQLITE_OK) {
+		rc = icu_tokenize(t, &w, FTS5_TOKENIZE_DOCUMENT, text, n, keep_word);
+		icu_delete(t);
+	}
+	return rc;
 }

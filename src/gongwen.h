@@ -99,6 +99,7 @@ enum gw_code {
 	GW_E_SEARCH,        /* gw-search: a query that cannot be run */
 	GW_E_NOT_INDEXED,   /* gw-index: an error record is not indexed */
 	GW_E_NO_DOCUMENT,   /* gw-index --remove: no such id */
+	GW_N_UNDATED,       /* gw-search --from/--to: documents without a date are left out */
 	GW_F_MEMORY,        /* out of memory (exit status 3) */
 	/* a rule file that does not load (issue 11: typed rules, rules/README.md) */
 	GW_E_RULE_ATTR,     /* an attribute the rule's family does not take */

@@ -14,15 +14,17 @@
 
 /* clang-format off */
 enum { DB = GW_O_PROG, ISSUER, DOC_TYPE, FROM, TO, KIND, UNIT, MIN, MAX, LIMIT, RAW, JSON, TABLE,
-       QUERIES, TIMING };
+       QUERIES, TIMING, DOC_NUMBER, STATUS, DOCUMENTS, COUNT_BY };
 /* clang-format on */
 
 static const gw_opt options[] = {
     {DB, "db", 0, "FILE", "the archive (default out/gongwen.db)"},
-    {ISSUER, "issuer", 0, "TEXT", "the issuer contains TEXT"},
+    {ISSUER, "issuer", 0, "TEXT", "an issuer contains TEXT"},
     {DOC_TYPE, "doc-type", 0, "TYPE", "exactly this 文种"},
-    {FROM, "from", 0, "DATE", "成文日期 on or after DATE, YYYY[-MM[-DD]]"},
-    {TO, "to", 0, "DATE", "成文日期 on or before DATE"},
+    {FROM, "from", 0, "DATE", "the date (成文日期, 印发日期, 发布日期) on or after DATE, YYYY[-MM[-DD]]"},
+    {TO, "to", 0, "DATE", "the date on or before DATE"},
+    {DOC_NUMBER, "doc-number", 0, "TEXT", "the 发文字号 contains TEXT"},
+    {STATUS, "status", 0, "TEXT", "状态 is TEXT (有效)"},
     {KIND, "kind", 0, "KIND", "only sentences with a quantity of this kind (target, fact, other)"},
     {UNIT, "unit", 0, "UNIT", "... of this unit (套, %, 万元 is 元)"},
     {MIN, "min", 0, "N", "... of at least N"},
@@ -33,15 +35,19 @@ static const gw_opt options[] = {
     {TABLE, "table", 0, NULL, "a table, even on a pipe"},
     {QUERIES, "queries", 0, "FILE", "run each line of FILE as a query"},
     {TIMING, "timing", 0, NULL, "with --queries: each query's time on stderr"},
+    {DOCUMENTS, "documents", 0, NULL, "one line per document: its number of hits, identical copies listed"},
+    {COUNT_BY, "count-by", 0, "KEY", "documents with hits per issuer, year, doc_type or kind"},
     {0}};
 
 static const gw_cli cli = {
     "gw-search",
     "gw-search [--db FILE] [--issuer TEXT] [--doc-type TYPE] [--from DATE] [--to DATE]\n"
     "                 [--kind target|fact|other] [--unit UNIT] [--min N] [--max N] [--limit N]\n"
+    "                 [--doc-number TEXT] [--status TEXT] [--documents | --count-by KEY]\n"
     "                 [--raw] [--json|--table] [--queries FILE [--timing]] [QUERY ...]",
-    "  Find the sentences of archived documents that match QUERY (words, \"phrases\", word*,\n"
-    "  AND OR NOT, parentheses; --raw: FTS5 syntax as is) and pass every filter.  Each hit:\n"
+    "  Find the sentences of archived documents that hold QUERY (words, found inside longer\n"
+    "  ones, \"phrases\", AND OR NOT, -word, parentheses; --raw: FTS5 syntax as is) and pass\n"
+    "  every filter.  Each hit:\n"
     "  the document's title and number, the node path (五/16), the sentence with the match\n"
     "  marked, and its quantities.  A table on a terminal, JSON Lines otherwise.",
     options};
@@ -51,13 +57,76 @@ typedef struct row {
 } row;
 
 typedef struct out {
-	int table, color;
+	int table, color, count_by; /* count_by: enum gw_count_by, or -1 */
 	const char *query; /* in --queries mode */
 	row *rows;
 	size_t nrows, caprows;
 } out;
 
 /* ---------------------------------------------------------------- JSON Lines */
+
+/* The identical documents: [{"doc", "path"}] */
+static json_t *
+json_copies(const gw_hit *h)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < h->ncopies; i++)
+		json_array_append_new(a, json_pack("{s:o,s:o}", "doc", gw_json_string(h->copies[2 * i]),
+		                                   "path", gw_json_string(h->copies[2 * i + 1])));
+	return a;
+}
+
+/* --documents: one line per document */
+static void
+print_document(const out *o, const gw_hit *h)
+{
+	json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}", "query",
+	                      gw_json_string(o->query), "doc", gw_json_string(h->doc_id), "title",
+	                      gw_json_string(h->title), "doc_number", gw_json_string(h->doc_number),
+	                      "issuer", gw_json_string(h->issuer), "doc_type", gw_json_string(h->doc_type),
+	                      "date", gw_json_string(h->date), "status", gw_json_string(h->status),
+	                      "path", gw_json_string(h->source_path), "hits", (json_int_t)h->nhits,
+	                      "copies", json_copies(h));
+	char *s;
+
+	if (!o->query)
+		json_object_del(j, "query");
+	if (o->table)
+		printf("%5ld  %-10s  %-20s  %s%s\n", h->nhits, h->date ? h->date : "-",
+		       h->doc_number ? h->doc_number : "-", h->title ? h->title : h->doc_id,
+		       h->ncopies ? " (+ identical copies)" : "");
+	else {
+		s = json_dumps(j, JSON_COMPACT);
+		puts(s);
+		free(s);
+	}
+	json_decref(j);
+}
+
+/* --count-by: one line per key */
+static int
+on_count(void *ctx, const char *key, long n)
+{
+	out *o = ctx;
+
+	if (o->table)
+		printf("%6ld  %s\n", n, key ? key : "-");
+	else {
+		json_t *j = json_pack("{s:o,s:I}", gw_count_by_name(o->count_by), gw_json_string(key),
+		                      "documents", (json_int_t)n);
+		char *s;
+
+		if (o->query)
+			json_object_set_new(j, "query", gw_json_string(o->query));
+		s = json_dumps(j, JSON_COMPACT);
+		puts(s);
+		free(s);
+		json_decref(j);
+	}
+	return 0;
+}
+
 
 /* The marked sentence with « », and the marks as [start, end) code points of the sentence. */
 static json_t *
@@ -130,6 +199,7 @@ print_json(const out *o, const gw_hit *h)
 	json_object_set_new(j, "marked", gw_json_string(shown.ptr));
 	json_object_set_new(j, "matches", m);
 	json_object_set_new(j, "quantities", json_quantities(h));
+	json_object_set_new(j, "copies", json_copies(h));
 	s = json_dumps(j, JSON_COMPACT);
 	puts(s);
 	free(s);
@@ -347,7 +417,9 @@ on_hit(void *ctx, const gw_hit *h)
 {
 	out *o = ctx;
 
-	if (o->table)
+	if (h->nhits > 0 && h->sentence == NULL)
+		print_document(o, h);
+	else if (o->table)
 		keep_row(o, h);
 	else
 		print_json(o, h);
@@ -385,7 +457,7 @@ typedef struct opts {
 	gw_query q;
 	const char *db, *queries;
 	int format; /* 0 auto, 1 json, 2 table */
-	int timing;
+	int timing, count_by;
 } opts;
 
 /* The options whose value is checked; NULL, or what the value should be. */
@@ -424,8 +496,10 @@ set(void *ctx, int id, const char *v)
 	                 : id == QUERIES  ? &o->queries
 	                 : id == ISSUER   ? &o->q.issuer
 	                 : id == DOC_TYPE ? &o->q.doc_type
-	                 : id == UNIT     ? &o->q.unit
-	                                  : NULL;
+	                 : id == UNIT       ? &o->q.unit
+	                 : id == DOC_NUMBER ? &o->q.doc_number
+	                 : id == STATUS     ? &o->q.status
+	                                    : NULL;
 
 	if (s)
 		*s = v;
@@ -435,6 +509,10 @@ set(void *ctx, int id, const char *v)
 		o->format = id == JSON ? 1 : 2;
 	else if (id == TIMING)
 		o->timing = 1;
+	else if (id == DOCUMENTS)
+		o->q.documents = true;
+	else if (id == COUNT_BY)
+		return (o->count_by = gw_count_by_from_name(v)) < 0 ? "issuer, year, doc_type or kind" : NULL;
 	else
 		return set_checked(&o->q, id, v);
 	return NULL;
@@ -457,11 +535,13 @@ run_query(gw_archive *a, const gw_query *q, out *o, const opts *op)
 {
 	gw_buf err = GW_BUF_INIT;
 	double t0 = now_ms();
-	long n = gw_archive_search(a, q, on_hit, o, &err);
+	clock_t c0 = clock();
+	long n = op->count_by >= 0 ? gw_archive_count(a, q, op->count_by, on_count, o, &err)
+	                           : gw_archive_search(a, q, on_hit, o, &err);
 
 	if (op->timing) /* what was asked for, not a diagnostic */
-		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits: %s\n", now_ms() - t0, n,
-		        q->text ? q->text : "");
+		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits, %.3f ms CPU: %s\n", now_ms() - t0,
+		        n, (double)(clock() - c0) * 1000 / CLOCKS_PER_SEC, q->text ? q->text : "");
 	if (n < 0)
 		gw_msg(NULL, 0, GW_E_SEARCH, "%s", err.ptr ? err.ptr : "");
 	if (o->table)
@@ -484,6 +564,8 @@ query_line(void *ctx, char *line, size_t len, long lineno, bool complete)
 	long hits;
 
 	(void)len, (void)lineno, (void)complete;
+	if (line[strspn(line, " \t")] == '\0') /* a blank line is no query (it listed every sentence) */
+		return 0;
 	qs->op->q.text = qs->o->query = line;
 	hits = run_query(qs->a, &qs->op->q, qs->o, qs->op);
 	qs->status = hits < 0 ? 2 : hits > 0 && qs->status != 2 ? 0 : qs->status;
@@ -510,12 +592,13 @@ run_queries(gw_archive *a, out *o, opts *op)
 int
 main(int argc, char **argv)
 {
-	opts op = {.q = {.kind = -1, .limit = 100}, .db = "out/gongwen.db"};
+	opts op = {.q = {.kind = -1, .limit = 100}, .db = "out/gongwen.db", .count_by = -1};
 	gw_opts go = {.set = set, .ctx = &op};
 	gw_query *q = &op.q;
 	out o = {0};
 	gw_buf text = GW_BUF_INIT, err = GW_BUF_INIT;
 	int status;
+	long undated;
 	gw_archive *a;
 
 	gw_opts_parse(&go, &cli, argc, argv);
@@ -523,8 +606,9 @@ main(int argc, char **argv)
 		gw_buf_printf(&text, "%s%s", text.len ? " " : "", go.ops[i]);
 	q->text = text.ptr;
 	if (!text.len && !op.queries && !gw_query_has_quantity_filter(q) && !q->issuer &&
-	    !q->doc_type && !q->from && !q->to)
+	    !q->doc_type && !q->from && !q->to && !q->doc_number && !q->status && op.count_by < 0)
 		gw_usage_error("give a query or a filter");
+	o.count_by = op.count_by;
 	o.table = op.format ? op.format == 2 : isatty(STDOUT_FILENO);
 	o.color = o.table && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
@@ -541,6 +625,8 @@ main(int argc, char **argv)
 
 		status = n < 0 ? 2 : n == 0;
 	}
+	if ((q->from || q->to) && (undated = gw_archive_undated(a)) > 0)
+		gw_msg(NULL, 0, GW_N_UNDATED, "%ld documents", undated);
 	gw_archive_close(a);
 	free(o.rows);
 	gw_buf_free(&text);
