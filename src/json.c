@@ -1,4 +1,5 @@
-/* json.c — the record stream: one document as JSON (Jansson), written and read back losslessly. */
+/* json.c — the record stream: one document as JSON, written in one pass and read back losslessly
+ * with Jansson. */
 #include <jansson.h>
 #include <math.h>
 #include <pthread.h>
@@ -9,7 +10,7 @@
 
 /* ---------------------------------------------------------------- the arena
  * Building and freeing a Jansson tree is one malloc and one free per value: most of the cost of
- * writing a record.  While a record is written or read, Jansson allocates from a per-thread arena
+ * reading a record.  While a record is read, Jansson allocates from a per-thread arena
  * instead, and the whole tree goes at once when the record is done.  Outside that scope, and for
  * pointers that are not the arena's, the allocator is plain malloc and free. */
 
@@ -116,31 +117,161 @@ arena_leave(void)
 	pthread_setspecific(arena_key, tl_chunks);
 }
 
-/* ---------------------------------------------------------------- writing */
+/* ---------------------------------------------------------------- writing
+ * The record is written in one pass from the model into the output buffer, the bytes Jansson's
+ * compact dump gave (JSON_COMPACT, JSON_REAL_PRECISION(15), keys in insertion order): every value
+ * is followed by a comma, and a closing bracket takes the place of the last one.  The round-trip
+ * tests read each record back with Jansson. */
 
-/* Strings in the model are valid UTF-8 (the normaliser and the reader make sure). */
-static json_t *
-jstr(const char *s)
+/* s[0..n) as a JSON string, escaped as Jansson escapes: " \ and the C0 controls. */
+static void
+put_jstrn(gw_buf *b, const char *s, size_t n)
 {
-	return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
+	static const char short_esc[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
+	size_t i = 0, run;
+
+	gw_buf_putc(b, '"');
+	while (i < n) {
+		unsigned char c;
+
+		for (run = i; run < n; run++) {
+			c = (unsigned char)s[run];
+			if (c < 0x20 || c == '"' || c == '\\')
+				break;
+		}
+		gw_buf_put(b, s + i, run - i);
+		if (run == n)
+			break;
+		c = (unsigned char)s[run];
+		if (c >= 0x20)
+			gw_buf_put(b, c == '"' ? "\\\"" : "\\\\", 2);
+		else if (short_esc[c])
+			gw_buf_put(b, (char[]){'\\', short_esc[c]}, 2);
+		else
+			gw_buf_put(b, (char[]){'\\', 'u', '0', '0', "0123456789ABCDEF"[c >> 4],
+			                       "0123456789ABCDEF"[c & 15]},
+			           6);
+		i = run + 1;
+	}
+	gw_buf_put(b, "\",", 2);
 }
 
-static json_t *
-jspan(gw_span s)
+/* A string value, or null for NULL. */
+static void
+put_jstr(gw_buf *b, const char *s)
+{
+	if (s)
+		put_jstrn(b, s, strlen(s));
+	else
+		gw_buf_put(b, "null,", 5);
+}
+
+/* "key": — keys are the writer's own, plain ASCII. */
+static void
+put_key(gw_buf *b, const char *k)
+{
+	size_t n = strlen(k);
+
+	gw_buf_putc(b, '"');
+	gw_buf_put(b, k, n);
+	gw_buf_put(b, "\":", 2);
+}
+
+static void
+put_raw(gw_buf *b, const char *s)
+{
+	gw_buf_puts(b, s);
+	gw_buf_putc(b, ',');
+}
+
+static void
+put_int(gw_buf *b, long long v)
+{
+	gw_buf_put_int(b, v);
+	gw_buf_putc(b, ',');
+}
+
+/* A real as Jansson writes it: %.15g, then ".0" when it would read back as an integer, and
+ * the exponent without '+' and leading zeros (1e+20 is 1e20). */
+static void
+put_real(gw_buf *b, double v)
+{
+	char s[40], *e;
+	int n = snprintf(s, sizeof s, "%.15g", v);
+
+	if (strchr(s, '.') == NULL && strchr(s, 'e') == NULL)
+		memcpy(s + n, ".0", 3);
+	if ((e = strchr(s, 'e')) != NULL) {
+		char *from = e + 1, *to = e + 1;
+
+		if (*to == '-')
+			from++, to++;
+		else if (*from == '+')
+			from++;
+		while (*from == '0' && from[1])
+			from++;
+		memmove(to, from, strlen(from) + 1);
+	}
+	put_raw(b, s);
+}
+
+/* Open an object or array; close it, in the place of the comma after its last value. */
+static void
+put_open(gw_buf *b, char c)
+{
+	gw_buf_putc(b, c);
+}
+
+static void
+put_close(gw_buf *b, char c)
+{
+	if (b->ptr[b->len - 1] == ',')
+		b->ptr[b->len - 1] = c;
+	else
+		gw_buf_putc(b, c);
+	gw_buf_putc(b, ',');
+}
+
+static void
+put_pair(gw_buf *b, long long x, long long y)
+{
+	gw_buf_putc(b, '[');
+	gw_buf_put_int(b, x);
+	gw_buf_putc(b, ',');
+	gw_buf_put_int(b, y);
+	gw_buf_put(b, "],", 2);
+}
+
+static void
+put_span(gw_buf *b, gw_span s)
 {
 	if (s.start < 0)
-		return json_null();
-	return json_pack("[II]", (json_int_t)s.start, (json_int_t)s.end);
+		gw_buf_put(b, "null,", 5);
+	else
+		put_pair(b, s.start, s.end);
 }
 
-static json_t *
-jsrc(const gw_doc *d, gw_span s)
+static void
+put_src(gw_buf *b, const gw_doc *d, gw_span s)
 {
-	uint32_t a, b;
+	uint32_t x, y;
 
-	if (!gw_doc_src_range(d, s, &a, &b))
-		return json_null();
-	return json_pack("[II]", (json_int_t)a, (json_int_t)b);
+	if (gw_doc_src_range(d, s, &x, &y))
+		put_pair(b, x, y);
+	else
+		gw_buf_put(b, "null,", 5);
+}
+
+/* gw_json_number's bytes. */
+static void
+put_number(gw_buf *b, bool has, double v)
+{
+	if (!has || !isfinite(v))
+		gw_buf_put(b, "null,", 5);
+	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		put_int(b, (long long)v);
+	else
+		put_real(b, v);
 }
 
 json_t *
@@ -161,82 +292,101 @@ gw_json_string(const char *s)
 	return j ? j : json_null();
 }
 
-static json_t *
-write_source(const gw_doc *d)
+/* The metadata: a key given twice keeps its first place and its last value (a JSON object). */
+static void
+write_meta(gw_buf *b, const gw_doc *d)
 {
-	json_t *src = json_object(), *meta = json_object();
+	put_open(b, '{');
+	for (size_t i = 0; i < d->nmeta; i++) {
+		size_t last = i, k;
 
-	json_object_set_new(src, "path", jstr(d->src_path));
-	json_object_set_new(src, "sha256", d->src_sha256[0] ? jstr(d->src_sha256) : json_null());
-	json_object_set_new(src, "bytes", json_integer((json_int_t)d->src_bytes));
-	json_object_set_new(src, "encoding", jstr(d->encoding));
-	for (size_t i = 0; i < d->nmeta; i++)
-		json_object_set_new(meta, d->meta[i].key, jstr(d->meta[i].value));
-	json_object_set_new(src, "metadata", meta);
-	return src;
+		for (k = 0; k < i && strcmp(d->meta[k].key, d->meta[i].key) != 0; k++)
+			;
+		if (k < i)
+			continue;
+		for (k = i + 1; k < d->nmeta; k++)
+			if (strcmp(d->meta[k].key, d->meta[i].key) == 0)
+				last = k;
+		put_jstr(b, d->meta[i].key);
+		b->ptr[b->len - 1] = ':';
+		put_jstr(b, d->meta[last].value);
+	}
+	put_close(b, '}');
 }
 
-static json_t *
-write_generator(const gw_doc *d)
+static void
+write_source(gw_buf *b, const gw_doc *d, bool meta)
 {
-	return json_pack("{s:s,s:s,s:o}", "name", "gongwen", "version", GW_VERSION, "rules",
-	                 d->rules_digest[0] ? jstr(d->rules_digest) : json_null());
+	put_open(b, '{');
+	put_key(b, "path"), put_jstr(b, d->src_path);
+	put_key(b, "sha256"), put_jstr(b, d->src_sha256[0] ? d->src_sha256 : NULL);
+	put_key(b, "bytes"), put_int(b, (long long)d->src_bytes);
+	if (meta) {
+		put_key(b, "encoding"), put_jstr(b, d->encoding);
+		put_key(b, "metadata"), write_meta(b, d);
+	}
+	put_close(b, '}');
 }
 
-static json_t *
-write_stages(const gw_doc *d)
+static void
+write_generator(gw_buf *b, const gw_doc *d)
 {
-	json_t *a = json_array();
+	put_open(b, '{');
+	put_key(b, "name"), put_jstr(b, "gongwen");
+	put_key(b, "version"), put_jstr(b, GW_VERSION);
+	put_key(b, "rules"), put_jstr(b, d->rules_digest[0] ? d->rules_digest : NULL);
+	put_close(b, '}');
+}
 
+static void
+write_stages(gw_buf *b, const gw_doc *d)
+{
+	put_open(b, '[');
 	if (d->stages & GW_ST_NORMALIZED)
-		json_array_append_new(a, json_string("normalize"));
+		put_jstr(b, "normalize");
 	if (d->stages & GW_ST_SEGMENTED)
-		json_array_append_new(a, json_string("segment"));
+		put_jstr(b, "segment");
 	if (d->stages & GW_ST_EXTRACTED)
-		json_array_append_new(a, json_string("extract"));
-	return a;
+		put_jstr(b, "extract");
+	put_close(b, ']');
 }
 
-static json_t *
-write_removed(const gw_doc *d)
+static void
+write_removed(gw_buf *b, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(b, '[');
 	for (size_t i = 0; i < d->nremoved; i++) {
 		const gw_removed *r = &d->removed[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:[II],s:o}", "kind", jstr(r->kind),
-		                                   "source_span", (json_int_t)r->src_start,
-		                                   (json_int_t)r->src_end, "text", jstr(r->text)));
+		put_open(b, '{');
+		put_key(b, "kind"), put_jstr(b, r->kind);
+		put_key(b, "source_span"), put_pair(b, r->src_start, r->src_end);
+		put_key(b, "text"), put_jstr(b, r->text);
+		put_close(b, '}');
 	}
-	return a;
+	put_close(b, ']');
 }
 
-static json_t *
-write_map(const gw_doc *d)
+static void
+write_map(gw_buf *b, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(b, '[');
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
 
-		json_array_append_new(a, json_integer(r->cp));
-		json_array_append_new(a, json_integer(r->src));
-		json_array_append_new(a, json_integer(r->width));
-		json_array_append_new(a, json_integer(r->line));
-		json_array_append_new(a, json_integer(r->col));
+		put_int(b, r->cp), put_int(b, r->src), put_int(b, r->width);
+		put_int(b, r->line), put_int(b, r->col);
 	}
-	return a;
+	put_close(b, ']');
 }
 
-static json_t *
-write_list(const gw_strlist *l)
+static void
+write_list(gw_buf *b, const gw_strlist *l)
 {
-	json_t *a = json_array();
-
+	put_open(b, '[');
 	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, jstr(l->items[i]));
-	return a;
+		put_jstr(b, l->items[i]);
+	put_close(b, ']');
 }
 
 /* How each header field is written and read (gongwen.h, GW_HFIELDS). */
@@ -263,194 +413,207 @@ header_order(int order[GW_NHFIELDS])
 
 /* A LIST or DATE field's key holds its parsed form, "<name>_text" its text as written. */
 static void
-write_field(json_t *o, const gw_header *h, enum gw_hfield f)
+write_field(gw_buf *b, const gw_header *h, enum gw_hfield f)
 {
 	const char *name = gw_hfield_name(f), *text = h->f[f].text;
-	char key[64];
 
+	put_key(b, name);
 	switch (hf[f].kind) {
 	case GW_HK_TEXT:
-		json_object_set_new(o, name, jstr(text));
+		put_jstr(b, text);
 		return;
 	case GW_HK_NUMBER:
-		json_object_set_new(o, name,
-		                    text ? json_pack("{s:o,s:o,s:o,s:o}", "text", jstr(text), "agency_code",
-		                                     jstr(h->agency_code), "year",
-		                                     h->year ? json_integer(h->year) : json_null(),
-		                                     "serial", jstr(h->serial))
-		                         : json_null());
+		if (text == NULL) {
+			put_raw(b, "null");
+			return;
+		}
+		put_open(b, '{');
+		put_key(b, "text"), put_jstr(b, text);
+		put_key(b, "agency_code"), put_jstr(b, h->agency_code);
+		put_key(b, "year");
+		if (h->year)
+			put_int(b, h->year);
+		else
+			put_raw(b, "null");
+		put_key(b, "serial"), put_jstr(b, h->serial);
+		put_close(b, '}');
 		return;
 	case GW_HK_LIST:
-		json_object_set_new(o, name, write_list(gw_header_list(h, f)));
+		write_list(b, gw_header_list(h, f));
 		break;
 	case GW_HK_DATE:
-		json_object_set_new(o, name, jstr(*gw_header_iso(h, f)));
+		put_jstr(b, *gw_header_iso(h, f));
 		break;
 	}
-	snprintf(key, sizeof key, "%s_text", name);
-	json_object_set_new(o, key, jstr(text));
+	gw_buf_putc(b, '"');
+	gw_buf_puts(b, name);
+	gw_buf_put(b, "_text\":", 7);
+	put_jstr(b, text);
 }
 
-static json_t *
-write_header(const gw_doc *d)
+static void
+write_header(gw_buf *b, const gw_doc *d)
 {
 	const gw_header *h = &d->header;
-	json_t *o = json_object(), *spans = json_object();
 	int order[GW_NHFIELDS];
 
 	header_order(order);
+	put_open(b, '{');
 	for (int i = 0; i < GW_NHFIELDS; i++)
-		write_field(o, h, order[i]);
+		write_field(b, h, order[i]);
+	put_key(b, "spans"), put_open(b, '{');
 	for (int f = 0; f < GW_NHFIELDS; f++)
 		if (gw_header_has(h, f) && h->f[f].span.start >= 0)
-			json_object_set_new(spans, gw_hfield_name(f), jspan(h->f[f].span));
-	json_object_set_new(o, "spans", spans);
-	return o;
+			put_key(b, gw_hfield_name(f)), put_span(b, h->f[f].span);
+	put_close(b, '}');
+	put_close(b, '}');
 }
 
-static json_t *write_nodes(const gw_doc *d, int first);
-
-static json_t *
-write_node(const gw_doc *d, const gw_node *n)
+static void
+write_node(gw_buf *b, const gw_doc *d, const gw_node *n)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", jstr(n->id));
-	json_object_set_new(o, "kind", json_string(gw_kind_name(n->kind)));
-	json_object_set_new(o, "num", jstr(n->num));
-	json_object_set_new(o, "ordinal", json_integer(n->ordinal));
-	json_object_set_new(o, "heading", jstr(n->heading));
-	json_object_set_new(o, "span", jspan(n->span));
-	json_object_set_new(o, "heading_span", jspan(n->heading_span));
-	json_object_set_new(o, "source_span", jsrc(d, n->span));
-	json_object_set_new(o, "children", write_nodes(d, n->first_child));
-	return o;
-}
-
-static json_t *
-write_nodes(const gw_doc *d, int first)
-{
-	json_t *a = json_array();
-
-	for (int i = first; i >= 0; i = d->nodes[i].next_sibling)
-		json_array_append_new(a, write_node(d, &d->nodes[i]));
-	return a;
+	put_open(b, '{');
+	put_key(b, "id"), put_jstr(b, n->id);
+	put_key(b, "kind"), put_jstr(b, gw_kind_name(n->kind));
+	put_key(b, "num"), put_jstr(b, n->num);
+	put_key(b, "ordinal"), put_int(b, n->ordinal);
+	put_key(b, "heading"), put_jstr(b, n->heading);
+	put_key(b, "span"), put_span(b, n->span);
+	put_key(b, "heading_span"), put_span(b, n->heading_span);
+	put_key(b, "source_span"), put_src(b, d, n->span);
+	put_key(b, "children"), put_open(b, '[');
+	for (int i = n->first_child; i >= 0; i = d->nodes[i].next_sibling)
+		write_node(b, d, &d->nodes[i]);
+	put_close(b, ']');
+	put_close(b, '}');
 }
 
 /* The top-level nodes of one part, in order. */
-static json_t *
-write_part(const gw_doc *d, int part)
+static void
+write_part(gw_buf *b, const gw_doc *d, int part)
 {
-	json_t *a = json_array();
-
+	put_open(b, '[');
 	for (size_t i = 0; i < d->nnodes; i++)
 		if (d->nodes[i].parent < 0 && d->nodes[i].part == part)
-			json_array_append_new(a, write_node(d, &d->nodes[i]));
-	return a;
+			write_node(b, d, &d->nodes[i]);
+	put_close(b, ']');
 }
 
-static json_t *
-write_attachments(const gw_doc *d)
+static void
+write_attachments(gw_buf *b, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(b, '[');
 	for (size_t i = 0; i < d->natts; i++) {
 		const gw_attachment *t = &d->atts[i];
-		json_t *o = json_object();
 
-		json_object_set_new(o, "title", jstr(t->title));
-		json_object_set_new(o, "title_span", jspan(t->title_span));
-		json_object_set_new(o, "span", jspan(t->span));
-		json_object_set_new(o, "source_span", jsrc(d, t->span));
-		json_object_set_new(o, "body", write_part(d, (int)i + 1));
-		json_array_append_new(a, o);
+		put_open(b, '{');
+		put_key(b, "title"), put_jstr(b, t->title);
+		put_key(b, "title_span"), put_span(b, t->title_span);
+		put_key(b, "span"), put_span(b, t->span);
+		put_key(b, "source_span"), put_src(b, d, t->span);
+		put_key(b, "body"), write_part(b, d, (int)i + 1);
+		put_close(b, '}');
 	}
-	return a;
+	put_close(b, ']');
 }
 
-static json_t *
-write_quantity(const gw_doc *d, const gw_quantity *q)
+static void
+write_quantity(gw_buf *b, const gw_doc *d, const gw_quantity *q)
 {
-	json_t *o = json_object();
 	int nd = q->node;
 
-	json_object_set_new(o, "id", jstr(q->id));
-	json_object_set_new(o, "node", nd >= 0 && (size_t)nd < d->nnodes ? jstr(d->nodes[nd].id) : json_null());
-	json_object_set_new(o, "text", jstr(q->text));
-	json_object_set_new(o, "span", jspan(q->span));
-	json_object_set_new(o, "source_span", jsrc(d, q->span));
-	json_object_set_new(o, "value", gw_json_number(q->has_value, q->value));
-	json_object_set_new(o, "min", gw_json_number(q->has_min, q->min));
-	json_object_set_new(o, "max", gw_json_number(q->has_max, q->max));
-	json_object_set_new(o, "unit", jstr(q->unit));
-	json_object_set_new(o, "comparator", json_string(gw_cmp_name(q->cmp)));
-	json_object_set_new(o, "kind", json_string(gw_qkind_name(q->kind)));
-	json_object_set_new(o, "subject", jstr(q->subject));
-	json_object_set_new(o, "verb", jstr(q->verb));
-	json_object_set_new(o, "rule", jstr(q->rule));
-	return o;
+	put_open(b, '{');
+	put_key(b, "id"), put_jstr(b, q->id);
+	put_key(b, "node"), put_jstr(b, nd >= 0 && (size_t)nd < d->nnodes ? d->nodes[nd].id : NULL);
+	put_key(b, "text"), put_jstr(b, q->text);
+	put_key(b, "span"), put_span(b, q->span);
+	put_key(b, "source_span"), put_src(b, d, q->span);
+	put_key(b, "value"), put_number(b, q->has_value, q->value);
+	put_key(b, "min"), put_number(b, q->has_min, q->min);
+	put_key(b, "max"), put_number(b, q->has_max, q->max);
+	put_key(b, "unit"), put_jstr(b, q->unit);
+	put_key(b, "comparator"), put_jstr(b, gw_cmp_name(q->cmp));
+	put_key(b, "kind"), put_jstr(b, gw_qkind_name(q->kind));
+	put_key(b, "subject"), put_jstr(b, q->subject);
+	put_key(b, "verb"), put_jstr(b, q->verb);
+	put_key(b, "rule"), put_jstr(b, q->rule);
+	put_close(b, '}');
 }
 
-static json_t *
-write_quantities(const gw_doc *d)
+static void
+write_quantities(gw_buf *b, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(b, '[');
 	for (size_t i = 0; i < d->nqs; i++)
-		json_array_append_new(a, write_quantity(d, &d->qs[i]));
-	return a;
+		write_quantity(b, d, &d->qs[i]);
+	put_close(b, ']');
 }
 
-static json_t *
-write_rejected(const gw_doc *d)
+static void
+write_rejected(gw_buf *b, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(b, '[');
 	for (size_t i = 0; i < d->nrej; i++) {
 		const gw_rejected *r = &d->rej[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o}", "text", jstr(r->text), "span",
-		                                   jspan(r->span), "reason", jstr(r->reason), "rule",
-		                                   jstr(r->rule)));
+		put_open(b, '{');
+		put_key(b, "text"), put_jstr(b, r->text);
+		put_key(b, "span"), put_span(b, r->span);
+		put_key(b, "reason"), put_jstr(b, r->reason);
+		put_key(b, "rule"), put_jstr(b, r->rule);
+		put_close(b, '}');
 	}
-	return a;
+	put_close(b, ']');
 }
 
-static json_t *
-write_warnings(const gw_doc *d)
+static void
+write_warnings(gw_buf *b, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(b, '[');
 	for (size_t i = 0; i < d->ndiags; i++) {
 		const gw_diag *g = &d->diags[i];
-		json_t *o = json_object();
 
-		json_object_set_new(o, "code", json_string(gw_code_name(g->code)));
-		json_object_set_new(o, "level", json_string(gw_level_name(gw_code_level(g->code))));
-		json_object_set_new(o, "message", json_string(gw_code_message(g->code)));
-		json_object_set_new(o, "detail", jstr(g->detail));
-		json_object_set_new(o, "line", g->line > 0 ? json_integer(g->line) : json_null());
-		json_object_set_new(o, "col", g->col > 0 ? json_integer(g->col) : json_null());
-		json_object_set_new(o, "span", jspan(g->span));
-		json_array_append_new(a, o);
+		put_open(b, '{');
+		put_key(b, "code"), put_jstr(b, gw_code_name(g->code));
+		put_key(b, "level"), put_jstr(b, gw_level_name(gw_code_level(g->code)));
+		put_key(b, "message"), put_jstr(b, gw_code_message(g->code));
+		put_key(b, "detail"), put_jstr(b, g->detail);
+		put_key(b, "line");
+		g->line > 0 ? put_int(b, g->line) : put_raw(b, "null");
+		put_key(b, "col");
+		g->col > 0 ? put_int(b, g->col) : put_raw(b, "null");
+		put_key(b, "span"), put_span(b, g->span);
+		put_close(b, '}');
 	}
-	return a;
+	put_close(b, ']');
 }
 
-static json_t *
-write_error(const gw_doc *d)
+static void
+write_error(gw_buf *b, const gw_doc *d)
 {
-	json_t *o = json_object(), *src = json_object();
+	put_key(b, "source"), write_source(b, d, false);
+	put_key(b, "error"), put_open(b, '{');
+	put_key(b, "code"), put_jstr(b, gw_code_name(d->error));
+	put_key(b, "message"), put_jstr(b, d->error_msg);
+	put_close(b, '}');
+}
 
-	json_object_set_new(o, "schema", json_string(GW_SCHEMA));
-	json_object_set_new(o, "id", jstr(d->id));
-	json_object_set_new(src, "path", jstr(d->src_path));
-	json_object_set_new(src, "sha256", d->src_sha256[0] ? jstr(d->src_sha256) : json_null());
-	json_object_set_new(src, "bytes", json_integer((json_int_t)d->src_bytes));
-	json_object_set_new(o, "source", src);
-	json_object_set_new(o, "error", json_pack("{s:s,s:o}", "code", gw_code_name(d->error),
-	                                          "message", jstr(d->error_msg)));
-	return o;
+static void
+write_record(gw_buf *b, const gw_doc *d)
+{
+	put_key(b, "source"), write_source(b, d, true);
+	put_key(b, "generator"), write_generator(b, d);
+	put_key(b, "stages"), write_stages(b, d);
+	put_key(b, "text"), put_jstrn(b, d->text ? d->text : "", d->text ? d->text_len : 0);
+	put_key(b, "removed"), write_removed(b, d);
+	put_key(b, "offset_map"), write_map(b, d);
+	put_key(b, "is_notice"), put_raw(b, d->is_notice < 0 ? "null" : d->is_notice ? "true" : "false");
+	put_key(b, "header"), write_header(b, d);
+	put_key(b, "body"), write_part(b, d, 0);
+	put_key(b, "attachments"), write_attachments(b, d);
+	put_key(b, "quantities"), write_quantities(b, d);
+	put_key(b, "rejected"), write_rejected(b, d);
+	put_key(b, "warnings"), write_warnings(b, d);
 }
 
 /* Does the array opening at s[i] hold only scalars (numbers, strings, literals)?  Then it is
@@ -570,59 +733,29 @@ indent_json(const char *s, size_t n, gw_buf *out)
 	}
 }
 
-static int
-dump_to_buf(const char *p, size_t n, void *out)
-{
-	gw_buf *b = out;
-
-	if (b->len + n < b->cap) { /* the common case, without a call */
-		memcpy(b->ptr + b->len, p, n);
-		b->len += n;
-		b->ptr[b->len] = '\0';
-	} else
-		gw_buf_put(b, p, n);
-	return 0;
-}
-
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	json_t *o;
-	size_t flg = JSON_REAL_PRECISION(15) | JSON_COMPACT;
-	gw_buf compact = GW_BUF_INIT;
+	gw_buf compact = GW_BUF_INIT, *b = out;
 
-	arena_enter();
-	if (d->error)
-		o = write_error(d);
-	else {
-		o = json_object();
-		json_object_set_new(o, "schema", json_string(GW_SCHEMA));
-		json_object_set_new(o, "id", jstr(d->id));
-		json_object_set_new(o, "source", write_source(d));
-		json_object_set_new(o, "generator", write_generator(d));
-		json_object_set_new(o, "stages", write_stages(d));
-		json_object_set_new(o, "text", d->text ? json_stringn_nocheck(d->text, d->text_len) : json_string(""));
-		json_object_set_new(o, "removed", write_removed(d));
-		json_object_set_new(o, "offset_map", write_map(d));
-		json_object_set_new(o, "is_notice", d->is_notice < 0 ? json_null() : json_boolean(d->is_notice));
-		json_object_set_new(o, "header", write_header(d));
-		json_object_set_new(o, "body", write_part(d, 0));
-		json_object_set_new(o, "attachments", write_attachments(d));
-		json_object_set_new(o, "quantities", write_quantities(d));
-		json_object_set_new(o, "rejected", write_rejected(d));
-		json_object_set_new(o, "warnings", write_warnings(d));
+	if (flags & GW_JSON_PRETTY) { /* written compact, then re-indented */
+		b = &compact;
+		b->ptr = gw_xmalloc(b->cap = 2 * d->text_len + 65536);
 	}
+	put_open(b, '{');
+	put_key(b, "schema"), put_jstr(b, GW_SCHEMA);
+	put_key(b, "id"), put_jstr(b, d->id);
+	if (d->error)
+		write_error(b, d);
+	else
+		write_record(b, d);
+	put_close(b, '}');
+	b->ptr[--b->len] = '\0'; /* the comma after the record */
 	if (flags & GW_JSON_PRETTY) {
-		gw_buf_put(&compact, "", 0);
-		compact.ptr = gw_xrealloc(compact.ptr, compact.cap = 2 * d->text_len + 65536);
-		json_dump_callback(o, dump_to_buf, &compact, flg);
 		indent_json(compact.ptr, compact.len, out);
 		gw_buf_free(&compact);
-	} else
-		json_dump_callback(o, dump_to_buf, out, flg);
+	}
 	gw_buf_putc(out, '\n');
-	json_decref(o);
-	arena_leave();
 }
 
 /* ---------------------------------------------------------------- reading */

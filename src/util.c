@@ -138,6 +138,20 @@ gw_buf_printf(gw_buf *b, const char *fmt, ...)
 }
 
 void
+gw_buf_put_int(gw_buf *b, long long v)
+{
+	char s[24], *p = s + sizeof s;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	gw_buf_put(b, p, (size_t)(s + sizeof s - p));
+}
+
+void
 gw_buf_put_cp(gw_buf *b, uint32_t cp)
 {
 	char s[4];
