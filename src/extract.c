@@ -256,7 +256,7 @@ cp_at(const char *t, size_t n, size_t i, int *len)
 {
 	uint32_t c;
 
-	*len = gw_utf8_decode(t + i, n - i, &c);
+	*len = gw_utf8_decode_fast(t + i, n - i, &c);
 	if (*len == 0)
 		*len = 1;
 	return c;

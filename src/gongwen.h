@@ -38,6 +38,8 @@ void gw_buf_printf(gw_buf *b, const char *fmt, ...)
 void gw_buf_vprintf(gw_buf *b, const char *fmt, va_list ap);
 /* Append one code point as UTF-8. */
 void gw_buf_put_cp(gw_buf *b, uint32_t cp);
+/* Make room for n more bytes at once (a writer that knows about how much it will put). */
+void gw_buf_reserve(gw_buf *b, size_t n);
 /* Append an integer in decimal, without printf (the writers' hot path). */
 void gw_buf_put_int(gw_buf *b, long long v);
 void gw_buf_reset(gw_buf *b);

@@ -53,6 +53,28 @@ typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
 int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn,
                      void *ctx);
 
+/* gw_utf8_decode with ASCII and well-formed three-byte sequences (CJK) decoded inline, the
+ * same results: the extractor's and the XML writer's loops decode every code point (issue 14). */
+static inline int
+gw_utf8_decode_fast(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n > 0 && u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (n > 2 && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+		uint32_t c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+
+		if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
+			*cp = c;
+			return 3;
+		}
+	}
+	return gw_utf8_decode(s, n, cp);
+}
+
 /* numeral.c: the value of a Chinese digit (〇零 一壹 二两贰 … 九玖), -1 when c is none; the
  * multiplier of a unit character (十拾 百佰 千仟 万萬 亿億), 0 when c is none. */
 int gw_zh_digit(uint32_t c);

@@ -119,15 +119,58 @@ arena_leave(void)
 
 /* ---------------------------------------------------------------- writing
  * The record is written in one pass from the model into the output buffer, the bytes Jansson's
- * compact dump gave (JSON_COMPACT, JSON_REAL_PRECISION(15), keys in insertion order): every value
- * is followed by a comma, and a closing bracket takes the place of the last one.  The round-trip
- * tests read each record back with Jansson. */
+ * compact dump gave (JSON_COMPACT, JSON_REAL_PRECISION(15), keys in insertion order), or with
+ * the indentation the pretty files had: every value is followed by a comma, and a closing bracket
+ * takes the place of the last one.  The round-trip tests read each record back with Jansson. */
+
+/* The writer: the output and, for pretty records, where it is in them.  Pretty is two spaces a
+ * level, one member a line, arrays of scalars on one line ([1, 2]), {} and [] when empty. */
+typedef struct jw {
+	gw_buf *b;
+	bool pretty;
+	unsigned char *st; /* per open object or array: J_ARRAY, J_SOME, J_FLAT */
+	size_t depth, capst;
+} jw;
+
+enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
+
+static void
+newline(jw *w, size_t depth)
+{
+	static const char spaces[] = "\n                                                                ";
+	size_t n = 2 * depth;
+
+	gw_buf_put(w->b, spaces, 1);
+	for (; n > 64; n -= 64)
+		gw_buf_put(w->b, spaces + 1, 64);
+	gw_buf_put(w->b, spaces + 1, n);
+}
+
+/* A value starts (container: an object or array); in a pretty array, after its line break or
+ * the space of a one-line array.  The comma before it is already written. */
+static void
+elem(jw *w, bool container)
+{
+	unsigned char *t;
+
+	if (!w->pretty || w->depth == 0 || !(*(t = &w->st[w->depth - 1]) & J_ARRAY))
+		return;
+	if (!(*t & J_SOME))
+		*t |= J_SOME | (container ? 0 : J_FLAT);
+	else if (*t & J_FLAT) {
+		gw_buf_putc(w->b, ' ');
+		return;
+	}
+	if (!(*t & J_FLAT))
+		newline(w, w->depth);
+}
 
 /* s[0..n) as a JSON string, escaped as Jansson escapes: " \ and the C0 controls. */
 static void
-put_jstrn(gw_buf *b, const char *s, size_t n)
+put_string(jw *w, const char *s, size_t n)
 {
 	static const char short_esc[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
+	gw_buf *b = w->b;
 	size_t i = 0, run;
 
 	gw_buf_putc(b, '"');
@@ -153,48 +196,65 @@ put_jstrn(gw_buf *b, const char *s, size_t n)
 			           6);
 		i = run + 1;
 	}
-	gw_buf_put(b, "\",", 2);
+	gw_buf_putc(b, '"');
+}
+
+static void
+put_jstrn(jw *w, const char *s, size_t n)
+{
+	elem(w, false);
+	put_string(w, s, n);
+	gw_buf_putc(w->b, ',');
+}
+
+static void
+put_raw(jw *w, const char *s)
+{
+	elem(w, false);
+	gw_buf_puts(w->b, s);
+	gw_buf_putc(w->b, ',');
 }
 
 /* A string value, or null for NULL. */
 static void
-put_jstr(gw_buf *b, const char *s)
+put_jstr(jw *w, const char *s)
 {
 	if (s)
-		put_jstrn(b, s, strlen(s));
+		put_jstrn(w, s, strlen(s));
 	else
-		gw_buf_put(b, "null,", 5);
+		put_raw(w, "null");
 }
 
-/* "key": — keys are the writer's own, plain ASCII. */
+/* "key": and, pretty, the line it starts. */
 static void
-put_key(gw_buf *b, const char *k)
+put_keyn(jw *w, const char *k, size_t n)
 {
-	size_t n = strlen(k);
-
-	gw_buf_putc(b, '"');
-	gw_buf_put(b, k, n);
-	gw_buf_put(b, "\":", 2);
-}
-
-static void
-put_raw(gw_buf *b, const char *s)
-{
-	gw_buf_puts(b, s);
-	gw_buf_putc(b, ',');
+	if (w->pretty) {
+		w->st[w->depth - 1] |= J_SOME;
+		newline(w, w->depth);
+	}
+	put_string(w, k, n);
+	gw_buf_put(w->b, ": ", w->pretty ? 2 : 1);
 }
 
 static void
-put_int(gw_buf *b, long long v)
+put_key(jw *w, const char *k)
 {
-	gw_buf_put_int(b, v);
-	gw_buf_putc(b, ',');
+	put_keyn(w, k, strlen(k));
+}
+
+static void
+put_int(jw *w, long long v)
+{
+	elem(w, false);
+	gw_buf_put_int(w->b, v);
+	gw_buf_putc(w->b, ',');
 }
 
 /* A real as Jansson writes it: %.15g, then ".0" when it would read back as an integer, and
  * the exponent without '+' and leading zeros (1e+20 is 1e20). */
 static void
-put_real(gw_buf *b, double v)
+put_real(jw *w, double v)
 {
 	char s[40], *e;
 	int n = snprintf(s, sizeof s, "%.15g", v);
@@ -212,66 +272,78 @@ put_real(gw_buf *b, double v)
 			from++;
 		memmove(to, from, strlen(from) + 1);
 	}
-	put_raw(b, s);
+	put_raw(w, s);
 }
 
 /* Open an object or array; close it, in the place of the comma after its last value. */
 static void
-put_open(gw_buf *b, char c)
+put_open(jw *w, char c)
 {
-	gw_buf_putc(b, c);
+	elem(w, true);
+	gw_buf_putc(w->b, c);
+	if (w->pretty) {
+		gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
+		w->st[w->depth] = c == '[' ? J_ARRAY : 0;
+	}
+	w->depth++;
 }
 
 static void
-put_close(gw_buf *b, char c)
+put_close(jw *w, char c)
 {
+	gw_buf *b = w->b;
+	unsigned char t = w->pretty ? w->st[w->depth - 1] : 0;
+
+	w->depth--;
 	if (b->ptr[b->len - 1] == ',')
-		b->ptr[b->len - 1] = c;
-	else
-		gw_buf_putc(b, c);
+		b->len--;
+	if ((t & J_SOME) && !(t & J_FLAT))
+		newline(w, w->depth);
+	gw_buf_putc(b, c);
 	gw_buf_putc(b, ',');
 }
 
 static void
-put_pair(gw_buf *b, long long x, long long y)
+put_pair(jw *w, long long x, long long y)
 {
-	gw_buf_putc(b, '[');
-	gw_buf_put_int(b, x);
-	gw_buf_putc(b, ',');
-	gw_buf_put_int(b, y);
-	gw_buf_put(b, "],", 2);
+	elem(w, true);
+	gw_buf_putc(w->b, '[');
+	gw_buf_put_int(w->b, x);
+	gw_buf_put(w->b, ", ", w->pretty ? 2 : 1);
+	gw_buf_put_int(w->b, y);
+	gw_buf_put(w->b, "],", 2);
 }
 
 static void
-put_span(gw_buf *b, gw_span s)
+put_span(jw *w, gw_span s)
 {
 	if (s.start < 0)
-		gw_buf_put(b, "null,", 5);
+		put_raw(w, "null");
 	else
-		put_pair(b, s.start, s.end);
+		put_pair(w, s.start, s.end);
 }
 
 static void
-put_src(gw_buf *b, const gw_doc *d, gw_span s)
+put_src(jw *w, const gw_doc *d, gw_span s)
 {
 	uint32_t x, y;
 
 	if (gw_doc_src_range(d, s, &x, &y))
-		put_pair(b, x, y);
+		put_pair(w, x, y);
 	else
-		gw_buf_put(b, "null,", 5);
+		put_raw(w, "null");
 }
 
 /* gw_json_number's bytes. */
 static void
-put_number(gw_buf *b, bool has, double v)
+put_number(jw *w, bool has, double v)
 {
 	if (!has || !isfinite(v))
-		gw_buf_put(b, "null,", 5);
+		put_raw(w, "null");
 	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
-		put_int(b, (long long)v);
+		put_int(w, (long long)v);
 	else
-		put_real(b, v);
+		put_real(w, v);
 }
 
 json_t *
@@ -294,9 +366,9 @@ gw_json_string(const char *s)
 
 /* The metadata: a key given twice keeps its first place and its last value (a JSON object). */
 static void
-write_meta(gw_buf *b, const gw_doc *d)
+write_meta(jw *w, const gw_doc *d)
 {
-	put_open(b, '{');
+	put_open(w, '{');
 	for (size_t i = 0; i < d->nmeta; i++) {
 		size_t last = i, k;
 
@@ -307,86 +379,85 @@ write_meta(gw_buf *b, const gw_doc *d)
 		for (k = i + 1; k < d->nmeta; k++)
 			if (strcmp(d->meta[k].key, d->meta[i].key) == 0)
 				last = k;
-		put_jstr(b, d->meta[i].key);
-		b->ptr[b->len - 1] = ':';
-		put_jstr(b, d->meta[last].value);
+		put_key(w, d->meta[i].key);
+		put_jstr(w, d->meta[last].value);
 	}
-	put_close(b, '}');
+	put_close(w, '}');
 }
 
 static void
-write_source(gw_buf *b, const gw_doc *d, bool meta)
+write_source(jw *w, const gw_doc *d, bool meta)
 {
-	put_open(b, '{');
-	put_key(b, "path"), put_jstr(b, d->src_path);
-	put_key(b, "sha256"), put_jstr(b, d->src_sha256[0] ? d->src_sha256 : NULL);
-	put_key(b, "bytes"), put_int(b, (long long)d->src_bytes);
+	put_open(w, '{');
+	put_key(w, "path"), put_jstr(w, d->src_path);
+	put_key(w, "sha256"), put_jstr(w, d->src_sha256[0] ? d->src_sha256 : NULL);
+	put_key(w, "bytes"), put_int(w, (long long)d->src_bytes);
 	if (meta) {
-		put_key(b, "encoding"), put_jstr(b, d->encoding);
-		put_key(b, "metadata"), write_meta(b, d);
+		put_key(w, "encoding"), put_jstr(w, d->encoding);
+		put_key(w, "metadata"), write_meta(w, d);
 	}
-	put_close(b, '}');
+	put_close(w, '}');
 }
 
 static void
-write_generator(gw_buf *b, const gw_doc *d)
+write_generator(jw *w, const gw_doc *d)
 {
-	put_open(b, '{');
-	put_key(b, "name"), put_jstr(b, "gongwen");
-	put_key(b, "version"), put_jstr(b, GW_VERSION);
-	put_key(b, "rules"), put_jstr(b, d->rules_digest[0] ? d->rules_digest : NULL);
-	put_close(b, '}');
+	put_open(w, '{');
+	put_key(w, "name"), put_jstr(w, "gongwen");
+	put_key(w, "version"), put_jstr(w, GW_VERSION);
+	put_key(w, "rules"), put_jstr(w, d->rules_digest[0] ? d->rules_digest : NULL);
+	put_close(w, '}');
 }
 
 static void
-write_stages(gw_buf *b, const gw_doc *d)
+write_stages(jw *w, const gw_doc *d)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	if (d->stages & GW_ST_NORMALIZED)
-		put_jstr(b, "normalize");
+		put_jstr(w, "normalize");
 	if (d->stages & GW_ST_SEGMENTED)
-		put_jstr(b, "segment");
+		put_jstr(w, "segment");
 	if (d->stages & GW_ST_EXTRACTED)
-		put_jstr(b, "extract");
-	put_close(b, ']');
+		put_jstr(w, "extract");
+	put_close(w, ']');
 }
 
 static void
-write_removed(gw_buf *b, const gw_doc *d)
+write_removed(jw *w, const gw_doc *d)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nremoved; i++) {
 		const gw_removed *r = &d->removed[i];
 
-		put_open(b, '{');
-		put_key(b, "kind"), put_jstr(b, r->kind);
-		put_key(b, "source_span"), put_pair(b, r->src_start, r->src_end);
-		put_key(b, "text"), put_jstr(b, r->text);
-		put_close(b, '}');
+		put_open(w, '{');
+		put_key(w, "kind"), put_jstr(w, r->kind);
+		put_key(w, "source_span"), put_pair(w, r->src_start, r->src_end);
+		put_key(w, "text"), put_jstr(w, r->text);
+		put_close(w, '}');
 	}
-	put_close(b, ']');
+	put_close(w, ']');
 }
 
 static void
-write_map(gw_buf *b, const gw_doc *d)
+write_map(jw *w, const gw_doc *d)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
 
-		put_int(b, r->cp), put_int(b, r->src), put_int(b, r->width);
-		put_int(b, r->line), put_int(b, r->col);
+		put_int(w, r->cp), put_int(w, r->src), put_int(w, r->width);
+		put_int(w, r->line), put_int(w, r->col);
 	}
-	put_close(b, ']');
+	put_close(w, ']');
 }
 
 static void
-write_list(gw_buf *b, const gw_strlist *l)
+write_list(jw *w, const gw_strlist *l)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	for (size_t i = 0; i < l->n; i++)
-		put_jstr(b, l->items[i]);
-	put_close(b, ']');
+		put_jstr(w, l->items[i]);
+	put_close(w, ']');
 }
 
 /* How each header field is written and read (gongwen.h, GW_HFIELDS). */
@@ -413,349 +484,225 @@ header_order(int order[GW_NHFIELDS])
 
 /* A LIST or DATE field's key holds its parsed form, "<name>_text" its text as written. */
 static void
-write_field(gw_buf *b, const gw_header *h, enum gw_hfield f)
+write_field(jw *w, const gw_header *h, enum gw_hfield f)
 {
 	const char *name = gw_hfield_name(f), *text = h->f[f].text;
+	char key[64];
 
-	put_key(b, name);
+	put_key(w, name);
 	switch (hf[f].kind) {
 	case GW_HK_TEXT:
-		put_jstr(b, text);
+		put_jstr(w, text);
 		return;
 	case GW_HK_NUMBER:
 		if (text == NULL) {
-			put_raw(b, "null");
+			put_raw(w, "null");
 			return;
 		}
-		put_open(b, '{');
-		put_key(b, "text"), put_jstr(b, text);
-		put_key(b, "agency_code"), put_jstr(b, h->agency_code);
-		put_key(b, "year");
+		put_open(w, '{');
+		put_key(w, "text"), put_jstr(w, text);
+		put_key(w, "agency_code"), put_jstr(w, h->agency_code);
+		put_key(w, "year");
 		if (h->year)
-			put_int(b, h->year);
+			put_int(w, h->year);
 		else
-			put_raw(b, "null");
-		put_key(b, "serial"), put_jstr(b, h->serial);
-		put_close(b, '}');
+			put_raw(w, "null");
+		put_key(w, "serial"), put_jstr(w, h->serial);
+		put_close(w, '}');
 		return;
 	case GW_HK_LIST:
-		write_list(b, gw_header_list(h, f));
+		write_list(w, gw_header_list(h, f));
 		break;
 	case GW_HK_DATE:
-		put_jstr(b, *gw_header_iso(h, f));
+		put_jstr(w, *gw_header_iso(h, f));
 		break;
 	}
-	gw_buf_putc(b, '"');
-	gw_buf_puts(b, name);
-	gw_buf_put(b, "_text\":", 7);
-	put_jstr(b, text);
+	snprintf(key, sizeof key, "%s_text", name);
+	put_key(w, key);
+	put_jstr(w, text);
 }
 
 static void
-write_header(gw_buf *b, const gw_doc *d)
+write_header(jw *w, const gw_doc *d)
 {
 	const gw_header *h = &d->header;
 	int order[GW_NHFIELDS];
 
 	header_order(order);
-	put_open(b, '{');
+	put_open(w, '{');
 	for (int i = 0; i < GW_NHFIELDS; i++)
-		write_field(b, h, order[i]);
-	put_key(b, "spans"), put_open(b, '{');
+		write_field(w, h, order[i]);
+	put_key(w, "spans"), put_open(w, '{');
 	for (int f = 0; f < GW_NHFIELDS; f++)
 		if (gw_header_has(h, f) && h->f[f].span.start >= 0)
-			put_key(b, gw_hfield_name(f)), put_span(b, h->f[f].span);
-	put_close(b, '}');
-	put_close(b, '}');
+			put_key(w, gw_hfield_name(f)), put_span(w, h->f[f].span);
+	put_close(w, '}');
+	put_close(w, '}');
 }
 
 static void
-write_node(gw_buf *b, const gw_doc *d, const gw_node *n)
+write_node(jw *w, const gw_doc *d, const gw_node *n)
 {
-	put_open(b, '{');
-	put_key(b, "id"), put_jstr(b, n->id);
-	put_key(b, "kind"), put_jstr(b, gw_kind_name(n->kind));
-	put_key(b, "num"), put_jstr(b, n->num);
-	put_key(b, "ordinal"), put_int(b, n->ordinal);
-	put_key(b, "heading"), put_jstr(b, n->heading);
-	put_key(b, "span"), put_span(b, n->span);
-	put_key(b, "heading_span"), put_span(b, n->heading_span);
-	put_key(b, "source_span"), put_src(b, d, n->span);
-	put_key(b, "children"), put_open(b, '[');
+	put_open(w, '{');
+	put_key(w, "id"), put_jstr(w, n->id);
+	put_key(w, "kind"), put_jstr(w, gw_kind_name(n->kind));
+	put_key(w, "num"), put_jstr(w, n->num);
+	put_key(w, "ordinal"), put_int(w, n->ordinal);
+	put_key(w, "heading"), put_jstr(w, n->heading);
+	put_key(w, "span"), put_span(w, n->span);
+	put_key(w, "heading_span"), put_span(w, n->heading_span);
+	put_key(w, "source_span"), put_src(w, d, n->span);
+	put_key(w, "children"), put_open(w, '[');
 	for (int i = n->first_child; i >= 0; i = d->nodes[i].next_sibling)
-		write_node(b, d, &d->nodes[i]);
-	put_close(b, ']');
-	put_close(b, '}');
+		write_node(w, d, &d->nodes[i]);
+	put_close(w, ']');
+	put_close(w, '}');
 }
 
 /* The top-level nodes of one part, in order. */
 static void
-write_part(gw_buf *b, const gw_doc *d, int part)
+write_part(jw *w, const gw_doc *d, int part)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nnodes; i++)
 		if (d->nodes[i].parent < 0 && d->nodes[i].part == part)
-			write_node(b, d, &d->nodes[i]);
-	put_close(b, ']');
+			write_node(w, d, &d->nodes[i]);
+	put_close(w, ']');
 }
 
 static void
-write_attachments(gw_buf *b, const gw_doc *d)
+write_attachments(jw *w, const gw_doc *d)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	for (size_t i = 0; i < d->natts; i++) {
 		const gw_attachment *t = &d->atts[i];
 
-		put_open(b, '{');
-		put_key(b, "title"), put_jstr(b, t->title);
-		put_key(b, "title_span"), put_span(b, t->title_span);
-		put_key(b, "span"), put_span(b, t->span);
-		put_key(b, "source_span"), put_src(b, d, t->span);
-		put_key(b, "body"), write_part(b, d, (int)i + 1);
-		put_close(b, '}');
+		put_open(w, '{');
+		put_key(w, "title"), put_jstr(w, t->title);
+		put_key(w, "title_span"), put_span(w, t->title_span);
+		put_key(w, "span"), put_span(w, t->span);
+		put_key(w, "source_span"), put_src(w, d, t->span);
+		put_key(w, "body"), write_part(w, d, (int)i + 1);
+		put_close(w, '}');
 	}
-	put_close(b, ']');
+	put_close(w, ']');
 }
 
 static void
-write_quantity(gw_buf *b, const gw_doc *d, const gw_quantity *q)
+write_quantity(jw *w, const gw_doc *d, const gw_quantity *q)
 {
 	int nd = q->node;
 
-	put_open(b, '{');
-	put_key(b, "id"), put_jstr(b, q->id);
-	put_key(b, "node"), put_jstr(b, nd >= 0 && (size_t)nd < d->nnodes ? d->nodes[nd].id : NULL);
-	put_key(b, "text"), put_jstr(b, q->text);
-	put_key(b, "span"), put_span(b, q->span);
-	put_key(b, "source_span"), put_src(b, d, q->span);
-	put_key(b, "value"), put_number(b, q->has_value, q->value);
-	put_key(b, "min"), put_number(b, q->has_min, q->min);
-	put_key(b, "max"), put_number(b, q->has_max, q->max);
-	put_key(b, "unit"), put_jstr(b, q->unit);
-	put_key(b, "comparator"), put_jstr(b, gw_cmp_name(q->cmp));
-	put_key(b, "kind"), put_jstr(b, gw_qkind_name(q->kind));
-	put_key(b, "subject"), put_jstr(b, q->subject);
-	put_key(b, "verb"), put_jstr(b, q->verb);
-	put_key(b, "rule"), put_jstr(b, q->rule);
-	put_close(b, '}');
+	put_open(w, '{');
+	put_key(w, "id"), put_jstr(w, q->id);
+	put_key(w, "node"), put_jstr(w, nd >= 0 && (size_t)nd < d->nnodes ? d->nodes[nd].id : NULL);
+	put_key(w, "text"), put_jstr(w, q->text);
+	put_key(w, "span"), put_span(w, q->span);
+	put_key(w, "source_span"), put_src(w, d, q->span);
+	put_key(w, "value"), put_number(w, q->has_value, q->value);
+	put_key(w, "min"), put_number(w, q->has_min, q->min);
+	put_key(w, "max"), put_number(w, q->has_max, q->max);
+	put_key(w, "unit"), put_jstr(w, q->unit);
+	put_key(w, "comparator"), put_jstr(w, gw_cmp_name(q->cmp));
+	put_key(w, "kind"), put_jstr(w, gw_qkind_name(q->kind));
+	put_key(w, "subject"), put_jstr(w, q->subject);
+	put_key(w, "verb"), put_jstr(w, q->verb);
+	put_key(w, "rule"), put_jstr(w, q->rule);
+	put_close(w, '}');
 }
 
 static void
-write_quantities(gw_buf *b, const gw_doc *d)
+write_quantities(jw *w, const gw_doc *d)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nqs; i++)
-		write_quantity(b, d, &d->qs[i]);
-	put_close(b, ']');
+		write_quantity(w, d, &d->qs[i]);
+	put_close(w, ']');
 }
 
 static void
-write_rejected(gw_buf *b, const gw_doc *d)
+write_rejected(jw *w, const gw_doc *d)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nrej; i++) {
 		const gw_rejected *r = &d->rej[i];
 
-		put_open(b, '{');
-		put_key(b, "text"), put_jstr(b, r->text);
-		put_key(b, "span"), put_span(b, r->span);
-		put_key(b, "reason"), put_jstr(b, r->reason);
-		put_key(b, "rule"), put_jstr(b, r->rule);
-		put_close(b, '}');
+		put_open(w, '{');
+		put_key(w, "text"), put_jstr(w, r->text);
+		put_key(w, "span"), put_span(w, r->span);
+		put_key(w, "reason"), put_jstr(w, r->reason);
+		put_key(w, "rule"), put_jstr(w, r->rule);
+		put_close(w, '}');
 	}
-	put_close(b, ']');
+	put_close(w, ']');
 }
 
 static void
-write_warnings(gw_buf *b, const gw_doc *d)
+write_warnings(jw *w, const gw_doc *d)
 {
-	put_open(b, '[');
+	put_open(w, '[');
 	for (size_t i = 0; i < d->ndiags; i++) {
 		const gw_diag *g = &d->diags[i];
 
-		put_open(b, '{');
-		put_key(b, "code"), put_jstr(b, gw_code_name(g->code));
-		put_key(b, "level"), put_jstr(b, gw_level_name(gw_code_level(g->code)));
-		put_key(b, "message"), put_jstr(b, gw_code_message(g->code));
-		put_key(b, "detail"), put_jstr(b, g->detail);
-		put_key(b, "line");
-		g->line > 0 ? put_int(b, g->line) : put_raw(b, "null");
-		put_key(b, "col");
-		g->col > 0 ? put_int(b, g->col) : put_raw(b, "null");
-		put_key(b, "span"), put_span(b, g->span);
-		put_close(b, '}');
+		put_open(w, '{');
+		put_key(w, "code"), put_jstr(w, gw_code_name(g->code));
+		put_key(w, "level"), put_jstr(w, gw_level_name(gw_code_level(g->code)));
+		put_key(w, "message"), put_jstr(w, gw_code_message(g->code));
+		put_key(w, "detail"), put_jstr(w, g->detail);
+		put_key(w, "line");
+		g->line > 0 ? put_int(w, g->line) : put_raw(w, "null");
+		put_key(w, "col");
+		g->col > 0 ? put_int(w, g->col) : put_raw(w, "null");
+		put_key(w, "span"), put_span(w, g->span);
+		put_close(w, '}');
 	}
-	put_close(b, ']');
+	put_close(w, ']');
 }
 
 static void
-write_error(gw_buf *b, const gw_doc *d)
+write_error(jw *w, const gw_doc *d)
 {
-	put_key(b, "source"), write_source(b, d, false);
-	put_key(b, "error"), put_open(b, '{');
-	put_key(b, "code"), put_jstr(b, gw_code_name(d->error));
-	put_key(b, "message"), put_jstr(b, d->error_msg);
-	put_close(b, '}');
+	put_key(w, "source"), write_source(w, d, false);
+	put_key(w, "error"), put_open(w, '{');
+	put_key(w, "code"), put_jstr(w, gw_code_name(d->error));
+	put_key(w, "message"), put_jstr(w, d->error_msg);
+	put_close(w, '}');
 }
 
 static void
-write_record(gw_buf *b, const gw_doc *d)
+write_record(jw *w, const gw_doc *d)
 {
-	put_key(b, "source"), write_source(b, d, true);
-	put_key(b, "generator"), write_generator(b, d);
-	put_key(b, "stages"), write_stages(b, d);
-	put_key(b, "text"), put_jstrn(b, d->text ? d->text : "", d->text ? d->text_len : 0);
-	put_key(b, "removed"), write_removed(b, d);
-	put_key(b, "offset_map"), write_map(b, d);
-	put_key(b, "is_notice"), put_raw(b, d->is_notice < 0 ? "null" : d->is_notice ? "true" : "false");
-	put_key(b, "header"), write_header(b, d);
-	put_key(b, "body"), write_part(b, d, 0);
-	put_key(b, "attachments"), write_attachments(b, d);
-	put_key(b, "quantities"), write_quantities(b, d);
-	put_key(b, "rejected"), write_rejected(b, d);
-	put_key(b, "warnings"), write_warnings(b, d);
-}
-
-/* Does the array opening at s[i] hold only scalars (numbers, strings, literals)?  Then it is
- * written on one line: spans and offset maps stay readable. */
-static bool
-flat_array(const char *s, size_t n, size_t i)
-{
-	bool str = false;
-
-	for (i++; i < n; i++) {
-		if (str) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				str = false;
-		} else if (s[i] == '"')
-			str = true;
-		else if (s[i] == '[' || s[i] == '{')
-			return false;
-		else if (s[i] == ']')
-			return true;
-	}
-	return true;
-}
-
-static void
-newline(gw_buf *out, int depth)
-{
-	static const char spaces[] = "\n                                                                ";
-	int n = 2 * depth;
-
-	gw_buf_put(out, spaces, 1);
-	for (; n > 64; n -= 64)
-		gw_buf_put(out, spaces + 1, 64);
-	gw_buf_put(out, spaces + 1, (size_t)n);
-}
-
-/* The bytes that end a run of plain characters in compact JSON. */
-static const bool structural[256] = {
-    ['"'] = true, ['{'] = true, ['}'] = true, ['['] = true, [']'] = true, [','] = true, [':'] = true,
-};
-
-static bool
-is_structural(unsigned char c)
-{
-	return structural[c];
-}
-
-/* Re-indent compact JSON (Jansson's JSON_COMPACT output) two spaces a level, one member a line,
- * arrays of scalars on one line.  One pass; strings are copied untouched. */
-static void
-indent_json(const char *s, size_t n, gw_buf *out)
-{
-	int depth = 0, flat = 0; /* flat: inside a one-line array */
-	size_t i = 0, run;
-
-	gw_buf_put(out, "", 0);
-	if (out->cap < out->len + n + n / 2) { /* one allocation for most documents */
-		out->cap = out->len + n + n / 2;
-		out->ptr = gw_xrealloc(out->ptr, out->cap);
-	}
-	while (i < n) {
-		char c = s[i];
-
-		if (c == '"') { /* copy the whole string: up to a quote not escaped */
-			run = i + 1;
-			for (;;) {
-				const char *q = memchr(s + run, '"', n - run);
-				size_t bs = 0;
-
-				if (q == NULL) {
-					run = n - 1;
-					break;
-				}
-				run = (size_t)(q - s);
-				while (s[run - 1 - bs] == '\\')
-					bs++;
-				if (bs % 2 == 0)
-					break;
-				run++;
-			}
-			gw_buf_put(out, s + i, run + 1 - i);
-			i = run + 1;
-			continue;
-		}
-		if (!is_structural((unsigned char)c)) {
-			for (run = i + 1; run < n && !is_structural((unsigned char)s[run]); run++)
-				;
-			gw_buf_put(out, s + i, run - i);
-			i = run;
-			continue;
-		}
-		if ((c == '{' || c == '[') && i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
-			gw_buf_put(out, s + i, 2); /* {} [] */
-			i += 2;
-			continue;
-		}
-		if (flat) {
-			if (c == ']')
-				flat = 0;
-			gw_buf_put(out, c == ',' ? ", " : s + i, c == ',' ? 2 : 1);
-		} else if (c == '{' || c == '[') {
-			gw_buf_put(out, s + i, 1);
-			if (c == '[' && flat_array(s, n, i))
-				flat = 1;
-			else
-				newline(out, ++depth);
-		} else if (c == '}' || c == ']') {
-			newline(out, --depth);
-			gw_buf_put(out, s + i, 1);
-		} else if (c == ',') {
-			gw_buf_put(out, ",", 1);
-			newline(out, depth);
-		} else /* : */
-			gw_buf_put(out, ": ", 2);
-		i++;
-	}
+	put_key(w, "source"), write_source(w, d, true);
+	put_key(w, "generator"), write_generator(w, d);
+	put_key(w, "stages"), write_stages(w, d);
+	put_key(w, "text"), put_jstrn(w, d->text ? d->text : "", d->text ? d->text_len : 0);
+	put_key(w, "removed"), write_removed(w, d);
+	put_key(w, "offset_map"), write_map(w, d);
+	put_key(w, "is_notice"), put_raw(w, d->is_notice < 0 ? "null" : d->is_notice ? "true" : "false");
+	put_key(w, "header"), write_header(w, d);
+	put_key(w, "body"), write_part(w, d, 0);
+	put_key(w, "attachments"), write_attachments(w, d);
+	put_key(w, "quantities"), write_quantities(w, d);
+	put_key(w, "rejected"), write_rejected(w, d);
+	put_key(w, "warnings"), write_warnings(w, d);
 }
 
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	gw_buf compact = GW_BUF_INIT, *b = out;
+	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0};
 
-	if (flags & GW_JSON_PRETTY) { /* written compact, then re-indented */
-		b = &compact;
-		b->ptr = gw_xmalloc(b->cap = 2 * d->text_len + 65536);
-	}
-	put_open(b, '{');
-	put_key(b, "schema"), put_jstr(b, GW_SCHEMA);
-	put_key(b, "id"), put_jstr(b, d->id);
+	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
+	put_open(&w, '{');
+	put_key(&w, "schema"), put_jstr(&w, GW_SCHEMA);
+	put_key(&w, "id"), put_jstr(&w, d->id);
 	if (d->error)
-		write_error(b, d);
+		write_error(&w, d);
 	else
-		write_record(b, d);
-	put_close(b, '}');
-	b->ptr[--b->len] = '\0'; /* the comma after the record */
-	if (flags & GW_JSON_PRETTY) {
-		indent_json(compact.ptr, compact.len, out);
-		gw_buf_free(&compact);
-	}
-	gw_buf_putc(out, '\n');
+		write_record(&w, d);
+	put_close(&w, '}');
+	out->ptr[out->len - 1] = '\n'; /* for the comma after the record */
+	free(w.st);
 }
 
 /* ---------------------------------------------------------------- reading */

@@ -138,6 +138,16 @@ gw_buf_printf(gw_buf *b, const char *fmt, ...)
 }
 
 void
+gw_buf_reserve(gw_buf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = b->len + n + 1;
+		b->ptr = gw_xrealloc(b->ptr, b->cap);
+		b->ptr[b->len] = '\0';
+	}
+}
+
+void
 gw_buf_put_int(gw_buf *b, long long v)
 {
 	char s[24], *p = s + sizeof s;

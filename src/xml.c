@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gongwen.h"
+#include "internal.h"
 
 #define AKN_NS "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 /* gongwen's own attributes and proprietary metadata (schema/README.md); an identifier, not a URL
@@ -98,7 +98,7 @@ clean(xw *w, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		k = gw_utf8_decode(s + i, n - i, &c);
+		k = gw_utf8_decode_fast(s + i, n - i, &c);
 		if (k == 0 || !xml_char_ok(c))
 			break;
 		i += (size_t)k;
@@ -106,7 +106,7 @@ clean(xw *w, const char *s, size_t n)
 	gw_buf_put(&w->work, s, i);
 	while (i < n) {
 		uint32_t c;
-		int k = gw_utf8_decode(s + i, n - i, &c);
+		int k = gw_utf8_decode_fast(s + i, n - i, &c);
 
 		if (k == 0) {
 			k = 1;
@@ -139,7 +139,7 @@ cp_at(const xw *w, int32_t i)
 	uint32_t c;
 	size_t b = w->off[i];
 
-	if (gw_utf8_decode(w->text + b, w->off[i + 1] - b, &c) == 0)
+	if (gw_utf8_decode_fast(w->text + b, w->off[i + 1] - b, &c) == 0)
 		return 0xFFFD;
 	return c;
 }
@@ -1254,7 +1254,7 @@ xw_init(xw *w, const gw_doc *d, gw_buf *out)
 	w->off = gw_xmalloc((len + 1) * sizeof *w->off);
 	for (size_t i = 0; i < len;) {
 		uint32_t c;
-		int k = gw_utf8_decode(w->text + i, len - i, &c);
+		int k = gw_utf8_decode_fast(w->text + i, len - i, &c);
 
 		w->off[n++] = i;
 		i += k ? (size_t)k : 1;
@@ -1291,6 +1291,7 @@ gw_xml_write(const gw_doc *d, gw_buf *out)
 	xw w;
 
 	xw_init(&w, d, out);
+	gw_buf_reserve(out, 3 * w.ncp + 3 * (d->text ? d->text_len : 0) + 16384); /* one allocation */
 	gw_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	root = open_el(&w, -1, false, "akomaNtoso");
 	gw_buf_puts(out, " xmlns=\"" AKN_NS "\" xmlns:gw=\"" GW_NS "\"");
