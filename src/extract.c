@@ -78,7 +78,10 @@ typedef struct ctx {
 	size_t n;
 	hline *heads;
 	size_t nheads, capheads;
-	signed char *docmemo; /* per kind rule on a document scope: -1 not yet matched, 0, 1 */
+	signed char *memo; /* per kind rule: -1 not yet matched, 0, 1 (on the string of memogen) */
+	unsigned *memogen; /* per kind rule: the generation of its scope's string it was matched on */
+	unsigned gen[SC_COUNT]; /* per scope: bumped when its string differs from the last one */
+	gw_buf last[SC_COUNT];  /* per scope: the last string built */
 	/* the quantity being classified, and which of its scopes are built */
 	const struct found *cur;
 	const gw_quantity *curq;
@@ -957,6 +960,11 @@ scope_of(ctx *c, enum scope sc)
 		put_range(c, sc, f->end, fwd_to(c->t, c->n, f->end, is_clause_end, CLAUSE_MAX));
 		break;
 	}
+	if (b->len != c->last[sc].len || (b->len && memcmp(b->ptr, c->last[sc].ptr, b->len) != 0)) {
+		c->gen[sc]++;
+		gw_buf_reset(&c->last[sc]);
+		gw_buf_put(&c->last[sc], b->ptr, b->len);
+	}
 	return b;
 }
 
@@ -969,16 +977,20 @@ krule_matches(ctx *c, size_t k)
 	const gw_buf *b;
 	int rc;
 
-	if (kr->scope <= SC_DOC && c->docmemo[k] >= 0)
-		return c->docmemo[k];
+	if (kr->scope <= SC_DOC && c->memo[k] >= 0)
+		return c->memo[k];
 	b = scope_of(c, kr->scope);
+	/* issue 14: a rule is matched on the string alone, so quantities that share a sentence or
+	 * a heading share the results on it */
+	if (kr->scope > SC_DOC && c->gen[kr->scope] && c->memogen[k] == c->gen[kr->scope])
+		return c->memo[k];
 	rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, NGROUPS);
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
 		c->failed = 1;
 	}
-	if (kr->scope <= SC_DOC)
-		c->docmemo[k] = (signed char)(rc > 0);
+	c->memo[k] = (signed char)(rc > 0);
+	c->memogen[k] = rc < 0 ? 0 : c->gen[kr->scope];
 	return rc > 0;
 }
 
@@ -1331,8 +1343,9 @@ gw_extract(gw_extractor *x, gw_doc *d)
 	int rc = 0;
 
 	clear_results(d);
-	c.docmemo = gw_xmalloc(x->nk + 1);
-	memset(c.docmemo, -1, x->nk + 1);
+	c.memo = gw_xmalloc(x->nk + 1);
+	memset(c.memo, -1, x->nk + 1);
+	c.memogen = gw_xcalloc(x->nk + 1, sizeof *c.memogen);
 	doc_scopes(&c);
 	find_heading_lines(&c);
 	if (scan(&c) < 0)
@@ -1342,8 +1355,9 @@ gw_extract(gw_extractor *x, gw_doc *d)
 		d->stages |= GW_ST_EXTRACTED;
 	}
 	free(c.heads);
-	free(c.docmemo);
+	free(c.memo);
+	free(c.memogen);
 	for (int i = 0; i < SC_COUNT; i++)
-		gw_buf_free(&c.scope[i]);
+		gw_buf_free(&c.scope[i]), gw_buf_free(&c.last[i]);
 	return rc || d->error ? 1 : 0;
 }
