@@ -2,6 +2,8 @@
 #ifndef GW_INTERNAL_H
 #define GW_INTERNAL_H
 
+#include <string.h>
+
 #include "gongwen.h"
 
 /* ---------------------------------------------------------------- limits (issue 6)
@@ -52,6 +54,31 @@ typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
  * the exit status: 0 every document fine, 1 some failed. */
 int gw_filter_stream(FILE *fp, const char *name, FILE *out, const gw_opts *o, gw_stage_fn fn,
                      void *ctx);
+
+/* gw_buf_put, gw_buf_putc and gw_buf_puts with the common case inline, room enough (the
+ * writers reserve it once per document): the JSON and XML writers put a few bytes at a time. */
+static inline void
+gw_buf_add(gw_buf *b, const void *p, size_t n)
+{
+	if (b->len + n < b->cap) {
+		memcpy(b->ptr + b->len, p, n);
+		b->len += n;
+		b->ptr[b->len] = '\0';
+	} else
+		gw_buf_put(b, p, n);
+}
+
+static inline void
+gw_buf_addc(gw_buf *b, char c)
+{
+	gw_buf_add(b, &c, 1);
+}
+
+static inline void
+gw_buf_adds(gw_buf *b, const char *s)
+{
+	gw_buf_add(b, s, strlen(s));
+}
 
 /* gw_utf8_decode with ASCII and well-formed three-byte sequences (CJK) decoded inline, the
  * same results: the extractor's and the XML writer's loops decode every code point (issue 14). */

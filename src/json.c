@@ -140,10 +140,10 @@ newline(jw *w, size_t depth)
 	static const char spaces[] = "\n                                                                ";
 	size_t n = 2 * depth;
 
-	gw_buf_put(w->b, spaces, 1);
+	gw_buf_add(w->b, spaces, 1);
 	for (; n > 64; n -= 64)
-		gw_buf_put(w->b, spaces + 1, 64);
-	gw_buf_put(w->b, spaces + 1, n);
+		gw_buf_add(w->b, spaces + 1, 64);
+	gw_buf_add(w->b, spaces + 1, n);
 }
 
 /* A value starts (container: an object or array); in a pretty array, after its line break or
@@ -158,7 +158,7 @@ elem(jw *w, bool container)
 	if (!(*t & J_SOME))
 		*t |= J_SOME | (container ? 0 : J_FLAT);
 	else if (*t & J_FLAT) {
-		gw_buf_putc(w->b, ' ');
+		gw_buf_addc(w->b, ' ');
 		return;
 	}
 	if (!(*t & J_FLAT))
@@ -173,7 +173,7 @@ put_string(jw *w, const char *s, size_t n)
 	gw_buf *b = w->b;
 	size_t i = 0, run;
 
-	gw_buf_putc(b, '"');
+	gw_buf_addc(b, '"');
 	while (i < n) {
 		unsigned char c;
 
@@ -182,21 +182,21 @@ put_string(jw *w, const char *s, size_t n)
 			if (c < 0x20 || c == '"' || c == '\\')
 				break;
 		}
-		gw_buf_put(b, s + i, run - i);
+		gw_buf_add(b, s + i, run - i);
 		if (run == n)
 			break;
 		c = (unsigned char)s[run];
 		if (c >= 0x20)
-			gw_buf_put(b, c == '"' ? "\\\"" : "\\\\", 2);
+			gw_buf_add(b, c == '"' ? "\\\"" : "\\\\", 2);
 		else if (short_esc[c])
-			gw_buf_put(b, (char[]){'\\', short_esc[c]}, 2);
+			gw_buf_add(b, (char[]){'\\', short_esc[c]}, 2);
 		else
-			gw_buf_put(b, (char[]){'\\', 'u', '0', '0', "0123456789ABCDEF"[c >> 4],
+			gw_buf_add(b, (char[]){'\\', 'u', '0', '0', "0123456789ABCDEF"[c >> 4],
 			                       "0123456789ABCDEF"[c & 15]},
 			           6);
 		i = run + 1;
 	}
-	gw_buf_putc(b, '"');
+	gw_buf_addc(b, '"');
 }
 
 static void
@@ -204,15 +204,15 @@ put_jstrn(jw *w, const char *s, size_t n)
 {
 	elem(w, false);
 	put_string(w, s, n);
-	gw_buf_putc(w->b, ',');
+	gw_buf_addc(w->b, ',');
 }
 
 static void
 put_raw(jw *w, const char *s)
 {
 	elem(w, false);
-	gw_buf_puts(w->b, s);
-	gw_buf_putc(w->b, ',');
+	gw_buf_adds(w->b, s);
+	gw_buf_addc(w->b, ',');
 }
 
 /* A string value, or null for NULL. */
@@ -234,7 +234,7 @@ put_keyn(jw *w, const char *k, size_t n)
 		newline(w, w->depth);
 	}
 	put_string(w, k, n);
-	gw_buf_put(w->b, ": ", w->pretty ? 2 : 1);
+	gw_buf_add(w->b, ": ", w->pretty ? 2 : 1);
 }
 
 static void
@@ -248,7 +248,7 @@ put_int(jw *w, long long v)
 {
 	elem(w, false);
 	gw_buf_put_int(w->b, v);
-	gw_buf_putc(w->b, ',');
+	gw_buf_addc(w->b, ',');
 }
 
 /* A real as Jansson writes it: %.15g, then ".0" when it would read back as an integer, and
@@ -280,7 +280,7 @@ static void
 put_open(jw *w, char c)
 {
 	elem(w, true);
-	gw_buf_putc(w->b, c);
+	gw_buf_addc(w->b, c);
 	if (w->pretty) {
 		gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
 		w->st[w->depth] = c == '[' ? J_ARRAY : 0;
@@ -299,19 +299,19 @@ put_close(jw *w, char c)
 		b->len--;
 	if ((t & J_SOME) && !(t & J_FLAT))
 		newline(w, w->depth);
-	gw_buf_putc(b, c);
-	gw_buf_putc(b, ',');
+	gw_buf_addc(b, c);
+	gw_buf_addc(b, ',');
 }
 
 static void
 put_pair(jw *w, long long x, long long y)
 {
 	elem(w, true);
-	gw_buf_putc(w->b, '[');
+	gw_buf_addc(w->b, '[');
 	gw_buf_put_int(w->b, x);
-	gw_buf_put(w->b, ", ", w->pretty ? 2 : 1);
+	gw_buf_add(w->b, ", ", w->pretty ? 2 : 1);
 	gw_buf_put_int(w->b, y);
-	gw_buf_put(w->b, "],", 2);
+	gw_buf_add(w->b, "],", 2);
 }
 
 static void

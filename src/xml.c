@@ -87,7 +87,7 @@ clean(xw *w, const char *s, size_t n)
 	size_t i = 0;
 
 	gw_buf_reset(&w->work);
-	gw_buf_put(&w->work, "", 0);
+	gw_buf_add(&w->work, "", 0);
 	/* the common case: all of it is fine, copied at once */
 	while (i < n) {
 		unsigned char b = (unsigned char)s[i];
@@ -103,7 +103,7 @@ clean(xw *w, const char *s, size_t n)
 			break;
 		i += (size_t)k;
 	}
-	gw_buf_put(&w->work, s, i);
+	gw_buf_add(&w->work, s, i);
 	while (i < n) {
 		uint32_t c;
 		int k = gw_utf8_decode_fast(s + i, n - i, &c);
@@ -163,7 +163,7 @@ put_number(gw_buf *b, double v)
 
 	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
 		if (v == 0 && signbit(v))
-			gw_buf_putc(b, '-'); /* %.0f wrote -0 */
+			gw_buf_addc(b, '-'); /* %.0f wrote -0 */
 		gw_buf_put_int(b, (long long)v);
 		return;
 	}
@@ -172,7 +172,7 @@ put_number(gw_buf *b, double v)
 		if (strtod(s, NULL) == v)
 			break;
 	}
-	gw_buf_puts(b, s);
+	gw_buf_adds(b, s);
 }
 
 /* ---------------------------------------------------------------- eIds */
@@ -249,7 +249,7 @@ put_indent(xw *w, size_t level)
 {
 	static const char sp[2 * INDENT_MAX + 1] = "                                                            ";
 
-	gw_buf_put(w->out, sp, 2 * (level > INDENT_MAX ? INDENT_MAX : level));
+	gw_buf_add(w->out, sp, 2 * (level > INDENT_MAX ? INDENT_MAX : level));
 }
 
 /* s as XML text (what = 0) or attribute value (what = 1): libxml2 escapes < > & CR in text,
@@ -266,10 +266,10 @@ put_escaped(xw *w, const char *s, int what)
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '\0' || (ent[c] && (what || (c != '"' && c != '\n' && c != '\t')))) {
-			gw_buf_put(w->out, run, (size_t)(s - run));
+			gw_buf_add(w->out, run, (size_t)(s - run));
 			if (c == '\0')
 				return;
-			gw_buf_puts(w->out, ent[c]);
+			gw_buf_adds(w->out, ent[c]);
 			run = s + 1;
 		}
 	}
@@ -279,8 +279,8 @@ static void
 put_name(xw *w, const openel *e)
 {
 	if (e->gw)
-		gw_buf_put(w->out, "gw:", 3);
-	gw_buf_puts(w->out, e->name);
+		gw_buf_add(w->out, "gw:", 3);
+	gw_buf_adds(w->out, e->name);
 }
 
 /* The innermost open element gets its first child, text or an element: end its start tag. */
@@ -296,9 +296,9 @@ first_child(xw *w, bool text)
 		e->mixed = true;
 		w->flat++;
 	}
-	gw_buf_putc(w->out, '>');
+	gw_buf_addc(w->out, '>');
 	if (w->flat == 0)
-		gw_buf_putc(w->out, '\n');
+		gw_buf_addc(w->out, '\n');
 }
 
 /* Close the open elements below level (level itself stays open; -1 closes them all). */
@@ -309,18 +309,18 @@ close_to(xw *w, xel level)
 		openel *e = &w->st[--w->nst];
 
 		if (!e->children)
-			gw_buf_put(w->out, "/>", 2);
+			gw_buf_add(w->out, "/>", 2);
 		else {
 			if (w->flat == 0)
 				put_indent(w, w->nst);
-			gw_buf_put(w->out, "</", 2);
+			gw_buf_add(w->out, "</", 2);
 			put_name(w, e);
-			gw_buf_putc(w->out, '>');
+			gw_buf_addc(w->out, '>');
 		}
 		if (e->mixed)
 			w->flat--;
 		if (w->flat == 0)
-			gw_buf_putc(w->out, '\n');
+			gw_buf_addc(w->out, '\n');
 	}
 }
 
@@ -334,7 +334,7 @@ open_el(xw *w, xel parent, bool gw, const char *name)
 		put_indent(w, w->nst);
 	gw_grow((void **)&w->st, &w->capst, w->nst + 1, sizeof *w->st);
 	w->st[w->nst] = (openel){name, gw, false, false};
-	gw_buf_putc(w->out, '<');
+	gw_buf_addc(w->out, '<');
 	put_name(w, &w->st[w->nst]);
 	return (xel)w->nst++;
 }
@@ -345,11 +345,11 @@ put_attr(xw *w, xel el, bool gw, const char *name, const char *value)
 {
 	if (el != (xel)w->nst - 1 || w->st[el].children)
 		abort(); /* the writer's own order went wrong: no file rather than a wrong one */
-	gw_buf_put(w->out, gw ? " gw:" : " ", gw ? 4 : 1);
-	gw_buf_puts(w->out, name);
-	gw_buf_put(w->out, "=\"", 2);
+	gw_buf_add(w->out, gw ? " gw:" : " ", gw ? 4 : 1);
+	gw_buf_adds(w->out, name);
+	gw_buf_add(w->out, "=\"", 2);
 	put_escaped(w, value, 1);
-	gw_buf_putc(w->out, '"');
+	gw_buf_addc(w->out, '"');
 }
 
 /* Set el's eId from want: XML-clean, no white space (noWhiteSpace in the XSD), never used
@@ -362,15 +362,15 @@ set_eid(xw *w, xel el, const char *want)
 
 	gw_buf_reset(id);
 	for (size_t i = 0; s[i]; i++)
-		gw_buf_putc(id, (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') ? '_' : s[i]);
+		gw_buf_addc(id, (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') ? '_' : s[i]);
 	if (id->len == 0)
-		gw_buf_puts(id, "x");
+		gw_buf_adds(id, "x");
 	if (idset_has(&w->ids, id->ptr)) {
 		size_t base = id->len;
 
 		for (int k = 2;; k++) {
 			id->len = base;
-			gw_buf_putc(id, '_');
+			gw_buf_addc(id, '_');
 			gw_buf_put_int(id, k);
 			if (!idset_has(&w->ids, id->ptr))
 				break;
@@ -451,13 +451,13 @@ set_gw_spans(xw *w, xel el, gw_span s)
 		return;
 	gw_buf_reset(&w->tmp);
 	gw_buf_put_int(&w->tmp, s.start);
-	gw_buf_putc(&w->tmp, ' ');
+	gw_buf_addc(&w->tmp, ' ');
 	gw_buf_put_int(&w->tmp, s.end);
 	put_attr(w, el, true, "span", w->tmp.ptr);
 	if (gw_doc_src_range(w->d, s, &a, &b)) {
 		gw_buf_reset(&w->tmp);
 		gw_buf_put_int(&w->tmp, a);
-		gw_buf_putc(&w->tmp, ' ');
+		gw_buf_addc(&w->tmp, ' ');
 		gw_buf_put_int(&w->tmp, b);
 		put_attr(w, el, true, "source_span", w->tmp.ptr);
 	}
@@ -912,7 +912,7 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 	if (h->agency_code && h->year > 0 && h->serial)
 		gw_buf_printf(&num, "%s-%d-%s", h->agency_code, h->year, h->serial);
 	else
-		gw_buf_puts(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
+		gw_buf_adds(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
 		                                             : w->d->id ? w->d->id : "nn");
 	s = clean(w, num.ptr, num.len);
 	gw_buf_printf(u, "/akn/cn/doc/%s/%s/", name, date);
@@ -921,10 +921,10 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 		unsigned char c = (unsigned char)s[i];
 		bool bad = c <= ' ' || c == 0x7F || strchr("/?#[]@!$&'()*+,;=%\"<>\\^`{|}", c) != NULL;
 
-		gw_buf_putc(u, bad ? '-' : (char)c);
+		gw_buf_addc(u, bad ? '-' : (char)c);
 	}
 	if (num.len == 0)
-		gw_buf_puts(u, "nn");
+		gw_buf_adds(u, "nn");
 	gw_buf_free(&num);
 }
 
@@ -978,7 +978,7 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 		frbr_value(w, el, "FRBRname", title ? title : h->f[GW_H_TITLE].text);
 
 	el = add_el(w, id, "FRBRExpression");
-	gw_buf_puts(&uri, "/zho@");
+	gw_buf_adds(&uri, "/zho@");
 	gw_buf_reset(&t);
 	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
 	frbr_value(w, el, "FRBRthis", t.ptr);
@@ -988,9 +988,9 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 	set_attr(w, add_el(w, el, "FRBRlanguage"), "language", "zho");
 
 	el = add_el(w, id, "FRBRManifestation");
-	gw_buf_puts(&t, ".xml");
+	gw_buf_adds(&t, ".xml");
 	frbr_value(w, el, "FRBRthis", t.ptr);
-	gw_buf_puts(&uri, ".akn");
+	gw_buf_adds(&uri, ".akn");
 	frbr_value(w, el, "FRBRuri", uri.ptr);
 	/* the source file's hash tells manifestations of different source files apart */
 	xel alias = add_el(w, el, "FRBRalias");
@@ -1106,7 +1106,7 @@ put_unplaced(xw *w, xel meta, size_t at)
 	close_to(w, meta);
 	w->out = out;
 	if (part.len) {
-		gw_buf_put(out, part.ptr, part.len);
+		gw_buf_add(out, part.ptr, part.len);
 		memmove(out->ptr + at + part.len, out->ptr + at, out->len - part.len - at);
 		memcpy(out->ptr + at, part.ptr, part.len);
 	}
@@ -1292,9 +1292,9 @@ gw_xml_write(const gw_doc *d, gw_buf *out)
 
 	xw_init(&w, d, out);
 	gw_buf_reserve(out, 3 * w.ncp + 3 * (d->text ? d->text_len : 0) + 16384); /* one allocation */
-	gw_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	gw_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	root = open_el(&w, -1, false, "akomaNtoso");
-	gw_buf_puts(out, " xmlns=\"" AKN_NS "\" xmlns:gw=\"" GW_NS "\"");
+	gw_buf_adds(out, " xmlns=\"" AKN_NS "\" xmlns:gw=\"" GW_NS "\"");
 	doc = put_doc_start(&w, root, name, "!main", NULL);
 	meta = doc + 1;
 	put_references(&w, meta);
