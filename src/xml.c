@@ -252,27 +252,36 @@ put_indent(xw *w, size_t level)
 	gw_buf_add(w->out, sp, 2 * (level > INDENT_MAX ? INDENT_MAX : level));
 }
 
-/* s as XML text (what = 0) or attribute value (what = 1): libxml2 escapes < > & CR in text,
- * and " LF TAB as well in attributes. */
+/* s[0..n) as XML text (what = 0) or attribute value (what = 1), cleaned and escaped in one
+ * pass: what XML 1.0 does not accept becomes U+FFFD (as clean does), and libxml2's escapes
+ * follow: < > & CR in text, " LF TAB as well in attributes. */
 static void
-put_escaped(xw *w, const char *s, int what)
+put_escaped(xw *w, const char *s, size_t n, int what)
 {
-	static const char *const ent[256] = {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
+	static const char *const ent[128] = {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
 	                                     ['\r'] = "&#13;", ['"'] = "&quot;", ['\n'] = "&#10;",
 	                                     ['\t'] = "&#9;"};
-	const char *run = s;
+	size_t i = 0, run = 0;
 
-	for (;; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+		const char *put = "\xEF\xBF\xBD"; /* U+FFFD */
+		uint32_t c;
+		int k = 1;
 
-		if (c == '\0' || (ent[c] && (what || (c != '"' && c != '\n' && c != '\t')))) {
-			gw_buf_add(w->out, run, (size_t)(s - run));
-			if (c == '\0')
-				return;
-			gw_buf_adds(w->out, ent[c]);
-			run = s + 1;
+		if (b < 0x80 && ent[b] && (what || (b != '"' && b != '\n' && b != '\t')))
+			put = ent[b];
+		else if (b < 0x80 ? (b >= 0x20 && b != 0x7F) || b == '\t' || b == '\n'
+		                  : (k = gw_utf8_decode_fast(s + i, n - i, &c)) > 0 && xml_char_ok(c)) {
+			i += (size_t)k;
+			continue;
 		}
+		gw_buf_add(w->out, s + run, i - run);
+		gw_buf_adds(w->out, put);
+		i += k > 0 ? (size_t)k : 1;
+		run = i;
 	}
+	gw_buf_add(w->out, s + run, n - run);
 }
 
 static void
@@ -339,7 +348,7 @@ open_el(xw *w, xel parent, bool gw, const char *name)
 	return (xel)w->nst++;
 }
 
-/* An attribute of el, whose start tag must still be open; value is XML-clean. */
+/* An attribute of el, whose start tag must still be open. */
 static void
 put_attr(xw *w, xel el, bool gw, const char *name, const char *value)
 {
@@ -348,7 +357,7 @@ put_attr(xw *w, xel el, bool gw, const char *name, const char *value)
 	gw_buf_add(w->out, gw ? " gw:" : " ", gw ? 4 : 1);
 	gw_buf_adds(w->out, name);
 	gw_buf_add(w->out, "=\"", 2);
-	put_escaped(w, value, 1);
+	put_escaped(w, value, strlen(value), 1);
 	gw_buf_addc(w->out, '"');
 }
 
@@ -400,13 +409,11 @@ add_mixed(xw *w, xel parent, const char *name)
 static void
 add_text(xw *w, xel parent, const char *s, size_t n)
 {
-	const char *c = clean(w, s, n);
-
-	if (*c == '\0')
+	if (n == 0) /* clean leaves nothing empty that was not */
 		return;
 	close_to(w, parent);
 	first_child(w, true);
-	put_escaped(w, c, 0);
+	put_escaped(w, s, n, 0);
 }
 
 static xel
@@ -421,14 +428,14 @@ add_el_text(xw *w, xel parent, const char *name, const char *text)
 static void
 set_attr(xw *w, xel el, const char *name, const char *value)
 {
-	put_attr(w, el, false, name, clean_str(w, value));
+	put_attr(w, el, false, name, value ? value : "");
 }
 
 static void
 set_gw(xw *w, xel el, const char *name, const char *value)
 {
 	if (value)
-		put_attr(w, el, true, name, clean_str(w, value));
+		put_attr(w, el, true, name, value);
 }
 
 static void
