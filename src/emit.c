@@ -2,7 +2,6 @@
  * failures kept for errors.jsonl, counts for the summary. */
 #include <errno.h>
 #include <jansson.h>
-#include <libxml/parser.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +80,7 @@ gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err)
 		gw_buf_printf(err, "%s: cannot make the output folder: %s", out_dir, strerror(errno));
 		return NULL;
 	}
-	/* libxml2 and Jansson set up their globals here, before any thread uses them */
-	xmlInitParser();
+	/* Jansson sets up its globals here, before any thread uses them */
 	json_object_seed(0);
 	e = gw_xcalloc(1, sizeof *e);
 	e->prog = gw_xstrdup(prog);

@@ -16,7 +16,7 @@ typedef struct gw_emitter gw_emitter;
 
 /* Create out_dir (and its parents) when missing.  prog names the program in messages.
  * NULL with a message in err when the folder cannot be made.  Call it from the main thread
- * before starting any: it also initialises libxml2 and Jansson for threaded use. */
+ * before starting any: it also initialises Jansson for threaded use. */
 gw_emitter *gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err);
 /* How many documents the run expects, for the progress line (0: unknown). */
 void gw_emitter_set_total(gw_emitter *e, size_t total);

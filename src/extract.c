@@ -88,7 +88,10 @@ typedef struct ctx {
 	size_t n;
 	hline *heads;
 	size_t nheads, capheads;
-	signed char *docmemo; /* per kind rule on a document scope: -1 not yet matched, 0, 1 */
+	signed char *memo; /* per kind rule: -1 not yet matched, 0, 1 (on the string of memogen) */
+	unsigned *memogen; /* per kind rule: the generation of its scope's string it was matched on */
+	unsigned gen[SC_COUNT]; /* per scope: bumped when its string differs from the last one */
+	gw_buf last[SC_COUNT];  /* per scope: the last string built */
 	/* the quantity being classified, and which of its scopes are built */
 	const struct found *cur;
 	const gw_quantity *curq;
@@ -274,7 +277,7 @@ cp_at(const char *t, size_t n, size_t i, int *len)
 {
 	uint32_t c;
 
-	*len = gw_utf8_decode(t + i, n - i, &c);
+	*len = gw_utf8_decode_fast(t + i, n - i, &c);
 	if (*len == 0)
 		*len = 1;
 	return c;
@@ -943,21 +946,35 @@ scope_of(ctx *c, enum scope sc)
 		put_range(c, sc, f->end, fwd_to(c->t, c->n, f->end, is_clause_end, CLAUSE_MAX));
 		break;
 	}
+	if (b->len != c->last[sc].len || (b->len && memcmp(b->ptr, c->last[sc].ptr, b->len) != 0)) {
+		c->gen[sc]++;
+		gw_buf_reset(&c->last[sc]);
+		gw_buf_put(&c->last[sc], b->ptr, b->len);
+	}
 	return b;
 }
 
-/* Whether kr matches on one of its scopes; rules on the document's own scopes only are matched
- * once per document. */
+/* Whether kr matches on one of its scopes.  A rule on the document's own scopes is matched once
+ * per document; a rule on one scope is matched again only when that scope's string changed
+ * (issue 14: quantities that share a sentence or a heading share the results on it). */
 static int
 krule_matches(ctx *c, size_t k)
 {
 	size_t ov[2 * NGROUPS];
 	const krule *kr = &c->x->k[k];
 	bool doc = (kr->scopes & ~DOC_SCOPES) == 0;
-	int rc = 0;
+	int one = -1, rc = 0; /* one: the scope of a rule that has only one */
 
-	if (doc && c->docmemo[k] >= 0)
-		return c->docmemo[k];
+	if ((kr->scopes & (kr->scopes - 1)) == 0)
+		for (one = 0; !(kr->scopes & (1u << one)); one++)
+			;
+	if (doc && c->memo[k] >= 0)
+		return c->memo[k];
+	if (!doc && one >= 0) {
+		scope_of(c, (enum scope)one); /* brings gen[one] up to date */
+		if (c->gen[one] && c->memogen[k] == c->gen[one])
+			return c->memo[k];
+	}
 	for (int sc = 0; sc < SC_COUNT && rc == 0; sc++) {
 		const gw_buf *b;
 
@@ -970,8 +987,10 @@ krule_matches(ctx *c, size_t k)
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
 		c->failed = 1;
 	}
-	if (doc)
-		c->docmemo[k] = (signed char)(rc > 0);
+	if (doc || one >= 0) {
+		c->memo[k] = (signed char)(rc > 0);
+		c->memogen[k] = rc < 0 || doc ? 0 : c->gen[one];
+	}
 	return rc > 0;
 }
 
@@ -1337,8 +1356,9 @@ gw_extract(gw_extractor *x, gw_doc *d)
 	int rc = 0;
 
 	clear_results(d);
-	c.docmemo = gw_xmalloc(x->nk + 1);
-	memset(c.docmemo, -1, x->nk + 1);
+	c.memo = gw_xmalloc(x->nk + 1);
+	memset(c.memo, -1, x->nk + 1);
+	c.memogen = gw_xcalloc(x->nk + 1, sizeof *c.memogen);
 	doc_scopes(&c);
 	find_heading_lines(&c);
 	if (scan(&c) < 0)
@@ -1348,8 +1368,9 @@ gw_extract(gw_extractor *x, gw_doc *d)
 		d->stages |= GW_ST_EXTRACTED;
 	}
 	free(c.heads);
-	free(c.docmemo);
+	free(c.memo);
+	free(c.memogen);
 	for (int i = 0; i < SC_COUNT; i++)
-		gw_buf_free(&c.scope[i]);
+		gw_buf_free(&c.scope[i]), gw_buf_free(&c.last[i]);
 	return rc || d->error ? 1 : 0;
 }

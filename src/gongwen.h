@@ -40,6 +40,10 @@ void gw_buf_vprintf(gw_buf *b, const char *fmt, va_list ap);
 void gw_buf_put_number(gw_buf *b, double v);
 /* Append one code point as UTF-8. */
 void gw_buf_put_cp(gw_buf *b, uint32_t cp);
+/* Make room for n more bytes at once (a writer that knows about how much it will put). */
+void gw_buf_reserve(gw_buf *b, size_t n);
+/* Append an integer in decimal, without printf (the writers' hot path). */
+void gw_buf_put_int(gw_buf *b, long long v);
 void gw_buf_reset(gw_buf *b);
 /* Hand the bytes over to the caller (who frees them); b is empty after. */
 char *gw_buf_detach(gw_buf *b);

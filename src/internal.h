@@ -2,6 +2,8 @@
 #ifndef GW_INTERNAL_H
 #define GW_INTERNAL_H
 
+#include <string.h>
+
 #include "gongwen.h"
 
 /* ---------------------------------------------------------------- limits (issue 6)
@@ -120,6 +122,54 @@ int gw_filter_put(void *filter, gw_doc *d, const char *text, size_t len);
 int gw_filter_inputs(const gw_opts *o, unsigned stage, gw_stage_fn fn, void *ctx);
 /* Flush stdout: 0, or 2 after a write error (said). */
 int gw_stdout_done(void);
+
+/* gw_buf_put, gw_buf_putc and gw_buf_puts with the common case inline, room enough (the
+ * writers reserve it once per document): the JSON and XML writers put a few bytes at a time. */
+static inline void
+gw_buf_add(gw_buf *b, const void *p, size_t n)
+{
+	if (b->len + n < b->cap) {
+		memcpy(b->ptr + b->len, p, n);
+		b->len += n;
+		b->ptr[b->len] = '\0';
+	} else
+		gw_buf_put(b, p, n);
+}
+
+static inline void
+gw_buf_addc(gw_buf *b, char c)
+{
+	gw_buf_add(b, &c, 1);
+}
+
+static inline void
+gw_buf_adds(gw_buf *b, const char *s)
+{
+	gw_buf_add(b, s, strlen(s));
+}
+
+/* gw_utf8_decode with ASCII and well-formed three-byte sequences (CJK) decoded inline, the
+ * same results: the extractor's and the XML writer's loops decode every code point (issue 14). */
+static inline int
+gw_utf8_decode_fast(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n > 0 && u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (n > 2 && (u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+		uint32_t c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+
+		if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
+			*cp = c;
+			return 3;
+		}
+	}
+	return gw_utf8_decode(s, n, cp);
+}
+
 
 /* words.c: word boundaries by ICU's word break rules, for short strings (a clause).  One
  * gw_words per thread; NULL when ICU has no word break data. */

@@ -1,4 +1,5 @@
-/* json.c — the record stream: one document as JSON (Jansson), written and read back losslessly. */
+/* json.c — the record stream: one document as JSON, written in one pass and read back losslessly
+ * with Jansson. */
 #include <jansson.h>
 #include <math.h>
 #include <pthread.h>
@@ -9,7 +10,7 @@
 
 /* ---------------------------------------------------------------- the arena
  * Building and freeing a Jansson tree is one malloc and one free per value: most of the cost of
- * writing a record.  While a record is written or read, Jansson allocates from a per-thread arena
+ * reading a record.  While a record is read, Jansson allocates from a per-thread arena
  * instead, and the whole tree goes at once when the record is done.  Outside that scope, and for
  * pointers that are not the arena's, the allocator is plain malloc and free. */
 
@@ -116,31 +117,233 @@ arena_leave(void)
 	pthread_setspecific(arena_key, tl_chunks);
 }
 
-/* ---------------------------------------------------------------- writing */
+/* ---------------------------------------------------------------- writing
+ * The record is written in one pass from the model into the output buffer, the bytes Jansson's
+ * compact dump gave (JSON_COMPACT, JSON_REAL_PRECISION(15), keys in insertion order), or with
+ * the indentation the pretty files had: every value is followed by a comma, and a closing bracket
+ * takes the place of the last one.  The round-trip tests read each record back with Jansson. */
 
-/* Strings in the model are valid UTF-8 (the normaliser and the reader make sure). */
-static json_t *
-jstr(const char *s)
+/* The writer: the output and, for pretty records, where it is in them.  Pretty is two spaces a
+ * level, one member a line, arrays of scalars on one line ([1, 2]), {} and [] when empty. */
+typedef struct jw {
+	gw_buf *b;
+	bool pretty;
+	unsigned char *st; /* per open object or array: J_ARRAY, J_SOME, J_FLAT */
+	size_t depth, capst;
+} jw;
+
+enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
+
+static void
+newline(jw *w, size_t depth)
 {
-	return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
+	static const char spaces[] = "\n                                                                ";
+	size_t n = 2 * depth;
+
+	gw_buf_add(w->b, spaces, 1);
+	for (; n > 64; n -= 64)
+		gw_buf_add(w->b, spaces + 1, 64);
+	gw_buf_add(w->b, spaces + 1, n);
 }
 
-static json_t *
-jspan(gw_span s)
+/* A value starts (container: an object or array); in a pretty array, after its line break or
+ * the space of a one-line array.  The comma before it is already written. */
+static void
+elem(jw *w, bool container)
+{
+	unsigned char *t;
+
+	if (!w->pretty || w->depth == 0 || !(*(t = &w->st[w->depth - 1]) & J_ARRAY))
+		return;
+	if (!(*t & J_SOME))
+		*t |= J_SOME | (container ? 0 : J_FLAT);
+	else if (*t & J_FLAT) {
+		gw_buf_addc(w->b, ' ');
+		return;
+	}
+	if (!(*t & J_FLAT))
+		newline(w, w->depth);
+}
+
+/* s[0..n) as a JSON string, escaped as Jansson escapes: " \ and the C0 controls. */
+static void
+put_string(jw *w, const char *s, size_t n)
+{
+	static const char short_esc[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
+	gw_buf *b = w->b;
+	size_t i = 0, run;
+
+	gw_buf_addc(b, '"');
+	while (i < n) {
+		unsigned char c;
+
+		for (run = i; run < n; run++) {
+			c = (unsigned char)s[run];
+			if (c < 0x20 || c == '"' || c == '\\')
+				break;
+		}
+		gw_buf_add(b, s + i, run - i);
+		if (run == n)
+			break;
+		c = (unsigned char)s[run];
+		if (c >= 0x20)
+			gw_buf_add(b, c == '"' ? "\\\"" : "\\\\", 2);
+		else if (short_esc[c])
+			gw_buf_add(b, (char[]){'\\', short_esc[c]}, 2);
+		else
+			gw_buf_add(b, (char[]){'\\', 'u', '0', '0', "0123456789ABCDEF"[c >> 4],
+			                       "0123456789ABCDEF"[c & 15]},
+			           6);
+		i = run + 1;
+	}
+	gw_buf_addc(b, '"');
+}
+
+static void
+put_jstrn(jw *w, const char *s, size_t n)
+{
+	elem(w, false);
+	put_string(w, s, n);
+	gw_buf_addc(w->b, ',');
+}
+
+static void
+put_raw(jw *w, const char *s)
+{
+	elem(w, false);
+	gw_buf_adds(w->b, s);
+	gw_buf_addc(w->b, ',');
+}
+
+/* A string value, or null for NULL. */
+static void
+put_jstr(jw *w, const char *s)
+{
+	if (s)
+		put_jstrn(w, s, strlen(s));
+	else
+		put_raw(w, "null");
+}
+
+/* "key": and, pretty, the line it starts. */
+static void
+put_keyn(jw *w, const char *k, size_t n)
+{
+	if (w->pretty) {
+		w->st[w->depth - 1] |= J_SOME;
+		newline(w, w->depth);
+	}
+	put_string(w, k, n);
+	gw_buf_add(w->b, ": ", w->pretty ? 2 : 1);
+}
+
+static void
+put_key(jw *w, const char *k)
+{
+	put_keyn(w, k, strlen(k));
+}
+
+static void
+put_int(jw *w, long long v)
+{
+	elem(w, false);
+	gw_buf_put_int(w->b, v);
+	gw_buf_addc(w->b, ',');
+}
+
+/* A real as Jansson writes it: %.15g, then ".0" when it would read back as an integer, and
+ * the exponent without '+' and leading zeros (1e+20 is 1e20). */
+static void
+put_real(jw *w, double v)
+{
+	char s[40], *e;
+	int n = snprintf(s, sizeof s, "%.15g", v);
+
+	if (strchr(s, '.') == NULL && strchr(s, 'e') == NULL)
+		memcpy(s + n, ".0", 3);
+	if ((e = strchr(s, 'e')) != NULL) {
+		char *from = e + 1, *to = e + 1;
+
+		if (*to == '-')
+			from++, to++;
+		else if (*from == '+')
+			from++;
+		while (*from == '0' && from[1])
+			from++;
+		memmove(to, from, strlen(from) + 1);
+	}
+	put_raw(w, s);
+}
+
+/* Open an object or array; close it, in the place of the comma after its last value. */
+static void
+put_open(jw *w, char c)
+{
+	elem(w, true);
+	gw_buf_addc(w->b, c);
+	if (w->pretty) {
+		gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
+		w->st[w->depth] = c == '[' ? J_ARRAY : 0;
+	}
+	w->depth++;
+}
+
+static void
+put_close(jw *w, char c)
+{
+	gw_buf *b = w->b;
+	unsigned char t = w->pretty ? w->st[w->depth - 1] : 0;
+
+	w->depth--;
+	if (b->ptr[b->len - 1] == ',')
+		b->len--;
+	if ((t & J_SOME) && !(t & J_FLAT))
+		newline(w, w->depth);
+	gw_buf_addc(b, c);
+	gw_buf_addc(b, ',');
+}
+
+static void
+put_pair(jw *w, long long x, long long y)
+{
+	elem(w, true);
+	gw_buf_addc(w->b, '[');
+	gw_buf_put_int(w->b, x);
+	gw_buf_add(w->b, ", ", w->pretty ? 2 : 1);
+	gw_buf_put_int(w->b, y);
+	gw_buf_add(w->b, "],", 2);
+}
+
+static void
+put_span(jw *w, gw_span s)
 {
 	if (s.start < 0)
-		return json_null();
-	return json_pack("[II]", (json_int_t)s.start, (json_int_t)s.end);
+		put_raw(w, "null");
+	else
+		put_pair(w, s.start, s.end);
 }
 
-static json_t *
-jsrc(const gw_doc *d, gw_span s)
+static void
+put_src(jw *w, const gw_doc *d, gw_span s)
 {
-	uint32_t a, b;
+	uint32_t x, y;
 
-	if (!gw_doc_src_range(d, s, &a, &b))
-		return json_null();
-	return json_pack("[II]", (json_int_t)a, (json_int_t)b);
+	if (gw_doc_src_range(d, s, &x, &y))
+		put_pair(w, x, y);
+	else
+		put_raw(w, "null");
+}
+
+/* gw_json_number's bytes. */
+static void
+put_number(jw *w, bool has, double v)
+{
+	if (!has || !isfinite(v))
+		put_raw(w, "null");
+	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		put_int(w, (long long)v);
+	else
+		put_real(w, v);
 }
 
 json_t *
@@ -161,82 +364,100 @@ gw_json_string(const char *s)
 	return j ? j : json_null();
 }
 
-static json_t *
-write_source(const gw_doc *d)
+/* The metadata: a key given twice keeps its first place and its last value (a JSON object). */
+static void
+write_meta(jw *w, const gw_doc *d)
 {
-	json_t *src = json_object(), *meta = json_object();
+	put_open(w, '{');
+	for (size_t i = 0; i < d->nmeta; i++) {
+		size_t last = i, k;
 
-	json_object_set_new(src, "path", jstr(d->src_path));
-	json_object_set_new(src, "sha256", d->src_sha256[0] ? jstr(d->src_sha256) : json_null());
-	json_object_set_new(src, "bytes", json_integer((json_int_t)d->src_bytes));
-	json_object_set_new(src, "encoding", jstr(d->encoding));
-	for (size_t i = 0; i < d->nmeta; i++)
-		json_object_set_new(meta, d->meta[i].key, jstr(d->meta[i].value));
-	json_object_set_new(src, "metadata", meta);
-	return src;
+		for (k = 0; k < i && strcmp(d->meta[k].key, d->meta[i].key) != 0; k++)
+			;
+		if (k < i)
+			continue;
+		for (k = i + 1; k < d->nmeta; k++)
+			if (strcmp(d->meta[k].key, d->meta[i].key) == 0)
+				last = k;
+		put_key(w, d->meta[i].key);
+		put_jstr(w, d->meta[last].value);
+	}
+	put_close(w, '}');
 }
 
-static json_t *
-write_generator(const gw_doc *d)
+static void
+write_source(jw *w, const gw_doc *d, bool meta)
 {
-	return json_pack("{s:s,s:s,s:o}", "name", "gongwen", "version", GW_VERSION, "rules",
-	                 d->rules_digest[0] ? jstr(d->rules_digest) : json_null());
+	put_open(w, '{');
+	put_key(w, "path"), put_jstr(w, d->src_path);
+	put_key(w, "sha256"), put_jstr(w, d->src_sha256[0] ? d->src_sha256 : NULL);
+	put_key(w, "bytes"), put_int(w, (long long)d->src_bytes);
+	if (meta) {
+		put_key(w, "encoding"), put_jstr(w, d->encoding);
+		put_key(w, "metadata"), write_meta(w, d);
+	}
+	put_close(w, '}');
 }
 
-static json_t *
-write_stages(const gw_doc *d)
+static void
+write_generator(jw *w, const gw_doc *d)
 {
-	json_t *a = json_array();
+	put_open(w, '{');
+	put_key(w, "name"), put_jstr(w, "gongwen");
+	put_key(w, "version"), put_jstr(w, GW_VERSION);
+	put_key(w, "rules"), put_jstr(w, d->rules_digest[0] ? d->rules_digest : NULL);
+	put_close(w, '}');
+}
 
+static void
+write_stages(jw *w, const gw_doc *d)
+{
+	put_open(w, '[');
 	if (d->stages & GW_ST_NORMALIZED)
-		json_array_append_new(a, json_string("normalize"));
+		put_jstr(w, "normalize");
 	if (d->stages & GW_ST_SEGMENTED)
-		json_array_append_new(a, json_string("segment"));
+		put_jstr(w, "segment");
 	if (d->stages & GW_ST_EXTRACTED)
-		json_array_append_new(a, json_string("extract"));
-	return a;
+		put_jstr(w, "extract");
+	put_close(w, ']');
 }
 
-static json_t *
-write_removed(const gw_doc *d)
+static void
+write_removed(jw *w, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nremoved; i++) {
 		const gw_removed *r = &d->removed[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:[II],s:o}", "kind", jstr(r->kind),
-		                                   "source_span", (json_int_t)r->src_start,
-		                                   (json_int_t)r->src_end, "text", jstr(r->text)));
+		put_open(w, '{');
+		put_key(w, "kind"), put_jstr(w, r->kind);
+		put_key(w, "source_span"), put_pair(w, r->src_start, r->src_end);
+		put_key(w, "text"), put_jstr(w, r->text);
+		put_close(w, '}');
 	}
-	return a;
+	put_close(w, ']');
 }
 
-static json_t *
-write_map(const gw_doc *d)
+static void
+write_map(jw *w, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
 
-		json_array_append_new(a, json_integer(r->cp));
-		json_array_append_new(a, json_integer(r->src));
-		json_array_append_new(a, json_integer(r->width));
-		json_array_append_new(a, json_integer(r->line));
-		json_array_append_new(a, json_integer(r->col));
+		put_int(w, r->cp), put_int(w, r->src), put_int(w, r->width);
+		put_int(w, r->line), put_int(w, r->col);
 	}
-	return a;
+	put_close(w, ']');
 }
 
-static json_t *
-write_list(const gw_strlist *l)
+static void
+write_list(jw *w, const gw_strlist *l)
 {
-	json_t *a = json_array();
-
+	put_open(w, '[');
 	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, jstr(l->items[i]));
-	return a;
+		put_jstr(w, l->items[i]);
+	put_close(w, ']');
 }
 
 /* How each header field is written and read (gongwen.h, GW_HFIELDS). */
@@ -263,366 +484,225 @@ header_order(int order[GW_NHFIELDS])
 
 /* A LIST or DATE field's key holds its parsed form, "<name>_text" its text as written. */
 static void
-write_field(json_t *o, const gw_header *h, enum gw_hfield f)
+write_field(jw *w, const gw_header *h, enum gw_hfield f)
 {
 	const char *name = gw_hfield_name(f), *text = h->f[f].text;
 	char key[64];
 
+	put_key(w, name);
 	switch (hf[f].kind) {
 	case GW_HK_TEXT:
-		json_object_set_new(o, name, jstr(text));
+		put_jstr(w, text);
 		return;
 	case GW_HK_NUMBER:
-		json_object_set_new(o, name,
-		                    text ? json_pack("{s:o,s:o,s:o,s:o}", "text", jstr(text), "agency_code",
-		                                     jstr(h->agency_code), "year",
-		                                     h->year ? json_integer(h->year) : json_null(),
-		                                     "serial", jstr(h->serial))
-		                         : json_null());
+		if (text == NULL) {
+			put_raw(w, "null");
+			return;
+		}
+		put_open(w, '{');
+		put_key(w, "text"), put_jstr(w, text);
+		put_key(w, "agency_code"), put_jstr(w, h->agency_code);
+		put_key(w, "year");
+		if (h->year)
+			put_int(w, h->year);
+		else
+			put_raw(w, "null");
+		put_key(w, "serial"), put_jstr(w, h->serial);
+		put_close(w, '}');
 		return;
 	case GW_HK_LIST:
-		json_object_set_new(o, name, write_list(gw_header_list(h, f)));
+		write_list(w, gw_header_list(h, f));
 		break;
 	case GW_HK_DATE:
-		json_object_set_new(o, name, jstr(*gw_header_iso(h, f)));
+		put_jstr(w, *gw_header_iso(h, f));
 		break;
 	}
 	snprintf(key, sizeof key, "%s_text", name);
-	json_object_set_new(o, key, jstr(text));
+	put_key(w, key);
+	put_jstr(w, text);
 }
 
-static json_t *
-write_header(const gw_doc *d)
+static void
+write_header(jw *w, const gw_doc *d)
 {
 	const gw_header *h = &d->header;
-	json_t *o = json_object(), *spans = json_object();
 	int order[GW_NHFIELDS];
 
 	header_order(order);
+	put_open(w, '{');
 	for (int i = 0; i < GW_NHFIELDS; i++)
-		write_field(o, h, order[i]);
+		write_field(w, h, order[i]);
+	put_key(w, "spans"), put_open(w, '{');
 	for (int f = 0; f < GW_NHFIELDS; f++)
 		if (gw_header_has(h, f) && h->f[f].span.start >= 0)
-			json_object_set_new(spans, gw_hfield_name(f), jspan(h->f[f].span));
-	json_object_set_new(o, "spans", spans);
-	return o;
+			put_key(w, gw_hfield_name(f)), put_span(w, h->f[f].span);
+	put_close(w, '}');
+	put_close(w, '}');
 }
 
-static json_t *write_nodes(const gw_doc *d, int first);
-
-static json_t *
-write_node(const gw_doc *d, const gw_node *n)
+static void
+write_node(jw *w, const gw_doc *d, const gw_node *n)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", jstr(n->id));
-	json_object_set_new(o, "kind", json_string(gw_kind_name(n->kind)));
-	json_object_set_new(o, "num", jstr(n->num));
-	json_object_set_new(o, "ordinal", json_integer(n->ordinal));
-	json_object_set_new(o, "heading", jstr(n->heading));
-	json_object_set_new(o, "span", jspan(n->span));
-	json_object_set_new(o, "heading_span", jspan(n->heading_span));
-	json_object_set_new(o, "source_span", jsrc(d, n->span));
-	json_object_set_new(o, "children", write_nodes(d, n->first_child));
-	return o;
-}
-
-static json_t *
-write_nodes(const gw_doc *d, int first)
-{
-	json_t *a = json_array();
-
-	for (int i = first; i >= 0; i = d->nodes[i].next_sibling)
-		json_array_append_new(a, write_node(d, &d->nodes[i]));
-	return a;
+	put_open(w, '{');
+	put_key(w, "id"), put_jstr(w, n->id);
+	put_key(w, "kind"), put_jstr(w, gw_kind_name(n->kind));
+	put_key(w, "num"), put_jstr(w, n->num);
+	put_key(w, "ordinal"), put_int(w, n->ordinal);
+	put_key(w, "heading"), put_jstr(w, n->heading);
+	put_key(w, "span"), put_span(w, n->span);
+	put_key(w, "heading_span"), put_span(w, n->heading_span);
+	put_key(w, "source_span"), put_src(w, d, n->span);
+	put_key(w, "children"), put_open(w, '[');
+	for (int i = n->first_child; i >= 0; i = d->nodes[i].next_sibling)
+		write_node(w, d, &d->nodes[i]);
+	put_close(w, ']');
+	put_close(w, '}');
 }
 
 /* The top-level nodes of one part, in order. */
-static json_t *
-write_part(const gw_doc *d, int part)
+static void
+write_part(jw *w, const gw_doc *d, int part)
 {
-	json_t *a = json_array();
-
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nnodes; i++)
 		if (d->nodes[i].parent < 0 && d->nodes[i].part == part)
-			json_array_append_new(a, write_node(d, &d->nodes[i]));
-	return a;
+			write_node(w, d, &d->nodes[i]);
+	put_close(w, ']');
 }
 
-static json_t *
-write_attachments(const gw_doc *d)
+static void
+write_attachments(jw *w, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(w, '[');
 	for (size_t i = 0; i < d->natts; i++) {
 		const gw_attachment *t = &d->atts[i];
-		json_t *o = json_object();
 
-		json_object_set_new(o, "title", jstr(t->title));
-		json_object_set_new(o, "title_span", jspan(t->title_span));
-		json_object_set_new(o, "span", jspan(t->span));
-		json_object_set_new(o, "source_span", jsrc(d, t->span));
-		json_object_set_new(o, "body", write_part(d, (int)i + 1));
-		json_array_append_new(a, o);
+		put_open(w, '{');
+		put_key(w, "title"), put_jstr(w, t->title);
+		put_key(w, "title_span"), put_span(w, t->title_span);
+		put_key(w, "span"), put_span(w, t->span);
+		put_key(w, "source_span"), put_src(w, d, t->span);
+		put_key(w, "body"), write_part(w, d, (int)i + 1);
+		put_close(w, '}');
 	}
-	return a;
+	put_close(w, ']');
 }
 
-static json_t *
-write_quantity(const gw_doc *d, const gw_quantity *q)
+static void
+write_quantity(jw *w, const gw_doc *d, const gw_quantity *q)
 {
-	json_t *o = json_object();
 	int nd = q->node;
 
-	json_object_set_new(o, "id", jstr(q->id));
-	json_object_set_new(o, "node", nd >= 0 && (size_t)nd < d->nnodes ? jstr(d->nodes[nd].id) : json_null());
-	json_object_set_new(o, "text", jstr(q->text));
-	json_object_set_new(o, "span", jspan(q->span));
-	json_object_set_new(o, "source_span", jsrc(d, q->span));
-	json_object_set_new(o, "value", gw_json_number(q->has_value, q->value));
-	json_object_set_new(o, "min", gw_json_number(q->has_min, q->min));
-	json_object_set_new(o, "max", gw_json_number(q->has_max, q->max));
-	json_object_set_new(o, "unit", jstr(q->unit));
-	json_object_set_new(o, "comparator", json_string(gw_cmp_name(q->cmp)));
-	json_object_set_new(o, "kind", json_string(gw_qkind_name(q->kind)));
-	json_object_set_new(o, "subject", jstr(q->subject));
-	json_object_set_new(o, "verb", jstr(q->verb));
-	json_object_set_new(o, "rule", jstr(q->rule));
-	return o;
+	put_open(w, '{');
+	put_key(w, "id"), put_jstr(w, q->id);
+	put_key(w, "node"), put_jstr(w, nd >= 0 && (size_t)nd < d->nnodes ? d->nodes[nd].id : NULL);
+	put_key(w, "text"), put_jstr(w, q->text);
+	put_key(w, "span"), put_span(w, q->span);
+	put_key(w, "source_span"), put_src(w, d, q->span);
+	put_key(w, "value"), put_number(w, q->has_value, q->value);
+	put_key(w, "min"), put_number(w, q->has_min, q->min);
+	put_key(w, "max"), put_number(w, q->has_max, q->max);
+	put_key(w, "unit"), put_jstr(w, q->unit);
+	put_key(w, "comparator"), put_jstr(w, gw_cmp_name(q->cmp));
+	put_key(w, "kind"), put_jstr(w, gw_qkind_name(q->kind));
+	put_key(w, "subject"), put_jstr(w, q->subject);
+	put_key(w, "verb"), put_jstr(w, q->verb);
+	put_key(w, "rule"), put_jstr(w, q->rule);
+	put_close(w, '}');
 }
 
-static json_t *
-write_quantities(const gw_doc *d)
+static void
+write_quantities(jw *w, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nqs; i++)
-		json_array_append_new(a, write_quantity(d, &d->qs[i]));
-	return a;
+		write_quantity(w, d, &d->qs[i]);
+	put_close(w, ']');
 }
 
-static json_t *
-write_rejected(const gw_doc *d)
+static void
+write_rejected(jw *w, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(w, '[');
 	for (size_t i = 0; i < d->nrej; i++) {
 		const gw_rejected *r = &d->rej[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o}", "text", jstr(r->text), "span",
-		                                   jspan(r->span), "reason", jstr(r->reason), "rule",
-		                                   jstr(r->rule)));
+		put_open(w, '{');
+		put_key(w, "text"), put_jstr(w, r->text);
+		put_key(w, "span"), put_span(w, r->span);
+		put_key(w, "reason"), put_jstr(w, r->reason);
+		put_key(w, "rule"), put_jstr(w, r->rule);
+		put_close(w, '}');
 	}
-	return a;
+	put_close(w, ']');
 }
 
-static json_t *
-write_warnings(const gw_doc *d)
+static void
+write_warnings(jw *w, const gw_doc *d)
 {
-	json_t *a = json_array();
-
+	put_open(w, '[');
 	for (size_t i = 0; i < d->ndiags; i++) {
 		const gw_diag *g = &d->diags[i];
-		json_t *o = json_object();
 
-		json_object_set_new(o, "code", json_string(gw_code_name(g->code)));
-		json_object_set_new(o, "level", json_string(gw_level_name(gw_code_level(g->code))));
-		json_object_set_new(o, "message", json_string(gw_code_message(g->code)));
-		json_object_set_new(o, "detail", jstr(g->detail));
-		json_object_set_new(o, "line", g->line > 0 ? json_integer(g->line) : json_null());
-		json_object_set_new(o, "col", g->col > 0 ? json_integer(g->col) : json_null());
-		json_object_set_new(o, "span", jspan(g->span));
-		json_array_append_new(a, o);
+		put_open(w, '{');
+		put_key(w, "code"), put_jstr(w, gw_code_name(g->code));
+		put_key(w, "level"), put_jstr(w, gw_level_name(gw_code_level(g->code)));
+		put_key(w, "message"), put_jstr(w, gw_code_message(g->code));
+		put_key(w, "detail"), put_jstr(w, g->detail);
+		put_key(w, "line");
+		g->line > 0 ? put_int(w, g->line) : put_raw(w, "null");
+		put_key(w, "col");
+		g->col > 0 ? put_int(w, g->col) : put_raw(w, "null");
+		put_key(w, "span"), put_span(w, g->span);
+		put_close(w, '}');
 	}
-	return a;
-}
-
-static json_t *
-write_error(const gw_doc *d)
-{
-	json_t *o = json_object(), *src = json_object();
-
-	json_object_set_new(o, "schema", json_string(GW_SCHEMA));
-	json_object_set_new(o, "id", jstr(d->id));
-	json_object_set_new(src, "path", jstr(d->src_path));
-	json_object_set_new(src, "sha256", d->src_sha256[0] ? jstr(d->src_sha256) : json_null());
-	json_object_set_new(src, "bytes", json_integer((json_int_t)d->src_bytes));
-	json_object_set_new(o, "source", src);
-	json_object_set_new(o, "error", json_pack("{s:s,s:o}", "code", gw_code_name(d->error),
-	                                          "message", jstr(d->error_msg)));
-	return o;
-}
-
-/* Does the array opening at s[i] hold only scalars (numbers, strings, literals)?  Then it is
- * written on one line: spans and offset maps stay readable. */
-static bool
-flat_array(const char *s, size_t n, size_t i)
-{
-	bool str = false;
-
-	for (i++; i < n; i++) {
-		if (str) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				str = false;
-		} else if (s[i] == '"')
-			str = true;
-		else if (s[i] == '[' || s[i] == '{')
-			return false;
-		else if (s[i] == ']')
-			return true;
-	}
-	return true;
+	put_close(w, ']');
 }
 
 static void
-newline(gw_buf *out, int depth)
+write_error(jw *w, const gw_doc *d)
 {
-	static const char spaces[] = "\n                                                                ";
-	int n = 2 * depth;
-
-	gw_buf_put(out, spaces, 1);
-	for (; n > 64; n -= 64)
-		gw_buf_put(out, spaces + 1, 64);
-	gw_buf_put(out, spaces + 1, (size_t)n);
+	put_key(w, "source"), write_source(w, d, false);
+	put_key(w, "error"), put_open(w, '{');
+	put_key(w, "code"), put_jstr(w, gw_code_name(d->error));
+	put_key(w, "message"), put_jstr(w, d->error_msg);
+	put_close(w, '}');
 }
 
-/* The bytes that end a run of plain characters in compact JSON. */
-static const bool structural[256] = {
-    ['"'] = true, ['{'] = true, ['}'] = true, ['['] = true, [']'] = true, [','] = true, [':'] = true,
-};
-
-static bool
-is_structural(unsigned char c)
-{
-	return structural[c];
-}
-
-/* Re-indent compact JSON (Jansson's JSON_COMPACT output) two spaces a level, one member a line,
- * arrays of scalars on one line.  One pass; strings are copied untouched. */
 static void
-indent_json(const char *s, size_t n, gw_buf *out)
+write_record(jw *w, const gw_doc *d)
 {
-	int depth = 0, flat = 0; /* flat: inside a one-line array */
-	size_t i = 0, run;
-
-	gw_buf_put(out, "", 0);
-	if (out->cap < out->len + n + n / 2) { /* one allocation for most documents */
-		out->cap = out->len + n + n / 2;
-		out->ptr = gw_xrealloc(out->ptr, out->cap);
-	}
-	while (i < n) {
-		char c = s[i];
-
-		if (c == '"') { /* copy the whole string: up to a quote not escaped */
-			run = i + 1;
-			for (;;) {
-				const char *q = memchr(s + run, '"', n - run);
-				size_t bs = 0;
-
-				if (q == NULL) {
-					run = n - 1;
-					break;
-				}
-				run = (size_t)(q - s);
-				while (s[run - 1 - bs] == '\\')
-					bs++;
-				if (bs % 2 == 0)
-					break;
-				run++;
-			}
-			gw_buf_put(out, s + i, run + 1 - i);
-			i = run + 1;
-			continue;
-		}
-		if (!is_structural((unsigned char)c)) {
-			for (run = i + 1; run < n && !is_structural((unsigned char)s[run]); run++)
-				;
-			gw_buf_put(out, s + i, run - i);
-			i = run;
-			continue;
-		}
-		if ((c == '{' || c == '[') && i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
-			gw_buf_put(out, s + i, 2); /* {} [] */
-			i += 2;
-			continue;
-		}
-		if (flat) {
-			if (c == ']')
-				flat = 0;
-			gw_buf_put(out, c == ',' ? ", " : s + i, c == ',' ? 2 : 1);
-		} else if (c == '{' || c == '[') {
-			gw_buf_put(out, s + i, 1);
-			if (c == '[' && flat_array(s, n, i))
-				flat = 1;
-			else
-				newline(out, ++depth);
-		} else if (c == '}' || c == ']') {
-			newline(out, --depth);
-			gw_buf_put(out, s + i, 1);
-		} else if (c == ',') {
-			gw_buf_put(out, ",", 1);
-			newline(out, depth);
-		} else /* : */
-			gw_buf_put(out, ": ", 2);
-		i++;
-	}
-}
-
-static int
-dump_to_buf(const char *p, size_t n, void *out)
-{
-	gw_buf *b = out;
-
-	if (b->len + n < b->cap) { /* the common case, without a call */
-		memcpy(b->ptr + b->len, p, n);
-		b->len += n;
-		b->ptr[b->len] = '\0';
-	} else
-		gw_buf_put(b, p, n);
-	return 0;
+	put_key(w, "source"), write_source(w, d, true);
+	put_key(w, "generator"), write_generator(w, d);
+	put_key(w, "stages"), write_stages(w, d);
+	put_key(w, "text"), put_jstrn(w, d->text ? d->text : "", d->text ? d->text_len : 0);
+	put_key(w, "removed"), write_removed(w, d);
+	put_key(w, "offset_map"), write_map(w, d);
+	put_key(w, "is_notice"), put_raw(w, d->is_notice < 0 ? "null" : d->is_notice ? "true" : "false");
+	put_key(w, "header"), write_header(w, d);
+	put_key(w, "body"), write_part(w, d, 0);
+	put_key(w, "attachments"), write_attachments(w, d);
+	put_key(w, "quantities"), write_quantities(w, d);
+	put_key(w, "rejected"), write_rejected(w, d);
+	put_key(w, "warnings"), write_warnings(w, d);
 }
 
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	json_t *o;
-	size_t flg = JSON_REAL_PRECISION(15) | JSON_COMPACT;
-	gw_buf compact = GW_BUF_INIT;
+	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0};
 
-	arena_enter();
+	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
+	put_open(&w, '{');
+	put_key(&w, "schema"), put_jstr(&w, GW_SCHEMA);
+	put_key(&w, "id"), put_jstr(&w, d->id);
 	if (d->error)
-		o = write_error(d);
-	else {
-		o = json_object();
-		json_object_set_new(o, "schema", json_string(GW_SCHEMA));
-		json_object_set_new(o, "id", jstr(d->id));
-		json_object_set_new(o, "source", write_source(d));
-		json_object_set_new(o, "generator", write_generator(d));
-		json_object_set_new(o, "stages", write_stages(d));
-		json_object_set_new(o, "text", d->text ? json_stringn_nocheck(d->text, d->text_len) : json_string(""));
-		json_object_set_new(o, "removed", write_removed(d));
-		json_object_set_new(o, "offset_map", write_map(d));
-		json_object_set_new(o, "is_notice", d->is_notice < 0 ? json_null() : json_boolean(d->is_notice));
-		json_object_set_new(o, "header", write_header(d));
-		json_object_set_new(o, "body", write_part(d, 0));
-		json_object_set_new(o, "attachments", write_attachments(d));
-		json_object_set_new(o, "quantities", write_quantities(d));
-		json_object_set_new(o, "rejected", write_rejected(d));
-		json_object_set_new(o, "warnings", write_warnings(d));
-	}
-	if (flags & GW_JSON_PRETTY) {
-		gw_buf_put(&compact, "", 0);
-		compact.ptr = gw_xrealloc(compact.ptr, compact.cap = 2 * d->text_len + 65536);
-		json_dump_callback(o, dump_to_buf, &compact, flg);
-		indent_json(compact.ptr, compact.len, out);
-		gw_buf_free(&compact);
-	} else
-		json_dump_callback(o, dump_to_buf, out, flg);
-	gw_buf_putc(out, '\n');
-	json_decref(o);
-	arena_leave();
+		write_error(&w, d);
+	else
+		write_record(&w, d);
+	put_close(&w, '}');
+	out->ptr[out->len - 1] = '\n'; /* for the comma after the record */
+	free(w.st);
 }
 
 /* ---------------------------------------------------------------- reading */

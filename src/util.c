@@ -148,7 +148,9 @@ gw_buf_put_number(gw_buf *b, double v)
 	char s[40];
 
 	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-		gw_buf_printf(b, "%.0f", v);
+		if (v == 0 && signbit(v))
+			gw_buf_putc(b, '-'); /* as %.0f wrote it: -0 */
+		gw_buf_put_int(b, (long long)v);
 		return;
 	}
 	for (int prec = 1; prec <= 17; prec++) {
@@ -157,6 +159,30 @@ gw_buf_put_number(gw_buf *b, double v)
 			break;
 	}
 	gw_buf_puts(b, s);
+}
+
+void
+gw_buf_reserve(gw_buf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = b->len + n + 1;
+		b->ptr = gw_xrealloc(b->ptr, b->cap);
+		b->ptr[b->len] = '\0';
+	}
+}
+
+void
+gw_buf_put_int(gw_buf *b, long long v)
+{
+	char s[24], *p = s + sizeof s;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	gw_buf_put(b, p, (size_t)(s + sizeof s - p));
 }
 
 void

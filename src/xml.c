@@ -1,18 +1,15 @@
-/* xml.c — the Akoma Ntoso 3.0 XML of a document: a libxml2 tree, serialised deterministically. */
+/* xml.c — the Akoma Ntoso 3.0 XML of a document, written in one pass into a buffer. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-
 #include "chars.h"
-#include "gongwen.h"
+#include "internal.h"
 
 #define AKN_NS "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 /* gongwen's own attributes and proprietary metadata (schema/README.md); an identifier, not a URL
  * anyone fetches: it changes only when those attributes change incompatibly. */
 #define GW_NS "https://gongwen.example/ns/1"
-#define X(s) ((const xmlChar *)(s))
 
 /* A span of the text that becomes an inline element wherever it falls (a header field, an
  * addressee, a quantity). */
@@ -32,10 +29,19 @@ typedef struct idset {
 	size_t cap, n;
 } idset;
 
+/* An open element (see "elements" below); xel is its level, the root's 0. */
+typedef struct openel {
+	const char *name;
+	bool gw, children, mixed; /* gw: prefix; has a child yet; holds text */
+} openel;
+typedef int xel;
+
 typedef struct xw {
 	const gw_doc *d;
-	xmlDocPtr doc;
-	xmlNsPtr akn, gw;
+	gw_buf *out;
+	openel *st; /* the open elements, the root first */
+	size_t nst, capst;
+	int flat; /* open elements that hold text: inside them nothing is indented */
 	const char *text;
 	size_t *off;  /* off[cp]: byte offset of code point cp; off[ncp] = length */
 	int32_t ncp;
@@ -82,7 +88,7 @@ clean(xw *w, const char *s, size_t n)
 	size_t i = 0;
 
 	gw_buf_reset(&w->work);
-	gw_buf_put(&w->work, "", 0);
+	gw_buf_add(&w->work, "", 0);
 	/* the common case: all of it is fine, copied at once */
 	while (i < n) {
 		unsigned char b = (unsigned char)s[i];
@@ -93,15 +99,15 @@ clean(xw *w, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		k = gw_utf8_decode(s + i, n - i, &c);
+		k = gw_utf8_decode_fast(s + i, n - i, &c);
 		if (k == 0 || !xml_char_ok(c))
 			break;
 		i += (size_t)k;
 	}
-	gw_buf_put(&w->work, s, i);
+	gw_buf_add(&w->work, s, i);
 	while (i < n) {
 		uint32_t c;
-		int k = gw_utf8_decode(s + i, n - i, &c);
+		int k = gw_utf8_decode_fast(s + i, n - i, &c);
 
 		if (k == 0) {
 			k = 1;
@@ -127,7 +133,7 @@ cp_at(const xw *w, int32_t i)
 	uint32_t c;
 	size_t b = w->off[i];
 
-	if (gw_utf8_decode(w->text + b, w->off[i + 1] - b, &c) == 0)
+	if (gw_utf8_decode_fast(w->text + b, w->off[i + 1] - b, &c) == 0)
 		return 0xFFFD;
 	return c;
 }
@@ -202,108 +208,239 @@ idset_free(idset *set)
 	free(set->slot);
 }
 
+/* ---------------------------------------------------------------- elements
+ * The XML is written as it is built, straight into the output buffer, with the bytes libxml2's
+ * formatted dump (xmlDocDumpFormatMemoryEnc, UTF-8) gave for the same tree: two spaces a level
+ * (at most 30 levels), one element a line, and nothing indented inside an element that holds
+ * text.  An element is named by its level among the open ones (xel); adding a child to it closes
+ * whatever was open below it.  Its attributes come before its first child, and whether it holds
+ * text is known at its first child: add_mixed gives it an empty text first. */
+
+#define INDENT_MAX 30 /* libxml2's cap: 60 spaces */
+
+static void
+put_indent(xw *w, size_t level)
+{
+	static const char sp[2 * INDENT_MAX + 1] = "                                                            ";
+
+	gw_buf_add(w->out, sp, 2 * (level > INDENT_MAX ? INDENT_MAX : level));
+}
+
+/* s[0..n) as XML text (what = 0) or attribute value (what = 1), cleaned and escaped in one
+ * pass: what XML 1.0 does not accept becomes U+FFFD (as clean does), and libxml2's escapes
+ * follow: < > & CR in text, " LF TAB as well in attributes. */
+static void
+put_escaped(xw *w, const char *s, size_t n, int what)
+{
+	static const char *const ent[128] = {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
+	                                     ['\r'] = "&#13;", ['"'] = "&quot;", ['\n'] = "&#10;",
+	                                     ['\t'] = "&#9;"};
+	size_t i = 0, run = 0;
+
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+		const char *put = "\xEF\xBF\xBD"; /* U+FFFD */
+		uint32_t c;
+		int k = 1;
+
+		if (b < 0x80 && ent[b] && (what || (b != '"' && b != '\n' && b != '\t')))
+			put = ent[b];
+		else if (b < 0x80 ? (b >= 0x20 && b != 0x7F) || b == '\t' || b == '\n'
+		                  : (k = gw_utf8_decode_fast(s + i, n - i, &c)) > 0 && xml_char_ok(c)) {
+			i += (size_t)k;
+			continue;
+		}
+		gw_buf_add(w->out, s + run, i - run);
+		gw_buf_adds(w->out, put);
+		i += k > 0 ? (size_t)k : 1;
+		run = i;
+	}
+	gw_buf_add(w->out, s + run, n - run);
+}
+
+static void
+put_name(xw *w, const openel *e)
+{
+	if (e->gw)
+		gw_buf_add(w->out, "gw:", 3);
+	gw_buf_adds(w->out, e->name);
+}
+
+/* The innermost open element gets its first child, text or an element: end its start tag. */
+static void
+first_child(xw *w, bool text)
+{
+	openel *e = &w->st[w->nst - 1];
+
+	if (e->children)
+		return;
+	e->children = true;
+	if (text) {
+		e->mixed = true;
+		w->flat++;
+	}
+	gw_buf_addc(w->out, '>');
+	if (w->flat == 0)
+		gw_buf_addc(w->out, '\n');
+}
+
+/* Close the open elements below level (level itself stays open; -1 closes them all). */
+static void
+close_to(xw *w, xel level)
+{
+	while ((xel)w->nst - 1 > level) {
+		openel *e = &w->st[--w->nst];
+
+		if (!e->children)
+			gw_buf_add(w->out, "/>", 2);
+		else {
+			if (w->flat == 0)
+				put_indent(w, w->nst);
+			gw_buf_add(w->out, "</", 2);
+			put_name(w, e);
+			gw_buf_addc(w->out, '>');
+		}
+		if (e->mixed)
+			w->flat--;
+		if (w->flat == 0)
+			gw_buf_addc(w->out, '\n');
+	}
+}
+
+static xel
+open_el(xw *w, xel parent, bool gw, const char *name)
+{
+	close_to(w, parent);
+	if (w->nst > 0)
+		first_child(w, false);
+	if (w->flat == 0)
+		put_indent(w, w->nst);
+	gw_grow((void **)&w->st, &w->capst, w->nst + 1, sizeof *w->st);
+	w->st[w->nst] = (openel){name, gw, false, false};
+	gw_buf_addc(w->out, '<');
+	put_name(w, &w->st[w->nst]);
+	return (xel)w->nst++;
+}
+
+/* An attribute of el, whose start tag must still be open. */
+static void
+put_attr(xw *w, xel el, bool gw, const char *name, const char *value)
+{
+	if (el != (xel)w->nst - 1 || w->st[el].children)
+		abort(); /* the writer's own order went wrong: no file rather than a wrong one */
+	gw_buf_add(w->out, gw ? " gw:" : " ", gw ? 4 : 1);
+	gw_buf_adds(w->out, name);
+	gw_buf_add(w->out, "=\"", 2);
+	put_escaped(w, value, strlen(value), 1);
+	gw_buf_addc(w->out, '"');
+}
+
 /* Set el's eId from want: XML-clean, no white space (noWhiteSpace in the XSD), never used
  * before in this file (the XSD's own uniqueness check covers one doc at a time only). */
 static void
-set_eid(xw *w, xmlNodePtr el, const char *want)
+set_eid(xw *w, xel el, const char *want)
 {
-	gw_buf id = GW_BUF_INIT;
+	gw_buf *id = &w->tmp;
 	const char *s = clean_str(w, want);
 
+	gw_buf_reset(id);
 	for (size_t i = 0; s[i]; i++)
-		gw_buf_putc(&id, (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') ? '_' : s[i]);
-	if (id.len == 0)
-		gw_buf_puts(&id, "x");
-	if (idset_has(&w->ids, id.ptr)) {
-		size_t base = id.len;
+		gw_buf_addc(id, (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') ? '_' : s[i]);
+	if (id->len == 0)
+		gw_buf_adds(id, "x");
+	if (idset_has(&w->ids, id->ptr)) {
+		size_t base = id->len;
 
 		for (int k = 2;; k++) {
-			id.len = base;
-			gw_buf_printf(&id, "_%d", k);
-			if (!idset_has(&w->ids, id.ptr))
+			id->len = base;
+			gw_buf_addc(id, '_');
+			gw_buf_put_int(id, k);
+			if (!idset_has(&w->ids, id->ptr))
 				break;
 		}
 	}
-	idset_put(&w->ids, id.ptr);
-	xmlNewProp(el, X("eId"), X(id.ptr));
-	gw_buf_free(&id);
+	idset_put(&w->ids, id->ptr);
+	put_attr(w, el, false, "eId", id->ptr);
 }
 
-/* ---------------------------------------------------------------- elements */
-
-static xmlNodePtr
-add_el(xw *w, xmlNodePtr parent, const char *name)
+static xel
+add_el(xw *w, xel parent, const char *name)
 {
-	return xmlNewChild(parent, w->akn, X(name), NULL);
+	return open_el(w, parent, false, name);
 }
 
-/* An element of mixed content: the empty text child keeps the serialiser from indenting
- * inside it, which would add white space to the text. */
-static xmlNodePtr
-add_mixed(xw *w, xmlNodePtr parent, const char *name)
+/* An element of mixed content: nothing inside it is indented, which would add white space to
+ * the text. */
+static xel
+add_mixed(xw *w, xel parent, const char *name)
 {
-	xmlNodePtr el = add_el(w, parent, name);
+	xel el = add_el(w, parent, name);
 
-	xmlAddChild(el, xmlNewText(X("")));
+	first_child(w, true);
 	return el;
 }
 
 static void
-add_text(xw *w, xmlNodePtr parent, const char *s, size_t n)
+add_text(xw *w, xel parent, const char *s, size_t n)
 {
-	const char *c = clean(w, s, n);
-
-	if (*c)
-		xmlAddChild(parent, xmlNewText(X(c)));
+	if (n == 0) /* clean leaves nothing empty that was not */
+		return;
+	close_to(w, parent);
+	first_child(w, true);
+	put_escaped(w, s, n, 0);
 }
 
-static xmlNodePtr
-add_el_text(xw *w, xmlNodePtr parent, const char *name, const char *text)
+static xel
+add_el_text(xw *w, xel parent, const char *name, const char *text)
 {
-	xmlNodePtr el = add_el(w, parent, name);
+	xel el = add_el(w, parent, name);
 
 	add_text(w, el, text ? text : "", text ? strlen(text) : 0);
 	return el;
 }
 
 static void
-set_attr(xw *w, xmlNodePtr el, const char *name, const char *value)
+set_attr(xw *w, xel el, const char *name, const char *value)
 {
-	xmlNewProp(el, X(name), X(clean_str(w, value)));
+	put_attr(w, el, false, name, value ? value : "");
 }
 
 static void
-set_gw(xw *w, xmlNodePtr el, const char *name, const char *value)
+set_gw(xw *w, xel el, const char *name, const char *value)
 {
 	if (value)
-		xmlNewNsProp(el, w->gw, X(name), X(clean_str(w, value)));
+		put_attr(w, el, true, name, value);
 }
 
 static void
-set_gw_number(xw *w, xmlNodePtr el, const char *name, double v)
+set_gw_number(xw *w, xel el, const char *name, double v)
 {
 	if (!isfinite(v))
 		return;
 	gw_buf_reset(&w->tmp);
 	gw_buf_put_number(&w->tmp, v);
-	set_gw(w, el, name, w->tmp.ptr);
+	put_attr(w, el, true, name, w->tmp.ptr);
 }
 
 /* gw:span="start end" in code points and gw:source_span="start end" in source bytes. */
 static void
-set_gw_spans(xw *w, xmlNodePtr el, gw_span s)
+set_gw_spans(xw *w, xel el, gw_span s)
 {
 	uint32_t a, b;
 
 	if (s.start < 0 || s.end < s.start)
 		return;
 	gw_buf_reset(&w->tmp);
-	gw_buf_printf(&w->tmp, "%d %d", (int)s.start, (int)s.end);
-	set_gw(w, el, "span", w->tmp.ptr);
+	gw_buf_put_int(&w->tmp, s.start);
+	gw_buf_addc(&w->tmp, ' ');
+	gw_buf_put_int(&w->tmp, s.end);
+	put_attr(w, el, true, "span", w->tmp.ptr);
 	if (gw_doc_src_range(w->d, s, &a, &b)) {
 		gw_buf_reset(&w->tmp);
-		gw_buf_printf(&w->tmp, "%u %u", (unsigned)a, (unsigned)b);
-		set_gw(w, el, "source_span", w->tmp.ptr);
+		gw_buf_put_int(&w->tmp, a);
+		gw_buf_addc(&w->tmp, ' ');
+		gw_buf_put_int(&w->tmp, b);
+		put_attr(w, el, true, "source_span", w->tmp.ptr);
 	}
 }
 
@@ -473,13 +610,16 @@ mark_first(const xw *w, int32_t cp)
 	return lo;
 }
 
+/* A quantity's attributes; placed: it is an inline element (refersTo and normalized are
+ * AKN's, which meta's gw:quantity does not take). */
 static void
-quantity_attrs(xw *w, xmlNodePtr el, const gw_quantity *q)
+quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 {
 	static const char *const concept[] = {"#qkind_target", "#qkind_fact", "#qkind_other"};
 
-	set_attr(w, el, "refersTo", concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
-	if (q->has_value && isfinite(q->value)) {
+	if (placed)
+		set_attr(w, el, "refersTo", concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
+	if (placed && q->has_value && isfinite(q->value)) {
 		gw_buf_reset(&w->tmp);
 		gw_buf_put_number(&w->tmp, q->value);
 		set_attr(w, el, "normalized", w->tmp.ptr);
@@ -499,12 +639,12 @@ quantity_attrs(xw *w, xmlNodePtr el, const gw_quantity *q)
 
 /* Header field f as its element.  A DATE field carries its ISO date; docDate needs a valid
  * one (an xsd:date): without it, it is a plain <inline>. */
-static xmlNodePtr
-field_element(xw *w, xmlNodePtr parent, enum gw_hfield f)
+static xel
+field_element(xw *w, xel parent, enum gw_hfield f)
 {
 	char *const *iso = gw_header_iso(&w->d->header, f);
 	bool docdate = iso && strcmp(fieldtag[f].element, "docDate") == 0;
-	xmlNodePtr el;
+	xel el;
 
 	if (docdate && iso_date_ok(*iso)) {
 		el = add_el(w, parent, "docDate");
@@ -521,17 +661,17 @@ field_element(xw *w, xmlNodePtr parent, enum gw_hfield f)
 	return el;
 }
 
-static xmlNodePtr
-mark_element(xw *w, xmlNodePtr parent, const mark *m)
+static xel
+mark_element(xw *w, xel parent, const mark *m)
 {
-	xmlNodePtr el;
+	xel el;
 
 	if (m->what == MK_QTY) {
 		const gw_quantity *q = &w->d->qs[m->index];
 
 		el = add_el(w, parent, "quantity");
 		set_eid(w, el, q->id ? q->id : "qty");
-		quantity_attrs(w, el, q);
+		quantity_attrs(w, el, q, true);
 		w->qplaced[m->index] = true;
 		return el;
 	}
@@ -548,20 +688,20 @@ mark_element(xw *w, xmlNodePtr parent, const mark *m)
 /* Text [a, b) into parent, with every mark that lies wholly inside it as an inline element
  * (nested marks recursively).  A mark that straddles a boundary stays plain text. */
 static void
-put_inline(xw *w, xmlNodePtr parent, int32_t a, int32_t b)
+put_inline(xw *w, xel parent, int32_t a, int32_t b)
 {
 	int32_t pos = a;
 
 	for (size_t i = mark_first(w, a); i < w->nmarks && w->marks[i].start < b; i++) {
 		mark *m = &w->marks[i];
-		xmlNodePtr el;
+		xel el;
 
 		if (m->used || m->start < pos || m->end > b)
 			continue;
 		add_text(w, parent, w->text + w->off[pos], w->off[m->start] - w->off[pos]);
 		m->used = true;
 		el = mark_element(w, parent, m);
-		xmlAddChild(el, xmlNewText(X("")));
+		first_child(w, true); /* mixed content, like add_mixed */
 		put_inline(w, el, m->start, m->end);
 		pos = m->end;
 	}
@@ -594,7 +734,7 @@ line_end(const xw *w, int32_t a, int32_t b)
 
 /* Text [a, b) as one <p> per non-blank line. */
 static void
-put_paras(xw *w, xmlNodePtr parent, int32_t a, int32_t b)
+put_paras(xw *w, xel parent, int32_t a, int32_t b)
 {
 	while (a < b) {
 		int32_t e = line_end(w, a, b), s = a, t = e;
@@ -641,7 +781,7 @@ is_heading_stop(uint32_t c)
 
 /* num and heading of node n, whose own text is [a, own); returns where its body text starts. */
 static int32_t
-node_head(xw *w, xmlNodePtr el, const gw_node *n, int32_t a, int32_t own)
+node_head(xw *w, xel el, const gw_node *n, int32_t a, int32_t own)
 {
 	int32_t after = a, hs = n->heading_span.start, he = n->heading_span.end;
 	int32_t numend = n->num ? text_has(w, a, own, n->num) : -1;
@@ -673,15 +813,15 @@ node_head(xw *w, xmlNodePtr el, const gw_node *n, int32_t a, int32_t own)
 	return after;
 }
 
-static void put_node(xw *w, xmlNodePtr parent, int i, int32_t a, int32_t end);
+static void put_node(xw *w, xel parent, int i, int32_t a, int32_t end);
 
 /* Node i as its AKN hierarchy element over [a, end): num, heading, then content (a leaf) or
  * intro and the children (each child runs to the next one; the XSD has no room between). */
 static void
-put_node(xw *w, xmlNodePtr parent, int i, int32_t a, int32_t end)
+put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
 {
 	const gw_node *n = &w->d->nodes[i];
-	xmlNodePtr el = add_el(w, parent, gw_kind_akn_element(n->kind));
+	xel el = add_el(w, parent, gw_kind_akn_element(n->kind));
 	int fc = n->first_child < (int)w->d->nnodes ? n->first_child : -1;
 	int32_t own = fc >= 0 ? clamp(w, w->d->nodes[fc].span.start) : end, body;
 
@@ -714,7 +854,7 @@ put_node(xw *w, xmlNodePtr parent, int i, int32_t a, int32_t end)
 /* The top-level nodes of part `part` over [a, b) of the text, with the text between them in <p>;
  * container gets at least one child (mainBody requires it). */
 static void
-put_part(xw *w, xmlNodePtr container, int part, int32_t a, int32_t b)
+put_part(xw *w, xel container, int part, int32_t a, int32_t b)
 {
 	const gw_doc *d = w->d;
 	int32_t cur = a;
@@ -736,7 +876,7 @@ put_part(xw *w, xmlNodePtr container, int part, int32_t a, int32_t b)
 		cur = e;
 	}
 	put_paras(w, container, cur, b);
-	if (container->children == NULL)
+	if (!w->st[container].children)
 		add_mixed(w, container, "p");
 }
 
@@ -753,7 +893,7 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 	if (h->agency_code && h->year > 0 && h->serial)
 		gw_buf_printf(&num, "%s-%d-%s", h->agency_code, h->year, h->serial);
 	else
-		gw_buf_puts(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
+		gw_buf_adds(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
 		                                             : w->d->id ? w->d->id : "nn");
 	s = clean(w, num.ptr, num.len);
 	gw_buf_printf(u, "/akn/cn/doc/%s/%s/", name, date);
@@ -762,30 +902,30 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 		unsigned char c = (unsigned char)s[i];
 		bool bad = c <= ' ' || c == 0x7F || strchr("/?#[]@!$&'()*+,;=%\"<>\\^`{|}", c) != NULL;
 
-		gw_buf_putc(u, bad ? '-' : (char)c);
+		gw_buf_addc(u, bad ? '-' : (char)c);
 	}
 	if (num.len == 0)
-		gw_buf_puts(u, "nn");
+		gw_buf_adds(u, "nn");
 	gw_buf_free(&num);
 }
 
 static void
-frbr_value(xw *w, xmlNodePtr parent, const char *element, const char *value)
+frbr_value(xw *w, xel parent, const char *element, const char *value)
 {
 	set_attr(w, add_el(w, parent, element), "value", value);
 }
 
 static void
-frbr_date(xw *w, xmlNodePtr parent, const char *date, const char *name)
+frbr_date(xw *w, xel parent, const char *date, const char *name)
 {
-	xmlNodePtr el = add_el(w, parent, "FRBRdate");
+	xel el = add_el(w, parent, "FRBRdate");
 
 	set_attr(w, el, "date", date);
 	set_attr(w, el, "name", name);
 }
 
 static void
-frbr_author(xw *w, xmlNodePtr parent, const char *href)
+frbr_author(xw *w, xel parent, const char *href)
 {
 	set_attr(w, add_el(w, parent, "FRBRauthor"), "href", href);
 }
@@ -793,14 +933,14 @@ frbr_author(xw *w, xmlNodePtr parent, const char *href)
 /* FRBR work, expression and manifestation; `this` is "!main" or "!att_K", title NULL for the
  * notice's own. */
 static void
-put_identification(xw *w, xmlNodePtr meta, const char *name, const char *this, const char *title)
+put_identification(xw *w, xel meta, const char *name, const char *this, const char *title)
 {
 	const gw_header *h = &w->d->header;
 	const char *date = iso_date_ok(h->date) ? h->date : iso_date_ok(h->print_date) ? h->print_date
 	                                                                                 : "0001-01-01";
 	const char *dname = date == h->date ? "date" : date == h->print_date ? "print_date" : "unknown";
 	gw_buf uri = GW_BUF_INIT, t = GW_BUF_INIT;
-	xmlNodePtr id = add_el(w, meta, "identification"), el;
+	xel id = add_el(w, meta, "identification"), el;
 
 	set_attr(w, id, "source", "#gongwen");
 	work_uri(w, &uri, name, date);
@@ -819,7 +959,7 @@ put_identification(xw *w, xmlNodePtr meta, const char *name, const char *this, c
 		frbr_value(w, el, "FRBRname", title ? title : h->f[GW_H_TITLE].text);
 
 	el = add_el(w, id, "FRBRExpression");
-	gw_buf_puts(&uri, "/zho@");
+	gw_buf_adds(&uri, "/zho@");
 	gw_buf_reset(&t);
 	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
 	frbr_value(w, el, "FRBRthis", t.ptr);
@@ -829,12 +969,12 @@ put_identification(xw *w, xmlNodePtr meta, const char *name, const char *this, c
 	set_attr(w, add_el(w, el, "FRBRlanguage"), "language", "zho");
 
 	el = add_el(w, id, "FRBRManifestation");
-	gw_buf_puts(&t, ".xml");
+	gw_buf_adds(&t, ".xml");
 	frbr_value(w, el, "FRBRthis", t.ptr);
-	gw_buf_puts(&uri, ".akn");
+	gw_buf_adds(&uri, ".akn");
 	frbr_value(w, el, "FRBRuri", uri.ptr);
 	/* the source file's hash tells manifestations of different source files apart */
-	xmlNodePtr alias = add_el(w, el, "FRBRalias");
+	xel alias = add_el(w, el, "FRBRalias");
 	set_attr(w, alias, "value", w->d->src_sha256[0] ? w->d->src_sha256 : "unknown");
 	set_attr(w, alias, "name", "source-sha256");
 	frbr_date(w, el, date, dname);
@@ -844,10 +984,10 @@ put_identification(xw *w, xmlNodePtr meta, const char *name, const char *this, c
 }
 
 static void
-tlc(xw *w, xmlNodePtr refs, const char *element, const char *eid, const char *href,
+tlc(xw *w, xel refs, const char *element, const char *eid, const char *href,
     const char *show)
 {
-	xmlNodePtr el = add_el(w, refs, element);
+	xel el = add_el(w, refs, element);
 
 	set_eid(w, el, eid);
 	set_attr(w, el, "href", href);
@@ -855,11 +995,11 @@ tlc(xw *w, xmlNodePtr refs, const char *element, const char *eid, const char *hr
 }
 
 static void
-put_references(xw *w, xmlNodePtr meta)
+put_references(xw *w, xel meta)
 {
 	static const char *const kinds[] = {"target", "fact", "other"};
 	const gw_header *h = &w->d->header;
-	xmlNodePtr refs = add_el(w, meta, "references");
+	xel refs = add_el(w, meta, "references");
 	gw_buf eid = GW_BUF_INIT, href = GW_BUF_INIT;
 
 	set_attr(w, refs, "source", "#gongwen");
@@ -887,27 +1027,27 @@ put_references(xw *w, xmlNodePtr meta)
 /* Source facts, and every header field as the segmenter found it, for readers who want them
  * without the text (a field with no span shows nowhere else). */
 static void
-put_proprietary(xw *w, xmlNodePtr meta)
+put_proprietary(xw *w, xel meta)
 {
 	const gw_doc *d = w->d;
-	xmlNodePtr p = add_el(w, meta, "proprietary"), el;
+	xel p = add_el(w, meta, "proprietary"), el;
 
 	set_attr(w, p, "source", "#gongwen");
-	el = xmlNewChild(p, w->gw, X("source"), NULL);
+	el = open_el(w, p, true, "source");
 	set_gw(w, el, "id", d->id);
 	set_gw(w, el, "path", d->src_path);
 	set_gw(w, el, "sha256", d->src_sha256[0] ? d->src_sha256 : NULL);
 	set_gw_number(w, el, "bytes", (double)d->src_bytes);
 	set_gw(w, el, "encoding", d->encoding);
 	set_gw(w, el, "is_notice", d->is_notice == 1 ? "true" : d->is_notice == 0 ? "false" : NULL);
-	el = xmlNewChild(p, w->gw, X("generator"), NULL);
+	el = open_el(w, p, true, "generator");
 	set_gw(w, el, "name", "gongwen");
 	set_gw(w, el, "version", GW_VERSION);
 	set_gw(w, el, "schema", GW_SCHEMA);
 	for (int f = 0; f < GW_NHFIELDS; f++) {
 		if (d->header.f[f].text == NULL)
 			continue;
-		el = xmlNewChild(p, w->gw, X("field"), NULL);
+		el = open_el(w, p, true, "field");
 		set_gw(w, el, "name", gw_hfield_name((enum gw_hfield)f));
 		set_gw_spans(w, el, d->header.f[f].span);
 		add_text(w, el, d->header.f[f].text, strlen(d->header.f[f].text));
@@ -915,31 +1055,43 @@ put_proprietary(xw *w, xmlNodePtr meta)
 }
 
 /* Quantities whose span could not be wrapped inline (it straddles an element boundary, or is
- * not in the text at all) keep their data in meta. */
+ * not in the text at all) keep their data in meta.  Which they are is known once the body is
+ * written: their <proprietary> goes in at byte at of the output, after meta's last child. */
 static void
-put_unplaced(xw *w, xmlNodePtr meta)
+put_unplaced(xw *w, xel meta, size_t at)
 {
-	xmlNodePtr p = NULL;
+	gw_buf *out = w->out, part = GW_BUF_INIT;
+	xel p = -1;
+
+	w->out = &part;
+	w->st[meta] = (openel){"meta", false, true, false}; /* open again, as it was */
+	w->nst = (size_t)meta + 1;
 
 	for (size_t i = 0; i < w->d->nqs; i++) {
 		const gw_quantity *q = &w->d->qs[i];
-		xmlNodePtr el;
+		xel el;
 
 		if (w->qplaced[i])
 			continue;
-		if (p == NULL) {
+		if (p < 0) {
 			p = add_el(w, meta, "proprietary");
 			set_attr(w, p, "source", "#gongwen");
 		}
-		el = xmlNewChild(p, w->gw, X("quantity"), NULL);
+		el = open_el(w, p, true, "quantity");
 		set_gw(w, el, "id", q->id);
 		set_gw(w, el, "text", q->text);
 		if (q->has_value)
 			set_gw_number(w, el, "value", q->value);
-		quantity_attrs(w, el, q);
-		xmlUnsetProp(el, X("refersTo"));
-		xmlUnsetProp(el, X("normalized"));
+		quantity_attrs(w, el, q, false);
 	}
+	close_to(w, meta);
+	w->out = out;
+	if (part.len) {
+		gw_buf_add(out, part.ptr, part.len);
+		memmove(out->ptr + at + part.len, out->ptr + at, out->len - part.len - at);
+		memcpy(out->ptr + at, part.ptr, part.len);
+	}
+	gw_buf_free(&part);
 }
 
 /* ---------------------------------------------------------------- the document */
@@ -983,10 +1135,10 @@ notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
 		(*con)--;
 }
 
-static xmlNodePtr
-put_doc_start(xw *w, xmlNodePtr parent, const char *name, const char *this, const char *title)
+static xel
+put_doc_start(xw *w, xel parent, const char *name, const char *this, const char *title)
 {
-	xmlNodePtr doc = add_el(w, parent, "doc"), meta;
+	xel doc = add_el(w, parent, "doc"), meta;
 
 	set_attr(w, doc, "name", name);
 	meta = add_el(w, doc, "meta");
@@ -995,20 +1147,20 @@ put_doc_start(xw *w, xmlNodePtr parent, const char *name, const char *this, cons
 }
 
 static void
-put_attachment(xw *w, xmlNodePtr atts, int k, int32_t a, int32_t b, const char *docname)
+put_attachment(xw *w, xel atts, int k, int32_t a, int32_t b, const char *docname)
 {
 	const gw_attachment *at = &w->d->atts[k - 1];
-	xmlNodePtr att = add_el(w, atts, "attachment"), doc, el;
+	xel att = add_el(w, atts, "attachment"), doc, el;
 	int32_t ts = at->title_span.start, te = at->title_span.end, body = a;
 	gw_buf this = GW_BUF_INIT;
 
 	gw_buf_printf(&this, "att_%d", k);
 	set_eid(w, att, this.ptr);
+	set_gw_spans(w, att, at->span);
 	gw_buf_reset(&this);
 	gw_buf_printf(&this, "!att_%d", k);
 	doc = put_doc_start(w, att, docname, this.ptr, at->title ? at->title : "");
 	gw_buf_free(&this);
-	set_gw_spans(w, att, at->span);
 	if (ts >= a && te > ts && te <= b) {
 		el = add_el(w, doc, "preface");
 		put_paras(w, el, a, ts);
@@ -1023,7 +1175,7 @@ put_attachment(xw *w, xmlNodePtr atts, int k, int32_t a, int32_t b, const char *
 
 /* Notice body: preface, mainBody, conclusions over [0, end0). */
 static void
-put_notice(xw *w, xmlNodePtr doc, int32_t end0)
+put_notice(xw *w, xel doc, int32_t end0)
 {
 	int32_t pre, con;
 
@@ -1038,10 +1190,10 @@ put_notice(xw *w, xmlNodePtr doc, int32_t end0)
 }
 
 static void
-put_attachments(xw *w, xmlNodePtr doc, int32_t *start, const char *docname)
+put_attachments(xw *w, xel doc, int32_t *start, const char *docname)
 {
 	const gw_doc *d = w->d;
-	xmlNodePtr atts = add_el(w, doc, "attachments");
+	xel atts = add_el(w, doc, "attachments");
 
 	for (size_t k = 1; k <= d->natts; k++) {
 		int32_t a = start[k - 1], b = k < d->natts ? start[k] : w->ncp;
@@ -1072,17 +1224,18 @@ attachment_starts(const xw *w)
 }
 
 static void
-xw_init(xw *w, const gw_doc *d)
+xw_init(xw *w, const gw_doc *d, gw_buf *out)
 {
 	size_t len = d->text ? d->text_len : 0, n = 0;
 
 	memset(w, 0, sizeof *w);
 	w->d = d;
+	w->out = out;
 	w->text = d->text ? d->text : "";
 	w->off = gw_xmalloc((len + 1) * sizeof *w->off);
 	for (size_t i = 0; i < len;) {
 		uint32_t c;
-		int k = gw_utf8_decode(w->text + i, len - i, &c);
+		int k = gw_utf8_decode_fast(w->text + i, len - i, &c);
 
 		w->off[n++] = i;
 		i += k ? (size_t)k : 1;
@@ -1103,6 +1256,7 @@ xw_free(xw *w)
 	free(w->off);
 	free(w->marks);
 	free(w->qplaced);
+	free(w->st);
 	idset_free(&w->ids);
 	gw_buf_free(&w->work);
 	gw_buf_free(&w->tmp);
@@ -1112,32 +1266,28 @@ void
 gw_xml_write(const gw_doc *d, gw_buf *out)
 {
 	const char *name = d->is_notice == 0 ? "document" : "notice";
-	xmlNodePtr root, doc, meta;
-	xmlChar *mem = NULL;
+	xel root, doc, meta;
 	int32_t *starts;
-	int size = 0;
+	size_t at;
 	xw w;
 
-	xw_init(&w, d);
-	w.doc = xmlNewDoc(X("1.0"));
-	root = xmlNewNode(NULL, X("akomaNtoso"));
-	xmlDocSetRootElement(w.doc, root);
-	w.akn = xmlNewNs(root, X(AKN_NS), NULL);
-	xmlSetNs(root, w.akn);
-	w.gw = xmlNewNs(root, X(GW_NS), X("gw"));
+	xw_init(&w, d, out);
+	gw_buf_reserve(out, 3 * w.ncp + 3 * (d->text ? d->text_len : 0) + 16384); /* one allocation */
+	gw_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	root = open_el(&w, -1, false, "akomaNtoso");
+	gw_buf_adds(out, " xmlns=\"" AKN_NS "\" xmlns:gw=\"" GW_NS "\"");
 	doc = put_doc_start(&w, root, name, "!main", NULL);
-	meta = doc->children;
+	meta = doc + 1;
 	put_references(&w, meta);
 	put_proprietary(&w, meta);
+	close_to(&w, meta);
+	at = out->len;
 	starts = attachment_starts(&w);
 	put_notice(&w, doc, d->natts ? starts[0] : w.ncp);
 	if (d->natts)
 		put_attachments(&w, doc, starts, "attachment");
-	put_unplaced(&w, meta);
-	xmlDocDumpFormatMemoryEnc(w.doc, &mem, &size, "UTF-8", 1);
-	gw_buf_put(out, mem, (size_t)size);
-	xmlFree(mem);
+	close_to(&w, -1);
+	put_unplaced(&w, meta, at);
 	free(starts);
-	xmlFreeDoc(w.doc);
 	xw_free(&w);
 }
