@@ -1053,11 +1053,11 @@ in_words(const char *list, const char *word)
  * prepositions, modal verbs, the tail of a date or of a bound (2025年, 以上的) ... */
 static const char subject_lead[] = "的 了 和 及 与 并 将 把 对 在 使 让 为 由 从 至 到 之 以 而 或 又 也 中 年 "
                                    "月 日 是 等 其中 共 共计 累计 确保 力争 争取 要 应 将 拟 预计 努力 全年 "
-                                   "今年 以上 以下 以内 左右 继续 进一步 持续 加快 大力 积极 逐步";
+                                   "今年 以上 以下 以内 左右 继续 进一步 持续 加快 大力 积极 逐步 可 可以 超过";
 /* ... and words that close them but are never the end of a subject: particles, comparator words
  * left before the number. */
 static const char subject_tail[] = "的 了 和 及 与 并 为 由 从 至 到 是 等 约 近 超 达 达到 超过 突破 不低于 "
-                                   "不少于 至少 不超过 控制在 保持在 稳定在 共 共计 累计 未 分别";
+                                   "不少于 至少 不超过 控制在 保持在 稳定在 共 共计 累计 未 分别 不 最高 最低 至多";
 
 /* Whether s[0..n) is a number: digits only (the number of a point, 1; a year, 2025), not 5G. */
 static bool
@@ -1165,6 +1165,13 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 		;
 	while (a + 1 < b && gw_utf8_count(s + at[a], at[b] - at[a]) > SUBJECT_MAX)
 		a++;
+	/* the subject is inside a bracket opened and not closed before the number: 人数20%（超过 */
+	for (size_t k = b; k-- > a;)
+		if (piece_in("（ ( 【 《", s, at, k)) {
+			a = k + 1;
+			break;
+		} else if (piece_in("） ) 】 》", s, at, k))
+			break;
 	for (; a < b && edge_piece(subject_lead, s, at, word, a); a++)
 		/* the measure word of a count cut off: 7|家|高质量平台 */
 		if (a + 2 < b && numeric(s + at[a], at[a + 1] - at[a]) &&
