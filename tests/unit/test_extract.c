@@ -288,6 +288,26 @@ START_TEST(kinds_follow_the_document_the_section_and_the_words)
 }
 END_TEST
 
+/* Issue 12 item 5: a fall, a negative figure or a share is a fact in a bulletin and a target in
+ * a plan, as the same figure written plainly. */
+START_TEST(a_negative_or_share_figure_has_the_kind_of_any_other)
+{
+	static const char *const titles[] = {"某市2024年国民经济和社会发展统计公报", NULL};
+	static const char *const kinds[] = {"fact", "target"};
+
+	for (int t = 0; t < 2; t++) {
+		gw_doc *d = run_doc("全年能耗下降零点五个百分点，下降5个百分点。渔业产值增长-3.2%，增长3.2%。"
+		                    "森林覆盖率达到四成以上，达到40%以上。",
+		                    titles[t] ? titles[t] : "关于印发《2025年工作要点》的通知", 1);
+
+		ck_assert_int_eq(d->nqs, 6);
+		for (size_t i = 0; i < d->nqs; i++)
+			ck_assert_msg(strcmp(gw_qkind_name(d->qs[i].kind), kinds[t]) == 0, "%s: %s, expected %s",
+			              d->qs[i].text, gw_qkind_name(d->qs[i].kind), kinds[t]);
+	}
+}
+END_TEST
+
 START_TEST(a_fact_carries_over_its_sentence_and_thresholds_are_rules)
 {
 	gw_doc *d = run("全镇现有林地面积12.6万亩，森林覆盖率达72.3%。森林覆盖率达到75%。");
@@ -570,6 +590,7 @@ extract_suite(void)
 	tcase_add_test(tc, stop_lists_turn_down_dates_ordinals_designators_and_names);
 	tcase_add_test(tc, the_user_asks);
 	tcase_add_test(tc, kinds_follow_the_document_the_section_and_the_words);
+	tcase_add_test(tc, a_negative_or_share_figure_has_the_kind_of_any_other);
 	tcase_add_test(tc, a_fact_carries_over_its_sentence_and_thresholds_are_rules);
 	tcase_add_test(tc, a_plan_compares_with_last_year_for_a_goal_unless_it_speaks_of_an_earlier_year);
 	tcase_add_test(tc, a_review_section_reports_facts);
