@@ -366,6 +366,36 @@ parse_mixed(const char *s, size_t n, const char *you, gw_number *out)
 	return GW_NUMBER_OK;
 }
 
+/* 3元5角2分 = 3.52, 3元零5分 = 3.05: yuan, jiao and fen, one amount in 元.  A jiao or fen
+ * is one digit. */
+static int
+parse_yuan(const char *s, size_t n, gw_number *out)
+{
+	static const char *const marks[] = {"元", "角", "分"};
+	static const double worth[] = {1, 0.1, 0.01};
+	double v = 0;
+	size_t i = 0;
+	gw_number part;
+
+	for (int k = 0; k < 3 && i < n; k++) {
+		const char *m = gw_find(s + i, n - i, marks[k], 3);
+
+		if (m == NULL)
+			continue;
+		if (m == s + i || gw_number_parse(s + i, (size_t)(m - s) - i, &part) != GW_NUMBER_OK ||
+		    part.is_range || (k > 0 && (part.approx || part.value >= 10)))
+			return GW_NUMBER_INVALID;
+		v += part.value * worth[k];
+		i = (size_t)(m - s) + 3;
+	}
+	if (i != n)
+		return GW_NUMBER_INVALID;
+	memset(out, 0, sizeof *out);
+	out->value = out->max = round15(v);
+	out->scale = 1;
+	return GW_NUMBER_OK;
+}
+
 int
 gw_number_parse(const char *s, size_t n, gw_number *out)
 {
@@ -380,6 +410,8 @@ gw_number_parse(const char *s, size_t n, gw_number *out)
 		return negate(gw_number_parse(s + minus, n - minus, out), out);
 	if (you)
 		return parse_mixed(s, n, you, out);
+	if (gw_find(s, n, "元", 3))
+		return parse_yuan(s, n, out);
 	memset(out, 0, sizeof *out);
 	out->scale = 1;
 	rc = tokenize(s, n, t, &nt, &out->chinese);

@@ -25,7 +25,7 @@ enum { GW_NUMBER_OK = 0, GW_NUMBER_INVALID = -1, GW_NUMBER_TOO_LONG = -2 };
  * thousands separators, . or ． decimals), Chinese numerals (一二三 两 〇零, 壹贰叁…拾佰仟,
  * 十百千万亿万亿, 点 decimals: 四十三点五), the two mixed (1.2万, 13万2 → 132000), with the
  * approximation marks 几 来 多 余, neighbouring-digit ranges (五六百) and a minus sign
- * (gw_minus_sign), and a mixed fraction (二又三分之一 = 2 + 1/3).  零点五 = 0.5; 两千三点一 = 2300.1; after 万 or 亿 the rest is less than it
+ * (gw_minus_sign), a mixed fraction (二又三分之一 = 2 + 1/3) and 元角分 (3元5角 = 3.5).  零点五 = 0.5; 两千三点一 = 2300.1; after 万 or 亿 the rest is less than it
  * (3万4000 = 34000, 3万40000 is no number); 2，000 as 2,000 (three digits after the comma).  A digit after the
  * last scale word counts in the next lower one (一百五 = 150, 三万五 = 35000), unless a 零
  * stands between (一百零五 = 105).  Returns GW_NUMBER_OK, GW_NUMBER_INVALID (亿万, a lone
