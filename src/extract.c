@@ -1237,16 +1237,23 @@ add_quantity(ctx *c, const found *f)
 	verb_and_subject(c, q, f, clause);
 }
 
-/* A range whose low end is above its high end (5-3个; 气温-5～-3℃ read from the 5, the - being
- * no minus after a noun) is no reading of the text: it is listed as rejected, not reported. */
+/* A match that is no reading of its text is listed as rejected, not reported: a range whose low
+ * end is above its high end (5-3个; 气温-5～-3℃ read from the 5, the - being no minus after a
+ * noun), or a share over the whole (十二成, 三分之五: out-of-range). */
 static bool
-inverted(ctx *c, const found *f)
+unreadable(ctx *c, const found *f)
 {
-	if (!f->qr->range || !f->has_b || f->a.value <= f->b.max)
-		return false;
-	gw_doc_add_rejected(c->d, c->t + f->start, f->end - f->start, span_of(c, f->start, f->end),
-	                    "inverted-range", gw_rule_id(f->qr->r));
-	return true;
+	const char *why = NULL;
+
+	if (f->qr->range && f->has_b && f->a.value > f->b.max)
+		why = "inverted-range";
+	else if ((f->qr->tenths && (f->a.max > 10 || (f->has_b && f->b.max > 10))) ||
+	         (f->qr->fraction && f->a.max > f->b.value))
+		why = "out-of-range";
+	if (why)
+		gw_doc_add_rejected(c->d, c->t + f->start, f->end - f->start,
+		                    span_of(c, f->start, f->end), why, gw_rule_id(f->qr->r));
+	return why != NULL;
 }
 
 /* Bytes of the run of digits at i (to skip a number too long to be an amount). */
@@ -1294,7 +1301,7 @@ scan(ctx *c)
 			} else if ((rc = match_at(c, i, &f)) != 0) {
 				if (rc < 0)
 					return -1;
-				if (!inverted(c, &f))
+				if (!unreadable(c, &f))
 					add_quantity(c, &f);
 				next = f.end > i ? f.end : next;
 			}
