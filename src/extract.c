@@ -363,7 +363,7 @@ is_digit(uint32_t c)
 }
 
 /* Whether a number starts at c, given the two code points before it: not inside another
- * number (1.5, 1,325, 一百); a bare 百 千 万 starts one only for the rules that take it
+ * number (1.5, 1,325, 一百, 十点五); a bare 百 千 万 starts one only for the rules that take it
  * (百分之, 超百亿元, 千人以上). */
 static bool
 starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
@@ -374,6 +374,10 @@ starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
 	if (is_digit(prev) || gw_zh_digit(prev) >= 0 || gw_zh_unit(prev))
 		return false;
 	if ((prev == '.' || prev == 0xFF0E || prev == ',') && is_digit(c) && is_digit(prev2))
+		return false;
+	/* the decimals of 十点五 when the number could not be read whole: never read alone */
+	if ((prev == 0x70B9 || prev == 0x9EDE) &&
+	    (is_digit(prev2) || gw_zh_digit(prev2) >= 0 || gw_zh_unit(prev2)))
 		return false;
 	return true;
 }

@@ -248,8 +248,8 @@ eval_positional(const tok *t, int nt, int pick, double *val)
 		if (k->kind == T_APPROX)
 			continue;
 		if (k->kind == T_POINT) {
-			if (num < 0 && zero && ns == 0)
-				num = 0; /* 零点五 */
+			if (num < 0 && (zero || ns > 0))
+				num = 0; /* 零点五, 十点五, 一百点五: the whole part is above */
 			if (num < 0 || frac)
 				return GW_NUMBER_INVALID;
 			/* the whole part, when one digit that may count in the scale below: 两千三点一 */
