@@ -28,7 +28,7 @@ typedef struct qrule {
 	const gw_rule *r;
 	int num, num2, den, unit, unit1, post; /* group indices, -1 when absent */
 	const char *unit_attr;
-	bool range, fraction;
+	bool range, fraction, tenths; /* tenths: 成 and 折 shares, ×10 as a percentage */
 } qrule;
 
 typedef struct srule {
@@ -126,7 +126,8 @@ load_quantity_rules(gw_extractor *x, const gw_rules *rs)
 		x->q[x->nq++] = (qrule){r, group(r, "num"), group(r, "num2"), group(r, "den"),
 		                        group(r, "unit"), group(r, "unit1"), group(r, "post"),
 		                        gw_rule_attr(r, "unit"), cmp && strcmp(cmp, "range") == 0,
-		                        val && strcmp(val, "fraction") == 0};
+		                        val && strcmp(val, "fraction") == 0,
+		                        val && strcmp(val, "tenths") == 0};
 	}
 	return x->nq ? 0 : -1;
 }
@@ -382,7 +383,7 @@ is_digit(uint32_t c)
 }
 
 /* Whether a number starts at c, given the two code points before it: not inside another
- * number (1.5, 1,325, 一百); a bare 百 千 万 starts one only for the rules that take it
+ * number (1.5, 1,325, 一百, 十点五); a bare 百 千 万 starts one only for the rules that take it
  * (百分之, 超百亿元, 千人以上). */
 static bool
 starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
@@ -394,7 +395,24 @@ starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
 		return false;
 	if ((prev == '.' || prev == 0xFF0E || prev == ',') && is_digit(c) && is_digit(prev2))
 		return false;
+	/* the decimals of 十点五 when the number could not be read whole: never read alone */
+	if ((prev == 0x70B9 || prev == 0x9EDE) &&
+	    (is_digit(prev2) || gw_zh_digit(prev2) >= 0 || gw_zh_unit(prev2)))
+		return false;
 	return true;
+}
+
+/* Whether a minus sign starts a number at byte i: after a verb of change, a copula, an opening
+ * bracket or a clause mark (增长-3.2%, 为负3.2%, （-2.1）); not after another word (税负5700亿元,
+ * 365天-104天, 2020年-2023年: a word or an operator).  零下 starts as a numeral (零). */
+static bool
+starts_negative(const ctx *c, size_t i, uint32_t ch, uint32_t prev)
+{
+	if (ch != '-' && ch != 0x2212 && ch != 0xFF0D && ch != 0x8D1F)
+		return false;
+	if (prev != 0 && prev != '\n' && !in_set(prev, "长降为是至到达于从：:（(，,、；; \t"))
+		return false;
+	return gw_minus_sign(c->t + i, c->n - i) > 0;
 }
 
 static void
@@ -526,6 +544,12 @@ match_at(ctx *c, size_t p, found *f)
 	return 0;
 }
 
+/* Units written in traditional characters, kept as their simplified form so that one unit has
+ * one name: 個 百分點 圓 (Big5 documents and the same texts in traditional script). */
+static const char *const trad_units[][2] = {
+	{"個百分點", "百分点"}, {"百分點", "百分点"}, {"個", "个"}, {"圓", "元"},
+};
+
 /* The unit as the model keeps it: % for ％, 百分点 for 个百分点, 岁 for 周岁. */
 static char *
 unit_of(const ctx *c, const found *f)
@@ -544,6 +568,9 @@ unit_of(const ctx *c, const found *f)
 		u += 3, n -= 3;
 	if (n == 3 && memcmp(u, "％", 3) == 0)
 		return gw_xstrdup("%");
+	for (size_t k = 0; k < sizeof trad_units / sizeof trad_units[0]; k++)
+		if (n == strlen(trad_units[k][0]) && memcmp(u, trad_units[k][0], n) == 0)
+			return gw_xstrdup(trad_units[k][1]);
 	return gw_xstrndup(u, n);
 }
 
@@ -557,15 +584,10 @@ round15(double v)
 	return strtod(buf, NULL);
 }
 
-/* Value, or min and max, from the parsed numbers. */
+/* Value, or min and max, of an amount or a range. */
 static void
-set_values(gw_quantity *q, const found *f)
+set_amounts(gw_quantity *q, const found *f)
 {
-	if (f->qr->fraction) {
-		q->has_value = true;
-		q->value = round15(f->a.value / f->b.value * 100); /* 五分之一: a numerator, b den */
-		return;
-	}
 	if (f->qr->range && f->has_b) {
 		double lo = f->a.value;
 
@@ -585,6 +607,22 @@ set_values(gw_quantity *q, const found *f)
 	}
 	q->has_value = true;
 	q->value = f->a.value;
+}
+
+/* Value, or min and max, from the parsed numbers. */
+static void
+set_values(gw_quantity *q, const found *f)
+{
+	if (f->qr->fraction || (f->qr->tenths && group_set(f->ov, f->qr->den))) {
+		q->has_value = true;
+		q->value = f->qr->fraction ? round15(f->a.value / f->b.value * 100) /* 五分之一 */
+		                           : f->a.value * 10 + f->b.value;          /* 八五折 */
+		return;
+	}
+	set_amounts(q, f);
+	if (f->qr->tenths) /* 四成 → 40 % */
+		q->value = round15(q->value * 10), q->min = round15(q->min * 10),
+		q->max = round15(q->max * 10);
 }
 
 /* The comparator from the words after the unit, else before the number, else the number. */
@@ -1095,16 +1133,6 @@ edge_piece(const char *list, const char *s, const size_t *at, const bool *word, 
 	return !word[k] || numeric(s + at[k], at[k + 1] - at[k]) || piece_in(list, s, at, k);
 }
 
-/* The first occurrence of m (of length l) in s[0..n), or NULL. */
-static const char *
-first_of(const char *s, size_t n, const char *m, size_t l)
-{
-	for (size_t i = 0; i + l <= n; i++)
-		if (memcmp(s + i, m, l) == 0)
-			return s + i;
-	return NULL;
-}
-
 /* The last occurrence of m (of length l) in s[a..b), or NULL. */
 static const char *
 last_of(const char *s, size_t a, size_t b, const char *m, size_t l)
@@ -1127,13 +1155,13 @@ pair_marks(const char *s, size_t n, size_t *sa, size_t *sb)
 		const char *o = marks[k][0], *c = marks[k][1], *cl, *op;
 		size_t lo = strlen(o), lc = strlen(c);
 
-		cl = first_of(s + *sa, *sb - *sa, c, lc);
-		if (cl && !first_of(s + *sa, (size_t)(cl - s) - *sa, o, lo)) {
+		cl = gw_find(s + *sa, *sb - *sa, c, lc);
+		if (cl && !gw_find(s + *sa, (size_t)(cl - s) - *sa, o, lo)) {
 			op = last_of(s, 0, *sa, o, lo);
 			*sa = op ? (size_t)(op - s) : (size_t)(cl - s) + lc;
 		}
 		op = last_of(s, *sa, *sb, o, lo);
-		if (op && !first_of(op, (size_t)(s + *sb - op), c, lc) && *sb + lc <= n &&
+		if (op && !gw_find(op, (size_t)(s + *sb - op), c, lc) && *sb + lc <= n &&
 		    memcmp(s + *sb, c, lc) == 0)
 			*sb += lc;
 	}
@@ -1275,6 +1303,25 @@ add_quantity(ctx *c, const found *f)
 	verb_and_subject(c, q, f, clause);
 }
 
+/* A match that is no reading of its text is listed as rejected, not reported: a range whose low
+ * end is above its high end (5-3个; 气温-5～-3℃ read from the 5, the - being no minus after a
+ * noun), or a share over the whole (十二成, 三分之五: out-of-range). */
+static bool
+unreadable(ctx *c, const found *f)
+{
+	const char *why = NULL;
+
+	if (f->qr->range && f->has_b && f->a.value > f->b.max)
+		why = "inverted-range";
+	else if ((f->qr->tenths && (f->a.max > 10 || (f->has_b && f->b.max > 10))) ||
+	         (f->qr->fraction && f->a.max > f->b.value))
+		why = "out-of-range";
+	if (why)
+		gw_doc_add_rejected(c->d, c->t + f->start, f->end - f->start,
+		                    span_of(c, f->start, f->end), why, gw_rule_id(f->qr->r));
+	return why != NULL;
+}
+
 /* Bytes of the run of digits at i (to skip a number too long to be an amount). */
 static size_t
 digit_run(const char *t, size_t n, size_t i, size_t *ndigits)
@@ -1308,7 +1355,7 @@ scan(ctx *c)
 		uint32_t ch = cp_at(c->t, c->n, i, &len);
 		size_t run, nd, next = i + (size_t)len;
 
-		if (starts_number(ch, prev, prev2)) {
+		if (starts_number(ch, prev, prev2) || starts_negative(c, i, ch, prev)) {
 			run = digit_run(c->t, c->n, i, &nd);
 			if (nd > GW_NUMBER_MAX_DIGITS) {
 				gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, i, i + run), "%zu digits", nd);
@@ -1320,7 +1367,8 @@ scan(ctx *c)
 			} else if ((rc = match_at(c, i, &f)) != 0) {
 				if (rc < 0)
 					return -1;
-				add_quantity(c, &f);
+				if (!unreadable(c, &f))
+					add_quantity(c, &f);
 				next = f.end > i ? f.end : next;
 			}
 			if (c->d->nqs > GW_LIMIT_QUANTITIES || c->d->nrej > GW_LIMIT_QUANTITIES) {

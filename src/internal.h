@@ -192,4 +192,7 @@ json_t *gw_json_string(const char *s);
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,
                      size_t *ov, int ovmax);
 
+/* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
+const char *gw_find(const char *s, size_t n, const char *m, size_t l);
+
 #endif

@@ -66,6 +66,18 @@ is_upper(uint32_t c)
 	return false;
 }
 
+/* Whether exactly three digits (ASCII or full-width) stand at s[i..n). */
+static bool
+three_digits_follow(const char *s, size_t i, size_t n)
+{
+	int k = 0, len;
+	uint32_t c;
+
+	while (i < n && (len = gw_utf8_decode(s + i, n - i, &c)) > 0 && gw_digit_value(c) >= 0)
+		k++, i += (size_t)len;
+	return k == 3;
+}
+
 /* Read an Arabic number (1,325.5 ５．５) at s[0..n) into t; returns bytes used, 0 when too long. */
 static size_t
 read_arabic(const char *s, size_t n, tok *t, bool *too_long)
@@ -85,11 +97,10 @@ read_arabic(const char *s, size_t n, tok *t, bool *too_long)
 				return 0;
 			}
 			buf[k++] = (char)('0' + d);
-		} else if (c == ',' && !point && k > 0) {
-			/* a thousands separator only before three digits: 1,325 */
-			if (i + 4 > n || gw_digit_value((unsigned char)s[i + 1]) < 0 ||
-			    gw_digit_value((unsigned char)s[i + 2]) < 0 ||
-			    gw_digit_value((unsigned char)s[i + 3]) < 0)
+		} else if ((c == ',' || c == 0xFF0C) && !point && k > 0) {
+			/* a thousands separator only before exactly three digits: 1,325 ２，０００
+			 * (3，5 is two numbers and a clause comma) */
+			if (!three_digits_follow(s, i + (size_t)len, n))
 				break;
 		} else if ((c == '.' || c == 0xFF0E) && !point && k > 0) {
 			uint32_t c2 = 0;
@@ -144,7 +155,7 @@ tokenize(const char *s, size_t n, tok *t, int *nt, bool *chinese)
 		else if (gw_zh_unit(c) > 0)
 			*k = (tok){T_SCALE, (double)gw_zh_unit(c), false, false, is_upper(c)},
 			*chinese = true;
-		else if (c == 0x70B9) /* 点 */
+		else if (c == 0x70B9 || c == 0x9EDE) /* 点 點 */
 			*k = (tok){T_POINT, 0, false, false, false};
 		else if (c == 0x591A || c == 0x4F59 || c == 0x6765) /* 多 余 来 */
 			*k = (tok){T_APPROX, 0, false, false, false};
@@ -191,6 +202,32 @@ eval_digits(const tok *t, int nt, gw_number *out)
 	return GW_NUMBER_OK;
 }
 
+/* Whether the last token is a digit that may count in the scale below: 一百五, not 一百五多. */
+static bool
+tail_digit(const tok *t, int nt)
+{
+	return t[nt - 1].kind != T_APPROX && (t[nt - 1].digit || t[nt - 1].kind == T_JI);
+}
+
+/* Add what follows the last scale word.  A lone digit after it counts in the next lower one
+ * (一百五 = 150, 三万五 = 35000, 13万2 = 132000, 两千三点一 = 2300.1: ip is the whole part of
+ * a decimal), unless a 零 stands between (一百零五 = 105: plain).  What is left after 万 or
+ * 亿 is less than it (3万4000); 3万40000 is no number. */
+static int
+add_tail(double *val, double num, double ip, double last_scale, bool plain)
+{
+	double whole = ip >= 0 ? ip : num;
+
+	if (!plain && last_scale >= 10 && whole < 10 && whole == (long)whole) {
+		*val += whole * last_scale / 10 + (num - whole);
+		return GW_NUMBER_OK;
+	}
+	if (last_scale >= 1e4 && num >= last_scale)
+		return GW_NUMBER_INVALID;
+	*val += num;
+	return GW_NUMBER_OK;
+}
+
 typedef struct term {
 	double v, level;
 } term;
@@ -202,7 +239,7 @@ eval_positional(const tok *t, int nt, int pick, double *val)
 {
 	term st[MAX_TOKENS];
 	int ns = 0, i, frac = 0;
-	double num = -1, last_scale = 0;
+	double num = -1, ip = -1, last_scale = 0;
 	bool zero = false, paired = false;
 
 	for (i = 0; i < nt; i++) {
@@ -211,8 +248,12 @@ eval_positional(const tok *t, int nt, int pick, double *val)
 		if (k->kind == T_APPROX)
 			continue;
 		if (k->kind == T_POINT) {
+			if (num < 0 && (zero || ns > 0))
+				num = 0; /* 零点五, 十点五, 一百点五: the whole part is above */
 			if (num < 0 || frac)
 				return GW_NUMBER_INVALID;
+			/* the whole part, when one digit that may count in the scale below: 两千三点一 */
+			ip = i > 0 && t[i - 1].kind == T_VAL && t[i - 1].digit && !zero ? num : -1;
 			frac = 1;
 			continue;
 		}
@@ -247,19 +288,14 @@ eval_positional(const tok *t, int nt, int pick, double *val)
 			if (num < 0 && sum == 0 && !(s <= 1e4 && i == 0))
 				return GW_NUMBER_INVALID; /* 亿万, 亿 with nothing before (超万亿元 is 1e12) */
 			st[ns++] = (term){(sum + (num >= 0 ? num : (sum > 0 ? 0 : 1))) * s, s};
-			num = -1, frac = 0, zero = false, last_scale = s;
+			num = -1, ip = -1, frac = 0, zero = false, last_scale = s;
 		}
 	}
 	*val = 0;
 	for (i = 0; i < ns; i++)
 		*val += st[i].v;
-	if (num >= 0) {
-		/* 一百五 = 150, 三万五 = 35000, 13万2 = 132000; not after 零: 一百零五 = 105 */
-		bool tail = last_scale >= 10 && !zero && !frac && num < 10 && num == (long)num &&
-		            t[nt - 1].kind != T_APPROX && (t[nt - 1].digit || t[nt - 1].kind == T_JI);
-
-		*val += tail ? num * last_scale / 10 : num;
-	}
+	if (num >= 0)
+		return add_tail(val, num, frac ? ip : -1, last_scale, zero || (!frac && !tail_digit(t, nt)));
 	return GW_NUMBER_OK;
 }
 
@@ -286,13 +322,96 @@ round15(double v)
 	return strtod(buf, NULL);
 }
 
+/* The bytes of a minus sign at s[0..n): - − － 负 零下 (before a digit), 0 when none. */
+size_t
+gw_minus_sign(const char *s, size_t n)
+{
+	static const char *const signs[] = {"-", "\xe2\x88\x92", "\xef\xbc\x8d", "负", "零下"};
+
+	for (size_t k = 0; k < sizeof signs / sizeof signs[0]; k++) {
+		size_t l = strlen(signs[k]);
+		uint32_t c;
+
+		if (n > l && memcmp(s, signs[k], l) == 0 && gw_utf8_decode(s + l, n - l, &c) > 0 &&
+		    (gw_digit_value(c) >= 0 || (k >= 3 && (gw_zh_digit(c) > 0 || gw_zh_unit(c) == 10))))
+			return l;
+	}
+	return 0;
+}
+
+/* A negative number: the positive one read, then turned round (负五六 → −6..−5). */
+static int
+negate(int rc, gw_number *out)
+{
+	double v = out->value;
+
+	out->value = -out->max, out->max = -v;
+	return rc;
+}
+
+/* 二又三分之一 = 2 + 1/3: a whole number, 又, a fraction (you: where 又 is in s[0..n)). */
+static int
+parse_mixed(const char *s, size_t n, const char *you, gw_number *out)
+{
+	const char *den = you + 3, *fz = gw_find(den, (size_t)(s + n - den), "分之", 6);
+	gw_number num, d;
+
+	if (fz == NULL || gw_number_parse(s, (size_t)(you - s), out) != GW_NUMBER_OK ||
+	    gw_number_parse(den, (size_t)(fz - den), &d) != GW_NUMBER_OK ||
+	    gw_number_parse(fz + 6, (size_t)(s + n - fz - 6), &num) != GW_NUMBER_OK ||
+	    out->is_range || d.is_range || num.is_range || d.value <= 0 || num.value >= d.value)
+		return GW_NUMBER_INVALID;
+	out->value = out->max = round15(out->value + num.value / d.value);
+	out->scale = 1;
+	return GW_NUMBER_OK;
+}
+
+/* 3元5角2分 = 3.52, 3元零5分 = 3.05: yuan, jiao and fen, one amount in 元.  A jiao or fen
+ * is one digit. */
+static int
+parse_yuan(const char *s, size_t n, gw_number *out)
+{
+	static const char *const marks[] = {"元", "角", "分"};
+	static const double worth[] = {1, 0.1, 0.01};
+	double v = 0;
+	size_t i = 0;
+	gw_number part;
+
+	for (int k = 0; k < 3 && i < n; k++) {
+		const char *m = gw_find(s + i, n - i, marks[k], 3);
+
+		if (m == NULL)
+			continue;
+		if (m == s + i || gw_number_parse(s + i, (size_t)(m - s) - i, &part) != GW_NUMBER_OK ||
+		    part.is_range || (k > 0 && (part.approx || part.value >= 10)))
+			return GW_NUMBER_INVALID;
+		v += part.value * worth[k];
+		i = (size_t)(m - s) + 3;
+	}
+	if (i != n)
+		return GW_NUMBER_INVALID;
+	memset(out, 0, sizeof *out);
+	out->value = out->max = round15(v);
+	out->scale = 1;
+	return GW_NUMBER_OK;
+}
+
 int
 gw_number_parse(const char *s, size_t n, gw_number *out)
 {
 	tok t[MAX_TOKENS];
 	int nt, rc, i;
 	bool scales = false, digits_only = true;
+	size_t minus = gw_minus_sign(s, n);
 
+	const char *you = gw_find(s, n, "又", 3);
+
+	if (minus)
+		return negate(gw_number_parse(s + minus, n - minus, out), out);
+	if (you)
+		return parse_mixed(s, n, you, out);
+	if (gw_find(s, n, "元", 3))
+		return parse_yuan(s, n, out);
 	memset(out, 0, sizeof *out);
 	out->scale = 1;
 	rc = tokenize(s, n, t, &nt, &out->chinese);

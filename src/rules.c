@@ -386,7 +386,7 @@ static const aspec specs[] = {
     /* rules/quantity.rules, read by gw-extract */
     {"quantity.", "unit", T_REGEX, .arg = "^\\S+$"},
     {"quantity.", "comparator", T_ENUM, .arg = "range"},
-    {"quantity.", "value", T_ENUM, .arg = "fraction"},
+    {"quantity.", "value", T_ENUM, .arg = "fraction tenths"},
     {"stop.", "reason", T_REGEX, .arg = "^[a-z][a-z-]*$"},
     {"stop.", "lead", T_REGEX, .arg = "^\\S+$"},
     {"cmp.", "side", T_ENUM, .arg = "before after"},

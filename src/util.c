@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gongwen.h"
+#include "internal.h"
 
 /* Through the catalogue, but with no allocation: there is no memory left. */
 static void
@@ -50,6 +51,15 @@ char *
 gw_xstrdup(const char *s)
 {
 	return gw_xstrndup(s, strlen(s));
+}
+
+const char *
+gw_find(const char *s, size_t n, const char *m, size_t l)
+{
+	for (size_t i = 0; i + l <= n; i++)
+		if (memcmp(s + i, m, l) == 0)
+			return s + i;
+	return NULL;
 }
 
 char *

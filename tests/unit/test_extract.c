@@ -1,6 +1,7 @@
 /* test_extract.c — the user-ask matrix of gw-extract: every number form, unit, comparator, range,
  * kind, and the words that look like quantities but are not (issue 4). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,6 +288,26 @@ START_TEST(kinds_follow_the_document_the_section_and_the_words)
 }
 END_TEST
 
+/* Issue 12 item 5: a fall, a negative figure or a share is a fact in a bulletin and a target in
+ * a plan, as the same figure written plainly. */
+START_TEST(a_negative_or_share_figure_has_the_kind_of_any_other)
+{
+	static const char *const titles[] = {"某市2024年国民经济和社会发展统计公报", NULL};
+	static const char *const kinds[] = {"fact", "target"};
+
+	for (int t = 0; t < 2; t++) {
+		gw_doc *d = run_doc("全年能耗下降零点五个百分点，下降5个百分点。渔业产值增长-3.2%，增长3.2%。"
+		                    "森林覆盖率达到四成以上，达到40%以上。",
+		                    titles[t] ? titles[t] : "关于印发《2025年工作要点》的通知", 1);
+
+		ck_assert_int_eq(d->nqs, 6);
+		for (size_t i = 0; i < d->nqs; i++)
+			ck_assert_msg(strcmp(gw_qkind_name(d->qs[i].kind), kinds[t]) == 0, "%s: %s, expected %s",
+			              d->qs[i].text, gw_qkind_name(d->qs[i].kind), kinds[t]);
+	}
+}
+END_TEST
+
 START_TEST(a_fact_carries_over_its_sentence_and_thresholds_are_rules)
 {
 	gw_doc *d = run("全镇现有林地面积12.6万亩，森林覆盖率达72.3%。森林覆盖率达到75%。");
@@ -450,6 +471,80 @@ START_TEST(a_subject_is_whole_words_and_never_a_particle_or_a_number)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- the table of written forms */
+
+/* tests/unit/numbers.tsv: category, sentence, expected (the file's opening comment). */
+#define TABLE "tests/unit/numbers.tsv"
+
+/* What the one quantity of d is, for a failure message. */
+static void
+describe(const gw_doc *d, char *why, size_t n)
+{
+	const gw_quantity *q = d->nqs ? &d->qs[0] : NULL;
+
+	if (d->nqs != 1)
+		snprintf(why, n, "%zu quantities, %zu rejected (%s)", d->nqs, d->nrej,
+		         d->nrej ? d->rej[0].reason : "-");
+	else
+		snprintf(why, n, "read %s as %.17g [%.17g, %.17g] %s %s", q->text, q->value, q->min,
+		         q->max, q->unit ? q->unit : "-", gw_cmp_name(q->cmp));
+}
+
+/* Whether d holds what the expected column says. */
+static bool
+reads_as(const gw_doc *d, const char *want)
+{
+	const gw_quantity *q = d->nqs == 1 ? &d->qs[0] : NULL;
+	char unit[64], cmp[16], reason[32];
+	double v, lo, hi;
+	bool found = false;
+
+	if (strcmp(want, "none") == 0)
+		return d->nqs == 0;
+	if (sscanf(want, "rejected %31s", reason) == 1) {
+		for (size_t i = 0; i < d->nrej; i++)
+			found |= strcmp(d->rej[i].reason, reason) == 0;
+		return d->nqs == 0 && found;
+	}
+	if (q == NULL || q->unit == NULL)
+		return false;
+	if (sscanf(want, "range %lf %lf %63s", &lo, &hi, unit) == 3)
+		return !q->has_value && q->has_min && q->has_max && q->min == lo && q->max == hi &&
+		       strcmp(q->unit, unit) == 0 && q->cmp == GW_CMP_RANGE;
+	ck_assert_msg(sscanf(want, "= %lf %63s %15s", &v, unit, cmp) == 3, "bad row: %s", want);
+	return q->has_value && !q->has_min && q->value == v && strcmp(q->unit, unit) == 0 &&
+	       strcmp(gw_cmp_name(q->cmp), cmp) == 0;
+}
+
+START_TEST(every_written_form_of_the_table_reads_right)
+{
+	FILE *f = fopen(TABLE, "r");
+	char *line = NULL, why[512];
+	size_t cap = 0, lineno = 0, rows = 0, wrong = 0;
+
+	ck_assert_msg(f != NULL, "cannot open %s", TABLE);
+	while (getline(&line, &cap, f) > 0) {
+		char *cat = strtok(line, "\t\n"), *text = strtok(NULL, "\t\n"), *want = strtok(NULL, "\t\n");
+
+		lineno++;
+		if (cat == NULL || cat[0] == '#')
+			continue;
+		ck_assert_msg(text && want, "%s:%zu: three tab-separated columns", TABLE, lineno);
+		rows++;
+		if (!reads_as(run(text), want)) {
+			describe(cur, why, sizeof why);
+			printf("%s:%zu: %s %s: expected %s, %s\n", TABLE, lineno, cat, text, want, why);
+			wrong++;
+		}
+	}
+	free(line);
+	fclose(f);
+	printf("%s: %zu rows, %zu read right\n", TABLE, rows, rows - wrong);
+	ck_assert_msg(rows >= 200, "%s: %zu rows, the table needs 200", TABLE, rows);
+	ck_assert_msg(wrong == 0, "%s: %zu of %zu rows read wrong", TABLE, wrong, rows);
+}
+END_TEST
+
 START_TEST(a_ten_thousand_digit_number_is_skipped_with_a_warning)
 {
 	char *text = malloc(10016); /* 10000 digits, 个，3套 (10 bytes) and the NUL */
@@ -506,11 +601,13 @@ extract_suite(void)
 	tcase_add_test(tc, stop_lists_turn_down_dates_ordinals_designators_and_names);
 	tcase_add_test(tc, the_user_asks);
 	tcase_add_test(tc, kinds_follow_the_document_the_section_and_the_words);
+	tcase_add_test(tc, a_negative_or_share_figure_has_the_kind_of_any_other);
 	tcase_add_test(tc, a_fact_carries_over_its_sentence_and_thresholds_are_rules);
 	tcase_add_test(tc, a_plan_compares_with_last_year_for_a_goal_unless_it_speaks_of_an_earlier_year);
 	tcase_add_test(tc, a_review_section_reports_facts);
 	tcase_add_test(tc, subject_and_verb_come_from_the_clause);
 	tcase_add_test(tc, a_subject_is_whole_words_and_never_a_particle_or_a_number);
+	tcase_add_test(tc, every_written_form_of_the_table_reads_right);
 	tcase_add_test(tc, a_ten_thousand_digit_number_is_skipped_with_a_warning);
 	tcase_add_test(tc, extracting_twice_gives_the_same_result);
 	tcase_add_test(tc, an_empty_text_has_no_quantities);

@@ -1,0 +1,48 @@
+# extract-roundtrip: every quantity of ../shared/corpus and ../shared/realcorpus means what its text
+# says (issue 12).  Each quantity's text is given to gw-extract again as a document of its own (the
+# one numeral parser and the same rules read it: no second parser here) and must come back as one
+# quantity over the whole text with the same value, or min and max, and unit.  A few rules need
+# the word before the number to fire (超百亿元, 记3分, 分为四级, 市县三级: quantity.bare-scale,
+# points, grades, levels), and 一次 alone is the article 'once' (stop.indefinite) but 至少一次 is
+# one time: their text is re-read after the four characters before it, which stay out of it.
+[ -n "$GW_SHARED" ] && [ -d "$GW_SHARED/corpus" ] && [ -d "$GW_SHARED/realcorpus" ] ||
+	{ echo "skipped: ../shared/corpus and ../shared/realcorpus are absent"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+py=$(command -v /usr/bin/python3 python3 | head -1)
+"$GW_BIN/gw-normalize" --quiet "$GW_SHARED"/corpus/*.txt "$GW_SHARED"/realcorpus/* |
+	"$GW_BIN/gw-segment" --quiet | "$GW_BIN/gw-extract" --quiet >"$tmp/docs.jsonl" ||
+	{ echo "the chain failed"; exit 1; }
+# one record per quantity: the text, after the word before the number when its rule needs one
+$py - "$tmp/docs.jsonl" >"$tmp/qs.jsonl" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    d = json.loads(line)
+    for i, q in enumerate(d["quantities"]):
+        lead = ""
+        if q["rule"] in ("quantity.bare-scale", "quantity.points", "quantity.grades", "quantity.levels") \
+                or (q["text"].startswith("一") and q["value"] == 1):
+            s = q["span"][0]
+            lead = d["text"][max(0, s - 4):s]
+        print(json.dumps({"id": f"{d['id']}#{i}", "text": lead + q["text"], "lead": len(lead),
+                          "want": [q["value"], q["min"], q["max"], q["unit"]]}, ensure_ascii=False))
+PY
+"$GW_BIN/gw-extract" --quiet <"$tmp/qs.jsonl" >"$tmp/again.jsonl" || { echo "gw-extract failed on the texts"; exit 1; }
+$py - "$tmp/qs.jsonl" "$tmp/again.jsonl" <<'PY'
+import json, sys
+want = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+again = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert len(want) == len(again), f"{len(want)} texts, {len(again)} records back"
+bad = 0
+for w, a in zip(want, again):
+    text = w["text"][w["lead"]:]
+    got = [q for q in a["quantities"] if q["text"] == text]
+    back = [got[0][k] for k in ("value", "min", "max", "unit")] if len(got) == 1 else None
+    if back != w["want"] or (len(a["quantities"]) != 1 and not w["lead"]):
+        bad += 1
+        if bad <= 20:
+            print(f"extract-roundtrip: {w['id']}: {text} was {w['want']}, re-read as "
+                  f"{[(q['text'], q['value'], q['min'], q['max'], q['unit']) for q in a['quantities']]}")
+print(f"extract-roundtrip: {len(want)} quantities, {len(want) - bad} read back the same")
+sys.exit(1 if bad else 0)
+PY
