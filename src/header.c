@@ -657,6 +657,21 @@ find_issuer(gw_lines *c, hscan *hs)
 
 /* ---------------------------------------------------------------- 版记 and the rest */
 
+/* The 印发机关 of the 印发日期 line i (rule header.printer matched as ov): on the line itself,
+ * or when the date is alone, the line of body names right above it (a 版记 set in two lines). */
+static void
+find_printer(gw_lines *c, int i, const size_t *ov)
+{
+	size_t o[2 * GW_OVMAX], s, e;
+
+	if (set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov) || i == 0 || c->skip[i - 1] ||
+	    gw_lines_rule(c, HR_SIGNATURE, i - 1, o) <= 0 ||
+	    !gw_lines_group(c->s->h[HR_SIGNATURE], "v", o, c->ln[i - 1].b0, &s, &e))
+		return;
+	set_bytes(c, GW_H_PRINTER, i - 1, s, e);
+	c->skip[i - 1] = 1;
+}
+
 /* 附注, 附件说明 (before the 成文日期), 抄送机关, 印发机关和印发日期. */
 static void
 find_tail(gw_lines *c, const hscan *hs)
@@ -684,8 +699,8 @@ find_tail(gw_lines *c, const hscan *hs)
 			gw_lines_group(c->s->h[HR_CC], "v", ov, c->ln[i].b0, &s, &e);
 			split_list(c, HR_ADDRESSEE_SEP, i, s, e, &hd->cc);
 			c->skip[i] = 1;
-		} else if (!hd->f[GW_H_PRINTER].text && gw_lines_rule(c, HR_PRINTER, i, ov) > 0) {
-			set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov);
+		} else if (!hd->f[GW_H_PRINT_DATE].text && gw_lines_rule(c, HR_PRINTER, i, ov) > 0) {
+			find_printer(c, i, ov);
 			set_group(c, GW_H_PRINT_DATE, HR_PRINTER, "v", i, ov);
 			if (iso_date(c, c->s->h[HR_PRINTER], ov, c->ln[i].b0, iso, &arabic))
 				hd->print_date = gw_xstrdup(iso);
