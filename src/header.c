@@ -11,6 +11,7 @@
 #define CONT_MAX 40    /* code points on a title's continuation line */
 #define SIG_LINES 16   /* joint issuers: lines of names above the 成文日期 */
 #define REPORT_LINES 6 /* lines after the header where 我代表… is looked for */
+#define PROMULGATION_LINES 3 /* lines under a title where its promulgation notes are */
 
 /* Where the scan put things (line indices, -1: none). */
 typedef struct hscan {
@@ -610,6 +611,31 @@ place_issuer(gw_lines *c, const hscan *hs)
 	}
 }
 
+/* A regulation with no signature (a 条例, 办法 as published with its history): the date, the
+ * issuer and, for a decree, the number from its promulgation note on the lines right under the
+ * title (issue 13).  The first note is the one that made it. */
+static void
+find_promulgation(gw_lines *c, const hscan *hs)
+{
+	gw_header *hd = &c->d->header;
+	size_t ov[2 * GW_OVMAX], s, e;
+
+	if (hd->f[GW_H_ISSUER].text || hs->title1 < 0)
+		return;
+	for (int i = hs->title1 + 1; i < c->n && i <= hs->title1 + PROMULGATION_LINES; i++) {
+		if (gw_lines_rule(c, HR_PROMULGATION, i, ov) <= 0 ||
+		    !gw_lines_group(c->s->h[HR_PROMULGATION], "issuer", ov, c->ln[i].b0, &s, &e))
+			continue;
+		set_issuer(c, i, s, e);
+		if (!hd->f[GW_H_DATE].text)
+			set_date(c, HR_PROMULGATION, i);
+		if (!hd->f[GW_H_DOC_NUMBER].text &&
+		    set_group(c, GW_H_DOC_NUMBER, HR_PROMULGATION, "num", i, ov))
+			docnum_parts(c, HR_PROMULGATION, i, ov, hd->f[GW_H_DOC_NUMBER].span);
+		return;
+	}
+}
+
 /* The issuer: the mark without 文件, else the signature (or a 纪要's issue line), else the head of the title (or its
  * first line when that is only body names), else the body a work report speaks for (我代表国务院). */
 static void
@@ -769,6 +795,7 @@ gw_header_scan(gw_lines *c, gw_hpos *p)
 	find_date(c, &hs);
 	find_signature(c, &hs);
 	find_issuer(c, &hs);
+	find_promulgation(c, &hs);
 	if (!hd->f[GW_H_DOC_TYPE].text && hs.title0 < 0 && hs.report)
 		gw_header_set(c->d, GW_H_DOC_TYPE, gw_rule_attr(c->s->h[HR_ISSUER_REPORT], "doc-type"),
 		              (size_t)-1, GW_NOSPAN);
