@@ -343,16 +343,20 @@ find_title(gw_lines *c, int i, int *first, int *last)
 	return true;
 }
 
-/* 标题 and 文种 from lines [i, j]: white space removed, a footnote mark dropped. */
+/* 标题 and 文种 from lines [i, j]: white space removed, a footnote mark dropped, the label of a
+ * catalogue record (【标题】) left out. */
 static void
 set_title(gw_lines *c, hscan *hs, int i, int j)
 {
 	gw_buf t = GW_BUF_INIT;
-	size_t ov[2 * GW_OVMAX], s, e;
-	gw_span sp = span_of(c, i, c->ln[i].b0, j, c->ln[j].b1);
+	size_t ov[2 * GW_OVMAX], s, e, b0 = c->ln[i].b0;
+	gw_span sp;
 
+	if (gw_lines_rule(c, HR_TITLE_LABEL, i, ov) > 0)
+		gw_lines_group(c->s->h[HR_TITLE_LABEL], "v", ov, c->ln[i].b0, &b0, &e);
+	sp = span_of(c, i, b0, j, c->ln[j].b1);
 	for (int k = i; k <= j; k++) {
-		gw_lines_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
+		gw_lines_squeeze(c->d->text, k == i ? b0 : c->ln[k].b0, c->ln[k].b1, &t);
 		c->skip[k] = 1;
 	}
 	if (str_match(c, HR_TITLE_FOOTNOTE, &t, ov))

@@ -21,6 +21,7 @@
 	X(CC, "header.cc") X(PRINTER, "header.printer") X(TRANSMIT_TITLE, "header.transmit-title") \
 	X(TRANSMIT_BODY, "header.transmit-body") X(QUOTED, "header.quoted") X(NEWS, "header.news") \
 	X(REPORT_SALUTE, "header.report-salutation") X(PROMULGATION, "header.promulgation") \
+	X(TITLE_LABEL, "header.title-label") \
 	X(HEADLINE, "header.headline") X(TITLE_SUFFIX, "header.title-suffix") X(TOC, "region.toc") \
 	X(TOC_PAGE, "region.toc-page") X(TABLE, "region.table") X(TABLE_END, "region.table-end") \
 	X(ANNEX_NOTE, "region.annex-note") X(ANNEX_ITEM, "region.annex-item") \
