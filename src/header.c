@@ -640,6 +640,33 @@ find_promulgation(gw_lines *c, const hscan *hs)
 	}
 }
 
+/* The first line in [from, to) that opens a report's body (各位代表：), or -1. */
+static int
+salutation(gw_lines *c, int from, int to)
+{
+	for (int i = from < 0 ? 0 : from; i < c->n && i < to; i++)
+		if (gw_lines_is(c, HR_REPORT_SALUTE, i))
+			return i;
+	return -1;
+}
+
+/* The body a work report speaks for (我代表国务院), on the lines from line from (-1: none). */
+static bool
+report_issuer(gw_lines *c, hscan *hs, int from)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+
+	for (int i = from; i >= 0 && i < c->n && i < from + REPORT_LINES; i++)
+		if (gw_lines_rule(c, HR_ISSUER_REPORT, i, ov) > 0 &&
+		    gw_lines_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
+			set_issuer(c, i, s, e);
+			hs->report = true;
+			place_issuer(c, hs);
+			return true;
+		}
+	return false;
+}
+
 /* The issuer: the mark without 文件, else the signature (or a 纪要's issue line), else the head of the title (or its
  * first line when that is only body names), else the body a work report speaks for (我代表国务院). */
 static void
@@ -675,14 +702,10 @@ find_issuer(gw_lines *c, hscan *hs)
 		set_issuer(c, hs->title0, s, e);
 		return;
 	}
-	for (int i = hs->body0; i < c->n && i < hs->body0 + REPORT_LINES; i++)
-		if (gw_lines_rule(c, HR_ISSUER_REPORT, i, ov) > 0 &&
-		    gw_lines_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
-			set_issuer(c, i, s, e);
-			hs->report = true;
-			place_issuer(c, hs);
-			return;
-		}
+	/* 我代表… opens the body, or follows the salutation, which a news page may put below a
+	 * lead and a caption (in a titled report: one with no title has no issuer, GUIDE) */
+	if (!report_issuer(c, hs, hs->body0) && hs->title0 >= 0)
+		report_issuer(c, hs, salutation(c, hs->body0, hs->body0 + ZONE_LINES));
 }
 
 /* ---------------------------------------------------------------- 版记 and the rest */
@@ -775,10 +798,7 @@ is_news(gw_lines *c, const hscan *hs)
 static bool
 is_report(gw_lines *c, const hscan *hs)
 {
-	for (int i = hs->body0 > 0 ? hs->body0 : 0; i < c->n; i++)
-		if (gw_lines_is(c, HR_REPORT_SALUTE, i))
-			return true;
-	return false;
+	return salutation(c, hs->body0 > 0 ? hs->body0 : 0, c->n) >= 0;
 }
 
 void
