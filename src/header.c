@@ -11,6 +11,7 @@
 #define CONT_MAX 40    /* code points on a title's continuation line */
 #define SIG_LINES 16   /* joint issuers: lines of names above the 成文日期 */
 #define REPORT_LINES 6 /* lines after the header where 我代表… is looked for */
+#define PROMULGATION_LINES 3 /* lines under a title where its promulgation notes are */
 
 /* Where the scan put things (line indices, -1: none). */
 typedef struct hscan {
@@ -342,16 +343,20 @@ find_title(gw_lines *c, int i, int *first, int *last)
 	return true;
 }
 
-/* 标题 and 文种 from lines [i, j]: white space removed, a footnote mark dropped. */
+/* 标题 and 文种 from lines [i, j]: white space removed, a footnote mark dropped, the label of a
+ * catalogue record (【标题】) left out. */
 static void
 set_title(gw_lines *c, hscan *hs, int i, int j)
 {
 	gw_buf t = GW_BUF_INIT;
-	size_t ov[2 * GW_OVMAX], s, e;
-	gw_span sp = span_of(c, i, c->ln[i].b0, j, c->ln[j].b1);
+	size_t ov[2 * GW_OVMAX], s, e, b0 = c->ln[i].b0;
+	gw_span sp;
 
+	if (gw_lines_rule(c, HR_TITLE_LABEL, i, ov) > 0)
+		gw_lines_group(c->s->h[HR_TITLE_LABEL], "v", ov, c->ln[i].b0, &b0, &e);
+	sp = span_of(c, i, b0, j, c->ln[j].b1);
 	for (int k = i; k <= j; k++) {
-		gw_lines_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
+		gw_lines_squeeze(c->d->text, k == i ? b0 : c->ln[k].b0, c->ln[k].b1, &t);
 		c->skip[k] = 1;
 	}
 	if (str_match(c, HR_TITLE_FOOTNOTE, &t, ov))
@@ -610,6 +615,58 @@ place_issuer(gw_lines *c, const hscan *hs)
 	}
 }
 
+/* A regulation with no signature (a 条例, 办法 as published with its history): the date, the
+ * issuer and, for a decree, the number from its promulgation note on the lines right under the
+ * title (issue 13).  The first note is the one that made it. */
+static void
+find_promulgation(gw_lines *c, const hscan *hs)
+{
+	gw_header *hd = &c->d->header;
+	size_t ov[2 * GW_OVMAX], s, e;
+
+	if (hd->f[GW_H_ISSUER].text || hs->title1 < 0)
+		return;
+	for (int i = hs->title1 + 1; i < c->n && i <= hs->title1 + PROMULGATION_LINES; i++) {
+		if (gw_lines_rule(c, HR_PROMULGATION, i, ov) <= 0 ||
+		    !gw_lines_group(c->s->h[HR_PROMULGATION], "issuer", ov, c->ln[i].b0, &s, &e))
+			continue;
+		set_issuer(c, i, s, e);
+		if (!hd->f[GW_H_DATE].text)
+			set_date(c, HR_PROMULGATION, i);
+		if (!hd->f[GW_H_DOC_NUMBER].text &&
+		    set_group(c, GW_H_DOC_NUMBER, HR_PROMULGATION, "num", i, ov))
+			docnum_parts(c, HR_PROMULGATION, i, ov, hd->f[GW_H_DOC_NUMBER].span);
+		return;
+	}
+}
+
+/* The first line in [from, to) that opens a report's body (各位代表：), or -1. */
+static int
+salutation(gw_lines *c, int from, int to)
+{
+	for (int i = from < 0 ? 0 : from; i < c->n && i < to; i++)
+		if (gw_lines_is(c, HR_REPORT_SALUTE, i))
+			return i;
+	return -1;
+}
+
+/* The body a work report speaks for (我代表国务院), on the lines from line from (-1: none). */
+static bool
+report_issuer(gw_lines *c, hscan *hs, int from)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+
+	for (int i = from; i >= 0 && i < c->n && i < from + REPORT_LINES; i++)
+		if (gw_lines_rule(c, HR_ISSUER_REPORT, i, ov) > 0 &&
+		    gw_lines_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
+			set_issuer(c, i, s, e);
+			hs->report = true;
+			place_issuer(c, hs);
+			return true;
+		}
+	return false;
+}
+
 /* The issuer: the mark without 文件, else the signature (or a 纪要's issue line), else the head of the title (or its
  * first line when that is only body names), else the body a work report speaks for (我代表国务院). */
 static void
@@ -645,17 +702,28 @@ find_issuer(gw_lines *c, hscan *hs)
 		set_issuer(c, hs->title0, s, e);
 		return;
 	}
-	for (int i = hs->body0; i < c->n && i < hs->body0 + REPORT_LINES; i++)
-		if (gw_lines_rule(c, HR_ISSUER_REPORT, i, ov) > 0 &&
-		    gw_lines_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
-			set_issuer(c, i, s, e);
-			hs->report = true;
-			place_issuer(c, hs);
-			return;
-		}
+	/* 我代表… opens the body, or follows the salutation, which a news page may put below a
+	 * lead and a caption (in a titled report: one with no title has no issuer, GUIDE) */
+	if (!report_issuer(c, hs, hs->body0) && hs->title0 >= 0)
+		report_issuer(c, hs, salutation(c, hs->body0, hs->body0 + ZONE_LINES));
 }
 
 /* ---------------------------------------------------------------- 版记 and the rest */
+
+/* The 印发机关 of the 印发日期 line i (rule header.printer matched as ov): on the line itself,
+ * or when the date is alone, the line of body names right above it (a 版记 set in two lines). */
+static void
+find_printer(gw_lines *c, int i, const size_t *ov)
+{
+	size_t o[2 * GW_OVMAX], s, e;
+
+	if (set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov) || i == 0 || c->skip[i - 1] ||
+	    gw_lines_rule(c, HR_SIGNATURE, i - 1, o) <= 0 ||
+	    !gw_lines_group(c->s->h[HR_SIGNATURE], "v", o, c->ln[i - 1].b0, &s, &e))
+		return;
+	set_bytes(c, GW_H_PRINTER, i - 1, s, e);
+	c->skip[i - 1] = 1;
+}
 
 /* 附注, 附件说明 (before the 成文日期), 抄送机关, 印发机关和印发日期. */
 static void
@@ -684,8 +752,8 @@ find_tail(gw_lines *c, const hscan *hs)
 			gw_lines_group(c->s->h[HR_CC], "v", ov, c->ln[i].b0, &s, &e);
 			split_list(c, HR_ADDRESSEE_SEP, i, s, e, &hd->cc);
 			c->skip[i] = 1;
-		} else if (!hd->f[GW_H_PRINTER].text && gw_lines_rule(c, HR_PRINTER, i, ov) > 0) {
-			set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov);
+		} else if (!hd->f[GW_H_PRINT_DATE].text && gw_lines_rule(c, HR_PRINTER, i, ov) > 0) {
+			find_printer(c, i, ov);
 			set_group(c, GW_H_PRINT_DATE, HR_PRINTER, "v", i, ov);
 			if (iso_date(c, c->s->h[HR_PRINTER], ov, c->ln[i].b0, iso, &arabic))
 				hd->print_date = gw_xstrdup(iso);
@@ -730,10 +798,7 @@ is_news(gw_lines *c, const hscan *hs)
 static bool
 is_report(gw_lines *c, const hscan *hs)
 {
-	for (int i = hs->body0 > 0 ? hs->body0 : 0; i < c->n; i++)
-		if (gw_lines_is(c, HR_REPORT_SALUTE, i))
-			return true;
-	return false;
+	return salutation(c, hs->body0 > 0 ? hs->body0 : 0, c->n) >= 0;
 }
 
 void
@@ -754,6 +819,7 @@ gw_header_scan(gw_lines *c, gw_hpos *p)
 	find_date(c, &hs);
 	find_signature(c, &hs);
 	find_issuer(c, &hs);
+	find_promulgation(c, &hs);
 	if (!hd->f[GW_H_DOC_TYPE].text && hs.title0 < 0 && hs.report)
 		gw_header_set(c->d, GW_H_DOC_TYPE, gw_rule_attr(c->s->h[HR_ISSUER_REPORT], "doc-type"),
 		              (size_t)-1, GW_NOSPAN);

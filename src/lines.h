@@ -20,11 +20,12 @@
 	X(SIGNATURE, "header.signature") X(ISSUER_SEP, "header.issuer-sep") X(NOTE, "header.note") \
 	X(CC, "header.cc") X(PRINTER, "header.printer") X(TRANSMIT_TITLE, "header.transmit-title") \
 	X(TRANSMIT_BODY, "header.transmit-body") X(QUOTED, "header.quoted") X(NEWS, "header.news") \
-	X(REPORT_SALUTE, "header.report-salutation") \
+	X(REPORT_SALUTE, "header.report-salutation") X(PROMULGATION, "header.promulgation") \
+	X(TITLE_LABEL, "header.title-label") \
 	X(HEADLINE, "header.headline") X(TITLE_SUFFIX, "header.title-suffix") X(TOC, "region.toc") \
 	X(TOC_PAGE, "region.toc-page") X(TABLE, "region.table") X(TABLE_END, "region.table-end") \
 	X(ANNEX_NOTE, "region.annex-note") X(ANNEX_ITEM, "region.annex-item") \
-	X(ANNEX_LABEL, "region.annex-label")
+	X(ANNEX_LABEL, "region.annex-label") X(NOTES, "region.notes")
 #define GW_HRULE_ENUM(name, id) HR_##name,
 enum gw_hrule { GW_HRULES(GW_HRULE_ENUM) HR_COUNT };
 #undef GW_HRULE_ENUM

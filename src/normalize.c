@@ -23,6 +23,7 @@
 #include <unicode/ucsdet.h>
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 #include "chars.h"
 #include "internal.h"
@@ -90,6 +91,7 @@ struct gw_normalizer {
 	UChar ubuf[UBUF];
 	int32_t obuf[UBUF];
 	gw_buf file;
+	gw_words *words; /* word breaks for a space inside a word (NULL without ICU data) */
 };
 
 /* One document being normalised. */
@@ -324,6 +326,7 @@ gw_normalizer_new(gw_buf *err)
 		n->det = ucsdet_open(&e);
 	if (U_SUCCESS(e))
 		n->nfc = unorm2_getNFCInstance(&e);
+	n->words = gw_words_new();
 	if (U_FAILURE(e)) {
 		gw_buf_printf(err, "cannot open the ICU converters and normaliser: %s",
 		              u_errorName(e));
@@ -352,6 +355,7 @@ gw_normalizer_free(gw_normalizer *n)
 	free(n->it);
 	free(n->rstart);
 	free(n->openers);
+	gw_words_free(n->words);
 	free(n);
 }
 
@@ -1090,6 +1094,56 @@ outline_number(const run *r, size_t i)
 	}
 }
 
+/* Does s[0..n) hold a Han numeral (一…十, 百, 千, 零, 〇, 两)? */
+static bool
+han_numeral_in(const char *s, size_t n)
+{
+	static const uint32_t numerals[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03,
+	                                    0x516B, 0x4E5D, 0x5341, 0x767E, 0x5343, 0x96F6, 0x3007,
+	                                    0x4E24};
+	uint32_t cp;
+	int k;
+
+	for (size_t at = 0; at < n; at += (size_t)k) {
+		if ((k = gw_utf8_decode(s + at, n - at, &cp)) <= 0)
+			return false;
+		for (size_t d = 0; d < sizeof numerals / sizeof *numerals; d++)
+			if (cp == numerals[d])
+				return true;
+	}
+	return false;
+}
+
+/* Is the single space at item i inside a word: do the (at most three) Han characters on its
+ * left and on its right, written together, have no word break where the space was?  PDF
+ * extraction puts spaces inside words (的原 则, 意 见, 直 接); a space between words stays
+ * (中共中央 国务院, 省长 王予波, 第一条 根据).  A run of spaces or U+3000 is never in a word. */
+static bool
+space_in_word(const run *r, size_t i, int left, int right)
+{
+	char s[6 * 4];
+	size_t at[8], k, n = 0, mid = 0;
+	bool word[8];
+
+	if (r->n->words == NULL || r->n->it[i].wide)
+		return false;
+	for (long j = (long)i - left; j <= (long)i + right; j++) {
+		if ((size_t)j == i) {
+			mid = n;
+			continue;
+		}
+		U8_APPEND_UNSAFE(s, n, r->n->it[j].cp);
+	}
+	k = gw_words_bounds(r->n->words, s, n, at, word, 8);
+	while (k > 0 && at[k - 1] > mid)
+		k--;
+	if (k == 0 || k >= 8 || at[k - 1] == mid)
+		return false;
+	/* ICU's dictionary reads a numeral with what follows as one word (第三条 本条例 gives 三条本):
+	 * a word with a numeral in it spans the label of an article, not a word cut by layout */
+	return !han_numeral_in(s + at[k - 1], at[k] - at[k - 1]);
+}
+
 /* Keep the space at item i (one space for a run)?  Spaces at either end of a line go; so does
  * a space with CJK on one side only (1325 套, 2022 年, 印发 《) unless it follows the outline
  * number a line starts with (1.1　编制目的), beside full-width punctuation,
@@ -1112,7 +1166,8 @@ keep_space(const run *r, size_t i)
 		return is_cjk(b) && outline_number(r, i);
 	if (is_cjk(a)) {
 		left = han_run(r, (long)i - 1, -1), right = han_run(r, (long)i + 1, 1);
-		return !((left == 1 && right <= 2) || (right == 1 && left <= 2));
+		return !((left == 1 && right <= 2) || (right == 1 && left <= 2)) &&
+		       !space_in_word(r, i, left, right);
 	}
 	return !(a >= '0' && a <= '9' && (b == '%' || b == 0x2030 || b == 0x2103));
 }

@@ -100,6 +100,7 @@ typedef struct collector {
 	long last[GW_NKINDS]; /* the last ordinal of each kind seen outside a region */
 	size_t strong;        /* candidates that always become nodes (not series, not outline) */
 	size_t room;          /* nodes the document may still take (MAX_NODES) */
+	int cut;              /* the line where the back matter starts, -1 */
 	int over;             /* 1: more nodes than that, 2: more than 4 * MAX_NODES numbered
 	                       * lines; the document fails, nothing is emitted */
 } collector;
@@ -286,6 +287,8 @@ nest(collector *k)
 
 		if (!cd->ok)
 			continue;
+		if (k->cut >= 0 && cd->m.line > k->cut && top > 0 && k->v[stack[0]].m.line < k->cut)
+			top = 0; /* the notes of the back matter nest under nothing before them */
 		while (top > 0 && k->v[stack[top - 1]].rank >= cd->rank)
 			top--;
 		cd->parent = top > 0 ? stack[top - 1] : -1;
@@ -410,14 +413,15 @@ emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 		cand *cd = &k->v[i];
 		const gw_numline *m = &cd->m;
 		size_t j, hs, he;
-		int32_t cend = end;
+		int32_t cend = k->cut >= 0 && m->line < k->cut ? c->ln[k->cut].c0 : end;
 		bool body;
 
 		if (!cd->ok)
 			continue;
 		for (j = i + 1; j < k->n; j++)
 			if (k->v[j].ok && k->v[j].rank <= cd->rank) {
-				cend = c->ln[k->v[j].m.line].c0;
+				if (c->ln[k->v[j].m.line].c0 < cend)
+					cend = c->ln[k->v[j].m.line].c0;
 				break;
 			}
 		for (j = i + 1; j < k->n && !k->v[j].ok; j++)
@@ -441,6 +445,53 @@ emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 	gw_buf_free(&head);
 }
 
+/* Does line j start a 版记 line the header found (抄送, 印发机关, 印发日期)? */
+static bool
+imprint_line(gw_lines *c, int j)
+{
+	static const enum gw_hfield f[] = {GW_H_CC, GW_H_PRINTER, GW_H_PRINT_DATE};
+	const gw_field *hf = c->d->header.f;
+
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+		if (hf[f[i]].text && hf[f[i]].span.start >= c->ln[j].c0 &&
+		    hf[f[i]].span.start < c->ln[j].c0 + c->ln[j].nc)
+			return true;
+	return false;
+}
+
+/* Is line j the label of notes after the last section: 注释：, or 注： with no node after it? */
+static bool
+notes_line(gw_lines *c, const collector *k, int j)
+{
+	size_t ov[2 * GW_OVMAX], s, e;
+
+	if (gw_lines_rule(c, HR_NOTES, j, ov) <= 0)
+		return false;
+	if (gw_lines_group(c->s->h[HR_NOTES], "all", ov, c->ln[j].b0, &s, &e))
+		return true;
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].ok && k->v[i].m.line > j)
+			return false;
+	return true;
+}
+
+/* The back matter of the part after its last top-level node: a notes block or the 抄送 and
+ * 印发 lines of the 版记 are no part of the last point (issue 13); the numbered notes are nodes
+ * of their own at the top.  Sets k->cut to its first line (-1: none). */
+static void
+find_back_matter(gw_lines *c, collector *k, int l1)
+{
+	int top = -1, from = -1;
+
+	k->cut = -1;
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].ok && (top < 0 || k->v[i].rank <= top))
+			top = k->v[i].rank, from = k->v[i].m.line;
+	for (int j = from + 1; from >= 0 && j < l1 && k->cut < 0; j++)
+		if (imprint_line(c, j) || (!c->skip[j] && notes_line(c, k, j)))
+			k->cut = j;
+}
+
 /* The nodes of one part: lines [l0, l1), ending at code point end.  0, or the collector's
  * over when they would take the document over MAX_NODES (then none is added). */
 static int
@@ -454,6 +505,7 @@ build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
 	collect(c, l0, l1, &k);
 	if (!k.over) {
 		filter(&k);
+		find_back_matter(c, &k, l1);
 		for (size_t i = 0; i < k.n; i++)
 			nok += k.v[i].ok;
 		k.over = nok > k.room;
