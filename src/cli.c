@@ -23,24 +23,40 @@ opt_label(const gw_opt *p, char *buf, size_t size)
 	                p->arg ? p->arg : "");
 }
 
+/* Every program's last two lines of options: the parser itself answers them. */
+static const gw_opt always[] = {{0, "help", 'h', NULL, "print this help and exit"},
+                                {0, "version", 0, NULL, "print the version and exit"},
+                                {0}};
+
 static void
 help(const gw_cli *c)
 {
+	const gw_opt *tables[] = {c->opts, always};
 	char label[64];
 	int w = 0;
 
-	for (const gw_opt *p = c->opts; p->name; p++) {
-		int n = opt_label(p, label, sizeof label);
+	for (int t = 0; t < 2; t++)
+		for (const gw_opt *p = tables[t]; p->name; p++) {
+			int n = opt_label(p, label, sizeof label);
 
-		w = n > w ? n : w;
-	}
+			w = n > w ? n : w;
+		}
 	printf("usage: %s\n%s\n", c->synopsis, c->about);
-	for (const gw_opt *p = c->opts; p->name; p++) {
-		opt_label(p, label, sizeof label);
-		printf("  %-*s  %s\n", w, label, p->help);
-	}
+	for (int t = 0; t < 2; t++)
+		for (const gw_opt *p = tables[t]; p->name; p++) {
+			opt_label(p, label, sizeof label);
+			printf("  %-*s  %s\n", w, label, p->help);
+		}
 	printf("%s\n", exit_help);
 	exit(0);
+}
+
+/* After a usage error's message: one line that says where the usage is (as GNU tools do). */
+static void __attribute__((noreturn))
+usage_exit(void)
+{
+	fprintf(stderr, "Try '%s --help'.\n", gw_prog());
+	exit(2);
 }
 
 void
@@ -54,7 +70,7 @@ gw_usage_error(const char *fmt, ...)
 	va_end(ap);
 	gw_msg(NULL, 0, GW_E_USAGE, "%s", b.ptr);
 	gw_buf_free(&b);
-	exit(2);
+	usage_exit();
 }
 
 /* The option arg names: --name[=value] or -x[value]; NULL when it is none of the table. */
@@ -106,17 +122,17 @@ option(gw_opts *o, const gw_cli *c, int argc, char **argv, int *i)
 	const gw_opt *p = find(c, a, &v);
 
 	if (p == NULL)
-		gw_msg(NULL, 0, GW_E_OPTION, "%s (%s --help lists them)", a, c->prog), exit(2);
+		gw_msg(NULL, 0, GW_E_OPTION, "%s", a), usage_exit();
 	if (p->arg == NULL && v != NULL)
-		gw_msg(NULL, 0, GW_E_OPTION_VALUE, "--%s takes no value", p->name), exit(2);
+		gw_msg(NULL, 0, GW_E_OPTION_VALUE, "--%s takes no value", p->name), usage_exit();
 	if (p->arg && v == NULL) {
 		if (*i + 1 >= argc)
-			gw_msg(NULL, 0, GW_E_OPTION_VALUE, "%s needs a value", a), exit(2);
+			gw_msg(NULL, 0, GW_E_OPTION_VALUE, "%s needs a value", a), usage_exit();
 		v = argv[++*i];
 	}
 	if ((what = set(o, p, v)) != NULL)
 		gw_msg(NULL, 0, GW_E_OPTION_VALUE, "--%s takes %s, not '%s'", p->name, what, v),
-		    exit(2);
+		    usage_exit();
 }
 
 void

@@ -43,7 +43,7 @@ static const struct {
 	[GW_W_DOCNUM_SPLIT] = {"docnum-split", GW_WARNING, "发文字号 split over lines",
 	                       GW_ST_SEGMENTED},
 	[GW_W_DATE_NOT_ARABIC] = {"date-not-arabic", GW_WARNING,
-	                          "GB/T 9704-2012 7.3.5.1: 成文日期 is written in Arabic numerals",
+	                          "GB/T 9704-2012 7.3.5.1: 成文日期 should be written in Arabic numerals",
 	                          GW_ST_SEGMENTED},
 	[GW_W_ORDINAL_SKIPPED] = {"ordinal-skipped", GW_WARNING,
 	                          "GB/T 9704-2012 7.3.3: an ordinal is skipped", GW_ST_SEGMENTED},

@@ -478,10 +478,11 @@ gw_emitter_finish(gw_emitter *e)
 		fputs("\r\033[K", stderr);
 	if (!(e->flags & GW_EMIT_QUIET))
 		fprintf(stderr,
-		        "%s: %zu document%s written, %zu failed, %zu nodes, %zu quantities, "
-		        "%zu targets, %.2f s\n",
+		        "%s: %zu document%s written, %zu failed, %zu node%s, %zu quantit%s, "
+		        "%zu target%s, %.2f s\n",
 		        e->prog, e->written, e->written == 1 ? "" : "s", e->failed, e->nodes,
-		        e->quantities, e->targets, now() - e->t0);
+		        e->nodes == 1 ? "" : "s", e->quantities, e->quantities == 1 ? "y" : "ies",
+		        e->targets, e->targets == 1 ? "" : "s", now() - e->t0);
 	for (size_t i = 0; i < e->nfails; i++) {
 		free(e->fails[i].id);
 		free(e->fails[i].source);
