@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -105,6 +106,8 @@ set(gw_opts *o, const gw_opt *p, const char *v)
 		*(p->id == GW_O_RULES ? &o->rules_dir : &o->out_dir) = v;
 	else if (p->id == GW_O_QUIET || p->id == GW_O_PRETTY || p->id == GW_O_HTML)
 		*(p->id == GW_O_QUIET ? &o->quiet : p->id == GW_O_PRETTY ? &o->pretty : &o->html) = 1;
+	else if (p->id == GW_O_NULL)
+		o->null = 1;
 	else if (p->id != GW_O_JOBS)
 		return o->set(o->ctx, p->id, v);
 	else if ((n = strtol(v, &end, 10)) < 1 || n > 256 || *v == '\0' || *end)
@@ -145,10 +148,11 @@ gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv)
 	o->ops = argv + 1;
 	o->nops = 0;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v;
 
-		if (!options || a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9'))
-			argv[1 + o->nops++] = argv[i]; /* an operand: "-", "-5" (a query word) */
+		if (!options || a[0] != '-' || a[1] == '\0' ||
+		    (a[1] >= '0' && a[1] <= '9' && find(c, a, &v) == NULL))
+			argv[1 + o->nops++] = argv[i]; /* an operand: "-", "-5" (a query word), not -0 */
 		else if (strcmp(a, "--") == 0)
 			options = false;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
@@ -159,6 +163,13 @@ gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv)
 		} else
 			option(o, c, argc, argv, &i);
 	}
+}
+
+void
+gw_stdin_wanted(const char *want)
+{
+	if (isatty(STDIN_FILENO))
+		gw_usage_error("standard input is a terminal: give %s, or pipe them in", want);
 }
 
 void

@@ -63,6 +63,11 @@ static const struct {
 	[GW_E_NOT_INDEXED] = {"not-indexed", GW_ERROR, "an error record, not indexed"},
 	[GW_E_NO_DOCUMENT] = {"no-such-document", GW_ERROR, "no such document in the archive"},
 	[GW_F_MEMORY] = {"out-of-memory", GW_FATAL, "out of memory"},
+	[GW_E_NUL_PATH] = {"nul-in-path", GW_ERROR,
+	                   "a path line holds a NUL byte (NUL-separated paths, as find -print0 "
+	                   "writes them, need -0)"},
+	[GW_W_NO_TEXT_FILES] = {"no-text-files", GW_WARNING, "the folder holds no text file (*.txt)"},
+	[GW_E_NOT_TEXT] = {"not-text", GW_ERROR, "not plain text"},
 };
 
 static const char *const levels[] = {"NOTE", "WARNING", "ERROR", "FATAL"};

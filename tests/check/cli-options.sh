@@ -16,7 +16,8 @@ for p in gongwen gw-normalize gw-segment gw-extract gw-emit gw-rules gw-index gw
 	[ "$(cat "$tmp/err")" = "$p: ERROR: unknown option: --bogus
 Try '$p --help'." ] || ko "$p --bogus says: $(cat "$tmp/err")"
 	# the flags of --help (its option lines) and of the man page (.It Fl lines), sorted
-	"$GW_BIN/$p" --help | grep -E '^  -' | grep -oE '(^|[ ,])--?[a-z0-9][a-z0-9-]*' |
+	"$GW_BIN/$p" --help | grep -E '^  -' | sed -E 's/^  (([^ ]| [^ ])*)  .*/\1/' |
+		grep -oE '(^|[ ,])--?[a-z0-9][a-z0-9-]*' |
 		tr -d ' ,' | sort -u >"$tmp/help.flags"
 	grep -E '^\.It .*Fl ' "man/$p.1" | grep -oE 'Fl -?[a-z0-9][a-z0-9-]*' | sed 's/^Fl /-/' |
 		sort -u >"$tmp/man.flags"
