@@ -206,9 +206,7 @@ process(batch *b, gw_normalizer *nz, gw_segmenter *sg, gw_extractor *ex, const c
 		failed = gw_extract(ex, d);
 	if (!d->error)
 		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(b->rs));
-	flockfile(stderr);
-	gw_doc_print_diags(d, stderr, b->o->prog, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
-	funlockfile(stderr);
+	gw_emitter_print_diags(b->em, d, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
 	if (gw_emitter_put(b->em, d) != 0 || failed || d->error)
 		atomic_store(&b->status, 1);
 	gw_doc_free(d);
@@ -288,6 +286,7 @@ int
 main(int argc, char **argv)
 {
 	int status, fin;
+	size_t listed;
 	flags f = {0};
 	gw_opts o = {.out_dir = "out", .set = set, .ctx = &f};
 	batch b = {.f = &f};
@@ -303,6 +302,7 @@ main(int argc, char **argv)
 		return 2;
 	for (int i = 0; i < o.nops; i++)
 		add_operand(&b, o.ops[i]);
+	listed = b.n;
 	if (f.update)
 		drop_fresh(&b, o.out_dir, newest_input(o.rules_dir), o.html);
 	b.em = gw_emitter_new(o.prog, o.out_dir,
@@ -312,6 +312,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	gw_emitter_set_total(b.em, b.n);
+	gw_emitter_set_fresh(b.em, listed - b.n);
 	if (o.jobs == 0)
 		o.jobs = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
 	if ((size_t)o.jobs > b.n && b.n > 0)

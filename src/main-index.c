@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "archive.h"
 #include "internal.h"
@@ -41,6 +42,7 @@ typedef struct ix {
 	long batch, inbatch, crash_after, done;
 	long n[4]; /* added, replaced, unchanged, failed */
 	int status;
+	bool tty; /* a count on stderr as it goes (issue 16: a long run shows it works) */
 	gw_opts o;
 	const char **removes; /* --remove IDs */
 	int nremoves;
@@ -60,6 +62,16 @@ die(ix *x, enum gw_code c, const char *what, const char *msg)
 	exit(2);
 }
 
+/* On a terminal, the count of documents so far, every 100. */
+static void
+progress(const ix *x)
+{
+	long n = x->n[0] + x->n[1] + x->n[2] + x->n[3];
+
+	if (x->tty && n > 0 && n % 100 == 0)
+		fprintf(stderr, "\rgw-index: %ld documents\033[K", n);
+}
+
 /* Index (or write as bulk) one record: the sink of the record loop. */
 static int
 ix_doc(void *ctx, gw_doc *d, const char *rec, size_t len)
@@ -67,6 +79,7 @@ ix_doc(void *ctx, gw_doc *d, const char *rec, size_t len)
 	ix *x = ctx;
 	enum gw_put r;
 
+	progress(x);
 	if (d->error) { /* rec NULL: a line that was no record, said already */
 		if (rec)
 			gw_msg(d->id, 0, GW_E_NOT_INDEXED, "%s",
@@ -252,6 +265,8 @@ remove_ids(ix *x)
 static void
 finish(ix *x)
 {
+	if (x->tty)
+		fputs("\r\033[K", stderr);
 	if (x->bulk) {
 		if (fflush(x->bulk) != 0 || ferror(x->bulk) ||
 		    (x->bulk != stdout && fclose(x->bulk) != 0))
@@ -284,6 +299,7 @@ main(int argc, char **argv)
 	gw_opts_parse(&x.o, &cli, argc, argv);
 	if (x.o.nops == 0 && !x.nremoves)
 		gw_stdin_wanted("FILEs or DIRs of records");
+	x.tty = !x.o.quiet && isatty(STDERR_FILENO);
 	if (x.db_path == NULL && !x.bulk_path)
 		x.db_path = db = default_db(&x);
 	x.crash_after = crash ? atol(crash) : 0;
