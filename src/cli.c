@@ -152,7 +152,7 @@ gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv)
 
 		if (!options || a[0] != '-' || a[1] == '\0' ||
 		    (a[1] >= '0' && a[1] <= '9' && find(c, a, &v) == NULL))
-			argv[1 + o->nops++] = argv[i]; /* an operand: "-", "-5" (a query word), not -0 */
+			argv[1 + o->nops++] = argv[i]; /* an operand: "-", "-5" (a query word) */
 		else if (strcmp(a, "--") == 0)
 			options = false;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)

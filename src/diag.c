@@ -66,7 +66,8 @@ static const struct {
 	[GW_E_NUL_PATH] = {"nul-in-path", GW_ERROR,
 	                   "a path line holds a NUL byte (NUL-separated paths, as find -print0 "
 	                   "writes them, need -0)"},
-	[GW_W_NO_TEXT_FILES] = {"no-text-files", GW_WARNING, "the folder holds no text file (*.txt)"},
+	[GW_W_NO_TEXT_FILES] = {"no-text-files", GW_WARNING,
+	                        "the folder holds no text file (*.txt)"},
 	[GW_E_NOT_TEXT] = {"not-text", GW_ERROR, "not plain text"},
 };
 

@@ -33,7 +33,7 @@ struct gw_emitter {
 	size_t done, written, failed, nodes, quantities, targets, total, fresh;
 	failure *fails;
 	size_t nfails, capfails;
-	json_t *seen; /* ids of this run → {path, sha256}, to catch a repeat before it overwrites a file */
+	json_t *seen; /* ids of this run → {path, sha256}: a repeat is caught before it overwrites */
 	double t0, shown;
 	bool progress_on;
 };
@@ -82,7 +82,8 @@ check_writable(const char *dir, gw_buf *err)
 
 	gw_buf_printf(&probe, "%s/.gongwen-probe.XXXXXX.tmp", dir);
 	if ((fd = mkstemps(probe.ptr, 4)) < 0)
-		gw_buf_printf(err, "%s: cannot write in the output folder: %s", dir, strerror(errno));
+		gw_buf_printf(err, "%s: cannot write in the output folder: %s", dir,
+		              strerror(errno));
 	else {
 		close(fd);
 		unlink(probe.ptr);
@@ -363,8 +364,8 @@ claim_id(gw_emitter *e, const gw_doc *d, gw_buf *why)
 	had = json_object_get(e->seen, d->id);
 	if (had == NULL)
 		json_object_set_new(e->seen, d->id,
-		                    json_pack("{s:o,s:o}", "path", jstr_or_null(d->src_path), "sha256",
-		                              jstr_or_null(d->src_sha256)));
+		                    json_pack("{s:o,s:o}", "path", jstr_or_null(d->src_path),
+		                              "sha256", jstr_or_null(d->src_sha256)));
 	else
 		repeat_message(had, d, why);
 	pthread_mutex_unlock(&e->mu);

@@ -25,14 +25,17 @@ static const gw_opt options[] = {
     {UPDATE, "update", 0, NULL,
      "skip a file whose outputs are newer than it, the rules and this program"},
     {GW_O_QUIET, "quiet", 'q', NULL, "no progress line, no summary, no warnings"},
-    {GW_O_NULL, "null", '0', NULL, "the paths on stdin each end in NUL (find -print0), not a newline"},
-    {RECURSIVE, "recursive", 'r', NULL, "a folder stands for its text files and its subfolders' too"},
+    {GW_O_NULL, "null", '0', NULL,
+     "the paths on stdin each end in NUL (find -print0), not a newline"},
+    {RECURSIVE, "recursive", 'r', NULL,
+     "a folder stands for its text files and its subfolders' too"},
     {ID_FROM, "id-from", 0, "stem|path",
      "a document's id: its file name's stem (default), or its path (a/b.txt: a_b)"},
     {0}};
 
 static const gw_cli cli = {
-    "gongwen", "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] [-0] [-r]\n"
+    "gongwen",
+    "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] [-0] [-r]\n"
     "               [--id-from stem|path] PATH...",
     "  Process every PATH (a file, - for stdin, or a folder: its *.txt files) into DIR/ID.json\n"
     "  and DIR/ID.xml, failures into DIR/errors.jsonl.  With no PATH, read one path a line\n"

@@ -220,11 +220,13 @@ default_db(const ix *x)
 	gw_buf b = GW_BUF_INIT;
 
 	if (strcmp(first, "-") == 0 && (stat("out", &sb) != 0 || !S_ISDIR(sb.st_mode)))
-		gw_usage_error("no out/ folder for the archive of the records on stdin: give --db FILE");
+		gw_usage_error(
+		    "no out/ folder for the archive of the records on stdin: give --db FILE");
 	if (strcmp(first, "-") == 0)
 		gw_buf_puts(&b, "out/gongwen.db");
 	else if (stat(first, &sb) == 0 && S_ISDIR(sb.st_mode))
-		gw_buf_printf(&b, "%s%sgongwen.db", first, first[strlen(first) - 1] == '/' ? "" : "/");
+		gw_buf_printf(&b, "%s%sgongwen.db", first,
+		              first[strlen(first) - 1] == '/' ? "" : "/");
 	else
 		gw_buf_printf(&b, "%.*sgongwen.db", slash ? (int)(slash - first + 1) : 0, first);
 	return gw_buf_detach(&b);

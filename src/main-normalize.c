@@ -12,12 +12,15 @@ static const gw_opt options[] = {
     {GW_O_QUIET, "quiet", 'q', NULL, "print only errors on stderr, not warnings"},
     {GW_O_PRETTY, "pretty", 0, NULL, "indent the records (not JSON Lines any more)"},
     {GW_O_RULES, "rules", 0, "DIR", "the rules folder (its chrome.* rules remove web-page chrome)"},
-    {GW_O_NULL, "null", '0', NULL, "the paths on stdin each end in NUL (find -print0), not a newline"},
-    {STDIN_TEXT, "stdin-text", 0, NULL, "stdin is one document's text (as the FILE - is), not paths"},
+    {GW_O_NULL, "null", '0', NULL,
+     "the paths on stdin each end in NUL (find -print0), not a newline"},
+    {STDIN_TEXT, "stdin-text", 0, NULL,
+     "stdin is one document's text (as the FILE - is), not paths"},
     {0}};
 
 static const gw_cli cli = {
-    "gw-normalize", "gw-normalize [--quiet] [--pretty] [--rules DIR] [-0] [--stdin-text] [FILE ...]",
+    "gw-normalize",
+    "gw-normalize [--quiet] [--pretty] [--rules DIR] [-0] [--stdin-text] [FILE ...]",
     "  Decode and normalise each FILE (- : the text on stdin) into one JSON Lines record on\n"
     "  stdout.  With no FILE, read stdin: each line a path, or a JSON object {\"id\",\n"
     "  \"content\" | \"content_base64\", \"path\"}.",

@@ -1662,8 +1662,8 @@ not_text(const char *p, size_t n)
 		skip++;
 	if ((n - skip >= 14 && strncasecmp(p + skip, "<!doctype html", 14) == 0) ||
 	    (n - skip >= 5 && strncasecmp(p + skip, "<html", 5) == 0))
-		return "this is an HTML page: extract its text first (for example with pandoc -t plain, "
-		       "or a browser's Save as text)";
+		return "this is an HTML page: extract its text first (for example with pandoc -t "
+		       "plain, or a browser's Save as text)";
 	return NULL;
 }
 

@@ -6,7 +6,8 @@ command -v script >/dev/null 2>&1 || { echo "skipped: script(1) is absent"; exit
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-for pw in "gongwen:PATHs" "gw-normalize:FILEs" "gw-segment:FILEs of records" "gw-index:FILEs or DIRs of records"; do
+for pw in "gongwen:PATHs" "gw-normalize:FILEs" "gw-segment:FILEs of records" "gw-emit:FILEs of records" \
+	"gw-index:FILEs or DIRs of records"; do
 	p=${pw%%:*} want=${pw#*:}
 	out=$(cd "$tmp" && timeout 20 script -qec "$GW_BIN/$p" /dev/null </dev/null | tr -d '\r')
 	[ "$out" = "$p: ERROR: usage error: standard input is a terminal: give $want, or pipe them in
