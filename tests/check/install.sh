@@ -20,7 +20,8 @@ for f in "$tmp"/a/*; do
 	cmp -s "$f.n" "$f.m" || { echo "installed gongwen differs on ${f##*/}"; diff "$f.n" "$f.m" | head; exit 1; }
 done
 env -u GONGWEN_RULES "$p/bin/gw-rules" --quiet check >/dev/null || { echo "installed gw-rules fails"; exit 1; }
-for f in $(grep -ohE '(\.\./shared|docs|share/[a-z/]*)/[A-Za-z0-9_./-]*[A-Za-z0-9]' "$p"/share/man/man1/*.1 | sort -u); do
+for f in $(grep -ohE '^\.Pa (\.\./shared|docs|rules|schema|share)/[A-Za-z0-9_./-]*[A-Za-z0-9]' "$p"/share/man/man1/*.1 |
+	sed 's/^\.Pa //' | sort -u); do
 	[ -e "$p/${f/#docs/share/doc/gongwen}" ] || { echo "an installed man page names $f, which is not installed"; exit 1; }
 done
 make -s B="$GW_BIN" DESTDIR="$tmp/root" PREFIX=/opt/gw uninstall >"$tmp/log" 2>&1 || { cat "$tmp/log"; exit 1; }
