@@ -80,7 +80,8 @@ is_text_name(const char *name)
 }
 
 /* Every text file of folder p, and with -r of its subfolders, in name order: counts in n[0]
- * what was skipped, n[1] the subfolders not read. */
+ * what was skipped, n[1] the subfolders not read (a link to a folder is not followed: no
+ * loop). */
 static void
 add_folder(batch *b, const char *p, DIR *dp, size_t n[2])
 {
@@ -96,8 +97,10 @@ add_folder(batch *b, const char *p, DIR *dp, size_t n[2])
 			continue;
 		gw_buf_printf(&path, "%s%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/", de->d_name);
 		if (stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
-			n[1] += !b->f->recursive;
-			if (b->f->recursive && (sub = opendir(path.ptr)) != NULL) {
+			bool down = b->f->recursive && lstat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+
+			n[1] += !down;
+			if (down && (sub = opendir(path.ptr)) != NULL) {
 				add_folder(b, path.ptr, sub, n);
 				closedir(sub);
 			}
@@ -107,7 +110,8 @@ add_folder(batch *b, const char *p, DIR *dp, size_t n[2])
 			n[0]++;
 		gw_buf_free(&path);
 	}
-	qsort(b->paths + first, b->n - first, sizeof *b->paths, str_cmp);
+	if (b->n > first) /* paths is NULL while empty */
+		qsort(b->paths + first, b->n - first, sizeof *b->paths, str_cmp);
 }
 
 /* A folder stands for its text files (see add_folder); anything else is passed on as it is (a
@@ -285,6 +289,18 @@ set(void *ctx, int id, const char *value)
 	return NULL;
 }
 
+/* Free what the batch holds; the exit status. */
+static int
+batch_end(batch *b, gw_buf *err, int status)
+{
+	for (size_t k = 0; k < b->n; k++)
+		free(b->paths[k]);
+	free(b->paths);
+	gw_rules_free((gw_rules *)b->rs);
+	gw_buf_free(err);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -302,7 +318,7 @@ main(int argc, char **argv)
 	if (o.nops == 0)
 		gw_stdin_wanted("PATHs");
 	if (o.nops == 0 && gw_read_paths(&o, stdin_path, &b) != 0)
-		return 2;
+		return batch_end(&b, &err, 2);
 	for (int i = 0; i < o.nops; i++)
 		add_operand(&b, o.ops[i]);
 	listed = b.n;
@@ -312,7 +328,7 @@ main(int argc, char **argv)
 	                      (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err);
 	if (b.em == NULL) {
 		gw_msg(NULL, 0, GW_E_WRITE, "%s", err.ptr); /* it names the folder */
-		return 2;
+		return batch_end(&b, &err, 2);
 	}
 	gw_emitter_set_total(b.em, b.n);
 	gw_emitter_set_fresh(b.em, listed - b.n);
@@ -322,10 +338,5 @@ main(int argc, char **argv)
 		o.jobs = (int)b.n;
 	status = b.n ? run_workers(&b, o.jobs) : 0;
 	fin = gw_emitter_finish(b.em);
-	for (size_t k = 0; k < b.n; k++)
-		free(b.paths[k]);
-	free(b.paths);
-	gw_rules_free((gw_rules *)b.rs);
-	gw_buf_free(&err);
-	return fin > status ? fin : status;
+	return batch_end(&b, &err, fin > status ? fin : status);
 }

@@ -4,7 +4,7 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 fail=0
-out=$(make -s -C "$root" B="$GW_BIN" SHARED=/nonexistent/shared eval 2>&1)
+out=$(make -s --no-print-directory -C "$root" B="$GW_BIN" SHARED=/nonexistent/shared eval 2>&1)
 st=$?
 [ $st = 0 ] || { echo "make eval SHARED=/nonexistent/shared: exit status $st"; fail=1; }
 [ "$out" = "eval: skipped: /nonexistent/shared/corpus or /nonexistent/shared/gold is absent (make eval SHARED=DIR names the folder)" ] ||
