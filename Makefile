@@ -35,7 +35,7 @@ BINS = $(PROGS:%=$(B)/%)
 RULES = $(sort $(wildcard rules/*.rules))
 DOCS = $(sort $(wildcard $(CORPUS)/*.txt))
 
-.PHONY: all build deps test eval clean install format bench test-asan leakcheck fuzz
+.PHONY: all build deps test eval clean install uninstall format bench test-asan leakcheck fuzz
 
 # only documents whose source, rules or program changed are processed again (--update)
 all: build
@@ -79,18 +79,28 @@ $(B)/main-%.o: src/main-%.c $(wildcard src/*.h) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 test: $(B)/.deps-test build
-	@CC="$(CC)" GW_CFLAGS="$(ALL_CFLAGS)" GW_LDLIBS="$(LDLIBS)" tests/run.sh $(B) $(T)
+	@CC="$(CC)" GW_CFLAGS="$(ALL_CFLAGS)" GW_LDLIBS="$(LDLIBS)" GW_SHARED_DIR="$(SHARED)" \
+		tests/run.sh $(B) $(T)
 
+# without the shared corpus and gold there is nothing to score: say so and succeed
 eval: build
-	@tests/eval.sh $(B) $(SHARED)
+	@tests/eval.sh $(B) $(SHARED); rc=$$?; [ $$rc = 77 ] || exit $$rc
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gongwen/rules \
-		$(DESTDIR)$(PREFIX)/share/gongwen/schema $(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/gongwen/schema $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/doc/gongwen
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 rules/*.rules rules/README.md $(DESTDIR)$(PREFIX)/share/gongwen/rules/
 	install -m 644 $(wildcard schema/*) $(DESTDIR)$(PREFIX)/share/gongwen/schema/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/gongwen/
+
+# what install put in place, and nothing else
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS))) \
+		$(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(wildcard man/*.1)))
+	rm -rf $(DESTDIR)$(PREFIX)/share/gongwen $(DESTDIR)$(PREFIX)/share/doc/gongwen
 
 # the whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer (in build-asan/)
 test-asan:

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -24,24 +25,40 @@ opt_label(const gw_opt *p, char *buf, size_t size)
 	                p->arg ? p->arg : "");
 }
 
+/* Every program's last two lines of options: the parser itself answers them. */
+static const gw_opt always[] = {{0, "help", 'h', NULL, "print this help and exit"},
+                                {0, "version", 0, NULL, "print the version and exit"},
+                                {0}};
+
 static void
 help(const gw_cli *c)
 {
+	const gw_opt *tables[] = {c->opts, always};
 	char label[64];
 	int w = 0;
 
-	for (const gw_opt *p = c->opts; p->name; p++) {
-		int n = opt_label(p, label, sizeof label);
+	for (int t = 0; t < 2; t++)
+		for (const gw_opt *p = tables[t]; p->name; p++) {
+			int n = opt_label(p, label, sizeof label);
 
-		w = n > w ? n : w;
-	}
+			w = n > w ? n : w;
+		}
 	printf("usage: %s\n%s\n", c->synopsis, c->about);
-	for (const gw_opt *p = c->opts; p->name; p++) {
-		opt_label(p, label, sizeof label);
-		printf("  %-*s  %s\n", w, label, p->help);
-	}
+	for (int t = 0; t < 2; t++)
+		for (const gw_opt *p = tables[t]; p->name; p++) {
+			opt_label(p, label, sizeof label);
+			printf("  %-*s  %s\n", w, label, p->help);
+		}
 	printf("%s\n", exit_help);
 	exit(0);
+}
+
+/* After a usage error's message: one line that says where the usage is (as GNU tools do). */
+static void __attribute__((noreturn))
+usage_exit(void)
+{
+	fprintf(stderr, "Try '%s --help'.\n", gw_prog());
+	exit(2);
 }
 
 void
@@ -55,7 +72,7 @@ gw_usage_error(const char *fmt, ...)
 	va_end(ap);
 	gw_msg(NULL, 0, GW_E_USAGE, "%s", b.ptr);
 	gw_buf_free(&b);
-	exit(2);
+	usage_exit();
 }
 
 /* The option arg names: --name[=value] or -x[value]; NULL when it is none of the table. */
@@ -90,6 +107,8 @@ set(gw_opts *o, const gw_opt *p, const char *v)
 		*(p->id == GW_O_RULES ? &o->rules_dir : &o->out_dir) = v;
 	else if (p->id == GW_O_QUIET || p->id == GW_O_PRETTY || p->id == GW_O_HTML)
 		*(p->id == GW_O_QUIET ? &o->quiet : p->id == GW_O_PRETTY ? &o->pretty : &o->html) = 1;
+	else if (p->id == GW_O_NULL)
+		o->null = 1;
 	else if (p->id != GW_O_JOBS)
 		return o->set(o->ctx, p->id, v);
 	else if ((n = strtol(v, &end, 10)) < 1 || n > 256 || *v == '\0' || *end)
@@ -107,17 +126,17 @@ option(gw_opts *o, const gw_cli *c, int argc, char **argv, int *i)
 	const gw_opt *p = find(c, a, &v);
 
 	if (p == NULL)
-		gw_msg(NULL, 0, GW_E_OPTION, "%s (%s --help lists them)", a, c->prog), exit(2);
+		gw_msg(NULL, 0, GW_E_OPTION, "%s", a), usage_exit();
 	if (p->arg == NULL && v != NULL)
-		gw_msg(NULL, 0, GW_E_OPTION_VALUE, "--%s takes no value", p->name), exit(2);
+		gw_msg(NULL, 0, GW_E_OPTION_VALUE, "--%s takes no value", p->name), usage_exit();
 	if (p->arg && v == NULL) {
 		if (*i + 1 >= argc)
-			gw_msg(NULL, 0, GW_E_OPTION_VALUE, "%s needs a value", a), exit(2);
+			gw_msg(NULL, 0, GW_E_OPTION_VALUE, "%s needs a value", a), usage_exit();
 		v = argv[++*i];
 	}
 	if ((what = set(o, p, v)) != NULL)
 		gw_msg(NULL, 0, GW_E_OPTION_VALUE, "--%s takes %s, not '%s'", p->name, what, v),
-		    exit(2);
+		    usage_exit();
 }
 
 void
@@ -130,10 +149,10 @@ gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv)
 	o->ops = argv + 1;
 	o->nops = 0;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v;
 
-		if (!options || a[0] != '-' || a[1] == '\0' || (a[1] >= '0' && a[1] <= '9') ||
-		    (unsigned char)a[1] >= 0x80)
+		if (!options || a[0] != '-' || a[1] == '\0' || (unsigned char)a[1] >= 0x80 ||
+		    (a[1] >= '0' && a[1] <= '9' && find(c, a, &v) == NULL))
 			argv[1 + o->nops++] = argv[i]; /* an operand: "-", "-5", "-农村" (query words) */
 		else if (strcmp(a, "--") == 0)
 			options = false;
@@ -145,6 +164,13 @@ gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv)
 		} else
 			option(o, c, argc, argv, &i);
 	}
+}
+
+void
+gw_stdin_wanted(const char *want)
+{
+	if (isatty(STDIN_FILENO))
+		gw_usage_error("standard input is a terminal: give %s, or pipe them in", want);
 }
 
 void

@@ -43,7 +43,7 @@ static const struct {
 	[GW_W_DOCNUM_SPLIT] = {"docnum-split", GW_WARNING, "发文字号 split over lines",
 	                       GW_ST_SEGMENTED},
 	[GW_W_DATE_NOT_ARABIC] = {"date-not-arabic", GW_WARNING,
-	                          "GB/T 9704-2012 7.3.5.1: 成文日期 is written in Arabic numerals",
+	                          "GB/T 9704-2012 7.3.5.1: 成文日期 should be written in Arabic numerals",
 	                          GW_ST_SEGMENTED},
 	[GW_W_ORDINAL_SKIPPED] = {"ordinal-skipped", GW_WARNING,
 	                          "GB/T 9704-2012 7.3.3: an ordinal is skipped", GW_ST_SEGMENTED},
@@ -68,6 +68,12 @@ static const struct {
 	[GW_E_RULE_KEY] = {"rule-key", GW_ERROR, "misspelt rule key"},
 	[GW_E_RULE_VALUE] = {"rule-value", GW_ERROR, "rule attribute value not allowed"},
 	[GW_E_RULE_MISSING] = {"rule-missing", GW_ERROR, "rule attribute missing"},
+	[GW_E_NUL_PATH] = {"nul-in-path", GW_ERROR,
+	                   "a path line holds a NUL byte (NUL-separated paths, as find -print0 "
+	                   "writes them, need -0)"},
+	[GW_W_NO_TEXT_FILES] = {"no-text-files", GW_WARNING,
+	                        "the folder holds no text file (*.txt)"},
+	[GW_E_NOT_TEXT] = {"not-text", GW_ERROR, "not plain text"},
 };
 
 static const char *const levels[] = {"NOTE", "WARNING", "ERROR", "FATAL"};

@@ -1,5 +1,6 @@
 /* emit.c — the batch writer: each document's JSON and XML (and HTML) file written atomically,
  * failures kept for errors.jsonl, counts for the summary. */
+#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -28,10 +29,10 @@ struct gw_emitter {
 	bool tty;
 	pthread_mutex_t mu;
 	/* under mu */
-	size_t done, written, failed, nodes, quantities, targets, total;
+	size_t done, written, failed, nodes, quantities, targets, total, fresh;
 	failure *fails;
 	size_t nfails, capfails;
-	json_t *seen; /* ids of this run, to catch a repeat before it overwrites a file */
+	json_t *seen; /* ids of this run → {path, sha256}: a repeat is caught before it overwrites */
 	double t0, shown;
 	bool progress_on;
 };
@@ -70,6 +71,51 @@ make_dir(const char *path)
 	return rc;
 }
 
+/* A folder the run cannot write in fails once, at the start, not once per document (issue 16):
+ * a probe file is made and removed (access(2) would not see a read-only mount, nor ACLs). */
+static int
+check_writable(const char *dir, gw_buf *err)
+{
+	gw_buf probe = GW_BUF_INIT;
+	int fd;
+
+	gw_buf_printf(&probe, "%s/.gongwen-probe.XXXXXX.tmp", dir);
+	if ((fd = mkstemps(probe.ptr, 4)) < 0)
+		gw_buf_printf(err, "%s: cannot write in the output folder: %s", dir,
+		              strerror(errno));
+	else {
+		close(fd);
+		unlink(probe.ptr);
+	}
+	gw_buf_free(&probe);
+	return fd < 0 ? -1 : 0;
+}
+
+/* The temporary files of a run that was killed (kill -9 gives it no time to remove them):
+ * ".NAME.XXXXXX.tmp", as write_temp names them, removed at the start of the next run; so two
+ * runs must not share an output folder. */
+static void
+remove_stale_temps(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+
+	while (dp && (de = readdir(dp)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' && n > 12 && strcmp(de->d_name + n - 4, ".tmp") == 0 &&
+		    de->d_name[n - 11] == '.') {
+			gw_buf path = GW_BUF_INIT;
+
+			gw_buf_printf(&path, "%s/%s", dir, de->d_name);
+			unlink(path.ptr);
+			gw_buf_free(&path);
+		}
+	}
+	if (dp)
+		closedir(dp);
+}
+
 gw_emitter *
 gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err)
 {
@@ -80,6 +126,9 @@ gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err)
 		gw_buf_printf(err, "%s: cannot make the output folder: %s", out_dir, strerror(errno));
 		return NULL;
 	}
+	if (check_writable(out_dir, err) != 0)
+		return NULL;
+	remove_stale_temps(out_dir);
 	/* Jansson sets up its globals here, before any thread uses them */
 	json_object_seed(0);
 	e = gw_xcalloc(1, sizeof *e);
@@ -101,6 +150,25 @@ gw_emitter_set_total(gw_emitter *e, size_t total)
 {
 	pthread_mutex_lock(&e->mu);
 	e->total = total;
+	pthread_mutex_unlock(&e->mu);
+}
+
+void
+gw_emitter_set_fresh(gw_emitter *e, size_t fresh)
+{
+	pthread_mutex_lock(&e->mu);
+	e->fresh = fresh;
+	pthread_mutex_unlock(&e->mu);
+}
+
+void
+gw_emitter_print_diags(gw_emitter *e, const gw_doc *d, unsigned stages, enum gw_level min)
+{
+	pthread_mutex_lock(&e->mu);
+	if (e->progress_on) /* a message on a line of its own, not glued to the progress line */
+		fputs("\r\033[K", stderr);
+	gw_doc_print_diags(d, stderr, e->prog, stages, min);
+	e->shown = 0; /* redrawn with the next document */
 	pthread_mutex_unlock(&e->mu);
 }
 
@@ -263,18 +331,56 @@ remove_outputs(const gw_emitter *e, const char *id)
 	gw_buf_free(&path);
 }
 
-/* Claim d's id for this run; false when another document had it. */
-static bool
-claim_id(gw_emitter *e, const char *id)
+static json_t *jstr_or_null(const char *s);
+
+/* Why d's id cannot be had: which document of this run had it, and whether d is the same
+ * file again (issue 16). */
+static void
+repeat_message(const json_t *had, const gw_doc *d, gw_buf *why)
 {
-	bool fresh;
+	const char *path = json_string_value(json_object_get(had, "path"));
+	const char *sha = json_string_value(json_object_get(had, "sha256"));
+
+	if (path == NULL)
+		gw_buf_puts(why, "the id repeats one of this run");
+	else if (sha && *sha && strcmp(sha, d->src_sha256) == 0)
+		gw_buf_printf(why, "a duplicate of %s (the same bytes): its id repeats", path);
+	else
+		gw_buf_printf(why,
+		              "the id repeats that of %s, another file (gongwen --id-from path "
+		              "names each after its path)",
+		              path);
+}
+
+/* Claim d's id for this run; false, with why, when another document had it. */
+static bool
+claim_id(gw_emitter *e, const gw_doc *d, gw_buf *why)
+{
+	json_t *had;
 
 	pthread_mutex_lock(&e->mu);
-	fresh = json_object_get(e->seen, id) == NULL;
-	if (fresh)
-		json_object_set_new(e->seen, id, json_true());
+	had = json_object_get(e->seen, d->id);
+	if (had == NULL)
+		json_object_set_new(e->seen, d->id,
+		                    json_pack("{s:o,s:o}", "path", jstr_or_null(d->src_path),
+		                              "sha256", jstr_or_null(d->src_sha256)));
+	else
+		repeat_message(had, d, why);
 	pthread_mutex_unlock(&e->mu);
-	return fresh;
+	return had == NULL;
+}
+
+/* Whether a document of this run has id: a failed one then leaves its files alone
+ * (report.pdf failing after report.txt was written). */
+static bool
+id_taken(gw_emitter *e, const char *id)
+{
+	bool taken;
+
+	pthread_mutex_lock(&e->mu);
+	taken = id && json_object_get(e->seen, id) != NULL;
+	pthread_mutex_unlock(&e->mu);
+	return taken;
 }
 
 /* ---------------------------------------------------------------- documents */
@@ -327,13 +433,17 @@ gw_emitter_put(gw_emitter *e, const gw_doc *d)
 
 	/* error_msg too: GW_E_READ is code 0, the same as "no error" */
 	if (d->error || d->error_msg) {
-		remove_outputs(e, d->id);
+		if (!id_taken(e, d->id))
+			remove_outputs(e, d->id);
 		return reject(e, d, (enum gw_code)d->error, d->error_msg, false);
 	}
 	if (problem)
 		return reject(e, d, GW_E_BAD_RECORD, problem, true);
-	if (!claim_id(e, d->id))
-		return reject(e, d, GW_E_BAD_RECORD, "the id repeats one of this run", true);
+	if (!claim_id(e, d, &why)) {
+		rc = reject(e, d, GW_E_BAD_RECORD, why.ptr, true);
+		gw_buf_free(&why);
+		return rc;
+	}
 	if (gw_doc_validate(d, &why) != 0)
 		rc = reject(e, d, GW_E_INVALID, why.ptr, true);
 	else if (write_doc(e, d, &why) != 0)
@@ -467,7 +577,10 @@ int
 gw_emitter_finish(gw_emitter *e)
 {
 	int status = e->failed ? 1 : 0;
+	gw_buf fresh = GW_BUF_INIT;
 
+	if (e->fresh) /* gongwen --update: what needed no work */
+		gw_buf_printf(&fresh, "%zu up to date, ", e->fresh);
 	if (!(e->flags & GW_EMIT_NO_ERRORS) && write_errors(e) != 0)
 		status = 2;
 	if ((e->flags & GW_EMIT_HTML) && write_index(e) != 0)
@@ -476,10 +589,13 @@ gw_emitter_finish(gw_emitter *e)
 		fputs("\r\033[K", stderr);
 	if (!(e->flags & GW_EMIT_QUIET))
 		fprintf(stderr,
-		        "%s: %zu document%s written, %zu failed, %zu nodes, %zu quantities, "
-		        "%zu targets, %.2f s\n",
-		        e->prog, e->written, e->written == 1 ? "" : "s", e->failed, e->nodes,
-		        e->quantities, e->targets, now() - e->t0);
+		        "%s: %zu document%s written, %s%zu failed, %zu node%s, %zu quantit%s, "
+		        "%zu target%s, %.2f s\n",
+		        e->prog, e->written, e->written == 1 ? "" : "s", fresh.ptr ? fresh.ptr : "",
+		        e->failed, e->nodes,
+		        e->nodes == 1 ? "" : "s", e->quantities, e->quantities == 1 ? "y" : "ies",
+		        e->targets, e->targets == 1 ? "" : "s", now() - e->t0);
+	gw_buf_free(&fresh);
 	for (size_t i = 0; i < e->nfails; i++) {
 		free(e->fails[i].id);
 		free(e->fails[i].source);

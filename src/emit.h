@@ -14,12 +14,18 @@ enum {
 
 typedef struct gw_emitter gw_emitter;
 
-/* Create out_dir (and its parents) when missing.  prog names the program in messages.
- * NULL with a message in err when the folder cannot be made.  Call it from the main thread
- * before starting any: it also initialises Jansson for threaded use. */
+/* Create out_dir (and its parents) when missing, and remove the temporary files a killed run
+ * left in it.  prog names the program in messages.  NULL with a message in err when the folder
+ * cannot be made or written in.  Call it from the main thread before starting any: it also
+ * initialises Jansson for threaded use. */
 gw_emitter *gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err);
 /* How many documents the run expects, for the progress line (0: unknown). */
 void gw_emitter_set_total(gw_emitter *e, size_t total);
+/* How many documents were up to date and left alone (gongwen --update), for the summary. */
+void gw_emitter_set_fresh(gw_emitter *e, size_t fresh);
+/* d's diagnostics of the given stages, at min or above, on stderr: on a line of their own
+ * (the progress line is cleared first), never interleaved with another thread's. */
+void gw_emitter_print_diags(gw_emitter *e, const gw_doc *d, unsigned stages, enum gw_level min);
 /* Write d's JSON and XML files, both or neither (temporary files in out_dir, renamed only when
  * both are whole), or record why not: an error record, an id that cannot name a file or repeats
  * one of this run, a document that fails gw_doc_validate, a write error.  A failed document

@@ -110,6 +110,10 @@ enum gw_code {
 	GW_E_RULE_KEY,      /* a key one or two letters from a known one: socpe for scope */
 	GW_E_RULE_VALUE,    /* a value the attribute does not allow: heading inlnie */
 	GW_E_RULE_MISSING,  /* an attribute the rule's family needs */
+	/* issue 16, appended so that the codes above keep their numbers */
+	GW_E_NUL_PATH,      /* a path line on stdin holds a NUL: find -print0 output without -0 */
+	GW_W_NO_TEXT_FILES, /* gongwen: a folder operand holds no text file */
+	GW_E_NOT_TEXT,      /* a PDF, DOCX/ZIP, DOC (OLE) or HTML file, known by its first bytes */
 	GW_NCODES
 };
 
@@ -503,5 +507,8 @@ bool gw_parse_int(const char *s, size_t n, long long *out);
 void gw_sha256_hex(const void *p, size_t n, char hex[65]);
 /* The file stem of path: "corpus/000_x.txt" → "000_x". Caller frees. */
 char *gw_path_stem(const char *path);
+/* A document's id from its path: the stem, or with whole the path less its leading ./ ../ /
+ * and extension, / as _ ("a/notice.txt" → "a_notice"); "stdin" for "-".  Caller frees. */
+char *gw_path_id(const char *path, bool whole);
 
 #endif

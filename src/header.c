@@ -85,8 +85,7 @@ docnum_parts(gw_lines *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
 		gw_doc_diag(c->d, GW_W_DOCNUM_DI, sp, "第%s", hd->serial ? hd->serial : "");
 	if (gw_lines_group(r, "open", ov, b, &s, &e) && gw_lines_group(r, "close", ov, b, &s2, &e2) &&
 	    (strncmp(t + s, "〔", e - s) != 0 || strncmp(t + s2, "〕", e2 - s2) != 0))
-		gw_doc_diag(c->d, GW_W_DOCNUM_BRACKET, sp, "%.*s…%.*s", (int)(e - s), t + s,
-		            (int)(e2 - s2), t + s2);
+		gw_doc_diag(c->d, GW_W_DOCNUM_BRACKET, sp, "%s", hd->f[GW_H_DOC_NUMBER].text);
 }
 
 static void

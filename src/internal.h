@@ -33,7 +33,10 @@
  * --opt=value, -x value, options anywhere, -- ends them; "-5" is an operand) and --help is
  * printed from the same table.  The shared options land in gw_opts, the program's own go to
  * its set function. */
-enum { GW_O_RULES = 1, GW_O_OUT, GW_O_QUIET, GW_O_PRETTY, GW_O_JOBS, GW_O_HTML, GW_O_PROG = 100 };
+enum {
+	GW_O_RULES = 1, GW_O_OUT, GW_O_QUIET, GW_O_PRETTY, GW_O_JOBS, GW_O_HTML, GW_O_NULL,
+	GW_O_PROG = 100
+};
 
 typedef struct gw_opt {
 	int id;           /* GW_O_* for a shared option, GW_O_PROG + n for the program's own */
@@ -59,6 +62,7 @@ typedef struct gw_opts {
 	int pretty;
 	int jobs;              /* --jobs N (gongwen) */
 	int html;              /* --html (gw-emit, gongwen): also ID.html and index.html */
+	int null;              /* -0, --null (gongwen, gw-normalize): paths on stdin end in NUL */
 	const gw_rules *rules; /* set by the program once loaded: its digest goes in each record */
 	char **ops;            /* the operands, in order */
 	int nops;
@@ -72,6 +76,9 @@ typedef struct gw_opts {
 void gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv);
 /* A usage error the program finds itself: the message, then exit 2. */
 void gw_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Before reading stdin for want (what the program expects there): when stdin is a terminal
+ * nothing is coming, so say what the program wants (a usage error) instead of waiting. */
+void gw_stdin_wanted(const char *want);
 /* Load the rules o names (or the default folder); on error print it and exit 2. */
 gw_rules *gw_opts_rules(gw_opts *o);
 /* A rules error (err as gw_rules_load or a stage's _new gives it: "file:line: why" or "why")
@@ -85,6 +92,9 @@ void gw_rules_error(const char *dir, const char *err);
  * everything) is gathered, the worst returned; a read error is said and gives 2. */
 typedef int (*gw_line_fn)(void *ctx, char *line, size_t len, long lineno, bool complete);
 int gw_read_lines(FILE *fp, const char *name, gw_line_fn fn, void *ctx);
+/* The paths on stdin, one a line, or each ending in NUL with o->null (find -print0): fn gets
+ * each non-empty one.  A line holding a NUL is refused (said, status 2): it is -0 output. */
+int gw_read_paths(const gw_opts *o, gw_line_fn fn, void *ctx);
 
 /* Where records go.  put gets each record (d, freed after it returns, and its JSON text);
  * text is NULL for a line that was no usable record: d is then an error record and the loop

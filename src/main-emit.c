@@ -34,6 +34,8 @@ main(int argc, char **argv)
 	int status, st;
 
 	gw_opts_parse(&o, &cli, argc, argv);
+	if (o.nops == 0) /* before the output folder is made */
+		gw_stdin_wanted("FILEs of records");
 	if ((e = gw_emitter_new(o.prog, o.out_dir,
 	                        (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err)) == NULL) {
 		gw_msg(NULL, 0, GW_E_WRITE, "%s", err.ptr); /* it names the folder */

@@ -6,13 +6,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "emit.h"
 #include "internal.h"
 
-enum { UPDATE = GW_O_PROG };
+enum { UPDATE = GW_O_PROG, RECURSIVE, ID_FROM };
 
 static const gw_opt options[] = {
     {GW_O_JOBS, "jobs", 'j', "N", "worker threads (default: the number of cores)"},
@@ -24,15 +25,30 @@ static const gw_opt options[] = {
     {UPDATE, "update", 0, NULL,
      "skip a file whose outputs are newer than it, the rules and this program"},
     {GW_O_QUIET, "quiet", 'q', NULL, "no progress line, no summary, no warnings"},
+    {GW_O_NULL, "null", '0', NULL,
+     "the paths on stdin each end in NUL (find -print0), not a newline"},
+    {RECURSIVE, "recursive", 'r', NULL,
+     "a folder stands for its text files and its subfolders' too"},
+    {ID_FROM, "id-from", 0, "stem|path",
+     "a document's id: its file name's stem (default), or its path (a/b.txt: a_b)"},
     {0}};
 
 static const gw_cli cli = {
-    "gongwen", "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] PATH...",
-    "  Process every PATH (a file, or a folder: its *.txt files) into DIR/ID.json and DIR/ID.xml,\n"
-    "  failures into DIR/errors.jsonl.  With no PATH, read one path a line from stdin.",
+    "gongwen",
+    "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] [-0] [-r]\n"
+    "               [--id-from stem|path] PATH...",
+    "  Process every PATH (a file, - for stdin, or a folder: its *.txt files) into DIR/ID.json\n"
+    "  and DIR/ID.xml, failures into DIR/errors.jsonl.  With no PATH, read one path a line\n"
+    "  (with -0: NUL-separated) from stdin.",
     options};
 
+/* The options of gongwen's own. */
+typedef struct flags {
+	int update, recursive, id_path;
+} flags;
+
 typedef struct batch {
+	const flags *f;
 	char **paths;
 	size_t n, cap;
 	atomic_size_t next;
@@ -55,34 +71,68 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A folder stands for its *.txt files, in name order; anything else is passed on as it is
- * (a missing path becomes an error record, not a stop). */
+static bool
+is_text_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && strcasecmp(name + n - 4, ".txt") == 0; /* NOTICE.TXT too */
+}
+
+/* Every text file of folder p, and with -r of its subfolders, in name order: counts in n[0]
+ * what was skipped, n[1] the subfolders not read (a link to a folder is not followed: no
+ * loop). */
+static void
+add_folder(batch *b, const char *p, DIR *dp, size_t n[2])
+{
+	struct dirent *de;
+	size_t first = b->n;
+
+	while ((de = readdir(dp)) != NULL) {
+		gw_buf path = GW_BUF_INIT;
+		struct stat st;
+		DIR *sub;
+
+		if (de->d_name[0] == '.')
+			continue;
+		gw_buf_printf(&path, "%s%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/", de->d_name);
+		if (stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+			bool down = b->f->recursive && lstat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+
+			n[1] += !down;
+			if (down && (sub = opendir(path.ptr)) != NULL) {
+				add_folder(b, path.ptr, sub, n);
+				closedir(sub);
+			}
+		} else if (is_text_name(de->d_name))
+			add_path(b, path.ptr);
+		else
+			n[0]++;
+		gw_buf_free(&path);
+	}
+	if (b->n > first) /* paths is NULL while empty */
+		qsort(b->paths + first, b->n - first, sizeof *b->paths, str_cmp);
+}
+
+/* A folder stands for its text files (see add_folder); anything else is passed on as it is (a
+ * missing path becomes an error record, not a stop).  A folder with no text file is said. */
 static void
 add_operand(batch *b, const char *p)
 {
 	struct stat st;
 	DIR *dp;
-	struct dirent *de;
-	size_t first = b->n;
+	size_t first = b->n, skipped[2] = {0, 0};
 
 	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode) || (dp = opendir(p)) == NULL) {
 		add_path(b, p);
 		return;
 	}
-	while ((de = readdir(dp)) != NULL) {
-		size_t n = strlen(de->d_name);
-
-		if (n > 4 && strcmp(de->d_name + n - 4, ".txt") == 0 && de->d_name[0] != '.') {
-			gw_buf path = GW_BUF_INIT;
-
-			gw_buf_printf(&path, "%s%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/",
-			              de->d_name);
-			add_path(b, path.ptr);
-			gw_buf_free(&path);
-		}
-	}
+	add_folder(b, p, dp, skipped);
 	closedir(dp);
-	qsort(b->paths + first, b->n - first, sizeof *b->paths, str_cmp);
+	if (b->n == first && !b->o->quiet)
+		gw_msg(p, 0, GW_W_NO_TEXT_FILES, "%zu other file%s skipped%s", skipped[0],
+		       skipped[0] == 1 ? "" : "s",
+		       skipped[1] ? " (and subfolders: -r reads them)" : "");
 }
 
 static double
@@ -124,7 +174,7 @@ drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 	size_t k = 0;
 
 	for (size_t i = 0; i < b->n; i++) {
-		char *stem = gw_path_stem(b->paths[i]);
+		char *stem = gw_path_id(b->paths[i], b->f->id_path);
 		gw_buf j = GW_BUF_INIT, x = GW_BUF_INIT;
 		double src = mtime_of(b->paths[i]), tj, tx;
 
@@ -154,8 +204,8 @@ process(batch *b, gw_normalizer *nz, gw_segmenter *sg, gw_extractor *ex, const c
 	gw_doc *d = gw_doc_new();
 	int failed;
 
-	d->id = gw_path_stem(path);
-	d->src_path = gw_xstrdup(path);
+	d->id = gw_path_id(path, b->f->id_path);
+	d->src_path = strcmp(path, "-") ? gw_xstrdup(path) : NULL;
 	failed = gw_normalize_file(nz, d, path);
 	if (!failed && !d->error)
 		failed = gw_segment(sg, d);
@@ -163,9 +213,7 @@ process(batch *b, gw_normalizer *nz, gw_segmenter *sg, gw_extractor *ex, const c
 		failed = gw_extract(ex, d);
 	if (!d->error)
 		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(b->rs));
-	flockfile(stderr);
-	gw_doc_print_diags(d, stderr, b->o->prog, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
-	funlockfile(stderr);
+	gw_emitter_print_diags(b->em, d, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
 	if (gw_emitter_put(b->em, d) != 0 || failed || d->error)
 		atomic_store(&b->status, 1);
 	gw_doc_free(d);
@@ -230,48 +278,65 @@ run_workers(batch *b, int jobs)
 }
 
 static const char *
-set(void *update, int id, const char *value)
+set(void *ctx, int id, const char *value)
 {
-	(void)id, (void)value; /* --update, the one option of its own */
-	*(int *)update = 1;
+	flags *f = ctx;
+
+	if (id == ID_FROM && strcmp(value, "stem") && strcmp(value, "path"))
+		return "stem or path";
+	*(id == UPDATE ? &f->update : id == RECURSIVE ? &f->recursive : &f->id_path) =
+	    id != ID_FROM || strcmp(value, "path") == 0;
 	return NULL;
+}
+
+/* Free what the batch holds; the exit status. */
+static int
+batch_end(batch *b, gw_buf *err, int status)
+{
+	for (size_t k = 0; k < b->n; k++)
+		free(b->paths[k]);
+	free(b->paths);
+	gw_rules_free((gw_rules *)b->rs);
+	gw_buf_free(err);
+	return status;
 }
 
 int
 main(int argc, char **argv)
 {
-	int update = 0, status, fin;
-	gw_opts o = {.out_dir = "out", .set = set, .ctx = &update};
-	batch b = {0};
+	int status, fin;
+	size_t listed;
+	flags f = {0};
+	gw_opts o = {.out_dir = "out", .set = set, .ctx = &f};
+	batch b = {.f = &f};
 	gw_buf err = GW_BUF_INIT;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	gw_opts_parse(&o, &cli, argc, argv);
 	b.rs = gw_opts_rules(&o);
 	b.o = &o;
-	if (o.nops == 0 && gw_read_lines(stdin, "<stdin>", stdin_path, &b) != 0)
-		return 2;
+	if (o.nops == 0)
+		gw_stdin_wanted("PATHs");
+	if (o.nops == 0 && gw_read_paths(&o, stdin_path, &b) != 0)
+		return batch_end(&b, &err, 2);
 	for (int i = 0; i < o.nops; i++)
 		add_operand(&b, o.ops[i]);
-	if (update)
+	listed = b.n;
+	if (f.update)
 		drop_fresh(&b, o.out_dir, newest_input(o.rules_dir), o.html);
 	b.em = gw_emitter_new(o.prog, o.out_dir,
 	                      (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err);
 	if (b.em == NULL) {
 		gw_msg(NULL, 0, GW_E_WRITE, "%s", err.ptr); /* it names the folder */
-		return 2;
+		return batch_end(&b, &err, 2);
 	}
 	gw_emitter_set_total(b.em, b.n);
+	gw_emitter_set_fresh(b.em, listed - b.n);
 	if (o.jobs == 0)
 		o.jobs = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
 	if ((size_t)o.jobs > b.n && b.n > 0)
 		o.jobs = (int)b.n;
 	status = b.n ? run_workers(&b, o.jobs) : 0;
 	fin = gw_emitter_finish(b.em);
-	for (size_t k = 0; k < b.n; k++)
-		free(b.paths[k]);
-	free(b.paths);
-	gw_rules_free((gw_rules *)b.rs);
-	gw_buf_free(&err);
-	return fin > status ? fin : status;
+	return batch_end(&b, &err, fin > status ? fin : status);
 }

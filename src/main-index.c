@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "archive.h"
 #include "internal.h"
@@ -13,7 +14,9 @@
 enum { DB = GW_O_PROG, BATCH, REMOVE, BULK, INDEX };
 
 static const gw_opt options[] = {
-    {DB, "db", 0, "FILE", "the archive (default out/gongwen.db; created when missing)"},
+    {DB, "db", 0, "FILE",
+     "the archive (default: gongwen.db beside the first FILE or in DIR; for stdin "
+     "out/gongwen.db); created when missing"},
     {BATCH, "batch", 0, "N", "commit every N documents (default 500; 0: the whole run at once)"},
     {REMOVE, "remove", 0, "ID", "take document ID out of the archive (repeatable)"},
     {BULK, "bulk", 0, "FILE",
@@ -39,6 +42,7 @@ typedef struct ix {
 	long batch, inbatch, crash_after, done;
 	long n[4]; /* added, replaced, unchanged, failed */
 	int status;
+	bool tty; /* a count on stderr as it goes (issue 16: a long run shows it works) */
 	gw_opts o;
 	const char **removes; /* --remove IDs */
 	int nremoves;
@@ -58,6 +62,16 @@ die(ix *x, enum gw_code c, const char *what, const char *msg)
 	exit(2);
 }
 
+/* On a terminal, the count of documents so far, every 100. */
+static void
+progress(const ix *x)
+{
+	long n = x->n[0] + x->n[1] + x->n[2] + x->n[3];
+
+	if (x->tty && n > 0 && n % 100 == 0)
+		fprintf(stderr, "\rgw-index: %ld documents\033[K", n);
+}
+
 /* Index (or write as bulk) one record: the sink of the record loop. */
 static int
 ix_doc(void *ctx, gw_doc *d, const char *rec, size_t len)
@@ -65,6 +79,7 @@ ix_doc(void *ctx, gw_doc *d, const char *rec, size_t len)
 	ix *x = ctx;
 	enum gw_put r;
 
+	progress(x);
 	if (d->error) { /* rec NULL: a line that was no record, said already */
 		if (rec)
 			gw_msg(d->id, 0, GW_E_NOT_INDEXED, "%s",
@@ -194,14 +209,34 @@ set(void *ctx, int id, const char *v)
 	return NULL;
 }
 
-/* The default archive lives in out/, which a fresh checkout may not have yet. */
+/* The archive goes beside the records it indexes (issue 16): DIR/gongwen.db, or in the first
+ * FILE's folder; for stdin (and --remove) out/gongwen.db, in an out/ that must exist: no folder
+ * the user did not ask for is made. */
+static char *
+default_db(const ix *x)
+{
+	const char *first = x->o.nops ? x->o.ops[0] : "-", *slash = strrchr(first, '/');
+	struct stat sb;
+	gw_buf b = GW_BUF_INIT;
+
+	if (strcmp(first, "-") == 0 && (stat("out", &sb) != 0 || !S_ISDIR(sb.st_mode)))
+		gw_usage_error(
+		    "no out/ folder for the archive of the records on stdin: give --db FILE");
+	if (strcmp(first, "-") == 0)
+		gw_buf_puts(&b, "out/gongwen.db");
+	else if (stat(first, &sb) == 0 && S_ISDIR(sb.st_mode))
+		gw_buf_printf(&b, "%s%sgongwen.db", first,
+		              first[strlen(first) - 1] == '/' ? "" : "/");
+	else
+		gw_buf_printf(&b, "%.*sgongwen.db", slash ? (int)(slash - first + 1) : 0, first);
+	return gw_buf_detach(&b);
+}
+
 static void
-open_archive(ix *x, bool is_default)
+open_archive(ix *x)
 {
 	gw_buf err = GW_BUF_INIT;
 
-	if (is_default)
-		mkdir("out", 0777);
 	x->a = gw_archive_open(x->db_path, GW_ARCHIVE_WRITE, &err);
 	if (x->a == NULL || gw_archive_begin(x->a, &err) < 0) {
 		gw_buf_reset(&x->err);
@@ -232,6 +267,8 @@ remove_ids(ix *x)
 static void
 finish(ix *x)
 {
+	if (x->tty)
+		fputs("\r\033[K", stderr);
 	if (x->bulk) {
 		if (fflush(x->bulk) != 0 || ferror(x->bulk) ||
 		    (x->bulk != stdout && fclose(x->bulk) != 0))
@@ -257,14 +294,16 @@ main(int argc, char **argv)
 {
 	ix x = {.db_path = NULL, .index = "gongwen", .batch = 500};
 	const char *crash = getenv("GW_INDEX_TEST_CRASH_AFTER");
-	bool is_default;
+	char *db = NULL;
 
 	x.removes = gw_xcalloc((size_t)argc, sizeof *x.removes);
 	x.o = (gw_opts){.set = set, .ctx = &x};
 	gw_opts_parse(&x.o, &cli, argc, argv);
-	is_default = x.db_path == NULL;
-	if (is_default)
-		x.db_path = "out/gongwen.db";
+	if (x.o.nops == 0 && !x.nremoves)
+		gw_stdin_wanted("FILEs or DIRs of records");
+	x.tty = !x.o.quiet && isatty(STDERR_FILENO);
+	if (x.db_path == NULL && !x.bulk_path)
+		x.db_path = db = default_db(&x);
 	x.crash_after = crash ? atol(crash) : 0;
 	if (x.bulk_path && x.nremoves)
 		gw_usage_error("--remove works on an archive, not on a --bulk file");
@@ -273,7 +312,7 @@ main(int argc, char **argv)
 	if (x.bulk_path && x.bulk == NULL)
 		die(&x, GW_E_WRITE, x.bulk_path, strerror(errno));
 	if (!x.bulk)
-		open_archive(&x, is_default);
+		open_archive(&x);
 	if (x.nremoves)
 		remove_ids(&x);
 	else if (x.o.nops == 0)
@@ -281,6 +320,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < x.o.nops; i++)
 		ix_operand(&x, x.o.ops[i]);
 	finish(&x);
+	free(db);
 	gw_buf_free(&x.out);
 	gw_buf_free(&x.err);
 	free(x.removes);

@@ -6,17 +6,24 @@
 
 #include "internal.h"
 
+enum { STDIN_TEXT = GW_O_PROG };
+
 static const gw_opt options[] = {
     {GW_O_QUIET, "quiet", 'q', NULL, "print only errors on stderr, not warnings"},
     {GW_O_PRETTY, "pretty", 0, NULL, "indent the records (not JSON Lines any more)"},
     {GW_O_RULES, "rules", 0, "DIR", "the rules folder (its chrome.* rules remove web-page chrome)"},
+    {GW_O_NULL, "null", '0', NULL,
+     "the paths on stdin each end in NUL (find -print0), not a newline"},
+    {STDIN_TEXT, "stdin-text", 0, NULL,
+     "stdin is one document's text (as the FILE - is), not paths"},
     {0}};
 
 static const gw_cli cli = {
-    "gw-normalize", "gw-normalize [--quiet] [--pretty] [--rules DIR] [FILE ...]",
-    "  Decode and normalise each FILE into one JSON Lines record on stdout.  With no FILE, read\n"
-    "  stdin: each line a path, or a JSON object {\"id\", \"content\" | \"content_base64\", "
-    "\"path\"}.",
+    "gw-normalize",
+    "gw-normalize [--quiet] [--pretty] [--rules DIR] [-0] [--stdin-text] [FILE ...]",
+    "  Decode and normalise each FILE (- : the text on stdin) into one JSON Lines record on\n"
+    "  stdout.  With no FILE, read stdin: each line a path, or a JSON object {\"id\",\n"
+    "  \"content\" | \"content_base64\", \"path\"}.",
     options};
 
 typedef struct prog {
@@ -39,8 +46,8 @@ doc_for(const char *id, const char *path)
 {
 	gw_doc *d = gw_doc_new();
 
-	d->id = id ? gw_xstrdup(id) : gw_path_stem(path);
-	d->src_path = path ? gw_xstrdup(path) : NULL;
+	d->id = id ? gw_xstrdup(id) : gw_path_id(path, false);
+	d->src_path = path && strcmp(path, "-") != 0 ? gw_xstrdup(path) : NULL;
 	return d;
 }
 
@@ -141,10 +148,19 @@ stdin_line(void *ctx, char *line, size_t len, long lineno, bool complete)
 	return do_path(ctx, line);
 }
 
+static const char *
+set(void *stdin_text, int id, const char *value)
+{
+	(void)id, (void)value; /* --stdin-text, the one option of its own */
+	*(int *)stdin_text = 1;
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
-	gw_opts o = {0};
+	int stdin_text = 0;
+	gw_opts o = {.set = set, .ctx = &stdin_text};
 	prog p = {.out = {.o = &o, .stage = GW_ST_NORMALIZED}};
 	gw_buf err = GW_BUF_INIT;
 	gw_rules *rs;
@@ -157,8 +173,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	gw_normalizer_set_rules(p.n, rs);
-	if (o.nops == 0)
-		status = gw_read_lines(stdin, "<stdin>", stdin_line, &p);
+	if (o.nops == 0 && stdin_text)
+		status = do_path(&p, "-");
+	else if (o.nops == 0) {
+		gw_stdin_wanted("FILEs");
+		status = gw_read_paths(&o, stdin_line, &p);
+	}
 	for (int i = 0; i < o.nops; i++)
 		if ((st = do_path(&p, o.ops[i])) > status)
 			status = st;

@@ -436,10 +436,16 @@ date_arg(const char *s)
 
 	if (n != 4 && n != 7 && n != 10)
 		return false;
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
 	for (size_t i = 0; i < n; i++)
 		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
 			return false;
-	return true;
+	y = atoi(s), m = n > 4 ? atoi(s + 5) : 1, d = n > 7 ? atoi(s + 8) : 1;
+	/* a day that is in no calendar (2022-02-30) is a typing error, not an empty range */
+	return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] &&
+	       (m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
 }
 
 /* A number; false when v is none. */

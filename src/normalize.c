@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1682,6 +1683,39 @@ normalize_text(run *r)
 	return 0;
 }
 
+/* Files that are no text, known by their first bytes (issue 16): what each is and how to get
+ * its text; NULL for anything else.  Read as text they would be NUL bytes or, for a PDF
+ * without binary streams, GB18030 mojibake. */
+static const char *
+not_text(const char *p, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *what;
+	} kinds[] = {
+	    {"%PDF-", 5, "this is a PDF: extract its text first (for example with pdftotext)"},
+	    {"PK\3\4", 4,
+	     "this is a ZIP file (a DOCX, ODT or other archive): extract its text first (for "
+	     "example with pandoc -t plain)"},
+	    {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8,
+	     "this is an OLE file (a DOC, XLS or WPS document): extract its text first (for example "
+	     "with antiword or catdoc)"},
+	};
+	size_t skip = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (n >= kinds[i].len && memcmp(p, kinds[i].magic, kinds[i].len) == 0)
+			return kinds[i].what;
+	while (skip < n && strchr(" \t\r\n", p[skip]) && p[skip])
+		skip++;
+	if ((n - skip >= 14 && strncasecmp(p + skip, "<!doctype html", 14) == 0) ||
+	    (n - skip >= 5 && strncasecmp(p + skip, "<html", 5) == 0))
+		return "this is an HTML page: extract its text first (for example with pandoc -t "
+		       "plain, or a browser's Save as text)";
+	return NULL;
+}
+
 int
 gw_normalize(gw_normalizer *n, gw_doc *d, const char *bytes, size_t len)
 {
@@ -1700,6 +1734,10 @@ gw_normalize(gw_normalizer *n, gw_doc *d, const char *bytes, size_t len)
 	}
 	free(d->encoding);
 	d->encoding = NULL;
+	if (not_text(bytes, len)) {
+		gw_doc_fail(d, GW_E_NOT_TEXT, "%s", not_text(bytes, len));
+		return 1;
+	}
 	if (!decode(&r))
 		return 1;
 	return normalize_text(&r);
@@ -1729,7 +1767,8 @@ int
 gw_normalize_file(gw_normalizer *n, gw_doc *d, const char *path)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY), rc = -1;
+	/* "-": the document is standard input (as for cmark, pandoc, jq) */
+	int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY), rc = -1;
 
 	if (fd < 0 || fstat(fd, &st) != 0)
 		gw_doc_fail(d, GW_E_READ, "%s", strerror(errno));

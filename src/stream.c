@@ -6,8 +6,10 @@
 
 #include "internal.h"
 
-int
-gw_read_lines(FILE *fp, const char *name, gw_line_fn fn, void *ctx)
+/* Each piece of fp ending in delim (the last may not) to fn, without the delim (and, for lines,
+ * without trailing \r). */
+static int
+read_pieces(FILE *fp, const char *name, int delim, gw_line_fn fn, void *ctx)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -15,11 +17,11 @@ gw_read_lines(FILE *fp, const char *name, gw_line_fn fn, void *ctx)
 	long lineno = 0;
 	int status = 0, st;
 
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		bool complete = line[n - 1] == '\n';
+	while ((n = getdelim(&line, &cap, delim, fp)) > 0) {
+		bool complete = line[n - 1] == delim;
 		size_t len = (size_t)n - complete;
 
-		while (len > 0 && line[len - 1] == '\r')
+		while (delim == '\n' && len > 0 && line[len - 1] == '\r')
 			len--;
 		line[len] = '\0';
 		if ((st = fn(ctx, line, len, ++lineno, complete)) > status)
@@ -31,6 +33,39 @@ gw_read_lines(FILE *fp, const char *name, gw_line_fn fn, void *ctx)
 	}
 	free(line);
 	return status;
+}
+
+int
+gw_read_lines(FILE *fp, const char *name, gw_line_fn fn, void *ctx)
+{
+	return read_pieces(fp, name, '\n', fn, ctx);
+}
+
+typedef struct paths {
+	gw_line_fn fn;
+	void *ctx;
+} paths;
+
+static int
+path_line(void *ctx, char *line, size_t len, long lineno, bool complete)
+{
+	paths *p = ctx;
+
+	if (len == 0)
+		return 0;
+	if (memchr(line, '\0', len)) {
+		gw_msg("<stdin>", lineno, GW_E_NUL_PATH, NULL);
+		return 2;
+	}
+	return p->fn(p->ctx, line, len, lineno, complete);
+}
+
+int
+gw_read_paths(const gw_opts *o, gw_line_fn fn, void *ctx)
+{
+	paths p = {fn, ctx};
+
+	return read_pieces(stdin, "<stdin>", o->null ? '\0' : '\n', path_line, &p);
 }
 
 /* An error record for a line that could not be read as a record: keep its id when it has one. */
@@ -112,8 +147,10 @@ gw_inputs(const gw_opts *o, const gw_sink *s)
 {
 	int status = 0, st;
 
-	if (o->nops == 0)
+	if (o->nops == 0) {
+		gw_stdin_wanted("FILEs of records");
 		return gw_records(stdin, "<stdin>", s);
+	}
 	for (int i = 0; i < o->nops; i++) {
 		const char *name = o->ops[i];
 		FILE *fp = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");

@@ -299,6 +299,27 @@ gw_utf8_count(const char *s, size_t n)
 }
 
 char *
+gw_path_id(const char *path, bool whole)
+{
+	gw_buf b = GW_BUF_INIT;
+	const char *dot;
+
+	if (strcmp(path, "-") == 0)
+		return gw_xstrdup("stdin");
+	if (!whole)
+		return gw_path_stem(path);
+	/* the path less its leading ./, ../ and /, and its extension; / becomes _ */
+	while (*path == '/' || strncmp(path, "./", 2) == 0 || strncmp(path, "../", 3) == 0)
+		path += *path == '/' ? 1 : path[1] == '/' ? 2 : 3;
+	dot = strrchr(path, '.');
+	if (dot == NULL || strchr(dot, '/') || dot == path || dot[-1] == '/')
+		dot = path + strlen(path);
+	for (const char *s = path; s < dot; s++)
+		gw_buf_putc(&b, *s == '/' ? '_' : *s);
+	return b.ptr ? gw_buf_detach(&b) : gw_xstrdup("");
+}
+
+char *
 gw_path_stem(const char *path)
 {
 	const char *base = strrchr(path, '/');

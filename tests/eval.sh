@@ -7,7 +7,7 @@ set -u
 B=$(cd "${1:-build}" && pwd)
 shared=${2:-../shared}
 if [ ! -d "$shared/corpus" ] || [ ! -d "$shared/gold" ]; then
-	echo "skipped: $shared/corpus or $shared/gold is absent"
+	echo "eval: skipped: $shared/corpus or $shared/gold is absent (make eval SHARED=DIR names the folder)"
 	exit 77
 fi
 py=/usr/bin/python3

@@ -10,7 +10,10 @@ cd "$root"
 CC=${CC:-cc}
 GW_CFLAGS=${GW_CFLAGS:-"-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(pkg-config --cflags icu-uc icu-i18n libpcre2-8 jansson libxml-2.0)"}
 GW_LDLIBS=${GW_LDLIBS:-"$(pkg-config --libs icu-uc icu-i18n libpcre2-8 jansson libxml-2.0) -lm -lpthread"}
-if [ -d "$root/../shared" ]; then GW_SHARED=$(cd "$root/../shared" && pwd); else GW_SHARED=""; fi
+# make test SHARED=dir: the shared corpus, gold and schema (default ../shared)
+shared=${GW_SHARED_DIR:-$root/../shared}
+case $shared in /*) ;; *) shared=$root/$shared ;; esac
+if [ -d "$shared" ]; then GW_SHARED=$(cd "$shared" && pwd); else GW_SHARED=""; fi
 export GW_BIN=$B GW_SHARED GONGWEN_RULES=$root/rules PATH="$B:$PATH"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,7 +25,7 @@ ko() { fail=$((fail + 1)); failed+=("$1"); echo "FAIL: $1"; }
 sk() { skip=$((skip + 1)); echo "skip: $1: $2"; }
 want() { [ -z "$filter" ] || [[ "$1" == *"$filter"* ]]; }
 
-[ -z "$GW_SHARED" ] && echo "note: ../shared is absent: tests over ../shared/corpus, gold and akn are skipped"
+[ -z "$GW_SHARED" ] && echo "note: $shared is absent: tests over its corpus, gold and akn are skipped"
 
 # 1. every rule's examples: the rule files are their own specification
 if want rules; then
