@@ -3,6 +3,7 @@
 #define GW_INTERNAL_H
 
 #include "gongwen.h"
+#include "libgongwen.h"
 
 /* ---------------------------------------------------------------- limits (issue 6)
  * Every limit on what one document may hold or cost, in one place; docs/limits.md says what
@@ -137,6 +138,10 @@ size_t gw_words_bounds(gw_words *w, const char *s, size_t n, size_t *at, bool *w
 typedef struct json_t json_t;
 json_t *gw_json_number(bool has, double v);
 json_t *gw_json_string(const char *s);
+
+/* api.c: d (id and src_path set) through every stage, from bytes[0..len), or from the file
+ * src_path when bytes is NULL; the rules' digest kept in it.  1 when d failed (an error record). */
+int gw_worker_run(gw_worker *w, gw_doc *d, const char *bytes, size_t len);
 
 /* rules.c (issue 6): gw_rule_match for a match starting exactly at start (PCRE2_ANCHORED). */
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,

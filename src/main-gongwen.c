@@ -149,24 +149,18 @@ drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 
 /* One document through every stage; the worker's stage objects are its own. */
 static void
-process(batch *b, gw_normalizer *nz, gw_segmenter *sg, gw_extractor *ex, const char *path)
+process(batch *b, gw_worker *w, const char *path)
 {
 	gw_doc *d = gw_doc_new();
 	int failed;
 
 	d->id = gw_path_stem(path);
 	d->src_path = gw_xstrdup(path);
-	failed = gw_normalize_file(nz, d, path);
-	if (!failed && !d->error)
-		failed = gw_segment(sg, d);
-	if (!failed && !d->error)
-		failed = gw_extract(ex, d);
-	if (!d->error)
-		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(b->rs));
+	failed = gw_worker_run(w, d, NULL, 0);
 	flockfile(stderr);
 	gw_doc_print_diags(d, stderr, b->o->prog, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
 	funlockfile(stderr);
-	if (gw_emitter_put(b->em, d) != 0 || failed || d->error)
+	if (gw_emitter_put(b->em, d) != 0 || failed)
 		atomic_store(&b->status, 1);
 	gw_doc_free(d);
 }
@@ -175,25 +169,18 @@ static void *
 worker(void *arg)
 {
 	batch *b = arg;
-	gw_buf err = GW_BUF_INIT;
-	gw_normalizer *nz = gw_normalizer_new(&err);
-	gw_segmenter *sg = nz ? gw_segmenter_new(b->rs, &err) : NULL;
-	gw_extractor *ex = sg ? gw_extractor_new(b->rs, &err) : NULL;
+	char err[512] = "";
+	gw_worker *w = gw_worker_new(b->rs, err, sizeof err);
 	size_t i;
 
-	if (nz)
-		gw_normalizer_set_rules(nz, b->rs);
-	if (ex == NULL) {
-		gw_msg(NULL, 0, GW_E_SYSTEM, "%s", err.ptr ? err.ptr : "a worker");
+	if (w == NULL) {
+		gw_msg(NULL, 0, GW_E_SYSTEM, "%s", *err ? err : "a worker");
 		atomic_store(&b->status, 2);
 		atomic_store(&b->next, b->n); /* the others stop too */
 	} else
 		while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
-			process(b, nz, sg, ex, b->paths[i]);
-	gw_extractor_free(ex);
-	gw_segmenter_free(sg);
-	gw_normalizer_free(nz);
-	gw_buf_free(&err);
+			process(b, w, b->paths[i]);
+	gw_worker_free(w);
 	return NULL;
 }
 
