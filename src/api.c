@@ -92,8 +92,8 @@ gw_worker_free(gw_worker *w)
 int
 gw_worker_run(gw_worker *w, gw_doc *d, const char *bytes, size_t len)
 {
-	int failed = bytes ? gw_normalize(w->nz, d, bytes, len)
-	                   : gw_normalize_file(w->nz, d, d->src_path);
+	int failed =
+	    bytes ? gw_normalize(w->nz, d, bytes, len) : gw_normalize_file(w->nz, d, d->src_path);
 
 	if (!failed && !d->error)
 		failed = gw_segment(w->sg, d);

@@ -62,6 +62,7 @@ static const struct {
 	[GW_E_SEARCH] = {"search-failed", GW_ERROR, "search failed"},
 	[GW_E_NOT_INDEXED] = {"not-indexed", GW_ERROR, "an error record, not indexed"},
 	[GW_E_NO_DOCUMENT] = {"no-such-document", GW_ERROR, "no such document in the archive"},
+	[GW_E_COUNTS] = {"counts", GW_ERROR, "the task outputs do not add up"},
 	[GW_F_MEMORY] = {"out-of-memory", GW_FATAL, "out of memory"},
 };
 

@@ -99,6 +99,7 @@ enum gw_code {
 	GW_E_SEARCH,        /* gw-search: a query that cannot be run */
 	GW_E_NOT_INDEXED,   /* gw-index: an error record is not indexed */
 	GW_E_NO_DOCUMENT,   /* gw-index --remove: no such id */
+	GW_E_COUNTS,        /* gw-merge: documents in != written + failed + skipped */
 	GW_F_MEMORY,        /* out of memory (exit status 3) */
 	GW_NCODES
 };
@@ -489,5 +490,6 @@ bool gw_parse_int(const char *s, size_t n, long long *out);
 void gw_sha256_hex(const void *p, size_t n, char hex[65]);
 /* The file stem of path: "corpus/000_x.txt" → "000_x". Caller frees. */
 char *gw_path_stem(const char *path);
+bool gw_ends_with(const char *s, const char *tail);
 
 #endif

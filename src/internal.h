@@ -32,7 +32,16 @@
  * --opt=value, -x value, options anywhere, -- ends them; "-5" is an operand) and --help is
  * printed from the same table.  The shared options land in gw_opts, the program's own go to
  * its set function. */
-enum { GW_O_RULES = 1, GW_O_OUT, GW_O_QUIET, GW_O_PRETTY, GW_O_JOBS, GW_O_HTML, GW_O_PROG = 100 };
+enum {
+	GW_O_RULES = 1, GW_O_OUT, GW_O_QUIET, GW_O_PRETTY, GW_O_JOBS, GW_O_HTML, GW_O_MAX_FAILED,
+	GW_O_ERRORS, GW_O_SUMMARY, GW_O_PROG = 100
+};
+/* The failure policy, the same line in every document program's table (issue 18). */
+#define GW_OPT_MAX_FAILED \
+	{GW_O_MAX_FAILED, "max-failed", 0, "N|P%", \
+	 "exit 0 when at most N (or P% of the) documents failed, 4 when more"}
+/* The exit status of a run beyond its --max-failed. */
+enum { GW_EXIT_TOO_MANY_FAILED = 4 };
 
 typedef struct gw_opt {
 	int id;           /* GW_O_* for a shared option, GW_O_PROG + n for the program's own */
@@ -58,6 +67,9 @@ typedef struct gw_opts {
 	int pretty;
 	int jobs;              /* --jobs N (gongwen) */
 	int html;              /* --html (gw-emit, gongwen): also ID.html and index.html */
+	const char *max_failed; /* --max-failed N|P%: NULL when none (then any failure gives 1) */
+	const char *errors;    /* --errors FILE (gw-emit, gongwen): not DIR/errors.jsonl */
+	const char *summary;   /* --summary FILE (gw-emit, gongwen): the run's counts as JSON */
 	const gw_rules *rules; /* set by the program once loaded: its digest goes in each record */
 	char **ops;            /* the operands, in order */
 	int nops;
@@ -71,6 +83,10 @@ typedef struct gw_opts {
 void gw_opts_parse(gw_opts *o, const gw_cli *c, int argc, char **argv);
 /* A usage error the program finds itself: the message, then exit 2. */
 void gw_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* The exit status of a run whose worst status is status, of docs documents of which failed
+ * failed (new failures: not error records passed on): status itself without --max-failed, or
+ * at 1, 0 within the policy and GW_EXIT_TOO_MANY_FAILED beyond it. */
+int gw_opts_status(const gw_opts *o, int status, size_t docs, size_t failed);
 /* Load the rules o names (or the default folder); on error print it and exit 2. */
 gw_rules *gw_opts_rules(gw_opts *o);
 /* A rules error (err as gw_rules_load or a stage's _new gives it: "file:line: why" or "why")
@@ -101,7 +117,19 @@ int gw_record_put(const gw_sink *s, const char *name, long lineno, bool complete
 /* Every record of fp, then of every operand of o (a file, or - for stdin; stdin when there
  * is none): the worst status; a file that cannot be read is said and gives 2. */
 int gw_records(FILE *fp, const char *name, const gw_sink *s);
+/* The records of the file path: JSON Lines when it is named *.jsonl, else one (pretty) record,
+ * a DIR/ID.json; a file that cannot be read is said and gives 2. */
+int gw_record_file(const gw_sink *s, const char *path);
 int gw_inputs(const gw_opts *o, const gw_sink *s);
+
+/* An input record {"id", "path", "content" | "content_base64"} (gw-normalize, gongwen --records),
+ * line lineno of name: a new document with its id (else the path's stem, else "line-N") and path,
+ * its bytes in bytes; *by_path when it names only a path (the caller reads the file, or refuses
+ * it); an error record when it cannot be used. */
+gw_doc *gw_input_record(const char *name, const char *line, size_t len, long lineno, gw_buf *bytes,
+                        bool *by_path);
+/* --records-only: d named a path; it fails, and no file is read. */
+void gw_input_refuse_path(gw_doc *d, const char *name, long lineno);
 
 /* A stage applied to each usable document of a stream; returns 0 ok, 1 document failed. */
 typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
@@ -115,9 +143,10 @@ typedef struct gw_filter {
 	gw_stage_fn fn;
 	void *ctx;
 	gw_buf rec;
+	size_t docs, failed; /* records seen; new failures (an error record passed on is none) */
 } gw_filter;
 int gw_filter_put(void *filter, gw_doc *d, const char *text, size_t len);
-/* Every operand of o through the stage to stdout; the exit status. */
+/* Every operand of o through the stage to stdout; the exit status (gw_opts_status). */
 int gw_filter_inputs(const gw_opts *o, unsigned stage, gw_stage_fn fn, void *ctx);
 /* Flush stdout: 0, or 2 after a write error (said). */
 int gw_stdout_done(void);

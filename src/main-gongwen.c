@@ -12,7 +12,7 @@
 #include "emit.h"
 #include "internal.h"
 
-enum { UPDATE = GW_O_PROG };
+enum { UPDATE = GW_O_PROG, RECORDS, READ_PATHS, JSONL };
 
 static const gw_opt options[] = {
     {GW_O_JOBS, "jobs", 'j', "N", "worker threads (default: the number of cores)"},
@@ -24,17 +24,38 @@ static const gw_opt options[] = {
     {UPDATE, "update", 0, NULL,
      "skip a file whose outputs are newer than it, the rules and this program"},
     {GW_O_QUIET, "quiet", 'q', NULL, "no progress line, no summary, no warnings"},
+    {RECORDS, "records", 0, NULL,
+     "read JSON Lines records {id, content | content_base64} (stdin, or each PATH)"},
+    {READ_PATHS, "read-paths", 0, NULL, "with --records: read a record's path (default: refused)"},
+    {JSONL, "jsonl", 0, NULL, "write each document's record on stdout, in input order, no files"},
+    {GW_O_ERRORS, "errors", 0, "FILE", "the failures there, not in DIR/errors.jsonl"},
+    {GW_O_SUMMARY, "summary", 0, "FILE", "the run's counts there, as JSON"},
+    GW_OPT_MAX_FAILED,
     {0}};
 
 static const gw_cli cli = {
-    "gongwen", "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] PATH...",
+    "gongwen",
+    "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] [--records\n"
+    "       [--read-paths]] [--jsonl] [--errors FILE] [--summary FILE] [--max-failed N|P%] PATH...",
     "  Process every PATH (a file, or a folder: its *.txt files) into DIR/ID.json and DIR/ID.xml,\n"
-    "  failures into DIR/errors.jsonl.  With no PATH, read one path a line from stdin.",
+    "  failures into DIR/errors.jsonl.  With no PATH, read one path a line from stdin.  With\n"
+    "  --records, each line of stdin (or of each PATH) is a record carrying a document.",
     options};
+
+/* --records: a document made from its record (or an error record), with its content. */
+typedef struct rec {
+	gw_doc *d;
+	gw_buf bytes;
+	bool by_path; /* --read-paths: read from d->src_path */
+} rec;
 
 typedef struct batch {
 	char **paths;
 	size_t n, cap;
+	rec *recs;            /* --records: the documents, n of them (and cap), not paths */
+	const char *rec_name; /* --records: the file being read, for messages */
+	gw_buf *lines;        /* --jsonl: each document's record, in input order */
+	int flags;            /* gongwen's own options, a bit each: FLAG(RECORDS) … */
 	atomic_size_t next;
 	const gw_opts *o;
 	const gw_rules *rs;
@@ -149,14 +170,26 @@ drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 
 /* One document through every stage; the worker's stage objects are its own. */
 static void
-process(batch *b, gw_worker *w, const char *path)
+process(batch *b, gw_worker *w, size_t i)
 {
-	gw_doc *d = gw_doc_new();
-	int failed;
+	gw_doc *d = b->recs ? b->recs[i].d : gw_doc_new();
+	const char *content = NULL; /* NULL: read d->src_path */
+	size_t len = 0;
+	int failed = 1;
 
-	d->id = gw_path_stem(path);
-	d->src_path = gw_xstrdup(path);
-	failed = gw_worker_run(w, d, NULL, 0);
+	if (b->recs == NULL) {
+		d->id = gw_path_stem(b->paths[i]);
+		d->src_path = gw_xstrdup(b->paths[i]);
+	} else if (!b->recs[i].by_path) {
+		content = b->recs[i].bytes.ptr ? b->recs[i].bytes.ptr : "";
+		len = b->recs[i].bytes.len;
+	}
+	if (!d->error) /* a record that could not be used was made an error record already */
+		failed = gw_worker_run(w, d, content, len);
+	if (b->lines)
+		gw_json_write(d, &b->lines[i], 0);
+	if (b->recs)
+		gw_buf_free(&b->recs[i].bytes);
 	flockfile(stderr);
 	gw_doc_print_diags(d, stderr, b->o->prog, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
 	funlockfile(stderr);
@@ -179,7 +212,7 @@ worker(void *arg)
 		atomic_store(&b->next, b->n); /* the others stop too */
 	} else
 		while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
-			process(b, w, b->paths[i]);
+			process(b, w, i);
 	gw_worker_free(w);
 	return NULL;
 }
@@ -191,6 +224,50 @@ stdin_path(void *b, char *line, size_t len, long lineno, bool complete)
 	if (len)
 		add_operand(b, line);
 	return 0;
+}
+
+#define FLAG(opt) (1 << ((opt)-GW_O_PROG))
+
+/* --records: one input record a line of name. */
+static int
+record_line(void *ctx, char *line, size_t len, long lineno, bool complete)
+{
+	batch *b = ctx;
+	const char *name = b->rec_name;
+	rec *r;
+
+	(void)complete;
+	if (strspn(line, " \t") == len)
+		return 0;
+	gw_grow((void **)&b->recs, &b->cap, b->n + 1, sizeof *b->recs);
+	r = &b->recs[b->n++];
+	*r = (rec){NULL, GW_BUF_INIT, false};
+	r->d = gw_input_record(name, line, len, lineno, &r->bytes, &r->by_path);
+	if (r->by_path && !(b->flags & FLAG(READ_PATHS))) {
+		gw_input_refuse_path(r->d, name, lineno);
+		r->by_path = false;
+	}
+	return 0;
+}
+
+/* --records: every record of stdin, or of each operand; 2 when a file cannot be read. */
+static int
+read_records(batch *b, const gw_opts *o)
+{
+	int status = 0;
+
+	for (int i = 0; i < (o->nops ? o->nops : 1); i++) {
+		const char *name = o->nops && strcmp(o->ops[i], "-") ? o->ops[i] : "stdin";
+		FILE *fp = strcmp(name, "stdin") ? fopen(name, "r") : stdin;
+		int st = fp ? (b->rec_name = name, gw_read_lines(fp, name, record_line, b)) : 2;
+
+		if (fp == NULL)
+			gw_msg(name, 0, GW_E_READ, "%s", strerror(errno));
+		else if (fp != stdin)
+			fclose(fp);
+		status = st > status ? st : status;
+	}
+	return status;
 }
 
 static int
@@ -217,48 +294,89 @@ run_workers(batch *b, int jobs)
 }
 
 static const char *
-set(void *update, int id, const char *value)
+set(void *flags, int id, const char *value)
 {
-	(void)id, (void)value; /* --update, the one option of its own */
-	*(int *)update = 1;
+	(void)value; /* gongwen's own options are flags */
+	*(int *)flags |= FLAG(id);
 	return NULL;
+}
+
+/* The documents to process, from the operands or stdin: paths, or records (--records). */
+static int
+read_inputs(batch *b, const gw_opts *o)
+{
+	if (b->flags & FLAG(RECORDS))
+		return read_records(b, o);
+	if (o->nops == 0 && gw_read_lines(stdin, "<stdin>", stdin_path, b) != 0)
+		return 2;
+	for (int i = 0; i < o->nops; i++)
+		add_operand(b, o->ops[i]);
+	if (b->flags & FLAG(UPDATE)) {
+		size_t n = b->n;
+
+		drop_fresh(b, o->out_dir, newest_input(o->rules_dir), o->html);
+		return -(int)(n - b->n); /* skipped */
+	}
+	return 0;
+}
+
+/* --jsonl: the records in input order; 0, or 2 after a write error. */
+static int
+write_lines(batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		fwrite(b->lines[i].ptr, 1, b->lines[i].len, stdout);
+		gw_buf_free(&b->lines[i]);
+	}
+	free(b->lines);
+	return gw_stdout_done();
+}
+
+static void
+batch_free(batch *b)
+{
+	for (size_t k = 0; k < b->n && b->paths; k++)
+		free(b->paths[k]);
+	free(b->paths);
+	free(b->recs);
+	gw_rules_free((gw_rules *)b->rs);
 }
 
 int
 main(int argc, char **argv)
 {
-	int update = 0, status, fin;
-	gw_opts o = {.out_dir = "out", .set = set, .ctx = &update};
+	int status, fin, read, emit;
 	batch b = {0};
+	gw_opts o = {.out_dir = "out", .set = set, .ctx = &b.flags};
 	gw_buf err = GW_BUF_INIT;
+	gw_counts c;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	gw_opts_parse(&o, &cli, argc, argv);
 	b.rs = gw_opts_rules(&o);
 	b.o = &o;
-	if (o.nops == 0 && gw_read_lines(stdin, "<stdin>", stdin_path, &b) != 0)
+	if ((read = read_inputs(&b, &o)) > 0)
 		return 2;
-	for (int i = 0; i < o.nops; i++)
-		add_operand(&b, o.ops[i]);
-	if (update)
-		drop_fresh(&b, o.out_dir, newest_input(o.rules_dir), o.html);
-	b.em = gw_emitter_new(o.prog, o.out_dir,
-	                      (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err);
-	if (b.em == NULL) {
+	emit = (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0) |
+	       (b.flags & FLAG(JSONL) ? GW_EMIT_NO_FILES | GW_EMIT_NO_ERRORS : 0);
+	if ((b.em = gw_emitter_new(o.prog, o.out_dir, emit, &err)) == NULL) {
 		gw_msg(NULL, 0, GW_E_WRITE, "%s", err.ptr); /* it names the folder */
 		return 2;
 	}
 	gw_emitter_set_total(b.em, b.n);
+	gw_emitter_set_run(b.em, o.errors, o.summary, (size_t)-read);
+	if (b.flags & FLAG(JSONL))
+		b.lines = gw_xcalloc(b.n + 1, sizeof *b.lines);
 	if (o.jobs == 0)
 		o.jobs = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
 	if ((size_t)o.jobs > b.n && b.n > 0)
 		o.jobs = (int)b.n;
 	status = b.n ? run_workers(&b, o.jobs) : 0;
+	if (b.lines && (fin = write_lines(&b)) > status)
+		status = fin;
+	gw_emitter_counts(b.em, &c);
 	fin = gw_emitter_finish(b.em);
-	for (size_t k = 0; k < b.n; k++)
-		free(b.paths[k]);
-	free(b.paths);
-	gw_rules_free((gw_rules *)b.rs);
+	batch_free(&b);
 	gw_buf_free(&err);
-	return fin > status ? fin : status;
+	return gw_opts_status(&o, fin > status ? fin : status, c.documents, c.failed);
 }

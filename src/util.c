@@ -262,6 +262,14 @@ gw_utf8_count(const char *s, size_t n)
 	return k;
 }
 
+bool
+gw_ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
 char *
 gw_path_stem(const char *path)
 {
