@@ -56,6 +56,7 @@ typedef struct batch {
 	const char *rec_name; /* --records: the file being read, for messages */
 	gw_buf *lines;        /* --jsonl: each document's record, in input order */
 	int flags;            /* gongwen's own options, a bit each: FLAG(RECORDS) … */
+	size_t skipped;       /* --update: the paths whose outputs are fresh */
 	atomic_size_t next;
 	const gw_opts *o;
 	const gw_rules *rs;
@@ -312,10 +313,9 @@ read_inputs(batch *b, const gw_opts *o)
 	for (int i = 0; i < o->nops; i++)
 		add_operand(b, o->ops[i]);
 	if (b->flags & FLAG(UPDATE)) {
-		size_t n = b->n;
-
+		b->skipped = b->n;
 		drop_fresh(b, o->out_dir, newest_input(o->rules_dir), o->html);
-		return -(int)(n - b->n); /* skipped */
+		b->skipped -= b->n;
 	}
 	return 0;
 }
@@ -345,7 +345,7 @@ batch_free(batch *b)
 int
 main(int argc, char **argv)
 {
-	int status, fin, read, emit;
+	int status, fin, emit;
 	batch b = {0};
 	gw_opts o = {.out_dir = "out", .set = set, .ctx = &b.flags};
 	gw_buf err = GW_BUF_INIT;
@@ -355,7 +355,7 @@ main(int argc, char **argv)
 	gw_opts_parse(&o, &cli, argc, argv);
 	b.rs = gw_opts_rules(&o);
 	b.o = &o;
-	if ((read = read_inputs(&b, &o)) > 0)
+	if (read_inputs(&b, &o) != 0)
 		return 2;
 	emit = (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0) |
 	       (b.flags & FLAG(JSONL) ? GW_EMIT_NO_FILES | GW_EMIT_NO_ERRORS : 0);
@@ -364,7 +364,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	gw_emitter_set_total(b.em, b.n);
-	gw_emitter_set_run(b.em, o.errors, o.summary, (size_t)-read);
+	gw_emitter_set_run(b.em, o.errors, o.summary, b.skipped);
 	if (b.flags & FLAG(JSONL))
 		b.lines = gw_xcalloc(b.n + 1, sizeof *b.lines);
 	if (o.jobs == 0)
