@@ -68,8 +68,8 @@ typedef struct gw_opts {
 	int jobs;              /* --jobs N (gongwen) */
 	int html;              /* --html (gw-emit, gongwen): also ID.html and index.html */
 	const char *max_failed; /* --max-failed N|P%: NULL when none (then any failure gives 1) */
-	const char *errors;    /* --errors FILE (gw-emit, gongwen): not DIR/errors.jsonl */
-	const char *summary;   /* --summary FILE (gw-emit, gongwen): the run's counts as JSON */
+	const char *errors;    /* --errors FILE (gongwen, gw-emit, gw-merge): not DIR/errors.jsonl */
+	const char *summary;   /* --summary FILE (gongwen, gw-emit, gw-merge): counts as JSON */
 	const gw_rules *rules; /* set by the program once loaded: its digest goes in each record */
 	char **ops;            /* the operands, in order */
 	int nops;

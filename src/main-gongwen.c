@@ -357,8 +357,9 @@ main(int argc, char **argv)
 	b.o = &o;
 	if (read_inputs(&b, &o) != 0)
 		return 2;
-	emit = (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0) |
-	       (b.flags & FLAG(JSONL) ? GW_EMIT_NO_FILES | GW_EMIT_NO_ERRORS : 0);
+	emit = (o.quiet ? GW_EMIT_QUIET : 0) |
+	       (b.flags & FLAG(JSONL) ? GW_EMIT_NO_FILES | GW_EMIT_NO_ERRORS
+	                              : o.html ? GW_EMIT_HTML : 0);
 	if ((b.em = gw_emitter_new(o.prog, o.out_dir, emit, &err)) == NULL) {
 		gw_msg(NULL, 0, GW_E_WRITE, "%s", err.ptr); /* it names the folder */
 		return 2;
