@@ -2,11 +2,13 @@
 #   make            build, then process every corpus/*.txt into out/ (with HTML pages; HTML=0: without)
 #   make test       build and run the whole test suite
 #   make eval       score out/ for ../shared/corpus against ../shared/gold
+#   make install    programs, rules, man pages, libgongwen.so.0 + libgongwen.h + gongwen.pc (gongwen(3))
 # See README.md for the rest (install, bench, fuzz, sanitizers).
 
 CORPUS ?= corpus
 OUT ?= out
 PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
 DESTDIR ?=
 SHARED ?= ../shared
 BENCH_MB ?= 100
@@ -34,8 +36,12 @@ endif
 BINS = $(PROGS:%=$(B)/%)
 RULES = $(sort $(wildcard rules/*.rules))
 DOCS = $(sort $(wildcard $(CORPUS)/*.txt))
+# the shared library: its soname's number is GW_LIB_VERSION of src/libgongwen.h, its exports
+# src/libgongwen.map (every other symbol hidden)
+SONAME = libgongwen.so.0
+SOLIB = $(SONAME).1.0
 
-.PHONY: all build deps test eval clean install uninstall format bench test-asan leakcheck fuzz
+.PHONY: FORCE all build lib deps test eval clean install uninstall format bench test-asan leakcheck fuzz
 
 # only documents whose source, rules or program changed are processed again (--update)
 all: build
@@ -59,12 +65,27 @@ $(B)/.deps-test: tools/deps.sh
 	@tools/deps.sh test
 	@touch $@
 
+# position-independent, so that the same objects make libgongwen.a and libgongwen.so
 $(B)/%.o: src/%.c $(wildcard src/*.h) | $(B)/.deps
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
 $(B)/libgongwen.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
+
+lib: $(B)/$(SOLIB) $(B)/gongwen.pc
+
+$(B)/$(SOLIB): $(LIBOBJ) src/libgongwen.map
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libgongwen.map \
+		-Wl,--no-undefined -o $@ $(LIBOBJ) $(LDLIBS)
+
+# written each time: it names PREFIX
+$(B)/gongwen.pc: FORCE
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$${prefix}/include' '' \
+		'Name: gongwen' 'Description: Chinese government documents to JSON and Akoma Ntoso XML' \
+		"Version: $$(sed -n 's/^#define GW_VERSION "\(.*\)"/\1/p' src/gongwen.h)" \
+		'Requires.private: $(PKGS)' 'Libs: -L$${libdir} -lgongwen' \
+		'Libs.private: -lm -lpthread' 'Cflags: -I$${includedir}' >$@
 
 $(B)/gw-%: $(B)/main-%.o $(B)/libgongwen.a
 	$(CC) $(CFLAGS) -o $@ $< $(B)/libgongwen.a $(LDLIBS)
@@ -86,20 +107,31 @@ test: $(B)/.deps-test build
 eval: build
 	@tests/eval.sh $(B) $(SHARED); rc=$$?; [ $$rc = 77 ] || exit $$rc
 
-install: build
+install: build lib
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gongwen/rules \
 		$(DESTDIR)$(PREFIX)/share/gongwen/schema $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/doc/gongwen
+		$(DESTDIR)$(PREFIX)/share/doc/gongwen \
+		$(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 rules/*.rules rules/README.md $(DESTDIR)$(PREFIX)/share/gongwen/rules/
 	install -m 644 $(wildcard schema/*) $(DESTDIR)$(PREFIX)/share/gongwen/schema/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(PREFIX)/share/doc/gongwen/
+	install -m 644 man/gongwen.3 $(DESTDIR)$(PREFIX)/share/man/man3/
+	install -m 644 src/libgongwen.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(B)/libgongwen.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/$(SOLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SOLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgongwen.so
+	install -m 644 $(B)/gongwen.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 
 # what install put in place, and nothing else
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS))) \
-		$(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(wildcard man/*.1)))
+		$(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(wildcard man/*.1))) \
+		$(DESTDIR)$(PREFIX)/share/man/man3/gongwen.3 $(DESTDIR)$(PREFIX)/include/libgongwen.h \
+		$(DESTDIR)$(LIBDIR)/libgongwen.a $(DESTDIR)$(LIBDIR)/$(SOLIB) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libgongwen.so $(DESTDIR)$(LIBDIR)/pkgconfig/gongwen.pc
 	rm -rf $(DESTDIR)$(PREFIX)/share/gongwen $(DESTDIR)$(PREFIX)/share/doc/gongwen
 
 # the whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer (in build-asan/)
@@ -120,4 +152,5 @@ format:
 
 clean:
 	rm -rf $(B) $(OUT) build-asan build-fuzz
+FORCE:
 .SECONDARY:

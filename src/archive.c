@@ -244,6 +244,24 @@ open_db(const char *path, int mode, sqlite3 **db, gw_buf *err)
 	return 0;
 }
 
+/* Switch to WAL mode.  The switch needs the archive to itself and may answer SQLITE_BUSY at once
+ * (without the busy handler) while another gw-index finishes and switches it back: retry for as
+ * long as the busy timeout allows. */
+static int
+wal_mode(sqlite3 *db)
+{
+	int rc;
+
+	for (int ms = 0; ms < 30000; ms += 20) {
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL,
+		                  NULL, NULL);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(20);
+	}
+	return rc;
+}
+
 gw_archive *
 gw_archive_open(const char *path, int mode, gw_buf *err)
 {
@@ -256,9 +274,7 @@ gw_archive_open(const char *path, int mode, gw_buf *err)
 	}
 	/* WAL: readers see the last commit while a batch is written; a crash loses only the
 	 * batch.  synchronous=NORMAL is still safe against corruption in WAL mode. */
-	if (mode == GW_ARCHIVE_WRITE &&
-	    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL, NULL,
-	                 NULL) != SQLITE_OK) {
+	if (mode == GW_ARCHIVE_WRITE && wal_mode(db) != SQLITE_OK) {
 		db_error(db, err, "cannot switch it to WAL mode");
 		sqlite3_close(db);
 		return NULL;

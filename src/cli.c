@@ -11,7 +11,7 @@
 static const char exit_help[] =
     "Exit status: 0 all fine (warnings do not count); 1 some documents, records or examples\n"
     "failed, the others went on (gw-search: nothing found); 2 a usage, I/O, rules or archive\n"
-    "error; 3 out of memory.";
+    "error; 3 out of memory; 4 more documents failed than --max-failed allows.";
 
 /* "-q, --quiet" or "--rules DIR" as --help shows it; its width. */
 static int
@@ -96,16 +96,51 @@ find(const gw_cli *c, const char *arg, const char **inline_value)
 	return NULL;
 }
 
+/* --max-failed's value: N documents, or P% of them (pct set); -1 when it is neither. */
+static double
+max_failed(const char *v, bool *pct)
+{
+	char *end;
+	double n = strtod(v, &end);
+
+	*pct = *end == '%';
+	if (end == v || !(v[0] >= '0' && v[0] <= '9') || end[*pct] != '\0' || n < 0 ||
+	    (*pct ? n > 100 : n != (double)(long)n))
+		return -1;
+	return n;
+}
+
+int
+gw_opts_status(const gw_opts *o, int status, size_t docs, size_t failed)
+{
+	bool pct;
+	double n;
+
+	if (o->max_failed == NULL || status > 1)
+		return status;
+	n = max_failed(o->max_failed, &pct);
+	if (pct ? (double)failed * 100 > n * (double)docs : (double)failed > n)
+		return GW_EXIT_TOO_MANY_FAILED;
+	return 0;
+}
+
 /* What a shared option takes when v is not it; NULL when it is set. */
 static const char *
 set(gw_opts *o, const gw_opt *p, const char *v)
 {
 	char *end;
 	long n;
+	bool pct;
 
 	if (p->id == GW_O_RULES || p->id == GW_O_OUT)
 		*(p->id == GW_O_RULES ? &o->rules_dir : &o->out_dir) = v;
-	else if (p->id == GW_O_QUIET || p->id == GW_O_PRETTY || p->id == GW_O_HTML)
+	else if (p->id == GW_O_ERRORS || p->id == GW_O_SUMMARY)
+		*(p->id == GW_O_ERRORS ? &o->errors : &o->summary) = v;
+	else if (p->id == GW_O_MAX_FAILED) {
+		o->max_failed = v;
+		if (max_failed(v, &pct) < 0)
+			return "a number N or a percentage P%";
+	} else if (p->id == GW_O_QUIET || p->id == GW_O_PRETTY || p->id == GW_O_HTML)
 		*(p->id == GW_O_QUIET ? &o->quiet : p->id == GW_O_PRETTY ? &o->pretty : &o->html) = 1;
 	else if (p->id == GW_O_NULL)
 		o->null = 1;

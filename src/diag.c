@@ -63,6 +63,7 @@ static const struct {
 	[GW_E_NOT_INDEXED] = {"not-indexed", GW_ERROR, "an error record, not indexed"},
 	[GW_E_NO_DOCUMENT] = {"no-such-document", GW_ERROR, "no such document in the archive"},
 	[GW_N_UNDATED] = {"undated", GW_NOTE, "documents without a date are left out by --from and --to"},
+	[GW_E_COUNTS] = {"counts", GW_ERROR, "the task outputs do not add up"},
 	[GW_F_MEMORY] = {"out-of-memory", GW_FATAL, "out of memory"},
 	[GW_E_RULE_ATTR] = {"rule-attribute", GW_ERROR, "unknown rule attribute"},
 	[GW_E_RULE_KEY] = {"rule-key", GW_ERROR, "misspelt rule key"},

@@ -29,12 +29,14 @@ struct gw_emitter {
 	bool tty;
 	pthread_mutex_t mu;
 	/* under mu */
-	size_t done, written, failed, nodes, quantities, targets, total, fresh;
+	size_t done, written, failed, nodes, quantities, kinds[3], total, fresh; /* kinds: by gw_qkind */
 	failure *fails;
 	size_t nfails, capfails;
 	json_t *seen; /* ids of this run → {path, sha256}: a repeat is caught before it overwrites */
 	double t0, shown;
 	bool progress_on;
+	const char *errors, *summary; /* gw_emitter_set_run */
+	size_t skipped;
 };
 
 static double
@@ -122,18 +124,21 @@ gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err)
 	gw_emitter *e;
 	mode_t mask;
 
-	if (make_dir(out_dir) != 0) {
-		gw_buf_printf(err, "%s: cannot make the output folder: %s", out_dir, strerror(errno));
-		return NULL;
+	if (!(flags & GW_EMIT_NO_FILES)) { /* --jsonl writes no folder */
+		if (make_dir(out_dir) != 0) {
+			gw_buf_printf(err, "%s: cannot make the output folder: %s", out_dir,
+			              strerror(errno));
+			return NULL;
+		}
+		if (check_writable(out_dir, err) != 0)
+			return NULL;
+		remove_stale_temps(out_dir);
 	}
-	if (check_writable(out_dir, err) != 0)
-		return NULL;
-	remove_stale_temps(out_dir);
 	/* Jansson sets up its globals here, before any thread uses them */
 	json_object_seed(0);
 	e = gw_xcalloc(1, sizeof *e);
 	e->prog = gw_xstrdup(prog);
-	e->dir = gw_xstrdup(out_dir);
+	e->dir = gw_xstrdup(out_dir ? out_dir : ".");
 	e->flags = flags;
 	mask = umask(0);
 	umask(mask);
@@ -428,12 +433,12 @@ gw_emitter_put(gw_emitter *e, const gw_doc *d)
 {
 	gw_buf why = GW_BUF_INIT;
 	const char *problem = id_problem(d->id);
-	size_t targets = 0;
+	size_t kinds[3] = {0, 0, 0};
 	int rc = 0;
 
 	/* error_msg too: GW_E_READ is code 0, the same as "no error" */
 	if (d->error || d->error_msg) {
-		if (!id_taken(e, d->id))
+		if (!(e->flags & GW_EMIT_NO_FILES) && !id_taken(e, d->id))
 			remove_outputs(e, d->id);
 		return reject(e, d, (enum gw_code)d->error, d->error_msg, false);
 	}
@@ -446,7 +451,7 @@ gw_emitter_put(gw_emitter *e, const gw_doc *d)
 	}
 	if (gw_doc_validate(d, &why) != 0)
 		rc = reject(e, d, GW_E_INVALID, why.ptr, true);
-	else if (write_doc(e, d, &why) != 0)
+	else if (!(e->flags & GW_EMIT_NO_FILES) && write_doc(e, d, &why) != 0)
 		rc = reject(e, d, GW_E_WRITE, why.ptr, true);
 	gw_buf_free(&why);
 	if (rc) {
@@ -454,13 +459,14 @@ gw_emitter_put(gw_emitter *e, const gw_doc *d)
 		return rc;
 	}
 	for (size_t i = 0; i < d->nqs; i++)
-		targets += d->qs[i].kind == GW_Q_TARGET;
+		kinds[d->qs[i].kind]++;
 	pthread_mutex_lock(&e->mu);
 	e->written++;
 	e->done++;
 	e->nodes += d->nnodes;
 	e->quantities += d->nqs;
-	e->targets += targets;
+	for (int k = 0; k < 3; k++)
+		e->kinds[k] += kinds[k];
 	progress(e);
 	pthread_mutex_unlock(&e->mu);
 	return 0;
@@ -523,11 +529,33 @@ write_failed(const gw_emitter *e, const char *name)
 	gw_buf_free(&path);
 }
 
+/* A file of the run: name in the output folder (errors.jsonl, index.html), or, with dir false, a
+ * path of the command line (--errors FILE, --summary FILE); atomically, as the documents' files. */
+static int
+write_run_file(gw_emitter *e, const char *name, bool in_dir, const gw_buf *b)
+{
+	const char *slash = in_dir ? NULL : strrchr(name, '/');
+	char *dir = e->dir;
+	int rc, failed;
+
+	if (!in_dir)
+		e->dir = slash == NULL ? gw_xstrdup(".")
+		         : slash == name ? gw_xstrdup("/")
+		                         : gw_xstrndup(name, (size_t)(slash - name));
+	rc = write_files(e, 1, (const char *const[]){slash ? slash + 1 : name}, b, &failed);
+	if (rc != 0)
+		write_failed(e, slash ? slash + 1 : name);
+	if (!in_dir)
+		free(e->dir);
+	e->dir = dir;
+	return rc;
+}
+
 static int
 write_errors(gw_emitter *e)
 {
 	gw_buf b = GW_BUF_INIT;
-	int rc, failed;
+	int rc;
 
 	if (e->nfails)
 		qsort(e->fails, e->nfails, sizeof *e->fails, failure_cmp);
@@ -550,9 +578,49 @@ write_errors(gw_emitter *e)
 		free(s);
 		json_decref(o);
 	}
-	rc = write_files(e, 1, (const char *const[]){"errors.jsonl"}, &b, &failed);
-	if (rc != 0)
-		write_failed(e, "errors.jsonl");
+	rc = write_run_file(e, e->errors ? e->errors : "errors.jsonl", e->errors == NULL, &b);
+	gw_buf_free(&b);
+	return rc;
+}
+
+void
+gw_emitter_set_run(gw_emitter *e, const char *errors, const char *summary, size_t skipped)
+{
+	e->errors = errors;
+	e->summary = summary;
+	e->skipped = skipped;
+}
+
+void
+gw_emitter_counts(const gw_emitter *e, gw_counts *c)
+{
+	*c = (gw_counts){e->written + e->failed + e->skipped, e->written, e->failed, e->skipped,
+	                 e->nodes, {e->kinds[0], e->kinds[1], e->kinds[2]}};
+}
+
+/* --summary: the counts as one JSON object, for a scheduler to read. */
+static int
+write_summary(gw_emitter *e)
+{
+	gw_counts c;
+	json_t *q = json_object(), *o;
+	char *s;
+	gw_buf b = GW_BUF_INIT;
+	int rc;
+
+	gw_emitter_counts(e, &c);
+	for (int k = 0; k < 3; k++)
+		json_object_set_new(q, gw_qkind_name((enum gw_qkind)k),
+		                    json_integer((json_int_t)c.quantities[k]));
+	o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:f}", "schema", GW_SCHEMA, "documents",
+	              (json_int_t)c.documents, "written", (json_int_t)c.written, "failed",
+	              (json_int_t)c.failed, "skipped", (json_int_t)c.skipped, "nodes",
+	              (json_int_t)c.nodes, "quantities", q, "seconds", now() - e->t0);
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	gw_buf_printf(&b, "%s\n", s);
+	rc = write_run_file(e, e->summary, false, &b);
+	free(s);
+	json_decref(o);
 	gw_buf_free(&b);
 	return rc;
 }
@@ -563,12 +631,10 @@ static int
 write_index(gw_emitter *e)
 {
 	gw_buf b = GW_BUF_INIT;
-	int rc, failed;
+	int rc;
 
 	gw_html_index(e->dir, &b);
-	rc = write_files(e, 1, (const char *const[]){"index.html"}, &b, &failed);
-	if (rc != 0)
-		write_failed(e, "index.html");
+	rc = write_run_file(e, "index.html", true, &b);
 	gw_buf_free(&b);
 	return rc;
 }
@@ -581,7 +647,9 @@ gw_emitter_finish(gw_emitter *e)
 
 	if (e->fresh) /* gongwen --update: what needed no work */
 		gw_buf_printf(&fresh, "%zu up to date, ", e->fresh);
-	if (!(e->flags & GW_EMIT_NO_ERRORS) && write_errors(e) != 0)
+	if ((!(e->flags & GW_EMIT_NO_ERRORS) || e->errors) && write_errors(e) != 0)
+		status = 2;
+	if (e->summary && write_summary(e) != 0)
 		status = 2;
 	if ((e->flags & GW_EMIT_HTML) && write_index(e) != 0)
 		status = 2;
@@ -594,7 +662,7 @@ gw_emitter_finish(gw_emitter *e)
 		        e->prog, e->written, e->written == 1 ? "" : "s", fresh.ptr ? fresh.ptr : "",
 		        e->failed, e->nodes,
 		        e->nodes == 1 ? "" : "s", e->quantities, e->quantities == 1 ? "y" : "ies",
-		        e->targets, e->targets == 1 ? "" : "s", now() - e->t0);
+		        e->kinds[GW_Q_TARGET], e->kinds[GW_Q_TARGET] == 1 ? "" : "s", now() - e->t0);
 	gw_buf_free(&fresh);
 	for (size_t i = 0; i < e->nfails; i++) {
 		free(e->fails[i].id);

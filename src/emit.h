@@ -10,7 +10,14 @@ enum {
 	GW_EMIT_FSYNC = 2,     /* fsync each file before renaming it into place */
 	GW_EMIT_NO_ERRORS = 4, /* leave errors.jsonl alone (a driver that merges several emitters) */
 	GW_EMIT_HTML = 8,      /* also <id>.html per document, and index.html at the end (issue 17) */
+	GW_EMIT_NO_FILES = 16, /* no file per document (gongwen --jsonl): failures and counts only */
 };
+
+/* What a run did (--summary, gongwen --merge's check): documents = written + failed + skipped. */
+typedef struct gw_counts {
+	size_t documents, written, failed, skipped, nodes;
+	size_t quantities[3]; /* by enum gw_qkind */
+} gw_counts;
 
 typedef struct gw_emitter gw_emitter;
 
@@ -33,6 +40,11 @@ void gw_emitter_print_diags(gw_emitter *e, const gw_doc *d, unsigned stages, enu
  * not changed.  Returns 0 written, 1 failed.  Thread-safe: several threads may share one emitter; the files are written
  * concurrently and only the counters, the id set and the failure list take its mutex. */
 int gw_emitter_put(gw_emitter *e, const gw_doc *d);
+/* Before gw_emitter_finish: errors.jsonl written to errors instead (NULL: DIR/errors.jsonl), the
+ * counts as JSON to summary (NULL: none), skipped documents counted in (gongwen --update).  The
+ * strings must live until the emitter is finished. */
+void gw_emitter_set_run(gw_emitter *e, const char *errors, const char *summary, size_t skipped);
+void gw_emitter_counts(const gw_emitter *e, gw_counts *c);
 /* Write errors.jsonl — one error record per failed document, the stream's own shape
  * {schema, id, source {path, sha256, bytes}, error {code, message}}, sorted by id, atomically,
  * empty when nothing failed — print the summary

@@ -104,6 +104,7 @@ enum gw_code {
 	GW_E_NOT_INDEXED,   /* gw-index: an error record is not indexed */
 	GW_E_NO_DOCUMENT,   /* gw-index --remove: no such id */
 	GW_N_UNDATED,       /* gw-search --from/--to: documents without a date are left out */
+	GW_E_COUNTS,        /* gw-merge: documents in != written + failed + skipped */
 	GW_F_MEMORY,        /* out of memory (exit status 3) */
 	/* a rule file that does not load (issue 11: typed rules, rules/README.md) */
 	GW_E_RULE_ATTR,     /* an attribute the rule's family does not take */
@@ -510,5 +511,6 @@ char *gw_path_stem(const char *path);
 /* A document's id from its path: the stem, or with whole the path less its leading ./ ../ /
  * and extension, / as _ ("a/notice.txt" → "a_notice"); "stdin" for "-".  Caller frees. */
 char *gw_path_id(const char *path, bool whole);
+bool gw_ends_with(const char *s, const char *tail);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gongwen.h"
+#include "libgongwen.h"
 
 /* ---------------------------------------------------------------- limits (issue 6)
  * Every limit on what one document may hold or cost, in one place; docs/limits.md says what
@@ -35,8 +36,14 @@
  * its set function. */
 enum {
 	GW_O_RULES = 1, GW_O_OUT, GW_O_QUIET, GW_O_PRETTY, GW_O_JOBS, GW_O_HTML, GW_O_NULL,
-	GW_O_PROG = 100
+	GW_O_MAX_FAILED, GW_O_ERRORS, GW_O_SUMMARY, GW_O_PROG = 100
 };
+/* The failure policy, the same line in every document program's table (issue 18). */
+#define GW_OPT_MAX_FAILED \
+	{GW_O_MAX_FAILED, "max-failed", 0, "N|P%", \
+	 "exit 0 when at most N (or P% of the) documents failed, 4 when more"}
+/* The exit status of a run beyond its --max-failed. */
+enum { GW_EXIT_TOO_MANY_FAILED = 4 };
 
 typedef struct gw_opt {
 	int id;           /* GW_O_* for a shared option, GW_O_PROG + n for the program's own */
@@ -63,6 +70,9 @@ typedef struct gw_opts {
 	int jobs;              /* --jobs N (gongwen) */
 	int html;              /* --html (gw-emit, gongwen): also ID.html and index.html */
 	int null;              /* -0, --null (gongwen, gw-normalize): paths on stdin end in NUL */
+	const char *max_failed; /* --max-failed N|P%: NULL when none (then any failure gives 1) */
+	const char *errors;    /* --errors FILE (gongwen, gw-emit, gw-merge): not DIR/errors.jsonl */
+	const char *summary;   /* --summary FILE (gongwen, gw-emit, gw-merge): counts as JSON */
 	const gw_rules *rules; /* set by the program once loaded: its digest goes in each record */
 	char **ops;            /* the operands, in order */
 	int nops;
@@ -79,6 +89,10 @@ void gw_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), n
 /* Before reading stdin for want (what the program expects there): when stdin is a terminal
  * nothing is coming, so say what the program wants (a usage error) instead of waiting. */
 void gw_stdin_wanted(const char *want);
+/* The exit status of a run whose worst status is status, of docs documents of which failed
+ * failed (new failures: not error records passed on): status itself without --max-failed, or
+ * at 1, 0 within the policy and GW_EXIT_TOO_MANY_FAILED beyond it. */
+int gw_opts_status(const gw_opts *o, int status, size_t docs, size_t failed);
 /* Load the rules o names (or the default folder); on error print it and exit 2. */
 gw_rules *gw_opts_rules(gw_opts *o);
 /* A rules error (err as gw_rules_load or a stage's _new gives it: "file:line: why" or "why")
@@ -112,7 +126,19 @@ int gw_record_put(const gw_sink *s, const char *name, long lineno, bool complete
 /* Every record of fp, then of every operand of o (a file, or - for stdin; stdin when there
  * is none): the worst status; a file that cannot be read is said and gives 2. */
 int gw_records(FILE *fp, const char *name, const gw_sink *s);
+/* The records of the file path: JSON Lines when it is named *.jsonl, else one (pretty) record,
+ * a DIR/ID.json; a file that cannot be read is said and gives 2. */
+int gw_record_file(const gw_sink *s, const char *path);
 int gw_inputs(const gw_opts *o, const gw_sink *s);
+
+/* An input record {"id", "path", "content" | "content_base64"} (gw-normalize, gongwen --records),
+ * line lineno of name: a new document with its id (else the path's stem, else "line-N") and path,
+ * its bytes in bytes; *by_path when it names only a path (the caller reads the file, or refuses
+ * it); an error record when it cannot be used. */
+gw_doc *gw_input_record(const char *name, const char *line, size_t len, long lineno, gw_buf *bytes,
+                        bool *by_path);
+/* --records-only: d named a path; it fails, and no file is read. */
+void gw_input_refuse_path(gw_doc *d, const char *name, long lineno);
 
 /* A stage applied to each usable document of a stream; returns 0 ok, 1 document failed. */
 typedef int (*gw_stage_fn)(void *ctx, gw_doc *d);
@@ -126,9 +152,10 @@ typedef struct gw_filter {
 	gw_stage_fn fn;
 	void *ctx;
 	gw_buf rec;
+	size_t docs, failed; /* records seen; new failures (an error record passed on is none) */
 } gw_filter;
 int gw_filter_put(void *filter, gw_doc *d, const char *text, size_t len);
-/* Every operand of o through the stage to stdout; the exit status. */
+/* Every operand of o through the stage to stdout; the exit status (gw_opts_status). */
 int gw_filter_inputs(const gw_opts *o, unsigned stage, gw_stage_fn fn, void *ctx);
 /* Flush stdout: 0, or 2 after a write error (said). */
 int gw_stdout_done(void);
@@ -197,6 +224,11 @@ size_t gw_words_bounds(gw_words *w, const char *s, size_t n, size_t *at, bool *w
 typedef struct json_t json_t;
 json_t *gw_json_number(bool has, double v);
 json_t *gw_json_string(const char *s);
+
+/* api.c: d (id and src_path set) through every stage, from bytes[0..len), or from the file
+ * path ("-": stdin) when bytes is NULL; the rules' digest kept in it.  1 when d failed (an error
+ * record). */
+int gw_worker_run(gw_worker *w, gw_doc *d, const char *path, const char *bytes, size_t len);
 
 /* rules.c (issue 6): gw_rule_match for a match starting exactly at start (PCRE2_ANCHORED). */
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,

@@ -5,12 +5,13 @@
 static const gw_opt options[] = {
     {GW_O_QUIET, "quiet", 'q', NULL, "print only errors on stderr, not warnings"},
     {GW_O_PRETTY, "pretty", 0, NULL, "indent the records (not JSON Lines any more)"},
+    GW_OPT_MAX_FAILED,
     {GW_O_RULES, "rules", 0, "DIR",
      "the rules folder (quantity.rules, kind.rules; default $GONGWEN_RULES)"},
     {0}};
 
 static const gw_cli cli = {
-    "gw-extract", "gw-extract [--quiet] [--pretty] [--rules DIR] [FILE ...]",
+    "gw-extract", "gw-extract [--quiet] [--pretty] [--rules DIR] [--max-failed N|P%] [FILE ...]",
     "  Read gongwen records (JSON Lines, as gw-segment writes them) from each FILE, or standard\n"
     "  input, and write them to standard output with their quantities (and the candidates\n"
     "  turned down, under \"rejected\") added.",

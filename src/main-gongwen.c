@@ -13,7 +13,7 @@
 #include "emit.h"
 #include "internal.h"
 
-enum { UPDATE = GW_O_PROG, RECURSIVE, ID_FROM };
+enum { UPDATE = GW_O_PROG, RECURSIVE, ID_FROM, RECORDS, READ_PATHS, JSONL };
 
 static const gw_opt options[] = {
     {GW_O_JOBS, "jobs", 'j', "N", "worker threads (default: the number of cores)"},
@@ -31,32 +31,50 @@ static const gw_opt options[] = {
      "a folder stands for its text files and its subfolders' too"},
     {ID_FROM, "id-from", 0, "stem|path",
      "a document's id: its file name's stem (default), or its path (a/b.txt: a_b)"},
+    {RECORDS, "records", 0, NULL,
+     "read JSON Lines records {id, content | content_base64} (stdin, or each PATH)"},
+    {READ_PATHS, "read-paths", 0, NULL, "with --records: read a record's path (default: refused)"},
+    {JSONL, "jsonl", 0, NULL, "write each document's record on stdout, in input order, no files"},
+    {GW_O_ERRORS, "errors", 0, "FILE", "the failures there, not in DIR/errors.jsonl"},
+    {GW_O_SUMMARY, "summary", 0, "FILE", "the run's counts there, as JSON"},
+    GW_OPT_MAX_FAILED,
     {0}};
 
 static const gw_cli cli = {
     "gongwen",
     "gongwen [--jobs N] [--out DIR] [--rules DIR] [--html] [--update] [--quiet] [-0] [-r]\n"
-    "               [--id-from stem|path] PATH...",
+    "        [--id-from stem|path] [--records [--read-paths]] [--jsonl] [--errors FILE]\n"
+    "        [--summary FILE] [--max-failed N|P%] PATH...",
     "  Process every PATH (a file, - for stdin, or a folder: its *.txt files) into DIR/ID.json\n"
     "  and DIR/ID.xml, failures into DIR/errors.jsonl.  With no PATH, read one path a line\n"
-    "  (with -0: NUL-separated) from stdin.",
+    "  (with -0: NUL-separated) from stdin.  With --records, each line of stdin (or of each\n"
+    "  PATH) is a record carrying a document.",
     options};
 
-/* The options of gongwen's own. */
-typedef struct flags {
-	int update, recursive, id_path;
-} flags;
+/* --records: a document made from its record (or an error record), with its content. */
+typedef struct rec {
+	gw_doc *d;
+	gw_buf bytes;
+	bool by_path; /* --read-paths: read from d->src_path */
+} rec;
 
 typedef struct batch {
-	const flags *f;
 	char **paths;
 	size_t n, cap;
+	rec *recs;            /* --records: the documents, n of them (and cap), not paths */
+	const char *rec_name; /* --records: the file being read, for messages */
+	gw_buf *lines;        /* --jsonl: each document's record, in input order */
+	int flags;            /* gongwen's own options, a bit each: FLAG(RECORDS) … */
+	int id_path;          /* --id-from path */
+	size_t skipped;       /* --update: the paths whose outputs are fresh */
 	atomic_size_t next;
 	const gw_opts *o;
 	const gw_rules *rs;
 	gw_emitter *em;
 	atomic_int status;
 } batch;
+
+#define FLAG(opt) (1 << ((opt)-GW_O_PROG))
 
 static void
 add_path(batch *b, const char *p)
@@ -97,7 +115,7 @@ add_folder(batch *b, const char *p, DIR *dp, size_t n[2])
 			continue;
 		gw_buf_printf(&path, "%s%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/", de->d_name);
 		if (stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
-			bool down = b->f->recursive && lstat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+			bool down = (b->flags & FLAG(RECURSIVE)) && lstat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode);
 
 			n[1] += !down;
 			if (down && (sub = opendir(path.ptr)) != NULL) {
@@ -174,7 +192,7 @@ drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 	size_t k = 0;
 
 	for (size_t i = 0; i < b->n; i++) {
-		char *stem = gw_path_id(b->paths[i], b->f->id_path);
+		char *stem = gw_path_id(b->paths[i], b->id_path);
 		gw_buf j = GW_BUF_INIT, x = GW_BUF_INIT;
 		double src = mtime_of(b->paths[i]), tj, tx;
 
@@ -199,22 +217,31 @@ drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 
 /* One document through every stage; the worker's stage objects are its own. */
 static void
-process(batch *b, gw_normalizer *nz, gw_segmenter *sg, gw_extractor *ex, const char *path)
+process(batch *b, gw_worker *w, size_t i)
 {
-	gw_doc *d = gw_doc_new();
-	int failed;
+	gw_doc *d = b->recs ? b->recs[i].d : gw_doc_new();
+	const char *content = NULL, *path = NULL; /* content NULL: read the file path */
+	size_t len = 0;
+	int failed = 1;
 
-	d->id = gw_path_id(path, b->f->id_path);
-	d->src_path = strcmp(path, "-") ? gw_xstrdup(path) : NULL;
-	failed = gw_normalize_file(nz, d, path);
-	if (!failed && !d->error)
-		failed = gw_segment(sg, d);
-	if (!failed && !d->error)
-		failed = gw_extract(ex, d);
-	if (!d->error)
-		snprintf(d->rules_digest, sizeof d->rules_digest, "%s", gw_rules_digest(b->rs));
+	if (b->recs == NULL) {
+		path = b->paths[i];
+		d->id = gw_path_id(path, b->id_path);
+		d->src_path = strcmp(path, "-") ? gw_xstrdup(path) : NULL;
+	} else if (b->recs[i].by_path)
+		path = d->src_path;
+	else if (!b->recs[i].by_path) {
+		content = b->recs[i].bytes.ptr ? b->recs[i].bytes.ptr : "";
+		len = b->recs[i].bytes.len;
+	}
+	if (!d->error) /* a record that could not be used was made an error record already */
+		failed = gw_worker_run(w, d, path, content, len);
+	if (b->lines)
+		gw_json_write(d, &b->lines[i], 0);
+	if (b->recs)
+		gw_buf_free(&b->recs[i].bytes);
 	gw_emitter_print_diags(b->em, d, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
-	if (gw_emitter_put(b->em, d) != 0 || failed || d->error)
+	if (gw_emitter_put(b->em, d) != 0 || failed)
 		atomic_store(&b->status, 1);
 	gw_doc_free(d);
 }
@@ -223,25 +250,18 @@ static void *
 worker(void *arg)
 {
 	batch *b = arg;
-	gw_buf err = GW_BUF_INIT;
-	gw_normalizer *nz = gw_normalizer_new(&err);
-	gw_segmenter *sg = nz ? gw_segmenter_new(b->rs, &err) : NULL;
-	gw_extractor *ex = sg ? gw_extractor_new(b->rs, &err) : NULL;
+	char err[512] = "";
+	gw_worker *w = gw_worker_new(b->rs, err, sizeof err);
 	size_t i;
 
-	if (nz)
-		gw_normalizer_set_rules(nz, b->rs);
-	if (ex == NULL) {
-		gw_msg(NULL, 0, GW_E_SYSTEM, "%s", err.ptr ? err.ptr : "a worker");
+	if (w == NULL) {
+		gw_msg(NULL, 0, GW_E_SYSTEM, "%s", *err ? err : "a worker");
 		atomic_store(&b->status, 2);
 		atomic_store(&b->next, b->n); /* the others stop too */
 	} else
 		while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
-			process(b, nz, sg, ex, b->paths[i]);
-	gw_extractor_free(ex);
-	gw_segmenter_free(sg);
-	gw_normalizer_free(nz);
-	gw_buf_free(&err);
+			process(b, w, i);
+	gw_worker_free(w);
 	return NULL;
 }
 
@@ -252,6 +272,48 @@ stdin_path(void *b, char *line, size_t len, long lineno, bool complete)
 	if (len)
 		add_operand(b, line);
 	return 0;
+}
+
+/* --records: one input record a line of name. */
+static int
+record_line(void *ctx, char *line, size_t len, long lineno, bool complete)
+{
+	batch *b = ctx;
+	const char *name = b->rec_name;
+	rec *r;
+
+	(void)complete;
+	if (strspn(line, " \t") == len)
+		return 0;
+	gw_grow((void **)&b->recs, &b->cap, b->n + 1, sizeof *b->recs);
+	r = &b->recs[b->n++];
+	*r = (rec){NULL, GW_BUF_INIT, false};
+	r->d = gw_input_record(name, line, len, lineno, &r->bytes, &r->by_path);
+	if (r->by_path && !(b->flags & FLAG(READ_PATHS))) {
+		gw_input_refuse_path(r->d, name, lineno);
+		r->by_path = false;
+	}
+	return 0;
+}
+
+/* --records: every record of stdin, or of each operand; 2 when a file cannot be read. */
+static int
+read_records(batch *b, const gw_opts *o)
+{
+	int status = 0;
+
+	for (int i = 0; i < (o->nops ? o->nops : 1); i++) {
+		const char *name = o->nops && strcmp(o->ops[i], "-") ? o->ops[i] : "stdin";
+		FILE *fp = strcmp(name, "stdin") ? fopen(name, "r") : stdin;
+		int st = fp ? (b->rec_name = name, gw_read_lines(fp, name, record_line, b)) : 2;
+
+		if (fp == NULL)
+			gw_msg(name, 0, GW_E_READ, "%s", strerror(errno));
+		else if (fp != stdin)
+			fclose(fp);
+		status = st > status ? st : status;
+	}
+	return status;
 }
 
 static int
@@ -280,63 +342,100 @@ run_workers(batch *b, int jobs)
 static const char *
 set(void *ctx, int id, const char *value)
 {
-	flags *f = ctx;
+	batch *b = ctx;
 
 	if (id == ID_FROM && strcmp(value, "stem") && strcmp(value, "path"))
 		return "stem or path";
-	*(id == UPDATE ? &f->update : id == RECURSIVE ? &f->recursive : &f->id_path) =
-	    id != ID_FROM || strcmp(value, "path") == 0;
+	if (id == ID_FROM)
+		b->id_path = strcmp(value, "path") == 0;
+	else
+		b->flags |= FLAG(id); /* the others are flags */
 	return NULL;
 }
 
-/* Free what the batch holds; the exit status. */
+/* The documents to process, from the operands or stdin: paths, or records (--records). */
 static int
-batch_end(batch *b, gw_buf *err, int status)
+read_inputs(batch *b, const gw_opts *o)
 {
-	for (size_t k = 0; k < b->n; k++)
+	if (b->flags & FLAG(RECORDS))
+		return read_records(b, o);
+	if (o->nops == 0)
+		gw_stdin_wanted("PATHs");
+	if (o->nops == 0 && gw_read_paths(o, stdin_path, b) != 0)
+		return 2;
+	for (int i = 0; i < o->nops; i++)
+		add_operand(b, o->ops[i]);
+	if (b->flags & FLAG(UPDATE)) {
+		b->skipped = b->n;
+		drop_fresh(b, o->out_dir, newest_input(o->rules_dir), o->html);
+		b->skipped -= b->n;
+	}
+	return 0;
+}
+
+/* --jsonl: the records in input order; 0, or 2 after a write error. */
+static int
+write_lines(batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		fwrite(b->lines[i].ptr, 1, b->lines[i].len, stdout);
+		gw_buf_free(&b->lines[i]);
+	}
+	free(b->lines);
+	return gw_stdout_done();
+}
+
+static void
+batch_free(batch *b)
+{
+	for (size_t k = 0; k < b->n && b->paths; k++)
 		free(b->paths[k]);
 	free(b->paths);
+	free(b->recs);
 	gw_rules_free((gw_rules *)b->rs);
-	gw_buf_free(err);
-	return status;
 }
 
 int
 main(int argc, char **argv)
 {
-	int status, fin;
-	size_t listed;
-	flags f = {0};
-	gw_opts o = {.out_dir = "out", .set = set, .ctx = &f};
-	batch b = {.f = &f};
+	int status, fin, emit;
+	batch b = {0};
+	gw_opts o = {.out_dir = "out", .set = set, .ctx = &b};
 	gw_buf err = GW_BUF_INIT;
+	gw_counts c;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	gw_opts_parse(&o, &cli, argc, argv);
 	b.rs = gw_opts_rules(&o);
 	b.o = &o;
-	if (o.nops == 0)
-		gw_stdin_wanted("PATHs");
-	if (o.nops == 0 && gw_read_paths(&o, stdin_path, &b) != 0)
-		return batch_end(&b, &err, 2);
-	for (int i = 0; i < o.nops; i++)
-		add_operand(&b, o.ops[i]);
-	listed = b.n;
-	if (f.update)
-		drop_fresh(&b, o.out_dir, newest_input(o.rules_dir), o.html);
-	b.em = gw_emitter_new(o.prog, o.out_dir,
-	                      (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err);
-	if (b.em == NULL) {
+	if (read_inputs(&b, &o) != 0) {
+		batch_free(&b);
+		return 2;
+	}
+	emit = (o.quiet ? GW_EMIT_QUIET : 0) |
+	       (b.flags & FLAG(JSONL) ? GW_EMIT_NO_FILES | GW_EMIT_NO_ERRORS
+	                              : o.html ? GW_EMIT_HTML : 0);
+	if ((b.em = gw_emitter_new(o.prog, o.out_dir, emit, &err)) == NULL) {
 		gw_msg(NULL, 0, GW_E_WRITE, "%s", err.ptr); /* it names the folder */
-		return batch_end(&b, &err, 2);
+		batch_free(&b);
+		gw_buf_free(&err);
+		return 2;
 	}
 	gw_emitter_set_total(b.em, b.n);
-	gw_emitter_set_fresh(b.em, listed - b.n);
+	gw_emitter_set_run(b.em, o.errors, o.summary, b.skipped);
+	gw_emitter_set_fresh(b.em, b.skipped);
+	if (b.flags & FLAG(JSONL))
+		b.lines = gw_xcalloc(b.n + 1, sizeof *b.lines);
 	if (o.jobs == 0)
 		o.jobs = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
 	if ((size_t)o.jobs > b.n && b.n > 0)
 		o.jobs = (int)b.n;
 	status = b.n ? run_workers(&b, o.jobs) : 0;
+	if (b.lines && (fin = write_lines(&b)) > status)
+		status = fin;
+	gw_emitter_counts(b.em, &c);
 	fin = gw_emitter_finish(b.em);
-	return batch_end(&b, &err, fin > status ? fin : status);
+	batch_free(&b);
+	gw_buf_free(&err);
+	return gw_opts_status(&o, fin > status ? fin : status, c.documents, c.failed);
 }

@@ -110,48 +110,10 @@ ix_doc(void *ctx, gw_doc *d, const char *rec, size_t len)
 	return 0;
 }
 
-static bool
-ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), k = strlen(tail);
-
-	return n >= k && strcmp(s + n - k, tail) == 0;
-}
-
-/* One file: JSON Lines when it is named *.jsonl, else one (pretty-printed) record. */
-static int
-ix_file(const gw_sink *s, const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	gw_buf b = GW_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	int st;
-
-	if (fp == NULL) {
-		gw_msg(path, 0, GW_E_READ, "%s", strerror(errno));
-		return 2;
-	}
-	if (ends_with(path, ".jsonl"))
-		st = gw_records(fp, path, s);
-	else {
-		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-			gw_buf_put(&b, chunk, n);
-		if (ferror(fp)) {
-			gw_msg(path, 0, GW_E_READ, "%s", strerror(errno));
-			st = 2;
-		} else
-			st = gw_record_put(s, path, 0, true, b.ptr ? b.ptr : "", b.len);
-	}
-	fclose(fp);
-	gw_buf_free(&b);
-	return st;
-}
-
 static int
 json_only(const struct dirent *e)
 {
-	return e->d_name[0] != '.' && ends_with(e->d_name, ".json");
+	return e->d_name[0] != '.' && gw_ends_with(e->d_name, ".json");
 }
 
 /* Every *.json of a folder, in name order. */
@@ -169,7 +131,7 @@ ix_dir(const gw_sink *s, const char *dir)
 		gw_buf p = GW_BUF_INIT;
 
 		gw_buf_printf(&p, "%s/%s", dir, list[i]->d_name);
-		if ((st = ix_file(s, p.ptr)) > status)
+		if ((st = gw_record_file(s, p.ptr)) > status)
 			status = st;
 		gw_buf_free(&p);
 		free(list[i]);
@@ -190,7 +152,7 @@ ix_operand(ix *x, const char *arg)
 	else if (stat(arg, &sb) == 0 && S_ISDIR(sb.st_mode))
 		st = ix_dir(&s, arg);
 	else
-		st = ix_file(&s, arg);
+		st = gw_record_file(&s, arg);
 	x->status = st > x->status ? st : x->status;
 }
 

@@ -7,10 +7,11 @@ static const gw_opt options[] = {
      "the rules folder (default: $GONGWEN_RULES, else the installed rules)"},
     {GW_O_QUIET, "quiet", 'q', NULL, "print only errors, not warnings"},
     {GW_O_PRETTY, "pretty", 0, NULL, "indent the JSON (one record then spans several lines)"},
+    GW_OPT_MAX_FAILED,
     {0}};
 
 static const gw_cli cli = {
-    "gw-segment", "gw-segment [--rules DIR] [--quiet] [--pretty] [FILE ...]",
+    "gw-segment", "gw-segment [--rules DIR] [--quiet] [--pretty] [--max-failed N|P%] [FILE ...]",
     "  Read gongwen JSON Lines records (gw-normalize's output) from each FILE, or from the\n"
     "  standard input when there is none or FILE is -, and write each record with its header,\n"
     "  is_notice, attachments and numbered nodes added to the standard output.",

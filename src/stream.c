@@ -1,4 +1,5 @@
-/* stream.c — the one JSON Lines loop of every program: lines, records, a sink, the stage filter. */
+/* stream.c — the one JSON Lines loop of every program: lines, records, a sink, the stage filter,
+ * and the input records that carry a document's content. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -142,6 +143,36 @@ gw_records(FILE *fp, const char *name, const gw_sink *s)
 	return gw_read_lines(fp, name, record_line, &r);
 }
 
+/* One file: JSON Lines when it is named *.jsonl, else one (pretty-printed) record. */
+int
+gw_record_file(const gw_sink *s, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	gw_buf b = GW_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	int st;
+
+	if (fp == NULL) {
+		gw_msg(path, 0, GW_E_READ, "%s", strerror(errno));
+		return 2;
+	}
+	if (gw_ends_with(path, ".jsonl"))
+		st = gw_records(fp, path, s);
+	else {
+		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+			gw_buf_put(&b, chunk, n);
+		if (ferror(fp)) {
+			gw_msg(path, 0, GW_E_READ, "%s", strerror(errno));
+			st = 2;
+		} else
+			st = gw_record_put(s, path, 0, true, b.ptr ? b.ptr : "", b.len);
+	}
+	fclose(fp);
+	gw_buf_free(&b);
+	return st;
+}
+
 int
 gw_inputs(const gw_opts *o, const gw_sink *s)
 {
@@ -168,14 +199,96 @@ gw_inputs(const gw_opts *o, const gw_sink *s)
 	return status;
 }
 
+static int
+b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
+}
+
+/* Decode base64 (standard or URL alphabet, padding and white space allowed); false if invalid. */
+static bool
+b64_decode(const char *s, size_t n, gw_buf *out)
+{
+	unsigned acc = 0;
+	int bits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int v = b64_value((unsigned char)s[i]);
+
+		if (s[i] == '=' || s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+			continue;
+		if (v < 0)
+			return false;
+		acc = (acc << 6) | (unsigned)v;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			gw_buf_putc(out, (int)((acc >> bits) & 0xFF));
+		}
+	}
+	gw_buf_put(out, "", 0);
+	return true;
+}
+
+/* {"id", "path", "content" | "content_base64"}: the document, its bytes or its path. */
+gw_doc *
+gw_input_record(const char *name, const char *line, size_t len, long lineno, gw_buf *bytes,
+                bool *by_path)
+{
+	json_error_t je;
+	json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, &je);
+	json_t *id = json_object_get(o, "id"), *path = json_object_get(o, "path");
+	json_t *text = json_object_get(o, "content"), *b64 = json_object_get(o, "content_base64");
+	gw_doc *d = gw_doc_new();
+
+	*by_path = false;
+	d->src_path = json_is_string(path) ? gw_xstrdup(json_string_value(path)) : NULL;
+	if (json_is_string(id))
+		d->id = gw_xstrdup(json_string_value(id));
+	else if (d->src_path)
+		d->id = gw_path_stem(d->src_path);
+	else {
+		gw_buf_printf(bytes, "line-%ld", lineno);
+		d->id = gw_buf_detach(bytes);
+	}
+	if (!json_is_object(o))
+		gw_doc_fail(d, GW_E_BAD_RECORD, "%s line %ld: %s", name, lineno,
+		            o ? "not an object" : je.text);
+	else if (json_is_string(text))
+		gw_buf_put(bytes, json_string_value(text), json_string_length(text));
+	else if (json_is_string(b64)) {
+		if (!b64_decode(json_string_value(b64), json_string_length(b64), bytes))
+			gw_doc_fail(d, GW_E_BAD_RECORD, "%s line %ld: content_base64 is not base64",
+			            name, lineno);
+	} else if (d->src_path)
+		*by_path = true;
+	else
+		gw_doc_fail(d, GW_E_BAD_RECORD, "%s line %ld: no content, content_base64 or path",
+		            name, lineno);
+	json_decref(o);
+	return d;
+}
+
+void
+gw_input_refuse_path(gw_doc *d, const char *name, long lineno)
+{
+	gw_doc_fail(d, GW_E_BAD_RECORD,
+	            "%s line %ld: a path, not content: --records-only reads no file", name, lineno);
+}
+
 int
 gw_filter_put(void *filter, gw_doc *d, const char *text, size_t len)
 {
 	gw_filter *f = filter;
-	int st = d->error ? 1 : 0;
+	/* a bad line (said already) is a failure; an earlier stage's error record passes through */
+	int st = f->fn && text == NULL;
 
-	(void)text, (void)len;
-	/* an error record from an earlier stage, or a bad line (said already), passes through */
+	(void)len;
 	if (!(f->fn && d->error)) {
 		if (f->fn && f->fn(f->ctx, d) != 0)
 			st = 1;
@@ -190,6 +303,8 @@ gw_filter_put(void *filter, gw_doc *d, const char *text, size_t len)
 	gw_buf_reset(&f->rec);
 	gw_json_write(d, &f->rec, f->o->pretty ? GW_JSON_PRETTY : 0);
 	fwrite(f->rec.ptr, 1, f->rec.len, stdout);
+	f->docs++;
+	f->failed += (size_t)st;
 	return st;
 }
 
@@ -206,10 +321,10 @@ gw_stdout_done(void)
 int
 gw_filter_inputs(const gw_opts *o, unsigned stage, gw_stage_fn fn, void *ctx)
 {
-	gw_filter f = {o, stage, fn, ctx, GW_BUF_INIT};
+	gw_filter f = {o, stage, fn, ctx, GW_BUF_INIT, 0, 0};
 	gw_sink s = {gw_filter_put, &f, false};
 	int status = gw_inputs(o, &s), st = gw_stdout_done();
 
 	gw_buf_free(&f.rec);
-	return st > status ? st : status;
+	return gw_opts_status(o, st > status ? st : status, f.docs, f.failed);
 }

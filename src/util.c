@@ -298,6 +298,14 @@ gw_utf8_count(const char *s, size_t n)
 	return k;
 }
 
+bool
+gw_ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
 char *
 gw_path_id(const char *path, bool whole)
 {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # leakcheck.sh — make leakcheck: the sample notice through every program (gw-emit and gongwen with
-# --html: the HTML writer and index too), and the small hostile inputs through gongwen, under valgrind;
+# --html: the HTML writer and index too; gongwen --records --jsonl and gw-merge), and the small
+# hostile inputs through gongwen, under valgrind;
 # any leak or memory error fails.
 set -u
 B=$(cd "${1:-build}" && pwd)
@@ -28,6 +29,10 @@ step gw-extract "$vg $B/gw-extract <$tmp/s.jsonl >$tmp/x.jsonl"
 step gw-emit "$vg $B/gw-emit --quiet --html --out $tmp/o1 <$tmp/x.jsonl"
 step gongwen "$vg $B/gongwen --quiet --html --jobs 2 --out $tmp/o2 $s"
 step gw-rules "$vg $B/gw-rules --quiet check >/dev/null"
+# issue 18: records in, records out, the run files; the merge of task outputs
+contrib/scale-out/make-records.py $s tests/hostile/*.txt >"$tmp/r.jsonl"
+step "gongwen --records --jsonl" "$vg $B/gongwen --quiet --jobs 2 --records --jsonl --errors $tmp/e.jsonl --summary $tmp/summary.json <$tmp/r.jsonl >$tmp/r.out.jsonl"
+step gw-merge "$vg $B/gw-merge --quiet --out $tmp/o4 $tmp/o2 $tmp/r.out.jsonl $tmp/summary.json"
 # the small hostile inputs (tests/hostile/*.txt: bad bytes, NULs, controls, UTF-16 without BOM …)
 step hostile "$vg $B/gongwen --quiet --jobs 1 --out $tmp/o3 tests/hostile/*.txt"
 exit $fail

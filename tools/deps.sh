@@ -27,6 +27,9 @@ if [ "$what" = test ]; then
 	command -v tidy >/dev/null 2>&1 || missing="$missing tidy"
 	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 	[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing="$missing fonts-wqy-microhei"
+	# scale-out recipes (issue 18): GNU parallel and Dask distributed run them for real
+	command -v parallel >/dev/null 2>&1 || missing="$missing parallel"
+	/usr/bin/python3 -c 'import distributed' 2>/dev/null || missing="$missing python3-distributed"
 fi
 if [ "$what" = bench ]; then
 	[ -x /usr/bin/time ] || missing="$missing time"

@@ -14,7 +14,7 @@ first=$(ls "$tmp"/*.sec | head -1)
 for s in "$tmp"/*.sec; do
 	cmp -s "$first" "$s" || { echo "EXIT STATUS of $(basename "$s" .sec) differs from $(basename "$first" .sec):"; diff "$first" "$s"; fail=1; }
 done
-for p in gongwen gw-normalize gw-segment gw-extract gw-emit gw-rules gw-index gw-search; do
+for p in gongwen gw-normalize gw-segment gw-extract gw-emit gw-merge gw-rules gw-index gw-search; do
 	"$GW_BIN/$p" --help | sed -n '/^Exit status:/,$p' >"$tmp/$p.help"
 	[ -s "$tmp/$p.help" ] || { echo "$p --help: no exit status"; fail=1; }
 	cmp -s "$tmp/gongwen.help" "$tmp/$p.help" || { echo "$p --help: another exit status text"; fail=1; }

@@ -6,7 +6,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 make -s B="$GW_BIN" DESTDIR="$tmp/root" PREFIX=/opt/gw install >"$tmp/log" 2>&1 || { cat "$tmp/log"; exit 1; }
 p=$tmp/root/opt/gw
-for f in bin/gongwen bin/gw-normalize bin/gw-segment bin/gw-extract bin/gw-emit bin/gw-rules \
+for f in bin/gongwen bin/gw-normalize bin/gw-segment bin/gw-extract bin/gw-emit bin/gw-merge bin/gw-rules \
 	share/gongwen/rules/structure.rules share/gongwen/schema/gongwen-1.schema.json \
 	share/man/man1/gongwen.1 share/man/man1/gw-segment.1 share/doc/gongwen/archive.md; do
 	[ -e "$p/$f" ] || { echo "not installed: $f"; exit 1; }
