@@ -359,6 +359,11 @@ START_TEST(rules_of_a_scheme_inside_a_plan_are_other)
 	ck_assert_str_eq(kinds_of("全区新增湿垃圾收运车40辆，其中载重量1吨的收运车32辆。"), "target other target");
 	ck_assert_str_eq(kinds_of("整治的面积应不低于年度计划任务量的60%。"), "target");
 	ck_assert_str_eq(kinds_of("完成3万平方米节能率不低于15%的既有公共建筑节能改造。"), "target target");
+	ck_assert_str_eq(kinds_of("总投资为30万至100万元的小型建设工程统一在管理系统上办理。"), "other");
+	ck_assert_str_eq(kinds_of("《报建备案表》（网上打印，提交二份）。"), "other");
+	ck_assert_str_eq(kinds_of("关停淘汰10万千瓦及以下燃煤机组，推动年运量150万吨以上的物流园区接入铁路专用线。"),
+	                 "other other");
+	ck_assert_str_eq(kinds_of("完成营造林40万亩以上。本市设立5个集中回收点。"), "target target");
 }
 END_TEST
 
