@@ -707,7 +707,8 @@ options_of(const gw_rule *r)
 /* The bytes a match of r can start with, from what PCRE2's study found (a first code unit or a
  * bitmap; none when the pattern can match the empty string or starts at a line start), so that
  * gw_rule_match_at turns down a start it cannot match without running the pattern: most rules
- * tried at a number start cannot begin there (a digit rule at 一, a 第 rule at 5). */
+ * tried at a number start cannot begin there (a digit rule at 一, a 第 rule at 5).  A first
+ * ASCII letter admits its other case too: the pattern may be caseless from within, (?i). */
 static void
 first_bytes(gw_rule *r)
 {
@@ -715,10 +716,12 @@ first_bytes(gw_rule *r)
 	const uint8_t *map = NULL;
 
 	pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
-	if (type == 1 && !(options_of(r) & PCRE2_CASELESS)) {
+	if (type == 1) {
 		pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &unit);
 		memset(r->first, 0, sizeof r->first);
 		r->first[unit >> 3] = (uint8_t)(1u << (unit & 7));
+		if ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z')
+			unit ^= 0x20, r->first[unit >> 3] |= (uint8_t)(1u << (unit & 7));
 		r->has_first = true;
 	} else if (type == 0 && pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &map) == 0 &&
 	           map != NULL) {
