@@ -1229,14 +1229,17 @@ noun_suffix(const char *s, size_t n)
 	return false;
 }
 
-/* Whether byte i of s[0..n) is between two words (a verb that ends inside 覆盖率 is no verb). */
+/* Whether byte i of s[0..n) is between two words (a verb that ends inside 覆盖率 is no verb).
+ * The end of s is always one (ICU's last boundary, and a clause has fewer words than WORDS_MAX):
+ * no word breaks are looked for when the verb ends at the number, two times in three. */
+_Static_assert(CLAUSE_MAX < WORDS_MAX, "every boundary of a clause fits in at[]");
 static bool
 word_ends_at(const gw_extractor *x, const char *s, size_t n, size_t i)
 {
 	size_t at[WORDS_MAX], nb;
 	bool word[WORDS_MAX];
 
-	if (x->words == NULL || (nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX)) == 0)
+	if (i == n || x->words == NULL || (nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX)) == 0)
 		return true;
 	for (size_t k = 0; k < nb; k++)
 		if (at[k] == i)

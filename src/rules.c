@@ -44,12 +44,15 @@ struct gw_rule {
 	size_t nattrs, capattrs;
 	pcre2_code *code;
 	const struct gw_rules *owner; /* for the shared match context */
-	atomic_int jitted;            /* JIT-compiled on first use: most programs use few rules */
+	atomic_int jitted; /* JIT-compiled on first use (most programs use few rules): 2 done, 1 not */
 	/* issue 6: the pattern compiled with PCRE2_ANCHORED for gw_rule_match_at, on first use
 	 * (JIT cannot anchor at match time); from the expanded pattern kept here */
 	gw_buf expanded;
 	pcre2_code *acode;
-	atomic_int anchored;
+	atomic_int anchored; /* 2 compiled and JIT-compiled, 1 compiled or failed */
+	uint32_t pairs;    /* capture pairs a match fills, with the whole match */
+	bool has_first;    /* first: the bytes a match can start with (PCRE2's start bitmap) */
+	uint8_t first[32];
 };
 
 typedef struct define {
@@ -701,6 +704,32 @@ options_of(const gw_rule *r)
 	return opt;
 }
 
+/* The bytes a match of r can start with, from what PCRE2's study found (a first code unit or a
+ * bitmap; none when the pattern can match the empty string or starts at a line start), so that
+ * gw_rule_match_at turns down a start it cannot match without running the pattern: most rules
+ * tried at a number start cannot begin there (a digit rule at 一, a 第 rule at 5).  A first
+ * ASCII letter admits its other case too: the pattern may be caseless from within, (?i). */
+static void
+first_bytes(gw_rule *r)
+{
+	uint32_t type = 0, unit;
+	const uint8_t *map = NULL;
+
+	pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+	if (type == 1) {
+		pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+		memset(r->first, 0, sizeof r->first);
+		r->first[unit >> 3] = (uint8_t)(1u << (unit & 7));
+		if ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z')
+			unit ^= 0x20, r->first[unit >> 3] |= (uint8_t)(1u << (unit & 7));
+		r->has_first = true;
+	} else if (type == 0 && pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &map) == 0 &&
+	           map != NULL) {
+		memcpy(r->first, map, sizeof r->first);
+		r->has_first = true;
+	}
+}
+
 static int
 compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 {
@@ -727,6 +756,9 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 		return -1;
 	}
 	r->expanded = pat;
+	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &r->pairs);
+	r->pairs++;
+	first_bytes(r);
 	return 0;
 }
 
@@ -949,13 +981,9 @@ gw_rule_attr(const gw_rule *r, const char *key)
 static pcre2_match_data *
 match_data(const gw_rule *r)
 {
-	uint32_t pairs;
-
-	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &pairs);
-	pairs += 1;
-	if (pairs > tl_mdpairs) {
+	if (r->pairs > tl_mdpairs) {
 		pcre2_match_data_free(tl_md);
-		tl_mdpairs = pairs < 32 ? 32 : pairs;
+		tl_mdpairs = r->pairs < 32 ? 32 : r->pairs;
 		tl_md = pcre2_match_data_create(tl_mdpairs, NULL);
 		tl_made();
 	}
@@ -975,9 +1003,10 @@ jit_once(const gw_rule *r)
 		return;
 	pthread_mutex_lock(&mu);
 	if (!atomic_load_explicit(&w->jitted, memory_order_relaxed)) {
-		if (getenv("GONGWEN_NO_JIT") == NULL)
-			pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE);
-		atomic_store_explicit(&w->jitted, 1, memory_order_release);
+		bool jit = getenv("GONGWEN_NO_JIT") == NULL &&
+		           pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0;
+
+		atomic_store_explicit(&w->jitted, jit ? 2 : 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&mu);
 }
@@ -1001,9 +1030,10 @@ anchored_once(const gw_rule *r)
 		                         w->expanded.len,
 		                         options_of(w) | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &ec,
 		                         &eo, NULL);
-		if (w->acode && getenv("GONGWEN_NO_JIT") == NULL)
-			pcre2_jit_compile(w->acode, PCRE2_JIT_COMPLETE);
-		atomic_store_explicit(&w->anchored, 1, memory_order_release);
+		bool jit = w->acode && getenv("GONGWEN_NO_JIT") == NULL &&
+		           pcre2_jit_compile(w->acode, PCRE2_JIT_COMPLETE) == 0;
+
+		atomic_store_explicit(&w->anchored, jit ? 2 : 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&mu);
 	return w->acode;
@@ -1018,13 +1048,22 @@ match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size
 	PCRE2_SIZE *v;
 	uint32_t nv;
 	int rc, i;
+	bool jit;
 
+	if ((flags & PCRE2_ANCHORED) && r->has_first && start < len &&
+	    !(r->first[(uint8_t)s[start] >> 3] & (1u << ((uint8_t)s[start] & 7))))
+		return 0;
 	if ((flags & PCRE2_ANCHORED) && anchored_once(r) != NULL)
-		code = r->acode, flags &= ~PCRE2_ANCHORED;
+		code = r->acode, flags &= ~PCRE2_ANCHORED, jit = r->anchored == 2;
 	else
-		jit_once(r);
+		jit_once(r), jit = r->jitted == 2;
 	md = match_data(r);
-	rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, flags, md, rs ? rs->mctx : NULL);
+	/* the JIT code called straight, without pcre2_match's checks (the subject was checked) */
+	if (jit && (flags & PCRE2_NO_UTF_CHECK))
+		rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, flags & ~PCRE2_NO_UTF_CHECK, md,
+		                     rs ? rs->mctx : NULL);
+	else
+		rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, flags, md, rs ? rs->mctx : NULL);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
