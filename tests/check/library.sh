@@ -25,7 +25,9 @@ diff -u "$tmp/declared" "$tmp/exported" || { echo "exports differ from libgongwe
 sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' man/gongwen.3 | sed -n '/^\.Bd -literal/,/^\.Ed/p' | sed '1d;$d' |
 	sed 's/\\e/\\/g' >"$tmp/example.c"
 export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$tmp/root
-$CC -Wall -Wextra -Werror -o "$tmp/example" "$tmp/example.c" $(pkg-config --cflags --libs gongwen) ||
+# under make test-asan the library is built with the sanitizers: the example takes them too
+san=$(printf '%s\n' ${GW_CFLAGS:-} | grep '^-fsanitize' | tr '\n' ' ')
+$CC $san -Wall -Wextra -Werror -o "$tmp/example" "$tmp/example.c" $(pkg-config --cflags --libs gongwen) ||
 	{ echo "the example of gongwen(3) does not build against the installed library"; exit 1; }
 ldd "$tmp/example" 2>/dev/null | grep -q "libgongwen.so.0 => $lib/" || LD_LIBRARY_PATH=$lib ldd "$tmp/example" | grep -q "libgongwen.so.0 => $lib/" ||
 	{ echo "the example is not linked to the installed libgongwen.so.0"; exit 1; }
