@@ -1090,7 +1090,7 @@ in_words(const char *list, const char *word)
 /* Words that open a clause's words but are never the start of its subject: particles,
  * prepositions, modal verbs, the tail of a date or of a bound (2025年, 以上的) ... */
 static const char subject_lead[] = "的 了 和 及 与 并 将 把 对 在 使 让 为 由 从 至 到 之 以 而 或 又 也 中 年 "
-                                   "月 日 是 等 其中 共 共计 累计 确保 力争 争取 要 应 将 拟 预计 努力 全年 "
+                                   "月 日 是 等 其中 共 共计 累计 确保 力争 争取 要 应 拟 预计 努力 全年 "
                                    "今年 以上 以下 以内 左右 继续 进一步 持续 加快 大力 积极 逐步 可 可以 超过";
 /* ... and words that close them but are never the end of a subject: particles, comparator words
  * left before the number. */
