@@ -277,26 +277,25 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 }
 
 void
-gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t col)
+gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t col, uint32_t n)
 {
 	gw_run *r = d->nruns ? &d->runs[d->nruns - 1] : NULL;
 	uint32_t k = r ? (uint32_t)d->nmapped - r->cp : 0; /* code points in the last run */
 
+	if (n == 0)
+		return;
+	d->nmapped += n; /* the first continues the last run or opens one; the others follow it */
 	/* extend the last run when this code point continues it evenly */
 	if (r && r->width == len && r->line == line && r->src + r->width * k == src &&
-	    r->col + k == col) {
-		d->nmapped++;
+	    r->col + k == col)
 		return;
-	}
 	if (d->nruns >= GW_LIMIT_RUNS) { /* a run a character (1，1，…): the document fails */
 		if (!d->error)
 			gw_doc_fail(d, GW_E_LIMIT, "more than %d offset map runs", GW_LIMIT_RUNS);
-		d->nmapped++;
 		return;
 	}
 	gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
-	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped, src, len, line, col};
-	d->nmapped++;
+	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped - n, src, len, line, col};
 }
 
 /* The run holding code point cp, or NULL. */
