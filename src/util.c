@@ -290,11 +290,18 @@ gw_utf8_decode(const char *s, size_t n, uint32_t *cp)
 size_t
 gw_utf8_count(const char *s, size_t n)
 {
-	size_t i, k = 0;
+	size_t i = 0, k = 0;
 
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			k++;
+	/* eight bytes at a time: each starts a code point unless it is 10xxxxxx */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, cont;
+
+		memcpy(&w, s + i, 8);
+		cont = w & ~(w << 1) & 0x8080808080808080ULL; /* bit 7 set, bit 6 clear */
+		k += 8 - (size_t)((cont >> 7) * 0x0101010101010101ULL >> 56);
+	}
+	for (; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return k;
 }
 

@@ -144,6 +144,20 @@ START_TEST(character_classes_are_the_ones_every_stage_uses)
 }
 END_TEST
 
+START_TEST(utf8_count_counts_code_points_at_any_length)
+{
+	/* a, 字 (3 bytes), é (2), 𠀀 (4) repeated: every length crosses the eight-byte steps */
+	const char *s = "a字é𠀀a字é𠀀a字é𠀀a字é𠀀";
+	size_t n = 0;
+
+	for (size_t len = 0; len <= strlen(s); len++) {
+		n += len > 0 && ((unsigned char)s[len - 1] & 0xC0) != 0x80;
+		ck_assert_uint_eq(gw_utf8_count(s, len), n);
+	}
+	ck_assert_uint_eq(gw_utf8_count(s, strlen(s)), 16);
+}
+END_TEST
+
 START_TEST(sha256_matches_the_fips_examples)
 {
 	char hex[65];
@@ -435,6 +449,7 @@ main(void)
 	                    (int)(sizeof rows / sizeof rows[0]));
 	tcase_add_test(tc, endless_digits_are_too_long);
 	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
+	tcase_add_test(tc, utf8_count_counts_code_points_at_any_length);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
 	tcase_add_test(tc, cp_index_is_exact_over_long_text);
