@@ -217,14 +217,24 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->text_len = len;
 	d->cpx = NULL;
 	d->ncpx = 0;
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)text[i] & 0xC0) == 0x80)
+	for (i = 0; i < len;) {
+		size_t k = i + 8 <= len ? gw_utf8_count(text + i, 8) : 0;
+
+		/* eight bytes at once when no checkpoint falls among their k code points */
+		if (i + 8 <= len &&
+		    (k == 0 || (cp % CPX_STEP != 0 && CPX_STEP - cp % CPX_STEP >= k))) {
+			cp += k, i += 8;
 			continue;
-		if (cp % CPX_STEP == 0) {
-			gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
-			d->cpx[d->ncpx++] = (uint32_t)i;
 		}
-		cp++;
+		for (size_t e = i + 8 < len ? i + 8 : len; i < e; i++) {
+			if (((unsigned char)text[i] & 0xC0) == 0x80)
+				continue;
+			if (cp % CPX_STEP == 0) {
+				gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
+				d->cpx[d->ncpx++] = (uint32_t)i;
+			}
+			cp++;
+		}
 	}
 	d->ncp = cp;
 }
