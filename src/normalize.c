@@ -280,6 +280,15 @@ utf8_next(const unsigned char *s, uint32_t *cp)
 	return 4;
 }
 
+/* A well-formed three-byte sequence at s[i] whose lead needs no second-byte range (not the
+ * overlong E0, not the surrogates' ED). */
+static inline bool
+cjk3(const unsigned char *s, size_t i, size_t n)
+{
+	return i + 2 < n && s[i] >= 0xE1 && s[i] <= 0xEF && s[i] != 0xED &&
+	       (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80;
+}
+
 /* Count the invalid sequences of s, the valid multi-byte ones (*nmb), and whether the last
  * invalid one is a sequence cut short by the end of the text (*cut: a truncated file). */
 static size_t
@@ -302,10 +311,10 @@ utf8_scan(const char *p, size_t n, size_t *nmb, bool *cut)
 				i++;
 			continue;
 		}
-		/* the bulk of Chinese text: three bytes, no surrogate (ED) or overlong (E0) lead */
-		if (s[i] >= 0xE1 && s[i] <= 0xEF && s[i] != 0xED && i + 2 < n &&
-		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-			(*nmb)++, i += 3;
+		if (cjk3(s, i, n)) { /* the bulk of Chinese text: a run of them */
+			do
+				(*nmb)++, i += 3;
+			while (cjk3(s, i, n));
 		} else if ((k = utf8_seq(s + i, n - i, &cp, &bad)) > 0) {
 			(*nmb)++, i += (size_t)k;
 		} else {
@@ -768,6 +777,10 @@ index_lines(run *r)
 		unsigned c = s[i];
 		uint32_t tl = 0;
 
+		if (c >= 0xE3) { /* CJK and the rest of the BMP and beyond: no break, no control */
+			i += c < 0xF0 ? 3 : 4, cp++;
+			continue;
+		}
 		if (c >= 0x20 && c < 0x7F) {
 			i++, cp++;
 			continue;
