@@ -222,7 +222,13 @@ gw_buf_put_cp(gw_buf *b, uint32_t cp)
 		s[3] = (char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	gw_buf_put(b, s, n);
+	if (b->len + n + 1 > b->cap) { /* the growth of gw_buf_put; else no call for a few bytes */
+		gw_buf_put(b, s, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		b->ptr[b->len++] = s[i];
+	b->ptr[b->len] = '\0';
 }
 
 void
