@@ -47,14 +47,34 @@ block(uint32_t h[8], const unsigned char *p)
 }
 
 #ifdef HAVE_SHA_NI
-/* The x86 SHA extensions (Intel SDM vol. 2: SHA256RNDS2, SHA256MSG1, SHA256MSG2): four rounds
- * per two instructions, where the portable block takes 68 instructions a byte.  The state is
- * kept as ABEF and CDGH, the order SHA256RNDS2 wants. */
+/* W[t..t+3] from a = W[t-16..], b = W[t-12..], c = W[t-8..], d = W[t-4..] (SHA256MSG1 adds
+ * σ0 of W[t-15], the alignment W[t-7], SHA256MSG2 σ1 of W[t-2]). */
+__attribute__((target("sha,sse4.1"))) static inline __m128i
+schedule(__m128i a, __m128i b, __m128i c, __m128i d)
+{
+	__m128i w = _mm_add_epi32(_mm_sha256msg1_epu32(a, b), _mm_alignr_epi8(d, c, 4));
+
+	return _mm_sha256msg2_epu32(w, d);
+}
+
+/* Rounds 4g … 4g + 3 with the message words m: two rounds per SHA256RNDS2. */
+__attribute__((target("sha,sse4.1"))) static inline void
+rounds(__m128i *s0, __m128i *s1, __m128i m, int g)
+{
+	__m128i w = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)(K + 4 * g)));
+
+	*s1 = _mm_sha256rnds2_epu32(*s1, *s0, w);
+	*s0 = _mm_sha256rnds2_epu32(*s0, *s1, _mm_shuffle_epi32(w, 0x0E));
+}
+
+/* The x86 SHA extensions (Intel SDM vol. 2: SHA256RNDS2, SHA256MSG1, SHA256MSG2), where the
+ * portable block takes 68 instructions a byte.  The state is kept as ABEF and CDGH, the order
+ * SHA256RNDS2 wants. */
 __attribute__((target("sha,sse4.1"))) static void
 blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-	__m128i t = _mm_loadu_si128((const __m128i *)h), s0, m[4];
+	__m128i t = _mm_loadu_si128((const __m128i *)h), s0, m0, m1, m2, m3;
 	__m128i s1 = _mm_loadu_si128((const __m128i *)(h + 4));
 
 	t = _mm_shuffle_epi32(t, 0xB1);    /* CDAB */
@@ -64,22 +84,17 @@ blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	for (; nblocks > 0; nblocks--, p += 64) {
 		__m128i abef = s0, cdgh = s1;
 
-		for (int g = 0; g < 16; g++) { /* rounds 4g … 4g + 3 */
-			__m128i w;
-
-			if (g < 4) {
-				w = _mm_loadu_si128((const __m128i *)(p + 16 * g));
-				m[g] = _mm_shuffle_epi8(w, bswap);
-			} else { /* W[t] from W[t-16] (m[g & 3]), W[t-15], W[t-7], W[t-2] */
-				__m128i w7 = _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4);
-
-				w = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
-				w = _mm_add_epi32(w, w7);
-				m[g & 3] = _mm_sha256msg2_epu32(w, m[(g + 3) & 3]);
-			}
-			w = _mm_add_epi32(m[g & 3], _mm_loadu_si128((const __m128i *)(K + 4 * g)));
-			s1 = _mm_sha256rnds2_epu32(s1, s0, w);
-			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(w, 0x0E));
+		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), bswap);
+		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
+		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
+		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
+		rounds(&s0, &s1, m0, 0), rounds(&s0, &s1, m1, 1);
+		rounds(&s0, &s1, m2, 2), rounds(&s0, &s1, m3, 3);
+		for (int g = 4; g < 16; g += 4) {
+			m0 = schedule(m0, m1, m2, m3), rounds(&s0, &s1, m0, g);
+			m1 = schedule(m1, m2, m3, m0), rounds(&s0, &s1, m1, g + 1);
+			m2 = schedule(m2, m3, m0, m1), rounds(&s0, &s1, m2, g + 2);
+			m3 = schedule(m3, m0, m1, m2), rounds(&s0, &s1, m3, g + 3);
 		}
 		s0 = _mm_add_epi32(s0, abef);
 		s1 = _mm_add_epi32(s1, cdgh);
