@@ -285,8 +285,12 @@ utf8_next(const unsigned char *s, uint32_t *cp)
 static inline bool
 cjk3(const unsigned char *s, size_t i, size_t n)
 {
-	return i + 2 < n && s[i] >= 0xE1 && s[i] <= 0xEF && s[i] != 0xED &&
-	       (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80;
+	uint16_t tail;
+
+	if (i + 2 >= n || s[i] < 0xE1 || s[i] > 0xEF || s[i] == 0xED)
+		return false;
+	memcpy(&tail, s + i + 1, 2); /* both bytes 10xxxxxx, in either byte order */
+	return (tail & 0xC0C0) == 0x8080;
 }
 
 /* Count the invalid sequences of s, the valid multi-byte ones (*nmb), and whether the last

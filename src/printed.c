@@ -31,10 +31,15 @@ static char *
 as_printed(gw_doc *d, const char *s, gw_span sp, uint32_t aw)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n = strlen(s), i = 0, atk = gw_doc_cp_to_byte(d, sp.start);
+	size_t n = strlen(s), i = 0, atk;
 	int32_t k = sp.start;
 	bool changed = false;
 
+	while (i < n && !(s[i] > 0x20 && s[i] < 0x7F))
+		i++;
+	if (i == n)
+		return NULL; /* only an ASCII character can have been folded from a wide one */
+	i = 0, atk = gw_doc_cp_to_byte(d, sp.start);
 	while (i < n) {
 		uint32_t c, t = 0;
 		int len = gw_utf8_decode(s + i, n - i, &c), tl = 0;
