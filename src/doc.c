@@ -547,12 +547,14 @@ gw_doc_assign_node_ids(gw_doc *d)
 	for (size_t i = 0; i < d->nnodes; i++) {
 		gw_node *n = &d->nodes[i];
 
-		gw_buf_reset(&b);
+		gw_buf_reset(&b); /* parent__kind_ordinal, or att_part__kind_ordinal (no printf) */
 		if (n->parent >= 0)
-			gw_buf_printf(&b, "%s__", d->nodes[n->parent].id);
+			gw_buf_puts(&b, d->nodes[n->parent].id), gw_buf_puts(&b, "__");
 		else if (n->part > 0)
-			gw_buf_printf(&b, "att_%d__", n->part);
-		gw_buf_printf(&b, "%s_%ld", gw_kind_akn_prefix(n->kind), n->ordinal);
+			gw_buf_puts(&b, "att_"), gw_buf_put_int(&b, n->part), gw_buf_puts(&b, "__");
+		gw_buf_puts(&b, gw_kind_akn_prefix(n->kind));
+		gw_buf_putc(&b, '_');
+		gw_buf_put_int(&b, n->ordinal);
 		free(n->id);
 		n->id = gw_buf_detach(&b);
 		unique_id(&set, &n->id);
