@@ -198,7 +198,7 @@ gw_buf_put_int(gw_buf *b, long long v)
 void
 gw_buf_put_cp(gw_buf *b, uint32_t cp)
 {
-	char s[4];
+	char s[4] = {0};
 	size_t n;
 
 	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -222,12 +222,12 @@ gw_buf_put_cp(gw_buf *b, uint32_t cp)
 		s[3] = (char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	if (b->len + n + 1 > b->cap) { /* the growth of gw_buf_put; else no call for a few bytes */
+	if (b->len + 5 > b->cap) { /* the growth of gw_buf_put; else no call for a few bytes */
 		gw_buf_put(b, s, n);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		b->ptr[b->len++] = s[i];
+	memcpy(b->ptr + b->len, s, 4); /* room for 4 and the NUL: a fixed-size copy */
+	b->len += n;
 	b->ptr[b->len] = '\0';
 }
 
