@@ -217,14 +217,24 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->text_len = len;
 	d->cpx = NULL;
 	d->ncpx = 0;
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)text[i] & 0xC0) == 0x80)
+	for (i = 0; i < len;) {
+		size_t k = i + 8 <= len ? gw_utf8_count(text + i, 8) : 0;
+
+		/* eight bytes at once when no checkpoint falls among their k code points */
+		if (i + 8 <= len &&
+		    (k == 0 || (cp % CPX_STEP != 0 && CPX_STEP - cp % CPX_STEP >= k))) {
+			cp += k, i += 8;
 			continue;
-		if (cp % CPX_STEP == 0) {
-			gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
-			d->cpx[d->ncpx++] = (uint32_t)i;
 		}
-		cp++;
+		for (size_t e = i + 8 < len ? i + 8 : len; i < e; i++) {
+			if (((unsigned char)text[i] & 0xC0) == 0x80)
+				continue;
+			if (cp % CPX_STEP == 0) {
+				gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
+				d->cpx[d->ncpx++] = (uint32_t)i;
+			}
+			cp++;
+		}
 	}
 	d->ncp = cp;
 }
@@ -277,26 +287,25 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 }
 
 void
-gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t col)
+gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t col, uint32_t n)
 {
 	gw_run *r = d->nruns ? &d->runs[d->nruns - 1] : NULL;
 	uint32_t k = r ? (uint32_t)d->nmapped - r->cp : 0; /* code points in the last run */
 
+	if (n == 0)
+		return;
+	d->nmapped += n; /* the first continues the last run or opens one; the others follow it */
 	/* extend the last run when this code point continues it evenly */
 	if (r && r->width == len && r->line == line && r->src + r->width * k == src &&
-	    r->col + k == col) {
-		d->nmapped++;
+	    r->col + k == col)
 		return;
-	}
 	if (d->nruns >= GW_LIMIT_RUNS) { /* a run a character (1，1，…): the document fails */
 		if (!d->error)
 			gw_doc_fail(d, GW_E_LIMIT, "more than %d offset map runs", GW_LIMIT_RUNS);
-		d->nmapped++;
 		return;
 	}
 	gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
-	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped, src, len, line, col};
-	d->nmapped++;
+	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped - n, src, len, line, col};
 }
 
 /* The run holding code point cp, or NULL. */
@@ -538,12 +547,14 @@ gw_doc_assign_node_ids(gw_doc *d)
 	for (size_t i = 0; i < d->nnodes; i++) {
 		gw_node *n = &d->nodes[i];
 
-		gw_buf_reset(&b);
+		gw_buf_reset(&b); /* parent__kind_ordinal, or att_part__kind_ordinal (no printf) */
 		if (n->parent >= 0)
-			gw_buf_printf(&b, "%s__", d->nodes[n->parent].id);
+			gw_buf_puts(&b, d->nodes[n->parent].id), gw_buf_puts(&b, "__");
 		else if (n->part > 0)
-			gw_buf_printf(&b, "att_%d__", n->part);
-		gw_buf_printf(&b, "%s_%ld", gw_kind_akn_prefix(n->kind), n->ordinal);
+			gw_buf_puts(&b, "att_"), gw_buf_put_int(&b, n->part), gw_buf_puts(&b, "__");
+		gw_buf_puts(&b, gw_kind_akn_prefix(n->kind));
+		gw_buf_putc(&b, '_');
+		gw_buf_put_int(&b, n->ordinal);
 		free(n->id);
 		n->id = gw_buf_detach(&b);
 		unique_id(&set, &n->id);

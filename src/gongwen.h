@@ -359,9 +359,10 @@ void gw_doc_set_text(gw_doc *d, char *text, size_t len);
 /* Code point ↔ byte offset in d->text (indexed once per document, O(log n) after). */
 size_t gw_doc_cp_to_byte(gw_doc *d, int32_t cp);
 int32_t gw_doc_byte_to_cp(gw_doc *d, size_t byte);
-/* Record that the next code point of the text came from src_len bytes at src_start,
- * on source line `line` column `col`.  Call once per code point, in order. */
-void gw_doc_map_push(gw_doc *d, uint32_t src_start, uint32_t src_len, uint32_t line, uint32_t col);
+/* Record that the next n code points of the text came from src_len bytes each from src_start
+ * on, on source line `line` from column `col` on.  Call in order of the text. */
+void gw_doc_map_push(gw_doc *d, uint32_t src_start, uint32_t src_len, uint32_t line, uint32_t col,
+                     uint32_t n);
 /* The source byte range [*start, *end) of span; false when span is empty or unmapped. */
 bool gw_doc_src_range(const gw_doc *d, gw_span span, uint32_t *start, uint32_t *end);
 /* Source line and column (1-based) of code point cp; 0, 0 when unknown. */

@@ -140,24 +140,38 @@ gw_lines_cp(const gw_lines *c, int i, size_t b)
 	return b >= l->b0 ? l->c0 + gw_lines_ncp(c, l->b0, b) : l->c0 - gw_lines_ncp(c, b, l->b0);
 }
 
+/* Whether white space (gw_is_space) may start at byte c: the first bytes of its UTF-8 forms. */
+static bool
+space_lead(unsigned char c)
+{
+	return (c >= '\t' && c <= '\r') || c == ' ' || c == 0xC2 || c == 0xE1 || c == 0xE2 ||
+	       c == 0xE3 || c == 0xEF;
+}
+
 void
 gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
 {
 	while (b0 < b1) {
-		int k = gw_space_len(s + b0, b1 - b0);
+		size_t e = b0;
+		int k;
 
-		if (k) {
-			b0 += (size_t)k;
-			continue;
-		}
-		gw_buf_putc(out, s[b0++]);
+		while (e < b1 && !space_lead((unsigned char)s[e]))
+			e++;
+		gw_buf_put(out, s + b0, e - b0); /* the bytes up to where a space may start */
+		if (e == b1)
+			break;
+		k = gw_space_len(s + e, b1 - e);
+		b0 = e + (k ? (size_t)k : 0);
+		if (!k)
+			gw_buf_putc(out, s[b0++]);
 	}
 	gw_buf_put(out, "", 0);
 }
 
 /* ---------------------------------------------------------------- the line index */
 
-/* Non-blank lines without their surrounding white space (and a scraper's Markdown #). */
+/* Non-blank lines without their surrounding white space (and a scraper's Markdown #).  Each
+ * byte is counted once: the white space before a line, its content, the white space after. */
 void
 gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 {
@@ -168,7 +182,8 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 	*c = (gw_lines){.s = s, .d = d};
 	while (p < len) {
 		const char *nl = memchr(t + p, '\n', len - p);
-		size_t e = nl ? (size_t)(nl - t) : len, b = p, k;
+		size_t e = nl ? (size_t)(nl - t) : len, b = p, k, q;
+		int32_t nc;
 
 		while (b < e && (k = (size_t)gw_space_len(t + b, e - b)) > 0)
 			b += k;
@@ -182,8 +197,7 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 					b += k;
 		}
 		cp += gw_lines_ncp(c, p, b);
-		size_t q = e;
-		while (q > b) {
+		for (q = e; q > b;) {
 			size_t s0 = q - 1;
 
 			while (s0 > b && ((unsigned char)t[s0] & 0xC0) == 0x80)
@@ -192,11 +206,12 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 				break;
 			q = s0;
 		}
+		nc = gw_lines_ncp(c, b, q);
 		if (q > b) {
 			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
-			c->ln[c->n++] = (gw_line){b, q, cp, gw_lines_ncp(c, b, q)};
+			c->ln[c->n++] = (gw_line){b, q, cp, nc};
 		}
-		cp += gw_lines_ncp(c, b, e) + (nl ? 1 : 0);
+		cp += nc + gw_lines_ncp(c, q, e) + (nl ? 1 : 0);
 		p = nl ? e + 1 : len;
 	}
 	if (len)

@@ -280,6 +280,19 @@ utf8_next(const unsigned char *s, uint32_t *cp)
 	return 4;
 }
 
+/* A well-formed three-byte sequence at s[i] whose lead needs no second-byte range (not the
+ * overlong E0, not the surrogates' ED). */
+static inline bool
+cjk3(const unsigned char *s, size_t i, size_t n)
+{
+	uint16_t tail;
+
+	if (i + 2 >= n || s[i] < 0xE1 || s[i] > 0xEF || s[i] == 0xED)
+		return false;
+	memcpy(&tail, s + i + 1, 2); /* both bytes 10xxxxxx, in either byte order */
+	return (tail & 0xC0C0) == 0x8080;
+}
+
 /* Count the invalid sequences of s, the valid multi-byte ones (*nmb), and whether the last
  * invalid one is a sequence cut short by the end of the text (*cut: a truncated file). */
 static size_t
@@ -302,7 +315,11 @@ utf8_scan(const char *p, size_t n, size_t *nmb, bool *cut)
 				i++;
 			continue;
 		}
-		if ((k = utf8_seq(s + i, n - i, &cp, &bad)) > 0) {
+		if (cjk3(s, i, n)) { /* the bulk of Chinese text: a run of them */
+			do
+				(*nmb)++, i += 3;
+			while (cjk3(s, i, n));
+		} else if ((k = utf8_seq(s + i, n - i, &cp, &bad)) > 0) {
 			(*nmb)++, i += (size_t)k;
 		} else {
 			nbad++, i += (size_t)bad;
@@ -612,21 +629,51 @@ candidates(run *r, bool nul, int order[NCAND])
 	return k;
 }
 
+/* Whether the whole text decodes cleanly as candidate c: nothing replaced, no private use
+ * characters, no U+0000 (r->nsub and r->npua say how many otherwise). */
+static bool
+decodes_clean(run *r, int c)
+{
+	decoded_reset(r);
+	return decode_icu(r, c, 0) == 0 && r->nsub == 0 && r->npua == 0 &&
+	       memchr(r->n->dec.ptr, '\0', r->n->dec.len) == NULL;
+}
+
+/* Without NUL bytes the candidates are GB18030 and Big5 in the detector's order, and the order
+ * decides only when both decode cleanly or replace as many sequences (and fewer than the
+ * utf8_bad of UTF-8): otherwise the winner is known without ICU's detector, which costs
+ * thousands of instructions a byte.  The winner, -1 for UTF-8 repaired, -2: ask the detector. */
+static int
+undetected(run *r, size_t utf8_bad)
+{
+	bool gb = decodes_clean(r, CAND_GB18030), big5;
+	size_t ngb = r->nsub + r->npua, nbig5;
+
+	big5 = decodes_clean(r, CAND_BIG5), nbig5 = r->nsub + r->npua;
+	if (gb != big5)
+		return gb ? CAND_GB18030 : CAND_BIG5;
+	if (gb || (ngb == nbig5 && ngb < utf8_bad))
+		return -2;
+	if (ngb >= utf8_bad && nbig5 >= utf8_bad)
+		return -1;
+	return ngb < nbig5 ? CAND_GB18030 : CAND_BIG5;
+}
+
 /* Not UTF-8: try each candidate; the first that decodes cleanly (nothing replaced, no private
  * use characters) wins, else the one with the fewest such.  Returns the encoding name, or NULL
  * (undecodable). */
 static const char *
 decode_other(run *r, size_t utf8_bad, bool nul)
 {
-	int order[NCAND], k = candidates(r, nul, order), best = -1;
+	int order[NCAND], k = 0, best = nul ? -2 : undetected(r, utf8_bad);
 	size_t best_sub = utf8_bad;
 
+	if (best == -2)
+		k = candidates(r, nul, order), best = -1;
 	for (int i = 0; i < k; i++) {
 		int c = order[i];
 
-		decoded_reset(r);
-		if (decode_icu(r, c, 0) == 0 && r->nsub == 0 && r->npua == 0 &&
-		    memchr(r->n->dec.ptr, '\0', r->n->dec.len) == NULL)
+		if (decodes_clean(r, c))
 			return decoded_finish(r), cand_name[c];
 		if (!nul && r->nsub + r->npua < best_sub)
 			best = c, best_sub = r->nsub + r->npua;
@@ -734,6 +781,10 @@ index_lines(run *r)
 		unsigned c = s[i];
 		uint32_t tl = 0;
 
+		if (c >= 0xE3) { /* CJK and the rest of the BMP and beyond: no break, no control */
+			i += c < 0xF0 ? 3 : 4, cp++;
+			continue;
+		}
 		if (c >= 0x20 && c < 0x7F) {
 			i++, cp++;
 			continue;
@@ -758,8 +809,9 @@ index_lines(run *r)
 			if (r->ncontrol++ == 0)
 				r->first_control = i;
 		}
-		i++;
-		cp += (c & 0xC0) != 0x80;
+		/* the text is valid UTF-8: a whole character at a time */
+		i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		cp++;
 	}
 	if (start < n)
 		add_line(r, start, n, n, cpstart, cp);
@@ -1052,7 +1104,7 @@ put(run *r, const item *it)
 		gw_buf_putc(&r->out, (int)it->cp);
 	else
 		gw_buf_put_cp(&r->out, it->cp);
-	gw_doc_map_push(r->d, it->src, it->len, r->lineno, it->col);
+	gw_doc_map_push(r->d, it->src, it->len, r->lineno, it->col, 1);
 	r->prev_ncp++;
 	r->prev_last = it->cp;
 	r->prev_punct += is_stop(it->cp); /* a numbered heading (（一）巩固…，) has commas only */
@@ -1303,7 +1355,15 @@ simple_bytes(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* A simple line goes out as it is: one copy of its bytes and a one-to-one map. */
+/* Code point at s in a simple line (ASCII or three bytes). */
+static uint32_t
+simple_cp(const unsigned char *s)
+{
+	return s[0] < 0x80 ? s[0] : ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+}
+
+/* A simple line goes out as it is: one copy of its bytes and a one-to-one map, given a run of
+ * characters of one width at a time when the text is the source. */
 static void
 write_simple(run *r, const line *l, uint32_t from)
 {
@@ -1313,17 +1373,20 @@ write_simple(run *r, const line *l, uint32_t from)
 
 	gw_buf_put(&r->out, r->u + from, l->end - from);
 	while (i < l->end) {
-		uint32_t w = s[i] < 0x80 ? 1 : 3;
+		uint32_t w = s[i] < 0x80 ? 1 : 3, j = i, m = 0;
 
-		if (r->mapped)
-			gw_doc_map_push(r->d, r->n->off[k], r->n->off[k + 1] - r->n->off[k],
-			                r->lineno, col);
-		else
-			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col);
-		last = w == 1 ? s[i]
-		              : ((s[i] & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-		punct += is_stop(last);
-		i += w, k++, col++, n++;
+		/* the stops (is_stop) start with one of the bytes ! ? E3 EF */
+		for (; j < l->end && (s[j] < 0x80 ? 1u : 3u) == w; j += w, m++)
+			if (s[j] == '!' || s[j] == '?' || s[j] == 0xE3 || s[j] == 0xEF)
+				punct += is_stop(simple_cp(s + j));
+		if (!r->mapped)
+			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col, m);
+		for (uint32_t q = 0; r->mapped && q < m; q++)
+			gw_doc_map_push(r->d, r->n->off[k + q],
+			                r->n->off[k + q + 1] - r->n->off[k + q], r->lineno, col + q,
+			                1);
+		last = simple_cp(s + j - w);
+		i = j, k += m, col += m, n += m;
 	}
 	r->prev_ncp = n, r->prev_last = last, r->prev_punct = punct;
 }

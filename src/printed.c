@@ -31,30 +31,34 @@ static char *
 as_printed(gw_doc *d, const char *s, gw_span sp, uint32_t aw)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n = strlen(s), i = 0;
+	size_t n = strlen(s), i = 0, atk;
 	int32_t k = sp.start;
 	bool changed = false;
 
+	while (i < n && !(s[i] > 0x20 && s[i] < 0x7F))
+		i++;
+	if (i == n)
+		return NULL; /* only an ASCII character can have been folded from a wide one */
+	i = 0, atk = gw_doc_cp_to_byte(d, sp.start);
 	while (i < n) {
 		uint32_t c, t = 0;
-		int len = gw_utf8_decode(s + i, n - i, &c), tl;
+		int len = gw_utf8_decode(s + i, n - i, &c), tl = 0;
 		int32_t j = k;
+		size_t at = atk; /* byte of code point j: the text is walked, not looked up */
 
 		if (len <= 0)
 			break;
 		/* the same character in the text (a joined title skips its line break) */
 		while (j < sp.end) {
-			size_t at = gw_doc_cp_to_byte(d, j);
-
 			tl = gw_utf8_decode(d->text + at, d->text_len - at, &t);
 			if (tl <= 0 || t == c)
 				break;
-			j++;
+			j++, at += (size_t)tl;
 		}
 		if (j < sp.end && t == c) {
 			if (c > 0x20 && c < 0x7F && was_wide(d, j, aw))
 				c += 0xFEE0, changed = true;
-			k = j + 1;
+			k = j + 1, atk = at + (size_t)tl;
 		}
 		gw_buf_put_cp(&b, c);
 		i += (size_t)len;

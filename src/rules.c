@@ -52,6 +52,7 @@ struct gw_rule {
 	atomic_int anchored; /* 2 compiled and JIT-compiled, 1 compiled or failed */
 	uint32_t pairs;    /* capture pairs a match fills, with the whole match */
 	bool has_first;    /* first: the bytes a match can start with (PCRE2's start bitmap) */
+	bool at_start;     /* anchored by its pattern (^): a match begins at the start */
 	uint8_t first[32];
 };
 
@@ -704,30 +705,54 @@ options_of(const gw_rule *r)
 	return opt;
 }
 
-/* The bytes a match of r can start with, from what PCRE2's study found (a first code unit or a
- * bitmap; none when the pattern can match the empty string or starts at a line start), so that
- * gw_rule_match_at turns down a start it cannot match without running the pattern: most rules
- * tried at a number start cannot begin there (a digit rule at 一, a 第 rule at 5).  A first
- * ASCII letter admits its other case too: the pattern may be caseless from within, (?i). */
-static void
-first_bytes(gw_rule *r)
+/* The bytes a match of code can start with, from what PCRE2's study found (a first code unit
+ * or a bitmap; none when the pattern can match the empty string or starts at a line start), so
+ * that gw_rule_match_at turns down a start it cannot match without running the pattern: most
+ * rules tried at a number start cannot begin there (a digit rule at 一, a 第 rule at 5).  A
+ * first ASCII letter admits its other case too: the pattern may be caseless from within, (?i). */
+static bool
+first_bytes(const pcre2_code *code, uint8_t first[32])
 {
 	uint32_t type = 0, unit;
 	const uint8_t *map = NULL;
 
-	pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type);
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type);
 	if (type == 1) {
-		pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &unit);
-		memset(r->first, 0, sizeof r->first);
-		r->first[unit >> 3] = (uint8_t)(1u << (unit & 7));
+		pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+		memset(first, 0, 32);
+		first[unit >> 3] = (uint8_t)(1u << (unit & 7));
 		if ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z')
-			unit ^= 0x20, r->first[unit >> 3] |= (uint8_t)(1u << (unit & 7));
-		r->has_first = true;
-	} else if (type == 0 && pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &map) == 0 &&
-	           map != NULL) {
-		memcpy(r->first, map, sizeof r->first);
-		r->has_first = true;
+			unit ^= 0x20, first[unit >> 3] |= (uint8_t)(1u << (unit & 7));
+		return true;
 	}
+	if (type == 0 && pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &map) == 0 && map) {
+		memcpy(first, map, 32);
+		return true;
+	}
+	return false;
+}
+
+/* issue 14: PCRE2 studies no start bytes for a pattern that anchors itself (^\h*…, the line
+ * rules), so each line cost a run of the pattern.  Where the subject starts, the pattern
+ * without its leading ^ matches just as it does: its start bytes are the pattern's. */
+static void
+start_filter(gw_rule *r)
+{
+	uint32_t opt = 0;
+	pcre2_code *twin;
+	int ec;
+	PCRE2_SIZE eo;
+
+	pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &opt);
+	r->at_start = (opt & PCRE2_ANCHORED) != 0;
+	r->has_first = first_bytes(r->code, r->first);
+	if (r->has_first || !r->at_start || r->expanded.len < 2 || r->expanded.ptr[0] != '^')
+		return;
+	twin = pcre2_compile((PCRE2_SPTR)r->expanded.ptr + 1, r->expanded.len - 1, options_of(r),
+	                     &ec, &eo, NULL);
+	if (twin)
+		r->has_first = first_bytes(twin, r->first);
+	pcre2_code_free(twin);
 }
 
 static int
@@ -758,7 +783,7 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 	r->expanded = pat;
 	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &r->pairs);
 	r->pairs++;
-	first_bytes(r);
+	start_filter(r);
 	return 0;
 }
 
@@ -1050,7 +1075,7 @@ match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size
 	int rc, i;
 	bool jit;
 
-	if ((flags & PCRE2_ANCHORED) && r->has_first && start < len &&
+	if (((flags & PCRE2_ANCHORED) || r->at_start) && r->has_first && start < len &&
 	    !(r->first[(uint8_t)s[start] >> 3] & (1u << ((uint8_t)s[start] & 7))))
 		return 0;
 	if ((flags & PCRE2_ANCHORED) && anchored_once(r) != NULL)

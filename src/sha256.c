@@ -1,7 +1,14 @@
 /* sha256.c — SHA-256 (FIPS 180-4) for source hashes and the rules digest. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "gongwen.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI 1
+#endif
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -39,6 +46,98 @@ block(uint32_t h[8], const unsigned char *p)
 	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
+#ifdef HAVE_SHA_NI
+/* W[t..t+3] from a = W[t-16..], b = W[t-12..], c = W[t-8..], d = W[t-4..] (SHA256MSG1 adds
+ * σ0 of W[t-15], the alignment W[t-7], SHA256MSG2 σ1 of W[t-2]). */
+__attribute__((target("sha,sse4.1"))) static inline __m128i
+schedule(__m128i a, __m128i b, __m128i c, __m128i d)
+{
+	__m128i w = _mm_add_epi32(_mm_sha256msg1_epu32(a, b), _mm_alignr_epi8(d, c, 4));
+
+	return _mm_sha256msg2_epu32(w, d);
+}
+
+/* Rounds 4g … 4g + 3 with the message words m: two rounds per SHA256RNDS2. */
+__attribute__((target("sha,sse4.1"))) static inline void
+rounds(__m128i *s0, __m128i *s1, __m128i m, int g)
+{
+	__m128i w = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)(K + 4 * g)));
+
+	*s1 = _mm_sha256rnds2_epu32(*s1, *s0, w);
+	*s0 = _mm_sha256rnds2_epu32(*s0, *s1, _mm_shuffle_epi32(w, 0x0E));
+}
+
+/* The x86 SHA extensions (Intel SDM vol. 2: SHA256RNDS2, SHA256MSG1, SHA256MSG2), where the
+ * portable block takes 68 instructions a byte.  The state is kept as ABEF and CDGH, the order
+ * SHA256RNDS2 wants. */
+__attribute__((target("sha,sse4.1"))) static void
+blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i t = _mm_loadu_si128((const __m128i *)h), s0, m0, m1, m2, m3;
+	__m128i s1 = _mm_loadu_si128((const __m128i *)(h + 4));
+
+	t = _mm_shuffle_epi32(t, 0xB1);    /* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);  /* EFGH */
+	s0 = _mm_alignr_epi8(t, s1, 8);    /* ABEF */
+	s1 = _mm_blend_epi16(s1, t, 0xF0); /* CDGH */
+	for (; nblocks > 0; nblocks--, p += 64) {
+		__m128i abef = s0, cdgh = s1;
+
+		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), bswap);
+		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
+		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
+		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
+		rounds(&s0, &s1, m0, 0), rounds(&s0, &s1, m1, 1);
+		rounds(&s0, &s1, m2, 2), rounds(&s0, &s1, m3, 3);
+		for (int g = 4; g < 16; g += 4) {
+			m0 = schedule(m0, m1, m2, m3), rounds(&s0, &s1, m0, g);
+			m1 = schedule(m1, m2, m3, m0), rounds(&s0, &s1, m1, g + 1);
+			m2 = schedule(m2, m3, m0, m1), rounds(&s0, &s1, m2, g + 2);
+			m3 = schedule(m3, m0, m1, m2), rounds(&s0, &s1, m3, g + 3);
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
+	}
+	t = _mm_shuffle_epi32(s0, 0x1B);   /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);  /* DCHG */
+	s0 = _mm_blend_epi16(t, s1, 0xF0); /* DCBA */
+	s1 = _mm_alignr_epi8(s1, t, 8);    /* HGFE */
+	_mm_storeu_si128((__m128i *)h, s0);
+	_mm_storeu_si128((__m128i *)(h + 4), s1);
+}
+
+/* Whether the CPU has the SHA extensions and SSSE3/SSE4.1 (the shuffles and blends). */
+static bool
+have_sha_ni(void)
+{
+	static atomic_int have = -1; /* asked once: CPUID may trap to the hypervisor */
+	int v = atomic_load_explicit(&have, memory_order_relaxed);
+	unsigned a, b, c, d;
+
+	if (v < 0) {
+		v = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSSE3) && (c & bit_SSE4_1) &&
+		    __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+		atomic_store_explicit(&have, v, memory_order_relaxed);
+	}
+	return v;
+}
+#endif
+
+/* The blocks of p with the SHA extensions when the CPU has them, else portably. */
+static void
+blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+#ifdef HAVE_SHA_NI
+	if (have_sha_ni()) {
+		blocks_ni(h, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks > 0; nblocks--, p += 64)
+		block(h, p);
+}
+
 void
 gw_sha256_hex(const void *data, size_t n, char hex[65])
 {
@@ -51,8 +150,7 @@ gw_sha256_hex(const void *data, size_t n, char hex[65])
 	uint64_t bits = (uint64_t)n * 8;
 	int i;
 
-	for (size_t off = 0; off < full; off += 64)
-		block(h, p + off);
+	blocks(h, p, full / 64);
 	memset(tail, 0, sizeof tail);
 	if (rest)
 		memcpy(tail, p + full, rest);
@@ -60,9 +158,7 @@ gw_sha256_hex(const void *data, size_t n, char hex[65])
 	tl = rest < 56 ? 64 : 128;
 	for (i = 0; i < 8; i++)
 		tail[tl - 1 - i] = (unsigned char)(bits >> (8 * i));
-	block(h, tail);
-	if (tl == 128)
-		block(h, tail + 64);
+	blocks(h, tail, tl / 64);
 	for (i = 0; i < 32; i++) {
 		unsigned char byte = (unsigned char)(h[i / 4] >> (24 - 8 * (i % 4)));
 

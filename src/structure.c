@@ -15,9 +15,13 @@
 static const char *
 mem_find(const char *h, size_t hn, const char *nd, size_t nn)
 {
-	for (size_t i = 0; nn && i + nn <= hn; i++)
-		if (memcmp(h + i, nd, nn) == 0)
-			return h + i;
+	const char *p = h, *end = h + hn;
+
+	while (nn && (size_t)(end - p) >= nn && (p = memchr(p, nd[0], (size_t)(end - p) - nn + 1)))
+		if (memcmp(p, nd, nn) == 0)
+			return p;
+		else
+			p++;
 	return NULL;
 }
 

@@ -198,7 +198,7 @@ gw_buf_put_int(gw_buf *b, long long v)
 void
 gw_buf_put_cp(gw_buf *b, uint32_t cp)
 {
-	char s[4];
+	char s[4] = {0};
 	size_t n;
 
 	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -222,7 +222,13 @@ gw_buf_put_cp(gw_buf *b, uint32_t cp)
 		s[3] = (char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	gw_buf_put(b, s, n);
+	if (b->len + 5 > b->cap) { /* the growth of gw_buf_put; else no call for a few bytes */
+		gw_buf_put(b, s, n);
+		return;
+	}
+	memcpy(b->ptr + b->len, s, 4); /* room for 4 and the NUL: a fixed-size copy */
+	b->len += n;
+	b->ptr[b->len] = '\0';
 }
 
 void
@@ -290,11 +296,18 @@ gw_utf8_decode(const char *s, size_t n, uint32_t *cp)
 size_t
 gw_utf8_count(const char *s, size_t n)
 {
-	size_t i, k = 0;
+	size_t i = 0, k = 0;
 
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			k++;
+	/* eight bytes at a time: each starts a code point unless it is 10xxxxxx */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, cont;
+
+		memcpy(&w, s + i, 8);
+		cont = w & ~(w << 1) & 0x8080808080808080ULL; /* bit 7 set, bit 6 clear */
+		k += 8 - (size_t)((cont >> 7) * 0x0101010101010101ULL >> 56);
+	}
+	for (; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return k;
 }
 

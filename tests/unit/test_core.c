@@ -144,6 +144,20 @@ START_TEST(character_classes_are_the_ones_every_stage_uses)
 }
 END_TEST
 
+START_TEST(utf8_count_counts_code_points_at_any_length)
+{
+	/* a, 字 (3 bytes), é (2), 𠀀 (4) repeated: every length crosses the eight-byte steps */
+	const char *s = "a字é𠀀a字é𠀀a字é𠀀a字é𠀀";
+	size_t n = 0;
+
+	for (size_t len = 0; len <= strlen(s); len++) {
+		n += len > 0 && ((unsigned char)s[len - 1] & 0xC0) != 0x80;
+		ck_assert_uint_eq(gw_utf8_count(s, len), n);
+	}
+	ck_assert_uint_eq(gw_utf8_count(s, strlen(s)), 16);
+}
+END_TEST
+
 START_TEST(sha256_matches_the_fips_examples)
 {
 	char hex[65];
@@ -155,6 +169,16 @@ START_TEST(sha256_matches_the_fips_examples)
 	const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	gw_sha256_hex(m, strlen(m), hex);
 	ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	m = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnop"
+	    "qrlmnopqrsmnopqrstnopqrstu";
+	gw_sha256_hex(m, strlen(m), hex); /* two blocks and a block of padding */
+	ck_assert_str_eq(hex, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+	/* many blocks at once (by the SHA extensions when the CPU has them) */
+	char *a = gw_xmalloc(1000000);
+	memset(a, 'a', 1000000);
+	gw_sha256_hex(a, 1000000, hex);
+	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(a);
 }
 END_TEST
 
@@ -165,10 +189,11 @@ START_TEST(offsets_map_code_points_to_source_bytes)
 	long line, col;
 
 	/* source "1325 套\r\n" (UTF-8): 1 3 2 5 kept, the space dropped, 套 3 bytes, CRLF → LF */
-	for (uint32_t i = 0; i < 4; i++)
-		gw_doc_map_push(d, i, 1, 1, i + 1);
-	gw_doc_map_push(d, 5, 3, 1, 6);
-	gw_doc_map_push(d, 8, 2, 1, 7);
+	gw_doc_map_push(d, 0, 1, 1, 1, 1);
+	gw_doc_map_push(d, 1, 1, 1, 2, 3); /* three at once go on the same run */
+	gw_doc_map_push(d, 5, 3, 1, 6, 1);
+	gw_doc_map_push(d, 8, 2, 1, 7, 1);
+	ck_assert_uint_eq(d->nruns, 3);
 	gw_doc_set_text(d, gw_xstrdup("1325套\n"), strlen("1325套\n"));
 	ck_assert_uint_eq(d->ncp, 6);
 	ck_assert(gw_doc_src_range(d, (gw_span){0, 5}, &a, &b));
@@ -424,6 +449,7 @@ main(void)
 	                    (int)(sizeof rows / sizeof rows[0]));
 	tcase_add_test(tc, endless_digits_are_too_long);
 	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
+	tcase_add_test(tc, utf8_count_counts_code_points_at_any_length);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
 	tcase_add_test(tc, cp_index_is_exact_over_long_text);
