@@ -1363,11 +1363,12 @@ typedef struct qtext {
 
 /* The matching sentences s, their document d and node n: FROM … WHERE …, with join (NULL or
  * more tables) before the WHERE.  With a text query, the candidates FTS5 finds are checked in
- * their text and ranked (h.sc; 0 without rank) in a subquery; cap > 0: only the cap last
- * indexed matches (FTS5 gives them in rowid order and stops there), so that a common word is
- * not ranked over all its matches (issue 15: 发展 in 170,000 sentences took 250 ms). */
+ * their text and ranked in a subquery (h.sc; rank 2: gw_rank, 1: without whole words, 0: not
+ * ranked); cap > 0: only the cap last indexed matches (FTS5 gives them in rowid order and stops
+ * there), so that a common word is not ranked over all its matches (issue 15: 发展 in 170,000
+ * sentences took 250 ms). */
 static void
-hits_from(const gw_query *q, const qtext *t, bool rank, long cap, const char *join, qsql *s)
+hits_from(const gw_query *q, const qtext *t, int rank, long cap, const char *join, qsql *s)
 {
 	gw_buf *b = &s->sql;
 	bool qf = gw_query_has_quantity_filter(q);
@@ -1375,7 +1376,10 @@ hits_from(const gw_query *q, const qtext *t, bool rank, long cap, const char *jo
 	gw_buf_puts(b, " FROM ");
 	if (t) {
 		if (rank)
-			param_s(s, "(SELECT s.id AS sid, gw_rank(s.text, ?) AS sc", t->needles.ptr);
+			param_s(s,
+			        rank > 1 ? "(SELECT s.id AS sid, gw_rank(s.text, ?) AS sc"
+			                 : "(SELECT s.id AS sid, gw_rank(s.text, ?, 0) AS sc",
+			        t->needles.ptr);
 		else
 			gw_buf_puts(b, "(SELECT s.id AS sid, 0 AS sc");
 		gw_buf_puts(b,
@@ -1434,7 +1438,7 @@ build_sql(const gw_query *q, const qtext *t, qsql *s)
 		    b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
 		       " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp, d.id,"
 		       " d.source_path, d.status, 1");
-	hits_from(q, t, true, q->documents || q->limit <= 0 ? 0 : cap, NULL, s);
+	hits_from(q, t, q->documents ? 1 : 2, q->documents || q->limit <= 0 ? 0 : cap, NULL, s);
 	if (q->documents)
 		gw_buf_puts(b, t ? " GROUP BY d.id ORDER BY max(h.sc) DESC, d.doc_id"
 		                 : " GROUP BY d.id ORDER BY d.date DESC, d.doc_id");
@@ -1756,7 +1760,7 @@ gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void 
 	if (text < 0)
 		goto done;
 	gw_buf_printf(&s.sql, "SELECT %s, count(DISTINCT d.id)", count_sql[by][0]);
-	hits_from(q, text ? &t : NULL, false, 0, count_sql[by][1], &s);
+	hits_from(q, text ? &t : NULL, 0, 0, count_sql[by][1], &s);
 	gw_buf_puts(&s.sql, " GROUP BY 1 ORDER BY 2 DESC, 1");
 	if (prepare(a->db, &s, &st, 1) == 0)
 		for (n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW && !fn(ctx, col(st, 0), sqlite3_column_int(st, 1));)

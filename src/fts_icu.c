@@ -332,7 +332,9 @@ word_bounds(matcher *m)
 /* gw_rank(text, needles): how well the sentence answers the query words (needles, folded, each
  * ended by GW_NEEDLE_END), bm25's way without the rarity of the words: each occurrence counts 1,
  * 2 when it is a whole word of ICU's dictionary (政府 in 地方政府, not in 人民政府), saturating,
- * and a long sentence counts less than a short one with as many. */
+ * and a long sentence counts less than a short one with as many.  gw_rank(text, needles, 0):
+ * without looking for whole words (ICU's breaks cost 9 us a sentence; --documents ranks every
+ * match). */
 static void
 fn_rank(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
@@ -340,18 +342,20 @@ fn_rank(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	matcher *m = sqlite3_user_data(cx);
 	const gw_buf *t = folded_arg(cx, argv[0]);
 	const char *w = (const char *)sqlite3_value_text(argv[1]), *e;
+	bool words = argc < 3 || sqlite3_value_int(argv[2]);
 	double score = 0;
 
-	(void)argc;
 	for (; w && (e = strchr(w, GW_NEEDLE_END)) != NULL; w = e + 1) {
 		size_t nn = (size_t)(e - w), at = 0;
 		double tf = 0;
-		int32_t i, x, y;
+		int32_t i, x = 0, y = 0;
 
 		while ((i = next_at(t, w, nn, &at)) >= 0) {
-			word_bounds(m);
-			orig_span(m, i, nn, &x, &y);
-			tf += m->bound[x] && m->bound[y] ? 2 : 1;
+			if (words) {
+				word_bounds(m);
+				orig_span(m, i, nn, &x, &y);
+			}
+			tf += words && m->bound[x] && m->bound[y] ? 2 : 1;
 		}
 		if (tf > 0)
 			score += tf * (k1 + 1) / (tf + k1 * (1 - b + b * m->ncp / avg));
@@ -429,7 +433,11 @@ gw_fts_icu_register(sqlite3 *db)
 	static const struct {
 		const char *name;
 		void (*fn)(sqlite3_context *, int, sqlite3_value **);
-	} fns[] = {{"gw_has", fn_has}, {"gw_rank", fn_rank}, {"gw_mark", fn_mark}};
+		int nargs;
+	} fns[] = {{"gw_has", fn_has, 2},
+	           {"gw_rank", fn_rank, 2},
+	           {"gw_rank", fn_rank, 3},
+	           {"gw_mark", fn_mark, 2}};
 	fts5_api *api = fts5_api_of(db);
 	matcher *m;
 	int rc;
@@ -441,10 +449,10 @@ gw_fts_icu_register(sqlite3 *db)
 		return SQLITE_NOMEM;
 	}
 	rc = api->xCreateTokenizer(api, GW_FTS_TOKENIZER, NULL, &tok, NULL);
-	/* the three share one cache of the row's folded text; the last one frees it */
+	/* they share one cache of the row's folded text; the last one frees it */
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof fns / sizeof *fns; i++)
 		rc = sqlite3_create_function_v2(
-		    db, fns[i].name, 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, m, fns[i].fn, NULL,
-		    NULL, i + 1 == sizeof fns / sizeof *fns ? matcher_free : NULL);
+		    db, fns[i].name, fns[i].nargs, SQLITE_UTF8 | SQLITE_DETERMINISTIC, m, fns[i].fn,
+		    NULL, NULL, i + 1 == sizeof fns / sizeof *fns ? matcher_free : NULL);
 	return rc;
 }
