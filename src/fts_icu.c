@@ -389,7 +389,8 @@ fn_mark(sqlite3_context *cx, int argc, sqlite3_value **argv)
 			gw_grow((void **)&sp, &cap, 2 * n + 2, sizeof *sp);
 			orig_span(m, i, (size_t)(e - w), &sp[2 * n], &sp[2 * n + 1]);
 		}
-	qsort(sp, n, 2 * sizeof *sp, cmp_span);
+	if (n > 1)
+		qsort(sp, n, 2 * sizeof *sp, cmp_span);
 	for (size_t k = 0; k < n; k++) {
 		int32_t a = sp[2 * k], z = sp[2 * k + 1];
 
