@@ -52,9 +52,9 @@ static const char *const stmt_sql[NST] = {
 	" content_rowid = 'id', tokenize = '" GW_FTS_TOKENIZER "', detail = none,"                 \
 	" columnsize = 0);\n"
 
-/* Version 2 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
- * text (external content); nodes and quantities point at them.  Version 2 indexes every Han
- * character and digit (version 1: ICU's words only) and files a document's front matter:
+/* Version 3 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
+ * text (external content, FTS_SQL); nodes and quantities point at them.  Version 2 indexed every
+ * character with its positions (version 1: ICU's words only) and filed a document's front matter:
  * pub_date (发布日期) and status (有效, 失效 ...); doc_number comes from it when the text has none.
  * issuers holds every name a document is issued under (--issuer): the issuer, the 发文机关标志,
  * the signature, the title's head (中共中央 国务院关于…) and the front matter's 发布单位.
@@ -299,6 +299,9 @@ gw_archive_open(const char *path, int mode, gw_buf *err)
 		sqlite3_close(db);
 		return NULL;
 	}
+	/* a reader maps the file: no copy of each page a query reads (a tenth of its time) */
+	if (mode == GW_ARCHIVE_READ)
+		sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
 	a = gw_xcalloc(1, sizeof *a);
 	a->db = db;
 	a->path = gw_xstrdup(path);
@@ -1067,7 +1070,7 @@ put_pairs(gw_buf *fts, const char *w, size_t n)
 	gw_buf_puts(fts, " )");
 }
 
-/* A word or a phrase s[0..n) as written: in the FTS5 query the AND of its characters, in the
+/* A word or a phrase s[0..n) as written: in the FTS5 query the AND of its pairs, in the
  * check gw_has(s.text, 'word'), and a needle to rank and mark unless it is left out (NOT). */
 static void
 put_term(fq *f, const char *s, size_t n, bool negative)

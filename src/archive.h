@@ -15,10 +15,10 @@ struct sqlite3;
 /* Sentences longer than this (code points) are cut, so one flattened table is not one hit. */
 #define GW_ARCHIVE_SENTENCE_MAX 400
 
-/* Register the "gongwen" FTS5 tokenizer (each character folded to NFKC_Casefold) and the SQL
+/* Register the "gongwen" FTS5 tokenizer (pairs of characters folded to NFKC_Casefold) and the SQL
  * functions that check its candidates against the sentence text: gw_has(text, needle) (1 when
- * the folded text holds the folded needle), gw_rank(text, needles) and gw_mark(text, needles)
- * (needles folded, each ended by GW_NEEDLE_END); an SQLite result code. */
+ * the folded text holds the folded needle), gw_rank(text, needles[, whole words 0]) and
+ * gw_mark(text, needles) (needles folded, each ended by GW_NEEDLE_END); an SQLite result code. */
 int gw_fts_icu_register(struct sqlite3 *db);
 #define GW_NEEDLE_END '\x1F'
 /* s[0..n) folded as the tokenizer and gw_has fold it (per code point, NFKC_Casefold) into out. */
@@ -28,9 +28,9 @@ typedef struct gw_archive gw_archive;
 
 enum { GW_ARCHIVE_READ = 0, GW_ARCHIVE_WRITE = 1 };
 
-/* Open the archive at path; with GW_ARCHIVE_WRITE, create it (WAL mode) when the file is
- * missing or empty.  NULL with a message in err when the file is not an SQLite database, is
- * another program's database, has another schema version, or is corrupt. */
+/* Open the archive at path (memory-mapped when reading); with GW_ARCHIVE_WRITE, create it (WAL
+ * mode) when the file is missing or empty.  NULL with a message in err when the file is not an
+ * SQLite database, is another program's database, has another schema version, or is corrupt. */
 gw_archive *gw_archive_open(const char *path, int mode, gw_buf *err);
 void gw_archive_close(gw_archive *a);
 /* The SQLite connection (for tests and tools). */
