@@ -43,19 +43,32 @@ static const char *const stmt_sql[NST] = {
 	"SELECT doc_id, source_path FROM documents WHERE copy_of = ?1 ORDER BY doc_id",
 };
 
-/* Version 2 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
- * text (external content); nodes and quantities point at them.  Version 2 indexes every Han
- * character and digit (version 1: ICU's words only) and files a document's front matter:
+/* The full-text index of version 3: each character of a sentence, folded, without positions
+ * (detail=none) or lengths (columnsize=0): a query's candidates are the sentences that hold all
+ * its characters, checked in their text (gw_has), and ranked by gw_rank; the positions FTS5
+ * kept for phrases were most of the archive's size, and the text is stored anyway. */
+#define FTS_SQL                                                                                    \
+	"CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content = 'sentences',"              \
+	" content_rowid = 'id', tokenize = '" GW_FTS_TOKENIZER "', detail = none,"                 \
+	" columnsize = 0);\n"
+
+/* Version 3 of the archive.  Sentences are the unit of search: the FTS5 table indexes their
+ * text (external content, FTS_SQL); nodes and quantities point at them.  Version 2 indexed every
+ * character with its positions (version 1: ICU's words only) and filed a document's front matter:
  * pub_date (发布日期) and status (有效, 失效 ...); doc_number comes from it when the text has none.
  * issuers holds every name a document is issued under (--issuer): the issuer, the 发文机关标志,
  * the signature, the title's head (中共中央 国务院关于…) and the front matter's 发布单位.
  * A document whose source sha256 is already there is a copy: copy_of names the original, which
  * holds the only nodes, sentences and quantities of that text (found once, listed with its
  * copies; identical documents filled the first hits).  A node's own text is not stored again
- * (version 1 did: a quarter of the archive): it is its sentences (sentences.node).   No triggers keep the FTS5 table
- * in step: FTS5 writes its pending terms out at every statement savepoint, so one INSERT per
- * sentence would make a segment per sentence (45% of the time).  Rows go in per batch instead. */
+ * (version 1 did: a quarter of the archive): it is its sentences (sentences.node).  The text is
+ * UTF-16 (an archive made from version 3 on): two bytes a Chinese character, not three; big
+ * endian, so that text sorts by code point as in UTF-8 (ORDER BY doc_id, --count-by).  No triggers
+ * keep the FTS5 table in step: FTS5 writes its pending terms out at every statement savepoint, so
+ * one INSERT per sentence would make a segment per sentence (45% of the time).  Rows go in per
+ * batch instead. */
 static const char schema_sql[] =
+    "PRAGMA encoding = 'UTF-16be';\n"
     "CREATE TABLE documents (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, title TEXT,"
     " issuer TEXT, doc_number TEXT, doc_type TEXT, date TEXT, source_path TEXT, sha256 TEXT,"
     " record_sha256 TEXT NOT NULL, is_notice INTEGER, nsentences INTEGER, pub_date TEXT,"
@@ -78,9 +91,7 @@ static const char schema_sql[] =
     " end_cp INTEGER);\n"
     "CREATE INDEX quantities_doc ON quantities (doc);\n"
     "CREATE INDEX quantities_sentence ON quantities (sentence);\n"
-    "CREATE INDEX quantities_kind ON quantities (kind, unit, value);\n"
-    "CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content = 'sentences',"
-    " content_rowid = 'id', tokenize = '" GW_FTS_TOKENIZER "');\n";
+    "CREATE INDEX quantities_kind ON quantities (kind, unit, value);\n" FTS_SQL;
 
 struct gw_archive {
 	sqlite3 *db;
@@ -127,8 +138,8 @@ query_int(sqlite3 *db, const char *sql, long long *out, gw_buf *err)
 	return -1;
 }
 
-/* Version 1 → 2: the new columns, the FTS5 index made again with the new tokenizer, and every
- * record marked as changed, so that indexing the same records again fills the new fields. */
+/* Version 1 → 2: the new columns, and every record marked as changed, so that indexing the same
+ * records again fills the new fields (then 2 → 3 makes the FTS5 index again). */
 static const char migrate_1_sql[] =
     "ALTER TABLE documents ADD COLUMN pub_date TEXT;\n"
     "ALTER TABLE documents ADD COLUMN status TEXT;\n"
@@ -136,7 +147,11 @@ static const char migrate_1_sql[] =
     "ALTER TABLE documents ADD COLUMN copy_of INTEGER REFERENCES documents (id);\n"
     "CREATE INDEX documents_copy_of ON documents (copy_of);\n"
     "UPDATE documents SET record_sha256 = '', issuers = issuer;\n"
-    "ALTER TABLE nodes DROP COLUMN text;\n"
+    "ALTER TABLE nodes DROP COLUMN text;\n";
+
+/* Version 2 → 3: the full-text index made again without positions. */
+static const char migrate_2_sql[] =
+    "DROP TABLE sentences_fts;\n" FTS_SQL
     "INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');\n";
 
 /* Runs inside check_schema's write transaction. */
@@ -146,8 +161,11 @@ create_schema(sqlite3 *db, long long version, gw_buf *err)
 	gw_buf sql = GW_BUF_INIT;
 	int rc;
 
-	gw_buf_printf(&sql, "%sPRAGMA application_id = %d;\nPRAGMA user_version = %d;",
-	              version == 1 ? migrate_1_sql : schema_sql, GW_ARCHIVE_APP_ID, GW_ARCHIVE_VERSION);
+	gw_buf_printf(&sql, "%s%sPRAGMA application_id = %d;\nPRAGMA user_version = %d;",
+	              version == 0   ? schema_sql
+	              : version == 1 ? migrate_1_sql
+	                             : "",
+	              version == 0 ? "" : migrate_2_sql, GW_ARCHIVE_APP_ID, GW_ARCHIVE_VERSION);
 	rc = sqlite3_exec(db, sql.ptr, NULL, NULL, NULL);
 	gw_buf_free(&sql);
 	if (rc != SQLITE_OK) {
@@ -159,7 +177,7 @@ create_schema(sqlite3 *db, long long version, gw_buf *err)
 }
 
 /* Is this our database, of our version?  An empty one becomes ours when we may write, one of
- * version 1 is brought to this version.  When writing, this runs inside BEGIN IMMEDIATE: two
+ * an older version is brought to this version.  When writing, this runs inside BEGIN IMMEDIATE: two
  * gw-index that start on a new file create the schema once (the second finds it made). */
 static int
 check_version(sqlite3 *db, int mode, gw_buf *err)
@@ -180,11 +198,13 @@ check_version(sqlite3 *db, int mode, gw_buf *err)
 		gw_buf_printf(err, "an SQLite database, but not a gongwen archive (application_id %lld)", app);
 		return -1;
 	}
-	if (version == 1 && mode == GW_ARCHIVE_WRITE)
+	if (version >= 1 && version < GW_ARCHIVE_VERSION && mode == GW_ARCHIVE_WRITE)
 		return create_schema(db, version, err);
-	if (version == 1)
-		gw_buf_puts(err, "a gongwen archive of version 1, made by an older gongwen: "
-		                 "'gw-index --db FILE </dev/null' brings it to version " GW_STR(GW_ARCHIVE_VERSION));
+	if (version >= 1 && version < GW_ARCHIVE_VERSION)
+		gw_buf_printf(err,
+		              "a gongwen archive of version %lld, made by an older gongwen: "
+		              "'gw-index --db FILE </dev/null' brings it to version %d",
+		              version, GW_ARCHIVE_VERSION);
 	else if (version != GW_ARCHIVE_VERSION)
 		gw_buf_printf(err, "a gongwen archive of version %lld; this gongwen knows version %d "
 		              "(build it again with gw-index into a new file)", version, GW_ARCHIVE_VERSION);
@@ -279,6 +299,9 @@ gw_archive_open(const char *path, int mode, gw_buf *err)
 		sqlite3_close(db);
 		return NULL;
 	}
+	/* a reader maps the file: no copy of each page a query reads (a tenth of its time) */
+	if (mode == GW_ARCHIVE_READ)
+		sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
 	a = gw_xcalloc(1, sizeof *a);
 	a->db = db;
 	a->path = gw_xstrdup(path);
@@ -999,87 +1022,130 @@ gw_archive_undated(gw_archive *a)
 
 /* ---------------------------------------------------------------- the query syntax */
 
-/* The query being translated: the FTS5 text, the -words kept for the end, and whether the last
- * thing written was an operand (a phrase or a closing parenthesis): FTS5 has no implicit AND
- * next to a parenthesis, so every AND is written out. */
+/* The query being translated into what gw_archive_fts_query gives; the -words are kept for the
+ * end.  operand: the last thing written was an operand (a word or a closing parenthesis): FTS5
+ * has no implicit AND next to a parenthesis, so every AND is written out.  skip: the depth at
+ * which the operand of a NOT started, which the FTS5 query leaves out (-1: none). */
 typedef struct fq {
-	gw_buf *out, neg;
-	bool operand, rank_words;
+	gw_buf *fts, *check, *needles, neg;
+	bool operand, not_next;
+	int depth, skip;
 } fq;
 
-/* One whole word for the ranking clause: ␟word, quoted. */
+/* An operator or a parenthesis: into the check, and into the FTS5 query unless skipped. */
 static void
-put_rank_word(void *ctx, const char *w, int n)
+put_op(fq *f, const char *fts, const char *check)
 {
-	gw_buf *b = ctx;
-
-	gw_buf_printf(b, " AND \"%c%.*s\"", GW_FTS_WORD, n, w);
+	if (f->skip < 0)
+		gw_buf_puts(f->fts, fts);
+	gw_buf_puts(f->check, check);
 }
 
-/* The phrase "s" (already quoted, with its * or ^): alone, or with the whole Han words of its
- * text as a ranking clause that keeps the same hits: ("s" OR ("s" AND "␟w1" AND "␟w2")). */
+/* The folded word w[0..n) (no white space) as FTS5 candidates: the sentences that hold each
+ * of its pairs of characters, or its one character as a prefix (see the tokenizer). */
 static void
-put_term(fq *f, gw_buf *b, const char *s, size_t n, const char *text, size_t tn)
+put_pairs(gw_buf *fts, const char *w, size_t n)
 {
-	gw_buf w = GW_BUF_INIT;
+	size_t i = 0, j, k;
 
-	if (f->rank_words && tn)
-		gw_fts_words(text, (int)tn, put_rank_word, &w);
-	if (b->len)
-		gw_buf_putc(b, ' ');
-	/* the term is one word: where the word is, the term is (cheaper than the AND) */
-	if (w.len == tn + 8 && memcmp(w.ptr + 7, text, tn) == 0 && *s == '"')
-		gw_buf_printf(b, "(\"%c%.*s\" OR %.*s)", GW_FTS_WORD, (int)tn, text, (int)n, s);
-	else if (w.len)
-		gw_buf_printf(b, "(%.*s OR (%.*s%s))", (int)n, s, (int)n, s, w.ptr);
-	else
-		gw_buf_put(b, s, n);
+	gw_buf_puts(fts, " (");
+	for (; i < n; i = j) {
+		j = i + 1;
+		while (j < n && ((unsigned char)w[j] & 0xC0) == 0x80)
+			j++;
+		for (k = j + (j < n); k < n && ((unsigned char)w[k] & 0xC0) == 0x80;)
+			k++;
+		if (k == j && i > 0)
+			break; /* the last character: in the pair before it */
+		if (gw_find(w, k - 1, w + i, k - i))
+			continue; /* the same pair already */
+		gw_buf_puts(fts, fts->ptr[fts->len - 1] == '(' ? "\"" : " AND \"");
+		for (size_t c = i; c < k; c++) {
+			gw_buf_putc(fts, w[c]);
+			if (w[c] == '"')
+				gw_buf_putc(fts, '"');
+		}
+		gw_buf_puts(fts, k == j ? "\"*" : "\"");
+	}
+	gw_buf_puts(fts, " )");
+}
+
+/* A word or a phrase s[0..n) as written: in the FTS5 query the AND of its pairs, in the
+ * check gw_has(s.text, 'word'), and a needle to rank and mark unless it is left out (NOT). */
+static void
+put_term(fq *f, const char *s, size_t n, bool negative)
+{
+	gw_buf w = GW_BUF_INIT, *check = negative ? &f->neg : f->check;
+
+	gw_fold(s, n, &w);
+	if (negative && check->len)
+		gw_buf_puts(check, " OR");
+	gw_buf_puts(check, " gw_has(s.text, '");
+	for (size_t i = 0; i < w.len; i++) {
+		if ((unsigned char)w.ptr[i] < 0x20)
+			continue; /* control characters end a needle */
+		gw_buf_putc(check, w.ptr[i]);
+		if (w.ptr[i] == '\'')
+			gw_buf_putc(check, '\''); /* an SQL string */
+		if (!negative && f->skip < 0)
+			gw_buf_putc(f->needles, w.ptr[i]);
+	}
+	gw_buf_puts(check, "')");
+	if (!negative && f->skip < 0) {
+		gw_buf_putc(f->needles, GW_NEEDLE_END);
+		put_pairs(f->fts, w.ptr, w.len);
+	}
 	gw_buf_free(&w);
 }
 
-/* A "quoted phrase" as FTS5 reads it ("" is a quote inside), with a * after it kept. */
-static const char *
-put_quoted(fq *f, gw_buf *b, const char *p, gw_buf *err)
+/* Before an operand: the AND next to the last one, and the start of a NOT's operand. */
+static void
+operand(fq *f)
 {
-	const char *s = p++;
+	if (f->operand)
+		put_op(f, " AND", " AND");
+	if (f->not_next && f->skip < 0)
+		f->skip = f->depth;
+	f->not_next = false;
+}
 
-	for (;; p++) {
+/* After a word or a group: the end of a NOT's operand. */
+static void
+operand_end(fq *f)
+{
+	if (f->skip == f->depth)
+		f->skip = -1;
+	f->operand = true;
+}
+
+/* A "quoted phrase" as FTS5 reads it ("" is a quote inside), with a * after it dropped. */
+static const char *
+put_quoted(fq *f, const char *p, gw_buf *err)
+{
+	gw_buf t = GW_BUF_INIT;
+
+	for (p++;; p++) {
 		if (*p == '\0') {
 			gw_buf_puts(err, "a \" is not closed");
+			gw_buf_free(&t);
 			return NULL;
 		}
-		if (*p == '"' && p[1] == '"')
-			p++;
-		else if (*p == '"')
+		if (*p == '"' && p[1] != '"')
 			break;
+		p += *p == '"';
+		gw_buf_putc(&t, *p);
 	}
 	p++;
-	if (*p == '*')
-		p++;
-	put_term(f, b, s, (size_t)(p - s), s + 1, (size_t)(p - s) - 2 - (p[-1] == '*'));
+	p += *p == '*';
+	operand(f);
+	put_term(f, t.ptr ? t.ptr : "", t.len, false);
+	operand_end(f);
+	gw_buf_free(&t);
 	return p;
 }
 
-/* A bare word, quoted, so that FTS5 never reads its punctuation (PM2.5, 5G-A, a:b) as syntax;
- * ^word keeps its meaning.  word* is word: every character is a token, so a word is found
- * inside longer ones already (and 发* made FTS5 read every word that starts with 发). */
-static void
-put_bare(fq *f, gw_buf *b, const char *s, const char *e)
-{
-	gw_buf q = GW_BUF_INIT;
-	bool caret = *s == '^';
-
-	s += caret;
-	while (e > s && e[-1] == '*')
-		e--;
-	if (s >= e)
-		return;
-	gw_buf_printf(&q, "%s\"%.*s\"", caret ? "^" : "", (int)(e - s), s);
-	put_term(f, b, q.ptr, q.len, s, (size_t)(e - s));
-	gw_buf_free(&q);
-}
-
-/* A bare word: AND OR NOT stay operators; -word is kept for the NOT at the end. */
+/* A bare word: AND OR NOT stay operators; -word is kept for the NOT at the end; ^word and
+ * word* are word (every character is indexed, so a word is found inside longer ones already). */
 static const char *
 put_word(fq *f, const char *p)
 {
@@ -1091,17 +1157,23 @@ put_word(fq *f, const char *p)
 	e = p;
 	if ((e - s == 3 && (memcmp(s, "AND", 3) == 0 || memcmp(s, "NOT", 3) == 0)) ||
 	    (e - s == 2 && memcmp(s, "OR", 2) == 0)) {
-		gw_buf_printf(f->out, " %.*s", (int)(e - s), s);
+		if (*s == 'N') /* NOT b: b is left out of the candidates, the check keeps it out */
+			put_op(f, "", " AND NOT");
+		else
+			put_op(f, *s == 'A' ? " AND" : " OR", *s == 'A' ? " AND" : " OR");
+		f->not_next = *s == 'N';
 		f->operand = false;
-	} else if (*s == '-' && e - s > 1 && !(s[1] >= '0' && s[1] <= '9')) {
-		if (f->neg.len)
-			gw_buf_puts(&f->neg, " OR");
-		put_bare(f, &f->neg, s + 1, e);
-	} else {
-		if (f->operand)
-			gw_buf_puts(f->out, " AND");
-		put_bare(f, f->out, s, e);
-		f->operand = true;
+		return p;
+	}
+	s += *s == '^';
+	while (e > s && e[-1] == '*')
+		e--;
+	if (*s == '-' && e - s > 1 && !(s[1] >= '0' && s[1] <= '9'))
+		put_term(f, s + 1, (size_t)(e - s - 1), true);
+	else if (e > s) {
+		operand(f);
+		put_term(f, s, (size_t)(e - s), false);
+		operand_end(f);
 	}
 	return p;
 }
@@ -1136,29 +1208,28 @@ static const char *
 fq_step(fq *f, const char *p, gw_buf *err)
 {
 	if (*p == '(') {
-		gw_buf_puts(f->out, f->operand ? " AND (" : f->out->len ? " (" : "(");
+		operand(f);
+		put_op(f, " (", " (");
+		f->depth++;
 		f->operand = false;
 		return p + 1;
 	}
 	if (*p == ')') {
-		gw_buf_puts(f->out, " )");
-		f->operand = true;
+		put_op(f, " )", " )");
+		f->depth--;
+		operand_end(f);
 		return p + 1;
 	}
-	if (*p == '"') {
-		if (f->operand)
-			gw_buf_puts(f->out, " AND");
-		f->operand = true;
-		return put_quoted(f, f->out, p, err);
-	}
+	if (*p == '"')
+		return put_quoted(f, p, err);
 	return put_word(f, p);
 }
 
 int
-gw_archive_fts_query(const char *text, bool rank_words, gw_buf *out, gw_buf *err)
+gw_archive_fts_query(const char *text, gw_buf *fts, gw_buf *check, gw_buf *needles, gw_buf *err)
 {
-	gw_buf body = GW_BUF_INIT;
-	fq f = {&body, GW_BUF_INIT, false, rank_words};
+	gw_buf body = GW_BUF_INIT, cbody = GW_BUF_INIT;
+	fq f = {&body, &cbody, needles, GW_BUF_INIT, false, false, 0, -1};
 	const char *p = text;
 
 	while (p && *p) {
@@ -1166,18 +1237,23 @@ gw_archive_fts_query(const char *text, bool rank_words, gw_buf *out, gw_buf *err
 
 		p = sp ? p + sp : fq_step(&f, p, err);
 	}
-	/* an operator written first starts with a space */
-	if (p && f.neg.len && body.len == 0) {
+	/* what is written first starts with a space */
+	if (p && body.len == 0 && (f.neg.len || cbody.len)) {
 		gw_buf_puts(err, "only words to leave out: give a word to look for (垃圾分类 -农村)");
 		p = NULL;
-	} else if (p && f.neg.len)
-		gw_buf_printf(out, "( %s ) NOT ( %s )", body.ptr + (body.ptr[0] == ' '), f.neg.ptr);
-	else if (body.len)
-		gw_buf_puts(out, body.ptr + (body.ptr[0] == ' '));
+	} else if (p && body.len) {
+		gw_buf_puts(fts, body.ptr + 1);
+		if (f.neg.len)
+			gw_buf_printf(check, "(%s ) AND NOT (%s )", cbody.ptr, f.neg.ptr);
+		else
+			gw_buf_printf(check, "(%s )", cbody.ptr);
+	}
 	gw_buf_free(&f.neg);
 	gw_buf_free(&body);
-	if (out->ptr == NULL)
-		gw_buf_puts(out, "");
+	gw_buf_free(&cbody);
+	gw_buf_puts(fts, "");
+	gw_buf_puts(check, "");
+	gw_buf_puts(needles, "");
 	return p ? 0 : -1;
 }
 
@@ -1190,7 +1266,7 @@ typedef struct qparam {
 
 typedef struct qsql {
 	gw_buf sql;
-	qparam p[16];
+	qparam p[20];
 	int np;
 } qsql;
 
@@ -1282,63 +1358,97 @@ has_document_filter(const gw_query *q)
 	return q->issuer || q->doc_type || q->from || q->to || q->doc_number || q->status;
 }
 
-/* The matching sentences s (with f.rk, their rank, when there is a text query), their document d
- * and node n: FROM … WHERE …, with join (NULL or more tables) before the WHERE.  fast: FTS5
- * sorts by rank and cuts at the limit itself, before any join. */
+/* A text query as gw_archive_fts_query gives it: the FTS5 query that finds the candidates, the
+ * SQL expression that checks them ("" with --raw) and the words to rank and mark. */
+typedef struct qtext {
+	gw_buf fts, check, needles;
+} qtext;
+
+/* The matching sentences s, their document d and node n: FROM … WHERE …, with join (NULL or
+ * more tables) before the WHERE.  With a text query, the candidates FTS5 finds are checked in
+ * their text and ranked in a subquery (h.sc; rank 2: gw_rank, 1: without whole words, 0: not
+ * ranked); cap > 0: only the cap last indexed matches (FTS5 gives them in rowid order and stops
+ * there), so that a common word is not ranked over all its matches (issue 15: 发展 in 170,000
+ * sentences took 250 ms). */
 static void
-hits_from(const gw_query *q, const char *fts, bool fast, const char *join, qsql *s)
+hits_from(const gw_query *q, const qtext *t, int rank, long cap, const char *join, qsql *s)
 {
 	gw_buf *b = &s->sql;
 	bool qf = gw_query_has_quantity_filter(q);
 
 	gw_buf_puts(b, " FROM ");
-	if (fast) {
-		param_s(s, "(SELECT rowid AS rid, rank AS rk FROM sentences_fts WHERE sentences_fts MATCH ?",
-		        fts);
-		param_v(s, " ORDER BY rank LIMIT ?) f JOIN sentences s ON s.id = f.rid", (double)q->limit);
-	} else if (fts) {
-		gw_buf_puts(b, "(SELECT rowid AS rid, rank AS rk FROM sentences_fts WHERE sentences_fts");
-		param_s(s, " MATCH ?) f JOIN sentences s ON s.id = f.rid", fts);
+	if (t) {
+		if (rank)
+			param_s(s,
+			        rank > 1 ? "(SELECT s.id AS sid, gw_rank(s.text, ?) AS sc"
+			                 : "(SELECT s.id AS sid, gw_rank(s.text, ?, 0) AS sc",
+			        t->needles.ptr);
+		else
+			gw_buf_puts(b, "(SELECT s.id AS sid, 0 AS sc");
+		gw_buf_puts(b,
+		            " FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid");
+		if (has_document_filter(q))
+			gw_buf_puts(b, " JOIN documents d ON d.id = s.doc");
+		param_s(s, " WHERE sentences_fts MATCH ?", t->fts.ptr);
+		if (t->check.len)
+			gw_buf_printf(b, " AND %s", t->check.ptr);
 	} else
-		gw_buf_puts(b, "sentences s");
-	gw_buf_printf(b, " JOIN documents d ON d.id = s.doc LEFT JOIN nodes n ON n.id = s.node%s WHERE 1",
-	              join ? join : "");
+		gw_buf_printf(b,
+		              "sentences s JOIN documents d ON d.id = s.doc LEFT JOIN nodes n"
+		              " ON n.id = s.node%s WHERE 1",
+		              join ? join : "");
 	document_filters(q, s);
 	/* with a text query, look up each match's quantities; without, start from the quantities */
 	if (qf) {
-		gw_buf_puts(b, fts ? " AND EXISTS (SELECT 1 FROM quantities q WHERE q.sentence = s.id"
-		                   : " AND s.id IN (SELECT q.sentence FROM quantities q WHERE"
-		                     " q.sentence IS NOT NULL");
+		gw_buf_puts(b, t ? " AND EXISTS (SELECT 1 FROM quantities q WHERE q.sentence = s.id"
+		                 : " AND s.id IN (SELECT q.sentence FROM quantities q WHERE"
+		                   " q.sentence IS NOT NULL");
 		quantity_filters(q, s);
 		gw_buf_puts(b, ")");
 	}
+	if (t && cap > 0)
+		param_v(s, " ORDER BY sentences_fts.rowid DESC LIMIT ?", (double)cap);
+	if (t)
+		gw_buf_printf(
+		    b,
+		    ") h JOIN sentences s ON s.id = h.sid JOIN documents d ON d.id = s.doc"
+		    " LEFT JOIN nodes n ON n.id = s.node%s",
+		    join ? join : "");
 }
 
 /* The hit query (sentences, or with q->documents one row per document and its number of hits);
- * fts is the FTS5 query (bound first) when there is one.  The marks are not made here:
- * highlight() in this query would run for every match before the sort, not for the hits. */
+ * t: the text query, or NULL. */
 static void
-build_sql(const gw_query *q, const char *fts, qsql *s)
+build_sql(const gw_query *q, const qtext *t, qsql *s)
 {
 	gw_buf *b = &s->sql;
-	bool fast = fts && !q->documents && !gw_query_has_quantity_filter(q) &&
-	            !has_document_filter(q) && q->limit > 0;
+	long cap = q->limit > GW_RANK_CAP ? q->limit : GW_RANK_CAP;
 
-	gw_buf_puts(b, q->documents
-	                   ? "SELECT min(s.id), d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type,"
-	                     " d.date, 0, NULL, NULL, NULL, NULL, 0, 0, d.id, d.source_path, d.status,"
-	                     " count(*)"
-	                   : "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
-	                     " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp, d.id,"
-	                     " d.source_path, d.status, 1");
-	hits_from(q, fts, fast, NULL, s);
 	if (q->documents)
-		gw_buf_puts(b, fts ? " GROUP BY d.id ORDER BY min(f.rk), d.doc_id"
-		                   : " GROUP BY d.id ORDER BY d.date DESC, d.doc_id");
+		gw_buf_puts(
+		    b, "SELECT min(s.id), d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type,"
+		       " d.date, 0, NULL, NULL, NULL, NULL, 0, 0, d.id, d.source_path, d.status,"
+		       " count(*)");
+	else if (t)
+		param_s(
+		    s,
+		    "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
+		    " s.part, n.node_id, n.path, s.text, gw_mark(s.text, ?), s.start_cp, s.end_cp,"
+		    " d.id, d.source_path, d.status, 1",
+		    t->needles.ptr);
 	else
-		gw_buf_puts(b, fts ? " ORDER BY f.rk, d.doc_id, s.start_cp"
-		                   : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
-	if (q->limit > 0 && !fast)
+		gw_buf_puts(
+		    b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
+		       " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp, d.id,"
+		       " d.source_path, d.status, 1");
+	hits_from(q, t, q->documents ? 1 : 2, q->documents || q->limit <= 0 ? 0 : cap, NULL, s);
+	if (q->documents)
+		gw_buf_puts(b, t ? " GROUP BY d.id ORDER BY max(h.sc) DESC, d.doc_id"
+		                 : " GROUP BY d.id ORDER BY d.date DESC, d.doc_id");
+	else
+		gw_buf_puts(b, t ? " ORDER BY h.sc DESC, d.doc_id, s.start_cp"
+		                 : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
+	if (q->limit > 0)
 		param_v(s, " LIMIT ?", (double)q->limit);
 }
 
@@ -1346,10 +1456,18 @@ void
 gw_archive_search_sql(const gw_query *q, gw_buf *sql)
 {
 	qsql s = {GW_BUF_INIT, {{0}}, 0};
+	qtext t = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
+	gw_buf err = GW_BUF_INIT;
+	bool text =
+	    has_text(q) && gw_archive_fts_query(q->text, &t.fts, &t.check, &t.needles, &err) == 0;
 
-	build_sql(q, has_text(q) ? "?" : NULL, &s);
+	build_sql(q, text ? &t : NULL, &s);
 	gw_buf_puts(sql, s.sql.ptr);
 	gw_buf_free(&s.sql);
+	gw_buf_free(&t.fts);
+	gw_buf_free(&t.check);
+	gw_buf_free(&t.needles);
+	gw_buf_free(&err);
 }
 
 static int
@@ -1478,23 +1596,10 @@ hit_free(gw_hit *h)
 	free(h->copies);
 }
 
-/* The hit's sentence with its matches marked, through highlight() on that one row. */
-static int
-hit_marks(sqlite3_stmt *hl, sqlite3_int64 row, gw_hit *h)
-{
-	sqlite3_reset(hl);
-	sqlite3_bind_int64(hl, 2, row);
-	if (sqlite3_step(hl) != SQLITE_ROW)
-		return -1;
-	h->marked = col(hl, 0);
-	return 0;
-}
-
-/* Step through the hits, calling fn on each; the number of hits, or -1.  hl: NULL without a
- * text query; hl and qs: NULL for documents. */
+/* Step through the hits, calling fn on each; the number of hits, or -1.  qs: NULL for
+ * documents. */
 static long
-search_loop(gw_archive *a, sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl, gw_hit_fn fn,
-            void *ctx)
+search_loop(gw_archive *a, sqlite3_stmt *st, sqlite3_stmt *qs, gw_hit_fn fn, void *ctx)
 {
 	long n = 0;
 	int rc;
@@ -1504,8 +1609,7 @@ search_loop(gw_archive *a, sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl,
 		int stop;
 
 		hit_fill(st, &h);
-		if ((hl && hit_marks(hl, sqlite3_column_int64(st, 0), &h) < 0) ||
-		    (qs && hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) ||
+		if ((qs && hit_quantities(qs, sqlite3_column_int64(st, 0), &h) < 0) ||
 		    hit_copies(a, sqlite3_column_int64(st, 14), &h) < 0) {
 			hit_free(&h);
 			return -1;
@@ -1520,11 +1624,22 @@ search_loop(gw_archive *a, sqlite3_stmt *st, sqlite3_stmt *qs, sqlite3_stmt *hl,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
 }
 
-/* The FTS5 query that finds and ranks (fts) and the one whose phrases are marked (mark). */
+static void
+qtext_free(qtext *t)
+{
+	gw_buf_free(&t->fts);
+	gw_buf_free(&t->check);
+	gw_buf_free(&t->needles);
+}
+
+/* q's text query into t: 1, 0 when there is none, or -1 with a message.  FTS5 reads the
+ * candidates' query first, so that its syntax errors are reported as FTS5 words them. */
 static int
-text_queries(const gw_query *q, gw_buf *fts, gw_buf *mark, gw_buf *err)
+text_query(gw_archive *a, const gw_query *q, qtext *t, gw_buf *err)
 {
 	gw_buf e = GW_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc;
 
 	if (!has_text(q))
 		return 0;
@@ -1532,15 +1647,26 @@ text_queries(const gw_query *q, gw_buf *fts, gw_buf *mark, gw_buf *err)
 	if (check_limits(q->text, err) < 0)
 		return -1;
 	if (q->raw) {
-		gw_buf_puts(fts, q->text);
-		gw_buf_puts(mark, q->text);
-	} else if (gw_archive_fts_query(q->text, true, fts, &e) < 0 ||
-	           gw_archive_fts_query(q->text, false, mark, &e) < 0) {
+		gw_buf_puts(&t->fts, q->text);
+		gw_buf_puts(&t->check, "");
+		gw_buf_puts(&t->needles, "");
+	} else if (gw_archive_fts_query(q->text, &t->fts, &t->check, &t->needles, &e) < 0) {
 		gw_buf_printf(err, "bad query '%s': %s", q->text, e.ptr);
 		gw_buf_free(&e);
 		return -1;
 	}
-	return 0;
+	rc = sqlite3_prepare_v2(a->db,
+	                        "SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ?1"
+	                        " AND rowid = 0",
+	                        -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, t->fts.ptr, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_ROW : sqlite3_errcode(a->db);
+	}
+	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		gw_buf_printf(err, "bad query '%s': %s", q->text, sqlite3_errmsg(a->db));
+	sqlite3_finalize(st);
+	return err->len ? -1 : 1;
 }
 
 /* SQLite's progress handler: a non-zero return interrupts the query past its deadline (CPU
@@ -1561,7 +1687,8 @@ search_error(gw_archive *a, const gw_query *q, long max_ms, gw_buf *err)
 	if (sqlite3_errcode(a->db) == SQLITE_INTERRUPT)
 		gw_buf_printf(err, "the query '%s' ran for more than %ld ms and was stopped: give more "
 		              "words or a filter", q->text ? q->text : "", max_ms);
-	else if (strncmp(m, "fts5:", 5) == 0 || strstr(m, "MATCH") || strstr(m, "no such column"))
+	else if (strncmp(m, "fts5:", 5) == 0 || strstr(m, "MATCH") || strstr(m, "no such column") ||
+	         strstr(m, "syntax error") || strstr(m, "incomplete input"))
 		gw_buf_printf(err, "bad query '%s': %s", q->text, m);
 	else
 		db_error(a->db, err, a->path);
@@ -1571,27 +1698,23 @@ long
 gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_buf *err)
 {
 	qsql s = {GW_BUF_INIT, {{0}}, 0}, qq = {GW_BUF_INIT, {{0}}, 0};
-	gw_buf fts = GW_BUF_INIT, mark = GW_BUF_INIT;
-	sqlite3_stmt *st = NULL, *qs = NULL, *hl = NULL;
+	qtext t = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
+	sqlite3_stmt *st = NULL, *qs = NULL;
 	long n = -1, max_ms = q->max_ms ? q->max_ms : GW_QUERY_MAX_MS;
+	int text = text_query(a, q, &t, err);
 
-	if (text_queries(q, &fts, &mark, err) < 0)
+	if (text < 0)
 		goto done;
-	build_sql(q, fts.ptr, &s);
+	build_sql(q, text ? &t : NULL, &s);
 	gw_buf_puts(&qq.sql, "SELECT q.qty_id, q.text, q.value, q.min, q.max, q.unit, q.comparator,"
 	                     " q.kind, q.subject, q.verb FROM quantities q WHERE q.sentence = ?");
 	quantity_filters(q, &qq);
 	gw_buf_puts(&qq.sql, " ORDER BY q.start_cp");
-	if (mark.ptr && !q->documents && sqlite3_prepare_v2(a->db, "SELECT highlight(sentences_fts, 0, char(2), char(3))"
-	                                          " FROM sentences_fts WHERE sentences_fts MATCH ?1"
-	                                          " AND rowid = ?2", -1, &hl, NULL) == SQLITE_OK)
-		sqlite3_bind_text(hl, 1, mark.ptr, -1, SQLITE_STATIC);
 	a->step = (clock_t)((double)max_ms * CLOCKS_PER_SEC / 1000);
 	a->deadline = clock() + a->step;
 	sqlite3_progress_handler(a->db, 100, past_deadline, a);
 	if (prepare(a->db, &s, &st, 1) < 0 || (!q->documents && prepare(a->db, &qq, &qs, 2) < 0) ||
-	    (mark.ptr && !q->documents && hl == NULL) ||
-	    (n = search_loop(a, st, qs, hl, fn, ctx)) < 0) {
+	    (n = search_loop(a, st, qs, fn, ctx)) < 0) {
 		search_error(a, q, max_ms, err);
 		n = -1;
 	}
@@ -1599,11 +1722,9 @@ gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(qs);
-	sqlite3_finalize(hl);
 	gw_buf_free(&s.sql);
 	gw_buf_free(&qq.sql);
-	gw_buf_free(&fts);
-	gw_buf_free(&mark);
+	qtext_free(&t);
 	return n;
 }
 
@@ -1634,15 +1755,15 @@ long
 gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void *ctx, gw_buf *err)
 {
 	qsql s = {GW_BUF_INIT, {{0}}, 0};
-	gw_buf fts = GW_BUF_INIT, mark = GW_BUF_INIT;
+	qtext t = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
 	sqlite3_stmt *st = NULL;
 	long n = -1;
-	int rc = SQLITE_ERROR;
+	int rc = SQLITE_ERROR, text = text_query(a, q, &t, err);
 
-	if (text_queries(q, &fts, &mark, err) < 0)
+	if (text < 0)
 		goto done;
 	gw_buf_printf(&s.sql, "SELECT %s, count(DISTINCT d.id)", count_sql[by][0]);
-	hits_from(q, fts.ptr, false, count_sql[by][1], &s);
+	hits_from(q, text ? &t : NULL, 0, 0, count_sql[by][1], &s);
 	gw_buf_puts(&s.sql, " GROUP BY 1 ORDER BY 2 DESC, 1");
 	if (prepare(a->db, &s, &st, 1) == 0)
 		for (n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW && !fn(ctx, col(st, 0), sqlite3_column_int(st, 1));)
@@ -1654,8 +1775,7 @@ gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void 
 done:
 	sqlite3_finalize(st);
 	gw_buf_free(&s.sql);
-	gw_buf_free(&fts);
-	gw_buf_free(&mark);
+	qtext_free(&t);
 	return n;
 }
 

@@ -9,28 +9,28 @@ struct sqlite3;
 /* The archive's own schema: application_id "gwar" and this user_version.  A database with
  * another application_id is foreign; with another version, gw-index refuses to touch it. */
 #define GW_ARCHIVE_APP_ID 0x67776172
-#define GW_ARCHIVE_VERSION 2
+#define GW_ARCHIVE_VERSION 3
 /* The FTS5 tokenizer name (fts_icu.c): tokenize='gongwen' */
 #define GW_FTS_TOKENIZER "gongwen"
 /* Sentences longer than this (code points) are cut, so one flattened table is not one hit. */
 #define GW_ARCHIVE_SENTENCE_MAX 400
 
-/* A query string that starts with this byte is one whole word of the text (fts_icu.c). */
-#define GW_FTS_WORD '\x1F'
-
-/* Register the ICU word-break tokenizer with db's FTS5; an SQLite result code. */
+/* Register the "gongwen" FTS5 tokenizer (pairs of characters folded to NFKC_Casefold) and the SQL
+ * functions that check its candidates against the sentence text: gw_has(text, needle) (1 when
+ * the folded text holds the folded needle), gw_rank(text, needles[, whole words 0]) and
+ * gw_mark(text, needles) (needles folded, each ended by GW_NEEDLE_END); an SQLite result code. */
 int gw_fts_icu_register(struct sqlite3 *db);
-/* The whole Han words the tokenizer puts in the index beside the characters of text[0..n)
- * (政府工作 → 政府 工作), each passed to fn (folded, not NUL-terminated); an SQLite result code. */
-int gw_fts_words(const char *text, int n, void (*fn)(void *, const char *, int), void *ctx);
+#define GW_NEEDLE_END '\x1F'
+/* s[0..n) folded as the tokenizer and gw_has fold it (per code point, NFKC_Casefold) into out. */
+void gw_fold(const char *s, size_t n, gw_buf *out);
 
 typedef struct gw_archive gw_archive;
 
 enum { GW_ARCHIVE_READ = 0, GW_ARCHIVE_WRITE = 1 };
 
-/* Open the archive at path; with GW_ARCHIVE_WRITE, create it (WAL mode) when the file is
- * missing or empty.  NULL with a message in err when the file is not an SQLite database, is
- * another program's database, has another schema version, or is corrupt. */
+/* Open the archive at path (memory-mapped when reading); with GW_ARCHIVE_WRITE, create it (WAL
+ * mode) when the file is missing or empty.  NULL with a message in err when the file is not an
+ * SQLite database, is another program's database, has another schema version, or is corrupt. */
 gw_archive *gw_archive_open(const char *path, int mode, gw_buf *err);
 void gw_archive_close(gw_archive *a);
 /* The SQLite connection (for tests and tools). */
@@ -108,9 +108,9 @@ typedef struct gw_hit {
 #define GW_MARK_CLOSE '\x03'
 
 typedef int (*gw_hit_fn)(void *ctx, const gw_hit *h);
-/* Run q; fn is called for each hit in order (relevance with a text query, else newest document
- * first); a non-zero return stops.  Returns the number of hits, or -1 with a message in err
- * (a bad query, a corrupt archive). */
+/* Run q; fn is called for each hit in order (gw_rank with a text query, among the GW_RANK_CAP
+ * last indexed matches; else newest document first); a non-zero return stops.  Returns the number
+ * of hits, or -1 with a message in err (a bad query, a corrupt archive). */
 long gw_archive_search(gw_archive *a, const gw_query *q, gw_hit_fn fn, void *ctx, gw_buf *err);
 
 /* --count-by: the number of documents with hits for each issuer, year (of the date), 文种 or
@@ -122,17 +122,22 @@ typedef int (*gw_count_fn)(void *ctx, const char *key, long n); /* key NULL: non
 /* The number of keys, or -1 with a message in err. */
 long gw_archive_count(gw_archive *a, const gw_query *q, int by, gw_count_fn fn, void *ctx, gw_buf *err);
 
-/* The simple query syntax → FTS5: words and "phrases" (a word is the phrase of its characters,
- * so 政府 finds 人民政府; word* is word), AND OR NOT, -word (NOT), and parentheses (a group
- * next to a word is ANDed).  Every word is quoted, so PM2.5 or 5G need no quotes.  With
- * rank_words, a word that holds whole Han words is also asked for them, ("␟政府" OR "政府") or
- * ("政府工作" OR ("政府工作" AND "␟政府" AND "␟工作")), so that bm25 ranks whole words first;
- * the set of hits is the same.  0, or -1 with a message.  gw_archive_search refuses a query of
- * over GW_QUERY_MAX_CHARS code points or GW_QUERY_MAX_TERMS words, and stops one that runs for
+/* The simple query syntax: words and "phrases" (a word is found wherever its characters stand
+ * in a row, 政府 in 人民政府; word* is word), AND OR NOT, -word (NOT), and parentheses (a group
+ * next to a word is ANDed).  Into fts the FTS5 query of the candidates (each word the AND of its
+ * characters, quoted, so PM2.5 or 5G need no quotes; what NOT leaves out is not there), into
+ * check the SQL expression that holds for a candidate's text s.text when it matches (each word
+ * gw_has(s.text, 'word')), into needles the words to rank and mark (folded, each ended by
+ * GW_NEEDLE_END).  0, or -1 with a message.  gw_archive_search refuses a query of over
+ * GW_QUERY_MAX_CHARS code points or GW_QUERY_MAX_TERMS words, and stops one that runs for
  * max_ms without a hit. */
-int gw_archive_fts_query(const char *text, bool rank_words, gw_buf *out, gw_buf *err);
+int gw_archive_fts_query(const char *text, gw_buf *fts, gw_buf *check, gw_buf *needles,
+                         gw_buf *err);
 #define GW_QUERY_MAX_CHARS 200
 #define GW_QUERY_MAX_TERMS 24
+/* A query with a limit ranks only its last GW_RANK_CAP matches (or limit, if more), in the
+ * order they were indexed, not every match of a common word. */
+#define GW_RANK_CAP 1000
 /* A query is stopped after this long (ms of CPU) without a hit (gw_query.max_ms 0) */
 #define GW_QUERY_MAX_MS 10000
 /* The SQL gw_archive_search runs for q (parameters bound in order of appearance). */
