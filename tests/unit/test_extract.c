@@ -367,6 +367,22 @@ START_TEST(rules_of_a_scheme_inside_a_plan_are_other)
 }
 END_TEST
 
+/* Issue 13, real gold: the copies a procedure asks for, what a rule lets one have once and the purpose
+ * of a rule (确保 in a regulation) are other; work the text commits to doing once is a target. */
+START_TEST(rules_of_procedure_are_other_work_done_once_is_a_target)
+{
+	const char *regulation = "关于印发《东明路街道老旧住宅小区物业达标补贴实施办法》的通知";
+
+	ck_assert_str_eq(kinds_of("镇规建办反馈《竣工验收备案表》一份。"), "other");
+	ck_assert_str_eq(kinds_of("生活费补贴政策每人每年只享受一次。"), "other");
+	ck_assert_int_eq(run_doc("考核情况必须有两人以上签名，确保考核真实性。", regulation, 1)->nqs, 1);
+	ck_assert_str_eq(gw_qkind_name(cur->qs[0].kind), "other");
+	ck_assert_str_eq(kinds_of("每年汛期前组织相关工作人员进行一次模拟应急处置演习，提高小组成员的处置能力。"),
+	                 "target");
+	ck_assert_str_eq(kinds_of("开展一次实地普查。"), "target");
+}
+END_TEST
+
 /* Issue 13, class 5: counts that organise the work are other; counts of what the plan builds or does,
  * and a year's own due amount after a review of earlier years, are targets; what is done is a fact. */
 START_TEST(counts_that_organise_are_other_what_the_plan_builds_is_a_target)
@@ -617,6 +633,7 @@ extract_suite(void)
 	tcase_add_test(tc, extracting_twice_gives_the_same_result);
 	tcase_add_test(tc, an_empty_text_has_no_quantities);
 	tcase_add_test(tc, rules_of_a_scheme_inside_a_plan_are_other);
+	tcase_add_test(tc, rules_of_procedure_are_other_work_done_once_is_a_target);
 	tcase_add_test(tc, counts_that_organise_are_other_what_the_plan_builds_is_a_target);
 	tcase_add_test(tc, the_situation_a_report_answers_is_a_fact);
 	suite_add_tcase(s, tc);
