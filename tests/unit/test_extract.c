@@ -383,6 +383,27 @@ START_TEST(rules_of_procedure_are_other_work_done_once_is_a_target)
 }
 END_TEST
 
+/* Issue 13, real gold: a condition (…的，), a band of money before the projects it names, a count that
+ * frames where the actors are, what is taken over as it is and a magnitude are other; what a verb with
+ * 了 reports is a fact; what a 批复 approves and the quake a plan must withstand are targets. */
+START_TEST(conditions_classes_and_frames_are_other_approvals_are_targets)
+{
+	ck_assert_str_eq(kinds_of("入围生产企业只有1家的，采取谈判采购的方式。"), "other");
+	ck_assert_str_eq(kinds_of("提交集资委会议纪要（50万元至100万元项目）或会议纪要（50万元以下项目）。"),
+	                 "other other");
+	ck_assert_str_eq(kinds_of("安排资金1000万元以上用于老旧小区改造。"), "target");
+	ck_assert_str_eq(kinds_of("推动东北、西北、西南、东南四个片区内城市共同实施一批重大合作事项。"), "other");
+	ck_assert_str_eq(kinds_of("在城桥、堡镇、长兴三个乡镇开展试点。"), "target");
+	ck_assert_str_eq(kinds_of("N是市级层面结合上海市实际，新增了34个指标。"), "fact");
+	ck_assert_str_eq(kinds_of("区级体检指标传导沿用住房城乡建设部65个基础性指标。"), "other");
+	ck_assert_str_eq(kinds_of("1995年7月12日云南孟连又发生了7.3级强震。"), "other");
+	ck_assert_str_eq(kinds_of("首先使大中城市基本具备抗御6级左右地震的能力。"), "target");
+	ck_assert_int_eq(run_doc("一、同意乌鲁木齐、昌吉、石河子3个高新技术产业开发区享受相关政策。",
+	                         "国务院关于同意乌鲁木齐高新技术产业开发区建设国家自主创新示范区的批复", 1)->nqs, 1);
+	ck_assert_str_eq(gw_qkind_name(cur->qs[0].kind), "target");
+}
+END_TEST
+
 /* Issue 13, class 5: counts that organise the work are other; counts of what the plan builds or does,
  * and a year's own due amount after a review of earlier years, are targets; what is done is a fact. */
 START_TEST(counts_that_organise_are_other_what_the_plan_builds_is_a_target)
@@ -634,6 +655,7 @@ extract_suite(void)
 	tcase_add_test(tc, an_empty_text_has_no_quantities);
 	tcase_add_test(tc, rules_of_a_scheme_inside_a_plan_are_other);
 	tcase_add_test(tc, rules_of_procedure_are_other_work_done_once_is_a_target);
+	tcase_add_test(tc, conditions_classes_and_frames_are_other_approvals_are_targets);
 	tcase_add_test(tc, counts_that_organise_are_other_what_the_plan_builds_is_a_target);
 	tcase_add_test(tc, the_situation_a_report_answers_is_a_fact);
 	suite_add_tcase(s, tc);
