@@ -404,6 +404,23 @@ START_TEST(conditions_classes_and_frames_are_other_approvals_are_targets)
 }
 END_TEST
 
+/* Found over the rest of ../shared/realcorpus: how many go with each one and a tax per unit are rules;
+ * the base a goal is counted from is a fact; a 复函 approves as a 批复 does; a work report's review
+ * heading may name the year's work and the period's achievements together. */
+START_TEST(per_unit_rules_bases_replies_and_reviews)
+{
+	ck_assert_str_eq(kinds_of("汽车号牌每副两只，分别悬挂在车辆前后部。"), "other");
+	ck_assert_str_eq(kinds_of("北京市应税大气污染物适用税额为每污染当量12元。"), "other");
+	ck_assert_str_eq(kinds_of("以1995年实招人数1445名为基数，至1998年达到2000名的招生规模。"), "fact target");
+	ck_assert_int_eq(run_doc("一、同意广东省气象局与香港天文台合建3个自动气象站。",
+	                         "国务院办公厅关于广东与香港合建自动气象站网有关问题的复函", 1)->nqs, 1);
+	ck_assert_str_eq(gw_qkind_name(cur->qs[0].kind), "target");
+	ck_assert_int_eq(run_doc("2025年主要工作和“十四五”发展成就\n全省生产总值增长5.5%。\n",
+	                         "2026年浙江省政府工作报告", 1)->nqs, 1);
+	ck_assert_str_eq(gw_qkind_name(cur->qs[0].kind), "fact");
+}
+END_TEST
+
 /* Issue 13, class 5: counts that organise the work are other; counts of what the plan builds or does,
  * and a year's own due amount after a review of earlier years, are targets; what is done is a fact. */
 START_TEST(counts_that_organise_are_other_what_the_plan_builds_is_a_target)
@@ -656,6 +673,7 @@ extract_suite(void)
 	tcase_add_test(tc, rules_of_a_scheme_inside_a_plan_are_other);
 	tcase_add_test(tc, rules_of_procedure_are_other_work_done_once_is_a_target);
 	tcase_add_test(tc, conditions_classes_and_frames_are_other_approvals_are_targets);
+	tcase_add_test(tc, per_unit_rules_bases_replies_and_reviews);
 	tcase_add_test(tc, counts_that_organise_are_other_what_the_plan_builds_is_a_target);
 	tcase_add_test(tc, the_situation_a_report_answers_is_a_fact);
 	suite_add_tcase(s, tc);
