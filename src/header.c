@@ -319,7 +319,8 @@ typed_title(gw_lines *c, int i, int j)
 }
 
 /* The title at line i, or, when that names no 文种, a title that does a few lines below it
- * (above the 主送机关 or the first paragraph): lines a scraper left over the title are not it. */
+ * (above the 主送机关 or the first paragraph): lines a scraper left over the title are not it;
+ * nor is a title over a 发文字号 with another title under it. */
 static bool
 find_title(gw_lines *c, int i, int *first, int *last)
 {
@@ -328,8 +329,15 @@ find_title(gw_lines *c, int i, int *first, int *last)
 	if (!gw_header_title_at(c, i, TITLE_LINES, last))
 		return false;
 	*first = i;
-	if (typed_title(c, i, *last))
+	if (typed_title(c, i, *last)) {
+		/* a page's heading over the 版头: the 发文字号, then the notice's own title (issue 13) */
+		j = *last + 1;
+		if (j + 1 < c->n && gw_lines_is(c, HR_DOCNUM, j) &&
+		    gw_header_title_at(c, j + 1, TITLE_LINES, &l2) && typed_title(c, j + 1, l2) &&
+		    scan_docnum(c, j) == 1)
+			*first = j + 1, *last = l2;
 		return true;
+	}
 	for (j = *last + 1; j < c->n && j < i + ZONE_LINES; j++) {
 		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_is_node(c, j) ||
 		    (gw_lines_is(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
