@@ -428,6 +428,7 @@ START_TEST(counts_that_organise_are_other_what_the_plan_builds_is_a_target)
 	ck_assert_str_eq(kinds_of("按照先易后难的原则，分3个阶段实施。"), "other");
 	ck_assert_str_eq(kinds_of("建设涵盖管理、实务、科研3大类100个专题领域的知识库。"), "target target");
 	ck_assert_str_eq(kinds_of("梳理形成六大类重点任务清单。"), "other");
+	ck_assert_str_eq(kinds_of("形成涵盖建筑小区、公园绿地、道路广场、河湖水系四类建设项目的示范项目库。"), "target");
 	ck_assert_str_eq(kinds_of("围绕空间定义解析等需求，研发6个垂类模型。"), "target");
 	ck_assert_str_eq(kinds_of("集聚和培育20家具有全球影响力的专业服务机构。"), "target");
 	ck_assert_str_eq(kinds_of("2024年及2025年已累计完成约4180亩整治任务量，2026年应完成剩余1620亩整治任务量。"),
