@@ -319,7 +319,8 @@ typed_title(gw_lines *c, int i, int j)
 }
 
 /* The title at line i, or, when that names no 文种, a title that does a few lines below it
- * (above the 主送机关 or the first paragraph): lines a scraper left over the title are not it. */
+ * (above the 主送机关 or the first paragraph): lines a scraper left over the title are not it;
+ * nor is a title over a 发文字号 with another title under it. */
 static bool
 find_title(gw_lines *c, int i, int *first, int *last)
 {
@@ -328,8 +329,15 @@ find_title(gw_lines *c, int i, int *first, int *last)
 	if (!gw_header_title_at(c, i, TITLE_LINES, last))
 		return false;
 	*first = i;
-	if (typed_title(c, i, *last))
+	if (typed_title(c, i, *last)) {
+		/* a page's heading over the 版头: the 发文字号, then the notice's own title (issue 13) */
+		j = *last + 1;
+		if (j + 1 < c->n && gw_lines_is(c, HR_DOCNUM, j) &&
+		    gw_header_title_at(c, j + 1, TITLE_LINES, &l2) && typed_title(c, j + 1, l2) &&
+		    scan_docnum(c, j) == 1)
+			*first = j + 1, *last = l2;
 		return true;
+	}
 	for (j = *last + 1; j < c->n && j < i + ZONE_LINES; j++) {
 		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_is_node(c, j) ||
 		    (gw_lines_is(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
@@ -666,12 +674,57 @@ report_issuer(gw_lines *c, hscan *hs, int from)
 	return false;
 }
 
+/* Whether the characters of bytes [s, e) stand in order in bytes [fs, fe), not as its start or its
+ * end: an abbreviated signature (市交通委) of the body the title names in full (上海市交通委员会), but
+ * not a body over its office (国务院 / 国务院办公厅) nor a name printed without its place
+ * (奉贤区柘林镇人民政府 / 上海市奉贤区柘林镇人民政府, kept as signed). */
+static bool
+abbreviates(const char *t, size_t s, size_t e, size_t fs, size_t fe)
+{
+	uint32_t a, b;
+	int n, m;
+
+	if (fe - fs <= e - s || memcmp(t + fs, t + s, e - s) == 0 ||
+	    memcmp(t + fe - (e - s), t + s, e - s) == 0)
+		return false;
+	while (s < e && fs < fe) {
+		if ((n = gw_utf8_decode(t + s, e - s, &a)) <= 0 ||
+		    (m = gw_utf8_decode(t + fs, fe - fs, &b)) <= 0)
+			return false;
+		s += a == b ? (size_t)n : 0;
+		fs += (size_t)m;
+	}
+	return s == e;
+}
+
+/* The signature of line i in [*s, *e), or the body the title names in full when the signature
+ * abbreviates it (issue 13: 市交通委 under 上海市交通委员会、上海市公安局关于…的通告). */
+static int
+signature_in_full(gw_lines *c, const hscan *hs, int i, size_t *s, size_t *e)
+{
+	size_t ov[2 * GW_OVMAX], fs, fe, se = *e;
+
+	if (gw_lines_match(c, c->s->h[HR_ISSUER_SEP], *s, *e, ov) > 0 && ov[0] > 0)
+		se = *s + ov[0];
+	if (hs->title0 < 0 || gw_lines_rule(c, HR_ISSUER_TITLE, hs->title0, ov) <= 0 ||
+	    !gw_lines_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[hs->title0].b0, &fs, &fe))
+		return i;
+	if (gw_lines_match(c, c->s->h[HR_ISSUER_SEP], fs, fe, ov) > 0 && ov[0] > 0)
+		fe = fs + ov[0];
+	if (!abbreviates(c->d->text, *s, se, fs, fe) ||
+	    gw_lines_match(c, c->s->h[HR_SIGNATURE], fs, fe, ov) <= 0)
+		return i;
+	*s = fs, *e = fe;
+	return hs->title0;
+}
+
 /* The issuer: the mark without 文件, else the signature (or a 纪要's issue line), else the head of the title (or its
  * first line when that is only body names), else the body a work report speaks for (我代表国务院). */
 static void
 find_issuer(gw_lines *c, hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
+	int i;
 
 	if (hs->mark >= 0 && hs->mark_e > hs->mark_s) {
 		set_issuer(c, hs->mark, hs->mark_s, hs->mark_e);
@@ -679,7 +732,8 @@ find_issuer(gw_lines *c, hscan *hs)
 	}
 	if (hs->sig0 >= 0) {
 		unbracket(c, hs->sig0, &s, &e);
-		set_issuer(c, hs->sig0, s, e);
+		i = signature_in_full(c, hs, hs->sig0, &s, &e);
+		set_issuer(c, i, s, e);
 		return;
 	}
 	if (hs->issue >= 0 && issue_rule(c, hs->issue, ov) != NULL &&

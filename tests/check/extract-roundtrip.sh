@@ -4,7 +4,9 @@
 # quantity over the whole text with the same value, or min and max, and unit.  A few rules need
 # the word before the number to fire (超百亿元, 记3分, 分为四级, 市县三级: quantity.bare-scale,
 # points, grades, levels), and 一次 alone is the article 'once' (stop.indefinite) but 至少一次 is
-# one time: their text is re-read after the four characters before it, which stay out of it.
+# one time: their text is re-read after the four characters before it, which stay out of it.  A
+# magnitude (7.3级, quantity.magnitude) is one only before 震: it is re-read with the three
+# characters after it.
 [ -n "$GW_SHARED" ] && [ -d "$GW_SHARED/corpus" ] && [ -d "$GW_SHARED/realcorpus" ] ||
 	{ echo "skipped: ../shared/corpus and ../shared/realcorpus are absent"; exit 77; }
 tmp=$(mktemp -d)
@@ -19,12 +21,15 @@ import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     d = json.loads(line)
     for i, q in enumerate(d["quantities"]):
-        lead = ""
+        lead = tail = ""
         if q["rule"] in ("quantity.bare-scale", "quantity.points", "quantity.grades", "quantity.levels") \
                 or (q["text"].startswith("一") and q["value"] == 1):
             s = q["span"][0]
             lead = d["text"][max(0, s - 4):s]
-        print(json.dumps({"id": f"{d['id']}#{i}", "text": lead + q["text"], "lead": len(lead),
+        if q["rule"] == "quantity.magnitude":
+            tail = d["text"][q["span"][1]:q["span"][1] + 3]
+        print(json.dumps({"id": f"{d['id']}#{i}", "text": lead + q["text"] + tail, "lead": len(lead),
+                          "tail": len(tail),
                           "want": [q["value"], q["min"], q["max"], q["unit"]]}, ensure_ascii=False))
 PY
 "$GW_BIN/gw-extract" --quiet <"$tmp/qs.jsonl" >"$tmp/again.jsonl" || { echo "gw-extract failed on the texts"; exit 1; }
@@ -35,10 +40,10 @@ again = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
 assert len(want) == len(again), f"{len(want)} texts, {len(again)} records back"
 bad = 0
 for w, a in zip(want, again):
-    text = w["text"][w["lead"]:]
+    text = w["text"][w["lead"]:len(w["text"]) - w["tail"]]
     got = [q for q in a["quantities"] if q["text"] == text]
     back = [got[0][k] for k in ("value", "min", "max", "unit")] if len(got) == 1 else None
-    if back != w["want"] or (len(a["quantities"]) != 1 and not w["lead"]):
+    if back != w["want"] or (len(a["quantities"]) != 1 and not w["lead"] and not w["tail"]):
         bad += 1
         if bad <= 20:
             print(f"extract-roundtrip: {w['id']}: {text} was {w['want']}, re-read as "

@@ -29,10 +29,12 @@ run_doc(const char *text, const char *title, int is_notice)
 	return d;
 }
 
+#define PLAN_TITLE "关于印发《2025年工作要点》的通知"
+
 static gw_doc *
 run(const char *text)
 {
-	return run_doc(text, "关于印发《2025年工作要点》的通知", 1);
+	return run_doc(text, PLAN_TITLE, 1);
 }
 
 /* The only quantity text has. */
@@ -298,7 +300,7 @@ START_TEST(a_negative_or_share_figure_has_the_kind_of_any_other)
 	for (int t = 0; t < 2; t++) {
 		gw_doc *d = run_doc("全年能耗下降零点五个百分点，下降5个百分点。渔业产值增长-3.2%，增长3.2%。"
 		                    "森林覆盖率达到四成以上，达到40%以上。",
-		                    titles[t] ? titles[t] : "关于印发《2025年工作要点》的通知", 1);
+		                    titles[t] ? titles[t] : PLAN_TITLE, 1);
 
 		ck_assert_int_eq(d->nqs, 6);
 		for (size_t i = 0; i < d->nqs; i++)
@@ -329,12 +331,12 @@ START_TEST(a_fact_carries_over_its_sentence_and_thresholds_are_rules)
 }
 END_TEST
 
-/* The kinds of each quantity of text, joined by spaces: "target other". */
+/* The kinds of each quantity of text in a document titled title, joined by spaces: "target other". */
 static const char *
-kinds_of(const char *text)
+kinds_in(const char *text, const char *title)
 {
 	static char buf[256];
-	gw_doc *d = run(text);
+	gw_doc *d = run_doc(text, title, 1);
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < d->nqs; i++) {
@@ -343,6 +345,12 @@ kinds_of(const char *text)
 		strcat(buf, gw_qkind_name(d->qs[i].kind));
 	}
 	return buf;
+}
+
+static const char *
+kinds_of(const char *text)
+{
+	return kinds_in(text, PLAN_TITLE);
 }
 
 /* Issue 13, class 4: the rules of a scheme inside a plan (eligibility shares, what a rule permits,
@@ -367,6 +375,52 @@ START_TEST(rules_of_a_scheme_inside_a_plan_are_other)
 }
 END_TEST
 
+/* Issue 13, the constructions of the real gold and of the rest of ../shared/realcorpus: copies, what a
+ * rule lets one have, 确保 in a regulation, a condition (…的，), a band of money before the projects it
+ * names, a count framing where the actors are, what is taken over, a magnitude, per-unit counts and a tax
+ * rate are other; a verb of doing with 了 and the base a goal counts from are facts; work done once, what
+ * a 批复 or 复函 approves and the quake a plan must withstand are targets; a review heading may join the
+ * year's work and the period's achievements, and a paragraph may open on the five years behind it. */
+START_TEST(kinds_of_the_constructions_of_real_documents)
+{
+	static const char *const regulation = "关于印发《东明路街道老旧住宅小区物业达标补贴实施办法》的通知";
+	static const char *const reply = "国务院关于同意乌鲁木齐高新技术产业开发区建设国家自主创新示范区的批复";
+	static const char *const reply_letter = "国务院办公厅关于广东与香港合建自动气象站网有关问题的复函";
+	static const struct {
+		const char *text, *title, *kinds;
+	} cases[] = {
+	    {"镇规建办反馈《竣工验收备案表》一份。", PLAN_TITLE, "other"},
+	    {"生活费补贴政策每人每年只享受一次。", PLAN_TITLE, "other"},
+	    {"考核情况必须有两人以上签名，确保考核真实性。", regulation, "other"},
+	    {"每年汛期前组织相关工作人员进行一次模拟应急处置演习，提高小组成员的处置能力。", PLAN_TITLE, "target"},
+	    {"开展一次实地普查。", PLAN_TITLE, "target"},
+	    {"入围生产企业只有1家的，采取谈判采购的方式。", PLAN_TITLE, "other"},
+	    {"提交集资委会议纪要（50万元至100万元项目）或会议纪要（50万元以下项目）。", PLAN_TITLE, "other other"},
+	    {"安排资金1000万元以上用于老旧小区改造。", PLAN_TITLE, "target"},
+	    {"推动东北、西北、西南、东南四个片区内城市共同实施一批重大合作事项。", PLAN_TITLE, "other"},
+	    {"在城桥、堡镇、长兴三个乡镇开展试点。", PLAN_TITLE, "target"},
+	    {"N是市级层面结合上海市实际，新增了34个指标。", PLAN_TITLE, "fact"},
+	    {"区级体检指标传导沿用住房城乡建设部65个基础性指标。", PLAN_TITLE, "other"},
+	    {"1995年7月12日云南孟连又发生了7.3级强震。", PLAN_TITLE, "other"},
+	    {"首先使大中城市基本具备抗御6级左右地震的能力。", PLAN_TITLE, "target"},
+	    {"一、同意乌鲁木齐、昌吉、石河子3个高新技术产业开发区享受相关政策。", reply, "target"},
+	    {"一、同意广东省气象局与香港天文台合建3个自动气象站。", reply_letter, "target"},
+	    {"汽车号牌每副两只，分别悬挂在车辆前后部。", PLAN_TITLE, "other"},
+	    {"北京市应税大气污染物适用税额为每污染当量12元。", PLAN_TITLE, "other"},
+	    {"以1995年实招人数1445名为基数，至1998年达到2000名的招生规模。", PLAN_TITLE, "fact target"},
+	    {"2025年主要工作和“十四五”发展成就\n全省生产总值增长5.5%。\n", "2026年浙江省政府工作报告", "fact"},
+	    {"这五年，我们以人为本。全市财政支出八成以上投向民生领域，公园总数达1136个。", PLAN_TITLE, "fact fact"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = kinds_in(cases[i].text, cases[i].title);
+
+		ck_assert_msg(strcmp(got, cases[i].kinds) == 0, "%s: %s, expected %s", cases[i].text, got,
+		              cases[i].kinds);
+	}
+}
+END_TEST
+
 /* Issue 13, class 5: counts that organise the work are other; counts of what the plan builds or does,
  * and a year's own due amount after a review of earlier years, are targets; what is done is a fact. */
 START_TEST(counts_that_organise_are_other_what_the_plan_builds_is_a_target)
@@ -374,6 +428,7 @@ START_TEST(counts_that_organise_are_other_what_the_plan_builds_is_a_target)
 	ck_assert_str_eq(kinds_of("按照先易后难的原则，分3个阶段实施。"), "other");
 	ck_assert_str_eq(kinds_of("建设涵盖管理、实务、科研3大类100个专题领域的知识库。"), "target target");
 	ck_assert_str_eq(kinds_of("梳理形成六大类重点任务清单。"), "other");
+	ck_assert_str_eq(kinds_of("形成涵盖建筑小区、公园绿地、道路广场、河湖水系四类建设项目的示范项目库。"), "target");
 	ck_assert_str_eq(kinds_of("围绕空间定义解析等需求，研发6个垂类模型。"), "target");
 	ck_assert_str_eq(kinds_of("集聚和培育20家具有全球影响力的专业服务机构。"), "target");
 	ck_assert_str_eq(kinds_of("2024年及2025年已累计完成约4180亩整治任务量，2026年应完成剩余1620亩整治任务量。"),
@@ -617,6 +672,7 @@ extract_suite(void)
 	tcase_add_test(tc, extracting_twice_gives_the_same_result);
 	tcase_add_test(tc, an_empty_text_has_no_quantities);
 	tcase_add_test(tc, rules_of_a_scheme_inside_a_plan_are_other);
+	tcase_add_test(tc, kinds_of_the_constructions_of_real_documents);
 	tcase_add_test(tc, counts_that_organise_are_other_what_the_plan_builds_is_a_target);
 	tcase_add_test(tc, the_situation_a_report_answers_is_a_fact);
 	suite_add_tcase(s, tc);

@@ -400,6 +400,16 @@ START_TEST(chrome_rules_remove_page_chrome)
 	ck_assert_str_eq(d->removed[2].text, "【字号：\n加大\n减小\n】");
 	ck_assert_str_eq(d->removed[3].kind, "chrome");
 	gw_doc_free(d);
+	/* a news photo's caption over a work report is the page's (issue 13) */
+	d = norm("2026年河北省政府工作报告\n王正谱作政府工作报告。本报记者 霍艳恩摄\n各位代表：\n");
+	ck_assert_str_eq(d->text, "2026年河北省政府工作报告\n各位代表：\n");
+	ck_assert_uint_eq(d->nremoved, 1);
+	gw_doc_free(d);
+	/* a 政府信息公开 table with its keys printed without colons, each value under its key */
+	d = norm("关于开展工作的函\n索取号\n2024-00028\n载体类型\n发布机构\n江州市住房和建设委员会\n文件编号\n"
+	         "江建规〔2024〕6号\n公开类别\n主动公开\n内容描述\n江建规〔2024〕6号\n江州市住房和建设委员会\n");
+	ck_assert_str_eq(d->text, "关于开展工作的函\n江建规〔2024〕6号\n江州市住房和建设委员会\n");
+	gw_doc_free(d);
 }
 END_TEST
 
