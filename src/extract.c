@@ -70,6 +70,8 @@ struct gw_extractor {
 	size_t nk;
 	const gw_rule **verb, **subj;
 	size_t nverb, nsubj;
+	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
+	const gw_union *starts; /* the same as few patterns (gw_rules_union) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 };
 
@@ -250,6 +252,10 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	load_kind_rules(x, rs);
 	load_list(rs, "verb.", &x->verb, &x->nverb);
 	load_list(rs, "subject.", &x->subj, &x->nsubj);
+	x->start = gw_xmalloc((x->ns + x->nq) * sizeof *x->start);
+	for (size_t k = 0; k < x->ns + x->nq; k++)
+		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
+	x->starts = gw_rules_union(x->start, x->ns + x->nq);
 	x->words = gw_words_new();
 	return x;
 }
@@ -267,6 +273,7 @@ gw_extractor_free(gw_extractor *x)
 	free(x->k);
 	free(x->verb);
 	free(x->subj);
+	free(x->start);
 	gw_words_free(x->words);
 	free(x);
 }
@@ -466,31 +473,43 @@ lead_start(const ctx *c, const srule *sr, size_t p)
 	return p;
 }
 
-/* Whether a stop.* rule matches at byte p: then the number there is listed as rejected and
- * *end is where the scan goes on.  -1 on a rule error. */
+/* The first of the rules tried where a number starts (stop.* then quantity.*) from the k-th on
+ * that matches at byte p, its match in ov: its index, ns + nq when none, -1 on a rule error.  From
+ * the first, one call of their union answers (issue 14: a number start costs one match, not
+ * one a rule). */
 static int
-stop_at(ctx *c, size_t p, size_t *end)
+start_rule(ctx *c, size_t p, size_t k, size_t *ov)
 {
-	size_t ov[2 * NGROUPS];
+	size_t n = c->x->ns + c->x->nq;
+	int rc;
 
-	for (size_t k = 0; k < c->x->ns; k++) {
-		const srule *sr = &c->x->s[k];
-		int rc = gw_rule_match_at(sr->r, c->t, c->n, p, ov, NGROUPS);
-		size_t from;
-
-		if (rc < 0) {
-			gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(sr->r));
+	if (k == 0 && c->x->starts && (rc = gw_union_first_at(c->x->starts, c->t, c->n, p, ov, NGROUPS)) >= 0)
+		return rc;
+	for (; k < n; k++) {
+		if ((rc = gw_rule_match_at(c->x->start[k], c->t, c->n, p, ov, NGROUPS)) < 0) {
+			gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(c->x->start[k]));
 			return -1;
 		}
-		if (rc == 0 || ov[0] != p || ov[1] <= p)
-			continue;
-		from = lead_start(c, sr, p);
-		gw_doc_add_rejected(c->d, c->t + from, ov[1] - from, span_of(c, from, ov[1]), sr->reason,
-		                    gw_rule_id(sr->r));
-		*end = ov[1];
-		return 1;
+		if (rc > 0)
+			return (int)k;
 	}
-	return 0;
+	return (int)n;
+}
+
+/* Whether the match ov of stop rule sr at byte p takes the number: then it is listed as rejected
+ * and *end is where the scan goes on. */
+static bool
+stop_takes(ctx *c, const srule *sr, size_t p, const size_t *ov, size_t *end)
+{
+	size_t from;
+
+	if (ov[0] != p || ov[1] <= p)
+		return false;
+	from = lead_start(c, sr, p);
+	gw_doc_add_rejected(c->d, c->t + from, ov[1] - from, span_of(c, from, ov[1]), sr->reason,
+	                    gw_rule_id(sr->r));
+	*end = ov[1];
+	return true;
 }
 
 /* ---------------------------------------------------------------- one quantity */
@@ -512,36 +531,45 @@ parse_group(const ctx *c, const size_t *ov, int g, gw_number *out)
 	return gw_number_parse(c->t + ov[2 * g], ov[2 * g + 1] - ov[2 * g], out);
 }
 
-/* Try every quantity.* rule at byte p; 1 found, 0 none, -1 a rule error. */
+/* Whether the match f->ov of quantity rule qr at byte p is a quantity, its numbers parsed: 1 yes,
+ * 0 no (the next rule is tried), -1 no and none is (a number too long). */
 static int
-match_at(ctx *c, size_t p, found *f)
+quantity_takes(ctx *c, const qrule *qr, size_t p, found *f)
 {
-	for (size_t k = 0; k < c->x->nq; k++) {
-		const qrule *qr = &c->x->q[k];
-		int rc = gw_rule_match_at(qr->r, c->t, c->n, p, f->ov, NGROUPS);
-		int pa, pb = GW_NUMBER_OK;
+	int pa, pb = GW_NUMBER_OK;
 
-		if (rc < 0) {
-			gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(qr->r));
-			return -1;
-		}
-		if (rc == 0 || f->ov[0] != p)
-			continue;
-		f->qr = qr;
-		f->start = p;
-		f->end = f->ov[1];
-		pa = parse_group(c, f->ov, qr->num, &f->a);
-		f->has_b = group_set(f->ov, qr->num2) || group_set(f->ov, qr->den);
-		if (f->has_b)
-			pb = parse_group(c, f->ov, group_set(f->ov, qr->num2) ? qr->num2 : qr->den, &f->b);
-		if (pa == GW_NUMBER_TOO_LONG || pb == GW_NUMBER_TOO_LONG) {
-			gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, f->start, f->end), NULL);
-			return 0;
-		}
-		if (pa == GW_NUMBER_OK && pb == GW_NUMBER_OK)
-			return 1;
+	if (f->ov[0] != p)
+		return 0;
+	f->qr = qr;
+	f->start = p;
+	f->end = f->ov[1];
+	pa = parse_group(c, f->ov, qr->num, &f->a);
+	f->has_b = group_set(f->ov, qr->num2) || group_set(f->ov, qr->den);
+	if (f->has_b)
+		pb = parse_group(c, f->ov, group_set(f->ov, qr->num2) ? qr->num2 : qr->den, &f->b);
+	if (pa == GW_NUMBER_TOO_LONG || pb == GW_NUMBER_TOO_LONG) {
+		gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, f->start, f->end), NULL);
+		return -1;
 	}
-	return 0;
+	return pa == GW_NUMBER_OK && pb == GW_NUMBER_OK;
+}
+
+/* Try the stop-lists, then the quantity rules at byte p: 1 a stop rule took the number (*end is
+ * where the scan goes on), 2 a quantity was found (f), 0 neither, -1 a rule error. */
+static int
+number_at(ctx *c, size_t p, found *f, size_t *end)
+{
+	size_t ns = c->x->ns, n = ns + c->x->nq;
+	int k, rc;
+
+	for (k = start_rule(c, p, 0, f->ov); k >= 0 && (size_t)k < n; k = start_rule(c, p, (size_t)k + 1, f->ov)) {
+		if ((size_t)k < ns) {
+			if (stop_takes(c, &c->x->s[k], p, f->ov, end))
+				return 1;
+		} else if ((rc = quantity_takes(c, &c->x->q[(size_t)k - ns], p, f)) != 0)
+			return rc > 0 ? 2 : 0;
+	}
+	return k < 0 ? -1 : 0;
 }
 
 /* Units written in traditional characters, kept as their simplified form so that one unit has
@@ -1363,13 +1391,11 @@ scan(ctx *c)
 			if (nd > GW_NUMBER_MAX_DIGITS) {
 				gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, i, i + run), "%zu digits", nd);
 				next = i + run;
-			} else if ((rc = stop_at(c, i, &end)) != 0) {
-				if (rc < 0)
-					return -1;
+			} else if ((rc = number_at(c, i, &f, &end)) < 0) {
+				return -1;
+			} else if (rc == 1) {
 				next = end;
-			} else if ((rc = match_at(c, i, &f)) != 0) {
-				if (rc < 0)
-					return -1;
+			} else if (rc == 2) {
 				if (!unreadable(c, &f))
 					add_quantity(c, &f);
 				next = f.end > i ? f.end : next;
