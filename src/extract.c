@@ -73,6 +73,7 @@ struct gw_extractor {
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
 	const gw_union *starts; /* the same as few patterns (gw_rules_union) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
+	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 };
 
 /* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
@@ -257,6 +258,7 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
 	x->starts = gw_rules_union(x->start, x->ns + x->nq);
 	x->words = gw_words_new();
+	x->may = gw_xcalloc(0x10000, 1);
 	return x;
 }
 
@@ -274,13 +276,14 @@ gw_extractor_free(gw_extractor *x)
 	free(x->verb);
 	free(x->subj);
 	free(x->start);
+	free(x->may);
 	gw_words_free(x->words);
 	free(x);
 }
 
 /* ---------------------------------------------------------------- text helpers */
 
-static uint32_t
+static inline uint32_t
 cp_at(const char *t, size_t n, size_t i, int *len)
 {
 	uint32_t c;
@@ -292,7 +295,7 @@ cp_at(const char *t, size_t n, size_t i, int *len)
 }
 
 /* The start of the code point before byte i (i > 0). */
-static size_t
+static inline size_t
 prev_start(const char *t, size_t i)
 {
 	do
@@ -301,7 +304,7 @@ prev_start(const char *t, size_t i)
 	return i;
 }
 
-static uint32_t
+static inline uint32_t
 cp_before(const char *t, size_t n, size_t i)
 {
 	int len;
@@ -312,15 +315,11 @@ cp_before(const char *t, size_t n, size_t i)
 static bool
 in_set(uint32_t c, const char *set)
 {
-	size_t n = strlen(set), i = 0;
+	uint32_t d;
 
-	while (i < n) {
-		int len;
-
-		if (cp_at(set, n, i, &len) == c)
-			return true;
-		i += (size_t)len;
-	}
+	for (int len; *set; set += len)
+		if ((len = gw_utf8_decode_fast(set, 4, &d)) <= 0 || d == c)
+			return len > 0;
 	return false;
 }
 
@@ -354,8 +353,26 @@ is_nothing(uint32_t c)
 	return false;
 }
 
-/* Walk back from byte i over at most max code points that do not stop it. */
+/* The start of the line around byte i and its end (a line end is an ASCII byte, never part of
+ * another character: no decoding, issue 14). */
 static size_t
+line_start(const char *t, size_t i)
+{
+	while (i > 0 && t[i - 1] != '\n' && t[i - 1] != '\r')
+		i--;
+	return i;
+}
+
+static size_t
+line_end(const char *t, size_t n, size_t i)
+{
+	while (i < n && t[i] != '\n' && t[i] != '\r')
+		i++;
+	return i;
+}
+
+/* Walk back from byte i over at most max code points that do not stop it. */
+static inline size_t
 back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 {
 	while (i > 0 && max-- > 0) {
@@ -370,7 +387,7 @@ back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 }
 
 /* Walk forward from byte i over at most max code points that do not stop it. */
-static size_t
+static inline size_t
 fwd_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 {
 	while (i < n && max-- > 0) {
@@ -409,17 +426,35 @@ starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
 	return true;
 }
 
+static bool
+is_minus(uint32_t c)
+{
+	return c == '-' || c == 0x2212 || c == 0xFF0D || c == 0x8D1F;
+}
+
 /* Whether a minus sign starts a number at byte i: after a verb of change, a copula, an opening
  * bracket or a clause mark (增长-3.2%, 为负3.2%, （-2.1）); not after another word (税负5700亿元,
  * 365天-104天, 2020年-2023年: a word or an operator).  零下 starts as a numeral (零). */
 static bool
 starts_negative(const ctx *c, size_t i, uint32_t ch, uint32_t prev)
 {
-	if (ch != '-' && ch != 0x2212 && ch != 0xFF0D && ch != 0x8D1F)
+	if (!is_minus(ch))
 		return false;
 	if (prev != 0 && prev != '\n' && !in_set(prev, "长降为是至到达于从：:（(，,、；; \t"))
 		return false;
 	return gw_minus_sign(c->t + i, c->n - i) > 0;
+}
+
+/* Whether a number can start at c, whatever stands before it (starts_number and is_minus say),
+ * learnt once a code point of the BMP (issue 14: the scan looks at most characters no further). */
+static bool
+may_start_at(const gw_extractor *x, uint32_t c)
+{
+	if (c >= 0x10000)
+		return starts_number(c, 0, 0) || is_minus(c);
+	if (x->may[c] == 0)
+		x->may[c] = (uint8_t)(1 + (starts_number(c, 0, 0) || is_minus(c)));
+	return x->may[c] == 2;
 }
 
 static void
@@ -756,7 +791,7 @@ doc_scopes(ctx *c)
 static bool
 heading_like(const char *t, size_t s, size_t e)
 {
-	size_t ncp = gw_utf8_count(t + s, e - s);
+	size_t ncp = e - s > 4 * 40 ? 41 : gw_utf8_count(t + s, e - s); /* no counting a long line */
 	int han = 0;
 
 	if (ncp < 4 || ncp > 40)
@@ -822,10 +857,10 @@ typedef struct cellref {
 static size_t
 line_of(const ctx *c, size_t p, size_t *s, size_t *e)
 {
-	size_t rs = back_to(c->t, c->n, p, is_line_end, INT_MAX);
+	size_t rs = line_start(c->t, p);
 	int len;
 
-	*s = rs, *e = fwd_to(c->t, c->n, p, is_line_end, INT_MAX);
+	*s = rs, *e = line_end(c->t, c->n, p);
 	while (*s < *e && gw_is_space(cp_at(c->t, *e, *s, &len)))
 		*s += (size_t)len;
 	while (*e > *s && gw_is_space(cp_before(c->t, c->n, *e)))
@@ -842,7 +877,7 @@ cell_line(const char *t, size_t s, size_t e)
 	uint32_t c0 = cp_at(t, e, s, &len);
 	uint32_t c1 = s + (size_t)len < e ? cp_at(t, e, s + (size_t)len, &len2) : 0;
 
-	if (gw_utf8_count(t + s, e - s) > CELL_MAX_CP || c0 == 0xFF08 || c0 == '(' ||
+	if (e - s > 4 * CELL_MAX_CP || gw_utf8_count(t + s, e - s) > CELL_MAX_CP || c0 == 0xFF08 || c0 == '(' ||
 	    (c0 == 0x8868 && (is_digit(c1) || gw_is_space(c1))) || c1 == 0x3001)
 		return false;
 	for (size_t i = s; i < e; i += (size_t)len)
@@ -874,7 +909,7 @@ table_cells(ctx *c, size_t from, cellref *cells, size_t *me)
 	size_t n = 0, s, e;
 
 	for (size_t p = from; p < c->n && n < TABLE_MAX_CELLS;) {
-		size_t rend = fwd_to(c->t, c->n, p, is_line_end, INT_MAX);
+		size_t rend = line_end(c->t, c->n, p);
 
 		line_of(c, p, &s, &e);
 		if (s < e) {
@@ -915,8 +950,9 @@ column_scope(ctx *c, gw_buf *b)
 	int y;
 
 	first = line_of(c, c->cur->start, &s, &e);
-	if (gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
-	    gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 || !cell_line(c->t, s, e))
+	if (c->cur->start - s > 8 || gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
+	    e - c->cur->end > 8 || gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 ||
+	    !cell_line(c->t, s, e))
 		return;
 	for (int guard = 0; first > 0 && guard < 2 * TABLE_MAX_CELLS; guard++) {
 		size_t prs = line_of(c, first - 1, &ps, &pe);
@@ -1373,45 +1409,55 @@ digit_run(const char *t, size_t n, size_t i, size_t *ndigits)
 	return j - i;
 }
 
+/* At byte i, where a number may start (ch, of len bytes): the byte where the scan goes on; 0 on
+ * an error or a limit. */
+static size_t
+number_start(ctx *c, size_t i, uint32_t ch, int len)
+{
+	uint32_t prev = cp_before(c->t, c->n, i), prev2 = i ? cp_before(c->t, c->n, prev_start(c->t, i)) : 0;
+	size_t run, nd, end, next = i + (size_t)len;
+	found f;
+	int rc;
+
+	if (!starts_number(ch, prev, prev2) && !starts_negative(c, i, ch, prev))
+		return next;
+	run = digit_run(c->t, c->n, i, &nd);
+	if (nd > GW_NUMBER_MAX_DIGITS) {
+		gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, i, i + run), "%zu digits", nd);
+		next = i + run;
+	} else if ((rc = number_at(c, i, &f, &end)) < 0) {
+		return 0;
+	} else if (rc == 1) {
+		next = end;
+	} else if (rc == 2) {
+		if (!unreadable(c, &f))
+			add_quantity(c, &f);
+		next = f.end > i ? f.end : next;
+	}
+	if (c->d->nqs > GW_LIMIT_QUANTITIES || c->d->nrej > GW_LIMIT_QUANTITIES) {
+		gw_doc_fail(c->d, GW_E_LIMIT, "more than %d %s", GW_LIMIT_QUANTITIES,
+		            c->d->nqs > GW_LIMIT_QUANTITIES ? "quantities" : "rejected candidates");
+		return 0;
+	}
+	return next;
+}
+
 /* Walk the text; where a number starts, try the stop-lists, then the quantity rules. */
 static int
 scan(ctx *c)
 {
-	size_t i = 0, end;
-	uint32_t prev = 0, prev2 = 0;
-	found f;
+	size_t i = 0;
 
 	while (i < c->n && !c->failed) {
-		int len, rc;
-		uint32_t ch = cp_at(c->t, c->n, i, &len);
-		size_t run, nd, next = i + (size_t)len;
+		int len = 1;
+		uint32_t ch = (unsigned char)c->t[i];
 
-		if (starts_number(ch, prev, prev2) || starts_negative(c, i, ch, prev)) {
-			run = digit_run(c->t, c->n, i, &nd);
-			if (nd > GW_NUMBER_MAX_DIGITS) {
-				gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, i, i + run), "%zu digits", nd);
-				next = i + run;
-			} else if ((rc = number_at(c, i, &f, &end)) < 0) {
-				return -1;
-			} else if (rc == 1) {
-				next = end;
-			} else if (rc == 2) {
-				if (!unreadable(c, &f))
-					add_quantity(c, &f);
-				next = f.end > i ? f.end : next;
-			}
-			if (c->d->nqs > GW_LIMIT_QUANTITIES || c->d->nrej > GW_LIMIT_QUANTITIES) {
-				gw_doc_fail(c->d, GW_E_LIMIT, "more than %d %s", GW_LIMIT_QUANTITIES,
-				            c->d->nqs > GW_LIMIT_QUANTITIES ? "quantities" : "rejected candidates");
-				return -1;
-			}
-		}
-		if (next != i + (size_t)len) {
-			prev2 = next - i > (size_t)len ? cp_before(c->t, c->n, prev_start(c->t, next)) : prev;
-			prev = cp_before(c->t, c->n, next);
-		} else
-			prev2 = prev, prev = ch;
-		i = next;
+		if (ch >= 0x80 && (len = gw_utf8_decode_fast(c->t + i, c->n - i, &ch)) == 0)
+			len = 1;
+		if (!may_start_at(c->x, ch))
+			i += (size_t)len;
+		else if ((i = number_start(c, i, ch, len)) == 0)
+			return -1;
 	}
 	return c->failed ? -1 : 0;
 }

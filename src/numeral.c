@@ -312,12 +312,15 @@ trailing_scale(const tok *t, int nt)
 	return s;
 }
 
-/* 4374.4亿 is 437440000000.00006 in binary: keep the 15 digits a double holds exactly. */
+/* 4374.4亿 is 437440000000.00006 in binary: keep the 15 digits a double holds exactly.  An
+ * integer of at most 15 digits is its own 15 digits (most numbers: no printing, issue 14). */
 static double
 round15(double v)
 {
 	char buf[40];
 
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
+		return v;
 	snprintf(buf, sizeof buf, "%.15g", v);
 	return strtod(buf, NULL);
 }
