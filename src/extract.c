@@ -1131,20 +1131,18 @@ kind_of(ctx *c)
 
 /* ---------------------------------------------------------------- verb and subject */
 
-/* Whether word is one of the space-separated words of list. */
+/* Whether word is one of the space-separated words of list: found in it between spaces (one
+ * search of the list, not a comparison a word; a word with a space is none of them). */
 static bool
 in_words(const char *list, const char *word)
 {
 	size_t n = strlen(word);
 
-	while (*list) {
-		size_t k = strcspn(list, " ");
-
-		if (k == n && memcmp(list, word, n) == 0)
+	if (n == 0 || strchr(word, ' '))
+		return false;
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p++)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
 			return true;
-		list += k;
-		list += strspn(list, " ");
-	}
 	return false;
 }
 
@@ -1197,12 +1195,12 @@ edge_piece(const char *list, const char *s, const size_t *at, const bool *word, 
 	return !word[k] || numeric(s + at[k], at[k + 1] - at[k]) || piece_in(list, s, at, k);
 }
 
-/* The last occurrence of m (of length l) in s[a..b), or NULL. */
+/* The last occurrence of m (of length l > 0) in s[a..b), or NULL. */
 static const char *
 last_of(const char *s, size_t a, size_t b, const char *m, size_t l)
 {
 	for (size_t i = b; i >= a + l; i--)
-		if (memcmp(s + i - l, m, l) == 0)
+		if (s[i - l] == m[0] && memcmp(s + i - l, m, l) == 0)
 			return s + i - l;
 	return NULL;
 }
