@@ -692,7 +692,7 @@ set_values(gw_quantity *q, const found *f)
 static int
 comparator_of(ctx *c, const found *f, size_t clause)
 {
-	size_t ov[2 * NGROUPS];
+	size_t ov[2]; /* whether it matches, not where */
 	int g = f->qr->post;
 
 	for (size_t k = 0; k < c->x->nc; k++) {
@@ -702,9 +702,9 @@ comparator_of(ctx *c, const found *f, size_t clause)
 		if (cr->after) {
 			if (!group_set(f->ov, g))
 				continue;
-			rc = gw_rule_match(cr->r, c->t, f->ov[2 * g + 1], f->ov[2 * g], ov, NGROUPS);
+			rc = gw_rule_match(cr->r, c->t, f->ov[2 * g + 1], f->ov[2 * g], ov, 1);
 		} else
-			rc = group_set(f->ov, g) ? 0 : gw_rule_match(cr->r, c->t, f->start, clause, ov, NGROUPS);
+			rc = group_set(f->ov, g) ? 0 : gw_rule_match(cr->r, c->t, f->start, clause, ov, 1);
 		if (rc > 0)
 			return (int)cr->cmp;
 	}
@@ -1062,7 +1062,7 @@ scope_of(ctx *c, enum scope sc)
 static int
 krule_matches(ctx *c, size_t k)
 {
-	size_t ov[2 * NGROUPS];
+	size_t ov[2]; /* whether it matches, not where */
 	const krule *kr = &c->x->k[k];
 	bool doc = (kr->scopes & ~DOC_SCOPES) == 0;
 	int one = -1, rc = 0; /* one: the scope of a rule that has only one */
@@ -1083,7 +1083,7 @@ krule_matches(ctx *c, size_t k)
 		if (!(kr->scopes & (1u << sc)))
 			continue;
 		b = scope_of(c, (enum scope)sc);
-		rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, NGROUPS);
+		rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
 	}
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
@@ -1096,16 +1096,21 @@ krule_matches(ctx *c, size_t k)
 	return rc > 0;
 }
 
-/* Whether kr matches, every rule it requires matches and none it names with unless does. */
+/* Whether kr matches, every rule it requires matches and none it names with unless does.  What
+ * it requires is asked first: mostly a short scope (the unit, the number) that turns down the
+ * quantity before kr's own pattern runs on a long one (issue 14). */
 static bool
 krule_holds(ctx *c, size_t k)
 {
 	const krule *kr = &c->x->k[k];
 
-	if (!krule_matches(c, k))
+	for (size_t i = 0; i < kr->ncond && !c->failed; i++)
+		if (kr->cond[i].want && !krule_matches(c, (size_t)kr->cond[i].k))
+			return false;
+	if (c->failed || !krule_matches(c, k))
 		return false;
 	for (size_t i = 0; i < kr->ncond && !c->failed; i++)
-		if (krule_matches(c, (size_t)kr->cond[i].k) != kr->cond[i].want)
+		if (!kr->cond[i].want && krule_matches(c, (size_t)kr->cond[i].k))
 			return false;
 	return true;
 }
