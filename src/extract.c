@@ -43,6 +43,13 @@ typedef struct crule {
 	enum gw_cmp cmp;
 } crule;
 
+/* A verb.* or subject.* rule, with its groups (-1 when absent) and the units it applies to. */
+typedef struct vrule {
+	const gw_rule *r;
+	int verb, subject, object;
+	const char *units;
+} vrule;
+
 typedef struct kcond {
 	int k;     /* index into the krule array */
 	bool want; /* requires (it must match) or unless (it must not) */
@@ -68,7 +75,7 @@ struct gw_extractor {
 	size_t nc;
 	krule *k;
 	size_t nk;
-	const gw_rule **verb, **subj;
+	vrule *verb, *subj;
 	size_t nverb, nsubj;
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
 	const gw_union *starts; /* the same as few patterns (gw_rules_union) */
@@ -99,6 +106,7 @@ typedef struct ctx {
 	const struct found *cur;
 	const gw_quantity *curq;
 	size_t clause;
+	size_t sentence; /* where its sentence starts (SENTENCE_MAX code points at most), SIZE_MAX: not known yet */
 	unsigned built;
 	int decider;     /* the kind rule that decided the current quantity, -1: none */
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
@@ -224,14 +232,15 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 }
 
 static void
-load_list(const gw_rules *rs, const char *prefix, const gw_rule ***out, size_t *n)
+load_vrules(const gw_rules *rs, const char *prefix, vrule **out, size_t *n)
 {
 	size_t i = 0, cap = 0;
 	const gw_rule *r;
 
 	while ((r = gw_rules_next(rs, prefix, &i)) != NULL) {
 		gw_grow((void **)out, &cap, *n + 1, sizeof **out);
-		(*out)[(*n)++] = r;
+		(*out)[(*n)++] = (vrule){r, group(r, "verb"), group(r, "subject"), group(r, "object"),
+		                         gw_rule_attr(r, "units")};
 	}
 }
 
@@ -251,8 +260,8 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 		return NULL;
 	}
 	load_kind_rules(x, rs);
-	load_list(rs, "verb.", &x->verb, &x->nverb);
-	load_list(rs, "subject.", &x->subj, &x->nsubj);
+	load_vrules(rs, "verb.", &x->verb, &x->nverb);
+	load_vrules(rs, "subject.", &x->subj, &x->nsubj);
 	x->start = gw_xmalloc((x->ns + x->nq) * sizeof *x->start);
 	for (size_t k = 0; k < x->ns + x->nq; k++)
 		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
@@ -749,13 +758,22 @@ doc_year(const gw_header *h)
 	return 0;
 }
 
+/* Where the sentence of the quantity being classified starts, found once (three scopes ask). */
+static size_t
+sentence_start(ctx *c)
+{
+	if (c->sentence == SIZE_MAX)
+		c->sentence = back_to(c->t, c->n, c->cur->start, is_sentence_end, SENTENCE_MAX);
+	return c->sentence;
+}
+
 /* The when scope: "past", "current" or "future" when the sentence opens with a year
  * (2024年，… / 截至2024年底) before, equal to or after the document's year; else empty. */
 static void
 when_scope(ctx *c, gw_buf *b)
 {
 	static const char *const lead[] = {"截至", "截止", "在", "自", ""};
-	size_t s = back_to(c->t, c->n, c->cur->start, is_sentence_end, SENTENCE_MAX);
+	size_t s = sentence_start(c);
 	int y = 0;
 
 	while (s < c->n && (c->t[s] == ' ' || c->t[s] == '\t'))
@@ -1026,8 +1044,7 @@ scope_of(ctx *c, enum scope sc)
 		put_range(c, sc, c->clause, f->start);
 		break;
 	case SC_SENTENCE:
-		put_range(c, sc, back_to(c->t, c->n, f->start, is_sentence_end, SENTENCE_MAX),
-		          fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
+		put_range(c, sc, sentence_start(c), fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
 		break;
 	case SC_LINE:
 		put_range(c, sc, back_to(c->t, c->n, f->start, is_line_end, LINE_MAX_CP), f->start);
@@ -1041,7 +1058,7 @@ scope_of(ctx *c, enum scope sc)
 	case SC_SINCE:
 		/* a fact earlier in the sentence: 全镇现有林地12.6万亩，森林覆盖率达72.3% */
 		if (c->fact_end > 0 && c->fact_end <= f->start &&
-		    c->fact_end >= back_to(c->t, c->n, f->start, is_sentence_end, SENTENCE_MAX))
+		    c->fact_end >= sentence_start(c))
 			put_range(c, sc, c->fact_end, f->start);
 		break;
 	default:
@@ -1320,11 +1337,10 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 	size_t ov[2 * NGROUPS];
 
 	for (size_t k = 0; k < c->x->nverb && !q->verb; k++) {
-		const gw_rule *r = c->x->verb[k];
-		int gv = gw_rule_group(r, "verb"), gs = gw_rule_group(r, "subject");
-		int go = gw_rule_group(r, "object");
+		const vrule *vr = &c->x->verb[k];
+		int gv = vr->verb, gs = vr->subject, go = vr->object;
 
-		if (gw_rule_match(r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
+		if (gw_rule_match(vr->r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
 			continue;
 		if (!word_ends_at(c->x, c->t + clause, f->start - clause, ov[2 * gv + 1] - clause) ||
 		    (group_set(ov, go) && noun_suffix(c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]))) {
@@ -1339,13 +1355,12 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 			q->subject = subject_of(c->x, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
 	}
 	for (size_t k = 0; k < c->x->nsubj && !q->subject && q->unit; k++) {
-		const gw_rule *r = c->x->subj[k];
-		const char *units = gw_rule_attr(r, "units");
-		int gs = gw_rule_group(r, "subject");
+		const vrule *sr = &c->x->subj[k];
+		int gs = sr->subject;
 
-		if (units && !in_words(units, q->unit))
+		if (sr->units && !in_words(sr->units, q->unit))
 			continue;
-		if (gw_rule_match(r, c->t, c->n, f->end, ov, NGROUPS) > 0 && group_set(ov, gs))
+		if (gw_rule_match(sr->r, c->t, c->n, f->end, ov, NGROUPS) > 0 && group_set(ov, gs))
 			q->subject = subject_of(c->x, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
 	}
 }
@@ -1366,7 +1381,7 @@ add_quantity(ctx *c, const found *f)
 	set_values(q, f);
 	if (q->cmp != GW_CMP_RANGE)
 		q->cmp = (enum gw_cmp)comparator_of(c, f, clause);
-	c->cur = f, c->curq = q, c->clause = clause, c->built = 0;
+	c->cur = f, c->curq = q, c->clause = clause, c->sentence = SIZE_MAX, c->built = 0;
 	q->kind = kind_of(c);
 	if (q->kind == GW_Q_FACT && c->decider >= 0 && (c->x->k[c->decider].scopes & ~DOC_SCOPES))
 		c->fact_end = f->end;
