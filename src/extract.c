@@ -1261,6 +1261,8 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 	bool word[WORDS_MAX];
 
 	trim(&s, &n);
+	if (n == 0 || gw_utf8_count(s, n) < 2) /* no subject, whatever its words (1,700 of 4,000) */
+		return NULL;
 	if (x->words)
 		nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX);
 	if (nb < 2 || at[nb - 1] != n) { /* no word breaks: every code point is a word */
