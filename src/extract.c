@@ -957,6 +957,27 @@ table_period(const char *t, const cellref *cells, size_t n, size_t v)
 	return 0;
 }
 
+/* Whether at most two code points stand between the text of the line (blanks at its ends are
+ * none) and bytes a and b: what column_scope asks first, found without walking a long line
+ * (column_scope checks it again on the whole line). */
+static bool
+near_line_edges(const ctx *c, size_t a, size_t b)
+{
+	int len;
+
+	for (int k = 0; k < 2 && a > 0 && !is_line_end(cp_before(c->t, c->n, a)); k++)
+		a = prev_start(c->t, a);
+	while (a > 0 && !is_line_end(cp_before(c->t, c->n, a)) && gw_is_space(cp_before(c->t, c->n, a)))
+		a = prev_start(c->t, a);
+	if (a > 0 && !is_line_end(cp_before(c->t, c->n, a)))
+		return false;
+	for (int k = 0; k < 2 && b < c->n && !is_line_end(cp_at(c->t, c->n, b, &len)); k++)
+		b += (size_t)len;
+	while (b < c->n && !is_line_end(cp_at(c->t, c->n, b, &len)) && gw_is_space(cp_at(c->t, c->n, b, &len)))
+		b += (size_t)len;
+	return b >= c->n || is_line_end(cp_at(c->t, c->n, b, &len));
+}
+
 /* When the quantity is a whole cell of a table flattened one cell per line, the header of
  * its column: 2024年现状值 over 66.2%, 2027年目标值 over 68%. */
 static void
@@ -967,6 +988,8 @@ column_scope(ctx *c, gw_buf *b)
 	const cellref *head;
 	int y;
 
+	if (!near_line_edges(c, c->cur->start, c->cur->end))
+		return;
 	first = line_of(c, c->cur->start, &s, &e);
 	if (c->cur->start - s > 8 || gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
 	    e - c->cur->end > 8 || gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 ||
