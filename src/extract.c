@@ -646,16 +646,6 @@ unit_of(const ctx *c, const found *f)
 	return gw_xstrndup(u, n);
 }
 
-/* 1/3 as a percentage to the 15 digits a double holds: 33.3333333333333. */
-static double
-round15(double v)
-{
-	char buf[40];
-
-	snprintf(buf, sizeof buf, "%.15g", v);
-	return strtod(buf, NULL);
-}
-
 /* Value, or min and max, of an amount or a range. */
 static void
 set_amounts(gw_quantity *q, const found *f)
@@ -687,14 +677,14 @@ set_values(gw_quantity *q, const found *f)
 {
 	if (f->qr->fraction || (f->qr->tenths && group_set(f->ov, f->qr->den))) {
 		q->has_value = true;
-		q->value = f->qr->fraction ? round15(f->a.value / f->b.value * 100) /* 五分之一 */
+		q->value = f->qr->fraction ? gw_round15(f->a.value / f->b.value * 100) /* 五分之一 */
 		                           : f->a.value * 10 + f->b.value;          /* 八五折 */
 		return;
 	}
 	set_amounts(q, f);
 	if (f->qr->tenths) /* 四成 → 40 % */
-		q->value = round15(q->value * 10), q->min = round15(q->min * 10),
-		q->max = round15(q->max * 10);
+		q->value = gw_round15(q->value * 10), q->min = gw_round15(q->min * 10),
+		q->max = gw_round15(q->max * 10);
 }
 
 /* The comparator from the words after the unit, else before the number, else the number. */

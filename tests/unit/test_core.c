@@ -109,6 +109,25 @@ START_TEST(each_written_form_reads_the_same_as_quantity_and_as_ordinal)
 }
 END_TEST
 
+/* issue 14: gw_round15 gives without printing what printing 15 digits and reading them back gives,
+ * to the bit (the sign of zero too). */
+START_TEST(round15_is_printing_fifteen_digits_and_reading_them_back)
+{
+	const double v[] = {0, -0.0, 43.5, -43.5, 437440000000.00006, 1.0 / 3 * 100, 0.1 + 0.2,
+	                    1e15 - 1, 1e15 + 0.5, 123456.789012, 2.675, 1e-7, 99.99999999999999,
+	                    5e-324, -1234567.1234567};
+
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		char buf[40];
+		double want, got = gw_round15(v[i]);
+
+		snprintf(buf, sizeof buf, "%.15g", v[i]);
+		want = strtod(buf, NULL);
+		ck_assert_msg(memcmp(&want, &got, sizeof got) == 0, "%.17g: %.17g, not %.17g", v[i], got, want);
+	}
+}
+END_TEST
+
 START_TEST(endless_digits_are_too_long)
 {
 	gw_number n;
@@ -452,6 +471,7 @@ main(void)
 	tcase_add_loop_test(tc, each_written_form_reads_the_same_as_quantity_and_as_ordinal, 0,
 	                    (int)(sizeof rows / sizeof rows[0]));
 	tcase_add_test(tc, endless_digits_are_too_long);
+	tcase_add_test(tc, round15_is_printing_fifteen_digits_and_reading_them_back);
 	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
