@@ -614,9 +614,12 @@ gw_doc_assign_quantity_ids(gw_doc *d)
 		int slot = q->node >= 0 && (size_t)q->node < d->nnodes ? q->node : (int)d->nnodes;
 
 		gw_buf_reset(&b);
-		if (slot < (int)d->nnodes)
-			gw_buf_printf(&b, "%s__", d->nodes[slot].id);
-		gw_buf_printf(&b, "qty_%d", ++count[slot]);
+		if (slot < (int)d->nnodes) { /* no printf (issue 14); "(null)": as printf wrote it */
+			gw_buf_puts(&b, d->nodes[slot].id ? d->nodes[slot].id : "(null)");
+			gw_buf_puts(&b, "__");
+		}
+		gw_buf_puts(&b, "qty_");
+		gw_buf_put_int(&b, ++count[slot]);
 		free(q->id);
 		q->id = gw_buf_detach(&b);
 		unique_id(&set, &q->id);

@@ -43,6 +43,13 @@ typedef struct crule {
 	enum gw_cmp cmp;
 } crule;
 
+/* A verb.* or subject.* rule, with its groups (-1 when absent) and the units it applies to. */
+typedef struct vrule {
+	const gw_rule *r;
+	int verb, subject, object;
+	const char *units;
+} vrule;
+
 typedef struct kcond {
 	int k;     /* index into the krule array */
 	bool want; /* requires (it must match) or unless (it must not) */
@@ -68,9 +75,12 @@ struct gw_extractor {
 	size_t nc;
 	krule *k;
 	size_t nk;
-	const gw_rule **verb, **subj;
+	vrule *verb, *subj;
 	size_t nverb, nsubj;
+	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
+	const gw_union *starts; /* the same as few patterns (gw_rules_union) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
+	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 };
 
 /* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
@@ -96,6 +106,7 @@ typedef struct ctx {
 	const struct found *cur;
 	const gw_quantity *curq;
 	size_t clause;
+	size_t sentence; /* where its sentence starts (SENTENCE_MAX code points at most), SIZE_MAX: not known yet */
 	unsigned built;
 	int decider;     /* the kind rule that decided the current quantity, -1: none */
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
@@ -221,14 +232,15 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 }
 
 static void
-load_list(const gw_rules *rs, const char *prefix, const gw_rule ***out, size_t *n)
+load_vrules(const gw_rules *rs, const char *prefix, vrule **out, size_t *n)
 {
 	size_t i = 0, cap = 0;
 	const gw_rule *r;
 
 	while ((r = gw_rules_next(rs, prefix, &i)) != NULL) {
 		gw_grow((void **)out, &cap, *n + 1, sizeof **out);
-		(*out)[(*n)++] = r;
+		(*out)[(*n)++] = (vrule){r, group(r, "verb"), group(r, "subject"), group(r, "object"),
+		                         gw_rule_attr(r, "units")};
 	}
 }
 
@@ -248,9 +260,14 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 		return NULL;
 	}
 	load_kind_rules(x, rs);
-	load_list(rs, "verb.", &x->verb, &x->nverb);
-	load_list(rs, "subject.", &x->subj, &x->nsubj);
+	load_vrules(rs, "verb.", &x->verb, &x->nverb);
+	load_vrules(rs, "subject.", &x->subj, &x->nsubj);
+	x->start = gw_xmalloc((x->ns + x->nq) * sizeof *x->start);
+	for (size_t k = 0; k < x->ns + x->nq; k++)
+		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
+	x->starts = gw_rules_union(x->start, x->ns + x->nq);
 	x->words = gw_words_new();
+	x->may = gw_xcalloc(0x10000, 1);
 	return x;
 }
 
@@ -267,13 +284,15 @@ gw_extractor_free(gw_extractor *x)
 	free(x->k);
 	free(x->verb);
 	free(x->subj);
+	free(x->start);
+	free(x->may);
 	gw_words_free(x->words);
 	free(x);
 }
 
 /* ---------------------------------------------------------------- text helpers */
 
-static uint32_t
+static inline uint32_t
 cp_at(const char *t, size_t n, size_t i, int *len)
 {
 	uint32_t c;
@@ -285,7 +304,7 @@ cp_at(const char *t, size_t n, size_t i, int *len)
 }
 
 /* The start of the code point before byte i (i > 0). */
-static size_t
+static inline size_t
 prev_start(const char *t, size_t i)
 {
 	do
@@ -294,7 +313,7 @@ prev_start(const char *t, size_t i)
 	return i;
 }
 
-static uint32_t
+static inline uint32_t
 cp_before(const char *t, size_t n, size_t i)
 {
 	int len;
@@ -305,15 +324,11 @@ cp_before(const char *t, size_t n, size_t i)
 static bool
 in_set(uint32_t c, const char *set)
 {
-	size_t n = strlen(set), i = 0;
+	uint32_t d;
 
-	while (i < n) {
-		int len;
-
-		if (cp_at(set, n, i, &len) == c)
-			return true;
-		i += (size_t)len;
-	}
+	for (int len; *set; set += len)
+		if ((len = gw_utf8_decode_fast(set, 4, &d)) <= 0 || d == c)
+			return len > 0;
 	return false;
 }
 
@@ -347,8 +362,26 @@ is_nothing(uint32_t c)
 	return false;
 }
 
-/* Walk back from byte i over at most max code points that do not stop it. */
+/* The start of the line around byte i and its end (a line end is an ASCII byte, never part of
+ * another character: no decoding, issue 14). */
 static size_t
+line_start(const char *t, size_t i)
+{
+	while (i > 0 && t[i - 1] != '\n' && t[i - 1] != '\r')
+		i--;
+	return i;
+}
+
+static size_t
+line_end(const char *t, size_t n, size_t i)
+{
+	while (i < n && t[i] != '\n' && t[i] != '\r')
+		i++;
+	return i;
+}
+
+/* Walk back from byte i over at most max code points that do not stop it. */
+static inline size_t
 back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 {
 	while (i > 0 && max-- > 0) {
@@ -363,7 +396,7 @@ back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 }
 
 /* Walk forward from byte i over at most max code points that do not stop it. */
-static size_t
+static inline size_t
 fwd_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 {
 	while (i < n && max-- > 0) {
@@ -402,17 +435,35 @@ starts_number(uint32_t c, uint32_t prev, uint32_t prev2)
 	return true;
 }
 
+static bool
+is_minus(uint32_t c)
+{
+	return c == '-' || c == 0x2212 || c == 0xFF0D || c == 0x8D1F;
+}
+
 /* Whether a minus sign starts a number at byte i: after a verb of change, a copula, an opening
  * bracket or a clause mark (增长-3.2%, 为负3.2%, （-2.1）); not after another word (税负5700亿元,
  * 365天-104天, 2020年-2023年: a word or an operator).  零下 starts as a numeral (零). */
 static bool
 starts_negative(const ctx *c, size_t i, uint32_t ch, uint32_t prev)
 {
-	if (ch != '-' && ch != 0x2212 && ch != 0xFF0D && ch != 0x8D1F)
+	if (!is_minus(ch))
 		return false;
 	if (prev != 0 && prev != '\n' && !in_set(prev, "长降为是至到达于从：:（(，,、；; \t"))
 		return false;
 	return gw_minus_sign(c->t + i, c->n - i) > 0;
+}
+
+/* Whether a number can start at c, whatever stands before it (starts_number and is_minus say),
+ * learnt once a code point of the BMP (issue 14: the scan looks at most characters no further). */
+static bool
+may_start_at(const gw_extractor *x, uint32_t c)
+{
+	if (c >= 0x10000)
+		return starts_number(c, 0, 0) || is_minus(c);
+	if (x->may[c] == 0)
+		x->may[c] = (uint8_t)(1 + (starts_number(c, 0, 0) || is_minus(c)));
+	return x->may[c] == 2;
 }
 
 static void
@@ -466,31 +517,43 @@ lead_start(const ctx *c, const srule *sr, size_t p)
 	return p;
 }
 
-/* Whether a stop.* rule matches at byte p: then the number there is listed as rejected and
- * *end is where the scan goes on.  -1 on a rule error. */
+/* The first of the rules tried where a number starts (stop.* then quantity.*) from the k-th on
+ * that matches at byte p, its match in ov: its index, ns + nq when none, -1 on a rule error.  From
+ * the first, one call of their union answers (issue 14: a number start costs one match, not
+ * one a rule). */
 static int
-stop_at(ctx *c, size_t p, size_t *end)
+start_rule(ctx *c, size_t p, size_t k, size_t *ov)
 {
-	size_t ov[2 * NGROUPS];
+	size_t n = c->x->ns + c->x->nq;
+	int rc;
 
-	for (size_t k = 0; k < c->x->ns; k++) {
-		const srule *sr = &c->x->s[k];
-		int rc = gw_rule_match_at(sr->r, c->t, c->n, p, ov, NGROUPS);
-		size_t from;
-
-		if (rc < 0) {
-			gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(sr->r));
+	if (k == 0 && c->x->starts && (rc = gw_union_first_at(c->x->starts, c->t, c->n, p, ov, NGROUPS)) >= 0)
+		return rc;
+	for (; k < n; k++) {
+		if ((rc = gw_rule_match_at(c->x->start[k], c->t, c->n, p, ov, NGROUPS)) < 0) {
+			gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(c->x->start[k]));
 			return -1;
 		}
-		if (rc == 0 || ov[0] != p || ov[1] <= p)
-			continue;
-		from = lead_start(c, sr, p);
-		gw_doc_add_rejected(c->d, c->t + from, ov[1] - from, span_of(c, from, ov[1]), sr->reason,
-		                    gw_rule_id(sr->r));
-		*end = ov[1];
-		return 1;
+		if (rc > 0)
+			return (int)k;
 	}
-	return 0;
+	return (int)n;
+}
+
+/* Whether the match ov of stop rule sr at byte p takes the number: then it is listed as rejected
+ * and *end is where the scan goes on. */
+static bool
+stop_takes(ctx *c, const srule *sr, size_t p, const size_t *ov, size_t *end)
+{
+	size_t from;
+
+	if (ov[0] != p || ov[1] <= p)
+		return false;
+	from = lead_start(c, sr, p);
+	gw_doc_add_rejected(c->d, c->t + from, ov[1] - from, span_of(c, from, ov[1]), sr->reason,
+	                    gw_rule_id(sr->r));
+	*end = ov[1];
+	return true;
 }
 
 /* ---------------------------------------------------------------- one quantity */
@@ -512,36 +575,45 @@ parse_group(const ctx *c, const size_t *ov, int g, gw_number *out)
 	return gw_number_parse(c->t + ov[2 * g], ov[2 * g + 1] - ov[2 * g], out);
 }
 
-/* Try every quantity.* rule at byte p; 1 found, 0 none, -1 a rule error. */
+/* Whether the match f->ov of quantity rule qr at byte p is a quantity, its numbers parsed: 1 yes,
+ * 0 no (the next rule is tried), -1 no and none is (a number too long). */
 static int
-match_at(ctx *c, size_t p, found *f)
+quantity_takes(ctx *c, const qrule *qr, size_t p, found *f)
 {
-	for (size_t k = 0; k < c->x->nq; k++) {
-		const qrule *qr = &c->x->q[k];
-		int rc = gw_rule_match_at(qr->r, c->t, c->n, p, f->ov, NGROUPS);
-		int pa, pb = GW_NUMBER_OK;
+	int pa, pb = GW_NUMBER_OK;
 
-		if (rc < 0) {
-			gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(qr->r));
-			return -1;
-		}
-		if (rc == 0 || f->ov[0] != p)
-			continue;
-		f->qr = qr;
-		f->start = p;
-		f->end = f->ov[1];
-		pa = parse_group(c, f->ov, qr->num, &f->a);
-		f->has_b = group_set(f->ov, qr->num2) || group_set(f->ov, qr->den);
-		if (f->has_b)
-			pb = parse_group(c, f->ov, group_set(f->ov, qr->num2) ? qr->num2 : qr->den, &f->b);
-		if (pa == GW_NUMBER_TOO_LONG || pb == GW_NUMBER_TOO_LONG) {
-			gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, f->start, f->end), NULL);
-			return 0;
-		}
-		if (pa == GW_NUMBER_OK && pb == GW_NUMBER_OK)
-			return 1;
+	if (f->ov[0] != p)
+		return 0;
+	f->qr = qr;
+	f->start = p;
+	f->end = f->ov[1];
+	pa = parse_group(c, f->ov, qr->num, &f->a);
+	f->has_b = group_set(f->ov, qr->num2) || group_set(f->ov, qr->den);
+	if (f->has_b)
+		pb = parse_group(c, f->ov, group_set(f->ov, qr->num2) ? qr->num2 : qr->den, &f->b);
+	if (pa == GW_NUMBER_TOO_LONG || pb == GW_NUMBER_TOO_LONG) {
+		gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, f->start, f->end), NULL);
+		return -1;
 	}
-	return 0;
+	return pa == GW_NUMBER_OK && pb == GW_NUMBER_OK;
+}
+
+/* Try the stop-lists, then the quantity rules at byte p: 1 a stop rule took the number (*end is
+ * where the scan goes on), 2 a quantity was found (f), 0 neither, -1 a rule error. */
+static int
+number_at(ctx *c, size_t p, found *f, size_t *end)
+{
+	size_t ns = c->x->ns, n = ns + c->x->nq;
+	int k, rc;
+
+	for (k = start_rule(c, p, 0, f->ov); k >= 0 && (size_t)k < n; k = start_rule(c, p, (size_t)k + 1, f->ov)) {
+		if ((size_t)k < ns) {
+			if (stop_takes(c, &c->x->s[k], p, f->ov, end))
+				return 1;
+		} else if ((rc = quantity_takes(c, &c->x->q[(size_t)k - ns], p, f)) != 0)
+			return rc > 0 ? 2 : 0;
+	}
+	return k < 0 ? -1 : 0;
 }
 
 /* Units written in traditional characters, kept as their simplified form so that one unit has
@@ -572,16 +644,6 @@ unit_of(const ctx *c, const found *f)
 		if (n == strlen(trad_units[k][0]) && memcmp(u, trad_units[k][0], n) == 0)
 			return gw_xstrdup(trad_units[k][1]);
 	return gw_xstrndup(u, n);
-}
-
-/* 1/3 as a percentage to the 15 digits a double holds: 33.3333333333333. */
-static double
-round15(double v)
-{
-	char buf[40];
-
-	snprintf(buf, sizeof buf, "%.15g", v);
-	return strtod(buf, NULL);
 }
 
 /* Value, or min and max, of an amount or a range. */
@@ -615,21 +677,21 @@ set_values(gw_quantity *q, const found *f)
 {
 	if (f->qr->fraction || (f->qr->tenths && group_set(f->ov, f->qr->den))) {
 		q->has_value = true;
-		q->value = f->qr->fraction ? round15(f->a.value / f->b.value * 100) /* 五分之一 */
+		q->value = f->qr->fraction ? gw_round15(f->a.value / f->b.value * 100) /* 五分之一 */
 		                           : f->a.value * 10 + f->b.value;          /* 八五折 */
 		return;
 	}
 	set_amounts(q, f);
 	if (f->qr->tenths) /* 四成 → 40 % */
-		q->value = round15(q->value * 10), q->min = round15(q->min * 10),
-		q->max = round15(q->max * 10);
+		q->value = gw_round15(q->value * 10), q->min = gw_round15(q->min * 10),
+		q->max = gw_round15(q->max * 10);
 }
 
 /* The comparator from the words after the unit, else before the number, else the number. */
 static int
 comparator_of(ctx *c, const found *f, size_t clause)
 {
-	size_t ov[2 * NGROUPS];
+	size_t ov[2]; /* whether it matches, not where */
 	int g = f->qr->post;
 
 	for (size_t k = 0; k < c->x->nc; k++) {
@@ -639,9 +701,9 @@ comparator_of(ctx *c, const found *f, size_t clause)
 		if (cr->after) {
 			if (!group_set(f->ov, g))
 				continue;
-			rc = gw_rule_match(cr->r, c->t, f->ov[2 * g + 1], f->ov[2 * g], ov, NGROUPS);
+			rc = gw_rule_match(cr->r, c->t, f->ov[2 * g + 1], f->ov[2 * g], ov, 1);
 		} else
-			rc = group_set(f->ov, g) ? 0 : gw_rule_match(cr->r, c->t, f->start, clause, ov, NGROUPS);
+			rc = group_set(f->ov, g) ? 0 : gw_rule_match(cr->r, c->t, f->start, clause, ov, 1);
 		if (rc > 0)
 			return (int)cr->cmp;
 	}
@@ -686,13 +748,22 @@ doc_year(const gw_header *h)
 	return 0;
 }
 
+/* Where the sentence of the quantity being classified starts, found once (three scopes ask). */
+static size_t
+sentence_start(ctx *c)
+{
+	if (c->sentence == SIZE_MAX)
+		c->sentence = back_to(c->t, c->n, c->cur->start, is_sentence_end, SENTENCE_MAX);
+	return c->sentence;
+}
+
 /* The when scope: "past", "current" or "future" when the sentence opens with a year
  * (2024年，… / 截至2024年底) before, equal to or after the document's year; else empty. */
 static void
 when_scope(ctx *c, gw_buf *b)
 {
 	static const char *const lead[] = {"截至", "截止", "在", "自", ""};
-	size_t s = back_to(c->t, c->n, c->cur->start, is_sentence_end, SENTENCE_MAX);
+	size_t s = sentence_start(c);
 	int y = 0;
 
 	while (s < c->n && (c->t[s] == ' ' || c->t[s] == '\t'))
@@ -728,7 +799,7 @@ doc_scopes(ctx *c)
 static bool
 heading_like(const char *t, size_t s, size_t e)
 {
-	size_t ncp = gw_utf8_count(t + s, e - s);
+	size_t ncp = e - s > 4 * 40 ? 41 : gw_utf8_count(t + s, e - s); /* no counting a long line */
 	int han = 0;
 
 	if (ncp < 4 || ncp > 40)
@@ -794,10 +865,10 @@ typedef struct cellref {
 static size_t
 line_of(const ctx *c, size_t p, size_t *s, size_t *e)
 {
-	size_t rs = back_to(c->t, c->n, p, is_line_end, INT_MAX);
+	size_t rs = line_start(c->t, p);
 	int len;
 
-	*s = rs, *e = fwd_to(c->t, c->n, p, is_line_end, INT_MAX);
+	*s = rs, *e = line_end(c->t, c->n, p);
 	while (*s < *e && gw_is_space(cp_at(c->t, *e, *s, &len)))
 		*s += (size_t)len;
 	while (*e > *s && gw_is_space(cp_before(c->t, c->n, *e)))
@@ -814,7 +885,7 @@ cell_line(const char *t, size_t s, size_t e)
 	uint32_t c0 = cp_at(t, e, s, &len);
 	uint32_t c1 = s + (size_t)len < e ? cp_at(t, e, s + (size_t)len, &len2) : 0;
 
-	if (gw_utf8_count(t + s, e - s) > CELL_MAX_CP || c0 == 0xFF08 || c0 == '(' ||
+	if (e - s > 4 * CELL_MAX_CP || gw_utf8_count(t + s, e - s) > CELL_MAX_CP || c0 == 0xFF08 || c0 == '(' ||
 	    (c0 == 0x8868 && (is_digit(c1) || gw_is_space(c1))) || c1 == 0x3001)
 		return false;
 	for (size_t i = s; i < e; i += (size_t)len)
@@ -846,7 +917,7 @@ table_cells(ctx *c, size_t from, cellref *cells, size_t *me)
 	size_t n = 0, s, e;
 
 	for (size_t p = from; p < c->n && n < TABLE_MAX_CELLS;) {
-		size_t rend = fwd_to(c->t, c->n, p, is_line_end, INT_MAX);
+		size_t rend = line_end(c->t, c->n, p);
 
 		line_of(c, p, &s, &e);
 		if (s < e) {
@@ -876,6 +947,27 @@ table_period(const char *t, const cellref *cells, size_t n, size_t v)
 	return 0;
 }
 
+/* Whether at most two code points stand between the text of the line (blanks at its ends are
+ * none) and bytes a and b: what column_scope asks first, found without walking a long line
+ * (column_scope checks it again on the whole line). */
+static bool
+near_line_edges(const ctx *c, size_t a, size_t b)
+{
+	int len;
+
+	for (int k = 0; k < 2 && a > 0 && !is_line_end(cp_before(c->t, c->n, a)); k++)
+		a = prev_start(c->t, a);
+	while (a > 0 && !is_line_end(cp_before(c->t, c->n, a)) && gw_is_space(cp_before(c->t, c->n, a)))
+		a = prev_start(c->t, a);
+	if (a > 0 && !is_line_end(cp_before(c->t, c->n, a)))
+		return false;
+	for (int k = 0; k < 2 && b < c->n && !is_line_end(cp_at(c->t, c->n, b, &len)); k++)
+		b += (size_t)len;
+	while (b < c->n && !is_line_end(cp_at(c->t, c->n, b, &len)) && gw_is_space(cp_at(c->t, c->n, b, &len)))
+		b += (size_t)len;
+	return b >= c->n || is_line_end(cp_at(c->t, c->n, b, &len));
+}
+
 /* When the quantity is a whole cell of a table flattened one cell per line, the header of
  * its column: 2024年现状值 over 66.2%, 2027年目标值 over 68%. */
 static void
@@ -886,9 +978,12 @@ column_scope(ctx *c, gw_buf *b)
 	const cellref *head;
 	int y;
 
+	if (!near_line_edges(c, c->cur->start, c->cur->end))
+		return;
 	first = line_of(c, c->cur->start, &s, &e);
-	if (gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
-	    gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 || !cell_line(c->t, s, e))
+	if (c->cur->start - s > 8 || gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
+	    e - c->cur->end > 8 || gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 ||
+	    !cell_line(c->t, s, e))
 		return;
 	for (int guard = 0; first > 0 && guard < 2 * TABLE_MAX_CELLS; guard++) {
 		size_t prs = line_of(c, first - 1, &ps, &pe);
@@ -962,8 +1057,7 @@ scope_of(ctx *c, enum scope sc)
 		put_range(c, sc, c->clause, f->start);
 		break;
 	case SC_SENTENCE:
-		put_range(c, sc, back_to(c->t, c->n, f->start, is_sentence_end, SENTENCE_MAX),
-		          fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
+		put_range(c, sc, sentence_start(c), fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
 		break;
 	case SC_LINE:
 		put_range(c, sc, back_to(c->t, c->n, f->start, is_line_end, LINE_MAX_CP), f->start);
@@ -977,7 +1071,7 @@ scope_of(ctx *c, enum scope sc)
 	case SC_SINCE:
 		/* a fact earlier in the sentence: 全镇现有林地12.6万亩，森林覆盖率达72.3% */
 		if (c->fact_end > 0 && c->fact_end <= f->start &&
-		    c->fact_end >= back_to(c->t, c->n, f->start, is_sentence_end, SENTENCE_MAX))
+		    c->fact_end >= sentence_start(c))
 			put_range(c, sc, c->fact_end, f->start);
 		break;
 	default:
@@ -998,7 +1092,7 @@ scope_of(ctx *c, enum scope sc)
 static int
 krule_matches(ctx *c, size_t k)
 {
-	size_t ov[2 * NGROUPS];
+	size_t ov[2]; /* whether it matches, not where */
 	const krule *kr = &c->x->k[k];
 	bool doc = (kr->scopes & ~DOC_SCOPES) == 0;
 	int one = -1, rc = 0; /* one: the scope of a rule that has only one */
@@ -1019,7 +1113,7 @@ krule_matches(ctx *c, size_t k)
 		if (!(kr->scopes & (1u << sc)))
 			continue;
 		b = scope_of(c, (enum scope)sc);
-		rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, NGROUPS);
+		rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
 	}
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
@@ -1032,16 +1126,21 @@ krule_matches(ctx *c, size_t k)
 	return rc > 0;
 }
 
-/* Whether kr matches, every rule it requires matches and none it names with unless does. */
+/* Whether kr matches, every rule it requires matches and none it names with unless does.  What
+ * it requires is asked first: mostly a short scope (the unit, the number) that turns down the
+ * quantity before kr's own pattern runs on a long one (issue 14). */
 static bool
 krule_holds(ctx *c, size_t k)
 {
 	const krule *kr = &c->x->k[k];
 
-	if (!krule_matches(c, k))
+	for (size_t i = 0; i < kr->ncond && !c->failed; i++)
+		if (kr->cond[i].want && !krule_matches(c, (size_t)kr->cond[i].k))
+			return false;
+	if (c->failed || !krule_matches(c, k))
 		return false;
 	for (size_t i = 0; i < kr->ncond && !c->failed; i++)
-		if (krule_matches(c, (size_t)kr->cond[i].k) != kr->cond[i].want)
+		if (!kr->cond[i].want && krule_matches(c, (size_t)kr->cond[i].k))
 			return false;
 	return true;
 }
@@ -1067,20 +1166,18 @@ kind_of(ctx *c)
 
 /* ---------------------------------------------------------------- verb and subject */
 
-/* Whether word is one of the space-separated words of list. */
+/* Whether word is one of the space-separated words of list: found in it between spaces (one
+ * search of the list, not a comparison a word; a word with a space is none of them). */
 static bool
 in_words(const char *list, const char *word)
 {
 	size_t n = strlen(word);
 
-	while (*list) {
-		size_t k = strcspn(list, " ");
-
-		if (k == n && memcmp(list, word, n) == 0)
+	if (n == 0 || strchr(word, ' '))
+		return false;
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p++)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
 			return true;
-		list += k;
-		list += strspn(list, " ");
-	}
 	return false;
 }
 
@@ -1133,12 +1230,12 @@ edge_piece(const char *list, const char *s, const size_t *at, const bool *word, 
 	return !word[k] || numeric(s + at[k], at[k + 1] - at[k]) || piece_in(list, s, at, k);
 }
 
-/* The last occurrence of m (of length l) in s[a..b), or NULL. */
+/* The last occurrence of m (of length l > 0) in s[a..b), or NULL. */
 static const char *
 last_of(const char *s, size_t a, size_t b, const char *m, size_t l)
 {
 	for (size_t i = b; i >= a + l; i--)
-		if (memcmp(s + i - l, m, l) == 0)
+		if (s[i - l] == m[0] && memcmp(s + i - l, m, l) == 0)
 			return s + i - l;
 	return NULL;
 }
@@ -1177,6 +1274,8 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 	bool word[WORDS_MAX];
 
 	trim(&s, &n);
+	if (n == 0 || gw_utf8_count(s, n) < 2) /* no subject, whatever its words (1,700 of 4,000) */
+		return NULL;
 	if (x->words)
 		nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX);
 	if (nb < 2 || at[nb - 1] != n) { /* no word breaks: every code point is a word */
@@ -1253,11 +1352,10 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 	size_t ov[2 * NGROUPS];
 
 	for (size_t k = 0; k < c->x->nverb && !q->verb; k++) {
-		const gw_rule *r = c->x->verb[k];
-		int gv = gw_rule_group(r, "verb"), gs = gw_rule_group(r, "subject");
-		int go = gw_rule_group(r, "object");
+		const vrule *vr = &c->x->verb[k];
+		int gv = vr->verb, gs = vr->subject, go = vr->object;
 
-		if (gw_rule_match(r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
+		if (gw_rule_match(vr->r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
 			continue;
 		if (!word_ends_at(c->x, c->t + clause, f->start - clause, ov[2 * gv + 1] - clause) ||
 		    (group_set(ov, go) && noun_suffix(c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]))) {
@@ -1272,13 +1370,12 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 			q->subject = subject_of(c->x, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
 	}
 	for (size_t k = 0; k < c->x->nsubj && !q->subject && q->unit; k++) {
-		const gw_rule *r = c->x->subj[k];
-		const char *units = gw_rule_attr(r, "units");
-		int gs = gw_rule_group(r, "subject");
+		const vrule *sr = &c->x->subj[k];
+		int gs = sr->subject;
 
-		if (units && !in_words(units, q->unit))
+		if (sr->units && !in_words(sr->units, q->unit))
 			continue;
-		if (gw_rule_match(r, c->t, c->n, f->end, ov, NGROUPS) > 0 && group_set(ov, gs))
+		if (gw_rule_match(sr->r, c->t, c->n, f->end, ov, NGROUPS) > 0 && group_set(ov, gs))
 			q->subject = subject_of(c->x, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
 	}
 }
@@ -1299,7 +1396,7 @@ add_quantity(ctx *c, const found *f)
 	set_values(q, f);
 	if (q->cmp != GW_CMP_RANGE)
 		q->cmp = (enum gw_cmp)comparator_of(c, f, clause);
-	c->cur = f, c->curq = q, c->clause = clause, c->built = 0;
+	c->cur = f, c->curq = q, c->clause = clause, c->sentence = SIZE_MAX, c->built = 0;
 	q->kind = kind_of(c);
 	if (q->kind == GW_Q_FACT && c->decider >= 0 && (c->x->k[c->decider].scopes & ~DOC_SCOPES))
 		c->fact_end = f->end;
@@ -1345,47 +1442,55 @@ digit_run(const char *t, size_t n, size_t i, size_t *ndigits)
 	return j - i;
 }
 
+/* At byte i, where a number may start (ch, of len bytes): the byte where the scan goes on; 0 on
+ * an error or a limit. */
+static size_t
+number_start(ctx *c, size_t i, uint32_t ch, int len)
+{
+	uint32_t prev = cp_before(c->t, c->n, i), prev2 = i ? cp_before(c->t, c->n, prev_start(c->t, i)) : 0;
+	size_t run, nd, end, next = i + (size_t)len;
+	found f;
+	int rc;
+
+	if (!starts_number(ch, prev, prev2) && !starts_negative(c, i, ch, prev))
+		return next;
+	run = digit_run(c->t, c->n, i, &nd);
+	if (nd > GW_NUMBER_MAX_DIGITS) {
+		gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, i, i + run), "%zu digits", nd);
+		next = i + run;
+	} else if ((rc = number_at(c, i, &f, &end)) < 0) {
+		return 0;
+	} else if (rc == 1) {
+		next = end;
+	} else if (rc == 2) {
+		if (!unreadable(c, &f))
+			add_quantity(c, &f);
+		next = f.end > i ? f.end : next;
+	}
+	if (c->d->nqs > GW_LIMIT_QUANTITIES || c->d->nrej > GW_LIMIT_QUANTITIES) {
+		gw_doc_fail(c->d, GW_E_LIMIT, "more than %d %s", GW_LIMIT_QUANTITIES,
+		            c->d->nqs > GW_LIMIT_QUANTITIES ? "quantities" : "rejected candidates");
+		return 0;
+	}
+	return next;
+}
+
 /* Walk the text; where a number starts, try the stop-lists, then the quantity rules. */
 static int
 scan(ctx *c)
 {
-	size_t i = 0, end;
-	uint32_t prev = 0, prev2 = 0;
-	found f;
+	size_t i = 0;
 
 	while (i < c->n && !c->failed) {
-		int len, rc;
-		uint32_t ch = cp_at(c->t, c->n, i, &len);
-		size_t run, nd, next = i + (size_t)len;
+		int len = 1;
+		uint32_t ch = (unsigned char)c->t[i];
 
-		if (starts_number(ch, prev, prev2) || starts_negative(c, i, ch, prev)) {
-			run = digit_run(c->t, c->n, i, &nd);
-			if (nd > GW_NUMBER_MAX_DIGITS) {
-				gw_doc_diag(c->d, GW_W_NUMBER_TOO_LONG, span_of(c, i, i + run), "%zu digits", nd);
-				next = i + run;
-			} else if ((rc = stop_at(c, i, &end)) != 0) {
-				if (rc < 0)
-					return -1;
-				next = end;
-			} else if ((rc = match_at(c, i, &f)) != 0) {
-				if (rc < 0)
-					return -1;
-				if (!unreadable(c, &f))
-					add_quantity(c, &f);
-				next = f.end > i ? f.end : next;
-			}
-			if (c->d->nqs > GW_LIMIT_QUANTITIES || c->d->nrej > GW_LIMIT_QUANTITIES) {
-				gw_doc_fail(c->d, GW_E_LIMIT, "more than %d %s", GW_LIMIT_QUANTITIES,
-				            c->d->nqs > GW_LIMIT_QUANTITIES ? "quantities" : "rejected candidates");
-				return -1;
-			}
-		}
-		if (next != i + (size_t)len) {
-			prev2 = next - i > (size_t)len ? cp_before(c->t, c->n, prev_start(c->t, next)) : prev;
-			prev = cp_before(c->t, c->n, next);
-		} else
-			prev2 = prev, prev = ch;
-		i = next;
+		if (ch >= 0x80 && (len = gw_utf8_decode_fast(c->t + i, c->n - i, &ch)) == 0)
+			len = 1;
+		if (!may_start_at(c->x, ch))
+			i += (size_t)len;
+		else if ((i = number_start(c, i, ch, len)) == 0)
+			return -1;
 	}
 	return c->failed ? -1 : 0;
 }

@@ -234,6 +234,16 @@ int gw_worker_run(gw_worker *w, gw_doc *d, const char *path, const char *bytes, 
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,
                      size_t *ov, int ovmax);
 
+/* rules.c (issue 14): rules r[0..n) tried in order at one start as few anchored patterns, built
+ * once for the rules (shared by the threads, freed with them; the same array finds them again). */
+typedef struct gw_union gw_union;
+const gw_union *gw_rules_union(const gw_rule *const *r, size_t n);
+/* The index of the first of the rules that matches at start, with ov as gw_rule_match_at fills
+ * it for that rule; n when none does; -1 when the union cannot tell (a match limit): the caller
+ * then tries the rules one by one, which reports the rule that went over. */
+int gw_union_first_at(const gw_union *u, const char *subject, size_t len, size_t start,
+                      size_t *ov, int ovmax);
+
 /* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
 const char *gw_find(const char *s, size_t n, const char *m, size_t l);
 

@@ -312,12 +312,23 @@ trailing_scale(const tok *t, int nt)
 	return s;
 }
 
-/* 4374.4亿 is 437440000000.00006 in binary: keep the 15 digits a double holds exactly. */
-static double
-round15(double v)
+/* 4374.4亿 is 437440000000.00006 in binary: keep the 15 digits a double holds exactly.  Without
+ * printing when v times 10^k rounds to an integer N of at most 15 digits (k = 0..6: most
+ * numbers, issue 14): v is then within half an ulp of N of N / 10^k, far closer than half its
+ * 15th digit, so printing gives the digits of N / 10^k and strtod their nearest double, which is
+ * the correctly rounded N / 10^k (both exact doubles). */
+double
+gw_round15(double v)
 {
 	char buf[40];
+	double p = 1;
 
+	for (int k = 0; k <= 6; k++, p *= 10) {
+		double n = v * p;
+
+		if (n > -1e15 && n < 1e15 && n == (double)(long long)n)
+			return n / p;
+	}
 	snprintf(buf, sizeof buf, "%.15g", v);
 	return strtod(buf, NULL);
 }
@@ -361,7 +372,7 @@ parse_mixed(const char *s, size_t n, const char *you, gw_number *out)
 	    gw_number_parse(fz + 6, (size_t)(s + n - fz - 6), &num) != GW_NUMBER_OK ||
 	    out->is_range || d.is_range || num.is_range || d.value <= 0 || num.value >= d.value)
 		return GW_NUMBER_INVALID;
-	out->value = out->max = round15(out->value + num.value / d.value);
+	out->value = out->max = gw_round15(out->value + num.value / d.value);
 	out->scale = 1;
 	return GW_NUMBER_OK;
 }
@@ -391,7 +402,7 @@ parse_yuan(const char *s, size_t n, gw_number *out)
 	if (i != n)
 		return GW_NUMBER_INVALID;
 	memset(out, 0, sizeof *out);
-	out->value = out->max = round15(v);
+	out->value = out->max = gw_round15(v);
 	out->scale = 1;
 	return GW_NUMBER_OK;
 }
@@ -440,8 +451,8 @@ gw_number_parse(const char *s, size_t n, gw_number *out)
 		return rc;
 	out->is_range = out->max != out->value;
 	out->scale = scales ? trailing_scale(t, nt) : 1;
-	out->value = round15(out->value);
-	out->max = round15(out->max);
+	out->value = gw_round15(out->value);
+	out->max = gw_round15(out->max);
 	return GW_NUMBER_OK;
 }
 
@@ -469,7 +480,7 @@ gw_parse_int(const char *s, size_t n, long long *out)
 	} else if (eval_positional(t, nt, 0, &lo) != GW_NUMBER_OK ||
 	           eval_positional(t, nt, 1, &hi) != GW_NUMBER_OK)
 		return false;
-	lo = round15(lo), hi = round15(hi);
+	lo = gw_round15(lo), hi = gw_round15(hi);
 	if (lo != hi || lo > 1e15 || lo != (double)(long long)lo)
 		return false; /* 五六十 (a range), 1.5, or too long for an ordinal */
 	*out = (long long)lo;

@@ -34,6 +34,10 @@ enum { GW_NUMBER_OK = 0, GW_NUMBER_INVALID = -1, GW_NUMBER_TOO_LONG = -2 };
  * ranges or approximations, and any digit string (一九九九) is a number. */
 int gw_number_parse(const char *s, size_t n, gw_number *out);
 
+/* v to the 15 significant digits a double holds exactly: 4374.4亿 is 437440000000.00006 in binary,
+ * 1/3 as a percentage 33.3333333333333. */
+double gw_round15(double v);
+
 /* The bytes of a minus sign at s[0..n) before a number: - − － before a digit, 负 零下 before
  * a digit or Chinese numeral (增长-3.2%, 零下5℃, 负增长 is none); 0 when none.
  * gw_number_parse reads it: 零下5 → −5. */

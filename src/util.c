@@ -56,9 +56,14 @@ gw_xstrdup(const char *s)
 const char *
 gw_find(const char *s, size_t n, const char *m, size_t l)
 {
-	for (size_t i = 0; i + l <= n; i++)
-		if (memcmp(s + i, m, l) == 0)
-			return s + i;
+	const char *end = s + n;
+
+	if (l == 0)
+		return s;
+	/* memchr to each first byte, then the rest compared (issue 14: not a memcmp a byte) */
+	for (const char *p = s; (size_t)(end - p) >= l && (p = memchr(p, m[0], (size_t)(end - p) - l + 1)) != NULL; p++)
+		if (memcmp(p + 1, m + 1, l - 1) == 0)
+			return p;
 	return NULL;
 }
 

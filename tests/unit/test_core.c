@@ -109,6 +109,25 @@ START_TEST(each_written_form_reads_the_same_as_quantity_and_as_ordinal)
 }
 END_TEST
 
+/* issue 14: gw_round15 gives without printing what printing 15 digits and reading them back gives,
+ * to the bit (the sign of zero too). */
+START_TEST(round15_is_printing_fifteen_digits_and_reading_them_back)
+{
+	const double v[] = {0, -0.0, 43.5, -43.5, 437440000000.00006, 1.0 / 3 * 100, 0.1 + 0.2,
+	                    1e15 - 1, 1e15 + 0.5, 123456.789012, 2.675, 1e-7, 99.99999999999999,
+	                    5e-324, -1234567.1234567};
+
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		char buf[40];
+		double want, got = gw_round15(v[i]);
+
+		snprintf(buf, sizeof buf, "%.15g", v[i]);
+		want = strtod(buf, NULL);
+		ck_assert_msg(memcmp(&want, &got, sizeof got) == 0, "%.17g: %.17g, not %.17g", v[i], got, want);
+	}
+}
+END_TEST
+
 START_TEST(endless_digits_are_too_long)
 {
 	gw_number n;
@@ -353,23 +372,33 @@ START_TEST(reader_refuses_records_with_wrong_types)
 }
 END_TEST
 
+/* The rules of text, loaded from a.rules in a folder of its own (removed again). */
+static gw_rules *
+rules_of(const char *text, gw_buf *err)
+{
+	char dir[] = "/tmp/gw-rules-XXXXXX";
+	char path[64];
+	FILE *fp;
+	gw_rules *rs;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a.rules", dir);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	rs = gw_rules_load(dir, err);
+	remove(path);
+	rmdir(dir);
+	return rs;
+}
+
 START_TEST(rules_report_file_line_and_pcre2_error)
 {
 	gw_buf err = GW_BUF_INIT;
-	char dir[] = "/tmp/gw-rules-XXXXXX";
-	FILE *fp;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char path[64];
-	snprintf(path, sizeof path, "%s/a.rules", dir);
-	fp = fopen(path, "w");
-	fputs("# a broken rule\nrule x.broken\npattern (ab\nmatch ab\nnomatch c\n", fp);
-	fclose(fp);
-	ck_assert_ptr_null(gw_rules_load(dir, &err));
+	ck_assert_ptr_null(rules_of("# a broken rule\nrule x.broken\npattern (ab\nmatch ab\nnomatch c\n", &err));
 	ck_assert_msg(strstr(err.ptr, "a.rules:3: rule x.broken: missing closing parenthesis at offset 3") != NULL,
 	              "got: %s", err.ptr);
-	remove(path);
-	rmdir(dir);
 	gw_buf_free(&err);
 }
 END_TEST
@@ -377,22 +406,14 @@ END_TEST
 START_TEST(rules_expand_defines_and_match_named_groups)
 {
 	gw_buf err = GW_BUF_INIT;
-	char dir[] = "/tmp/gw-rules-XXXXXX";
-	char path[64];
-	FILE *fp;
 	gw_rules *rs;
 	const gw_rule *r;
 	size_t ov[4];
 	int n;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/a.rules", dir);
-	fp = fopen(path, "w");
-	fputs("define CN [一二三四五六七八九十]\ndefine NUM {CN}+\nrule t.level1\npattern ^(?<n>{NUM})、\n"
-	      "match 十一、总则\nnomatch 一是\n",
-	      fp);
-	fclose(fp);
-	rs = gw_rules_load(dir, &err);
+	rs = rules_of("define CN [一二三四五六七八九十]\ndefine NUM {CN}+\nrule t.level1\npattern ^(?<n>{NUM})、\n"
+	              "match 十一、总则\nnomatch 一是\n",
+	              &err);
 	ck_assert_msg(rs != NULL, "%s", err.ptr);
 	r = gw_rules_get(rs, "t.level1");
 	ck_assert_ptr_nonnull(r);
@@ -403,27 +424,17 @@ START_TEST(rules_expand_defines_and_match_named_groups)
 	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(strlen(gw_rules_digest(rs)), 64);
 	gw_rules_free(rs);
-	remove(path);
-	rmdir(dir);
 }
 END_TEST
 
 START_TEST(rules_with_catastrophic_backtracking_hit_the_limit)
 {
 	gw_buf err = GW_BUF_INIT;
-	char dir[] = "/tmp/gw-rules-XXXXXX";
-	char path[64];
-	FILE *fp;
 	gw_rules *rs;
 	size_t ov[2];
 	gw_buf s = GW_BUF_INIT;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/a.rules", dir);
-	fp = fopen(path, "w");
-	fputs("rule t.bad\npattern ^(a+)+$\nmatch aaa\nnomatch b\n", fp);
-	fclose(fp);
-	rs = gw_rules_load(dir, &err);
+	rs = rules_of("rule t.bad\npattern ^(a+)+$\nmatch aaa\nnomatch b\n", &err);
 	ck_assert_ptr_nonnull(rs);
 	for (int i = 0; i < 40; i++)
 		gw_buf_putc(&s, 'a');
@@ -431,8 +442,45 @@ START_TEST(rules_with_catastrophic_backtracking_hit_the_limit)
 	ck_assert_int_lt(gw_rule_match(gw_rules_get(rs, "t.bad"), s.ptr, s.len, 0, ov, 1), 0);
 	gw_rules_free(rs);
 	gw_buf_free(&s);
-	remove(path);
-	rmdir(dir);
+}
+END_TEST
+
+/* issue 14: the rules tried where a number starts, as one pattern, name the first that matches and
+ * capture what it alone would (its groups shifted back), with a rule's options; a rule that cannot
+ * be an alternative (a backtracking verb) is matched alone, in its place. */
+START_TEST(a_union_of_rules_names_the_first_that_matches_with_its_captures)
+{
+	gw_buf err = GW_BUF_INIT;
+	gw_rules *rs;
+	const gw_rule *r[4];
+	const gw_union *u;
+	size_t ov[8];
+
+	rs = rules_of("rule t.kg\noptions caseless\npattern \\G(?<n>[0-9]+)kg\nmatch 5KG\nnomatch 5个\n"
+	              "rule t.verb\npattern \\G[0-9]+(*COMMIT)件\nmatch 5件\nnomatch 5个\n"
+	              "rule t.ge\npattern \\G(?<n>[0-9]+)(?<u>个)(?<p>以上)?\nmatch 5个 => n=5 u=个\nnomatch 5\n"
+	              "rule t.bare\npattern \\G[0-9]+\nmatch 5\nnomatch x\n",
+	              &err);
+	ck_assert_msg(rs != NULL, "%s", err.ptr);
+	for (int i = 0; i < 4; i++)
+		r[i] = gw_rules_at(rs, (size_t)i);
+	u = gw_rules_union(r, 4);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_ptr_eq(gw_rules_union(r, 4), u);
+	ck_assert_int_eq(gw_union_first_at(u, "x5Kg", 4, 1, ov, 3), 0);
+	ck_assert_uint_eq(ov[2], 1);
+	ck_assert_uint_eq(ov[3], 2);
+	ck_assert_int_eq(gw_union_first_at(u, "5件", 4, 0, ov, 3), 1);
+	ck_assert_int_eq(gw_union_first_at(u, "12个", 5, 0, ov, 4), 2);
+	ck_assert_uint_eq(ov[3], 2); /* n */
+	ck_assert_uint_eq(ov[4], 2); /* u */
+	ck_assert_uint_eq(ov[5], 5);
+	ck_assert_uint_eq(ov[6], (size_t)-1); /* p took no part */
+	ck_assert_int_eq(gw_union_first_at(u, "5只", 4, 0, ov, 3), 3);
+	ck_assert_uint_eq(ov[1], 1);
+	ck_assert_uint_eq(ov[2], (size_t)-1); /* t.bare has no group 1 */
+	ck_assert_int_eq(gw_union_first_at(u, "x", 1, 0, ov, 3), 4);
+	gw_rules_free(rs);
 }
 END_TEST
 
@@ -448,6 +496,7 @@ main(void)
 	tcase_add_loop_test(tc, each_written_form_reads_the_same_as_quantity_and_as_ordinal, 0,
 	                    (int)(sizeof rows / sizeof rows[0]));
 	tcase_add_test(tc, endless_digits_are_too_long);
+	tcase_add_test(tc, round15_is_printing_fifteen_digits_and_reading_them_back);
 	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
 	tcase_add_test(tc, utf8_count_counts_code_points_at_any_length);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
@@ -460,6 +509,7 @@ main(void)
 	tcase_add_test(tc, rules_report_file_line_and_pcre2_error);
 	tcase_add_test(tc, rules_expand_defines_and_match_named_groups);
 	tcase_add_test(tc, rules_with_catastrophic_backtracking_hit_the_limit);
+	tcase_add_test(tc, a_union_of_rules_names_the_first_that_matches_with_its_captures);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
