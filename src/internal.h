@@ -173,6 +173,30 @@ gw_buf_add(gw_buf *b, const void *p, size_t n)
 		gw_buf_put(b, p, n);
 }
 
+/* Room for n more bytes (and the NUL after them) at the end of b, for a writer that puts them
+ * there itself and then calls gw_buf_wrote(b, how many it put). */
+void gw_buf_grow(gw_buf *b, size_t n);
+static inline char *
+gw_buf_room(gw_buf *b, size_t n)
+{
+	if (b->len + n >= b->cap)
+		gw_buf_grow(b, n);
+	return b->ptr + b->len;
+}
+
+static inline void
+gw_buf_wrote(gw_buf *b, size_t n)
+{
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+/* util.c: v in decimal at s (room for 24 bytes), its length.  A real that is no integer, as
+ * gw_buf_put_number and Jansson's %.15g both write it, when that needs no exponent and at
+ * most 15 digits (most values, 2.5 or 0.35); 0 when it does (then printf decides). */
+size_t gw_fmt_int(char *s, long long v);
+size_t gw_fmt_decimal(char *s, double v);
+
 static inline void
 gw_buf_addc(gw_buf *b, char c)
 {
@@ -233,6 +257,23 @@ int gw_worker_run(gw_worker *w, gw_doc *d, const char *path, const char *bytes, 
 /* rules.c (issue 6): gw_rule_match for a match starting exactly at start (PCRE2_ANCHORED). */
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,
                      size_t *ov, int ovmax);
+
+/* doc.c: a set of strings, the ids of one document (node and quantity ids, eIds): each added
+ * is copied into the set's pool. */
+typedef struct gw_idset {
+	uint32_t *slot; /* 0: empty, else 1 + the offset of the string in pool */
+	uint32_t *next; /* per slot: the suffix gw_idset_unique tries first for that id */
+	size_t cap, n;
+	gw_buf pool;
+} gw_idset;
+/* An empty set, with room for about n strings before it grows. */
+void gw_idset_init(gw_idset *set, size_t n);
+/* Add s: false when it was there already. */
+bool gw_idset_add(gw_idset *set, const char *s);
+/* Make the string in id unique in set, appending _2, _3 … (the least suffix not taken), and add
+ * it. */
+void gw_idset_unique(gw_idset *set, gw_buf *id);
+void gw_idset_free(gw_idset *set);
 
 /* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
 const char *gw_find(const char *s, size_t n, const char *m, size_t l);

@@ -88,16 +88,21 @@ gw_grow(void **arr, size_t *cap, size_t need, size_t elsz)
 }
 
 void
+gw_buf_grow(gw_buf *b, size_t n)
+{
+	size_t c = b->cap < 64 ? 64 : b->cap;
+
+	while (c < b->len + n + 1)
+		c *= 2;
+	b->ptr = gw_xrealloc(b->ptr, c);
+	b->cap = c;
+}
+
+void
 gw_buf_put(gw_buf *b, const void *p, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t c = b->cap < 64 ? 64 : b->cap;
-
-		while (c < b->len + n + 1)
-			c *= 2;
-		b->ptr = gw_xrealloc(b->ptr, c);
-		b->cap = c;
-	}
+	if (b->len + n + 1 > b->cap)
+		gw_buf_grow(b, n);
 	if (n)
 		memcpy(b->ptr + b->len, p, n);
 	b->len += n;
@@ -152,15 +157,61 @@ gw_buf_printf(gw_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* v, not an integer, as the decimal m / 10^k with the least k that reads back as v, when it has
+ * at most 15 significant digits and 1e-4 <= |v| < 1e15 (no exponent): then "%.*g" at the least
+ * precision that reads back and "%.15g" give these bytes, as strtod rounds m / 10^k the way the
+ * division does.  Its length, or 0 for any other v (the caller goes to printf). */
+size_t
+gw_fmt_decimal(char *s, double v)
+{
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	                             1e11, 1e12, 1e13, 1e14, 1e15};
+	double a = fabs(v), m = 0;
+	int k;
+
+	if (!(a >= 1e-4 && a < 1e15) || a == floor(a))
+		return 0;
+	for (k = 1; k < 15; k++) {
+		m = floor(a * p10[k] + 0.5);
+		if (m >= 1e15)
+			return 0;
+		if (m / p10[k] == a)
+			break;
+	}
+	if (k == 15 || fmod(m, 10) == 0)
+		return 0;
+	char digits[24], *p = s;
+	size_t n = gw_fmt_int(digits, (long long)m), whole = n > (size_t)k ? n - (size_t)k : 0;
+
+	if (v < 0)
+		*p++ = '-';
+	if (whole == 0)
+		*p++ = '0';
+	memcpy(p, digits, whole);
+	p += whole;
+	*p++ = '.';
+	for (size_t z = n - whole; z < (size_t)k; z++)
+		*p++ = '0';
+	memcpy(p, digits + whole, n - whole);
+	p += n - whole;
+	*p = '\0';
+	return (size_t)(p - s);
+}
+
 void
 gw_buf_put_number(gw_buf *b, double v)
 {
 	char s[40];
+	size_t n;
 
 	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
 		if (v == 0 && signbit(v))
 			gw_buf_putc(b, '-'); /* as %.0f wrote it: -0 */
 		gw_buf_put_int(b, (long long)v);
+		return;
+	}
+	if ((n = gw_fmt_decimal(s, v)) > 0) {
+		gw_buf_put(b, s, n);
 		return;
 	}
 	for (int prec = 1; prec <= 17; prec++) {
@@ -181,18 +232,37 @@ gw_buf_reserve(gw_buf *b, size_t n)
 	}
 }
 
+size_t
+gw_fmt_int(char *s, long long v)
+{
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	                            "8081828384858687888990919293949596979899";
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v, t = 10;
+	size_t n = 1, len;
+	char *p;
+
+	while (n < 20 && u >= t) /* count the digits, then write them from the last */
+		n++, t *= 10;
+	if (v < 0)
+		*s++ = '-';
+	len = n + (v < 0);
+	p = s + n;
+	for (; u >= 100; u /= 100)
+		memcpy(p -= 2, pairs + 2 * (u % 100), 2);
+	if (u >= 10)
+		memcpy(p - 2, pairs + 2 * u, 2);
+	else
+		p[-1] = (char)('0' + u);
+	return len;
+}
+
 void
 gw_buf_put_int(gw_buf *b, long long v)
 {
-	char s[24], *p = s + sizeof s;
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	char *p = gw_buf_room(b, 24);
 
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	gw_buf_put(b, p, (size_t)(s + sizeof s - p));
+	gw_buf_wrote(b, gw_fmt_int(p, v));
 }
 
 void
