@@ -242,6 +242,10 @@ gw_fmt_int(char *s, long long v)
 	size_t n = 1, len;
 	char *p;
 
+	if (u < 10 && v >= 0) { /* widths, columns: most values are small */
+		*s = (char)('0' + u);
+		return 1;
+	}
 	while (n < 20 && u >= t) /* count the digits, then write them from the last */
 		n++, t *= 10;
 	if (v < 0)

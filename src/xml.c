@@ -40,6 +40,7 @@ typedef struct xw {
 	size_t *off;  /* off[cp]: byte offset of code point cp; off[ncp] = length */
 	int32_t ncp;
 	bool clean; /* every code point of the text is one XML takes (xml_char_ok) */
+	bool plain; /* clean, and no < > & or CR: the text goes out as it is */
 	mark *marks;
 	size_t nmarks;
 	bool *qplaced;
@@ -320,10 +321,16 @@ static void
 set_eid(xw *w, xel el, const char *want)
 {
 	gw_buf *id = &w->tmp;
-	const char *s = clean_str(w, want);
-	size_t n = w->work.len;
+	const char *s = want;
+	size_t n = 0;
 	char *p;
 
+	while ((unsigned char)(want[n] - 0x21) < 0x7F - 0x21) /* printable ASCII: clean as it is */
+		n++;
+	if (want[n] != '\0') {
+		s = clean_str(w, want);
+		n = w->work.len;
+	}
 	gw_buf_reset(id);
 	p = gw_buf_room(id, n);
 	for (size_t i = 0; i < n; i++)
@@ -401,7 +408,9 @@ add_doc_text(xw *w, xel parent, int32_t a, int32_t b)
 		return;
 	close_to(w, parent);
 	first_child(w, true);
-	if (w->clean)
+	if (w->plain)
+		gw_buf_add(w->out, w->text + w->off[a], w->off[b] - w->off[a]);
+	else if (w->clean)
 		put_clean_text(w, w->text + w->off[a], w->off[b] - w->off[a]);
 	else
 		put_escaped(w, w->text + w->off[a], w->off[b] - w->off[a], 0);
@@ -509,11 +518,10 @@ mark_add(xw *w, gw_span s, int what, int index, int prio, size_t *cap)
 	w->marks[w->nmarks++] = (mark){s.start, s.end, prio, what, index, false};
 }
 
+/* The first code point in [lo, hi) that starts at or after byte b (hi when none). */
 static int32_t
-byte_to_cp(const xw *w, size_t b)
+byte_to_cp(const xw *w, size_t b, int32_t lo, int32_t hi)
 {
-	int32_t lo = 0, hi = w->ncp;
-
 	while (lo < hi) {
 		int32_t mid = lo + (hi - lo) / 2;
 
@@ -551,7 +559,7 @@ addressee_span(const xw *w, int i, size_t *from)
 	a += (size_t)(hit - copy);
 	*from = a + strlen(item);
 	free(copy);
-	return (gw_span){byte_to_cp(w, a), byte_to_cp(w, *from)};
+	return (gw_span){byte_to_cp(w, a, 0, w->ncp), byte_to_cp(w, *from, 0, w->ncp)};
 }
 
 /* The 主送 line when the record has the list but not the line's span: the first line after the
@@ -581,7 +589,7 @@ addressee_line(const xw *w)
 			hit = w->text + i;
 	if (hit == NULL)
 		return GW_NOSPAN;
-	a = b = byte_to_cp(w, (size_t)(hit - w->text));
+	a = b = byte_to_cp(w, (size_t)(hit - w->text), 0, w->ncp);
 	while (a > from && w->text[w->off[a - 1]] != '\n')
 		a--;
 	while (b < limit && w->text[w->off[b]] != '\n')
@@ -740,10 +748,12 @@ line_end(const xw *w, int32_t a, int32_t b)
 	size_t i = mark_first(w, a);
 
 	for (;;) {
-		while (e < b && w->text[w->off[e]] != '\n')
-			e++;
-		if (e >= b)
+		const char *nl = memchr(w->text + w->off[e], '\n', w->off[b] - w->off[e]);
+
+		if (nl == NULL)
 			return b;
+		/* a byte '\n' always starts a code point of its own */
+		e = byte_to_cp(w, (size_t)(nl - w->text), e, b);
 		/* a mark that began in this line and goes on past the newline keeps the line open */
 		int32_t past = e;
 
@@ -1247,6 +1257,45 @@ attachment_starts(const xw *w)
 	return st;
 }
 
+/* w->off, w->clean and w->plain: every code point's first byte, as put_escaped decodes them (a
+ * byte of an invalid sequence is one), and whether all are characters XML takes, and none is
+ * one it escapes in text.  Returns how many. */
+static size_t
+index_text(xw *w, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)w->text;
+	size_t i = 0, n = 0;
+
+	w->clean = w->plain = true;
+	while (i < len) {
+		uint32_t c = u[i];
+		int k;
+
+		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
+		while (c - 0xE4 < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+			w->off[n++] = i;
+			i += 3;
+			c = i < len ? u[i] : 0;
+		}
+		if (i == len)
+			break;
+		w->off[n++] = i;
+		if (c >= 0x20 && c < 0x7F) {
+			w->plain &= c != '<' && c != '>' && c != '&';
+			i++;
+		} else if (c >= 0x80 && plain3(u + i, len - i))
+			i += 3;
+		else {
+			k = gw_utf8_decode_fast(w->text + i, len - i, &c);
+			w->clean &= k > 0 && xml_char_ok(c);
+			w->plain &= c != '\r';
+			i += k ? (size_t)k : 1;
+		}
+	}
+	w->plain &= w->clean;
+	return n;
+}
+
 static void
 xw_init(xw *w, const gw_doc *d, gw_buf *out)
 {
@@ -1257,21 +1306,7 @@ xw_init(xw *w, const gw_doc *d, gw_buf *out)
 	w->out = out;
 	w->text = d->text ? d->text : "";
 	w->off = gw_xmalloc((len + 1) * sizeof *w->off);
-	w->clean = true;
-	for (size_t i = 0; i < len;) {
-		const unsigned char *u = (const unsigned char *)w->text + i;
-		uint32_t c = u[0];
-		int k = c < 0x80 ? 1 : plain3(u, len - i);
-		bool ok = k == 3 || xml_char_ok(c); /* an ASCII byte is its code point */
-
-		if (k == 0) {
-			k = gw_utf8_decode_fast(w->text + i, len - i, &c);
-			ok = k > 0 && xml_char_ok(c);
-		}
-		w->clean &= ok;
-		w->off[n++] = i;
-		i += k ? (size_t)k : 1;
-	}
+	n = index_text(w, len);
 	w->off[n] = len;
 	w->ncp = (int32_t)n;
 	w->qplaced = gw_xcalloc(d->nqs + 1, sizeof *w->qplaced);
