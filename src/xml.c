@@ -196,6 +196,7 @@ put_escaped(xw *w, const char *s, size_t n, int what)
 	                                     ['\r'] = "&#13;", ['"'] = "&quot;", ['\n'] = "&#10;",
 	                                     ['\t'] = "&#9;"};
 	const unsigned char *u = (const unsigned char *)s;
+	const uint64_t *plain = ascii_plain[what];
 	size_t i = 0, run = 0;
 
 	while (i < n) {
@@ -205,7 +206,7 @@ put_escaped(xw *w, const char *s, size_t n, int what)
 		int k = 1;
 
 		if (b < 0x80) {
-			if ((ascii_plain[what][b >> 6] >> (b & 63)) & 1) {
+			if ((plain[b >> 6] >> (b & 63)) & 1) {
 				i++;
 				continue;
 			}
@@ -425,21 +426,30 @@ add_el_text(xw *w, xel parent, const char *name, const char *text)
 	return el;
 }
 
-static void
+static inline void
 set_attr(xw *w, xel el, const char *name, const char *value)
 {
 	put_attr(w, el, false, name, value ? value : "");
 }
 
-static void
+static inline void
 set_gw(xw *w, xel el, const char *name, const char *value)
 {
 	if (value)
 		put_attr(w, el, true, name, value);
 }
 
+/* A word of the writer's own vocabulary (a kind, a comparator): nothing in it to escape. */
+static inline void
+set_gw_word(xw *w, xel el, const char *name, const char *word)
+{
+	put_attr_start(w, el, true, name);
+	gw_buf_adds(w->out, word);
+	gw_buf_addc(w->out, '"');
+}
+
 /* A number needs no escaping. */
-static void
+static inline void
 set_gw_number(xw *w, xel el, const char *name, double v)
 {
 	if (!isfinite(v))
@@ -449,7 +459,7 @@ set_gw_number(xw *w, xel el, const char *name, double v)
 	gw_buf_addc(w->out, '"');
 }
 
-static void
+static inline void
 put_pair_attr(xw *w, xel el, const char *name, uint32_t a, uint32_t b)
 {
 	char *p;
@@ -657,12 +667,12 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 		gw_buf_addc(w->out, '"');
 	}
 	set_gw(w, el, "unit", q->unit);
-	set_gw(w, el, "comparator", gw_cmp_name(q->cmp));
+	set_gw_word(w, el, "comparator", gw_cmp_name(q->cmp));
 	if (q->has_min)
 		set_gw_number(w, el, "min", q->min);
 	if (q->has_max)
 		set_gw_number(w, el, "max", q->max);
-	set_gw(w, el, "kind", gw_qkind_name(q->kind));
+	set_gw_word(w, el, "kind", gw_qkind_name(q->kind));
 	set_gw_spans(w, el, q->span);
 	set_gw(w, el, "subject", q->subject);
 	set_gw(w, el, "verb", q->verb);
@@ -866,7 +876,7 @@ put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
 	if (strcmp(gw_kind_akn_element(n->kind), "hcontainer") == 0)
 		set_attr(w, el, "name", gw_kind_name(n->kind)); /* required on hcontainer */
 	set_eid(w, el, n->id ? n->id : gw_kind_akn_prefix(n->kind));
-	set_gw(w, el, "kind", gw_kind_name(n->kind));
+	set_gw_word(w, el, "kind", gw_kind_name(n->kind));
 	set_gw_number(w, el, "ordinal", (double)n->ordinal);
 	set_gw_spans(w, el, n->span);
 	body = node_head(w, el, n, a, own);
@@ -1264,35 +1274,36 @@ static size_t
 index_text(xw *w, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)w->text;
-	size_t i = 0, n = 0;
+	size_t *off = w->off, i = 0, n = 0;
+	bool clean = true, plain = true;
 
-	w->clean = w->plain = true;
 	while (i < len) {
 		uint32_t c = u[i];
 		int k;
 
 		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
 		while (c - 0xE4 < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
-			w->off[n++] = i;
+			off[n++] = i;
 			i += 3;
 			c = i < len ? u[i] : 0;
 		}
 		if (i == len)
 			break;
-		w->off[n++] = i;
+		off[n++] = i;
 		if (c >= 0x20 && c < 0x7F) {
-			w->plain &= c != '<' && c != '>' && c != '&';
+			plain &= c != '<' && c != '>' && c != '&';
 			i++;
 		} else if (c >= 0x80 && plain3(u + i, len - i))
 			i += 3;
 		else {
 			k = gw_utf8_decode_fast(w->text + i, len - i, &c);
-			w->clean &= k > 0 && xml_char_ok(c);
-			w->plain &= c != '\r';
+			clean &= k > 0 && xml_char_ok(c);
+			plain &= c != '\r';
 			i += k ? (size_t)k : 1;
 		}
 	}
-	w->plain &= w->clean;
+	w->clean = clean;
+	w->plain = plain && clean;
 	return n;
 }
 
