@@ -191,10 +191,40 @@ gw_buf_wrote(gw_buf *b, size_t n)
 	b->ptr[b->len] = '\0';
 }
 
-/* util.c: v in decimal at s (room for 24 bytes), its length.  A real that is no integer, as
- * gw_buf_put_number and Jansson's %.15g both write it, when that needs no exponent and at
- * most 15 digits (most values, 2.5 or 0.35); 0 when it does (then printf decides). */
-size_t gw_fmt_int(char *s, long long v);
+/* v in decimal at s (room for 24 bytes), its length (inline: the writers' offset maps and spans
+ * are thousands of integers a document). */
+static inline size_t
+gw_fmt_int(char *s, long long v)
+{
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	                            "8081828384858687888990919293949596979899";
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v, t = 10;
+	size_t n = 1, len;
+	char *p;
+
+	if (u < 10 && v >= 0) { /* widths, columns: most values are small */
+		*s = (char)('0' + u);
+		return 1;
+	}
+	while (n < 20 && u >= t) /* count the digits, then write them from the last */
+		n++, t *= 10;
+	if (v < 0)
+		*s++ = '-';
+	len = n + (v < 0);
+	p = s + n;
+	for (; u >= 100; u /= 100)
+		memcpy(p -= 2, pairs + 2 * (u % 100), 2);
+	if (u >= 10)
+		memcpy(p - 2, pairs + 2 * u, 2);
+	else
+		p[-1] = (char)('0' + u);
+	return len;
+}
+
+/* util.c: a real that is no integer, at s (room for 24 bytes), as gw_buf_put_number and
+ * Jansson's %.15g both write it, when that needs no exponent and at most 15 digits (most values,
+ * 2.5 or 0.35); its length, or 0 when it does not (then printf decides). */
 size_t gw_fmt_decimal(char *s, double v);
 
 static inline void

@@ -118,9 +118,10 @@ gw_buf_puts(gw_buf *b, const char *s)
 void
 gw_buf_putc(gw_buf *b, int c)
 {
-	char ch = (char)c;
+	char *p = gw_buf_room(b, 1);
 
-	gw_buf_put(b, &ch, 1);
+	*p = (char)c;
+	gw_buf_wrote(b, 1);
 }
 
 void
@@ -232,35 +233,6 @@ gw_buf_reserve(gw_buf *b, size_t n)
 	}
 }
 
-size_t
-gw_fmt_int(char *s, long long v)
-{
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	                            "8081828384858687888990919293949596979899";
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v, t = 10;
-	size_t n = 1, len;
-	char *p;
-
-	if (u < 10 && v >= 0) { /* widths, columns: most values are small */
-		*s = (char)('0' + u);
-		return 1;
-	}
-	while (n < 20 && u >= t) /* count the digits, then write them from the last */
-		n++, t *= 10;
-	if (v < 0)
-		*s++ = '-';
-	len = n + (v < 0);
-	p = s + n;
-	for (; u >= 100; u /= 100)
-		memcpy(p -= 2, pairs + 2 * (u % 100), 2);
-	if (u >= 10)
-		memcpy(p - 2, pairs + 2 * u, 2);
-	else
-		p[-1] = (char)('0' + u);
-	return len;
-}
-
 void
 gw_buf_put_int(gw_buf *b, long long v)
 {
@@ -272,7 +244,7 @@ gw_buf_put_int(gw_buf *b, long long v)
 void
 gw_buf_put_cp(gw_buf *b, uint32_t cp)
 {
-	char s[4];
+	char *s = gw_buf_room(b, 4);
 	size_t n;
 
 	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -296,7 +268,7 @@ gw_buf_put_cp(gw_buf *b, uint32_t cp)
 		s[3] = (char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	gw_buf_put(b, s, n);
+	gw_buf_wrote(b, n);
 }
 
 void
