@@ -205,6 +205,10 @@ put_escaped(xw *w, const char *s, size_t n, int what)
 		uint32_t c;
 		int k = 1;
 
+		if (b - 0xE4u < 6 && i + 2 < n && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+			i += 3; /* a CJK ideograph, as index_text takes it */
+			continue;
+		}
 		if (b < 0x80) {
 			if ((plain[b >> 6] >> (b & 63)) & 1) {
 				i++;
@@ -322,25 +326,35 @@ static void
 set_eid(xw *w, xel el, const char *want)
 {
 	gw_buf *id = &w->tmp;
-	const char *s = want;
 	size_t n = 0;
-	char *p;
+	bool plain;
 
-	while ((unsigned char)(want[n] - 0x21) < 0x7F - 0x21) /* printable ASCII: clean as it is */
+	/* printable ASCII that needs no escaping (sec_1__qty_2): taken and written as it is */
+	for (char c; (unsigned char)((c = want[n]) - 0x21) < 0x7F - 0x21 && c != '<' && c != '>' &&
+	             c != '&' && c != '"';)
 		n++;
-	if (want[n] != '\0') {
-		s = clean_str(w, want);
-		n = w->work.len;
-	}
+	plain = want[n] == '\0';
 	gw_buf_reset(id);
-	p = gw_buf_room(id, n);
-	for (size_t i = 0; i < n; i++)
-		p[i] = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? '_' : s[i];
-	gw_buf_wrote(id, n);
-	if (n == 0)
+	if (plain)
+		gw_buf_add(id, want, n);
+	else {
+		const char *s = clean_str(w, want);
+		char *p = gw_buf_room(id, n = w->work.len);
+
+		for (size_t i = 0; i < n; i++)
+			p[i] = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? '_' : s[i];
+		gw_buf_wrote(id, n);
+	}
+	if (id->len == 0)
 		gw_buf_adds(id, "x");
 	gw_idset_unique(&w->ids, id);
-	put_attr(w, el, false, "eId", id->ptr);
+	if (!plain) {
+		put_attr(w, el, false, "eId", id->ptr);
+		return;
+	}
+	put_attr_start(w, el, false, "eId");
+	gw_buf_add(w->out, id->ptr, id->len);
+	gw_buf_addc(w->out, '"');
 }
 
 static xel
