@@ -56,9 +56,18 @@ gw_xstrdup(const char *s)
 const char *
 gw_find(const char *s, size_t n, const char *m, size_t l)
 {
-	for (size_t i = 0; i + l <= n; i++)
-		if (memcmp(s + i, m, l) == 0)
-			return s + i;
+	const char *p = s, *last;
+
+	if (l == 0 || l > n)
+		return l == 0 ? s : NULL;
+	last = s + n - l; /* the last place m can start */
+	/* memchr finds the places that start with m's first byte, at memchr's speed */
+	while ((p = memchr(p, m[0], (size_t)(last - p) + 1)) != NULL) {
+		if (memcmp(p, m, l) == 0)
+			return p;
+		if (p++ == last)
+			break;
+	}
 	return NULL;
 }
 
@@ -333,14 +342,22 @@ gw_utf8_decode(const char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* Eight bytes at a time: a continuation byte (10xxxxxx) has its top bit set and the next one
+ * clear, and the multiplication adds up the top bits so found, one a byte. */
 size_t
 gw_utf8_count(const char *s, size_t n)
 {
-	size_t i, k = 0;
+	const uint64_t top = 0x8080808080808080ULL;
+	size_t i = 0, k = n;
 
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			k++;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		k -= (((x & ~(x << 1) & top) >> 7) * 0x0101010101010101ULL) >> 56;
+	}
+	for (; i < n; i++)
+		k -= ((unsigned char)s[i] & 0xC0) == 0x80;
 	return k;
 }
 
