@@ -217,14 +217,23 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->text_len = len;
 	d->cpx = NULL;
 	d->ncpx = 0;
-	for (i = 0; i < len; i++) {
-		if (((unsigned char)text[i] & 0xC0) == 0x80)
+	for (i = 0; i < len;) {
+		size_t r = cp % CPX_STEP;
+
+		/* eight bytes hold at most eight code points: none is a checkpoint when r is in 1..24 */
+		if (r != 0 && r <= CPX_STEP - 8 && i + 8 <= len) {
+			cp += gw_utf8_starts8(text + i);
+			i += 8;
 			continue;
-		if (cp % CPX_STEP == 0) {
-			gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
-			d->cpx[d->ncpx++] = (uint32_t)i;
 		}
-		cp++;
+		if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			if (r == 0) {
+				gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
+				d->cpx[d->ncpx++] = (uint32_t)i;
+			}
+			cp++;
+		}
+		i++;
 	}
 	d->ncp = cp;
 }
@@ -239,7 +248,13 @@ gw_doc_cp_to_byte(gw_doc *d, int32_t cp)
 	if ((size_t)cp >= d->ncp)
 		return d->text_len;
 	b = d->cpx[(size_t)cp / CPX_STEP];
-	for (k = (size_t)cp % CPX_STEP; k > 0; k--) {
+	k = (size_t)cp % CPX_STEP;
+	/* whole words while they hold fewer code points than are left to pass */
+	for (size_t in; k > 0 && b + 9 <= d->text_len && (in = gw_utf8_starts8(d->text + b + 1)) < k;) {
+		b += 8;
+		k -= in;
+	}
+	for (; k > 0; k--) {
 		b++;
 		while (b < d->text_len && ((unsigned char)d->text[b] & 0xC0) == 0x80)
 			b++;

@@ -191,6 +191,18 @@ gw_buf_wrote(gw_buf *b, size_t n)
 	b->ptr[b->len] = '\0';
 }
 
+/* The code points that start in the eight bytes at s: a continuation byte (10xxxxxx) has its top
+ * bit set and the next one clear, and the multiplication adds up the top bits left, one a byte. */
+static inline size_t
+gw_utf8_starts8(const char *s)
+{
+	const uint64_t top = 0x8080808080808080ULL;
+	uint64_t x;
+
+	memcpy(&x, s, 8);
+	return 8 - ((((x & ~(x << 1) & top) >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
 /* v in decimal at s (room for 24 bytes), its length (inline: the writers' offset maps and spans
  * are thousands of integers a document). */
 static inline size_t

@@ -342,22 +342,15 @@ gw_utf8_decode(const char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* Eight bytes at a time: a continuation byte (10xxxxxx) has its top bit set and the next one
- * clear, and the multiplication adds up the top bits so found, one a byte. */
 size_t
 gw_utf8_count(const char *s, size_t n)
 {
-	const uint64_t top = 0x8080808080808080ULL;
-	size_t i = 0, k = n;
+	size_t i = 0, k = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-
-		memcpy(&x, s + i, 8);
-		k -= (((x & ~(x << 1) & top) >> 7) * 0x0101010101010101ULL) >> 56;
-	}
+	for (; i + 8 <= n; i += 8)
+		k += gw_utf8_starts8(s + i);
 	for (; i < n; i++)
-		k -= ((unsigned char)s[i] & 0xC0) == 0x80;
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return k;
 }
 
