@@ -282,7 +282,9 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 			hi = mid;
 	}
 	cp = (int32_t)(lo * CPX_STEP);
-	for (b = d->cpx[lo]; b < byte; b++)
+	for (b = d->cpx[lo]; b + 8 <= byte; b += 8)
+		cp += (int32_t)gw_utf8_starts8(d->text + b);
+	for (; b < byte; b++)
 		if (((unsigned char)d->text[b] & 0xC0) != 0x80)
 			cp++;
 	/* byte inside a character counts as that character */
