@@ -320,6 +320,10 @@ gw_utf8_decode(const char *s, size_t n, uint32_t *cp)
 	if (c < 0x80) {
 		*cp = c;
 		return 1;
+	} else if (n >= 3 && c >= 0xE1 && c != 0xED && c <= 0xEF && (u[1] & 0xC0) == 0x80 &&
+	           (u[2] & 0xC0) == 0x80) { /* most CJK: no overlong form, no surrogate possible */
+		*cp = (c & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+		return 3;
 	} else if (c >= 0xC2 && c <= 0xDF) {
 		len = 2, c &= 0x1F, min = 0x80;
 	} else if (c >= 0xE0 && c <= 0xEF) {
