@@ -218,23 +218,22 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->cpx = NULL;
 	d->ncpx = 0;
 	for (i = 0; i < len;) {
-		size_t k = i + 8 <= len ? gw_utf8_count(text + i, 8) : 0;
+		size_t r = cp % CPX_STEP;
 
-		/* eight bytes at once when no checkpoint falls among their k code points */
-		if (i + 8 <= len &&
-		    (k == 0 || (cp % CPX_STEP != 0 && CPX_STEP - cp % CPX_STEP >= k))) {
-			cp += k, i += 8;
+		/* eight bytes hold at most eight code points: none is a checkpoint when r is in 1..24 */
+		if (r != 0 && r <= CPX_STEP - 8 && i + 8 <= len) {
+			cp += gw_utf8_starts8(text + i);
+			i += 8;
 			continue;
 		}
-		for (size_t e = i + 8 < len ? i + 8 : len; i < e; i++) {
-			if (((unsigned char)text[i] & 0xC0) == 0x80)
-				continue;
-			if (cp % CPX_STEP == 0) {
+		if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			if (r == 0) {
 				gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
 				d->cpx[d->ncpx++] = (uint32_t)i;
 			}
 			cp++;
 		}
+		i++;
 	}
 	d->ncp = cp;
 }
@@ -249,7 +248,13 @@ gw_doc_cp_to_byte(gw_doc *d, int32_t cp)
 	if ((size_t)cp >= d->ncp)
 		return d->text_len;
 	b = d->cpx[(size_t)cp / CPX_STEP];
-	for (k = (size_t)cp % CPX_STEP; k > 0; k--) {
+	k = (size_t)cp % CPX_STEP;
+	/* whole words while they hold fewer code points than are left to pass */
+	for (size_t in; k > 0 && b + 9 <= d->text_len && (in = gw_utf8_starts8(d->text + b + 1)) < k;) {
+		b += 8;
+		k -= in;
+	}
+	for (; k > 0; k--) {
 		b++;
 		while (b < d->text_len && ((unsigned char)d->text[b] & 0xC0) == 0x80)
 			b++;
@@ -277,7 +282,9 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 			hi = mid;
 	}
 	cp = (int32_t)(lo * CPX_STEP);
-	for (b = d->cpx[lo]; b < byte; b++)
+	for (b = d->cpx[lo]; b + 8 <= byte; b += 8)
+		cp += (int32_t)gw_utf8_starts8(d->text + b);
+	for (; b < byte; b++)
 		if (((unsigned char)d->text[b] & 0xC0) != 0x80)
 			cp++;
 	/* byte inside a character counts as that character */
@@ -462,12 +469,9 @@ gw_doc_add_node(gw_doc *d, enum gw_kind kind, int part, int parent, const char *
 	return i;
 }
 
-/* A small open-addressing set of strings, to make ids unique. */
-typedef struct idset {
-	const char **slot;
-	unsigned *next; /* per slot: the suffix unique_id tries first (in slot's allocation) */
-	size_t cap;
-} idset;
+/* ---------------------------------------------------------------- the id set
+ * Open addressing over offsets into one pool that holds the strings' bytes: a string added is
+ * copied once, with no allocation of its own, and the set goes with two frees. */
 
 static size_t
 str_hash(const char *s)
@@ -479,87 +483,145 @@ str_hash(const char *s)
 	return h;
 }
 
-/* Insert s; false when it was there already.  *at receives its slot. */
-static bool
-idset_put(idset *set, const char *s, size_t *at)
+/* The slot holding s, or the empty one where it would go. */
+static size_t
+idset_slot(const gw_idset *set, const char *s)
 {
 	size_t i = str_hash(s) & (set->cap - 1);
 
-	while (set->slot[i]) {
-		if (strcmp(set->slot[i], s) == 0) {
-			*at = i;
-			return false;
-		}
+	while (set->slot[i] && strcmp(set->pool.ptr + set->slot[i] - 1, s) != 0)
 		i = (i + 1) & (set->cap - 1);
+	return i;
+}
+
+static void
+idset_alloc(gw_idset *set, size_t cap)
+{
+	set->cap = cap;
+	set->slot = gw_xcalloc(cap, 2 * sizeof *set->slot);
+	set->next = set->slot + cap;
+}
+
+void
+gw_idset_init(gw_idset *set, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	memset(set, 0, sizeof *set);
+	idset_alloc(set, cap);
+}
+
+/* Twice the slots, when half are taken. */
+static void
+idset_grow(gw_idset *set)
+{
+	gw_idset old = *set;
+
+	idset_alloc(set, 2 * old.cap);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slot[i]) {
+			size_t j = idset_slot(set, old.pool.ptr + old.slot[i] - 1);
+
+			set->slot[j] = old.slot[i];
+			set->next[j] = old.next[i];
+		}
+	free(old.slot);
+}
+
+/* Add s; false when it was there already.  *at receives its slot. */
+static bool
+idset_put(gw_idset *set, const char *s, size_t *at)
+{
+	size_t i = idset_slot(set, s);
+
+	if (set->slot[i]) {
+		*at = i;
+		return false;
 	}
-	set->slot[i] = s;
+	if (2 * (set->n + 1) > set->cap) {
+		idset_grow(set);
+		i = idset_slot(set, s);
+	}
+	set->slot[i] = (uint32_t)set->pool.len + 1;
+	gw_buf_put(&set->pool, s, strlen(s) + 1);
+	set->n++;
 	*at = i;
 	return true;
 }
 
-static bool
-idset_add(idset *set, const char *s)
+bool
+gw_idset_add(gw_idset *set, const char *s)
 {
 	size_t at;
 
 	return idset_put(set, s, &at);
 }
 
-static void
-idset_init(idset *set, size_t n)
+void
+gw_idset_unique(gw_idset *set, gw_buf *id)
 {
-	set->cap = 16;
-	while (set->cap < 2 * n + 2)
-		set->cap *= 2;
-	set->slot = gw_xcalloc(set->cap, sizeof *set->slot + sizeof *set->next);
-	set->next = (unsigned *)(set->slot + set->cap);
-}
+	size_t at, base = id->len;
+	uint32_t had; /* where the id wanted is in the pool: its slot moves when the set grows */
 
-/* Make *id unique in set by appending _2, _3 …; takes ownership of *id. */
-static void
-unique_id(idset *set, char **id)
-{
-	gw_buf b = GW_BUF_INIT;
-	size_t at, at2;
-
-	if (idset_put(set, *id, &at))
+	if (idset_put(set, id->ptr, &at))
 		return;
+	had = set->slot[at] - 1;
 	/* an id seen before resumes after its last suffix: n repeats cost O(n), not O(n²) */
-	for (unsigned k = set->next[at] > 2 ? set->next[at] : 2;; k++) {
-		gw_buf_reset(&b);
-		gw_buf_printf(&b, "%s_%u", *id, k);
-		if (idset_put(set, b.ptr, &at2)) {
-			set->next[at] = k + 1;
-			break;
+	for (uint32_t k = set->next[at] > 2 ? set->next[at] : 2;; k++) {
+		id->len = base;
+		gw_buf_addc(id, '_');
+		gw_buf_put_int(id, k);
+		if (idset_put(set, id->ptr, &at)) {
+			set->next[idset_slot(set, set->pool.ptr + had)] = k + 1;
+			return;
 		}
 	}
+}
+
+void
+gw_idset_free(gw_idset *set)
+{
+	free(set->slot);
+	gw_buf_free(&set->pool);
+}
+
+/* b, the id wanted, made unique in set and given to *id. */
+static void
+set_unique(gw_idset *set, gw_buf *b, char **id)
+{
+	gw_idset_unique(set, b);
 	free(*id);
-	*id = gw_buf_detach(&b);
+	*id = gw_xstrndup(b->ptr, b->len);
 }
 
 void
 gw_doc_assign_node_ids(gw_doc *d)
 {
-	idset set;
+	gw_idset set;
 	gw_buf b = GW_BUF_INIT;
 
-	idset_init(&set, d->nnodes);
+	gw_idset_init(&set, d->nnodes);
 	for (size_t i = 0; i < d->nnodes; i++) {
 		gw_node *n = &d->nodes[i];
 
-		gw_buf_reset(&b); /* parent__kind_ordinal, or att_part__kind_ordinal (no printf) */
-		if (n->parent >= 0)
-			gw_buf_puts(&b, d->nodes[n->parent].id), gw_buf_puts(&b, "__");
-		else if (n->part > 0)
-			gw_buf_puts(&b, "att_"), gw_buf_put_int(&b, n->part), gw_buf_puts(&b, "__");
-		gw_buf_puts(&b, gw_kind_akn_prefix(n->kind));
-		gw_buf_putc(&b, '_');
+		gw_buf_reset(&b);
+		if (n->parent >= 0) {
+			gw_buf_adds(&b, d->nodes[n->parent].id);
+			gw_buf_add(&b, "__", 2);
+		} else if (n->part > 0) {
+			gw_buf_add(&b, "att_", 4);
+			gw_buf_put_int(&b, n->part);
+			gw_buf_add(&b, "__", 2);
+		}
+		gw_buf_adds(&b, gw_kind_akn_prefix(n->kind));
+		gw_buf_addc(&b, '_');
 		gw_buf_put_int(&b, n->ordinal);
-		free(n->id);
-		n->id = gw_buf_detach(&b);
-		unique_id(&set, &n->id);
+		set_unique(&set, &b, &n->id);
 	}
-	free(set.slot);
+	gw_buf_free(&b);
+	gw_idset_free(&set);
 }
 
 int
@@ -604,27 +666,26 @@ gw_doc_assign_quantity_ids(gw_doc *d)
 {
 	int *count = gw_xcalloc(d->nnodes + 1, sizeof *count);
 	gw_buf b = GW_BUF_INIT;
-	idset set;
+	gw_idset set;
 
-	idset_init(&set, d->nqs + d->nnodes);
+	gw_idset_init(&set, d->nqs + d->nnodes);
 	for (size_t i = 0; i < d->nnodes; i++)
-		idset_add(&set, d->nodes[i].id ? d->nodes[i].id : "");
+		gw_idset_add(&set, d->nodes[i].id ? d->nodes[i].id : "");
 	for (size_t i = 0; i < d->nqs; i++) {
 		gw_quantity *q = &d->qs[i];
 		int slot = q->node >= 0 && (size_t)q->node < d->nnodes ? q->node : (int)d->nnodes;
 
 		gw_buf_reset(&b);
-		if (slot < (int)d->nnodes) { /* no printf (issue 14); "(null)": as printf wrote it */
-			gw_buf_puts(&b, d->nodes[slot].id ? d->nodes[slot].id : "(null)");
-			gw_buf_puts(&b, "__");
+		if (slot < (int)d->nnodes) {
+			gw_buf_adds(&b, d->nodes[slot].id ? d->nodes[slot].id : "(null)"); /* as printf wrote it */
+			gw_buf_add(&b, "__", 2);
 		}
-		gw_buf_puts(&b, "qty_");
+		gw_buf_add(&b, "qty_", 4);
 		gw_buf_put_int(&b, ++count[slot]);
-		free(q->id);
-		q->id = gw_buf_detach(&b);
-		unique_id(&set, &q->id);
+		set_unique(&set, &b, &q->id);
 	}
-	free(set.slot);
+	gw_buf_free(&b);
+	gw_idset_free(&set);
 	free(count);
 }
 
@@ -694,14 +755,14 @@ span_in(gw_span in, gw_span out)
 int
 gw_doc_validate(const gw_doc *d, gw_buf *err)
 {
-	idset set;
+	gw_idset set;
 	int rc = 0;
 
-	idset_init(&set, d->nnodes + d->nqs);
+	gw_idset_init(&set, d->nnodes + d->nqs);
 	for (size_t i = 0; i < d->nnodes && rc == 0; i++) {
 		const gw_node *n = &d->nodes[i];
 
-		if (n->id == NULL || !idset_add(&set, n->id))
+		if (n->id == NULL || !gw_idset_add(&set, n->id))
 			gw_buf_printf(err, "node %zu: missing or repeated id %s", i, n->id ? n->id : ""), rc = -1;
 		else if (!span_ok(d, n->span) || !span_ok(d, n->heading_span))
 			gw_buf_printf(err, "node %s: span outside the text", n->id), rc = -1;
@@ -713,11 +774,11 @@ gw_doc_validate(const gw_doc *d, gw_buf *err)
 	for (size_t i = 0; i < d->nqs && rc == 0; i++) {
 		const gw_quantity *q = &d->qs[i];
 
-		if (q->id == NULL || !idset_add(&set, q->id))
+		if (q->id == NULL || !gw_idset_add(&set, q->id))
 			gw_buf_printf(err, "quantity %zu: missing or repeated id", i), rc = -1;
 		else if (!span_ok(d, q->span) || q->node >= (int)d->nnodes)
 			gw_buf_printf(err, "quantity %s: bad span or node", q->id), rc = -1;
 	}
-	free(set.slot);
+	gw_idset_free(&set);
 	return rc;
 }

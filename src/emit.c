@@ -22,6 +22,15 @@ typedef struct failure {
 	uint64_t bytes;
 } failure;
 
+#define KEEP_BUF (16u << 20) /* bytes of a buffer kept for the next document, at most */
+
+/* The buffers of one document's files, kept for the next document: a worker reuses their memory
+ * instead of asking for it again (and having its pages faulted in again) each time. */
+typedef struct outbufs {
+	struct outbufs *next;
+	gw_buf out[3], name[3];
+} outbufs;
+
 struct gw_emitter {
 	char *prog, *dir;
 	int flags;
@@ -37,6 +46,7 @@ struct gw_emitter {
 	bool progress_on;
 	const char *errors, *summary; /* gw_emitter_set_run */
 	size_t skipped;
+	outbufs *spare; /* buffers no thread uses now */
 };
 
 static double
@@ -390,12 +400,43 @@ id_taken(gw_emitter *e, const char *id)
 
 /* ---------------------------------------------------------------- documents */
 
+/* A set of buffers for one document, emptied: a spare one, else a new one. */
+static outbufs *
+take_bufs(gw_emitter *e)
+{
+	outbufs *o;
+
+	pthread_mutex_lock(&e->mu);
+	if ((o = e->spare) != NULL)
+		e->spare = o->next;
+	pthread_mutex_unlock(&e->mu);
+	if (o == NULL)
+		return gw_xcalloc(1, sizeof *o);
+	for (int i = 0; i < 3; i++) {
+		gw_buf_reset(&o->out[i]);
+		gw_buf_reset(&o->name[i]);
+	}
+	return o;
+}
+
+static void
+give_bufs(gw_emitter *e, outbufs *o)
+{
+	for (int i = 0; i < 3; i++)
+		if (o->out[i].cap > KEEP_BUF) /* one big document does not hold its memory to the end */
+			gw_buf_free(&o->out[i]);
+	pthread_mutex_lock(&e->mu);
+	o->next = e->spare;
+	e->spare = o;
+	pthread_mutex_unlock(&e->mu);
+}
+
 /* The JSON and XML files (and the HTML page, with GW_EMIT_HTML): all or none, or a message in why. */
 static int
 write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 {
-	gw_buf out[3] = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
-	gw_buf name[3] = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
+	outbufs *o = take_bufs(e);
+	gw_buf *out = o->out, *name = o->name;
 	const char *names[3];
 	int rc, failed, n = 2;
 
@@ -413,10 +454,7 @@ write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 	rc = write_files(e, n, names, out, &failed);
 	if (rc != 0)
 		gw_buf_printf(why, "%s/%s: %s", e->dir, names[failed], strerror(errno));
-	for (int i = 0; i < 3; i++) {
-		gw_buf_free(&out[i]);
-		gw_buf_free(&name[i]);
-	}
+	give_bufs(e, o);
 	return rc;
 }
 
@@ -671,6 +709,14 @@ gw_emitter_finish(gw_emitter *e)
 		free(e->fails[i].message);
 	}
 	free(e->fails);
+	for (outbufs *o = e->spare, *next; o; o = next) {
+		next = o->next;
+		for (int i = 0; i < 3; i++) {
+			gw_buf_free(&o->out[i]);
+			gw_buf_free(&o->name[i]);
+		}
+		free(o);
+	}
 	json_decref(e->seen);
 	pthread_mutex_destroy(&e->mu);
 	free(e->prog);

@@ -173,6 +173,72 @@ gw_buf_add(gw_buf *b, const void *p, size_t n)
 		gw_buf_put(b, p, n);
 }
 
+/* Room for n more bytes (and the NUL after them) at the end of b, for a writer that puts them
+ * there itself and then calls gw_buf_wrote(b, how many it put). */
+void gw_buf_grow(gw_buf *b, size_t n);
+static inline char *
+gw_buf_room(gw_buf *b, size_t n)
+{
+	if (b->len + n >= b->cap)
+		gw_buf_grow(b, n);
+	return b->ptr + b->len;
+}
+
+static inline void
+gw_buf_wrote(gw_buf *b, size_t n)
+{
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+/* The code points that start in the eight bytes at s: a continuation byte (10xxxxxx) has its top
+ * bit set and the next one clear, and the multiplication adds up the top bits left, one a byte. */
+static inline size_t
+gw_utf8_starts8(const char *s)
+{
+	const uint64_t top = 0x8080808080808080ULL;
+	uint64_t x;
+
+	memcpy(&x, s, 8);
+	return 8 - ((((x & ~(x << 1) & top) >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
+/* v in decimal at s (room for 24 bytes), its length (inline: the writers' offset maps and spans
+ * are thousands of integers a document). */
+static inline size_t
+gw_fmt_int(char *s, long long v)
+{
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	                            "8081828384858687888990919293949596979899";
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v, t = 10;
+	size_t n = 1, len;
+	char *p;
+
+	if (u < 10 && v >= 0) { /* widths, columns: most values are small */
+		*s = (char)('0' + u);
+		return 1;
+	}
+	while (n < 20 && u >= t) /* count the digits, then write them from the last */
+		n++, t *= 10;
+	if (v < 0)
+		*s++ = '-';
+	len = n + (v < 0);
+	p = s + n;
+	for (; u >= 100; u /= 100)
+		memcpy(p -= 2, pairs + 2 * (u % 100), 2);
+	if (u >= 10)
+		memcpy(p - 2, pairs + 2 * u, 2);
+	else
+		p[-1] = (char)('0' + u);
+	return len;
+}
+
+/* util.c: a real that is no integer, at s (room for 24 bytes), as gw_buf_put_number and
+ * Jansson's %.15g both write it, when that needs no exponent and at most 15 digits (most values,
+ * 2.5 or 0.35); its length, or 0 when it does not (then printf decides). */
+size_t gw_fmt_decimal(char *s, double v);
+
 static inline void
 gw_buf_addc(gw_buf *b, char c)
 {
@@ -243,6 +309,23 @@ const gw_union *gw_rules_union(const gw_rule *const *r, size_t n);
  * then tries the rules one by one, which reports the rule that went over. */
 int gw_union_first_at(const gw_union *u, const char *subject, size_t len, size_t start,
                       size_t *ov, int ovmax);
+
+/* doc.c: a set of strings, the ids of one document (node and quantity ids, eIds): each added
+ * is copied into the set's pool. */
+typedef struct gw_idset {
+	uint32_t *slot; /* 0: empty, else 1 + the offset of the string in pool */
+	uint32_t *next; /* per slot: the suffix gw_idset_unique tries first for that id */
+	size_t cap, n;
+	gw_buf pool;
+} gw_idset;
+/* An empty set, with room for about n strings before it grows. */
+void gw_idset_init(gw_idset *set, size_t n);
+/* Add s: false when it was there already. */
+bool gw_idset_add(gw_idset *set, const char *s);
+/* Make the string in id unique in set, appending _2, _3 … (the least suffix not taken), and add
+ * it. */
+void gw_idset_unique(gw_idset *set, gw_buf *id);
+void gw_idset_free(gw_idset *set);
 
 /* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
 const char *gw_find(const char *s, size_t n, const char *m, size_t l);

@@ -134,21 +134,22 @@ typedef struct jw {
 
 enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
 
+/* A line break and the indentation of depth, the spaces eight at a time (room for them all). */
 static void
 newline(jw *w, size_t depth)
 {
-	static const char spaces[] = "\n                                                                ";
 	size_t n = 2 * depth;
+	char *p = gw_buf_room(w->b, n + 9);
 
-	gw_buf_add(w->b, spaces, 1);
-	for (; n > 64; n -= 64)
-		gw_buf_add(w->b, spaces + 1, 64);
-	gw_buf_add(w->b, spaces + 1, n);
+	*p = '\n';
+	for (size_t i = 0; i < n; i += 8)
+		memcpy(p + 1 + i, "        ", 8);
+	gw_buf_wrote(w->b, n + 1);
 }
 
 /* A value starts (container: an object or array); in a pretty array, after its line break or
  * the space of a one-line array.  The comma before it is already written. */
-static void
+static inline void
 elem(jw *w, bool container)
 {
 	unsigned char *t;
@@ -165,36 +166,60 @@ elem(jw *w, bool container)
 		newline(w, w->depth);
 }
 
-/* s[0..n) as a JSON string, escaped as Jansson escapes: " \ and the C0 controls. */
+/* The length of the longest prefix of s[0..n) that a JSON string holds as it is: no '"', '\\'
+ * or C0 control.  Eight bytes at a time: a byte below 0x20, or one equal to '"' or '\\' after
+ * the XOR, is the one whose subtraction borrows into its top bit (and ~x drops bytes >= 0x80). */
+static inline size_t
+plain_run(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, top = 0x8080808080808080ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if ((((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x &
+		     top) != 0)
+			break;
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			break;
+	}
+	return i;
+}
+
+/* s[0..n) as a JSON string, escaped as Jansson escapes: " \\ and the C0 controls. */
 static void
 put_string(jw *w, const char *s, size_t n)
 {
 	static const char short_esc[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
 	gw_buf *b = w->b;
-	size_t i = 0, run;
+	size_t i = 0, run = plain_run(s, n);
+	char *p = gw_buf_room(b, run + 2);
 
-	gw_buf_addc(b, '"');
-	while (i < n) {
-		unsigned char c;
+	*p = '"';
+	memcpy(p + 1, s, run);
+	gw_buf_wrote(b, run + 1);
+	while (run < n) { /* s[run] is escaped, then the plain bytes after it are copied */
+		unsigned char c = (unsigned char)s[run];
+		size_t k;
 
-		for (run = i; run < n; run++) {
-			c = (unsigned char)s[run];
-			if (c < 0x20 || c == '"' || c == '\\')
-				break;
-		}
-		gw_buf_add(b, s + i, run - i);
-		if (run == n)
-			break;
-		c = (unsigned char)s[run];
-		if (c >= 0x20)
-			gw_buf_add(b, c == '"' ? "\\\"" : "\\\\", 2);
-		else if (short_esc[c])
-			gw_buf_add(b, (char[]){'\\', short_esc[c]}, 2);
-		else
-			gw_buf_add(b, (char[]){'\\', 'u', '0', '0', "0123456789ABCDEF"[c >> 4],
-			                       "0123456789ABCDEF"[c & 15]},
-			           6);
 		i = run + 1;
+		run = i + plain_run(s + i, n - i);
+		p = gw_buf_room(b, 6 + run - i);
+		if (c >= 0x20)
+			k = 2, p[0] = '\\', p[1] = (char)c;
+		else if (short_esc[c])
+			k = 2, p[0] = '\\', p[1] = short_esc[c];
+		else
+			k = 6, memcpy(p, "\\u00", 4), p[4] = "0123456789ABCDEF"[c >> 4],
+			p[5] = "0123456789ABCDEF"[c & 15];
+		memcpy(p + k, s + i, run - i);
+		gw_buf_wrote(b, k + run - i);
 	}
 	gw_buf_addc(b, '"');
 }
@@ -202,9 +227,19 @@ put_string(jw *w, const char *s, size_t n)
 static void
 put_jstrn(jw *w, const char *s, size_t n)
 {
+	char *p;
+
 	elem(w, false);
-	put_string(w, s, n);
-	gw_buf_addc(w->b, ',');
+	if (plain_run(s, n) < n) {
+		put_string(w, s, n);
+		gw_buf_addc(w->b, ',');
+		return;
+	}
+	p = gw_buf_room(w->b, n + 3); /* the common case: nothing to escape */
+	p[0] = '"';
+	memcpy(p + 1, s, n);
+	memcpy(p + 1 + n, "\",", 2);
+	gw_buf_wrote(w->b, n + 3);
 }
 
 static void
@@ -225,40 +260,73 @@ put_jstr(jw *w, const char *s)
 		put_raw(w, "null");
 }
 
-/* "key": and, pretty, the line it starts. */
-static void
+/* "key": and, pretty, the line it starts.  k[0..n) needs no escaping (the writer's own names). */
+static inline void
 put_keyn(jw *w, const char *k, size_t n)
 {
+	size_t ind = w->pretty ? 2 * w->depth : 0;
+	char *p = gw_buf_room(w->b, ind + n + 13);
+	size_t at = 0;
+
 	if (w->pretty) {
 		w->st[w->depth - 1] |= J_SOME;
-		newline(w, w->depth);
+		p[at++] = '\n';
+		for (size_t i = 0; i < ind; i += 8)
+			memcpy(p + at + i, "        ", 8);
+		at += ind;
 	}
-	put_string(w, k, n);
-	gw_buf_add(w->b, ": ", w->pretty ? 2 : 1);
+	p[at++] = '"';
+	memcpy(p + at, k, n);
+	at += n;
+	memcpy(p + at, "\": ", 3);
+	gw_buf_wrote(w->b, at + (w->pretty ? 3 : 2));
 }
 
-static void
+static inline void
 put_key(jw *w, const char *k)
 {
 	put_keyn(w, k, strlen(k));
 }
 
+/* A key from the document (a metadata key): escaped. */
+static void
+put_key_escaped(jw *w, const char *k)
+{
+	if (w->pretty) {
+		w->st[w->depth - 1] |= J_SOME;
+		newline(w, w->depth);
+	}
+	put_string(w, k, strlen(k));
+	gw_buf_add(w->b, ": ", w->pretty ? 2 : 1);
+}
+
 static void
 put_int(jw *w, long long v)
 {
+	char *p;
+	size_t n;
+
 	elem(w, false);
-	gw_buf_put_int(w->b, v);
-	gw_buf_addc(w->b, ',');
+	p = gw_buf_room(w->b, 25);
+	n = gw_fmt_int(p, v);
+	p[n] = ',';
+	gw_buf_wrote(w->b, n + 1);
 }
 
 /* A real as Jansson writes it: %.15g, then ".0" when it would read back as an integer, and
- * the exponent without '+' and leading zeros (1e+20 is 1e20). */
+ * the exponent without '+' and leading zeros (1e+20 is 1e20); gw_fmt_decimal's bytes when
+ * it has them. */
 static void
 put_real(jw *w, double v)
 {
 	char s[40], *e;
-	int n = snprintf(s, sizeof s, "%.15g", v);
+	int n;
 
+	if (gw_fmt_decimal(s, v) > 0) {
+		put_raw(w, s);
+		return;
+	}
+	n = snprintf(s, sizeof s, "%.15g", v);
 	if (strchr(s, '.') == NULL && strchr(s, 'e') == NULL)
 		memcpy(s + n, ".0", 3);
 	if ((e = strchr(s, 'e')) != NULL) {
@@ -306,12 +374,19 @@ put_close(jw *w, char c)
 static void
 put_pair(jw *w, long long x, long long y)
 {
+	char *p;
+	size_t n;
+
 	elem(w, true);
-	gw_buf_addc(w->b, '[');
-	gw_buf_put_int(w->b, x);
-	gw_buf_add(w->b, ", ", w->pretty ? 2 : 1);
-	gw_buf_put_int(w->b, y);
-	gw_buf_add(w->b, "],", 2);
+	p = gw_buf_room(w->b, 52);
+	p[0] = '[';
+	n = 1 + gw_fmt_int(p + 1, x);
+	p[n++] = ',';
+	if (w->pretty)
+		p[n++] = ' ';
+	n += gw_fmt_int(p + n, y);
+	memcpy(p + n, "],", 2);
+	gw_buf_wrote(w->b, n + 2);
 }
 
 static void
@@ -379,7 +454,7 @@ write_meta(jw *w, const gw_doc *d)
 		for (k = i + 1; k < d->nmeta; k++)
 			if (strcmp(d->meta[k].key, d->meta[i].key) == 0)
 				last = k;
-		put_key(w, d->meta[i].key);
+		put_key_escaped(w, d->meta[i].key);
 		put_jstr(w, d->meta[last].value);
 	}
 	put_close(w, '}');
@@ -438,15 +513,26 @@ write_removed(jw *w, const gw_doc *d)
 	put_close(w, ']');
 }
 
+/* Five integers a run, on one line when pretty: the first value as any other, the rest after it. */
 static void
 write_map(jw *w, const gw_doc *d)
 {
 	put_open(w, '[');
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
+		uint32_t v[5] = {r->cp, r->src, r->width, r->line, r->col};
+		char *p;
+		size_t n = 0;
 
-		put_int(w, r->cp), put_int(w, r->src), put_int(w, r->width);
-		put_int(w, r->line), put_int(w, r->col);
+		elem(w, false);
+		p = gw_buf_room(w->b, 5 * 12);
+		for (int k = 0; k < 5; k++) {
+			if (k > 0 && w->pretty)
+				p[n++] = ' ';
+			n += gw_fmt_int(p + n, v[k]);
+			p[n++] = ',';
+		}
+		gw_buf_wrote(w->b, n);
 	}
 	put_close(w, ']');
 }

@@ -56,14 +56,18 @@ gw_xstrdup(const char *s)
 const char *
 gw_find(const char *s, size_t n, const char *m, size_t l)
 {
-	const char *end = s + n;
+	const char *p = s, *last;
 
-	if (l == 0)
-		return s;
-	/* memchr to each first byte, then the rest compared (issue 14: not a memcmp a byte) */
-	for (const char *p = s; (size_t)(end - p) >= l && (p = memchr(p, m[0], (size_t)(end - p) - l + 1)) != NULL; p++)
-		if (memcmp(p + 1, m + 1, l - 1) == 0)
+	if (l == 0 || l > n)
+		return l == 0 ? s : NULL;
+	last = s + n - l; /* the last place m can start */
+	/* memchr finds the places that start with m's first byte, at memchr's speed */
+	while ((p = memchr(p, m[0], (size_t)(last - p) + 1)) != NULL) {
+		if (memcmp(p, m, l) == 0)
 			return p;
+		if (p++ == last)
+			break;
+	}
 	return NULL;
 }
 
@@ -93,16 +97,21 @@ gw_grow(void **arr, size_t *cap, size_t need, size_t elsz)
 }
 
 void
+gw_buf_grow(gw_buf *b, size_t n)
+{
+	size_t c = b->cap < 64 ? 64 : b->cap;
+
+	while (c < b->len + n + 1)
+		c *= 2;
+	b->ptr = gw_xrealloc(b->ptr, c);
+	b->cap = c;
+}
+
+void
 gw_buf_put(gw_buf *b, const void *p, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t c = b->cap < 64 ? 64 : b->cap;
-
-		while (c < b->len + n + 1)
-			c *= 2;
-		b->ptr = gw_xrealloc(b->ptr, c);
-		b->cap = c;
-	}
+	if (b->len + n + 1 > b->cap)
+		gw_buf_grow(b, n);
 	if (n)
 		memcpy(b->ptr + b->len, p, n);
 	b->len += n;
@@ -118,9 +127,10 @@ gw_buf_puts(gw_buf *b, const char *s)
 void
 gw_buf_putc(gw_buf *b, int c)
 {
-	char ch = (char)c;
+	char *p = gw_buf_room(b, 1);
 
-	gw_buf_put(b, &ch, 1);
+	*p = (char)c;
+	gw_buf_wrote(b, 1);
 }
 
 void
@@ -157,15 +167,61 @@ gw_buf_printf(gw_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* v, not an integer, as the decimal m / 10^k with the least k that reads back as v, when it has
+ * at most 15 significant digits and 1e-4 <= |v| < 1e15 (no exponent): then "%.*g" at the least
+ * precision that reads back and "%.15g" give these bytes, as strtod rounds m / 10^k the way the
+ * division does.  Its length, or 0 for any other v (the caller goes to printf). */
+size_t
+gw_fmt_decimal(char *s, double v)
+{
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	                             1e11, 1e12, 1e13, 1e14, 1e15};
+	double a = fabs(v), m = 0;
+	int k;
+
+	if (!(a >= 1e-4 && a < 1e15) || a == floor(a))
+		return 0;
+	for (k = 1; k < 15; k++) {
+		m = floor(a * p10[k] + 0.5);
+		if (m >= 1e15)
+			return 0;
+		if (m / p10[k] == a)
+			break;
+	}
+	if (k == 15 || fmod(m, 10) == 0)
+		return 0;
+	char digits[24], *p = s;
+	size_t n = gw_fmt_int(digits, (long long)m), whole = n > (size_t)k ? n - (size_t)k : 0;
+
+	if (v < 0)
+		*p++ = '-';
+	if (whole == 0)
+		*p++ = '0';
+	memcpy(p, digits, whole);
+	p += whole;
+	*p++ = '.';
+	for (size_t z = n - whole; z < (size_t)k; z++)
+		*p++ = '0';
+	memcpy(p, digits + whole, n - whole);
+	p += n - whole;
+	*p = '\0';
+	return (size_t)(p - s);
+}
+
 void
 gw_buf_put_number(gw_buf *b, double v)
 {
 	char s[40];
+	size_t n;
 
 	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
 		if (v == 0 && signbit(v))
 			gw_buf_putc(b, '-'); /* as %.0f wrote it: -0 */
 		gw_buf_put_int(b, (long long)v);
+		return;
+	}
+	if ((n = gw_fmt_decimal(s, v)) > 0) {
+		gw_buf_put(b, s, n);
 		return;
 	}
 	for (int prec = 1; prec <= 17; prec++) {
@@ -189,21 +245,15 @@ gw_buf_reserve(gw_buf *b, size_t n)
 void
 gw_buf_put_int(gw_buf *b, long long v)
 {
-	char s[24], *p = s + sizeof s;
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	char *p = gw_buf_room(b, 24);
 
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	gw_buf_put(b, p, (size_t)(s + sizeof s - p));
+	gw_buf_wrote(b, gw_fmt_int(p, v));
 }
 
 void
 gw_buf_put_cp(gw_buf *b, uint32_t cp)
 {
-	char s[4] = {0};
+	char *s = gw_buf_room(b, 4);
 	size_t n;
 
 	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
@@ -227,13 +277,7 @@ gw_buf_put_cp(gw_buf *b, uint32_t cp)
 		s[3] = (char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	if (b->len + 5 > b->cap) { /* the growth of gw_buf_put; else no call for a few bytes */
-		gw_buf_put(b, s, n);
-		return;
-	}
-	memcpy(b->ptr + b->len, s, 4); /* room for 4 and the NUL: a fixed-size copy */
-	b->len += n;
-	b->ptr[b->len] = '\0';
+	gw_buf_wrote(b, n);
 }
 
 void
@@ -276,6 +320,10 @@ gw_utf8_decode(const char *s, size_t n, uint32_t *cp)
 	if (c < 0x80) {
 		*cp = c;
 		return 1;
+	} else if (n >= 3 && c >= 0xE1 && c != 0xED && c <= 0xEF && (u[1] & 0xC0) == 0x80 &&
+	           (u[2] & 0xC0) == 0x80) { /* most CJK: no overlong form, no surrogate possible */
+		*cp = (c & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+		return 3;
 	} else if (c >= 0xC2 && c <= 0xDF) {
 		len = 2, c &= 0x1F, min = 0x80;
 	} else if (c >= 0xE0 && c <= 0xEF) {
@@ -303,14 +351,8 @@ gw_utf8_count(const char *s, size_t n)
 {
 	size_t i = 0, k = 0;
 
-	/* eight bytes at a time: each starts a code point unless it is 10xxxxxx */
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, cont;
-
-		memcpy(&w, s + i, 8);
-		cont = w & ~(w << 1) & 0x8080808080808080ULL; /* bit 7 set, bit 6 clear */
-		k += 8 - (size_t)((cont >> 7) * 0x0101010101010101ULL >> 56);
-	}
+	for (; i + 8 <= n; i += 8)
+		k += gw_utf8_starts8(s + i);
 	for (; i < n; i++)
 		k += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return k;

@@ -23,12 +23,6 @@ typedef struct mark {
 
 enum { MK_FIELD, MK_ADDRESSEE, MK_QTY };
 
-/* A set of strings: the eIds handed out so far, so that every one is unique. */
-typedef struct idset {
-	char **slot;
-	size_t cap, n;
-} idset;
-
 /* An open element (see "elements" below); xel is its level, the root's 0. */
 typedef struct openel {
 	const char *name;
@@ -45,11 +39,13 @@ typedef struct xw {
 	const char *text;
 	size_t *off;  /* off[cp]: byte offset of code point cp; off[ncp] = length */
 	int32_t ncp;
+	bool clean; /* every code point of the text is one XML takes (xml_char_ok) */
+	bool plain; /* clean, and no < > & or CR: the text goes out as it is */
 	mark *marks;
 	size_t nmarks;
 	bool *qplaced;
 	gw_span fspan[GW_NHFIELDS]; /* where each header element is in the text */
-	idset ids;
+	gw_idset ids; /* the eIds handed out so far, so that every one is unique */
 	gw_buf work, tmp;
 } xw;
 
@@ -79,6 +75,20 @@ xml_char_ok(uint32_t c)
 	if ((c & 0xFFFE) == 0xFFFE)
 		return false;
 	return c <= 0x10FFFF;
+}
+
+/* 3 when u[0..n) starts with a three-byte sequence (most CJK) whose code point xml_char_ok
+ * takes, seen from its bytes: led by E1..EC or EE, or by EF but for EF B7 (U+FDC0..U+FDFF, with
+ * the noncharacters FDD0..FDEF) and EF BF (U+FFC0..U+FFFF, with FFFE and FFFF); else 0, and the
+ * caller decodes it. */
+static inline int
+plain3(const unsigned char *u, size_t n)
+{
+	if (n < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+		return 0;
+	if ((u[0] >= 0xE1 && u[0] <= 0xEC) || u[0] == 0xEE)
+		return 3;
+	return u[0] == 0xEF && u[1] != 0xB7 && u[1] != 0xBF ? 3 : 0;
 }
 
 /* s[0..n) as UTF-8 that XML 1.0 accepts: anything else becomes U+FFFD.  Valid until the next call. */
@@ -149,65 +159,6 @@ trim(const xw *w, int32_t *a, int32_t *b)
 	return *a < *b;
 }
 
-/* ---------------------------------------------------------------- eIds */
-
-static uint64_t
-str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static bool
-idset_has(const idset *set, const char *s)
-{
-	if (set->cap == 0)
-		return false;
-	for (size_t i = str_hash(s) & (set->cap - 1); set->slot[i]; i = (i + 1) & (set->cap - 1))
-		if (strcmp(set->slot[i], s) == 0)
-			return true;
-	return false;
-}
-
-static void
-idset_put(idset *set, const char *s)
-{
-	if (2 * (set->n + 1) > set->cap) {
-		idset old = *set;
-
-		set->cap = old.cap ? 2 * old.cap : 64;
-		set->slot = gw_xcalloc(set->cap, sizeof *set->slot);
-		set->n = 0;
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.slot[i]) {
-				size_t j = str_hash(old.slot[i]) & (set->cap - 1);
-
-				while (set->slot[j])
-					j = (j + 1) & (set->cap - 1);
-				set->slot[j] = old.slot[i];
-				set->n++;
-			}
-		free(old.slot);
-	}
-	size_t i = str_hash(s) & (set->cap - 1);
-
-	while (set->slot[i])
-		i = (i + 1) & (set->cap - 1);
-	set->slot[i] = gw_xstrdup(s);
-	set->n++;
-}
-
-static void
-idset_free(idset *set)
-{
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->slot[i]);
-	free(set->slot);
-}
-
 /* ---------------------------------------------------------------- elements
  * The XML is written as it is built, straight into the output buffer, with the bytes libxml2's
  * formatted dump (xmlDocDumpFormatMemoryEnc, UTF-8) gave for the same tree: two spaces a level
@@ -228,25 +179,47 @@ put_indent(xw *w, size_t level)
 
 /* s[0..n) as XML text (what = 0) or attribute value (what = 1), cleaned and escaped in one
  * pass: what XML 1.0 does not accept becomes U+FFFD (as clean does), and libxml2's escapes
- * follow: < > & CR in text, " LF TAB as well in attributes. */
+ * follow: < > & CR in text, " LF TAB as well in attributes.  The ASCII bytes that stay as they
+ * are, by what: a bit each (0x20..0x7E less the escaped ones, and in text TAB and LF). */
+#define BIT(c) (1ULL << ((c) & 63))
+static const uint64_t ascii_plain[2][2] = {
+    {(0xFFFFFFFF00000000ULL & ~BIT('<') & ~BIT('>') & ~BIT('&')) | BIT('\t') | BIT('\n'),
+     0x7FFFFFFFFFFFFFFFULL},
+    {0xFFFFFFFF00000000ULL & ~BIT('<') & ~BIT('>') & ~BIT('&') & ~BIT('"'), 0x7FFFFFFFFFFFFFFFULL},
+};
+#undef BIT
+
 static void
 put_escaped(xw *w, const char *s, size_t n, int what)
 {
 	static const char *const ent[128] = {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
 	                                     ['\r'] = "&#13;", ['"'] = "&quot;", ['\n'] = "&#10;",
 	                                     ['\t'] = "&#9;"};
+	const unsigned char *u = (const unsigned char *)s;
+	const uint64_t *plain = ascii_plain[what];
 	size_t i = 0, run = 0;
 
 	while (i < n) {
-		unsigned char b = (unsigned char)s[i];
+		unsigned char b = u[i];
 		const char *put = "\xEF\xBF\xBD"; /* U+FFFD */
 		uint32_t c;
 		int k = 1;
 
-		if (b < 0x80 && ent[b] && (what || (b != '"' && b != '\n' && b != '\t')))
-			put = ent[b];
-		else if (b < 0x80 ? (b >= 0x20 && b != 0x7F) || b == '\t' || b == '\n'
-		                  : (k = gw_utf8_decode_fast(s + i, n - i, &c)) > 0 && xml_char_ok(c)) {
+		if (b - 0xE4u < 6 && i + 2 < n && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+			i += 3; /* a CJK ideograph, as index_text takes it */
+			continue;
+		}
+		if (b < 0x80) {
+			if ((plain[b >> 6] >> (b & 63)) & 1) {
+				i++;
+				continue;
+			}
+			if (ent[b])
+				put = ent[b];
+		} else if (plain3(u + i, n - i)) {
+			i += 3;
+			continue;
+		} else if ((k = gw_utf8_decode_fast(s + i, n - i, &c)) > 0 && xml_char_ok(c)) {
 			i += (size_t)k;
 			continue;
 		}
@@ -322,15 +295,27 @@ open_el(xw *w, xel parent, bool gw, const char *name)
 	return (xel)w->nst++;
 }
 
-/* An attribute of el, whose start tag must still be open. */
-static void
-put_attr(xw *w, xel el, bool gw, const char *name, const char *value)
+/* An attribute of el, whose start tag must still be open: its name and =", the value next. */
+static inline void
+put_attr_start(xw *w, xel el, bool gw, const char *name)
 {
+	size_t n = strlen(name);
+	char *p;
+
 	if (el != (xel)w->nst - 1 || w->st[el].children)
 		abort(); /* the writer's own order went wrong: no file rather than a wrong one */
-	gw_buf_add(w->out, gw ? " gw:" : " ", gw ? 4 : 1);
-	gw_buf_adds(w->out, name);
-	gw_buf_add(w->out, "=\"", 2);
+	p = gw_buf_room(w->out, n + 6);
+	memcpy(p, " gw:", 4);
+	p += gw ? 4 : 1;
+	memcpy(p, name, n);
+	memcpy(p + n, "=\"", 2);
+	gw_buf_wrote(w->out, (gw ? 4 : 1) + n + 2);
+}
+
+static inline void
+put_attr(xw *w, xel el, bool gw, const char *name, const char *value)
+{
+	put_attr_start(w, el, gw, name);
 	put_escaped(w, value, strlen(value), 1);
 	gw_buf_addc(w->out, '"');
 }
@@ -341,26 +326,35 @@ static void
 set_eid(xw *w, xel el, const char *want)
 {
 	gw_buf *id = &w->tmp;
-	const char *s = clean_str(w, want);
+	size_t n = 0;
+	bool plain;
 
+	/* printable ASCII that needs no escaping (sec_1__qty_2): taken and written as it is */
+	for (char c; (unsigned char)((c = want[n]) - 0x21) < 0x7F - 0x21 && c != '<' && c != '>' &&
+	             c != '&' && c != '"';)
+		n++;
+	plain = want[n] == '\0';
 	gw_buf_reset(id);
-	for (size_t i = 0; s[i]; i++)
-		gw_buf_addc(id, (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') ? '_' : s[i]);
+	if (plain)
+		gw_buf_add(id, want, n);
+	else {
+		const char *s = clean_str(w, want);
+		char *p = gw_buf_room(id, n = w->work.len);
+
+		for (size_t i = 0; i < n; i++)
+			p[i] = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? '_' : s[i];
+		gw_buf_wrote(id, n);
+	}
 	if (id->len == 0)
 		gw_buf_adds(id, "x");
-	if (idset_has(&w->ids, id->ptr)) {
-		size_t base = id->len;
-
-		for (int k = 2;; k++) {
-			id->len = base;
-			gw_buf_addc(id, '_');
-			gw_buf_put_int(id, k);
-			if (!idset_has(&w->ids, id->ptr))
-				break;
-		}
+	gw_idset_unique(&w->ids, id);
+	if (!plain) {
+		put_attr(w, el, false, "eId", id->ptr);
+		return;
 	}
-	idset_put(&w->ids, id->ptr);
-	put_attr(w, el, false, "eId", id->ptr);
+	put_attr_start(w, el, false, "eId");
+	gw_buf_add(w->out, id->ptr, id->len);
+	gw_buf_addc(w->out, '"');
 }
 
 static xel
@@ -390,6 +384,53 @@ add_text(xw *w, xel parent, const char *s, size_t n)
 	put_escaped(w, s, n, 0);
 }
 
+/* Text s[0..n) that XML takes as it is but for < > & and CR, which put_escaped would turn into
+ * entities: they are looked for eight bytes at a time (the byte equal to one of them is the one
+ * whose subtraction borrows into its top bit after the XOR). */
+static void
+put_clean_text(xw *w, const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, top = 0x8080808080808080ULL;
+	size_t i = 0, run = 0;
+
+	while (i < n) {
+		unsigned char c = 0;
+
+		for (; i + 8 <= n; i += 8) {
+			uint64_t x, a, b, e, r;
+
+			memcpy(&x, s + i, 8);
+			a = x ^ '<' * ones, b = x ^ '>' * ones, e = x ^ '&' * ones, r = x ^ '\r' * ones;
+			if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((e - ones) & ~e) | ((r - ones) & ~r)) & top)
+				break;
+		}
+		while (i < n && (c = (unsigned char)s[i]) != '<' && c != '>' && c != '&' && c != '\r')
+			i++;
+		if (i == n)
+			break;
+		gw_buf_add(w->out, s + run, i - run);
+		gw_buf_adds(w->out, c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : "&#13;");
+		run = ++i;
+	}
+	gw_buf_add(w->out, s + run, n - run);
+}
+
+/* The document's text [a, b), in code points. */
+static void
+add_doc_text(xw *w, xel parent, int32_t a, int32_t b)
+{
+	if (a >= b)
+		return;
+	close_to(w, parent);
+	first_child(w, true);
+	if (w->plain)
+		gw_buf_add(w->out, w->text + w->off[a], w->off[b] - w->off[a]);
+	else if (w->clean)
+		put_clean_text(w, w->text + w->off[a], w->off[b] - w->off[a]);
+	else
+		put_escaped(w, w->text + w->off[a], w->off[b] - w->off[a], 0);
+}
+
 static xel
 add_el_text(xw *w, xel parent, const char *name, const char *text)
 {
@@ -399,27 +440,52 @@ add_el_text(xw *w, xel parent, const char *name, const char *text)
 	return el;
 }
 
-static void
+static inline void
 set_attr(xw *w, xel el, const char *name, const char *value)
 {
 	put_attr(w, el, false, name, value ? value : "");
 }
 
-static void
+static inline void
 set_gw(xw *w, xel el, const char *name, const char *value)
 {
 	if (value)
 		put_attr(w, el, true, name, value);
 }
 
-static void
+/* A word of the writer's own vocabulary (a kind, a comparator): nothing in it to escape. */
+static inline void
+set_gw_word(xw *w, xel el, const char *name, const char *word)
+{
+	put_attr_start(w, el, true, name);
+	gw_buf_adds(w->out, word);
+	gw_buf_addc(w->out, '"');
+}
+
+/* A number needs no escaping. */
+static inline void
 set_gw_number(xw *w, xel el, const char *name, double v)
 {
 	if (!isfinite(v))
 		return;
-	gw_buf_reset(&w->tmp);
-	gw_buf_put_number(&w->tmp, v);
-	put_attr(w, el, true, name, w->tmp.ptr);
+	put_attr_start(w, el, true, name);
+	gw_buf_put_number(w->out, v);
+	gw_buf_addc(w->out, '"');
+}
+
+static inline void
+put_pair_attr(xw *w, xel el, const char *name, uint32_t a, uint32_t b)
+{
+	char *p;
+	size_t n;
+
+	put_attr_start(w, el, true, name);
+	p = gw_buf_room(w->out, 24);
+	n = gw_fmt_int(p, a);
+	p[n++] = ' ';
+	n += gw_fmt_int(p + n, b);
+	p[n++] = '"';
+	gw_buf_wrote(w->out, n);
 }
 
 /* gw:span="start end" in code points and gw:source_span="start end" in source bytes. */
@@ -430,18 +496,9 @@ set_gw_spans(xw *w, xel el, gw_span s)
 
 	if (s.start < 0 || s.end < s.start)
 		return;
-	gw_buf_reset(&w->tmp);
-	gw_buf_put_int(&w->tmp, s.start);
-	gw_buf_addc(&w->tmp, ' ');
-	gw_buf_put_int(&w->tmp, s.end);
-	put_attr(w, el, true, "span", w->tmp.ptr);
-	if (gw_doc_src_range(w->d, s, &a, &b)) {
-		gw_buf_reset(&w->tmp);
-		gw_buf_put_int(&w->tmp, a);
-		gw_buf_addc(&w->tmp, ' ');
-		gw_buf_put_int(&w->tmp, b);
-		put_attr(w, el, true, "source_span", w->tmp.ptr);
-	}
+	put_pair_attr(w, el, "span", (uint32_t)s.start, (uint32_t)s.end);
+	if (gw_doc_src_range(w->d, s, &a, &b))
+		put_pair_attr(w, el, "source_span", a, b);
 }
 
 /* YYYY-MM-DD that xsd:date accepts. */
@@ -485,11 +542,10 @@ mark_add(xw *w, gw_span s, int what, int index, int prio, size_t *cap)
 	w->marks[w->nmarks++] = (mark){s.start, s.end, prio, what, index, false};
 }
 
+/* The first code point in [lo, hi) that starts at or after byte b (hi when none). */
 static int32_t
-byte_to_cp(const xw *w, size_t b)
+byte_to_cp(const xw *w, size_t b, int32_t lo, int32_t hi)
 {
-	int32_t lo = 0, hi = w->ncp;
-
 	while (lo < hi) {
 		int32_t mid = lo + (hi - lo) / 2;
 
@@ -527,7 +583,7 @@ addressee_span(const xw *w, int i, size_t *from)
 	a += (size_t)(hit - copy);
 	*from = a + strlen(item);
 	free(copy);
-	return (gw_span){byte_to_cp(w, a), byte_to_cp(w, *from)};
+	return (gw_span){byte_to_cp(w, a, 0, w->ncp), byte_to_cp(w, *from, 0, w->ncp)};
 }
 
 /* The 主送 line when the record has the list but not the line's span: the first line after the
@@ -557,7 +613,7 @@ addressee_line(const xw *w)
 			hit = w->text + i;
 	if (hit == NULL)
 		return GW_NOSPAN;
-	a = b = byte_to_cp(w, (size_t)(hit - w->text));
+	a = b = byte_to_cp(w, (size_t)(hit - w->text), 0, w->ncp);
 	while (a > from && w->text[w->off[a - 1]] != '\n')
 		a--;
 	while (b < limit && w->text[w->off[b]] != '\n')
@@ -620,17 +676,17 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 	if (placed)
 		set_attr(w, el, "refersTo", concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
 	if (placed && q->has_value && isfinite(q->value)) {
-		gw_buf_reset(&w->tmp);
-		gw_buf_put_number(&w->tmp, q->value);
-		set_attr(w, el, "normalized", w->tmp.ptr);
+		put_attr_start(w, el, false, "normalized");
+		gw_buf_put_number(w->out, q->value);
+		gw_buf_addc(w->out, '"');
 	}
 	set_gw(w, el, "unit", q->unit);
-	set_gw(w, el, "comparator", gw_cmp_name(q->cmp));
+	set_gw_word(w, el, "comparator", gw_cmp_name(q->cmp));
 	if (q->has_min)
 		set_gw_number(w, el, "min", q->min);
 	if (q->has_max)
 		set_gw_number(w, el, "max", q->max);
-	set_gw(w, el, "kind", gw_qkind_name(q->kind));
+	set_gw_word(w, el, "kind", gw_qkind_name(q->kind));
 	set_gw_spans(w, el, q->span);
 	set_gw(w, el, "subject", q->subject);
 	set_gw(w, el, "verb", q->verb);
@@ -698,14 +754,14 @@ put_inline(xw *w, xel parent, int32_t a, int32_t b)
 
 		if (m->used || m->start < pos || m->end > b)
 			continue;
-		add_text(w, parent, w->text + w->off[pos], w->off[m->start] - w->off[pos]);
+		add_doc_text(w, parent, pos, m->start);
 		m->used = true;
 		el = mark_element(w, parent, m);
 		first_child(w, true); /* mixed content, like add_mixed */
 		put_inline(w, el, m->start, m->end);
 		pos = m->end;
 	}
-	add_text(w, parent, w->text + w->off[pos], w->off[b] - w->off[pos]);
+	add_doc_text(w, parent, pos, b);
 }
 
 /* The end of the line that starts at a, carried past newlines that fall inside a mark. */
@@ -716,10 +772,12 @@ line_end(const xw *w, int32_t a, int32_t b)
 	size_t i = mark_first(w, a);
 
 	for (;;) {
-		while (e < b && w->text[w->off[e]] != '\n')
-			e++;
-		if (e >= b)
+		const char *nl = memchr(w->text + w->off[e], '\n', w->off[b] - w->off[e]);
+
+		if (nl == NULL)
 			return b;
+		/* a byte '\n' always starts a code point of its own */
+		e = byte_to_cp(w, (size_t)(nl - w->text), e, b);
 		/* a mark that began in this line and goes on past the newline keeps the line open */
 		int32_t past = e;
 
@@ -832,7 +890,7 @@ put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
 	if (strcmp(gw_kind_akn_element(n->kind), "hcontainer") == 0)
 		set_attr(w, el, "name", gw_kind_name(n->kind)); /* required on hcontainer */
 	set_eid(w, el, n->id ? n->id : gw_kind_akn_prefix(n->kind));
-	set_gw(w, el, "kind", gw_kind_name(n->kind));
+	set_gw_word(w, el, "kind", gw_kind_name(n->kind));
 	set_gw_number(w, el, "ordinal", (double)n->ordinal);
 	set_gw_spans(w, el, n->span);
 	body = node_head(w, el, n, a, own);
@@ -1223,6 +1281,46 @@ attachment_starts(const xw *w)
 	return st;
 }
 
+/* w->off, w->clean and w->plain: every code point's first byte, as put_escaped decodes them (a
+ * byte of an invalid sequence is one), and whether all are characters XML takes, and none is
+ * one it escapes in text.  Returns how many. */
+static size_t
+index_text(xw *w, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)w->text;
+	size_t *off = w->off, i = 0, n = 0;
+	bool clean = true, plain = true;
+
+	while (i < len) {
+		uint32_t c = u[i];
+		int k;
+
+		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
+		while (c - 0xE4 < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+			off[n++] = i;
+			i += 3;
+			c = i < len ? u[i] : 0;
+		}
+		if (i == len)
+			break;
+		off[n++] = i;
+		if (c >= 0x20 && c < 0x7F) {
+			plain &= c != '<' && c != '>' && c != '&';
+			i++;
+		} else if (c >= 0x80 && plain3(u + i, len - i))
+			i += 3;
+		else {
+			k = gw_utf8_decode_fast(w->text + i, len - i, &c);
+			clean &= k > 0 && xml_char_ok(c);
+			plain &= c != '\r';
+			i += k ? (size_t)k : 1;
+		}
+	}
+	w->clean = clean;
+	w->plain = plain && clean;
+	return n;
+}
+
 static void
 xw_init(xw *w, const gw_doc *d, gw_buf *out)
 {
@@ -1233,16 +1331,11 @@ xw_init(xw *w, const gw_doc *d, gw_buf *out)
 	w->out = out;
 	w->text = d->text ? d->text : "";
 	w->off = gw_xmalloc((len + 1) * sizeof *w->off);
-	for (size_t i = 0; i < len;) {
-		uint32_t c;
-		int k = gw_utf8_decode_fast(w->text + i, len - i, &c);
-
-		w->off[n++] = i;
-		i += k ? (size_t)k : 1;
-	}
+	n = index_text(w, len);
 	w->off[n] = len;
 	w->ncp = (int32_t)n;
 	w->qplaced = gw_xcalloc(d->nqs + 1, sizeof *w->qplaced);
+	gw_idset_init(&w->ids, d->nnodes + d->nqs + 16);
 	for (int f = 0; f < GW_NHFIELDS; f++)
 		w->fspan[f] = d->header.f[f].span;
 	if (w->fspan[GW_H_ADDRESSEES].start < 0 && d->header.addressees.n)
@@ -1257,7 +1350,7 @@ xw_free(xw *w)
 	free(w->marks);
 	free(w->qplaced);
 	free(w->st);
-	idset_free(&w->ids);
+	gw_idset_free(&w->ids);
 	gw_buf_free(&w->work);
 	gw_buf_free(&w->tmp);
 }

@@ -5,7 +5,8 @@
 # alone, the floor (reading and UTF-8-validating the same bytes) and the plain Python script it is compared
 # with (tests/bench/reference.py): MB/s and documents/s of input, MB of input per CPU-second (user+sys),
 # CPU seconds, peak RSS; the CPU ratio of the Python script to each run; plus peak RSS of the driver at
-# 1,000 and 10,000 documents.
+# 1,000 and 10,000 documents.  After the table, one line sets the goals of issue 14 beside the figures of
+# this run they are about (the driver with one job: MB/cpu-s and its CPU against the Python script's).
 # Output: a table, then one JSON line per figure (prefix "bench-json: ") so runs can be compared.
 set -u
 B=$(cd "${1:-build}" && pwd)
@@ -62,6 +63,24 @@ for r in "${results[@]}"; do
 		c = u + s; if (c < 0.001) c = 0.001
 		printf "%-18s %9.1f %9.0f %9.1f %9.2f %9.2f %8.1f MB %8.2fx\n", n, b / 1e6 / w, d / w, b / 1e6 / c, c, w, m / 1024, py / c }'
 done
+# issue 14's goals beside the figures of this run they are about: the driver with one job, in MB of
+# input per CPU-second and in how many times less CPU than the Python script on the same files
+times_of() { # NAME: the wall, user and sys seconds of that run
+	local name=$1 r
+
+	for r in "${results[@]}"; do set -- $r; [ "$1" = "$name" ] && echo "$2 $3 $4"; done
+}
+read -r w1 u1 s1 <<<"$(times_of driver-1-job)"
+read -r wn un sn <<<"$(times_of "driver-$cores-jobs")"
+read -r wc uc sc <<<"$(times_of chain)"
+awk -v b="$bytes" -v py="${pycpu:-0}" -v w1="$w1" -v c1="$(echo "$u1 + $s1" | bc -l)" -v wn="$wn" \
+    -v wc="$wc" -v cores="$cores" 'BEGIN {
+	if (c1 < 0.001) c1 = 0.001
+	mbc = b / 1e6 / c1; x = py / c1; par = wn > 0 ? w1 / wn : 0; chain = wc > 0 ? b / 1e6 / wc : 0
+	printf "goals (issue 14): driver-1-job %.1f MB/cpu-s (>= 40), %.2fx less CPU than python (>= 5); ", mbc, x
+	printf "%d jobs %.2fx 1 job (>= 1.8); chain %.1f MB/s (>= 20)\n", cores, par, chain
+	printf "bench-json: {\"run\":\"goals\",\"driver_mb_per_cpu_s\":%.2f,\"driver_x_python\":%.2f,", mbc, x
+	printf "\"jobs_speedup\":%.2f,\"chain_mb_per_s\":%.2f}\n", par, chain }'
 # peak RSS against the number of documents: streaming means it stays flat
 for n in 1000 10000; do
 	mkdir -p "$tmp/c$n"
