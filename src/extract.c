@@ -876,8 +876,23 @@ line_of(const ctx *c, size_t p, size_t *s, size_t *e)
 	return rs;
 }
 
+/* Whether a line opens with a chapter or section heading number: 第三章, 第2节. */
+static bool
+chapter_line(const char *t, size_t s, size_t e)
+{
+	int len;
+	size_t i = s;
+
+	if (cp_at(t, e, i, &len) != 0x7B2C) /* 第 */
+		return false;
+	do
+		i += (size_t)len;
+	while (i < e && in_set(cp_at(t, e, i, &len), "一二三四五六七八九十百零〇0123456789"));
+	return i < e && i > s + 3 && in_set(cp_at(t, e, i, &len), "章节编");
+}
+
 /* Whether a non-empty line can be a cell of a table flattened one cell per line: short, no
- * sentence punctuation, not a caption (表1) nor a numbered heading (一、 （一）). */
+ * sentence punctuation, not a caption (表1) nor a numbered heading (一、 （一） 第三章). */
 static bool
 cell_line(const char *t, size_t s, size_t e)
 {
@@ -886,7 +901,8 @@ cell_line(const char *t, size_t s, size_t e)
 	uint32_t c1 = s + (size_t)len < e ? cp_at(t, e, s + (size_t)len, &len2) : 0;
 
 	if (e - s > 4 * CELL_MAX_CP || gw_utf8_count(t + s, e - s) > CELL_MAX_CP || c0 == 0xFF08 || c0 == '(' ||
-	    (c0 == 0x8868 && (is_digit(c1) || gw_is_space(c1))) || c1 == 0x3001)
+	    (c0 == 0x8868 && (is_digit(c1) || gw_is_space(c1))) || c1 == 0x3001 ||
+	    chapter_line(t, s, e))
 		return false;
 	for (size_t i = s; i < e; i += (size_t)len)
 		if (in_set(cp_at(t, e, i, &len), "。；;：:！!？?"))
@@ -968,6 +984,42 @@ near_line_edges(const ctx *c, size_t a, size_t b)
 	return b >= c->n || is_line_end(cp_at(c->t, c->n, b, &len));
 }
 
+/* Whether a cell holds the serial number n (a row's first cell), followed by a label. */
+static bool
+serial_cell(const char *t, const cellref *cells, size_t i, size_t n, size_t serial)
+{
+	char want[24];
+	int len = snprintf(want, sizeof want, "%zu", serial);
+
+	return i + 1 < n && cells[i].e - cells[i].s == (size_t)len &&
+	       memcmp(t + cells[i].s, want, (size_t)len) == 0 && !value_cell(t, &cells[i + 1]);
+}
+
+/* The header of cell me in a table whose rows start with serial numbers 1 2 3 but differ in
+ * length (a category cell only on a group's first row, ≤490 or >5 cells): the rows end
+ * aligned, so cell me is under the header as far from the header row's end as me is from its
+ * row's end.  NULL when the table is not of that shape. */
+static const cellref *
+serial_row_head(const char *t, const cellref *cells, size_t n, size_t me)
+{
+	size_t h = 0, row, end, serial = 2;
+
+	while (h < n && !serial_cell(t, cells, h, n, 1))
+		h++;
+	if (h == 0 || h >= me)
+		return NULL;
+	for (row = h, end = h + 1; end < n; end++) {
+		if (!serial_cell(t, cells, end, n, serial))
+			continue;
+		if (end > me)
+			break;
+		row = end, serial++;
+	}
+	if (end - row > h || end - 1 - me >= h)
+		return NULL;
+	return &cells[h - 1 - (end - 1 - me)];
+}
+
 /* When the quantity is a whole cell of a table flattened one cell per line, the header of
  * its column: 2024年现状值 over 66.2%, 2027年目标值 over 68%. */
 static void
@@ -995,17 +1047,22 @@ column_scope(ctx *c, gw_buf *b)
 	n = table_cells(c, first, cells, &me);
 	while (v < n && !value_cell(c->t, &cells[v]))
 		v++;
-	if (me >= n || v >= n || (k = table_period(c->t, cells, n, v)) == 0)
+	if (me >= n || v >= n)
 		return;
-	/* a first column of serial numbers 1 2 3 starts each row; else the labels before the
-	 * figures do */
-	if (!(cells[v].e - cells[v].s == 1 && c->t[cells[v].s] == '1'))
-		while (o < k && !value_cell(c->t, &cells[v + k - 1 - o]))
-			o++;
-	if (v < o + k || me < v - o)
-		return;
-	row = v - o;
-	head = &cells[row - k + (me - row) % k];
+	if ((k = table_period(c->t, cells, n, v)) == 0) {
+		if ((head = serial_row_head(c->t, cells, n, me)) == NULL)
+			return;
+	} else {
+		/* a first column of serial numbers 1 2 3 starts each row; else the labels
+		 * before the figures do */
+		if (!(cells[v].e - cells[v].s == 1 && c->t[cells[v].s] == '1'))
+			while (o < k && !value_cell(c->t, &cells[v + k - 1 - o]))
+				o++;
+		if (v < o + k || me < v - o)
+			return;
+		row = v - o;
+		head = &cells[row - k + (me - row) % k];
+	}
 	gw_buf_put(b, c->t + head->s, head->e - head->s);
 	/* a column named by a year before the document's holds measured values */
 	y = year_at(c->t + head->s, head->e - head->s);

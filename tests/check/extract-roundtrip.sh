@@ -2,11 +2,11 @@
 # says (issue 12).  Each quantity's text is given to gw-extract again as a document of its own (the
 # one numeral parser and the same rules read it: no second parser here) and must come back as one
 # quantity over the whole text with the same value, or min and max, and unit.  A few rules need
-# the word before the number to fire (超百亿元, 记3分, 分为四级, 市县三级: quantity.bare-scale,
-# points, grades, levels), and 一次 alone is the article 'once' (stop.indefinite) but 至少一次 is
+# the word before the number to fire (超百亿元, 记3分, 分为四级, 市县三级, 翻一番: quantity.bare-scale,
+# points, grades, levels, doubling), and 一次 alone is the article 'once' (stop.indefinite) but 至少一次 is
 # one time: their text is re-read after the four characters before it, which stay out of it.  A
-# magnitude (7.3级, quantity.magnitude) is one only before 震: it is re-read with the three
-# characters after it.
+# magnitude (7.3级, quantity.magnitude) is one only before 震: it is re-read with what follows it
+# up to that 震 (7.5级以上特大地震; a list 7.0级、…6.9级和…7.1级中强地震).
 [ -n "$GW_SHARED" ] && [ -d "$GW_SHARED/corpus" ] && [ -d "$GW_SHARED/realcorpus" ] ||
 	{ echo "skipped: ../shared/corpus and ../shared/realcorpus are absent"; exit 77; }
 tmp=$(mktemp -d)
@@ -22,12 +22,14 @@ for line in open(sys.argv[1], encoding="utf-8"):
     d = json.loads(line)
     for i, q in enumerate(d["quantities"]):
         lead = tail = ""
-        if q["rule"] in ("quantity.bare-scale", "quantity.points", "quantity.grades", "quantity.levels") \
+        if q["rule"] in ("quantity.bare-scale", "quantity.points", "quantity.grades", "quantity.levels",
+                         "quantity.doubling") \
                 or (q["text"].startswith("一") and q["value"] == 1):
             s = q["span"][0]
             lead = d["text"][max(0, s - 4):s]
         if q["rule"] == "quantity.magnitude":
-            tail = d["text"][q["span"][1]:q["span"][1] + 3]
+            e = q["span"][1]
+            tail = d["text"][e:d["text"].find("震", e, e + 80) + 1 or e + 3]
         print(json.dumps({"id": f"{d['id']}#{i}", "text": lead + q["text"] + tail, "lead": len(lead),
                           "tail": len(tail),
                           "want": [q["value"], q["min"], q["max"], q["unit"]]}, ensure_ascii=False))
