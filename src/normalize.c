@@ -106,7 +106,7 @@ typedef struct run {
 	bool mapped;   /* n->off maps code points to the source; else identity */
 	uint32_t base; /* identity: source offset of u[0] (the BOM) */
 	size_t ncontrol;
-	uint32_t first_control; /* u offset */
+	uint32_t first_control; /* code point index */
 	size_t nsub;            /* sequences replaced by U+FFFD */
 	size_t npua;            /* private-use characters a candidate encoding produced */
 	gw_buf out;
@@ -175,47 +175,20 @@ is_invisible(uint32_t c)
 static uint32_t
 fold_width(uint32_t c)
 {
+	static const uint16_t halfwidth[] = {0x3002, 0x300C, 0x300D, 0x3001, 0x30FB}; /* FF61… */
+	static const uint16_t signs[] = {0xA2, 0xA3, 0xAC, 0xAF, 0xA6, 0xA5, 0x20A9};   /* FFE0… */
+	/* bit k: U+FF00 + k stays full-width */
+	const uint32_t kept = 1u << 0x01 | 1u << 0x08 | 1u << 0x09 | 1u << 0x0C | 1u << 0x1A |
+	                      1u << 0x1B | 1u << 0x1F;
+
 	if (c < 0xFF01)
 		return c;
-	if (c <= 0xFF5E) {
-		switch (c) {
-		case 0xFF01:
-		case 0xFF08:
-		case 0xFF09:
-		case 0xFF0C:
-		case 0xFF1A:
-		case 0xFF1B:
-		case 0xFF1F:
-			return c;
-		}
-		return c - 0xFEE0;
-	}
-	switch (c) {
-	case 0xFF61:
-		return 0x3002;
-	case 0xFF62:
-		return 0x300C;
-	case 0xFF63:
-		return 0x300D;
-	case 0xFF64:
-		return 0x3001;
-	case 0xFF65:
-		return 0x30FB;
-	case 0xFFE0:
-		return 0xA2;
-	case 0xFFE1:
-		return 0xA3;
-	case 0xFFE2:
-		return 0xAC;
-	case 0xFFE3:
-		return 0xAF;
-	case 0xFFE4:
-		return 0xA6;
-	case 0xFFE5:
-		return 0xA5;
-	case 0xFFE6:
-		return 0x20A9;
-	}
+	if (c <= 0xFF5E)
+		return c < 0xFF20 && (kept >> (c - 0xFF00) & 1) ? c : c - 0xFEE0;
+	if (c >= 0xFF61 && c <= 0xFF65)
+		return halfwidth[c - 0xFF61];
+	if (c >= 0xFFE0 && c <= 0xFFE6)
+		return signs[c - 0xFFE0];
 	return c;
 }
 
@@ -230,55 +203,6 @@ nfc_inert_fast(uint32_t c)
 }
 
 /* ---------------------------------------------------------------- UTF-8 */
-
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0; then *bad receives the length of
- * its maximal invalid subpart (Unicode's "best practice": one U+FFFD per subpart). */
-static int
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cp, int *bad)
-{
-	unsigned c = s[0], lo = 0x80, hi = 0xBF;
-	int len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, *cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, *cp = c & 0x0F, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, *cp = c & 0x07, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-	else {
-		*bad = 1;
-		return 0;
-	}
-	for (i = 1; i < len; i++) {
-		if ((size_t)i >= n || s[i] < lo || s[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		*cp = (*cp << 6) | (s[i] & 0x3F);
-		lo = 0x80, hi = 0xBF;
-	}
-	return len;
-}
-
-/* Decode one code point of valid UTF-8. */
-static inline int
-utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	unsigned c = s[0];
-
-	if (c < 0x80)
-		return *cp = c, 1;
-	if (c < 0xE0)
-		return *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F), 2;
-	if (c < 0xF0)
-		return *cp = ((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F), 3;
-	*cp = ((c & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-	return 4;
-}
 
 /* A well-formed three-byte sequence at s[i] whose lead needs no second-byte range (not the
  * overlong E0, not the surrogates' ED). */
@@ -300,8 +224,6 @@ utf8_scan(const char *p, size_t n, size_t *nmb, bool *cut)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	size_t i = 0, nbad = 0;
-	uint32_t cp;
-	int k, bad;
 
 	*nmb = 0, *cut = false;
 	while (i < n) {
@@ -319,11 +241,15 @@ utf8_scan(const char *p, size_t n, size_t *nmb, bool *cut)
 			do
 				(*nmb)++, i += 3;
 			while (cjk3(s, i, n));
-		} else if ((k = utf8_seq(s + i, n - i, &cp, &bad)) > 0) {
-			(*nmb)++, i += (size_t)k;
 		} else {
-			nbad++, i += (size_t)bad;
-			*cut = i == n && s[i - (size_t)bad] >= 0xC2;
+			size_t at = i;
+			UChar32 c;
+
+			U8_NEXT(s, i, n, c); /* past a maximal invalid subpart when c < 0 */
+			if (c >= 0)
+				(*nmb)++;
+			else
+				nbad++, *cut = i == n && s[at] >= 0xC2;
 		}
 	}
 	return nbad;
@@ -360,10 +286,8 @@ gw_normalizer_free(gw_normalizer *n)
 	if (n == NULL)
 		return;
 	for (int i = 0; i < NCAND; i++)
-		if (n->cv[i])
-			ucnv_close(n->cv[i]);
-	if (n->det)
-		ucsdet_close(n->det);
+		ucnv_close(n->cv[i]);
+	ucsdet_close(n->det);
 	gw_buf_free(&n->dec);
 	gw_buf_free(&n->region);
 	gw_buf_free(&n->file);
@@ -407,20 +331,9 @@ static inline void
 push_cp(run *r, uint32_t cp, uint32_t off, bool bad)
 {
 	gw_normalizer *n = r->n;
-	char *p = n->dec.ptr + n->dec.len;
 
 	n->off[n->noff++] = off;
-	if (cp < 0x80)
-		*p++ = (char)cp;
-	else if (cp < 0x800)
-		*p++ = (char)(0xC0 | (cp >> 6)), *p++ = (char)(0x80 | (cp & 0x3F));
-	else if (cp < 0x10000)
-		*p++ = (char)(0xE0 | (cp >> 12)), *p++ = (char)(0x80 | ((cp >> 6) & 0x3F)),
-		*p++ = (char)(0x80 | (cp & 0x3F));
-	else
-		*p++ = (char)(0xF0 | (cp >> 18)), *p++ = (char)(0x80 | ((cp >> 12) & 0x3F)),
-		*p++ = (char)(0x80 | ((cp >> 6) & 0x3F)), *p++ = (char)(0x80 | (cp & 0x3F));
-	n->dec.len = (size_t)(p - n->dec.ptr);
+	U8_APPEND_UNSAFE(n->dec.ptr, n->dec.len, cp);
 	if (bad) {
 		gw_grow((void **)&n->bad, &n->capbad, n->nbad + 1, sizeof *n->bad);
 		n->bad[n->nbad++] = off;
@@ -428,7 +341,7 @@ push_cp(run *r, uint32_t cp, uint32_t off, bool bad)
 	}
 }
 
-static int decode_icu_span(run *r, int cand, uint32_t from, uint32_t to);
+static int decode_icu(run *r, int cand, uint32_t from, uint32_t to);
 
 /* A line of a UTF-8 text that is not UTF-8 but strict GB18030 (a scraper glued a GBK piece
  * to a UTF-8 page): decode it as such and count it.  False, with nothing changed, when it does
@@ -439,7 +352,7 @@ repair_line_gb18030(run *r, uint32_t a, uint32_t b)
 	gw_normalizer *n = r->n;
 	size_t noff = n->noff, len = n->dec.len, nbad = n->nbad, nsub = r->nsub, npua = r->npua;
 
-	if (decode_icu_span(r, CAND_GB18030, a, b) == 0 && r->nsub == nsub && r->npua == npua) {
+	if (decode_icu(r, CAND_GB18030, a, b) == 0 && r->nsub == nsub && r->npua == npua) {
 		if (n->nmixed++ == 0)
 			n->mixed_at = a;
 		return true;
@@ -454,27 +367,26 @@ static void
 decode_utf8_repair(run *r, uint32_t skip)
 {
 	const unsigned char *s = (const unsigned char *)r->src;
-	uint32_t i = skip, cp, a, b;
-	int k, bad;
+	uint32_t i, a, b;
+	UChar32 c;
 
 	for (a = skip; a < r->srclen; a = b) {
 		const unsigned char *nl = memchr(s + a, '\n', r->srclen - a);
 		int invalid = 0;
 
 		b = nl ? (uint32_t)(nl - s) + 1 : r->srclen;
-		for (i = a; i < b && invalid < 2; i += k > 0 ? (uint32_t)k : (uint32_t)bad)
-			invalid += (k = utf8_seq(s + i, b - i, &cp, &bad)) <= 0;
+		for (i = a; i < b && invalid < 2;) {
+			U8_NEXT(s, i, b, c);
+			invalid += c < 0;
+		}
 		/* two bad sequences at least: one is a character cut short, not another encoding */
 		if (invalid >= 2 && repair_line_gb18030(r, a, b))
 			continue;
 		for (i = a; i < b;) {
-			if ((k = utf8_seq(s + i, b - i, &cp, &bad)) > 0) {
-				push_cp(r, cp, i, false);
-				i += (uint32_t)k;
-			} else {
-				push_cp(r, 0xFFFD, i, true);
-				i += (uint32_t)bad;
-			}
+			uint32_t at = i;
+
+			U8_NEXT(s, i, b, c); /* past a maximal invalid subpart when c < 0 */
+			push_cp(r, c < 0 ? 0xFFFD : (uint32_t)c, at, c < 0);
 		}
 	}
 }
@@ -531,7 +443,7 @@ take_units(run *r, int cand, size_t nu, uint32_t base, UChar *pend, uint32_t *pe
 
 /* Convert src[from..to) with ICU; the count of replaced sequences goes to r->nsub. */
 static int
-decode_icu_span(run *r, int cand, uint32_t from, uint32_t to)
+decode_icu(run *r, int cand, uint32_t from, uint32_t to)
 {
 	gw_normalizer *n = r->n;
 	UConverter *cv = n->cv[cand];
@@ -556,25 +468,15 @@ decode_icu_span(run *r, int cand, uint32_t from, uint32_t to)
 	return U_FAILURE(e) ? -1 : 0;
 }
 
-static int
-decode_icu(run *r, int cand, uint32_t skip)
-{
-	return decode_icu_span(r, cand, skip, r->srclen);
-}
-
 /* Empty the decoded text and size it for the worst case: a code point per source byte, and
  * UTF-8 at most 1.5 times as long as any candidate encoding (3 bytes for 2; U+FFFD for 1). */
 static void
 decoded_reset(run *r)
 {
 	gw_normalizer *n = r->n;
-	size_t need = (size_t)r->srclen * 3 + 8;
 
-	if (n->dec.cap < need) {
-		n->dec.ptr = gw_xrealloc(n->dec.ptr, need);
-		n->dec.cap = need;
-	}
 	n->dec.len = 0;
+	gw_buf_reserve(&n->dec, (size_t)r->srclen * 3 + 8);
 	gw_grow((void **)&n->off, &n->capoff, (size_t)r->srclen + 2, sizeof *n->off);
 	n->noff = n->nbad = n->nmixed = 0;
 	r->nsub = r->npua = 0;
@@ -635,7 +537,7 @@ static bool
 decodes_clean(run *r, int c)
 {
 	decoded_reset(r);
-	return decode_icu(r, c, 0) == 0 && r->nsub == 0 && r->npua == 0 &&
+	return decode_icu(r, c, 0, r->srclen) == 0 && r->nsub == 0 && r->npua == 0 &&
 	       memchr(r->n->dec.ptr, '\0', r->n->dec.len) == NULL;
 }
 
@@ -686,7 +588,7 @@ decode_other(run *r, size_t utf8_bad, bool nul)
 		decoded_finish(r);
 		return "UTF-8";
 	}
-	decode_icu(r, best, 0);
+	decode_icu(r, best, 0, r->srclen);
 	decoded_finish(r);
 	return cand_name[best];
 }
@@ -730,7 +632,7 @@ decode(run *r)
 	if (r->srclen >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
 		int c = s[0] == 0xFF ? CAND_UTF16LE : CAND_UTF16BE;
 
-		decode_icu(r, c, 2);
+		decode_icu(r, c, 2, r->srclen);
 		decoded_finish(r);
 		enc = cand_name[c];
 		if (memchr(r->u, '\0', r->ulen) != NULL) {
@@ -751,6 +653,23 @@ decode(run *r)
 }
 
 /* ---------------------------------------------------------------- pass 2: lines and decoration */
+
+/* The first index of the sorted a[0..n) whose value is v or more. */
+static size_t
+lower_bound(const uint32_t *a, size_t n, uint32_t v)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /* Source offset of the decoded text's byte upos, the start of code point cpi. */
 static uint32_t
@@ -807,7 +726,7 @@ index_lines(run *r)
 		if ((c < 0x20 && c != '\t') || c == 0x7F ||
 		    (c == 0xC2 && i + 1 < n && s[i + 1] < 0xA0)) {
 			if (r->ncontrol++ == 0)
-				r->first_control = i;
+				r->first_control = cp;
 		}
 		/* the text is valid UTF-8: a whole character at a time */
 		i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -827,20 +746,29 @@ line_text(const run *r, size_t j, size_t *len)
 	return r->u + l->start;
 }
 
+/* The first few characters of a line, width-folded, without spaces. */
+static size_t
+line_head(const run *r, size_t j, uint32_t from, uint32_t *c, size_t max)
+{
+	const line *l = &r->n->lines[j];
+	uint32_t i = from, cp;
+	size_t k = 0;
+
+	while (i < l->end && k < max) {
+		U8_NEXT_UNSAFE(r->u, i, cp);
+		if (!gw_is_space(cp) && !is_control(cp) && !is_invisible(cp))
+			c[k++] = fold_width(cp);
+	}
+	return k;
+}
+
 /* Does the line hold only white space (or nothing)? */
 static bool
 line_blank(const run *r, size_t j)
 {
-	size_t len, i = 0;
-	const char *s = line_text(r, j, &len);
-	uint32_t cp;
+	uint32_t c;
 
-	while (i < len) {
-		i += (size_t)utf8_next((const unsigned char *)s + i, &cp);
-		if (!gw_is_space(cp) && !is_control(cp) && !is_invisible(cp))
-			return false;
-	}
-	return true;
+	return line_head(r, j, r->n->lines[j].start, &c, 1) == 0;
 }
 
 /* Lines j0..j1 leave the text: record them as one removed span of kind k. */
@@ -943,7 +871,7 @@ ends_sentence(const char *s, size_t len)
 	uint32_t c = 0, prev = 0, d;
 
 	for (size_t i = 0; i < len;) { /* the last two code points that are not white space */
-		i += (size_t)utf8_next((const unsigned char *)s + i, &d);
+		U8_NEXT_UNSAFE(s, i, d);
 		if (!gw_is_space(d))
 			prev = c, c = d;
 	}
@@ -1003,17 +931,9 @@ region_build(run *r, size_t a, size_t b)
 static long
 region_line_at(const run *r, size_t nl, size_t pos)
 {
-	size_t lo = 0, hi = nl;
+	size_t k = lower_bound(r->n->rstart, nl, (uint32_t)pos);
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (r->n->rstart[mid] < pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < nl && r->n->rstart[lo] == pos ? (long)lo : -1;
+	return k < nl && r->n->rstart[k] == pos ? (long)k : -1;
 }
 
 /* Run one chrome rule over region lines a..b; a match that covers whole lines (and no line
@@ -1409,16 +1329,16 @@ write_line(run *r, size_t j, uint32_t from)
 	r->prev_last = 0;
 	r->prev_fragment = false;
 	while (i < l->end) {
-		int w = utf8_next(s + i, &cp);
-		uint32_t src;
+		uint32_t at = i, src;
 
+		U8_NEXT_UNSAFE(s, i, cp);
 		if (r->mapped)
 			src = r->n->off[k], len = r->n->off[k + 1] - src;
 		else
-			src = r->base + i, len = (uint32_t)w;
-		if (i >= from)
+			src = r->base + at, len = i - at;
+		if (at >= from)
 			take_cp(r, cp, src, len, col);
-		i += (uint32_t)w, k++, col++;
+		k++, col++;
 	}
 	if (r->nseg)
 		flush_seg(r);
@@ -1426,22 +1346,6 @@ write_line(run *r, size_t j, uint32_t from)
 }
 
 /* ---------------------------------------------------------------- page-break joins */
-
-/* The first few characters of a line, width-folded, without spaces. */
-static size_t
-line_head(const run *r, size_t j, uint32_t from, uint32_t *c, size_t max)
-{
-	const line *l = &r->n->lines[j];
-	uint32_t i = from, cp;
-	size_t k = 0;
-
-	while (i < l->end && k < max) {
-		i += (uint32_t)utf8_next((const unsigned char *)r->u + i, &cp);
-		if (!gw_is_space(cp) && !is_control(cp) && !is_invisible(cp))
-			c[k++] = fold_width(cp);
-	}
-	return k;
-}
 
 /* Does a line that starts with c[0..n) (line j from byte from) open a unit of its own?  Dashes,
  * bullets, quotes and brackets; a line that a node.* rule numbers (一、 （一） 1. 第一章 …); one
@@ -1474,7 +1378,7 @@ line_has_punct(const run *r, size_t j)
 	uint32_t c;
 
 	while (i < len) {
-		i += (size_t)utf8_next(s + i, &c);
+		U8_NEXT_UNSAFE(s, i, c);
 		if (is_stop(c) || c == 0xFF0C)
 			return true;
 	}
@@ -1630,24 +1534,7 @@ line_of_cp(const run *r, uint32_t cpi)
 }
 
 /* One diagnostic per replaced sequence (the first few) with its byte offset, line and column;
- * one for the control characters removed. */
-/* The first code point that came from source offset off or later. */
-static uint32_t
-src_cp(const run *r, uint32_t off)
-{
-	size_t lo = 0, hi = r->n->noff;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (r->n->off[mid] < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (uint32_t)lo;
-}
-
+ * one for the lines decoded as GB18030; one for the control characters removed. */
 static void
 byte_diags(run *r)
 {
@@ -1655,20 +1542,11 @@ byte_diags(run *r)
 	size_t i, j;
 
 	for (i = 0; i < n->nbad && i < MAX_BYTE_DIAGS; i++) {
-		uint32_t off = n->bad[i], cpi = 0, end;
-		size_t lo = 0, hi = n->noff;
+		/* the code point the sequence became */
+		uint32_t off = n->bad[i], cpi = (uint32_t)lower_bound(n->off, n->noff, off);
+		uint32_t end = n->off[cpi + 1];
 		gw_buf hex = GW_BUF_INIT;
 
-		while (lo < hi) { /* the code point the sequence became */
-			size_t mid = (lo + hi) / 2;
-
-			if (n->off[mid] < off)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		cpi = (uint32_t)lo;
-		end = n->off[cpi + 1];
 		for (uint32_t b = off; b < end && b < off + 4; b++)
 			gw_buf_printf(&hex, "%s%02X", b > off ? " " : "", (unsigned char)r->src[b]);
 		j = line_of_cp(r, cpi);
@@ -1678,9 +1556,7 @@ byte_diags(run *r)
 		gw_buf_free(&hex);
 	}
 	if (n->nmixed) {
-		uint32_t cpi = src_cp(r, n->mixed_at);
-
-		j = line_of_cp(r, cpi);
+		j = line_of_cp(r, (uint32_t)lower_bound(n->off, n->noff, n->mixed_at));
 		gw_doc_diag_at(r->d, GW_W_MIXED_ENCODING, (long)j + 1, 1,
 		               "%zu line%s not UTF-8 but GB18030, decoded as such", n->nmixed,
 		               n->nmixed == 1 ? "" : "s");
@@ -1689,14 +1565,10 @@ byte_diags(run *r)
 		gw_doc_diag_at(r->d, GW_W_INVALID_BYTES, 0, 0, "%zu more invalid sequences",
 		               n->nbad - MAX_BYTE_DIAGS);
 	if (r->ncontrol) {
-		uint32_t u = r->first_control;
-
-		for (j = 0; j + 1 < n->nlines && n->lines[j + 1].start <= u; j++)
-			;
-		gw_doc_diag_at(
-		    r->d, GW_W_CONTROL_CHARS, (long)j + 1,
-		    (long)gw_utf8_count(r->u + n->lines[j].start, u - n->lines[j].start) + 1,
-		    "%zu removed, the first here", r->ncontrol);
+		j = line_of_cp(r, r->first_control);
+		gw_doc_diag_at(r->d, GW_W_CONTROL_CHARS, (long)j + 1,
+		               (long)(r->first_control - n->lines[j].cp) + 1,
+		               "%zu removed, the first here", r->ncontrol);
 	}
 }
 
@@ -1813,13 +1685,10 @@ read_all(gw_normalizer *n, int fd)
 	ssize_t k;
 
 	gw_buf_reset(&n->file);
-	gw_buf_put(&n->file, "", 0);
 	do {
-		if (n->file.cap - n->file.len < 65536 + 1) {
-			n->file.cap = n->file.len + 65536 + 1 + n->file.len / 2;
-			n->file.ptr = gw_xrealloc(n->file.ptr, n->file.cap);
-		}
-		k = read(fd, n->file.ptr + n->file.len, n->file.cap - n->file.len - 1);
+		char *p = gw_buf_room(&n->file, 65536);
+
+		k = read(fd, p, n->file.cap - n->file.len - 1);
 		if (k > 0)
 			n->file.len += (size_t)k;
 	} while ((k > 0 || (k < 0 && errno == EINTR)) && n->file.len <= DOC_MAX);
