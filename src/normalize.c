@@ -341,56 +341,6 @@ push_cp(run *r, uint32_t cp, uint32_t off, bool bad)
 	}
 }
 
-static int decode_icu(run *r, int cand, uint32_t from, uint32_t to);
-
-/* A line of a UTF-8 text that is not UTF-8 but strict GB18030 (a scraper glued a GBK piece
- * to a UTF-8 page): decode it as such and count it.  False, with nothing changed, when it does
- * not decode cleanly either. */
-static bool
-repair_line_gb18030(run *r, uint32_t a, uint32_t b)
-{
-	gw_normalizer *n = r->n;
-	size_t noff = n->noff, len = n->dec.len, nbad = n->nbad, nsub = r->nsub, npua = r->npua;
-
-	if (decode_icu(r, CAND_GB18030, a, b) == 0 && r->nsub == nsub && r->npua == npua) {
-		if (n->nmixed++ == 0)
-			n->mixed_at = a;
-		return true;
-	}
-	n->noff = noff, n->dec.len = len, n->nbad = nbad, r->nsub = nsub, r->npua = npua;
-	return false;
-}
-
-/* UTF-8 with a few bad bytes: copy it, one U+FFFD per maximal invalid subpart; a line that is
- * GB18030 instead is decoded as GB18030 (GW_W_MIXED_ENCODING). */
-static void
-decode_utf8_repair(run *r, uint32_t skip)
-{
-	const unsigned char *s = (const unsigned char *)r->src;
-	uint32_t i, a, b;
-	UChar32 c;
-
-	for (a = skip; a < r->srclen; a = b) {
-		const unsigned char *nl = memchr(s + a, '\n', r->srclen - a);
-		int invalid = 0;
-
-		b = nl ? (uint32_t)(nl - s) + 1 : r->srclen;
-		for (i = a; i < b && invalid < 2;) {
-			U8_NEXT(s, i, b, c);
-			invalid += c < 0;
-		}
-		/* two bad sequences at least: one is a character cut short, not another encoding */
-		if (invalid >= 2 && repair_line_gb18030(r, a, b))
-			continue;
-		for (i = a; i < b;) {
-			uint32_t at = i;
-
-			U8_NEXT(s, i, b, c); /* past a maximal invalid subpart when c < 0 */
-			push_cp(r, c < 0 ? 0xFFFD : (uint32_t)c, at, c < 0);
-		}
-	}
-}
-
 /* ICU's to-Unicode callback: replace what cannot be decoded by U+FFFD and count it. */
 static void U_CALLCONV
 sub_cb(const void *ctx, UConverterToUnicodeArgs *a, const char *units, int32_t len,
@@ -466,6 +416,54 @@ decode_icu(run *r, int cand, uint32_t from, uint32_t to)
 	if (pend)
 		push_cp(r, 0xFFFD, pendoff, true);
 	return U_FAILURE(e) ? -1 : 0;
+}
+
+/* A line of a UTF-8 text that is not UTF-8 but strict GB18030 (a scraper glued a GBK piece
+ * to a UTF-8 page): decode it as such and count it.  False, with nothing changed, when it does
+ * not decode cleanly either. */
+static bool
+repair_line_gb18030(run *r, uint32_t a, uint32_t b)
+{
+	gw_normalizer *n = r->n;
+	size_t noff = n->noff, len = n->dec.len, nbad = n->nbad, nsub = r->nsub, npua = r->npua;
+
+	if (decode_icu(r, CAND_GB18030, a, b) == 0 && r->nsub == nsub && r->npua == npua) {
+		if (n->nmixed++ == 0)
+			n->mixed_at = a;
+		return true;
+	}
+	n->noff = noff, n->dec.len = len, n->nbad = nbad, r->nsub = nsub, r->npua = npua;
+	return false;
+}
+
+/* UTF-8 with a few bad bytes: copy it, one U+FFFD per maximal invalid subpart; a line that is
+ * GB18030 instead is decoded as GB18030 (GW_W_MIXED_ENCODING). */
+static void
+decode_utf8_repair(run *r, uint32_t skip)
+{
+	const unsigned char *s = (const unsigned char *)r->src;
+	uint32_t i, a, b;
+	UChar32 c;
+
+	for (a = skip; a < r->srclen; a = b) {
+		const unsigned char *nl = memchr(s + a, '\n', r->srclen - a);
+		int invalid = 0;
+
+		b = nl ? (uint32_t)(nl - s) + 1 : r->srclen;
+		for (i = a; i < b && invalid < 2;) {
+			U8_NEXT(s, i, b, c);
+			invalid += c < 0;
+		}
+		/* two bad sequences at least: one is a character cut short, not another encoding */
+		if (invalid >= 2 && repair_line_gb18030(r, a, b))
+			continue;
+		for (i = a; i < b;) {
+			uint32_t at = i;
+
+			U8_NEXT(s, i, b, c); /* past a maximal invalid subpart when c < 0 */
+			push_cp(r, c < 0 ? 0xFFFD : (uint32_t)c, at, c < 0);
+		}
+	}
 }
 
 /* Empty the decoded text and size it for the worst case: a code point per source byte, and
@@ -583,14 +581,12 @@ decode_other(run *r, size_t utf8_bad, bool nul)
 	if (nul)
 		return NULL;
 	decoded_reset(r);
-	if (best < 0) {
+	if (best < 0)
 		decode_utf8_repair(r, 0);
-		decoded_finish(r);
-		return "UTF-8";
-	}
-	decode_icu(r, best, 0, r->srclen);
+	else
+		decode_icu(r, best, 0, r->srclen);
 	decoded_finish(r);
-	return cand_name[best];
+	return best < 0 ? "UTF-8" : cand_name[best];
 }
 
 /* No BOM: valid UTF-8 is used in place; UTF-8 with a few bad bytes (or cut short) is repaired;

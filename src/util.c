@@ -144,17 +144,8 @@ gw_buf_vprintf(gw_buf *b, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		return;
-	gw_buf_put(b, "", 0); /* make sure ptr exists */
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t c = b->cap;
-
-		while (c < b->len + (size_t)n + 1)
-			c *= 2;
-		b->ptr = gw_xrealloc(b->ptr, c);
-		b->cap = c;
-	}
-	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
-	b->len += (size_t)n;
+	vsnprintf(gw_buf_room(b, (size_t)n), (size_t)n + 1, fmt, ap);
+	gw_buf_wrote(b, (size_t)n);
 }
 
 void
