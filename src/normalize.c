@@ -1159,18 +1159,20 @@ flush_items(run *r, bool final)
 	r->nit -= keep, r->done -= keep, r->linebase += keep;
 }
 
+/* The next item of the line, its code point width-folded; a run of spaces is one space, mapped
+ * to the first. */
 static void
-push_item(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col, bool wide)
+push_item(run *r, item it)
 {
 	gw_normalizer *n = r->n;
 
-	if (cp == ' ' && r->nit > 0 && n->it[r->nit - 1].cp == ' ') {
-		n->it[r->nit - 1].wide =
-		    true; /* a run of spaces is one space, mapped to the first */
+	if (it.cp == ' ' && r->nit > 0 && n->it[r->nit - 1].cp == ' ') {
+		n->it[r->nit - 1].wide = true;
 		return;
 	}
 	gw_grow((void **)&n->it, &n->capit, r->nit + 1, sizeof *n->it);
-	n->it[r->nit++] = (item){fold_width(cp), src, len, col, wide};
+	it.cp = fold_width(it.cp);
+	n->it[r->nit++] = it;
 	if (r->nit >= WINDOW + 8)
 		flush_items(r, false);
 }
@@ -1188,7 +1190,7 @@ flush_seg(run *r)
 
 	if (r->nseg == 1 &&
 	    (nfc_inert_fast(n->seg[0].cp) || unorm2_isInert(n->nfc, (UChar32)n->seg[0].cp))) {
-		push_item(r, n->seg[0].cp, n->seg[0].src, n->seg[0].len, n->seg[0].col, false);
+		push_item(r, n->seg[0]);
 		r->nseg = 0;
 		return;
 	}
@@ -1197,13 +1199,12 @@ flush_seg(run *r)
 	no = unorm2_normalize(n->nfc, in, ni, out, SEG_MAX * 2 + 16, &e);
 	if (U_FAILURE(e) || (no == ni && memcmp(in, out, (size_t)ni * sizeof *in) == 0)) {
 		for (size_t j = 0; j < r->nseg; j++)
-			push_item(r, n->seg[j].cp, n->seg[j].src, n->seg[j].len, n->seg[j].col,
-			          false);
+			push_item(r, n->seg[j]);
 	} else {
 		s0 = n->seg[0].src, s1 = n->seg[r->nseg - 1].src + n->seg[r->nseg - 1].len;
 		while (k < no) {
 			U16_NEXT_UNSAFE(out, k, cp);
-			push_item(r, cp, s0, s1 - s0, n->seg[0].col, false);
+			push_item(r, (item){cp, s0, s1 - s0, n->seg[0].col, false});
 		}
 	}
 	r->nseg = 0;
@@ -1220,7 +1221,7 @@ take_cp(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col)
 	if (gw_is_space(cp)) {
 		if (r->nseg)
 			flush_seg(r);
-		push_item(r, ' ', src, len, col, cp == 0x3000);
+		push_item(r, (item){' ', src, len, col, cp == 0x3000});
 		return;
 	}
 	if (r->nseg && (r->nseg == SEG_MAX || nfc_inert_fast(cp) ||
