@@ -792,14 +792,13 @@ line_is(const run *r, size_t j, const char *what)
 	return len == n && memcmp(s, what, n) == 0;
 }
 
-/* One "key: value" line of YAML front matter (flat keys only; quotes removed). */
+/* Line j of YAML front matter, "key: value" (flat keys only; quotes removed). */
 static void
-front_matter_pair(run *r, const char *s, size_t len)
+front_matter_pair(run *r, size_t j)
 {
-	const char *colon = memchr(s, ':', len);
+	size_t len, kl, vl;
+	const char *s = line_text(r, j, &len), *colon = memchr(s, ':', len), *v;
 	char *key, *val;
-	size_t kl, vl;
-	const char *v;
 
 	if (colon == NULL || colon == s || s[0] == '#' || s[0] == ' ' || s[0] == '-')
 		return;
@@ -825,7 +824,7 @@ front_matter_pair(run *r, const char *s, size_t len)
 static size_t
 front_matter(run *r)
 {
-	size_t j, len;
+	size_t j;
 
 	if (r->n->nlines < 2 || !line_is(r, 0, "---"))
 		return 0;
@@ -834,11 +833,8 @@ front_matter(run *r)
 			break;
 	if (j >= r->n->nlines || j > FRONT_MATTER_MAX)
 		return 0;
-	for (size_t k = 1; k < j; k++) {
-		const char *s = line_text(r, k, &len);
-
-		front_matter_pair(r, s, len);
-	}
+	for (size_t k = 1; k < j; k++)
+		front_matter_pair(r, k);
 	remove_lines(r, 0, j, L_FRONT_MATTER, NULL);
 	return j + 1;
 }
@@ -1071,11 +1067,9 @@ han_numeral_in(const char *s, size_t n)
 	                                    0x516B, 0x4E5D, 0x5341, 0x767E, 0x5343, 0x96F6, 0x3007,
 	                                    0x4E24};
 	uint32_t cp;
-	int k;
 
-	for (size_t at = 0; at < n; at += (size_t)k) {
-		if ((k = gw_utf8_decode(s + at, n - at, &cp)) <= 0)
-			return false;
+	for (size_t at = 0; at < n;) {
+		U8_NEXT_UNSAFE(s, at, cp); /* s was written by space_in_word: valid */
 		for (size_t d = 0; d < sizeof numerals / sizeof *numerals; d++)
 			if (cp == numerals[d])
 				return true;
