@@ -1144,42 +1144,31 @@ attachment_starts(const xw *w)
 	return st;
 }
 
-/* w->off and w->plain: every code point's first byte, as put_escaped decodes them (a
- * byte of an invalid sequence is one), and whether all are characters XML takes, and none is
- * one it escapes in text.  Returns how many. */
+/* w->off and w->plain: every code point's first byte (a byte of an invalid sequence is one,
+ * as put_escaped takes it), and whether all are characters XML takes and none is one it
+ * escapes in text.  Returns how many. */
 static size_t
 index_text(xw *w, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)w->text;
-	size_t *off = w->off, i = 0, n = 0;
-	bool clean = true, plain = true;
+	size_t n = 0;
+	bool plain = true;
 
-	while (i < len) {
-		uint32_t c = u[i];
+	for (size_t i = 0; i < len; n++) {
+		uint32_t c;
 		int k;
 
+		w->off[n] = i;
 		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
-		while (c - 0xE4 < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
-			off[n++] = i;
+		if (u[i] - 0xE4u < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
 			i += 3;
-			c = i < len ? u[i] : 0;
+			continue;
 		}
-		if (i == len)
-			break;
-		off[n++] = i;
-		if (c >= 0x20 && c < 0x7F) {
-			plain &= c != '<' && c != '>' && c != '&';
-			i++;
-		} else if (c >= 0x80 && plain3(u + i, len - i))
-			i += 3;
-		else {
-			k = gw_utf8_decode_fast(w->text + i, len - i, &c);
-			clean &= k > 0 && xml_char_ok(c);
-			plain &= c != '\r';
-			i += k ? (size_t)k : 1;
-		}
+		k = gw_utf8_decode_fast(w->text + i, len - i, &c);
+		plain &= k > 0 && xml_char_ok(c) && c != '<' && c != '>' && c != '&' && c != '\r';
+		i += k ? (size_t)k : 1;
 	}
-	w->plain = plain && clean;
+	w->plain = plain;
 	return n;
 }
 
