@@ -83,51 +83,11 @@ static const char *const cmp_sign[] = {"=", "≥", ">", "≤", "<", "≈", "–"
 
 /* ---------------------------------------------------------------- escaping */
 
-/* Characters HTML5 does not allow in a document (controls other than tab, LF, FF, CR, and the
- * noncharacters) become U+FFFD, like invalid UTF-8. */
-static bool
-html_char_ok(uint32_t c)
-{
-	if (c < 0x20)
-		return c == '\t' || c == '\n' || c == '\f' || c == '\r';
-	if (c >= 0x7F && c <= 0x9F)
-		return false;
-	if (c >= 0xFDD0 && c <= 0xFDEF)
-		return false;
-	return (c & 0xFFFE) != 0xFFFE;
-}
-
-/* s[0..n) as text (attr: as a double-quoted attribute value, newlines kept as &#10;). */
-static void
-put_esc(gw_buf *o, const char *s, size_t n, bool attr)
-{
-	for (size_t i = 0; i < n;) {
-		uint32_t c;
-		int k = gw_utf8_decode(s + i, n - i, &c);
-
-		i += k ? (size_t)k : 1;
-		if (!k || !html_char_ok(c))
-			c = 0xFFFD;
-		if (c == '&')
-			gw_buf_puts(o, "&amp;");
-		else if (c == '<')
-			gw_buf_puts(o, "&lt;");
-		else if (c == '>')
-			gw_buf_puts(o, "&gt;");
-		else if (attr && c == '"')
-			gw_buf_puts(o, "&quot;");
-		else if (attr && (c == '\n' || c == '\r'))
-			gw_buf_puts(o, "&#10;");
-		else
-			gw_buf_put_cp(o, c);
-	}
-}
-
 static void
 put_str(gw_buf *o, const char *s)
 {
 	if (s)
-		put_esc(o, s, strlen(s), false);
+		gw_escape(o, s, strlen(s), GW_ESC_HTML_TEXT);
 }
 
 /* An id attribute value or fragment: escaped, and no whitespace (HTML5 ids have none). */
@@ -140,7 +100,7 @@ put_id(gw_buf *o, const char *prefix, const char *id)
 		if (strchr(" \t\n\f\r", *p))
 			*p = '_';
 	gw_buf_puts(o, prefix);
-	put_esc(o, *s ? s : "_", *s ? strlen(s) : 1, true);
+	gw_escape(o, *s ? s : "_", *s ? strlen(s) : 1, GW_ESC_HTML_ATTR);
 	free(s);
 }
 
@@ -291,7 +251,7 @@ put_cps(hw *w, int32_t a, int32_t b)
 {
 	a = a < 0 ? 0 : a > w->ncp ? w->ncp : a;
 	b = b < a ? a : b > w->ncp ? w->ncp : b;
-	put_esc(w->o, w->d->text + w->off[a], w->off[b] - w->off[a], false);
+	gw_escape(w->o, w->d->text + w->off[a], w->off[b] - w->off[a], GW_ESC_HTML_TEXT);
 }
 
 /* The value (60), the range (3–11, –5, 8–) or both; nothing when the quantity has neither. */
@@ -322,7 +282,7 @@ put_qty_title(gw_buf *o, const gw_quantity *q)
 	gw_buf_printf(&t, "unit: %s\ncomparator: %s\nsubject: %s\nverb: %s\nrule: %s",
 	              q->unit ? q->unit : "—", gw_cmp_name(q->cmp), q->subject ? q->subject : "—",
 	              q->verb ? q->verb : "—", q->rule ? q->rule : "—");
-	put_esc(o, t.ptr, t.len, true);
+	gw_escape(o, t.ptr, t.len, GW_ESC_HTML_ATTR);
 	gw_buf_free(&t);
 }
 

@@ -1,4 +1,5 @@
-/* xml.c — the Akoma Ntoso 3.0 XML of a document, written in one pass into a buffer. */
+/* xml.c — the Akoma Ntoso 3.0 XML of a document, written in one pass into a buffer; and the
+ * escaping of text for XML and for HTML (html.c), which differ in a few characters only. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,29 +134,39 @@ put_indent(xw *w, size_t level)
 	gw_buf_add(w->out, sp, 2 * (level > INDENT_MAX ? INDENT_MAX : level));
 }
 
-/* s[0..n) to o as XML text (ESC_TEXT), as an attribute value (ESC_ATTR) or only cleaned
- * (ESC_NONE, for a string that is escaped later, an eId or a URI), in one pass: what XML 1.0
- * does not accept becomes U+FFFD, and libxml2's escapes follow: < > & CR in text, " LF TAB as
- * well in attributes.  The ASCII bytes that stay as they are, by what: a bit each (0x20..0x7E
- * less the escaped ones; in text TAB and LF; unescaped, TAB LF CR). */
-enum { ESC_TEXT, ESC_ATTR, ESC_NONE };
+/* gw_escape (internal.h), in one pass: what the format does not take becomes U+FFFD, and
+ * libxml2's escapes follow in XML: < > & CR in text, " LF TAB as well in attributes; in HTML,
+ * < > & in text, " and LF or CR (as LF) as well in attributes.  The ASCII bytes that stay as
+ * they are, by how: a bit each (0x20..0x7E less the escaped ones; in XML text TAB and LF; in
+ * XML cleaned, TAB LF CR; in HTML text TAB LF FF CR; in HTML attributes TAB FF). */
 #define BIT(c) (1ULL << ((c) & 63))
-static const uint64_t ascii_plain[3][2] = {
-    {(0xFFFFFFFF00000000ULL & ~BIT('<') & ~BIT('>') & ~BIT('&')) | BIT('\t') | BIT('\n'),
-     0x7FFFFFFFFFFFFFFFULL},
-    {0xFFFFFFFF00000000ULL & ~BIT('<') & ~BIT('>') & ~BIT('&') & ~BIT('"'), 0x7FFFFFFFFFFFFFFFULL},
-    {0xFFFFFFFF00000000ULL | BIT('\t') | BIT('\n') | BIT('\r'), 0x7FFFFFFFFFFFFFFFULL},
+#define LO 0xFFFFFFFF00000000ULL /* 0x20..0x3F */
+#define HI 0x7FFFFFFFFFFFFFFFULL /* 0x40..0x7E */
+#define MARKUP (LO & ~BIT('<') & ~BIT('>') & ~BIT('&'))
+static const uint64_t ascii_plain[][2] = {
+    [GW_ESC_XML_TEXT] = {MARKUP | BIT('\t') | BIT('\n'), HI},
+    [GW_ESC_XML_ATTR] = {MARKUP & ~BIT('"'), HI},
+    [GW_ESC_CLEAN] = {LO | BIT('\t') | BIT('\n') | BIT('\r'), HI},
+    [GW_ESC_HTML_TEXT] = {MARKUP | BIT('\t') | BIT('\n') | BIT('\f') | BIT('\r'), HI},
+    [GW_ESC_HTML_ATTR] = {(MARKUP & ~BIT('"')) | BIT('\t') | BIT('\f'), HI},
 };
+#undef MARKUP
+#undef HI
+#undef LO
 #undef BIT
 
-static void
-put_escaped(gw_buf *o, const char *s, size_t n, int what)
+void
+gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 {
-	static const char *const ent[128] = {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
-	                                     ['\r'] = "&#13;", ['"'] = "&quot;", ['\n'] = "&#10;",
-	                                     ['\t'] = "&#9;"};
+	static const char *const ent[2][128] = {
+	    {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\r'] = "&#13;",
+	     ['\n'] = "&#10;", ['\t'] = "&#9;"},
+	    {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\r'] = "&#10;",
+	     ['\n'] = "&#10;"},
+	};
+	bool html = how >= GW_ESC_HTML_TEXT;
 	const unsigned char *u = (const unsigned char *)s;
-	const uint64_t *plain = ascii_plain[what];
+	const uint64_t *plain = ascii_plain[how];
 	size_t i = 0, run = 0;
 
 	while (i < n) {
@@ -175,12 +186,13 @@ put_escaped(gw_buf *o, const char *s, size_t n, int what)
 					;
 				continue;
 			}
-			if (ent[b])
-				put = ent[b];
+			if (ent[html][b])
+				put = ent[html][b];
 		} else if (plain3(u + i, n - i)) {
 			i += 3;
 			continue;
-		} else if ((k = gw_utf8_decode_fast(s + i, n - i, &c)) > 0 && xml_char_ok(c)) {
+		} else if ((k = gw_utf8_decode_fast(s + i, n - i, &c)) > 0 && xml_char_ok(c) &&
+		           !(html && c == 0x85)) { /* HTML takes no C1 control, not even NEL */
 			i += (size_t)k;
 			continue;
 		}
@@ -277,7 +289,7 @@ static inline void
 put_attr(xw *w, xel el, bool gw, const char *name, const char *value)
 {
 	put_attr_start(w, el, gw, name);
-	put_escaped(w->out, value, strlen(value), ESC_ATTR);
+	gw_escape(w->out, value, strlen(value), GW_ESC_XML_ATTR);
 	gw_buf_addc(w->out, '"');
 }
 
@@ -289,7 +301,7 @@ set_eid(xw *w, xel el, const char *want)
 	gw_buf *id = &w->tmp;
 
 	gw_buf_reset(id);
-	put_escaped(id, want, strlen(want), ESC_NONE);
+	gw_escape(id, want, strlen(want), GW_ESC_CLEAN);
 	for (char *p = id->ptr; *p; p++)
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 			*p = '_';
@@ -327,7 +339,7 @@ add_text(xw *w, xel parent, const char *s, size_t n, bool plain)
 	if (plain)
 		gw_buf_add(w->out, s, n);
 	else
-		put_escaped(w->out, s, n, ESC_TEXT);
+		gw_escape(w->out, s, n, GW_ESC_XML_TEXT);
 }
 
 /* The document's text [a, b), in code points. */
@@ -850,7 +862,7 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 		gw_buf_adds(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
 		                                             : w->d->id ? w->d->id : "nn");
 	gw_buf_reset(s);
-	put_escaped(s, num.ptr, num.len, ESC_NONE);
+	gw_escape(s, num.ptr, num.len, GW_ESC_CLEAN);
 	gw_buf_printf(u, "/akn/cn/doc/%s/%s/", name, date);
 	/* characters that would end or break a URI path segment become '-' */
 	for (size_t i = 0; i < s->len; i++) {
@@ -1145,7 +1157,7 @@ attachment_starts(const xw *w)
 }
 
 /* w->off and w->plain: every code point's first byte (a byte of an invalid sequence is one,
- * as put_escaped takes it), and whether all are characters XML takes and none is one it
+ * as gw_escape takes it), and whether all are characters XML takes and none is one it
  * escapes in text.  Returns how many. */
 static size_t
 index_text(xw *w, size_t len)
