@@ -16,18 +16,21 @@ struct gw_worker {
 };
 
 /* snprintf's contract for a finished text: the whole length back, as much as fits in buf (a
- * caller that wants no error text passes NULL). */
+ * caller that wants no error text passes NULL).  b is freed. */
 static size_t
-give(const gw_buf *b, char *buf, size_t size)
+give(gw_buf *b, char *buf, size_t size)
 {
+	size_t len = b->len;
+
 	if (buf && size > 0) {
-		size_t n = b->len < size ? b->len : size - 1;
+		size_t n = len < size ? len : size - 1;
 
 		if (n)
 			memcpy(buf, b->ptr, n);
 		buf[n] = '\0';
 	}
-	return b->len;
+	gw_buf_free(b);
+	return len;
 }
 
 const char *
@@ -142,23 +145,17 @@ size_t
 gw_doc_json(const gw_doc *d, int flags, char *buf, size_t size)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n;
 
 	gw_json_write(d, &b, flags & GW_OUT_PRETTY ? GW_JSON_PRETTY : 0);
-	n = give(&b, buf, size);
-	gw_buf_free(&b);
-	return n;
+	return give(&b, buf, size);
 }
 
 size_t
 gw_doc_xml(const gw_doc *d, char *buf, size_t size)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n;
 
 	if (gw_doc_error(d) == NULL)
 		gw_xml_write(d, &b);
-	n = give(&b, buf, size);
-	gw_buf_free(&b);
-	return n;
+	return give(&b, buf, size);
 }

@@ -90,6 +90,15 @@ put_str(gw_buf *o, const char *s)
 		gw_escape(o, s, strlen(s), GW_ESC_HTML_TEXT);
 }
 
+/* s as text between two pieces of markup. */
+static void
+put_in(gw_buf *o, const char *before, const char *s, const char *after)
+{
+	gw_buf_puts(o, before);
+	put_str(o, s);
+	gw_buf_puts(o, after);
+}
+
 /* An id attribute value or fragment: escaped, and no whitespace (HTML5 ids have none). */
 static void
 put_id(gw_buf *o, const char *prefix, const char *id)
@@ -402,11 +411,8 @@ put_text(hw *w)
 static void
 put_dd(gw_buf *o, const char *label, const char *text)
 {
-	gw_buf_puts(o, "<dt>");
-	put_str(o, label);
-	gw_buf_puts(o, "</dt><dd>");
-	put_str(o, text);
-	gw_buf_puts(o, "</dd>\n");
+	put_in(o, "<dt>", label, "</dt><dd>");
+	put_in(o, "", text, "</dd>\n");
 }
 
 /* The GB/T 9704 warnings and the other diagnostics of the document. */
@@ -428,10 +434,8 @@ put_warnings(gw_buf *o, const gw_doc *d)
 		gw_buf_printf(o, "%s: <code>%s</code>: ", gw_level_name(gw_code_level(g->code)),
 		              gw_code_name(g->code));
 		put_str(o, gw_code_message(g->code));
-		if (g->detail) {
-			gw_buf_puts(o, ": ");
-			put_str(o, g->detail);
-		}
+		if (g->detail)
+			put_in(o, ": ", g->detail, "");
 		gw_buf_puts(o, "</li>\n");
 	}
 	gw_buf_puts(o, "</ul></details>\n");
@@ -442,9 +446,8 @@ put_card(gw_buf *o, const gw_doc *d)
 {
 	const gw_header *h = &d->header;
 
-	gw_buf_puts(o, "<header class=\"card\" id=\"header\">\n<h1>");
-	put_str(o, h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : d->id);
-	gw_buf_puts(o, "</h1>\n<dl>\n");
+	put_in(o, "<header class=\"card\" id=\"header\">\n<h1>",
+	       h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : d->id, "</h1>\n<dl>\n");
 	put_dd(o, "id", d->id);
 	if (d->is_notice == 0)
 		put_dd(o, "公文", "no: the text is not a notice");
@@ -459,8 +462,7 @@ put_card(gw_buf *o, const gw_doc *d)
 			for (size_t i = 0; i < d->natts; i++) {
 				gw_buf_printf(o, "<dt>附件 %zu</dt><dd><a href=\"#att-%zu\">",
 				              i + 1, i + 1);
-				put_str(o, d->atts[i].title);
-				gw_buf_puts(o, "</a></dd>\n");
+				put_in(o, "", d->atts[i].title, "</a></dd>\n");
 			}
 	}
 	gw_buf_puts(o, "</dl>\n");
@@ -538,8 +540,7 @@ put_outline(hw *w)
 		gw_buf_puts(w->o, "<ul>\n");
 	for (size_t k = 0; k < d->natts; k++) {
 		gw_buf_printf(w->o, "<li><a href=\"#att-%zu\">附件 %zu ", k + 1, k + 1);
-		put_str(w->o, d->atts[k].title);
-		gw_buf_puts(w->o, "</a>\n");
+		put_in(w->o, "", d->atts[k].title, "</a>\n");
 		put_outline_part(w, (int)k + 1);
 		gw_buf_puts(w->o, "</li>\n");
 	}
@@ -620,17 +621,14 @@ put_target_row(hw *w, const gw_quantity *q, size_t nth)
 	}
 	gw_buf_putc(o, '>');
 	put_value(o, q);
-	gw_buf_puts(o, "</td><td>");
-	put_str(o, q->unit);
+	put_in(o, "</td><td>", q->unit, "");
 	gw_buf_printf(o, "</td><td>%s %s</td><td>",
 	              (unsigned)q->cmp <= GW_CMP_RANGE ? cmp_sign[q->cmp] : "",
 	              gw_cmp_name(q->cmp));
 	if (n) {
 		gw_buf_puts(o, "<a href=\"#");
 		put_id(o, "", n->id);
-		gw_buf_puts(o, "\">");
-		put_str(o, n->num);
-		gw_buf_puts(o, "</a>");
+		put_in(o, "\">", n->num, "</a>");
 	}
 	gw_buf_puts(o, "</td><td>");
 	put_sentence(w, q);
@@ -729,14 +727,6 @@ read_record(const char *dir, const char *stem)
 }
 
 static void
-put_cell(gw_buf *o, const char *s)
-{
-	gw_buf_puts(o, "<td>");
-	put_str(o, s);
-	gw_buf_puts(o, "</td>");
-}
-
-static void
 put_index_row(gw_buf *o, const char *stem, const gw_doc *d)
 {
 	const gw_header *h = &d->header;
@@ -746,13 +736,11 @@ put_index_row(gw_buf *o, const char *stem, const gw_doc *d)
 		nk[d->qs[i].kind <= GW_Q_OTHER ? d->qs[i].kind : GW_Q_OTHER]++;
 	gw_buf_puts(o, "<tr><td><a href=\"");
 	put_href(o, stem, ".html");
-	gw_buf_puts(o, "\">");
-	put_str(o, h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : stem);
-	gw_buf_puts(o, "</a></td>");
-	put_cell(o, h->f[GW_H_ISSUER].text);
-	put_cell(o, h->f[GW_H_DOC_NUMBER].text);
-	put_cell(o, h->date ? h->date : h->f[GW_H_DATE].text);
-	put_cell(o, h->f[GW_H_DOC_TYPE].text);
+	put_in(o, "\">", h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : stem, "</a></td>");
+	put_in(o, "<td>", h->f[GW_H_ISSUER].text, "</td>");
+	put_in(o, "<td>", h->f[GW_H_DOC_NUMBER].text, "</td>");
+	put_in(o, "<td>", h->date ? h->date : h->f[GW_H_DATE].text, "</td>");
+	put_in(o, "<td>", h->f[GW_H_DOC_TYPE].text, "</td>");
 	gw_buf_printf(
 	    o,
 	    "<td class=\"n\" data-v=\"%zu\">%zu</td><td class=\"n\" data-v=\"%zu\">%zu</td>"
