@@ -1083,7 +1083,7 @@ put_doc_start(xw *w, xel parent, const char *name, const char *this, const char 
 }
 
 static void
-put_attachment(xw *w, xel atts, int k, int32_t a, int32_t b, const char *docname)
+put_attachment(xw *w, xel atts, int k, int32_t a, int32_t b)
 {
 	const gw_attachment *at = &w->d->atts[k - 1];
 	xel att = add_el(w, atts, "attachment"), doc, el;
@@ -1093,7 +1093,7 @@ put_attachment(xw *w, xel atts, int k, int32_t a, int32_t b, const char *docname
 	snprintf(this, sizeof this, "!att_%d", k);
 	set_eid(w, att, this + 1);
 	set_gw_spans(w, att, at->span);
-	doc = put_doc_start(w, att, docname, this, at->title ? at->title : "");
+	doc = put_doc_start(w, att, "attachment", this, at->title ? at->title : "");
 	if (ts >= a && te > ts && te <= b) {
 		el = add_el(w, doc, "preface");
 		put_paras(w, el, a, ts);
@@ -1123,7 +1123,7 @@ put_notice(xw *w, xel doc, int32_t end0)
 }
 
 static void
-put_attachments(xw *w, xel doc, int32_t *start, const char *docname)
+put_attachments(xw *w, xel doc, int32_t *start)
 {
 	const gw_doc *d = w->d;
 	xel atts = add_el(w, doc, "attachments");
@@ -1131,7 +1131,7 @@ put_attachments(xw *w, xel doc, int32_t *start, const char *docname)
 	for (size_t k = 1; k <= d->natts; k++) {
 		int32_t a = start[k - 1], b = k < d->natts ? start[k] : w->ncp;
 
-		put_attachment(w, atts, (int)k, a, b < a ? a : b, docname);
+		put_attachment(w, atts, (int)k, a, b < a ? a : b);
 	}
 }
 
@@ -1240,7 +1240,7 @@ gw_xml_write(const gw_doc *d, gw_buf *out)
 	starts = attachment_starts(&w);
 	put_notice(&w, doc, d->natts ? starts[0] : w.ncp);
 	if (d->natts)
-		put_attachments(&w, doc, starts, "attachment");
+		put_attachments(&w, doc, starts);
 	close_to(&w, -1);
 	put_unplaced(&w, meta, at);
 	free(starts);
