@@ -640,11 +640,10 @@ mark_element(xw *w, xel parent, const mark *m)
 		return el;
 	}
 	if (m->what == MK_ADDRESSEE) {
-		el = add_el(w, parent, "organization");
-		gw_buf_reset(&w->tmp);
-		gw_buf_printf(&w->tmp, "#addressee_%d", m->index + 1);
-		set_attr(w, el, "refersTo", w->tmp.ptr);
-		return el;
+		char ref[32];
+
+		snprintf(ref, sizeof ref, "#addressee_%d", m->index + 1);
+		return add_el_attrs(w, parent, "organization", "refersTo", ref, NULL);
 	}
 	return field_element(w, parent, m->index);
 }
