@@ -182,7 +182,8 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 		if (b < 0x80) {
 			if ((plain[b >> 6] >> (b & 63)) & 1) {
 				/* a run of ASCII that stays as it is (an id, a number, a word) */
-				while (++i < n && u[i] < 0x80 && ((plain[u[i] >> 6] >> (u[i] & 63)) & 1))
+				while (++i < n && u[i] < 0x80 &&
+				       ((plain[u[i] >> 6] >> (u[i] & 63)) & 1))
 					;
 				continue;
 			}
@@ -924,8 +925,9 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 	gw_buf_adds(&uri, ".akn");
 	frbr_value(w, el, "FRBRuri", uri.ptr);
 	/* the source file's hash tells manifestations of different source files apart */
-	add_el_attrs(w, el, "FRBRalias", "value", w->d->src_sha256[0] ? w->d->src_sha256 : "unknown",
-	             "name", "source-sha256", NULL);
+	add_el_attrs(w, el, "FRBRalias", "value",
+	             w->d->src_sha256[0] ? w->d->src_sha256 : "unknown", "name", "source-sha256",
+	             NULL);
 	add_el_attrs(w, el, "FRBRdate", "date", date, "name", dname, NULL);
 	add_el_attrs(w, el, "FRBRauthor", "href", "#gongwen", NULL);
 	gw_buf_free(&uri);
@@ -1171,7 +1173,8 @@ index_text(xw *w, size_t len)
 
 		w->off[n] = i;
 		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
-		if (u[i] - 0xE4u < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+		if (u[i] - 0xE4u < 6 && i + 2 < len &&
+		    ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
 			i += 3;
 			continue;
 		}
