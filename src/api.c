@@ -15,25 +15,22 @@ struct gw_worker {
 	gw_extractor *ex;
 };
 
-/* snprintf's contract for a finished text: the whole length back, as much as fits in buf. */
+/* snprintf's contract for a finished text: the whole length back, as much as fits in buf (a
+ * caller that wants no error text passes NULL).  b is freed. */
 static size_t
-give(const gw_buf *b, char *buf, size_t size)
+give(gw_buf *b, char *buf, size_t size)
 {
-	if (size > 0) {
-		size_t n = b->len < size ? b->len : size - 1;
+	size_t len = b->len;
+
+	if (buf && size > 0) {
+		size_t n = len < size ? len : size - 1;
 
 		if (n)
 			memcpy(buf, b->ptr, n);
 		buf[n] = '\0';
 	}
-	return b->len;
-}
-
-static void
-give_err(const gw_buf *err, char *buf, size_t size)
-{
-	if (buf)
-		give(err, buf, size);
+	gw_buf_free(b);
+	return len;
 }
 
 const char *
@@ -53,7 +50,7 @@ gw_rules_open(const char *dir, char *err, size_t errsize)
 	json_object_seed(0);
 	rs = gw_rules_load(dir ? dir : gw_rules_default_dir(NULL), &e);
 	if (rs == NULL)
-		give_err(&e, err, errsize);
+		give(&e, err, errsize);
 	gw_buf_free(&e);
 	return rs;
 }
@@ -70,7 +67,7 @@ gw_worker_new(const gw_rules *rs, char *err, size_t errsize)
 	w->sg = w->nz ? gw_segmenter_new(rs, &e) : NULL;
 	w->ex = w->sg ? gw_extractor_new(rs, &e) : NULL;
 	if (w->ex == NULL) {
-		give_err(&e, err, errsize);
+		give(&e, err, errsize);
 		gw_worker_free(w);
 		w = NULL;
 	}
@@ -125,7 +122,7 @@ gw_doc_read_json(const char *text, size_t len, char *err, size_t errsize)
 	gw_doc *d = gw_json_read(text, len, &e);
 
 	if (d == NULL)
-		give_err(&e, err, errsize);
+		give(&e, err, errsize);
 	gw_buf_free(&e);
 	return d;
 }
@@ -148,23 +145,17 @@ size_t
 gw_doc_json(const gw_doc *d, int flags, char *buf, size_t size)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n;
 
 	gw_json_write(d, &b, flags & GW_OUT_PRETTY ? GW_JSON_PRETTY : 0);
-	n = give(&b, buf, size);
-	gw_buf_free(&b);
-	return n;
+	return give(&b, buf, size);
 }
 
 size_t
 gw_doc_xml(const gw_doc *d, char *buf, size_t size)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n;
 
 	if (gw_doc_error(d) == NULL)
 		gw_xml_write(d, &b);
-	n = give(&b, buf, size);
-	gw_buf_free(&b);
-	return n;
+	return give(&b, buf, size);
 }

@@ -443,20 +443,11 @@ gw_doc_add_node(gw_doc *d, enum gw_kind kind, int part, int parent, const char *
                 long ordinal, const char *heading, gw_span span, gw_span heading_span)
 {
 	int i = (int)d->nnodes;
-	gw_node *n;
 
 	gw_grow((void **)&d->nodes, &d->capnodes, d->nnodes + 1, sizeof *d->nodes);
-	n = &d->nodes[d->nnodes++];
-	memset(n, 0, sizeof *n);
-	n->kind = kind;
-	n->num = gw_xstrdup(num ? num : "");
-	n->ordinal = ordinal;
-	n->heading = heading ? gw_xstrdup(heading) : NULL;
-	n->span = span;
-	n->heading_span = heading_span;
-	n->part = part;
-	n->parent = parent;
-	n->first_child = n->last_child = n->next_sibling = -1;
+	d->nodes[d->nnodes++] = (gw_node){kind, NULL, gw_xstrdup(num ? num : ""), ordinal,
+	                                  heading ? gw_xstrdup(heading) : NULL, span, heading_span,
+	                                  part, parent, -1, -1, -1};
 	if (parent >= 0) {
 		gw_node *p = &d->nodes[parent];
 
@@ -650,15 +641,9 @@ gw_doc_add_attachment(gw_doc *d, const char *title, gw_span title_span, gw_span 
 gw_quantity *
 gw_doc_add_quantity(gw_doc *d)
 {
-	gw_quantity *q;
-
 	gw_grow((void **)&d->qs, &d->capqs, d->nqs + 1, sizeof *d->qs);
-	q = &d->qs[d->nqs++];
-	memset(q, 0, sizeof *q);
-	q->node = -1;
-	q->span = GW_NOSPAN;
-	q->kind = GW_Q_OTHER;
-	return q;
+	d->qs[d->nqs] = (gw_quantity){.node = -1, .span = GW_NOSPAN, .kind = GW_Q_OTHER};
+	return &d->qs[d->nqs++];
 }
 
 void

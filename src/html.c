@@ -83,51 +83,20 @@ static const char *const cmp_sign[] = {"=", "≥", ">", "≤", "<", "≈", "–"
 
 /* ---------------------------------------------------------------- escaping */
 
-/* Characters HTML5 does not allow in a document (controls other than tab, LF, FF, CR, and the
- * noncharacters) become U+FFFD, like invalid UTF-8. */
-static bool
-html_char_ok(uint32_t c)
-{
-	if (c < 0x20)
-		return c == '\t' || c == '\n' || c == '\f' || c == '\r';
-	if (c >= 0x7F && c <= 0x9F)
-		return false;
-	if (c >= 0xFDD0 && c <= 0xFDEF)
-		return false;
-	return (c & 0xFFFE) != 0xFFFE;
-}
-
-/* s[0..n) as text (attr: as a double-quoted attribute value, newlines kept as &#10;). */
-static void
-put_esc(gw_buf *o, const char *s, size_t n, bool attr)
-{
-	for (size_t i = 0; i < n;) {
-		uint32_t c;
-		int k = gw_utf8_decode(s + i, n - i, &c);
-
-		i += k ? (size_t)k : 1;
-		if (!k || !html_char_ok(c))
-			c = 0xFFFD;
-		if (c == '&')
-			gw_buf_puts(o, "&amp;");
-		else if (c == '<')
-			gw_buf_puts(o, "&lt;");
-		else if (c == '>')
-			gw_buf_puts(o, "&gt;");
-		else if (attr && c == '"')
-			gw_buf_puts(o, "&quot;");
-		else if (attr && (c == '\n' || c == '\r'))
-			gw_buf_puts(o, "&#10;");
-		else
-			gw_buf_put_cp(o, c);
-	}
-}
-
 static void
 put_str(gw_buf *o, const char *s)
 {
 	if (s)
-		put_esc(o, s, strlen(s), false);
+		gw_escape(o, s, strlen(s), GW_ESC_HTML_TEXT);
+}
+
+/* s as text between two pieces of markup. */
+static void
+put_in(gw_buf *o, const char *before, const char *s, const char *after)
+{
+	gw_buf_puts(o, before);
+	put_str(o, s);
+	gw_buf_puts(o, after);
 }
 
 /* An id attribute value or fragment: escaped, and no whitespace (HTML5 ids have none). */
@@ -140,7 +109,7 @@ put_id(gw_buf *o, const char *prefix, const char *id)
 		if (strchr(" \t\n\f\r", *p))
 			*p = '_';
 	gw_buf_puts(o, prefix);
-	put_esc(o, *s ? s : "_", *s ? strlen(s) : 1, true);
+	gw_escape(o, *s ? s : "_", *s ? strlen(s) : 1, GW_ESC_HTML_ATTR);
 	free(s);
 }
 
@@ -291,7 +260,7 @@ put_cps(hw *w, int32_t a, int32_t b)
 {
 	a = a < 0 ? 0 : a > w->ncp ? w->ncp : a;
 	b = b < a ? a : b > w->ncp ? w->ncp : b;
-	put_esc(w->o, w->d->text + w->off[a], w->off[b] - w->off[a], false);
+	gw_escape(w->o, w->d->text + w->off[a], w->off[b] - w->off[a], GW_ESC_HTML_TEXT);
 }
 
 /* The value (60), the range (3–11, –5, 8–) or both; nothing when the quantity has neither. */
@@ -322,7 +291,7 @@ put_qty_title(gw_buf *o, const gw_quantity *q)
 	gw_buf_printf(&t, "unit: %s\ncomparator: %s\nsubject: %s\nverb: %s\nrule: %s",
 	              q->unit ? q->unit : "—", gw_cmp_name(q->cmp), q->subject ? q->subject : "—",
 	              q->verb ? q->verb : "—", q->rule ? q->rule : "—");
-	put_esc(o, t.ptr, t.len, true);
+	gw_escape(o, t.ptr, t.len, GW_ESC_HTML_ATTR);
 	gw_buf_free(&t);
 }
 
@@ -442,11 +411,8 @@ put_text(hw *w)
 static void
 put_dd(gw_buf *o, const char *label, const char *text)
 {
-	gw_buf_puts(o, "<dt>");
-	put_str(o, label);
-	gw_buf_puts(o, "</dt><dd>");
-	put_str(o, text);
-	gw_buf_puts(o, "</dd>\n");
+	put_in(o, "<dt>", label, "</dt><dd>");
+	put_in(o, "", text, "</dd>\n");
 }
 
 /* The GB/T 9704 warnings and the other diagnostics of the document. */
@@ -468,10 +434,8 @@ put_warnings(gw_buf *o, const gw_doc *d)
 		gw_buf_printf(o, "%s: <code>%s</code>: ", gw_level_name(gw_code_level(g->code)),
 		              gw_code_name(g->code));
 		put_str(o, gw_code_message(g->code));
-		if (g->detail) {
-			gw_buf_puts(o, ": ");
-			put_str(o, g->detail);
-		}
+		if (g->detail)
+			put_in(o, ": ", g->detail, "");
 		gw_buf_puts(o, "</li>\n");
 	}
 	gw_buf_puts(o, "</ul></details>\n");
@@ -482,9 +446,8 @@ put_card(gw_buf *o, const gw_doc *d)
 {
 	const gw_header *h = &d->header;
 
-	gw_buf_puts(o, "<header class=\"card\" id=\"header\">\n<h1>");
-	put_str(o, h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : d->id);
-	gw_buf_puts(o, "</h1>\n<dl>\n");
+	put_in(o, "<header class=\"card\" id=\"header\">\n<h1>",
+	       h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : d->id, "</h1>\n<dl>\n");
 	put_dd(o, "id", d->id);
 	if (d->is_notice == 0)
 		put_dd(o, "公文", "no: the text is not a notice");
@@ -499,8 +462,7 @@ put_card(gw_buf *o, const gw_doc *d)
 			for (size_t i = 0; i < d->natts; i++) {
 				gw_buf_printf(o, "<dt>附件 %zu</dt><dd><a href=\"#att-%zu\">",
 				              i + 1, i + 1);
-				put_str(o, d->atts[i].title);
-				gw_buf_puts(o, "</a></dd>\n");
+				put_in(o, "", d->atts[i].title, "</a></dd>\n");
 			}
 	}
 	gw_buf_puts(o, "</dl>\n");
@@ -578,8 +540,7 @@ put_outline(hw *w)
 		gw_buf_puts(w->o, "<ul>\n");
 	for (size_t k = 0; k < d->natts; k++) {
 		gw_buf_printf(w->o, "<li><a href=\"#att-%zu\">附件 %zu ", k + 1, k + 1);
-		put_str(w->o, d->atts[k].title);
-		gw_buf_puts(w->o, "</a>\n");
+		put_in(w->o, "", d->atts[k].title, "</a>\n");
 		put_outline_part(w, (int)k + 1);
 		gw_buf_puts(w->o, "</li>\n");
 	}
@@ -660,17 +621,14 @@ put_target_row(hw *w, const gw_quantity *q, size_t nth)
 	}
 	gw_buf_putc(o, '>');
 	put_value(o, q);
-	gw_buf_puts(o, "</td><td>");
-	put_str(o, q->unit);
+	put_in(o, "</td><td>", q->unit, "");
 	gw_buf_printf(o, "</td><td>%s %s</td><td>",
 	              (unsigned)q->cmp <= GW_CMP_RANGE ? cmp_sign[q->cmp] : "",
 	              gw_cmp_name(q->cmp));
 	if (n) {
 		gw_buf_puts(o, "<a href=\"#");
 		put_id(o, "", n->id);
-		gw_buf_puts(o, "\">");
-		put_str(o, n->num);
-		gw_buf_puts(o, "</a>");
+		put_in(o, "\">", n->num, "</a>");
 	}
 	gw_buf_puts(o, "</td><td>");
 	put_sentence(w, q);
@@ -769,14 +727,6 @@ read_record(const char *dir, const char *stem)
 }
 
 static void
-put_cell(gw_buf *o, const char *s)
-{
-	gw_buf_puts(o, "<td>");
-	put_str(o, s);
-	gw_buf_puts(o, "</td>");
-}
-
-static void
 put_index_row(gw_buf *o, const char *stem, const gw_doc *d)
 {
 	const gw_header *h = &d->header;
@@ -786,13 +736,11 @@ put_index_row(gw_buf *o, const char *stem, const gw_doc *d)
 		nk[d->qs[i].kind <= GW_Q_OTHER ? d->qs[i].kind : GW_Q_OTHER]++;
 	gw_buf_puts(o, "<tr><td><a href=\"");
 	put_href(o, stem, ".html");
-	gw_buf_puts(o, "\">");
-	put_str(o, h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : stem);
-	gw_buf_puts(o, "</a></td>");
-	put_cell(o, h->f[GW_H_ISSUER].text);
-	put_cell(o, h->f[GW_H_DOC_NUMBER].text);
-	put_cell(o, h->date ? h->date : h->f[GW_H_DATE].text);
-	put_cell(o, h->f[GW_H_DOC_TYPE].text);
+	put_in(o, "\">", h->f[GW_H_TITLE].text ? h->f[GW_H_TITLE].text : stem, "</a></td>");
+	put_in(o, "<td>", h->f[GW_H_ISSUER].text, "</td>");
+	put_in(o, "<td>", h->f[GW_H_DOC_NUMBER].text, "</td>");
+	put_in(o, "<td>", h->date ? h->date : h->f[GW_H_DATE].text, "</td>");
+	put_in(o, "<td>", h->f[GW_H_DOC_TYPE].text, "</td>");
 	gw_buf_printf(
 	    o,
 	    "<td class=\"n\" data-v=\"%zu\">%zu</td><td class=\"n\" data-v=\"%zu\">%zu</td>"

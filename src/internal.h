@@ -327,6 +327,11 @@ bool gw_idset_add(gw_idset *set, const char *s);
 void gw_idset_unique(gw_idset *set, gw_buf *id);
 void gw_idset_free(gw_idset *set);
 
+/* xml.c: s[0..n) to o as XML 1.0 or HTML5 text or attribute value, or (GW_ESC_CLEAN) only
+ * valid for XML: characters the format does not take become U+FFFD, markup characters entities. */
+enum gw_esc { GW_ESC_XML_TEXT, GW_ESC_XML_ATTR, GW_ESC_CLEAN, GW_ESC_HTML_TEXT, GW_ESC_HTML_ATTR };
+void gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how);
+
 /* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
 const char *gw_find(const char *s, size_t n, const char *m, size_t l);
 

@@ -1,5 +1,8 @@
-/* xml.c — the Akoma Ntoso 3.0 XML of a document, written in one pass into a buffer. */
+/* xml.c — the Akoma Ntoso 3.0 XML of a document, written in one pass into a buffer; and the
+ * escaping of text for XML and for HTML (html.c), which differ in a few characters only. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,14 +42,14 @@ typedef struct xw {
 	const char *text;
 	size_t *off;  /* off[cp]: byte offset of code point cp; off[ncp] = length */
 	int32_t ncp;
-	bool clean; /* every code point of the text is one XML takes (xml_char_ok) */
-	bool plain; /* clean, and no < > & or CR: the text goes out as it is */
+	bool plain; /* every code point of the text is one XML takes (xml_char_ok), and none is
+	               one it escapes (< > & CR): the text goes out as it is */
 	mark *marks;
 	size_t nmarks;
 	bool *qplaced;
 	gw_span fspan[GW_NHFIELDS]; /* where each header element is in the text */
 	gw_idset ids; /* the eIds handed out so far, so that every one is unique */
-	gw_buf work, tmp;
+	gw_buf tmp;
 } xw;
 
 /* How each header field shows inline, nests and bounds the regions (gongwen.h, GW_HFIELDS). */
@@ -91,52 +94,6 @@ plain3(const unsigned char *u, size_t n)
 	return u[0] == 0xEF && u[1] != 0xB7 && u[1] != 0xBF ? 3 : 0;
 }
 
-/* s[0..n) as UTF-8 that XML 1.0 accepts: anything else becomes U+FFFD.  Valid until the next call. */
-static const char *
-clean(xw *w, const char *s, size_t n)
-{
-	size_t i = 0;
-
-	gw_buf_reset(&w->work);
-	gw_buf_add(&w->work, "", 0);
-	/* the common case: all of it is fine, copied at once */
-	while (i < n) {
-		unsigned char b = (unsigned char)s[i];
-		uint32_t c;
-		int k;
-
-		if (b >= 0x20 && b < 0x7F) {
-			i++;
-			continue;
-		}
-		k = gw_utf8_decode_fast(s + i, n - i, &c);
-		if (k == 0 || !xml_char_ok(c))
-			break;
-		i += (size_t)k;
-	}
-	gw_buf_add(&w->work, s, i);
-	while (i < n) {
-		uint32_t c;
-		int k = gw_utf8_decode_fast(s + i, n - i, &c);
-
-		if (k == 0) {
-			k = 1;
-			c = 0xFFFD;
-		}
-		if (!xml_char_ok(c))
-			c = 0xFFFD;
-		gw_buf_put_cp(&w->work, c);
-		i += (size_t)k;
-	}
-	return w->work.ptr;
-}
-
-static const char *
-clean_str(xw *w, const char *s)
-{
-	return clean(w, s ? s : "", s ? strlen(s) : 0);
-}
-
 static uint32_t
 cp_at(const xw *w, int32_t i)
 {
@@ -177,26 +134,39 @@ put_indent(xw *w, size_t level)
 	gw_buf_add(w->out, sp, 2 * (level > INDENT_MAX ? INDENT_MAX : level));
 }
 
-/* s[0..n) as XML text (what = 0) or attribute value (what = 1), cleaned and escaped in one
- * pass: what XML 1.0 does not accept becomes U+FFFD (as clean does), and libxml2's escapes
- * follow: < > & CR in text, " LF TAB as well in attributes.  The ASCII bytes that stay as they
- * are, by what: a bit each (0x20..0x7E less the escaped ones, and in text TAB and LF). */
+/* gw_escape (internal.h), in one pass: what the format does not take becomes U+FFFD, and
+ * libxml2's escapes follow in XML: < > & CR in text, " LF TAB as well in attributes; in HTML,
+ * < > & in text, " and LF or CR (as LF) as well in attributes.  The ASCII bytes that stay as
+ * they are, by how: a bit each (0x20..0x7E less the escaped ones; in XML text TAB and LF; in
+ * XML cleaned, TAB LF CR; in HTML text TAB LF FF CR; in HTML attributes TAB FF). */
 #define BIT(c) (1ULL << ((c) & 63))
-static const uint64_t ascii_plain[2][2] = {
-    {(0xFFFFFFFF00000000ULL & ~BIT('<') & ~BIT('>') & ~BIT('&')) | BIT('\t') | BIT('\n'),
-     0x7FFFFFFFFFFFFFFFULL},
-    {0xFFFFFFFF00000000ULL & ~BIT('<') & ~BIT('>') & ~BIT('&') & ~BIT('"'), 0x7FFFFFFFFFFFFFFFULL},
+#define LO 0xFFFFFFFF00000000ULL /* 0x20..0x3F */
+#define HI 0x7FFFFFFFFFFFFFFFULL /* 0x40..0x7E */
+#define MARKUP (LO & ~BIT('<') & ~BIT('>') & ~BIT('&'))
+static const uint64_t ascii_plain[][2] = {
+    [GW_ESC_XML_TEXT] = {MARKUP | BIT('\t') | BIT('\n'), HI},
+    [GW_ESC_XML_ATTR] = {MARKUP & ~BIT('"'), HI},
+    [GW_ESC_CLEAN] = {LO | BIT('\t') | BIT('\n') | BIT('\r'), HI},
+    [GW_ESC_HTML_TEXT] = {MARKUP | BIT('\t') | BIT('\n') | BIT('\f') | BIT('\r'), HI},
+    [GW_ESC_HTML_ATTR] = {(MARKUP & ~BIT('"')) | BIT('\t') | BIT('\f'), HI},
 };
+#undef MARKUP
+#undef HI
+#undef LO
 #undef BIT
 
-static void
-put_escaped(xw *w, const char *s, size_t n, int what)
+void
+gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 {
-	static const char *const ent[128] = {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
-	                                     ['\r'] = "&#13;", ['"'] = "&quot;", ['\n'] = "&#10;",
-	                                     ['\t'] = "&#9;"};
+	static const char *const ent[2][128] = {
+	    {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\r'] = "&#13;",
+	     ['\n'] = "&#10;", ['\t'] = "&#9;"},
+	    {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\r'] = "&#10;",
+	     ['\n'] = "&#10;"},
+	};
+	bool html = how >= GW_ESC_HTML_TEXT;
 	const unsigned char *u = (const unsigned char *)s;
-	const uint64_t *plain = ascii_plain[what];
+	const uint64_t *plain = ascii_plain[how];
 	size_t i = 0, run = 0;
 
 	while (i < n) {
@@ -211,24 +181,28 @@ put_escaped(xw *w, const char *s, size_t n, int what)
 		}
 		if (b < 0x80) {
 			if ((plain[b >> 6] >> (b & 63)) & 1) {
-				i++;
+				/* a run of ASCII that stays as it is (an id, a number, a word) */
+				while (++i < n && u[i] < 0x80 &&
+				       ((plain[u[i] >> 6] >> (u[i] & 63)) & 1))
+					;
 				continue;
 			}
-			if (ent[b])
-				put = ent[b];
+			if (ent[html][b])
+				put = ent[html][b];
 		} else if (plain3(u + i, n - i)) {
 			i += 3;
 			continue;
-		} else if ((k = gw_utf8_decode_fast(s + i, n - i, &c)) > 0 && xml_char_ok(c)) {
+		} else if ((k = gw_utf8_decode_fast(s + i, n - i, &c)) > 0 && xml_char_ok(c) &&
+		           !(html && c == 0x85)) { /* HTML takes no C1 control, not even NEL */
 			i += (size_t)k;
 			continue;
 		}
-		gw_buf_add(w->out, s + run, i - run);
-		gw_buf_adds(w->out, put);
+		gw_buf_add(o, s + run, i - run);
+		gw_buf_adds(o, put);
 		i += k > 0 ? (size_t)k : 1;
 		run = i;
 	}
-	gw_buf_add(w->out, s + run, n - run);
+	gw_buf_add(o, s + run, n - run);
 }
 
 static void
@@ -316,7 +290,7 @@ static inline void
 put_attr(xw *w, xel el, bool gw, const char *name, const char *value)
 {
 	put_attr_start(w, el, gw, name);
-	put_escaped(w, value, strlen(value), 1);
+	gw_escape(w->out, value, strlen(value), GW_ESC_XML_ATTR);
 	gw_buf_addc(w->out, '"');
 }
 
@@ -326,35 +300,16 @@ static void
 set_eid(xw *w, xel el, const char *want)
 {
 	gw_buf *id = &w->tmp;
-	size_t n = 0;
-	bool plain;
 
-	/* printable ASCII that needs no escaping (sec_1__qty_2): taken and written as it is */
-	for (char c; (unsigned char)((c = want[n]) - 0x21) < 0x7F - 0x21 && c != '<' && c != '>' &&
-	             c != '&' && c != '"';)
-		n++;
-	plain = want[n] == '\0';
 	gw_buf_reset(id);
-	if (plain)
-		gw_buf_add(id, want, n);
-	else {
-		const char *s = clean_str(w, want);
-		char *p = gw_buf_room(id, n = w->work.len);
-
-		for (size_t i = 0; i < n; i++)
-			p[i] = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? '_' : s[i];
-		gw_buf_wrote(id, n);
-	}
+	gw_escape(id, want, strlen(want), GW_ESC_CLEAN);
+	for (char *p = id->ptr; *p; p++)
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			*p = '_';
 	if (id->len == 0)
 		gw_buf_adds(id, "x");
 	gw_idset_unique(&w->ids, id);
-	if (!plain) {
-		put_attr(w, el, false, "eId", id->ptr);
-		return;
-	}
-	put_attr_start(w, el, false, "eId");
-	gw_buf_add(w->out, id->ptr, id->len);
-	gw_buf_addc(w->out, '"');
+	put_attr(w, el, false, "eId", id->ptr);
 }
 
 static xel
@@ -374,61 +329,26 @@ add_mixed(xw *w, xel parent, const char *name)
 	return el;
 }
 
+/* Text s[0..n) into parent, escaped unless it is plain (w->plain). */
 static void
-add_text(xw *w, xel parent, const char *s, size_t n)
+add_text(xw *w, xel parent, const char *s, size_t n, bool plain)
 {
-	if (n == 0) /* clean leaves nothing empty that was not */
+	if (n == 0) /* cleaning leaves nothing empty that was not */
 		return;
 	close_to(w, parent);
 	first_child(w, true);
-	put_escaped(w, s, n, 0);
-}
-
-/* Text s[0..n) that XML takes as it is but for < > & and CR, which put_escaped would turn into
- * entities: they are looked for eight bytes at a time (the byte equal to one of them is the one
- * whose subtraction borrows into its top bit after the XOR). */
-static void
-put_clean_text(xw *w, const char *s, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, top = 0x8080808080808080ULL;
-	size_t i = 0, run = 0;
-
-	while (i < n) {
-		unsigned char c = 0;
-
-		for (; i + 8 <= n; i += 8) {
-			uint64_t x, a, b, e, r;
-
-			memcpy(&x, s + i, 8);
-			a = x ^ '<' * ones, b = x ^ '>' * ones, e = x ^ '&' * ones, r = x ^ '\r' * ones;
-			if ((((a - ones) & ~a) | ((b - ones) & ~b) | ((e - ones) & ~e) | ((r - ones) & ~r)) & top)
-				break;
-		}
-		while (i < n && (c = (unsigned char)s[i]) != '<' && c != '>' && c != '&' && c != '\r')
-			i++;
-		if (i == n)
-			break;
-		gw_buf_add(w->out, s + run, i - run);
-		gw_buf_adds(w->out, c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : "&#13;");
-		run = ++i;
-	}
-	gw_buf_add(w->out, s + run, n - run);
+	if (plain)
+		gw_buf_add(w->out, s, n);
+	else
+		gw_escape(w->out, s, n, GW_ESC_XML_TEXT);
 }
 
 /* The document's text [a, b), in code points. */
 static void
 add_doc_text(xw *w, xel parent, int32_t a, int32_t b)
 {
-	if (a >= b)
-		return;
-	close_to(w, parent);
-	first_child(w, true);
-	if (w->plain)
-		gw_buf_add(w->out, w->text + w->off[a], w->off[b] - w->off[a]);
-	else if (w->clean)
-		put_clean_text(w, w->text + w->off[a], w->off[b] - w->off[a]);
-	else
-		put_escaped(w, w->text + w->off[a], w->off[b] - w->off[a], 0);
+	if (a < b)
+		add_text(w, parent, w->text + w->off[a], w->off[b] - w->off[a], w->plain);
 }
 
 static xel
@@ -436,7 +356,7 @@ add_el_text(xw *w, xel parent, const char *name, const char *text)
 {
 	xel el = add_el(w, parent, name);
 
-	add_text(w, el, text ? text : "", text ? strlen(text) : 0);
+	add_text(w, el, text ? text : "", text ? strlen(text) : 0, false);
 	return el;
 }
 
@@ -446,6 +366,21 @@ set_attr(xw *w, xel el, const char *name, const char *value)
 	put_attr(w, el, false, name, value ? value : "");
 }
 
+/* A child element with attributes: name, value, …, NULL (a NULL value is written empty). */
+static xel
+add_el_attrs(xw *w, xel parent, const char *element, ...)
+{
+	xel el = add_el(w, parent, element);
+	const char *name;
+	va_list ap;
+
+	va_start(ap, element);
+	while ((name = va_arg(ap, const char *)) != NULL)
+		set_attr(w, el, name, va_arg(ap, const char *));
+	va_end(ap);
+	return el;
+}
+
 static inline void
 set_gw(xw *w, xel el, const char *name, const char *value)
 {
@@ -453,22 +388,13 @@ set_gw(xw *w, xel el, const char *name, const char *value)
 		put_attr(w, el, true, name, value);
 }
 
-/* A word of the writer's own vocabulary (a kind, a comparator): nothing in it to escape. */
-static inline void
-set_gw_word(xw *w, xel el, const char *name, const char *word)
-{
-	put_attr_start(w, el, true, name);
-	gw_buf_adds(w->out, word);
-	gw_buf_addc(w->out, '"');
-}
-
 /* A number needs no escaping. */
 static inline void
-set_gw_number(xw *w, xel el, const char *name, double v)
+set_number(xw *w, xel el, bool gw, const char *name, double v)
 {
 	if (!isfinite(v))
 		return;
-	put_attr_start(w, el, true, name);
+	put_attr_start(w, el, gw, name);
 	gw_buf_put_number(w->out, v);
 	gw_buf_addc(w->out, '"');
 }
@@ -566,23 +492,15 @@ addressee_span(const xw *w, int i, size_t *from)
 	gw_span line = w->fspan[GW_H_ADDRESSEES];
 	const char *item = h->addressees.items[i], *hit;
 	size_t a, b;
-	char *copy;
 
 	if (h->addressees.spans[i].start >= 0 || line.start < 0 || line.end > w->ncp || !*item)
 		return h->addressees.spans[i];
 	a = *from > w->off[line.start] ? *from : w->off[line.start];
 	b = w->off[line.end];
-	if (a >= b)
+	if (a >= b || (hit = gw_find(w->text + a, b - a, item, strlen(item))) == NULL)
 		return GW_NOSPAN;
-	copy = gw_xstrndup(w->text + a, b - a);
-	hit = strstr(copy, item);
-	if (hit == NULL) {
-		free(copy);
-		return GW_NOSPAN;
-	}
-	a += (size_t)(hit - copy);
+	a = (size_t)(hit - w->text);
 	*from = a + strlen(item);
-	free(copy);
 	return (gw_span){byte_to_cp(w, a, 0, w->ncp), byte_to_cp(w, *from, 0, w->ncp)};
 }
 
@@ -607,10 +525,7 @@ addressee_line(const xw *w)
 			limit = d->atts[k].span.start;
 	if (!*first || from >= limit)
 		return GW_NOSPAN;
-	hit = NULL;
-	for (size_t i = w->off[from], n = strlen(first); !hit && i + n <= w->off[limit]; i++)
-		if (memcmp(w->text + i, first, n) == 0)
-			hit = w->text + i;
+	hit = gw_find(w->text + w->off[from], w->off[limit] - w->off[from], first, strlen(first));
 	if (hit == NULL)
 		return GW_NOSPAN;
 	a = b = byte_to_cp(w, (size_t)(hit - w->text), 0, w->ncp);
@@ -667,7 +582,7 @@ mark_first(const xw *w, int32_t cp)
 }
 
 /* A quantity's attributes; placed: it is an inline element (refersTo and normalized are
- * AKN's, which meta's gw:quantity does not take). */
+ * AKN's, which meta's gw:quantity does not take: there the value is gw:value). */
 static void
 quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 {
@@ -675,18 +590,15 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 
 	if (placed)
 		set_attr(w, el, "refersTo", concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
-	if (placed && q->has_value && isfinite(q->value)) {
-		put_attr_start(w, el, false, "normalized");
-		gw_buf_put_number(w->out, q->value);
-		gw_buf_addc(w->out, '"');
-	}
+	if (q->has_value)
+		set_number(w, el, !placed, placed ? "normalized" : "value", q->value);
 	set_gw(w, el, "unit", q->unit);
-	set_gw_word(w, el, "comparator", gw_cmp_name(q->cmp));
+	set_gw(w, el, "comparator", gw_cmp_name(q->cmp));
 	if (q->has_min)
-		set_gw_number(w, el, "min", q->min);
+		set_number(w, el, true, "min", q->min);
 	if (q->has_max)
-		set_gw_number(w, el, "max", q->max);
-	set_gw_word(w, el, "kind", gw_qkind_name(q->kind));
+		set_number(w, el, true, "max", q->max);
+	set_gw(w, el, "kind", gw_qkind_name(q->kind));
 	set_gw_spans(w, el, q->span);
 	set_gw(w, el, "subject", q->subject);
 	set_gw(w, el, "verb", q->verb);
@@ -702,11 +614,8 @@ field_element(xw *w, xel parent, enum gw_hfield f)
 	bool docdate = iso && strcmp(fieldtag[f].element, "docDate") == 0;
 	xel el;
 
-	if (docdate && iso_date_ok(*iso)) {
-		el = add_el(w, parent, "docDate");
-		set_attr(w, el, "date", *iso);
-		return el;
-	}
+	if (docdate && iso_date_ok(*iso))
+		return add_el_attrs(w, parent, "docDate", "date", *iso, NULL);
 	el = add_el(w, parent, docdate ? "inline" : fieldtag[f].element);
 	if (docdate || fieldtag[f].name)
 		set_attr(w, el, "name", docdate ? gw_hfield_name(f) : fieldtag[f].name);
@@ -732,11 +641,10 @@ mark_element(xw *w, xel parent, const mark *m)
 		return el;
 	}
 	if (m->what == MK_ADDRESSEE) {
-		el = add_el(w, parent, "organization");
-		gw_buf_reset(&w->tmp);
-		gw_buf_printf(&w->tmp, "#addressee_%d", m->index + 1);
-		set_attr(w, el, "refersTo", w->tmp.ptr);
-		return el;
+		char ref[32];
+
+		snprintf(ref, sizeof ref, "#addressee_%d", m->index + 1);
+		return add_el_attrs(w, parent, "organization", "refersTo", ref, NULL);
 	}
 	return field_element(w, parent, m->index);
 }
@@ -811,10 +719,18 @@ blank(const xw *w, int32_t a, int32_t b)
 
 /* ---------------------------------------------------------------- structure */
 
+/* v raised to lo, then lowered to hi. */
+static int32_t
+between(int32_t v, int32_t lo, int32_t hi)
+{
+	v = v < lo ? lo : v;
+	return v > hi ? hi : v;
+}
+
 static int32_t
 clamp(const xw *w, int32_t cp)
 {
-	return cp < 0 ? 0 : cp > w->ncp ? w->ncp : cp;
+	return between(cp, 0, w->ncp);
 }
 
 /* Where the text at cp spells s, the code point after it; else -1. */
@@ -881,17 +797,13 @@ put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
 	const gw_node *n = &w->d->nodes[i];
 	xel el = add_el(w, parent, gw_kind_akn_element(n->kind));
 	int fc = n->first_child < (int)w->d->nnodes ? n->first_child : -1;
-	int32_t own = fc >= 0 ? clamp(w, w->d->nodes[fc].span.start) : end, body;
+	int32_t own = between(fc >= 0 ? clamp(w, w->d->nodes[fc].span.start) : end, a, end), body;
 
-	if (own < a)
-		own = a;
-	if (own > end)
-		own = end;
 	if (strcmp(gw_kind_akn_element(n->kind), "hcontainer") == 0)
 		set_attr(w, el, "name", gw_kind_name(n->kind)); /* required on hcontainer */
 	set_eid(w, el, n->id ? n->id : gw_kind_akn_prefix(n->kind));
-	set_gw_word(w, el, "kind", gw_kind_name(n->kind));
-	set_gw_number(w, el, "ordinal", (double)n->ordinal);
+	set_gw(w, el, "kind", gw_kind_name(n->kind));
+	set_number(w, el, true, "ordinal", (double)n->ordinal);
 	set_gw_spans(w, el, n->span);
 	body = node_head(w, el, n, a, own);
 	if (!blank(w, body, own))
@@ -900,10 +812,7 @@ put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
 		int nx = w->d->nodes[c].next_sibling;
 		int32_t ce = nx >= 0 && (size_t)nx < w->d->nnodes ? clamp(w, w->d->nodes[nx].span.start) : end;
 
-		if (ce < cur)
-			ce = cur;
-		if (ce > end)
-			ce = end;
+		ce = between(ce, cur, end);
 		put_node(w, el, c, cur, ce);
 		cur = ce;
 	}
@@ -945,19 +854,19 @@ static void
 work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 {
 	const gw_header *h = &w->d->header;
-	gw_buf num = GW_BUF_INIT;
-	const char *s;
+	gw_buf num = GW_BUF_INIT, *s = &w->tmp;
 
 	if (h->agency_code && h->year > 0 && h->serial)
 		gw_buf_printf(&num, "%s-%d-%s", h->agency_code, h->year, h->serial);
 	else
 		gw_buf_adds(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
 		                                             : w->d->id ? w->d->id : "nn");
-	s = clean(w, num.ptr, num.len);
+	gw_buf_reset(s);
+	gw_escape(s, num.ptr, num.len, GW_ESC_CLEAN);
 	gw_buf_printf(u, "/akn/cn/doc/%s/%s/", name, date);
 	/* characters that would end or break a URI path segment become '-' */
-	for (size_t i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (size_t i = 0; i < s->len; i++) {
+		unsigned char c = (unsigned char)s->ptr[i];
 		bool bad = c <= ' ' || c == 0x7F || strchr("/?#[]@!$&'()*+,;=%\"<>\\^`{|}", c) != NULL;
 
 		gw_buf_addc(u, bad ? '-' : (char)c);
@@ -970,22 +879,7 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 static void
 frbr_value(xw *w, xel parent, const char *element, const char *value)
 {
-	set_attr(w, add_el(w, parent, element), "value", value);
-}
-
-static void
-frbr_date(xw *w, xel parent, const char *date, const char *name)
-{
-	xel el = add_el(w, parent, "FRBRdate");
-
-	set_attr(w, el, "date", date);
-	set_attr(w, el, "name", name);
-}
-
-static void
-frbr_author(xw *w, xel parent, const char *href)
-{
-	set_attr(w, add_el(w, parent, "FRBRauthor"), "href", href);
+	add_el_attrs(w, parent, element, "value", value, NULL);
 }
 
 /* FRBR work, expression and manifestation; `this` is "!main" or "!att_K", title NULL for the
@@ -998,16 +892,15 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 	                                                                                 : "0001-01-01";
 	const char *dname = date == h->date ? "date" : date == h->print_date ? "print_date" : "unknown";
 	gw_buf uri = GW_BUF_INIT, t = GW_BUF_INIT;
-	xel id = add_el(w, meta, "identification"), el;
+	xel id = add_el_attrs(w, meta, "identification", "source", "#gongwen", NULL), el;
 
-	set_attr(w, id, "source", "#gongwen");
 	work_uri(w, &uri, name, date);
 	el = add_el(w, id, "FRBRWork");
 	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
 	frbr_value(w, el, "FRBRthis", t.ptr);
 	frbr_value(w, el, "FRBRuri", uri.ptr);
-	frbr_date(w, el, date, dname);
-	frbr_author(w, el, "#issuer");
+	add_el_attrs(w, el, "FRBRdate", "date", date, "name", dname, NULL);
+	add_el_attrs(w, el, "FRBRauthor", "href", "#issuer", NULL);
 	frbr_value(w, el, "FRBRcountry", "cn");
 	if (title == NULL && h->f[GW_H_DOC_TYPE].text)
 		frbr_value(w, el, "FRBRsubtype", h->f[GW_H_DOC_TYPE].text);
@@ -1022,9 +915,9 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
 	frbr_value(w, el, "FRBRthis", t.ptr);
 	frbr_value(w, el, "FRBRuri", uri.ptr);
-	frbr_date(w, el, date, dname);
-	frbr_author(w, el, "#issuer");
-	set_attr(w, add_el(w, el, "FRBRlanguage"), "language", "zho");
+	add_el_attrs(w, el, "FRBRdate", "date", date, "name", dname, NULL);
+	add_el_attrs(w, el, "FRBRauthor", "href", "#issuer", NULL);
+	add_el_attrs(w, el, "FRBRlanguage", "language", "zho", NULL);
 
 	el = add_el(w, id, "FRBRManifestation");
 	gw_buf_adds(&t, ".xml");
@@ -1032,11 +925,11 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 	gw_buf_adds(&uri, ".akn");
 	frbr_value(w, el, "FRBRuri", uri.ptr);
 	/* the source file's hash tells manifestations of different source files apart */
-	xel alias = add_el(w, el, "FRBRalias");
-	set_attr(w, alias, "value", w->d->src_sha256[0] ? w->d->src_sha256 : "unknown");
-	set_attr(w, alias, "name", "source-sha256");
-	frbr_date(w, el, date, dname);
-	frbr_author(w, el, "#gongwen");
+	add_el_attrs(w, el, "FRBRalias", "value",
+	             w->d->src_sha256[0] ? w->d->src_sha256 : "unknown", "name", "source-sha256",
+	             NULL);
+	add_el_attrs(w, el, "FRBRdate", "date", date, "name", dname, NULL);
+	add_el_attrs(w, el, "FRBRauthor", "href", "#gongwen", NULL);
 	gw_buf_free(&uri);
 	gw_buf_free(&t);
 }
@@ -1057,29 +950,22 @@ put_references(xw *w, xel meta)
 {
 	static const char *const kinds[] = {"target", "fact", "other"};
 	const gw_header *h = &w->d->header;
-	xel refs = add_el(w, meta, "references");
-	gw_buf eid = GW_BUF_INIT, href = GW_BUF_INIT;
+	xel refs = add_el_attrs(w, meta, "references", "source", "#gongwen", NULL);
+	char eid[32], href[64];
 
-	set_attr(w, refs, "source", "#gongwen");
 	tlc(w, refs, "TLCOrganization", "gongwen", "/ontology/organization/gongwen", "gongwen");
 	tlc(w, refs, "TLCOrganization", "issuer", "/ontology/organization/cn/issuer",
 	    h->f[GW_H_ISSUER].text);
 	for (size_t i = 0; i < h->addressees.n; i++) {
-		gw_buf_reset(&eid);
-		gw_buf_reset(&href);
-		gw_buf_printf(&eid, "addressee_%zu", i + 1);
-		gw_buf_printf(&href, "/ontology/organization/cn/addressee_%zu", i + 1);
-		tlc(w, refs, "TLCOrganization", eid.ptr, href.ptr, h->addressees.items[i]);
+		snprintf(eid, sizeof eid, "addressee_%zu", i + 1);
+		snprintf(href, sizeof href, "/ontology/organization/cn/%s", eid);
+		tlc(w, refs, "TLCOrganization", eid, href, h->addressees.items[i]);
 	}
 	for (int k = 0; k < 3; k++) {
-		gw_buf_reset(&eid);
-		gw_buf_reset(&href);
-		gw_buf_printf(&eid, "qkind_%s", kinds[k]);
-		gw_buf_printf(&href, "/ontology/concept/gongwen/quantity.%s", kinds[k]);
-		tlc(w, refs, "TLCConcept", eid.ptr, href.ptr, kinds[k]);
+		snprintf(eid, sizeof eid, "qkind_%s", kinds[k]);
+		snprintf(href, sizeof href, "/ontology/concept/gongwen/quantity.%s", kinds[k]);
+		tlc(w, refs, "TLCConcept", eid, href, kinds[k]);
 	}
-	gw_buf_free(&eid);
-	gw_buf_free(&href);
 }
 
 /* Source facts, and every header field as the segmenter found it, for readers who want them
@@ -1088,14 +974,13 @@ static void
 put_proprietary(xw *w, xel meta)
 {
 	const gw_doc *d = w->d;
-	xel p = add_el(w, meta, "proprietary"), el;
+	xel p = add_el_attrs(w, meta, "proprietary", "source", "#gongwen", NULL), el;
 
-	set_attr(w, p, "source", "#gongwen");
 	el = open_el(w, p, true, "source");
 	set_gw(w, el, "id", d->id);
 	set_gw(w, el, "path", d->src_path);
 	set_gw(w, el, "sha256", d->src_sha256[0] ? d->src_sha256 : NULL);
-	set_gw_number(w, el, "bytes", (double)d->src_bytes);
+	set_number(w, el, true, "bytes", (double)d->src_bytes);
 	set_gw(w, el, "encoding", d->encoding);
 	set_gw(w, el, "is_notice", d->is_notice == 1 ? "true" : d->is_notice == 0 ? "false" : NULL);
 	el = open_el(w, p, true, "generator");
@@ -1108,7 +993,7 @@ put_proprietary(xw *w, xel meta)
 		el = open_el(w, p, true, "field");
 		set_gw(w, el, "name", gw_hfield_name((enum gw_hfield)f));
 		set_gw_spans(w, el, d->header.f[f].span);
-		add_text(w, el, d->header.f[f].text, strlen(d->header.f[f].text));
+		add_text(w, el, d->header.f[f].text, strlen(d->header.f[f].text), false);
 	}
 }
 
@@ -1131,15 +1016,11 @@ put_unplaced(xw *w, xel meta, size_t at)
 
 		if (w->qplaced[i])
 			continue;
-		if (p < 0) {
-			p = add_el(w, meta, "proprietary");
-			set_attr(w, p, "source", "#gongwen");
-		}
+		if (p < 0)
+			p = add_el_attrs(w, meta, "proprietary", "source", "#gongwen", NULL);
 		el = open_el(w, p, true, "quantity");
 		set_gw(w, el, "id", q->id);
 		set_gw(w, el, "text", q->text);
-		if (q->has_value)
-			set_gw_number(w, el, "value", q->value);
 		quantity_attrs(w, el, q, false);
 	}
 	close_to(w, meta);
@@ -1196,29 +1077,24 @@ notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
 static xel
 put_doc_start(xw *w, xel parent, const char *name, const char *this, const char *title)
 {
-	xel doc = add_el(w, parent, "doc"), meta;
+	xel doc = add_el_attrs(w, parent, "doc", "name", name, NULL);
 
-	set_attr(w, doc, "name", name);
-	meta = add_el(w, doc, "meta");
-	put_identification(w, meta, name, this, title);
+	put_identification(w, add_el(w, doc, "meta"), name, this, title);
 	return doc;
 }
 
 static void
-put_attachment(xw *w, xel atts, int k, int32_t a, int32_t b, const char *docname)
+put_attachment(xw *w, xel atts, int k, int32_t a, int32_t b)
 {
 	const gw_attachment *at = &w->d->atts[k - 1];
 	xel att = add_el(w, atts, "attachment"), doc, el;
 	int32_t ts = at->title_span.start, te = at->title_span.end, body = a;
-	gw_buf this = GW_BUF_INIT;
+	char this[24]; /* "!att_K": the eId is what follows the ! */
 
-	gw_buf_printf(&this, "att_%d", k);
-	set_eid(w, att, this.ptr);
+	snprintf(this, sizeof this, "!att_%d", k);
+	set_eid(w, att, this + 1);
 	set_gw_spans(w, att, at->span);
-	gw_buf_reset(&this);
-	gw_buf_printf(&this, "!att_%d", k);
-	doc = put_doc_start(w, att, docname, this.ptr, at->title ? at->title : "");
-	gw_buf_free(&this);
+	doc = put_doc_start(w, att, "attachment", this, at->title ? at->title : "");
 	if (ts >= a && te > ts && te <= b) {
 		el = add_el(w, doc, "preface");
 		put_paras(w, el, a, ts);
@@ -1248,7 +1124,7 @@ put_notice(xw *w, xel doc, int32_t end0)
 }
 
 static void
-put_attachments(xw *w, xel doc, int32_t *start, const char *docname)
+put_attachments(xw *w, xel doc, int32_t *start)
 {
 	const gw_doc *d = w->d;
 	xel atts = add_el(w, doc, "attachments");
@@ -1256,7 +1132,7 @@ put_attachments(xw *w, xel doc, int32_t *start, const char *docname)
 	for (size_t k = 1; k <= d->natts; k++) {
 		int32_t a = start[k - 1], b = k < d->natts ? start[k] : w->ncp;
 
-		put_attachment(w, atts, (int)k, a, b < a ? a : b, docname);
+		put_attachment(w, atts, (int)k, a, b < a ? a : b);
 	}
 }
 
@@ -1281,43 +1157,32 @@ attachment_starts(const xw *w)
 	return st;
 }
 
-/* w->off, w->clean and w->plain: every code point's first byte, as put_escaped decodes them (a
- * byte of an invalid sequence is one), and whether all are characters XML takes, and none is
- * one it escapes in text.  Returns how many. */
+/* w->off and w->plain: every code point's first byte (a byte of an invalid sequence is one,
+ * as gw_escape takes it), and whether all are characters XML takes and none is one it
+ * escapes in text.  Returns how many. */
 static size_t
 index_text(xw *w, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)w->text;
-	size_t *off = w->off, i = 0, n = 0;
-	bool clean = true, plain = true;
+	size_t n = 0;
+	bool plain = true;
 
-	while (i < len) {
-		uint32_t c = u[i];
+	for (size_t i = 0; i < len; n++) {
+		uint32_t c;
 		int k;
 
+		w->off[n] = i;
 		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
-		while (c - 0xE4 < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
-			off[n++] = i;
+		if (u[i] - 0xE4u < 6 && i + 2 < len &&
+		    ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
 			i += 3;
-			c = i < len ? u[i] : 0;
+			continue;
 		}
-		if (i == len)
-			break;
-		off[n++] = i;
-		if (c >= 0x20 && c < 0x7F) {
-			plain &= c != '<' && c != '>' && c != '&';
-			i++;
-		} else if (c >= 0x80 && plain3(u + i, len - i))
-			i += 3;
-		else {
-			k = gw_utf8_decode_fast(w->text + i, len - i, &c);
-			clean &= k > 0 && xml_char_ok(c);
-			plain &= c != '\r';
-			i += k ? (size_t)k : 1;
-		}
+		k = gw_utf8_decode_fast(w->text + i, len - i, &c);
+		plain &= k > 0 && xml_char_ok(c) && c != '<' && c != '>' && c != '&' && c != '\r';
+		i += k ? (size_t)k : 1;
 	}
-	w->clean = clean;
-	w->plain = plain && clean;
+	w->plain = plain;
 	return n;
 }
 
@@ -1351,7 +1216,6 @@ xw_free(xw *w)
 	free(w->qplaced);
 	free(w->st);
 	gw_idset_free(&w->ids);
-	gw_buf_free(&w->work);
 	gw_buf_free(&w->tmp);
 }
 
@@ -1378,7 +1242,7 @@ gw_xml_write(const gw_doc *d, gw_buf *out)
 	starts = attachment_starts(&w);
 	put_notice(&w, doc, d->natts ? starts[0] : w.ncp);
 	if (d->natts)
-		put_attachments(&w, doc, starts, "attachment");
+		put_attachments(&w, doc, starts);
 	close_to(&w, -1);
 	put_unplaced(&w, meta, at);
 	free(starts);
