@@ -230,27 +230,28 @@ typedef struct gw_rejected {
  *   nest   of equal spans, the lower nest is the outer element (issuer mark around issuer,
  *          title around doc type)
  *   region PRE: one that ends before the first numbered unit may end the preface; CON: one that
- *          starts after the last numbered unit may start the conclusions */
+ *          starts after the last numbered unit may start the conclusions
+ *   label  its name in GB/T 9704 (the HTML page's card) */
 // clang-format off
 #define GW_HFIELDS(X) \
-	/* X(id, name, kind, lead, akn, alias, nest, region) */ \
-	X(COPY_NO,         copy_no,         TEXT,   0, "inline",       "copyNo",         0, PRE)  /* 份号 */ \
-	X(SECRECY,         secrecy,         TEXT,   0, "inline",       "secrecy",        0, PRE)  /* 密级和保密期限 */ \
-	X(URGENCY,         urgency,         TEXT,   0, "inline",       "urgency",        0, PRE)  /* 紧急程度 */ \
-	X(ISSUER_MARK,     issuer_mark,     TEXT,   0, "inline",       "issuerMark",     0, PRE)  /* 发文机关标志 */ \
-	X(DOC_NUMBER,      doc_number,      NUMBER, 2, "docNumber",    NULL,             0, PRE)  /* 发文字号 */ \
-	X(SIGNER,          signer,          TEXT,   0, "inline",       "signer",         0, PRE)  /* 签发人 */ \
-	X(TITLE,           title,           TEXT,   3, "docTitle",     NULL,             0, PRE)  /* 标题 */ \
-	X(DOC_TYPE,        doc_type,        TEXT,   4, "docType",      NULL,             2, NONE) /* 文种 */ \
-	X(ADDRESSEES,      addressees,      LIST,   5, "inline",       "addressees",     0, PRE)  /* 主送机关 */ \
-	X(ATTACHMENT_NOTE, attachment_note, TEXT,   0, "inline",       "attachmentNote", 0, NONE) /* 附件说明 */ \
-	X(SIGNATURE,       signature,       TEXT,   0, "signature",    NULL,             0, CON)  /* 发文机关署名 */ \
-	X(DATE,            date,            DATE,   6, "docDate",      NULL,             0, CON)  /* 成文日期 */ \
-	X(NOTE,            note,            TEXT,   0, "inline",       "note",           0, NONE) /* 附注 */ \
-	X(CC,              cc,              LIST,   0, "inline",       "cc",             0, NONE) /* 抄送机关 */ \
-	X(PRINTER,         printer,         TEXT,   0, "inline",       "printer",        0, NONE) /* 印发机关 */ \
-	X(PRINT_DATE,      print_date,      DATE,   0, "inline",       "printDate",      0, NONE) /* 印发日期 */ \
-	X(ISSUER,          issuer,          TEXT,   1, "docProponent", NULL,             1, NONE) /* from the mark, signature or title */
+	/* X(id, name, kind, lead, akn, alias, nest, region, label) */ \
+	X(COPY_NO,         copy_no,         TEXT,   0, "inline",       "copyNo",         0, PRE, "份号") \
+	X(SECRECY,         secrecy,         TEXT,   0, "inline",       "secrecy",        0, PRE, "密级和保密期限") \
+	X(URGENCY,         urgency,         TEXT,   0, "inline",       "urgency",        0, PRE, "紧急程度") \
+	X(ISSUER_MARK,     issuer_mark,     TEXT,   0, "inline",       "issuerMark",     0, PRE, "发文机关标志") \
+	X(DOC_NUMBER,      doc_number,      NUMBER, 2, "docNumber",    NULL,             0, PRE, "发文字号") \
+	X(SIGNER,          signer,          TEXT,   0, "inline",       "signer",         0, PRE, "签发人") \
+	X(TITLE,           title,           TEXT,   3, "docTitle",     NULL,             0, PRE, "标题") \
+	X(DOC_TYPE,        doc_type,        TEXT,   4, "docType",      NULL,             2, NONE, "文种") \
+	X(ADDRESSEES,      addressees,      LIST,   5, "inline",       "addressees",     0, PRE, "主送机关") \
+	X(ATTACHMENT_NOTE, attachment_note, TEXT,   0, "inline",       "attachmentNote", 0, NONE, "附件说明") \
+	X(SIGNATURE,       signature,       TEXT,   0, "signature",    NULL,             0, CON, "发文机关署名") \
+	X(DATE,            date,            DATE,   6, "docDate",      NULL,             0, CON, "成文日期") \
+	X(NOTE,            note,            TEXT,   0, "inline",       "note",           0, NONE, "附注") \
+	X(CC,              cc,              LIST,   0, "inline",       "cc",             0, NONE, "抄送机关") \
+	X(PRINTER,         printer,         TEXT,   0, "inline",       "printer",        0, NONE, "印发机关") \
+	X(PRINT_DATE,      print_date,      DATE,   0, "inline",       "printDate",      0, NONE, "印发日期") \
+	X(ISSUER,          issuer,          TEXT,   1, "docProponent", NULL,             1, NONE, "发文机关") /* from the mark, signature or title */
 // clang-format on
 
 enum gw_hkind { GW_HK_TEXT, GW_HK_NUMBER, GW_HK_LIST, GW_HK_DATE };

@@ -51,25 +51,8 @@ static const char style[] =
     "td.n{text-align:right}:target{outline:3px solid #000}";
 
 /* Header card labels: the names GB/T 9704-2012 clause 7 gives the elements. */
-static const char *const field_label[GW_NHFIELDS] = {
-    [GW_H_COPY_NO] = "份号",
-    [GW_H_SECRECY] = "密级和保密期限",
-    [GW_H_URGENCY] = "紧急程度",
-    [GW_H_ISSUER_MARK] = "发文机关标志",
-    [GW_H_DOC_NUMBER] = "发文字号",
-    [GW_H_SIGNER] = "签发人",
-    [GW_H_TITLE] = "标题",
-    [GW_H_DOC_TYPE] = "文种",
-    [GW_H_ADDRESSEES] = "主送机关",
-    [GW_H_ATTACHMENT_NOTE] = "附件说明",
-    [GW_H_SIGNATURE] = "发文机关署名",
-    [GW_H_DATE] = "成文日期",
-    [GW_H_NOTE] = "附注",
-    [GW_H_CC] = "抄送机关",
-    [GW_H_PRINTER] = "印发机关",
-    [GW_H_PRINT_DATE] = "印发日期",
-    [GW_H_ISSUER] = "发文机关",
-};
+#define HF_LABEL(id, name, kind, lead, akn, alias, nest, region, label) [GW_H_##id] = label,
+static const char *const field_label[GW_NHFIELDS] = {GW_HFIELDS(HF_LABEL)};
 
 /* The order of the card: who, which, what, to whom, when, then the rest. */
 static const enum gw_hfield card_order[GW_NHFIELDS] = {

@@ -54,7 +54,7 @@ typedef struct xw {
 
 /* How each header field shows inline, nests and bounds the regions (gongwen.h, GW_HFIELDS). */
 enum { REGION_NONE, REGION_PRE, REGION_CON };
-#define HF_XML(id, name, kind, lead, akn, alias, nest, region) \
+#define HF_XML(id, name, kind, lead, akn, alias, nest, region, label) \
 	[GW_H_##id] = {akn, alias, nest, REGION_##region},
 static const struct {
 	const char *element, *name;
