@@ -80,13 +80,6 @@ restore(gw_doc *d, char **s, gw_span sp, uint32_t aw)
 		free(*s), *s = p;
 }
 
-static void
-restore_list(gw_doc *d, gw_strlist *l, uint32_t aw)
-{
-	for (size_t i = 0; i < l->n; i++)
-		restore(d, &l->items[i], l->spans[i], aw);
-}
-
 /* Every header field (the parsed parts of the 发文字号 stay folded), node number and heading as
  * printed: １６．住房保障 stays full width, as GUIDE.md wants headings copied from the source.
  * The spans still point into the normalised text. */
@@ -97,10 +90,13 @@ gw_printed_restore(gw_doc *d)
 
 	if (d->nruns == 0)
 		return; /* the text is the source: nothing was folded */
-	for (int f = 0; f < GW_NHFIELDS; f++)
+	for (int f = 0; f < GW_NHFIELDS; f++) {
+		gw_strlist *l = gw_header_list(&d->header, f);
+
 		restore(d, &d->header.f[f].text, d->header.f[f].span, aw);
-	restore_list(d, &d->header.addressees, aw);
-	restore_list(d, &d->header.cc, aw);
+		for (size_t i = 0; l && i < l->n; i++) /* 主送机关 and 抄送机关 item by item */
+			restore(d, &l->items[i], l->spans[i], aw);
+	}
 	for (size_t i = 0; i < d->nnodes; i++) {
 		gw_node *n = &d->nodes[i];
 		int32_t nl = (int32_t)gw_utf8_count(n->num, strlen(n->num));

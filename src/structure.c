@@ -121,18 +121,6 @@ toc_entry_text(gw_lines *c, int i, gw_buf *b)
 	gw_lines_squeeze(c->d->text, c->ln[i].b0, e, b);
 }
 
-static bool
-same_as(gw_lines *c, int i, const gw_buf *b)
-{
-	gw_buf a = GW_BUF_INIT;
-	bool same;
-
-	gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &a);
-	same = a.len == b->len && memcmp(a.ptr, b->ptr, a.len) == 0;
-	gw_buf_free(&a);
-	return same;
-}
-
 /* Whether line i is still inside the current region (and so makes no node). */
 static bool
 in_region(gw_lines *c, collector *k, int i)
@@ -147,7 +135,7 @@ in_region(gw_lines *c, collector *k, int i)
 			toc_entry_text(c, i, &k->toc_text);
 			return true;
 		}
-		if (same_as(c, i, &k->toc_text) || i - k->toc_line >= TOC_MAX ||
+		if (gw_lines_same(c, i, k->toc_text.ptr, k->toc_text.len) || i - k->toc_line >= TOC_MAX ||
 		    gw_lines_is(c, HR_NOT_TITLE, i))
 			break;
 		if (!k->toc_cand || !gw_lines_numbered(c, i, true, &cd) ||
@@ -177,23 +165,22 @@ in_region(gw_lines *c, collector *k, int i)
 	return false;
 }
 
-/* Whether line i opens a region. */
+/* Whether line i opens a region (an attachment's label opens none, but makes no node). */
 static bool
 region_start(gw_lines *c, collector *k, int i)
 {
-	if (gw_lines_is(c, HR_TOC, i)) {
-		k->region = R_TOC, k->toc_line = i, k->toc_first = -1;
-		return true;
-	}
-	if (gw_lines_is(c, HR_TABLE, i)) {
-		k->region = R_TABLE;
-		return true;
-	}
-	if (gw_lines_is(c, HR_ANNEX_NOTE, i)) {
-		k->region = R_ANNEX;
-		return true;
-	}
-	return gw_lines_is(c, HR_ANNEX_LABEL, i);
+	static const struct {
+		enum gw_hrule h;
+		enum region r;
+	} opens[] = {{HR_TOC, R_TOC}, {HR_TABLE, R_TABLE}, {HR_ANNEX_NOTE, R_ANNEX},
+	             {HR_ANNEX_LABEL, R_NONE}};
+
+	for (size_t j = 0; j < sizeof opens / sizeof opens[0]; j++)
+		if (gw_lines_is(c, opens[j].h, i)) {
+			k->region = opens[j].r, k->toc_line = i, k->toc_first = -1;
+			return true;
+		}
+	return false;
 }
 
 static void
@@ -298,8 +285,7 @@ nest(collector *k)
 		cd->parent = top > 0 ? stack[top - 1] : -1;
 		cd->prev = last[cd->parent + 1];
 		last[cd->parent + 1] = (int)i;
-		if (top < 64)
-			stack[top++] = (int)i;
+		stack[top++] = (int)i; /* ranks rise up the stack: one of each rank at most */
 	}
 	free(last);
 }
@@ -307,38 +293,32 @@ nest(collector *k)
 /* ---------------------------------------------------------------- headings */
 
 /* The punctuation the GUIDE strips from the end of a heading. */
-static bool
-is_tail_punct(const char *s, size_t n)
-{
-	static const char *const p[] = {"。", "：", ":", "；", ";", "，", ",", "、"};
+#define TAIL_PUNCT "。：:；;，,、"
 
-	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
-		if (strlen(p[i]) == n && memcmp(s, p[i], n) == 0)
-			return true;
-	return false;
+/* Whether the character of n bytes at s is one of the characters of set. */
+static bool
+in_set(const char *set, const char *s, size_t n)
+{
+	return mem_find(set, strlen(set), s, n) != NULL;
 }
 
-/* The first of the strings in stops inside [s, e), or e. */
+/* The first byte in [s, e) where one of the characters of set stands, or e. */
 static size_t
-find_first(const char *t, size_t s, size_t e, const char *const *stops, size_t nstops)
+find_first(const char *t, size_t s, size_t e, const char *set)
 {
-	size_t best = e;
+	uint32_t cp;
+	int n;
 
-	for (size_t i = 0; i < nstops; i++) {
-		const char *p = mem_find(t + s, e - s, stops[i], strlen(stops[i]));
-
-		if (p && (size_t)(p - t) < best)
-			best = (size_t)(p - t);
-	}
-	return best;
+	for (; s < e && (n = gw_utf8_decode(t + s, e - s, &cp)) > 0; s += (size_t)n)
+		if (in_set(set, t + s, (size_t)n))
+			return s;
+	return e;
 }
 
 /* The byte range of a candidate's heading (GUIDE), or false for none. */
 static bool
 heading_range(gw_lines *c, const gw_numline *cd, bool body_follows, size_t *hs, size_t *he)
 {
-	static const char *const full[] = {"。"}, *const runin[] = {"。", "：", ":"};
-	static const char *const clause[] = {"；", ";"};
 	const char *t = c->d->text;
 	size_t s = cd->rest0, e = cd->rest1, p, q;
 
@@ -346,35 +326,35 @@ heading_range(gw_lines *c, const gw_numline *cd, bool body_follows, size_t *hs, 
 		return false;
 	switch (cd->nr->heading) {
 	case GW_HEAD_LINE:
-		e = find_first(t, s, e, full, 1);
+		e = find_first(t, s, e, "。");
 		break;
 	case GW_HEAD_ARTICLE: /* 第五条（目的） */
 		if (strncmp(t + s, "（", 3) != 0 && t[s] != '(')
 			return false;
 		p = s + (t[s] == '(' ? 1 : 3);
-		q = find_first(t, p, e, (const char *const[]){"）", ")"}, 2);
+		q = find_first(t, p, e, "）)");
 		if (q == e || gw_lines_ncp(c, p, q) > cd->nr->heading_max)
 			return false;
 		s = p, e = q;
 		break;
 	case GW_HEAD_INLINE:
-		p = find_first(t, s, e, runin, 3);
+		p = find_first(t, s, e, "。：:");
 		if (p < e) { /* a run-in title, with the item's text after it or below it */
 			q = p + (t[p] == ':' ? 1 : 3);
 			if (gw_lines_ncp(c, s, p) > cd->nr->heading_max || (q >= e && !body_follows))
 				return false;
 			e = p;
 		} else if (gw_lines_ncp(c, s, e) > cd->nr->heading_max ||
-		           find_first(t, s, e, clause, 2) < e)
+		           find_first(t, s, e, "；;") < e)
 			return false; /* a plain paragraph, not a title on its own line */
 		break;
 	}
-	while (e > s) { /* no trailing white space or 。：:；;，,、 */
+	while (e > s) { /* no trailing white space or TAIL_PUNCT */
 		size_t b = e - 1;
 
 		while (b > s && ((unsigned char)t[b] & 0xC0) == 0x80)
 			b--;
-		if (!gw_space_len(t + b, e - b) && !is_tail_punct(t + b, e - b))
+		if (!gw_space_len(t + b, e - b) && !in_set(TAIL_PUNCT, t + b, e - b))
 			break;
 		e = b;
 	}
@@ -390,7 +370,7 @@ static void
 check_ordinal(gw_lines *c, collector *k, size_t i, long *part_last)
 {
 	const gw_numline *cd = &k->v[i].m, *prev = NULL;
-	gw_span sp = {gw_lines_cp(c, cd->line, cd->num0), gw_lines_cp(c, cd->line, cd->num1)};
+	gw_span sp = gw_lines_span(c, cd->line, cd->num0, cd->line, cd->num1);
 
 	for (int j = k->v[i].prev, steps = 0; j >= 0 && steps < 8; j = k->v[j].prev, steps++)
 		if (k->v[j].m.kind == cd->kind && k->v[j].m.depth == cd->depth) {
@@ -442,8 +422,7 @@ emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 		    c->d, m->kind, part, cd->parent >= 0 ? k->v[cd->parent].node : -1, num.ptr,
 		    m->ordinal, head.len ? head.ptr : NULL,
 		    (gw_span){gw_lines_cp(c, m->line, m->num0), cend},
-		    head.len ? (gw_span){gw_lines_cp(c, m->line, hs), gw_lines_cp(c, m->line, he)}
-		             : GW_NOSPAN);
+		    head.len ? gw_lines_span(c, m->line, hs, m->line, he) : GW_NOSPAN);
 	}
 	gw_buf_free(&num);
 	gw_buf_free(&head);
@@ -531,13 +510,13 @@ typedef struct att {
 } att;
 
 /* An attachment starting at line `line` whose title is at line ti (or from the notice). */
-static bool
+static void
 add_att(gw_lines *c, att *a, size_t *na, int line, int ti)
 {
 	int last;
 
 	if (*na >= GW_LIMIT_ATTACHMENTS)
-		return false;
+		return;
 	if (gw_header_title_at(c, ti, ATT_TITLE_LINES, &last)) {
 		a[*na] = (att){line, ti, last};
 		for (int i = line; i <= last; i++)
@@ -545,7 +524,6 @@ add_att(gw_lines *c, att *a, size_t *na, int line, int ti)
 	} else
 		a[*na] = (att){line, -1, -1};
 	++*na;
-	return true;
 }
 
 /* Whether line j labels an attached document whose title is on the next line: 附件, 附件2,
@@ -595,7 +573,7 @@ find_attachments(gw_lines *c, const gw_hpos *p, att *a)
 static void
 add_attachments(gw_lines *c, int title0, const att *a, size_t na)
 {
-	size_t ov[2 * GW_OVMAX], s, e;
+	size_t s, e;
 	gw_buf title = GW_BUF_INIT;
 
 	for (size_t k = 0; k < na; k++) {
@@ -605,19 +583,16 @@ add_attachments(gw_lines *c, int title0, const att *a, size_t na)
 
 		gw_buf_reset(&title);
 		if (a[k].t0 >= 0) {
-			for (int i = a[k].t0; i <= a[k].t1; i++)
-				gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &title);
+			gw_lines_join(c, a[k].t0, a[k].t1, &title);
 			ts = (gw_span){c->ln[a[k].t0].c0, c->ln[a[k].t1].c0 + c->ln[a[k].t1].nc};
-		} else if (title0 >= 0 && gw_lines_rule(c, HR_QUOTED, title0, ov) > 0 &&
-		           gw_lines_group(c->s->h[HR_QUOTED], "v", ov, c->ln[title0].b0, &s, &e)) {
+		} else if (gw_lines_value(c, HR_QUOTED, title0, "v", &s, &e)) {
 			gw_lines_squeeze(c->d->text, s, e, &title);
-			ts = (gw_span){gw_lines_cp(c, title0, s), gw_lines_cp(c, title0, e)};
+			ts = gw_lines_span(c, title0, s, title0, e);
 		}
 		gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts, (gw_span){start, end});
 	}
 	gw_buf_free(&title);
 }
-
 
 int
 gw_structure_build(gw_lines *c, const gw_hpos *p)
