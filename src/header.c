@@ -190,11 +190,9 @@ find_date(gw_lines *c, hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	if (hs->date < 0) { /* not in an attached document */
-		int annex = gw_lines_find(c, HR_ANNEX_LABEL, hs->body0, c->n);
-
-		hs->date = gw_lines_find(c, HR_DATE, hs->body0, annex < 0 ? c->n : annex);
-	}
+	for (int i = hs->body0; hs->date < 0 && i < c->n && !gw_lines_is(c, HR_ANNEX_LABEL, i); i++)
+		if (gw_lines_is(c, HR_DATE, i))
+			hs->date = i; /* not in an attached document */
 	if (hs->date >= 0)
 		set_date(c, GW_H_DATE, gw_lines_is(c, HR_DATE, hs->date) ? HR_DATE : HR_DATE_MONTH,
 		         hs->date, ov, true);
@@ -373,39 +371,32 @@ set_decree(gw_lines *c, hscan *hs, int i, const size_t *ov)
 	return 2;
 }
 
-/* One element of the 版头 at line i (份号, 密级, 紧急程度, 发文机关标志 or a 令's mark and
- * number, 发文字号, 签发人): the lines it takes, marked as the header's (0: none). */
-static int
-top_element(gw_lines *c, hscan *hs, int i)
-{
-	size_t ov[2 * GW_OVMAX];
-	int k;
-
-	if ((i == 0 && rule_field(c, GW_H_COPY_NO, HR_COPY_NO, i, ov)) ||
-	    rule_field(c, GW_H_SECRECY, HR_SECRECY, i, ov) ||
-	    rule_field(c, GW_H_URGENCY, HR_URGENCY, i, ov))
-		k = 1;
-	else if (gw_lines_rule(c, HR_MARK, i, ov) > 0)
-		k = set_mark(c, hs, HR_MARK, "issuer", i, ov);
-	else if (hs->mark < 0 && docnum_next(c, i + 1) && gw_lines_rule(c, HR_SIGNATURE, i, ov) > 0)
-		k = set_mark(c, hs, HR_SIGNATURE, "v", i, ov); /* the mark printed without 文件 */
-	else if (i + 1 < c->n && gw_lines_rule(c, HR_DECREE, i, ov) > 0 &&
-	         gw_lines_is(c, HR_DECREE_NUMBER, i + 1))
-		k = set_decree(c, hs, i, ov);
-	else if ((k = scan_docnum(c, i)) == 0)
-		k = rule_field(c, GW_H_SIGNER, HR_SIGNER, i, ov);
-	memset(c->skip + i, 1, (size_t)k);
-	return k;
-}
-
-/* The 版头: the lines above the title.  Returns the first line after them. */
+/* 份号, 密级, 紧急程度, 发文机关标志 (or a 令's mark and number), 发文字号, 签发人: the lines
+ * above the title, k at a time.  Returns the first line after them. */
 static int
 scan_top(gw_lines *c, hscan *hs)
 {
-	int i = 0, k;
+	size_t ov[2 * GW_OVMAX];
+	int i, k;
 
-	while (i < c->n && i < TOP_LINES && (k = top_element(c, hs, i)) > 0)
-		i += k;
+	for (i = 0; i < c->n && i < TOP_LINES; i += k) {
+		if ((i == 0 && rule_field(c, GW_H_COPY_NO, HR_COPY_NO, i, ov)) ||
+		    rule_field(c, GW_H_SECRECY, HR_SECRECY, i, ov) ||
+		    rule_field(c, GW_H_URGENCY, HR_URGENCY, i, ov))
+			k = 1;
+		else if (gw_lines_rule(c, HR_MARK, i, ov) > 0)
+			k = set_mark(c, hs, HR_MARK, "issuer", i, ov);
+		else if (hs->mark < 0 && docnum_next(c, i + 1) && gw_lines_rule(c, HR_SIGNATURE, i, ov) > 0)
+			k = set_mark(c, hs, HR_SIGNATURE, "v", i, ov); /* the mark printed without 文件 */
+		else if (i + 1 < c->n && gw_lines_rule(c, HR_DECREE, i, ov) > 0 &&
+		         gw_lines_is(c, HR_DECREE_NUMBER, i + 1))
+			k = set_decree(c, hs, i, ov);
+		else if ((k = scan_docnum(c, i)) == 0)
+			k = rule_field(c, GW_H_SIGNER, HR_SIGNER, i, ov);
+		if (k == 0)
+			break;
+		memset(c->skip + i, 1, (size_t)k);
+	}
 	return i;
 }
 

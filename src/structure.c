@@ -309,9 +309,12 @@ find_first(const char *t, size_t s, size_t e, const char *set)
 	uint32_t cp;
 	int n;
 
-	for (; s < e && (n = gw_utf8_decode(t + s, e - s, &cp)) > 0; s += (size_t)n)
-		if (in_set(set, t + s, (size_t)n))
-			return s;
+	for (; *set && (n = gw_utf8_decode(set, strlen(set), &cp)) > 0; set += n) {
+		const char *p = mem_find(t + s, e - s, set, (size_t)n);
+
+		if (p)
+			e = (size_t)(p - t); /* the next ones are looked for before it */
+	}
 	return e;
 }
 
