@@ -340,7 +340,8 @@ set_title(gw_lines *c, hscan *hs, int i, int j)
 	gw_header_set(c->d, GW_H_TITLE, t.ptr, t.len, sp);
 	hs->title0 = i, hs->title1 = j;
 	/* the 文种 ends the title, so it is on its last line (unless letter-spaced) */
-	if (!rule_field(c, GW_H_DOC_TYPE, HR_DOC_TYPE, j, ov) && str_match(c, HR_DOC_TYPE, &t, ov) &&
+	if (!rule_field(c, GW_H_DOC_TYPE, HR_DOC_TYPE, j, ov) &&
+	    str_match(c, HR_DOC_TYPE, &t, ov) &&
 	    gw_lines_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
 		gw_header_set(c->d, GW_H_DOC_TYPE, t.ptr + s, e - s, sp);
 	gw_buf_free(&t);
@@ -386,8 +387,9 @@ scan_top(gw_lines *c, hscan *hs)
 			k = 1;
 		else if (gw_lines_rule(c, HR_MARK, i, ov) > 0)
 			k = set_mark(c, hs, HR_MARK, "issuer", i, ov);
-		else if (hs->mark < 0 && docnum_next(c, i + 1) && gw_lines_rule(c, HR_SIGNATURE, i, ov) > 0)
-			k = set_mark(c, hs, HR_SIGNATURE, "v", i, ov); /* the mark printed without 文件 */
+		else if (hs->mark < 0 && docnum_next(c, i + 1) &&
+		         gw_lines_rule(c, HR_SIGNATURE, i, ov) > 0) /* the mark without 文件 */
+			k = set_mark(c, hs, HR_SIGNATURE, "v", i, ov);
 		else if (i + 1 < c->n && gw_lines_rule(c, HR_DECREE, i, ov) > 0 &&
 		         gw_lines_is(c, HR_DECREE_NUMBER, i + 1))
 			k = set_decree(c, hs, i, ov);
@@ -590,7 +592,8 @@ place_issuer(gw_lines *c, const hscan *hs)
 	if (is->text == NULL)
 		return;
 	for (int i = 0; i < c->n && i < hs->body0 + REPORT_LINES; i++) {
-		if (gw_lines_match_line(c, r, i, ov) <= 0 || !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
+		if (gw_lines_match_line(c, r, i, ov) <= 0 ||
+		    !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
 		    !gw_lines_group(r, "lv", ov, c->ln[i].b0, &ls, &le))
 			continue;
 		if (strncmp(is->text, c->d->text + ls, le - ls) != 0 || is->text[le - ls] == '\0')
@@ -619,8 +622,8 @@ find_promulgation(gw_lines *c, const hscan *hs)
 		    !gw_lines_group(c->s->h[HR_PROMULGATION], "issuer", ov, c->ln[i].b0, &s, &e))
 			continue;
 		set_issuer(c, i, s, e);
-		if (!hd->f[GW_H_DATE].text)
-			set_date(c, GW_H_DATE, HR_PROMULGATION, i, ov, true); /* matched again into ov */
+		if (!hd->f[GW_H_DATE].text) /* matches the note again, into ov */
+			set_date(c, GW_H_DATE, HR_PROMULGATION, i, ov, true);
 		if (!hd->f[GW_H_DOC_NUMBER].text &&
 		    set_group(c, GW_H_DOC_NUMBER, HR_PROMULGATION, "num", i, ov))
 			docnum_parts(c, HR_PROMULGATION, i, ov);
@@ -709,7 +712,8 @@ find_issuer(gw_lines *c, hscan *hs)
 	/* 我代表… opens the body, or follows the salutation, which a news page may put below a
 	 * lead and a caption (in a titled report: one with no title has no issuer, GUIDE) */
 	if (!report_issuer(c, hs, hs->body0) && hs->title0 >= 0)
-		report_issuer(c, hs, gw_lines_find(c, HR_REPORT_SALUTE, hs->body0, hs->body0 + ZONE_LINES));
+		report_issuer(c, hs,
+		              gw_lines_find(c, HR_REPORT_SALUTE, hs->body0, hs->body0 + ZONE_LINES));
 }
 
 /* ---------------------------------------------------------------- 版记 and the rest */
@@ -763,7 +767,8 @@ find_transmit(gw_lines *c, const hscan *hs)
 	int end = hs->date >= 0 ? hs->date : hs->body0 + 3;
 
 	return gw_lines_find(c, HR_TRANSMIT_TITLE, hs->title0, hs->title1 + 1) >= 0 ||
-	       gw_lines_find(c, HR_TRANSMIT_BODY, hs->body0, end < hs->body0 + 6 ? end : hs->body0 + 6) >= 0;
+	       gw_lines_find(c, HR_TRANSMIT_BODY, hs->body0,
+	                     end < hs->body0 + 6 ? end : hs->body0 + 6) >= 0;
 }
 
 /* A headline for a title, or a byline or a news agency's mark in the first lines. */
@@ -773,7 +778,8 @@ is_news(gw_lines *c, const hscan *hs)
 	const char *title = c->d->header.f[GW_H_TITLE].text;
 	size_t ov[2 * GW_OVMAX];
 
-	if (title && *title && gw_lines_match(c, c->s->h[HR_HEADLINE], title, strlen(title), ov) > 0)
+	if (title && *title &&
+	    gw_lines_match(c, c->s->h[HR_HEADLINE], title, strlen(title), ov) > 0)
 		return true;
 	return gw_lines_find(c, HR_NEWS, 0, hs->body0 + 3) >= 0;
 }

@@ -18,7 +18,7 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 
 	memset(nr, 0, sizeof *nr);
 	nr->rule = r;
-	nr->kind = (enum gw_kind)gw_kind_from_name(gw_rule_attr(r, "kind")); /* needed by the loader */
+	nr->kind = (enum gw_kind)gw_kind_from_name(gw_rule_attr(r, "kind")); /* loader: needed */
 	v = gw_rule_attr(r, "heading");
 	nr->heading = v && strcmp(v, "inline") == 0    ? GW_HEAD_INLINE
 	              : v && strcmp(v, "article") == 0 ? GW_HEAD_ARTICLE
@@ -49,7 +49,8 @@ gw_segmenter_new(const gw_rules *rs, gw_buf *err)
 		}
 	while ((r = gw_rules_next(rs, "node.", &i)) != NULL) {
 		if (gw_rule_group(r, "num") < 0 || gw_rule_group(r, "n") < 0) {
-			gw_buf_printf(err, "rule %s: a node rule needs the groups num and n", gw_rule_id(r));
+			gw_buf_printf(err, "rule %s: a node rule needs the groups num and n",
+			              gw_rule_id(r));
 			gw_segmenter_free(s);
 			return NULL;
 		}

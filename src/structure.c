@@ -135,8 +135,8 @@ in_region(gw_lines *c, collector *k, int i)
 			toc_entry_text(c, i, &k->toc_text);
 			return true;
 		}
-		if (gw_lines_same(c, i, k->toc_text.ptr, k->toc_text.len) || i - k->toc_line >= TOC_MAX ||
-		    gw_lines_is(c, HR_NOT_TITLE, i))
+		if (gw_lines_same(c, i, k->toc_text.ptr, k->toc_text.len) ||
+		    i - k->toc_line >= TOC_MAX || gw_lines_is(c, HR_NOT_TITLE, i))
 			break;
 		if (!k->toc_cand || !gw_lines_numbered(c, i, true, &cd) ||
 		    cd.kind != k->toc_entry.kind || cd.ordinal != k->toc_entry.ordinal ||
@@ -507,26 +507,34 @@ build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
 
 /* ---------------------------------------------------------------- attachments */
 
-typedef struct att {
-	int line;   /* where it starts (its label or its title) */
-	int t0, t1; /* its title lines, -1 when the title is taken from the notice's 《》 */
-} att;
-
-/* An attachment starting at line `line` whose title is at line ti (or from the notice). */
-static void
-add_att(gw_lines *c, att *a, size_t *na, int line, int ti)
+/* An attachment from line `line` (its label or its title) on, titled by the lines from ti or
+ * else by the notice's 《》: added to the document, the one before it ending where it starts,
+ * and its line kept in at.  Returns its title's last line, -1 for none. */
+static int
+add_att(gw_lines *c, const gw_hpos *p, int *at, int line, int ti)
 {
-	int last;
+	size_t na = c->d->natts, s, e;
+	gw_buf title = GW_BUF_INIT;
+	gw_span ts = GW_NOSPAN;
+	int last = -1;
 
-	if (*na >= GW_LIMIT_ATTACHMENTS)
-		return;
+	if (na >= GW_LIMIT_ATTACHMENTS)
+		return -1;
 	if (gw_header_title_at(c, ti, ATT_TITLE_LINES, &last)) {
-		a[*na] = (att){line, ti, last};
-		for (int i = line; i <= last; i++)
-			c->skip[i] = 1;
-	} else
-		a[*na] = (att){line, -1, -1};
-	++*na;
+		gw_lines_join(c, ti, last, &title);
+		ts = (gw_span){c->ln[ti].c0, c->ln[last].c0 + c->ln[last].nc};
+		memset(c->skip + line, 1, (size_t)(last - line + 1));
+	} else if (gw_lines_value(c, HR_QUOTED, p->title0, "v", &s, &e)) {
+		gw_lines_squeeze(c->d->text, s, e, &title);
+		ts = gw_lines_span(c, p->title0, s, p->title0, e);
+	}
+	if (na > 0)
+		c->d->atts[na - 1].span.end = c->ln[line].c0;
+	at[na] = line;
+	gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts,
+	                      (gw_span){c->ln[line].c0, (int32_t)c->d->ncp});
+	gw_buf_free(&title);
+	return last;
 }
 
 /* Whether line j labels an attached document whose title is on the next line: 附件, 附件2,
@@ -548,12 +556,11 @@ annex_label(gw_lines *c, int j)
 }
 
 /* The documents a notice carries: the one it 印发/转发 (right after its 成文日期 and 附注), and
- * each one under a 附件 label. */
+ * each one under a 附件 label.  Returns how many, their first lines in at. */
 static size_t
-find_attachments(gw_lines *c, const gw_hpos *p, att *a)
+find_attachments(gw_lines *c, const gw_hpos *p, int *at)
 {
-	size_t na = 0;
-	int from = p->date >= 0 ? p->date + 1 : p->body0, j;
+	int from = p->date >= 0 ? p->date + 1 : p->body0, j, last;
 
 	if (!c->d->is_notice)
 		return 0;
@@ -561,55 +568,27 @@ find_attachments(gw_lines *c, const gw_hpos *p, att *a)
 		for (j = p->date + 1; j < c->n && (c->skip[j] || gw_lines_is(c, HR_NOTE, j)); j++)
 			;
 		if (j < c->n && !gw_lines_is(c, HR_ANNEX_LABEL, j)) {
-			add_att(c, a, &na, j, j);
-			from = a[0].t1 >= 0 ? a[0].t1 + 1 : j + 1;
+			last = add_att(c, p, at, j, j);
+			from = last >= 0 ? last + 1 : j + 1;
 		}
 	}
 	for (j = from; j + 1 < c->n; j++)
 		if (annex_label(c, j))
-			add_att(c, a, &na, j, j + 1);
-	return na;
-}
-
-/* Give the attachments to the document, with the title from the notice's 《》 when the
- * attached text has no title line of its own. */
-static void
-add_attachments(gw_lines *c, int title0, const att *a, size_t na)
-{
-	size_t s, e;
-	gw_buf title = GW_BUF_INIT;
-
-	for (size_t k = 0; k < na; k++) {
-		int32_t start = c->ln[a[k].line].c0;
-		int32_t end = k + 1 < na ? c->ln[a[k + 1].line].c0 : (int32_t)c->d->ncp;
-		gw_span ts = GW_NOSPAN;
-
-		gw_buf_reset(&title);
-		if (a[k].t0 >= 0) {
-			gw_lines_join(c, a[k].t0, a[k].t1, &title);
-			ts = (gw_span){c->ln[a[k].t0].c0, c->ln[a[k].t1].c0 + c->ln[a[k].t1].nc};
-		} else if (gw_lines_value(c, HR_QUOTED, title0, "v", &s, &e)) {
-			gw_lines_squeeze(c->d->text, s, e, &title);
-			ts = gw_lines_span(c, title0, s, title0, e);
-		}
-		gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts, (gw_span){start, end});
-	}
-	gw_buf_free(&title);
+			add_att(c, p, at, j, j + 1);
+	return c->d->natts;
 }
 
 int
 gw_structure_build(gw_lines *c, const gw_hpos *p)
 {
-	att a[GW_LIMIT_ATTACHMENTS];
-	size_t na = find_attachments(c, p, a);
-	int l0 = 0, over = 0;
+	int at[GW_LIMIT_ATTACHMENTS], l0 = 0, over = 0;
+	size_t na = find_attachments(c, p, at);
 
 	for (size_t k = 0; k <= na && !over; k++) {
-		int l1 = k < na ? a[k].line : c->n;
+		int l1 = k < na ? at[k] : c->n;
 
 		over = build_part(c, (int)k, l0, l1, k < na ? c->ln[l1].c0 : (int32_t)c->d->ncp);
 		l0 = l1;
 	}
-	add_attachments(c, p->title0, a, na);
 	return over;
 }
