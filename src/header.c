@@ -204,17 +204,11 @@ find_date(gw_lines *c, hscan *hs)
 
 /* ---------------------------------------------------------------- title */
 
+/* Header rule h searched in s[0, n): a title joined from its lines, a piece of a line. */
 static bool
-str_match(gw_lines *c, enum gw_hrule h, const gw_buf *b, size_t *ov)
+str_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov)
 {
-	return gw_lines_match(c, c->s->h[h], b->ptr ? b->ptr : "", b->len, ov) > 0;
-}
-
-/* Header rule h searched in bytes [s, e) of the text (ov relative to s). */
-static bool
-bytes_match(gw_lines *c, enum gw_hrule h, size_t s, size_t e, size_t *ov)
-{
-	return gw_lines_match(c, c->s->h[h], c->d->text + s, e - s, ov) > 0;
+	return gw_lines_match(c, c->s->h[h], s, n, ov) > 0;
 }
 
 /* Whether bytes [s, e) of the text are the names of bodies (header.signature). */
@@ -223,7 +217,7 @@ is_body(gw_lines *c, size_t s, size_t e)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return bytes_match(c, HR_SIGNATURE, s, e, ov);
+	return str_match(c, HR_SIGNATURE, c->d->text + s, e - s, ov);
 }
 
 /* A title is complete once it ends in a 文种 (or what heads a table or list), and a 关于 in it
@@ -233,7 +227,8 @@ title_complete(gw_lines *c, const gw_buf *t)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return str_match(c, HR_TITLE_END, t, ov) && !str_match(c, HR_TITLE_OPEN, t, ov);
+	return str_match(c, HR_TITLE_END, t->ptr, t->len, ov) &&
+	       !str_match(c, HR_TITLE_OPEN, t->ptr, t->len, ov);
 }
 
 /* Whether line i may be (part of) a title of at most maxcp code points. */
@@ -284,7 +279,7 @@ typed_title(gw_lines *c, int i, int j)
 	bool typed;
 
 	gw_lines_join(c, i, j, &t);
-	typed = str_match(c, HR_DOC_TYPE, &t, ov);
+	typed = str_match(c, HR_DOC_TYPE, t.ptr, t.len, ov);
 	gw_buf_free(&t);
 	return typed;
 }
@@ -335,13 +330,13 @@ set_title(gw_lines *c, hscan *hs, int i, int j)
 	gw_lines_squeeze(c->d->text, b0, c->ln[i].b1, &t);
 	gw_lines_join(c, i + 1, j, &t);
 	memset(c->skip + i, 1, (size_t)(j - i + 1));
-	if (str_match(c, HR_TITLE_FOOTNOTE, &t, ov))
+	if (str_match(c, HR_TITLE_FOOTNOTE, t.ptr, t.len, ov))
 		t.len = ov[0];
 	gw_header_set(c->d, GW_H_TITLE, t.ptr, t.len, sp);
 	hs->title0 = i, hs->title1 = j;
 	/* the 文种 ends the title, so it is on its last line (unless letter-spaced) */
 	if (!rule_field(c, GW_H_DOC_TYPE, HR_DOC_TYPE, j, ov) &&
-	    str_match(c, HR_DOC_TYPE, &t, ov) &&
+	    str_match(c, HR_DOC_TYPE, t.ptr, t.len, ov) &&
 	    gw_lines_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
 		gw_header_set(c->d, GW_H_DOC_TYPE, t.ptr + s, e - s, sp);
 	gw_buf_free(&t);
@@ -357,19 +352,6 @@ set_mark(gw_lines *c, hscan *hs, enum gw_hrule h, const char *g, int i, const si
 	gw_lines_group(c->s->h[h], g, ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
 	hs->mark = i;
 	return 1;
-}
-
-/* A 令: its mark is also its title (国务院令), its number on the next line (第707号). */
-static int
-set_decree(gw_lines *c, hscan *hs, int i, const size_t *ov)
-{
-	size_t o[2 * GW_OVMAX];
-
-	set_mark(c, hs, HR_DECREE, "issuer", i, ov);
-	set_title(c, hs, i, i);
-	rule_field(c, GW_H_DOC_NUMBER, HR_DECREE_NUMBER, i + 1, o);
-	docnum_parts(c, HR_DECREE_NUMBER, i + 1, o);
-	return 2;
 }
 
 /* 份号, 密级, 紧急程度, 发文机关标志 (or a 令's mark and number), 发文字号, 签发人: the lines
@@ -391,9 +373,14 @@ scan_top(gw_lines *c, hscan *hs)
 		         gw_lines_rule(c, HR_SIGNATURE, i, ov) > 0) /* the mark without 文件 */
 			k = set_mark(c, hs, HR_SIGNATURE, "v", i, ov);
 		else if (i + 1 < c->n && gw_lines_rule(c, HR_DECREE, i, ov) > 0 &&
-		         gw_lines_is(c, HR_DECREE_NUMBER, i + 1))
-			k = set_decree(c, hs, i, ov);
-		else if ((k = scan_docnum(c, i)) == 0)
+		         gw_lines_is(c, HR_DECREE_NUMBER, i + 1)) {
+			/* a 令: its mark is also its title (国务院令), its number on the next line */
+			set_mark(c, hs, HR_DECREE, "issuer", i, ov);
+			set_title(c, hs, i, i);
+			rule_field(c, GW_H_DOC_NUMBER, HR_DECREE_NUMBER, i + 1, ov);
+			docnum_parts(c, HR_DECREE_NUMBER, i + 1, ov);
+			k = 2;
+		} else if ((k = scan_docnum(c, i)) == 0)
 			k = rule_field(c, GW_H_SIGNER, HR_SIGNER, i, ov);
 		if (k == 0)
 			break;
@@ -440,16 +427,16 @@ scan_zone(gw_lines *c, hscan *hs, int i)
 
 /* ---------------------------------------------------------------- lists and the issuer */
 
-/* Cut bytes [s, e) of line i at sep into l (items without the separators). */
+/* Cut bytes [s, e) of line i into the items of l (header.addressee-sep, not kept). */
 static void
-split_list(gw_lines *c, enum gw_hrule sep, int i, size_t s, size_t e, gw_strlist *l)
+split_list(gw_lines *c, int i, size_t s, size_t e, gw_strlist *l)
 {
 	size_t ov[2 * GW_OVMAX];
 
 	while (s < e) {
 		size_t cut = e, next = e;
 
-		if (bytes_match(c, sep, s, e, ov))
+		if (str_match(c, HR_ADDRESSEE_SEP, c->d->text + s, e - s, ov))
 			cut = s + ov[0], next = s + ov[1];
 		if (next == s) /* an empty match: take the rest */
 			cut = next = e;
@@ -471,13 +458,11 @@ set_addressees(gw_lines *c, hscan *hs)
 	while (top - 1 > hs->title1 && top - 1 >= 0 && !c->skip[top - 1] && i - top < 4 &&
 	       gw_lines_is(c, HR_ADDRESSEES_HEAD, top - 1))
 		top--;
-	for (int k = top; k < i; k++) {
-		split_list(c, HR_ADDRESSEE_SEP, k, c->ln[k].b0, c->ln[k].b1, &c->d->header.addressees);
-		c->skip[k] = 1;
-	}
-	split_list(c, HR_ADDRESSEE_SEP, i, s, e, &c->d->header.addressees);
+	for (int k = top; k <= i; k++) /* the lines over it whole, its own line's group v */
+		split_list(c, k, k < i ? c->ln[k].b0 : s, k < i ? c->ln[k].b1 : e,
+		           &c->d->header.addressees);
 	set_bytes(c, GW_H_ADDRESSEES, top, top < i ? c->ln[top].b0 : s, i, e);
-	c->skip[i] = 1;
+	memset(c->skip + top, 1, (size_t)(i - top + 1));
 }
 
 /* Bytes [*s, *e) of line i without a bracket pair around it: （万载县统计局）. */
@@ -539,7 +524,7 @@ first_issuer(gw_lines *c, size_t s, size_t e)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return bytes_match(c, HR_ISSUER_SEP, s, e, ov) && ov[0] > 0 ? s + ov[0] : e;
+	return str_match(c, HR_ISSUER_SEP, c->d->text + s, e - s, ov) && ov[0] > 0 ? s + ov[0] : e;
 }
 
 /* The first of joint issuers in bytes [s, e) of line i: cut at a separator, or where the name
@@ -752,7 +737,7 @@ find_tail(gw_lines *c, const hscan *hs)
 			c->skip[i] = 1;
 		} else if (!hd->f[GW_H_CC].text && rule_field(c, GW_H_CC, HR_CC, i, ov)) {
 			gw_lines_group(c->s->h[HR_CC], "v", ov, c->ln[i].b0, &s, &e);
-			split_list(c, HR_ADDRESSEE_SEP, i, s, e, &hd->cc);
+			split_list(c, i, s, e, &hd->cc);
 			c->skip[i] = 1;
 		} else if (!hd->f[GW_H_PRINT_DATE].text &&
 		           set_date(c, GW_H_PRINT_DATE, HR_PRINTER, i, ov, false))
@@ -778,8 +763,7 @@ is_news(gw_lines *c, const hscan *hs)
 	const char *title = c->d->header.f[GW_H_TITLE].text;
 	size_t ov[2 * GW_OVMAX];
 
-	if (title && *title &&
-	    gw_lines_match(c, c->s->h[HR_HEADLINE], title, strlen(title), ov) > 0)
+	if (title && *title && str_match(c, HR_HEADLINE, title, strlen(title), ov))
 		return true;
 	return gw_lines_find(c, HR_NEWS, 0, hs->body0 + 3) >= 0;
 }
