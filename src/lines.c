@@ -16,8 +16,7 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 {
 	const char *v;
 
-	memset(nr, 0, sizeof *nr);
-	nr->rule = r;
+	nr->rule = r; /* every field is set here */
 	nr->kind = (enum gw_kind)gw_kind_from_name(gw_rule_attr(r, "kind")); /* loader: needed */
 	v = gw_rule_attr(r, "heading");
 	nr->heading = v && strcmp(v, "inline") == 0    ? GW_HEAD_INLINE
@@ -40,7 +39,6 @@ gw_segmenter_new(const gw_rules *rs, gw_buf *err)
 	const gw_rule *r;
 	size_t i = 0, cap = 0;
 
-	s->rs = rs;
 	for (int h = 0; h < HR_COUNT; h++)
 		if ((s->h[h] = gw_rules_get(rs, hrule_ids[h])) == NULL) {
 			gw_buf_printf(err, "the rules have no rule %s (see rules/header.rules)", hrule_ids[h]);
@@ -298,25 +296,25 @@ static bool
 fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_numline *m)
 {
 	const char *t = c->d->text;
-	size_t b = c->ln[i].b0;
+	size_t b = c->ln[i].b0, n0, n1; /* the numeral */
 	long long v = 0;
 	uint32_t cp;
 
 	memset(m, 0, sizeof *m);
 	if (!gw_lines_group(nr->rule, "num", ov, b, &m->num0, &m->num1) ||
-	    !gw_lines_group(nr->rule, "n", ov, b, &m->n0, &m->n1))
+	    !gw_lines_group(nr->rule, "n", ov, b, &n0, &n1))
 		return false;
 	if (!gw_lines_group(nr->rule, "rest", ov, b, &m->rest0, &m->rest1))
 		m->rest0 = m->rest1 = m->num1;
 	m->line = i, m->nr = nr, m->kind = nr->kind;
 	if (nr->base) {
-		if (gw_utf8_decode(t + m->n0, m->n1 - m->n0, &cp) <= 0 || cp < nr->base)
+		if (gw_utf8_decode(t + n0, n1 - n0, &cp) <= 0 || cp < nr->base)
 			return false;
 		v = cp - nr->base + 1;
 	} else if (nr->kind == GW_OUTLINE) {
-		if (!outline_ordinal(t + m->n0, m->n1 - m->n0, &v, &m->depth))
+		if (!outline_ordinal(t + n0, n1 - n0, &v, &m->depth))
 			return false;
-	} else if (!gw_parse_int(t + m->n0, m->n1 - m->n0, &v))
+	} else if (!gw_parse_int(t + n0, n1 - n0, &v))
 		return false;
 	if (v < 1 || v > 100000)
 		return false;

@@ -45,7 +45,6 @@ typedef struct gw_noderule {
 } gw_noderule;
 
 struct gw_segmenter {
-	const gw_rules *rs;
 	const gw_rule *h[HR_COUNT];
 	gw_noderule *nr;
 	size_t nnr;
@@ -75,7 +74,7 @@ typedef struct gw_numline {
 	enum gw_kind kind;
 	int depth;       /* outline depth (1.1 → 2), 0 for other kinds */
 	long ordinal;
-	size_t num0, num1, n0, n1, rest0, rest1; /* bytes of the text */
+	size_t num0, num1, rest0, rest1; /* bytes of the text */
 } gw_numline;
 
 #define GW_OVMAX 32
