@@ -36,16 +36,13 @@ typedef struct cand {
 	bool ok;
 } cand;
 
-/* Nesting order of the kinds: a node nests under the nearest one of lower rank. */
+/* Nesting order of the kinds: a node nests under the nearest one of lower rank.  The kinds
+ * nest in their order in gongwen.h, part to level5; a decimal outline ranks as a level1 plus
+ * its depth (1.1 under 1, above （一）). */
 static int
 rank_of(enum gw_kind k, int depth)
 {
-	static const int rank[GW_NKINDS] = {
-	    [GW_PART] = 0,    [GW_CHAPTER] = 10, [GW_SECTION] = 20, [GW_ARTICLE] = 30,
-	    [GW_LEVEL1] = 40, [GW_OUTLINE] = 40, [GW_LEVEL2] = 50,  [GW_LEVEL3] = 60,
-	    [GW_LEVEL4] = 70, [GW_LEVEL5] = 80};
-
-	return rank[k] + (k == GW_OUTLINE ? depth : 0);
+	return k == GW_OUTLINE ? 10 * GW_LEVEL1 + depth : 10 * (int)k;
 }
 
 /* v in Chinese numerals (1 … 99), for the next marker of a （一） list. */
