@@ -478,44 +478,33 @@ unbracket(gw_lines *c, int i, size_t *s, size_t *e)
 		*s += 1, *e -= 1;
 }
 
-/* A bulletin with no 成文日期 may close with its body's name in brackets: （万载县统计局）. */
-static void
-find_bracket_signature(gw_lines *c, hscan *hs)
-{
-	size_t s, e;
-	int i = c->n - 1;
-
-	if (i < 0 || i <= hs->title1 || c->skip[i])
-		return;
-	unbracket(c, i, &s, &e);
-	if (s == c->ln[i].b0 || !is_body(c, s, e))
-		return;
-	hs->sig0 = i;
-	set_bytes(c, GW_H_SIGNATURE, i, s, i, e);
-	c->skip[i] = 1;
-}
-
-/* 发文机关署名: the lines of body names right above the 成文日期. */
+/* 发文机关署名: the lines of body names right above the 成文日期; with no 成文日期, a bulletin's
+ * last line when it is its body's name in brackets: （万载县统计局）. */
 static void
 find_signature(gw_lines *c, hscan *hs)
 {
-	int top = -1;
+	int top = hs->date, last = hs->date - 1;
+	size_t s, e;
 
 	if (hs->date < 0) {
-		find_bracket_signature(c, hs);
-		return;
+		top = last = c->n - 1;
+		unbracket(c, last, &s, &e);
+		if (last <= hs->title1 || c->skip[last] || s == c->ln[last].b0 || !is_body(c, s, e))
+			return;
+	} else {
+		for (int i = last; i >= 0 && i >= hs->date - SIG_LINES; i--) {
+			if ((hs->title0 >= 0 && i >= hs->title0 && i <= hs->title1) || i == hs->addr ||
+			    !gw_lines_is(c, HR_SIGNATURE, i))
+				break;
+			top = i;
+		}
+		if (top == hs->date)
+			return;
+		s = c->ln[top].b0, e = c->ln[last].b1;
 	}
-	for (int i = hs->date - 1; i >= 0 && i >= hs->date - SIG_LINES; i--) {
-		if ((hs->title0 >= 0 && i >= hs->title0 && i <= hs->title1) || i == hs->addr ||
-		    !gw_lines_is(c, HR_SIGNATURE, i))
-			break;
-		top = i;
-	}
-	if (top < 0)
-		return;
 	hs->sig0 = top;
-	set_bytes(c, GW_H_SIGNATURE, top, c->ln[top].b0, hs->date - 1, c->ln[hs->date - 1].b1);
-	memset(c->skip + top, 1, (size_t)(hs->date - top));
+	set_bytes(c, GW_H_SIGNATURE, top, s, last, e);
+	memset(c->skip + top, 1, (size_t)(last - top + 1));
 }
 
 /* Bytes [s, e) cut at the first separator of joint issuers. */
@@ -651,20 +640,22 @@ abbreviates(const char *t, size_t s, size_t e, size_t fs, size_t fe)
 	return s == e;
 }
 
-/* The signature of line i in [*s, *e), or the body the title names in full when the signature
+/* The issuer from the signature, or the body the title names in full when the signature
  * abbreviates it (issue 13: 市交通委 under 上海市交通委员会、上海市公安局关于…的通告). */
-static int
-signature_in_full(gw_lines *c, const hscan *hs, int i, size_t *s, size_t *e)
+static void
+signature_issuer(gw_lines *c, const hscan *hs)
 {
-	size_t fs, fe;
+	size_t s, e, fs, fe;
 
-	if (!gw_lines_value(c, HR_ISSUER_TITLE, hs->title0, "v", &fs, &fe))
-		return i;
-	fe = first_issuer(c, fs, fe);
-	if (!abbreviates(c->d->text, *s, first_issuer(c, *s, *e), fs, fe) || !is_body(c, fs, fe))
-		return i;
-	*s = fs, *e = fe;
-	return hs->title0;
+	unbracket(c, hs->sig0, &s, &e);
+	if (gw_lines_value(c, HR_ISSUER_TITLE, hs->title0, "v", &fs, &fe)) {
+		fe = first_issuer(c, fs, fe);
+		if (abbreviates(c->d->text, s, first_issuer(c, s, e), fs, fe) && is_body(c, fs, fe)) {
+			set_issuer(c, hs->title0, fs, fe);
+			return;
+		}
+	}
+	set_issuer(c, hs->sig0, s, e);
 }
 
 /* The issuer: the mark without 文件, else the signature (or a 纪要's issue line), else the head of the title (or its
@@ -673,16 +664,13 @@ static void
 find_issuer(gw_lines *c, hscan *hs)
 {
 	size_t s, e;
-	int i;
 
 	if (hs->mark >= 0 && hs->mark_e > hs->mark_s) {
 		set_issuer(c, hs->mark, hs->mark_s, hs->mark_e);
 		return;
 	}
 	if (hs->sig0 >= 0) {
-		unbracket(c, hs->sig0, &s, &e);
-		i = signature_in_full(c, hs, hs->sig0, &s, &e);
-		set_issuer(c, i, s, e);
+		signature_issuer(c, hs);
 		return;
 	}
 	if (issuer_from(c, HR_ISSUE_LINE, "issuer", hs->issue))
