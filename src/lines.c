@@ -16,8 +16,8 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 {
 	const char *v;
 
-	nr->rule = r; /* every field is set here */
-	nr->kind = (enum gw_kind)gw_kind_from_name(gw_rule_attr(r, "kind")); /* loader: needed */
+	nr->rule = r; /* every field is set here; the loader requires a known kind */
+	nr->kind = (enum gw_kind)gw_kind_from_name(gw_rule_attr(r, "kind"));
 	v = gw_rule_attr(r, "heading");
 	nr->heading = v && strcmp(v, "inline") == 0    ? GW_HEAD_INLINE
 	              : v && strcmp(v, "article") == 0 ? GW_HEAD_ARTICLE

@@ -39,8 +39,8 @@ restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 
 	while (i < n && !(s[i] > 0x20 && s[i] < 0x7F))
 		i++;
-	if (i == n || sp.start < 0)
-		return; /* only an ASCII character can have been folded from a wide one */
+	if (i == n || sp.start < 0) /* only an ASCII character can have been folded */
+		return;                 /* from a wide one, and only in text with a span */
 	i = 0, atk = gw_doc_cp_to_byte(d, sp.start);
 	while (i < n) {
 		uint32_t c, t = 0;

@@ -172,7 +172,7 @@ region_start(gw_lines *c, collector *k, int i)
 	} opens[] = {{HR_TOC, R_TOC}, {HR_TABLE, R_TABLE}, {HR_ANNEX_NOTE, R_ANNEX},
 	             {HR_ANNEX_LABEL, R_NONE}};
 
-	for (size_t j = 0; j < sizeof opens / sizeof opens[0]; j++)
+	for (size_t j = 0; j < sizeof opens / sizeof opens[0]; j++) /* toc_*: read in R_TOC only */
 		if (gw_lines_is(c, opens[j].h, i)) {
 			k->region = opens[j].r, k->toc_line = i, k->toc_first = -1;
 			return true;
