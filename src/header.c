@@ -15,7 +15,7 @@
 
 /* Where the scan put things (line indices, -1: none). */
 typedef struct hscan {
-	int title0, title1, addr, date, sig0, sig1, body0;
+	int title0, title1, addr, date, sig0, body0;
 	int mark;              /* the 发文机关标志 */
 	size_t mark_s, mark_e; /* the issuer inside it */
 	int subdate;           /* a ——date subtitle */
@@ -23,16 +23,11 @@ typedef struct hscan {
 	bool report;           /* a work report: issuer from 我代表… */
 } hscan;
 
-static gw_span
-span_of(gw_lines *c, int i, size_t b0, int j, size_t b1)
-{
-	return (gw_span){gw_lines_cp(c, i, b0), gw_lines_cp(c, j, b1)};
-}
-
+/* Field f from bytes b0 (on line i) to b1 (on line j) of the text. */
 static void
-set_bytes(gw_lines *c, enum gw_hfield f, int i, size_t b0, size_t b1)
+set_bytes(gw_lines *c, enum gw_hfield f, int i, size_t b0, int j, size_t b1)
 {
-	gw_header_set(c->d, f, c->d->text + b0, b1 - b0, span_of(c, i, b0, i, b1));
+	gw_header_set(c->d, f, c->d->text + b0, b1 - b0, gw_lines_span(c, i, b0, j, b1));
 }
 
 /* Set field f from group g of header rule h matched on line i. */
@@ -44,8 +39,15 @@ set_group(gw_lines *c, enum gw_hfield f, enum gw_hrule h, const char *g, int i,
 
 	if (!gw_lines_group(c->s->h[h], g, ov, c->ln[i].b0, &s, &e))
 		return false;
-	set_bytes(c, f, i, s, e);
+	set_bytes(c, f, i, s, i, e);
 	return true;
+}
+
+/* Field f from group v of header rule h on line i (ov: the match); false when h does not match. */
+static bool
+rule_field(gw_lines *c, enum gw_hfield f, enum gw_hrule h, int i, size_t *ov)
+{
+	return gw_lines_rule(c, h, i, ov) > 0 && set_group(c, f, h, "v", i, ov);
 }
 
 static bool
@@ -65,10 +67,11 @@ sig_over_date(gw_lines *c, int i)
 
 /* Year, serial and the GB/T 9704-2012 7.2.5 warnings, from rule h matched at line i. */
 static void
-docnum_parts(gw_lines *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
+docnum_parts(gw_lines *c, enum gw_hrule h, int i, const size_t *ov)
 {
 	const gw_rule *r = c->s->h[h];
 	gw_header *hd = &c->d->header;
+	gw_span sp = hd->f[GW_H_DOC_NUMBER].span;
 	const char *t = c->d->text;
 	size_t b = c->ln[i].b0, s, e, s2, e2;
 	long long v;
@@ -88,21 +91,12 @@ docnum_parts(gw_lines *c, enum gw_hrule h, int i, const size_t *ov, gw_span sp)
 		gw_doc_diag(c->d, GW_W_DOCNUM_BRACKET, sp, "%s", hd->f[GW_H_DOC_NUMBER].text);
 }
 
-static void
-set_docnum_text(gw_lines *c, int i, size_t b0, int j, size_t b1)
-{
-	gw_buf b = GW_BUF_INIT;
-
-	gw_lines_squeeze(c->d->text, b0, b1, &b);
-	gw_header_set(c->d, GW_H_DOC_NUMBER, b.ptr ? b.ptr : "", b.len, span_of(c, i, b0, j, b1));
-	gw_buf_free(&b);
-}
-
 /* Whether a 发文字号 starts at line i. */
 static bool
 docnum_next(gw_lines *c, int i)
 {
-	return gw_lines_is(c, HR_DOCNUM, i) || (gw_lines_is(c, HR_DOCNUM_HEAD, i) && gw_lines_is(c, HR_DOCNUM_TAIL, i + 1));
+	return gw_lines_is(c, HR_DOCNUM, i) ||
+	       (gw_lines_is(c, HR_DOCNUM_HEAD, i) && gw_lines_is(c, HR_DOCNUM_TAIL, i + 1));
 }
 
 /* A 发文字号 at line i, whole or with its agency code on the line before the year; returns the
@@ -110,33 +104,36 @@ docnum_next(gw_lines *c, int i)
 static int
 scan_docnum(gw_lines *c, int i)
 {
-	size_t ov[2 * GW_OVMAX], s, e, s2, e2;
+	size_t ov[2 * GW_OVMAX], s, e, cs = c->ln[i].b0, ce = c->ln[i].b1;
 	gw_header *hd = &c->d->header;
+	enum gw_hrule h = HR_DOCNUM;
+	gw_buf b = GW_BUF_INIT;
+	int j = i;
 
 	if (hd->f[GW_H_DOC_NUMBER].text)
 		return 0;
-	if (gw_lines_rule(c, HR_DOCNUM, i, ov) > 0) {
-		gw_lines_group(c->s->h[HR_DOCNUM], "v", ov, c->ln[i].b0, &s, &e);
-		set_docnum_text(c, i, s, i, e);
-		if (gw_lines_group(c->s->h[HR_DOCNUM], "code", ov, c->ln[i].b0, &s2, &e2))
-			hd->agency_code = gw_xstrndup(c->d->text + s2, e2 - s2);
-		set_group(c, GW_H_SIGNER, HR_DOCNUM, "signer", i, ov);
-		docnum_parts(c, HR_DOCNUM, i, ov, hd->f[GW_H_DOC_NUMBER].span);
-		c->skip[i] = 1;
-		return 1;
+	if (gw_lines_rule(c, HR_DOCNUM, i, ov) <= 0) {
+		if (i + 1 >= c->n || !gw_lines_is(c, HR_DOCNUM_HEAD, i) ||
+		    gw_lines_rule(c, HR_DOCNUM_TAIL, i + 1, ov) <= 0)
+			return 0;
+		h = HR_DOCNUM_TAIL, j = i + 1; /* the agency code is all of line i */
 	}
-	if (i + 1 < c->n && gw_lines_is(c, HR_DOCNUM_HEAD, i) &&
-	    gw_lines_rule(c, HR_DOCNUM_TAIL, i + 1, ov) > 0) {
-		gw_lines_group(c->s->h[HR_DOCNUM_TAIL], "v", ov, c->ln[i + 1].b0, &s, &e);
-		set_docnum_text(c, i, c->ln[i].b0, i + 1, e);
-		hd->agency_code = gw_xstrndup(c->d->text + c->ln[i].b0, c->ln[i].b1 - c->ln[i].b0);
-		docnum_parts(c, HR_DOCNUM_TAIL, i + 1, ov, hd->f[GW_H_DOC_NUMBER].span);
+	gw_lines_group(c->s->h[h], "v", ov, c->ln[j].b0, &s, &e);
+	if (j == i)
+		gw_lines_group(c->s->h[h], "code", ov, c->ln[i].b0, &cs, &ce);
+	else
+		s = cs; /* from the agency code on, white space removed */
+	gw_lines_squeeze(c->d->text, s, e, &b);
+	gw_header_set(c->d, GW_H_DOC_NUMBER, b.ptr, b.len, gw_lines_span(c, i, s, j, e));
+	gw_buf_free(&b);
+	hd->agency_code = gw_xstrndup(c->d->text + cs, ce - cs);
+	set_group(c, GW_H_SIGNER, h, "signer", j, ov);
+	docnum_parts(c, h, j, ov);
+	if (j > i)
 		gw_doc_diag(c->d, GW_W_DOCNUM_SPLIT, hd->f[GW_H_DOC_NUMBER].span, "%s",
 		            hd->f[GW_H_DOC_NUMBER].text);
-		c->skip[i] = c->skip[i + 1] = 1;
-		return 2;
-	}
-	return 0;
+	memset(c->skip + i, 1, (size_t)(j - i + 1));
+	return j - i + 1;
 }
 
 /* ---------------------------------------------------------------- dates */
@@ -152,12 +149,7 @@ iso_date(gw_lines *c, const gw_rule *r, const size_t *ov, size_t b, char out[11]
 
 	*arabic = true;
 	for (int k = 0; k < 3; k++) {
-		if (!gw_lines_group(r, g[k], ov, b, &s, &e)) {
-			if (k < 2)
-				return false;
-			continue;
-		}
-		if (!gw_parse_int(t + s, e - s, &v[k]))
+		if (!gw_lines_group(r, g[k], ov, b, &s, &e) || !gw_parse_int(t + s, e - s, &v[k]))
 			return false;
 		if ((unsigned char)t[s] >= 0x80)
 			*arabic = false;
@@ -169,53 +161,26 @@ iso_date(gw_lines *c, const gw_rule *r, const size_t *ov, size_t b, char out[11]
 	return true;
 }
 
-/* 成文日期 from line i by rule h (GB/T 9704-2012 7.3.5.1 wants Arabic numerals). */
-static void
-set_date(gw_lines *c, enum gw_hrule h, int i)
+/* Date field f (成文日期, 印发日期) from group v of rule h on line i, matched into ov, with its
+ * ISO form; false when h does not match.  warn: the 成文日期 wants Arabic numerals (GB/T
+ * 9704-2012 7.3.5.1), but not on a 纪要's issue line. */
+static bool
+set_date(gw_lines *c, enum gw_hfield f, enum gw_hrule h, int i, size_t *ov, bool warn)
 {
-	size_t ov[2 * GW_OVMAX];
-	char iso[11];
+	char iso[11], **p = gw_header_iso(&c->d->header, f);
+	gw_field *fl = &c->d->header.f[f];
 	bool arabic;
-	gw_header *hd = &c->d->header;
 
-	if (gw_lines_rule(c, h, i, ov) <= 0 || !set_group(c, GW_H_DATE, h, "v", i, ov))
-		return;
+	if (!rule_field(c, f, h, i, ov))
+		return false;
 	c->skip[i] = 1;
 	if (!iso_date(c, c->s->h[h], ov, c->ln[i].b0, iso, &arabic))
-		return;
-	free(hd->date);
-	hd->date = gw_xstrdup(iso);
-	if (!arabic)
-		gw_doc_diag(c->d, GW_W_DATE_NOT_ARABIC, hd->f[GW_H_DATE].span, "%s",
-		            hd->f[GW_H_DATE].text);
-}
-
-/* The rule header.issue-line when it matches line i (a 纪要's 青川县人民政府办公室　2025年5月9日
- * under its title), else NULL. */
-static const gw_rule *
-issue_rule(gw_lines *c, int i, size_t *ov)
-{
-	const gw_rule *r = gw_rules_get(c->s->rs, "header.issue-line");
-
-	return r != NULL && gw_lines_match_line(c, r, i, ov) > 0 ? r : NULL;
-}
-
-/* 成文日期 from a 纪要's issue line i (no date of its own at the end). */
-static void
-issue_date(gw_lines *c, int i)
-{
-	size_t ov[2 * GW_OVMAX], s, e;
-	const gw_rule *r = issue_rule(c, i, ov);
-	char iso[11];
-	bool arabic;
-
-	if (r == NULL || !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e))
-		return;
-	set_bytes(c, GW_H_DATE, i, s, e);
-	if (iso_date(c, r, ov, c->ln[i].b0, iso, &arabic)) {
-		free(c->d->header.date);
-		c->d->header.date = gw_xstrdup(iso);
-	}
+		return true;
+	free(*p);
+	*p = gw_xstrdup(iso);
+	if (warn && !arabic)
+		gw_doc_diag(c->d, GW_W_DATE_NOT_ARABIC, fl->span, "%s", fl->text);
+	return true;
 }
 
 /* The 成文日期: under the issuers in the header, else the first date line of its own after the
@@ -223,33 +188,36 @@ issue_date(gw_lines *c, int i)
 static void
 find_date(gw_lines *c, hscan *hs)
 {
-	if (hs->date < 0)
-		for (int i = hs->body0; i < c->n; i++) {
-			if (gw_lines_is(c, HR_ANNEX_LABEL, i))
-				break;
-			if (gw_lines_is(c, HR_DATE, i)) {
-				hs->date = i;
-				break;
-			}
-		}
+	size_t ov[2 * GW_OVMAX];
+
+	for (int i = hs->body0; hs->date < 0 && i < c->n && !gw_lines_is(c, HR_ANNEX_LABEL, i); i++)
+		if (gw_lines_is(c, HR_DATE, i))
+			hs->date = i; /* not in an attached document */
 	if (hs->date >= 0)
-		set_date(c, gw_lines_is(c, HR_DATE, hs->date) ? HR_DATE : HR_DATE_MONTH, hs->date);
+		set_date(c, GW_H_DATE, gw_lines_is(c, HR_DATE, hs->date) ? HR_DATE : HR_DATE_MONTH,
+		         hs->date, ov, true);
 	else if (hs->issue >= 0)
-		issue_date(c, hs->issue);
+		set_date(c, GW_H_DATE, HR_ISSUE_LINE, hs->issue, ov, false);
 	else if (hs->subdate >= 0)
-		set_date(c, HR_DATE_SUBTITLE, hs->subdate);
+		set_date(c, GW_H_DATE, HR_DATE_SUBTITLE, hs->subdate, ov, true);
 }
 
 /* ---------------------------------------------------------------- title */
 
+/* Header rule h searched in s[0, n): a title joined from its lines, a piece of a line. */
 static bool
-str_match(gw_lines *c, enum gw_hrule h, const gw_buf *b, size_t *ov)
+str_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov)
 {
-	int rc = gw_rule_match(c->s->h[h], b->ptr ? b->ptr : "", b->len, 0, ov, GW_OVMAX);
+	return gw_lines_match(c, c->s->h[h], s, n, ov) > 0;
+}
 
-	if (rc < 0 && c->failed == NULL)
-		c->failed = gw_rule_id(c->s->h[h]);
-	return rc > 0;
+/* Whether bytes [s, e) of the text are the names of bodies (header.signature). */
+static bool
+is_body(gw_lines *c, size_t s, size_t e)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	return str_match(c, HR_SIGNATURE, c->d->text + s, e - s, ov);
 }
 
 /* A title is complete once it ends in a 文种 (or what heads a table or list), and a 关于 in it
@@ -259,25 +227,24 @@ title_complete(gw_lines *c, const gw_buf *t)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return str_match(c, HR_TITLE_END, t, ov) && !str_match(c, HR_TITLE_OPEN, t, ov);
+	return str_match(c, HR_TITLE_END, t->ptr, t->len, ov) &&
+	       !str_match(c, HR_TITLE_OPEN, t->ptr, t->len, ov);
 }
 
 /* Whether line i may be (part of) a title of at most maxcp code points. */
 static bool
 title_line(gw_lines *c, int i, int maxcp)
 {
-	static const enum gw_hrule not[] = {HR_NOT_TITLE, HR_DATE, HR_DATE_MONTH, HR_DOCNUM,
-	                                    HR_DOCNUM_TAIL, HR_TABLE, HR_TOC, HR_ANNEX_LABEL,
-	                                    HR_ANNEX_NOTE, HR_NOTE, HR_DATE_SUBTITLE};
+	static const enum gw_hrule not[] = {HR_NOT_TITLE, HR_DATE, HR_DATE_MONTH, HR_DOCNUM_TAIL,
+	                                    HR_TABLE, HR_TOC, HR_ANNEX_LABEL, HR_ANNEX_NOTE,
+	                                    HR_NOTE, HR_DATE_SUBTITLE};
 
 	if (i < 0 || i >= c->n || c->skip[i] || c->ln[i].nc > maxcp)
 		return false;
 	for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
 		if (gw_lines_is(c, not[k], i))
 			return false;
-	if (gw_lines_is(c, HR_DOCNUM_HEAD, i) && gw_lines_is(c, HR_DOCNUM_TAIL, i + 1))
-		return false;
-	return !gw_lines_is_node(c, i);
+	return !docnum_next(c, i) && !gw_lines_is_node(c, i);
 }
 
 bool
@@ -288,11 +255,11 @@ gw_header_title_at(gw_lines *c, int i, int maxlines, int *last)
 
 	if (!title_line(c, i, TITLE_MAX) || sig_over_date(c, i))
 		return false;
-	gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &t);
+	gw_lines_join(c, i, i, &t);
 	while (j + 1 < c->n && j - i + 1 < maxlines && !title_complete(c, &t) &&
 	       title_line(c, j + 1, CONT_MAX) && !sig_over_date(c, j + 1)) {
 		j++;
-		gw_lines_squeeze(c->d->text, c->ln[j].b0, c->ln[j].b1, &t);
+		gw_lines_join(c, j, j, &t);
 	}
 	/* a complete title may still have its period or status on the next line */
 	if (j + 1 < c->n && j - i + 1 < maxlines && title_complete(c, &t) && !c->skip[j + 1] &&
@@ -311,9 +278,8 @@ typed_title(gw_lines *c, int i, int j)
 	size_t ov[2 * GW_OVMAX];
 	bool typed;
 
-	for (int k = i; k <= j; k++)
-		gw_lines_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, &t);
-	typed = str_match(c, HR_DOC_TYPE, &t, ov);
+	gw_lines_join(c, i, j, &t);
+	typed = str_match(c, HR_DOC_TYPE, t.ptr, t.len, ov);
 	gw_buf_free(&t);
 	return typed;
 }
@@ -359,71 +325,66 @@ set_title(gw_lines *c, hscan *hs, int i, int j)
 	size_t ov[2 * GW_OVMAX], s, e, b0 = c->ln[i].b0;
 	gw_span sp;
 
-	if (gw_lines_rule(c, HR_TITLE_LABEL, i, ov) > 0)
-		gw_lines_group(c->s->h[HR_TITLE_LABEL], "v", ov, c->ln[i].b0, &b0, &e);
-	sp = span_of(c, i, b0, j, c->ln[j].b1);
-	for (int k = i; k <= j; k++) {
-		gw_lines_squeeze(c->d->text, k == i ? b0 : c->ln[k].b0, c->ln[k].b1, &t);
-		c->skip[k] = 1;
-	}
-	if (str_match(c, HR_TITLE_FOOTNOTE, &t, ov))
+	gw_lines_value(c, HR_TITLE_LABEL, i, "v", &b0, &e);
+	sp = gw_lines_span(c, i, b0, j, c->ln[j].b1);
+	gw_lines_squeeze(c->d->text, b0, c->ln[i].b1, &t);
+	gw_lines_join(c, i + 1, j, &t);
+	memset(c->skip + i, 1, (size_t)(j - i + 1));
+	if (str_match(c, HR_TITLE_FOOTNOTE, t.ptr, t.len, ov))
 		t.len = ov[0];
-	gw_header_set(c->d, GW_H_TITLE, t.ptr ? t.ptr : "", t.len, sp);
+	gw_header_set(c->d, GW_H_TITLE, t.ptr, t.len, sp);
 	hs->title0 = i, hs->title1 = j;
 	/* the 文种 ends the title, so it is on its last line (unless letter-spaced) */
-	if (gw_lines_rule(c, HR_DOC_TYPE, j, ov) > 0)
-		set_group(c, GW_H_DOC_TYPE, HR_DOC_TYPE, "v", j, ov);
-	else if (str_match(c, HR_DOC_TYPE, &t, ov) &&
-	         gw_lines_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
+	if (!rule_field(c, GW_H_DOC_TYPE, HR_DOC_TYPE, j, ov) &&
+	    str_match(c, HR_DOC_TYPE, t.ptr, t.len, ov) &&
+	    gw_lines_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
 		gw_header_set(c->d, GW_H_DOC_TYPE, t.ptr + s, e - s, sp);
 	gw_buf_free(&t);
 }
 
 /* ---------------------------------------------------------------- the 版头 */
 
+/* The 发文机关标志 from group v of rule h on line i, the issuer inside it from group g. */
+static int
+set_mark(gw_lines *c, hscan *hs, enum gw_hrule h, const char *g, int i, const size_t *ov)
+{
+	set_group(c, GW_H_ISSUER_MARK, h, "v", i, ov);
+	gw_lines_group(c->s->h[h], g, ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
+	hs->mark = i;
+	return 1;
+}
+
 /* 份号, 密级, 紧急程度, 发文机关标志 (or a 令's mark and number), 发文字号, 签发人: the lines
- * above the title.  Returns the first line after them. */
+ * above the title, k at a time.  Returns the first line after them. */
 static int
 scan_top(gw_lines *c, hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX];
 	int i, k;
 
-	for (i = 0; i < c->n && i < TOP_LINES; i++) {
-		if (i == 0 && gw_lines_rule(c, HR_COPY_NO, i, ov) > 0)
-			set_group(c, GW_H_COPY_NO, HR_COPY_NO, "v", i, ov);
-		else if (gw_lines_rule(c, HR_SECRECY, i, ov) > 0)
-			set_group(c, GW_H_SECRECY, HR_SECRECY, "v", i, ov);
-		else if (gw_lines_rule(c, HR_URGENCY, i, ov) > 0)
-			set_group(c, GW_H_URGENCY, HR_URGENCY, "v", i, ov);
-		else if (gw_lines_rule(c, HR_MARK, i, ov) > 0) {
-			set_group(c, GW_H_ISSUER_MARK, HR_MARK, "v", i, ov);
-			gw_lines_group(c->s->h[HR_MARK], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
-			hs->mark = i;
-		} else if (hs->mark < 0 && docnum_next(c, i + 1) &&
-		           gw_lines_rule(c, HR_SIGNATURE, i, ov) > 0) {
-			/* a body's name right over the 发文字号: the mark, printed without 文件 */
-			set_group(c, GW_H_ISSUER_MARK, HR_SIGNATURE, "v", i, ov);
-			gw_lines_group(c->s->h[HR_SIGNATURE], "v", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
-			hs->mark = i;
-		} else if (i + 1 < c->n && gw_lines_rule(c, HR_DECREE, i, ov) > 0 &&
-		           gw_lines_is(c, HR_DECREE_NUMBER, i + 1)) {
-			/* a 令: its mark is also its title (国务院令 第707号) */
-			set_group(c, GW_H_ISSUER_MARK, HR_DECREE, "v", i, ov);
-			gw_lines_group(c->s->h[HR_DECREE], "issuer", ov, c->ln[i].b0, &hs->mark_s, &hs->mark_e);
-			hs->mark = i;
+	for (i = 0; i < c->n && i < TOP_LINES; i += k) {
+		if ((i == 0 && rule_field(c, GW_H_COPY_NO, HR_COPY_NO, i, ov)) ||
+		    rule_field(c, GW_H_SECRECY, HR_SECRECY, i, ov) ||
+		    rule_field(c, GW_H_URGENCY, HR_URGENCY, i, ov))
+			k = 1;
+		else if (gw_lines_rule(c, HR_MARK, i, ov) > 0)
+			k = set_mark(c, hs, HR_MARK, "issuer", i, ov);
+		else if (hs->mark < 0 && docnum_next(c, i + 1) &&
+		         gw_lines_rule(c, HR_SIGNATURE, i, ov) > 0) /* the mark without 文件 */
+			k = set_mark(c, hs, HR_SIGNATURE, "v", i, ov);
+		else if (i + 1 < c->n && gw_lines_rule(c, HR_DECREE, i, ov) > 0 &&
+		         gw_lines_is(c, HR_DECREE_NUMBER, i + 1)) {
+			/* a 令: its mark is also its title (国务院令), its number on the next line */
+			set_mark(c, hs, HR_DECREE, "issuer", i, ov);
 			set_title(c, hs, i, i);
-			gw_lines_rule(c, HR_DECREE_NUMBER, i + 1, ov);
-			set_group(c, GW_H_DOC_NUMBER, HR_DECREE_NUMBER, "v", i + 1, ov);
-			docnum_parts(c, HR_DECREE_NUMBER, i + 1, ov, c->d->header.f[GW_H_DOC_NUMBER].span);
-			c->skip[++i] = 1;
-		} else if ((k = scan_docnum(c, i)) > 0)
-			i += k - 1;
-		else if (gw_lines_rule(c, HR_SIGNER, i, ov) > 0)
-			set_group(c, GW_H_SIGNER, HR_SIGNER, "v", i, ov);
-		else
+			rule_field(c, GW_H_DOC_NUMBER, HR_DECREE_NUMBER, i + 1, ov);
+			docnum_parts(c, HR_DECREE_NUMBER, i + 1, ov);
+			k = 2;
+		} else if ((k = scan_docnum(c, i)) == 0)
+			k = rule_field(c, GW_H_SIGNER, HR_SIGNER, i, ov);
+		if (k == 0)
 			break;
-		c->skip[i] = 1;
+		memset(c->skip + i, 1, (size_t)k);
 	}
 	return i;
 }
@@ -436,17 +397,14 @@ scan_zone(gw_lines *c, hscan *hs, int i)
 	size_t ov[2 * GW_OVMAX];
 	const char *title = c->d->header.f[GW_H_TITLE].text;
 	int end = i + ZONE_LINES < c->n ? i + ZONE_LINES : c->n, k;
-	gw_buf b = GW_BUF_INIT;
 
 	for (; i < end; i++) {
-		gw_buf_reset(&b);
-		gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &b);
-		if (title && b.ptr && strcmp(b.ptr, title) == 0)
+		if (title && gw_lines_same(c, i, title, strlen(title)))
 			c->skip[i] = 1; /* the title printed twice (scraped page heading + text) */
 		else if ((k = scan_docnum(c, i)) > 0)
 			i += k - 1;
-		else if (gw_lines_rule(c, HR_SIGNER, i, ov) > 0)
-			set_group(c, GW_H_SIGNER, HR_SIGNER, "v", i, ov);
+		else if (rule_field(c, GW_H_SIGNER, HR_SIGNER, i, ov))
+			continue;
 		else if (gw_lines_is(c, HR_DATE_SUBTITLE, i)) {
 			if (hs->subdate < 0)
 				hs->subdate = i;
@@ -455,7 +413,7 @@ scan_zone(gw_lines *c, hscan *hs, int i)
 				hs->date = i;
 		} else if (sig_over_date(c, i))
 			continue;
-		else if (hs->issue < 0 && issue_rule(c, i, ov) != NULL) {
+		else if (hs->issue < 0 && gw_lines_is(c, HR_ISSUE_LINE, i)) {
 			hs->issue = i;
 			c->skip[i] = 1;
 		} else if (gw_lines_rule(c, HR_ADDRESSEES, i, ov) > 0) {
@@ -464,28 +422,26 @@ scan_zone(gw_lines *c, hscan *hs, int i)
 		} else if (gw_lines_is(c, HR_NOT_TITLE, i) || gw_lines_is_node(c, i))
 			break;
 	}
-	gw_buf_free(&b);
 	hs->body0 = i;
 }
 
 /* ---------------------------------------------------------------- lists and the issuer */
 
-/* Cut bytes [s, e) of line i at sep into l (items without the separators). */
+/* Cut bytes [s, e) of line i into the items of l (header.addressee-sep, not kept). */
 static void
-split_list(gw_lines *c, enum gw_hrule sep, int i, size_t s, size_t e, gw_strlist *l)
+split_list(gw_lines *c, int i, size_t s, size_t e, gw_strlist *l)
 {
 	size_t ov[2 * GW_OVMAX];
-	const char *t = c->d->text;
 
 	while (s < e) {
 		size_t cut = e, next = e;
 
-		if (gw_lines_match(c, c->s->h[sep], s, e, ov) > 0)
+		if (str_match(c, HR_ADDRESSEE_SEP, c->d->text + s, e - s, ov))
 			cut = s + ov[0], next = s + ov[1];
 		if (next == s) /* an empty match: take the rest */
 			cut = next = e;
 		if (cut > s)
-			gw_strlist_add(l, t + s, cut - s, span_of(c, i, s, i, cut));
+			gw_strlist_add(l, c->d->text + s, cut - s, gw_lines_span(c, i, s, i, cut));
 		s = next;
 	}
 }
@@ -494,23 +450,19 @@ split_list(gw_lines *c, enum gw_hrule sep, int i, size_t s, size_t e, gw_strlist
 static void
 set_addressees(gw_lines *c, hscan *hs)
 {
-	size_t ov[2 * GW_OVMAX], s, e;
+	size_t s, e;
 	int i = hs->addr, top = i;
 
-	if (i < 0 || gw_lines_rule(c, HR_ADDRESSEES, i, ov) <= 0)
+	if (!gw_lines_value(c, HR_ADDRESSEES, i, "v", &s, &e))
 		return;
 	while (top - 1 > hs->title1 && top - 1 >= 0 && !c->skip[top - 1] && i - top < 4 &&
 	       gw_lines_is(c, HR_ADDRESSEES_HEAD, top - 1))
 		top--;
-	for (int k = top; k < i; k++) {
-		split_list(c, HR_ADDRESSEE_SEP, k, c->ln[k].b0, c->ln[k].b1, &c->d->header.addressees);
-		c->skip[k] = 1;
-	}
-	gw_lines_group(c->s->h[HR_ADDRESSEES], "v", ov, c->ln[i].b0, &s, &e);
-	split_list(c, HR_ADDRESSEE_SEP, i, s, e, &c->d->header.addressees);
-	s = top < i ? c->ln[top].b0 : s;
-	gw_header_set(c->d, GW_H_ADDRESSEES, c->d->text + s, e - s, span_of(c, top, s, i, e));
-	c->skip[i] = 1;
+	for (int k = top; k <= i; k++) /* the lines over it whole, its own line's group v */
+		split_list(c, k, k < i ? c->ln[k].b0 : s, k < i ? c->ln[k].b1 : e,
+		           &c->d->header.addressees);
+	set_bytes(c, GW_H_ADDRESSEES, top, top < i ? c->ln[top].b0 : s, i, e);
+	memset(c->skip + top, 1, (size_t)(i - top + 1));
 }
 
 /* Bytes [*s, *e) of line i without a bracket pair around it: （万载县统计局）. */
@@ -526,47 +478,42 @@ unbracket(gw_lines *c, int i, size_t *s, size_t *e)
 		*s += 1, *e -= 1;
 }
 
-/* A bulletin with no 成文日期 may close with its body's name in brackets: （万载县统计局）. */
-static void
-find_bracket_signature(gw_lines *c, hscan *hs)
-{
-	size_t ov[2 * GW_OVMAX], s, e;
-	int i = c->n - 1;
-
-	if (i < 0 || i <= hs->title1 || c->skip[i])
-		return;
-	unbracket(c, i, &s, &e);
-	if (s == c->ln[i].b0 || gw_lines_match(c, c->s->h[HR_SIGNATURE], s, e, ov) <= 0)
-		return;
-	hs->sig0 = hs->sig1 = i;
-	gw_header_set(c->d, GW_H_SIGNATURE, c->d->text + s, e - s, span_of(c, i, s, i, e));
-	c->skip[i] = 1;
-}
-
-/* 发文机关署名: the lines of body names right above the 成文日期. */
+/* 发文机关署名: the lines of body names right above the 成文日期; with no 成文日期, a bulletin's
+ * last line when it is its body's name in brackets: （万载县统计局）. */
 static void
 find_signature(gw_lines *c, hscan *hs)
 {
-	int top = -1;
+	int top = hs->date, last = hs->date - 1;
+	size_t s, e;
 
 	if (hs->date < 0) {
-		find_bracket_signature(c, hs);
-		return;
+		top = last = c->n - 1;
+		unbracket(c, last, &s, &e);
+		if (last <= hs->title1 || c->skip[last] || s == c->ln[last].b0 || !is_body(c, s, e))
+			return;
+	} else {
+		for (int i = last; i >= 0 && i >= hs->date - SIG_LINES; i--) {
+			if ((hs->title0 >= 0 && i >= hs->title0 && i <= hs->title1) || i == hs->addr ||
+			    !gw_lines_is(c, HR_SIGNATURE, i))
+				break;
+			top = i;
+		}
+		if (top == hs->date)
+			return;
+		s = c->ln[top].b0, e = c->ln[last].b1;
 	}
-	for (int i = hs->date - 1; i >= 0 && i >= hs->date - SIG_LINES; i--) {
-		if ((hs->title0 >= 0 && i >= hs->title0 && i <= hs->title1) || i == hs->addr ||
-		    !gw_lines_is(c, HR_SIGNATURE, i))
-			break;
-		top = i;
-	}
-	if (top < 0)
-		return;
-	hs->sig0 = top, hs->sig1 = hs->date - 1;
-	gw_header_set(c->d, GW_H_SIGNATURE, c->d->text + c->ln[top].b0,
-	              c->ln[hs->sig1].b1 - c->ln[top].b0,
-	              span_of(c, top, c->ln[top].b0, hs->sig1, c->ln[hs->sig1].b1));
-	for (int i = top; i <= hs->sig1; i++)
-		c->skip[i] = 1;
+	hs->sig0 = top;
+	set_bytes(c, GW_H_SIGNATURE, top, s, last, e);
+	memset(c->skip + top, 1, (size_t)(last - top + 1));
+}
+
+/* Bytes [s, e) cut at the first separator of joint issuers. */
+static size_t
+first_issuer(gw_lines *c, size_t s, size_t e)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	return str_match(c, HR_ISSUER_SEP, c->d->text + s, e - s, ov) && ov[0] > 0 ? s + ov[0] : e;
 }
 
 /* The first of joint issuers in bytes [s, e) of line i: cut at a separator, or where the name
@@ -574,25 +521,35 @@ find_signature(gw_lines *c, hscan *hs)
 static void
 set_issuer(gw_lines *c, int i, size_t s, size_t e)
 {
-	size_t ov[2 * GW_OVMAX], p;
 	const char *t = c->d->text;
 	uint32_t cp;
+	size_t p;
 	int n;
 
-	if (gw_lines_match(c, c->s->h[HR_ISSUER_SEP], s, e, ov) > 0 && ov[0] > 0)
-		e = s + ov[0];
+	e = first_issuer(c, s, e);
 	/* the first two characters again, after a name that ends like a body's name */
 	n = gw_utf8_decode(t + s, e - s, &cp);
 	if (n > 0)
 		n += gw_utf8_decode(t + s + n, e - s - (size_t)n, &cp);
 	for (p = s + 2 * (size_t)n; n >= 4 && p + (size_t)n <= e; p++)
-		if (memcmp(t + p, t + s, (size_t)n) == 0 &&
-		    gw_lines_match(c, c->s->h[HR_SIGNATURE], s, p, ov) > 0) {
+		if (memcmp(t + p, t + s, (size_t)n) == 0 && is_body(c, s, p)) {
 			e = p;
 			break;
 		}
 	if (e > s)
-		gw_header_set(c->d, GW_H_ISSUER, t + s, e - s, span_of(c, i, s, i, e));
+		set_bytes(c, GW_H_ISSUER, i, s, i, e);
+}
+
+/* The issuer from group g of rule h on line i, when h matches. */
+static bool
+issuer_from(gw_lines *c, enum gw_hrule h, const char *g, int i)
+{
+	size_t s, e;
+
+	if (!gw_lines_value(c, h, i, g, &s, &e))
+		return false;
+	set_issuer(c, i, s, e);
+	return true;
 }
 
 /* A report speaks for 省人民政府: whose?  The place comes from the lines above the body (title,
@@ -601,15 +558,16 @@ set_issuer(gw_lines *c, int i, size_t s, size_t e)
 static void
 place_issuer(gw_lines *c, const hscan *hs)
 {
-	const gw_rule *r = gw_rules_get(c->s->rs, "header.issuer-place");
+	const gw_rule *r = c->s->h[HR_ISSUER_PLACE];
 	gw_field *is = &c->d->header.f[GW_H_ISSUER];
 	size_t ov[2 * GW_OVMAX], s, e, ls, le;
 	gw_buf b = GW_BUF_INIT;
 
-	if (r == NULL || is->text == NULL)
+	if (is->text == NULL)
 		return;
 	for (int i = 0; i < c->n && i < hs->body0 + REPORT_LINES; i++) {
-		if (gw_lines_match_line(c, r, i, ov) <= 0 || !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
+		if (gw_lines_match_line(c, r, i, ov) <= 0 ||
+		    !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
 		    !gw_lines_group(r, "lv", ov, c->ln[i].b0, &ls, &le))
 			continue;
 		if (strncmp(is->text, c->d->text + ls, le - ls) != 0 || is->text[le - ls] == '\0')
@@ -638,40 +596,25 @@ find_promulgation(gw_lines *c, const hscan *hs)
 		    !gw_lines_group(c->s->h[HR_PROMULGATION], "issuer", ov, c->ln[i].b0, &s, &e))
 			continue;
 		set_issuer(c, i, s, e);
-		if (!hd->f[GW_H_DATE].text)
-			set_date(c, HR_PROMULGATION, i);
+		if (!hd->f[GW_H_DATE].text) /* matches the note again, into ov */
+			set_date(c, GW_H_DATE, HR_PROMULGATION, i, ov, true);
 		if (!hd->f[GW_H_DOC_NUMBER].text &&
 		    set_group(c, GW_H_DOC_NUMBER, HR_PROMULGATION, "num", i, ov))
-			docnum_parts(c, HR_PROMULGATION, i, ov, hd->f[GW_H_DOC_NUMBER].span);
+			docnum_parts(c, HR_PROMULGATION, i, ov);
 		return;
 	}
-}
-
-/* The first line in [from, to) that opens a report's body (各位代表：), or -1. */
-static int
-salutation(gw_lines *c, int from, int to)
-{
-	for (int i = from < 0 ? 0 : from; i < c->n && i < to; i++)
-		if (gw_lines_is(c, HR_REPORT_SALUTE, i))
-			return i;
-	return -1;
 }
 
 /* The body a work report speaks for (我代表国务院), on the lines from line from (-1: none). */
 static bool
 report_issuer(gw_lines *c, hscan *hs, int from)
 {
-	size_t ov[2 * GW_OVMAX], s, e;
-
-	for (int i = from; i >= 0 && i < c->n && i < from + REPORT_LINES; i++)
-		if (gw_lines_rule(c, HR_ISSUER_REPORT, i, ov) > 0 &&
-		    gw_lines_group(c->s->h[HR_ISSUER_REPORT], "v", ov, c->ln[i].b0, &s, &e)) {
-			set_issuer(c, i, s, e);
-			hs->report = true;
-			place_issuer(c, hs);
-			return true;
-		}
-	return false;
+	if (from < 0 || !issuer_from(c, HR_ISSUER_REPORT, "v",
+	                             gw_lines_find(c, HR_ISSUER_REPORT, from, from + REPORT_LINES)))
+		return false;
+	hs->report = true;
+	place_issuer(c, hs);
+	return true;
 }
 
 /* Whether the characters of bytes [s, e) stand in order in bytes [fs, fe), not as its start or its
@@ -697,25 +640,22 @@ abbreviates(const char *t, size_t s, size_t e, size_t fs, size_t fe)
 	return s == e;
 }
 
-/* The signature of line i in [*s, *e), or the body the title names in full when the signature
+/* The issuer from the signature, or the body the title names in full when the signature
  * abbreviates it (issue 13: 市交通委 under 上海市交通委员会、上海市公安局关于…的通告). */
-static int
-signature_in_full(gw_lines *c, const hscan *hs, int i, size_t *s, size_t *e)
+static void
+signature_issuer(gw_lines *c, const hscan *hs)
 {
-	size_t ov[2 * GW_OVMAX], fs, fe, se = *e;
+	size_t s, e, fs, fe;
 
-	if (gw_lines_match(c, c->s->h[HR_ISSUER_SEP], *s, *e, ov) > 0 && ov[0] > 0)
-		se = *s + ov[0];
-	if (hs->title0 < 0 || gw_lines_rule(c, HR_ISSUER_TITLE, hs->title0, ov) <= 0 ||
-	    !gw_lines_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[hs->title0].b0, &fs, &fe))
-		return i;
-	if (gw_lines_match(c, c->s->h[HR_ISSUER_SEP], fs, fe, ov) > 0 && ov[0] > 0)
-		fe = fs + ov[0];
-	if (!abbreviates(c->d->text, *s, se, fs, fe) ||
-	    gw_lines_match(c, c->s->h[HR_SIGNATURE], fs, fe, ov) <= 0)
-		return i;
-	*s = fs, *e = fe;
-	return hs->title0;
+	unbracket(c, hs->sig0, &s, &e);
+	if (gw_lines_value(c, HR_ISSUER_TITLE, hs->title0, "v", &fs, &fe)) {
+		fe = first_issuer(c, fs, fe);
+		if (abbreviates(c->d->text, s, first_issuer(c, s, e), fs, fe) && is_body(c, fs, fe)) {
+			set_issuer(c, hs->title0, fs, fe);
+			return;
+		}
+	}
+	set_issuer(c, hs->sig0, s, e);
 }
 
 /* The issuer: the mark without 文件, else the signature (or a 纪要's issue line), else the head of the title (or its
@@ -723,42 +663,30 @@ signature_in_full(gw_lines *c, const hscan *hs, int i, size_t *s, size_t *e)
 static void
 find_issuer(gw_lines *c, hscan *hs)
 {
-	size_t ov[2 * GW_OVMAX], s, e;
-	int i;
+	size_t s, e;
 
 	if (hs->mark >= 0 && hs->mark_e > hs->mark_s) {
 		set_issuer(c, hs->mark, hs->mark_s, hs->mark_e);
 		return;
 	}
 	if (hs->sig0 >= 0) {
-		unbracket(c, hs->sig0, &s, &e);
-		i = signature_in_full(c, hs, hs->sig0, &s, &e);
-		set_issuer(c, i, s, e);
+		signature_issuer(c, hs);
 		return;
 	}
-	if (hs->issue >= 0 && issue_rule(c, hs->issue, ov) != NULL &&
-	    gw_lines_group(gw_rules_get(c->s->rs, "header.issue-line"), "issuer", ov,
-	                 c->ln[hs->issue].b0, &s, &e)) {
-		set_issuer(c, hs->issue, s, e); /* a 纪要's issuing office, printed like a signature */
-		return;
-	}
-	if (hs->title0 >= 0 && gw_lines_rule(c, HR_ISSUER_TITLE, hs->title0, ov) > 0 &&
-	    gw_lines_group(c->s->h[HR_ISSUER_TITLE], "v", ov, c->ln[hs->title0].b0, &s, &e) &&
-	    gw_lines_match(c, c->s->h[HR_SIGNATURE], s, e, ov) > 0) {
+	if (issuer_from(c, HR_ISSUE_LINE, "issuer", hs->issue))
+		return; /* a 纪要's issuing office, printed like a signature */
+	if (gw_lines_value(c, HR_ISSUER_TITLE, hs->title0, "v", &s, &e) && is_body(c, s, e)) {
 		set_issuer(c, hs->title0, s, e);
 		return;
 	}
 	/* joint issuers on a title line of their own: 中共中央　国务院 / 关于……的意见 */
-	if (hs->title0 >= 0 && hs->title1 > hs->title0 &&
-	    gw_lines_rule(c, HR_SIGNATURE, hs->title0, ov) > 0 &&
-	    gw_lines_group(c->s->h[HR_SIGNATURE], "v", ov, c->ln[hs->title0].b0, &s, &e)) {
-		set_issuer(c, hs->title0, s, e);
+	if (hs->title1 > hs->title0 && issuer_from(c, HR_SIGNATURE, "v", hs->title0))
 		return;
-	}
 	/* 我代表… opens the body, or follows the salutation, which a news page may put below a
 	 * lead and a caption (in a titled report: one with no title has no issuer, GUIDE) */
 	if (!report_issuer(c, hs, hs->body0) && hs->title0 >= 0)
-		report_issuer(c, hs, salutation(c, hs->body0, hs->body0 + ZONE_LINES));
+		report_issuer(c, hs,
+		              gw_lines_find(c, HR_REPORT_SALUTE, hs->body0, hs->body0 + ZONE_LINES));
 }
 
 /* ---------------------------------------------------------------- 版记 and the rest */
@@ -768,13 +696,12 @@ find_issuer(gw_lines *c, hscan *hs)
 static void
 find_printer(gw_lines *c, int i, const size_t *ov)
 {
-	size_t o[2 * GW_OVMAX], s, e;
+	size_t s, e;
 
 	if (set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov) || i == 0 || c->skip[i - 1] ||
-	    gw_lines_rule(c, HR_SIGNATURE, i - 1, o) <= 0 ||
-	    !gw_lines_group(c->s->h[HR_SIGNATURE], "v", o, c->ln[i - 1].b0, &s, &e))
+	    !gw_lines_value(c, HR_SIGNATURE, i - 1, "v", &s, &e))
 		return;
-	set_bytes(c, GW_H_PRINTER, i - 1, s, e);
+	set_bytes(c, GW_H_PRINTER, i - 1, s, i - 1, e);
 	c->skip[i - 1] = 1;
 }
 
@@ -784,8 +711,6 @@ find_tail(gw_lines *c, const hscan *hs)
 {
 	size_t ov[2 * GW_OVMAX], s, e;
 	gw_header *hd = &c->d->header;
-	char iso[11];
-	bool arabic;
 
 	for (int i = hs->body0; i < c->n; i++) {
 		if (!hd->f[GW_H_ATTACHMENT_NOTE].text && (hs->date < 0 || i < hs->date) &&
@@ -794,24 +719,17 @@ find_tail(gw_lines *c, const hscan *hs)
 
 			while (gw_lines_is(c, HR_ANNEX_ITEM, j + 1))
 				j++;
-			gw_header_set(c->d, GW_H_ATTACHMENT_NOTE, c->d->text + c->ln[i].b0,
-			              c->ln[j].b1 - c->ln[i].b0, span_of(c, i, c->ln[i].b0, j, c->ln[j].b1));
+			set_bytes(c, GW_H_ATTACHMENT_NOTE, i, c->ln[i].b0, j, c->ln[j].b1);
 		} else if (!hd->f[GW_H_NOTE].text && hs->date >= 0 && i > hs->date &&
-		           i <= hs->date + 2 && gw_lines_rule(c, HR_NOTE, i, ov) > 0) {
-			set_group(c, GW_H_NOTE, HR_NOTE, "v", i, ov);
+		           i <= hs->date + 2 && rule_field(c, GW_H_NOTE, HR_NOTE, i, ov)) {
 			c->skip[i] = 1;
-		} else if (!hd->f[GW_H_CC].text && gw_lines_rule(c, HR_CC, i, ov) > 0) {
-			set_group(c, GW_H_CC, HR_CC, "v", i, ov);
+		} else if (!hd->f[GW_H_CC].text && rule_field(c, GW_H_CC, HR_CC, i, ov)) {
 			gw_lines_group(c->s->h[HR_CC], "v", ov, c->ln[i].b0, &s, &e);
-			split_list(c, HR_ADDRESSEE_SEP, i, s, e, &hd->cc);
+			split_list(c, i, s, e, &hd->cc);
 			c->skip[i] = 1;
-		} else if (!hd->f[GW_H_PRINT_DATE].text && gw_lines_rule(c, HR_PRINTER, i, ov) > 0) {
+		} else if (!hd->f[GW_H_PRINT_DATE].text &&
+		           set_date(c, GW_H_PRINT_DATE, HR_PRINTER, i, ov, false))
 			find_printer(c, i, ov);
-			set_group(c, GW_H_PRINT_DATE, HR_PRINTER, "v", i, ov);
-			if (iso_date(c, c->s->h[HR_PRINTER], ov, c->ln[i].b0, iso, &arabic))
-				hd->print_date = gw_xstrdup(iso);
-			c->skip[i] = 1;
-		}
 	}
 }
 
@@ -821,43 +739,27 @@ find_transmit(gw_lines *c, const hscan *hs)
 {
 	int end = hs->date >= 0 ? hs->date : hs->body0 + 3;
 
-	for (int i = hs->title0; i >= 0 && i <= hs->title1; i++)
-		if (gw_lines_is(c, HR_TRANSMIT_TITLE, i))
-			return true;
-	for (int i = hs->body0; i < end && i < c->n && i < hs->body0 + 6; i++)
-		if (gw_lines_is(c, HR_TRANSMIT_BODY, i))
-			return true;
-	return false;
+	return gw_lines_find(c, HR_TRANSMIT_TITLE, hs->title0, hs->title1 + 1) >= 0 ||
+	       gw_lines_find(c, HR_TRANSMIT_BODY, hs->body0,
+	                     end < hs->body0 + 6 ? end : hs->body0 + 6) >= 0;
 }
 
 /* A headline for a title, or a byline or a news agency's mark in the first lines. */
 static bool
 is_news(gw_lines *c, const hscan *hs)
 {
-	gw_buf t = GW_BUF_INIT;
+	const char *title = c->d->header.f[GW_H_TITLE].text;
 	size_t ov[2 * GW_OVMAX];
-	bool news;
 
-	if (c->d->header.f[GW_H_TITLE].text)
-		gw_buf_puts(&t, c->d->header.f[GW_H_TITLE].text);
-	news = t.len && str_match(c, HR_HEADLINE, &t, ov);
-	gw_buf_free(&t);
-	for (int i = 0; !news && i < c->n && i < hs->body0 + 3; i++)
-		news = gw_lines_is(c, HR_NEWS, i);
-	return news;
-}
-
-/* A work report to a people's congress: its body addresses 各位代表 at the start of a line. */
-static bool
-is_report(gw_lines *c, const hscan *hs)
-{
-	return salutation(c, hs->body0 > 0 ? hs->body0 : 0, c->n) >= 0;
+	if (title && *title && str_match(c, HR_HEADLINE, title, strlen(title), ov))
+		return true;
+	return gw_lines_find(c, HR_NEWS, 0, hs->body0 + 3) >= 0;
 }
 
 void
 gw_header_scan(gw_lines *c, gw_hpos *p)
 {
-	hscan hs = {.title0 = -1, .title1 = -1, .addr = -1, .date = -1, .sig0 = -1, .sig1 = -1,
+	hscan hs = {.title0 = -1, .title1 = -1, .addr = -1, .date = -1, .sig0 = -1,
 	            .mark = -1, .subdate = -1, .issue = -1};
 	gw_header *hd = &c->d->header;
 	int i, last;
@@ -878,10 +780,13 @@ gw_header_scan(gw_lines *c, gw_hpos *p)
 		              (size_t)-1, GW_NOSPAN);
 	find_tail(c, &hs);
 	/* a notice names its 文种, carries a 发文字号 or a mark, or is signed and dated by a body;
-	 * a news report (a byline, 本报讯 …) that names a 文种 in its headline is not one */
+	 * a news report (a byline, 本报讯 …) that names a 文种 in its headline is not one; a work
+	 * report to a people's congress addresses 各位代表 at the start of a line */
 	c->d->is_notice = hd->f[GW_H_DOC_NUMBER].text || hd->f[GW_H_ISSUER_MARK].text ||
 	                  (hs.sig0 >= 0 && hs.date >= 0) ||
-	                  ((hd->f[GW_H_DOC_TYPE].text || is_report(c, &hs)) && !is_news(c, &hs));
+	                  ((hd->f[GW_H_DOC_TYPE].text ||
+	                    gw_lines_find(c, HR_REPORT_SALUTE, hs.body0, c->n) >= 0) &&
+	                   !is_news(c, &hs));
 	*p = (gw_hpos){hs.title0, hs.date, hs.body0, false};
 	if (!c->d->is_notice)
 		gw_header_clear(c->d); /* not a government document: no header */

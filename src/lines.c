@@ -16,10 +16,8 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 {
 	const char *v;
 
-	memset(nr, 0, sizeof *nr);
-	nr->rule = r;
-	v = gw_rule_attr(r, "kind");
-	nr->kind = v ? (enum gw_kind)gw_kind_from_name(v) : GW_LEVEL1;
+	nr->rule = r; /* every field is set here; the loader requires a known kind */
+	nr->kind = (enum gw_kind)gw_kind_from_name(gw_rule_attr(r, "kind"));
 	v = gw_rule_attr(r, "heading");
 	nr->heading = v && strcmp(v, "inline") == 0    ? GW_HEAD_INLINE
 	              : v && strcmp(v, "article") == 0 ? GW_HEAD_ARTICLE
@@ -41,7 +39,6 @@ gw_segmenter_new(const gw_rules *rs, gw_buf *err)
 	const gw_rule *r;
 	size_t i = 0, cap = 0;
 
-	s->rs = rs;
 	for (int h = 0; h < HR_COUNT; h++)
 		if ((s->h[h] = gw_rules_get(rs, hrule_ids[h])) == NULL) {
 			gw_buf_printf(err, "the rules have no rule %s (see rules/header.rules)", hrule_ids[h]);
@@ -49,11 +46,8 @@ gw_segmenter_new(const gw_rules *rs, gw_buf *err)
 			return NULL;
 		}
 	while ((r = gw_rules_next(rs, "node.", &i)) != NULL) {
-		const char *kind = gw_rule_attr(r, "kind");
-
-		if (kind == NULL || gw_kind_from_name(kind) < 0 || gw_rule_group(r, "num") < 0 ||
-		    gw_rule_group(r, "n") < 0) {
-			gw_buf_printf(err, "rule %s: a node rule needs a kind and the groups num and n",
+		if (gw_rule_group(r, "num") < 0 || gw_rule_group(r, "n") < 0) {
+			gw_buf_printf(err, "rule %s: a node rule needs the groups num and n",
 			              gw_rule_id(r));
 			gw_segmenter_free(s);
 			return NULL;
@@ -76,9 +70,9 @@ gw_segmenter_free(gw_segmenter *s)
 /* ---------------------------------------------------------------- matching */
 
 int
-gw_lines_match(gw_lines *c, const gw_rule *r, size_t b0, size_t b1, size_t *ov)
+gw_lines_match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *ov)
 {
-	int rc = gw_rule_match(r, c->d->text + b0, b1 - b0, 0, ov, GW_OVMAX);
+	int rc = gw_rule_match(r, s, n, 0, ov, GW_OVMAX);
 
 	if (rc < 0) {
 		if (c->failed == NULL)
@@ -91,7 +85,9 @@ gw_lines_match(gw_lines *c, const gw_rule *r, size_t b0, size_t b1, size_t *ov)
 int
 gw_lines_match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov)
 {
-	return gw_lines_match(c, r, c->ln[i].b0, c->ln[i].b1, ov);
+	const gw_line *l = &c->ln[i];
+
+	return gw_lines_match(c, r, c->d->text + l->b0, l->b1 - l->b0, ov);
 }
 
 int
@@ -111,6 +107,15 @@ gw_lines_is(gw_lines *c, enum gw_hrule h, int i)
 	return i >= 0 && i < c->n && gw_lines_rule(c, h, i, ov) > 0;
 }
 
+int
+gw_lines_find(gw_lines *c, enum gw_hrule h, int from, int to)
+{
+	for (int i = from < 0 ? 0 : from; i < to && i < c->n; i++)
+		if (gw_lines_is(c, h, i))
+			return i;
+	return -1;
+}
+
 bool
 gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, size_t *s,
                size_t *e)
@@ -122,6 +127,15 @@ gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, siz
 	*s = b0 + ov[2 * k];
 	*e = b0 + ov[2 * k + 1];
 	return true;
+}
+
+bool
+gw_lines_value(gw_lines *c, enum gw_hrule h, int i, const char *g, size_t *s, size_t *e)
+{
+	size_t ov[2 * GW_OVMAX];
+
+	return i >= 0 && i < c->n && gw_lines_rule(c, h, i, ov) > 0 &&
+	       gw_lines_group(c->s->h[h], g, ov, c->ln[i].b0, s, e);
 }
 
 /* ---------------------------------------------------------------- code points and white space */
@@ -138,6 +152,12 @@ gw_lines_cp(const gw_lines *c, int i, size_t b)
 	const gw_line *l = &c->ln[i];
 
 	return b >= l->b0 ? l->c0 + gw_lines_ncp(c, l->b0, b) : l->c0 - gw_lines_ncp(c, b, l->b0);
+}
+
+gw_span
+gw_lines_span(const gw_lines *c, int i, size_t b0, int j, size_t b1)
+{
+	return (gw_span){gw_lines_cp(c, i, b0), gw_lines_cp(c, j, b1)};
 }
 
 /* Whether white space (gw_is_space) may start at byte c: the first bytes of its UTF-8 forms. */
@@ -168,7 +188,37 @@ gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
 	gw_buf_put(out, "", 0);
 }
 
+void
+gw_lines_join(const gw_lines *c, int i, int j, gw_buf *out)
+{
+	for (int k = i; k <= j; k++)
+		gw_lines_squeeze(c->d->text, c->ln[k].b0, c->ln[k].b1, out);
+}
+
+bool
+gw_lines_same(const gw_lines *c, int i, const char *s, size_t n)
+{
+	gw_buf a = GW_BUF_INIT;
+	bool same;
+
+	gw_lines_join(c, i, i, &a);
+	same = a.len == n && memcmp(a.ptr, s, n) == 0;
+	gw_buf_free(&a);
+	return same;
+}
+
 /* ---------------------------------------------------------------- the line index */
+
+/* The first byte from b that is no white space, or e. */
+static size_t
+skip_space(const char *t, size_t b, size_t e)
+{
+	size_t k;
+
+	while (b < e && (k = (size_t)gw_space_len(t + b, e - b)) > 0)
+		b += k;
+	return b;
+}
 
 /* Non-blank lines without their surrounding white space (and a scraper's Markdown #).  Each
  * byte is counted once: the white space before a line, its content, the white space after. */
@@ -182,19 +232,16 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 	*c = (gw_lines){.s = s, .d = d};
 	while (p < len) {
 		const char *nl = memchr(t + p, '\n', len - p);
-		size_t e = nl ? (size_t)(nl - t) : len, b = p, k, q;
+		size_t e = nl ? (size_t)(nl - t) : len, b = skip_space(t, p, e), q;
 		int32_t nc;
 
-		while (b < e && (k = (size_t)gw_space_len(t + b, e - b)) > 0)
-			b += k;
 		if (b < e && t[b] == '#') {
 			size_t h = b;
 
 			while (h < e && t[h] == '#')
 				h++;
 			if (h - b <= 6 && h < e && gw_space_len(t + h, e - h))
-				for (b = h; b < e && (k = (size_t)gw_space_len(t + b, e - b)) > 0;)
-					b += k;
+				b = skip_space(t, h, e);
 		}
 		cp += gw_lines_ncp(c, p, b);
 		for (q = e; q > b;) {
@@ -249,25 +296,25 @@ static bool
 fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_numline *m)
 {
 	const char *t = c->d->text;
-	size_t b = c->ln[i].b0;
+	size_t b = c->ln[i].b0, n0, n1; /* the numeral */
 	long long v = 0;
 	uint32_t cp;
 
 	memset(m, 0, sizeof *m);
 	if (!gw_lines_group(nr->rule, "num", ov, b, &m->num0, &m->num1) ||
-	    !gw_lines_group(nr->rule, "n", ov, b, &m->n0, &m->n1))
+	    !gw_lines_group(nr->rule, "n", ov, b, &n0, &n1))
 		return false;
 	if (!gw_lines_group(nr->rule, "rest", ov, b, &m->rest0, &m->rest1))
 		m->rest0 = m->rest1 = m->num1;
 	m->line = i, m->nr = nr, m->kind = nr->kind;
 	if (nr->base) {
-		if (gw_utf8_decode(t + m->n0, m->n1 - m->n0, &cp) <= 0 || cp < nr->base)
+		if (gw_utf8_decode(t + n0, n1 - n0, &cp) <= 0 || cp < nr->base)
 			return false;
 		v = cp - nr->base + 1;
 	} else if (nr->kind == GW_OUTLINE) {
-		if (!outline_ordinal(t + m->n0, m->n1 - m->n0, &v, &m->depth))
+		if (!outline_ordinal(t + n0, n1 - n0, &v, &m->depth))
 			return false;
-	} else if (!gw_parse_int(t + m->n0, m->n1 - m->n0, &v))
+	} else if (!gw_parse_int(t + n0, n1 - n0, &v))
 		return false;
 	if (v < 1 || v > 100000)
 		return false;

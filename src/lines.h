@@ -25,7 +25,8 @@
 	X(HEADLINE, "header.headline") X(TITLE_SUFFIX, "header.title-suffix") X(TOC, "region.toc") \
 	X(TOC_PAGE, "region.toc-page") X(TABLE, "region.table") X(TABLE_END, "region.table-end") \
 	X(ANNEX_NOTE, "region.annex-note") X(ANNEX_ITEM, "region.annex-item") \
-	X(ANNEX_LABEL, "region.annex-label") X(NOTES, "region.notes")
+	X(ANNEX_LABEL, "region.annex-label") X(NOTES, "region.notes") \
+	X(ISSUE_LINE, "header.issue-line") X(ISSUER_PLACE, "header.issuer-place")
 #define GW_HRULE_ENUM(name, id) HR_##name,
 enum gw_hrule { GW_HRULES(GW_HRULE_ENUM) HR_COUNT };
 #undef GW_HRULE_ENUM
@@ -44,7 +45,6 @@ typedef struct gw_noderule {
 } gw_noderule;
 
 struct gw_segmenter {
-	const gw_rules *rs;
 	const gw_rule *h[HR_COUNT];
 	gw_noderule *nr;
 	size_t nnr;
@@ -74,7 +74,7 @@ typedef struct gw_numline {
 	enum gw_kind kind;
 	int depth;       /* outline depth (1.1 → 2), 0 for other kinds */
 	long ordinal;
-	size_t num0, num1, n0, n1, rest0, rest1; /* bytes of the text */
+	size_t num0, num1, rest0, rest1; /* bytes of the text */
 } gw_numline;
 
 #define GW_OVMAX 32
@@ -83,23 +83,33 @@ typedef struct gw_numline {
  * frees the index. */
 void gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d);
 void gw_lines_free(gw_lines *c);
-/* Match rule r against bytes [b0, b1) of the text (or line i); >0 match, 0 none.  A PCRE2
- * error marks the document failed and counts as no match. */
-int gw_lines_match(gw_lines *c, const gw_rule *r, size_t b0, size_t b1, size_t *ov);
+/* Match rule r against s[0, n) (bytes of the text, or a title joined from its lines); >0
+ * match, 0 none.  A PCRE2 error marks the document failed and counts as no match. */
+int gw_lines_match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *ov);
 int gw_lines_match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov);
 /* The header or region rule h matched against line i (which must exist). */
 int gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov);
 /* Whether rule h matches line i; false for no such line. */
 bool gw_lines_is(gw_lines *c, enum gw_hrule h, int i);
+/* The first line in [from, to) that rule h matches, or -1. */
+int gw_lines_find(gw_lines *c, enum gw_hrule h, int from, int to);
 /* Byte range of named group g of rule r after a match on bytes starting at b0; false when unset. */
 bool gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, size_t *s,
                     size_t *e);
+/* Byte range of group g when rule h matches line i; false for no match or no such line. */
+bool gw_lines_value(gw_lines *c, enum gw_hrule h, int i, const char *g, size_t *s, size_t *e);
 /* Code point of byte offset b of the text (b inside line i). */
 int32_t gw_lines_cp(const gw_lines *c, int i, size_t b);
 /* Code points in bytes [b0, b1) of the text. */
 int32_t gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1);
+/* The span of bytes b0 (on line i) to b1 (on line j) of the text. */
+gw_span gw_lines_span(const gw_lines *c, int i, size_t b0, int j, size_t b1);
 /* Bytes [b0, b1) of s with all white space removed, appended to out. */
 void gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out);
+/* Lines [i, j] with all white space removed, appended to out. */
+void gw_lines_join(const gw_lines *c, int i, int j, gw_buf *out);
+/* Whether line i without white space is s[0, n). */
+bool gw_lines_same(const gw_lines *c, int i, const char *s, size_t n);
 /* The first node rule that numbers line i (weak series rules only when asked), into m. */
 bool gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m);
 /* True when line i opens a numbered node by one of the strong node rules. */

@@ -25,20 +25,22 @@ was_wide(gw_doc *d, int32_t k, uint32_t aw)
 	return gw_doc_src_range(d, (gw_span){k, k + 1}, &s, &e) && e - s > aw;
 }
 
-/* s (a header field copied from span sp of the text) with the full-width forms the source
- * printed: GUIDE.md gives the 发文字号 and the title exactly as printed. NULL: no change. */
-static char *
-as_printed(gw_doc *d, const char *s, gw_span sp, uint32_t aw)
+/* *p (a header field, a node's number or heading, copied from span sp of the text) with the
+ * full-width forms the source printed: GUIDE.md gives the 发文字号 and the title exactly as
+ * printed. */
+static void
+restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 {
 	gw_buf b = GW_BUF_INIT;
-	size_t n = strlen(s), i = 0, atk;
+	const char *s = *p;
+	size_t n = s ? strlen(s) : 0, i = 0, atk;
 	int32_t k = sp.start;
 	bool changed = false;
 
 	while (i < n && !(s[i] > 0x20 && s[i] < 0x7F))
 		i++;
-	if (i == n)
-		return NULL; /* only an ASCII character can have been folded from a wide one */
+	if (i == n || sp.start < 0) /* only an ASCII character can have been folded */
+		return;                 /* from a wide one, and only in text with a span */
 	i = 0, atk = gw_doc_cp_to_byte(d, sp.start);
 	while (i < n) {
 		uint32_t c, t = 0;
@@ -63,28 +65,9 @@ as_printed(gw_doc *d, const char *s, gw_span sp, uint32_t aw)
 		gw_buf_put_cp(&b, c);
 		i += (size_t)len;
 	}
-	if (!changed) {
-		gw_buf_free(&b);
-		return NULL;
-	}
-	return b.ptr;
-}
-
-/* *s, copied from span sp of the text, as printed. */
-static void
-restore(gw_doc *d, char **s, gw_span sp, uint32_t aw)
-{
-	char *p;
-
-	if (*s && sp.start >= 0 && (p = as_printed(d, *s, sp, aw)) != NULL)
-		free(*s), *s = p;
-}
-
-static void
-restore_list(gw_doc *d, gw_strlist *l, uint32_t aw)
-{
-	for (size_t i = 0; i < l->n; i++)
-		restore(d, &l->items[i], l->spans[i], aw);
+	if (changed)
+		free(*p), *p = gw_buf_detach(&b);
+	gw_buf_free(&b);
 }
 
 /* Every header field (the parsed parts of the 发文字号 stay folded), node number and heading as
@@ -97,16 +80,18 @@ gw_printed_restore(gw_doc *d)
 
 	if (d->nruns == 0)
 		return; /* the text is the source: nothing was folded */
-	for (int f = 0; f < GW_NHFIELDS; f++)
+	for (int f = 0; f < GW_NHFIELDS; f++) {
+		gw_strlist *l = gw_header_list(&d->header, f);
+
 		restore(d, &d->header.f[f].text, d->header.f[f].span, aw);
-	restore_list(d, &d->header.addressees, aw);
-	restore_list(d, &d->header.cc, aw);
+		for (size_t i = 0; l && i < l->n; i++) /* 主送机关 and 抄送机关 item by item */
+			restore(d, &l->items[i], l->spans[i], aw);
+	}
 	for (size_t i = 0; i < d->nnodes; i++) {
 		gw_node *n = &d->nodes[i];
 		int32_t nl = (int32_t)gw_utf8_count(n->num, strlen(n->num));
 
 		restore(d, &n->heading, n->heading_span, aw);
-		if (nl)
-			restore(d, &n->num, (gw_span){n->span.start, n->span.start + nl}, aw);
+		restore(d, &n->num, (gw_span){n->span.start, n->span.start + nl}, aw);
 	}
 }

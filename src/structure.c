@@ -36,16 +36,13 @@ typedef struct cand {
 	bool ok;
 } cand;
 
-/* Nesting order of the kinds: a node nests under the nearest one of lower rank. */
+/* Nesting order of the kinds: a node nests under the nearest one of lower rank.  The kinds
+ * nest in their order in gongwen.h, part to level5; a decimal outline ranks as a level1 plus
+ * its depth (1.1 under 1, above （一）). */
 static int
 rank_of(enum gw_kind k, int depth)
 {
-	static const int rank[GW_NKINDS] = {
-	    [GW_PART] = 0,    [GW_CHAPTER] = 10, [GW_SECTION] = 20, [GW_ARTICLE] = 30,
-	    [GW_LEVEL1] = 40, [GW_OUTLINE] = 40, [GW_LEVEL2] = 50,  [GW_LEVEL3] = 60,
-	    [GW_LEVEL4] = 70, [GW_LEVEL5] = 80};
-
-	return rank[k] + (k == GW_OUTLINE ? depth : 0);
+	return k == GW_OUTLINE ? 10 * GW_LEVEL1 + depth : 10 * (int)k;
 }
 
 /* v in Chinese numerals (1 … 99), for the next marker of a （一） list. */
@@ -121,18 +118,6 @@ toc_entry_text(gw_lines *c, int i, gw_buf *b)
 	gw_lines_squeeze(c->d->text, c->ln[i].b0, e, b);
 }
 
-static bool
-same_as(gw_lines *c, int i, const gw_buf *b)
-{
-	gw_buf a = GW_BUF_INIT;
-	bool same;
-
-	gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &a);
-	same = a.len == b->len && memcmp(a.ptr, b->ptr, a.len) == 0;
-	gw_buf_free(&a);
-	return same;
-}
-
 /* Whether line i is still inside the current region (and so makes no node). */
 static bool
 in_region(gw_lines *c, collector *k, int i)
@@ -147,8 +132,8 @@ in_region(gw_lines *c, collector *k, int i)
 			toc_entry_text(c, i, &k->toc_text);
 			return true;
 		}
-		if (same_as(c, i, &k->toc_text) || i - k->toc_line >= TOC_MAX ||
-		    gw_lines_is(c, HR_NOT_TITLE, i))
+		if (gw_lines_same(c, i, k->toc_text.ptr, k->toc_text.len) ||
+		    i - k->toc_line >= TOC_MAX || gw_lines_is(c, HR_NOT_TITLE, i))
 			break;
 		if (!k->toc_cand || !gw_lines_numbered(c, i, true, &cd) ||
 		    cd.kind != k->toc_entry.kind || cd.ordinal != k->toc_entry.ordinal ||
@@ -177,23 +162,22 @@ in_region(gw_lines *c, collector *k, int i)
 	return false;
 }
 
-/* Whether line i opens a region. */
+/* Whether line i opens a region (an attachment's label opens none, but makes no node). */
 static bool
 region_start(gw_lines *c, collector *k, int i)
 {
-	if (gw_lines_is(c, HR_TOC, i)) {
-		k->region = R_TOC, k->toc_line = i, k->toc_first = -1;
-		return true;
-	}
-	if (gw_lines_is(c, HR_TABLE, i)) {
-		k->region = R_TABLE;
-		return true;
-	}
-	if (gw_lines_is(c, HR_ANNEX_NOTE, i)) {
-		k->region = R_ANNEX;
-		return true;
-	}
-	return gw_lines_is(c, HR_ANNEX_LABEL, i);
+	static const struct {
+		enum gw_hrule h;
+		enum region r;
+	} opens[] = {{HR_TOC, R_TOC}, {HR_TABLE, R_TABLE}, {HR_ANNEX_NOTE, R_ANNEX},
+	             {HR_ANNEX_LABEL, R_NONE}};
+
+	for (size_t j = 0; j < sizeof opens / sizeof opens[0]; j++) /* toc_*: read in R_TOC only */
+		if (gw_lines_is(c, opens[j].h, i)) {
+			k->region = opens[j].r, k->toc_line = i, k->toc_first = -1;
+			return true;
+		}
+	return false;
 }
 
 static void
@@ -298,8 +282,7 @@ nest(collector *k)
 		cd->parent = top > 0 ? stack[top - 1] : -1;
 		cd->prev = last[cd->parent + 1];
 		last[cd->parent + 1] = (int)i;
-		if (top < 64)
-			stack[top++] = (int)i;
+		stack[top++] = (int)i; /* ranks rise up the stack: one of each rank at most */
 	}
 	free(last);
 }
@@ -307,38 +290,35 @@ nest(collector *k)
 /* ---------------------------------------------------------------- headings */
 
 /* The punctuation the GUIDE strips from the end of a heading. */
-static bool
-is_tail_punct(const char *s, size_t n)
-{
-	static const char *const p[] = {"。", "：", ":", "；", ";", "，", ",", "、"};
+#define TAIL_PUNCT "。：:；;，,、"
 
-	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
-		if (strlen(p[i]) == n && memcmp(s, p[i], n) == 0)
-			return true;
-	return false;
+/* Whether the character of n bytes at s is one of the characters of set. */
+static bool
+in_set(const char *set, const char *s, size_t n)
+{
+	return mem_find(set, strlen(set), s, n) != NULL;
 }
 
-/* The first of the strings in stops inside [s, e), or e. */
+/* The first byte in [s, e) where one of the characters of set stands, or e. */
 static size_t
-find_first(const char *t, size_t s, size_t e, const char *const *stops, size_t nstops)
+find_first(const char *t, size_t s, size_t e, const char *set)
 {
-	size_t best = e;
+	uint32_t cp;
+	int n;
 
-	for (size_t i = 0; i < nstops; i++) {
-		const char *p = mem_find(t + s, e - s, stops[i], strlen(stops[i]));
+	for (; *set && (n = gw_utf8_decode(set, strlen(set), &cp)) > 0; set += n) {
+		const char *p = mem_find(t + s, e - s, set, (size_t)n);
 
-		if (p && (size_t)(p - t) < best)
-			best = (size_t)(p - t);
+		if (p)
+			e = (size_t)(p - t); /* the next ones are looked for before it */
 	}
-	return best;
+	return e;
 }
 
 /* The byte range of a candidate's heading (GUIDE), or false for none. */
 static bool
 heading_range(gw_lines *c, const gw_numline *cd, bool body_follows, size_t *hs, size_t *he)
 {
-	static const char *const full[] = {"。"}, *const runin[] = {"。", "：", ":"};
-	static const char *const clause[] = {"；", ";"};
 	const char *t = c->d->text;
 	size_t s = cd->rest0, e = cd->rest1, p, q;
 
@@ -346,35 +326,35 @@ heading_range(gw_lines *c, const gw_numline *cd, bool body_follows, size_t *hs, 
 		return false;
 	switch (cd->nr->heading) {
 	case GW_HEAD_LINE:
-		e = find_first(t, s, e, full, 1);
+		e = find_first(t, s, e, "。");
 		break;
 	case GW_HEAD_ARTICLE: /* 第五条（目的） */
 		if (strncmp(t + s, "（", 3) != 0 && t[s] != '(')
 			return false;
 		p = s + (t[s] == '(' ? 1 : 3);
-		q = find_first(t, p, e, (const char *const[]){"）", ")"}, 2);
+		q = find_first(t, p, e, "）)");
 		if (q == e || gw_lines_ncp(c, p, q) > cd->nr->heading_max)
 			return false;
 		s = p, e = q;
 		break;
 	case GW_HEAD_INLINE:
-		p = find_first(t, s, e, runin, 3);
+		p = find_first(t, s, e, "。：:");
 		if (p < e) { /* a run-in title, with the item's text after it or below it */
 			q = p + (t[p] == ':' ? 1 : 3);
 			if (gw_lines_ncp(c, s, p) > cd->nr->heading_max || (q >= e && !body_follows))
 				return false;
 			e = p;
 		} else if (gw_lines_ncp(c, s, e) > cd->nr->heading_max ||
-		           find_first(t, s, e, clause, 2) < e)
+		           find_first(t, s, e, "；;") < e)
 			return false; /* a plain paragraph, not a title on its own line */
 		break;
 	}
-	while (e > s) { /* no trailing white space or 。：:；;，,、 */
+	while (e > s) { /* no trailing white space or TAIL_PUNCT */
 		size_t b = e - 1;
 
 		while (b > s && ((unsigned char)t[b] & 0xC0) == 0x80)
 			b--;
-		if (!gw_space_len(t + b, e - b) && !is_tail_punct(t + b, e - b))
+		if (!gw_space_len(t + b, e - b) && !in_set(TAIL_PUNCT, t + b, e - b))
 			break;
 		e = b;
 	}
@@ -390,7 +370,7 @@ static void
 check_ordinal(gw_lines *c, collector *k, size_t i, long *part_last)
 {
 	const gw_numline *cd = &k->v[i].m, *prev = NULL;
-	gw_span sp = {gw_lines_cp(c, cd->line, cd->num0), gw_lines_cp(c, cd->line, cd->num1)};
+	gw_span sp = gw_lines_span(c, cd->line, cd->num0, cd->line, cd->num1);
 
 	for (int j = k->v[i].prev, steps = 0; j >= 0 && steps < 8; j = k->v[j].prev, steps++)
 		if (k->v[j].m.kind == cd->kind && k->v[j].m.depth == cd->depth) {
@@ -442,8 +422,7 @@ emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 		    c->d, m->kind, part, cd->parent >= 0 ? k->v[cd->parent].node : -1, num.ptr,
 		    m->ordinal, head.len ? head.ptr : NULL,
 		    (gw_span){gw_lines_cp(c, m->line, m->num0), cend},
-		    head.len ? (gw_span){gw_lines_cp(c, m->line, hs), gw_lines_cp(c, m->line, he)}
-		             : GW_NOSPAN);
+		    head.len ? gw_lines_span(c, m->line, hs, m->line, he) : GW_NOSPAN);
 	}
 	gw_buf_free(&num);
 	gw_buf_free(&head);
@@ -525,27 +504,34 @@ build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
 
 /* ---------------------------------------------------------------- attachments */
 
-typedef struct att {
-	int line;   /* where it starts (its label or its title) */
-	int t0, t1; /* its title lines, -1 when the title is taken from the notice's 《》 */
-} att;
-
-/* An attachment starting at line `line` whose title is at line ti (or from the notice). */
-static bool
-add_att(gw_lines *c, att *a, size_t *na, int line, int ti)
+/* An attachment from line `line` (its label or its title) on, titled by the lines from ti or
+ * else by the notice's 《》: added to the document, the one before it ending where it starts,
+ * and its line kept in at.  Returns its title's last line, -1 for none. */
+static int
+add_att(gw_lines *c, const gw_hpos *p, int *at, int line, int ti)
 {
-	int last;
+	size_t na = c->d->natts, s, e;
+	gw_buf title = GW_BUF_INIT;
+	gw_span ts = GW_NOSPAN;
+	int last = -1;
 
-	if (*na >= GW_LIMIT_ATTACHMENTS)
-		return false;
+	if (na >= GW_LIMIT_ATTACHMENTS)
+		return -1;
 	if (gw_header_title_at(c, ti, ATT_TITLE_LINES, &last)) {
-		a[*na] = (att){line, ti, last};
-		for (int i = line; i <= last; i++)
-			c->skip[i] = 1;
-	} else
-		a[*na] = (att){line, -1, -1};
-	++*na;
-	return true;
+		gw_lines_join(c, ti, last, &title);
+		ts = (gw_span){c->ln[ti].c0, c->ln[last].c0 + c->ln[last].nc};
+		memset(c->skip + line, 1, (size_t)(last - line + 1));
+	} else if (gw_lines_value(c, HR_QUOTED, p->title0, "v", &s, &e)) {
+		gw_lines_squeeze(c->d->text, s, e, &title);
+		ts = gw_lines_span(c, p->title0, s, p->title0, e);
+	}
+	if (na > 0)
+		c->d->atts[na - 1].span.end = c->ln[line].c0;
+	at[na] = line;
+	gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts,
+	                      (gw_span){c->ln[line].c0, (int32_t)c->d->ncp});
+	gw_buf_free(&title);
+	return last;
 }
 
 /* Whether line j labels an attached document whose title is on the next line: 附件, 附件2,
@@ -567,12 +553,11 @@ annex_label(gw_lines *c, int j)
 }
 
 /* The documents a notice carries: the one it 印发/转发 (right after its 成文日期 and 附注), and
- * each one under a 附件 label. */
+ * each one under a 附件 label.  Returns how many, their first lines in at. */
 static size_t
-find_attachments(gw_lines *c, const gw_hpos *p, att *a)
+find_attachments(gw_lines *c, const gw_hpos *p, int *at)
 {
-	size_t na = 0;
-	int from = p->date >= 0 ? p->date + 1 : p->body0, j;
+	int from = p->date >= 0 ? p->date + 1 : p->body0, j, last;
 
 	if (!c->d->is_notice)
 		return 0;
@@ -580,58 +565,27 @@ find_attachments(gw_lines *c, const gw_hpos *p, att *a)
 		for (j = p->date + 1; j < c->n && (c->skip[j] || gw_lines_is(c, HR_NOTE, j)); j++)
 			;
 		if (j < c->n && !gw_lines_is(c, HR_ANNEX_LABEL, j)) {
-			add_att(c, a, &na, j, j);
-			from = a[0].t1 >= 0 ? a[0].t1 + 1 : j + 1;
+			last = add_att(c, p, at, j, j);
+			from = last >= 0 ? last + 1 : j + 1;
 		}
 	}
 	for (j = from; j + 1 < c->n; j++)
 		if (annex_label(c, j))
-			add_att(c, a, &na, j, j + 1);
-	return na;
+			add_att(c, p, at, j, j + 1);
+	return c->d->natts;
 }
-
-/* Give the attachments to the document, with the title from the notice's 《》 when the
- * attached text has no title line of its own. */
-static void
-add_attachments(gw_lines *c, int title0, const att *a, size_t na)
-{
-	size_t ov[2 * GW_OVMAX], s, e;
-	gw_buf title = GW_BUF_INIT;
-
-	for (size_t k = 0; k < na; k++) {
-		int32_t start = c->ln[a[k].line].c0;
-		int32_t end = k + 1 < na ? c->ln[a[k + 1].line].c0 : (int32_t)c->d->ncp;
-		gw_span ts = GW_NOSPAN;
-
-		gw_buf_reset(&title);
-		if (a[k].t0 >= 0) {
-			for (int i = a[k].t0; i <= a[k].t1; i++)
-				gw_lines_squeeze(c->d->text, c->ln[i].b0, c->ln[i].b1, &title);
-			ts = (gw_span){c->ln[a[k].t0].c0, c->ln[a[k].t1].c0 + c->ln[a[k].t1].nc};
-		} else if (title0 >= 0 && gw_lines_rule(c, HR_QUOTED, title0, ov) > 0 &&
-		           gw_lines_group(c->s->h[HR_QUOTED], "v", ov, c->ln[title0].b0, &s, &e)) {
-			gw_lines_squeeze(c->d->text, s, e, &title);
-			ts = (gw_span){gw_lines_cp(c, title0, s), gw_lines_cp(c, title0, e)};
-		}
-		gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts, (gw_span){start, end});
-	}
-	gw_buf_free(&title);
-}
-
 
 int
 gw_structure_build(gw_lines *c, const gw_hpos *p)
 {
-	att a[GW_LIMIT_ATTACHMENTS];
-	size_t na = find_attachments(c, p, a);
-	int l0 = 0, over = 0;
+	int at[GW_LIMIT_ATTACHMENTS], l0 = 0, over = 0;
+	size_t na = find_attachments(c, p, at);
 
 	for (size_t k = 0; k <= na && !over; k++) {
-		int l1 = k < na ? a[k].line : c->n;
+		int l1 = k < na ? at[k] : c->n;
 
 		over = build_part(c, (int)k, l0, l1, k < na ? c->ln[l1].c0 : (int32_t)c->d->ncp);
 		l0 = l1;
 	}
-	add_attachments(c, p->title0, a, na);
 	return over;
 }
