@@ -52,6 +52,8 @@ static const gw_cli cli = {
     "  marked, and its quantities.  A table on a terminal, JSON Lines otherwise.",
     options};
 
+static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
+
 typedef struct row {
 	char *cell[5]; /* title, number, where, sentence (with marks), quantities */
 } row;
@@ -64,6 +66,24 @@ typedef struct out {
 } out;
 
 /* ---------------------------------------------------------------- JSON Lines */
+
+/* j as one line of standard output; j is released. */
+static void
+put_line(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	puts(s);
+	free(s);
+	json_decref(j);
+}
+
+/* The query of a --queries line first (o* leaves the key out when it is NULL). */
+static json_t *
+json_query(const out *o)
+{
+	return o->query ? gw_json_string(o->query) : NULL;
+}
 
 /* The identical documents: [{"doc", "path"}] */
 static json_t *
@@ -81,27 +101,18 @@ json_copies(const gw_hit *h)
 static void
 print_document(const out *o, const gw_hit *h)
 {
-	json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}", "query",
-	                      gw_json_string(o->query), "doc", gw_json_string(h->doc_id), "title",
-	                      gw_json_string(h->title), "doc_number", gw_json_string(h->doc_number),
-	                      "issuer", gw_json_string(h->issuer), "doc_type", gw_json_string(h->doc_type),
-	                      "date", gw_json_string(h->date), "status", gw_json_string(h->status),
-	                      "path", gw_json_string(h->source_path), "hits", (json_int_t)h->nhits,
-	                      "copies", json_copies(h));
-	char *s;
-
-	if (!o->query)
-		json_object_del(j, "query");
 	if (o->table)
 		printf("%5ld  %-10s  %-20s  %s%s\n", h->nhits, h->date ? h->date : "-",
 		       h->doc_number ? h->doc_number : "-", h->title ? h->title : h->doc_id,
 		       h->ncopies ? " (+ identical copies)" : "");
-	else {
-		s = json_dumps(j, JSON_COMPACT);
-		puts(s);
-		free(s);
-	}
-	json_decref(j);
+	else
+		put_line(json_pack(
+		    "{s:o*,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}", "query", json_query(o), "doc",
+		    gw_json_string(h->doc_id), "title", gw_json_string(h->title), "doc_number",
+		    gw_json_string(h->doc_number), "issuer", gw_json_string(h->issuer), "doc_type",
+		    gw_json_string(h->doc_type), "date", gw_json_string(h->date), "status",
+		    gw_json_string(h->status), "path", gw_json_string(h->source_path), "hits",
+		    (json_int_t)h->nhits, "copies", json_copies(h)));
 }
 
 /* --count-by: one line per key */
@@ -112,21 +123,12 @@ on_count(void *ctx, const char *key, long n)
 
 	if (o->table)
 		printf("%6ld  %s\n", n, key ? key : "-");
-	else {
-		json_t *j = json_pack("{s:o,s:I}", gw_count_by_name(o->count_by), gw_json_string(key),
-		                      "documents", (json_int_t)n);
-		char *s;
-
-		if (o->query)
-			json_object_set_new(j, "query", gw_json_string(o->query));
-		s = json_dumps(j, JSON_COMPACT);
-		puts(s);
-		free(s);
-		json_decref(j);
-	}
+	else
+		put_line(json_pack("{s:o,s:I,s:o*}", gw_count_by_name(o->count_by),
+		                   gw_json_string(key), "documents", (json_int_t)n, "query",
+		                   json_query(o)));
 	return 0;
 }
-
 
 /* The marked sentence with « », and the marks as [start, end) code points of the sentence. */
 static json_t *
@@ -180,30 +182,17 @@ static void
 print_json(const out *o, const gw_hit *h)
 {
 	gw_buf shown = GW_BUF_INIT;
-	json_t *m = marks(h->marked, &shown), *j = json_object();
-	char *s;
+	json_t *m = marks(h->marked, &shown);
 
-	if (o->query)
-		json_object_set_new(j, "query", gw_json_string(o->query));
-	json_object_set_new(j, "doc", gw_json_string(h->doc_id));
-	json_object_set_new(j, "title", gw_json_string(h->title));
-	json_object_set_new(j, "doc_number", gw_json_string(h->doc_number));
-	json_object_set_new(j, "issuer", gw_json_string(h->issuer));
-	json_object_set_new(j, "doc_type", gw_json_string(h->doc_type));
-	json_object_set_new(j, "date", gw_json_string(h->date));
-	json_object_set_new(j, "part", json_integer(h->part));
-	json_object_set_new(j, "node", gw_json_string(h->node_id));
-	json_object_set_new(j, "path", gw_json_string(h->path));
-	json_object_set_new(j, "span", json_pack("[ii]", h->start, h->end));
-	json_object_set_new(j, "sentence", gw_json_string(h->sentence));
-	json_object_set_new(j, "marked", gw_json_string(shown.ptr));
-	json_object_set_new(j, "matches", m);
-	json_object_set_new(j, "quantities", json_quantities(h));
-	json_object_set_new(j, "copies", json_copies(h));
-	s = json_dumps(j, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(j);
+	put_line(json_pack(
+	    "{s:o*,s:o,s:o,s:o,s:o,s:o,s:o,s:i,s:o,s:o,s:[ii],s:o,s:o,s:o,s:o,s:o}", "query",
+	    json_query(o), "doc", gw_json_string(h->doc_id), "title", gw_json_string(h->title),
+	    "doc_number", gw_json_string(h->doc_number), "issuer", gw_json_string(h->issuer),
+	    "doc_type", gw_json_string(h->doc_type), "date", gw_json_string(h->date), "part",
+	    h->part, "node", gw_json_string(h->node_id), "path", gw_json_string(h->path), "span",
+	    h->start, h->end, "sentence", gw_json_string(h->sentence), "marked",
+	    gw_json_string(shown.ptr), "matches", m, "quantities", json_quantities(h), "copies",
+	    json_copies(h)));
 	gw_buf_free(&shown);
 }
 
@@ -223,11 +212,11 @@ cp_width(uint32_t c)
 	return ea == U_EA_WIDE || ea == U_EA_FULLWIDTH ? 2 : 1;
 }
 
+/* The columns of s[0..n). */
 static int
-str_width(const char *s)
+width_n(const char *s, size_t n)
 {
 	int w = 0;
-	size_t n = strlen(s);
 
 	for (size_t i = 0; i < n;) {
 		uint32_t c;
@@ -246,7 +235,7 @@ fit(const char *s, int width, int skip)
 {
 	gw_buf b = GW_BUF_INIT;
 	size_t n = strlen(s);
-	int w = 0, open = 0, full = str_width(s);
+	int w = 0, open = 0, full = width_n(s, strlen(s));
 	bool cut;
 
 	if (skip > full - (width - 1))
@@ -285,15 +274,8 @@ static int
 first_mark_col(const char *s)
 {
 	const char *m = strchr(s, GW_MARK_OPEN);
-	char *head;
-	int w;
 
-	if (m == NULL)
-		return 0;
-	head = gw_xstrndup(s, (size_t)(m - s));
-	w = str_width(head);
-	free(head);
-	return w;
+	return m ? width_n(s, (size_t)(m - s)) : 0;
 }
 
 static char *
@@ -338,7 +320,7 @@ put_cell(const out *o, const char *s, int width, bool last)
 	}
 	/* « » take a column each when there is no colour */
 	if (!last) {
-		int w = str_width(s);
+		int w = width_n(s, strlen(s));
 
 		if (!o->color)
 			for (const char *p = s; *p; p++)
@@ -365,13 +347,13 @@ static void
 table_widths(const out *o, int w[5])
 {
 	static const int cap[5] = {20, 20, 16, 0, 20};
-	static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
 	int used = 0;
 
 	for (int c = 0; c < 5; c++) {
 		w[c] = (int)strlen(head[c]);
 		for (size_t i = 0; i < o->nrows; i++) {
-			int cw = str_width(o->rows[i].cell[c]) + (o->color ? 0 : 2);
+			const char *cell = o->rows[i].cell[c];
+			int cw = width_n(cell, strlen(cell)) + (o->color ? 0 : 2);
 
 			w[c] = cw > w[c] ? cw : w[c];
 		}
@@ -387,7 +369,6 @@ table_widths(const out *o, int w[5])
 static void
 print_table(out *o)
 {
-	static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
 	int w[5];
 
 	if (o->nrows == 0)
