@@ -344,21 +344,21 @@ exec(gw_archive *a, const char *sql, gw_buf *err)
 	return -1;
 }
 
+static int run(gw_archive *a, sqlite3_int64 *out, int which, const char *fmt, ...);
+
 int
 gw_archive_begin(gw_archive *a, gw_buf *err)
 {
-	long long last = 0;
-
 	/* IMMEDIATE: take the write lock now, not halfway through the first document */
-	if (exec(a, "BEGIN IMMEDIATE", err) < 0 ||
-	    query_int(a->db, "SELECT coalesce(max(id), 0) FROM sentences", &last, err) < 0)
+	if (exec(a, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
+	if (run(a, &a->fts_from, ST_LAST, "") < 0) {
+		db_error(a->db, err, "cannot read it");
+		return -1;
+	}
 	a->batch = true;
-	a->fts_from = last;
 	return 0;
 }
-
-static int run(gw_archive *a, sqlite3_int64 *out, int which, const char *fmt, ...);
 
 int
 gw_archive_commit(gw_archive *a, gw_buf *err)
@@ -535,7 +535,6 @@ unit_starts(const gw_doc *d)
 }
 
 typedef struct sent_acc {
-	const char *text;
 	uint32_t *cps; /* the code points of the text, decoded once */
 	gw_span *v;
 	size_t n, cap;
@@ -558,7 +557,7 @@ sent_add(sent_acc *acc, int32_t s, int32_t e)
 size_t
 gw_archive_sentences(gw_doc *d, gw_span **out)
 {
-	sent_acc acc = {d->text, NULL, NULL, 0, 0};
+	sent_acc acc = {NULL, NULL, 0, 0};
 	bool *cut = unit_starts(d);
 	int32_t n = (int32_t)d->ncp, start = 0, i = 0;
 	size_t b = 0;
@@ -1309,18 +1308,15 @@ build_sql(const gw_query *q, const qtext *t, qsql *s)
 		    b, "SELECT min(s.id), d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type,"
 		       " d.date, 0, NULL, NULL, NULL, NULL, 0, 0, d.id, d.source_path, d.status,"
 		       " count(*)");
-	else if (t)
-		param_s(
-		    s,
-		    "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
-		    " s.part, n.node_id, n.path, s.text, gw_mark(s.text, ?), s.start_cp, s.end_cp,"
-		    " d.id, d.source_path, d.status, 1",
-		    t->needles.ptr);
-	else
-		gw_buf_puts(
-		    b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
-		       " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp, d.id,"
-		       " d.source_path, d.status, 1");
+	else {
+		gw_buf_puts(b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type,"
+		               " d.date, s.part, n.node_id, n.path, s.text, ");
+		if (t) /* the sentence marked */
+			param_s(s, "gw_mark(s.text, ?)", t->needles.ptr);
+		else
+			gw_buf_puts(b, "s.text");
+		gw_buf_puts(b, ", s.start_cp, s.end_cp, d.id, d.source_path, d.status, 1");
+	}
 	hits_from(q, t, q->documents ? 1 : 2, q->documents || q->limit <= 0 ? 0 : cap, NULL, s);
 	if (q->documents)
 		gw_buf_puts(b, t ? " GROUP BY d.id ORDER BY max(h.sc) DESC, d.doc_id"

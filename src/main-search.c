@@ -58,9 +58,15 @@ typedef struct row {
 	char *cell[5]; /* title, number, where, sentence (with marks), quantities */
 } row;
 
+/* The run: its options, its archive, the exit status so far and the table being made. */
 typedef struct out {
-	int table, color, count_by; /* count_by: enum gw_count_by, or -1 */
+	gw_query q;
+	const char *db, *queries;
+	int table, color;  /* table: -1 until known (a table on a terminal) */
+	int timing, count_by; /* count_by: enum gw_count_by, or -1 */
 	const char *query; /* in --queries mode */
+	gw_archive *a;
+	int status; /* 1 until a query finds something, 2 after one fails */
 	row *rows;
 	size_t nrows, caprows;
 } out;
@@ -178,21 +184,32 @@ json_quantities(const gw_hit *h)
 	return a;
 }
 
+/* One line a hit.  Built key by key: json_pack reads its format for every hit (0.6% of the
+ * queries' instructions). */
 static void
 print_json(const out *o, const gw_hit *h)
 {
 	gw_buf shown = GW_BUF_INIT;
-	json_t *m = marks(h->marked, &shown);
+	json_t *m = marks(h->marked, &shown), *j = json_object();
 
-	put_line(json_pack(
-	    "{s:o*,s:o,s:o,s:o,s:o,s:o,s:o,s:i,s:o,s:o,s:[ii],s:o,s:o,s:o,s:o,s:o}", "query",
-	    json_query(o), "doc", gw_json_string(h->doc_id), "title", gw_json_string(h->title),
-	    "doc_number", gw_json_string(h->doc_number), "issuer", gw_json_string(h->issuer),
-	    "doc_type", gw_json_string(h->doc_type), "date", gw_json_string(h->date), "part",
-	    h->part, "node", gw_json_string(h->node_id), "path", gw_json_string(h->path), "span",
-	    h->start, h->end, "sentence", gw_json_string(h->sentence), "marked",
-	    gw_json_string(shown.ptr), "matches", m, "quantities", json_quantities(h), "copies",
-	    json_copies(h)));
+	if (o->query)
+		json_object_set_new(j, "query", gw_json_string(o->query));
+	json_object_set_new(j, "doc", gw_json_string(h->doc_id));
+	json_object_set_new(j, "title", gw_json_string(h->title));
+	json_object_set_new(j, "doc_number", gw_json_string(h->doc_number));
+	json_object_set_new(j, "issuer", gw_json_string(h->issuer));
+	json_object_set_new(j, "doc_type", gw_json_string(h->doc_type));
+	json_object_set_new(j, "date", gw_json_string(h->date));
+	json_object_set_new(j, "part", json_integer(h->part));
+	json_object_set_new(j, "node", gw_json_string(h->node_id));
+	json_object_set_new(j, "path", gw_json_string(h->path));
+	json_object_set_new(j, "span", json_pack("[ii]", h->start, h->end));
+	json_object_set_new(j, "sentence", gw_json_string(h->sentence));
+	json_object_set_new(j, "marked", gw_json_string(shown.ptr));
+	json_object_set_new(j, "matches", m);
+	json_object_set_new(j, "quantities", json_quantities(h));
+	json_object_set_new(j, "copies", json_copies(h));
+	put_line(j);
 	gw_buf_free(&shown);
 }
 
@@ -235,7 +252,7 @@ fit(const char *s, int width, int skip)
 {
 	gw_buf b = GW_BUF_INIT;
 	size_t n = strlen(s);
-	int w = 0, open = 0, full = width_n(s, strlen(s));
+	int w = 0, open = 0, full = width_n(s, n);
 	bool cut;
 
 	if (skip > full - (width - 1))
@@ -440,13 +457,6 @@ num_arg(const char *v, double *d)
 	return *v != '\0' && !*end && !errno && isfinite(*d);
 }
 
-typedef struct opts {
-	gw_query q;
-	const char *db, *queries;
-	int format; /* 0 auto, 1 json, 2 table */
-	int timing, count_by;
-} opts;
-
 /* The options whose value is checked; NULL, or what the value should be. */
 static const char *
 set_checked(gw_query *q, int id, const char *v)
@@ -478,7 +488,7 @@ set_checked(gw_query *q, int id, const char *v)
 static const char *
 set(void *ctx, int id, const char *v)
 {
-	opts *o = ctx;
+	out *o = ctx;
 	const char **s = id == DB         ? &o->db
 	                 : id == QUERIES  ? &o->queries
 	                 : id == ISSUER   ? &o->q.issuer
@@ -493,7 +503,7 @@ set(void *ctx, int id, const char *v)
 	else if (id == RAW)
 		o->q.raw = 1;
 	else if (id == JSON || id == TABLE)
-		o->format = id == JSON ? 1 : 2;
+		o->table = id == TABLE;
 	else if (id == TIMING)
 		o->timing = 1;
 	else if (id == DOCUMENTS)
@@ -516,109 +526,96 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* One query: its hits printed; the number of hits, or -1 (message printed). */
-static long
-run_query(gw_archive *a, const gw_query *q, out *o, const opts *op)
+/* One query: its hits printed, and the exit status (0 when it found something, 2 when one
+ * failed: message printed). */
+static void
+run_query(out *o)
 {
 	gw_buf err = GW_BUF_INIT;
 	double t0 = now_ms();
 	clock_t c0 = clock();
-	long n = op->count_by >= 0 ? gw_archive_count(a, q, op->count_by, on_count, o, &err)
-	                           : gw_archive_search(a, q, on_hit, o, &err);
+	long n = o->count_by >= 0 ? gw_archive_count(o->a, &o->q, o->count_by, on_count, o, &err)
+	                          : gw_archive_search(o->a, &o->q, on_hit, o, &err);
 
-	if (op->timing) /* what was asked for, not a diagnostic */
-		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits, %.3f ms CPU: %s\n", now_ms() - t0,
-		        n, (double)(clock() - c0) * 1000 / CLOCKS_PER_SEC, q->text ? q->text : "");
+	if (o->timing) /* what was asked for, not a diagnostic */
+		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits, %.3f ms CPU: %s\n",
+		        now_ms() - t0, n, (double)(clock() - c0) * 1000 / CLOCKS_PER_SEC,
+		        o->q.text ? o->q.text : "");
 	if (n < 0)
 		gw_msg(NULL, 0, GW_E_SEARCH, "%s", err.ptr ? err.ptr : "");
 	if (o->table)
 		print_table(o);
 	gw_buf_free(&err);
-	return n;
+	o->status = n < 0 ? 2 : n > 0 && o->status != 2 ? 0 : o->status;
 }
-
-typedef struct queries {
-	gw_archive *a;
-	opts *op;
-	out *o;
-	int status; /* 1 until a query finds something, 2 after one fails */
-} queries;
 
 static int
 query_line(void *ctx, char *line, size_t len, long lineno, bool complete)
 {
-	queries *qs = ctx;
-	long hits;
+	out *o = ctx;
 
 	(void)len, (void)lineno, (void)complete;
 	if (line[strspn(line, " \t")] == '\0') /* a blank line is no query (it listed every sentence) */
 		return 0;
-	qs->op->q.text = qs->o->query = line;
-	hits = run_query(qs->a, &qs->op->q, qs->o, qs->op);
-	qs->status = hits < 0 ? 2 : hits > 0 && qs->status != 2 ? 0 : qs->status;
+	o->q.text = o->query = line;
+	run_query(o);
 	return 0;
 }
 
-static int
-run_queries(gw_archive *a, out *o, opts *op)
+static void
+run_queries(out *o)
 {
-	FILE *fp = strcmp(op->queries, "-") == 0 ? stdin : fopen(op->queries, "r");
-	queries qs = {a, op, o, 1};
+	FILE *fp = strcmp(o->queries, "-") == 0 ? stdin : fopen(o->queries, "r");
 
 	if (fp == NULL) {
-		gw_msg(op->queries, 0, GW_E_READ, "%s", strerror(errno));
-		return 2;
+		gw_msg(o->queries, 0, GW_E_READ, "%s", strerror(errno));
+		o->status = 2;
+		return;
 	}
-	if (gw_read_lines(fp, op->queries, query_line, &qs) > 1)
-		qs.status = 2;
+	if (gw_read_lines(fp, o->queries, query_line, o) > 1)
+		o->status = 2;
 	if (fp != stdin)
 		fclose(fp);
-	return qs.status;
 }
 
 int
 main(int argc, char **argv)
 {
-	opts op = {.q = {.kind = -1, .limit = 100}, .db = "out/gongwen.db", .count_by = -1};
-	gw_opts go = {.set = set, .ctx = &op};
-	gw_query *q = &op.q;
-	out o = {0};
+	out o = {.q = {.kind = -1, .limit = 100}, .db = "out/gongwen.db", .table = -1,
+	         .count_by = -1, .status = 1};
+	gw_opts go = {.set = set, .ctx = &o};
+	gw_query *q = &o.q;
 	gw_buf text = GW_BUF_INIT, err = GW_BUF_INIT;
-	int status;
 	long undated;
-	gw_archive *a;
 
 	gw_opts_parse(&go, &cli, argc, argv);
 	for (int i = 0; i < go.nops; i++) /* the words make the query */
 		gw_buf_printf(&text, "%s%s", text.len ? " " : "", go.ops[i]);
 	q->text = text.ptr;
-	if (!text.len && !op.queries && !gw_query_has_quantity_filter(q) && !q->issuer &&
-	    !q->doc_type && !q->from && !q->to && !q->doc_number && !q->status && op.count_by < 0)
+	if (!text.len && !o.queries && !gw_query_has_quantity_filter(q) && !q->issuer &&
+	    !q->doc_type && !q->from && !q->to && !q->doc_number && !q->status && o.count_by < 0)
 		gw_usage_error("give a query or a filter");
-	o.count_by = op.count_by;
-	o.table = op.format ? op.format == 2 : isatty(STDOUT_FILENO);
+	if (o.table < 0)
+		o.table = isatty(STDOUT_FILENO);
 	o.color = o.table && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
-	if ((a = gw_archive_open(op.db, GW_ARCHIVE_READ, &err)) == NULL) {
-		gw_msg(op.db, 0, GW_E_ARCHIVE, "%s", err.ptr);
+	if ((o.a = gw_archive_open(o.db, GW_ARCHIVE_READ, &err)) == NULL) {
+		gw_msg(o.db, 0, GW_E_ARCHIVE, "%s", err.ptr);
 		gw_buf_free(&err);
 		gw_buf_free(&text);
 		return 2;
 	}
-	if (op.queries)
-		status = run_queries(a, &o, &op);
-	else {
-		long n = run_query(a, q, &o, &op);
-
-		status = n < 0 ? 2 : n == 0;
-	}
-	if ((q->from || q->to) && (undated = gw_archive_undated(a)) > 0)
+	if (o.queries)
+		run_queries(&o);
+	else
+		run_query(&o);
+	if ((q->from || q->to) && (undated = gw_archive_undated(o.a)) > 0)
 		gw_msg(NULL, 0, GW_N_UNDATED, "%ld documents", undated);
-	gw_archive_close(a);
+	gw_archive_close(o.a);
 	free(o.rows);
 	gw_buf_free(&text);
 	gw_buf_free(&err);
 	if (gw_stdout_done() != 0)
-		status = 2;
-	return status;
+		o.status = 2;
+	return o.status;
 }
