@@ -15,7 +15,8 @@
 /* Prepared once per archive, reused for every document. */
 enum {
 	ST_FIND, ST_LAST, ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D, ST_INS_D, ST_INS_N,
-	ST_INS_S, ST_INS_Q, ST_FTS_DOC, ST_FTS_FROM, ST_ORIGINAL, ST_HEIR, ST_COPIES, NST
+	ST_INS_S, ST_INS_Q, ST_FTS_DOC, ST_FTS_FROM, ST_ORIGINAL, ST_HEIR, ST_COPIES, ST_UNDATED,
+	NST
 };
 
 static const char *const stmt_sql[NST] = {
@@ -43,6 +44,7 @@ static const char *const stmt_sql[NST] = {
 	"SELECT id FROM documents WHERE sha256 = ?1 AND copy_of IS NULL LIMIT 1",
 	"SELECT min(id) FROM documents WHERE copy_of = ?1",
 	"SELECT doc_id, source_path FROM documents WHERE copy_of = ?1 ORDER BY doc_id",
+	"SELECT count(*) FROM documents WHERE date IS NULL",
 };
 
 /* The full-text index of version 3: each character of a sentence, folded, without positions
@@ -890,13 +892,9 @@ gw_archive_remove(gw_archive *a, const char *id, gw_buf *err)
 long
 gw_archive_undated(gw_archive *a)
 {
-	long long n = 0;
-	gw_buf err = GW_BUF_INIT;
+	sqlite3_int64 n;
 
-	if (query_int(a->db, "SELECT count(*) FROM documents WHERE date IS NULL", &n, &err) < 0)
-		n = -1;
-	gw_buf_free(&err);
-	return (long)n;
+	return run(a, &n, ST_UNDATED, "") < 0 ? -1 : (long)n;
 }
 
 /* ---------------------------------------------------------------- the query syntax */
@@ -1735,7 +1733,6 @@ gw_archive_bulk_write(gw_doc *d, const char *index, gw_buf *out)
 	json_t *doc, *qs = json_array();
 	gw_span *sv = NULL;
 	size_t ns = gw_archive_sentences(d, &sv);
-	char *s;
 
 	for (size_t i = 0; i < d->nqs; i++)
 		json_array_append_new(qs, bulk_quantity(d, &d->qs[i], sv, ns));
@@ -1749,14 +1746,13 @@ gw_archive_bulk_write(gw_doc *d, const char *index, gw_buf *out)
 	                gw_json_string(bulk_path(d->src_path)), "is_notice",
 	                d->is_notice < 0 ? json_null() : json_boolean(d->is_notice), "text",
 	                gw_json_string(d->text ? d->text : ""), "nodes", bulk_nodes(d), "quantities", qs);
-	s = json_dumps(act, JSON_COMPACT);
-	gw_buf_puts(out, s);
-	gw_buf_putc(out, '\n');
-	free(s);
-	s = json_dumps(doc, JSON_COMPACT);
-	gw_buf_puts(out, s);
-	gw_buf_putc(out, '\n');
-	free(s);
+	for (int i = 0; i < 2; i++) { /* the action, then the document */
+		char *s = json_dumps(i ? doc : act, JSON_COMPACT);
+
+		gw_buf_puts(out, s);
+		gw_buf_putc(out, '\n');
+		free(s);
+	}
 	json_decref(act);
 	json_decref(doc);
 	free(sv);
