@@ -1,8 +1,8 @@
 /* archive.c — gongwen records in an SQLite database with an FTS5 sentence index, and searches over it. */
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -422,7 +422,8 @@ bind(sqlite3_stmt *st, const char *fmt, va_list ap)
 				sqlite3_bind_int64(st, i, r);
 			break;
 		default: /* d */
-			has = va_arg(ap, int), v = va_arg(ap, double);
+			has = va_arg(ap, int);
+			v = va_arg(ap, double);
 			if (has && isfinite(v))
 				sqlite3_bind_double(st, i, v);
 		}
@@ -439,11 +440,12 @@ run(gw_archive *a, sqlite3_int64 *out, int which, const char *fmt, ...)
 	va_list ap;
 	int rc;
 
-	if (st == NULL)
-		return -1;
+	/* bound even without a statement: SQLite frees an S string when its bind fails */
 	va_start(ap, fmt);
 	bind(st, fmt, ap);
 	va_end(ap);
+	if (st == NULL)
+		return -1;
 	rc = sqlite3_step(st);
 	if (out && sqlite3_column_count(st) == 0)
 		out[0] = sqlite3_last_insert_rowid(a->db);
