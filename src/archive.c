@@ -268,11 +268,13 @@ open_db(const char *path, int mode, sqlite3 **db, gw_buf *err)
 	return 0;
 }
 
-/* Switch to WAL mode.  The switch needs the archive to itself and may answer SQLITE_BUSY at once
- * (without the busy handler) while another gw-index finishes and switches it back: retry for as
- * long as the busy timeout allows. */
+/* Switch to WAL mode: readers see the last commit while a batch is written; a crash loses only
+ * the batch (synchronous=NORMAL is still safe against corruption in WAL mode).  The switch needs
+ * the archive to itself and may answer SQLITE_BUSY at once (without the busy handler) while
+ * another gw-index finishes and switches it back: retry for as long as the busy timeout allows.
+ * 0, or -1 with a message. */
 static int
-wal_mode(sqlite3 *db)
+wal_mode(sqlite3 *db, gw_buf *err)
 {
 	int rc;
 
@@ -283,7 +285,10 @@ wal_mode(sqlite3 *db)
 			break;
 		sqlite3_sleep(20);
 	}
-	return rc;
+	if (rc == SQLITE_OK)
+		return 0;
+	db_error(db, err, "cannot switch it to WAL mode");
+	return -1;
 }
 
 gw_archive *
@@ -292,14 +297,8 @@ gw_archive_open(const char *path, int mode, gw_buf *err)
 	gw_archive *a;
 	sqlite3 *db = NULL;
 
-	if (open_db(path, mode, &db, err) < 0 || check_schema(db, mode, err) < 0) {
-		sqlite3_close(db);
-		return NULL;
-	}
-	/* WAL: readers see the last commit while a batch is written; a crash loses only the
-	 * batch.  synchronous=NORMAL is still safe against corruption in WAL mode. */
-	if (mode == GW_ARCHIVE_WRITE && wal_mode(db) != SQLITE_OK) {
-		db_error(db, err, "cannot switch it to WAL mode");
+	if (open_db(path, mode, &db, err) < 0 || check_schema(db, mode, err) < 0 ||
+	    (mode == GW_ARCHIVE_WRITE && wal_mode(db, err) < 0)) {
 		sqlite3_close(db);
 		return NULL;
 	}
