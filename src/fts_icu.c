@@ -141,8 +141,6 @@ gw_fold(const char *s, size_t n, gw_buf *out)
 		fold_text(&f, s, (int32_t)n, out, NULL, NULL);
 	else
 		gw_buf_put(out, s, n);
-	if (out->ptr == NULL)
-		gw_buf_puts(out, "");
 }
 
 /* ---------------------------------------------------------------- the tokenizer */

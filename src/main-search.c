@@ -327,7 +327,11 @@ keep_row(out *o, const gw_hit *h)
 static void
 put_cell(const out *o, const char *s, int width, bool last)
 {
+	int w = width_n(s, strlen(s));
+
 	for (const char *p = s; *p; p++) {
+		if (*p == GW_MARK_OPEN || *p == GW_MARK_CLOSE)
+			w += !o->color; /* « » take a column each when there is no colour */
 		if (*p == GW_MARK_OPEN)
 			fputs(o->color ? "\033[1;31m" : "«", stdout);
 		else if (*p == GW_MARK_CLOSE)
@@ -335,15 +339,8 @@ put_cell(const out *o, const char *s, int width, bool last)
 		else
 			putchar(*p);
 	}
-	/* « » take a column each when there is no colour */
-	if (!last) {
-		int w = width_n(s, strlen(s));
-
-		if (!o->color)
-			for (const char *p = s; *p; p++)
-				w += *p == GW_MARK_OPEN || *p == GW_MARK_CLOSE;
+	if (!last)
 		printf("%*s", width - w + 2, "");
-	}
 }
 
 static int
