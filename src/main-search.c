@@ -62,7 +62,7 @@ typedef struct row {
 typedef struct out {
 	gw_query q;
 	const char *db, *queries;
-	int table, color;  /* table: -1 until known (a table on a terminal) */
+	int table, color; /* table: -1 until known (a table on a terminal) */
 	int timing, count_by; /* count_by: enum gw_count_by, or -1 */
 	const char *query; /* in --queries mode */
 	gw_archive *a;
@@ -84,7 +84,7 @@ put_line(json_t *j)
 	json_decref(j);
 }
 
-/* The query of a --queries line first (o* leaves the key out when it is NULL). */
+/* The "query" member of a line: the --queries line, or NULL, which json_pack's o* leaves out. */
 static json_t *
 json_query(const out *o)
 {
