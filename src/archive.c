@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,12 +14,15 @@
 
 /* Prepared once per archive, reused for every document. */
 enum {
-	ST_FIND, ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D, ST_INS_D, ST_INS_N, ST_INS_S,
-	ST_INS_Q, ST_SET_NS, ST_FTS_DOC, ST_FTS_FROM, ST_ORIGINAL, ST_HEIR, ST_COPIES, NST
+	ST_FIND, ST_LAST, ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D, ST_INS_D, ST_INS_N,
+	ST_INS_S, ST_INS_Q, ST_FTS_DOC, ST_FTS_FROM, ST_ORIGINAL, ST_HEIR, ST_COPIES, ST_UNDATED,
+	NST
 };
 
 static const char *const stmt_sql[NST] = {
-	"SELECT id, sha256, record_sha256 FROM documents WHERE doc_id = ?1",
+	"SELECT id, coalesce(sha256, '') = ?2 AND record_sha256 = ?3 FROM documents"
+	" WHERE doc_id = ?1",
+	"SELECT coalesce(max(id), 0) FROM sentences",
 	"DELETE FROM quantities WHERE doc = ?1",
 	/* external content: FTS5 needs the old text to take a row out (only rows it has seen) */
 	"INSERT INTO sentences_fts (sentences_fts, rowid, text) SELECT 'delete', id, text FROM sentences"
@@ -27,20 +31,20 @@ static const char *const stmt_sql[NST] = {
 	"DELETE FROM nodes WHERE doc = ?1",
 	"DELETE FROM documents WHERE id = ?1",
 	"INSERT INTO documents (doc_id, title, issuer, doc_number, doc_type, date, source_path, sha256,"
-	" record_sha256, is_notice, pub_date, status, issuers, copy_of)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	" record_sha256, is_notice, pub_date, status, issuers, copy_of, nsentences)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	"INSERT INTO nodes (doc, node_id, part, path, kind, num, ordinal, heading, start_cp, end_cp)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	"INSERT INTO sentences (doc, node, part, start_cp, end_cp, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	"INSERT INTO quantities (doc, node, sentence, qty_id, text, value, min, max, unit, comparator,"
 	" kind, subject, verb, rule, start_cp, end_cp)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-	"UPDATE documents SET nsentences = ?2 WHERE id = ?1",
 	"INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE doc = ?1",
 	"INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE id > ?1",
 	"SELECT id FROM documents WHERE sha256 = ?1 AND copy_of IS NULL LIMIT 1",
 	"SELECT min(id) FROM documents WHERE copy_of = ?1",
 	"SELECT doc_id, source_path FROM documents WHERE copy_of = ?1 ORDER BY doc_id",
+	"SELECT count(*) FROM documents WHERE date IS NULL",
 };
 
 /* The full-text index of version 3: each character of a sentence, folded, without positions
@@ -264,11 +268,13 @@ open_db(const char *path, int mode, sqlite3 **db, gw_buf *err)
 	return 0;
 }
 
-/* Switch to WAL mode.  The switch needs the archive to itself and may answer SQLITE_BUSY at once
- * (without the busy handler) while another gw-index finishes and switches it back: retry for as
- * long as the busy timeout allows. */
+/* Switch to WAL mode: readers see the last commit while a batch is written; a crash loses only
+ * the batch (synchronous=NORMAL is still safe against corruption in WAL mode).  The switch needs
+ * the archive to itself and may answer SQLITE_BUSY at once (without the busy handler) while
+ * another gw-index finishes and switches it back: retry for as long as the busy timeout allows.
+ * 0, or -1 with a message. */
 static int
-wal_mode(sqlite3 *db)
+wal_mode(sqlite3 *db, gw_buf *err)
 {
 	int rc;
 
@@ -279,7 +285,10 @@ wal_mode(sqlite3 *db)
 			break;
 		sqlite3_sleep(20);
 	}
-	return rc;
+	if (rc == SQLITE_OK)
+		return 0;
+	db_error(db, err, "cannot switch it to WAL mode");
+	return -1;
 }
 
 gw_archive *
@@ -288,14 +297,8 @@ gw_archive_open(const char *path, int mode, gw_buf *err)
 	gw_archive *a;
 	sqlite3 *db = NULL;
 
-	if (open_db(path, mode, &db, err) < 0 || check_schema(db, mode, err) < 0) {
-		sqlite3_close(db);
-		return NULL;
-	}
-	/* WAL: readers see the last commit while a batch is written; a crash loses only the
-	 * batch.  synchronous=NORMAL is still safe against corruption in WAL mode. */
-	if (mode == GW_ARCHIVE_WRITE && wal_mode(db) != SQLITE_OK) {
-		db_error(db, err, "cannot switch it to WAL mode");
+	if (open_db(path, mode, &db, err) < 0 || check_schema(db, mode, err) < 0 ||
+	    (mode == GW_ARCHIVE_WRITE && wal_mode(db, err) < 0)) {
 		sqlite3_close(db);
 		return NULL;
 	}
@@ -342,31 +345,27 @@ exec(gw_archive *a, const char *sql, gw_buf *err)
 	return -1;
 }
 
+static int run(gw_archive *a, sqlite3_int64 *out, int which, const char *fmt, ...);
+
 int
 gw_archive_begin(gw_archive *a, gw_buf *err)
 {
-	long long last = 0;
-
 	/* IMMEDIATE: take the write lock now, not halfway through the first document */
-	if (exec(a, "BEGIN IMMEDIATE", err) < 0 ||
-	    query_int(a->db, "SELECT coalesce(max(id), 0) FROM sentences", &last, err) < 0)
+	if (exec(a, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
+	if (run(a, &a->fts_from, ST_LAST, "") < 0) {
+		db_error(a->db, err, "cannot read it");
+		return -1;
+	}
 	a->batch = true;
-	a->fts_from = last;
 	return 0;
 }
-
-static sqlite3_stmt *stmt(gw_archive *a, int i);
-static int run(sqlite3_stmt *st);
 
 int
 gw_archive_commit(gw_archive *a, gw_buf *err)
 {
-	sqlite3_stmt *st;
-
 	/* the batch's sentences go into the FTS5 table in one statement */
-	if (a->batch && ((st = stmt(a, ST_FTS_FROM)) == NULL ||
-	                 (sqlite3_bind_int64(st, 1, a->fts_from), run(st)) < 0)) {
+	if (a->batch && run(a, NULL, ST_FTS_FROM, "I", a->fts_from) < 0) {
 		db_error(a->db, err, a->path);
 		return -1;
 	}
@@ -394,33 +393,65 @@ stmt(gw_archive *a, int i)
 	return a->st[i];
 }
 
+/* Bind the values after fmt to st's parameters 1, 2, ..., a letter each: s a string (NULL: null),
+ * S a string to free, i an int, n an int (negative: null), I a 64-bit int, r a rowid (0 or
+ * less: null), d a bool and a double (false or not finite: null). */
 static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
+bind(sqlite3_stmt *st, const char *fmt, va_list ap)
 {
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+	for (int i = 1; *fmt; fmt++, i++) {
+		int has, k;
+		double v;
+		sqlite3_int64 r;
+
+		switch (*fmt) {
+		case 's':
+		case 'S':
+			sqlite3_bind_text(st, i, va_arg(ap, char *), -1,
+			                  *fmt == 'S' ? free : SQLITE_STATIC);
+			break;
+		case 'i':
+		case 'n':
+			if ((k = va_arg(ap, int)) >= 0 || *fmt == 'i')
+				sqlite3_bind_int(st, i, k);
+			break;
+		case 'I':
+		case 'r':
+			if ((r = va_arg(ap, sqlite3_int64)) > 0 || *fmt == 'I')
+				sqlite3_bind_int64(st, i, r);
+			break;
+		default: /* d */
+			has = va_arg(ap, int);
+			v = va_arg(ap, double);
+			if (has && isfinite(v))
+				sqlite3_bind_double(st, i, v);
+		}
+	}
 }
 
-static void
-bind_num(sqlite3_stmt *st, int i, bool has, double v)
-{
-	if (has && isfinite(v))
-		sqlite3_bind_double(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-/* Run a bound insert/delete; -1 on error. */
+/* Run the cached statement which, its parameters bound from fmt (see bind).  With out: an
+ * insert's new rowid, or a query's first row (out[i] its column i; 0 when there is no row).
+ * 0, or -1 on an error. */
 static int
-run(sqlite3_stmt *st)
+run(gw_archive *a, sqlite3_int64 *out, int which, const char *fmt, ...)
 {
-	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	sqlite3_stmt *st = stmt(a, which);
+	va_list ap;
+	int rc;
 
-	if (st)
-		sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	/* bound even without a statement: SQLite frees an S string when its bind fails */
+	va_start(ap, fmt);
+	bind(st, fmt, ap);
+	va_end(ap);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (out && sqlite3_column_count(st) == 0)
+		out[0] = sqlite3_last_insert_rowid(a->db);
+	for (int i = 0; out && i < sqlite3_column_count(st); i++)
+		out[i] = rc == SQLITE_ROW ? sqlite3_column_int64(st, i) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------- what is indexed */
@@ -507,7 +538,6 @@ unit_starts(const gw_doc *d)
 }
 
 typedef struct sent_acc {
-	const char *text;
 	uint32_t *cps; /* the code points of the text, decoded once */
 	gw_span *v;
 	size_t n, cap;
@@ -530,7 +560,7 @@ sent_add(sent_acc *acc, int32_t s, int32_t e)
 size_t
 gw_archive_sentences(gw_doc *d, gw_span **out)
 {
-	sent_acc acc = {d->text, NULL, NULL, 0, 0};
+	sent_acc acc = {NULL, NULL, 0, 0};
 	bool *cut = unit_starts(d);
 	int32_t n = (int32_t)d->ncp, start = 0, i = 0;
 	size_t b = 0;
@@ -563,13 +593,23 @@ gw_archive_sentences(gw_doc *d, gw_span **out)
 	return acc.n;
 }
 
+/* The text of [s, e) appended to b (nothing when e is not after s). */
+static void
+span_put(gw_doc *d, int32_t s, int32_t e, gw_buf *b)
+{
+	size_t a = gw_doc_cp_to_byte(d, s), z = gw_doc_cp_to_byte(d, e);
+
+	gw_buf_put(b, d->text + a, z > a ? z - a : 0);
+}
+
 /* The text of [s, e) as a new string. */
 static char *
 span_text(gw_doc *d, int32_t s, int32_t e)
 {
-	size_t a = gw_doc_cp_to_byte(d, s), z = gw_doc_cp_to_byte(d, e);
+	gw_buf b = GW_BUF_INIT;
 
-	return gw_xstrndup(d->text + a, z > a ? z - a : 0);
+	span_put(d, s, e, &b);
+	return b.ptr ? gw_buf_detach(&b) : gw_xstrdup("");
 }
 
 /* A node's own text: its span without its children's (they are indexed as nodes of their own). */
@@ -581,21 +621,11 @@ node_own_text(gw_doc *d, int k)
 	int32_t at = n->span.start;
 
 	for (int c = n->first_child; c >= 0; c = d->nodes[c].next_sibling) {
-		if (d->nodes[c].span.start > at) {
-			char *t = span_text(d, at, d->nodes[c].span.start);
-
-			gw_buf_puts(&b, t);
-			free(t);
-		}
+		span_put(d, at, d->nodes[c].span.start, &b);
 		if (d->nodes[c].span.end > at)
 			at = d->nodes[c].span.end;
 	}
-	if (n->span.end > at) {
-		char *t = span_text(d, at, n->span.end);
-
-		gw_buf_puts(&b, t);
-		free(t);
-	}
+	span_put(d, at, n->span.end, &b);
 	return b.ptr ? gw_buf_detach(&b) : gw_xstrdup("");
 }
 
@@ -660,33 +690,17 @@ doc_issuers(const gw_doc *d)
 
 /* ---------------------------------------------------------------- putting a document */
 
+/* A copy has the original's rowid, and no sentences of its own (ns -1). */
 static int
-put_document(gw_archive *a, gw_doc *d, sqlite3_int64 original, sqlite3_int64 *rowid)
+put_document(gw_archive *a, gw_doc *d, sqlite3_int64 original, int ns, sqlite3_int64 *rowid)
 {
-	sqlite3_stmt *st = stmt(a, ST_INS_D);
+	const gw_field *f = d->header.f;
 
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, d->id);
-	bind_text(st, 2, d->header.f[GW_H_TITLE].text);
-	bind_text(st, 3, d->header.f[GW_H_ISSUER].text);
-	bind_text(st, 4, doc_number(d));
-	bind_text(st, 5, d->header.f[GW_H_DOC_TYPE].text);
-	bind_text(st, 6, doc_date(d));
-	bind_text(st, 7, d->src_path);
-	bind_text(st, 8, d->src_sha256[0] ? d->src_sha256 : NULL);
-	bind_text(st, 9, a->rec_sha);
-	if (d->is_notice >= 0)
-		sqlite3_bind_int(st, 10, d->is_notice);
-	bind_text(st, 11, meta(d, "发布日期", "date"));
-	bind_text(st, 12, meta(d, "状态", "status"));
-	sqlite3_bind_text(st, 13, doc_issuers(d), -1, free);
-	if (original > 0)
-		sqlite3_bind_int64(st, 14, original);
-	if (run(st) < 0)
-		return -1;
-	*rowid = sqlite3_last_insert_rowid(a->db);
-	return 0;
+	return run(a, rowid, ST_INS_D, "sssssssssnssSrn", d->id, f[GW_H_TITLE].text,
+	           f[GW_H_ISSUER].text, doc_number(d), f[GW_H_DOC_TYPE].text, doc_date(d),
+	           d->src_path, d->src_sha256[0] ? d->src_sha256 : NULL, a->rec_sha, d->is_notice,
+	           meta(d, "发布日期", "date"), meta(d, "状态", "status"), doc_issuers(d), original,
+	           ns);
 }
 
 /* Every node, in document order; rows[k] receives node k's rowid. */
@@ -695,29 +709,11 @@ put_nodes(gw_archive *a, gw_doc *d, sqlite3_int64 doc, sqlite3_int64 *rows)
 {
 	for (size_t k = 0; k < d->nnodes; k++) {
 		const gw_node *n = &d->nodes[k];
-		sqlite3_stmt *st = stmt(a, ST_INS_N);
-		char *path = gw_archive_node_path(d, (int)k);
-		int rc;
 
-		if (st == NULL) {
-			free(path);
+		if (run(a, &rows[k], ST_INS_N, "IsiSssIsii", doc, n->id ? n->id : "", n->part,
+		        gw_archive_node_path(d, (int)k), gw_kind_name(n->kind), n->num,
+		        (sqlite3_int64)n->ordinal, n->heading, n->span.start, n->span.end) < 0)
 			return -1;
-		}
-		sqlite3_bind_int64(st, 1, doc);
-		bind_text(st, 2, n->id ? n->id : "");
-		sqlite3_bind_int(st, 3, n->part);
-		bind_text(st, 4, path);
-		bind_text(st, 5, gw_kind_name(n->kind));
-		bind_text(st, 6, n->num);
-		sqlite3_bind_int64(st, 7, n->ordinal);
-		bind_text(st, 8, n->heading);
-		sqlite3_bind_int(st, 9, n->span.start);
-		sqlite3_bind_int(st, 10, n->span.end);
-		rc = run(st);
-		free(path);
-		if (rc < 0)
-			return -1;
-		rows[k] = sqlite3_last_insert_rowid(a->db);
 	}
 	return 0;
 }
@@ -728,27 +724,12 @@ put_sentences(gw_archive *a, gw_doc *d, sqlite3_int64 doc, const sqlite3_int64 *
               const gw_span *sv, size_t ns, sqlite3_int64 *srows)
 {
 	for (size_t i = 0; i < ns; i++) {
-		sqlite3_stmt *st = stmt(a, ST_INS_S);
 		int node = gw_doc_node_at(d, sv[i].start);
-		char *text = span_text(d, sv[i].start, sv[i].end);
-		int rc;
 
-		if (st == NULL) {
-			free(text);
+		if (run(a, &srows[i], ST_INS_S, "IriiiS", doc, node >= 0 ? nrows[node] : 0,
+		        node >= 0 ? d->nodes[node].part : part_at(d, sv[i].start), sv[i].start,
+		        sv[i].end, span_text(d, sv[i].start, sv[i].end)) < 0)
 			return -1;
-		}
-		sqlite3_bind_int64(st, 1, doc);
-		if (node >= 0)
-			sqlite3_bind_int64(st, 2, nrows[node]);
-		sqlite3_bind_int(st, 3, node >= 0 ? d->nodes[node].part : part_at(d, sv[i].start));
-		sqlite3_bind_int(st, 4, sv[i].start);
-		sqlite3_bind_int(st, 5, sv[i].end);
-		sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
-		rc = run(st);
-		free(text);
-		if (rc < 0)
-			return -1;
-		srows[i] = sqlite3_last_insert_rowid(a->db);
 	}
 	return 0;
 }
@@ -776,54 +757,17 @@ put_quantities(gw_archive *a, gw_doc *d, sqlite3_int64 doc, const sqlite3_int64 
 {
 	for (size_t i = 0; i < d->nqs; i++) {
 		const gw_quantity *q = &d->qs[i];
-		sqlite3_stmt *st = stmt(a, ST_INS_Q);
 		long s = q->span.start >= 0 ? sentence_at(sv, ns, q->span.start) : -1;
+		bool has_node = q->node >= 0 && (size_t)q->node < d->nnodes;
 
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, doc);
-		if (q->node >= 0 && (size_t)q->node < d->nnodes)
-			sqlite3_bind_int64(st, 2, nrows[q->node]);
-		if (s >= 0)
-			sqlite3_bind_int64(st, 3, srows[s]);
-		bind_text(st, 4, q->id);
-		bind_text(st, 5, q->text);
-		bind_num(st, 6, q->has_value, q->value);
-		bind_num(st, 7, q->has_min, q->min);
-		bind_num(st, 8, q->has_max, q->max);
-		bind_text(st, 9, q->unit);
-		bind_text(st, 10, gw_cmp_name(q->cmp));
-		bind_text(st, 11, gw_qkind_name(q->kind));
-		bind_text(st, 12, q->subject);
-		bind_text(st, 13, q->verb);
-		bind_text(st, 14, q->rule);
-		sqlite3_bind_int(st, 15, q->span.start);
-		sqlite3_bind_int(st, 16, q->span.end);
-		if (run(st) < 0)
+		if (run(a, NULL, ST_INS_Q, "Irrssdddssssssii", doc, has_node ? nrows[q->node] : 0,
+		        s >= 0 ? srows[s] : 0, q->id, q->text, q->has_value, q->value, q->has_min,
+		        q->min, q->has_max, q->max, q->unit, gw_cmp_name(q->cmp),
+		        gw_qkind_name(q->kind), q->subject, q->verb, q->rule, q->span.start,
+		        q->span.end) < 0)
 			return -1;
 	}
 	return 0;
-}
-
-/* The rowid of a single-value statement's answer for id (0 when none), or -1. */
-static sqlite3_int64
-lookup(gw_archive *a, int which, const char *text, sqlite3_int64 id)
-{
-	sqlite3_stmt *st = stmt(a, which);
-	sqlite3_int64 r = -1;
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	if (text)
-		bind_text(st, 1, text);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		r = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? r : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Insert d's rows: the document, its nodes, sentences and quantities; a copy of a document
@@ -832,50 +776,26 @@ static int
 put_rows(gw_archive *a, gw_doc *d)
 {
 	sqlite3_int64 doc, *nrows, *srows;
-	sqlite3_int64 original = d->src_sha256[0] ? lookup(a, ST_ORIGINAL, d->src_sha256, 0) : 0;
+	sqlite3_int64 original = 0;
 	gw_span *sv = NULL;
 	size_t ns;
-	sqlite3_stmt *st;
 	int rc = -1;
 
+	if (d->src_sha256[0] && run(a, &original, ST_ORIGINAL, "s", d->src_sha256) < 0)
+		return -1;
 	if (original != 0)
-		return original < 0 ? -1 : put_document(a, d, original, &doc);
+		return put_document(a, d, original, -1, &doc);
 	nrows = gw_xcalloc(d->nnodes + 1, sizeof *nrows);
 	ns = gw_archive_sentences(d, &sv);
 	srows = gw_xcalloc(ns + 1, sizeof *srows);
-	if (put_document(a, d, 0, &doc) == 0 && put_nodes(a, d, doc, nrows) == 0 &&
-	    put_sentences(a, d, doc, nrows, sv, ns, srows) == 0 &&
-	    put_quantities(a, d, doc, nrows, sv, ns, srows) == 0 && (st = stmt(a, ST_SET_NS)) != NULL) {
-		sqlite3_bind_int64(st, 1, doc);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)ns);
-		rc = run(st);
-	}
+	if (put_document(a, d, 0, (int)ns, &doc) == 0 && put_nodes(a, d, doc, nrows) == 0 &&
+	    put_sentences(a, d, doc, nrows, sv, ns, srows) == 0)
+		rc = put_quantities(a, d, doc, nrows, sv, ns, srows);
 	/* outside a batch, the document's sentences go into the FTS5 table now */
-	if (rc == 0 && !a->batch && (st = stmt(a, ST_FTS_DOC)) != NULL) {
-		sqlite3_bind_int64(st, 1, doc);
-		rc = run(st);
-	}
+	if (rc == 0 && !a->batch)
+		rc = run(a, NULL, ST_FTS_DOC, "I", doc);
 	free(nrows), free(srows), free(sv);
 	return rc;
-}
-
-/* SQLite gives a new row the largest rowid + 1: when the rows just deleted were the last ones,
- * the next document's sentences take their rowids again, and the batch's FTS5 pass (rowids
- * above fts_from) would skip them (issue 15: a re-indexed last document lost its text search).
- * Every row up to the largest left is in the FTS5 table already. */
-static int
-fts_from_after_delete(gw_archive *a)
-{
-	long long last = 0;
-	gw_buf err = GW_BUF_INIT;
-
-	if (query_int(a->db, "SELECT coalesce(max(id), 0) FROM sentences", &last, &err) < 0) {
-		gw_buf_free(&err);
-		return -1;
-	}
-	if (last < a->fts_from)
-		a->fts_from = last;
-	return 0;
 }
 
 /* An original with copies leaves its rows to the first copy, which becomes the original. */
@@ -886,16 +806,15 @@ bequeath(gw_archive *a, sqlite3_int64 doc, sqlite3_int64 heir)
 	int rc;
 
 	gw_buf_printf(&sql,
-	              "UPDATE nodes SET doc = %lld WHERE doc = %lld;"
-	              "UPDATE sentences SET doc = %lld WHERE doc = %lld;"
-	              "UPDATE quantities SET doc = %lld WHERE doc = %lld;"
-	              "UPDATE documents SET copy_of = %lld WHERE copy_of = %lld AND id <> %lld;"
+	              "UPDATE nodes SET doc = %1$lld WHERE doc = %2$lld;"
+	              "UPDATE sentences SET doc = %1$lld WHERE doc = %2$lld;"
+	              "UPDATE quantities SET doc = %1$lld WHERE doc = %2$lld;"
+	              "UPDATE documents SET copy_of = %1$lld"
+	              " WHERE copy_of = %2$lld AND id <> %1$lld;"
 	              "UPDATE documents SET copy_of = NULL, nsentences = (SELECT nsentences FROM"
-	              " documents WHERE id = %lld) WHERE id = %lld;"
-	              "DELETE FROM documents WHERE id = %lld;",
-	              (long long)heir, (long long)doc, (long long)heir, (long long)doc,
-	              (long long)heir, (long long)doc, (long long)heir, (long long)doc,
-	              (long long)heir, (long long)doc, (long long)heir, (long long)doc);
+	              " documents WHERE id = %2$lld) WHERE id = %1$lld;"
+	              "DELETE FROM documents WHERE id = %2$lld;",
+	              (long long)heir, (long long)doc);
 	rc = sqlite3_exec(a->db, sql.ptr, NULL, NULL, NULL);
 	gw_buf_free(&sql);
 	return rc == SQLITE_OK ? 0 : -1;
@@ -905,53 +824,33 @@ static int
 delete_rows(gw_archive *a, sqlite3_int64 doc)
 {
 	static const int order[] = {ST_DEL_Q, ST_DEL_FTS, ST_DEL_S, ST_DEL_N, ST_DEL_D};
-	sqlite3_int64 heir = lookup(a, ST_HEIR, NULL, doc);
+	sqlite3_int64 heir, last;
 
-	if (heir != 0)
-		return heir < 0 ? -1 : bequeath(a, doc, heir);
-	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-		sqlite3_stmt *st = stmt(a, order[i]);
-
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, doc);
-		/* rows put earlier in this batch are not in the FTS5 table yet */
-		if (order[i] == ST_DEL_FTS)
-			sqlite3_bind_int64(st, 2, a->batch ? a->fts_from : INT64_MAX);
-		if (run(st) < 0)
-			return -1;
-	}
-	return a->batch ? fts_from_after_delete(a) : 0;
-}
-
-/* The row of id: 1 found (with its rowid, and whether sha256 and record are the same), 0 not. */
-static int
-find_doc(gw_archive *a, const gw_doc *d, const char *rec_sha, sqlite3_int64 *rowid, bool *same)
-{
-	sqlite3_stmt *st = stmt(a, ST_FIND);
-	int rc;
-
-	if (st == NULL)
+	if (run(a, &heir, ST_HEIR, "I", doc) < 0)
 		return -1;
-	bind_text(st, 1, d->id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *sha = (const char *)sqlite3_column_text(st, 1);
-		const char *rsha = (const char *)sqlite3_column_text(st, 2);
-
-		*rowid = sqlite3_column_int64(st, 0);
-		*same = strcmp(sha ? sha : "", d->src_sha256) == 0 && rsha && strcmp(rsha, rec_sha) == 0;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	if (heir != 0)
+		return bequeath(a, doc, heir);
+	/* rows put earlier in this batch are not in the FTS5 table yet (ST_DEL_FTS's ?2) */
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+		if (run(a, NULL, order[i], order[i] == ST_DEL_FTS ? "II" : "I", doc,
+		        a->batch ? a->fts_from : INT64_MAX) < 0)
+			return -1;
+	/* SQLite gives a new row the largest rowid + 1: when the rows just deleted were the last
+	 * ones, the next document's sentences take their rowids again, and the batch's FTS5 pass
+	 * (rowids above fts_from) would skip them (issue 15: a re-indexed last document lost its
+	 * text search).  Every row up to the largest left is in the FTS5 table already. */
+	if (a->batch && run(a, &last, ST_LAST, "") < 0)
+		return -1;
+	if (a->batch && last < a->fts_from)
+		a->fts_from = last;
+	return 0;
 }
 
 enum gw_put
 gw_archive_put(gw_archive *a, gw_doc *d, const char *rec, size_t len, gw_buf *err)
 {
-	sqlite3_int64 old = 0;
-	bool same = false;
-	int found;
+	/* the id's row, and whether its source sha256 and record are the same */
+	sqlite3_int64 old[2];
 
 	if (rec == NULL) {
 		gw_buf_reset(&a->rec);
@@ -960,64 +859,43 @@ gw_archive_put(gw_archive *a, gw_doc *d, const char *rec, size_t len, gw_buf *er
 		len = a->rec.len;
 	}
 	gw_sha256_hex(rec, len, a->rec_sha);
-	if ((found = find_doc(a, d, a->rec_sha, &old, &same)) < 0)
-		goto fail;
-	if (found && same)
+	if (run(a, old, ST_FIND, "sss", d->id, d->src_sha256, a->rec_sha) < 0) {
+		db_error(a->db, err, d->id);
+		return GW_PUT_ERROR;
+	}
+	if (old[0] && old[1])
 		return GW_PUT_UNCHANGED;
 	/* a savepoint: the old rows go and the new ones come in one step, or neither */
 	if (exec(a, "SAVEPOINT put", err) < 0)
 		return GW_PUT_ERROR;
-	if ((found && delete_rows(a, old) < 0) || put_rows(a, d) < 0) {
+	if ((old[0] && delete_rows(a, old[0]) < 0) || put_rows(a, d) < 0) {
 		db_error(a->db, err, d->id);
 		sqlite3_exec(a->db, "ROLLBACK TO put; RELEASE put", NULL, NULL, NULL);
 		return GW_PUT_ERROR;
 	}
 	if (exec(a, "RELEASE put", err) < 0)
 		return GW_PUT_ERROR;
-	return found ? GW_PUT_REPLACED : GW_PUT_ADDED;
-fail:
-	db_error(a->db, err, d->id);
-	return GW_PUT_ERROR;
+	return old[0] ? GW_PUT_REPLACED : GW_PUT_ADDED;
 }
 
 int
 gw_archive_remove(gw_archive *a, const char *id, gw_buf *err)
 {
-	gw_doc key = {.id = (char *)id, .src_sha256 = ""};
-	sqlite3_int64 row;
-	bool same;
-	int found = find_doc(a, &key, "", &row, &same);
+	sqlite3_int64 row[2];
 
-	if (found < 0 || (found && delete_rows(a, row) < 0)) {
+	if (run(a, row, ST_FIND, "s", id) < 0 || (row[0] && delete_rows(a, row[0]) < 0)) {
 		db_error(a->db, err, id);
 		return -1;
 	}
-	return found;
-}
-
-int
-gw_archive_counts(gw_archive *a, long long n[4], gw_buf *err)
-{
-	static const char *const sql[4] = {
-		"SELECT count(*) FROM documents", "SELECT count(*) FROM nodes",
-		"SELECT count(*) FROM sentences", "SELECT count(*) FROM quantities"};
-
-	for (int i = 0; i < 4; i++)
-		if (query_int(a->db, sql[i], &n[i], err) < 0)
-			return -1;
-	return 0;
+	return row[0] != 0;
 }
 
 long
 gw_archive_undated(gw_archive *a)
 {
-	long long n = 0;
-	gw_buf err = GW_BUF_INIT;
+	sqlite3_int64 n;
 
-	if (query_int(a->db, "SELECT count(*) FROM documents WHERE date IS NULL", &n, &err) < 0)
-		n = -1;
-	gw_buf_free(&err);
-	return (long)n;
+	return run(a, &n, ST_UNDATED, "") < 0 ? -1 : (long)n;
 }
 
 /* ---------------------------------------------------------------- the query syntax */
@@ -1429,18 +1307,15 @@ build_sql(const gw_query *q, const qtext *t, qsql *s)
 		    b, "SELECT min(s.id), d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type,"
 		       " d.date, 0, NULL, NULL, NULL, NULL, 0, 0, d.id, d.source_path, d.status,"
 		       " count(*)");
-	else if (t)
-		param_s(
-		    s,
-		    "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
-		    " s.part, n.node_id, n.path, s.text, gw_mark(s.text, ?), s.start_cp, s.end_cp,"
-		    " d.id, d.source_path, d.status, 1",
-		    t->needles.ptr);
-	else
-		gw_buf_puts(
-		    b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type, d.date,"
-		       " s.part, n.node_id, n.path, s.text, s.text, s.start_cp, s.end_cp, d.id,"
-		       " d.source_path, d.status, 1");
+	else {
+		gw_buf_puts(b, "SELECT s.id, d.doc_id, d.title, d.doc_number, d.issuer, d.doc_type,"
+		               " d.date, s.part, n.node_id, n.path, s.text, ");
+		if (t) /* the sentence marked */
+			param_s(s, "gw_mark(s.text, ?)", t->needles.ptr);
+		else
+			gw_buf_puts(b, "s.text");
+		gw_buf_puts(b, ", s.start_cp, s.end_cp, d.id, d.source_path, d.status, 1");
+	}
 	hits_from(q, t, q->documents ? 1 : 2, q->documents || q->limit <= 0 ? 0 : cap, NULL, s);
 	if (q->documents)
 		gw_buf_puts(b, t ? " GROUP BY d.id ORDER BY max(h.sc) DESC, d.doc_id"
@@ -1450,24 +1325,6 @@ build_sql(const gw_query *q, const qtext *t, qsql *s)
 		                 : " ORDER BY d.date DESC, d.doc_id, s.start_cp");
 	if (q->limit > 0)
 		param_v(s, " LIMIT ?", (double)q->limit);
-}
-
-void
-gw_archive_search_sql(const gw_query *q, gw_buf *sql)
-{
-	qsql s = {GW_BUF_INIT, {{0}}, 0};
-	qtext t = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
-	gw_buf err = GW_BUF_INIT;
-	bool text =
-	    has_text(q) && gw_archive_fts_query(q->text, &t.fts, &t.check, &t.needles, &err) == 0;
-
-	build_sql(q, text ? &t : NULL, &s);
-	gw_buf_puts(sql, s.sql.ptr);
-	gw_buf_free(&s.sql);
-	gw_buf_free(&t.fts);
-	gw_buf_free(&t.check);
-	gw_buf_free(&t.needles);
-	gw_buf_free(&err);
 }
 
 static int
@@ -1633,7 +1490,8 @@ qtext_free(qtext *t)
 }
 
 /* q's text query into t: 1, 0 when there is none, or -1 with a message.  FTS5 reads the
- * candidates' query first, so that its syntax errors are reported as FTS5 words them. */
+ * candidates' query first (a NULL: not), so that its syntax errors are reported as FTS5 words
+ * them. */
 static int
 text_query(gw_archive *a, const gw_query *q, qtext *t, gw_buf *err)
 {
@@ -1655,6 +1513,8 @@ text_query(gw_archive *a, const gw_query *q, qtext *t, gw_buf *err)
 		gw_buf_free(&e);
 		return -1;
 	}
+	if (a == NULL)
+		return 1;
 	rc = sqlite3_prepare_v2(a->db,
 	                        "SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ?1"
 	                        " AND rowid = 0",
@@ -1667,6 +1527,20 @@ text_query(gw_archive *a, const gw_query *q, qtext *t, gw_buf *err)
 		gw_buf_printf(err, "bad query '%s': %s", q->text, sqlite3_errmsg(a->db));
 	sqlite3_finalize(st);
 	return err->len ? -1 : 1;
+}
+
+void
+gw_archive_search_sql(const gw_query *q, gw_buf *sql)
+{
+	qsql s = {GW_BUF_INIT, {{0}}, 0};
+	qtext t = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
+	gw_buf err = GW_BUF_INIT;
+
+	build_sql(q, text_query(NULL, q, &t, &err) > 0 ? &t : NULL, &s);
+	gw_buf_puts(sql, s.sql.ptr);
+	gw_buf_free(&s.sql);
+	gw_buf_free(&err);
+	qtext_free(&t);
 }
 
 /* SQLite's progress handler: a non-zero return interrupts the query past its deadline (CPU
@@ -1860,7 +1734,6 @@ gw_archive_bulk_write(gw_doc *d, const char *index, gw_buf *out)
 	json_t *doc, *qs = json_array();
 	gw_span *sv = NULL;
 	size_t ns = gw_archive_sentences(d, &sv);
-	char *s;
 
 	for (size_t i = 0; i < d->nqs; i++)
 		json_array_append_new(qs, bulk_quantity(d, &d->qs[i], sv, ns));
@@ -1874,14 +1747,13 @@ gw_archive_bulk_write(gw_doc *d, const char *index, gw_buf *out)
 	                gw_json_string(bulk_path(d->src_path)), "is_notice",
 	                d->is_notice < 0 ? json_null() : json_boolean(d->is_notice), "text",
 	                gw_json_string(d->text ? d->text : ""), "nodes", bulk_nodes(d), "quantities", qs);
-	s = json_dumps(act, JSON_COMPACT);
-	gw_buf_puts(out, s);
-	gw_buf_putc(out, '\n');
-	free(s);
-	s = json_dumps(doc, JSON_COMPACT);
-	gw_buf_puts(out, s);
-	gw_buf_putc(out, '\n');
-	free(s);
+	for (int i = 0; i < 2; i++) { /* the action, then the document */
+		char *s = json_dumps(i ? doc : act, JSON_COMPACT);
+
+		gw_buf_puts(out, s);
+		gw_buf_putc(out, '\n');
+		free(s);
+	}
 	json_decref(act);
 	json_decref(doc);
 	free(sv);

@@ -54,8 +54,6 @@ enum gw_put {
 enum gw_put gw_archive_put(gw_archive *a, gw_doc *d, const char *rec, size_t len, gw_buf *err);
 /* Remove a document by id: 1 removed, 0 not there, -1 error. */
 int gw_archive_remove(gw_archive *a, const char *id, gw_buf *err);
-/* Documents, nodes, sentences and quantities in the archive. */
-int gw_archive_counts(gw_archive *a, long long n[4], gw_buf *err);
 
 /* Documents without a date (no 成文日期, 印发日期 or 发布日期): a date filter leaves them out. */
 long gw_archive_undated(gw_archive *a);

@@ -141,18 +141,14 @@ gw_fold(const char *s, size_t n, gw_buf *out)
 		fold_text(&f, s, (int32_t)n, out, NULL, NULL);
 	else
 		gw_buf_put(out, s, n);
-	if (out->ptr == NULL)
-		gw_buf_puts(out, "");
 }
 
 /* ---------------------------------------------------------------- the tokenizer */
 
-/* One per FTS5 table: the folding cache and the scratch buffers, reused by every call. */
+/* One per FTS5 table: the folding cache and the scratch buffer, reused by every call. */
 typedef struct tokenizer {
 	folder f;
 	gw_buf t;
-	int32_t *map;
-	size_t mapcap;
 } tokenizer;
 
 static int
@@ -177,7 +173,6 @@ tok_delete(Fts5Tokenizer *p)
 	tokenizer *t = (tokenizer *)p;
 
 	gw_buf_free(&t->t);
-	free(t->map);
 	free(t);
 }
 
@@ -187,29 +182,30 @@ tok_delete(Fts5Tokenizer *p)
  * the sentences that hold all its pairs; one character is the prefix query "c"*.  The
  * archive's table keeps no positions (detail=none): gw_has() checks the run itself in the text
  * (pairs rather than single characters: a rare run of common characters, 和门, has few
- * candidates to check).  A query string is its pairs, or its one character. */
+ * candidates to check).  A query string is its pairs, or its one character.  Without
+ * positions FTS5 keeps no offsets either: a token's are those in the folded text. */
 static int
 tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int ntext,
              int (*token)(void *, int, const char *, int, int, int))
 {
 	tokenizer *tk = (tokenizer *)p;
 	const char *t;
-	int32_t prev = -1, i = 0, n, *map;
+	int32_t prev = -1, i = 0, n;
 	int rc = SQLITE_OK;
 
-	fold_text(&tk->f, text, ntext, &tk->t, &tk->map, &tk->mapcap);
-	t = tk->t.ptr, n = (int32_t)tk->t.len, map = tk->map;
+	fold_text(&tk->f, text, ntext, &tk->t, NULL, NULL);
+	t = tk->t.ptr, n = (int32_t)tk->t.len;
 	while (rc == SQLITE_OK && i < n) {
 		int32_t a = i;
 
 		U8_FWD_1(t, i, n);
 		if (prev >= 0)
-			rc = token(ctx, 0, t + prev, i - prev, map[prev], map[i]);
+			rc = token(ctx, 0, t + prev, i - prev, prev, i);
 		prev = a;
 	}
 	/* the last character alone: in the text always, in a query when it is the only one */
 	if (rc == SQLITE_OK && prev >= 0 && (!(flags & FTS5_TOKENIZE_QUERY) || prev == 0))
-		rc = token(ctx, 0, t + prev, n - prev, map[prev], ntext);
+		rc = token(ctx, 0, t + prev, n - prev, prev, n);
 	return rc;
 }
 

@@ -197,16 +197,9 @@ default_db(const ix *x)
 static void
 open_archive(ix *x)
 {
-	gw_buf err = GW_BUF_INIT;
-
-	x->a = gw_archive_open(x->db_path, GW_ARCHIVE_WRITE, &err);
-	if (x->a == NULL || gw_archive_begin(x->a, &err) < 0) {
-		gw_buf_reset(&x->err);
-		gw_buf_puts(&x->err, err.ptr ? err.ptr : "");
-		gw_buf_free(&err);
+	x->a = gw_archive_open(x->db_path, GW_ARCHIVE_WRITE, &x->err);
+	if (x->a == NULL || gw_archive_begin(x->a, &x->err) < 0)
 		die(x, GW_E_ARCHIVE, x->db_path, x->err.ptr);
-	}
-	gw_buf_free(&err);
 }
 
 static void

@@ -52,18 +52,44 @@ static const gw_cli cli = {
     "  marked, and its quantities.  A table on a terminal, JSON Lines otherwise.",
     options};
 
+static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
+
 typedef struct row {
 	char *cell[5]; /* title, number, where, sentence (with marks), quantities */
 } row;
 
+/* The run: its options, its archive, the exit status so far and the table being made. */
 typedef struct out {
-	int table, color, count_by; /* count_by: enum gw_count_by, or -1 */
+	gw_query q;
+	const char *db, *queries;
+	int table, color; /* table: -1 until known (a table on a terminal) */
+	int timing, count_by; /* count_by: enum gw_count_by, or -1 */
 	const char *query; /* in --queries mode */
+	gw_archive *a;
+	int status; /* 1 until a query finds something, 2 after one fails */
 	row *rows;
 	size_t nrows, caprows;
 } out;
 
 /* ---------------------------------------------------------------- JSON Lines */
+
+/* j as one line of standard output; j is released. */
+static void
+put_line(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	puts(s);
+	free(s);
+	json_decref(j);
+}
+
+/* The "query" member of a line: the --queries line, or NULL, which json_pack's o* leaves out. */
+static json_t *
+json_query(const out *o)
+{
+	return o->query ? gw_json_string(o->query) : NULL;
+}
 
 /* The identical documents: [{"doc", "path"}] */
 static json_t *
@@ -81,27 +107,18 @@ json_copies(const gw_hit *h)
 static void
 print_document(const out *o, const gw_hit *h)
 {
-	json_t *j = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}", "query",
-	                      gw_json_string(o->query), "doc", gw_json_string(h->doc_id), "title",
-	                      gw_json_string(h->title), "doc_number", gw_json_string(h->doc_number),
-	                      "issuer", gw_json_string(h->issuer), "doc_type", gw_json_string(h->doc_type),
-	                      "date", gw_json_string(h->date), "status", gw_json_string(h->status),
-	                      "path", gw_json_string(h->source_path), "hits", (json_int_t)h->nhits,
-	                      "copies", json_copies(h));
-	char *s;
-
-	if (!o->query)
-		json_object_del(j, "query");
 	if (o->table)
 		printf("%5ld  %-10s  %-20s  %s%s\n", h->nhits, h->date ? h->date : "-",
 		       h->doc_number ? h->doc_number : "-", h->title ? h->title : h->doc_id,
 		       h->ncopies ? " (+ identical copies)" : "");
-	else {
-		s = json_dumps(j, JSON_COMPACT);
-		puts(s);
-		free(s);
-	}
-	json_decref(j);
+	else
+		put_line(json_pack(
+		    "{s:o*,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}", "query", json_query(o), "doc",
+		    gw_json_string(h->doc_id), "title", gw_json_string(h->title), "doc_number",
+		    gw_json_string(h->doc_number), "issuer", gw_json_string(h->issuer), "doc_type",
+		    gw_json_string(h->doc_type), "date", gw_json_string(h->date), "status",
+		    gw_json_string(h->status), "path", gw_json_string(h->source_path), "hits",
+		    (json_int_t)h->nhits, "copies", json_copies(h)));
 }
 
 /* --count-by: one line per key */
@@ -112,21 +129,12 @@ on_count(void *ctx, const char *key, long n)
 
 	if (o->table)
 		printf("%6ld  %s\n", n, key ? key : "-");
-	else {
-		json_t *j = json_pack("{s:o,s:I}", gw_count_by_name(o->count_by), gw_json_string(key),
-		                      "documents", (json_int_t)n);
-		char *s;
-
-		if (o->query)
-			json_object_set_new(j, "query", gw_json_string(o->query));
-		s = json_dumps(j, JSON_COMPACT);
-		puts(s);
-		free(s);
-		json_decref(j);
-	}
+	else
+		put_line(json_pack("{s:o,s:I,s:o*}", gw_count_by_name(o->count_by),
+		                   gw_json_string(key), "documents", (json_int_t)n, "query",
+		                   json_query(o)));
 	return 0;
 }
-
 
 /* The marked sentence with « », and the marks as [start, end) code points of the sentence. */
 static json_t *
@@ -176,12 +184,13 @@ json_quantities(const gw_hit *h)
 	return a;
 }
 
+/* One line a hit.  Built key by key: json_pack reads its format for every hit (0.6% of the
+ * queries' instructions). */
 static void
 print_json(const out *o, const gw_hit *h)
 {
 	gw_buf shown = GW_BUF_INIT;
 	json_t *m = marks(h->marked, &shown), *j = json_object();
-	char *s;
 
 	if (o->query)
 		json_object_set_new(j, "query", gw_json_string(o->query));
@@ -200,10 +209,7 @@ print_json(const out *o, const gw_hit *h)
 	json_object_set_new(j, "matches", m);
 	json_object_set_new(j, "quantities", json_quantities(h));
 	json_object_set_new(j, "copies", json_copies(h));
-	s = json_dumps(j, JSON_COMPACT);
-	puts(s);
-	free(s);
-	json_decref(j);
+	put_line(j);
 	gw_buf_free(&shown);
 }
 
@@ -223,11 +229,11 @@ cp_width(uint32_t c)
 	return ea == U_EA_WIDE || ea == U_EA_FULLWIDTH ? 2 : 1;
 }
 
+/* The columns of s[0..n). */
 static int
-str_width(const char *s)
+width_n(const char *s, size_t n)
 {
 	int w = 0;
-	size_t n = strlen(s);
 
 	for (size_t i = 0; i < n;) {
 		uint32_t c;
@@ -246,7 +252,7 @@ fit(const char *s, int width, int skip)
 {
 	gw_buf b = GW_BUF_INIT;
 	size_t n = strlen(s);
-	int w = 0, open = 0, full = str_width(s);
+	int w = 0, open = 0, full = width_n(s, n);
 	bool cut;
 
 	if (skip > full - (width - 1))
@@ -285,15 +291,8 @@ static int
 first_mark_col(const char *s)
 {
 	const char *m = strchr(s, GW_MARK_OPEN);
-	char *head;
-	int w;
 
-	if (m == NULL)
-		return 0;
-	head = gw_xstrndup(s, (size_t)(m - s));
-	w = str_width(head);
-	free(head);
-	return w;
+	return m ? width_n(s, (size_t)(m - s)) : 0;
 }
 
 static char *
@@ -328,7 +327,11 @@ keep_row(out *o, const gw_hit *h)
 static void
 put_cell(const out *o, const char *s, int width, bool last)
 {
+	int w = width_n(s, strlen(s));
+
 	for (const char *p = s; *p; p++) {
+		if (*p == GW_MARK_OPEN || *p == GW_MARK_CLOSE)
+			w += !o->color; /* « » take a column each when there is no colour */
 		if (*p == GW_MARK_OPEN)
 			fputs(o->color ? "\033[1;31m" : "«", stdout);
 		else if (*p == GW_MARK_CLOSE)
@@ -336,15 +339,8 @@ put_cell(const out *o, const char *s, int width, bool last)
 		else
 			putchar(*p);
 	}
-	/* « » take a column each when there is no colour */
-	if (!last) {
-		int w = str_width(s);
-
-		if (!o->color)
-			for (const char *p = s; *p; p++)
-				w += *p == GW_MARK_OPEN || *p == GW_MARK_CLOSE;
+	if (!last)
 		printf("%*s", width - w + 2, "");
-	}
 }
 
 static int
@@ -365,13 +361,13 @@ static void
 table_widths(const out *o, int w[5])
 {
 	static const int cap[5] = {20, 20, 16, 0, 20};
-	static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
 	int used = 0;
 
 	for (int c = 0; c < 5; c++) {
 		w[c] = (int)strlen(head[c]);
 		for (size_t i = 0; i < o->nrows; i++) {
-			int cw = str_width(o->rows[i].cell[c]) + (o->color ? 0 : 2);
+			const char *cell = o->rows[i].cell[c];
+			int cw = width_n(cell, strlen(cell)) + (o->color ? 0 : 2);
 
 			w[c] = cw > w[c] ? cw : w[c];
 		}
@@ -387,7 +383,6 @@ table_widths(const out *o, int w[5])
 static void
 print_table(out *o)
 {
-	static const char *const head[5] = {"TITLE", "NUMBER", "WHERE", "SENTENCE", "QUANTITY"};
 	int w[5];
 
 	if (o->nrows == 0)
@@ -459,13 +454,6 @@ num_arg(const char *v, double *d)
 	return *v != '\0' && !*end && !errno && isfinite(*d);
 }
 
-typedef struct opts {
-	gw_query q;
-	const char *db, *queries;
-	int format; /* 0 auto, 1 json, 2 table */
-	int timing, count_by;
-} opts;
-
 /* The options whose value is checked; NULL, or what the value should be. */
 static const char *
 set_checked(gw_query *q, int id, const char *v)
@@ -497,7 +485,7 @@ set_checked(gw_query *q, int id, const char *v)
 static const char *
 set(void *ctx, int id, const char *v)
 {
-	opts *o = ctx;
+	out *o = ctx;
 	const char **s = id == DB         ? &o->db
 	                 : id == QUERIES  ? &o->queries
 	                 : id == ISSUER   ? &o->q.issuer
@@ -512,7 +500,7 @@ set(void *ctx, int id, const char *v)
 	else if (id == RAW)
 		o->q.raw = 1;
 	else if (id == JSON || id == TABLE)
-		o->format = id == JSON ? 1 : 2;
+		o->table = id == TABLE;
 	else if (id == TIMING)
 		o->timing = 1;
 	else if (id == DOCUMENTS)
@@ -535,109 +523,96 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* One query: its hits printed; the number of hits, or -1 (message printed). */
-static long
-run_query(gw_archive *a, const gw_query *q, out *o, const opts *op)
+/* One query: its hits printed, and the exit status (0 when it found something, 2 when one
+ * failed: message printed). */
+static void
+run_query(out *o)
 {
 	gw_buf err = GW_BUF_INIT;
 	double t0 = now_ms();
 	clock_t c0 = clock();
-	long n = op->count_by >= 0 ? gw_archive_count(a, q, op->count_by, on_count, o, &err)
-	                           : gw_archive_search(a, q, on_hit, o, &err);
+	long n = o->count_by >= 0 ? gw_archive_count(o->a, &o->q, o->count_by, on_count, o, &err)
+	                          : gw_archive_search(o->a, &o->q, on_hit, o, &err);
 
-	if (op->timing) /* what was asked for, not a diagnostic */
-		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits, %.3f ms CPU: %s\n", now_ms() - t0,
-		        n, (double)(clock() - c0) * 1000 / CLOCKS_PER_SEC, q->text ? q->text : "");
+	if (o->timing) /* what was asked for, not a diagnostic */
+		fprintf(stderr, "gw-search: timing: %.3f ms, %ld hits, %.3f ms CPU: %s\n",
+		        now_ms() - t0, n, (double)(clock() - c0) * 1000 / CLOCKS_PER_SEC,
+		        o->q.text ? o->q.text : "");
 	if (n < 0)
 		gw_msg(NULL, 0, GW_E_SEARCH, "%s", err.ptr ? err.ptr : "");
 	if (o->table)
 		print_table(o);
 	gw_buf_free(&err);
-	return n;
+	o->status = n < 0 ? 2 : n > 0 && o->status != 2 ? 0 : o->status;
 }
-
-typedef struct queries {
-	gw_archive *a;
-	opts *op;
-	out *o;
-	int status; /* 1 until a query finds something, 2 after one fails */
-} queries;
 
 static int
 query_line(void *ctx, char *line, size_t len, long lineno, bool complete)
 {
-	queries *qs = ctx;
-	long hits;
+	out *o = ctx;
 
 	(void)len, (void)lineno, (void)complete;
 	if (line[strspn(line, " \t")] == '\0') /* a blank line is no query (it listed every sentence) */
 		return 0;
-	qs->op->q.text = qs->o->query = line;
-	hits = run_query(qs->a, &qs->op->q, qs->o, qs->op);
-	qs->status = hits < 0 ? 2 : hits > 0 && qs->status != 2 ? 0 : qs->status;
+	o->q.text = o->query = line;
+	run_query(o);
 	return 0;
 }
 
-static int
-run_queries(gw_archive *a, out *o, opts *op)
+static void
+run_queries(out *o)
 {
-	FILE *fp = strcmp(op->queries, "-") == 0 ? stdin : fopen(op->queries, "r");
-	queries qs = {a, op, o, 1};
+	FILE *fp = strcmp(o->queries, "-") == 0 ? stdin : fopen(o->queries, "r");
 
 	if (fp == NULL) {
-		gw_msg(op->queries, 0, GW_E_READ, "%s", strerror(errno));
-		return 2;
+		gw_msg(o->queries, 0, GW_E_READ, "%s", strerror(errno));
+		o->status = 2;
+		return;
 	}
-	if (gw_read_lines(fp, op->queries, query_line, &qs) > 1)
-		qs.status = 2;
+	if (gw_read_lines(fp, o->queries, query_line, o) > 1)
+		o->status = 2;
 	if (fp != stdin)
 		fclose(fp);
-	return qs.status;
 }
 
 int
 main(int argc, char **argv)
 {
-	opts op = {.q = {.kind = -1, .limit = 100}, .db = "out/gongwen.db", .count_by = -1};
-	gw_opts go = {.set = set, .ctx = &op};
-	gw_query *q = &op.q;
-	out o = {0};
+	out o = {.q = {.kind = -1, .limit = 100}, .db = "out/gongwen.db", .table = -1,
+	         .count_by = -1, .status = 1};
+	gw_opts go = {.set = set, .ctx = &o};
+	gw_query *q = &o.q;
 	gw_buf text = GW_BUF_INIT, err = GW_BUF_INIT;
-	int status;
 	long undated;
-	gw_archive *a;
 
 	gw_opts_parse(&go, &cli, argc, argv);
 	for (int i = 0; i < go.nops; i++) /* the words make the query */
 		gw_buf_printf(&text, "%s%s", text.len ? " " : "", go.ops[i]);
 	q->text = text.ptr;
-	if (!text.len && !op.queries && !gw_query_has_quantity_filter(q) && !q->issuer &&
-	    !q->doc_type && !q->from && !q->to && !q->doc_number && !q->status && op.count_by < 0)
+	if (!text.len && !o.queries && !gw_query_has_quantity_filter(q) && !q->issuer &&
+	    !q->doc_type && !q->from && !q->to && !q->doc_number && !q->status && o.count_by < 0)
 		gw_usage_error("give a query or a filter");
-	o.count_by = op.count_by;
-	o.table = op.format ? op.format == 2 : isatty(STDOUT_FILENO);
+	if (o.table < 0)
+		o.table = isatty(STDOUT_FILENO);
 	o.color = o.table && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 	          !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
-	if ((a = gw_archive_open(op.db, GW_ARCHIVE_READ, &err)) == NULL) {
-		gw_msg(op.db, 0, GW_E_ARCHIVE, "%s", err.ptr);
+	if ((o.a = gw_archive_open(o.db, GW_ARCHIVE_READ, &err)) == NULL) {
+		gw_msg(o.db, 0, GW_E_ARCHIVE, "%s", err.ptr);
 		gw_buf_free(&err);
 		gw_buf_free(&text);
 		return 2;
 	}
-	if (op.queries)
-		status = run_queries(a, &o, &op);
-	else {
-		long n = run_query(a, q, &o, &op);
-
-		status = n < 0 ? 2 : n == 0;
-	}
-	if ((q->from || q->to) && (undated = gw_archive_undated(a)) > 0)
+	if (o.queries)
+		run_queries(&o);
+	else
+		run_query(&o);
+	if ((q->from || q->to) && (undated = gw_archive_undated(o.a)) > 0)
 		gw_msg(NULL, 0, GW_N_UNDATED, "%ld documents", undated);
-	gw_archive_close(a);
+	gw_archive_close(o.a);
 	free(o.rows);
 	gw_buf_free(&text);
 	gw_buf_free(&err);
 	if (gw_stdout_done() != 0)
-		status = 2;
-	return status;
+		o.status = 2;
+	return o.status;
 }
