@@ -1655,28 +1655,10 @@ done:
 
 /* ---------------------------------------------------------------- OpenSearch bulk */
 
-/* YYYY, YYYY-MM or YYYY-MM-DD naming a real day: what the mapping's date format accepts. */
-static bool
-date_ok(const char *s)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m = 1, dd = 1, n = 0;
-	size_t len = s ? strlen(s) : 0;
-
-	if (len != 4 && len != 7 && len != 10)
-		return false;
-	if (sscanf(s, "%4d%n-%2d%n-%2d%n", &y, &n, &m, &n, &dd, &n) < 1 || (size_t)n != len ||
-	    strspn(s, "0123456789-") != len)
-		return false;
-	if (y < 1 || m < 1 || m > 12 || dd < 1 || dd > mdays[m - 1])
-		return false;
-	return !(m == 2 && dd == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-}
-
 static json_t *
 bulk_date(const char *s)
 {
-	return date_ok(s) ? json_string(s) : json_null();
+	return gw_date_ok(s, true) ? json_string(s) : json_null();
 }
 
 /* A path as the cluster may see it: never an absolute path of the indexing machine (its file

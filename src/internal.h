@@ -335,4 +335,8 @@ void gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how);
 /* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
 const char *gw_find(const char *s, size_t n, const char *m, size_t l);
 
+/* util.c: s is YYYY-MM-DD naming a day of the calendar, year 0001 to 9999 (what xsd:date and
+ * an OpenSearch date take); with partial, YYYY and YYYY-MM too. */
+bool gw_date_ok(const char *s, bool partial);
+
 #endif

@@ -423,26 +423,6 @@ on_hit(void *ctx, const gw_hit *h)
 
 /* ---------------------------------------------------------------- options */
 
-/* YYYY, YYYY-MM or YYYY-MM-DD */
-static bool
-date_arg(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n != 4 && n != 7 && n != 10)
-		return false;
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d;
-
-	for (size_t i = 0; i < n; i++)
-		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return false;
-	y = atoi(s), m = n > 4 ? atoi(s + 5) : 1, d = n > 7 ? atoi(s + 8) : 1;
-	/* a day that is in no calendar (2022-02-30) is a typing error, not an empty range */
-	return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] &&
-	       (m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
-}
-
 /* A number; false when v is none. */
 static bool
 num_arg(const char *v, double *d)
@@ -464,7 +444,7 @@ set_checked(gw_query *q, int id, const char *v)
 	case FROM:
 	case TO:
 		*(id == FROM ? &q->from : &q->to) = v;
-		return date_arg(v) ? NULL : "YYYY, YYYY-MM or YYYY-MM-DD";
+		return gw_date_ok(v, true) ? NULL : "YYYY, YYYY-MM or YYYY-MM-DD";
 	case KIND:
 		return (q->kind = gw_qkind_from_name(v)) < 0 ? "target, fact or other" : NULL;
 	case LIMIT:

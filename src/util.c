@@ -71,6 +71,25 @@ gw_find(const char *s, size_t n, const char *m, size_t l)
 	return NULL;
 }
 
+bool
+gw_date_ok(const char *s, bool partial)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	size_t n = s ? strlen(s) : 0;
+	int y, m, d;
+
+	if (n != 10 && !(partial && (n == 4 || n == 7)))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return false;
+	y = atoi(s), m = n > 4 ? atoi(s + 5) : 1, d = n > 7 ? atoi(s + 8) : 1;
+	/* a day that is in no calendar (2022-02-30) is none: xsd:date and the searches agree */
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+}
+
 char *
 gw_xstrndup(const char *s, size_t n)
 {

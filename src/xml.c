@@ -427,24 +427,6 @@ set_gw_spans(xw *w, xel el, gw_span s)
 		put_pair_attr(w, el, "source_span", a, b);
 }
 
-/* YYYY-MM-DD that xsd:date accepts. */
-static bool
-iso_date_ok(const char *s)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	return !(m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
-}
-
 /* ---------------------------------------------------------------- inline marks */
 
 static int
@@ -614,7 +596,7 @@ field_element(xw *w, xel parent, enum gw_hfield f)
 	bool docdate = iso && strcmp(fieldtag[f].element, "docDate") == 0;
 	xel el;
 
-	if (docdate && iso_date_ok(*iso))
+	if (docdate && gw_date_ok(*iso, false))
 		return add_el_attrs(w, parent, "docDate", "date", *iso, NULL);
 	el = add_el(w, parent, docdate ? "inline" : fieldtag[f].element);
 	if (docdate || fieldtag[f].name)
@@ -888,8 +870,9 @@ static void
 put_identification(xw *w, xel meta, const char *name, const char *this, const char *title)
 {
 	const gw_header *h = &w->d->header;
-	const char *date = iso_date_ok(h->date) ? h->date : iso_date_ok(h->print_date) ? h->print_date
-	                                                                                 : "0001-01-01";
+	const char *date = gw_date_ok(h->date, false)         ? h->date
+	                   : gw_date_ok(h->print_date, false) ? h->print_date
+	                                                      : "0001-01-01";
 	const char *dname = date == h->date ? "date" : date == h->print_date ? "print_date" : "unknown";
 	gw_buf uri = GW_BUF_INIT, t = GW_BUF_INIT;
 	xel id = add_el_attrs(w, meta, "identification", "source", "#gongwen", NULL), el;

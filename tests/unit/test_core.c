@@ -7,6 +7,7 @@
 
 #include "chars.h"
 #include "gongwen.h"
+#include "internal.h"
 #include "numeral.h"
 
 /* The one numeral parser (numeral.c): each written form, as a quantity's number
@@ -160,6 +161,23 @@ START_TEST(character_classes_are_the_ones_every_stage_uses)
 	ck_assert_int_eq(gw_digit_value('7'), 7);
 	ck_assert_int_eq(gw_digit_value(0xFF19), 9);
 	ck_assert_int_eq(gw_digit_value(0x4E03), -1); /* 七 is a numeral (numeral.c), not a digit */
+}
+END_TEST
+
+START_TEST(one_date_check_for_xml_bulk_and_search)
+{
+	static const char *const days[] = {"2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31"};
+	static const char *const none[] = {"2023-02-29", "1900-02-29", "2022-04-31", "0000-01-01",
+	                                   "2022-13-01", "2022-00-10", "1-01-01",    "2022-1-01",
+	                                   "2022/01/01", "2022-01-01T", "",          "20220101"};
+
+	for (size_t i = 0; i < sizeof days / sizeof *days; i++)
+		ck_assert_msg(gw_date_ok(days[i], false), "%s is a day", days[i]);
+	for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+		ck_assert_msg(!gw_date_ok(none[i], true), "%s is no date", none[i]);
+	ck_assert(gw_date_ok("2022", true) && gw_date_ok("2022-07", true));
+	ck_assert(!gw_date_ok("2022", false) && !gw_date_ok("2022-07", false));
+	ck_assert(!gw_date_ok("0000", true) && !gw_date_ok("2022-7", true) && !gw_date_ok(NULL, true));
 }
 END_TEST
 
@@ -498,6 +516,7 @@ main(void)
 	tcase_add_test(tc, endless_digits_are_too_long);
 	tcase_add_test(tc, round15_is_printing_fifteen_digits_and_reading_them_back);
 	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
+	tcase_add_test(tc, one_date_check_for_xml_bulk_and_search);
 	tcase_add_test(tc, utf8_count_counts_code_points_at_any_length);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
