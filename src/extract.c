@@ -78,7 +78,7 @@ struct gw_extractor {
 	vrule *verb, *subj;
 	size_t nverb, nsubj;
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
-	const gw_union *starts; /* the same as few patterns (gw_rules_union) */
+	const gw_union *starts; /* the same, with their prefilter (gw_rules_union) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 };
@@ -518,16 +518,16 @@ lead_start(const ctx *c, const srule *sr, size_t p)
 }
 
 /* The first of the rules tried where a number starts (stop.* then quantity.*) from the k-th on
- * that matches at byte p, its match in ov: its index, ns + nq when none, -1 on a rule error.  From
- * the first, one call of their union answers (issue 14: a number start costs one match, not
- * one a rule). */
+ * that matches at byte p, its match in ov: its index, ns + nq when none, -1 on a rule error.
+ * Only those the prefilter does not turn down run (issue 14: a number start ran all 41, each
+ * reading the number again); when one goes over a limit, all of them one by one say which. */
 static int
 start_rule(ctx *c, size_t p, size_t k, size_t *ov)
 {
 	size_t n = c->x->ns + c->x->nq;
 	int rc;
 
-	if (k == 0 && c->x->starts && (rc = gw_union_first_at(c->x->starts, c->t, c->n, p, ov, NGROUPS)) >= 0)
+	if (c->x->starts && (rc = gw_union_first_at(c->x->starts, c->t, c->n, p, k, ov, NGROUPS)) >= 0)
 		return rc;
 	for (; k < n; k++) {
 		if ((rc = gw_rule_match_at(c->x->start[k], c->t, c->n, p, ov, NGROUPS)) < 0) {

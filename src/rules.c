@@ -1,7 +1,6 @@
 /* rules.c — load rule files (rules/README.md), check each rule's attributes against its family's
  * table, compile them once, match with limits, run their examples and the captures they assert. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -1128,27 +1127,14 @@ gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start
 
 /* ---------------------------------------------------------------- unions (issue 14) */
 
-/* Rules tried in order where a number starts, as few anchored patterns as PCRE2's size limit
- * allows: (?:(*MARK:0)(?:R0)|(*MARK:1)(?:R1)|…).  PCRE2 tries the alternatives in order and stops
- * at the first that matches, so one call names the first rule of a part that matches there and
- * captures what that rule alone would: the groups of alternative k are its rule's, after those of
- * the rules before it in the part. */
-#define UNION_PART_MAX 60000 /* bytes of compiled rules in one part (a pattern's limit is 64 KiB) */
-
-typedef struct upart {
-	size_t from, to;  /* its rules */
-	pcre2_code *code; /* NULL: one rule matched alone (it cannot be an alternative) */
-	uint32_t pairs;
-	bool jit;
-} upart;
-
+/* Rules tried in order where a number starts: the first that matches.  A prefilter read from
+ * their patterns (prefilter.c) says which of them can match at a start, from the code points
+ * there; only those run (a number start ran all 41, each reading the number again). */
 struct gw_union {
 	struct gw_union *next;
 	const gw_rule **r;
 	size_t n;
-	uint32_t *base; /* per rule: its part's number of its group 1, less one */
-	upart *part;
-	size_t nparts, capparts;
+	gw_prefilter *pf;
 };
 
 static void
@@ -1157,96 +1143,10 @@ union_free(struct gw_union *u)
 	while (u) {
 		struct gw_union *next = u->next;
 
-		for (size_t i = 0; i < u->nparts; i++)
-			pcre2_code_free(u->part[i].code);
-		free(u->r), free(u->base), free(u->part);
+		gw_prefilter_free(u->pf);
+		free(u->r);
 		free(u);
 		u = next;
-	}
-}
-
-/* Whether r means the same as an alternative of a union: no backtracking verb (a (*COMMIT) that
- * fails would fail the rules after it), no reference to a group by number, name or recursion
- * (numbers shift, names repeat).  Read on the text, so a literal \( * may refuse a rule: it is
- * then matched alone. */
-static bool
-union_member(const gw_rule *r)
-{
-	static const char *const bad[] = {"(*", "\\k", "\\g", "(?P", "(?&", "(?R", "(?(", "(?|"};
-	const char *p = r->expanded.ptr ? r->expanded.ptr : "";
-
-	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
-		if (strstr(p, bad[k]))
-			return false;
-	for (; *p; p++)
-		if ((p[0] == '\\' && p[1] >= '1' && p[1] <= '9') ||
-		    (p[0] == '(' && p[1] == '?' &&
-		     (isdigit((unsigned char)p[2]) ||
-		      ((p[2] == '+' || p[2] == '-') && isdigit((unsigned char)p[3])))))
-			return false;
-	return true;
-}
-
-/* The pattern of rules r[0..n): each in a group with its options (extended ends its comment). */
-static void
-union_pattern(const gw_rule *const *r, size_t n, gw_buf *b)
-{
-	static const struct {
-		uint32_t opt;
-		char c;
-	} flag[] = {{PCRE2_CASELESS, 'i'}, {PCRE2_MULTILINE, 'm'}, {PCRE2_EXTENDED, 'x'}, {PCRE2_DOTALL, 's'}};
-
-	gw_buf_puts(b, "(?:");
-	for (size_t k = 0; k < n; k++) {
-		uint32_t opt = options_of(r[k]);
-
-		gw_buf_printf(b, "%s(*MARK:%zu)(?", k ? "|" : "", k);
-		for (size_t f = 0; f < sizeof flag / sizeof *flag; f++)
-			if (opt & flag[f].opt)
-				gw_buf_putc(b, flag[f].c);
-		gw_buf_putc(b, ':');
-		gw_buf_put(b, r[k]->expanded.ptr, r[k]->expanded.len);
-		gw_buf_puts(b, opt & PCRE2_EXTENDED ? "\n)" : ")");
-	}
-	gw_buf_puts(b, ")");
-}
-
-static void
-add_part(struct gw_union *u, size_t from, size_t to, pcre2_code *code)
-{
-	upart *p;
-
-	gw_grow((void **)&u->part, &u->capparts, u->nparts + 1, sizeof *u->part);
-	p = &u->part[u->nparts++];
-	*p = (upart){from, to, code, 0, false};
-	for (size_t k = from; k < to; k++)
-		u->base[k] = k > from ? u->base[k - 1] + u->r[k - 1]->pairs - 1 : 0;
-	if (code) {
-		pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &p->pairs);
-		p->pairs++;
-		p->jit = getenv("GONGWEN_NO_JIT") == NULL && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
-	}
-}
-
-/* Rules [from, to) as parts: one pattern when it compiles, else two halves. */
-static void
-compile_parts(struct gw_union *u, size_t from, size_t to)
-{
-	gw_buf pat = GW_BUF_INIT;
-	pcre2_code *code;
-	int ec;
-	PCRE2_SIZE eo;
-
-	union_pattern(u->r + from, to - from, &pat);
-	code = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len,
-	                     PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE | PCRE2_DUPNAMES,
-	                     &ec, &eo, NULL);
-	gw_buf_free(&pat);
-	if (code || to - from == 1)
-		add_part(u, from, to, code);
-	else {
-		compile_parts(u, from, from + (to - from) / 2);
-		compile_parts(u, from + (to - from) / 2, to);
 	}
 }
 
@@ -1254,28 +1154,17 @@ static struct gw_union *
 union_build(const gw_rule *const *r, size_t n)
 {
 	struct gw_union *u = gw_xcalloc(1, sizeof *u);
-	size_t from = 0, size = 0;
+	const char **pat = gw_xcalloc(n ? n : 1, sizeof *pat);
+	size_t *len = gw_xcalloc(n ? n : 1, sizeof *len);
 
 	u->r = gw_xmalloc(n * sizeof *u->r);
 	memcpy(u->r, r, n * sizeof *u->r);
 	u->n = n;
-	u->base = gw_xcalloc(n, sizeof *u->base);
-	/* runs of members, as long as fits in a part; a rule that is none is alone */
-	for (size_t k = 0; k <= n; k++) {
-		size_t sz = 0;
-
-		if (k < n && union_member(r[k]))
-			pcre2_pattern_info(r[k]->code, PCRE2_INFO_SIZE, &sz);
-		if (k < n && sz && (k == from || size + sz <= UNION_PART_MAX)) {
-			size += sz;
-			continue;
-		}
-		if (k > from)
-			compile_parts(u, from, k);
-		if (k < n && sz == 0)
-			add_part(u, k, k + 1, NULL);
-		from = sz ? k : k + 1, size = sz;
-	}
+	for (size_t k = 0; k < n; k++)
+		if (options_of(r[k]) == (PCRE2_UTF | PCRE2_UCP)) /* the prefilter reads no options */
+			pat[k] = r[k]->expanded.ptr, len[k] = r[k]->expanded.len;
+	u->pf = gw_prefilter_new(pat, len, n);
+	free(pat), free(len);
 	return u;
 }
 
@@ -1301,53 +1190,22 @@ gw_rules_union(const gw_rule *const *r, size_t n)
 	return u;
 }
 
-/* Part p at start: the index of its rule that matches, with ov as that rule's own match would
- * fill it; p->to when none; -1 on an error. */
-static int
-part_match(const gw_union *u, const upart *p, const char *s, size_t len, size_t start,
-           size_t *ov, int ovmax)
-{
-	const gw_rules *rs = u->r[p->from]->owner;
-	pcre2_match_data *md;
-	const PCRE2_SIZE *v;
-	size_t k;
-	int rc;
-
-	if (p->code == NULL) {
-		rc = match_with(rs, u->r[p->from], s, len, start, ov, ovmax, PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED);
-		return rc < 0 ? -1 : rc > 0 ? (int)p->from : (int)p->to;
-	}
-	md = match_data(p->pairs);
-	if (p->jit)
-		rc = pcre2_jit_match(p->code, (PCRE2_SPTR)s, len, start, 0, md, rs->mctx);
-	else
-		rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, rs->mctx);
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return (int)p->to;
-	if (rc <= 0 || pcre2_get_mark(md) == NULL)
-		return -1;
-	k = p->from + strtoul((const char *)pcre2_get_mark(md), NULL, 10);
-	v = pcre2_get_ovector_pointer(md);
-	/* the groups rule k's own match sets: its highest one is the part's, less its base */
-	for (int i = 0; i < ovmax; i++) {
-		uint32_t g = i ? u->base[k] + (uint32_t)i : 0;
-		bool set = (uint32_t)i < u->r[k]->pairs && g < (uint32_t)rc;
-
-		ov[2 * i] = set ? v[2 * g] : (size_t)-1;
-		ov[2 * i + 1] = set ? v[2 * g + 1] : (size_t)-1;
-	}
-	return (int)k;
-}
-
 int
-gw_union_first_at(const gw_union *u, const char *s, size_t len, size_t start, size_t *ov,
-                  int ovmax)
+gw_union_first_at(const gw_union *u, const char *s, size_t len, size_t start, size_t from,
+                  size_t *ov, int ovmax)
 {
-	for (size_t i = 0; i < u->nparts; i++) {
-		int k = part_match(u, &u->part[i], s, len, start, ov, ovmax);
+	gw_prefilter_mask may;
 
-		if (k < 0 || (size_t)k < u->part[i].to)
-			return k;
+	gw_prefilter_at(u->pf, s, len, start, &may);
+	for (size_t k = from; k < u->n; k++) {
+		int rc;
+
+		if (!gw_prefilter_may(u->pf, &may, k))
+			continue;
+		rc = match_with(u->r[k]->owner, u->r[k], s, len, start, ov, ovmax,
+		                PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED);
+		if (rc != 0)
+			return rc < 0 ? -1 : (int)k;
 	}
 	return (int)u->n;
 }
