@@ -79,6 +79,8 @@ struct gw_extractor {
 	size_t nverb, nsubj;
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
 	const gw_union *starts; /* the same, with their prefilter (gw_rules_union) */
+	const gw_prefilter *kpf; /* the kind.* rules that can match in a string (issue 14) */
+	const gw_prefilter *cpf; /* the same for the cmp.* rules */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 };
@@ -112,6 +114,8 @@ typedef struct ctx {
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
 	int doc_year;    /* the year of the 成文日期, else of the title; 0: unknown */
 	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
+	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
+	unsigned kmay_ok; /* a bit per scope: kmay is of its string */
 	int failed;
 } ctx;
 
@@ -121,6 +125,21 @@ static int
 group(const gw_rule *r, const char *name)
 {
 	return gw_rule_group(r, name);
+}
+
+/* The prefilter of n rules searched for in strings, each the first member of a struct of size
+ * sz at rules. */
+static const gw_prefilter *
+prefilter_of(const void *rules, size_t n, size_t sz)
+{
+	const gw_rule **r = gw_xcalloc(n ? n : 1, sizeof *r);
+	const gw_prefilter *f;
+
+	for (size_t k = 0; k < n; k++)
+		r[k] = *(const gw_rule *const *)((const char *)rules + k * sz);
+	f = gw_union_prefilter(gw_rules_union(r, n, true));
+	free(r);
+	return f;
 }
 
 static int
@@ -175,6 +194,7 @@ load_cmp_rules(gw_extractor *x, const gw_rules *rs, gw_buf *err)
 		gw_grow((void **)&x->c, &cap, x->nc + 1, sizeof *x->c);
 		x->c[x->nc++] = (crule){r, side && strcmp(side, "after") == 0, (enum gw_cmp)cmp};
 	}
+	x->cpf = prefilter_of(x->c, x->nc, sizeof *x->c);
 	return 0;
 }
 
@@ -224,6 +244,7 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 		x->k[x->nk++] = (krule){r, scopes_of(gw_rule_attr(r, "scope")),
 		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
+	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k);
 	/* resolved once all are known, so a condition may come after its user */
 	for (i = 0; i < x->nk; i++) {
 		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "requires"), true);
@@ -265,7 +286,7 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	x->start = gw_xmalloc((x->ns + x->nq) * sizeof *x->start);
 	for (size_t k = 0; k < x->ns + x->nq; k++)
 		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
-	x->starts = gw_rules_union(x->start, x->ns + x->nq);
+	x->starts = gw_rules_union(x->start, x->ns + x->nq, false);
 	x->words = gw_words_new();
 	x->may = gw_xcalloc(0x10000, 1);
 	return x;
@@ -693,7 +714,10 @@ comparator_of(ctx *c, const found *f, size_t clause)
 {
 	size_t ov[2]; /* whether it matches, not where */
 	int g = f->qr->post;
+	gw_prefilter_mask may;
 
+	if (!group_set(f->ov, g)) /* the side before is matched on the clause */
+		gw_prefilter_in(c->x->cpf, c->t + clause, f->start - clause, &may);
 	for (size_t k = 0; k < c->x->nc; k++) {
 		const crule *cr = &c->x->c[k];
 		int rc;
@@ -702,8 +726,10 @@ comparator_of(ctx *c, const found *f, size_t clause)
 			if (!group_set(f->ov, g))
 				continue;
 			rc = gw_rule_match(cr->r, c->t, f->ov[2 * g + 1], f->ov[2 * g], ov, 1);
-		} else
-			rc = group_set(f->ov, g) ? 0 : gw_rule_match(cr->r, c->t, f->start, clause, ov, 1);
+		} else if (group_set(f->ov, g) || !gw_prefilter_may(c->x->cpf, &may, k))
+			rc = 0;
+		else
+			rc = gw_rule_match(cr->r, c->t, f->start, clause, ov, 1);
 		if (rc > 0)
 			return (int)cr->cmp;
 	}
@@ -1082,6 +1108,7 @@ scope_of(ctx *c, enum scope sc)
 	if (sc <= SC_DOC || (c->built & (1u << sc)))
 		return b;
 	c->built |= 1u << sc;
+	c->kmay_ok &= ~(1u << sc);
 	gw_buf_reset(b);
 	gw_buf_put(b, "", 0);
 	switch (sc) {
@@ -1170,7 +1197,12 @@ krule_matches(ctx *c, size_t k)
 		if (!(kr->scopes & (1u << sc)))
 			continue;
 		b = scope_of(c, (enum scope)sc);
-		rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
+		if (!(c->kmay_ok & (1u << sc))) {
+			gw_prefilter_in(c->x->kpf, b->ptr, b->len, &c->kmay[sc]);
+			c->kmay_ok |= 1u << sc;
+		}
+		if (gw_prefilter_may(c->x->kpf, &c->kmay[sc], k))
+			rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
 	}
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));

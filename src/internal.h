@@ -300,27 +300,34 @@ int gw_worker_run(gw_worker *w, gw_doc *d, const char *path, const char *bytes, 
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,
                      size_t *ov, int ovmax);
 
-/* rules.c (issue 14): rules r[0..n) tried in order at one start, with a prefilter read from
- * their patterns, built once for the rules (shared by the threads, freed with them; the same
- * array finds them again). */
+/* rules.c (issue 14): rules r[0..n) tried in order at one start, or searched for in strings
+ * (search), with their prefilter (below), built once for the rules (shared by the threads,
+ * freed with them; the same array finds them again). */
 typedef struct gw_union gw_union;
-const gw_union *gw_rules_union(const gw_rule *const *r, size_t n);
+typedef struct gw_prefilter gw_prefilter;
+const gw_union *gw_rules_union(const gw_rule *const *r, size_t n, bool search);
+const gw_prefilter *gw_union_prefilter(const gw_union *u);
 /* The index of the first of the rules from the from-th on that matches at start, with ov as
  * gw_rule_match_at fills it for that rule; n when none does; -1 when one went over a match
  * limit: the caller then tries the rules one by one, which reports it. */
 int gw_union_first_at(const gw_union *u, const char *subject, size_t len, size_t start,
                       size_t from, size_t *ov, int ovmax);
 
-/* prefilter.c (issue 14): which of n patterns can match at a place, from the code points
- * there; a NULL pattern (or one it does not read) is always tried. */
-typedef struct gw_prefilter gw_prefilter;
+/* prefilter.c (issue 14): which of n patterns can match at a place, or in a string (search:
+ * for gw_prefilter_in only), from the code points there; a NULL pattern, one it does not read
+ * or one past its 128 clauses (an alternative each, one a pattern for a search) is always
+ * tried. */
 typedef struct gw_prefilter_mask {
 	uint64_t w[2];
 } gw_prefilter_mask;
-gw_prefilter *gw_prefilter_new(const char *const *pat, const size_t *len, size_t n);
+gw_prefilter *gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool search);
 void gw_prefilter_free(gw_prefilter *f);
+/* may: the patterns that can match starting at byte start of s (anchored there) */
 void gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start,
                      gw_prefilter_mask *may);
+/* may: the patterns that can match somewhere in s (a search: one of their first code points is
+ * in it) */
+void gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may);
 bool gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k);
 
 /* doc.c: a set of strings, the ids of one document (node and quantity ids, eIds): each added

@@ -663,6 +663,7 @@ typedef struct clause {
 	cpset before[2];   /* the code point before the place, and the one before it */
 	cpset first, skip, acc;
 	cpset acc2;        /* with has2: what must follow a code point of acc */
+	cpset req;         /* one of these is in every match (the fewest of first and its items') */
 	bool has2;
 	bool empty_ok;     /* the skipped part can be empty: acc is asked at the place */
 	bool always;       /* no condition after first */
@@ -692,18 +693,32 @@ zero_width(const node *nd)
 	return nd->type == N_ZERO || nd->type == N_AHEAD || nd->type == N_BEHIND;
 }
 
+/* The code points a and b share. */
+static uint32_t
+shared(const cpset *a, const cpset *b)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
+		uint32_t lo = a->r[2 * i] > b->r[2 * j] ? a->r[2 * i] : b->r[2 * j];
+		uint32_t hi = a->r[2 * i + 1] < b->r[2 * j + 1] ? a->r[2 * i + 1] : b->r[2 * j + 1];
+
+		k += lo <= hi ? hi - lo + 1 : 0;
+		if (a->r[2 * i + 1] < b->r[2 * j + 1])
+			i++;
+		else
+			j++;
+	}
+	return k;
+}
+
 /* How often acc may let a clause through: its size, and much more for each code point that
  * the number itself may hold (a digit after the sign: it is always there). */
 static uint32_t
 score(const cpset *acc, const cpset *first, const cpset *skip)
 {
-	cpset both = set_copy(first);
-	uint32_t k;
+	uint32_t k = shared(acc, first) + shared(acc, skip);
 
-	set_op(&both, skip, '|');
-	set_op(&both, acc, '&');
-	k = set_size(&both);
-	free(both.r);
 	return k > 1000 ? UINT32_MAX - 1 : k * 1000 + set_size(acc);
 }
 
@@ -757,16 +772,17 @@ lookbehinds(const item_list *l, clause *c)
  * points that are not the number's (the number read, then its unit), skipping at most SKIP_MAX
  * kinds of code point; when the rest starts with one code point of a set, what must follow it. */
 static clause
-clause_of(const item_list *l, size_t rule)
+clause_of(const item_list *l, size_t rule, bool search)
 {
-	clause c = {{set_all(), set_all()}, {0}, {0}, {0}, {0}, false, false, true, rule};
+	clause c = {{set_all(), set_all()}, {0}, {0}, {0}, {0}, {0}, false, false, true, rule};
 	ana *rest = gw_xcalloc(l->n + 1, sizeof *rest);
 	cpset pre = {0};
 	uint32_t best = UINT32_MAX;
 	size_t bestj = 0;
 	bool pre_e = true;
 
-	lookbehinds(l, &c);
+	if (!search)
+		lookbehinds(l, &c);
 	rest[l->n] = ana_empty();
 	for (size_t k = l->n; k-- > 0;) {
 		const ana *a = analyse(l->it[k]);
@@ -775,7 +791,13 @@ clause_of(const item_list *l, size_t rule)
 		ana_seq(&rest[k], &rest[k + 1]);
 	}
 	c.first = acc_of(&rest[0]);
-	for (size_t j = 0; j < l->n; j++) {
+	c.req = set_copy(&c.first);
+	for (size_t j = 0; j < l->n; j++) /* an item that cannot match empty puts one of its own */
+		if (!analyse(l->it[j])->e && set_size(&analyse(l->it[j])->fne) < set_size(&c.req)) {
+			free(c.req.r);
+			c.req = set_copy(&analyse(l->it[j])->fne);
+		}
+	for (size_t j = 0; j < l->n && !search; j++) {
 		cpset acc = acc_of(&rest[j]);
 		uint32_t size = set_is_all(&acc) ? UINT32_MAX : score(&acc, &c.first, &pre);
 
@@ -805,7 +827,7 @@ typedef struct clauses {
 
 /* The clauses of items l: one, or one per alternative of the first item that consumes. */
 static void
-split(const item_list *l, size_t rule, int depth, clauses *out)
+split(const item_list *l, size_t rule, int depth, bool search, clauses *out)
 {
 	size_t i = 0;
 
@@ -822,20 +844,20 @@ split(const item_list *l, size_t rule, int depth, clauses *out)
 			flatten(alt->kid[b], &m);
 			for (size_t k = i + 1; k < l->n; k++)
 				flatten(l->it[k], &m);
-			split(&m, rule, depth - 1, out);
+			split(&m, rule, depth - 1, search, out);
 			free(m.it);
 		}
 		return;
 	}
 	gw_grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c);
-	out->c[out->n++] = clause_of(l, rule);
+	out->c[out->n++] = clause_of(l, rule, search);
 }
 
 static void
 clause_free(clause *c)
 {
 	free(c->before[0].r), free(c->before[1].r), free(c->first.r), free(c->skip.r);
-	free(c->acc.r), free(c->acc2.r);
+	free(c->acc.r), free(c->acc2.r), free(c->req.r);
 }
 
 /* Clauses c[1..n) folded into c[0], which any match of one of them passes. */
@@ -846,6 +868,7 @@ merge(clause *c, size_t n)
 		set_op(&c[0].before[0], &c[k].before[0], '|'), set_op(&c[0].before[1], &c[k].before[1], '|');
 		set_op(&c[0].first, &c[k].first, '|'), set_op(&c[0].skip, &c[k].skip, '|');
 		set_op(&c[0].acc, &c[k].acc, '|'), set_op(&c[0].acc2, &c[k].acc2, '|');
+		set_op(&c[0].req, &c[k].req, '|');
 		c[0].has2 = c[0].has2 && c[k].has2;
 		c[0].empty_ok = c[0].empty_ok || c[k].empty_ok;
 		c[0].always = c[0].always || c[k].always;
@@ -854,10 +877,10 @@ merge(clause *c, size_t n)
 }
 
 /* The clauses of one pattern into out (one per leading alternative, or all of them folded into
- * one when they are too many); false when it is not read (no filter for it).  p keeps the nodes
- * read, for the patterns after it. */
+ * one when they are too many or one is asked for: a search asks only for req); false when it is
+ * not read (no filter for it).  p keeps the nodes read, for the patterns after it. */
 static bool
-pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, clauses *out)
+pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bool one, clauses *out)
 {
 	item_list l = {0};
 	size_t n0 = out->n;
@@ -868,9 +891,9 @@ pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, cl
 		free(l.it);
 		return false;
 	}
-	split(&l, rule, SPLIT_DEPTH, out);
+	split(&l, rule, SPLIT_DEPTH, one, out);
 	free(l.it);
-	if (out->n - n0 > RULE_CLAUSES || out->n - n0 > room) {
+	if (one || out->n - n0 > RULE_CLAUSES || out->n - n0 > room) {
 		merge(&out->c[n0], out->n - n0);
 		out->n = n0 + 1;
 	}
@@ -894,6 +917,10 @@ typedef struct masks {
 	uint64_t before[W], before2[W], first[W], skip[W], acc[W], acc2[W];
 } masks;
 
+typedef struct reqmask {
+	uint64_t w[W];
+} reqmask;
+
 struct gw_prefilter {
 	size_t n;           /* rules */
 	bool *plain;        /* per rule: no filter, always tried */
@@ -901,9 +928,11 @@ struct gw_prefilter {
 	uint64_t empty[W];  /* the clauses whose skipped part can be empty */
 	uint64_t always[W]; /* the clauses with no condition after first */
 	uint64_t has2[W];   /* the clauses with acc2 */
+	uint64_t anyreq[W]; /* the clauses whose req set holds every code point */
 	uint32_t *bound;    /* the code points where the classes start; class k: [bound[k], bound[k + 1]) */
 	size_t nclass;
 	masks *cls;         /* per class */
+	reqmask *req;       /* per class: the clauses whose req set holds it */
 	uint16_t *bmp;      /* the class of each code point of the BMP */
 };
 
@@ -944,13 +973,14 @@ collect_bounds(gw_prefilter *f, const cpset *s, size_t *cap)
 	}
 }
 
-/* Set bit b of the mask at offset off of every class inside s. */
+/* Set bit b of the mask at offset off of every class inside s (off SIZE_MAX: its req mask). */
 static void
 paint(gw_prefilter *f, const cpset *s, size_t off, size_t b)
 {
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t k = class_of(f, s->r[2 * i]); k < f->nclass && f->bound[k] <= s->r[2 * i + 1]; k++)
-			((uint64_t *)((char *)&f->cls[k] + off))[b / 64] |= 1ull << (b % 64);
+			(off == SIZE_MAX ? f->req[k].w : (uint64_t *)((char *)&f->cls[k] + off))[b / 64] |=
+			    1ull << (b % 64);
 }
 
 /* The classes of code points that no set tells apart, their masks and the map of the BMP to
@@ -969,6 +999,7 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		collect_bounds(f, &c->before[0], &cap), collect_bounds(f, &c->before[1], &cap);
 		collect_bounds(f, &c->first, &cap), collect_bounds(f, &c->skip, &cap);
 		collect_bounds(f, &c->acc, &cap), collect_bounds(f, &c->acc2, &cap);
+		collect_bounds(f, &c->req, &cap);
 	}
 	qsort(f->bound, f->nclass, sizeof *f->bound, u32_cmp);
 	for (size_t i = 1; i < f->nclass; i++)
@@ -977,6 +1008,7 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	if ((f->nclass = m) > UINT16_MAX)
 		return false;
 	f->cls = gw_xcalloc(m, sizeof *f->cls);
+	f->req = gw_xcalloc(m, sizeof *f->req);
 	f->bmp = gw_xmalloc(0x10000 * sizeof *f->bmp);
 	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++)
 		for (uint32_t c = f->bound[k]; c < 0x10000 && (k + 1 == m || c < f->bound[k + 1]); c++)
@@ -989,6 +1021,8 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		paint(f, &c->first, offsetof(masks, first), i), paint(f, &c->skip, offsetof(masks, skip), i);
 		paint(f, &c->acc, offsetof(masks, acc), i), paint(f, &c->acc2, offsetof(masks, acc2), i);
 		f->has2[i / 64] |= (uint64_t)c->has2 << (i % 64);
+		f->anyreq[i / 64] |= (uint64_t)set_is_all(&c->req) << (i % 64);
+		paint(f, &c->req, SIZE_MAX, i);
 		f->empty[i / 64] |= (uint64_t)c->empty_ok << (i % 64);
 		f->always[i / 64] |= (uint64_t)c->always << (i % 64);
 		f->rmask[c->rule][i / 64] |= 1ull << (i % 64);
@@ -997,7 +1031,7 @@ build_classes(gw_prefilter *f, const clauses *cs)
 }
 
 gw_prefilter *
-gw_prefilter_new(const char *const *pat, const size_t *len, size_t n)
+gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool search)
 {
 	gw_prefilter *f = gw_xcalloc(1, sizeof *f);
 	clauses cs = {0};
@@ -1008,7 +1042,7 @@ gw_prefilter_new(const char *const *pat, const size_t *len, size_t n)
 	px p = {.memo = gw_xcalloc(MEMO_SLOTS, sizeof *p.memo)};
 
 	for (size_t k = 0; k < n; k++)
-		f->plain[k] = pat[k] == NULL || !pattern_clauses(&p, pat[k], len[k], k, W * 64 - cs.n, &cs);
+		f->plain[k] = pat[k] == NULL || !pattern_clauses(&p, pat[k], len[k], k, W * 64 - cs.n, search, &cs);
 	px_free(&p);
 	if (!build_classes(f, &cs)) {
 		for (size_t k = 0; k < n; k++)
@@ -1026,7 +1060,7 @@ gw_prefilter_free(gw_prefilter *f)
 {
 	if (f == NULL)
 		return;
-	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->bmp);
+	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->req), free(f->bmp);
 	free(f);
 }
 
@@ -1101,6 +1135,40 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 			alive[w] &= ~may->w[w];
 		}
 	}
+}
+
+/* Which clauses may match somewhere in s: those with a code point of their req set in it (or
+ * with every one: they may match the empty string, s may be empty).  CJK and ASCII decoded
+ * inline: this reads every string a kind rule is matched on. */
+void
+gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t w0, w1;
+	size_t i = 0;
+
+	if (f->cls == NULL) {
+		memset(may->w, 0xFF, sizeof may->w);
+		return;
+	}
+	_Static_assert(W == 2, "two words a mask");
+	w0 = f->anyreq[0], w1 = f->anyreq[1];
+	while (i < len) {
+		const reqmask *m;
+
+		if (u[i] < 0x80)
+			m = &f->req[f->bmp[u[i++]]];
+		else if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+			m = &f->req[f->bmp[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)]];
+			i += 3;
+		} else {
+			size_t j = i;
+
+			m = &f->req[class_at(f, s, len, j, &i) - f->cls];
+		}
+		w0 |= m->w[0], w1 |= m->w[1];
+	}
+	may->w[0] = w0, may->w[1] = w1;
 }
 
 /* Whether rule k may match where may was found. */

@@ -1127,13 +1127,15 @@ gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start
 
 /* ---------------------------------------------------------------- unions (issue 14) */
 
-/* Rules tried in order where a number starts: the first that matches.  A prefilter read from
- * their patterns (prefilter.c) says which of them can match at a start, from the code points
- * there; only those run (a number start ran all 41, each reading the number again). */
+/* Rules tried in order where a number starts (the first that matches), or searched for in
+ * strings, with the prefilter read from their patterns (prefilter.c) that says which of them
+ * can match at a start or in a string: only those run (a number start ran all 41 stop and
+ * quantity rules, each reading the number again). */
 struct gw_union {
 	struct gw_union *next;
 	const gw_rule **r;
 	size_t n;
+	bool search;
 	gw_prefilter *pf;
 };
 
@@ -1151,25 +1153,25 @@ union_free(struct gw_union *u)
 }
 
 static struct gw_union *
-union_build(const gw_rule *const *r, size_t n)
+union_build(const gw_rule *const *r, size_t n, bool search)
 {
 	struct gw_union *u = gw_xcalloc(1, sizeof *u);
 	const char **pat = gw_xcalloc(n ? n : 1, sizeof *pat);
 	size_t *len = gw_xcalloc(n ? n : 1, sizeof *len);
 
-	u->r = gw_xmalloc(n * sizeof *u->r);
+	u->r = gw_xmalloc((n ? n : 1) * sizeof *u->r);
 	memcpy(u->r, r, n * sizeof *u->r);
-	u->n = n;
+	u->n = n, u->search = search;
 	for (size_t k = 0; k < n; k++)
 		if (options_of(r[k]) == (PCRE2_UTF | PCRE2_UCP)) /* the prefilter reads no options */
 			pat[k] = r[k]->expanded.ptr, len[k] = r[k]->expanded.len;
-	u->pf = gw_prefilter_new(pat, len, n);
+	u->pf = gw_prefilter_new(pat, len, n, search);
 	free(pat), free(len);
 	return u;
 }
 
 const gw_union *
-gw_rules_union(const gw_rule *const *r, size_t n)
+gw_rules_union(const gw_rule *const *r, size_t n, bool search)
 {
 	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	gw_rules *rs = n ? (gw_rules *)r[0]->owner : NULL;
@@ -1179,15 +1181,21 @@ gw_rules_union(const gw_rule *const *r, size_t n)
 		return NULL;
 	pthread_mutex_lock(&mu);
 	for (u = rs->unions; u; u = u->next)
-		if (u->n == n && memcmp(u->r, r, n * sizeof *r) == 0)
+		if (u->n == n && u->search == search && memcmp(u->r, r, n * sizeof *r) == 0)
 			break;
 	if (u == NULL) {
-		u = union_build(r, n);
+		u = union_build(r, n, search);
 		u->next = rs->unions;
 		rs->unions = u;
 	}
 	pthread_mutex_unlock(&mu);
 	return u;
+}
+
+const gw_prefilter *
+gw_union_prefilter(const gw_union *u)
+{
+	return u ? u->pf : NULL;
 }
 
 int

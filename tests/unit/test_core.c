@@ -464,9 +464,9 @@ START_TEST(a_union_of_rules_names_the_first_that_matches_with_its_captures)
 	ck_assert_msg(rs != NULL, "%s", err.ptr);
 	for (int i = 0; i < 4; i++)
 		r[i] = gw_rules_at(rs, (size_t)i);
-	u = gw_rules_union(r, 4);
+	u = gw_rules_union(r, 4, false);
 	ck_assert_ptr_nonnull(u);
-	ck_assert_ptr_eq(gw_rules_union(r, 4), u);
+	ck_assert_ptr_eq(gw_rules_union(r, 4, false), u);
 	ck_assert_int_eq(gw_union_first_at(u, "x5Kg", 4, 1, 0, ov, 3), 0);
 	ck_assert_uint_eq(ov[2], 1);
 	ck_assert_uint_eq(ov[3], 2);
@@ -513,7 +513,7 @@ START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
 
 	for (size_t k = 0; k < 7; k++)
 		len[k] = strlen(pat[k]);
-	f = gw_prefilter_new(pat, len, 7);
+	f = gw_prefilter_new(pat, len, 7, false);
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		gw_prefilter_mask may;
 
