@@ -58,6 +58,8 @@ typedef struct kcond {
 typedef struct krule {
 	const gw_rule *r;
 	unsigned scopes; /* a bit per enum scope: the pattern is tried on each, one match is enough */
+	int one;         /* the scope of a rule that has only one, else -1 */
+	bool doc;        /* only the document's own scopes: matched once a document */
 	int kind;        /* enum gw_qkind, or -1: a condition for another rule */
 	kcond *cond;
 	size_t ncond;
@@ -81,6 +83,7 @@ struct gw_extractor {
 	const gw_union *starts; /* the same, with their prefilter (gw_rules_union) */
 	const gw_prefilter *kpf; /* the kind.* rules that can match in a string (issue 14) */
 	const gw_prefilter *cpf; /* the same for the cmp.* rules */
+	const gw_prefilter *vpf; /* and the verb.* rules */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 };
@@ -239,9 +242,11 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 
 	while ((r = gw_rules_next(rs, "kind.", &i)) != NULL) {
 		const char *kind = gw_rule_attr(r, "kind");
+		unsigned sc = scopes_of(gw_rule_attr(r, "scope"));
+		int one = (sc & (sc - 1)) == 0 && sc ? __builtin_ctz(sc) : -1;
 
 		gw_grow((void **)&x->k, &cap, x->nk + 1, sizeof *x->k);
-		x->k[x->nk++] = (krule){r, scopes_of(gw_rule_attr(r, "scope")),
+		x->k[x->nk++] = (krule){r, sc, one, (sc & ~DOC_SCOPES) == 0,
 		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
 	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k);
@@ -282,6 +287,7 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	}
 	load_kind_rules(x, rs);
 	load_vrules(rs, "verb.", &x->verb, &x->nverb);
+	x->vpf = prefilter_of(x->verb, x->nverb, sizeof *x->verb);
 	load_vrules(rs, "subject.", &x->subj, &x->nsubj);
 	x->start = gw_xmalloc((x->ns + x->nq) * sizeof *x->start);
 	for (size_t k = 0; k < x->ns + x->nq; k++)
@@ -931,8 +937,11 @@ cell_line(const char *t, size_t s, size_t e)
 	    chapter_line(t, s, e))
 		return false;
 	for (size_t i = s; i < e; i += (size_t)len)
-		if (in_set(cp_at(t, e, i, &len), "。；;：:！!？?"))
+		switch (cp_at(t, e, i, &len)) {
+		case 0x3002: case 0xFF1B: case ';': case 0xFF1A: case ':': case 0xFF01: case '!':
+		case 0xFF1F: case '?': /* 。；;：:！!？? */
 			return false;
+		}
 	return true;
 }
 
@@ -1178,25 +1187,20 @@ krule_matches(ctx *c, size_t k)
 {
 	size_t ov[2]; /* whether it matches, not where */
 	const krule *kr = &c->x->k[k];
-	bool doc = (kr->scopes & ~DOC_SCOPES) == 0;
-	int one = -1, rc = 0; /* one: the scope of a rule that has only one */
+	int one = kr->one, rc = 0;
 
-	if ((kr->scopes & (kr->scopes - 1)) == 0)
-		for (one = 0; !(kr->scopes & (1u << one)); one++)
-			;
-	if (doc && c->memo[k] >= 0)
+	if (kr->doc && c->memo[k] >= 0)
 		return c->memo[k];
-	if (!doc && one >= 0) {
-		scope_of(c, (enum scope)one); /* brings gen[one] up to date */
+	if (!kr->doc && one >= 0) {
+		if (!(c->built & (1u << one)))
+			scope_of(c, (enum scope)one); /* brings gen[one] up to date */
 		if (c->gen[one] && c->memogen[k] == c->gen[one])
 			return c->memo[k];
 	}
-	for (int sc = 0; sc < SC_COUNT && rc == 0; sc++) {
-		const gw_buf *b;
+	for (unsigned left = kr->scopes; left && rc == 0; left &= left - 1) {
+		int sc = __builtin_ctz(left);
+		const gw_buf *b = scope_of(c, (enum scope)sc);
 
-		if (!(kr->scopes & (1u << sc)))
-			continue;
-		b = scope_of(c, (enum scope)sc);
 		if (!(c->kmay_ok & (1u << sc))) {
 			gw_prefilter_in(c->x->kpf, b->ptr, b->len, &c->kmay[sc]);
 			c->kmay_ok |= 1u << sc;
@@ -1208,9 +1212,9 @@ krule_matches(ctx *c, size_t k)
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
 		c->failed = 1;
 	}
-	if (doc || one >= 0) {
+	if (kr->doc || one >= 0) {
 		c->memo[k] = (signed char)(rc > 0);
-		c->memogen[k] = rc < 0 || doc ? 0 : c->gen[one];
+		c->memogen[k] = rc < 0 || kr->doc ? 0 : c->gen[one];
 	}
 	return rc > 0;
 }
@@ -1439,12 +1443,15 @@ static void
 verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 {
 	size_t ov[2 * NGROUPS];
+	gw_prefilter_mask may;
 
+	gw_prefilter_in(c->x->vpf, c->t + clause, f->start - clause, &may);
 	for (size_t k = 0; k < c->x->nverb && !q->verb; k++) {
 		const vrule *vr = &c->x->verb[k];
 		int gv = vr->verb, gs = vr->subject, go = vr->object;
 
-		if (gw_rule_match(vr->r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
+		if (!gw_prefilter_may(c->x->vpf, &may, k) ||
+		    gw_rule_match(vr->r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
 			continue;
 		if (!word_ends_at(c->x, c->t + clause, f->start - clause, ov[2 * gv + 1] - clause) ||
 		    (group_set(ov, go) && noun_suffix(c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]))) {

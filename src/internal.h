@@ -318,7 +318,8 @@ int gw_union_first_at(const gw_union *u, const char *subject, size_t len, size_t
  * or one past its 128 clauses (an alternative each, one a pattern for a search) is always
  * tried. */
 typedef struct gw_prefilter_mask {
-	uint64_t w[2];
+	uint64_t w[2];  /* per clause */
+	uint64_t rules; /* per rule, by gw_prefilter_at when there are at most 64 */
 } gw_prefilter_mask;
 gw_prefilter *gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool search);
 void gw_prefilter_free(gw_prefilter *f);
@@ -329,6 +330,7 @@ void gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t st
  * in it) */
 void gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may);
 bool gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k);
+size_t gw_prefilter_next(const gw_prefilter *f, const gw_prefilter_mask *may, size_t from);
 
 /* doc.c: a set of strings, the ids of one document (node and quantity ids, eIds): each added
  * is copied into the set's pool. */

@@ -925,6 +925,8 @@ struct gw_prefilter {
 	size_t n;           /* rules */
 	bool *plain;        /* per rule: no filter, always tried */
 	uint64_t (*rmask)[W];/* per rule: its clauses */
+	uint8_t crule[W * 64]; /* per clause: its rule, when there are at most 64 */
+	uint64_t plainbits; /* the rules always tried, when there are at most 64 */
 	uint64_t empty[W];  /* the clauses whose skipped part can be empty */
 	uint64_t always[W]; /* the clauses with no condition after first */
 	uint64_t has2[W];   /* the clauses with acc2 */
@@ -936,7 +938,7 @@ struct gw_prefilter {
 	uint16_t *bmp;      /* the class of each code point of the BMP */
 };
 
-static size_t
+static inline size_t
 class_of(const gw_prefilter *f, uint32_t c)
 {
 	size_t lo = 0, hi = f->nclass;
@@ -1026,6 +1028,7 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		f->empty[i / 64] |= (uint64_t)c->empty_ok << (i % 64);
 		f->always[i / 64] |= (uint64_t)c->always << (i % 64);
 		f->rmask[c->rule][i / 64] |= 1ull << (i % 64);
+		f->crule[i] = (uint8_t)(c->rule < 64 ? c->rule : 0);
 	}
 	return true;
 }
@@ -1049,6 +1052,8 @@ gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool searc
 			f->plain[k] = true;
 		free(f->cls), f->cls = NULL;
 	}
+	for (size_t k = 0; k < n && k < 64; k++)
+		f->plainbits |= (uint64_t)f->plain[k] << k;
 	for (size_t i = 0; i < cs.n; i++)
 		clause_free(&cs.c[i]);
 	free(cs.c);
@@ -1065,7 +1070,7 @@ gw_prefilter_free(gw_prefilter *f)
 }
 
 /* The class of the code point at byte i, *next the byte after it. */
-static const masks *
+static inline const masks *
 class_at(const gw_prefilter *f, const char *s, size_t len, size_t i, size_t *next)
 {
 	uint32_t c = (unsigned char)s[i];
@@ -1105,7 +1110,7 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 	const masks *b[2], *m;
 
 	if (f->cls == NULL || start >= len) {
-		memset(may->w, 0xFF, sizeof may->w);
+		memset(may, 0xFF, sizeof *may);
 		return;
 	}
 	classes_before(f, s, len, start, b);
@@ -1124,7 +1129,7 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 		for (int w = 0; w < W; w++)
 			alive[w] &= m->skip[w], any |= alive[w] | pend[w];
 		if (any == 0 || i >= len)
-			return;
+			break;
 		m = class_at(f, s, len, i, &i);
 		for (int w = 0; w < W; w++) {
 			may->w[w] |= pend[w] & m->acc2[w];
@@ -1135,6 +1140,10 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 			alive[w] &= ~may->w[w];
 		}
 	}
+	may->rules = f->plainbits;
+	for (int w = 0; w < W; w++)
+		for (uint64_t bits = may->w[w]; bits; bits &= bits - 1)
+			may->rules |= 1ull << f->crule[64 * w + __builtin_ctzll(bits)];
 }
 
 /* Which clauses may match somewhere in s: those with a code point of their req set in it (or
@@ -1147,6 +1156,7 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 	uint64_t w0, w1;
 	size_t i = 0;
 
+	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
 	if (f->cls == NULL) {
 		memset(may->w, 0xFF, sizeof may->w);
 		return;
@@ -1181,4 +1191,20 @@ gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k)
 		if (may->w[w] & f->rmask[k][w])
 			return true;
 	return false;
+}
+
+/* The first rule from the from-th on that may match where may was found by gw_prefilter_at;
+ * n when none. */
+size_t
+gw_prefilter_next(const gw_prefilter *f, const gw_prefilter_mask *may, size_t from)
+{
+	uint64_t b;
+
+	if (f->n > 64) {
+		while (from < f->n && !gw_prefilter_may(f, may, from))
+			from++;
+		return from;
+	}
+	b = from < 64 ? may->rules >> from << from : 0;
+	return b ? (size_t)__builtin_ctzll(b) : f->n;
 }

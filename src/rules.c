@@ -1205,13 +1205,11 @@ gw_union_first_at(const gw_union *u, const char *s, size_t len, size_t start, si
 	gw_prefilter_mask may;
 
 	gw_prefilter_at(u->pf, s, len, start, &may);
-	for (size_t k = from; k < u->n; k++) {
-		int rc;
+	for (size_t k = gw_prefilter_next(u->pf, &may, from); k < u->n;
+	     k = gw_prefilter_next(u->pf, &may, k + 1)) {
+		int rc = match_with(u->r[k]->owner, u->r[k], s, len, start, ov, ovmax,
+		                    PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED);
 
-		if (!gw_prefilter_may(u->pf, &may, k))
-			continue;
-		rc = match_with(u->r[k]->owner, u->r[k], s, len, start, ov, ovmax,
-		                PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED);
 		if (rc != 0)
 			return rc < 0 ? -1 : (int)k;
 	}
