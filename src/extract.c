@@ -422,6 +422,22 @@ back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 	return i;
 }
 
+/* back_to(t, n, i, is_line_end, max) without decoding: a line end is an ASCII byte, and a line
+ * is mostly shorter than max code points. */
+static size_t
+line_back(const char *t, size_t i, int max)
+{
+	size_t s = i, floor = i > 4 * (size_t)max ? i - 4 * (size_t)max : 0;
+
+	while (s > floor && t[s - 1] != '\n' && t[s - 1] != '\r')
+		s--;
+	if (gw_utf8_count(t + s, i - s) <= (size_t)max)
+		return s;
+	while (max-- > 0) /* more than max code points: max of them back from i */
+		i = prev_start(t, i);
+	return i;
+}
+
 /* Walk forward from byte i over at most max code points that do not stop it. */
 static inline size_t
 fwd_to(const char *t, size_t n, size_t i, cp_test stop, int max)
@@ -1153,7 +1169,7 @@ scope_of(ctx *c, enum scope sc)
 		put_range(c, sc, sentence_start(c), fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
 		break;
 	case SC_LINE:
-		put_range(c, sc, back_to(c->t, c->n, f->start, is_line_end, LINE_MAX_CP), f->start);
+		put_range(c, sc, line_back(c->t, f->start, LINE_MAX_CP), f->start);
 		break;
 	case SC_WHEN:
 		when_scope(c, b);

@@ -195,7 +195,8 @@ mk_set(px *p, uint32_t lo, uint32_t hi)
 {
 	node *nd = mk(p, N_SET);
 
-	set_add(&nd->set, lo, hi);
+	nd->set = (cpset){gw_xmalloc(2 * sizeof *nd->set.r), 1, 1};
+	nd->set.r[0] = lo, nd->set.r[1] = hi;
 	return nd;
 }
 
@@ -784,11 +785,19 @@ clause_of(const item_list *l, size_t rule, bool search)
 	if (!search)
 		lookbehinds(l, &c);
 	rest[l->n] = ana_empty();
-	for (size_t k = l->n; k-- > 0;) {
+	for (size_t k = l->n; k-- > 0;) { /* what each suffix can start with (not what it consumes) */
 		const ana *a = analyse(l->it[k]);
 
-		rest[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), set_copy(&a->chars), a->e};
-		ana_seq(&rest[k], &rest[k + 1]);
+		rest[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), {0}, a->e};
+		if (rest[k].e) {
+			cpset t = set_copy(&a->ce);
+
+			set_op(&t, &rest[k + 1].fne, '&');
+			set_op(&rest[k].fne, &t, '|');
+			free(t.r);
+		}
+		set_op(&rest[k].ce, &rest[k + 1].ce, '&');
+		rest[k].e = rest[k].e && rest[k + 1].e;
 	}
 	c.first = acc_of(&rest[0]);
 	c.req = set_copy(&c.first);
@@ -956,22 +965,13 @@ class_of(const gw_prefilter *f, uint32_t c)
 	return lo;
 }
 
-static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
+/* Mark where the ranges of s start and end, in a bit a code point (and one past the last). */
 static void
-collect_bounds(gw_prefilter *f, const cpset *s, size_t *cap)
+mark_bounds(uint64_t *at, const cpset *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		gw_grow((void **)&f->bound, cap, f->nclass + 2, sizeof *f->bound);
-		f->bound[f->nclass++] = s->r[2 * i];
-		if (s->r[2 * i + 1] < CP_MAX)
-			f->bound[f->nclass++] = s->r[2 * i + 1] + 1;
+		at[s->r[2 * i] / 64] |= 1ull << (s->r[2 * i] % 64);
+		at[(s->r[2 * i + 1] + 1) / 64] |= 1ull << ((s->r[2 * i + 1] + 1) % 64);
 	}
 }
 
@@ -990,23 +990,23 @@ paint(gw_prefilter *f, const cpset *s, size_t off, size_t b)
 static bool
 build_classes(gw_prefilter *f, const clauses *cs)
 {
-	size_t cap = 0, m = 1;
-	cpset all = set_all();
+	uint64_t *at = gw_xcalloc((CP_MAX + 2) / 64 + 1, sizeof *at);
+	size_t m = 0;
 
-	collect_bounds(f, &all, &cap);
-	free(all.r);
+	at[0] = 1; /* the first class starts at 0 */
 	for (size_t i = 0; i < cs->n; i++) {
 		const clause *c = &cs->c[i];
 
-		collect_bounds(f, &c->before[0], &cap), collect_bounds(f, &c->before[1], &cap);
-		collect_bounds(f, &c->first, &cap), collect_bounds(f, &c->skip, &cap);
-		collect_bounds(f, &c->acc, &cap), collect_bounds(f, &c->acc2, &cap);
-		collect_bounds(f, &c->req, &cap);
+		mark_bounds(at, &c->before[0]), mark_bounds(at, &c->before[1]);
+		mark_bounds(at, &c->first), mark_bounds(at, &c->skip);
+		mark_bounds(at, &c->acc), mark_bounds(at, &c->acc2), mark_bounds(at, &c->req);
 	}
-	qsort(f->bound, f->nclass, sizeof *f->bound, u32_cmp);
-	for (size_t i = 1; i < f->nclass; i++)
-		if (f->bound[i] != f->bound[m - 1])
-			f->bound[m++] = f->bound[i];
+	for (size_t w = 0, cap = 0; w <= CP_MAX / 64; w++)
+		for (uint64_t bits = at[w]; bits; bits &= bits - 1) {
+			gw_grow((void **)&f->bound, &cap, m + 1, sizeof *f->bound);
+			f->bound[m++] = (uint32_t)(64 * w + (size_t)__builtin_ctzll(bits));
+		}
+	free(at);
 	if ((f->nclass = m) > UINT16_MAX)
 		return false;
 	f->cls = gw_xcalloc(m, sizeof *f->cls);
