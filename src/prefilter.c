@@ -384,7 +384,7 @@ static node *
 group(px *p)
 {
 	size_t from = p->i - 1, end = group_end(p->s, p->n, from), h;
-	bool look = end - from >= MEMO_MIN && p->nmemo < MEMO_SLOTS / 2;
+	bool look = end > from && end - from >= MEMO_MIN && p->nmemo < MEMO_SLOTS / 2;
 	node *nd;
 
 	if (look && p->memo[h = memo_slot(p, p->s + from, end - from)].text) {
@@ -417,7 +417,8 @@ parse_group(px *p)
 		const char *open;
 
 		while (k < sizeof kinds / sizeof *kinds &&
-		       strncmp(p->s + p->i, kinds[k].open, strlen(kinds[k].open)) != 0)
+		       (p->n - p->i < strlen(kinds[k].open) ||
+		        memcmp(p->s + p->i, kinds[k].open, strlen(kinds[k].open)) != 0))
 			k++;
 		if (k == sizeof kinds / sizeof *kinds)
 			return p->bad = true, NULL; /* options, conditions, recursion, comments */
@@ -834,15 +835,16 @@ typedef struct clauses {
 	size_t n, cap;
 } clauses;
 
-/* The clauses of items l: one, or one per alternative of the first item that consumes. */
+/* The clauses of items l: one, or one per alternative of the first item that consumes, as long
+ * as out stays within limit. */
 static void
-split(const item_list *l, size_t rule, int depth, bool search, clauses *out)
+split(const item_list *l, size_t rule, int depth, bool search, size_t limit, clauses *out)
 {
 	size_t i = 0;
 
 	while (i < l->n && zero_width(l->it[i]))
 		i++;
-	if (i < l->n && l->it[i]->type == N_ALT && depth > 0) {
+	if (i < l->n && l->it[i]->type == N_ALT && depth > 0 && out->n + l->it[i]->nkid <= limit) {
 		node *alt = l->it[i];
 
 		for (size_t b = 0; b < alt->nkid; b++) {
@@ -853,7 +855,7 @@ split(const item_list *l, size_t rule, int depth, bool search, clauses *out)
 			flatten(alt->kid[b], &m);
 			for (size_t k = i + 1; k < l->n; k++)
 				flatten(l->it[k], &m);
-			split(&m, rule, depth - 1, search, out);
+			split(&m, rule, depth - 1, search, limit, out);
 			free(m.it);
 		}
 		return;
@@ -900,7 +902,7 @@ pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bo
 		free(l.it);
 		return false;
 	}
-	split(&l, rule, SPLIT_DEPTH, one, out);
+	split(&l, rule, SPLIT_DEPTH, one, n0 + RULE_CLAUSES + 1, out);
 	free(l.it);
 	if (one || out->n - n0 > RULE_CLAUSES || out->n - n0 > room) {
 		merge(&out->c[n0], out->n - n0);

@@ -1152,21 +1152,31 @@ union_free(struct gw_union *u)
 	}
 }
 
+/* The prefilter of rules r[0..n) (one with options is always tried: it reads none). */
+static gw_prefilter *
+prefilter_of(const gw_rule *const *r, size_t n, bool search)
+{
+	const char **pat = gw_xcalloc(n ? n : 1, sizeof *pat);
+	size_t *len = gw_xcalloc(n ? n : 1, sizeof *len);
+	gw_prefilter *f;
+
+	for (size_t k = 0; k < n; k++)
+		if (options_of(r[k]) == (PCRE2_UTF | PCRE2_UCP))
+			pat[k] = r[k]->expanded.ptr, len[k] = r[k]->expanded.len;
+	f = gw_prefilter_new(pat, len, n, search);
+	free(pat), free(len);
+	return f;
+}
+
 static struct gw_union *
 union_build(const gw_rule *const *r, size_t n, bool search)
 {
 	struct gw_union *u = gw_xcalloc(1, sizeof *u);
-	const char **pat = gw_xcalloc(n ? n : 1, sizeof *pat);
-	size_t *len = gw_xcalloc(n ? n : 1, sizeof *len);
 
 	u->r = gw_xmalloc((n ? n : 1) * sizeof *u->r);
 	memcpy(u->r, r, n * sizeof *u->r);
 	u->n = n, u->search = search;
-	for (size_t k = 0; k < n; k++)
-		if (options_of(r[k]) == (PCRE2_UTF | PCRE2_UCP)) /* the prefilter reads no options */
-			pat[k] = r[k]->expanded.ptr, len[k] = r[k]->expanded.len;
-	u->pf = gw_prefilter_new(pat, len, n, search);
-	free(pat), free(len);
+	u->pf = prefilter_of(r, n, search);
 	return u;
 }
 
@@ -1258,10 +1268,12 @@ check_captures(const gw_rule *r, const example *e, const size_t *ov, int nov, FI
 }
 
 static int
-check_example(const gw_rules *rs, const gw_rule *r, const example *e, FILE *fp)
+check_example(const gw_rules *rs, const gw_rule *r, const example *e,
+              gw_prefilter *const pf[2], FILE *fp)
 {
 	size_t ov[2 * 32];
 	int rc = match_with(rs, r, e->text, strlen(e->text), 0, ov, 32, 0);
+	gw_prefilter_mask in, at;
 
 	if (rc < 0) {
 		fprintf(fp, "%s:%d: rule %s: match error %d on: %s\n", r->file, e->line, r->id, rc,
@@ -1273,6 +1285,15 @@ check_example(const gw_rules *rs, const gw_rule *r, const example *e, FILE *fp)
 		        e->must_match ? "should match but does not" : "should not match but does",
 		        e->text);
 		return 1;
+	}
+	if (rc > 0) { /* issue 14: what the prefilters say of a match they must let through */
+		gw_prefilter_in(pf[0], e->text, strlen(e->text), &in);
+		gw_prefilter_at(pf[1], e->text, strlen(e->text), ov[0], &at);
+		if (!gw_prefilter_may(pf[0], &in, 0) || !gw_prefilter_may(pf[1], &at, 0)) {
+			fprintf(fp, "%s:%d: rule %s: the prefilter (src/prefilter.c) turns down a match: %s\n",
+			        r->file, e->line, r->id, e->text);
+			return 1;
+		}
 	}
 	if (e->captures && !e->must_match) {
 		fprintf(fp, "%s:%d: rule %s: a nomatch example asserts no captures\n", r->file, e->line,
@@ -1298,8 +1319,11 @@ gw_rules_check_examples(const gw_rules *rs, FILE *fp, int *nchecked)
 			        r->file, r->line, r->id);
 			fails++;
 		}
+		gw_prefilter *pf[2] = {prefilter_of(&r, 1, true), prefilter_of(&r, 1, false)};
+
 		for (size_t k = 0; k < r->nex; k++, n++)
-			fails += check_example(rs, r, &r->ex[k], fp);
+			fails += check_example(rs, r, &r->ex[k], pf, fp);
+		gw_prefilter_free(pf[0]), gw_prefilter_free(pf[1]);
 	}
 	*nchecked = n;
 	return fails;
