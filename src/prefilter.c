@@ -21,6 +21,7 @@
 #define RULE_CLAUSES 24     /* a rule whose alternatives give more is one clause */
 #define SKIP_MAX 4096       /* code points of a skip set: more would walk on through the text */
 #define SPLIT_DEPTH 3       /* leading alternatives split up to this depth */
+#define SPLIT_MAX 256       /* and into at most this many clauses a rule, before folding them */
 
 /* ---------------------------------------------------------------- sets of code points */
 
@@ -902,7 +903,7 @@ pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bo
 		free(l.it);
 		return false;
 	}
-	split(&l, rule, SPLIT_DEPTH, one, n0 + RULE_CLAUSES + 1, out);
+	split(&l, rule, SPLIT_DEPTH, one, n0 + SPLIT_MAX, out);
 	free(l.it);
 	if (one || out->n - n0 > RULE_CLAUSES || out->n - n0 > room) {
 		merge(&out->c[n0], out->n - n0);
