@@ -119,6 +119,7 @@ typedef struct ctx {
 	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
 	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
 	unsigned kmay_ok; /* a bit per scope: kmay is of its string */
+	gw_prefilter_cursor cursor; /* of the prefilter of the rules tried at number starts */
 	int failed;
 } ctx;
 
@@ -570,7 +571,7 @@ start_rule(ctx *c, size_t p, size_t k, size_t *ov)
 	size_t n = c->x->ns + c->x->nq;
 	int rc;
 
-	if (c->x->starts && (rc = gw_union_first_at(c->x->starts, c->t, c->n, p, k, ov, NGROUPS)) >= 0)
+	if (c->x->starts && (rc = gw_union_first_at(c->x->starts, c->t, c->n, p, k, &c->cursor, ov, NGROUPS)) >= 0)
 		return rc;
 	for (; k < n; k++) {
 		if ((rc = gw_rule_match_at(c->x->start[k], c->t, c->n, p, ov, NGROUPS)) < 0) {

@@ -667,6 +667,8 @@ typedef struct clause {
 	cpset first, skip, acc;
 	cpset acc2;        /* with has2: what must follow a code point of acc */
 	cpset req;         /* one of these is in every match (the fewest of first and its items') */
+	cpset far_s, far_f; /* with far: the first code point from the place on not in far_s is in far_f */
+	bool far;
 	bool has2;
 	bool empty_ok;     /* the skipped part can be empty: acc is asked at the place */
 	bool always;       /* no condition after first */
@@ -771,13 +773,42 @@ lookbehinds(const item_list *l, clause *c)
 		}
 }
 
+/* A lookahead of l that a match passes after items that only read code points of a set S and
+ * that reads a run of S, then an item that cannot match empty and starts outside S (stop.title:
+ * a number, then (?=[^《》\n]{0,60}》)): the first code point from the place on that is not in S
+ * must start that item. */
+static void
+far_of(const item_list *l, clause *c)
+{
+	cpset pre = {0};
+
+	for (size_t a = 0; a < l->n && !c->far; a++) {
+		item_list y = {0};
+
+		if (l->it[a]->type == N_AHEAD)
+			flatten(l->it[a]->kid[0], &y);
+		if (y.n >= 2 && y.it[0]->type == N_REP && y.it[0]->kid[0]->type == N_SET &&
+		    !analyse(y.it[1])->e) {
+			const cpset *sk = &y.it[0]->kid[0]->set, *f = &analyse(y.it[1])->fne;
+
+			if (shared(f, sk) == 0 && shared(&pre, sk) == set_size(&pre)) {
+				c->far = true;
+				c->far_s = set_copy(sk), c->far_f = set_copy(f);
+			}
+		}
+		free(y.it);
+		set_op(&pre, &analyse(l->it[a])->chars, '|');
+	}
+	free(pre.r);
+}
+
 /* The clause of the items l: the split after which the rest can start with the fewest code
  * points that are not the number's (the number read, then its unit), skipping at most SKIP_MAX
  * kinds of code point; when the rest starts with one code point of a set, what must follow it. */
 static clause
 clause_of(const item_list *l, size_t rule, bool search)
 {
-	clause c = {{set_all(), set_all()}, {0}, {0}, {0}, {0}, {0}, false, false, true, rule};
+	clause c = {.before = {set_all(), set_all()}, .always = true, .rule = rule};
 	ana *rest = gw_xcalloc(l->n + 1, sizeof *rest);
 	cpset pre = {0};
 	uint32_t best = UINT32_MAX;
@@ -821,6 +852,8 @@ clause_of(const item_list *l, size_t rule, bool search)
 		set_op(&pre, &analyse(l->it[j])->chars, '|');
 		pre_e = pre_e && analyse(l->it[j])->e;
 	}
+	if (!search)
+		far_of(l, &c);
 	if (!c.always && l->it[bestj]->type == N_SET) {
 		c.acc2 = acc_of(&rest[bestj + 1]);
 		c.has2 = !set_is_all(&c.acc2);
@@ -869,7 +902,7 @@ static void
 clause_free(clause *c)
 {
 	free(c->before[0].r), free(c->before[1].r), free(c->first.r), free(c->skip.r);
-	free(c->acc.r), free(c->acc2.r), free(c->req.r);
+	free(c->acc.r), free(c->acc2.r), free(c->req.r), free(c->far_s.r), free(c->far_f.r);
 }
 
 /* Clauses c[1..n) folded into c[0], which any match of one of them passes. */
@@ -882,6 +915,7 @@ merge(clause *c, size_t n)
 		set_op(&c[0].acc, &c[k].acc, '|'), set_op(&c[0].acc2, &c[k].acc2, '|');
 		set_op(&c[0].req, &c[k].req, '|');
 		c[0].has2 = c[0].has2 && c[k].has2;
+		c[0].far = false; /* folded: no far condition (its sets are freed with it) */
 		c[0].empty_ok = c[0].empty_ok || c[k].empty_ok;
 		c[0].always = c[0].always || c[k].always;
 		clause_free(&c[k]);
@@ -926,7 +960,7 @@ px_free(px *p)
 /* ---------------------------------------------------------------- the filter */
 
 typedef struct masks {
-	uint64_t before[W], before2[W], first[W], skip[W], acc[W], acc2[W];
+	uint64_t before[W], before2[W], first[W], skip[W], acc[W], acc2[W], far_s[W], far_f[W];
 } masks;
 
 typedef struct reqmask {
@@ -942,6 +976,12 @@ struct gw_prefilter {
 	uint64_t empty[W];  /* the clauses whose skipped part can be empty */
 	uint64_t always[W]; /* the clauses with no condition after first */
 	uint64_t has2[W];   /* the clauses with acc2 */
+	uint64_t far[W];    /* the clauses with a far condition: the first GW_PREFILTER_FAR */
+	uint8_t farclause[GW_PREFILTER_FAR];
+	size_t nfar;
+	gw_buf stop[GW_PREFILTER_FAR][GW_PREFILTER_STOPS]; /* per far clause: the code points its
+	                                                     * run stops at (UTF-8), when so few */
+	size_t nstop[GW_PREFILTER_FAR];
 	uint64_t anyreq[W]; /* the clauses whose req set holds every code point */
 	uint32_t *bound;    /* the code points where the classes start; class k: [bound[k], bound[k + 1]) */
 	size_t nclass;
@@ -988,6 +1028,25 @@ paint(gw_prefilter *f, const cpset *s, size_t off, size_t b)
 			    1ull << (b % 64);
 }
 
+/* Clause i's far condition: its sets painted, and the code points its run stops at, when at
+ * most GW_PREFILTER_STOPS, to be looked for with gw_find. */
+static void
+add_far(gw_prefilter *f, const clause *c, size_t i)
+{
+	cpset stop = set_copy(&c->far_s);
+	size_t k = f->nfar++;
+
+	paint(f, &c->far_s, offsetof(masks, far_s), i), paint(f, &c->far_f, offsetof(masks, far_f), i);
+	f->far[i / 64] |= 1ull << (i % 64);
+	f->farclause[k] = (uint8_t)i;
+	set_invert(&stop);
+	if (set_size(&stop) <= GW_PREFILTER_STOPS)
+		for (size_t r = 0; r < stop.n; r++)
+			for (uint32_t cp = stop.r[2 * r]; cp <= stop.r[2 * r + 1]; cp++)
+				gw_buf_put_cp(&f->stop[k][f->nstop[k]++], cp);
+	free(stop.r);
+}
+
 /* The classes of code points that no set tells apart, their masks and the map of the BMP to
  * them; false when there are more than a uint16_t names. */
 static bool
@@ -1003,6 +1062,7 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		mark_bounds(at, &c->before[0]), mark_bounds(at, &c->before[1]);
 		mark_bounds(at, &c->first), mark_bounds(at, &c->skip);
 		mark_bounds(at, &c->acc), mark_bounds(at, &c->acc2), mark_bounds(at, &c->req);
+		mark_bounds(at, &c->far_s), mark_bounds(at, &c->far_f);
 	}
 	for (size_t w = 0, cap = 0; w <= CP_MAX / 64; w++)
 		for (uint64_t bits = at[w]; bits; bits &= bits - 1) {
@@ -1026,6 +1086,8 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		paint(f, &c->first, offsetof(masks, first), i), paint(f, &c->skip, offsetof(masks, skip), i);
 		paint(f, &c->acc, offsetof(masks, acc), i), paint(f, &c->acc2, offsetof(masks, acc2), i);
 		f->has2[i / 64] |= (uint64_t)c->has2 << (i % 64);
+		if (c->far && f->nfar < GW_PREFILTER_FAR)
+			add_far(f, c, i);
 		f->anyreq[i / 64] |= (uint64_t)set_is_all(&c->req) << (i % 64);
 		paint(f, &c->req, SIZE_MAX, i);
 		f->empty[i / 64] |= (uint64_t)c->empty_ok << (i % 64);
@@ -1069,6 +1131,9 @@ gw_prefilter_free(gw_prefilter *f)
 	if (f == NULL)
 		return;
 	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->req), free(f->bmp);
+	for (size_t k = 0; k < f->nfar; k++)
+		for (size_t j = 0; j < f->nstop[k]; j++)
+			gw_buf_free(&f->stop[k][j]);
 	free(f);
 }
 
@@ -1105,8 +1170,55 @@ classes_before(const gw_prefilter *f, const char *s, size_t len, size_t i, const
 /* Which clauses may match at byte start: those whose before and first sets hold the code
  * points there, and then, walking over what the skip set holds, meet one of acc (followed by
  * one of acc2, for a clause that has it). */
+/* The first byte from start on where a code point stops far clause k's run: by a search for each
+ * of its few stops (gw_find; the next of each kept in the cursor), else a code point at a time (the end
+ * kept: the starts meet it again). */
+static size_t
+far_stop(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t k, size_t ci,
+         gw_prefilter_cursor *cur)
+{
+	size_t q = len, next;
+
+	for (size_t j = 0; j < f->nstop[k]; j++) {
+		if (cur->at[k][j] == SIZE_MAX || cur->at[k][j] < start) {
+			const char *p = gw_find(s + start, len - start, f->stop[k][j].ptr, f->stop[k][j].len);
+
+			cur->at[k][j] = p ? (size_t)(p - s) : len;
+		}
+		q = cur->at[k][j] < q ? cur->at[k][j] : q;
+	}
+	if (f->nstop[k])
+		return q;
+	if (start < cur->from[k] || start > cur->to[k]) {
+		for (q = start; q < len && (class_at(f, s, len, q, &next)->far_s[ci / 64] & (1ull << (ci % 64)));)
+			q = next;
+		cur->from[k] = start, cur->to[k] = q;
+	}
+	return cur->to[k];
+}
+
+/* Whether far clause k (clause ci) holds at start: the first code point from there on that is
+ * not in its far_s set is in its far_f set.  The cursor keeps where it is for the starts of one
+ * string, which come in order. */
+static bool
+far_holds(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t k, size_t ci,
+          gw_prefilter_cursor *cur)
+{
+	size_t q, next;
+
+	if (cur->s != s || start < cur->start) {
+		memset(cur, 0, sizeof *cur);
+		memset(cur->at, 0xFF, sizeof cur->at);
+		cur->s = s;
+	}
+	cur->start = start;
+	q = far_stop(f, s, len, start, k, ci, cur);
+	return q < len && (class_at(f, s, len, q, &next)->far_f[ci / 64] & (1ull << (ci % 64)));
+}
+
 void
-gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, gw_prefilter_mask *may)
+gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, gw_prefilter_cursor *cur,
+                gw_prefilter_mask *may)
 {
 	uint64_t alive[W], pend[W], hit, any;
 	size_t i = start;
@@ -1143,6 +1255,10 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 			alive[w] &= ~may->w[w];
 		}
 	}
+	for (size_t k = 0; cur && k < f->nfar; k++)
+		if ((may->w[f->farclause[k] / 64] >> (f->farclause[k] % 64) & 1) &&
+		    !far_holds(f, s, len, start, k, f->farclause[k], cur))
+			may->w[f->farclause[k] / 64] &= ~(1ull << (f->farclause[k] % 64));
 	may->rules = f->plainbits;
 	for (int w = 0; w < W; w++)
 		for (uint64_t bits = may->w[w]; bits; bits &= bits - 1)

@@ -1210,11 +1210,11 @@ gw_union_prefilter(const gw_union *u)
 
 int
 gw_union_first_at(const gw_union *u, const char *s, size_t len, size_t start, size_t from,
-                  size_t *ov, int ovmax)
+                  gw_prefilter_cursor *cur, size_t *ov, int ovmax)
 {
 	gw_prefilter_mask may;
 
-	gw_prefilter_at(u->pf, s, len, start, &may);
+	gw_prefilter_at(u->pf, s, len, start, cur, &may);
 	for (size_t k = gw_prefilter_next(u->pf, &may, from); k < u->n;
 	     k = gw_prefilter_next(u->pf, &may, k + 1)) {
 		int rc = match_with(u->r[k]->owner, u->r[k], s, len, start, ov, ovmax,
@@ -1288,7 +1288,7 @@ check_example(const gw_rules *rs, const gw_rule *r, const example *e,
 	}
 	if (rc > 0) { /* issue 14: what the prefilters say of a match they must let through */
 		gw_prefilter_in(pf[0], e->text, strlen(e->text), &in);
-		gw_prefilter_at(pf[1], e->text, strlen(e->text), ov[0], &at);
+		gw_prefilter_at(pf[1], e->text, strlen(e->text), ov[0], &(gw_prefilter_cursor){0}, &at);
 		if (!gw_prefilter_may(pf[0], &in, 0) || !gw_prefilter_may(pf[1], &at, 0)) {
 			fprintf(fp, "%s:%d: rule %s: the prefilter (src/prefilter.c) turns down a match: %s\n",
 			        r->file, e->line, r->id, e->text);
