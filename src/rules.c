@@ -53,6 +53,7 @@ struct gw_rule {
 	uint32_t pairs;    /* capture pairs a match fills, with the whole match */
 	bool has_first;    /* first: the bytes a match can start with (PCRE2's start bitmap) */
 	bool at_start;     /* anchored by its pattern (^): a match begins at the start */
+	bool has_last;     /* PCRE2 found a code unit every match ends in or holds */
 	uint8_t first[32];
 };
 
@@ -739,13 +740,15 @@ first_bytes(const pcre2_code *code, uint8_t first[32])
 static void
 start_filter(gw_rule *r)
 {
-	uint32_t opt = 0;
+	uint32_t opt = 0, last = 0;
 	pcre2_code *twin;
 	int ec;
 	PCRE2_SIZE eo;
 
 	pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &opt);
 	r->at_start = (opt & PCRE2_ANCHORED) != 0;
+	pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
+	r->has_last = last != 0;
 	r->has_first = first_bytes(r->code, r->first);
 	if (r->has_first || !r->at_start || r->expanded.len < 2 || r->expanded.ptr[0] != '^')
 		return;
@@ -1082,7 +1085,11 @@ match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size
 	if (((flags & PCRE2_ANCHORED) || r->at_start) && r->has_first && start < len &&
 	    !(r->first[(uint8_t)s[start] >> 3] & (1u << ((uint8_t)s[start] & 7))))
 		return 0;
-	if ((flags & PCRE2_ANCHORED) && anchored_once(r) != NULL)
+	if ((flags & PCRE2_ANCHORED) && r->at_start && !r->has_last)
+		/* anchored by its \G or ^, with no code unit it must end in to look for far ahead:
+		 * its own code does what the anchored twin would (issue 14: one compile less) */
+		flags &= ~PCRE2_ANCHORED, jit_once(r), jit = r->jitted == 2;
+	else if ((flags & PCRE2_ANCHORED) && anchored_once(r) != NULL)
 		code = r->acode, flags &= ~PCRE2_ANCHORED, jit = r->anchored == 2;
 	else
 		jit_once(r), jit = r->jitted == 2;
