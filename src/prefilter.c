@@ -7,8 +7,12 @@
  * clauses, one per leading alternative: a match of the clause needs the code point before the
  * place in `before` (its leading lookbehinds), the one at the place in `first`, and, after a run
  * of code points of `skip` (what its first items can consume: the number), one of `acc` (what
- * the rest can start with: a unit, 年, 以上 …).  Every set is a superset of what PCRE2 can
- * match, so a rule turned down cannot match; a rule not turned down is run as before. */
+ * the rest can start with: a unit, 年, 以上 …), followed by one of `acc2` when the rest starts
+ * with a single code point (年一遇); a lookahead that reads a run and then needs a code point
+ * (stop.title) asks where the run stops (`far`, kept in a cursor for one text).  For a search
+ * (a kind rule on a string) a clause keeps `req`: one of these is in every match.  Every set is
+ * a superset of what PCRE2 can match, so a rule turned down cannot match; a rule not turned down
+ * is run as before. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -802,21 +806,45 @@ far_of(const item_list *l, clause *c)
 	free(pre.r);
 }
 
-/* The clause of the items l: the split after which the rest can start with the fewest code
- * points that are not the number's (the number read, then its unit), skipping at most SKIP_MAX
- * kinds of code point; when the rest starts with one code point of a set, what must follow it. */
-static clause
-clause_of(const item_list *l, size_t rule, bool search)
+/* The split of items l (rest[j]: what items j.. can start with) after which the rest can start
+ * with the fewest code points that are not the number's (the number read, then its unit),
+ * skipping at most SKIP_MAX kinds of code point: skip and acc of c, and acc2 when the rest
+ * starts with one code point of a set. */
+static void
+choose_split(const item_list *l, const ana *rest, clause *c)
 {
-	clause c = {.before = {set_all(), set_all()}, .always = true, .rule = rule};
-	ana *rest = gw_xcalloc(l->n + 1, sizeof *rest);
 	cpset pre = {0};
 	uint32_t best = UINT32_MAX;
 	size_t bestj = 0;
 	bool pre_e = true;
 
-	if (!search)
-		lookbehinds(l, &c);
+	for (size_t j = 0; j < l->n; j++) {
+		cpset acc = acc_of(&rest[j]);
+		uint32_t size = set_is_all(&acc) ? UINT32_MAX : score(&acc, &c->first, &pre);
+
+		if (size <= best && size < UINT32_MAX && set_size(&pre) <= SKIP_MAX) {
+			best = size, bestj = j, c->always = false, c->empty_ok = pre_e;
+			free(c->skip.r), free(c->acc.r);
+			c->skip = set_copy(&pre), c->acc = acc, acc = (cpset){0};
+		}
+		free(acc.r);
+		set_op(&pre, &analyse(l->it[j])->chars, '|');
+		pre_e = pre_e && analyse(l->it[j])->e;
+	}
+	free(pre.r);
+	if (!c->always && l->it[bestj]->type == N_SET) {
+		c->acc2 = acc_of(&rest[bestj + 1]);
+		c->has2 = !set_is_all(&c->acc2);
+	}
+}
+
+/* The clause of the items l (for a search, only first and req). */
+static clause
+clause_of(const item_list *l, size_t rule, bool search)
+{
+	clause c = {.before = {set_all(), set_all()}, .always = true, .rule = rule};
+	ana *rest = gw_xcalloc(l->n + 1, sizeof *rest);
+
 	rest[l->n] = ana_empty();
 	for (size_t k = l->n; k-- > 0;) { /* what each suffix can start with (not what it consumes) */
 		const ana *a = analyse(l->it[k]);
@@ -839,28 +867,11 @@ clause_of(const item_list *l, size_t rule, bool search)
 			free(c.req.r);
 			c.req = set_copy(&analyse(l->it[j])->fne);
 		}
-	for (size_t j = 0; j < l->n && !search; j++) {
-		cpset acc = acc_of(&rest[j]);
-		uint32_t size = set_is_all(&acc) ? UINT32_MAX : score(&acc, &c.first, &pre);
-
-		if (size <= best && size < UINT32_MAX && set_size(&pre) <= SKIP_MAX) {
-			best = size, bestj = j, c.always = false, c.empty_ok = pre_e;
-			free(c.skip.r), free(c.acc.r);
-			c.skip = set_copy(&pre), c.acc = acc, acc = (cpset){0};
-		}
-		free(acc.r);
-		set_op(&pre, &analyse(l->it[j])->chars, '|');
-		pre_e = pre_e && analyse(l->it[j])->e;
-	}
 	if (!search)
-		far_of(l, &c);
-	if (!c.always && l->it[bestj]->type == N_SET) {
-		c.acc2 = acc_of(&rest[bestj + 1]);
-		c.has2 = !set_is_all(&c.acc2);
-	}
+		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c);
 	for (size_t k = 0; k <= l->n; k++)
 		ana_free(&rest[k]);
-	free(rest), free(pre.r);
+	free(rest);
 	return c;
 }
 
