@@ -58,6 +58,8 @@ typedef struct kcond {
 typedef struct krule {
 	const gw_rule *r;
 	unsigned scopes; /* a bit per enum scope: the pattern is tried on each, one match is enough */
+	int one;         /* the scope of a rule that has only one, else -1 */
+	bool doc;        /* only the document's own scopes: matched once a document */
 	int kind;        /* enum gw_qkind, or -1: a condition for another rule */
 	kcond *cond;
 	size_t ncond;
@@ -78,7 +80,10 @@ struct gw_extractor {
 	vrule *verb, *subj;
 	size_t nverb, nsubj;
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
-	const gw_union *starts; /* the same as few patterns (gw_rules_union) */
+	const gw_union *starts; /* the same, with their prefilter (gw_rules_union) */
+	const gw_prefilter *kpf; /* the kind.* rules that can match in a string (issue 14) */
+	const gw_prefilter *cpf; /* the same for the cmp.* rules */
+	const gw_prefilter *vpf; /* and the verb.* rules */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 };
@@ -112,6 +117,9 @@ typedef struct ctx {
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
 	int doc_year;    /* the year of the 成文日期, else of the title; 0: unknown */
 	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
+	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
+	unsigned kmay_ok; /* a bit per scope: kmay is of its string */
+	gw_prefilter_cursor cursor; /* of the prefilter of the rules tried at number starts */
 	int failed;
 } ctx;
 
@@ -121,6 +129,21 @@ static int
 group(const gw_rule *r, const char *name)
 {
 	return gw_rule_group(r, name);
+}
+
+/* The prefilter of n rules searched for in strings, each the first member of a struct of size
+ * sz at rules. */
+static const gw_prefilter *
+prefilter_of(const void *rules, size_t n, size_t sz)
+{
+	const gw_rule **r = gw_xcalloc(n ? n : 1, sizeof *r);
+	const gw_prefilter *f;
+
+	for (size_t k = 0; k < n; k++)
+		r[k] = *(const gw_rule *const *)((const char *)rules + k * sz);
+	f = gw_union_prefilter(gw_rules_union(r, n, true));
+	free(r);
+	return f;
 }
 
 static int
@@ -175,6 +198,7 @@ load_cmp_rules(gw_extractor *x, const gw_rules *rs, gw_buf *err)
 		gw_grow((void **)&x->c, &cap, x->nc + 1, sizeof *x->c);
 		x->c[x->nc++] = (crule){r, side && strcmp(side, "after") == 0, (enum gw_cmp)cmp};
 	}
+	x->cpf = prefilter_of(x->c, x->nc, sizeof *x->c);
 	return 0;
 }
 
@@ -219,11 +243,14 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 
 	while ((r = gw_rules_next(rs, "kind.", &i)) != NULL) {
 		const char *kind = gw_rule_attr(r, "kind");
+		unsigned sc = scopes_of(gw_rule_attr(r, "scope"));
+		int one = (sc & (sc - 1)) == 0 && sc ? __builtin_ctz(sc) : -1;
 
 		gw_grow((void **)&x->k, &cap, x->nk + 1, sizeof *x->k);
-		x->k[x->nk++] = (krule){r, scopes_of(gw_rule_attr(r, "scope")),
+		x->k[x->nk++] = (krule){r, sc, one, (sc & ~DOC_SCOPES) == 0,
 		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
+	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k);
 	/* resolved once all are known, so a condition may come after its user */
 	for (i = 0; i < x->nk; i++) {
 		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "requires"), true);
@@ -261,11 +288,12 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	}
 	load_kind_rules(x, rs);
 	load_vrules(rs, "verb.", &x->verb, &x->nverb);
+	x->vpf = prefilter_of(x->verb, x->nverb, sizeof *x->verb);
 	load_vrules(rs, "subject.", &x->subj, &x->nsubj);
 	x->start = gw_xmalloc((x->ns + x->nq) * sizeof *x->start);
 	for (size_t k = 0; k < x->ns + x->nq; k++)
 		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
-	x->starts = gw_rules_union(x->start, x->ns + x->nq);
+	x->starts = gw_rules_union(x->start, x->ns + x->nq, false);
 	x->words = gw_words_new();
 	x->may = gw_xcalloc(0x10000, 1);
 	return x;
@@ -395,6 +423,22 @@ back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 	return i;
 }
 
+/* back_to(t, n, i, is_line_end, max) without decoding: a line end is an ASCII byte, and a line
+ * is mostly shorter than max code points. */
+static size_t
+line_back(const char *t, size_t i, int max)
+{
+	size_t s = i, floor = i > 4 * (size_t)max ? i - 4 * (size_t)max : 0;
+
+	while (s > floor && t[s - 1] != '\n' && t[s - 1] != '\r')
+		s--;
+	if (gw_utf8_count(t + s, i - s) <= (size_t)max)
+		return s;
+	while (max-- > 0) /* more than max code points: max of them back from i */
+		i = prev_start(t, i);
+	return i;
+}
+
 /* Walk forward from byte i over at most max code points that do not stop it. */
 static inline size_t
 fwd_to(const char *t, size_t n, size_t i, cp_test stop, int max)
@@ -518,16 +562,16 @@ lead_start(const ctx *c, const srule *sr, size_t p)
 }
 
 /* The first of the rules tried where a number starts (stop.* then quantity.*) from the k-th on
- * that matches at byte p, its match in ov: its index, ns + nq when none, -1 on a rule error.  From
- * the first, one call of their union answers (issue 14: a number start costs one match, not
- * one a rule). */
+ * that matches at byte p, its match in ov: its index, ns + nq when none, -1 on a rule error.
+ * Only those the prefilter does not turn down run (issue 14: a number start ran all 41, each
+ * reading the number again); when one goes over a limit, all of them one by one say which. */
 static int
 start_rule(ctx *c, size_t p, size_t k, size_t *ov)
 {
 	size_t n = c->x->ns + c->x->nq;
 	int rc;
 
-	if (k == 0 && c->x->starts && (rc = gw_union_first_at(c->x->starts, c->t, c->n, p, ov, NGROUPS)) >= 0)
+	if (c->x->starts && (rc = gw_union_first_at(c->x->starts, c->t, c->n, p, k, &c->cursor, ov, NGROUPS)) >= 0)
 		return rc;
 	for (; k < n; k++) {
 		if ((rc = gw_rule_match_at(c->x->start[k], c->t, c->n, p, ov, NGROUPS)) < 0) {
@@ -693,7 +737,10 @@ comparator_of(ctx *c, const found *f, size_t clause)
 {
 	size_t ov[2]; /* whether it matches, not where */
 	int g = f->qr->post;
+	gw_prefilter_mask may;
 
+	if (!group_set(f->ov, g)) /* the side before is matched on the clause */
+		gw_prefilter_in(c->x->cpf, c->t + clause, f->start - clause, &may);
 	for (size_t k = 0; k < c->x->nc; k++) {
 		const crule *cr = &c->x->c[k];
 		int rc;
@@ -702,8 +749,10 @@ comparator_of(ctx *c, const found *f, size_t clause)
 			if (!group_set(f->ov, g))
 				continue;
 			rc = gw_rule_match(cr->r, c->t, f->ov[2 * g + 1], f->ov[2 * g], ov, 1);
-		} else
-			rc = group_set(f->ov, g) ? 0 : gw_rule_match(cr->r, c->t, f->start, clause, ov, 1);
+		} else if (group_set(f->ov, g) || !gw_prefilter_may(c->x->cpf, &may, k))
+			rc = 0;
+		else
+			rc = gw_rule_match(cr->r, c->t, f->start, clause, ov, 1);
 		if (rc > 0)
 			return (int)cr->cmp;
 	}
@@ -905,8 +954,11 @@ cell_line(const char *t, size_t s, size_t e)
 	    chapter_line(t, s, e))
 		return false;
 	for (size_t i = s; i < e; i += (size_t)len)
-		if (in_set(cp_at(t, e, i, &len), "。；;：:！!？?"))
+		switch (cp_at(t, e, i, &len)) {
+		case 0x3002: case 0xFF1B: case ';': case 0xFF1A: case ':': case 0xFF01: case '!':
+		case 0xFF1F: case '?': /* 。；;：:！!？? */
 			return false;
+		}
 	return true;
 }
 
@@ -1082,6 +1134,7 @@ scope_of(ctx *c, enum scope sc)
 	if (sc <= SC_DOC || (c->built & (1u << sc)))
 		return b;
 	c->built |= 1u << sc;
+	c->kmay_ok &= ~(1u << sc);
 	gw_buf_reset(b);
 	gw_buf_put(b, "", 0);
 	switch (sc) {
@@ -1117,7 +1170,7 @@ scope_of(ctx *c, enum scope sc)
 		put_range(c, sc, sentence_start(c), fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
 		break;
 	case SC_LINE:
-		put_range(c, sc, back_to(c->t, c->n, f->start, is_line_end, LINE_MAX_CP), f->start);
+		put_range(c, sc, line_back(c->t, f->start, LINE_MAX_CP), f->start);
 		break;
 	case SC_WHEN:
 		when_scope(c, b);
@@ -1151,34 +1204,34 @@ krule_matches(ctx *c, size_t k)
 {
 	size_t ov[2]; /* whether it matches, not where */
 	const krule *kr = &c->x->k[k];
-	bool doc = (kr->scopes & ~DOC_SCOPES) == 0;
-	int one = -1, rc = 0; /* one: the scope of a rule that has only one */
+	int one = kr->one, rc = 0;
 
-	if ((kr->scopes & (kr->scopes - 1)) == 0)
-		for (one = 0; !(kr->scopes & (1u << one)); one++)
-			;
-	if (doc && c->memo[k] >= 0)
+	if (kr->doc && c->memo[k] >= 0)
 		return c->memo[k];
-	if (!doc && one >= 0) {
-		scope_of(c, (enum scope)one); /* brings gen[one] up to date */
+	if (!kr->doc && one >= 0) {
+		if (!(c->built & (1u << one)))
+			scope_of(c, (enum scope)one); /* brings gen[one] up to date */
 		if (c->gen[one] && c->memogen[k] == c->gen[one])
 			return c->memo[k];
 	}
-	for (int sc = 0; sc < SC_COUNT && rc == 0; sc++) {
-		const gw_buf *b;
+	for (unsigned left = kr->scopes; left && rc == 0; left &= left - 1) {
+		int sc = __builtin_ctz(left);
+		const gw_buf *b = scope_of(c, (enum scope)sc);
 
-		if (!(kr->scopes & (1u << sc)))
-			continue;
-		b = scope_of(c, (enum scope)sc);
-		rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
+		if (!(c->kmay_ok & (1u << sc))) {
+			gw_prefilter_in(c->x->kpf, b->ptr, b->len, &c->kmay[sc]);
+			c->kmay_ok |= 1u << sc;
+		}
+		if (gw_prefilter_may(c->x->kpf, &c->kmay[sc], k))
+			rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
 	}
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
 		c->failed = 1;
 	}
-	if (doc || one >= 0) {
+	if (kr->doc || one >= 0) {
 		c->memo[k] = (signed char)(rc > 0);
-		c->memogen[k] = rc < 0 || doc ? 0 : c->gen[one];
+		c->memogen[k] = rc < 0 || kr->doc ? 0 : c->gen[one];
 	}
 	return rc > 0;
 }
@@ -1407,12 +1460,15 @@ static void
 verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 {
 	size_t ov[2 * NGROUPS];
+	gw_prefilter_mask may;
 
+	gw_prefilter_in(c->x->vpf, c->t + clause, f->start - clause, &may);
 	for (size_t k = 0; k < c->x->nverb && !q->verb; k++) {
 		const vrule *vr = &c->x->verb[k];
 		int gv = vr->verb, gs = vr->subject, go = vr->object;
 
-		if (gw_rule_match(vr->r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
+		if (!gw_prefilter_may(c->x->vpf, &may, k) ||
+		    gw_rule_match(vr->r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
 			continue;
 		if (!word_ends_at(c->x, c->t + clause, f->start - clause, ov[2 * gv + 1] - clause) ||
 		    (group_set(ov, go) && noun_suffix(c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]))) {

@@ -300,15 +300,47 @@ int gw_worker_run(gw_worker *w, gw_doc *d, const char *path, const char *bytes, 
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,
                      size_t *ov, int ovmax);
 
-/* rules.c (issue 14): rules r[0..n) tried in order at one start as few anchored patterns, built
- * once for the rules (shared by the threads, freed with them; the same array finds them again). */
+/* What gw_prefilter_at keeps of one string between its calls, the starts in order (zeroed for
+ * a new string; NULL: nothing kept, the conditions that reach far are not asked). */
+#define GW_PREFILTER_FAR 4
+#define GW_PREFILTER_STOPS 4
+typedef struct gw_prefilter_cursor {
+	const char *s;
+	size_t start; /* the last start asked */
+	size_t from[GW_PREFILTER_FAR], to[GW_PREFILTER_FAR];
+	size_t at[GW_PREFILTER_FAR][GW_PREFILTER_STOPS];
+} gw_prefilter_cursor;
+/* rules.c (issue 14): rules r[0..n) tried in order at one start, or searched for in strings
+ * (search), with their prefilter (below), built once for the rules (shared by the threads,
+ * freed with them; the same array finds them again). */
 typedef struct gw_union gw_union;
-const gw_union *gw_rules_union(const gw_rule *const *r, size_t n);
-/* The index of the first of the rules that matches at start, with ov as gw_rule_match_at fills
- * it for that rule; n when none does; -1 when the union cannot tell (a match limit): the caller
- * then tries the rules one by one, which reports the rule that went over. */
+typedef struct gw_prefilter gw_prefilter;
+const gw_union *gw_rules_union(const gw_rule *const *r, size_t n, bool search);
+const gw_prefilter *gw_union_prefilter(const gw_union *u);
+/* The index of the first of the rules from the from-th on that matches at start, with ov as
+ * gw_rule_match_at fills it for that rule; n when none does; -1 when one went over a match
+ * limit: the caller then tries the rules one by one, which reports it. */
 int gw_union_first_at(const gw_union *u, const char *subject, size_t len, size_t start,
-                      size_t *ov, int ovmax);
+                      size_t from, gw_prefilter_cursor *cur, size_t *ov, int ovmax);
+
+/* prefilter.c (issue 14): which of n patterns can match at a place, or in a string (search:
+ * for gw_prefilter_in only), from the code points there; a NULL pattern, one it does not read
+ * or one past its 128 clauses (an alternative each, one a pattern for a search) is always
+ * tried. */
+typedef struct gw_prefilter_mask {
+	uint64_t w[2];  /* per clause */
+	uint64_t rules; /* per rule, by gw_prefilter_at when there are at most 64 */
+} gw_prefilter_mask;
+gw_prefilter *gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool search);
+void gw_prefilter_free(gw_prefilter *f);
+/* may: the patterns that can match starting at byte start of s (anchored there) */
+void gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start,
+                     gw_prefilter_cursor *cur, gw_prefilter_mask *may);
+/* may: the patterns that can match somewhere in s (a search: one of their first code points is
+ * in it) */
+void gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may);
+bool gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k);
+size_t gw_prefilter_next(const gw_prefilter *f, const gw_prefilter_mask *may, size_t from);
 
 /* doc.c: a set of strings, the ids of one document (node and quantity ids, eIds): each added
  * is copied into the set's pool. */

@@ -1,7 +1,6 @@
 /* rules.c — load rule files (rules/README.md), check each rule's attributes against its family's
  * table, compile them once, match with limits, run their examples and the captures they assert. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -54,6 +53,7 @@ struct gw_rule {
 	uint32_t pairs;    /* capture pairs a match fills, with the whole match */
 	bool has_first;    /* first: the bytes a match can start with (PCRE2's start bitmap) */
 	bool at_start;     /* anchored by its pattern (^): a match begins at the start */
+	bool has_last;     /* PCRE2 found a code unit every match ends in or holds */
 	uint8_t first[32];
 };
 
@@ -740,13 +740,15 @@ first_bytes(const pcre2_code *code, uint8_t first[32])
 static void
 start_filter(gw_rule *r)
 {
-	uint32_t opt = 0;
+	uint32_t opt = 0, last = 0;
 	pcre2_code *twin;
 	int ec;
 	PCRE2_SIZE eo;
 
 	pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &opt);
 	r->at_start = (opt & PCRE2_ANCHORED) != 0;
+	pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last);
+	r->has_last = last != 0;
 	r->has_first = first_bytes(r->code, r->first);
 	if (r->has_first || !r->at_start || r->expanded.len < 2 || r->expanded.ptr[0] != '^')
 		return;
@@ -1083,7 +1085,11 @@ match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size
 	if (((flags & PCRE2_ANCHORED) || r->at_start) && r->has_first && start < len &&
 	    !(r->first[(uint8_t)s[start] >> 3] & (1u << ((uint8_t)s[start] & 7))))
 		return 0;
-	if ((flags & PCRE2_ANCHORED) && anchored_once(r) != NULL)
+	if ((flags & PCRE2_ANCHORED) && r->at_start && !r->has_last)
+		/* anchored by its \G or ^, with no code unit it must end in to look for far ahead:
+		 * its own code does what the anchored twin would (issue 14: one compile less) */
+		flags &= ~PCRE2_ANCHORED, jit_once(r), jit = r->jitted == 2;
+	else if ((flags & PCRE2_ANCHORED) && anchored_once(r) != NULL)
 		code = r->acode, flags &= ~PCRE2_ANCHORED, jit = r->anchored == 2;
 	else
 		jit_once(r), jit = r->jitted == 2;
@@ -1128,27 +1134,16 @@ gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start
 
 /* ---------------------------------------------------------------- unions (issue 14) */
 
-/* Rules tried in order where a number starts, as few anchored patterns as PCRE2's size limit
- * allows: (?:(*MARK:0)(?:R0)|(*MARK:1)(?:R1)|…).  PCRE2 tries the alternatives in order and stops
- * at the first that matches, so one call names the first rule of a part that matches there and
- * captures what that rule alone would: the groups of alternative k are its rule's, after those of
- * the rules before it in the part. */
-#define UNION_PART_MAX 60000 /* bytes of compiled rules in one part (a pattern's limit is 64 KiB) */
-
-typedef struct upart {
-	size_t from, to;  /* its rules */
-	pcre2_code *code; /* NULL: one rule matched alone (it cannot be an alternative) */
-	uint32_t pairs;
-	bool jit;
-} upart;
-
+/* Rules tried in order where a number starts (the first that matches), or searched for in
+ * strings, with the prefilter read from their patterns (prefilter.c) that says which of them
+ * can match at a start or in a string: only those run (a number start ran all 41 stop and
+ * quantity rules, each reading the number again). */
 struct gw_union {
 	struct gw_union *next;
 	const gw_rule **r;
 	size_t n;
-	uint32_t *base; /* per rule: its part's number of its group 1, less one */
-	upart *part;
-	size_t nparts, capparts;
+	bool search;
+	gw_prefilter *pf;
 };
 
 static void
@@ -1157,130 +1152,43 @@ union_free(struct gw_union *u)
 	while (u) {
 		struct gw_union *next = u->next;
 
-		for (size_t i = 0; i < u->nparts; i++)
-			pcre2_code_free(u->part[i].code);
-		free(u->r), free(u->base), free(u->part);
+		gw_prefilter_free(u->pf);
+		free(u->r);
 		free(u);
 		u = next;
 	}
 }
 
-/* Whether r means the same as an alternative of a union: no backtracking verb (a (*COMMIT) that
- * fails would fail the rules after it), no reference to a group by number, name or recursion
- * (numbers shift, names repeat).  Read on the text, so a literal \( * may refuse a rule: it is
- * then matched alone. */
-static bool
-union_member(const gw_rule *r)
+/* The prefilter of rules r[0..n) (one with options is always tried: it reads none). */
+static gw_prefilter *
+prefilter_of(const gw_rule *const *r, size_t n, bool search)
 {
-	static const char *const bad[] = {"(*", "\\k", "\\g", "(?P", "(?&", "(?R", "(?(", "(?|"};
-	const char *p = r->expanded.ptr ? r->expanded.ptr : "";
+	const char **pat = gw_xcalloc(n ? n : 1, sizeof *pat);
+	size_t *len = gw_xcalloc(n ? n : 1, sizeof *len);
+	gw_prefilter *f;
 
-	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
-		if (strstr(p, bad[k]))
-			return false;
-	for (; *p; p++)
-		if ((p[0] == '\\' && p[1] >= '1' && p[1] <= '9') ||
-		    (p[0] == '(' && p[1] == '?' &&
-		     (isdigit((unsigned char)p[2]) ||
-		      ((p[2] == '+' || p[2] == '-') && isdigit((unsigned char)p[3])))))
-			return false;
-	return true;
-}
-
-/* The pattern of rules r[0..n): each in a group with its options (extended ends its comment). */
-static void
-union_pattern(const gw_rule *const *r, size_t n, gw_buf *b)
-{
-	static const struct {
-		uint32_t opt;
-		char c;
-	} flag[] = {{PCRE2_CASELESS, 'i'}, {PCRE2_MULTILINE, 'm'}, {PCRE2_EXTENDED, 'x'}, {PCRE2_DOTALL, 's'}};
-
-	gw_buf_puts(b, "(?:");
-	for (size_t k = 0; k < n; k++) {
-		uint32_t opt = options_of(r[k]);
-
-		gw_buf_printf(b, "%s(*MARK:%zu)(?", k ? "|" : "", k);
-		for (size_t f = 0; f < sizeof flag / sizeof *flag; f++)
-			if (opt & flag[f].opt)
-				gw_buf_putc(b, flag[f].c);
-		gw_buf_putc(b, ':');
-		gw_buf_put(b, r[k]->expanded.ptr, r[k]->expanded.len);
-		gw_buf_puts(b, opt & PCRE2_EXTENDED ? "\n)" : ")");
-	}
-	gw_buf_puts(b, ")");
-}
-
-static void
-add_part(struct gw_union *u, size_t from, size_t to, pcre2_code *code)
-{
-	upart *p;
-
-	gw_grow((void **)&u->part, &u->capparts, u->nparts + 1, sizeof *u->part);
-	p = &u->part[u->nparts++];
-	*p = (upart){from, to, code, 0, false};
-	for (size_t k = from; k < to; k++)
-		u->base[k] = k > from ? u->base[k - 1] + u->r[k - 1]->pairs - 1 : 0;
-	if (code) {
-		pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &p->pairs);
-		p->pairs++;
-		p->jit = getenv("GONGWEN_NO_JIT") == NULL && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
-	}
-}
-
-/* Rules [from, to) as parts: one pattern when it compiles, else two halves. */
-static void
-compile_parts(struct gw_union *u, size_t from, size_t to)
-{
-	gw_buf pat = GW_BUF_INIT;
-	pcre2_code *code;
-	int ec;
-	PCRE2_SIZE eo;
-
-	union_pattern(u->r + from, to - from, &pat);
-	code = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len,
-	                     PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE | PCRE2_DUPNAMES,
-	                     &ec, &eo, NULL);
-	gw_buf_free(&pat);
-	if (code || to - from == 1)
-		add_part(u, from, to, code);
-	else {
-		compile_parts(u, from, from + (to - from) / 2);
-		compile_parts(u, from + (to - from) / 2, to);
-	}
+	for (size_t k = 0; k < n; k++)
+		if (options_of(r[k]) == (PCRE2_UTF | PCRE2_UCP))
+			pat[k] = r[k]->expanded.ptr, len[k] = r[k]->expanded.len;
+	f = gw_prefilter_new(pat, len, n, search);
+	free(pat), free(len);
+	return f;
 }
 
 static struct gw_union *
-union_build(const gw_rule *const *r, size_t n)
+union_build(const gw_rule *const *r, size_t n, bool search)
 {
 	struct gw_union *u = gw_xcalloc(1, sizeof *u);
-	size_t from = 0, size = 0;
 
-	u->r = gw_xmalloc(n * sizeof *u->r);
+	u->r = gw_xmalloc((n ? n : 1) * sizeof *u->r);
 	memcpy(u->r, r, n * sizeof *u->r);
-	u->n = n;
-	u->base = gw_xcalloc(n, sizeof *u->base);
-	/* runs of members, as long as fits in a part; a rule that is none is alone */
-	for (size_t k = 0; k <= n; k++) {
-		size_t sz = 0;
-
-		if (k < n && union_member(r[k]))
-			pcre2_pattern_info(r[k]->code, PCRE2_INFO_SIZE, &sz);
-		if (k < n && sz && (k == from || size + sz <= UNION_PART_MAX)) {
-			size += sz;
-			continue;
-		}
-		if (k > from)
-			compile_parts(u, from, k);
-		if (k < n && sz == 0)
-			add_part(u, k, k + 1, NULL);
-		from = sz ? k : k + 1, size = sz;
-	}
+	u->n = n, u->search = search;
+	u->pf = prefilter_of(r, n, search);
 	return u;
 }
 
 const gw_union *
-gw_rules_union(const gw_rule *const *r, size_t n)
+gw_rules_union(const gw_rule *const *r, size_t n, bool search)
 {
 	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	gw_rules *rs = n ? (gw_rules *)r[0]->owner : NULL;
@@ -1290,10 +1198,10 @@ gw_rules_union(const gw_rule *const *r, size_t n)
 		return NULL;
 	pthread_mutex_lock(&mu);
 	for (u = rs->unions; u; u = u->next)
-		if (u->n == n && memcmp(u->r, r, n * sizeof *r) == 0)
+		if (u->n == n && u->search == search && memcmp(u->r, r, n * sizeof *r) == 0)
 			break;
 	if (u == NULL) {
-		u = union_build(r, n);
+		u = union_build(r, n, search);
 		u->next = rs->unions;
 		rs->unions = u;
 	}
@@ -1301,53 +1209,26 @@ gw_rules_union(const gw_rule *const *r, size_t n)
 	return u;
 }
 
-/* Part p at start: the index of its rule that matches, with ov as that rule's own match would
- * fill it; p->to when none; -1 on an error. */
-static int
-part_match(const gw_union *u, const upart *p, const char *s, size_t len, size_t start,
-           size_t *ov, int ovmax)
+const gw_prefilter *
+gw_union_prefilter(const gw_union *u)
 {
-	const gw_rules *rs = u->r[p->from]->owner;
-	pcre2_match_data *md;
-	const PCRE2_SIZE *v;
-	size_t k;
-	int rc;
-
-	if (p->code == NULL) {
-		rc = match_with(rs, u->r[p->from], s, len, start, ov, ovmax, PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED);
-		return rc < 0 ? -1 : rc > 0 ? (int)p->from : (int)p->to;
-	}
-	md = match_data(p->pairs);
-	if (p->jit)
-		rc = pcre2_jit_match(p->code, (PCRE2_SPTR)s, len, start, 0, md, rs->mctx);
-	else
-		rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, rs->mctx);
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return (int)p->to;
-	if (rc <= 0 || pcre2_get_mark(md) == NULL)
-		return -1;
-	k = p->from + strtoul((const char *)pcre2_get_mark(md), NULL, 10);
-	v = pcre2_get_ovector_pointer(md);
-	/* the groups rule k's own match sets: its highest one is the part's, less its base */
-	for (int i = 0; i < ovmax; i++) {
-		uint32_t g = i ? u->base[k] + (uint32_t)i : 0;
-		bool set = (uint32_t)i < u->r[k]->pairs && g < (uint32_t)rc;
-
-		ov[2 * i] = set ? v[2 * g] : (size_t)-1;
-		ov[2 * i + 1] = set ? v[2 * g + 1] : (size_t)-1;
-	}
-	return (int)k;
+	return u ? u->pf : NULL;
 }
 
 int
-gw_union_first_at(const gw_union *u, const char *s, size_t len, size_t start, size_t *ov,
-                  int ovmax)
+gw_union_first_at(const gw_union *u, const char *s, size_t len, size_t start, size_t from,
+                  gw_prefilter_cursor *cur, size_t *ov, int ovmax)
 {
-	for (size_t i = 0; i < u->nparts; i++) {
-		int k = part_match(u, &u->part[i], s, len, start, ov, ovmax);
+	gw_prefilter_mask may;
 
-		if (k < 0 || (size_t)k < u->part[i].to)
-			return k;
+	gw_prefilter_at(u->pf, s, len, start, cur, &may);
+	for (size_t k = gw_prefilter_next(u->pf, &may, from); k < u->n;
+	     k = gw_prefilter_next(u->pf, &may, k + 1)) {
+		int rc = match_with(u->r[k]->owner, u->r[k], s, len, start, ov, ovmax,
+		                    PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED);
+
+		if (rc != 0)
+			return rc < 0 ? -1 : (int)k;
 	}
 	return (int)u->n;
 }
@@ -1394,10 +1275,12 @@ check_captures(const gw_rule *r, const example *e, const size_t *ov, int nov, FI
 }
 
 static int
-check_example(const gw_rules *rs, const gw_rule *r, const example *e, FILE *fp)
+check_example(const gw_rules *rs, const gw_rule *r, const example *e,
+              gw_prefilter *const pf[2], FILE *fp)
 {
 	size_t ov[2 * 32];
 	int rc = match_with(rs, r, e->text, strlen(e->text), 0, ov, 32, 0);
+	gw_prefilter_mask in, at;
 
 	if (rc < 0) {
 		fprintf(fp, "%s:%d: rule %s: match error %d on: %s\n", r->file, e->line, r->id, rc,
@@ -1409,6 +1292,15 @@ check_example(const gw_rules *rs, const gw_rule *r, const example *e, FILE *fp)
 		        e->must_match ? "should match but does not" : "should not match but does",
 		        e->text);
 		return 1;
+	}
+	if (rc > 0) { /* issue 14: what the prefilters say of a match they must let through */
+		gw_prefilter_in(pf[0], e->text, strlen(e->text), &in);
+		gw_prefilter_at(pf[1], e->text, strlen(e->text), ov[0], &(gw_prefilter_cursor){0}, &at);
+		if (!gw_prefilter_may(pf[0], &in, 0) || !gw_prefilter_may(pf[1], &at, 0)) {
+			fprintf(fp, "%s:%d: rule %s: the prefilter (src/prefilter.c) turns down a match: %s\n",
+			        r->file, e->line, r->id, e->text);
+			return 1;
+		}
 	}
 	if (e->captures && !e->must_match) {
 		fprintf(fp, "%s:%d: rule %s: a nomatch example asserts no captures\n", r->file, e->line,
@@ -1434,8 +1326,11 @@ gw_rules_check_examples(const gw_rules *rs, FILE *fp, int *nchecked)
 			        r->file, r->line, r->id);
 			fails++;
 		}
+		gw_prefilter *pf[2] = {prefilter_of(&r, 1, true), prefilter_of(&r, 1, false)};
+
 		for (size_t k = 0; k < r->nex; k++, n++)
-			fails += check_example(rs, r, &r->ex[k], fp);
+			fails += check_example(rs, r, &r->ex[k], pf, fp);
+		gw_prefilter_free(pf[0]), gw_prefilter_free(pf[1]);
 	}
 	*nchecked = n;
 	return fails;

@@ -2,8 +2,7 @@
 # of rules/) cannot hang a batch: the document that sets it off (tests/hostile/backtrack.txt) fails with
 # rule-limit — the PCRE2 match limit, in gongwen and in the chain — and the sample notice in the same batch
 # is still done.  Without the rule the same document is fine.  The same for a quantity rule, one of the
-# union tried at number starts (tilde.txt, made here): the union over the limit hands the start to the
-# rules one by one, and the one that goes over is named.
+# rules tried at number starts (tilde.txt, made here): the one that goes over is named.
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -463,9 +463,9 @@ START_TEST(rules_with_catastrophic_backtracking_hit_the_limit)
 }
 END_TEST
 
-/* issue 14: the rules tried where a number starts, as one pattern, name the first that matches and
- * capture what it alone would (its groups shifted back), with a rule's options; a rule that cannot
- * be an alternative (a backtracking verb) is matched alone, in its place. */
+/* issue 14: the rules tried where a number starts name the first that matches, with its own
+ * captures and options; a rule the prefilter does not read (a backtracking verb, caseless) is
+ * still tried in its place. */
 START_TEST(a_union_of_rules_names_the_first_that_matches_with_its_captures)
 {
 	gw_buf err = GW_BUF_INIT;
@@ -482,23 +482,66 @@ START_TEST(a_union_of_rules_names_the_first_that_matches_with_its_captures)
 	ck_assert_msg(rs != NULL, "%s", err.ptr);
 	for (int i = 0; i < 4; i++)
 		r[i] = gw_rules_at(rs, (size_t)i);
-	u = gw_rules_union(r, 4);
+	u = gw_rules_union(r, 4, false);
 	ck_assert_ptr_nonnull(u);
-	ck_assert_ptr_eq(gw_rules_union(r, 4), u);
-	ck_assert_int_eq(gw_union_first_at(u, "x5Kg", 4, 1, ov, 3), 0);
+	ck_assert_ptr_eq(gw_rules_union(r, 4, false), u);
+	ck_assert_int_eq(gw_union_first_at(u, "x5Kg", 4, 1, 0, NULL, ov, 3), 0);
 	ck_assert_uint_eq(ov[2], 1);
 	ck_assert_uint_eq(ov[3], 2);
-	ck_assert_int_eq(gw_union_first_at(u, "5件", 4, 0, ov, 3), 1);
-	ck_assert_int_eq(gw_union_first_at(u, "12个", 5, 0, ov, 4), 2);
+	ck_assert_int_eq(gw_union_first_at(u, "5件", 4, 0, 0, NULL, ov, 3), 1);
+	ck_assert_int_eq(gw_union_first_at(u, "12个", 5, 0, 0, NULL, ov, 4), 2);
 	ck_assert_uint_eq(ov[3], 2); /* n */
 	ck_assert_uint_eq(ov[4], 2); /* u */
 	ck_assert_uint_eq(ov[5], 5);
 	ck_assert_uint_eq(ov[6], (size_t)-1); /* p took no part */
-	ck_assert_int_eq(gw_union_first_at(u, "5只", 4, 0, ov, 3), 3);
+	ck_assert_int_eq(gw_union_first_at(u, "5只", 4, 0, 0, NULL, ov, 3), 3);
 	ck_assert_uint_eq(ov[1], 1);
 	ck_assert_uint_eq(ov[2], (size_t)-1); /* t.bare has no group 1 */
-	ck_assert_int_eq(gw_union_first_at(u, "x", 1, 0, ov, 3), 4);
+	ck_assert_int_eq(gw_union_first_at(u, "x", 1, 0, 0, NULL, ov, 3), 4);
+	ck_assert_int_eq(gw_union_first_at(u, "12个", 5, 0, 3, NULL, ov, 3), 3); /* from the fourth on */
 	gw_rules_free(rs);
+}
+END_TEST
+
+/* issue 14: the prefilter turns a pattern down where it cannot match, from the code points
+ * before the place, at it, after the run its first items can read (the number), and the first
+ * one a lookahead stops at; what it does not read is never turned down. */
+START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
+{
+	static const char *const pat[] = {
+	    "\\G(?<n>[0-9]+)(?:个|件)(?<p>以上)?", /* 0: a unit after the number */
+	    "\\G(?:第|(?<=第))[0-9]+",             /* 1: 第 before or at the place */
+	    "\\G[0-9]+年一遇",                      /* 2: two code points after the number */
+	    "\\G(?<=人大)[0-9]次",                  /* 3: two code points before */
+	    "\\G[0-9](?=[^》\\n]{0,9}》)",          /* 4: the first of 》 or a line end after it is 》 */
+	    "\\G[0-9]+(*COMMIT)件",                 /* 5: a verb: not read */
+	    "\\G(?i:[0-9]+kg)",                     /* 6: options: not read */
+	};
+	static const struct {
+		const char *s;
+		size_t at;
+		const char *may; /* per pattern */
+	} cases[] = {
+	    {"5个", 0, "1000011"},    {"12件以上", 0, "1000011"}, {"5年", 0, "0000011"},
+	    {"第5条", 3, "0100011"},  {"5年一遇", 0, "0010011"},  {"人大2次", 6, "0001011"},
+	    {"大2次", 3, "0000011"},  {"x", 0, "0000011"},      {"12件》", 0, "1000111"},
+	    {"3\n》", 0, "0000011"},
+	};
+	size_t len[7];
+	gw_prefilter *f;
+
+	for (size_t k = 0; k < 7; k++)
+		len[k] = strlen(pat[k]);
+	f = gw_prefilter_new(pat, len, 7, false);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		gw_prefilter_mask may;
+
+		gw_prefilter_at(f, cases[i].s, strlen(cases[i].s), cases[i].at, &(gw_prefilter_cursor){0}, &may);
+		for (size_t k = 0; k < 7; k++)
+			ck_assert_msg(gw_prefilter_may(f, &may, k) == (cases[i].may[k] == '1'),
+			              "%s at %zu, pattern %zu", cases[i].s, cases[i].at, k);
+	}
+	gw_prefilter_free(f);
 }
 END_TEST
 
@@ -529,6 +572,7 @@ main(void)
 	tcase_add_test(tc, rules_expand_defines_and_match_named_groups);
 	tcase_add_test(tc, rules_with_catastrophic_backtracking_hit_the_limit);
 	tcase_add_test(tc, a_union_of_rules_names_the_first_that_matches_with_its_captures);
+	tcase_add_test(tc, the_prefilter_turns_down_only_patterns_that_cannot_match);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

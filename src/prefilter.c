@@ -1,0 +1,1340 @@
+/* prefilter.c — which of the rules tried at one place of a text can match there, told from their
+ * patterns once and from the few code points around the place (issue 14: a number start ran
+ * every stop and quantity rule, each reading the number again and trying some 150 unit words).
+ *
+ * Each pattern is read as far as a conservative grammar goes (literals, classes, groups,
+ * alternatives, repeats, lookarounds, anchors; anything else: no filter for that rule) into
+ * clauses, one per leading alternative: a match of the clause needs the code point before the
+ * place in `before` (its leading lookbehinds), the one at the place in `first`, and, after a run
+ * of code points of `skip` (what its first items can consume: the number), one of `acc` (what
+ * the rest can start with: a unit, 年, 以上 …), followed by one of `acc2` when the rest starts
+ * with a single code point (年一遇); a lookahead that reads a run and then needs a code point
+ * (stop.title) asks where the run stops (`far`, kept in a cursor for one text).  For a search
+ * (a kind rule on a string) a clause keeps `req`: one of these is in every match.  Every set is
+ * a superset of what PCRE2 can match, so a rule turned down cannot match; a rule not turned down
+ * is run as before. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define CP_MAX 0x10FFFF
+#define W 2                 /* words of a clause mask: at most 128 clauses */
+#define RULE_CLAUSES 24     /* a rule whose alternatives give more is one clause */
+#define SKIP_MAX 4096       /* code points of a skip set: more would walk on through the text */
+#define SPLIT_DEPTH 3       /* leading alternatives split up to this depth */
+#define SPLIT_MAX 256       /* and into at most this many clauses a rule, before folding them */
+
+/* ---------------------------------------------------------------- sets of code points */
+
+typedef struct cpset {
+	uint32_t *r; /* ranges r[2i]..r[2i + 1], inclusive, sorted, apart */
+	size_t n, cap;
+} cpset;
+
+/* Append [lo, hi] (lo at or after the ranges there), merging it with the last one; room is
+ * made by the caller. */
+static void
+set_push(cpset *s, uint32_t lo, uint32_t hi)
+{
+	if (s->n && s->r[2 * s->n - 1] + 1 >= lo) {
+		if (hi > s->r[2 * s->n - 1])
+			s->r[2 * s->n - 1] = hi;
+		return;
+	}
+	s->r[2 * s->n] = lo, s->r[2 * s->n + 1] = hi;
+	s->n++;
+}
+
+/* a = a ∪ b (op '|') or a ∩ b (op '&'), by merging the two lists. */
+static void
+set_op(cpset *a, const cpset *b, char op)
+{
+	cpset o = {gw_xmalloc((a->n + b->n + 1) * 2 * sizeof *o.r), 0, a->n + b->n + 1};
+	size_t i = 0, j = 0;
+
+	if (op == '|') {
+		while (i < a->n || j < b->n)
+			if (j >= b->n || (i < a->n && a->r[2 * i] <= b->r[2 * j]))
+				set_push(&o, a->r[2 * i], a->r[2 * i + 1]), i++;
+			else
+				set_push(&o, b->r[2 * j], b->r[2 * j + 1]), j++;
+	} else
+		while (i < a->n && j < b->n) {
+			uint32_t lo = a->r[2 * i] > b->r[2 * j] ? a->r[2 * i] : b->r[2 * j];
+			uint32_t hi = a->r[2 * i + 1] < b->r[2 * j + 1] ? a->r[2 * i + 1] : b->r[2 * j + 1];
+
+			if (lo <= hi)
+				set_push(&o, lo, hi);
+			if (a->r[2 * i + 1] < b->r[2 * j + 1])
+				i++;
+			else
+				j++;
+		}
+	free(a->r);
+	*a = o;
+}
+
+static void
+set_add(cpset *s, uint32_t lo, uint32_t hi)
+{
+	uint32_t r[2] = {lo, hi};
+
+	set_op(s, &(cpset){r, 1, 2}, '|');
+}
+
+static void
+set_invert(cpset *s)
+{
+	cpset o = {gw_xmalloc((s->n + 1) * 2 * sizeof *o.r), 0, s->n + 1};
+	uint32_t from = 0;
+
+	for (size_t i = 0; i < s->n; from = s->r[2 * i + 1] + 1, i++)
+		if (s->r[2 * i] > from)
+			set_push(&o, from, s->r[2 * i] - 1);
+	if (from <= CP_MAX && !(s->n && s->r[2 * s->n - 1] == CP_MAX))
+		set_push(&o, from, CP_MAX);
+	free(s->r);
+	*s = o;
+}
+
+static bool
+set_is_all(const cpset *s)
+{
+	return s->n == 1 && s->r[0] == 0 && s->r[1] == CP_MAX;
+}
+
+static uint32_t
+set_size(const cpset *s)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		k += s->r[2 * i + 1] - s->r[2 * i] + 1;
+	return k;
+}
+
+static cpset
+set_copy(const cpset *s)
+{
+	cpset o = {0};
+
+	set_op(&o, s, '|');
+	return o;
+}
+
+static cpset
+set_all(void)
+{
+	cpset o = {gw_xmalloc(2 * sizeof *o.r), 0, 1};
+
+	set_push(&o, 0, CP_MAX);
+	return o;
+}
+
+/* ---------------------------------------------------------------- reading a pattern */
+
+enum ntype { N_SET, N_SEQ, N_ALT, N_REP, N_AHEAD, N_BEHIND, N_ZERO };
+
+/* What a node can match (an analysis, kept with it once made):
+ *   fne    the first code points of its non-empty matches
+ *   e      whether it can match the empty string; then ce: what the code point there may be
+ *          (all: anything, the end of the subject too; a lookahead narrows it)
+ *   chars  every code point it can consume */
+typedef struct ana {
+	cpset fne, ce, chars;
+	bool e;
+} ana;
+
+typedef struct node {
+	enum ntype type;
+	cpset set;             /* N_SET */
+	struct node **kid;     /* N_SEQ N_ALT: its items or alternatives; else kid[0] */
+	size_t nkid;
+	unsigned min, max;     /* N_REP; max UINT32_MAX: no bound */
+	ana a;
+	bool done;
+} node;
+
+#define MEMO_SLOTS 1024 /* a power of two */
+#define MEMO_MIN 24     /* bytes of a group worth looking up */
+
+typedef struct memo {
+	const char *text; /* NULL: a free slot */
+	size_t len;
+	struct node *nd;
+} memo;
+
+typedef struct px {
+	const char *s;
+	size_t n, i;
+	bool bad;         /* a construct the grammar does not read: no filter */
+	node **all;       /* every node made, to free */
+	size_t nall, capall;
+	memo *memo;       /* groups read, by their text: the rules share their defines (Q_UNIT) */
+	size_t nmemo;
+} px;
+
+static node *
+mk(px *p, enum ntype t)
+{
+	node *nd = gw_xcalloc(1, sizeof *nd);
+
+	nd->type = t;
+	gw_grow((void **)&p->all, &p->capall, p->nall + 1, sizeof *p->all);
+	p->all[p->nall++] = nd;
+	return nd;
+}
+
+static void
+add_kid(node *nd, node *k)
+{
+	nd->kid = gw_xrealloc(nd->kid, (nd->nkid + 1) * sizeof *nd->kid);
+	nd->kid[nd->nkid++] = k;
+}
+
+static node *
+mk_set(px *p, uint32_t lo, uint32_t hi)
+{
+	node *nd = mk(p, N_SET);
+
+	nd->set = (cpset){gw_xmalloc(2 * sizeof *nd->set.r), 1, 1};
+	nd->set.r[0] = lo, nd->set.r[1] = hi;
+	return nd;
+}
+
+/* \s \h \v as PCRE2 reads them with PCRE2_UCP: \p{Zs} or \h or \v, exactly (a negated class may
+ * hold them). */
+static void
+add_space(cpset *s, char k)
+{
+	static const uint32_t h[] = {0x09, 0x09, 0x20, 0x20, 0xA0, 0xA0, 0x1680, 0x1680, 0x180E, 0x180E,
+	                             0x2000, 0x200A, 0x202F, 0x202F, 0x205F, 0x205F, 0x3000, 0x3000};
+	static const uint32_t v[] = {0x0A, 0x0D, 0x85, 0x85, 0x2028, 0x2029};
+
+	if (k != 'v')
+		for (size_t i = 0; i < sizeof h / sizeof *h; i += 2)
+			set_add(s, h[i], h[i + 1]);
+	if (k != 'h')
+		for (size_t i = 0; i < sizeof v / sizeof *v; i += 2)
+			set_add(s, v[i], v[i + 1]);
+}
+
+static uint32_t
+hex_escape(px *p)
+{
+	uint32_t v = 0;
+	bool brace = p->i < p->n && p->s[p->i] == '{';
+	int k = 0;
+
+	p->i += brace;
+	for (; p->i < p->n && k < (brace ? 8 : 2); p->i++, k++) {
+		char c = p->s[p->i];
+		int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+
+		if (d < 0)
+			break;
+		v = v * 16 + (uint32_t)d;
+	}
+	if (brace && (p->i >= p->n || p->s[p->i++] != '}'))
+		p->bad = true;
+	return v > CP_MAX ? (p->bad = true, 0) : v;
+}
+
+/* The escape after a backslash at p->i, as a set into s: 1 a set, 0 an anchor (outside a
+ * class), -1 not read.  exact: the set must be exact (a negated class), not a superset. */
+static int
+escape(px *p, cpset *s, bool in_class, bool exact)
+{
+	uint32_t c;
+	int len;
+	char k;
+
+	if (p->i >= p->n)
+		return -1;
+	k = p->s[p->i++];
+	if (strchr("shv", k) && k)
+		return add_space(s, k), 1;
+	if (!in_class && strchr("GbBAzZ", k) && k)
+		return 0;
+	if (strchr("dwDSWHVNRXpP", k) && k) {
+		if (exact || (in_class && (k == 'p' || k == 'P')))
+			return -1;
+		if ((k == 'p' || k == 'P') && p->i < p->n && p->s[p->i] == '{')
+			while (p->i < p->n && p->s[p->i++] != '}')
+				;
+		else if (k == 'p' || k == 'P')
+			p->i++;
+		return set_add(s, 0, CP_MAX), 1;
+	}
+	switch (k) {
+	case 'n': c = '\n'; break;
+	case 't': c = '\t'; break;
+	case 'r': c = '\r'; break;
+	case 'f': c = '\f'; break;
+	case 'e': c = 0x1B; break;
+	case 'a': c = 0x07; break;
+	case 'b': c = 0x08; break; /* in a class */
+	case 'x': c = hex_escape(p); break;
+	default:
+		if ((k >= '0' && k <= '9') || (k >= 'A' && k <= 'Z') || (k >= 'a' && k <= 'z'))
+			return -1; /* a reference, \K \Q \c …: not read */
+		p->i--;
+		if ((len = gw_utf8_decode(p->s + p->i, p->n - p->i, &c)) <= 0)
+			return -1;
+		p->i += (size_t)len;
+	}
+	set_add(s, c, c);
+	return 1;
+}
+
+/* One code point of a class (a literal or an escape for one), into *c; false for a set escape
+ * (its code points are then in s). */
+static bool
+class_member(px *p, cpset *s, uint32_t *c, bool exact)
+{
+	cpset one = {0};
+	int len;
+
+	if (p->s[p->i] != '\\') {
+		if ((len = gw_utf8_decode(p->s + p->i, p->n - p->i, c)) <= 0)
+			return p->bad = true, false;
+		p->i += (size_t)len;
+		return true;
+	}
+	p->i++;
+	if (escape(p, &one, true, exact) != 1)
+		p->bad = true;
+	if (one.n == 1 && one.r[0] == one.r[1]) {
+		*c = one.r[0];
+		free(one.r);
+		return true;
+	}
+	set_op(s, &one, '|');
+	free(one.r);
+	return false;
+}
+
+static node *
+parse_class(px *p)
+{
+	node *nd = mk(p, N_SET);
+	bool neg = p->i < p->n && p->s[p->i] == '^', first = true;
+	uint32_t lo, hi;
+
+	p->i += neg;
+	while (!p->bad && p->i < p->n && (p->s[p->i] != ']' || first)) {
+		first = false;
+		if (p->s[p->i] == '[' && p->i + 1 < p->n && strchr(":.=", p->s[p->i + 1]))
+			return p->bad = true, nd; /* [:alpha:] */
+		if (!class_member(p, &nd->set, &lo, neg))
+			continue;
+		hi = lo;
+		if (p->i + 1 < p->n && p->s[p->i] == '-' && p->s[p->i + 1] != ']') {
+			p->i++;
+			if (!class_member(p, &nd->set, &hi, neg) || hi < lo)
+				return p->bad = true, nd;
+		}
+		set_add(&nd->set, lo, hi);
+	}
+	if (p->i >= p->n)
+		p->bad = true;
+	p->i++;
+	if (neg)
+		set_invert(&nd->set);
+	return nd;
+}
+
+static node *parse_alt(px *p);
+
+/* The byte after the ")" that closes the group opened at i, or 0: over escapes and classes. */
+static size_t
+group_end(const char *s, size_t n, size_t i)
+{
+	int depth = 0;
+
+	for (; i < n; i++)
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '[') {
+			i += i + 1 < n && s[i + 1] == '^';
+			for (i += 2; i < n && s[i] != ']'; i++) /* a ] first is a member */
+				i += s[i] == '\\';
+		} else if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0)
+			return i + 1;
+	return 0;
+}
+
+static size_t
+memo_slot(const px *p, const char *t, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t k = 0; k < len; k++)
+		h = (h ^ (unsigned char)t[k]) * 16777619u;
+	for (h &= MEMO_SLOTS - 1; p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
+		if (p->memo[h].len == len && memcmp(p->memo[h].text, t, len) == 0)
+			break;
+	return h;
+}
+
+static node *parse_group(px *p);
+
+/* A group after its "(" at p->i - 1: read once for all the patterns that hold its text. */
+static node *
+group(px *p)
+{
+	size_t from = p->i - 1, end = group_end(p->s, p->n, from), h;
+	bool look = end > from && end - from >= MEMO_MIN && p->nmemo < MEMO_SLOTS / 2;
+	node *nd;
+
+	if (look && p->memo[h = memo_slot(p, p->s + from, end - from)].text) {
+		p->i = end;
+		return p->memo[h].nd;
+	}
+	nd = parse_group(p);
+	if (look && !p->bad && p->i == end) {
+		h = memo_slot(p, p->s + from, end - from);
+		p->memo[h] = (memo){p->s + from, end - from, nd};
+		p->nmemo++;
+	}
+	return nd;
+}
+
+/* A group after its "(": its kind from the characters that open it. */
+static node *
+parse_group(px *p)
+{
+	static const struct {
+		const char *open;
+		enum ntype t;
+	} kinds[] = {{"?:", N_SEQ}, {"?>", N_SEQ}, {"?=", N_AHEAD}, {"?!", N_ZERO},
+	             {"?<=", N_BEHIND}, {"?<!", N_ZERO}, {"?<", N_SEQ}, {"?P<", N_SEQ}, {"?'", N_SEQ}};
+	enum ntype t = N_SEQ;
+	node *in, *nd;
+
+	if (p->i < p->n && p->s[p->i] == '?') {
+		size_t k = 0;
+		const char *open;
+
+		while (k < sizeof kinds / sizeof *kinds &&
+		       (p->n - p->i < strlen(kinds[k].open) ||
+		        memcmp(p->s + p->i, kinds[k].open, strlen(kinds[k].open)) != 0))
+			k++;
+		if (k == sizeof kinds / sizeof *kinds)
+			return p->bad = true, NULL; /* options, conditions, recursion, comments */
+		open = kinds[k].open;
+		p->i += strlen(open);
+		t = kinds[k].t;
+		if (strcmp(open, "?<") == 0 || strcmp(open, "?P<") == 0 || strcmp(open, "?'") == 0) {
+			char close = open[1] == '\'' ? '\'' : '>'; /* a name to its end */
+
+			while (p->i < p->n && p->s[p->i] != close)
+				p->i++;
+			p->i++;
+		}
+	} else if (p->i < p->n && p->s[p->i] == '*')
+		return p->bad = true, NULL; /* a verb */
+	in = parse_alt(p);
+	if (p->i >= p->n || p->s[p->i] != ')')
+		return p->bad = true, in;
+	p->i++;
+	if (t == N_SEQ)
+		return in;
+	nd = mk(p, t);
+	add_kid(nd, in);
+	return nd;
+}
+
+/* A repeat after an atom, {m}, {m,} or {m,n}: false when the brace is a literal. */
+static bool
+braces(px *p, unsigned *min, unsigned *max)
+{
+	size_t i = p->i + 1;
+	unsigned a = 0, b;
+	bool digits = false;
+
+	while (i < p->n && p->s[i] >= '0' && p->s[i] <= '9')
+		a = a * 10 + (unsigned)(p->s[i++] - '0'), digits = true;
+	if (!digits || i >= p->n)
+		return false;
+	b = a;
+	if (p->s[i] == ',') {
+		b = UINT32_MAX;
+		if (i + 1 < p->n && p->s[i + 1] >= '0' && p->s[i + 1] <= '9')
+			for (b = 0, i++; i < p->n && p->s[i] >= '0' && p->s[i] <= '9';)
+				b = b * 10 + (unsigned)(p->s[i++] - '0');
+		else
+			i++;
+	}
+	if (i >= p->n || p->s[i] != '}')
+		return false;
+	p->i = i + 1, *min = a, *max = b;
+	return true;
+}
+
+static node *
+quantified(px *p, node *atom)
+{
+	unsigned min, max;
+	node *nd;
+	char c = p->i < p->n ? p->s[p->i] : 0;
+
+	if (c == '?' || c == '*' || c == '+')
+		min = c == '+', max = c == '?' ? 1 : UINT32_MAX, p->i++;
+	else if (!(c == '{' && braces(p, &min, &max)))
+		return atom;
+	if (p->i < p->n && (p->s[p->i] == '?' || p->s[p->i] == '+'))
+		p->i++; /* lazy or possessive: the same strings */
+	nd = mk(p, N_REP);
+	nd->min = min, nd->max = max;
+	add_kid(nd, atom);
+	return nd;
+}
+
+static node *
+parse_atom(px *p)
+{
+	char c = p->s[p->i++];
+	node *nd;
+	uint32_t cp;
+	int len;
+
+	if (c == '(')
+		nd = group(p);
+	else if (c == '[')
+		nd = parse_class(p);
+	else if (c == '.')
+		nd = mk_set(p, 0, CP_MAX);
+	else if (c == '^' || c == '$')
+		nd = mk(p, N_ZERO);
+	else if (c == '\\') {
+		nd = mk(p, N_SET);
+		len = escape(p, &nd->set, false, false);
+		if (len < 0)
+			p->bad = true;
+		else if (len == 0)
+			nd->type = N_ZERO;
+	} else if (c == '*' || c == '+' || c == '?')
+		return p->bad = true, NULL;
+	else {
+		p->i--;
+		if ((len = gw_utf8_decode(p->s + p->i, p->n - p->i, &cp)) <= 0)
+			return p->bad = true, NULL;
+		p->i += (size_t)len;
+		nd = mk_set(p, cp, cp);
+	}
+	return p->bad || nd == NULL ? NULL : quantified(p, nd);
+}
+
+static node *
+parse_seq(px *p)
+{
+	node *seq = mk(p, N_SEQ), *a;
+
+	while (!p->bad && p->i < p->n && p->s[p->i] != '|' && p->s[p->i] != ')')
+		if ((a = parse_atom(p)) != NULL)
+			add_kid(seq, a);
+	return seq;
+}
+
+static node *
+parse_alt(px *p)
+{
+	node *first = parse_seq(p), *alt;
+
+	if (p->i >= p->n || p->s[p->i] != '|')
+		return first;
+	alt = mk(p, N_ALT);
+	add_kid(alt, first);
+	while (!p->bad && p->i < p->n && p->s[p->i] == '|') {
+		p->i++;
+		add_kid(alt, parse_seq(p));
+	}
+	return alt;
+}
+
+/* ---------------------------------------------------------------- what a node can match */
+
+static void
+ana_free(ana *a)
+{
+	free(a->fne.r), free(a->ce.r), free(a->chars.r);
+}
+
+/* The code points a match of a can start with, empty matches too. */
+static cpset
+acc_of(const ana *a)
+{
+	cpset s = set_copy(&a->fne);
+
+	if (a->e)
+		set_op(&s, &a->ce, '|');
+	return s;
+}
+
+/* a followed by b, into a. */
+static void
+ana_seq(ana *a, const ana *b)
+{
+	if (a->e) {
+		cpset t = set_copy(&a->ce);
+
+		set_op(&t, &b->fne, '&');
+		set_op(&a->fne, &t, '|');
+		free(t.r);
+	}
+	set_op(&a->ce, &b->ce, '&');
+	a->e = a->e && b->e;
+	set_op(&a->chars, &b->chars, '|');
+}
+
+static ana
+ana_empty(void)
+{
+	return (ana){.ce = set_all(), .e = true};
+}
+
+static const ana *analyse(node *nd);
+
+static ana
+ana_kid(node *nd)
+{
+	const ana *k = analyse(nd->kid[0]);
+
+	switch (nd->type) {
+	case N_AHEAD: {
+		ana a = ana_empty();
+
+		free(a.ce.r);
+		a.ce = acc_of(k);
+		return a;
+	}
+	case N_REP: {
+		ana a = {set_copy(&k->fne), set_copy(&k->ce), set_copy(&k->chars), k->e};
+
+		if (nd->max == 0)
+			return ana_free(&a), ana_empty();
+		if (nd->min == 0)
+			free(a.ce.r), a.ce = set_all(), a.e = true;
+		return a;
+	}
+	default: /* N_BEHIND: zero width here */
+		return ana_empty();
+	}
+}
+
+static const ana *
+analyse(node *nd)
+{
+	if (nd->done)
+		return &nd->a;
+	switch (nd->type) {
+	case N_SET:
+		nd->a = (ana){set_copy(&nd->set), {0}, set_copy(&nd->set), false};
+		break;
+	case N_SEQ:
+		nd->a = ana_empty();
+		for (size_t k = 0; k < nd->nkid; k++)
+			ana_seq(&nd->a, analyse(nd->kid[k]));
+		break;
+	case N_ALT:
+		nd->a = (ana){{0}, {0}, {0}, false};
+		for (size_t k = 0; k < nd->nkid; k++) {
+			const ana *b = analyse(nd->kid[k]);
+
+			set_op(&nd->a.fne, &b->fne, '|');
+			set_op(&nd->a.chars, &b->chars, '|');
+			if (b->e)
+				set_op(&nd->a.ce, &b->ce, '|');
+			nd->a.e = nd->a.e || b->e;
+		}
+		break;
+	case N_ZERO:
+		nd->a = ana_empty();
+		break;
+	default:
+		nd->a = ana_kid(nd);
+	}
+	nd->done = true;
+	return &nd->a;
+}
+
+/* ---------------------------------------------------------------- clauses */
+
+typedef struct clause {
+	cpset before[2];   /* the code point before the place, and the one before it */
+	cpset first, skip, acc;
+	cpset acc2;        /* with has2: what must follow a code point of acc */
+	cpset req;         /* one of these is in every match (the fewest of first and its items') */
+	cpset far_s, far_f; /* with far: the first code point from the place on not in far_s is in far_f */
+	bool far;
+	bool has2;
+	bool empty_ok;     /* the skipped part can be empty: acc is asked at the place */
+	bool always;       /* no condition after first */
+	size_t rule;
+} clause;
+
+typedef struct item_list {
+	node **it;
+	size_t n;
+} item_list;
+
+static void
+flatten(node *nd, item_list *l)
+{
+	if (nd->type == N_SEQ) {
+		for (size_t k = 0; k < nd->nkid; k++)
+			flatten(nd->kid[k], l);
+		return;
+	}
+	l->it = gw_xrealloc(l->it, (l->n + 1) * sizeof *l->it);
+	l->it[l->n++] = nd;
+}
+
+static bool
+zero_width(const node *nd)
+{
+	return nd->type == N_ZERO || nd->type == N_AHEAD || nd->type == N_BEHIND;
+}
+
+/* The code points a and b share. */
+static uint32_t
+shared(const cpset *a, const cpset *b)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
+		uint32_t lo = a->r[2 * i] > b->r[2 * j] ? a->r[2 * i] : b->r[2 * j];
+		uint32_t hi = a->r[2 * i + 1] < b->r[2 * j + 1] ? a->r[2 * i + 1] : b->r[2 * j + 1];
+
+		k += lo <= hi ? hi - lo + 1 : 0;
+		if (a->r[2 * i + 1] < b->r[2 * j + 1])
+			i++;
+		else
+			j++;
+	}
+	return k;
+}
+
+/* How often acc may let a clause through: its size, and much more for each code point that
+ * the number itself may hold (a digit after the sign: it is always there). */
+static uint32_t
+score(const cpset *acc, const cpset *first, const cpset *skip)
+{
+	uint32_t k = shared(acc, first) + shared(acc, skip);
+
+	return k > 1000 ? UINT32_MAX - 1 : k * 1000 + set_size(acc);
+}
+
+/* The last two code points of a match of a lookbehind's y, into last[0] (the last) and last[1]:
+ * exact for a string of single code points or alternatives of them, else what y can consume
+ * and anything. */
+static void
+last_two(node *y, cpset last[2])
+{
+	item_list l = {0};
+
+	if (y->type == N_ALT) {
+		cpset b[2] = {{0}, {0}};
+
+		for (size_t k = 0; k < y->nkid; k++) {
+			last_two(y->kid[k], b);
+			set_op(&last[0], &b[0], '|'), set_op(&last[1], &b[1], '|');
+			free(b[0].r), free(b[1].r), b[0] = b[1] = (cpset){0};
+		}
+		return;
+	}
+	flatten(y, &l);
+	for (size_t k = 0; k < l.n && l.n; k++)
+		if (l.it[k]->type != N_SET)
+			l.n = 0;
+	if (l.n >= 1) {
+		last[0] = set_copy(&l.it[l.n - 1]->set);
+		last[1] = l.n >= 2 ? set_copy(&l.it[l.n - 2]->set) : set_all();
+	} else {
+		last[0] = analyse(y)->e ? set_all() : set_copy(&analyse(y)->chars);
+		last[1] = set_all();
+	}
+	free(l.it);
+}
+
+/* The leading lookbehinds of l narrow what may stand before the place. */
+static void
+lookbehinds(const item_list *l, clause *c)
+{
+	for (size_t k = 0; k < l->n && zero_width(l->it[k]); k++)
+		if (l->it[k]->type == N_BEHIND) {
+			cpset last[2] = {{0}, {0}};
+
+			last_two(l->it[k]->kid[0], last);
+			set_op(&c->before[0], &last[0], '&'), set_op(&c->before[1], &last[1], '&');
+			free(last[0].r), free(last[1].r);
+		}
+}
+
+/* A lookahead of l that a match passes after items that only read code points of a set S and
+ * that reads a run of S, then an item that cannot match empty and starts outside S (stop.title:
+ * a number, then (?=[^《》\n]{0,60}》)): the first code point from the place on that is not in S
+ * must start that item. */
+static void
+far_of(const item_list *l, clause *c)
+{
+	cpset pre = {0};
+
+	for (size_t a = 0; a < l->n && !c->far; a++) {
+		item_list y = {0};
+
+		if (l->it[a]->type == N_AHEAD)
+			flatten(l->it[a]->kid[0], &y);
+		if (y.n >= 2 && y.it[0]->type == N_REP && y.it[0]->kid[0]->type == N_SET &&
+		    !analyse(y.it[1])->e) {
+			const cpset *sk = &y.it[0]->kid[0]->set, *f = &analyse(y.it[1])->fne;
+
+			if (shared(f, sk) == 0 && shared(&pre, sk) == set_size(&pre)) {
+				c->far = true;
+				c->far_s = set_copy(sk), c->far_f = set_copy(f);
+			}
+		}
+		free(y.it);
+		set_op(&pre, &analyse(l->it[a])->chars, '|');
+	}
+	free(pre.r);
+}
+
+/* The split of items l (rest[j]: what items j.. can start with) after which the rest can start
+ * with the fewest code points that are not the number's (the number read, then its unit),
+ * skipping at most SKIP_MAX kinds of code point: skip and acc of c, and acc2 when the rest
+ * starts with one code point of a set. */
+static void
+choose_split(const item_list *l, const ana *rest, clause *c)
+{
+	cpset pre = {0};
+	uint32_t best = UINT32_MAX;
+	size_t bestj = 0;
+	bool pre_e = true;
+
+	for (size_t j = 0; j < l->n; j++) {
+		cpset acc = acc_of(&rest[j]);
+		uint32_t size = set_is_all(&acc) ? UINT32_MAX : score(&acc, &c->first, &pre);
+
+		if (size <= best && size < UINT32_MAX && set_size(&pre) <= SKIP_MAX) {
+			best = size, bestj = j, c->always = false, c->empty_ok = pre_e;
+			free(c->skip.r), free(c->acc.r);
+			c->skip = set_copy(&pre), c->acc = acc, acc = (cpset){0};
+		}
+		free(acc.r);
+		set_op(&pre, &analyse(l->it[j])->chars, '|');
+		pre_e = pre_e && analyse(l->it[j])->e;
+	}
+	free(pre.r);
+	if (!c->always && l->it[bestj]->type == N_SET) {
+		c->acc2 = acc_of(&rest[bestj + 1]);
+		c->has2 = !set_is_all(&c->acc2);
+	}
+}
+
+/* The clause of the items l (for a search, only first and req). */
+static clause
+clause_of(const item_list *l, size_t rule, bool search)
+{
+	clause c = {.before = {set_all(), set_all()}, .always = true, .rule = rule};
+	ana *rest = gw_xcalloc(l->n + 1, sizeof *rest);
+
+	rest[l->n] = ana_empty();
+	for (size_t k = l->n; k-- > 0;) { /* what each suffix can start with (not what it consumes) */
+		const ana *a = analyse(l->it[k]);
+
+		rest[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), {0}, a->e};
+		if (rest[k].e) {
+			cpset t = set_copy(&a->ce);
+
+			set_op(&t, &rest[k + 1].fne, '&');
+			set_op(&rest[k].fne, &t, '|');
+			free(t.r);
+		}
+		set_op(&rest[k].ce, &rest[k + 1].ce, '&');
+		rest[k].e = rest[k].e && rest[k + 1].e;
+	}
+	c.first = acc_of(&rest[0]);
+	c.req = set_copy(&c.first);
+	for (size_t j = 0; j < l->n; j++) /* an item that cannot match empty puts one of its own */
+		if (!analyse(l->it[j])->e && set_size(&analyse(l->it[j])->fne) < set_size(&c.req)) {
+			free(c.req.r);
+			c.req = set_copy(&analyse(l->it[j])->fne);
+		}
+	if (!search)
+		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c);
+	for (size_t k = 0; k <= l->n; k++)
+		ana_free(&rest[k]);
+	free(rest);
+	return c;
+}
+
+typedef struct clauses {
+	clause *c;
+	size_t n, cap;
+} clauses;
+
+/* The clauses of items l: one, or one per alternative of the first item that consumes, as long
+ * as out stays within limit. */
+static void
+split(const item_list *l, size_t rule, int depth, bool search, size_t limit, clauses *out)
+{
+	size_t i = 0;
+
+	while (i < l->n && zero_width(l->it[i]))
+		i++;
+	if (i < l->n && l->it[i]->type == N_ALT && depth > 0 && out->n + l->it[i]->nkid <= limit) {
+		node *alt = l->it[i];
+
+		for (size_t b = 0; b < alt->nkid; b++) {
+			item_list m = {0};
+
+			for (size_t k = 0; k < i; k++)
+				flatten(l->it[k], &m);
+			flatten(alt->kid[b], &m);
+			for (size_t k = i + 1; k < l->n; k++)
+				flatten(l->it[k], &m);
+			split(&m, rule, depth - 1, search, limit, out);
+			free(m.it);
+		}
+		return;
+	}
+	gw_grow((void **)&out->c, &out->cap, out->n + 1, sizeof *out->c);
+	out->c[out->n++] = clause_of(l, rule, search);
+}
+
+static void
+clause_free(clause *c)
+{
+	free(c->before[0].r), free(c->before[1].r), free(c->first.r), free(c->skip.r);
+	free(c->acc.r), free(c->acc2.r), free(c->req.r), free(c->far_s.r), free(c->far_f.r);
+}
+
+/* Clauses c[1..n) folded into c[0], which any match of one of them passes. */
+static void
+merge(clause *c, size_t n)
+{
+	for (size_t k = 1; k < n; k++) {
+		set_op(&c[0].before[0], &c[k].before[0], '|'), set_op(&c[0].before[1], &c[k].before[1], '|');
+		set_op(&c[0].first, &c[k].first, '|'), set_op(&c[0].skip, &c[k].skip, '|');
+		set_op(&c[0].acc, &c[k].acc, '|'), set_op(&c[0].acc2, &c[k].acc2, '|');
+		set_op(&c[0].req, &c[k].req, '|');
+		c[0].has2 = c[0].has2 && c[k].has2;
+		c[0].far = false; /* folded: no far condition (its sets are freed with it) */
+		c[0].empty_ok = c[0].empty_ok || c[k].empty_ok;
+		c[0].always = c[0].always || c[k].always;
+		clause_free(&c[k]);
+	}
+}
+
+/* The clauses of one pattern into out (one per leading alternative, or all of them folded into
+ * one when they are too many or one is asked for: a search asks only for req); false when it is
+ * not read (no filter for it).  p keeps the nodes read, for the patterns after it. */
+static bool
+pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bool one, clauses *out)
+{
+	item_list l = {0};
+	size_t n0 = out->n;
+
+	p->s = pat, p->n = len, p->i = 0, p->bad = false;
+	flatten(parse_alt(p), &l);
+	if (p->bad || p->i != len || room == 0) {
+		free(l.it);
+		return false;
+	}
+	split(&l, rule, SPLIT_DEPTH, one, n0 + SPLIT_MAX, out);
+	free(l.it);
+	if (one || out->n - n0 > RULE_CLAUSES || out->n - n0 > room) {
+		merge(&out->c[n0], out->n - n0);
+		out->n = n0 + 1;
+	}
+	return true;
+}
+
+static void
+px_free(px *p)
+{
+	for (size_t k = 0; k < p->nall; k++) {
+		if (p->all[k]->done)
+			ana_free(&p->all[k]->a);
+		free(p->all[k]->set.r), free(p->all[k]->kid), free(p->all[k]);
+	}
+	free(p->all), free(p->memo);
+}
+
+/* ---------------------------------------------------------------- the filter */
+
+typedef struct masks {
+	uint64_t before[W], before2[W], first[W], skip[W], acc[W], acc2[W], far_s[W], far_f[W];
+} masks;
+
+typedef struct reqmask {
+	uint64_t w[W];
+} reqmask;
+
+struct gw_prefilter {
+	size_t n;           /* rules */
+	bool *plain;        /* per rule: no filter, always tried */
+	uint64_t (*rmask)[W];/* per rule: its clauses */
+	uint8_t crule[W * 64]; /* per clause: its rule, when there are at most 64 */
+	uint64_t plainbits; /* the rules always tried, when there are at most 64 */
+	uint64_t empty[W];  /* the clauses whose skipped part can be empty */
+	uint64_t always[W]; /* the clauses with no condition after first */
+	uint64_t has2[W];   /* the clauses with acc2 */
+	uint64_t far[W];    /* the clauses with a far condition: the first GW_PREFILTER_FAR */
+	uint8_t farclause[GW_PREFILTER_FAR];
+	size_t nfar;
+	gw_buf stop[GW_PREFILTER_FAR][GW_PREFILTER_STOPS]; /* per far clause: the code points its
+	                                                     * run stops at (UTF-8), when so few */
+	size_t nstop[GW_PREFILTER_FAR];
+	uint64_t anyreq[W]; /* the clauses whose req set holds every code point */
+	uint32_t *bound;    /* the code points where the classes start; class k: [bound[k], bound[k + 1]) */
+	size_t nclass;
+	masks *cls;         /* per class */
+	reqmask *req;       /* per class: the clauses whose req set holds it */
+	uint16_t *bmp;      /* the class of each code point of the BMP */
+};
+
+static inline size_t
+class_of(const gw_prefilter *f, uint32_t c)
+{
+	size_t lo = 0, hi = f->nclass;
+
+	if (c < 0x10000)
+		return f->bmp[c];
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (f->bound[mid] <= c)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Mark where the ranges of s start and end, in a bit a code point (and one past the last). */
+static void
+mark_bounds(uint64_t *at, const cpset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		at[s->r[2 * i] / 64] |= 1ull << (s->r[2 * i] % 64);
+		at[(s->r[2 * i + 1] + 1) / 64] |= 1ull << ((s->r[2 * i + 1] + 1) % 64);
+	}
+}
+
+/* Set bit b of the mask at offset off of every class inside s (off SIZE_MAX: its req mask). */
+static void
+paint(gw_prefilter *f, const cpset *s, size_t off, size_t b)
+{
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t k = class_of(f, s->r[2 * i]); k < f->nclass && f->bound[k] <= s->r[2 * i + 1]; k++)
+			(off == SIZE_MAX ? f->req[k].w : (uint64_t *)((char *)&f->cls[k] + off))[b / 64] |=
+			    1ull << (b % 64);
+}
+
+/* Clause i's far condition: its sets painted, and the code points its run stops at, when at
+ * most GW_PREFILTER_STOPS, to be looked for with gw_find. */
+static void
+add_far(gw_prefilter *f, const clause *c, size_t i)
+{
+	cpset stop = set_copy(&c->far_s);
+	size_t k = f->nfar++;
+
+	paint(f, &c->far_s, offsetof(masks, far_s), i), paint(f, &c->far_f, offsetof(masks, far_f), i);
+	f->far[i / 64] |= 1ull << (i % 64);
+	f->farclause[k] = (uint8_t)i;
+	set_invert(&stop);
+	if (set_size(&stop) <= GW_PREFILTER_STOPS)
+		for (size_t r = 0; r < stop.n; r++)
+			for (uint32_t cp = stop.r[2 * r]; cp <= stop.r[2 * r + 1]; cp++)
+				gw_buf_put_cp(&f->stop[k][f->nstop[k]++], cp);
+	free(stop.r);
+}
+
+/* The classes of code points that no set tells apart, their masks and the map of the BMP to
+ * them; false when there are more than a uint16_t names. */
+static bool
+build_classes(gw_prefilter *f, const clauses *cs)
+{
+	uint64_t *at = gw_xcalloc((CP_MAX + 2) / 64 + 1, sizeof *at);
+	size_t m = 0;
+
+	at[0] = 1; /* the first class starts at 0 */
+	for (size_t i = 0; i < cs->n; i++) {
+		const clause *c = &cs->c[i];
+
+		mark_bounds(at, &c->before[0]), mark_bounds(at, &c->before[1]);
+		mark_bounds(at, &c->first), mark_bounds(at, &c->skip);
+		mark_bounds(at, &c->acc), mark_bounds(at, &c->acc2), mark_bounds(at, &c->req);
+		mark_bounds(at, &c->far_s), mark_bounds(at, &c->far_f);
+	}
+	for (size_t w = 0, cap = 0; w <= CP_MAX / 64; w++)
+		for (uint64_t bits = at[w]; bits; bits &= bits - 1) {
+			gw_grow((void **)&f->bound, &cap, m + 1, sizeof *f->bound);
+			f->bound[m++] = (uint32_t)(64 * w + (size_t)__builtin_ctzll(bits));
+		}
+	free(at);
+	if ((f->nclass = m) > UINT16_MAX)
+		return false;
+	f->cls = gw_xcalloc(m, sizeof *f->cls);
+	f->req = gw_xcalloc(m, sizeof *f->req);
+	f->bmp = gw_xmalloc(0x10000 * sizeof *f->bmp);
+	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++)
+		for (uint32_t c = f->bound[k]; c < 0x10000 && (k + 1 == m || c < f->bound[k + 1]); c++)
+			f->bmp[c] = (uint16_t)k;
+	for (size_t i = 0; i < cs->n; i++) {
+		const clause *c = &cs->c[i];
+
+		paint(f, &c->before[0], offsetof(masks, before), i);
+		paint(f, &c->before[1], offsetof(masks, before2), i);
+		paint(f, &c->first, offsetof(masks, first), i), paint(f, &c->skip, offsetof(masks, skip), i);
+		paint(f, &c->acc, offsetof(masks, acc), i), paint(f, &c->acc2, offsetof(masks, acc2), i);
+		f->has2[i / 64] |= (uint64_t)c->has2 << (i % 64);
+		if (c->far && f->nfar < GW_PREFILTER_FAR)
+			add_far(f, c, i);
+		f->anyreq[i / 64] |= (uint64_t)set_is_all(&c->req) << (i % 64);
+		paint(f, &c->req, SIZE_MAX, i);
+		f->empty[i / 64] |= (uint64_t)c->empty_ok << (i % 64);
+		f->always[i / 64] |= (uint64_t)c->always << (i % 64);
+		f->rmask[c->rule][i / 64] |= 1ull << (i % 64);
+		f->crule[i] = (uint8_t)(c->rule < 64 ? c->rule : 0);
+	}
+	return true;
+}
+
+gw_prefilter *
+gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool search)
+{
+	gw_prefilter *f = gw_xcalloc(1, sizeof *f);
+	clauses cs = {0};
+
+	f->n = n;
+	f->plain = gw_xcalloc(n ? n : 1, sizeof *f->plain);
+	f->rmask = gw_xcalloc(n ? n : 1, sizeof *f->rmask);
+	px p = {.memo = gw_xcalloc(MEMO_SLOTS, sizeof *p.memo)};
+
+	for (size_t k = 0; k < n; k++)
+		f->plain[k] = pat[k] == NULL || !pattern_clauses(&p, pat[k], len[k], k, W * 64 - cs.n, search, &cs);
+	px_free(&p);
+	if (!build_classes(f, &cs)) {
+		for (size_t k = 0; k < n; k++)
+			f->plain[k] = true;
+		free(f->cls), f->cls = NULL;
+	}
+	for (size_t k = 0; k < n && k < 64; k++)
+		f->plainbits |= (uint64_t)f->plain[k] << k;
+	for (size_t i = 0; i < cs.n; i++)
+		clause_free(&cs.c[i]);
+	free(cs.c);
+	return f;
+}
+
+void
+gw_prefilter_free(gw_prefilter *f)
+{
+	if (f == NULL)
+		return;
+	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->req), free(f->bmp);
+	for (size_t k = 0; k < f->nfar; k++)
+		for (size_t j = 0; j < f->nstop[k]; j++)
+			gw_buf_free(&f->stop[k][j]);
+	free(f);
+}
+
+/* The class of the code point at byte i, *next the byte after it. */
+static inline const masks *
+class_at(const gw_prefilter *f, const char *s, size_t len, size_t i, size_t *next)
+{
+	uint32_t c = (unsigned char)s[i];
+	int l = 1;
+
+	if (c >= 0x80 && (l = gw_utf8_decode_fast(s + i, len - i, &c)) <= 0)
+		l = 1, c = 0xFFFD;
+	*next = i + (size_t)l;
+	return &f->cls[class_of(f, c)];
+}
+
+/* The classes of the two code points before byte i (NUL before the subject's start). */
+static void
+classes_before(const gw_prefilter *f, const char *s, size_t len, size_t i, const masks *b[2])
+{
+	for (int k = 0; k < 2; k++) {
+		size_t j = i;
+
+		if (i == 0) {
+			b[k] = &f->cls[class_of(f, 0)];
+			continue;
+		}
+		while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80)
+			;
+		b[k] = class_at(f, s, len, i, &j);
+	}
+}
+
+/* Which clauses may match at byte start: those whose before and first sets hold the code
+ * points there, and then, walking over what the skip set holds, meet one of acc (followed by
+ * one of acc2, for a clause that has it). */
+/* The first byte from start on where a code point stops far clause k's run: by a search for each
+ * of its few stops (gw_find; the next of each kept in the cursor), else a code point at a time (the end
+ * kept: the starts meet it again). */
+static size_t
+far_stop(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t k, size_t ci,
+         gw_prefilter_cursor *cur)
+{
+	size_t q = len, next;
+
+	for (size_t j = 0; j < f->nstop[k]; j++) {
+		if (cur->at[k][j] == SIZE_MAX || cur->at[k][j] < start) {
+			const char *p = gw_find(s + start, len - start, f->stop[k][j].ptr, f->stop[k][j].len);
+
+			cur->at[k][j] = p ? (size_t)(p - s) : len;
+		}
+		q = cur->at[k][j] < q ? cur->at[k][j] : q;
+	}
+	if (f->nstop[k])
+		return q;
+	if (start < cur->from[k] || start > cur->to[k]) {
+		for (q = start; q < len && (class_at(f, s, len, q, &next)->far_s[ci / 64] & (1ull << (ci % 64)));)
+			q = next;
+		cur->from[k] = start, cur->to[k] = q;
+	}
+	return cur->to[k];
+}
+
+/* Whether far clause k (clause ci) holds at start: the first code point from there on that is
+ * not in its far_s set is in its far_f set.  The cursor keeps where it is for the starts of one
+ * string, which come in order. */
+static bool
+far_holds(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t k, size_t ci,
+          gw_prefilter_cursor *cur)
+{
+	size_t q, next;
+
+	if (cur->s != s || start < cur->start) {
+		memset(cur, 0, sizeof *cur);
+		memset(cur->at, 0xFF, sizeof cur->at);
+		cur->s = s;
+	}
+	cur->start = start;
+	q = far_stop(f, s, len, start, k, ci, cur);
+	return q < len && (class_at(f, s, len, q, &next)->far_f[ci / 64] & (1ull << (ci % 64)));
+}
+
+void
+gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, gw_prefilter_cursor *cur,
+                gw_prefilter_mask *may)
+{
+	uint64_t alive[W], pend[W], hit, any;
+	size_t i = start;
+	const masks *b[2], *m;
+
+	if (f->cls == NULL || start >= len) {
+		memset(may, 0xFF, sizeof *may);
+		return;
+	}
+	classes_before(f, s, len, start, b);
+	m = class_at(f, s, len, i, &i);
+	for (int w = 0; w < W; w++) {
+		alive[w] = b[0]->before[w] & b[1]->before2[w] & m->first[w];
+		may->w[w] = alive[w] & f->always[w];
+		alive[w] &= ~f->always[w];
+		hit = alive[w] & f->empty[w] & m->acc[w];
+		pend[w] = hit & f->has2[w];
+		may->w[w] |= hit & ~f->has2[w];
+		alive[w] &= ~may->w[w];
+	}
+	for (;;) {
+		any = 0;
+		for (int w = 0; w < W; w++)
+			alive[w] &= m->skip[w], any |= alive[w] | pend[w];
+		if (any == 0 || i >= len)
+			break;
+		m = class_at(f, s, len, i, &i);
+		for (int w = 0; w < W; w++) {
+			may->w[w] |= pend[w] & m->acc2[w];
+			alive[w] &= ~may->w[w];
+			hit = alive[w] & m->acc[w];
+			pend[w] = hit & f->has2[w];
+			may->w[w] |= hit & ~f->has2[w];
+			alive[w] &= ~may->w[w];
+		}
+	}
+	for (size_t k = 0; cur && k < f->nfar; k++)
+		if ((may->w[f->farclause[k] / 64] >> (f->farclause[k] % 64) & 1) &&
+		    !far_holds(f, s, len, start, k, f->farclause[k], cur))
+			may->w[f->farclause[k] / 64] &= ~(1ull << (f->farclause[k] % 64));
+	may->rules = f->plainbits;
+	for (int w = 0; w < W; w++)
+		for (uint64_t bits = may->w[w]; bits; bits &= bits - 1)
+			may->rules |= 1ull << f->crule[64 * w + __builtin_ctzll(bits)];
+}
+
+/* Which clauses may match somewhere in s: those with a code point of their req set in it (or
+ * with every one: they may match the empty string, s may be empty).  CJK and ASCII decoded
+ * inline: this reads every string a kind rule is matched on. */
+void
+gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t w0, w1;
+	size_t i = 0;
+
+	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
+	if (f->cls == NULL) {
+		memset(may->w, 0xFF, sizeof may->w);
+		return;
+	}
+	_Static_assert(W == 2, "two words a mask");
+	w0 = f->anyreq[0], w1 = f->anyreq[1];
+	while (i < len) {
+		const reqmask *m;
+
+		if (u[i] < 0x80)
+			m = &f->req[f->bmp[u[i++]]];
+		else if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+			m = &f->req[f->bmp[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)]];
+			i += 3;
+		} else {
+			size_t j = i;
+
+			m = &f->req[class_at(f, s, len, j, &i) - f->cls];
+		}
+		w0 |= m->w[0], w1 |= m->w[1];
+	}
+	may->w[0] = w0, may->w[1] = w1;
+}
+
+/* Whether rule k may match where may was found. */
+bool
+gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k)
+{
+	if (k >= f->n || f->plain[k])
+		return true;
+	for (int w = 0; w < W; w++)
+		if (may->w[w] & f->rmask[k][w])
+			return true;
+	return false;
+}
+
+/* The first rule from the from-th on that may match where may was found by gw_prefilter_at;
+ * n when none. */
+size_t
+gw_prefilter_next(const gw_prefilter *f, const gw_prefilter_mask *may, size_t from)
+{
+	uint64_t b;
+
+	if (f->n > 64) {
+		while (from < f->n && !gw_prefilter_may(f, may, from))
+			from++;
+		return from;
+	}
+	b = from < 64 ? may->rules >> from << from : 0;
+	return b ? (size_t)__builtin_ctzll(b) : f->n;
+}
