@@ -188,6 +188,21 @@ gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
 	gw_buf_put(out, "", 0);
 }
 
+size_t
+gw_lines_trim(const char *t, size_t b, size_t e, const char *set)
+{
+	while (e > b) {
+		size_t s = e - 1;
+
+		while (s > b && ((unsigned char)t[s] & 0xC0) == 0x80)
+			s--; /* to the first byte of the last code point */
+		if (!gw_space_len(t + s, e - s) && !gw_find(set, strlen(set), t + s, e - s))
+			break;
+		e = s;
+	}
+	return e;
+}
+
 void
 gw_lines_join(const gw_lines *c, int i, int j, gw_buf *out)
 {
@@ -244,15 +259,7 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 				b = skip_space(t, h, e);
 		}
 		cp += gw_lines_ncp(c, p, b);
-		for (q = e; q > b;) {
-			size_t s0 = q - 1;
-
-			while (s0 > b && ((unsigned char)t[s0] & 0xC0) == 0x80)
-				s0--;
-			if (!gw_space_len(t + s0, q - s0))
-				break;
-			q = s0;
-		}
+		q = gw_lines_trim(t, b, e, "");
 		nc = gw_lines_ncp(c, b, q);
 		if (q > b) {
 			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);

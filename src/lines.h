@@ -106,6 +106,8 @@ int32_t gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1);
 gw_span gw_lines_span(const gw_lines *c, int i, size_t b0, int j, size_t b1);
 /* Bytes [b0, b1) of s with all white space removed, appended to out. */
 void gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out);
+/* The end of bytes [b, e) of t without the white space and the characters of set that end them. */
+size_t gw_lines_trim(const char *t, size_t b, size_t e, const char *set);
 /* Lines [i, j] with all white space removed, appended to out. */
 void gw_lines_join(const gw_lines *c, int i, int j, gw_buf *out);
 /* Whether line i without white space is s[0, n). */
