@@ -110,13 +110,11 @@ scan_docnum(gw_lines *c, int i)
 	gw_buf b = GW_BUF_INIT;
 	int j = i;
 
-	if (hd->f[GW_H_DOC_NUMBER].text)
+	if (hd->f[GW_H_DOC_NUMBER].text || !docnum_next(c, i))
 		return 0;
-	if (gw_lines_rule(c, HR_DOCNUM, i, ov) <= 0) {
-		if (i + 1 >= c->n || !gw_lines_is(c, HR_DOCNUM_HEAD, i) ||
-		    gw_lines_rule(c, HR_DOCNUM_TAIL, i + 1, ov) <= 0)
-			return 0;
-		h = HR_DOCNUM_TAIL, j = i + 1; /* the agency code is all of line i */
+	if (gw_lines_rule(c, HR_DOCNUM, i, ov) <= 0) { /* the agency code is all of line i */
+		h = HR_DOCNUM_TAIL, j = i + 1;
+		gw_lines_rule(c, h, j, ov);
 	}
 	gw_lines_group(c->s->h[h], "v", ov, c->ln[j].b0, &s, &e);
 	if (j == i)
@@ -204,20 +202,13 @@ find_date(gw_lines *c, hscan *hs)
 
 /* ---------------------------------------------------------------- title */
 
-/* Header rule h searched in s[0, n): a title joined from its lines, a piece of a line. */
-static bool
-str_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov)
-{
-	return gw_lines_match(c, c->s->h[h], s, n, ov) > 0;
-}
-
 /* Whether bytes [s, e) of the text are the names of bodies (header.signature). */
 static bool
 is_body(gw_lines *c, size_t s, size_t e)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return str_match(c, HR_SIGNATURE, c->d->text + s, e - s, ov);
+	return gw_lines_match(c, HR_SIGNATURE, c->d->text + s, e - s, ov);
 }
 
 /* A title is complete once it ends in a 文种 (or what heads a table or list), and a 关于 in it
@@ -227,8 +218,8 @@ title_complete(gw_lines *c, const gw_buf *t)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return str_match(c, HR_TITLE_END, t->ptr, t->len, ov) &&
-	       !str_match(c, HR_TITLE_OPEN, t->ptr, t->len, ov);
+	return gw_lines_match(c, HR_TITLE_END, t->ptr, t->len, ov) &&
+	       !gw_lines_match(c, HR_TITLE_OPEN, t->ptr, t->len, ov);
 }
 
 /* Whether line i may be (part of) a title of at most maxcp code points. */
@@ -279,7 +270,7 @@ typed_title(gw_lines *c, int i, int j)
 	bool typed;
 
 	gw_lines_join(c, i, j, &t);
-	typed = str_match(c, HR_DOC_TYPE, t.ptr, t.len, ov);
+	typed = gw_lines_match(c, HR_DOC_TYPE, t.ptr, t.len, ov);
 	gw_buf_free(&t);
 	return typed;
 }
@@ -330,13 +321,13 @@ set_title(gw_lines *c, hscan *hs, int i, int j)
 	gw_lines_squeeze(c->d->text, b0, c->ln[i].b1, &t);
 	gw_lines_join(c, i + 1, j, &t);
 	memset(c->skip + i, 1, (size_t)(j - i + 1));
-	if (str_match(c, HR_TITLE_FOOTNOTE, t.ptr, t.len, ov))
+	if (gw_lines_match(c, HR_TITLE_FOOTNOTE, t.ptr, t.len, ov))
 		t.len = ov[0];
 	gw_header_set(c->d, GW_H_TITLE, t.ptr, t.len, sp);
 	hs->title0 = i, hs->title1 = j;
 	/* the 文种 ends the title, so it is on its last line (unless letter-spaced) */
 	if (!rule_field(c, GW_H_DOC_TYPE, HR_DOC_TYPE, j, ov) &&
-	    str_match(c, HR_DOC_TYPE, t.ptr, t.len, ov) &&
+	    gw_lines_match(c, HR_DOC_TYPE, t.ptr, t.len, ov) &&
 	    gw_lines_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
 		gw_header_set(c->d, GW_H_DOC_TYPE, t.ptr + s, e - s, sp);
 	gw_buf_free(&t);
@@ -436,7 +427,7 @@ split_list(gw_lines *c, int i, size_t s, size_t e, gw_strlist *l)
 	while (s < e) {
 		size_t cut = e, next = e;
 
-		if (str_match(c, HR_ADDRESSEE_SEP, c->d->text + s, e - s, ov))
+		if (gw_lines_match(c, HR_ADDRESSEE_SEP, c->d->text + s, e - s, ov))
 			cut = s + ov[0], next = s + ov[1];
 		if (next == s) /* an empty match: take the rest */
 			cut = next = e;
@@ -513,7 +504,7 @@ first_issuer(gw_lines *c, size_t s, size_t e)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return str_match(c, HR_ISSUER_SEP, c->d->text + s, e - s, ov) && ov[0] > 0 ? s + ov[0] : e;
+	return gw_lines_match(c, HR_ISSUER_SEP, c->d->text + s, e - s, ov) && ov[0] > 0 ? s + ov[0] : e;
 }
 
 /* The first of joint issuers in bytes [s, e) of line i: cut at a separator, or where the name
@@ -566,7 +557,8 @@ place_issuer(gw_lines *c, const hscan *hs)
 	if (is->text == NULL)
 		return;
 	for (int i = 0; i < c->n && i < hs->body0 + REPORT_LINES; i++) {
-		if (gw_lines_match_line(c, r, i, ov) <= 0 ||
+		if (!gw_lines_match(c, HR_ISSUER_PLACE, c->d->text + c->ln[i].b0,
+		                    c->ln[i].b1 - c->ln[i].b0, ov) ||
 		    !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
 		    !gw_lines_group(r, "lv", ov, c->ln[i].b0, &ls, &le))
 			continue;
@@ -751,7 +743,7 @@ is_news(gw_lines *c, const hscan *hs)
 	const char *title = c->d->header.f[GW_H_TITLE].text;
 	size_t ov[2 * GW_OVMAX];
 
-	if (title && *title && str_match(c, HR_HEADLINE, title, strlen(title), ov))
+	if (title && *title && gw_lines_match(c, HR_HEADLINE, title, strlen(title), ov))
 		return true;
 	return gw_lines_find(c, HR_NEWS, 0, hs->body0 + 3) >= 0;
 }

@@ -69,8 +69,10 @@ gw_segmenter_free(gw_segmenter *s)
 
 /* ---------------------------------------------------------------- matching */
 
-int
-gw_lines_match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *ov)
+/* Rule r against s[0, n): >0 a match, 0 none; a PCRE2 error marks the document failed and
+ * counts as no match. */
+static int
+match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *ov)
 {
 	int rc = gw_rule_match(r, s, n, 0, ov, GW_OVMAX);
 
@@ -82,12 +84,16 @@ gw_lines_match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *o
 	return rc;
 }
 
-int
-gw_lines_match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov)
+static int
+match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov)
 {
-	const gw_line *l = &c->ln[i];
+	return match(c, r, c->d->text + c->ln[i].b0, c->ln[i].b1 - c->ln[i].b0, ov);
+}
 
-	return gw_lines_match(c, r, c->d->text + l->b0, l->b1 - l->b0, ov);
+bool
+gw_lines_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov)
+{
+	return match(c, c->s->h[h], s, n, ov) > 0;
 }
 
 int
@@ -96,7 +102,7 @@ gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov)
 	/* a line this long is body text: no header or region rule may cost a match limit on it */
 	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE)
 		return 0;
-	return gw_lines_match_line(c, c->s->h[h], i, ov);
+	return match_line(c, c->s->h[h], i, ov);
 }
 
 bool
@@ -339,7 +345,7 @@ gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 
 		if (nr->series && !weak)
 			continue;
-		if (gw_lines_match_line(c, nr->rule, i, ov) > 0 && fill_numline(c, nr, i, ov, m))
+		if (match_line(c, nr->rule, i, ov) > 0 && fill_numline(c, nr, i, ov, m))
 			return true;
 	}
 	return false;

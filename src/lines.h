@@ -83,10 +83,9 @@ typedef struct gw_numline {
  * frees the index. */
 void gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d);
 void gw_lines_free(gw_lines *c);
-/* Match rule r against s[0, n) (bytes of the text, or a title joined from its lines); >0
- * match, 0 none.  A PCRE2 error marks the document failed and counts as no match. */
-int gw_lines_match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *ov);
-int gw_lines_match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov);
+/* Whether header or region rule h matches in s[0, n) (bytes of the text, or a title joined
+ * from its lines).  A PCRE2 error marks the document failed and counts as no match. */
+bool gw_lines_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov);
 /* The header or region rule h matched against line i (which must exist). */
 int gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov);
 /* Whether rule h matches line i; false for no such line. */
