@@ -688,12 +688,11 @@ find_issuer(gw_lines *c, hscan *hs)
 static void
 find_printer(gw_lines *c, int i, const size_t *ov)
 {
-	size_t s, e;
+	size_t ov2[2 * GW_OVMAX];
 
 	if (set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov) || i == 0 || c->skip[i - 1] ||
-	    !gw_lines_value(c, HR_SIGNATURE, i - 1, "v", &s, &e))
+	    !rule_field(c, GW_H_PRINTER, HR_SIGNATURE, i - 1, ov2))
 		return;
-	set_bytes(c, GW_H_PRINTER, i - 1, s, i - 1, e);
 	c->skip[i - 1] = 1;
 }
 
