@@ -136,44 +136,33 @@ scan_docnum(gw_lines *c, int i)
 
 /* ---------------------------------------------------------------- dates */
 
-/* The ISO form (YYYY-MM-DD) of the date matched by r (groups y, m, d) into out. */
-static bool
-iso_date(gw_lines *c, const gw_rule *r, const size_t *ov, size_t b, char out[11], bool *arabic)
-{
-	const char *g[3] = {"y", "m", "d"};
-	long long v[3] = {0, 0, 0};
-	const char *t = c->d->text;
-	size_t s, e;
-
-	*arabic = true;
-	for (int k = 0; k < 3; k++) {
-		if (!gw_lines_group(r, g[k], ov, b, &s, &e) || !gw_parse_int(t + s, e - s, &v[k]))
-			return false;
-		if ((unsigned char)t[s] >= 0x80)
-			*arabic = false;
-	}
-	/* a date without its day (2023年5月) is no 成文日期 to give as YYYY-MM-DD: date_text keeps it */
-	if (v[0] < 1000 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
-		return false;
-	snprintf(out, 11, "%04lld-%02lld-%02lld", v[0], v[1], v[2]);
-	return true;
-}
-
 /* Date field f (成文日期, 印发日期) from group v of rule h on line i, matched into ov, with its
- * ISO form; false when h does not match.  warn: the 成文日期 wants Arabic numerals (GB/T
- * 9704-2012 7.3.5.1), but not on a 纪要's issue line. */
+ * ISO form YYYY-MM-DD from groups y, m and d; false when h does not match.  warn: the 成文日期
+ * wants Arabic numerals (GB/T 9704-2012 7.3.5.1), but not on a 纪要's issue line. */
 static bool
 set_date(gw_lines *c, enum gw_hfield f, enum gw_hrule h, int i, size_t *ov, bool warn)
 {
+	static const char *const g[3] = {"y", "m", "d"};
 	char iso[11], **p = gw_header_iso(&c->d->header, f);
 	gw_field *fl = &c->d->header.f[f];
-	bool arabic;
+	const char *t = c->d->text;
+	long long v[3] = {0, 0, 0};
+	bool arabic = true;
+	size_t s, e;
 
 	if (!rule_field(c, f, h, i, ov))
 		return false;
 	c->skip[i] = 1;
-	if (!iso_date(c, c->s->h[h], ov, c->ln[i].b0, iso, &arabic))
+	for (int k = 0; k < 3; k++) {
+		if (!gw_lines_group(c->s->h[h], g[k], ov, c->ln[i].b0, &s, &e) ||
+		    !gw_parse_int(t + s, e - s, &v[k]))
+			return true;
+		arabic = arabic && (unsigned char)t[s] < 0x80;
+	}
+	/* a date without its day (2023年5月) is no 成文日期 to give as YYYY-MM-DD: date_text keeps it */
+	if (v[0] < 1000 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
 		return true;
+	snprintf(iso, sizeof iso, "%04lld-%02lld-%02lld", v[0], v[1], v[2]);
 	free(*p);
 	*p = gw_xstrdup(iso);
 	if (warn && !arabic)
