@@ -451,11 +451,9 @@ find_back_matter(gw_lines *c, collector *k, int l1)
 static int
 build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
 {
-	collector k;
+	collector k = {.room = MAX_NODES - c->d->nnodes};
 	size_t nok = 0;
 
-	memset(&k, 0, sizeof k);
-	k.room = MAX_NODES - c->d->nnodes;
 	collect(c, l0, l1, &k);
 	if (!k.over) {
 		filter(&k);
