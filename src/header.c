@@ -767,9 +767,7 @@ gw_header_scan(gw_lines *c, gw_hpos *p)
 	                  ((hd->f[GW_H_DOC_TYPE].text ||
 	                    gw_lines_find(c, HR_REPORT_SALUTE, hs.body0, c->n) >= 0) &&
 	                   !is_news(c, &hs));
-	*p = (gw_hpos){hs.title0, hs.date, hs.body0, false};
+	*p = (gw_hpos){hs.title0, hs.date, hs.body0, c->d->is_notice && find_transmit(c, &hs)};
 	if (!c->d->is_notice)
 		gw_header_clear(c->d); /* not a government document: no header */
-	else
-		p->transmit = find_transmit(c, &hs);
 }
