@@ -17,7 +17,8 @@ ascii_width(const char *enc)
 
 /* *p (a header field, a node's number or heading, copied from span sp of the text) with the
  * full-width forms the source printed: GUIDE.md gives the 发文字号 and the title exactly as
- * printed. */
+ * printed.  The normaliser folded a character from a full-width form when it is ASCII and took
+ * more source bytes than ASCII does, aw (［２０２２］ became [2022]). */
 static void
 restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 {
@@ -48,8 +49,6 @@ restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 			j++, at += (size_t)tl;
 		}
 		if (j < sp.end && t == c) {
-			/* the normaliser folded it from a full-width form: an ASCII character that took
-			 * more source bytes than ASCII does (［２０２２］ became [2022]) */
 			if (c > 0x20 && c < 0x7F && gw_doc_src_range(d, (gw_span){j, j + 1}, &ss, &se) &&
 			    se - ss > aw)
 				c += 0xFEE0, changed = true;
