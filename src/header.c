@@ -224,7 +224,7 @@ title_line(gw_lines *c, int i, int maxcp)
 	for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
 		if (gw_lines_is(c, not[k], i))
 			return false;
-	return !docnum_next(c, i) && !gw_lines_is_node(c, i);
+	return !docnum_next(c, i) && !gw_lines_numbered(c, i, false, NULL);
 }
 
 bool
@@ -285,7 +285,7 @@ find_title(gw_lines *c, int i, int *first, int *last)
 		return true;
 	}
 	for (j = *last + 1; j < c->n && j < i + ZONE_LINES; j++) {
-		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_is_node(c, j) ||
+		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_numbered(c, j, false, NULL) ||
 		    (gw_lines_is(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
 			break;
 		if (gw_header_title_at(c, j, TITLE_LINES, &l2) && typed_title(c, j, l2)) {
@@ -399,7 +399,7 @@ scan_zone(gw_lines *c, hscan *hs, int i)
 		} else if (gw_lines_rule(c, HR_ADDRESSEES, i, ov) > 0) {
 			hs->addr = i++;
 			break;
-		} else if (gw_lines_is(c, HR_NOT_TITLE, i) || gw_lines_is_node(c, i))
+		} else if (gw_lines_is(c, HR_NOT_TITLE, i) || gw_lines_numbered(c, i, false, NULL))
 			break;
 	}
 	hs->body0 = i;
@@ -493,7 +493,9 @@ first_issuer(gw_lines *c, size_t s, size_t e)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return gw_lines_match(c, HR_ISSUER_SEP, c->d->text + s, e - s, ov) && ov[0] > 0 ? s + ov[0] : e;
+	if (gw_lines_match(c, HR_ISSUER_SEP, c->d->text + s, e - s, ov) && ov[0] > 0)
+		return s + ov[0];
+	return e;
 }
 
 /* The first of joint issuers in bytes [s, e) of line i: cut at a separator, or where the name

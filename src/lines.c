@@ -339,7 +339,10 @@ bool
 gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 {
 	size_t ov[2 * GW_OVMAX];
+	gw_numline none;
 
+	if (m == NULL)
+		m = &none;
 	for (size_t k = 0; k < c->s->nnr; k++) {
 		const gw_noderule *nr = &c->s->nr[k];
 
@@ -349,12 +352,4 @@ gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 			return true;
 	}
 	return false;
-}
-
-bool
-gw_lines_is_node(gw_lines *c, int i)
-{
-	gw_numline m;
-
-	return gw_lines_numbered(c, i, false, &m);
 }

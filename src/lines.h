@@ -111,9 +111,8 @@ size_t gw_lines_trim(const char *t, size_t b, size_t e, const char *set);
 void gw_lines_join(const gw_lines *c, int i, int j, gw_buf *out);
 /* Whether line i without white space is s[0, n). */
 bool gw_lines_same(const gw_lines *c, int i, const char *s, size_t n);
-/* The first node rule that numbers line i (weak series rules only when asked), into m. */
+/* The first node rule that numbers line i (weak series rules only when asked), into m; with m
+ * NULL and not weak: whether line i opens a node by one of the strong node rules. */
 bool gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m);
-/* True when line i opens a numbered node by one of the strong node rules. */
-bool gw_lines_is_node(gw_lines *c, int i);
 
 #endif

@@ -49,8 +49,8 @@ restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 			j++, at += (size_t)tl;
 		}
 		if (j < sp.end && t == c) {
-			if (c > 0x20 && c < 0x7F && gw_doc_src_range(d, (gw_span){j, j + 1}, &ss, &se) &&
-			    se - ss > aw)
+			if (c > 0x20 && c < 0x7F &&
+			    gw_doc_src_range(d, (gw_span){j, j + 1}, &ss, &se) && se - ss > aw)
 				c += 0xFEE0, changed = true;
 			k = j + 1, atk = at + (size_t)tl;
 		}

@@ -138,7 +138,7 @@ in_region(gw_lines *c, collector *k, int i)
 	case R_ANNEX: /* the numbered or broken lines of an attachment list */
 		if (gw_lines_is(c, HR_ANNEX_ITEM, i) ||
 		    (c->ln[i].nc <= ANNEX_CONT_MAX && !gw_lines_is(c, HR_NOT_TITLE, i) &&
-		     !gw_lines_is(c, HR_ANNEX_LABEL, i) && !gw_lines_is_node(c, i)))
+		     !gw_lines_is(c, HR_ANNEX_LABEL, i) && !gw_lines_numbered(c, i, false, NULL)))
 			return true;
 		break;
 	case R_NONE:
