@@ -445,19 +445,6 @@ set_addressees(gw_lines *c, hscan *hs)
 	memset(c->skip + top, 1, (size_t)(i - top + 1));
 }
 
-/* Bytes [*s, *e) of line i without a bracket pair around it: （万载县统计局）. */
-static void
-unbracket(gw_lines *c, int i, size_t *s, size_t *e)
-{
-	const char *t = c->d->text;
-
-	*s = c->ln[i].b0, *e = c->ln[i].b1;
-	if (*e - *s > 6 && memcmp(t + *s, "（", 3) == 0 && memcmp(t + *e - 3, "）", 3) == 0)
-		*s += 3, *e -= 3;
-	else if (*e - *s > 2 && t[*s] == '(' && t[*e - 1] == ')')
-		*s += 1, *e -= 1;
-}
-
 /* 发文机关署名: the lines of body names right above the 成文日期; with no 成文日期, a bulletin's
  * last line when it is its body's name in brackets: （万载县统计局）. */
 static void
@@ -468,8 +455,8 @@ find_signature(gw_lines *c, hscan *hs)
 
 	if (hs->date < 0) {
 		top = last = c->n - 1;
-		unbracket(c, last, &s, &e);
-		if (last <= hs->title1 || c->skip[last] || s == c->ln[last].b0 || !is_body(c, s, e))
+		if (last <= hs->title1 || c->skip[last] ||
+		    !gw_lines_value(c, HR_SIG_BRACKETED, last, "v", &s, &e))
 			return;
 	} else {
 		for (int i = last; i >= 0 && i >= hs->date - SIG_LINES; i--) {
@@ -628,9 +615,9 @@ abbreviates(const char *t, size_t s, size_t e, size_t fs, size_t fe)
 static void
 signature_issuer(gw_lines *c, const hscan *hs)
 {
-	size_t s, e, fs, fe;
+	size_t s = c->ln[hs->sig0].b0, e = c->ln[hs->sig0].b1, fs, fe;
 
-	unbracket(c, hs->sig0, &s, &e);
+	gw_lines_value(c, HR_SIG_BRACKETED, hs->sig0, "v", &s, &e); /* first line, unbracketed */
 	if (gw_lines_value(c, HR_ISSUER_TITLE, hs->title0, "v", &fs, &fe)) {
 		fe = first_issuer(c, fs, fe);
 		if (abbreviates(c->d->text, s, first_issuer(c, s, e), fs, fe) && is_body(c, fs, fe)) {

@@ -26,7 +26,8 @@
 	X(TOC_PAGE, "region.toc-page") X(TABLE, "region.table") X(TABLE_END, "region.table-end") \
 	X(ANNEX_NOTE, "region.annex-note") X(ANNEX_ITEM, "region.annex-item") \
 	X(ANNEX_LABEL, "region.annex-label") X(NOTES, "region.notes") \
-	X(ISSUE_LINE, "header.issue-line") X(ISSUER_PLACE, "header.issuer-place")
+	X(ISSUE_LINE, "header.issue-line") X(ISSUER_PLACE, "header.issuer-place") \
+	X(SIG_BRACKETED, "header.signature-bracketed")
 #define GW_HRULE_ENUM(name, id) HR_##name,
 enum gw_hrule { GW_HRULES(GW_HRULE_ENUM) HR_COUNT };
 #undef GW_HRULE_ENUM
