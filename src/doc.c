@@ -159,6 +159,17 @@ gw_header_clear(gw_doc *d)
 }
 
 void
+gw_doc_clear_nodes(gw_doc *d)
+{
+	for (size_t i = 0; i < d->nnodes; i++)
+		free(d->nodes[i].id), free(d->nodes[i].num), free(d->nodes[i].heading);
+	d->nnodes = 0;
+	for (size_t i = 0; i < d->natts; i++)
+		free(d->atts[i].title);
+	d->natts = 0;
+}
+
+void
 gw_doc_free(gw_doc *d)
 {
 	size_t i;
@@ -177,14 +188,8 @@ gw_doc_free(gw_doc *d)
 	free(d->text);
 	free(d->runs);
 	header_free(&d->header);
-	for (i = 0; i < d->nnodes; i++) {
-		free(d->nodes[i].id);
-		free(d->nodes[i].num);
-		free(d->nodes[i].heading);
-	}
+	gw_doc_clear_nodes(d);
 	free(d->nodes);
-	for (i = 0; i < d->natts; i++)
-		free(d->atts[i].title);
 	free(d->atts);
 	for (i = 0; i < d->nqs; i++) {
 		gw_quantity *q = &d->qs[i];

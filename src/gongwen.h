@@ -398,6 +398,8 @@ void gw_doc_assign_node_ids(gw_doc *d);
 /* The innermost node whose span contains cp, or -1. */
 int gw_doc_node_at(const gw_doc *d, int32_t cp);
 int gw_doc_add_attachment(gw_doc *d, const char *title, gw_span title_span, gw_span span);
+/* Drop the nodes and attachments, before the segmenter runs again (the arrays stay). */
+void gw_doc_clear_nodes(gw_doc *d);
 gw_quantity *gw_doc_add_quantity(gw_doc *d); /* zeroed, node = -1, spans none */
 /* Give every quantity its id ("<node id>__qty_N", "qty_N" outside nodes). */
 void gw_doc_assign_quantity_ids(gw_doc *d);

@@ -110,13 +110,11 @@ scan_docnum(gw_lines *c, int i)
 	gw_buf b = GW_BUF_INIT;
 	int j = i;
 
-	if (hd->f[GW_H_DOC_NUMBER].text)
+	if (hd->f[GW_H_DOC_NUMBER].text || !docnum_next(c, i))
 		return 0;
-	if (gw_lines_rule(c, HR_DOCNUM, i, ov) <= 0) {
-		if (i + 1 >= c->n || !gw_lines_is(c, HR_DOCNUM_HEAD, i) ||
-		    gw_lines_rule(c, HR_DOCNUM_TAIL, i + 1, ov) <= 0)
-			return 0;
-		h = HR_DOCNUM_TAIL, j = i + 1; /* the agency code is all of line i */
+	if (gw_lines_rule(c, HR_DOCNUM, i, ov) <= 0) { /* the agency code is all of line i */
+		h = HR_DOCNUM_TAIL, j = i + 1;
+		gw_lines_rule(c, h, j, ov);
 	}
 	gw_lines_group(c->s->h[h], "v", ov, c->ln[j].b0, &s, &e);
 	if (j == i)
@@ -138,44 +136,33 @@ scan_docnum(gw_lines *c, int i)
 
 /* ---------------------------------------------------------------- dates */
 
-/* The ISO form (YYYY-MM-DD) of the date matched by r (groups y, m, d) into out. */
-static bool
-iso_date(gw_lines *c, const gw_rule *r, const size_t *ov, size_t b, char out[11], bool *arabic)
-{
-	const char *g[3] = {"y", "m", "d"};
-	long long v[3] = {0, 0, 0};
-	const char *t = c->d->text;
-	size_t s, e;
-
-	*arabic = true;
-	for (int k = 0; k < 3; k++) {
-		if (!gw_lines_group(r, g[k], ov, b, &s, &e) || !gw_parse_int(t + s, e - s, &v[k]))
-			return false;
-		if ((unsigned char)t[s] >= 0x80)
-			*arabic = false;
-	}
-	/* a date without its day (2023年5月) is no 成文日期 to give as YYYY-MM-DD: date_text keeps it */
-	if (v[0] < 1000 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
-		return false;
-	snprintf(out, 11, "%04lld-%02lld-%02lld", v[0], v[1], v[2]);
-	return true;
-}
-
 /* Date field f (成文日期, 印发日期) from group v of rule h on line i, matched into ov, with its
- * ISO form; false when h does not match.  warn: the 成文日期 wants Arabic numerals (GB/T
- * 9704-2012 7.3.5.1), but not on a 纪要's issue line. */
+ * ISO form YYYY-MM-DD from groups y, m and d; false when h does not match.  warn: the 成文日期
+ * wants Arabic numerals (GB/T 9704-2012 7.3.5.1), but not on a 纪要's issue line. */
 static bool
 set_date(gw_lines *c, enum gw_hfield f, enum gw_hrule h, int i, size_t *ov, bool warn)
 {
+	static const char *const g[3] = {"y", "m", "d"};
 	char iso[11], **p = gw_header_iso(&c->d->header, f);
 	gw_field *fl = &c->d->header.f[f];
-	bool arabic;
+	const char *t = c->d->text;
+	long long v[3] = {0, 0, 0};
+	bool arabic = true;
+	size_t s, e;
 
 	if (!rule_field(c, f, h, i, ov))
 		return false;
 	c->skip[i] = 1;
-	if (!iso_date(c, c->s->h[h], ov, c->ln[i].b0, iso, &arabic))
+	for (int k = 0; k < 3; k++) {
+		if (!gw_lines_group(c->s->h[h], g[k], ov, c->ln[i].b0, &s, &e) ||
+		    !gw_parse_int(t + s, e - s, &v[k]))
+			return true;
+		arabic = arabic && (unsigned char)t[s] < 0x80;
+	}
+	/* a date without its day (2023年5月) is no 成文日期 to give as YYYY-MM-DD: date_text keeps it */
+	if (v[0] < 1000 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
 		return true;
+	snprintf(iso, sizeof iso, "%04lld-%02lld-%02lld", v[0], v[1], v[2]);
 	free(*p);
 	*p = gw_xstrdup(iso);
 	if (warn && !arabic)
@@ -204,20 +191,13 @@ find_date(gw_lines *c, hscan *hs)
 
 /* ---------------------------------------------------------------- title */
 
-/* Header rule h searched in s[0, n): a title joined from its lines, a piece of a line. */
-static bool
-str_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov)
-{
-	return gw_lines_match(c, c->s->h[h], s, n, ov) > 0;
-}
-
 /* Whether bytes [s, e) of the text are the names of bodies (header.signature). */
 static bool
 is_body(gw_lines *c, size_t s, size_t e)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return str_match(c, HR_SIGNATURE, c->d->text + s, e - s, ov);
+	return gw_lines_match(c, HR_SIGNATURE, c->d->text + s, e - s, ov);
 }
 
 /* A title is complete once it ends in a 文种 (or what heads a table or list), and a 关于 in it
@@ -227,8 +207,8 @@ title_complete(gw_lines *c, const gw_buf *t)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return str_match(c, HR_TITLE_END, t->ptr, t->len, ov) &&
-	       !str_match(c, HR_TITLE_OPEN, t->ptr, t->len, ov);
+	return gw_lines_match(c, HR_TITLE_END, t->ptr, t->len, ov) &&
+	       !gw_lines_match(c, HR_TITLE_OPEN, t->ptr, t->len, ov);
 }
 
 /* Whether line i may be (part of) a title of at most maxcp code points. */
@@ -244,7 +224,7 @@ title_line(gw_lines *c, int i, int maxcp)
 	for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
 		if (gw_lines_is(c, not[k], i))
 			return false;
-	return !docnum_next(c, i) && !gw_lines_is_node(c, i);
+	return !docnum_next(c, i) && !gw_lines_numbered(c, i, false, NULL);
 }
 
 bool
@@ -279,7 +259,7 @@ typed_title(gw_lines *c, int i, int j)
 	bool typed;
 
 	gw_lines_join(c, i, j, &t);
-	typed = str_match(c, HR_DOC_TYPE, t.ptr, t.len, ov);
+	typed = gw_lines_match(c, HR_DOC_TYPE, t.ptr, t.len, ov);
 	gw_buf_free(&t);
 	return typed;
 }
@@ -305,7 +285,7 @@ find_title(gw_lines *c, int i, int *first, int *last)
 		return true;
 	}
 	for (j = *last + 1; j < c->n && j < i + ZONE_LINES; j++) {
-		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_is_node(c, j) ||
+		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_numbered(c, j, false, NULL) ||
 		    (gw_lines_is(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
 			break;
 		if (gw_header_title_at(c, j, TITLE_LINES, &l2) && typed_title(c, j, l2)) {
@@ -330,13 +310,13 @@ set_title(gw_lines *c, hscan *hs, int i, int j)
 	gw_lines_squeeze(c->d->text, b0, c->ln[i].b1, &t);
 	gw_lines_join(c, i + 1, j, &t);
 	memset(c->skip + i, 1, (size_t)(j - i + 1));
-	if (str_match(c, HR_TITLE_FOOTNOTE, t.ptr, t.len, ov))
+	if (gw_lines_match(c, HR_TITLE_FOOTNOTE, t.ptr, t.len, ov))
 		t.len = ov[0];
 	gw_header_set(c->d, GW_H_TITLE, t.ptr, t.len, sp);
 	hs->title0 = i, hs->title1 = j;
 	/* the 文种 ends the title, so it is on its last line (unless letter-spaced) */
 	if (!rule_field(c, GW_H_DOC_TYPE, HR_DOC_TYPE, j, ov) &&
-	    str_match(c, HR_DOC_TYPE, t.ptr, t.len, ov) &&
+	    gw_lines_match(c, HR_DOC_TYPE, t.ptr, t.len, ov) &&
 	    gw_lines_group(c->s->h[HR_DOC_TYPE], "v", ov, 0, &s, &e))
 		gw_header_set(c->d, GW_H_DOC_TYPE, t.ptr + s, e - s, sp);
 	gw_buf_free(&t);
@@ -419,7 +399,7 @@ scan_zone(gw_lines *c, hscan *hs, int i)
 		} else if (gw_lines_rule(c, HR_ADDRESSEES, i, ov) > 0) {
 			hs->addr = i++;
 			break;
-		} else if (gw_lines_is(c, HR_NOT_TITLE, i) || gw_lines_is_node(c, i))
+		} else if (gw_lines_is(c, HR_NOT_TITLE, i) || gw_lines_numbered(c, i, false, NULL))
 			break;
 	}
 	hs->body0 = i;
@@ -436,7 +416,7 @@ split_list(gw_lines *c, int i, size_t s, size_t e, gw_strlist *l)
 	while (s < e) {
 		size_t cut = e, next = e;
 
-		if (str_match(c, HR_ADDRESSEE_SEP, c->d->text + s, e - s, ov))
+		if (gw_lines_match(c, HR_ADDRESSEE_SEP, c->d->text + s, e - s, ov))
 			cut = s + ov[0], next = s + ov[1];
 		if (next == s) /* an empty match: take the rest */
 			cut = next = e;
@@ -465,19 +445,6 @@ set_addressees(gw_lines *c, hscan *hs)
 	memset(c->skip + top, 1, (size_t)(i - top + 1));
 }
 
-/* Bytes [*s, *e) of line i without a bracket pair around it: （万载县统计局）. */
-static void
-unbracket(gw_lines *c, int i, size_t *s, size_t *e)
-{
-	const char *t = c->d->text;
-
-	*s = c->ln[i].b0, *e = c->ln[i].b1;
-	if (*e - *s > 6 && memcmp(t + *s, "（", 3) == 0 && memcmp(t + *e - 3, "）", 3) == 0)
-		*s += 3, *e -= 3;
-	else if (*e - *s > 2 && t[*s] == '(' && t[*e - 1] == ')')
-		*s += 1, *e -= 1;
-}
-
 /* 发文机关署名: the lines of body names right above the 成文日期; with no 成文日期, a bulletin's
  * last line when it is its body's name in brackets: （万载县统计局）. */
 static void
@@ -488,8 +455,8 @@ find_signature(gw_lines *c, hscan *hs)
 
 	if (hs->date < 0) {
 		top = last = c->n - 1;
-		unbracket(c, last, &s, &e);
-		if (last <= hs->title1 || c->skip[last] || s == c->ln[last].b0 || !is_body(c, s, e))
+		if (last <= hs->title1 || c->skip[last] ||
+		    !gw_lines_value(c, HR_SIG_BRACKETED, last, "v", &s, &e))
 			return;
 	} else {
 		for (int i = last; i >= 0 && i >= hs->date - SIG_LINES; i--) {
@@ -513,7 +480,9 @@ first_issuer(gw_lines *c, size_t s, size_t e)
 {
 	size_t ov[2 * GW_OVMAX];
 
-	return str_match(c, HR_ISSUER_SEP, c->d->text + s, e - s, ov) && ov[0] > 0 ? s + ov[0] : e;
+	if (gw_lines_match(c, HR_ISSUER_SEP, c->d->text + s, e - s, ov) && ov[0] > 0)
+		return s + ov[0];
+	return e;
 }
 
 /* The first of joint issuers in bytes [s, e) of line i: cut at a separator, or where the name
@@ -566,7 +535,8 @@ place_issuer(gw_lines *c, const hscan *hs)
 	if (is->text == NULL)
 		return;
 	for (int i = 0; i < c->n && i < hs->body0 + REPORT_LINES; i++) {
-		if (gw_lines_match_line(c, r, i, ov) <= 0 ||
+		if (!gw_lines_match(c, HR_ISSUER_PLACE, c->d->text + c->ln[i].b0,
+		                    c->ln[i].b1 - c->ln[i].b0, ov) ||
 		    !gw_lines_group(r, "v", ov, c->ln[i].b0, &s, &e) ||
 		    !gw_lines_group(r, "lv", ov, c->ln[i].b0, &ls, &le))
 			continue;
@@ -645,9 +615,9 @@ abbreviates(const char *t, size_t s, size_t e, size_t fs, size_t fe)
 static void
 signature_issuer(gw_lines *c, const hscan *hs)
 {
-	size_t s, e, fs, fe;
+	size_t s = c->ln[hs->sig0].b0, e = c->ln[hs->sig0].b1, fs, fe;
 
-	unbracket(c, hs->sig0, &s, &e);
+	gw_lines_value(c, HR_SIG_BRACKETED, hs->sig0, "v", &s, &e); /* first line, unbracketed */
 	if (gw_lines_value(c, HR_ISSUER_TITLE, hs->title0, "v", &fs, &fe)) {
 		fe = first_issuer(c, fs, fe);
 		if (abbreviates(c->d->text, s, first_issuer(c, s, e), fs, fe) && is_body(c, fs, fe)) {
@@ -696,12 +666,11 @@ find_issuer(gw_lines *c, hscan *hs)
 static void
 find_printer(gw_lines *c, int i, const size_t *ov)
 {
-	size_t s, e;
+	size_t ov2[2 * GW_OVMAX];
 
 	if (set_group(c, GW_H_PRINTER, HR_PRINTER, "printer", i, ov) || i == 0 || c->skip[i - 1] ||
-	    !gw_lines_value(c, HR_SIGNATURE, i - 1, "v", &s, &e))
+	    !rule_field(c, GW_H_PRINTER, HR_SIGNATURE, i - 1, ov2))
 		return;
-	set_bytes(c, GW_H_PRINTER, i - 1, s, i - 1, e);
 	c->skip[i - 1] = 1;
 }
 
@@ -751,7 +720,7 @@ is_news(gw_lines *c, const hscan *hs)
 	const char *title = c->d->header.f[GW_H_TITLE].text;
 	size_t ov[2 * GW_OVMAX];
 
-	if (title && *title && str_match(c, HR_HEADLINE, title, strlen(title), ov))
+	if (title && *title && gw_lines_match(c, HR_HEADLINE, title, strlen(title), ov))
 		return true;
 	return gw_lines_find(c, HR_NEWS, 0, hs->body0 + 3) >= 0;
 }
@@ -787,9 +756,7 @@ gw_header_scan(gw_lines *c, gw_hpos *p)
 	                  ((hd->f[GW_H_DOC_TYPE].text ||
 	                    gw_lines_find(c, HR_REPORT_SALUTE, hs.body0, c->n) >= 0) &&
 	                   !is_news(c, &hs));
-	*p = (gw_hpos){hs.title0, hs.date, hs.body0, false};
+	*p = (gw_hpos){hs.title0, hs.date, hs.body0, c->d->is_notice && find_transmit(c, &hs)};
 	if (!c->d->is_notice)
 		gw_header_clear(c->d); /* not a government document: no header */
-	else
-		p->transmit = find_transmit(c, &hs);
 }

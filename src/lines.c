@@ -69,8 +69,10 @@ gw_segmenter_free(gw_segmenter *s)
 
 /* ---------------------------------------------------------------- matching */
 
-int
-gw_lines_match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *ov)
+/* Rule r against s[0, n): >0 a match, 0 none; a PCRE2 error marks the document failed and
+ * counts as no match. */
+static int
+match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *ov)
 {
 	int rc = gw_rule_match(r, s, n, 0, ov, GW_OVMAX);
 
@@ -82,12 +84,16 @@ gw_lines_match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *o
 	return rc;
 }
 
-int
-gw_lines_match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov)
+static int
+match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov)
 {
-	const gw_line *l = &c->ln[i];
+	return match(c, r, c->d->text + c->ln[i].b0, c->ln[i].b1 - c->ln[i].b0, ov);
+}
 
-	return gw_lines_match(c, r, c->d->text + l->b0, l->b1 - l->b0, ov);
+bool
+gw_lines_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov)
+{
+	return match(c, c->s->h[h], s, n, ov) > 0;
 }
 
 int
@@ -96,7 +102,7 @@ gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov)
 	/* a line this long is body text: no header or region rule may cost a match limit on it */
 	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE)
 		return 0;
-	return gw_lines_match_line(c, c->s->h[h], i, ov);
+	return match_line(c, c->s->h[h], i, ov);
 }
 
 bool
@@ -188,6 +194,21 @@ gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
 	gw_buf_put(out, "", 0);
 }
 
+size_t
+gw_lines_trim(const char *t, size_t b, size_t e, const char *set)
+{
+	while (e > b) {
+		size_t s = e - 1;
+
+		while (s > b && ((unsigned char)t[s] & 0xC0) == 0x80)
+			s--; /* to the first byte of the last code point */
+		if (!gw_space_len(t + s, e - s) && !gw_find(set, strlen(set), t + s, e - s))
+			break;
+		e = s;
+	}
+	return e;
+}
+
 void
 gw_lines_join(const gw_lines *c, int i, int j, gw_buf *out)
 {
@@ -244,15 +265,7 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 				b = skip_space(t, h, e);
 		}
 		cp += gw_lines_ncp(c, p, b);
-		for (q = e; q > b;) {
-			size_t s0 = q - 1;
-
-			while (s0 > b && ((unsigned char)t[s0] & 0xC0) == 0x80)
-				s0--;
-			if (!gw_space_len(t + s0, q - s0))
-				break;
-			q = s0;
-		}
+		q = gw_lines_trim(t, b, e, "");
 		nc = gw_lines_ncp(c, b, q);
 		if (q > b) {
 			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
@@ -326,22 +339,17 @@ bool
 gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 {
 	size_t ov[2 * GW_OVMAX];
+	gw_numline none;
 
+	if (m == NULL)
+		m = &none;
 	for (size_t k = 0; k < c->s->nnr; k++) {
 		const gw_noderule *nr = &c->s->nr[k];
 
 		if (nr->series && !weak)
 			continue;
-		if (gw_lines_match_line(c, nr->rule, i, ov) > 0 && fill_numline(c, nr, i, ov, m))
+		if (match_line(c, nr->rule, i, ov) > 0 && fill_numline(c, nr, i, ov, m))
 			return true;
 	}
 	return false;
-}
-
-bool
-gw_lines_is_node(gw_lines *c, int i)
-{
-	gw_numline m;
-
-	return gw_lines_numbered(c, i, false, &m);
 }

@@ -26,7 +26,8 @@
 	X(TOC_PAGE, "region.toc-page") X(TABLE, "region.table") X(TABLE_END, "region.table-end") \
 	X(ANNEX_NOTE, "region.annex-note") X(ANNEX_ITEM, "region.annex-item") \
 	X(ANNEX_LABEL, "region.annex-label") X(NOTES, "region.notes") \
-	X(ISSUE_LINE, "header.issue-line") X(ISSUER_PLACE, "header.issuer-place")
+	X(ISSUE_LINE, "header.issue-line") X(ISSUER_PLACE, "header.issuer-place") \
+	X(SIG_BRACKETED, "header.signature-bracketed")
 #define GW_HRULE_ENUM(name, id) HR_##name,
 enum gw_hrule { GW_HRULES(GW_HRULE_ENUM) HR_COUNT };
 #undef GW_HRULE_ENUM
@@ -83,10 +84,9 @@ typedef struct gw_numline {
  * frees the index. */
 void gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d);
 void gw_lines_free(gw_lines *c);
-/* Match rule r against s[0, n) (bytes of the text, or a title joined from its lines); >0
- * match, 0 none.  A PCRE2 error marks the document failed and counts as no match. */
-int gw_lines_match(gw_lines *c, const gw_rule *r, const char *s, size_t n, size_t *ov);
-int gw_lines_match_line(gw_lines *c, const gw_rule *r, int i, size_t *ov);
+/* Whether header or region rule h matches in s[0, n) (bytes of the text, or a title joined
+ * from its lines).  A PCRE2 error marks the document failed and counts as no match. */
+bool gw_lines_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov);
 /* The header or region rule h matched against line i (which must exist). */
 int gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov);
 /* Whether rule h matches line i; false for no such line. */
@@ -106,13 +106,14 @@ int32_t gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1);
 gw_span gw_lines_span(const gw_lines *c, int i, size_t b0, int j, size_t b1);
 /* Bytes [b0, b1) of s with all white space removed, appended to out. */
 void gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out);
+/* The end of bytes [b, e) of t without the white space and the characters of set that end them. */
+size_t gw_lines_trim(const char *t, size_t b, size_t e, const char *set);
 /* Lines [i, j] with all white space removed, appended to out. */
 void gw_lines_join(const gw_lines *c, int i, int j, gw_buf *out);
 /* Whether line i without white space is s[0, n). */
 bool gw_lines_same(const gw_lines *c, int i, const char *s, size_t n);
-/* The first node rule that numbers line i (weak series rules only when asked), into m. */
+/* The first node rule that numbers line i (weak series rules only when asked), into m; with m
+ * NULL and not weak: whether line i opens a node by one of the strong node rules. */
 bool gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m);
-/* True when line i opens a numbered node by one of the strong node rules. */
-bool gw_lines_is_node(gw_lines *c, int i);
 
 #endif

@@ -15,19 +15,10 @@ ascii_width(const char *enc)
 	return 1;
 }
 
-/* Whether the normaliser folded code point k of the text from a full-width form: an ASCII
- * character that took more source bytes than ASCII does (［２０２２］ became [2022]). */
-static bool
-was_wide(gw_doc *d, int32_t k, uint32_t aw)
-{
-	uint32_t s, e;
-
-	return gw_doc_src_range(d, (gw_span){k, k + 1}, &s, &e) && e - s > aw;
-}
-
 /* *p (a header field, a node's number or heading, copied from span sp of the text) with the
  * full-width forms the source printed: GUIDE.md gives the 发文字号 and the title exactly as
- * printed. */
+ * printed.  The normaliser folded a character from a full-width form when it is ASCII and took
+ * more source bytes than ASCII does, aw (［２０２２］ became [2022]). */
 static void
 restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 {
@@ -43,7 +34,7 @@ restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 		return;                 /* from a wide one, and only in text with a span */
 	i = 0, atk = gw_doc_cp_to_byte(d, sp.start);
 	while (i < n) {
-		uint32_t c, t = 0;
+		uint32_t c, t = 0, ss, se;
 		int len = gw_utf8_decode(s + i, n - i, &c), tl = 0;
 		int32_t j = k;
 		size_t at = atk; /* byte of code point j: the text is walked, not looked up */
@@ -58,7 +49,8 @@ restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 			j++, at += (size_t)tl;
 		}
 		if (j < sp.end && t == c) {
-			if (c > 0x20 && c < 0x7F && was_wide(d, j, aw))
+			if (c > 0x20 && c < 0x7F &&
+			    gw_doc_src_range(d, (gw_span){j, j + 1}, &ss, &se) && se - ss > aw)
 				c += 0xFEE0, changed = true;
 			k = j + 1, atk = at + (size_t)tl;
 		}

@@ -1,22 +1,6 @@
 /* segment.c — gw-segment's library half: a document's lines (lines.c), its header (header.c), its structure (structure.c), then the header and nodes as printed (printed.c), in that order. */
-#include <stdlib.h>
-
 #include "internal.h"
 #include "segment.h"
-
-/* Drop what an earlier run of this stage put in d, so that a record can be segmented again. */
-static void
-reset_doc(gw_doc *d)
-{
-	for (size_t i = 0; i < d->nnodes; i++)
-		free(d->nodes[i].id), free(d->nodes[i].num), free(d->nodes[i].heading);
-	d->nnodes = 0;
-	for (size_t i = 0; i < d->natts; i++)
-		free(d->atts[i].title);
-	d->natts = 0;
-	gw_header_clear(d);
-	gw_doc_clear_diags(d, GW_ST_SEGMENTED);
-}
 
 int
 gw_segment(gw_segmenter *s, gw_doc *d)
@@ -25,7 +9,10 @@ gw_segment(gw_segmenter *s, gw_doc *d)
 	gw_hpos p;
 	int over = 0;
 
-	reset_doc(d);
+	/* what an earlier run of this stage put in d goes: a record can be segmented again */
+	gw_doc_clear_nodes(d);
+	gw_header_clear(d);
+	gw_doc_clear_diags(d, GW_ST_SEGMENTED);
 	d->is_notice = 0;
 	gw_lines_index(&c, s, d);
 	if (c.n > 0) {

@@ -11,20 +11,6 @@
 #define ATT_TITLE_LINES 3 /* lines an attached document's title may take */
 #define MAX_NODES GW_LIMIT_NODES /* nodes in one document (GW_E_LIMIT past it) */
 
-/* The first nn bytes nd inside h[0..hn), or NULL. */
-static const char *
-mem_find(const char *h, size_t hn, const char *nd, size_t nn)
-{
-	const char *p = h, *end = h + hn;
-
-	while (nn && (size_t)(end - p) >= nn && (p = memchr(p, nd[0], (size_t)(end - p) - nn + 1)))
-		if (memcmp(p, nd, nn) == 0)
-			return p;
-		else
-			p++;
-	return NULL;
-}
-
 /* ---------------------------------------------------------------- candidate nodes */
 
 typedef struct cand {
@@ -80,7 +66,7 @@ inline_list(gw_lines *c, const gw_numline *cd)
 			gw_buf_puts(&m, form ? ")" : "）");
 		} else
 			break;
-		found = mem_find(t + cd->rest0, cd->rest1 - cd->rest0, m.ptr, m.len) != NULL;
+		found = gw_find(t + cd->rest0, cd->rest1 - cd->rest0, m.ptr, m.len) != NULL;
 	}
 	gw_buf_free(&m);
 	return found;
@@ -152,7 +138,7 @@ in_region(gw_lines *c, collector *k, int i)
 	case R_ANNEX: /* the numbered or broken lines of an attachment list */
 		if (gw_lines_is(c, HR_ANNEX_ITEM, i) ||
 		    (c->ln[i].nc <= ANNEX_CONT_MAX && !gw_lines_is(c, HR_NOT_TITLE, i) &&
-		     !gw_lines_is(c, HR_ANNEX_LABEL, i) && !gw_lines_is_node(c, i)))
+		     !gw_lines_is(c, HR_ANNEX_LABEL, i) && !gw_lines_numbered(c, i, false, NULL)))
 			return true;
 		break;
 	case R_NONE:
@@ -292,13 +278,6 @@ nest(collector *k)
 /* The punctuation the GUIDE strips from the end of a heading. */
 #define TAIL_PUNCT "。：:；;，,、"
 
-/* Whether the character of n bytes at s is one of the characters of set. */
-static bool
-in_set(const char *set, const char *s, size_t n)
-{
-	return mem_find(set, strlen(set), s, n) != NULL;
-}
-
 /* The first byte in [s, e) where one of the characters of set stands, or e. */
 static size_t
 find_first(const char *t, size_t s, size_t e, const char *set)
@@ -307,7 +286,7 @@ find_first(const char *t, size_t s, size_t e, const char *set)
 	int n;
 
 	for (; *set && (n = gw_utf8_decode(set, strlen(set), &cp)) > 0; set += n) {
-		const char *p = mem_find(t + s, e - s, set, (size_t)n);
+		const char *p = gw_find(t + s, e - s, set, (size_t)n);
 
 		if (p)
 			e = (size_t)(p - t); /* the next ones are looked for before it */
@@ -349,15 +328,7 @@ heading_range(gw_lines *c, const gw_numline *cd, bool body_follows, size_t *hs, 
 			return false; /* a plain paragraph, not a title on its own line */
 		break;
 	}
-	while (e > s) { /* no trailing white space or TAIL_PUNCT */
-		size_t b = e - 1;
-
-		while (b > s && ((unsigned char)t[b] & 0xC0) == 0x80)
-			b--;
-		if (!gw_space_len(t + b, e - b) && !in_set(TAIL_PUNCT, t + b, e - b))
-			break;
-		e = b;
-	}
+	e = gw_lines_trim(t, s, e, TAIL_PUNCT); /* no trailing white space or TAIL_PUNCT */
 	*hs = s, *he = e;
 	return e > s;
 }
@@ -480,11 +451,9 @@ find_back_matter(gw_lines *c, collector *k, int l1)
 static int
 build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
 {
-	collector k;
+	collector k = {.room = MAX_NODES - c->d->nnodes};
 	size_t nok = 0;
 
-	memset(&k, 0, sizeof k);
-	k.room = MAX_NODES - c->d->nnodes;
 	collect(c, l0, l1, &k);
 	if (!k.over) {
 		filter(&k);
@@ -546,7 +515,7 @@ annex_label(gw_lines *c, int j)
 		if (gw_lines_rule(c, HR_ANNEX_NOTE, j, ov) <= 0 ||
 		    (gw_lines_group(c->s->h[HR_ANNEX_NOTE], "list", ov, c->ln[j].b0, &s, &e) && e > s) ||
 		    gw_lines_is(c, HR_ANNEX_ITEM, j + 1) ||
-		    mem_find(c->d->text + c->ln[j + 1].b0, c->ln[j + 1].b1 - c->ln[j + 1].b0, "：", 3))
+		    gw_find(c->d->text + c->ln[j + 1].b0, c->ln[j + 1].b1 - c->ln[j + 1].b0, "：", 3))
 			return false;
 	}
 	return gw_header_title_at(c, j + 1, ATT_TITLE_LINES, &last);
