@@ -827,48 +827,53 @@ key_hash(const unsigned char *base, const jt *t)
 	return h;
 }
 
+/* Bytes a string holds as they are: ASCII from 0x20 but '"' and '\\'. */
+static bool
+plain_ascii(int c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Whether u[0..3) is a three-byte UTF-8 sequence led by E1..EF but ED (most CJK): no overlong
+ * form, no surrogate possible. */
+static inline bool
+cjk3(const unsigned char *u)
+{
+	return u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80;
+}
+
 /* A string from its opening quote, its bytes checked as Jansson checks them (UTF-8 without
  * overlong forms, surrogates or values past U+10FFFF; no control character; the escapes that
- * escape_cp takes): eight plain ASCII bytes or one CJK character a step.  The eight bytes are
- * plain when none is below 0x20, '"', '\\' or 0x80 and above (see plain_run). */
+ * escape_cp takes): plain ASCII a byte at a time (most strings are short), runs of CJK a
+ * character at a time. */
 static bool
 lex_string(lexer *x, size_t k)
 {
-	const uint64_t ones = 0x0101010101010101ULL, top = 0x8080808080808080ULL;
 	const unsigned char *s = x->s;
 	size_t i = x->at + 1, n = x->n, len;
-	uint64_t w;
 	uint32_t cp;
 
 	for (;;) {
-		int c;
-
-		if (i + 8 <= n && (memcpy(&w, s + i, 8), (((w - 0x20 * ones) | ((w ^ '"' * ones) - ones) |
-		                                            ((w ^ '\\' * ones) - ones) | w) & top) == 0)) {
-			i += 8;
-			continue;
-		}
-		if (i >= n)
-			return false;
-		c = s[i];
-		if (c >= 0xE1 && c <= 0xEF && c != 0xED && i + 3 <= n && (s[i + 1] & 0xC0) == 0x80 &&
-		    (s[i + 2] & 0xC0) == 0x80) /* most CJK: no overlong form, no surrogate */
-			i += 3;
-		else if (c >= 0x80 && (len = (size_t)gw_utf8_decode((const char *)s + i, n - i, &cp)) > 0)
-			i += len;
-		else if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+		while (i < n && plain_ascii(s[i]))
 			i++;
-		else if (c != '\\' || escape_cp(s + i + 1, n - i - 1, &len) < 0)
+		if (i + 3 <= n && cjk3(s + i)) {
+			do
+				i += 3;
+			while (i + 3 <= n && cjk3(s + i));
+		} else if (i >= n || s[i] == '"')
 			break;
-		else {
+		else if (s[i] >= 0x80 && (len = (size_t)gw_utf8_decode((const char *)s + i, n - i, &cp)) > 0)
+			i += len;
+		else if (s[i] == '\\' && escape_cp(s + i + 1, n - i - 1, &len) >= 0) {
 			x->t[k].esc = true;
 			i += 1 + len;
-		}
+		} else
+			return false;
 	}
 	x->t[k].at = (uint32_t)x->at + 1;
 	x->t[k].len = (uint32_t)(i - x->at - 1);
 	x->at = i + 1;
-	return s[i] == '"';
+	return i < n;
 }
 
 /* Skip the digits at *i: false when there is none. */
@@ -956,81 +961,106 @@ lex_word(lexer *x, size_t k)
 	return false;
 }
 
-static bool lex_value(lexer *x, int depth);
-
-/* The members of an array or object after its bracket, up to the closing one. */
+/* A key and its colon, after an object's brace or a comma. */
 static bool
-lex_members(lexer *x, size_t k, int depth)
+lex_key(lexer *x)
 {
-	bool obj = x->t[k].type == JT_OBJ;
-	char close = obj ? '}' : ']';
+	size_t k;
 
-	x->at++;
 	lex_space(x);
-	if (x->at < x->n && x->s[x->at] == close) {
-		x->at++;
-		return true;
-	}
-	for (;;) {
-		if (obj) {
-			size_t key = lex_new(x, JT_STR);
+	if (x->at >= x->n || x->s[x->at] != '"')
+		return false;
+	k = lex_new(x, JT_STR);
+	if (!lex_string(x, k))
+		return false;
+	x->t[k].next = (uint32_t)k + 1;
+	x->t[k].n = key_hash(x->s, &x->t[k]);
+	lex_space(x);
+	return x->at < x->n && x->s[x->at++] == ':';
+}
 
-			if (x->at >= x->n || x->s[x->at] != '"' || !lex_string(x, key))
-				return false;
-			x->t[key].next = (uint32_t)key + 1;
-			x->t[key].n = key_hash(x->s, &x->t[key]);
-			lex_space(x);
-			if (x->at >= x->n || x->s[x->at++] != ':')
-				return false;
-		}
-		if (!lex_value(x, depth + 1))
-			return false;
-		x->t[k].n++;
+/* A string, number or word into t[k]. */
+static bool
+lex_scalar(lexer *x, size_t k)
+{
+	int c = x->s[x->at];
+
+	if (c == '"') {
+		x->t[k].type = JT_STR;
+		return lex_string(x, k);
+	}
+	if (c == '-' || (c >= '0' && c <= '9'))
+		return lex_number(x, k);
+	return lex_word(x, k);
+}
+
+/* After a value: the containers it ends are closed.  True when another value follows (after a
+ * comma, and a key in an object); false at the end of the record (*ok: nothing after it) or at
+ * bytes that are not JSON.  open[0..*depth) are the containers around the value. */
+static bool
+lex_after(lexer *x, const uint32_t *open, size_t *depth, bool *ok)
+{
+	*ok = false;
+	while (*depth > 0) {
+		jt *p = &x->t[open[*depth - 1]];
+		int c;
+
+		p->n++;
 		lex_space(x);
 		if (x->at >= x->n)
 			return false;
-		if (x->s[x->at++] != ',')
-			return x->s[x->at - 1] == close;
-		lex_space(x);
+		c = x->s[x->at++];
+		if (c == ',')
+			return p->type == JT_ARR || lex_key(x);
+		if (c != (p->type == JT_OBJ ? '}' : ']'))
+			return false;
+		p->next = (uint32_t)x->nt;
+		--*depth;
 	}
-}
-
-static bool
-lex_value(lexer *x, int depth)
-{
-	size_t k;
-	bool ok;
-	int c;
-
 	lex_space(x);
-	if (depth > JSON_PARSER_MAX_DEPTH || x->at >= x->n)
-		return false;
-	k = lex_new(x, JT_NONE);
-	c = x->s[x->at];
-	if (c == '{' || c == '[') {
-		x->t[k].type = c == '{' ? JT_OBJ : JT_ARR;
-		ok = lex_members(x, k, depth);
-	} else if (c == '"') {
-		x->t[k].type = JT_STR;
-		ok = lex_string(x, k);
-	} else if (c == '-' || (c >= '0' && c <= '9'))
-		ok = lex_number(x, k);
-	else
-		ok = lex_word(x, k);
-	x->t[k].next = (uint32_t)x->nt;
-	return ok;
+	*ok = x->at == x->n;
+	return false;
 }
 
-/* The record's values from t[1] on: an object or an array, and nothing after it. */
+/* The record's values from t[1] on: an object or an array, and nothing after it.  A loop, not a
+ * descent: open[] holds the containers around the value being read, as many as Jansson allows. */
 static bool
 lex_record(lexer *x)
 {
+	uint32_t open[JSON_PARSER_MAX_DEPTH];
+	size_t depth = 0;
+	bool ok;
+
 	lex_new(x, JT_NONE);
 	lex_space(x);
-	if (x->at >= x->n || (x->s[x->at] != '{' && x->s[x->at] != '[') || !lex_value(x, 1))
+	if (x->at >= x->n || (x->s[x->at] != '{' && x->s[x->at] != '['))
 		return false;
-	lex_space(x);
-	return x->at == x->n;
+	for (;;) {
+		size_t k;
+		int c;
+
+		lex_space(x);
+		if (x->at >= x->n || depth >= JSON_PARSER_MAX_DEPTH)
+			return false;
+		k = lex_new(x, JT_NONE);
+		c = x->s[x->at];
+		if (c == '{' || c == '[') {
+			x->t[k].type = c == '{' ? JT_OBJ : JT_ARR;
+			x->at++;
+			lex_space(x);
+			if (x->at >= x->n || x->s[x->at] != (c == '{' ? '}' : ']')) {
+				open[depth++] = (uint32_t)k;
+				if (c == '{' && !lex_key(x))
+					return false;
+				continue; /* its first member */
+			}
+			x->at++; /* {} or [] */
+		} else if (!lex_scalar(x, k))
+			return false;
+		x->t[k].next = (uint32_t)x->nt;
+		if (!lex_after(x, open, &depth, &ok))
+			return ok;
+	}
 }
 
 /* The reader: the record being read, its values, and the first problem found (later ones are
