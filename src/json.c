@@ -697,6 +697,7 @@ enum { JT_NONE, JT_NULL, JT_FALSE, JT_TRUE, JT_INT, JT_REAL, JT_STR, JT_ARR, JT_
 typedef struct jt {
 	unsigned char type;
 	bool esc;         /* a string with a backslash in it */
+	bool twice;       /* an object whose keys may repeat (two of them hash alike) */
 	uint32_t at, len; /* a string's bytes between its quotes (a record is under 4 GiB) */
 	uint32_t next;    /* the index of the value after this one and its members */
 	uint32_t n;       /* the members of an array, or an object's pairs; a key's hash */
@@ -961,11 +962,14 @@ lex_word(lexer *x, size_t k)
 	return false;
 }
 
-/* A key and its colon, after an object's brace or a comma. */
+/* A key of object o and its colon, after the brace or a comma.  seen has a bit for the hash of
+ * each key before it: when the new one's is set, the keys are compared by hash, and two alike
+ * mark the object (jget then looks at every key; most objects never repeat one). */
 static bool
-lex_key(lexer *x)
+lex_key(lexer *x, size_t o, uint64_t *seen)
 {
 	size_t k;
+	uint64_t bit;
 
 	lex_space(x);
 	if (x->at >= x->n || x->s[x->at] != '"')
@@ -975,6 +979,11 @@ lex_key(lexer *x)
 		return false;
 	x->t[k].next = (uint32_t)k + 1;
 	x->t[k].n = key_hash(x->s, &x->t[k]);
+	bit = 1ULL << (x->t[k].n & 63);
+	if (*seen & bit)
+		for (size_t e = o + 1; e < k; e = x->t[e + 1].next)
+			x->t[o].twice |= x->t[e].n == x->t[k].n;
+	*seen |= bit;
 	lex_space(x);
 	return x->at < x->n && x->s[x->at++] == ':';
 }
@@ -998,11 +1007,12 @@ lex_scalar(lexer *x, size_t k)
  * comma, and a key in an object); false at the end of the record (*ok: nothing after it) or at
  * bytes that are not JSON.  open[0..*depth) are the containers around the value. */
 static bool
-lex_after(lexer *x, const uint32_t *open, size_t *depth, bool *ok)
+lex_after(lexer *x, const uint32_t *open, uint64_t *seen, size_t *depth, bool *ok)
 {
 	*ok = false;
 	while (*depth > 0) {
-		jt *p = &x->t[open[*depth - 1]];
+		size_t o = open[*depth - 1];
+		jt *p = &x->t[o];
 		int c;
 
 		p->n++;
@@ -1011,7 +1021,7 @@ lex_after(lexer *x, const uint32_t *open, size_t *depth, bool *ok)
 			return false;
 		c = x->s[x->at++];
 		if (c == ',')
-			return p->type == JT_ARR || lex_key(x);
+			return p->type == JT_ARR || lex_key(x, o, &seen[*depth - 1]);
 		if (c != (p->type == JT_OBJ ? '}' : ']'))
 			return false;
 		p->next = (uint32_t)x->nt;
@@ -1028,6 +1038,7 @@ static bool
 lex_record(lexer *x)
 {
 	uint32_t open[JSON_PARSER_MAX_DEPTH];
+	uint64_t seen[JSON_PARSER_MAX_DEPTH]; /* per open object, the hashes of its keys (lex_key) */
 	size_t depth = 0;
 	bool ok;
 
@@ -1049,8 +1060,9 @@ lex_record(lexer *x)
 			x->at++;
 			lex_space(x);
 			if (x->at >= x->n || x->s[x->at] != (c == '{' ? '}' : ']')) {
+				seen[depth] = 0;
 				open[depth++] = (uint32_t)k;
-				if (c == '{' && !lex_key(x))
+				if (c == '{' && !lex_key(x, k, &seen[depth - 1]))
 					return false;
 				continue; /* its first member */
 			}
@@ -1058,7 +1070,7 @@ lex_record(lexer *x)
 		} else if (!lex_scalar(x, k))
 			return false;
 		x->t[k].next = (uint32_t)x->nt;
-		if (!lex_after(x, open, &depth, &ok))
+		if (!lex_after(x, open, seen, &depth, &ok))
 			return ok;
 	}
 }
@@ -1070,7 +1082,7 @@ typedef struct reader {
 	gw_buf *err;
 	int bad;
 	const unsigned char *s;
-	const jt *t;
+	jt *t;
 	json_t *ids; /* node id → index */
 } reader;
 
@@ -1103,19 +1115,35 @@ key_is(const reader *r, size_t k, const char *key, size_t n)
 }
 
 /* Member key of object o (0: none, or o is none or not an object); the last of a key given
- * twice, as in a Jansson object. */
+ * twice, as in a Jansson object.  When no two keys hash alike, the one key is looked for from the
+ * one after the key found last, around: the reader asks for them mostly in the order written. */
 static size_t
 jget(const reader *r, size_t o, const char *key)
 {
+	jt *t = r->t;
 	size_t n = strlen(key), found = 0, k = o + 1;
-	uint32_t h = hash(key, n);
 
-	if (r->t[o].type != JT_OBJ)
+	if (t[o].type != JT_OBJ)
 		return 0;
-	for (size_t i = 0; i < r->t[o].n; i++, k = r->t[k + 1].next)
-		if (r->t[k].n == h && key_is(r, k, key, n))
-			found = k + 1;
-	return found;
+	if (t[o].twice) {
+		uint32_t h = hash(key, n);
+
+		for (size_t i = 0; i < t[o].n; i++, k = t[k + 1].next)
+			if (t[k].n == h && key_is(r, k, key, n))
+				found = k + 1;
+		return found;
+	}
+	if (t[o].v.i > 0)
+		k = (size_t)t[o].v.i;
+	for (size_t i = 0; i < t[o].n; i++, k = t[k + 1].next) {
+		if (k >= t[o].next) /* past the last member */
+			k = o + 1;
+		if (key_is(r, k, key, n)) {
+			t[o].v.i = t[k + 1].next;
+			return k + 1;
+		}
+	}
+	return 0;
 }
 
 /* The elements of array a: for (e = jfirst(a), i = 0; i < t[a].n; e = t[e].next, i++). */
