@@ -1003,6 +1003,30 @@ lex_scalar(lexer *x, size_t k)
 	return lex_word(x, k);
 }
 
+/* In array a after a comma: the integers of at most 18 digits each followed by a comma, at once
+ * (the offset map is five integers a run); the value after them is read as any other. */
+static void
+lex_ints(lexer *x, size_t a)
+{
+	const unsigned char *s = x->s;
+	size_t n = x->n;
+
+	for (;;) {
+		size_t i = x->at, k;
+		unsigned long long u = 0;
+
+		while (i < n && s[i] >= '0' && s[i] <= '9' && i - x->at < 19)
+			u = u * 10 + (unsigned)(s[i++] - '0');
+		if (i == x->at || i - x->at > 18 || i >= n || s[i] != ',' || (s[x->at] == '0' && i - x->at > 1))
+			return;
+		k = lex_new(x, JT_INT);
+		x->t[k].v.i = (long long)u;
+		x->t[k].next = (uint32_t)k + 1;
+		x->t[a].n++;
+		x->at = i + 1;
+	}
+}
+
 /* After a value: the containers it ends are closed.  True when another value follows (after a
  * comma, and a key in an object); false at the end of the record (*ok: nothing after it) or at
  * bytes that are not JSON.  open[0..*depth) are the containers around the value. */
@@ -1020,6 +1044,8 @@ lex_after(lexer *x, const uint32_t *open, uint64_t *seen, size_t *depth, bool *o
 		if (x->at >= x->n)
 			return false;
 		c = x->s[x->at++];
+		if (c == ',' && p->type == JT_ARR)
+			lex_ints(x, o);
 		if (c == ',')
 			return p->type == JT_ARR || lex_key(x, o, &seen[*depth - 1]);
 		if (c != (p->type == JT_OBJ ? '}' : ']'))
