@@ -719,12 +719,12 @@ typedef struct lexer {
 } lexer;
 
 /* A new value; the list starts with room for the values of most records (a value takes 5 to 13
- * bytes of a record) and doubles. */
+ * bytes of a record), at most 64 Ki of them (a long text is one value), and doubles. */
 static size_t
 lex_new(lexer *x, int type)
 {
 	if (x->nt == x->cap) {
-		x->cap = x->cap ? 2 * x->cap : x->n / 5 + 16;
+		x->cap = x->cap ? 2 * x->cap : (x->n / 6 < 65536 ? x->n / 6 : 65536) + 16;
 		x->t = gw_xrealloc(x->t, x->cap * sizeof *x->t);
 	}
 	x->t[x->nt] = (jt){.type = (unsigned char)type};
