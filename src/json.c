@@ -1061,21 +1061,23 @@ lex_after(lexer *x, const uint32_t *open, uint64_t *seen, size_t *depth, bool *o
 	*ok = false;
 	while (*depth > 0) {
 		size_t o = open[*depth - 1];
-		jt *p = &x->t[o];
+		bool array = x->t[o].type == JT_ARR; /* x->t moves when a value is added */
 		int c;
 
-		p->n++;
+		x->t[o].n++;
 		lex_space(x);
 		if (x->at >= x->n)
 			return false;
 		c = x->s[x->at++];
-		if (c == ',' && p->type == JT_ARR)
+		if (c == ',' && !array)
+			return lex_key(x, o, &seen[*depth - 1]);
+		if (c == ',') {
 			lex_ints(x, o);
-		if (c == ',')
-			return p->type == JT_ARR || lex_key(x, o, &seen[*depth - 1]);
-		if (c != (p->type == JT_OBJ ? '}' : ']'))
+			return true;
+		}
+		if (c != (array ? ']' : '}'))
 			return false;
-		p->next = (uint32_t)x->nt;
+		x->t[o].next = (uint32_t)x->nt;
 		--*depth;
 	}
 	lex_space(x);
