@@ -1,121 +1,15 @@
 /* json.c — the record stream: one document as JSON, written in one pass and read back losslessly
- * with Jansson. */
+ * (Jansson's grammar, checked in one pass; Jansson's messages for what is not JSON). */
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
-
-/* ---------------------------------------------------------------- the arena
- * Building and freeing a Jansson tree is one malloc and one free per value: most of the cost of
- * reading a record.  While a record is read, Jansson allocates from a per-thread arena
- * instead, and the whole tree goes at once when the record is done.  Outside that scope, and for
- * pointers that are not the arena's, the allocator is plain malloc and free. */
-
-#define ARENA_CHUNK (1u << 20)
-#define ARENA_CHUNK_MAX (64u << 20) /* chunks double up to this, so a big record has few of them */
-#define ARENA_KEEP (8u << 20) /* chunks past this much are given back after each record */
-
-typedef struct chunk {
-	struct chunk *next;
-	size_t used, cap;
-	max_align_t data[];
-} chunk;
-
-static _Thread_local chunk *tl_chunks; /* the current chunk first */
-static _Thread_local int tl_scope;
-static pthread_key_t arena_key; /* holds tl_chunks, so that a thread's chunks go when it ends */
-
-static void *
-arena_malloc(size_t n)
-{
-	chunk *c = tl_chunks;
-
-	if (!tl_scope)
-		return malloc(n);
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (c == NULL || c->cap - c->used < n) {
-		/* doubling keeps arena_free's walk over the chunks short (issue 6) */
-		size_t cap = c == NULL                        ? ARENA_CHUNK
-		             : c->cap < ARENA_CHUNK_MAX / 2 ? 2 * c->cap
-		                                            : ARENA_CHUNK_MAX;
-
-		if (cap < n)
-			cap = n;
-		c = malloc(sizeof *c + cap);
-		if (c == NULL)
-			return NULL;
-		c->used = 0;
-		c->cap = cap;
-		c->next = tl_chunks;
-		tl_chunks = c;
-		pthread_setspecific(arena_key, c);
-	}
-	c->used += n;
-	return (char *)c->data + c->used - n;
-}
-
-static void
-arena_free(void *p)
-{
-	for (chunk *c = tl_chunks; c; c = c->next)
-		if ((char *)p >= (char *)c->data && (char *)p < (char *)c->data + c->cap)
-			return; /* goes with the arena */
-	free(p);
-}
-
-static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
-
-/* A worker thread ends: give its chunks back (they leaked, one per thread, before). */
-static void
-arena_release(void *p)
-{
-	for (chunk *c = p, *next; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	tl_chunks = NULL;
-}
-
-static void
-arena_install(void)
-{
-	pthread_key_create(&arena_key, arena_release);
-	json_set_alloc_funcs(arena_malloc, arena_free);
-}
-
-static void
-arena_enter(void)
-{
-	pthread_once(&arena_once, arena_install);
-	tl_scope++;
-}
-
-/* Leave the scope; at the outermost level every arena allocation is released. */
-static void
-arena_leave(void)
-{
-	size_t kept = 0;
-	chunk **cp = &tl_chunks;
-
-	if (--tl_scope > 0)
-		return;
-	while (*cp) {
-		chunk *c = *cp;
-
-		c->used = 0;
-		if (kept + c->cap > ARENA_KEEP) {
-			*cp = c->next;
-			free(c);
-			continue;
-		}
-		kept += c->cap;
-		cp = &c->next;
-	}
-	pthread_setspecific(arena_key, tl_chunks);
-}
 
 /* ---------------------------------------------------------------- writing
  * The record is written in one pass from the model into the output buffer, the bytes Jansson's
@@ -791,13 +685,457 @@ gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 	free(w.st);
 }
 
-/* ---------------------------------------------------------------- reading */
+/* ---------------------------------------------------------------- reading
+ * A record is read in two steps.  One pass over its bytes checks them as Jansson's parser does
+ * (the same grammar, strict UTF-8, no \u0000, integers within long long, reals that do not
+ * overflow, at most JSON_PARSER_MAX_DEPTH levels) and lists its values in order, each with its
+ * bytes and the index of the value after it and its members; the reader then takes from the list
+ * what the model needs, as it took it from a Jansson tree, at about a tenth of the cost (a Jansson
+ * tree was one allocation a value and some 200 instructions a byte, issue 14).  Bytes that are not
+ * JSON are parsed again by Jansson for the message the diagnostics have always given. */
 
-/* The reader: the record being read and the first problem found (later ones are ignored). */
+enum { JT_NONE, JT_NULL, JT_FALSE, JT_TRUE, JT_INT, JT_REAL, JT_STR, JT_ARR, JT_OBJ };
+
+/* One value; an object's members follow it as key, value, key, value … */
+typedef struct jt {
+	unsigned char type;
+	bool esc;         /* a string with a backslash in it */
+	bool twice;       /* an object whose keys may repeat (two of them hash alike) */
+	uint32_t at, len; /* a string's bytes between its quotes (a record is under 4 GiB) */
+	uint32_t next;    /* the index of the value after this one and its members */
+	uint32_t n;       /* the members of an array, or an object's pairs; a key's hash */
+	union {
+		long long i;
+		double r;
+	} v;
+} jt;
+
+/* Index 0 is no value (a member not there), so that 0 passes for a NULL json_t. */
+typedef struct lexer {
+	const unsigned char *s;
+	size_t n, at;
+	jt *t;
+	size_t nt, cap;
+} lexer;
+
+/* A new value; the list starts with room for the values of most records (a value takes 5 to 13
+ * bytes of a record), at most 64 Ki of them (a long text is one value), and doubles. */
+static size_t
+lex_new(lexer *x, int type)
+{
+	if (x->nt == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : (x->n / 6 < 65536 ? x->n / 6 : 65536) + 16;
+		x->t = gw_xrealloc(x->t, x->cap * sizeof *x->t);
+	}
+	x->t[x->nt] = (jt){.type = (unsigned char)type};
+	return x->nt++;
+}
+
+static inline void
+lex_space(lexer *x)
+{
+	while (x->at < x->n && x->s[x->at] <= ' ' &&
+	       (x->s[x->at] == ' ' || x->s[x->at] == '\t' || x->s[x->at] == '\n' || x->s[x->at] == '\r'))
+		x->at++;
+}
+
+static int
+hex4(const unsigned char *p)
+{
+	int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int c = p[i], d = c >= '0' && c <= '9' ? c - '0'
+		                 : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+		                                                          : -1;
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* The code point of the escape at s[0..n) (after its backslash: u and four hex digits, a
+ * surrogate pair as two), and its length; -1 for what Jansson refuses (\u0000 among them). */
+static long
+escape_cp(const unsigned char *s, size_t n, size_t *len)
+{
+	static const char plain[] = "\"\\/bfnrt", value[] = "\"\\/\b\f\n\r\t";
+	const char *p;
+	int hi, lo;
+
+	if (n == 0)
+		return -1;
+	if (s[0] != 'u') {
+		*len = 1;
+		return s[0] && (p = strchr(plain, s[0])) != NULL ? value[p - plain] : -1;
+	}
+	if (n < 5 || (hi = hex4(s + 1)) <= 0 || (hi >= 0xDC00 && hi <= 0xDFFF))
+		return -1;
+	*len = 5;
+	if (hi < 0xD800 || hi > 0xDBFF)
+		return hi;
+	if (n < 11 || s[5] != '\\' || s[6] != 'u' || (lo = hex4(s + 7)) < 0xDC00 || lo > 0xDFFF)
+		return -1;
+	*len = 11;
+	return 0x10000 + ((long)(hi - 0xD800) << 10) + (lo - 0xDC00);
+}
+
+/* The value of string t (its bytes in base), unescaped, as a new string. */
+static char *
+jt_string(const unsigned char *base, const jt *t)
+{
+	const unsigned char *s = base + t->at;
+	gw_buf b = GW_BUF_INIT;
+	size_t i = 0, len;
+
+	if (!t->esc)
+		return gw_xstrndup((const char *)s, t->len);
+	gw_buf_reserve(&b, t->len);
+	while (i < t->len) {
+		const unsigned char *bs = memchr(s + i, '\\', t->len - i);
+		size_t run = bs ? (size_t)(bs - s) - i : t->len - i;
+
+		gw_buf_put(&b, s + i, run);
+		if ((i += run) < t->len) {
+			gw_buf_put_cp(&b, (uint32_t)escape_cp(s + i + 1, t->len - i - 1, &len));
+			i += 1 + len;
+		}
+	}
+	return gw_buf_detach(&b);
+}
+
+/* A key's hash (FNV-1a), that of its value when it has escapes. */
+static uint32_t
+hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t
+key_hash(const unsigned char *base, const jt *t)
+{
+	char *s;
+	uint32_t h;
+
+	if (!t->esc)
+		return hash((const char *)base + t->at, t->len);
+	s = jt_string(base, t);
+	h = hash(s, strlen(s));
+	free(s);
+	return h;
+}
+
+/* Bytes a string holds as they are: ASCII from 0x20 but '"' and '\\'. */
+static bool
+plain_ascii(int c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/* Whether u[0..3) is a three-byte UTF-8 sequence led by E1..EF but ED (most CJK): no overlong
+ * form, no surrogate possible. */
+static inline bool
+cjk3(const unsigned char *u)
+{
+	return u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80;
+}
+
+/* The plain ASCII bytes from s[i] on, s[0..n): sixteen at a time where SSE2 is, where most
+ * strings (keys, kinds, ids) end in their first sixteen; else a byte at a time. */
+static inline size_t
+plain_ascii_run(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* signed: the bytes from 0x80 compare below 0x20 with the controls */
+		__m128i stop = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+		                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+		                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
+	while (i < n && plain_ascii(s[i]))
+		i++;
+	return i;
+}
+
+/* A string from its opening quote, its bytes checked as Jansson checks them (UTF-8 without
+ * overlong forms, surrogates or values past U+10FFFF; no control character; the escapes that
+ * escape_cp takes): plain ASCII in runs, CJK a character at a time. */
+static bool
+lex_string(lexer *x, size_t k)
+{
+	const unsigned char *s = x->s;
+	size_t i = x->at + 1, n = x->n, len;
+	uint32_t cp;
+
+	for (;;) {
+		i = plain_ascii_run(s, i, n);
+		if (i + 3 <= n && cjk3(s + i)) {
+			do
+				i += 3;
+			while (i + 3 <= n && cjk3(s + i));
+		} else if (i >= n || s[i] == '"')
+			break;
+		else if (s[i] >= 0x80 && (len = (size_t)gw_utf8_decode((const char *)s + i, n - i, &cp)) > 0)
+			i += len;
+		else if (s[i] == '\\' && escape_cp(s + i + 1, n - i - 1, &len) >= 0) {
+			x->t[k].esc = true;
+			i += 1 + len;
+		} else
+			return false;
+	}
+	x->t[k].at = (uint32_t)x->at + 1;
+	x->t[k].len = (uint32_t)(i - x->at - 1);
+	x->at = i + 1;
+	return i < n;
+}
+
+/* Skip the digits at *i: false when there is none. */
+static bool
+digits(const unsigned char *s, size_t n, size_t *i)
+{
+	size_t from = *i;
+
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i > from;
+}
+
+/* After a number or a word, Jansson puts back the byte it looked ahead at; a NUL byte put back
+ * reads as the end of what it had buffered, and so it is skipped. */
+static void
+lex_nul(lexer *x)
+{
+	if (x->at < x->n && x->s[x->at] == '\0')
+		x->at++;
+}
+
+/* A number as Jansson reads it: an integer (strtoll's range) unless it has a fraction or an
+ * exponent, then a real that does not overflow. */
+static bool
+lex_number(lexer *x, size_t k)
+{
+	const unsigned char *s = x->s;
+	size_t i = x->at, start = i, n = x->n;
+	unsigned long long u = 0, lim;
+	bool neg = i < n && s[i] == '-', big, real = false;
+	char tmp[64], *b;
+
+	i += neg;
+	if (i >= n || s[i] < '0' || s[i] > '9' || (s[i] == '0' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9'))
+		return false;
+	lim = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		u = u * 10 + (unsigned)(s[i] - '0');
+	/* no leading zero: 20 digits are past the range, 19 fit in u */
+	big = i - start - neg > 19 || u > lim;
+	if (i < n && s[i] == '.' && (++i, real = true, !digits(s, n, &i)))
+		return false;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i += 1 + (i + 1 < n && (s[i + 1] == '+' || s[i + 1] == '-'));
+		if (real = true, !digits(s, n, &i))
+			return false;
+	}
+	x->at = i;
+	lex_nul(x);
+	if (!real) { /* out of range, Jansson says "too big integer" */
+		x->t[k].type = JT_INT;
+		x->t[k].v.i = neg ? (long long)(0 - u) : (long long)u;
+		return !big;
+	}
+	b = i - start < sizeof tmp ? tmp : gw_xmalloc(i - start + 1);
+	memcpy(b, s + start, i - start);
+	b[i - start] = '\0';
+	x->t[k].type = JT_REAL;
+	x->t[k].v.r = strtod(b, NULL);
+	if (b != tmp)
+		free(b);
+	return isfinite(x->t[k].v.r);
+}
+
+/* true, false or null, not followed by a letter (Jansson reads a word whole). */
+static bool
+lex_word(lexer *x, size_t k)
+{
+	static const char *const words[] = {"null", "false", "true"};
+	const unsigned char *s = x->s + x->at;
+	size_t left = x->n - x->at;
+
+	for (int w = 0; w < 3; w++) {
+		size_t l = strlen(words[w]);
+
+		if (left >= l && memcmp(s, words[w], l) == 0 &&
+		    !(left > l && ((s[l] | 0x20) >= 'a' && (s[l] | 0x20) <= 'z'))) {
+			x->t[k].type = (unsigned char)(JT_NULL + w);
+			x->at += l;
+			lex_nul(x);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A key of object o and its colon, after the brace or a comma.  seen has a bit for the hash of
+ * each key before it: when the new one's is set, the keys are compared by hash, and two alike
+ * mark the object (jget then looks at every key; most objects never repeat one). */
+static bool
+lex_key(lexer *x, size_t o, uint64_t *seen)
+{
+	size_t k;
+	uint64_t bit;
+
+	lex_space(x);
+	if (x->at >= x->n || x->s[x->at] != '"')
+		return false;
+	k = lex_new(x, JT_STR);
+	if (!lex_string(x, k))
+		return false;
+	x->t[k].next = (uint32_t)k + 1;
+	x->t[k].n = key_hash(x->s, &x->t[k]);
+	bit = 1ULL << (x->t[k].n & 63);
+	if (*seen & bit)
+		for (size_t e = o + 1; e < k; e = x->t[e + 1].next)
+			x->t[o].twice |= x->t[e].n == x->t[k].n;
+	*seen |= bit;
+	lex_space(x);
+	return x->at < x->n && x->s[x->at++] == ':';
+}
+
+/* A string, number or word into t[k]. */
+static bool
+lex_scalar(lexer *x, size_t k)
+{
+	int c = x->s[x->at];
+
+	if (c == '"') {
+		x->t[k].type = JT_STR;
+		return lex_string(x, k);
+	}
+	if (c == '-' || (c >= '0' && c <= '9'))
+		return lex_number(x, k);
+	return lex_word(x, k);
+}
+
+/* In array a after a comma: the integers of at most 18 digits each followed by a comma, at once
+ * (the offset map is five integers a run); the value after them is read as any other. */
+static void
+lex_ints(lexer *x, size_t a)
+{
+	const unsigned char *s = x->s;
+	size_t n = x->n;
+
+	for (;;) {
+		size_t i = x->at, k;
+		unsigned long long u = 0;
+
+		while (i < n && s[i] >= '0' && s[i] <= '9' && i - x->at < 19)
+			u = u * 10 + (unsigned)(s[i++] - '0');
+		if (i == x->at || i - x->at > 18 || i >= n || s[i] != ',' || (s[x->at] == '0' && i - x->at > 1))
+			return;
+		k = lex_new(x, JT_INT);
+		x->t[k].v.i = (long long)u;
+		x->t[k].next = (uint32_t)k + 1;
+		x->t[a].n++;
+		x->at = i + 1;
+	}
+}
+
+/* After a value: the containers it ends are closed.  True when another value follows (after a
+ * comma, and a key in an object); false at the end of the record (*ok: nothing after it) or at
+ * bytes that are not JSON.  open[0..*depth) are the containers around the value. */
+static bool
+lex_after(lexer *x, const uint32_t *open, uint64_t *seen, size_t *depth, bool *ok)
+{
+	*ok = false;
+	while (*depth > 0) {
+		size_t o = open[*depth - 1];
+		bool array = x->t[o].type == JT_ARR; /* x->t moves when a value is added */
+		int c;
+
+		x->t[o].n++;
+		lex_space(x);
+		if (x->at >= x->n)
+			return false;
+		c = x->s[x->at++];
+		if (c == ',' && !array)
+			return lex_key(x, o, &seen[*depth - 1]);
+		if (c == ',') {
+			lex_ints(x, o);
+			return true;
+		}
+		if (c != (array ? ']' : '}'))
+			return false;
+		x->t[o].next = (uint32_t)x->nt;
+		--*depth;
+	}
+	lex_space(x);
+	*ok = x->at == x->n;
+	return false;
+}
+
+/* The record's values from t[1] on: an object or an array, and nothing after it.  A loop, not a
+ * descent: open[] holds the containers around the value being read, as many as Jansson allows. */
+static bool
+lex_record(lexer *x)
+{
+	uint32_t open[JSON_PARSER_MAX_DEPTH];
+	uint64_t seen[JSON_PARSER_MAX_DEPTH]; /* per open object, the hashes of its keys (lex_key) */
+	size_t depth = 0;
+	bool ok;
+
+	lex_new(x, JT_NONE);
+	lex_space(x);
+	if (x->at >= x->n || (x->s[x->at] != '{' && x->s[x->at] != '['))
+		return false;
+	for (;;) {
+		size_t k;
+		int c;
+
+		lex_space(x);
+		if (x->at >= x->n || depth >= JSON_PARSER_MAX_DEPTH)
+			return false;
+		k = lex_new(x, JT_NONE);
+		c = x->s[x->at];
+		if (c == '{' || c == '[') {
+			x->t[k].type = c == '{' ? JT_OBJ : JT_ARR;
+			x->at++;
+			lex_space(x);
+			if (x->at >= x->n || x->s[x->at] != (c == '{' ? '}' : ']')) {
+				seen[depth] = 0;
+				open[depth++] = (uint32_t)k;
+				if (c == '{' && !lex_key(x, k, &seen[depth - 1]))
+					return false;
+				continue; /* its first member */
+			}
+			x->at++; /* {} or [] */
+		} else if (!lex_scalar(x, k))
+			return false;
+		x->t[k].next = (uint32_t)x->nt;
+		if (!lex_after(x, open, seen, &depth, &ok))
+			return ok;
+	}
+}
+
+/* The reader: the record being read, its values, and the first problem found (later ones are
+ * ignored). */
 typedef struct reader {
 	gw_doc *d;
 	gw_buf *err;
 	int bad;
+	const unsigned char *s;
+	jt *t;
 	json_t *ids; /* node id → index */
 } reader;
 
@@ -809,115 +1147,169 @@ bad(reader *r, const char *what)
 	r->bad = 1;
 }
 
-/* A string member or NULL; a member of another type than string or null is an error. */
 static char *
-get_str(reader *r, json_t *o, const char *key)
+jstr(const reader *r, size_t v)
 {
-	json_t *v = json_object_get(o, key);
-
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	if (!json_is_string(v)) {
-		gw_buf b = GW_BUF_INIT;
-
-		gw_buf_printf(&b, "\"%s\" is not a string", key);
-		bad(r, b.ptr);
-		gw_buf_free(&b);
-		return NULL;
-	}
-	return gw_xstrndup(json_string_value(v), json_string_length(v));
+	return jt_string(r->s, &r->t[v]);
 }
 
 static bool
-get_int(reader *r, json_t *o, const char *key, long long *out)
+key_is(const reader *r, size_t k, const char *key, size_t n)
 {
-	json_t *v = json_object_get(o, key);
+	char *s;
+	bool same;
 
-	if (v == NULL || json_is_null(v))
+	if (!r->t[k].esc)
+		return r->t[k].len == n && memcmp(r->s + r->t[k].at, key, n) == 0;
+	s = jstr(r, k);
+	same = strcmp(s, key) == 0;
+	free(s);
+	return same;
+}
+
+/* Member key of object o (0: none, or o is none or not an object); the last of a key given
+ * twice, as in a Jansson object.  When no two keys hash alike, the one key is looked for from the
+ * one after the key found last, around: the reader asks for them mostly in the order written. */
+static size_t
+jget(const reader *r, size_t o, const char *key)
+{
+	jt *t = r->t;
+	size_t n = strlen(key), found = 0, k = o + 1;
+
+	if (t[o].type != JT_OBJ)
+		return 0;
+	if (t[o].twice) {
+		uint32_t h = hash(key, n);
+
+		for (size_t i = 0; i < t[o].n; i++, k = t[k + 1].next)
+			if (t[k].n == h && key_is(r, k, key, n))
+				found = k + 1;
+		return found;
+	}
+	if (t[o].v.i > 0)
+		k = (size_t)t[o].v.i;
+	for (size_t i = 0; i < t[o].n; i++, k = t[k + 1].next) {
+		if (k >= t[o].next) /* past the last member */
+			k = o + 1;
+		if (key_is(r, k, key, n)) {
+			t[o].v.i = t[k + 1].next;
+			return k + 1;
+		}
+	}
+	return 0;
+}
+
+/* The elements of array a: for (e = jfirst(a), i = 0; i < t[a].n; e = t[e].next, i++). */
+#define JT_EACH(r, a, i, e) for (size_t i = 0, e = (a) + 1; i < (r)->t[a].n; i++, e = (r)->t[e].next)
+
+static bool
+jnull(const reader *r, size_t v)
+{
+	return v == 0 || r->t[v].type == JT_NULL;
+}
+
+static void
+bad_type(reader *r, const char *key, const char *what)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	gw_buf_printf(&b, "\"%s\" is not %s", key, what);
+	bad(r, b.ptr);
+	gw_buf_free(&b);
+}
+
+/* A string member or NULL; a member of another type than string or null is an error. */
+static char *
+get_str(reader *r, size_t o, const char *key)
+{
+	size_t v = jget(r, o, key);
+
+	if (jnull(r, v))
+		return NULL;
+	if (r->t[v].type != JT_STR) {
+		bad_type(r, key, "a string");
+		return NULL;
+	}
+	return jstr(r, v);
+}
+
+static bool
+get_int(reader *r, size_t o, const char *key, long long *out)
+{
+	size_t v = jget(r, o, key);
+
+	if (jnull(r, v))
 		return false;
-	if (!json_is_integer(v)) {
-		gw_buf b = GW_BUF_INIT;
-
-		gw_buf_printf(&b, "\"%s\" is not an integer", key);
-		bad(r, b.ptr);
-		gw_buf_free(&b);
+	if (r->t[v].type != JT_INT) {
+		bad_type(r, key, "an integer");
 		return false;
 	}
-	*out = json_integer_value(v);
+	*out = r->t[v].v.i;
 	return true;
 }
 
 static bool
-get_num(reader *r, json_t *o, const char *key, double *out)
+get_num(reader *r, size_t o, const char *key, double *out)
 {
-	json_t *v = json_object_get(o, key);
+	size_t v = jget(r, o, key);
 
-	if (v == NULL || json_is_null(v))
+	if (jnull(r, v))
 		return false;
-	if (!json_is_number(v)) {
+	if (r->t[v].type != JT_INT && r->t[v].type != JT_REAL) {
 		bad(r, "a quantity's value, min or max is not a number");
 		return false;
 	}
-	*out = json_number_value(v);
+	*out = r->t[v].type == JT_INT ? (double)r->t[v].v.i : r->t[v].v.r;
 	return true;
 }
 
 static gw_span
-get_span(reader *r, json_t *o, const char *key)
+get_span(reader *r, size_t o, const char *key)
 {
-	json_t *v = json_object_get(o, key);
-	json_int_t a, b;
+	size_t v = jget(r, o, key), a = v + 1;
+	long long x, y;
 
-	if (v == NULL || json_is_null(v))
+	if (jnull(r, v))
 		return GW_NOSPAN;
-	if (!json_is_array(v) || json_array_size(v) != 2 ||
-	    !json_is_integer(json_array_get(v, 0)) || !json_is_integer(json_array_get(v, 1))) {
+	if (r->t[v].type != JT_ARR || r->t[v].n != 2 || r->t[a].type != JT_INT ||
+	    r->t[r->t[a].next].type != JT_INT) {
 		bad(r, "a span is not [start, end]");
 		return GW_NOSPAN;
 	}
-	a = json_integer_value(json_array_get(v, 0));
-	b = json_integer_value(json_array_get(v, 1));
-	if (a < 0 || b < a || (size_t)b > r->d->ncp) {
+	x = r->t[a].v.i;
+	y = r->t[r->t[a].next].v.i;
+	if (x < 0 || y < x || (size_t)y > r->d->ncp) {
 		bad(r, "a span lies outside the text");
 		return GW_NOSPAN;
 	}
-	return (gw_span){(int32_t)a, (int32_t)b};
+	return (gw_span){(int32_t)x, (int32_t)y};
 }
 
-static json_t *
-get_array(reader *r, json_t *o, const char *key)
+/* An array (type JT_ARR) or object member, or 0 when it is absent or null. */
+static size_t
+get_typed(reader *r, size_t o, const char *key, int type)
 {
-	json_t *v = json_object_get(o, key);
+	size_t v = jget(r, o, key);
 
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	if (!json_is_array(v)) {
-		gw_buf b = GW_BUF_INIT;
-
-		gw_buf_printf(&b, "\"%s\" is not an array", key);
-		bad(r, b.ptr);
-		gw_buf_free(&b);
-		return NULL;
+	if (jnull(r, v))
+		return 0;
+	if (r->t[v].type != type) {
+		bad_type(r, key, type == JT_ARR ? "an array" : "an object");
+		return 0;
 	}
 	return v;
 }
 
-static json_t *
-get_object(reader *r, json_t *o, const char *key)
+static size_t
+get_array(reader *r, size_t o, const char *key)
 {
-	json_t *v = json_object_get(o, key);
+	return get_typed(r, o, key, JT_ARR);
+}
 
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	if (!json_is_object(v)) {
-		gw_buf b = GW_BUF_INIT;
-
-		gw_buf_printf(&b, "\"%s\" is not an object", key);
-		bad(r, b.ptr);
-		gw_buf_free(&b);
-		return NULL;
-	}
-	return v;
+static size_t
+get_object(reader *r, size_t o, const char *key)
+{
+	return get_typed(r, o, key, JT_OBJ);
 }
 
 /* A sha256 into dst[65], then free s.  Cut short, anything else could end mid-character (fuzz_jsonl). */
@@ -933,16 +1325,37 @@ get_hex64(reader *r, char *s, char *dst, const char *what)
 	free(s);
 }
 
+/* The metadata in the order of the keys' first places, each with its last value (as Jansson
+ * keeps a key given twice); values that are not strings are left out. */
 static void
-read_source(reader *r, json_t *src)
+read_meta(reader *r, size_t meta)
+{
+	size_t k = meta + 1;
+
+	for (size_t i = 0; i < r->t[meta].n; i++, k = r->t[k + 1].next) {
+		char *key = jstr(r, k), *value;
+		size_t e = meta + 1, v;
+
+		for (size_t j = 0; j < i && !key_is(r, e, key, strlen(key)); j++)
+			e = r->t[e + 1].next;
+		if (e == k && r->t[v = jget(r, meta, key)].type == JT_STR) {
+			value = jstr(r, v);
+			gw_doc_meta_add(r->d, key, value);
+			free(value);
+		}
+		free(key);
+	}
+}
+
+static void
+read_source(reader *r, size_t src)
 {
 	gw_doc *d = r->d;
 	char *sha;
 	long long n;
-	json_t *meta, *v;
-	const char *k;
+	size_t meta;
 
-	if (src == NULL)
+	if (src == 0)
 		return;
 	d->src_path = get_str(r, src, "path");
 	d->encoding = get_str(r, src, "encoding");
@@ -950,18 +1363,15 @@ read_source(reader *r, json_t *src)
 		get_hex64(r, sha, d->src_sha256, "source.sha256");
 	if (get_int(r, src, "bytes", &n) && n >= 0)
 		d->src_bytes = (uint64_t)n;
-	if ((meta = get_object(r, src, "metadata")) != NULL)
-		json_object_foreach(meta, k, v) {
-			if (json_is_string(v))
-				gw_doc_meta_add(d, k, json_string_value(v));
-		}
+	if ((meta = get_object(r, src, "metadata")) != 0)
+		read_meta(r, meta);
 }
 
 static void
-read_map(reader *r, json_t *a)
+read_map(reader *r, size_t a)
 {
 	gw_doc *d = r->d;
-	size_t n = json_array_size(a);
+	size_t n = r->t[a].n, e = a + 1;
 
 	if (n % 5 != 0) {
 		bad(r, "offset_map is not a list of 5-tuples");
@@ -971,24 +1381,21 @@ read_map(reader *r, json_t *a)
 		bad(r, "more than " GW_STR(GW_LIMIT_RUNS) " offset map runs");
 		return;
 	}
+	gw_grow((void **)&d->runs, &d->capruns, n / 5, sizeof *d->runs);
 	for (size_t i = 0; i < n; i += 5) {
-		json_int_t v[5];
+		long long v[5];
 
-		for (int k = 0; k < 5; k++) {
-			json_t *e = json_array_get(a, i + (size_t)k);
-
-			if (!json_is_integer(e) || json_integer_value(e) < 0 ||
-			    json_integer_value(e) > UINT32_MAX) {
+		for (int k = 0; k < 5; k++, e++) { /* an integer is its own next */
+			if (r->t[e].type != JT_INT || r->t[e].v.i < 0 || r->t[e].v.i > UINT32_MAX) {
 				bad(r, "offset_map holds a value that is not a small integer");
 				return;
 			}
-			v[k] = json_integer_value(e);
+			v[k] = r->t[e].v.i;
 		}
 		if ((i > 0 && (uint32_t)v[0] <= d->runs[d->nruns - 1].cp) || (size_t)v[0] >= d->ncp) {
 			bad(r, "offset_map runs are out of order or past the text");
 			return;
 		}
-		gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
 		d->runs[d->nruns++] = (gw_run){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2],
 		                               (uint32_t)v[3], (uint32_t)v[4]};
 	}
@@ -996,43 +1403,43 @@ read_map(reader *r, json_t *a)
 }
 
 static void
-read_removed(reader *r, json_t *a)
+read_removed(reader *r, size_t a)
 {
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(a, i, e) {
-		json_t *ss = json_object_get(e, "source_span");
+	JT_EACH(r, a, i, e) {
+		size_t ss = jget(r, e, "source_span");
 		char *kind = get_str(r, e, "kind"), *text = get_str(r, e, "text");
 
-		if (json_is_array(ss) && json_array_size(ss) == 2)
-			gw_doc_removed_add(r->d, kind ? kind : "", (uint32_t)json_integer_value(json_array_get(ss, 0)),
-			                   (uint32_t)json_integer_value(json_array_get(ss, 1)), text ? text : "",
+		if (r->t[ss].type == JT_ARR && r->t[ss].n == 2) {
+			const jt *x = &r->t[ss + 1], *y = &r->t[x->next];
+
+			/* json_integer_value: 0 for what is not an integer */
+			gw_doc_removed_add(r->d, kind ? kind : "", x->type == JT_INT ? (uint32_t)x->v.i : 0,
+			                   y->type == JT_INT ? (uint32_t)y->v.i : 0, text ? text : "",
 			                   text ? strlen(text) : 0);
+		}
 		free(kind);
 		free(text);
 	}
 }
 
 static void
-read_list(reader *r, json_t *a, gw_strlist *l)
+read_list(reader *r, size_t a, gw_strlist *l)
 {
-	size_t i;
-	json_t *e;
+	JT_EACH(r, a, i, e) {
+		char *s;
 
-	if (a == NULL)
-		return;
-	json_array_foreach(a, i, e) {
-		if (!json_is_string(e)) {
+		if (r->t[e].type != JT_STR) {
 			bad(r, "a header list holds something other than strings");
 			return;
 		}
-		gw_strlist_add(l, json_string_value(e), json_string_length(e), GW_NOSPAN);
+		s = jstr(r, e);
+		gw_strlist_add(l, s, strlen(s), GW_NOSPAN);
+		free(s);
 	}
 }
 
 static void
-read_doc_number(reader *r, json_t *dn)
+read_doc_number(reader *r, size_t dn)
 {
 	gw_header *hd = &r->d->header;
 	long long y;
@@ -1045,11 +1452,11 @@ read_doc_number(reader *r, json_t *dn)
 
 /* One field, its parsed form and its span: the way write_field wrote them. */
 static void
-read_field(reader *r, json_t *h, json_t *spans, enum gw_hfield f)
+read_field(reader *r, size_t h, size_t spans, enum gw_hfield f)
 {
 	const char *name = gw_hfield_name(f);
 	gw_strlist *l = gw_header_list(&r->d->header, f);
-	json_t *dn = NULL;
+	size_t dn = 0;
 	char key[64], *s = NULL;
 	gw_span sp = GW_NOSPAN;
 
@@ -1059,7 +1466,7 @@ read_field(reader *r, json_t *h, json_t *spans, enum gw_hfield f)
 		s = get_str(r, h, name);
 		break;
 	case GW_HK_NUMBER:
-		if ((dn = get_object(r, h, name)) != NULL)
+		if ((dn = get_object(r, h, name)) != 0)
 			s = get_str(r, dn, "text");
 		break;
 	case GW_HK_LIST:
@@ -1084,12 +1491,12 @@ read_field(reader *r, json_t *h, json_t *spans, enum gw_hfield f)
 }
 
 static void
-read_header(reader *r, json_t *h)
+read_header(reader *r, size_t h)
 {
-	json_t *spans;
+	size_t spans;
 	int order[GW_NHFIELDS];
 
-	if (h == NULL)
+	if (h == 0)
 		return;
 	spans = get_object(r, h, "spans");
 	header_order(order);
@@ -1098,27 +1505,24 @@ read_header(reader *r, json_t *h)
 }
 
 static void
-read_nodes(reader *r, json_t *a, int part, int parent, int depth)
+read_nodes(reader *r, size_t a, int part, int parent, int depth)
 {
-	size_t i;
-	json_t *e;
-
-	if (a == NULL)
+	if (a == 0)
 		return;
 	if (depth > GW_LIMIT_DEPTH) {
 		bad(r, "nodes nest deeper than " GW_STR(GW_LIMIT_DEPTH) " levels");
 		return;
 	}
-	if (r->d->nnodes + json_array_size(a) > GW_LIMIT_NODES) { /* what gw-segment can write */
+	if (r->d->nnodes + r->t[a].n > GW_LIMIT_NODES) { /* what gw-segment can write */
 		bad(r, "more than " GW_STR(GW_LIMIT_NODES) " nodes");
 		return;
 	}
-	json_array_foreach(a, i, e) {
+	JT_EACH(r, a, i, e) {
 		char *id, *num, *heading, *kindname;
 		long long ord = 0;
 		int kind, k;
 
-		if (!json_is_object(e)) {
+		if (r->t[e].type != JT_OBJ) {
 			bad(r, "a node is not an object");
 			return;
 		}
@@ -1147,18 +1551,13 @@ read_nodes(reader *r, json_t *a, int part, int parent, int depth)
 }
 
 static void
-read_attachments(reader *r, json_t *a)
+read_attachments(reader *r, size_t a)
 {
-	size_t i;
-	json_t *e;
-
-	if (a == NULL)
-		return;
-	json_array_foreach(a, i, e) {
+	JT_EACH(r, a, i, e) {
 		char *title;
 		int part;
 
-		if (!json_is_object(e)) {
+		if (r->t[e].type != JT_OBJ) {
 			bad(r, "an attachment is not an object");
 			return;
 		}
@@ -1170,7 +1569,7 @@ read_attachments(reader *r, json_t *a)
 }
 
 static void
-read_quantity(reader *r, json_t *e)
+read_quantity(reader *r, size_t e)
 {
 	gw_quantity *q = gw_doc_add_quantity(r->d);
 	char *node = get_str(r, e, "node"), *s;
@@ -1213,43 +1612,33 @@ read_quantity(reader *r, json_t *e)
 }
 
 static void
-read_quantities(reader *r, json_t *a, json_t *rej)
+read_quantities(reader *r, size_t a, size_t rej)
 {
-	size_t i;
-	json_t *e;
-
-	if (json_array_size(a) > GW_LIMIT_QUANTITIES || json_array_size(rej) > GW_LIMIT_QUANTITIES) {
+	if (r->t[a].n > GW_LIMIT_QUANTITIES || r->t[rej].n > GW_LIMIT_QUANTITIES) {
 		bad(r, "more than " GW_STR(GW_LIMIT_QUANTITIES) " quantities or rejected candidates");
 		return;
 	}
-	if (a)
-		json_array_foreach(a, i, e) {
-			if (!json_is_object(e)) {
-				bad(r, "a quantity is not an object");
-				return;
-			}
-			read_quantity(r, e);
+	JT_EACH(r, a, i, e) {
+		if (r->t[e].type != JT_OBJ) {
+			bad(r, "a quantity is not an object");
+			return;
 		}
-	if (rej)
-		json_array_foreach(rej, i, e) {
-			char *text = get_str(r, e, "text"), *reason = get_str(r, e, "reason");
-			char *rule = get_str(r, e, "rule");
+		read_quantity(r, e);
+	}
+	JT_EACH(r, rej, i, e) {
+		char *text = get_str(r, e, "text"), *reason = get_str(r, e, "reason");
+		char *rule = get_str(r, e, "rule");
 
-			gw_doc_add_rejected(r->d, text ? text : "", text ? strlen(text) : 0,
-			                    get_span(r, e, "span"), reason ? reason : "", rule);
-			free(text), free(reason), free(rule);
-		}
+		gw_doc_add_rejected(r->d, text ? text : "", text ? strlen(text) : 0,
+		                    get_span(r, e, "span"), reason ? reason : "", rule);
+		free(text), free(reason), free(rule);
+	}
 }
 
 static void
-read_warnings(reader *r, json_t *a)
+read_warnings(reader *r, size_t a)
 {
-	size_t i;
-	json_t *e;
-
-	if (a == NULL)
-		return;
-	json_array_foreach(a, i, e) {
+	JT_EACH(r, a, i, e) {
 		char *code = get_str(r, e, "code"), *detail = get_str(r, e, "detail");
 		long long line = 0, col = 0;
 		int c = code ? gw_code_from_name(code) : -1;
@@ -1269,34 +1658,27 @@ read_warnings(reader *r, json_t *a)
 }
 
 static void
-read_stages(reader *r, json_t *a)
+read_stages(reader *r, size_t a)
 {
-	size_t i;
-	json_t *e;
+	static const char *const names[] = {"normalize", "segment", "extract"};
+	static const unsigned bits[] = {GW_ST_NORMALIZED, GW_ST_SEGMENTED, GW_ST_EXTRACTED};
 
-	if (a == NULL)
-		return;
-	json_array_foreach(a, i, e) {
-		const char *s = json_is_string(e) ? json_string_value(e) : "";
-
-		if (strcmp(s, "normalize") == 0)
-			r->d->stages |= GW_ST_NORMALIZED;
-		else if (strcmp(s, "segment") == 0)
-			r->d->stages |= GW_ST_SEGMENTED;
-		else if (strcmp(s, "extract") == 0)
-			r->d->stages |= GW_ST_EXTRACTED;
+	JT_EACH(r, a, i, e) {
+		for (int k = 0; k < 3; k++)
+			if (r->t[e].type == JT_STR && key_is(r, e, names[k], strlen(names[k])))
+				r->d->stages |= bits[k];
 	}
 }
 
 static void
-read_record(reader *r, json_t *o)
+read_record(reader *r, size_t o)
 {
 	gw_doc *d = r->d;
-	json_t *v, *gen;
+	size_t v, gen;
 	char *s;
 
 	read_source(r, get_object(r, o, "source"));
-	if ((v = get_object(r, o, "error")) != NULL) {
+	if ((v = get_object(r, o, "error")) != 0) {
 		char *code = get_str(r, v, "code");
 		int c = code ? gw_code_from_name(code) : -1;
 
@@ -1312,15 +1694,13 @@ read_record(reader *r, json_t *o)
 		return;
 	}
 	gw_doc_set_text(d, s, strlen(s));
-	if ((gen = get_object(r, o, "generator")) != NULL && (s = get_str(r, gen, "rules")) != NULL)
+	if ((gen = get_object(r, o, "generator")) != 0 && (s = get_str(r, gen, "rules")) != NULL)
 		get_hex64(r, s, d->rules_digest, "generator.rules");
 	read_stages(r, get_array(r, o, "stages"));
-	if ((v = get_array(r, o, "removed")) != NULL)
-		read_removed(r, v);
-	if ((v = get_array(r, o, "offset_map")) != NULL)
-		read_map(r, v);
-	v = json_object_get(o, "is_notice");
-	d->is_notice = json_is_boolean(v) ? json_is_true(v) : -1;
+	read_removed(r, get_array(r, o, "removed"));
+	read_map(r, get_array(r, o, "offset_map"));
+	v = jget(r, o, "is_notice");
+	d->is_notice = r->t[v].type == JT_TRUE ? 1 : r->t[v].type == JT_FALSE ? 0 : -1;
 	read_header(r, get_object(r, o, "header"));
 	read_nodes(r, get_array(r, o, "body"), 0, -1, 0);
 	read_attachments(r, get_array(r, o, "attachments"));
@@ -1328,37 +1708,46 @@ read_record(reader *r, json_t *o)
 	read_warnings(r, get_array(r, o, "warnings"));
 }
 
+/* Jansson's message for bytes that are not JSON (it parses them again). */
+static void
+syntax_error(const char *line, size_t len, size_t at, gw_buf *err)
+{
+	json_error_t je;
+	json_t *o = json_loadb(line, len, 0, &je);
+
+	if (o == NULL)
+		gw_buf_printf(err, "column %d: %s", je.column, je.text);
+	else /* never, as long as both read the same JSON */
+		gw_buf_printf(err, "byte %zu: not JSON as gongwen reads it", at + 1);
+	json_decref(o);
+}
+
 gw_doc *
 gw_json_read(const char *line, size_t len, gw_buf *err)
 {
-	json_error_t je;
-	json_t *o;
+	lexer x = {(const unsigned char *)line, len, 0, NULL, 0, 0};
 	reader r = {0};
-	char *id;
 
-	arena_enter();
-	o = json_loadb(line, len, 0, &je);
-	if (o == NULL) {
-		gw_buf_printf(err, "column %d: %s", je.column, je.text);
-		arena_leave();
+	if (len >= UINT32_MAX) {
+		gw_buf_puts(err, "a record of 4 GiB or more");
 		return NULL;
 	}
-	if (!json_is_object(o)) {
+	if (!lex_record(&x)) {
+		syntax_error(line, len, x.at, err);
+		free(x.t);
+		return NULL;
+	}
+	if (x.t[1].type != JT_OBJ) {
 		gw_buf_puts(err, "the record is not a JSON object");
-		json_decref(o);
-		arena_leave();
+		free(x.t);
 		return NULL;
 	}
-	r.d = gw_doc_new();
-	r.err = err;
-	r.ids = json_object();
-	id = get_str(&r, o, "id");
-	r.d->id = id;
+	r = (reader){gw_doc_new(), err, 0, x.s, x.t, json_object()};
+	r.d->id = get_str(&r, 1, "id");
 	if (!r.bad)
-		read_record(&r, o);
+		read_record(&r, 1);
 	json_decref(r.ids);
-	json_decref(o);
-	arena_leave();
+	free(x.t);
 	if (r.d->id == NULL && !r.bad)
 		r.d->id = r.d->src_path ? gw_path_stem(r.d->src_path) : NULL;
 	if (r.d->id == NULL && !r.bad)
