@@ -49,6 +49,7 @@ typedef struct xw {
 	bool *qplaced;
 	gw_span fspan[GW_NHFIELDS]; /* where each header element is in the text */
 	gw_idset ids; /* the eIds handed out so far, so that every one is unique */
+	size_t run;   /* the offset map's run of the last span written (gw_doc_src_range_from) */
 	gw_buf tmp;
 } xw;
 
@@ -155,6 +156,36 @@ static const uint64_t ascii_plain[][2] = {
 #undef LO
 #undef BIT
 
+/* Whether the eight bytes at s are all printable ASCII but space, < > & and ": bytes that every
+ * gw_esc mode keeps and that no eId changes.  A byte of 0x80 or more, below 0x21, 0x7F (+1
+ * reaches 0x80), or equal to one of the four after the XOR (-1 borrows) sets its top bit. */
+static inline bool
+ascii_plain8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t x;
+
+	memcpy(&x, s, 8);
+	return ((x | (x - 0x21 * ones) | (x + ones) | ((x ^ '<' * ones) - ones) |
+	         ((x ^ '>' * ones) - ones) | ((x ^ '&' * ones) - ones) | ((x ^ '"' * ones) - ones)) &
+	        0x8080808080808080ULL) == 0;
+}
+
+/* The length of the longest prefix of s[0..n) of such bytes. */
+static inline size_t
+ascii_plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+	unsigned char c;
+
+	while (i + 8 <= n && ascii_plain8(s + i))
+		i += 8;
+	while (i < n && (c = (unsigned char)s[i]) > 0x20 && c < 0x7F && c != '<' && c != '>' &&
+	       c != '&' && c != '"')
+		i++;
+	return i;
+}
+
 void
 gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 {
@@ -182,9 +213,9 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 		if (b < 0x80) {
 			if ((plain[b >> 6] >> (b & 63)) & 1) {
 				/* a run of ASCII that stays as it is (an id, a number, a word) */
-				while (++i < n && u[i] < 0x80 &&
-				       ((plain[u[i] >> 6] >> (u[i] & 63)) & 1))
-					;
+				do
+					i++, i += ascii_plain_run(s + i, n - i);
+				while (i < n && u[i] < 0x80 && ((plain[u[i] >> 6] >> (u[i] & 63)) & 1));
 				continue;
 			}
 			if (ent[html][b])
@@ -300,16 +331,27 @@ static void
 set_eid(xw *w, xel el, const char *want)
 {
 	gw_buf *id = &w->tmp;
+	size_t n = strlen(want);
+	bool plain = n > 0 && ascii_plain_run(want, n) == n; /* most are: neither cleaned nor escaped */
 
 	gw_buf_reset(id);
-	gw_escape(id, want, strlen(want), GW_ESC_CLEAN);
-	for (char *p = id->ptr; *p; p++)
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			*p = '_';
-	if (id->len == 0)
-		gw_buf_adds(id, "x");
-	gw_idset_unique(&w->ids, id);
-	put_attr(w, el, false, "eId", id->ptr);
+	if (plain)
+		gw_buf_add(id, want, n);
+	else {
+		gw_escape(id, want, n, GW_ESC_CLEAN);
+		for (char *p = id->ptr; *p; p++)
+			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				*p = '_';
+		if (id->len == 0)
+			gw_buf_adds(id, "x");
+	}
+	gw_idset_unique(&w->ids, id); /* a suffix _K it adds is plain */
+	put_attr_start(w, el, false, "eId");
+	if (plain)
+		gw_buf_add(w->out, id->ptr, id->len);
+	else
+		gw_escape(w->out, id->ptr, id->len, GW_ESC_XML_ATTR);
+	gw_buf_addc(w->out, '"');
 }
 
 static xel
@@ -423,7 +465,7 @@ set_gw_spans(xw *w, xel el, gw_span s)
 	if (s.start < 0 || s.end < s.start)
 		return;
 	put_pair_attr(w, el, "span", (uint32_t)s.start, (uint32_t)s.end);
-	if (gw_doc_src_range(w->d, s, &a, &b))
+	if (gw_doc_src_range_from(w->d, s, &w->run, &a, &b))
 		put_pair_attr(w, el, "source_span", a, b);
 }
 
@@ -1142,27 +1184,38 @@ attachment_starts(const xw *w)
 
 /* w->off and w->plain: every code point's first byte (a byte of an invalid sequence is one,
  * as gw_escape takes it), and whether all are characters XML takes and none is one it
- * escapes in text.  Returns how many. */
+ * escapes in text.  Returns how many.  ASCII and the three-byte sequences plain3 takes (CJK,
+ * full-width punctuation) are told from their bytes; only the rest is decoded. */
 static size_t
 index_text(xw *w, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)w->text;
+	const uint64_t *ascii = ascii_plain[GW_ESC_XML_TEXT];
 	size_t n = 0;
 	bool plain = true;
 
 	for (size_t i = 0; i < len; n++) {
+		unsigned char b = u[i];
 		uint32_t c;
 		int k;
 
 		w->off[n] = i;
 		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
-		if (u[i] - 0xE4u < 6 && i + 2 < len &&
-		    ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+		if (b - 0xE4u < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+			i += 3;
+			continue;
+		}
+		if (b < 0x80) {
+			plain &= (ascii[b >> 6] >> (b & 63)) & 1;
+			i++;
+			continue;
+		}
+		if (plain3(u + i, len - i)) {
 			i += 3;
 			continue;
 		}
 		k = gw_utf8_decode_fast(w->text + i, len - i, &c);
-		plain &= k > 0 && xml_char_ok(c) && c != '<' && c != '>' && c != '&' && c != '\r';
+		plain &= k > 0 && xml_char_ok(c);
 		i += k ? (size_t)k : 1;
 	}
 	w->plain = plain;

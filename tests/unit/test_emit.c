@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "internal.h"
 
 /* The span of the nth occurrence of needle in d's text, in code points. */
 static gw_span
@@ -120,6 +121,37 @@ START_TEST(html_gives_every_quantity_one_mark)
 	                                "id=\"qty_4\""));
 	free(h);
 	gw_doc_free(d);
+}
+END_TEST
+
+/* gw_escape reads runs of plain ASCII eight bytes at a time: a byte to escape or replace is
+ * found wherever it falls in the word, in each mode. */
+START_TEST(escape_finds_a_byte_at_every_place_of_an_ascii_run)
+{
+	static const struct {
+		char c;
+		enum gw_esc how;
+		const char *put;
+	} cases[] = {
+	    {'<', GW_ESC_XML_TEXT, "&lt;"},     {'&', GW_ESC_XML_ATTR, "&amp;"},
+	    {'"', GW_ESC_XML_ATTR, "&quot;"},   {'"', GW_ESC_XML_TEXT, "\""},
+	    {'\t', GW_ESC_XML_ATTR, "&#9;"},    {'\x7f', GW_ESC_XML_TEXT, "\xEF\xBF\xBD"},
+	    {'\x01', GW_ESC_CLEAN, "\xEF\xBF\xBD"}, {' ', GW_ESC_XML_ATTR, " "},
+	    {'>', GW_ESC_HTML_ATTR, "&gt;"},
+	};
+
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		for (int at = 0; at < 17; at++) {
+			char in[18], want[32];
+			gw_buf b = GW_BUF_INIT;
+
+			memcpy(in, "abcdefghijklmnopq", 18);
+			in[at] = cases[k].c;
+			snprintf(want, sizeof want, "%.*s%s%s", at, in, cases[k].put, in + at + 1);
+			gw_escape(&b, in, 17, cases[k].how);
+			ck_assert_str_eq(b.ptr, want);
+			gw_buf_free(&b);
+		}
 }
 END_TEST
 
@@ -445,6 +477,7 @@ main(void)
 	tcase_add_test(tc, xml_replaces_characters_xml_forbids);
 	tcase_add_test(tc, html_escapes_the_text_and_replaces_characters_html_forbids);
 	tcase_add_test(tc, html_gives_every_quantity_one_mark);
+	tcase_add_test(tc, escape_finds_a_byte_at_every_place_of_an_ascii_run);
 	tcase_add_test(tc, xml_makes_repeated_or_spaced_ids_unique);
 	tcase_add_test(tc, xml_keeps_a_quantity_across_a_unit_boundary_in_meta);
 	tcase_add_test(tc, xml_num_restored_as_printed_is_written_from_the_text_once);
