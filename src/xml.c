@@ -29,6 +29,7 @@ enum { MK_FIELD, MK_ADDRESSEE, MK_QTY };
 /* An open element (see "elements" below); xel is its level, the root's 0. */
 typedef struct openel {
 	const char *name;
+	size_t n;                 /* strlen(name) */
 	bool gw, children, mixed; /* gw: prefix; has a child yet; holds text */
 } openel;
 typedef int xel;
@@ -95,6 +96,34 @@ plain3(const unsigned char *u, size_t n)
 	return u[0] == 0xEF && u[1] != 0xB7 && u[1] != 0xBF ? 3 : 0;
 }
 
+/* Byte k of an eight-byte word read with memcpy, as a mask of value v, in either byte order. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define BYTE_AT(k, v) ((uint64_t)(v) << (56 - 8 * (k)))
+#else
+#define BYTE_AT(k, v) ((uint64_t)(v) << (8 * (k)))
+#endif
+#define LEADS(v) (BYTE_AT(0, v) | BYTE_AT(3, v) | BYTE_AT(6, v))
+
+/* Whether u[0..9) (of n) is three CJK ideographs (E4..E9 and two continuation bytes each), the
+ * common run of the text, told from one word and the ninth byte: every byte has its top bit,
+ * bit 6 is set at bytes 0, 3 and 6 only, and those three bytes, less 0xE0, are 4 to 9. */
+static inline bool
+cjk3(const unsigned char *u, size_t n)
+{
+	uint64_t x, y;
+
+	if (n < 9 || (u[8] & 0xC0) != 0x80)
+		return false;
+	memcpy(&x, u, 8);
+	if ((x & 0xC0C0C0C0C0C0C0C0ULL) != (0x8080808080808080ULL | LEADS(0x40)))
+		return false;
+	y = (x ^ LEADS(0xE0)) & LEADS(0xFF);
+	return (y & LEADS(0xF0)) == 0 && ((y + LEADS(0x7C)) & LEADS(0x80)) == LEADS(0x80) &&
+	       ((y + LEADS(0x76)) & LEADS(0x80)) == 0;
+}
+#undef LEADS
+#undef BYTE_AT
+
 static uint32_t
 cp_at(const xw *w, int32_t i)
 {
@@ -127,13 +156,17 @@ trim(const xw *w, int32_t *a, int32_t *b)
 
 #define INDENT_MAX 30 /* libxml2's cap: 60 spaces */
 
-static void
-put_indent(xw *w, size_t level)
+/* The indent of level at p; returns its length.  A tag is put into room reserved for the
+ * longest one (TAG_ROOM and its name), not byte by byte. */
+static size_t
+indent_at(char *p, size_t level)
 {
-	static const char sp[2 * INDENT_MAX + 1] = "                                                            ";
+	size_t n = 2 * (level > INDENT_MAX ? INDENT_MAX : level);
 
-	gw_buf_add(w->out, sp, 2 * (level > INDENT_MAX ? INDENT_MAX : level));
+	memset(p, ' ', n);
+	return n;
 }
+#define TAG_ROOM (2 * INDENT_MAX + 8)
 
 /* gw_escape (internal.h), in one pass: what the format does not take becomes U+FFFD, and
  * libxml2's escapes follow in XML: < > & CR in text, " LF TAB as well in attributes; in HTML,
@@ -207,7 +240,9 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 		int k = 1;
 
 		if (b - 0xE4u < 6 && i + 2 < n && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
-			i += 3; /* a CJK ideograph, as index_text takes it */
+			/* a CJK ideograph, as index_text takes it, and those after it three at a time */
+			for (i += 3; cjk3(u + i, n - i); i += 9)
+				;
 			continue;
 		}
 		if (b < 0x80) {
@@ -236,12 +271,15 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 	gw_buf_add(o, s + run, n - run);
 }
 
-static void
-put_name(xw *w, const openel *e)
+/* e's name, with its prefix, at p; returns its length. */
+static size_t
+name_at(char *p, const openel *e)
 {
-	if (e->gw)
-		gw_buf_add(w->out, "gw:", 3);
-	gw_buf_adds(w->out, e->name);
+	size_t k = e->gw ? 3 : 0;
+
+	memcpy(p, "gw:", k);
+	memcpy(p + k, e->name, e->n);
+	return k + e->n;
 }
 
 /* The innermost open element gets its first child, text or an element: end its start tag. */
@@ -268,35 +306,44 @@ close_to(xw *w, xel level)
 {
 	while ((xel)w->nst - 1 > level) {
 		openel *e = &w->st[--w->nst];
+		char *p = gw_buf_room(w->out, TAG_ROOM + e->n), *q = p;
 
 		if (!e->children)
-			gw_buf_add(w->out, "/>", 2);
+			memcpy(q, "/>", 2), q += 2;
 		else {
 			if (w->flat == 0)
-				put_indent(w, w->nst);
-			gw_buf_add(w->out, "</", 2);
-			put_name(w, e);
-			gw_buf_addc(w->out, '>');
+				q += indent_at(q, w->nst);
+			memcpy(q, "</", 2), q += 2;
+			q += name_at(q, e);
+			*q++ = '>';
 		}
 		if (e->mixed)
 			w->flat--;
 		if (w->flat == 0)
-			gw_buf_addc(w->out, '\n');
+			*q++ = '\n';
+		gw_buf_wrote(w->out, (size_t)(q - p));
 	}
 }
 
 static xel
 open_el(xw *w, xel parent, bool gw, const char *name)
 {
+	openel *e;
+	char *p, *q;
+
 	close_to(w, parent);
 	if (w->nst > 0)
 		first_child(w, false);
+	if (w->nst == w->capst)
+		gw_grow((void **)&w->st, &w->capst, w->nst + 1, sizeof *w->st);
+	e = &w->st[w->nst];
+	*e = (openel){name, strlen(name), gw, false, false};
+	q = p = gw_buf_room(w->out, TAG_ROOM + e->n);
 	if (w->flat == 0)
-		put_indent(w, w->nst);
-	gw_grow((void **)&w->st, &w->capst, w->nst + 1, sizeof *w->st);
-	w->st[w->nst] = (openel){name, gw, false, false};
-	gw_buf_addc(w->out, '<');
-	put_name(w, &w->st[w->nst]);
+		q += indent_at(q, w->nst);
+	*q++ = '<';
+	q += name_at(q, e);
+	gw_buf_wrote(w->out, (size_t)(q - p));
 	return (xel)w->nst++;
 }
 
@@ -1032,7 +1079,7 @@ put_unplaced(xw *w, xel meta, size_t at)
 	xel p = -1;
 
 	w->out = &part;
-	w->st[meta] = (openel){"meta", false, true, false}; /* open again, as it was */
+	w->st[meta] = (openel){"meta", 4, false, true, false}; /* open again, as it was */
 	w->nst = (size_t)meta + 1;
 
 	for (size_t i = 0; i < w->d->nqs; i++) {
@@ -1202,7 +1249,11 @@ index_text(xw *w, size_t len)
 		w->off[n] = i;
 		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
 		if (b - 0xE4u < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
-			i += 3;
+			for (i += 3; cjk3(u + i, len - i); i += 9) {
+				w->off[++n] = i;
+				w->off[++n] = i + 3;
+				w->off[++n] = i + 6;
+			}
 			continue;
 		}
 		if (b < 0x80) {
