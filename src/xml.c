@@ -46,7 +46,7 @@ typedef struct xw {
 	bool plain; /* every code point of the text is one XML takes (xml_char_ok), and none is
 	               one it escapes (< > & CR): the text goes out as it is */
 	mark *marks;
-	size_t nmarks;
+	size_t nmarks, mfirst; /* mfirst: the last answer of mark_first */
 	bool *qplaced;
 	gw_span fspan[GW_NHFIELDS]; /* where each header element is in the text */
 	gw_idset ids; /* the eIds handed out so far, so that every one is unique */
@@ -535,7 +535,8 @@ mark_add(xw *w, gw_span s, int what, int index, int prio, size_t *cap)
 {
 	if (s.start < 0 || s.end <= s.start || s.end > w->ncp)
 		return;
-	gw_grow((void **)&w->marks, cap, w->nmarks + 1, sizeof *w->marks);
+	if (w->nmarks == *cap)
+		gw_grow((void **)&w->marks, cap, w->nmarks + 1, sizeof *w->marks);
 	w->marks[w->nmarks++] = (mark){s.start, s.end, prio, what, index, false};
 }
 
@@ -607,13 +608,37 @@ addressee_line(const xw *w)
 	return trim(w, &a, &b) ? (gw_span){a, b} : GW_NOSPAN;
 }
 
+/* The marks in the order of mark_cmp (a total order: prio is unique).  The quantities, all
+ * but the first nhead marks, come in the order of the text already (extract's): the few header
+ * marks are sorted and merged into them instead of sorting all. */
+static void
+marks_sort(xw *w, size_t nhead)
+{
+	mark *m = w->marks, *out;
+	size_t n = w->nmarks, i = 0, j = nhead, k = 0;
+	bool sorted = true;
+
+	for (size_t q = nhead + 1; q < n && sorted; q++)
+		sorted = mark_cmp(&m[q - 1], &m[q]) < 0;
+	if (!sorted)
+		qsort(m + nhead, n - nhead, sizeof *m, mark_cmp);
+	if (nhead == 0)
+		return;
+	qsort(m, nhead, sizeof *m, mark_cmp);
+	out = gw_xmalloc(n * sizeof *out);
+	while (i < nhead || j < n)
+		out[k++] = j == n || (i < nhead && mark_cmp(&m[i], &m[j]) < 0) ? m[i++] : m[j++];
+	free(w->marks);
+	w->marks = out;
+}
+
 /* Header fields outermost (issuer mark around issuer, title around doc type: GW_HFIELDS), then
  * addressees, then quantities. */
 static void
 marks_collect(xw *w)
 {
 	const gw_doc *d = w->d;
-	size_t cap = 0;
+	size_t cap = 0, nhead;
 	int prio = 0;
 
 	for (int nest = 0, deeper = 1; deeper; nest++) {
@@ -629,18 +654,26 @@ marks_collect(xw *w)
 
 		mark_add(w, s, MK_ADDRESSEE, (int)i, prio++, &cap);
 	}
+	nhead = w->nmarks;
+	gw_grow((void **)&w->marks, &cap, nhead + d->nqs, sizeof *w->marks);
 	for (size_t i = 0; i < d->nqs; i++)
 		mark_add(w, d->qs[i].span, MK_QTY, (int)i, prio++, &cap);
-	if (w->nmarks)
-		qsort(w->marks, w->nmarks, sizeof *w->marks, mark_cmp);
+	marks_sort(w, nhead);
 }
 
 /* The first mark that starts at or after cp. */
 static size_t
-mark_first(const xw *w, int32_t cp)
+mark_first(xw *w, int32_t cp)
 {
-	size_t lo = 0, hi = w->nmarks;
+	size_t lo = 0, hi = w->nmarks, c = w->mfirst;
 
+	/* the writer goes through the text in order: the answer is most often the last one or
+	 * a few marks after it */
+	if (c < hi && (c == 0 || w->marks[c - 1].start < cp)) {
+		lo = c;
+		if (c + 4 < hi && w->marks[c + 4].start >= cp)
+			hi = c + 4;
+	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
@@ -649,7 +682,7 @@ mark_first(const xw *w, int32_t cp)
 		else
 			hi = mid;
 	}
-	return lo;
+	return w->mfirst = lo;
 }
 
 /* A quantity's attributes; placed: it is an inline element (refersTo and normalized are
@@ -745,7 +778,7 @@ put_inline(xw *w, xel parent, int32_t a, int32_t b)
 
 /* The end of the line that starts at a, carried past newlines that fall inside a mark. */
 static int32_t
-line_end(const xw *w, int32_t a, int32_t b)
+line_end(xw *w, int32_t a, int32_t b)
 {
 	int32_t e = a;
 	size_t i = mark_first(w, a);
