@@ -213,6 +213,8 @@ ascii_plain_run(const char *s, size_t n)
 
 	while (i + 8 <= n && ascii_plain8(s + i))
 		i += 8;
+	if (i < n && n >= 8 && i + 8 > n && ascii_plain8(s + n - 8))
+		return n; /* the last eight bytes, the first of them seen already */
 	while (i < n && (c = (unsigned char)s[i]) > 0x20 && c < 0x7F && c != '<' && c != '>' &&
 	       c != '&' && c != '"')
 		i++;
