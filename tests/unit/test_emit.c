@@ -155,6 +155,31 @@ START_TEST(escape_finds_a_byte_at_every_place_of_an_ascii_run)
 }
 END_TEST
 
+/* ... and runs of CJK ideographs three at a time: what follows a run of any length is still
+ * escaped, and a sequence cut short inside a run is replaced. */
+START_TEST(escape_finds_a_byte_after_a_run_of_ideographs)
+{
+	for (int k = 0; k < 12; k++) {
+		gw_buf in = GW_BUF_INIT, want = GW_BUF_INIT, b = GW_BUF_INIT, cut = GW_BUF_INIT;
+
+		for (int j = 0; j < k; j++)
+			gw_buf_adds(&in, "\xE4\xB8\xAD"); /* 中 */
+		gw_buf_add(&want, in.ptr, in.len);
+		gw_buf_add(&cut, in.ptr, in.len);
+		gw_buf_adds(&in, "<\xE9\xBE\xA5\xC2\x80x");       /* < 龥 U+0080 x */
+		gw_buf_adds(&want, "&lt;\xE9\xBE\xA5\xEF\xBF\xBDx");
+		gw_escape(&b, in.ptr, in.len, GW_ESC_XML_TEXT);
+		ck_assert_str_eq(b.ptr, want.ptr);
+		gw_buf_adds(&cut, "\xE4\xB8\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD");
+		gw_buf_reset(&b);
+		gw_escape(&b, cut.ptr, cut.len, GW_ESC_XML_TEXT);
+		ck_assert_uint_eq(b.len, cut.len + 4); /* E4 B8 cut short: a U+FFFD for each byte */
+		ck_assert_mem_eq(b.ptr + 3 * k, "\xEF\xBF\xBD\xEF\xBF\xBD\xE4\xB8\xAD", 9);
+		gw_buf_free(&in), gw_buf_free(&want), gw_buf_free(&b), gw_buf_free(&cut);
+	}
+}
+END_TEST
+
 START_TEST(xml_makes_repeated_or_spaced_ids_unique)
 {
 	gw_doc *d = doc_with("x", "一、甲\n二、乙\n");
@@ -478,6 +503,7 @@ main(void)
 	tcase_add_test(tc, html_escapes_the_text_and_replaces_characters_html_forbids);
 	tcase_add_test(tc, html_gives_every_quantity_one_mark);
 	tcase_add_test(tc, escape_finds_a_byte_at_every_place_of_an_ascii_run);
+	tcase_add_test(tc, escape_finds_a_byte_after_a_run_of_ideographs);
 	tcase_add_test(tc, xml_makes_repeated_or_spaced_ids_unique);
 	tcase_add_test(tc, xml_keeps_a_quantity_across_a_unit_boundary_in_meta);
 	tcase_add_test(tc, xml_num_restored_as_printed_is_written_from_the_text_once);
