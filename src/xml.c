@@ -747,9 +747,10 @@ mark_element(xw *w, xel parent, const mark *m)
 		return el;
 	}
 	if (m->what == MK_ADDRESSEE) {
-		char ref[32];
+		char ref[32] = "#addressee_";
+		size_t pre = sizeof "#addressee_" - 1;
 
-		snprintf(ref, sizeof ref, "#addressee_%d", m->index + 1);
+		ref[pre + gw_fmt_int(ref + pre, m->index + 1)] = '\0';
 		return add_el_attrs(w, parent, "organization", "refersTo", ref, NULL);
 	}
 	return field_element(w, parent, m->index);
@@ -962,14 +963,22 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 	const gw_header *h = &w->d->header;
 	gw_buf num = GW_BUF_INIT, *s = &w->tmp;
 
-	if (h->agency_code && h->year > 0 && h->serial)
-		gw_buf_printf(&num, "%s-%d-%s", h->agency_code, h->year, h->serial);
-	else
+	if (h->agency_code && h->year > 0 && h->serial) { /* no printf: it is most of this */
+		gw_buf_adds(&num, h->agency_code);
+		gw_buf_addc(&num, '-');
+		gw_buf_put_int(&num, h->year);
+		gw_buf_addc(&num, '-');
+		gw_buf_adds(&num, h->serial);
+	} else
 		gw_buf_adds(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
 		                                             : w->d->id ? w->d->id : "nn");
 	gw_buf_reset(s);
 	gw_escape(s, num.ptr, num.len, GW_ESC_CLEAN);
-	gw_buf_printf(u, "/akn/cn/doc/%s/%s/", name, date);
+	gw_buf_adds(u, "/akn/cn/doc/");
+	gw_buf_adds(u, name);
+	gw_buf_addc(u, '/');
+	gw_buf_adds(u, date);
+	gw_buf_addc(u, '/');
 	/* characters that would end or break a URI path segment become '-' */
 	for (size_t i = 0; i < s->len; i++) {
 		unsigned char c = (unsigned char)s->ptr[i];
@@ -980,6 +989,16 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 	if (num.len == 0)
 		gw_buf_adds(u, "nn");
 	gw_buf_free(&num);
+}
+
+/* t = uri/this. */
+static void
+this_uri(gw_buf *t, const gw_buf *uri, const char *this)
+{
+	gw_buf_reset(t);
+	gw_buf_add(t, uri->ptr, uri->len);
+	gw_buf_addc(t, '/');
+	gw_buf_adds(t, this);
 }
 
 static void
@@ -1003,7 +1022,7 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 
 	work_uri(w, &uri, name, date);
 	el = add_el(w, id, "FRBRWork");
-	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
+	this_uri(&t, &uri, this);
 	frbr_value(w, el, "FRBRthis", t.ptr);
 	frbr_value(w, el, "FRBRuri", uri.ptr);
 	add_el_attrs(w, el, "FRBRdate", "date", date, "name", dname, NULL);
@@ -1018,8 +1037,7 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 
 	el = add_el(w, id, "FRBRExpression");
 	gw_buf_adds(&uri, "/zho@");
-	gw_buf_reset(&t);
-	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
+	this_uri(&t, &uri, this);
 	frbr_value(w, el, "FRBRthis", t.ptr);
 	frbr_value(w, el, "FRBRuri", uri.ptr);
 	add_el_attrs(w, el, "FRBRdate", "date", date, "name", dname, NULL);
@@ -1055,24 +1073,26 @@ tlc(xw *w, xel refs, const char *element, const char *eid, const char *href,
 static void
 put_references(xw *w, xel meta)
 {
-	static const char *const kinds[] = {"target", "fact", "other"};
+	static const char *const kinds[][3] = {
+	    {"qkind_target", "/ontology/concept/gongwen/quantity.target", "target"},
+	    {"qkind_fact", "/ontology/concept/gongwen/quantity.fact", "fact"},
+	    {"qkind_other", "/ontology/concept/gongwen/quantity.other", "other"},
+	};
 	const gw_header *h = &w->d->header;
 	xel refs = add_el_attrs(w, meta, "references", "source", "#gongwen", NULL);
-	char eid[32], href[64];
+	char href[64] = "/ontology/organization/cn/addressee_";
+	size_t pre = strlen(href);
 
 	tlc(w, refs, "TLCOrganization", "gongwen", "/ontology/organization/gongwen", "gongwen");
 	tlc(w, refs, "TLCOrganization", "issuer", "/ontology/organization/cn/issuer",
 	    h->f[GW_H_ISSUER].text);
 	for (size_t i = 0; i < h->addressees.n; i++) {
-		snprintf(eid, sizeof eid, "addressee_%zu", i + 1);
-		snprintf(href, sizeof href, "/ontology/organization/cn/%s", eid);
-		tlc(w, refs, "TLCOrganization", eid, href, h->addressees.items[i]);
+		href[pre + gw_fmt_int(href + pre, (long long)i + 1)] = '\0';
+		tlc(w, refs, "TLCOrganization", href + pre - strlen("addressee_"), href,
+		    h->addressees.items[i]);
 	}
-	for (int k = 0; k < 3; k++) {
-		snprintf(eid, sizeof eid, "qkind_%s", kinds[k]);
-		snprintf(href, sizeof href, "/ontology/concept/gongwen/quantity.%s", kinds[k]);
-		tlc(w, refs, "TLCConcept", eid, href, kinds[k]);
-	}
+	for (int k = 0; k < 3; k++)
+		tlc(w, refs, "TLCConcept", kinds[k][0], kinds[k][1], kinds[k][2]);
 }
 
 /* Source facts, and every header field as the segmenter found it, for readers who want them
