@@ -479,6 +479,15 @@ set_gw(xw *w, xel el, const char *name, const char *value)
 		put_attr(w, el, true, name, value);
 }
 
+/* A value that is one of the writer's own names (a kind, a comparator) needs no escaping. */
+static inline void
+set_const(xw *w, xel el, bool gw, const char *name, const char *value)
+{
+	put_attr_start(w, el, gw, name);
+	gw_buf_adds(w->out, value);
+	gw_buf_addc(w->out, '"');
+}
+
 /* A number needs no escaping. */
 static inline void
 set_number(xw *w, xel el, bool gw, const char *name, double v)
@@ -695,16 +704,17 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 	static const char *const concept[] = {"#qkind_target", "#qkind_fact", "#qkind_other"};
 
 	if (placed)
-		set_attr(w, el, "refersTo", concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
+		set_const(w, el, false, "refersTo",
+		          concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
 	if (q->has_value)
 		set_number(w, el, !placed, placed ? "normalized" : "value", q->value);
 	set_gw(w, el, "unit", q->unit);
-	set_gw(w, el, "comparator", gw_cmp_name(q->cmp));
+	set_const(w, el, true, "comparator", gw_cmp_name(q->cmp));
 	if (q->has_min)
 		set_number(w, el, true, "min", q->min);
 	if (q->has_max)
 		set_number(w, el, true, "max", q->max);
-	set_gw(w, el, "kind", gw_qkind_name(q->kind));
+	set_const(w, el, true, "kind", gw_qkind_name(q->kind));
 	set_gw_spans(w, el, q->span);
 	set_gw(w, el, "subject", q->subject);
 	set_gw(w, el, "verb", q->verb);
@@ -907,9 +917,9 @@ put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
 	int32_t own = between(fc >= 0 ? clamp(w, w->d->nodes[fc].span.start) : end, a, end), body;
 
 	if (strcmp(gw_kind_akn_element(n->kind), "hcontainer") == 0)
-		set_attr(w, el, "name", gw_kind_name(n->kind)); /* required on hcontainer */
+		set_const(w, el, false, "name", gw_kind_name(n->kind)); /* required on hcontainer */
 	set_eid(w, el, n->id ? n->id : gw_kind_akn_prefix(n->kind));
-	set_gw(w, el, "kind", gw_kind_name(n->kind));
+	set_const(w, el, true, "kind", gw_kind_name(n->kind));
 	set_number(w, el, true, "ordinal", (double)n->ordinal);
 	set_gw_spans(w, el, n->span);
 	body = node_head(w, el, n, a, own);
