@@ -50,7 +50,8 @@ typedef struct xw {
 	bool *qplaced;
 	gw_span fspan[GW_NHFIELDS]; /* where each header element is in the text */
 	gw_idset ids; /* the eIds handed out so far, so that every one is unique */
-	size_t run;   /* the offset map's run of the last span written (gw_doc_src_range_from) */
+	/* the offset map's run of the last span written (gw_doc_src_range_from) */
+	size_t run;
 	gw_buf tmp;
 } xw;
 
@@ -200,7 +201,8 @@ ascii_plain8(const char *s)
 
 	memcpy(&x, s, 8);
 	return ((x | (x - 0x21 * ones) | (x + ones) | ((x ^ '<' * ones) - ones) |
-	         ((x ^ '>' * ones) - ones) | ((x ^ '&' * ones) - ones) | ((x ^ '"' * ones) - ones)) &
+	         ((x ^ '>' * ones) - ones) | ((x ^ '&' * ones) - ones) |
+	         ((x ^ '"' * ones) - ones)) &
 	        0x8080808080808080ULL) == 0;
 }
 
@@ -242,7 +244,7 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 		int k = 1;
 
 		if (b - 0xE4u < 6 && i + 2 < n && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
-			/* a CJK ideograph, as index_text takes it, and those after it three at a time */
+			/* a CJK ideograph, as index_text takes it; those after it three at once */
 			for (i += 3; cjk3(u + i, n - i); i += 9)
 				;
 			continue;
@@ -252,7 +254,8 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 				/* a run of ASCII that stays as it is (an id, a number, a word) */
 				do
 					i++, i += ascii_plain_run(s + i, n - i);
-				while (i < n && u[i] < 0x80 && ((plain[u[i] >> 6] >> (u[i] & 63)) & 1));
+				while (i < n && u[i] < 0x80 &&
+				       ((plain[u[i] >> 6] >> (u[i] & 63)) & 1));
 				continue;
 			}
 			if (ent[html][b])
@@ -381,7 +384,8 @@ set_eid(xw *w, xel el, const char *want)
 {
 	gw_buf *id = &w->tmp;
 	size_t n = strlen(want);
-	bool plain = n > 0 && ascii_plain_run(want, n) == n; /* most are: neither cleaned nor escaped */
+	/* most are plain: neither cleaned nor escaped */
+	bool plain = n > 0 && ascii_plain_run(want, n) == n;
 
 	gw_buf_reset(id);
 	if (plain)
