@@ -320,12 +320,10 @@ gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t c
 	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped - n, src, len, line, col};
 }
 
-/* The run holding code point cp, or NULL. */
+/* The last run in [lo, hi) that starts at or before cp, or NULL. */
 static const gw_run *
-run_at(const gw_doc *d, uint32_t cp)
+run_in(const gw_doc *d, uint32_t cp, size_t lo, size_t hi)
 {
-	size_t lo = 0, hi = d->nruns;
-
 	if (d->nruns == 0 || cp >= d->nmapped)
 		return NULL;
 	while (hi - lo > 1) {
@@ -339,15 +337,48 @@ run_at(const gw_doc *d, uint32_t cp)
 	return d->runs[lo].cp <= cp ? &d->runs[lo] : NULL;
 }
 
+/* The run holding code point cp, found from the run *at on when cp is there or further (a
+ * writer asks in the order of the text: a few runs ahead, not log n of them); *at moves to it. */
+static const gw_run *
+run_from(const gw_doc *d, uint32_t cp, size_t *at)
+{
+	size_t lo = *at, hi = lo + 1, step = 1;
+	const gw_run *r;
+
+	if (lo == 0 || lo >= d->nruns || d->runs[lo].cp > cp)
+		r = run_in(d, cp, 0, d->nruns);
+	else {
+		while (hi < d->nruns && d->runs[hi].cp <= cp) { /* gallop */
+			lo = hi;
+			hi = lo + step;
+			step *= 2;
+		}
+		r = run_in(d, cp, lo, hi < d->nruns ? hi : d->nruns);
+	}
+	if (r)
+		*at = (size_t)(r - d->runs);
+	return r;
+}
+
 bool
 gw_doc_src_range(const gw_doc *d, gw_span span, uint32_t *start, uint32_t *end)
 {
+	size_t at = 0;
+
+	return gw_doc_src_range_from(d, span, &at, start, end);
+}
+
+bool
+gw_doc_src_range_from(const gw_doc *d, gw_span span, size_t *at, uint32_t *start, uint32_t *end)
+{
 	const gw_run *a, *b;
+	size_t e;
 
 	if (span.start < 0 || span.end <= span.start)
 		return false;
-	a = run_at(d, (uint32_t)span.start);
-	b = run_at(d, (uint32_t)span.end - 1);
+	a = run_from(d, (uint32_t)span.start, at);
+	e = *at; /* the cursor stays at the start: spans nest, the next starts before this ends */
+	b = a ? run_from(d, (uint32_t)span.end - 1, &e) : NULL;
 	if (a == NULL || b == NULL)
 		return false;
 	*start = a->src + a->width * ((uint32_t)span.start - a->cp);
@@ -358,7 +389,7 @@ gw_doc_src_range(const gw_doc *d, gw_span span, uint32_t *start, uint32_t *end)
 void
 gw_doc_src_pos(const gw_doc *d, int32_t cp, long *line, long *col)
 {
-	const gw_run *r = cp >= 0 ? run_at(d, (uint32_t)cp) : NULL;
+	const gw_run *r = cp >= 0 ? run_in(d, (uint32_t)cp, 0, d->nruns) : NULL;
 
 	*line = r ? (long)r->line : 0;
 	*col = r ? (long)(r->col + ((uint32_t)cp - r->cp)) : 0;

@@ -366,6 +366,10 @@ void gw_doc_map_push(gw_doc *d, uint32_t src_start, uint32_t src_len, uint32_t l
                      uint32_t n);
 /* The source byte range [*start, *end) of span; false when span is empty or unmapped. */
 bool gw_doc_src_range(const gw_doc *d, gw_span span, uint32_t *start, uint32_t *end);
+/* The same, for spans asked in the order of the text: *at (0 at first) keeps where the last
+ * was found, so that the next is found from there. */
+bool gw_doc_src_range_from(const gw_doc *d, gw_span span, size_t *at, uint32_t *start,
+                           uint32_t *end);
 /* Source line and column (1-based) of code point cp; 0, 0 when unknown. */
 void gw_doc_src_pos(const gw_doc *d, int32_t cp, long *line, long *col);
 

@@ -29,6 +29,7 @@ enum { MK_FIELD, MK_ADDRESSEE, MK_QTY };
 /* An open element (see "elements" below); xel is its level, the root's 0. */
 typedef struct openel {
 	const char *name;
+	size_t n;                 /* strlen(name) */
 	bool gw, children, mixed; /* gw: prefix; has a child yet; holds text */
 } openel;
 typedef int xel;
@@ -45,10 +46,12 @@ typedef struct xw {
 	bool plain; /* every code point of the text is one XML takes (xml_char_ok), and none is
 	               one it escapes (< > & CR): the text goes out as it is */
 	mark *marks;
-	size_t nmarks;
+	size_t nmarks, mfirst; /* mfirst: the last answer of mark_first */
 	bool *qplaced;
 	gw_span fspan[GW_NHFIELDS]; /* where each header element is in the text */
 	gw_idset ids; /* the eIds handed out so far, so that every one is unique */
+	/* the offset map's run of the last span written (gw_doc_src_range_from) */
+	size_t run;
 	gw_buf tmp;
 } xw;
 
@@ -94,6 +97,34 @@ plain3(const unsigned char *u, size_t n)
 	return u[0] == 0xEF && u[1] != 0xB7 && u[1] != 0xBF ? 3 : 0;
 }
 
+/* Byte k of an eight-byte word read with memcpy, as a mask of value v, in either byte order. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define BYTE_AT(k, v) ((uint64_t)(v) << (56 - 8 * (k)))
+#else
+#define BYTE_AT(k, v) ((uint64_t)(v) << (8 * (k)))
+#endif
+#define LEADS(v) (BYTE_AT(0, v) | BYTE_AT(3, v) | BYTE_AT(6, v))
+
+/* Whether u[0..9) (of n) is three CJK ideographs (E4..E9 and two continuation bytes each), the
+ * common run of the text, told from one word and the ninth byte: every byte has its top bit,
+ * bit 6 is set at bytes 0, 3 and 6 only, and those three bytes, less 0xE0, are 4 to 9. */
+static inline bool
+cjk3(const unsigned char *u, size_t n)
+{
+	uint64_t x, y;
+
+	if (n < 9 || (u[8] & 0xC0) != 0x80)
+		return false;
+	memcpy(&x, u, 8);
+	if ((x & 0xC0C0C0C0C0C0C0C0ULL) != (0x8080808080808080ULL | LEADS(0x40)))
+		return false;
+	y = (x ^ LEADS(0xE0)) & LEADS(0xFF);
+	return (y & LEADS(0xF0)) == 0 && ((y + LEADS(0x7C)) & LEADS(0x80)) == LEADS(0x80) &&
+	       ((y + LEADS(0x76)) & LEADS(0x80)) == 0;
+}
+#undef LEADS
+#undef BYTE_AT
+
 static uint32_t
 cp_at(const xw *w, int32_t i)
 {
@@ -126,13 +157,17 @@ trim(const xw *w, int32_t *a, int32_t *b)
 
 #define INDENT_MAX 30 /* libxml2's cap: 60 spaces */
 
-static void
-put_indent(xw *w, size_t level)
+/* The indent of level at p; returns its length.  A tag is put into room reserved for the
+ * longest one (TAG_ROOM and its name), not byte by byte. */
+static size_t
+indent_at(char *p, size_t level)
 {
-	static const char sp[2 * INDENT_MAX + 1] = "                                                            ";
+	size_t n = 2 * (level > INDENT_MAX ? INDENT_MAX : level);
 
-	gw_buf_add(w->out, sp, 2 * (level > INDENT_MAX ? INDENT_MAX : level));
+	memset(p, ' ', n);
+	return n;
 }
+#define TAG_ROOM (2 * INDENT_MAX + 8)
 
 /* gw_escape (internal.h), in one pass: what the format does not take becomes U+FFFD, and
  * libxml2's escapes follow in XML: < > & CR in text, " LF TAB as well in attributes; in HTML,
@@ -155,6 +190,39 @@ static const uint64_t ascii_plain[][2] = {
 #undef LO
 #undef BIT
 
+/* Whether the eight bytes at s are all printable ASCII but space, < > & and ": bytes that every
+ * gw_esc mode keeps and that no eId changes.  A byte of 0x80 or more, below 0x21, 0x7F (+1
+ * reaches 0x80), or equal to one of the four after the XOR (-1 borrows) sets its top bit. */
+static inline bool
+ascii_plain8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t x;
+
+	memcpy(&x, s, 8);
+	return ((x | (x - 0x21 * ones) | (x + ones) | ((x ^ '<' * ones) - ones) |
+	         ((x ^ '>' * ones) - ones) | ((x ^ '&' * ones) - ones) |
+	         ((x ^ '"' * ones) - ones)) &
+	        0x8080808080808080ULL) == 0;
+}
+
+/* The length of the longest prefix of s[0..n) of such bytes. */
+static inline size_t
+ascii_plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+	unsigned char c;
+
+	while (i + 8 <= n && ascii_plain8(s + i))
+		i += 8;
+	if (i < n && n >= 8 && i + 8 > n && ascii_plain8(s + n - 8))
+		return n; /* the last eight bytes, the first of them seen already */
+	while (i < n && (c = (unsigned char)s[i]) > 0x20 && c < 0x7F && c != '<' && c != '>' &&
+	       c != '&' && c != '"')
+		i++;
+	return i;
+}
+
 void
 gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 {
@@ -176,15 +244,18 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 		int k = 1;
 
 		if (b - 0xE4u < 6 && i + 2 < n && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
-			i += 3; /* a CJK ideograph, as index_text takes it */
+			/* a CJK ideograph, as index_text takes it; those after it three at once */
+			for (i += 3; cjk3(u + i, n - i); i += 9)
+				;
 			continue;
 		}
 		if (b < 0x80) {
 			if ((plain[b >> 6] >> (b & 63)) & 1) {
 				/* a run of ASCII that stays as it is (an id, a number, a word) */
-				while (++i < n && u[i] < 0x80 &&
-				       ((plain[u[i] >> 6] >> (u[i] & 63)) & 1))
-					;
+				do
+					i++, i += ascii_plain_run(s + i, n - i);
+				while (i < n && u[i] < 0x80 &&
+				       ((plain[u[i] >> 6] >> (u[i] & 63)) & 1));
 				continue;
 			}
 			if (ent[html][b])
@@ -205,12 +276,15 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 	gw_buf_add(o, s + run, n - run);
 }
 
-static void
-put_name(xw *w, const openel *e)
+/* e's name, with its prefix, at p; returns its length. */
+static size_t
+name_at(char *p, const openel *e)
 {
-	if (e->gw)
-		gw_buf_add(w->out, "gw:", 3);
-	gw_buf_adds(w->out, e->name);
+	size_t k = e->gw ? 3 : 0;
+
+	memcpy(p, "gw:", k);
+	memcpy(p + k, e->name, e->n);
+	return k + e->n;
 }
 
 /* The innermost open element gets its first child, text or an element: end its start tag. */
@@ -237,35 +311,44 @@ close_to(xw *w, xel level)
 {
 	while ((xel)w->nst - 1 > level) {
 		openel *e = &w->st[--w->nst];
+		char *p = gw_buf_room(w->out, TAG_ROOM + e->n), *q = p;
 
 		if (!e->children)
-			gw_buf_add(w->out, "/>", 2);
+			memcpy(q, "/>", 2), q += 2;
 		else {
 			if (w->flat == 0)
-				put_indent(w, w->nst);
-			gw_buf_add(w->out, "</", 2);
-			put_name(w, e);
-			gw_buf_addc(w->out, '>');
+				q += indent_at(q, w->nst);
+			memcpy(q, "</", 2), q += 2;
+			q += name_at(q, e);
+			*q++ = '>';
 		}
 		if (e->mixed)
 			w->flat--;
 		if (w->flat == 0)
-			gw_buf_addc(w->out, '\n');
+			*q++ = '\n';
+		gw_buf_wrote(w->out, (size_t)(q - p));
 	}
 }
 
 static xel
 open_el(xw *w, xel parent, bool gw, const char *name)
 {
+	openel *e;
+	char *p, *q;
+
 	close_to(w, parent);
 	if (w->nst > 0)
 		first_child(w, false);
+	if (w->nst == w->capst)
+		gw_grow((void **)&w->st, &w->capst, w->nst + 1, sizeof *w->st);
+	e = &w->st[w->nst];
+	*e = (openel){name, strlen(name), gw, false, false};
+	q = p = gw_buf_room(w->out, TAG_ROOM + e->n);
 	if (w->flat == 0)
-		put_indent(w, w->nst);
-	gw_grow((void **)&w->st, &w->capst, w->nst + 1, sizeof *w->st);
-	w->st[w->nst] = (openel){name, gw, false, false};
-	gw_buf_addc(w->out, '<');
-	put_name(w, &w->st[w->nst]);
+		q += indent_at(q, w->nst);
+	*q++ = '<';
+	q += name_at(q, e);
+	gw_buf_wrote(w->out, (size_t)(q - p));
 	return (xel)w->nst++;
 }
 
@@ -300,16 +383,28 @@ static void
 set_eid(xw *w, xel el, const char *want)
 {
 	gw_buf *id = &w->tmp;
+	size_t n = strlen(want);
+	/* most are plain: neither cleaned nor escaped */
+	bool plain = n > 0 && ascii_plain_run(want, n) == n;
 
 	gw_buf_reset(id);
-	gw_escape(id, want, strlen(want), GW_ESC_CLEAN);
-	for (char *p = id->ptr; *p; p++)
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			*p = '_';
-	if (id->len == 0)
-		gw_buf_adds(id, "x");
-	gw_idset_unique(&w->ids, id);
-	put_attr(w, el, false, "eId", id->ptr);
+	if (plain)
+		gw_buf_add(id, want, n);
+	else {
+		gw_escape(id, want, n, GW_ESC_CLEAN);
+		for (char *p = id->ptr; *p; p++)
+			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				*p = '_';
+		if (id->len == 0)
+			gw_buf_adds(id, "x");
+	}
+	gw_idset_unique(&w->ids, id); /* a suffix _K it adds is plain */
+	put_attr_start(w, el, false, "eId");
+	if (plain)
+		gw_buf_add(w->out, id->ptr, id->len);
+	else
+		gw_escape(w->out, id->ptr, id->len, GW_ESC_XML_ATTR);
+	gw_buf_addc(w->out, '"');
 }
 
 static xel
@@ -388,6 +483,15 @@ set_gw(xw *w, xel el, const char *name, const char *value)
 		put_attr(w, el, true, name, value);
 }
 
+/* A value that is one of the writer's own names (a kind, a comparator) needs no escaping. */
+static inline void
+set_const(xw *w, xel el, bool gw, const char *name, const char *value)
+{
+	put_attr_start(w, el, gw, name);
+	gw_buf_adds(w->out, value);
+	gw_buf_addc(w->out, '"');
+}
+
 /* A number needs no escaping. */
 static inline void
 set_number(xw *w, xel el, bool gw, const char *name, double v)
@@ -423,7 +527,7 @@ set_gw_spans(xw *w, xel el, gw_span s)
 	if (s.start < 0 || s.end < s.start)
 		return;
 	put_pair_attr(w, el, "span", (uint32_t)s.start, (uint32_t)s.end);
-	if (gw_doc_src_range(w->d, s, &a, &b))
+	if (gw_doc_src_range_from(w->d, s, &w->run, &a, &b))
 		put_pair_attr(w, el, "source_span", a, b);
 }
 
@@ -446,7 +550,8 @@ mark_add(xw *w, gw_span s, int what, int index, int prio, size_t *cap)
 {
 	if (s.start < 0 || s.end <= s.start || s.end > w->ncp)
 		return;
-	gw_grow((void **)&w->marks, cap, w->nmarks + 1, sizeof *w->marks);
+	if (w->nmarks == *cap)
+		gw_grow((void **)&w->marks, cap, w->nmarks + 1, sizeof *w->marks);
 	w->marks[w->nmarks++] = (mark){s.start, s.end, prio, what, index, false};
 }
 
@@ -518,13 +623,37 @@ addressee_line(const xw *w)
 	return trim(w, &a, &b) ? (gw_span){a, b} : GW_NOSPAN;
 }
 
+/* The marks in the order of mark_cmp (a total order: prio is unique).  The quantities, all
+ * but the first nhead marks, come in the order of the text already (extract's): the few header
+ * marks are sorted and merged into them instead of sorting all. */
+static void
+marks_sort(xw *w, size_t nhead)
+{
+	mark *m = w->marks, *out;
+	size_t n = w->nmarks, i = 0, j = nhead, k = 0;
+	bool sorted = true;
+
+	for (size_t q = nhead + 1; q < n && sorted; q++)
+		sorted = mark_cmp(&m[q - 1], &m[q]) < 0;
+	if (!sorted)
+		qsort(m + nhead, n - nhead, sizeof *m, mark_cmp);
+	if (nhead == 0)
+		return;
+	qsort(m, nhead, sizeof *m, mark_cmp);
+	out = gw_xmalloc(n * sizeof *out);
+	while (i < nhead || j < n)
+		out[k++] = j == n || (i < nhead && mark_cmp(&m[i], &m[j]) < 0) ? m[i++] : m[j++];
+	free(w->marks);
+	w->marks = out;
+}
+
 /* Header fields outermost (issuer mark around issuer, title around doc type: GW_HFIELDS), then
  * addressees, then quantities. */
 static void
 marks_collect(xw *w)
 {
 	const gw_doc *d = w->d;
-	size_t cap = 0;
+	size_t cap = 0, nhead;
 	int prio = 0;
 
 	for (int nest = 0, deeper = 1; deeper; nest++) {
@@ -540,18 +669,26 @@ marks_collect(xw *w)
 
 		mark_add(w, s, MK_ADDRESSEE, (int)i, prio++, &cap);
 	}
+	nhead = w->nmarks;
+	gw_grow((void **)&w->marks, &cap, nhead + d->nqs, sizeof *w->marks);
 	for (size_t i = 0; i < d->nqs; i++)
 		mark_add(w, d->qs[i].span, MK_QTY, (int)i, prio++, &cap);
-	if (w->nmarks)
-		qsort(w->marks, w->nmarks, sizeof *w->marks, mark_cmp);
+	marks_sort(w, nhead);
 }
 
 /* The first mark that starts at or after cp. */
 static size_t
-mark_first(const xw *w, int32_t cp)
+mark_first(xw *w, int32_t cp)
 {
-	size_t lo = 0, hi = w->nmarks;
+	size_t lo = 0, hi = w->nmarks, c = w->mfirst;
 
+	/* the writer goes through the text in order: the answer is most often the last one or
+	 * a few marks after it */
+	if (c < hi && (c == 0 || w->marks[c - 1].start < cp)) {
+		lo = c;
+		if (c + 4 < hi && w->marks[c + 4].start >= cp)
+			hi = c + 4;
+	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
@@ -560,7 +697,7 @@ mark_first(const xw *w, int32_t cp)
 		else
 			hi = mid;
 	}
-	return lo;
+	return w->mfirst = lo;
 }
 
 /* A quantity's attributes; placed: it is an inline element (refersTo and normalized are
@@ -571,16 +708,17 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 	static const char *const concept[] = {"#qkind_target", "#qkind_fact", "#qkind_other"};
 
 	if (placed)
-		set_attr(w, el, "refersTo", concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
+		set_const(w, el, false, "refersTo",
+		          concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
 	if (q->has_value)
 		set_number(w, el, !placed, placed ? "normalized" : "value", q->value);
 	set_gw(w, el, "unit", q->unit);
-	set_gw(w, el, "comparator", gw_cmp_name(q->cmp));
+	set_const(w, el, true, "comparator", gw_cmp_name(q->cmp));
 	if (q->has_min)
 		set_number(w, el, true, "min", q->min);
 	if (q->has_max)
 		set_number(w, el, true, "max", q->max);
-	set_gw(w, el, "kind", gw_qkind_name(q->kind));
+	set_const(w, el, true, "kind", gw_qkind_name(q->kind));
 	set_gw_spans(w, el, q->span);
 	set_gw(w, el, "subject", q->subject);
 	set_gw(w, el, "verb", q->verb);
@@ -623,9 +761,10 @@ mark_element(xw *w, xel parent, const mark *m)
 		return el;
 	}
 	if (m->what == MK_ADDRESSEE) {
-		char ref[32];
+		char ref[32] = "#addressee_";
+		size_t pre = sizeof "#addressee_" - 1;
 
-		snprintf(ref, sizeof ref, "#addressee_%d", m->index + 1);
+		ref[pre + gw_fmt_int(ref + pre, m->index + 1)] = '\0';
 		return add_el_attrs(w, parent, "organization", "refersTo", ref, NULL);
 	}
 	return field_element(w, parent, m->index);
@@ -656,7 +795,7 @@ put_inline(xw *w, xel parent, int32_t a, int32_t b)
 
 /* The end of the line that starts at a, carried past newlines that fall inside a mark. */
 static int32_t
-line_end(const xw *w, int32_t a, int32_t b)
+line_end(xw *w, int32_t a, int32_t b)
 {
 	int32_t e = a;
 	size_t i = mark_first(w, a);
@@ -782,9 +921,9 @@ put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
 	int32_t own = between(fc >= 0 ? clamp(w, w->d->nodes[fc].span.start) : end, a, end), body;
 
 	if (strcmp(gw_kind_akn_element(n->kind), "hcontainer") == 0)
-		set_attr(w, el, "name", gw_kind_name(n->kind)); /* required on hcontainer */
+		set_const(w, el, false, "name", gw_kind_name(n->kind)); /* required on hcontainer */
 	set_eid(w, el, n->id ? n->id : gw_kind_akn_prefix(n->kind));
-	set_gw(w, el, "kind", gw_kind_name(n->kind));
+	set_const(w, el, true, "kind", gw_kind_name(n->kind));
 	set_number(w, el, true, "ordinal", (double)n->ordinal);
 	set_gw_spans(w, el, n->span);
 	body = node_head(w, el, n, a, own);
@@ -838,14 +977,22 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 	const gw_header *h = &w->d->header;
 	gw_buf num = GW_BUF_INIT, *s = &w->tmp;
 
-	if (h->agency_code && h->year > 0 && h->serial)
-		gw_buf_printf(&num, "%s-%d-%s", h->agency_code, h->year, h->serial);
-	else
+	if (h->agency_code && h->year > 0 && h->serial) { /* no printf: it is most of this */
+		gw_buf_adds(&num, h->agency_code);
+		gw_buf_addc(&num, '-');
+		gw_buf_put_int(&num, h->year);
+		gw_buf_addc(&num, '-');
+		gw_buf_adds(&num, h->serial);
+	} else
 		gw_buf_adds(&num, h->f[GW_H_DOC_NUMBER].text ? h->f[GW_H_DOC_NUMBER].text
 		                                             : w->d->id ? w->d->id : "nn");
 	gw_buf_reset(s);
 	gw_escape(s, num.ptr, num.len, GW_ESC_CLEAN);
-	gw_buf_printf(u, "/akn/cn/doc/%s/%s/", name, date);
+	gw_buf_adds(u, "/akn/cn/doc/");
+	gw_buf_adds(u, name);
+	gw_buf_addc(u, '/');
+	gw_buf_adds(u, date);
+	gw_buf_addc(u, '/');
 	/* characters that would end or break a URI path segment become '-' */
 	for (size_t i = 0; i < s->len; i++) {
 		unsigned char c = (unsigned char)s->ptr[i];
@@ -856,6 +1003,16 @@ work_uri(xw *w, gw_buf *u, const char *name, const char *date)
 	if (num.len == 0)
 		gw_buf_adds(u, "nn");
 	gw_buf_free(&num);
+}
+
+/* t = uri/this. */
+static void
+this_uri(gw_buf *t, const gw_buf *uri, const char *this)
+{
+	gw_buf_reset(t);
+	gw_buf_add(t, uri->ptr, uri->len);
+	gw_buf_addc(t, '/');
+	gw_buf_adds(t, this);
 }
 
 static void
@@ -879,7 +1036,7 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 
 	work_uri(w, &uri, name, date);
 	el = add_el(w, id, "FRBRWork");
-	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
+	this_uri(&t, &uri, this);
 	frbr_value(w, el, "FRBRthis", t.ptr);
 	frbr_value(w, el, "FRBRuri", uri.ptr);
 	add_el_attrs(w, el, "FRBRdate", "date", date, "name", dname, NULL);
@@ -894,8 +1051,7 @@ put_identification(xw *w, xel meta, const char *name, const char *this, const ch
 
 	el = add_el(w, id, "FRBRExpression");
 	gw_buf_adds(&uri, "/zho@");
-	gw_buf_reset(&t);
-	gw_buf_printf(&t, "%s/%s", uri.ptr, this);
+	this_uri(&t, &uri, this);
 	frbr_value(w, el, "FRBRthis", t.ptr);
 	frbr_value(w, el, "FRBRuri", uri.ptr);
 	add_el_attrs(w, el, "FRBRdate", "date", date, "name", dname, NULL);
@@ -931,24 +1087,26 @@ tlc(xw *w, xel refs, const char *element, const char *eid, const char *href,
 static void
 put_references(xw *w, xel meta)
 {
-	static const char *const kinds[] = {"target", "fact", "other"};
+	static const char *const kinds[][3] = {
+	    {"qkind_target", "/ontology/concept/gongwen/quantity.target", "target"},
+	    {"qkind_fact", "/ontology/concept/gongwen/quantity.fact", "fact"},
+	    {"qkind_other", "/ontology/concept/gongwen/quantity.other", "other"},
+	};
 	const gw_header *h = &w->d->header;
 	xel refs = add_el_attrs(w, meta, "references", "source", "#gongwen", NULL);
-	char eid[32], href[64];
+	char href[64] = "/ontology/organization/cn/addressee_";
+	size_t pre = strlen(href);
 
 	tlc(w, refs, "TLCOrganization", "gongwen", "/ontology/organization/gongwen", "gongwen");
 	tlc(w, refs, "TLCOrganization", "issuer", "/ontology/organization/cn/issuer",
 	    h->f[GW_H_ISSUER].text);
 	for (size_t i = 0; i < h->addressees.n; i++) {
-		snprintf(eid, sizeof eid, "addressee_%zu", i + 1);
-		snprintf(href, sizeof href, "/ontology/organization/cn/%s", eid);
-		tlc(w, refs, "TLCOrganization", eid, href, h->addressees.items[i]);
+		href[pre + gw_fmt_int(href + pre, (long long)i + 1)] = '\0';
+		tlc(w, refs, "TLCOrganization", href + pre - strlen("addressee_"), href,
+		    h->addressees.items[i]);
 	}
-	for (int k = 0; k < 3; k++) {
-		snprintf(eid, sizeof eid, "qkind_%s", kinds[k]);
-		snprintf(href, sizeof href, "/ontology/concept/gongwen/quantity.%s", kinds[k]);
-		tlc(w, refs, "TLCConcept", eid, href, kinds[k]);
-	}
+	for (int k = 0; k < 3; k++)
+		tlc(w, refs, "TLCConcept", kinds[k][0], kinds[k][1], kinds[k][2]);
 }
 
 /* Source facts, and every header field as the segmenter found it, for readers who want them
@@ -990,7 +1148,7 @@ put_unplaced(xw *w, xel meta, size_t at)
 	xel p = -1;
 
 	w->out = &part;
-	w->st[meta] = (openel){"meta", false, true, false}; /* open again, as it was */
+	w->st[meta] = (openel){"meta", 4, false, true, false}; /* open again, as it was */
 	w->nst = (size_t)meta + 1;
 
 	for (size_t i = 0; i < w->d->nqs; i++) {
@@ -1142,27 +1300,42 @@ attachment_starts(const xw *w)
 
 /* w->off and w->plain: every code point's first byte (a byte of an invalid sequence is one,
  * as gw_escape takes it), and whether all are characters XML takes and none is one it
- * escapes in text.  Returns how many. */
+ * escapes in text.  Returns how many.  ASCII and the three-byte sequences plain3 takes (CJK,
+ * full-width punctuation) are told from their bytes; only the rest is decoded. */
 static size_t
 index_text(xw *w, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)w->text;
+	const uint64_t *ascii = ascii_plain[GW_ESC_XML_TEXT];
 	size_t n = 0;
 	bool plain = true;
 
 	for (size_t i = 0; i < len; n++) {
+		unsigned char b = u[i];
 		uint32_t c;
 		int k;
 
 		w->off[n] = i;
 		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
-		if (u[i] - 0xE4u < 6 && i + 2 < len &&
-		    ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+		if (b - 0xE4u < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
+			for (i += 3; cjk3(u + i, len - i); i += 9) {
+				w->off[++n] = i;
+				w->off[++n] = i + 3;
+				w->off[++n] = i + 6;
+			}
+			continue;
+		}
+		if (b < 0x80) {
+			plain &= (ascii[b >> 6] >> (b & 63)) & 1;
+			i++;
+			continue;
+		}
+		if (plain3(u + i, len - i)) {
 			i += 3;
 			continue;
 		}
 		k = gw_utf8_decode_fast(w->text + i, len - i, &c);
-		plain &= k > 0 && xml_char_ok(c) && c != '<' && c != '>' && c != '&' && c != '\r';
+		plain &= k > 0 && xml_char_ok(c);
 		i += k ? (size_t)k : 1;
 	}
 	w->plain = plain;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "internal.h"
 
 /* The span of the nth occurrence of needle in d's text, in code points. */
 static gw_span
@@ -120,6 +121,62 @@ START_TEST(html_gives_every_quantity_one_mark)
 	                                "id=\"qty_4\""));
 	free(h);
 	gw_doc_free(d);
+}
+END_TEST
+
+/* gw_escape reads runs of plain ASCII eight bytes at a time: a byte to escape or replace is
+ * found wherever it falls in the word, in each mode. */
+START_TEST(escape_finds_a_byte_at_every_place_of_an_ascii_run)
+{
+	static const struct {
+		char c;
+		enum gw_esc how;
+		const char *put;
+	} cases[] = {
+	    {'<', GW_ESC_XML_TEXT, "&lt;"},     {'&', GW_ESC_XML_ATTR, "&amp;"},
+	    {'"', GW_ESC_XML_ATTR, "&quot;"},   {'"', GW_ESC_XML_TEXT, "\""},
+	    {'\t', GW_ESC_XML_ATTR, "&#9;"},    {'\x7f', GW_ESC_XML_TEXT, "\xEF\xBF\xBD"},
+	    {'\x01', GW_ESC_CLEAN, "\xEF\xBF\xBD"}, {' ', GW_ESC_XML_ATTR, " "},
+	    {'>', GW_ESC_HTML_ATTR, "&gt;"},
+	};
+
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		for (int at = 0; at < 17; at++) {
+			char in[18], want[32];
+			gw_buf b = GW_BUF_INIT;
+
+			memcpy(in, "abcdefghijklmnopq", 18);
+			in[at] = cases[k].c;
+			snprintf(want, sizeof want, "%.*s%s%s", at, in, cases[k].put, in + at + 1);
+			gw_escape(&b, in, 17, cases[k].how);
+			ck_assert_str_eq(b.ptr, want);
+			gw_buf_free(&b);
+		}
+}
+END_TEST
+
+/* ... and runs of CJK ideographs three at a time: what follows a run of any length is still
+ * escaped, and a sequence cut short inside a run is replaced. */
+START_TEST(escape_finds_a_byte_after_a_run_of_ideographs)
+{
+	for (int k = 0; k < 12; k++) {
+		gw_buf in = GW_BUF_INIT, want = GW_BUF_INIT, b = GW_BUF_INIT, cut = GW_BUF_INIT;
+
+		for (int j = 0; j < k; j++)
+			gw_buf_adds(&in, "\xE4\xB8\xAD"); /* 中 */
+		gw_buf_add(&want, in.ptr, in.len);
+		gw_buf_add(&cut, in.ptr, in.len);
+		gw_buf_adds(&in, "<\xE9\xBE\xA5\xC2\x80x");       /* < 龥 U+0080 x */
+		gw_buf_adds(&want, "&lt;\xE9\xBE\xA5\xEF\xBF\xBDx");
+		gw_escape(&b, in.ptr, in.len, GW_ESC_XML_TEXT);
+		ck_assert_str_eq(b.ptr, want.ptr);
+		gw_buf_adds(&cut, "\xE4\xB8\xE4\xB8\xAD\xE4\xB8\xAD\xE4\xB8\xAD");
+		gw_buf_reset(&b);
+		gw_escape(&b, cut.ptr, cut.len, GW_ESC_XML_TEXT);
+		ck_assert_uint_eq(b.len, cut.len + 4); /* E4 B8 cut short: a U+FFFD for each byte */
+		ck_assert_mem_eq(b.ptr + 3 * k, "\xEF\xBF\xBD\xEF\xBF\xBD\xE4\xB8\xAD", 9);
+		gw_buf_free(&in), gw_buf_free(&want), gw_buf_free(&b), gw_buf_free(&cut);
+	}
 }
 END_TEST
 
@@ -445,6 +502,8 @@ main(void)
 	tcase_add_test(tc, xml_replaces_characters_xml_forbids);
 	tcase_add_test(tc, html_escapes_the_text_and_replaces_characters_html_forbids);
 	tcase_add_test(tc, html_gives_every_quantity_one_mark);
+	tcase_add_test(tc, escape_finds_a_byte_at_every_place_of_an_ascii_run);
+	tcase_add_test(tc, escape_finds_a_byte_after_a_run_of_ideographs);
 	tcase_add_test(tc, xml_makes_repeated_or_spaced_ids_unique);
 	tcase_add_test(tc, xml_keeps_a_quantity_across_a_unit_boundary_in_meta);
 	tcase_add_test(tc, xml_num_restored_as_printed_is_written_from_the_text_once);
