@@ -74,6 +74,10 @@ struct gw_normalizer {
 	 * opener.* rules of normalize.rules */
 	const gw_rule **openers;
 	size_t nopeners;
+	/* the chrome.* rules of the head [0] and of the tail [1], in file order (their region
+	 * attribute read once) */
+	const gw_rule **chrome[2];
+	size_t nchrome[2];
 	/* scratch, reused by every document */
 	gw_buf dec;    /* decoded text when it is not the input itself */
 	uint32_t *off; /* per code point source offset (+ one past the end) */
@@ -297,8 +301,33 @@ gw_normalizer_free(gw_normalizer *n)
 	free(n->it);
 	free(n->rstart);
 	free(n->openers);
+	free(n->chrome[0]);
+	free(n->chrome[1]);
 	gw_words_free(n->words);
 	free(n);
+}
+
+/* The chrome.* rules whose region attribute ("head", "tail", "both"; default head) covers the
+ * head and the tail. */
+static void
+chrome_rules(gw_normalizer *n, const gw_rules *rs)
+{
+	size_t cap[2] = {0, 0}, i = 0;
+	const gw_rule *r;
+
+	n->nchrome[0] = n->nchrome[1] = 0;
+	while (rs && (r = gw_rules_next(rs, "chrome.", &i)) != NULL) {
+		const char *where = gw_rule_attr(r, "region");
+
+		for (int t = 0; t < 2; t++)
+			if (where == NULL ? t == 0
+			                  : strcmp(where, "both") == 0 ||
+			                        strcmp(where, t ? "tail" : "head") == 0) {
+				gw_grow((void **)&n->chrome[t], &cap[t], n->nchrome[t] + 1,
+				        sizeof *n->chrome[t]);
+				n->chrome[t][n->nchrome[t]++] = r;
+			}
+	}
 }
 
 void
@@ -309,6 +338,7 @@ gw_normalizer_set_rules(gw_normalizer *n, const gw_rules *rs)
 
 	n->rules = rs;
 	n->nopeners = 0;
+	chrome_rules(n, rs);
 	for (size_t f = 0; rs && f < sizeof families / sizeof *families; f++) {
 		const gw_rule *r;
 		size_t i = 0;
@@ -964,26 +994,18 @@ chrome_rule(run *r, const gw_rule *rule, size_t a, size_t b)
 	return 0;
 }
 
-/* Run every chrome.* rule whose region attribute ("head", "tail", "both"; default head)
- * covers lines a..b. */
+/* Run every chrome.* rule of the head (or of the tail) over lines a..b. */
 static int
 chrome_region(run *r, size_t a, size_t b, bool head)
 {
-	const gw_rule *rule;
-	size_t i = 0;
+	size_t t = head ? 0 : 1;
 
 	if (r->n->rules == NULL || a >= b)
 		return 0;
 	region_build(r, a, b);
-	while ((rule = gw_rules_next(r->n->rules, "chrome.", &i)) != NULL) {
-		const char *where = gw_rule_attr(rule, "region");
-		bool in = where == NULL ? head
-		                        : strcmp(where, "both") == 0 ||
-		                              strcmp(where, head ? "head" : "tail") == 0;
-
-		if (in && chrome_rule(r, rule, a, b) < 0)
+	for (size_t k = 0; k < r->n->nchrome[t]; k++)
+		if (chrome_rule(r, r->n->chrome[t][k], a, b) < 0)
 			return -1;
-	}
 	return 0;
 }
 
