@@ -1252,7 +1252,7 @@ take_cp(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col)
  * U+3030–303F, general punctuation U+2010–205E (not U+202F, a space), and the full-width
  * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple.
  */
-static int
+static inline int
 simple_len(const unsigned char *s, size_t i, size_t n)
 {
 	unsigned c = s[i];
