@@ -30,6 +30,8 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 	nr->outline_top = v && strcmp(v, "yes") == 0;
 	v = gw_rule_attr(r, "ordinal-base");
 	nr->base = v ? (uint32_t)strtoul(v, NULL, 16) : 0;
+	nr->num = gw_rule_group(r, "num"), nr->n = gw_rule_group(r, "n");
+	nr->rest = gw_rule_group(r, "rest");
 }
 
 gw_segmenter *
@@ -122,17 +124,22 @@ gw_lines_find(gw_lines *c, enum gw_hrule h, int from, int to)
 	return -1;
 }
 
-bool
-gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, size_t *s,
-               size_t *e)
+/* Byte range of group number k after a match on bytes starting at b0; false when unset. */
+static bool
+group_at(int k, const size_t *ov, size_t b0, size_t *s, size_t *e)
 {
-	int k = gw_rule_group(r, g);
-
 	if (k < 0 || k >= GW_OVMAX || ov[2 * k] == (size_t)-1 || ov[2 * k + 1] < ov[2 * k])
 		return false;
 	*s = b0 + ov[2 * k];
 	*e = b0 + ov[2 * k + 1];
 	return true;
+}
+
+bool
+gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0, size_t *s,
+               size_t *e)
+{
+	return group_at(gw_rule_group(r, g), ov, b0, s, e);
 }
 
 bool
@@ -314,10 +321,9 @@ fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_num
 	uint32_t cp;
 
 	memset(m, 0, sizeof *m);
-	if (!gw_lines_group(nr->rule, "num", ov, b, &m->num0, &m->num1) ||
-	    !gw_lines_group(nr->rule, "n", ov, b, &n0, &n1))
+	if (!group_at(nr->num, ov, b, &m->num0, &m->num1) || !group_at(nr->n, ov, b, &n0, &n1))
 		return false;
-	if (!gw_lines_group(nr->rule, "rest", ov, b, &m->rest0, &m->rest1))
+	if (!group_at(nr->rest, ov, b, &m->rest0, &m->rest1))
 		m->rest0 = m->rest1 = m->num1;
 	m->line = i, m->nr = nr, m->kind = nr->kind;
 	if (nr->base) {

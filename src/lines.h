@@ -43,6 +43,7 @@ typedef struct gw_noderule {
 	bool series;        /* weak: only an unbroken series counts */
 	bool outline_top;   /* the top of a decimal outline when the part has one */
 	uint32_t base;      /* code point of ordinal 1, 0: parse group n */
+	int num, n, rest;   /* the numbers of its groups num, n and rest (-1: none) */
 } gw_noderule;
 
 struct gw_segmenter {

@@ -74,6 +74,10 @@ struct gw_normalizer {
 	 * opener.* rules of normalize.rules */
 	const gw_rule **openers;
 	size_t nopeners;
+	/* the chrome.* rules of the head [0] and of the tail [1], in file order (their region
+	 * attribute read once) */
+	const gw_rule **chrome[2];
+	size_t nchrome[2];
 	/* scratch, reused by every document */
 	gw_buf dec;    /* decoded text when it is not the input itself */
 	uint32_t *off; /* per code point source offset (+ one past the end) */
@@ -297,8 +301,33 @@ gw_normalizer_free(gw_normalizer *n)
 	free(n->it);
 	free(n->rstart);
 	free(n->openers);
+	free(n->chrome[0]);
+	free(n->chrome[1]);
 	gw_words_free(n->words);
 	free(n);
+}
+
+/* The chrome.* rules whose region attribute ("head", "tail", "both"; default head) covers the
+ * head and the tail. */
+static void
+chrome_rules(gw_normalizer *n, const gw_rules *rs)
+{
+	size_t cap[2] = {0, 0}, i = 0;
+	const gw_rule *r;
+
+	n->nchrome[0] = n->nchrome[1] = 0;
+	while (rs && (r = gw_rules_next(rs, "chrome.", &i)) != NULL) {
+		const char *where = gw_rule_attr(r, "region");
+
+		for (int t = 0; t < 2; t++)
+			if (where == NULL ? t == 0
+			                  : strcmp(where, "both") == 0 ||
+			                        strcmp(where, t ? "tail" : "head") == 0) {
+				gw_grow((void **)&n->chrome[t], &cap[t], n->nchrome[t] + 1,
+				        sizeof *n->chrome[t]);
+				n->chrome[t][n->nchrome[t]++] = r;
+			}
+	}
 }
 
 void
@@ -309,6 +338,7 @@ gw_normalizer_set_rules(gw_normalizer *n, const gw_rules *rs)
 
 	n->rules = rs;
 	n->nopeners = 0;
+	chrome_rules(n, rs);
 	for (size_t f = 0; rs && f < sizeof families / sizeof *families; f++) {
 		const gw_rule *r;
 		size_t i = 0;
@@ -964,26 +994,18 @@ chrome_rule(run *r, const gw_rule *rule, size_t a, size_t b)
 	return 0;
 }
 
-/* Run every chrome.* rule whose region attribute ("head", "tail", "both"; default head)
- * covers lines a..b. */
+/* Run every chrome.* rule of the head (or of the tail) over lines a..b. */
 static int
 chrome_region(run *r, size_t a, size_t b, bool head)
 {
-	const gw_rule *rule;
-	size_t i = 0;
+	size_t t = head ? 0 : 1;
 
 	if (r->n->rules == NULL || a >= b)
 		return 0;
 	region_build(r, a, b);
-	while ((rule = gw_rules_next(r->n->rules, "chrome.", &i)) != NULL) {
-		const char *where = gw_rule_attr(rule, "region");
-		bool in = where == NULL ? head
-		                        : strcmp(where, "both") == 0 ||
-		                              strcmp(where, head ? "head" : "tail") == 0;
-
-		if (in && chrome_rule(r, rule, a, b) < 0)
+	for (size_t k = 0; k < r->n->nchrome[t]; k++)
+		if (chrome_rule(r, r->n->chrome[t][k], a, b) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -1224,46 +1246,52 @@ take_cp(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col)
 	n->seg[r->nseg++] = (item){cp, src, len, col, false};
 }
 
-/* Is s[0..n) "simple": only characters that every step leaves as they are and no spaces?
- * ASCII graphic characters, CJK ideographs U+4000–9FFF, CJK punctuation U+3001–3029 and
+/* The length of the "simple" code point at s[i] (of s[0..n)), 0 for one that is not: a
+ * character that every step leaves as it is, whatever surrounds it, and no space.  ASCII
+ * graphic characters, CJK ideographs U+4000–9FFF, CJK punctuation U+3001–3029 and
  * U+3030–303F, general punctuation U+2010–205E (not U+202F, a space), and the full-width
  * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple.
  */
-static bool
-simple_bytes(const unsigned char *s, size_t n)
+static inline int
+simple_len(const unsigned char *s, size_t i, size_t n)
 {
-	size_t i = 0;
+	unsigned c = s[i];
 
-	while (i < n) {
-		unsigned c = s[i];
+	if (c > 0x20 && c < 0x7F)
+		return 1;
+	if (i + 2 >= n)
+		return 0;
+	if (c >= 0xE4 && c <= 0xE9)
+		return 3;
+	if (c == 0xE3)
+		return s[i + 1] != 0x80 || s[i + 2] == 0x80 || (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF)
+		           ? 0
+		           : 3;
+	if (c == 0xE2)
+		return (s[i + 1] == 0x80 && s[i + 2] >= 0x90 && s[i + 2] != 0xAF) ||
+		               (s[i + 1] == 0x81 && s[i + 2] <= 0x9E)
+		           ? 3
+		           : 0;
+	if (c == 0xEF) {
+		unsigned d = s[i + 2];
 
-		if (c > 0x20 && c < 0x7F) {
-			i++;
-			continue;
-		}
-		if (i + 2 >= n)
-			return false;
-		if (c >= 0xE4 && c <= 0xE9)
-			;
-		else if (c == 0xE3) {
-			if (s[i + 1] != 0x80 || s[i + 2] == 0x80 ||
-			    (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF))
-				return false;
-		} else if (c == 0xE2) {
-			if (!((s[i + 1] == 0x80 && s[i + 2] >= 0x90 && s[i + 2] != 0xAF) ||
-			      (s[i + 1] == 0x81 && s[i + 2] <= 0x9E)))
-				return false;
-		} else if (c == 0xEF) {
-			unsigned d = s[i + 2];
-
-			if (s[i + 1] != 0xBC || (d != 0x81 && d != 0x88 && d != 0x89 && d != 0x8C &&
-			                         d != 0x9A && d != 0x9B && d != 0x9F))
-				return false;
-		} else
-			return false;
-		i += 3;
+		return s[i + 1] == 0xBC && (d == 0x81 || d == 0x88 || d == 0x89 || d == 0x8C ||
+		                            d == 0x9A || d == 0x9B || d == 0x9F)
+		           ? 3
+		           : 0;
 	}
-	return true;
+	return 0;
+}
+
+/* The end of the run of simple code points from s[i] (of s[0..n)). */
+static size_t
+simple_end(const unsigned char *s, size_t i, size_t n)
+{
+	int k;
+
+	while (i < n && (k = simple_len(s, i, n)) > 0)
+		i += (size_t)k;
+	return i;
 }
 
 /* Code point at s in a simple line (ASCII or three bytes). */
@@ -1273,33 +1301,72 @@ simple_cp(const unsigned char *s)
 	return s[0] < 0x80 ? s[0] : ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
 }
 
-/* A simple line goes out as it is: one copy of its bytes and a one-to-one map, given a run of
- * characters of one width at a time when the text is the source. */
-static void
-write_simple(run *r, const line *l, uint32_t from)
+/* Simple code points go out as they are: one copy of bytes [i, end) of the text (code point k,
+ * column col) and a one-to-one map, given a run of characters of one width at a time when the
+ * text is the source; the line's counts go on as put keeps them.  Returns how many. */
+static uint32_t
+put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
 {
 	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t i = from, k = l->cp + (from - l->start), col = from - l->start + 1, last = 0;
-	uint32_t n = 0, punct = 0;
+	uint32_t n = 0;
 
-	gw_buf_put(&r->out, r->u + from, l->end - from);
-	while (i < l->end) {
+	gw_buf_put(&r->out, r->u + i, end - i);
+	while (i < end) {
 		uint32_t w = s[i] < 0x80 ? 1 : 3, j = i, m = 0;
 
 		/* the stops (is_stop) start with one of the bytes ! ? E3 EF */
-		for (; j < l->end && (s[j] < 0x80 ? 1u : 3u) == w; j += w, m++)
+		for (; j < end && (s[j] < 0x80 ? 1u : 3u) == w; j += w, m++)
 			if (s[j] == '!' || s[j] == '?' || s[j] == 0xE3 || s[j] == 0xEF)
-				punct += is_stop(simple_cp(s + j));
+				r->prev_punct += is_stop(simple_cp(s + j));
 		if (!r->mapped)
 			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col, m);
 		for (uint32_t q = 0; r->mapped && q < m; q++)
 			gw_doc_map_push(r->d, r->n->off[k + q],
 			                r->n->off[k + q + 1] - r->n->off[k + q], r->lineno, col + q,
 			                1);
-		last = simple_cp(s + j - w);
+		r->prev_last = simple_cp(s + j - w);
 		i = j, k += m, col += m, n += m;
 	}
-	r->prev_ncp = n, r->prev_last = last, r->prev_punct = punct;
+	r->prev_ncp += n;
+	return n;
+}
+
+/* issue 14: a run of simple code points inside a line that is not simple (a space or a
+ * full-width digit elsewhere in it) goes out like a simple line, at once, but for the code
+ * points the items of a space beside it look at (up to three on either side): its first three
+ * (taken before i, nrun of them in a row) and its last four (the last may also combine with
+ * what follows).  The items before it are written first, their right context being in; after
+ * it the line goes on with no item held, linebase counting those written.  Not before the
+ * eighth item: an outline number (1.2.3　总则, outline_number) reads the first twelve.
+ * Returns the end of what it wrote, i for nothing. */
+static uint32_t
+simple_run(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col, uint32_t nrun)
+{
+	const unsigned char *s = (const unsigned char *)r->u;
+	uint32_t e;
+
+	if (nrun < 3 || r->linebase + r->nit + r->nseg < 8 || !simple_len(s, i, end))
+		return i;
+	e = (uint32_t)simple_end(s, i, end);
+	for (int q = 0; q < 4 && e > i; q++)
+		e -= s[e - 1] < 0x80 ? 1 : 3;
+	if (e <= i)
+		return i;
+	if (r->nseg)
+		flush_seg(r);
+	flush_items(r, true);
+	r->linebase += r->nit;
+	r->nit = r->done = 0;
+	r->linebase += put_simple(r, i, e, k, col);
+	return e;
+}
+
+/* A simple line goes out as it is. */
+static void
+write_simple(run *r, const line *l, uint32_t from)
+{
+	r->prev_ncp = r->prev_last = r->prev_punct = 0;
+	put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1);
 }
 
 /* Write the content of line j (from byte `from` of it, after a Markdown heading marker). */
@@ -1308,10 +1375,10 @@ write_line(run *r, size_t j, uint32_t from)
 {
 	const line *l = &r->n->lines[j];
 	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t i = l->start, k = l->cp, col = 1, cp, len;
+	uint32_t i = l->start, k = l->cp, col = 1, cp, len, nrun = 0, e;
 
 	r->lineno = (uint32_t)j + 1;
-	if (simple_bytes(s + from, l->end - from)) {
+	if (simple_end(s, from, l->end) == l->end) {
 		write_simple(r, l, from);
 		return;
 	}
@@ -1322,6 +1389,13 @@ write_line(run *r, size_t j, uint32_t from)
 	while (i < l->end) {
 		uint32_t at = i, src;
 
+		if (i >= from && (e = simple_run(r, i, l->end, k, col, nrun)) > i) {
+			uint32_t m = gw_utf8_count(r->u + i, e - i);
+
+			i = e, k += m, col += m;
+			continue;
+		}
+		nrun = at >= from && simple_len(s, at, l->end) ? nrun + 1 : 0;
 		U8_NEXT_UNSAFE(s, i, cp);
 		if (r->mapped)
 			src = r->n->off[k], len = r->n->off[k + 1] - src;

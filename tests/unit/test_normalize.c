@@ -127,6 +127,29 @@ START_TEST(outline_numbers_keep_their_space)
 }
 END_TEST
 
+/* issue 14: the runs between the spaces of a long line are written at once; the spaces beside
+ * them are decided as one character at a time decides them, and the map stays exact. */
+START_TEST(runs_between_the_spaces_of_a_line_keep_their_spaces_and_map)
+{
+	const char *in = "省长\xe3\x80\x80王予波在会上说，要坚持稳中求进工作总基调，完整准确全面贯彻"
+	                 "新发展理念 2022 年 的 原 则 Akoma Ntoso ＡＢ１";
+	gw_doc *d = norm(in);
+	uint32_t s, e;
+
+	ck_assert_str_eq(d->text, "省长 王予波在会上说，要坚持稳中求进工作总基调，完整准确全面贯彻"
+	                          "新发展理念2022年的原则Akoma Ntoso AB1");
+	/* the A of Akoma: code point 45, at byte 133 of the source */
+	ck_assert(gw_doc_src_range(d, (gw_span){45, 46}, &s, &e));
+	ck_assert_uint_eq(s, 133);
+	ck_assert_uint_eq(e, 134);
+	/* the 1 folded from ＡＢ１'s last, three bytes */
+	ck_assert(gw_doc_src_range(d, (gw_span){59, 60}, &s, &e));
+	ck_assert_uint_eq(e - s, 3);
+	ck_assert_uint_eq(e, strlen(in));
+	gw_doc_free(d);
+}
+END_TEST
+
 START_TEST(blank_lines_collapse_and_line_ends_are_trimmed)
 {
 	ck_text("\n\n  甲  \n\n\n\n乙\xe3\x80\x80\n", "甲\n\n乙\n");
@@ -447,6 +470,7 @@ main(void)
 	tcase_add_test(tc, spaces_between_latin_words_and_han_words_stay);
 	tcase_add_test(tc, letter_spaced_han_is_closed_up);
 	tcase_add_test(tc, outline_numbers_keep_their_space);
+	tcase_add_test(tc, runs_between_the_spaces_of_a_line_keep_their_spaces_and_map);
 	tcase_add_test(tc, blank_lines_collapse_and_line_ends_are_trimmed);
 	tcase_add_test(tc, crlf_maps_to_both_bytes);
 	tcase_add_test(tc, nfc_composes_and_maps_the_whole_sequence);
