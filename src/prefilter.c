@@ -52,9 +52,12 @@ set_push(cpset *s, uint32_t lo, uint32_t hi)
 static void
 set_op(cpset *a, const cpset *b, char op)
 {
-	cpset o = {gw_xmalloc((a->n + b->n + 1) * 2 * sizeof *o.r), 0, a->n + b->n + 1};
+	cpset o;
 	size_t i = 0, j = 0;
 
+	if (op == '|' ? b->n == 0 : a->n == 0 || (b->n == 1 && b->r[0] == 0 && b->r[1] == CP_MAX))
+		return; /* a as it is: nothing made (most of the analysis meets these) */
+	o = (cpset){gw_xmalloc((a->n + b->n + 1) * 2 * sizeof *o.r), 0, a->n + b->n + 1};
 	if (op == '|') {
 		while (i < a->n || j < b->n)
 			if (j >= b->n || (i < a->n && a->r[2 * i] <= b->r[2 * j]))
@@ -811,30 +814,56 @@ far_of(const item_list *l, clause *c)
  * skipping at most SKIP_MAX kinds of code point: skip and acc of c, and acc2 when the rest
  * starts with one code point of a set. */
 static void
-choose_split(const item_list *l, const ana *rest, clause *c)
+choose_split(const item_list *l, const ana *const *rest, clause *c)
 {
-	cpset pre = {0};
+	cpset pre = {0}, made = {0};
 	uint32_t best = UINT32_MAX;
 	size_t bestj = 0;
 	bool pre_e = true;
 
 	for (size_t j = 0; j < l->n; j++) {
-		cpset acc = acc_of(&rest[j]);
-		uint32_t size = set_is_all(&acc) ? UINT32_MAX : score(&acc, &c->first, &pre);
+		const cpset *acc = rest[j]->e ? (made = acc_of(rest[j]), &made) : &rest[j]->fne;
+		uint32_t size = set_is_all(acc) ? UINT32_MAX : score(acc, &c->first, &pre);
 
 		if (size <= best && size < UINT32_MAX && set_size(&pre) <= SKIP_MAX) {
 			best = size, bestj = j, c->always = false, c->empty_ok = pre_e;
 			free(c->skip.r), free(c->acc.r);
-			c->skip = set_copy(&pre), c->acc = acc, acc = (cpset){0};
+			c->skip = set_copy(&pre);
+			c->acc = acc == &made ? made : set_copy(acc), made = (cpset){0};
 		}
-		free(acc.r);
+		free(made.r), made = (cpset){0};
 		set_op(&pre, &analyse(l->it[j])->chars, '|');
 		pre_e = pre_e && analyse(l->it[j])->e;
 	}
 	free(pre.r);
 	if (!c->always && l->it[bestj]->type == N_SET) {
-		c->acc2 = acc_of(&rest[bestj + 1]);
+		c->acc2 = acc_of(rest[bestj + 1]);
 		c->has2 = !set_is_all(&c->acc2);
+	}
+}
+
+/* What the items of l from each k on can start with, into rest[k] (rest[l->n]: nothing, the
+ * empty string).  An item that cannot match empty starts every match of its suffix: its own
+ * analysis serves; a suffix that starts with one that can is made in own[k]. */
+static void
+rests_of(const item_list *l, const ana **rest, ana *own)
+{
+	own[l->n] = ana_empty(), rest[l->n] = &own[l->n];
+	for (size_t k = l->n; k-- > 0;) {
+		const ana *a = analyse(l->it[k]);
+		cpset t;
+
+		if (!a->e) {
+			rest[k] = a;
+			continue;
+		}
+		own[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), {0}, rest[k + 1]->e};
+		t = set_copy(&a->ce);
+		set_op(&t, &rest[k + 1]->fne, '&');
+		set_op(&own[k].fne, &t, '|');
+		free(t.r);
+		set_op(&own[k].ce, &rest[k + 1]->ce, '&');
+		rest[k] = &own[k];
 	}
 }
 
@@ -843,24 +872,11 @@ static clause
 clause_of(const item_list *l, size_t rule, bool search)
 {
 	clause c = {.before = {set_all(), set_all()}, .always = true, .rule = rule};
-	ana *rest = gw_xcalloc(l->n + 1, sizeof *rest);
+	const ana **rest = gw_xmalloc((l->n + 1) * sizeof *rest);
+	ana *own = gw_xcalloc(l->n + 1, sizeof *own);
 
-	rest[l->n] = ana_empty();
-	for (size_t k = l->n; k-- > 0;) { /* what each suffix can start with (not what it consumes) */
-		const ana *a = analyse(l->it[k]);
-
-		rest[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), {0}, a->e};
-		if (rest[k].e) {
-			cpset t = set_copy(&a->ce);
-
-			set_op(&t, &rest[k + 1].fne, '&');
-			set_op(&rest[k].fne, &t, '|');
-			free(t.r);
-		}
-		set_op(&rest[k].ce, &rest[k + 1].ce, '&');
-		rest[k].e = rest[k].e && rest[k + 1].e;
-	}
-	c.first = acc_of(&rest[0]);
+	rests_of(l, rest, own);
+	c.first = acc_of(rest[0]);
 	c.req = set_copy(&c.first);
 	for (size_t j = 0; j < l->n; j++) /* an item that cannot match empty puts one of its own */
 		if (!analyse(l->it[j])->e && set_size(&analyse(l->it[j])->fne) < set_size(&c.req)) {
@@ -870,8 +886,8 @@ clause_of(const item_list *l, size_t rule, bool search)
 	if (!search)
 		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c);
 	for (size_t k = 0; k <= l->n; k++)
-		ana_free(&rest[k]);
-	free(rest);
+		ana_free(&own[k]);
+	free(own), free(rest);
 	return c;
 }
 
@@ -1086,9 +1102,12 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	f->cls = gw_xcalloc(m, sizeof *f->cls);
 	f->req = gw_xcalloc(m, sizeof *f->req);
 	f->bmp = gw_xmalloc(0x10000 * sizeof *f->bmp);
-	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++)
-		for (uint32_t c = f->bound[k]; c < 0x10000 && (k + 1 == m || c < f->bound[k + 1]); c++)
+	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++) {
+		uint32_t end = k + 1 < m && f->bound[k + 1] < 0x10000 ? f->bound[k + 1] : 0x10000;
+
+		for (uint32_t c = f->bound[k]; c < end; c++)
 			f->bmp[c] = (uint16_t)k;
+	}
 	for (size_t i = 0; i < cs->n; i++) {
 		const clause *c = &cs->c[i];
 
