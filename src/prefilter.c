@@ -85,7 +85,12 @@ set_add(cpset *s, uint32_t lo, uint32_t hi)
 {
 	uint32_t r[2] = {lo, hi};
 
-	set_op(s, &(cpset){r, 1, 2}, '|');
+	if (s->n && s->r[2 * s->n - 1] + 1 >= lo) {
+		set_op(s, &(cpset){r, 1, 2}, '|');
+		return;
+	}
+	gw_grow((void **)&s->r, &s->cap, s->n + 1, 2 * sizeof *s->r); /* after the last: appended */
+	set_push(s, lo, hi);
 }
 
 static void
@@ -122,9 +127,10 @@ set_size(const cpset *s)
 static cpset
 set_copy(const cpset *s)
 {
-	cpset o = {0};
+	cpset o = {s->n ? gw_xmalloc(s->n * 2 * sizeof *o.r) : NULL, s->n, s->n};
 
-	set_op(&o, s, '|');
+	if (s->n)
+		memcpy(o.r, s->r, s->n * 2 * sizeof *o.r);
 	return o;
 }
 
@@ -155,7 +161,7 @@ typedef struct node {
 	enum ntype type;
 	cpset set;             /* N_SET */
 	struct node **kid;     /* N_SEQ N_ALT: its items or alternatives; else kid[0] */
-	size_t nkid;
+	size_t nkid, capkid;
 	unsigned min, max;     /* N_REP; max UINT32_MAX: no bound */
 	ana a;
 	bool done;
@@ -194,7 +200,7 @@ mk(px *p, enum ntype t)
 static void
 add_kid(node *nd, node *k)
 {
-	nd->kid = gw_xrealloc(nd->kid, (nd->nkid + 1) * sizeof *nd->kid);
+	gw_grow((void **)&nd->kid, &nd->capkid, nd->nkid + 1, sizeof *nd->kid);
 	nd->kid[nd->nkid++] = k;
 }
 
@@ -1045,14 +1051,39 @@ mark_bounds(uint64_t *at, const cpset *s)
 	}
 }
 
-/* Set bit b of the mask at offset off of every class inside s (off SIZE_MAX: its req mask). */
+/* Bit b of the mask at offset off (SIZE_MAX: the req mask) set in every class inside s: flipped
+ * where each range of s starts and where the class after it starts (a bound too), which
+ * spread_flips turns into the classes between.  Each bit of a mask is painted from one set. */
 static void
 paint(gw_prefilter *f, const cpset *s, size_t off, size_t b)
 {
 	for (size_t i = 0; i < s->n; i++)
-		for (size_t k = class_of(f, s->r[2 * i]); k < f->nclass && f->bound[k] <= s->r[2 * i + 1]; k++)
-			(off == SIZE_MAX ? f->req[k].w : (uint64_t *)((char *)&f->cls[k] + off))[b / 64] |=
+		for (int e = 0; e < 2; e++) {
+			uint32_t c = s->r[2 * i + e] + (uint32_t)e;
+			size_t k;
+
+			if (c > CP_MAX)
+				continue;
+			k = class_of(f, c);
+			(off == SIZE_MAX ? f->req[k].w : (uint64_t *)((char *)&f->cls[k] + off))[b / 64] ^=
 			    1ull << (b % 64);
+		}
+}
+
+/* Each class's masks xor those of the classes before it: the flips of paint become runs. */
+static void
+spread_flips(gw_prefilter *f)
+{
+	const size_t nw = sizeof *f->cls / sizeof(uint64_t);
+
+	for (size_t k = 1; k < f->nclass; k++) {
+		uint64_t *m = (uint64_t *)&f->cls[k], *prev = (uint64_t *)&f->cls[k - 1];
+
+		for (size_t w = 0; w < nw; w++)
+			m[w] ^= prev[w];
+		for (size_t w = 0; w < W; w++)
+			f->req[k].w[w] ^= f->req[k - 1].w[w];
+	}
 }
 
 /* Clause i's far condition: its sets painted, and the code points its run stops at, when at
@@ -1125,6 +1156,7 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		f->rmask[c->rule][i / 64] |= 1ull << (i % 64);
 		f->crule[i] = (uint8_t)(c->rule < 64 ? c->rule : 0);
 	}
+	spread_flips(f);
 	return true;
 }
 
