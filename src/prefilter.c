@@ -12,7 +12,10 @@
  * (stop.title) asks where the run stops (`far`, kept in a cursor for one text).  For a search
  * (a kind rule on a string) a clause keeps `req`: one of these is in every match.  Every set is
  * a superset of what PCRE2 can match, so a rule turned down cannot match; a rule not turned down
- * is run as before. */
+ * is run as before.  A filter reads its patterns when a text first asks it, not when it is made
+ * (a program given no document builds none). */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1002,6 +1005,10 @@ typedef struct reqmask {
 
 struct gw_prefilter {
 	size_t n;           /* rules */
+	bool search;
+	char *text;         /* the patterns, one after the other, until the filter is built */
+	size_t *off, *len;  /* per rule: where its pattern is in text (SIZE_MAX: none), its bytes */
+	atomic_bool built;  /* what follows: made on first use (gw_prefilter_ready) */
 	bool *plain;        /* per rule: no filter, always tried */
 	uint64_t (*rmask)[W];/* per rule: its clauses */
 	uint8_t crule[W * 64]; /* per clause: its rule, when there are at most 64 */
@@ -1160,30 +1167,66 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	return true;
 }
 
+/* The patterns are kept (copied) and read when a text first asks the filter (issue 14: a
+ * program that reads no document builds none; the work is the same otherwise). */
 gw_prefilter *
 gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool search)
 {
 	gw_prefilter *f = gw_xcalloc(1, sizeof *f);
-	clauses cs = {0};
+	gw_buf text = GW_BUF_INIT;
 
-	f->n = n;
-	f->plain = gw_xcalloc(n ? n : 1, sizeof *f->plain);
-	f->rmask = gw_xcalloc(n ? n : 1, sizeof *f->rmask);
+	f->n = n, f->search = search;
+	f->off = gw_xmalloc((n ? n : 1) * sizeof *f->off);
+	f->len = gw_xmalloc((n ? n : 1) * sizeof *f->len);
+	for (size_t k = 0; k < n; k++) {
+		f->off[k] = pat[k] ? text.len : SIZE_MAX, f->len[k] = pat[k] ? len[k] : 0;
+		gw_buf_put(&text, pat[k] ? pat[k] : "", f->len[k]);
+	}
+	gw_buf_putc(&text, '\0'); /* text made even when every pattern is empty */
+	f->text = text.ptr;
+	return f;
+}
+
+static void
+build(gw_prefilter *f)
+{
+	clauses cs = {0};
 	px p = {.memo = gw_xcalloc(MEMO_SLOTS, sizeof *p.memo)};
 
-	for (size_t k = 0; k < n; k++)
-		f->plain[k] = pat[k] == NULL || !pattern_clauses(&p, pat[k], len[k], k, W * 64 - cs.n, search, &cs);
+	f->plain = gw_xcalloc(f->n ? f->n : 1, sizeof *f->plain);
+	f->rmask = gw_xcalloc(f->n ? f->n : 1, sizeof *f->rmask);
+	for (size_t k = 0; k < f->n; k++)
+		f->plain[k] = f->off[k] == SIZE_MAX ||
+		              !pattern_clauses(&p, f->text + f->off[k], f->len[k], k, W * 64 - cs.n, f->search, &cs);
 	px_free(&p);
 	if (!build_classes(f, &cs)) {
-		for (size_t k = 0; k < n; k++)
+		for (size_t k = 0; k < f->n; k++)
 			f->plain[k] = true;
 		free(f->cls), f->cls = NULL;
 	}
-	for (size_t k = 0; k < n && k < 64; k++)
+	for (size_t k = 0; k < f->n && k < 64; k++)
 		f->plainbits |= (uint64_t)f->plain[k] << k;
 	for (size_t i = 0; i < cs.n; i++)
 		clause_free(&cs.c[i]);
-	free(cs.c);
+	free(cs.c), free(f->text), free(f->off), free(f->len);
+	f->text = NULL, f->off = f->len = NULL;
+}
+
+/* f built, once for the threads that share it. */
+static const gw_prefilter *
+ready(const gw_prefilter *cf)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	gw_prefilter *f = (gw_prefilter *)cf;
+
+	if (atomic_load_explicit(&f->built, memory_order_acquire))
+		return f;
+	pthread_mutex_lock(&mu);
+	if (!atomic_load_explicit(&f->built, memory_order_relaxed)) {
+		build(f);
+		atomic_store_explicit(&f->built, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&mu);
 	return f;
 }
 
@@ -1192,6 +1235,7 @@ gw_prefilter_free(gw_prefilter *f)
 {
 	if (f == NULL)
 		return;
+	free(f->text), free(f->off), free(f->len);
 	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->req), free(f->bmp);
 	for (size_t k = 0; k < f->nfar; k++)
 		for (size_t j = 0; j < f->nstop[k]; j++)
@@ -1286,6 +1330,7 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 	size_t i = start;
 	const masks *b[2], *m;
 
+	f = ready(f);
 	if (f->cls == NULL || start >= len) {
 		memset(may, 0xFF, sizeof *may);
 		return;
@@ -1338,6 +1383,7 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 	size_t i = 0;
 
 	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
+	f = ready(f);
 	if (f->cls == NULL) {
 		memset(may->w, 0xFF, sizeof may->w);
 		return;
