@@ -339,6 +339,8 @@ void gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t st
 /* may: the patterns that can match somewhere in s (a search: one of their first code points is
  * in it) */
 void gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may);
+/* whether pattern k, and the first pattern from the from-th on, may match where may was found
+ * (by gw_prefilter_at or gw_prefilter_in, which build the filter on first use) */
 bool gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k);
 size_t gw_prefilter_next(const gw_prefilter *f, const gw_prefilter_mask *may, size_t from);
 

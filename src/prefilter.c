@@ -12,7 +12,10 @@
  * (stop.title) asks where the run stops (`far`, kept in a cursor for one text).  For a search
  * (a kind rule on a string) a clause keeps `req`: one of these is in every match.  Every set is
  * a superset of what PCRE2 can match, so a rule turned down cannot match; a rule not turned down
- * is run as before. */
+ * is run as before.  A filter reads its patterns when a text first asks it, not when it is made
+ * (a program given no document builds none). */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,9 +55,12 @@ set_push(cpset *s, uint32_t lo, uint32_t hi)
 static void
 set_op(cpset *a, const cpset *b, char op)
 {
-	cpset o = {gw_xmalloc((a->n + b->n + 1) * 2 * sizeof *o.r), 0, a->n + b->n + 1};
+	cpset o;
 	size_t i = 0, j = 0;
 
+	if (op == '|' ? b->n == 0 : a->n == 0 || (b->n == 1 && b->r[0] == 0 && b->r[1] == CP_MAX))
+		return; /* a as it is: nothing made (most of the analysis meets these) */
+	o = (cpset){gw_xmalloc((a->n + b->n + 1) * 2 * sizeof *o.r), 0, a->n + b->n + 1};
 	if (op == '|') {
 		while (i < a->n || j < b->n)
 			if (j >= b->n || (i < a->n && a->r[2 * i] <= b->r[2 * j]))
@@ -82,7 +88,12 @@ set_add(cpset *s, uint32_t lo, uint32_t hi)
 {
 	uint32_t r[2] = {lo, hi};
 
-	set_op(s, &(cpset){r, 1, 2}, '|');
+	if (s->n && s->r[2 * s->n - 1] + 1 >= lo) {
+		set_op(s, &(cpset){r, 1, 2}, '|');
+		return;
+	}
+	gw_grow((void **)&s->r, &s->cap, s->n + 1, 2 * sizeof *s->r); /* after the last: appended */
+	set_push(s, lo, hi);
 }
 
 static void
@@ -119,9 +130,10 @@ set_size(const cpset *s)
 static cpset
 set_copy(const cpset *s)
 {
-	cpset o = {0};
+	cpset o = {s->n ? gw_xmalloc(s->n * 2 * sizeof *o.r) : NULL, s->n, s->n};
 
-	set_op(&o, s, '|');
+	if (s->n)
+		memcpy(o.r, s->r, s->n * 2 * sizeof *o.r);
 	return o;
 }
 
@@ -152,7 +164,7 @@ typedef struct node {
 	enum ntype type;
 	cpset set;             /* N_SET */
 	struct node **kid;     /* N_SEQ N_ALT: its items or alternatives; else kid[0] */
-	size_t nkid;
+	size_t nkid, capkid;
 	unsigned min, max;     /* N_REP; max UINT32_MAX: no bound */
 	ana a;
 	bool done;
@@ -191,7 +203,7 @@ mk(px *p, enum ntype t)
 static void
 add_kid(node *nd, node *k)
 {
-	nd->kid = gw_xrealloc(nd->kid, (nd->nkid + 1) * sizeof *nd->kid);
+	gw_grow((void **)&nd->kid, &nd->capkid, nd->nkid + 1, sizeof *nd->kid);
 	nd->kid[nd->nkid++] = k;
 }
 
@@ -811,30 +823,56 @@ far_of(const item_list *l, clause *c)
  * skipping at most SKIP_MAX kinds of code point: skip and acc of c, and acc2 when the rest
  * starts with one code point of a set. */
 static void
-choose_split(const item_list *l, const ana *rest, clause *c)
+choose_split(const item_list *l, const ana *const *rest, clause *c)
 {
-	cpset pre = {0};
+	cpset pre = {0}, made = {0};
 	uint32_t best = UINT32_MAX;
 	size_t bestj = 0;
 	bool pre_e = true;
 
 	for (size_t j = 0; j < l->n; j++) {
-		cpset acc = acc_of(&rest[j]);
-		uint32_t size = set_is_all(&acc) ? UINT32_MAX : score(&acc, &c->first, &pre);
+		const cpset *acc = rest[j]->e ? (made = acc_of(rest[j]), &made) : &rest[j]->fne;
+		uint32_t size = set_is_all(acc) ? UINT32_MAX : score(acc, &c->first, &pre);
 
 		if (size <= best && size < UINT32_MAX && set_size(&pre) <= SKIP_MAX) {
 			best = size, bestj = j, c->always = false, c->empty_ok = pre_e;
 			free(c->skip.r), free(c->acc.r);
-			c->skip = set_copy(&pre), c->acc = acc, acc = (cpset){0};
+			c->skip = set_copy(&pre);
+			c->acc = acc == &made ? made : set_copy(acc), made = (cpset){0};
 		}
-		free(acc.r);
+		free(made.r), made = (cpset){0};
 		set_op(&pre, &analyse(l->it[j])->chars, '|');
 		pre_e = pre_e && analyse(l->it[j])->e;
 	}
 	free(pre.r);
 	if (!c->always && l->it[bestj]->type == N_SET) {
-		c->acc2 = acc_of(&rest[bestj + 1]);
+		c->acc2 = acc_of(rest[bestj + 1]);
 		c->has2 = !set_is_all(&c->acc2);
+	}
+}
+
+/* What the items of l from each k on can start with, into rest[k] (rest[l->n]: nothing, the
+ * empty string).  An item that cannot match empty starts every match of its suffix: its own
+ * analysis serves; a suffix that starts with one that can is made in own[k]. */
+static void
+rests_of(const item_list *l, const ana **rest, ana *own)
+{
+	own[l->n] = ana_empty(), rest[l->n] = &own[l->n];
+	for (size_t k = l->n; k-- > 0;) {
+		const ana *a = analyse(l->it[k]);
+		cpset t;
+
+		if (!a->e) {
+			rest[k] = a;
+			continue;
+		}
+		own[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), {0}, rest[k + 1]->e};
+		t = set_copy(&a->ce);
+		set_op(&t, &rest[k + 1]->fne, '&');
+		set_op(&own[k].fne, &t, '|');
+		free(t.r);
+		set_op(&own[k].ce, &rest[k + 1]->ce, '&');
+		rest[k] = &own[k];
 	}
 }
 
@@ -843,24 +881,11 @@ static clause
 clause_of(const item_list *l, size_t rule, bool search)
 {
 	clause c = {.before = {set_all(), set_all()}, .always = true, .rule = rule};
-	ana *rest = gw_xcalloc(l->n + 1, sizeof *rest);
+	const ana **rest = gw_xmalloc((l->n + 1) * sizeof *rest);
+	ana *own = gw_xcalloc(l->n + 1, sizeof *own);
 
-	rest[l->n] = ana_empty();
-	for (size_t k = l->n; k-- > 0;) { /* what each suffix can start with (not what it consumes) */
-		const ana *a = analyse(l->it[k]);
-
-		rest[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), {0}, a->e};
-		if (rest[k].e) {
-			cpset t = set_copy(&a->ce);
-
-			set_op(&t, &rest[k + 1].fne, '&');
-			set_op(&rest[k].fne, &t, '|');
-			free(t.r);
-		}
-		set_op(&rest[k].ce, &rest[k + 1].ce, '&');
-		rest[k].e = rest[k].e && rest[k + 1].e;
-	}
-	c.first = acc_of(&rest[0]);
+	rests_of(l, rest, own);
+	c.first = acc_of(rest[0]);
 	c.req = set_copy(&c.first);
 	for (size_t j = 0; j < l->n; j++) /* an item that cannot match empty puts one of its own */
 		if (!analyse(l->it[j])->e && set_size(&analyse(l->it[j])->fne) < set_size(&c.req)) {
@@ -870,8 +895,8 @@ clause_of(const item_list *l, size_t rule, bool search)
 	if (!search)
 		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c);
 	for (size_t k = 0; k <= l->n; k++)
-		ana_free(&rest[k]);
-	free(rest);
+		ana_free(&own[k]);
+	free(own), free(rest);
 	return c;
 }
 
@@ -980,6 +1005,10 @@ typedef struct reqmask {
 
 struct gw_prefilter {
 	size_t n;           /* rules */
+	bool search;
+	char *text;         /* the patterns, one after the other, until the filter is built */
+	size_t *off, *len;  /* per rule: where its pattern is in text (SIZE_MAX: none), its bytes */
+	atomic_bool built;  /* what follows: made on first use (gw_prefilter_ready) */
 	bool *plain;        /* per rule: no filter, always tried */
 	uint64_t (*rmask)[W];/* per rule: its clauses */
 	uint8_t crule[W * 64]; /* per clause: its rule, when there are at most 64 */
@@ -1029,14 +1058,39 @@ mark_bounds(uint64_t *at, const cpset *s)
 	}
 }
 
-/* Set bit b of the mask at offset off of every class inside s (off SIZE_MAX: its req mask). */
+/* Bit b of the mask at offset off (SIZE_MAX: the req mask) set in every class inside s: flipped
+ * where each range of s starts and where the class after it starts (a bound too), which
+ * spread_flips turns into the classes between.  Each bit of a mask is painted from one set. */
 static void
 paint(gw_prefilter *f, const cpset *s, size_t off, size_t b)
 {
 	for (size_t i = 0; i < s->n; i++)
-		for (size_t k = class_of(f, s->r[2 * i]); k < f->nclass && f->bound[k] <= s->r[2 * i + 1]; k++)
-			(off == SIZE_MAX ? f->req[k].w : (uint64_t *)((char *)&f->cls[k] + off))[b / 64] |=
+		for (int e = 0; e < 2; e++) {
+			uint32_t c = s->r[2 * i + e] + (uint32_t)e;
+			size_t k;
+
+			if (c > CP_MAX)
+				continue;
+			k = class_of(f, c);
+			(off == SIZE_MAX ? f->req[k].w : (uint64_t *)((char *)&f->cls[k] + off))[b / 64] ^=
 			    1ull << (b % 64);
+		}
+}
+
+/* Each class's masks xor those of the classes before it: the flips of paint become runs. */
+static void
+spread_flips(gw_prefilter *f)
+{
+	const size_t nw = sizeof *f->cls / sizeof(uint64_t);
+
+	for (size_t k = 1; k < f->nclass; k++) {
+		uint64_t *m = (uint64_t *)&f->cls[k], *prev = (uint64_t *)&f->cls[k - 1];
+
+		for (size_t w = 0; w < nw; w++)
+			m[w] ^= prev[w];
+		for (size_t w = 0; w < W; w++)
+			f->req[k].w[w] ^= f->req[k - 1].w[w];
+	}
 }
 
 /* Clause i's far condition: its sets painted, and the code points its run stops at, when at
@@ -1086,9 +1140,12 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	f->cls = gw_xcalloc(m, sizeof *f->cls);
 	f->req = gw_xcalloc(m, sizeof *f->req);
 	f->bmp = gw_xmalloc(0x10000 * sizeof *f->bmp);
-	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++)
-		for (uint32_t c = f->bound[k]; c < 0x10000 && (k + 1 == m || c < f->bound[k + 1]); c++)
+	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++) {
+		uint32_t end = k + 1 < m && f->bound[k + 1] < 0x10000 ? f->bound[k + 1] : 0x10000;
+
+		for (uint32_t c = f->bound[k]; c < end; c++)
 			f->bmp[c] = (uint16_t)k;
+	}
 	for (size_t i = 0; i < cs->n; i++) {
 		const clause *c = &cs->c[i];
 
@@ -1106,33 +1163,70 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		f->rmask[c->rule][i / 64] |= 1ull << (i % 64);
 		f->crule[i] = (uint8_t)(c->rule < 64 ? c->rule : 0);
 	}
+	spread_flips(f);
 	return true;
 }
 
+/* The patterns are kept (copied) and read when a text first asks the filter (issue 14: a
+ * program that reads no document builds none; the work is the same otherwise). */
 gw_prefilter *
 gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool search)
 {
 	gw_prefilter *f = gw_xcalloc(1, sizeof *f);
-	clauses cs = {0};
+	gw_buf text = GW_BUF_INIT;
 
-	f->n = n;
-	f->plain = gw_xcalloc(n ? n : 1, sizeof *f->plain);
-	f->rmask = gw_xcalloc(n ? n : 1, sizeof *f->rmask);
+	f->n = n, f->search = search;
+	f->off = gw_xmalloc((n ? n : 1) * sizeof *f->off);
+	f->len = gw_xmalloc((n ? n : 1) * sizeof *f->len);
+	for (size_t k = 0; k < n; k++) {
+		f->off[k] = pat[k] ? text.len : SIZE_MAX, f->len[k] = pat[k] ? len[k] : 0;
+		gw_buf_put(&text, pat[k] ? pat[k] : "", f->len[k]);
+	}
+	gw_buf_putc(&text, '\0'); /* text made even when every pattern is empty */
+	f->text = text.ptr;
+	return f;
+}
+
+static void
+build(gw_prefilter *f)
+{
+	clauses cs = {0};
 	px p = {.memo = gw_xcalloc(MEMO_SLOTS, sizeof *p.memo)};
 
-	for (size_t k = 0; k < n; k++)
-		f->plain[k] = pat[k] == NULL || !pattern_clauses(&p, pat[k], len[k], k, W * 64 - cs.n, search, &cs);
+	f->plain = gw_xcalloc(f->n ? f->n : 1, sizeof *f->plain);
+	f->rmask = gw_xcalloc(f->n ? f->n : 1, sizeof *f->rmask);
+	for (size_t k = 0; k < f->n; k++)
+		f->plain[k] = f->off[k] == SIZE_MAX ||
+		              !pattern_clauses(&p, f->text + f->off[k], f->len[k], k, W * 64 - cs.n, f->search, &cs);
 	px_free(&p);
 	if (!build_classes(f, &cs)) {
-		for (size_t k = 0; k < n; k++)
+		for (size_t k = 0; k < f->n; k++)
 			f->plain[k] = true;
 		free(f->cls), f->cls = NULL;
 	}
-	for (size_t k = 0; k < n && k < 64; k++)
+	for (size_t k = 0; k < f->n && k < 64; k++)
 		f->plainbits |= (uint64_t)f->plain[k] << k;
 	for (size_t i = 0; i < cs.n; i++)
 		clause_free(&cs.c[i]);
-	free(cs.c);
+	free(cs.c), free(f->text), free(f->off), free(f->len);
+	f->text = NULL, f->off = f->len = NULL;
+}
+
+/* f built, once for the threads that share it. */
+static const gw_prefilter *
+ready(const gw_prefilter *cf)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	gw_prefilter *f = (gw_prefilter *)cf;
+
+	if (atomic_load_explicit(&f->built, memory_order_acquire))
+		return f;
+	pthread_mutex_lock(&mu);
+	if (!atomic_load_explicit(&f->built, memory_order_relaxed)) {
+		build(f);
+		atomic_store_explicit(&f->built, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&mu);
 	return f;
 }
 
@@ -1141,6 +1235,7 @@ gw_prefilter_free(gw_prefilter *f)
 {
 	if (f == NULL)
 		return;
+	free(f->text), free(f->off), free(f->len);
 	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->req), free(f->bmp);
 	for (size_t k = 0; k < f->nfar; k++)
 		for (size_t j = 0; j < f->nstop[k]; j++)
@@ -1235,6 +1330,7 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 	size_t i = start;
 	const masks *b[2], *m;
 
+	f = ready(f);
 	if (f->cls == NULL || start >= len) {
 		memset(may, 0xFF, sizeof *may);
 		return;
@@ -1287,6 +1383,7 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 	size_t i = 0;
 
 	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
+	f = ready(f);
 	if (f->cls == NULL) {
 		memset(may->w, 0xFF, sizeof may->w);
 		return;

@@ -333,7 +333,10 @@ expand(const gw_rules *rs, const char *src, gw_buf *out, int depth, const char *
 				continue;
 			}
 		}
-		gw_buf_putc(out, *p++);
+		q = strchr(p + 1, '{'); /* the bytes up to the next brace, at once */
+		q = q ? q : p + strlen(p);
+		gw_buf_put(out, p, (size_t)(q - p));
+		p = q;
 	}
 	return 0;
 }
