@@ -105,20 +105,24 @@ typedef struct ctx {
 	size_t nheads, capheads;
 	signed char *memo; /* per kind rule: -1 not yet matched, 0, 1 (on the string of memogen) */
 	unsigned *memogen; /* per kind rule: the generation of its scope's string it was matched on */
-	unsigned gen[SC_COUNT]; /* per scope: bumped when its string differs from the last one */
+	unsigned gen[SC_COUNT]; /* per scope: bumped when its string differs from the last one (from 1) */
 	gw_buf last[SC_COUNT];  /* per scope: the last string built */
 	/* the quantity being classified, and which of its scopes are built */
 	const struct found *cur;
 	const gw_quantity *curq;
 	size_t clause;
 	size_t sentence; /* where its sentence starts (SENTENCE_MAX code points at most), SIZE_MAX: not known yet */
+	struct {
+		size_t from, to; /* the last walk to a sentence start (from: SIZE_MAX none), or line start */
+		int len;         /* code points walked */
+	} walk, line;
 	unsigned built;
 	int decider;     /* the kind rule that decided the current quantity, -1: none */
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
 	int doc_year;    /* the year of the 成文日期, else of the title; 0: unknown */
 	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
 	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
-	unsigned kmay_ok; /* a bit per scope: kmay is of its string */
+	unsigned kmaygen[SC_COUNT]; /* per scope: the generation of the string kmay is of, 0: none */
 	gw_prefilter_cursor cursor; /* of the prefilter of the rules tried at number starts */
 	int failed;
 } ctx;
@@ -420,22 +424,6 @@ back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 			break;
 		i = j;
 	}
-	return i;
-}
-
-/* back_to(t, n, i, is_line_end, max) without decoding: a line end is an ASCII byte, and a line
- * is mostly shorter than max code points. */
-static size_t
-line_back(const char *t, size_t i, int max)
-{
-	size_t s = i, floor = i > 4 * (size_t)max ? i - 4 * (size_t)max : 0;
-
-	while (s > floor && t[s - 1] != '\n' && t[s - 1] != '\r')
-		s--;
-	if (gw_utf8_count(t + s, i - s) <= (size_t)max)
-		return s;
-	while (max-- > 0) /* more than max code points: max of them back from i */
-		i = prev_start(t, i);
 	return i;
 }
 
@@ -797,13 +785,58 @@ doc_year(const gw_header *h)
 	return 0;
 }
 
-/* Where the sentence of the quantity being classified starts, found once (three scopes ask). */
+/* Where the sentence of the quantity being classified starts: back_to(start, is_sentence_end,
+ * SENTENCE_MAX), found once (three scopes ask).  Quantities come in text order: where the walk
+ * reaches the start of an earlier one whose walk stopped at a sentence end or the text's start,
+ * it would go on the same way (issue 14). */
 static size_t
 sentence_start(ctx *c)
 {
-	if (c->sentence == SIZE_MAX)
-		c->sentence = back_to(c->t, c->n, c->cur->start, is_sentence_end, SENTENCE_MAX);
-	return c->sentence;
+	size_t i = c->cur->start;
+	int m = 0;
+
+	if (c->sentence != SIZE_MAX)
+		return c->sentence;
+	for (; i > 0 && m < SENTENCE_MAX; m++) {
+		size_t j = prev_start(c->t, i);
+		int len;
+
+		if (i == c->walk.from && m + c->walk.len <= SENTENCE_MAX) {
+			i = c->walk.to, m += c->walk.len;
+			break;
+		}
+		if (is_sentence_end(cp_at(c->t, c->n, j, &len)))
+			break;
+		i = j;
+	}
+	c->walk.from = m < SENTENCE_MAX ? c->cur->start : SIZE_MAX;
+	c->walk.to = i, c->walk.len = m;
+	return c->sentence = i;
+}
+
+/* back_to(t, n, i, is_line_end, LINE_MAX_CP) without decoding: a line end is an ASCII byte, and
+ * a line is mostly shorter than LINE_MAX_CP code points.  The walk stops where the last one
+ * started, when it found the start of that line (issue 14: several quantities share a line). */
+static size_t
+line_back(ctx *c, size_t i)
+{
+	const char *t = c->t;
+	size_t s = i, floor = i > 4 * (size_t)LINE_MAX_CP ? i - 4 * (size_t)LINE_MAX_CP : 0;
+
+	while (s > floor && t[s - 1] != '\n' && t[s - 1] != '\r') {
+		if (s == c->line.from && c->line.to >= floor) {
+			s = c->line.to;
+			break;
+		}
+		s--;
+	}
+	if (s == 0 || t[s - 1] == '\n' || t[s - 1] == '\r')
+		c->line.from = i, c->line.to = s;
+	if (gw_utf8_count(t + s, i - s) <= LINE_MAX_CP)
+		return s;
+	for (int max = LINE_MAX_CP; max > 0; max--) /* more than that: as many back from i */
+		i = prev_start(t, i);
+	return i;
 }
 
 /* The when scope: "past", "current" or "future" when the sentence opens with a year
@@ -1134,7 +1167,6 @@ scope_of(ctx *c, enum scope sc)
 	if (sc <= SC_DOC || (c->built & (1u << sc)))
 		return b;
 	c->built |= 1u << sc;
-	c->kmay_ok &= ~(1u << sc);
 	gw_buf_reset(b);
 	gw_buf_put(b, "", 0);
 	switch (sc) {
@@ -1170,7 +1202,7 @@ scope_of(ctx *c, enum scope sc)
 		put_range(c, sc, sentence_start(c), fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
 		break;
 	case SC_LINE:
-		put_range(c, sc, line_back(c->t, f->start, LINE_MAX_CP), f->start);
+		put_range(c, sc, line_back(c, f->start), f->start);
 		break;
 	case SC_WHEN:
 		when_scope(c, b);
@@ -1211,16 +1243,16 @@ krule_matches(ctx *c, size_t k)
 	if (!kr->doc && one >= 0) {
 		if (!(c->built & (1u << one)))
 			scope_of(c, (enum scope)one); /* brings gen[one] up to date */
-		if (c->gen[one] && c->memogen[k] == c->gen[one])
+		if (c->memogen[k] == c->gen[one])
 			return c->memo[k];
 	}
 	for (unsigned left = kr->scopes; left && rc == 0; left &= left - 1) {
 		int sc = __builtin_ctz(left);
 		const gw_buf *b = scope_of(c, (enum scope)sc);
 
-		if (!(c->kmay_ok & (1u << sc))) {
+		if (c->kmaygen[sc] != c->gen[sc]) {
 			gw_prefilter_in(c->x->kpf, b->ptr, b->len, &c->kmay[sc]);
-			c->kmay_ok |= 1u << sc;
+			c->kmaygen[sc] = c->gen[sc];
 		}
 		if (gw_prefilter_may(c->x->kpf, &c->kmay[sc], k))
 			rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
@@ -1667,13 +1699,16 @@ clear_results(gw_doc *d)
 int
 gw_extract(gw_extractor *x, gw_doc *d)
 {
-	ctx c = {.x = x, .d = d, .t = d->text ? d->text : "", .n = d->text ? d->text_len : 0};
+	ctx c = {.x = x, .d = d, .t = d->text ? d->text : "", .n = d->text ? d->text_len : 0,
+	         .walk.from = SIZE_MAX, .line.from = SIZE_MAX};
 	int rc = 0;
 
 	clear_results(d);
 	c.memo = gw_xmalloc(x->nk + 1);
 	memset(c.memo, -1, x->nk + 1);
 	c.memogen = gw_xcalloc(x->nk + 1, sizeof *c.memogen);
+	for (int i = 0; i < SC_COUNT; i++)
+		c.gen[i] = 1; /* the empty string every scope starts with: 0 is no generation */
 	doc_scopes(&c);
 	find_heading_lines(&c);
 	if (scan(&c) < 0)
