@@ -124,6 +124,7 @@ typedef struct ctx {
 	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
 	unsigned kmaygen[SC_COUNT]; /* per scope: the generation of the string kmay is of, 0: none */
 	gw_prefilter_cursor cursor; /* of the prefilter of the rules tried at number starts */
+	struct table *table; /* the last flattened table column_scope read, NULL: none yet */
 	int failed;
 } ctx;
 
@@ -1011,26 +1012,34 @@ value_cell(const char *t, const cellref *cl)
 	return i >= cl->e || cp_at(t, cl->e, i, &len) != 0x5E74; /* 年 */
 }
 
-/* The cells of the table around the quantity's line, in order; *me is its own. */
-static size_t
-table_cells(ctx *c, size_t from, cellref *cells, size_t *me)
-{
-	size_t n = 0, s, e;
+/* A table flattened one cell per line, read once for the quantities of its cells (issue 14). */
+typedef struct table {
+	size_t first; /* where its first line starts */
+	size_t to;    /* the lines from first up to byte to are cells or blank; 0: first is not where
+	               * a walk back from a later line would stop */
+	cellref cells[TABLE_MAX_CELLS];
+	size_t n, v, k; /* cells; the first figure (n: none); the row length (table_period) */
+} table;
 
-	for (size_t p = from; p < c->n && n < TABLE_MAX_CELLS;) {
+/* The cells of the table from its first line, in order; returns where the reading stopped. */
+static size_t
+table_cells(ctx *c, size_t from, cellref *cells, size_t *n)
+{
+	size_t s, e, p = from;
+
+	*n = 0;
+	while (p < c->n && *n < TABLE_MAX_CELLS) {
 		size_t rend = line_end(c->t, c->n, p);
 
 		line_of(c, p, &s, &e);
 		if (s < e) {
 			if (!cell_line(c->t, s, e))
 				break;
-			if (s <= c->cur->start && c->cur->start < e)
-				*me = n;
-			cells[n++] = (cellref){s, e};
+			cells[(*n)++] = (cellref){s, e};
 		}
 		p = rend + 1;
 	}
-	return n;
+	return p;
 }
 
 /* The smallest row length with which the figures of the table repeat row after row. */
@@ -1073,11 +1082,19 @@ near_line_edges(const ctx *c, size_t a, size_t b)
 static bool
 serial_cell(const char *t, const cellref *cells, size_t i, size_t n, size_t serial)
 {
-	char want[24];
-	int len = snprintf(want, sizeof want, "%zu", serial);
+	size_t v = 0, s, e;
 
-	return i + 1 < n && cells[i].e - cells[i].s == (size_t)len &&
-	       memcmp(t + cells[i].s, want, (size_t)len) == 0 && !value_cell(t, &cells[i + 1]);
+	if (i + 1 >= n)
+		return false;
+	s = cells[i].s, e = cells[i].e;
+	if (s == e || e - s > 19 || t[s] == '0') /* as %zu writes it */
+		return false;
+	for (size_t j = s; j < e; j++) {
+		if (t[j] < '0' || t[j] > '9')
+			return false;
+		v = v * 10 + (size_t)(t[j] - '0');
+	}
+	return v == serial && !value_cell(t, &cells[i + 1]);
 }
 
 /* The header of cell me in a table whose rows start with serial numbers 1 2 3 but differ in
@@ -1105,36 +1122,72 @@ serial_row_head(const char *t, const cellref *cells, size_t n, size_t me)
 	return &cells[h - 1 - (end - 1 - me)];
 }
 
-/* When the quantity is a whole cell of a table flattened one cell per line, the header of
- * its column: 2024年现状值 over 66.2%, 2027年目标值 over 68%. */
-static void
-column_scope(ctx *c, gw_buf *b)
+/* Whether the walk back over cell and blank lines from the line at ls would stop at the first
+ * line of the table read last: the lines between were read as its cells, and there are not
+ * more of them than the walk's guard. */
+static bool
+in_last_table(const ctx *c, size_t ls)
 {
-	cellref cells[TABLE_MAX_CELLS];
-	size_t s, e, ps, pe, first, n, v = 0, k, o = 0, row, me = SIZE_MAX;
-	const cellref *head;
-	int y;
+	const table *tb = c->table;
+	size_t ends = 0;
 
-	if (!near_line_edges(c, c->cur->start, c->cur->end))
-		return;
-	first = line_of(c, c->cur->start, &s, &e);
-	if (c->cur->start - s > 8 || gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
-	    e - c->cur->end > 8 || gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 ||
-	    !cell_line(c->t, s, e))
-		return;
-	for (int guard = 0; first > 0 && guard < 2 * TABLE_MAX_CELLS; guard++) {
+	if (tb == NULL || ls < tb->first || ls >= tb->to)
+		return false;
+	for (size_t i = tb->first; i < ls && ends <= 2 * TABLE_MAX_CELLS; i++)
+		ends += c->t[i] == '\n' || c->t[i] == '\r';
+	return ends <= 2 * TABLE_MAX_CELLS;
+}
+
+/* The table whose line starts at ls: the first of the lines before it that are cells or
+ * blank, and its cells. */
+static const table *
+table_at(ctx *c, size_t ls)
+{
+	table *tb = c->table ? c->table : (c->table = gw_xmalloc(sizeof *c->table));
+	size_t ps, pe, first = ls;
+	int guard = 0;
+
+	for (; first > 0 && guard < 2 * TABLE_MAX_CELLS; guard++) {
 		size_t prs = line_of(c, first - 1, &ps, &pe);
 
 		if (ps < pe && !cell_line(c->t, ps, pe))
 			break;
 		first = prs;
 	}
-	n = table_cells(c, first, cells, &me);
-	while (v < n && !value_cell(c->t, &cells[v]))
-		v++;
+	tb->first = first;
+	tb->to = table_cells(c, first, tb->cells, &tb->n);
+	if (guard >= 2 * TABLE_MAX_CELLS)
+		tb->to = 0;
+	for (tb->v = 0; tb->v < tb->n && !value_cell(c->t, &tb->cells[tb->v]);)
+		tb->v++;
+	tb->k = tb->v < tb->n ? table_period(c->t, tb->cells, tb->n, tb->v) : 0;
+	return tb;
+}
+
+/* When the quantity is a whole cell of a table flattened one cell per line, the header of
+ * its column: 2024年现状值 over 66.2%, 2027年目标值 over 68%. */
+static void
+column_scope(ctx *c, gw_buf *b)
+{
+	const table *tb;
+	const cellref *cells, *head;
+	size_t s, e, ls, n, v, k, o = 0, row, me = 0;
+	int y;
+
+	if (!near_line_edges(c, c->cur->start, c->cur->end))
+		return;
+	ls = line_of(c, c->cur->start, &s, &e);
+	if (c->cur->start - s > 8 || gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
+	    e - c->cur->end > 8 || gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 ||
+	    !cell_line(c->t, s, e))
+		return;
+	tb = in_last_table(c, ls) ? c->table : table_at(c, ls);
+	cells = tb->cells, n = tb->n, v = tb->v, k = tb->k;
+	while (me < n && !(cells[me].s <= c->cur->start && c->cur->start < cells[me].e))
+		me++;
 	if (me >= n || v >= n)
 		return;
-	if ((k = table_period(c->t, cells, n, v)) == 0) {
+	if (k == 0) {
 		if ((head = serial_row_head(c->t, cells, n, me)) == NULL)
 			return;
 	} else {
@@ -1718,6 +1771,7 @@ gw_extract(gw_extractor *x, gw_doc *d)
 		d->stages |= GW_ST_EXTRACTED;
 	}
 	free(c.heads);
+	free(c.table);
 	free(c.memo);
 	free(c.memogen);
 	for (int i = 0; i < SC_COUNT; i++)
