@@ -106,7 +106,7 @@ typedef struct ctx {
 	signed char *memo; /* per kind rule: -1 not yet matched, 0, 1 (on the string of memogen) */
 	unsigned *memogen; /* per kind rule: the generation of its scope's string it was matched on */
 	unsigned gen[SC_COUNT]; /* per scope: bumped when its string differs from the last one (from 1) */
-	gw_buf last[SC_COUNT];  /* per scope: the last string built */
+	gw_buf last[SC_COUNT];  /* per scope built into scope[]: the last string */
 	/* the quantity being classified, and which of its scopes are built */
 	const struct found *cur;
 	const gw_quantity *curq;
@@ -120,9 +120,14 @@ typedef struct ctx {
 	int decider;     /* the kind rule that decided the current quantity, -1: none */
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
 	int doc_year;    /* the year of the 成文日期, else of the title; 0: unknown */
-	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
+	gw_buf scope[SC_COUNT]; /* the strings of the scopes that are not bytes of the text */
+	struct sview {
+		const char *p;
+		size_t len, from; /* from: where it starts in the text, SIZE_MAX: in scope[] */
+	} str[SC_COUNT];        /* the strings kind rules are matched against */
 	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
 	unsigned kmaygen[SC_COUNT]; /* per scope: the generation of the string kmay is of, 0: none */
+	size_t kfrom[SC_COUNT], kto[SC_COUNT]; /* the bytes of the text kmay is of, kfrom SIZE_MAX: none */
 	gw_prefilter_cursor cursor; /* of the prefilter of the rules tried at number starts */
 	struct table *table; /* the last flattened table column_scope read, NULL: none yet */
 	int failed;
@@ -750,10 +755,30 @@ comparator_of(ctx *c, const found *f, size_t clause)
 
 /* ---------------------------------------------------------------- kind */
 
+/* The string of scope sc is now p[0..len) (from: where it starts in the text, SIZE_MAX: it is
+ * in scope[sc]); its generation goes up when it differs from the last one. */
+static void
+set_string(ctx *c, enum scope sc, const char *p, size_t len, size_t from)
+{
+	struct sview *v = &c->str[sc];
+	bool same;
+
+	if (from != SIZE_MAX)
+		same = len == v->len && (from == v->from || memcmp(p, v->p, len) == 0);
+	else { /* v->p is p's buffer: the last string is in last[sc] */
+		same = len == c->last[sc].len && (len == 0 || memcmp(p, c->last[sc].ptr, len) == 0);
+		if (!same)
+			gw_buf_reset(&c->last[sc]), gw_buf_put(&c->last[sc], p, len);
+	}
+	c->gen[sc] += !same;
+	*v = (struct sview){p, len, from};
+}
+
+/* The string of scope sc is the bytes [from, to) of the text (none when to <= from). */
 static void
 put_range(ctx *c, enum scope sc, size_t from, size_t to)
 {
-	gw_buf_put(&c->scope[sc], c->t + from, to > from ? to - from : 0);
+	set_string(c, sc, c->t + from, to > from ? to - from : 0, from);
 }
 
 /* The year four ASCII digits and a 年 at s[0..n) give (20xx, 19xx), else 0. */
@@ -874,7 +899,9 @@ doc_scopes(ctx *c)
 		if (h->f[GW_H_DOC_TYPE].text)
 			gw_buf_puts(b, h->f[GW_H_DOC_TYPE].text);
 	} else
-		put_range(c, SC_DOC, 0, fwd_to(c->t, c->n, 0, is_nothing, 300));
+		gw_buf_put(b, c->t, fwd_to(c->t, c->n, 0, is_nothing, 300));
+	for (int sc = SC_NOTICE; sc <= SC_DOC; sc++)
+		set_string(c, sc, c->scope[sc].ptr ? c->scope[sc].ptr : "", c->scope[sc].len, SIZE_MAX);
 }
 
 /* Whether t[s..e) reads like a heading of its own: short, no sentence punctuation, at least
@@ -1208,18 +1235,12 @@ column_scope(ctx *c, gw_buf *b)
 		gw_buf_puts(b, " =past");
 }
 
-/* The string scope sc of the quantity being classified, built the first time a rule asks for
- * it (rules/kind.rules says what each one is). */
-static const gw_buf *
-scope_of(ctx *c, enum scope sc)
+/* A scope built into scope[sc]: the headings, the unit, when and the column header. */
+static void
+build_scope(ctx *c, enum scope sc)
 {
-	const found *f = c->cur;
 	gw_buf *b = &c->scope[sc];
-	int g = f->qr->num;
 
-	if (sc <= SC_DOC || (c->built & (1u << sc)))
-		return b;
-	c->built |= 1u << sc;
 	gw_buf_reset(b);
 	gw_buf_put(b, "", 0);
 	switch (sc) {
@@ -1230,20 +1251,38 @@ scope_of(ctx *c, enum scope sc)
 			gw_buf_putc(b, '\n');
 		}
 		break;
-	case SC_SECTION: {
-		const hline *sec = section_of(c, f->start);
-
-		if (sec)
-			put_range(c, sc, sec->start, sec->end);
-		break;
-	}
 	case SC_UNIT:
 		if (c->curq->unit)
 			gw_buf_puts(b, c->curq->unit);
 		break;
+	case SC_WHEN:
+		when_scope(c, b);
+		break;
+	default:
+		column_scope(c, b);
+		break;
+	}
+	set_string(c, sc, b->ptr, b->len, SIZE_MAX);
+}
+
+/* The string of scope sc for the quantity being classified, found the first time a rule asks
+ * for it (rules/kind.rules says what each one is).  Most are bytes of the text, not copied
+ * (issue 14). */
+static void
+find_scope(ctx *c, enum scope sc)
+{
+	const found *f = c->cur;
+	int g = f->qr->num;
+	const hline *sec;
+
+	c->built |= 1u << sc;
+	switch (sc) {
+	case SC_SECTION:
+		sec = section_of(c, f->start);
+		put_range(c, sc, sec ? sec->start : 0, sec ? sec->end : 0);
+		break;
 	case SC_NUMBER:
-		if (group_set(f->ov, g))
-			put_range(c, sc, f->ov[2 * g], f->ov[2 * g + 1]);
+		put_range(c, sc, group_set(f->ov, g) ? f->ov[2 * g] : 0, group_set(f->ov, g) ? f->ov[2 * g + 1] : 0);
 		break;
 	case SC_TEXT:
 		put_range(c, sc, f->start, f->end);
@@ -1257,28 +1296,48 @@ scope_of(ctx *c, enum scope sc)
 	case SC_LINE:
 		put_range(c, sc, line_back(c, f->start), f->start);
 		break;
-	case SC_WHEN:
-		when_scope(c, b);
-		break;
-	case SC_COLUMN:
-		column_scope(c, b);
-		break;
 	case SC_SINCE:
 		/* a fact earlier in the sentence: 全镇现有林地12.6万亩，森林覆盖率达72.3% */
-		if (c->fact_end > 0 && c->fact_end <= f->start &&
-		    c->fact_end >= sentence_start(c))
+		if (c->fact_end > 0 && c->fact_end <= f->start && c->fact_end >= sentence_start(c))
 			put_range(c, sc, c->fact_end, f->start);
+		else
+			put_range(c, sc, 0, 0);
 		break;
-	default:
+	case SC_AFTER:
 		put_range(c, sc, f->end, fwd_to(c->t, c->n, f->end, is_clause_end, CLAUSE_MAX));
 		break;
+	default:
+		build_scope(c, sc);
+		break;
 	}
-	if (b->len != c->last[sc].len || (b->len && memcmp(b->ptr, c->last[sc].ptr, b->len) != 0)) {
-		c->gen[sc]++;
-		gw_buf_reset(&c->last[sc]);
-		gw_buf_put(&c->last[sc], b->ptr, b->len);
-	}
-	return b;
+}
+
+static inline const struct sview *
+scope_of(ctx *c, enum scope sc)
+{
+	if (sc > SC_DOC && !(c->built & (1u << sc)))
+		find_scope(c, sc);
+	return &c->str[sc];
+}
+
+/* The kind rules that can match in the string of scope sc.  A string's mask is the union of its
+ * code points' (gw_prefilter_in): when the string starts where the one the mask was found on
+ * did and goes further (the line and the clause before a number, from one quantity to the
+ * next), only the bytes added are read (issue 14). */
+static void
+kind_mask(ctx *c, int sc)
+{
+	const struct sview *v = &c->str[sc];
+	gw_prefilter_mask more;
+
+	if (v->from != SIZE_MAX && v->from == c->kfrom[sc] && v->from + v->len >= c->kto[sc]) {
+		gw_prefilter_in(c->x->kpf, c->t + c->kto[sc], v->from + v->len - c->kto[sc], &more);
+		for (size_t i = 0; i < sizeof more.w / sizeof more.w[0]; i++)
+			c->kmay[sc].w[i] |= more.w[i];
+	} else
+		gw_prefilter_in(c->x->kpf, v->p, v->len, &c->kmay[sc]);
+	c->kfrom[sc] = v->from, c->kto[sc] = v->from + v->len;
+	c->kmaygen[sc] = c->gen[sc];
 }
 
 /* Whether kr matches on one of its scopes.  A rule on the document's own scopes is matched once
@@ -1301,14 +1360,12 @@ krule_matches(ctx *c, size_t k)
 	}
 	for (unsigned left = kr->scopes; left && rc == 0; left &= left - 1) {
 		int sc = __builtin_ctz(left);
-		const gw_buf *b = scope_of(c, (enum scope)sc);
+		const struct sview *v = scope_of(c, (enum scope)sc);
 
-		if (c->kmaygen[sc] != c->gen[sc]) {
-			gw_prefilter_in(c->x->kpf, b->ptr, b->len, &c->kmay[sc]);
-			c->kmaygen[sc] = c->gen[sc];
-		}
+		if (c->kmaygen[sc] != c->gen[sc])
+			kind_mask(c, sc);
 		if (gw_prefilter_may(c->x->kpf, &c->kmay[sc], k))
-			rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
+			rc = gw_rule_match(kr->r, v->p, v->len, 0, ov, 1);
 	}
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
@@ -1350,7 +1407,8 @@ kind_of(ctx *c)
 		if (kr->kind < 0 || !krule_holds(c, k))
 			continue;
 #ifdef GW_EXTRACT_DEBUG
-		fprintf(stderr, "kind: %s: %s\n", scope_of(c, SC_TEXT)->ptr, gw_rule_id(kr->r));
+		fprintf(stderr, "kind: %.*s: %s\n", (int)scope_of(c, SC_TEXT)->len, scope_of(c, SC_TEXT)->p,
+		        gw_rule_id(kr->r));
 #endif
 		c->decider = (int)k;
 		return (enum gw_qkind)kr->kind;
@@ -1760,8 +1818,8 @@ gw_extract(gw_extractor *x, gw_doc *d)
 	c.memo = gw_xmalloc(x->nk + 1);
 	memset(c.memo, -1, x->nk + 1);
 	c.memogen = gw_xcalloc(x->nk + 1, sizeof *c.memogen);
-	for (int i = 0; i < SC_COUNT; i++)
-		c.gen[i] = 1; /* the empty string every scope starts with: 0 is no generation */
+	for (int i = 0; i < SC_COUNT; i++) /* the empty string every scope starts with, generation 1 */
+		c.gen[i] = 1, c.str[i] = (struct sview){"", 0, SIZE_MAX}, c.kfrom[i] = SIZE_MAX;
 	doc_scopes(&c);
 	find_heading_lines(&c);
 	if (scan(&c) < 0)
