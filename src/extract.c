@@ -1,4 +1,5 @@
 /* extract.c — every quantity of a document: its number, unit, comparator or range, kind, subject and verb. */
+#define _GNU_SOURCE /* memrchr */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -811,6 +812,13 @@ doc_year(const gw_header *h)
 	return 0;
 }
 
+/* Whether a code point that starts with byte b may end a sentence: ! ? line ends, 。！？. */
+static inline bool
+may_end_sentence(unsigned char b)
+{
+	return b == '!' || b == '?' || b == '\n' || b == '\r' || b == 0xE3 || b == 0xEF;
+}
+
 /* Where the sentence of the quantity being classified starts: back_to(start, is_sentence_end,
  * SENTENCE_MAX), found once (three scopes ask).  Quantities come in text order: where the walk
  * reaches the start of an earlier one whose walk stopped at a sentence end or the text's start,
@@ -831,7 +839,7 @@ sentence_start(ctx *c)
 			i = c->walk.to, m += c->walk.len;
 			break;
 		}
-		if (is_sentence_end(cp_at(c->t, c->n, j, &len)))
+		if (may_end_sentence((unsigned char)c->t[j]) && is_sentence_end(cp_at(c->t, c->n, j, &len)))
 			break;
 		i = j;
 	}
@@ -847,18 +855,20 @@ static size_t
 line_back(ctx *c, size_t i)
 {
 	const char *t = c->t;
-	size_t s = i, floor = i > 4 * (size_t)LINE_MAX_CP ? i - 4 * (size_t)LINE_MAX_CP : 0;
+	size_t s, floor = i > 4 * (size_t)LINE_MAX_CP ? i - 4 * (size_t)LINE_MAX_CP : 0;
 
-	while (s > floor && t[s - 1] != '\n' && t[s - 1] != '\r') {
-		if (s == c->line.from && c->line.to >= floor) {
-			s = c->line.to;
-			break;
-		}
-		s--;
+	if (c->line.from <= i && c->line.to >= floor && !memchr(t + c->line.from, '\n', i - c->line.from) &&
+	    !memchr(t + c->line.from, '\r', i - c->line.from))
+		s = c->line.to;
+	else {
+		const char *nl = memrchr(t + floor, '\n', i - floor);
+		const char *cr = memrchr(nl ? nl + 1 : t + floor, '\r', (size_t)(t + i - (nl ? nl + 1 : t + floor)));
+
+		s = cr ? (size_t)(cr + 1 - t) : nl ? (size_t)(nl + 1 - t) : floor;
 	}
 	if (s == 0 || t[s - 1] == '\n' || t[s - 1] == '\r')
 		c->line.from = i, c->line.to = s;
-	if (gw_utf8_count(t + s, i - s) <= LINE_MAX_CP)
+	if (i - s <= LINE_MAX_CP || gw_utf8_count(t + s, i - s) <= LINE_MAX_CP)
 		return s;
 	for (int max = LINE_MAX_CP; max > 0; max--) /* more than that: as many back from i */
 		i = prev_start(t, i);
