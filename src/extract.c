@@ -1,4 +1,5 @@
 /* extract.c — every quantity of a document: its number, unit, comparator or range, kind, subject and verb. */
+#define _GNU_SOURCE /* memrchr */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -105,21 +106,31 @@ typedef struct ctx {
 	size_t nheads, capheads;
 	signed char *memo; /* per kind rule: -1 not yet matched, 0, 1 (on the string of memogen) */
 	unsigned *memogen; /* per kind rule: the generation of its scope's string it was matched on */
-	unsigned gen[SC_COUNT]; /* per scope: bumped when its string differs from the last one */
-	gw_buf last[SC_COUNT];  /* per scope: the last string built */
+	unsigned gen[SC_COUNT]; /* per scope: bumped when its string differs from the last one (from 1) */
+	gw_buf last[SC_COUNT];  /* per scope built into scope[]: the last string */
 	/* the quantity being classified, and which of its scopes are built */
 	const struct found *cur;
 	const gw_quantity *curq;
 	size_t clause;
 	size_t sentence; /* where its sentence starts (SENTENCE_MAX code points at most), SIZE_MAX: not known yet */
+	struct {
+		size_t from, to; /* the last walk to a sentence start (from: SIZE_MAX none), or line start */
+		int len;         /* code points walked */
+	} walk, line;
 	unsigned built;
 	int decider;     /* the kind rule that decided the current quantity, -1: none */
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
 	int doc_year;    /* the year of the 成文日期, else of the title; 0: unknown */
-	gw_buf scope[SC_COUNT]; /* the strings kind rules are matched against */
+	gw_buf scope[SC_COUNT]; /* the strings of the scopes that are not bytes of the text */
+	struct sview {
+		const char *p;
+		size_t len, from; /* from: where it starts in the text, SIZE_MAX: in scope[] */
+	} str[SC_COUNT];        /* the strings kind rules are matched against */
 	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
-	unsigned kmay_ok; /* a bit per scope: kmay is of its string */
+	unsigned kmaygen[SC_COUNT]; /* per scope: the generation of the string kmay is of, 0: none */
+	size_t kfrom[SC_COUNT], kto[SC_COUNT]; /* the bytes of the text kmay is of, kfrom SIZE_MAX: none */
 	gw_prefilter_cursor cursor; /* of the prefilter of the rules tried at number starts */
+	struct table *table; /* the last flattened table column_scope read, NULL: none yet */
 	int failed;
 } ctx;
 
@@ -420,22 +431,6 @@ back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 			break;
 		i = j;
 	}
-	return i;
-}
-
-/* back_to(t, n, i, is_line_end, max) without decoding: a line end is an ASCII byte, and a line
- * is mostly shorter than max code points. */
-static size_t
-line_back(const char *t, size_t i, int max)
-{
-	size_t s = i, floor = i > 4 * (size_t)max ? i - 4 * (size_t)max : 0;
-
-	while (s > floor && t[s - 1] != '\n' && t[s - 1] != '\r')
-		s--;
-	if (gw_utf8_count(t + s, i - s) <= (size_t)max)
-		return s;
-	while (max-- > 0) /* more than max code points: max of them back from i */
-		i = prev_start(t, i);
 	return i;
 }
 
@@ -761,10 +756,30 @@ comparator_of(ctx *c, const found *f, size_t clause)
 
 /* ---------------------------------------------------------------- kind */
 
+/* The string of scope sc is now p[0..len) (from: where it starts in the text, SIZE_MAX: it is
+ * in scope[sc]); its generation goes up when it differs from the last one. */
+static void
+set_string(ctx *c, enum scope sc, const char *p, size_t len, size_t from)
+{
+	struct sview *v = &c->str[sc];
+	bool same;
+
+	if (from != SIZE_MAX)
+		same = len == v->len && (from == v->from || memcmp(p, v->p, len) == 0);
+	else { /* v->p is p's buffer: the last string is in last[sc] */
+		same = len == c->last[sc].len && (len == 0 || memcmp(p, c->last[sc].ptr, len) == 0);
+		if (!same)
+			gw_buf_reset(&c->last[sc]), gw_buf_put(&c->last[sc], p, len);
+	}
+	c->gen[sc] += !same;
+	*v = (struct sview){p, len, from};
+}
+
+/* The string of scope sc is the bytes [from, to) of the text (none when to <= from). */
 static void
 put_range(ctx *c, enum scope sc, size_t from, size_t to)
 {
-	gw_buf_put(&c->scope[sc], c->t + from, to > from ? to - from : 0);
+	set_string(c, sc, c->t + from, to > from ? to - from : 0, from);
 }
 
 /* The year four ASCII digits and a 年 at s[0..n) give (20xx, 19xx), else 0. */
@@ -797,13 +812,67 @@ doc_year(const gw_header *h)
 	return 0;
 }
 
-/* Where the sentence of the quantity being classified starts, found once (three scopes ask). */
+/* Whether a code point that starts with byte b may end a sentence: ! ? line ends, 。！？. */
+static inline bool
+may_end_sentence(unsigned char b)
+{
+	return b == '!' || b == '?' || b == '\n' || b == '\r' || b == 0xE3 || b == 0xEF;
+}
+
+/* Where the sentence of the quantity being classified starts: back_to(start, is_sentence_end,
+ * SENTENCE_MAX), found once (three scopes ask).  Quantities come in text order: where the walk
+ * reaches the start of an earlier one whose walk stopped at a sentence end or the text's start,
+ * it would go on the same way (issue 14). */
 static size_t
 sentence_start(ctx *c)
 {
-	if (c->sentence == SIZE_MAX)
-		c->sentence = back_to(c->t, c->n, c->cur->start, is_sentence_end, SENTENCE_MAX);
-	return c->sentence;
+	size_t i = c->cur->start;
+	int m = 0;
+
+	if (c->sentence != SIZE_MAX)
+		return c->sentence;
+	for (; i > 0 && m < SENTENCE_MAX; m++) {
+		size_t j = prev_start(c->t, i);
+		int len;
+
+		if (i == c->walk.from && m + c->walk.len <= SENTENCE_MAX) {
+			i = c->walk.to, m += c->walk.len;
+			break;
+		}
+		if (may_end_sentence((unsigned char)c->t[j]) && is_sentence_end(cp_at(c->t, c->n, j, &len)))
+			break;
+		i = j;
+	}
+	c->walk.from = m < SENTENCE_MAX ? c->cur->start : SIZE_MAX;
+	c->walk.to = i, c->walk.len = m;
+	return c->sentence = i;
+}
+
+/* back_to(t, n, i, is_line_end, LINE_MAX_CP) without decoding: a line end is an ASCII byte, and
+ * a line is mostly shorter than LINE_MAX_CP code points.  The walk stops where the last one
+ * started, when it found the start of that line (issue 14: several quantities share a line). */
+static size_t
+line_back(ctx *c, size_t i)
+{
+	const char *t = c->t;
+	size_t s, floor = i > 4 * (size_t)LINE_MAX_CP ? i - 4 * (size_t)LINE_MAX_CP : 0;
+
+	if (c->line.from <= i && c->line.to >= floor && !memchr(t + c->line.from, '\n', i - c->line.from) &&
+	    !memchr(t + c->line.from, '\r', i - c->line.from))
+		s = c->line.to;
+	else {
+		const char *nl = memrchr(t + floor, '\n', i - floor);
+		const char *cr = memrchr(nl ? nl + 1 : t + floor, '\r', (size_t)(t + i - (nl ? nl + 1 : t + floor)));
+
+		s = cr ? (size_t)(cr + 1 - t) : nl ? (size_t)(nl + 1 - t) : floor;
+	}
+	if (s == 0 || t[s - 1] == '\n' || t[s - 1] == '\r')
+		c->line.from = i, c->line.to = s;
+	if (i - s <= LINE_MAX_CP || gw_utf8_count(t + s, i - s) <= LINE_MAX_CP)
+		return s;
+	for (int max = LINE_MAX_CP; max > 0; max--) /* more than that: as many back from i */
+		i = prev_start(t, i);
+	return i;
 }
 
 /* The when scope: "past", "current" or "future" when the sentence opens with a year
@@ -840,7 +909,9 @@ doc_scopes(ctx *c)
 		if (h->f[GW_H_DOC_TYPE].text)
 			gw_buf_puts(b, h->f[GW_H_DOC_TYPE].text);
 	} else
-		put_range(c, SC_DOC, 0, fwd_to(c->t, c->n, 0, is_nothing, 300));
+		gw_buf_put(b, c->t, fwd_to(c->t, c->n, 0, is_nothing, 300));
+	for (int sc = SC_NOTICE; sc <= SC_DOC; sc++)
+		set_string(c, sc, c->scope[sc].ptr ? c->scope[sc].ptr : "", c->scope[sc].len, SIZE_MAX);
 }
 
 /* Whether t[s..e) reads like a heading of its own: short, no sentence punctuation, at least
@@ -978,26 +1049,34 @@ value_cell(const char *t, const cellref *cl)
 	return i >= cl->e || cp_at(t, cl->e, i, &len) != 0x5E74; /* 年 */
 }
 
-/* The cells of the table around the quantity's line, in order; *me is its own. */
-static size_t
-table_cells(ctx *c, size_t from, cellref *cells, size_t *me)
-{
-	size_t n = 0, s, e;
+/* A table flattened one cell per line, read once for the quantities of its cells (issue 14). */
+typedef struct table {
+	size_t first; /* where its first line starts */
+	size_t to;    /* the lines from first up to byte to are cells or blank; 0: first is not where
+	               * a walk back from a later line would stop */
+	cellref cells[TABLE_MAX_CELLS];
+	size_t n, v, k; /* cells; the first figure (n: none); the row length (table_period) */
+} table;
 
-	for (size_t p = from; p < c->n && n < TABLE_MAX_CELLS;) {
+/* The cells of the table from its first line, in order; returns where the reading stopped. */
+static size_t
+table_cells(ctx *c, size_t from, cellref *cells, size_t *n)
+{
+	size_t s, e, p = from;
+
+	*n = 0;
+	while (p < c->n && *n < TABLE_MAX_CELLS) {
 		size_t rend = line_end(c->t, c->n, p);
 
 		line_of(c, p, &s, &e);
 		if (s < e) {
 			if (!cell_line(c->t, s, e))
 				break;
-			if (s <= c->cur->start && c->cur->start < e)
-				*me = n;
-			cells[n++] = (cellref){s, e};
+			cells[(*n)++] = (cellref){s, e};
 		}
 		p = rend + 1;
 	}
-	return n;
+	return p;
 }
 
 /* The smallest row length with which the figures of the table repeat row after row. */
@@ -1040,11 +1119,19 @@ near_line_edges(const ctx *c, size_t a, size_t b)
 static bool
 serial_cell(const char *t, const cellref *cells, size_t i, size_t n, size_t serial)
 {
-	char want[24];
-	int len = snprintf(want, sizeof want, "%zu", serial);
+	size_t v = 0, s, e;
 
-	return i + 1 < n && cells[i].e - cells[i].s == (size_t)len &&
-	       memcmp(t + cells[i].s, want, (size_t)len) == 0 && !value_cell(t, &cells[i + 1]);
+	if (i + 1 >= n)
+		return false;
+	s = cells[i].s, e = cells[i].e;
+	if (s == e || e - s > 19 || t[s] == '0') /* as %zu writes it */
+		return false;
+	for (size_t j = s; j < e; j++) {
+		if (t[j] < '0' || t[j] > '9')
+			return false;
+		v = v * 10 + (size_t)(t[j] - '0');
+	}
+	return v == serial && !value_cell(t, &cells[i + 1]);
 }
 
 /* The header of cell me in a table whose rows start with serial numbers 1 2 3 but differ in
@@ -1072,36 +1159,72 @@ serial_row_head(const char *t, const cellref *cells, size_t n, size_t me)
 	return &cells[h - 1 - (end - 1 - me)];
 }
 
-/* When the quantity is a whole cell of a table flattened one cell per line, the header of
- * its column: 2024年现状值 over 66.2%, 2027年目标值 over 68%. */
-static void
-column_scope(ctx *c, gw_buf *b)
+/* Whether the walk back over cell and blank lines from the line at ls would stop at the first
+ * line of the table read last: the lines between were read as its cells, and there are not
+ * more of them than the walk's guard. */
+static bool
+in_last_table(const ctx *c, size_t ls)
 {
-	cellref cells[TABLE_MAX_CELLS];
-	size_t s, e, ps, pe, first, n, v = 0, k, o = 0, row, me = SIZE_MAX;
-	const cellref *head;
-	int y;
+	const table *tb = c->table;
+	size_t ends = 0;
 
-	if (!near_line_edges(c, c->cur->start, c->cur->end))
-		return;
-	first = line_of(c, c->cur->start, &s, &e);
-	if (c->cur->start - s > 8 || gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
-	    e - c->cur->end > 8 || gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 ||
-	    !cell_line(c->t, s, e))
-		return;
-	for (int guard = 0; first > 0 && guard < 2 * TABLE_MAX_CELLS; guard++) {
+	if (tb == NULL || ls < tb->first || ls >= tb->to)
+		return false;
+	for (size_t i = tb->first; i < ls && ends <= 2 * TABLE_MAX_CELLS; i++)
+		ends += c->t[i] == '\n' || c->t[i] == '\r';
+	return ends <= 2 * TABLE_MAX_CELLS;
+}
+
+/* The table whose line starts at ls: the first of the lines before it that are cells or
+ * blank, and its cells. */
+static const table *
+table_at(ctx *c, size_t ls)
+{
+	table *tb = c->table ? c->table : (c->table = gw_xmalloc(sizeof *c->table));
+	size_t ps, pe, first = ls;
+	int guard = 0;
+
+	for (; first > 0 && guard < 2 * TABLE_MAX_CELLS; guard++) {
 		size_t prs = line_of(c, first - 1, &ps, &pe);
 
 		if (ps < pe && !cell_line(c->t, ps, pe))
 			break;
 		first = prs;
 	}
-	n = table_cells(c, first, cells, &me);
-	while (v < n && !value_cell(c->t, &cells[v]))
-		v++;
+	tb->first = first;
+	tb->to = table_cells(c, first, tb->cells, &tb->n);
+	if (guard >= 2 * TABLE_MAX_CELLS)
+		tb->to = 0;
+	for (tb->v = 0; tb->v < tb->n && !value_cell(c->t, &tb->cells[tb->v]);)
+		tb->v++;
+	tb->k = tb->v < tb->n ? table_period(c->t, tb->cells, tb->n, tb->v) : 0;
+	return tb;
+}
+
+/* When the quantity is a whole cell of a table flattened one cell per line, the header of
+ * its column: 2024年现状值 over 66.2%, 2027年目标值 over 68%. */
+static void
+column_scope(ctx *c, gw_buf *b)
+{
+	const table *tb;
+	const cellref *cells, *head;
+	size_t s, e, ls, n, v, k, o = 0, row, me = 0;
+	int y;
+
+	if (!near_line_edges(c, c->cur->start, c->cur->end))
+		return;
+	ls = line_of(c, c->cur->start, &s, &e);
+	if (c->cur->start - s > 8 || gw_utf8_count(c->t + s, c->cur->start - s) > 2 ||
+	    e - c->cur->end > 8 || gw_utf8_count(c->t + c->cur->end, e - c->cur->end) > 2 ||
+	    !cell_line(c->t, s, e))
+		return;
+	tb = in_last_table(c, ls) ? c->table : table_at(c, ls);
+	cells = tb->cells, n = tb->n, v = tb->v, k = tb->k;
+	while (me < n && !(cells[me].s <= c->cur->start && c->cur->start < cells[me].e))
+		me++;
 	if (me >= n || v >= n)
 		return;
-	if ((k = table_period(c->t, cells, n, v)) == 0) {
+	if (k == 0) {
 		if ((head = serial_row_head(c->t, cells, n, me)) == NULL)
 			return;
 	} else {
@@ -1122,19 +1245,12 @@ column_scope(ctx *c, gw_buf *b)
 		gw_buf_puts(b, " =past");
 }
 
-/* The string scope sc of the quantity being classified, built the first time a rule asks for
- * it (rules/kind.rules says what each one is). */
-static const gw_buf *
-scope_of(ctx *c, enum scope sc)
+/* A scope built into scope[sc]: the headings, the unit, when and the column header. */
+static void
+build_scope(ctx *c, enum scope sc)
 {
-	const found *f = c->cur;
 	gw_buf *b = &c->scope[sc];
-	int g = f->qr->num;
 
-	if (sc <= SC_DOC || (c->built & (1u << sc)))
-		return b;
-	c->built |= 1u << sc;
-	c->kmay_ok &= ~(1u << sc);
 	gw_buf_reset(b);
 	gw_buf_put(b, "", 0);
 	switch (sc) {
@@ -1145,20 +1261,38 @@ scope_of(ctx *c, enum scope sc)
 			gw_buf_putc(b, '\n');
 		}
 		break;
-	case SC_SECTION: {
-		const hline *sec = section_of(c, f->start);
-
-		if (sec)
-			put_range(c, sc, sec->start, sec->end);
-		break;
-	}
 	case SC_UNIT:
 		if (c->curq->unit)
 			gw_buf_puts(b, c->curq->unit);
 		break;
+	case SC_WHEN:
+		when_scope(c, b);
+		break;
+	default:
+		column_scope(c, b);
+		break;
+	}
+	set_string(c, sc, b->ptr, b->len, SIZE_MAX);
+}
+
+/* The string of scope sc for the quantity being classified, found the first time a rule asks
+ * for it (rules/kind.rules says what each one is).  Most are bytes of the text, not copied
+ * (issue 14). */
+static void
+find_scope(ctx *c, enum scope sc)
+{
+	const found *f = c->cur;
+	int g = f->qr->num;
+	const hline *sec;
+
+	c->built |= 1u << sc;
+	switch (sc) {
+	case SC_SECTION:
+		sec = section_of(c, f->start);
+		put_range(c, sc, sec ? sec->start : 0, sec ? sec->end : 0);
+		break;
 	case SC_NUMBER:
-		if (group_set(f->ov, g))
-			put_range(c, sc, f->ov[2 * g], f->ov[2 * g + 1]);
+		put_range(c, sc, group_set(f->ov, g) ? f->ov[2 * g] : 0, group_set(f->ov, g) ? f->ov[2 * g + 1] : 0);
 		break;
 	case SC_TEXT:
 		put_range(c, sc, f->start, f->end);
@@ -1170,30 +1304,50 @@ scope_of(ctx *c, enum scope sc)
 		put_range(c, sc, sentence_start(c), fwd_to(c->t, c->n, f->end, is_sentence_end, SENTENCE_MAX));
 		break;
 	case SC_LINE:
-		put_range(c, sc, line_back(c->t, f->start, LINE_MAX_CP), f->start);
-		break;
-	case SC_WHEN:
-		when_scope(c, b);
-		break;
-	case SC_COLUMN:
-		column_scope(c, b);
+		put_range(c, sc, line_back(c, f->start), f->start);
 		break;
 	case SC_SINCE:
 		/* a fact earlier in the sentence: 全镇现有林地12.6万亩，森林覆盖率达72.3% */
-		if (c->fact_end > 0 && c->fact_end <= f->start &&
-		    c->fact_end >= sentence_start(c))
+		if (c->fact_end > 0 && c->fact_end <= f->start && c->fact_end >= sentence_start(c))
 			put_range(c, sc, c->fact_end, f->start);
+		else
+			put_range(c, sc, 0, 0);
 		break;
-	default:
+	case SC_AFTER:
 		put_range(c, sc, f->end, fwd_to(c->t, c->n, f->end, is_clause_end, CLAUSE_MAX));
 		break;
+	default:
+		build_scope(c, sc);
+		break;
 	}
-	if (b->len != c->last[sc].len || (b->len && memcmp(b->ptr, c->last[sc].ptr, b->len) != 0)) {
-		c->gen[sc]++;
-		gw_buf_reset(&c->last[sc]);
-		gw_buf_put(&c->last[sc], b->ptr, b->len);
-	}
-	return b;
+}
+
+static inline const struct sview *
+scope_of(ctx *c, enum scope sc)
+{
+	if (sc > SC_DOC && !(c->built & (1u << sc)))
+		find_scope(c, sc);
+	return &c->str[sc];
+}
+
+/* The kind rules that can match in the string of scope sc.  A string's mask is the union of its
+ * code points' (gw_prefilter_in): when the string starts where the one the mask was found on
+ * did and goes further (the line and the clause before a number, from one quantity to the
+ * next), only the bytes added are read (issue 14). */
+static void
+kind_mask(ctx *c, int sc)
+{
+	const struct sview *v = &c->str[sc];
+	gw_prefilter_mask more;
+
+	if (v->from != SIZE_MAX && v->from == c->kfrom[sc] && v->from + v->len >= c->kto[sc]) {
+		gw_prefilter_in(c->x->kpf, c->t + c->kto[sc], v->from + v->len - c->kto[sc], &more);
+		for (size_t i = 0; i < sizeof more.w / sizeof more.w[0]; i++)
+			c->kmay[sc].w[i] |= more.w[i];
+	} else
+		gw_prefilter_in(c->x->kpf, v->p, v->len, &c->kmay[sc]);
+	c->kfrom[sc] = v->from, c->kto[sc] = v->from + v->len;
+	c->kmaygen[sc] = c->gen[sc];
 }
 
 /* Whether kr matches on one of its scopes.  A rule on the document's own scopes is matched once
@@ -1211,19 +1365,17 @@ krule_matches(ctx *c, size_t k)
 	if (!kr->doc && one >= 0) {
 		if (!(c->built & (1u << one)))
 			scope_of(c, (enum scope)one); /* brings gen[one] up to date */
-		if (c->gen[one] && c->memogen[k] == c->gen[one])
+		if (c->memogen[k] == c->gen[one])
 			return c->memo[k];
 	}
 	for (unsigned left = kr->scopes; left && rc == 0; left &= left - 1) {
 		int sc = __builtin_ctz(left);
-		const gw_buf *b = scope_of(c, (enum scope)sc);
+		const struct sview *v = scope_of(c, (enum scope)sc);
 
-		if (!(c->kmay_ok & (1u << sc))) {
-			gw_prefilter_in(c->x->kpf, b->ptr, b->len, &c->kmay[sc]);
-			c->kmay_ok |= 1u << sc;
-		}
+		if (c->kmaygen[sc] != c->gen[sc])
+			kind_mask(c, sc);
 		if (gw_prefilter_may(c->x->kpf, &c->kmay[sc], k))
-			rc = gw_rule_match(kr->r, b->ptr ? b->ptr : "", b->len, 0, ov, 1);
+			rc = gw_rule_match(kr->r, v->p, v->len, 0, ov, 1);
 	}
 	if (rc < 0) {
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
@@ -1265,7 +1417,8 @@ kind_of(ctx *c)
 		if (kr->kind < 0 || !krule_holds(c, k))
 			continue;
 #ifdef GW_EXTRACT_DEBUG
-		fprintf(stderr, "kind: %s: %s\n", scope_of(c, SC_TEXT)->ptr, gw_rule_id(kr->r));
+		fprintf(stderr, "kind: %.*s: %s\n", (int)scope_of(c, SC_TEXT)->len, scope_of(c, SC_TEXT)->p,
+		        gw_rule_id(kr->r));
 #endif
 		c->decider = (int)k;
 		return (enum gw_qkind)kr->kind;
@@ -1667,13 +1820,16 @@ clear_results(gw_doc *d)
 int
 gw_extract(gw_extractor *x, gw_doc *d)
 {
-	ctx c = {.x = x, .d = d, .t = d->text ? d->text : "", .n = d->text ? d->text_len : 0};
+	ctx c = {.x = x, .d = d, .t = d->text ? d->text : "", .n = d->text ? d->text_len : 0,
+	         .walk.from = SIZE_MAX, .line.from = SIZE_MAX};
 	int rc = 0;
 
 	clear_results(d);
 	c.memo = gw_xmalloc(x->nk + 1);
 	memset(c.memo, -1, x->nk + 1);
 	c.memogen = gw_xcalloc(x->nk + 1, sizeof *c.memogen);
+	for (int i = 0; i < SC_COUNT; i++) /* the empty string every scope starts with, generation 1 */
+		c.gen[i] = 1, c.str[i] = (struct sview){"", 0, SIZE_MAX}, c.kfrom[i] = SIZE_MAX;
 	doc_scopes(&c);
 	find_heading_lines(&c);
 	if (scan(&c) < 0)
@@ -1683,6 +1839,7 @@ gw_extract(gw_extractor *x, gw_doc *d)
 		d->stages |= GW_ST_EXTRACTED;
 	}
 	free(c.heads);
+	free(c.table);
 	free(c.memo);
 	free(c.memogen);
 	for (int i = 0; i < SC_COUNT; i++)
