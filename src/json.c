@@ -24,6 +24,7 @@ typedef struct jw {
 	bool pretty;
 	unsigned char *st; /* per open object or array: J_ARRAY, J_SOME, J_FLAT */
 	size_t depth, capst;
+	size_t src_at; /* the offset-map run of the last source span: the next is near it */
 } jw;
 
 enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
@@ -60,22 +61,47 @@ elem(jw *w, bool container)
 		newline(w, w->depth);
 }
 
+/* Whether one of the eight bytes in x is a '"', '\\' or C0 control: the byte whose subtraction
+ * borrows into its top bit (after the XOR for the two quotes; ~x drops bytes >= 0x80). */
+static inline bool
+stop8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, top = 0x8080808080808080ULL;
+
+	return (((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x & top) != 0;
+}
+
 /* The length of the longest prefix of s[0..n) that a JSON string holds as it is: no '"', '\\'
- * or C0 control.  Eight bytes at a time: a byte below 0x20, or one equal to '"' or '\\' after
- * the XOR, is the one whose subtraction borrows into its top bit (and ~x drops bytes >= 0x80). */
+ * or C0 control.  Sixteen bytes at a time where SSE2 is (unsigned: min(v, 0x1F) == v below
+ * 0x20), then eight, then the last eight bytes read again as one word, which is all a short
+ * string's tail takes when it is plain. */
 static inline size_t
 plain_run(const char *s, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, top = 0x8080808080808080ULL;
 	size_t i = 0;
+	uint64_t x;
 
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
+		                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+		                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
 	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-
 		memcpy(&x, s + i, 8);
-		if ((((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x &
-		     top) != 0)
+		if (stop8(x))
 			break;
+	}
+	if (i < n && n >= 8 && i + 8 > n) { /* s[i..n) lies in the last eight bytes */
+		memcpy(&x, s + n - 8, 8);
+		if (!stop8(x))
+			return n;
 	}
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -118,30 +144,45 @@ put_string(jw *w, const char *s, size_t n)
 	gw_buf_addc(b, '"');
 }
 
-static void
-put_jstrn(jw *w, const char *s, size_t n)
+/* s[0..n) with nothing to escape in it, between quotes when q is 1 (none when 0), and its
+ * comma (unquoted, the comma takes the place of the closing quote). */
+static inline void
+put_plain(jw *w, const char *s, size_t n, size_t q)
 {
 	char *p;
 
 	elem(w, false);
-	if (plain_run(s, n) < n) {
-		put_string(w, s, n);
-		gw_buf_addc(w->b, ',');
-		return;
-	}
-	p = gw_buf_room(w->b, n + 3); /* the common case: nothing to escape */
+	p = gw_buf_room(w->b, n + 3);
 	p[0] = '"';
-	memcpy(p + 1, s, n);
-	memcpy(p + 1 + n, "\",", 2);
-	gw_buf_wrote(w->b, n + 3);
+	memcpy(p + q, s, n);
+	p[q + n] = '"';
+	p[2 * q + n] = ',';
+	gw_buf_wrote(w->b, 2 * q + n + 1);
 }
 
 static void
+put_jstrn(jw *w, const char *s, size_t n)
+{
+	if (plain_run(s, n) < n) {
+		elem(w, false);
+		put_string(w, s, n);
+		gw_buf_addc(w->b, ',');
+	} else
+		put_plain(w, s, n, 1); /* the common case: nothing to escape */
+}
+
+/* null, true, false or a number's bytes. */
+static inline void
 put_raw(jw *w, const char *s)
 {
-	elem(w, false);
-	gw_buf_adds(w->b, s);
-	gw_buf_addc(w->b, ',');
+	put_plain(w, s, strlen(s), 0);
+}
+
+/* One of the writer's own names (a kind, a comparator, a code): nothing in it to escape. */
+static inline void
+put_name(jw *w, const char *s)
+{
+	put_plain(w, s, strlen(s), 1);
 }
 
 /* A string value, or null for NULL. */
@@ -297,7 +338,7 @@ put_src(jw *w, const gw_doc *d, gw_span s)
 {
 	uint32_t x, y;
 
-	if (gw_doc_src_range(d, s, &x, &y))
+	if (gw_doc_src_range_from(d, s, &w->src_at, &x, &y))
 		put_pair(w, x, y);
 	else
 		put_raw(w, "null");
@@ -372,8 +413,8 @@ static void
 write_generator(jw *w, const gw_doc *d)
 {
 	put_open(w, '{');
-	put_key(w, "name"), put_jstr(w, "gongwen");
-	put_key(w, "version"), put_jstr(w, GW_VERSION);
+	put_key(w, "name"), put_name(w, "gongwen");
+	put_key(w, "version"), put_name(w, GW_VERSION);
 	put_key(w, "rules"), put_jstr(w, d->rules_digest[0] ? d->rules_digest : NULL);
 	put_close(w, '}');
 }
@@ -383,11 +424,11 @@ write_stages(jw *w, const gw_doc *d)
 {
 	put_open(w, '[');
 	if (d->stages & GW_ST_NORMALIZED)
-		put_jstr(w, "normalize");
+		put_name(w, "normalize");
 	if (d->stages & GW_ST_SEGMENTED)
-		put_jstr(w, "segment");
+		put_name(w, "segment");
 	if (d->stages & GW_ST_EXTRACTED)
-		put_jstr(w, "extract");
+		put_name(w, "extract");
 	put_close(w, ']');
 }
 
@@ -525,7 +566,7 @@ write_node(jw *w, const gw_doc *d, const gw_node *n)
 {
 	put_open(w, '{');
 	put_key(w, "id"), put_jstr(w, n->id);
-	put_key(w, "kind"), put_jstr(w, gw_kind_name(n->kind));
+	put_key(w, "kind"), put_name(w, gw_kind_name(n->kind));
 	put_key(w, "num"), put_jstr(w, n->num);
 	put_key(w, "ordinal"), put_int(w, n->ordinal);
 	put_key(w, "heading"), put_jstr(w, n->heading);
@@ -583,8 +624,8 @@ write_quantity(jw *w, const gw_doc *d, const gw_quantity *q)
 	put_key(w, "min"), put_number(w, q->has_min, q->min);
 	put_key(w, "max"), put_number(w, q->has_max, q->max);
 	put_key(w, "unit"), put_jstr(w, q->unit);
-	put_key(w, "comparator"), put_jstr(w, gw_cmp_name(q->cmp));
-	put_key(w, "kind"), put_jstr(w, gw_qkind_name(q->kind));
+	put_key(w, "comparator"), put_name(w, gw_cmp_name(q->cmp));
+	put_key(w, "kind"), put_name(w, gw_qkind_name(q->kind));
 	put_key(w, "subject"), put_jstr(w, q->subject);
 	put_key(w, "verb"), put_jstr(w, q->verb);
 	put_key(w, "rule"), put_jstr(w, q->rule);
@@ -625,8 +666,8 @@ write_warnings(jw *w, const gw_doc *d)
 		const gw_diag *g = &d->diags[i];
 
 		put_open(w, '{');
-		put_key(w, "code"), put_jstr(w, gw_code_name(g->code));
-		put_key(w, "level"), put_jstr(w, gw_level_name(gw_code_level(g->code)));
+		put_key(w, "code"), put_name(w, gw_code_name(g->code));
+		put_key(w, "level"), put_name(w, gw_level_name(gw_code_level(g->code)));
 		put_key(w, "message"), put_jstr(w, gw_code_message(g->code));
 		put_key(w, "detail"), put_jstr(w, g->detail);
 		put_key(w, "line");
@@ -644,7 +685,7 @@ write_error(jw *w, const gw_doc *d)
 {
 	put_key(w, "source"), write_source(w, d, false);
 	put_key(w, "error"), put_open(w, '{');
-	put_key(w, "code"), put_jstr(w, gw_code_name(d->error));
+	put_key(w, "code"), put_name(w, gw_code_name(d->error));
 	put_key(w, "message"), put_jstr(w, d->error_msg);
 	put_close(w, '}');
 }
@@ -670,11 +711,11 @@ write_record(jw *w, const gw_doc *d)
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0};
+	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, 0};
 
 	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
 	put_open(&w, '{');
-	put_key(&w, "schema"), put_jstr(&w, GW_SCHEMA);
+	put_key(&w, "schema"), put_name(&w, GW_SCHEMA);
 	put_key(&w, "id"), put_jstr(&w, d->id);
 	if (d->error)
 		write_error(&w, d);
