@@ -22,24 +22,32 @@
 typedef struct jw {
 	gw_buf *b;
 	bool pretty;
-	unsigned char *st; /* per open object or array: J_ARRAY, J_SOME, J_FLAT */
+	unsigned char *st; /* per open object or array: J_ARRAY; J_SOME, J_FLAT of an array */
 	size_t depth, capst;
+	bool arr;      /* pretty, in an array: the one place where a value has more to do */
 	size_t src_at; /* the offset-map run of the last source span: the next is near it */
 } jw;
 
 enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
 
-/* A line break and the indentation of depth, the spaces eight at a time (room for them all). */
+/* A line break and the indentation of depth at p (room for 2 * depth + 33 bytes), its length:
+ * one copy of 32 bytes for the depths a record has, eight spaces at a time past them. */
+static inline size_t
+lead(char *p, size_t depth)
+{
+	static const char nl[33] = "\n                               ";
+	size_t n = 2 * depth;
+
+	memcpy(p, nl, 32);
+	for (size_t i = 31; i < n; i += 8)
+		memcpy(p + 1 + i, "        ", 8);
+	return n + 1;
+}
+
 static void
 newline(jw *w, size_t depth)
 {
-	size_t n = 2 * depth;
-	char *p = gw_buf_room(w->b, n + 9);
-
-	*p = '\n';
-	for (size_t i = 0; i < n; i += 8)
-		memcpy(p + 1 + i, "        ", 8);
-	gw_buf_wrote(w->b, n + 1);
+	gw_buf_wrote(w->b, lead(gw_buf_room(w->b, 2 * depth + 33), depth));
 }
 
 /* A value starts (container: an object or array); in a pretty array, after its line break or
@@ -49,8 +57,9 @@ elem(jw *w, bool container)
 {
 	unsigned char *t;
 
-	if (!w->pretty || w->depth == 0 || !(*(t = &w->st[w->depth - 1]) & J_ARRAY))
+	if (!w->arr)
 		return;
+	t = &w->st[w->depth - 1];
 	if (!(*t & J_SOME))
 		*t |= J_SOME | (container ? 0 : J_FLAT);
 	else if (*t & J_FLAT) {
@@ -199,17 +208,9 @@ put_jstr(jw *w, const char *s)
 static inline void
 put_keyn(jw *w, const char *k, size_t n)
 {
-	size_t ind = w->pretty ? 2 * w->depth : 0;
-	char *p = gw_buf_room(w->b, ind + n + 13);
-	size_t at = 0;
+	char *p = gw_buf_room(w->b, 2 * w->depth + n + 36);
+	size_t at = w->pretty ? lead(p, w->depth) : 0;
 
-	if (w->pretty) {
-		w->st[w->depth - 1] |= J_SOME;
-		p[at++] = '\n';
-		for (size_t i = 0; i < ind; i += 8)
-			memcpy(p + at + i, "        ", 8);
-		at += ind;
-	}
 	p[at++] = '"';
 	memcpy(p + at, k, n);
 	at += n;
@@ -227,10 +228,8 @@ put_key(jw *w, const char *k)
 static void
 put_key_escaped(jw *w, const char *k)
 {
-	if (w->pretty) {
-		w->st[w->depth - 1] |= J_SOME;
+	if (w->pretty)
 		newline(w, w->depth);
-	}
 	put_string(w, k, strlen(k));
 	gw_buf_add(w->b, ": ", w->pretty ? 2 : 1);
 }
@@ -289,18 +288,20 @@ put_open(jw *w, char c)
 		w->st[w->depth] = c == '[' ? J_ARRAY : 0;
 	}
 	w->depth++;
+	w->arr = w->pretty && c == '[';
 }
 
 static void
 put_close(jw *w, char c)
 {
 	gw_buf *b = w->b;
-	unsigned char t = w->pretty ? w->st[w->depth - 1] : 0;
+	unsigned char t = w->pretty ? w->st[w->depth - 1] : J_FLAT;
+	bool some = b->ptr[b->len - 1] == ','; /* the comma after a value, or the open bracket */
 
 	w->depth--;
-	if (b->ptr[b->len - 1] == ',')
-		b->len--;
-	if ((t & J_SOME) && !(t & J_FLAT))
+	w->arr = w->pretty && w->depth > 0 && (w->st[w->depth - 1] & J_ARRAY);
+	b->len -= some;
+	if (some && !(t & J_FLAT))
 		newline(w, w->depth);
 	gw_buf_addc(b, c);
 	gw_buf_addc(b, ',');
@@ -711,7 +712,7 @@ write_record(jw *w, const gw_doc *d)
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, 0};
+	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0};
 
 	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
 	put_open(&w, '{');
