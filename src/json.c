@@ -80,15 +80,16 @@ stop8(uint64_t x)
 	return (((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x & top) != 0;
 }
 
-/* The length of the longest prefix of s[0..n) that a JSON string holds as it is: no '"', '\\'
- * or C0 control.  Sixteen bytes at a time where SSE2 is (unsigned: min(v, 0x1F) == v below
- * 0x20), then eight, then the last eight bytes read again as one word, which is all a short
- * string's tail takes when it is plain. */
+/* Copy to d the longest prefix of s[0..n) that a JSON string holds as it is (no '"', '\\' or C0
+ * control), its length; d has room for n bytes.  Sixteen bytes a step where SSE2 is, stored
+ * before they are looked at (unsigned: min(v, 0x1F) == v below 0x20); a tail under sixteen
+ * bytes as one word of eight made of two overlapping reads (a short string is one look), copied
+ * the same way when plain, a byte at a time to the byte to escape when not. */
 static inline size_t
-plain_run(const char *s, size_t n)
+plain_copy(char *d, const char *s, size_t n)
 {
-	size_t i = 0;
-	uint64_t x;
+	size_t i = 0, r;
+	uint64_t x, y;
 
 #ifdef __SSE2__
 	for (; i + 16 <= n; i += 16) {
@@ -98,59 +99,73 @@ plain_run(const char *s, size_t n)
 		                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
 		unsigned m = (unsigned)_mm_movemask_epi8(stop);
 
+		_mm_storeu_si128((__m128i *)(void *)(d + i), v);
 		if (m != 0)
 			return i + (size_t)__builtin_ctz(m);
 	}
 #endif
-	for (; i + 8 <= n; i += 8) {
+	for (; (r = n - i) >= 8; i += 8) {
 		memcpy(&x, s + i, 8);
+		memcpy(&y, s + n - 8, 8);
+		if (r <= 16 && !stop8(x) && !stop8(y)) {
+			memcpy(d + i, &x, 8);
+			memcpy(d + n - 8, &y, 8);
+			return n;
+		}
 		if (stop8(x))
 			break;
+		memcpy(d + i, &x, 8);
 	}
-	if (i < n && n >= 8 && i + 8 > n) { /* s[i..n) lies in the last eight bytes */
-		memcpy(&x, s + n - 8, 8);
-		if (!stop8(x))
+	if ((r = n - i) >= 4 && r < 8) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, s + i, 4);
+		memcpy(&hi, s + n - 4, 4);
+		if (!stop8((uint64_t)hi << 32 | lo)) {
+			memcpy(d + i, &lo, 4);
+			memcpy(d + n - 4, &hi, 4);
 			return n;
+		}
 	}
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x20 || c == '"' || c == '\\')
 			break;
+		d[i] = (char)c;
 	}
 	return i;
 }
 
-/* s[0..n) as a JSON string, escaped as Jansson escapes: " \\ and the C0 controls. */
+/* s[0..n) as a JSON string, escaped as Jansson escapes (" \\ and the C0 controls), and the
+ * byte after it (',' after a value, ':' after a key): the plain runs copied as they are found,
+ * in room for all of s as it is, more room taken at each byte to escape. */
 static void
-put_string(jw *w, const char *s, size_t n)
+put_string(jw *w, const char *s, size_t n, char after)
 {
 	static const char short_esc[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
 	gw_buf *b = w->b;
-	size_t i = 0, run = plain_run(s, n);
-	char *p = gw_buf_room(b, run + 2);
+	char *p = gw_buf_room(b, n + 3);
+	size_t i = 0;
 
-	*p = '"';
-	memcpy(p + 1, s, run);
-	gw_buf_wrote(b, run + 1);
-	while (run < n) { /* s[run] is escaped, then the plain bytes after it are copied */
-		unsigned char c = (unsigned char)s[run];
-		size_t k;
+	*p++ = '"';
+	while ((i += plain_copy(p + i, s + i, n - i)) < n) { /* s[i] is escaped */
+		unsigned char c = (unsigned char)s[i++];
 
-		i = run + 1;
-		run = i + plain_run(s + i, n - i);
-		p = gw_buf_room(b, 6 + run - i);
+		gw_buf_wrote(b, (size_t)(p - b->ptr) + i - 1 - b->len);
+		p = gw_buf_room(b, 6 + n - i + 3);
 		if (c >= 0x20)
-			k = 2, p[0] = '\\', p[1] = (char)c;
+			p[0] = '\\', p[1] = (char)c, p += 2;
 		else if (short_esc[c])
-			k = 2, p[0] = '\\', p[1] = short_esc[c];
+			p[0] = '\\', p[1] = short_esc[c], p += 2;
 		else
-			k = 6, memcpy(p, "\\u00", 4), p[4] = "0123456789ABCDEF"[c >> 4],
-			p[5] = "0123456789ABCDEF"[c & 15];
-		memcpy(p + k, s + i, run - i);
-		gw_buf_wrote(b, k + run - i);
+			memcpy(p, "\\u00", 4), p[4] = "0123456789ABCDEF"[c >> 4],
+			p[5] = "0123456789ABCDEF"[c & 15], p += 6;
+		p -= i; /* p + i is where s[i] goes */
 	}
-	gw_buf_addc(b, '"');
+	p[n] = '"';
+	p[n + 1] = after;
+	gw_buf_wrote(b, (size_t)(p + n + 2 - b->ptr) - b->len);
 }
 
 /* s[0..n) with nothing to escape in it, between quotes when q is 1 (none when 0), and its
@@ -172,12 +187,8 @@ put_plain(jw *w, const char *s, size_t n, size_t q)
 static void
 put_jstrn(jw *w, const char *s, size_t n)
 {
-	if (plain_run(s, n) < n) {
-		elem(w, false);
-		put_string(w, s, n);
-		gw_buf_addc(w->b, ',');
-	} else
-		put_plain(w, s, n, 1); /* the common case: nothing to escape */
+	elem(w, false);
+	put_string(w, s, n, ',');
 }
 
 /* null, true, false or a number's bytes. */
@@ -230,8 +241,9 @@ put_key_escaped(jw *w, const char *k)
 {
 	if (w->pretty)
 		newline(w, w->depth);
-	put_string(w, k, strlen(k));
-	gw_buf_add(w->b, ": ", w->pretty ? 2 : 1);
+	put_string(w, k, strlen(k), ':');
+	if (w->pretty)
+		gw_buf_addc(w->b, ' ');
 }
 
 static void
@@ -449,27 +461,31 @@ write_removed(jw *w, const gw_doc *d)
 	put_close(w, ']');
 }
 
-/* Five integers a run, on one line when pretty: the first value as any other, the rest after it. */
+/* Five integers a run, on one line when pretty: each with its comma and, pretty, the space
+ * after it (the last space taken back); the first value opens the line as any other. */
 static void
 write_map(jw *w, const gw_doc *d)
 {
+	size_t sp = w->pretty;
+
 	put_open(w, '[');
+	if (d->nruns > 0)
+		elem(w, false);
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
 		uint32_t v[5] = {r->cp, r->src, r->width, r->line, r->col};
-		char *p;
+		char *p = gw_buf_room(w->b, 5 * 13);
 		size_t n = 0;
 
-		elem(w, false);
-		p = gw_buf_room(w->b, 5 * 12);
 		for (int k = 0; k < 5; k++) {
-			if (k > 0 && w->pretty)
-				p[n++] = ' ';
 			n += gw_fmt_int(p + n, v[k]);
-			p[n++] = ',';
+			p[n] = ',';
+			p[n + 1] = ' ';
+			n += 1 + sp;
 		}
 		gw_buf_wrote(w->b, n);
 	}
+	w->b->len -= d->nruns > 0 ? sp : 0;
 	put_close(w, ']');
 }
 
