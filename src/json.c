@@ -296,7 +296,8 @@ put_open(jw *w, char c)
 	elem(w, true);
 	gw_buf_addc(w->b, c);
 	if (w->pretty) {
-		gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
+		if (w->depth >= w->capst)
+			gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
 		w->st[w->depth] = c == '[' ? J_ARRAY : 0;
 	}
 	w->depth++;
@@ -309,14 +310,18 @@ put_close(jw *w, char c)
 	gw_buf *b = w->b;
 	unsigned char t = w->pretty ? w->st[w->depth - 1] : J_FLAT;
 	bool some = b->ptr[b->len - 1] == ','; /* the comma after a value, or the open bracket */
+	size_t n = 0;
+	char *p;
 
 	w->depth--;
 	w->arr = w->pretty && w->depth > 0 && (w->st[w->depth - 1] & J_ARRAY);
 	b->len -= some;
+	p = gw_buf_room(b, 2 * w->depth + 35);
 	if (some && !(t & J_FLAT))
-		newline(w, w->depth);
-	gw_buf_addc(b, c);
-	gw_buf_addc(b, ',');
+		n = lead(p, w->depth);
+	p[n] = c;
+	p[n + 1] = ',';
+	gw_buf_wrote(b, n + 2);
 }
 
 static void
