@@ -220,9 +220,13 @@ gw_fmt_int(char *s, long long v)
 	size_t n, len;
 	char *p;
 
-	if (u < 10 && v >= 0) { /* widths, columns: most values are small */
-		*s = (char)('0' + u);
-		return 1;
+	if (u < 100 && v >= 0) { /* widths, columns: most values are small */
+		if (u < 10) {
+			*s = (char)('0' + u);
+			return 1;
+		}
+		memcpy(s, pairs + 2 * u, 2);
+		return 2;
 	}
 	/* count the digits, then write them from the last: floor(bits * log10(2)) is the count
 	 * or one less (1233 / 4096 is log10(2) a little over) */
