@@ -236,13 +236,18 @@ gw_fmt_int(char *s, long long v)
 		*s++ = '-';
 	len = n + (v < 0);
 	p = s + n;
-	for (; u >= 100; u /= 100)
+	for (; u > UINT32_MAX; u /= 100)
 		memcpy(p -= 2, pairs + 2 * (u % 100), 2);
-	if (u >= 10)
-		memcpy(p - 2, pairs + 2 * u, 2);
-	else
-		p[-1] = (char)('0' + u);
-	return len;
+	for (uint32_t x = (uint32_t)u;; x /= 100) { /* 32-bit: a division is a multiply and a shift */
+		if (x < 100) {
+			if (x >= 10)
+				memcpy(p - 2, pairs + 2 * x, 2);
+			else
+				p[-1] = (char)('0' + x);
+			return len;
+		}
+		memcpy(p -= 2, pairs + 2 * (x % 100), 2);
+	}
 }
 
 /* util.c: a real that is no integer, at s (room for 24 bytes), as gw_buf_put_number and
