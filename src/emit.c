@@ -540,10 +540,17 @@ jstr_or_null(const char *s)
 {
 	gw_buf b = GW_BUF_INIT;
 	json_t *v;
+	size_t n, i = 0;
 
 	if (s == NULL)
 		return json_null();
-	for (size_t i = 0, n = strlen(s); i < n;) {
+	for (n = strlen(s); i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n) { /* ASCII (most paths, a digest) is as it is: no code point to decode */
+		v = json_stringn(s, n);
+		return v ? v : json_null();
+	}
+	for (i = 0; i < n;) {
 		uint32_t c;
 		int k = gw_utf8_decode(s + i, n - i, &c);
 

@@ -211,27 +211,43 @@ gw_fmt_int(char *s, long long v)
 	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	                            "8081828384858687888990919293949596979899";
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v, t = 10;
-	size_t n = 1, len;
+	static const unsigned long long p10[20] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL,
+	    1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+	    1000000000000ULL, 10000000000000ULL, 100000000000000ULL, 1000000000000000ULL,
+	    10000000000000000ULL, 100000000000000000ULL, 1000000000000000000ULL,
+	    10000000000000000000ULL};
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	size_t n, len;
 	char *p;
 
-	if (u < 10 && v >= 0) { /* widths, columns: most values are small */
-		*s = (char)('0' + u);
-		return 1;
+	if (u < 100 && v >= 0) { /* widths, columns: most values are small */
+		if (u < 10) {
+			*s = (char)('0' + u);
+			return 1;
+		}
+		memcpy(s, pairs + 2 * u, 2);
+		return 2;
 	}
-	while (n < 20 && u >= t) /* count the digits, then write them from the last */
-		n++, t *= 10;
+	/* count the digits, then write them from the last: floor(bits * log10(2)) is the count
+	 * or one less (1233 / 4096 is log10(2) a little over) */
+	n = (size_t)((64 - __builtin_clzll(u)) * 1233) >> 12;
+	n += u >= p10[n];
 	if (v < 0)
 		*s++ = '-';
 	len = n + (v < 0);
 	p = s + n;
-	for (; u >= 100; u /= 100)
+	for (; u > UINT32_MAX; u /= 100)
 		memcpy(p -= 2, pairs + 2 * (u % 100), 2);
-	if (u >= 10)
-		memcpy(p - 2, pairs + 2 * u, 2);
-	else
-		p[-1] = (char)('0' + u);
-	return len;
+	for (uint32_t x = (uint32_t)u;; x /= 100) { /* 32-bit: a division is a multiply and a shift */
+		if (x < 100) {
+			if (x >= 10)
+				memcpy(p - 2, pairs + 2 * x, 2);
+			else
+				p[-1] = (char)('0' + x);
+			return len;
+		}
+		memcpy(p -= 2, pairs + 2 * (x % 100), 2);
+	}
 }
 
 /* util.c: a real that is no integer, at s (room for 24 bytes), as gw_buf_put_number and

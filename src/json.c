@@ -22,23 +22,32 @@
 typedef struct jw {
 	gw_buf *b;
 	bool pretty;
-	unsigned char *st; /* per open object or array: J_ARRAY, J_SOME, J_FLAT */
+	unsigned char *st; /* per open object or array: J_ARRAY; J_SOME, J_FLAT of an array */
 	size_t depth, capst;
+	bool arr;      /* pretty, in an array: the one place where a value has more to do */
+	size_t src_at; /* the offset-map run of the last source span: the next is near it */
 } jw;
 
 enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
 
-/* A line break and the indentation of depth, the spaces eight at a time (room for them all). */
+/* A line break and the indentation of depth at p (room for 2 * depth + 33 bytes), its length:
+ * one copy of 32 bytes for the depths a record has, eight spaces at a time past them. */
+static inline size_t
+lead(char *p, size_t depth)
+{
+	static const char nl[33] = "\n                               ";
+	size_t n = 2 * depth;
+
+	memcpy(p, nl, 32);
+	for (size_t i = 31; i < n; i += 8)
+		memcpy(p + 1 + i, "        ", 8);
+	return n + 1;
+}
+
 static void
 newline(jw *w, size_t depth)
 {
-	size_t n = 2 * depth;
-	char *p = gw_buf_room(w->b, n + 9);
-
-	*p = '\n';
-	for (size_t i = 0; i < n; i += 8)
-		memcpy(p + 1 + i, "        ", 8);
-	gw_buf_wrote(w->b, n + 1);
+	gw_buf_wrote(w->b, lead(gw_buf_room(w->b, 2 * depth + 33), depth));
 }
 
 /* A value starts (container: an object or array); in a pretty array, after its line break or
@@ -48,8 +57,9 @@ elem(jw *w, bool container)
 {
 	unsigned char *t;
 
-	if (!w->pretty || w->depth == 0 || !(*(t = &w->st[w->depth - 1]) & J_ARRAY))
+	if (!w->arr)
 		return;
+	t = &w->st[w->depth - 1];
 	if (!(*t & J_SOME))
 		*t |= J_SOME | (container ? 0 : J_FLAT);
 	else if (*t & J_FLAT) {
@@ -60,88 +70,139 @@ elem(jw *w, bool container)
 		newline(w, w->depth);
 }
 
-/* The length of the longest prefix of s[0..n) that a JSON string holds as it is: no '"', '\\'
- * or C0 control.  Eight bytes at a time: a byte below 0x20, or one equal to '"' or '\\' after
- * the XOR, is the one whose subtraction borrows into its top bit (and ~x drops bytes >= 0x80). */
-static inline size_t
-plain_run(const char *s, size_t n)
+/* Whether one of the eight bytes in x is a '"', '\\' or C0 control: the byte whose subtraction
+ * borrows into its top bit (after the XOR for the two quotes; ~x drops bytes >= 0x80). */
+static inline bool
+stop8(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101ULL, top = 0x8080808080808080ULL;
-	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
+	return (((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x & top) != 0;
+}
 
+/* Copy to d the longest prefix of s[0..n) that a JSON string holds as it is (no '"', '\\' or C0
+ * control), its length; d has room for n bytes.  Sixteen bytes a step where SSE2 is, stored
+ * before they are looked at (unsigned: min(v, 0x1F) == v below 0x20); a tail under sixteen
+ * bytes as one word of eight made of two overlapping reads (a short string is one look), copied
+ * the same way when plain, a byte at a time to the byte to escape when not. */
+static inline size_t
+plain_copy(char *d, const char *s, size_t n)
+{
+	size_t i = 0, r;
+	uint64_t x, y;
+
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
+		                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+		                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+
+		_mm_storeu_si128((__m128i *)(void *)(d + i), v);
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; (r = n - i) >= 8; i += 8) {
 		memcpy(&x, s + i, 8);
-		if ((((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x &
-		     top) != 0)
+		memcpy(&y, s + n - 8, 8);
+		if (r <= 16 && !stop8(x) && !stop8(y)) {
+			memcpy(d + i, &x, 8);
+			memcpy(d + n - 8, &y, 8);
+			return n;
+		}
+		if (stop8(x))
 			break;
+		memcpy(d + i, &x, 8);
+	}
+	if ((r = n - i) >= 4 && r < 8) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, s + i, 4);
+		memcpy(&hi, s + n - 4, 4);
+		if (!stop8((uint64_t)hi << 32 | lo)) {
+			memcpy(d + i, &lo, 4);
+			memcpy(d + n - 4, &hi, 4);
+			return n;
+		}
 	}
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x20 || c == '"' || c == '\\')
 			break;
+		d[i] = (char)c;
 	}
 	return i;
 }
 
-/* s[0..n) as a JSON string, escaped as Jansson escapes: " \\ and the C0 controls. */
+/* s[0..n) as a JSON string, escaped as Jansson escapes (" \\ and the C0 controls), and the
+ * byte after it (',' after a value, ':' after a key): the plain runs copied as they are found,
+ * in room for all of s as it is, more room taken at each byte to escape. */
 static void
-put_string(jw *w, const char *s, size_t n)
+put_string(jw *w, const char *s, size_t n, char after)
 {
 	static const char short_esc[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
 	gw_buf *b = w->b;
-	size_t i = 0, run = plain_run(s, n);
-	char *p = gw_buf_room(b, run + 2);
+	char *p = gw_buf_room(b, n + 3);
+	size_t i = 0;
 
-	*p = '"';
-	memcpy(p + 1, s, run);
-	gw_buf_wrote(b, run + 1);
-	while (run < n) { /* s[run] is escaped, then the plain bytes after it are copied */
-		unsigned char c = (unsigned char)s[run];
-		size_t k;
+	*p++ = '"';
+	while ((i += plain_copy(p + i, s + i, n - i)) < n) { /* s[i] is escaped */
+		unsigned char c = (unsigned char)s[i++];
 
-		i = run + 1;
-		run = i + plain_run(s + i, n - i);
-		p = gw_buf_room(b, 6 + run - i);
+		gw_buf_wrote(b, (size_t)(p - b->ptr) + i - 1 - b->len);
+		p = gw_buf_room(b, 6 + n - i + 3);
 		if (c >= 0x20)
-			k = 2, p[0] = '\\', p[1] = (char)c;
+			p[0] = '\\', p[1] = (char)c, p += 2;
 		else if (short_esc[c])
-			k = 2, p[0] = '\\', p[1] = short_esc[c];
+			p[0] = '\\', p[1] = short_esc[c], p += 2;
 		else
-			k = 6, memcpy(p, "\\u00", 4), p[4] = "0123456789ABCDEF"[c >> 4],
-			p[5] = "0123456789ABCDEF"[c & 15];
-		memcpy(p + k, s + i, run - i);
-		gw_buf_wrote(b, k + run - i);
+			memcpy(p, "\\u00", 4), p[4] = "0123456789ABCDEF"[c >> 4],
+			p[5] = "0123456789ABCDEF"[c & 15], p += 6;
+		p -= i; /* p + i is where s[i] goes */
 	}
-	gw_buf_addc(b, '"');
+	p[n] = '"';
+	p[n + 1] = after;
+	gw_buf_wrote(b, (size_t)(p + n + 2 - b->ptr) - b->len);
+}
+
+/* s[0..n) with nothing to escape in it, between quotes when q is 1 (none when 0), and its
+ * comma (unquoted, the comma takes the place of the closing quote). */
+static inline void
+put_plain(jw *w, const char *s, size_t n, size_t q)
+{
+	char *p;
+
+	elem(w, false);
+	p = gw_buf_room(w->b, n + 3);
+	p[0] = '"';
+	memcpy(p + q, s, n);
+	p[q + n] = '"';
+	p[2 * q + n] = ',';
+	gw_buf_wrote(w->b, 2 * q + n + 1);
 }
 
 static void
 put_jstrn(jw *w, const char *s, size_t n)
 {
-	char *p;
-
 	elem(w, false);
-	if (plain_run(s, n) < n) {
-		put_string(w, s, n);
-		gw_buf_addc(w->b, ',');
-		return;
-	}
-	p = gw_buf_room(w->b, n + 3); /* the common case: nothing to escape */
-	p[0] = '"';
-	memcpy(p + 1, s, n);
-	memcpy(p + 1 + n, "\",", 2);
-	gw_buf_wrote(w->b, n + 3);
+	put_string(w, s, n, ',');
 }
 
-static void
+/* null, true, false or a number's bytes. */
+static inline void
 put_raw(jw *w, const char *s)
 {
-	elem(w, false);
-	gw_buf_adds(w->b, s);
-	gw_buf_addc(w->b, ',');
+	put_plain(w, s, strlen(s), 0);
+}
+
+/* One of the writer's own names (a kind, a comparator, a code): nothing in it to escape. */
+static inline void
+put_name(jw *w, const char *s)
+{
+	put_plain(w, s, strlen(s), 1);
 }
 
 /* A string value, or null for NULL. */
@@ -158,17 +219,9 @@ put_jstr(jw *w, const char *s)
 static inline void
 put_keyn(jw *w, const char *k, size_t n)
 {
-	size_t ind = w->pretty ? 2 * w->depth : 0;
-	char *p = gw_buf_room(w->b, ind + n + 13);
-	size_t at = 0;
+	char *p = gw_buf_room(w->b, 2 * w->depth + n + 36);
+	size_t at = w->pretty ? lead(p, w->depth) : 0;
 
-	if (w->pretty) {
-		w->st[w->depth - 1] |= J_SOME;
-		p[at++] = '\n';
-		for (size_t i = 0; i < ind; i += 8)
-			memcpy(p + at + i, "        ", 8);
-		at += ind;
-	}
 	p[at++] = '"';
 	memcpy(p + at, k, n);
 	at += n;
@@ -186,12 +239,11 @@ put_key(jw *w, const char *k)
 static void
 put_key_escaped(jw *w, const char *k)
 {
-	if (w->pretty) {
-		w->st[w->depth - 1] |= J_SOME;
+	if (w->pretty)
 		newline(w, w->depth);
-	}
-	put_string(w, k, strlen(k));
-	gw_buf_add(w->b, ": ", w->pretty ? 2 : 1);
+	put_string(w, k, strlen(k), ':');
+	if (w->pretty)
+		gw_buf_addc(w->b, ' ');
 }
 
 static void
@@ -244,25 +296,32 @@ put_open(jw *w, char c)
 	elem(w, true);
 	gw_buf_addc(w->b, c);
 	if (w->pretty) {
-		gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
+		if (w->depth >= w->capst)
+			gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
 		w->st[w->depth] = c == '[' ? J_ARRAY : 0;
 	}
 	w->depth++;
+	w->arr = w->pretty && c == '[';
 }
 
 static void
 put_close(jw *w, char c)
 {
 	gw_buf *b = w->b;
-	unsigned char t = w->pretty ? w->st[w->depth - 1] : 0;
+	unsigned char t = w->pretty ? w->st[w->depth - 1] : J_FLAT;
+	bool some = b->ptr[b->len - 1] == ','; /* the comma after a value, or the open bracket */
+	size_t n = 0;
+	char *p;
 
 	w->depth--;
-	if (b->ptr[b->len - 1] == ',')
-		b->len--;
-	if ((t & J_SOME) && !(t & J_FLAT))
-		newline(w, w->depth);
-	gw_buf_addc(b, c);
-	gw_buf_addc(b, ',');
+	w->arr = w->pretty && w->depth > 0 && (w->st[w->depth - 1] & J_ARRAY);
+	b->len -= some;
+	p = gw_buf_room(b, 2 * w->depth + 35);
+	if (some && !(t & J_FLAT))
+		n = lead(p, w->depth);
+	p[n] = c;
+	p[n + 1] = ',';
+	gw_buf_wrote(b, n + 2);
 }
 
 static void
@@ -297,7 +356,7 @@ put_src(jw *w, const gw_doc *d, gw_span s)
 {
 	uint32_t x, y;
 
-	if (gw_doc_src_range(d, s, &x, &y))
+	if (gw_doc_src_range_from(d, s, &w->src_at, &x, &y))
 		put_pair(w, x, y);
 	else
 		put_raw(w, "null");
@@ -372,8 +431,8 @@ static void
 write_generator(jw *w, const gw_doc *d)
 {
 	put_open(w, '{');
-	put_key(w, "name"), put_jstr(w, "gongwen");
-	put_key(w, "version"), put_jstr(w, GW_VERSION);
+	put_key(w, "name"), put_name(w, "gongwen");
+	put_key(w, "version"), put_name(w, GW_VERSION);
 	put_key(w, "rules"), put_jstr(w, d->rules_digest[0] ? d->rules_digest : NULL);
 	put_close(w, '}');
 }
@@ -383,11 +442,11 @@ write_stages(jw *w, const gw_doc *d)
 {
 	put_open(w, '[');
 	if (d->stages & GW_ST_NORMALIZED)
-		put_jstr(w, "normalize");
+		put_name(w, "normalize");
 	if (d->stages & GW_ST_SEGMENTED)
-		put_jstr(w, "segment");
+		put_name(w, "segment");
 	if (d->stages & GW_ST_EXTRACTED)
-		put_jstr(w, "extract");
+		put_name(w, "extract");
 	put_close(w, ']');
 }
 
@@ -407,27 +466,31 @@ write_removed(jw *w, const gw_doc *d)
 	put_close(w, ']');
 }
 
-/* Five integers a run, on one line when pretty: the first value as any other, the rest after it. */
+/* Five integers a run, on one line when pretty: each with its comma and, pretty, the space
+ * after it (the last space taken back); the first value opens the line as any other. */
 static void
 write_map(jw *w, const gw_doc *d)
 {
+	size_t sp = w->pretty;
+
 	put_open(w, '[');
+	if (d->nruns > 0)
+		elem(w, false);
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
 		uint32_t v[5] = {r->cp, r->src, r->width, r->line, r->col};
-		char *p;
+		char *p = gw_buf_room(w->b, 5 * 13);
 		size_t n = 0;
 
-		elem(w, false);
-		p = gw_buf_room(w->b, 5 * 12);
 		for (int k = 0; k < 5; k++) {
-			if (k > 0 && w->pretty)
-				p[n++] = ' ';
 			n += gw_fmt_int(p + n, v[k]);
-			p[n++] = ',';
+			p[n] = ',';
+			p[n + 1] = ' ';
+			n += 1 + sp;
 		}
 		gw_buf_wrote(w->b, n);
 	}
+	w->b->len -= d->nruns > 0 ? sp : 0;
 	put_close(w, ']');
 }
 
@@ -525,7 +588,7 @@ write_node(jw *w, const gw_doc *d, const gw_node *n)
 {
 	put_open(w, '{');
 	put_key(w, "id"), put_jstr(w, n->id);
-	put_key(w, "kind"), put_jstr(w, gw_kind_name(n->kind));
+	put_key(w, "kind"), put_name(w, gw_kind_name(n->kind));
 	put_key(w, "num"), put_jstr(w, n->num);
 	put_key(w, "ordinal"), put_int(w, n->ordinal);
 	put_key(w, "heading"), put_jstr(w, n->heading);
@@ -583,8 +646,8 @@ write_quantity(jw *w, const gw_doc *d, const gw_quantity *q)
 	put_key(w, "min"), put_number(w, q->has_min, q->min);
 	put_key(w, "max"), put_number(w, q->has_max, q->max);
 	put_key(w, "unit"), put_jstr(w, q->unit);
-	put_key(w, "comparator"), put_jstr(w, gw_cmp_name(q->cmp));
-	put_key(w, "kind"), put_jstr(w, gw_qkind_name(q->kind));
+	put_key(w, "comparator"), put_name(w, gw_cmp_name(q->cmp));
+	put_key(w, "kind"), put_name(w, gw_qkind_name(q->kind));
 	put_key(w, "subject"), put_jstr(w, q->subject);
 	put_key(w, "verb"), put_jstr(w, q->verb);
 	put_key(w, "rule"), put_jstr(w, q->rule);
@@ -625,8 +688,8 @@ write_warnings(jw *w, const gw_doc *d)
 		const gw_diag *g = &d->diags[i];
 
 		put_open(w, '{');
-		put_key(w, "code"), put_jstr(w, gw_code_name(g->code));
-		put_key(w, "level"), put_jstr(w, gw_level_name(gw_code_level(g->code)));
+		put_key(w, "code"), put_name(w, gw_code_name(g->code));
+		put_key(w, "level"), put_name(w, gw_level_name(gw_code_level(g->code)));
 		put_key(w, "message"), put_jstr(w, gw_code_message(g->code));
 		put_key(w, "detail"), put_jstr(w, g->detail);
 		put_key(w, "line");
@@ -644,7 +707,7 @@ write_error(jw *w, const gw_doc *d)
 {
 	put_key(w, "source"), write_source(w, d, false);
 	put_key(w, "error"), put_open(w, '{');
-	put_key(w, "code"), put_jstr(w, gw_code_name(d->error));
+	put_key(w, "code"), put_name(w, gw_code_name(d->error));
 	put_key(w, "message"), put_jstr(w, d->error_msg);
 	put_close(w, '}');
 }
@@ -670,11 +733,11 @@ write_record(jw *w, const gw_doc *d)
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0};
+	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0};
 
 	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
 	put_open(&w, '{');
-	put_key(&w, "schema"), put_jstr(&w, GW_SCHEMA);
+	put_key(&w, "schema"), put_name(&w, GW_SCHEMA);
 	put_key(&w, "id"), put_jstr(&w, d->id);
 	if (d->error)
 		write_error(&w, d);
