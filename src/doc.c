@@ -586,6 +586,25 @@ gw_idset_add(gw_idset *set, const char *s)
 	return idset_put(set, s, &at);
 }
 
+bool
+gw_idset_add_data(gw_idset *set, const char *s, const void *data, size_t n)
+{
+	size_t at;
+
+	if (!idset_put(set, s, &at))
+		return false;
+	gw_buf_put(&set->pool, data, n);
+	return true;
+}
+
+const char *
+gw_idset_get(const gw_idset *set, const char *s)
+{
+	size_t i = idset_slot(set, s);
+
+	return set->slot[i] ? set->pool.ptr + set->slot[i] - 1 : NULL;
+}
+
 void
 gw_idset_unique(gw_idset *set, gw_buf *id)
 {

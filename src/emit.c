@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "internal.h"
 
 /* Longest id that still makes a file name: ".<id>.json.XXXXXX.tmp" within NAME_MAX (255). */
 #define ID_MAX 200
@@ -41,7 +42,10 @@ struct gw_emitter {
 	size_t done, written, failed, nodes, quantities, kinds[3], total, fresh; /* kinds: by gw_qkind */
 	failure *fails;
 	size_t nfails, capfails;
-	json_t *seen; /* ids of this run → {path, sha256}: a repeat is caught before it overwrites */
+	/* ids of this run, each with '+' and its path as errors.jsonl shows it or '-' for none, NUL,
+	 * its sha256, NUL: a repeat is caught before it overwrites (a few bytes a document, not a
+	 * JSON object: the set grows with the run) */
+	gw_idset seen;
 	double t0, shown;
 	bool progress_on;
 	const char *errors, *summary; /* gw_emitter_set_run */
@@ -155,7 +159,7 @@ gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err)
 	e->mode = 0666 & ~mask;
 	e->tty = !(flags & GW_EMIT_QUIET) && isatty(STDERR_FILENO);
 	pthread_mutex_init(&e->mu, NULL);
-	e->seen = json_object();
+	gw_idset_init(&e->seen, 64);
 	e->t0 = now();
 	return e;
 }
@@ -346,15 +350,15 @@ remove_outputs(const gw_emitter *e, const char *id)
 	gw_buf_free(&path);
 }
 
-static json_t *jstr_or_null(const char *s);
+static void put_clean(gw_buf *b, const char *s, size_t n);
 
-/* Why d's id cannot be had: which document of this run had it, and whether d is the same
- * file again (issue 16). */
+/* Why d's id cannot be had: which document of this run had it (had: what claim_id kept after
+ * the id), and whether d is the same file again (issue 16). */
 static void
-repeat_message(const json_t *had, const gw_doc *d, gw_buf *why)
+repeat_message(const char *had, const gw_doc *d, gw_buf *why)
 {
-	const char *path = json_string_value(json_object_get(had, "path"));
-	const char *sha = json_string_value(json_object_get(had, "sha256"));
+	const char *path = had[0] == '+' ? had + 1 : NULL;
+	const char *sha = had + strlen(had) + 1;
 
 	if (path == NULL)
 		gw_buf_puts(why, "the id repeats one of this run");
@@ -371,16 +375,23 @@ repeat_message(const json_t *had, const gw_doc *d, gw_buf *why)
 static bool
 claim_id(gw_emitter *e, const gw_doc *d, gw_buf *why)
 {
-	json_t *had;
+	const char *had;
 
 	pthread_mutex_lock(&e->mu);
-	had = json_object_get(e->seen, d->id);
-	if (had == NULL)
-		json_object_set_new(e->seen, d->id,
-		                    json_pack("{s:o,s:o}", "path", jstr_or_null(d->src_path),
-		                              "sha256", jstr_or_null(d->src_sha256)));
-	else
-		repeat_message(had, d, why);
+	had = gw_idset_get(&e->seen, d->id);
+	if (had == NULL) {
+		gw_buf b = GW_BUF_INIT;
+
+		gw_buf_putc(&b, d->src_path ? '+' : '-');
+		if (d->src_path)
+			put_clean(&b, d->src_path, strlen(d->src_path));
+		gw_buf_putc(&b, '\0');
+		put_clean(&b, d->src_sha256, strlen(d->src_sha256));
+		gw_buf_putc(&b, '\0');
+		gw_idset_add_data(&e->seen, d->id, b.ptr, b.len);
+		gw_buf_free(&b);
+	} else
+		repeat_message(had + strlen(had) + 1, d, why);
 	pthread_mutex_unlock(&e->mu);
 	return had == NULL;
 }
@@ -393,7 +404,7 @@ id_taken(gw_emitter *e, const char *id)
 	bool taken;
 
 	pthread_mutex_lock(&e->mu);
-	taken = id && json_object_get(e->seen, id) != NULL;
+	taken = id && gw_idset_get(&e->seen, id) != NULL;
 	pthread_mutex_unlock(&e->mu);
 	return taken;
 }
@@ -534,7 +545,20 @@ failure_cmp(const void *pa, const void *pb)
 	return c ? c : strcmp(a->message, b->message);
 }
 
-/* s as a JSON string, invalid UTF-8 (a file name is any bytes) as U+FFFD; null for NULL. */
+/* s[0..n) to b, invalid UTF-8 (a file name is any bytes) as U+FFFD. */
+static void
+put_clean(gw_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		int k = gw_utf8_decode(s + i, n - i, &c);
+
+		gw_buf_put_cp(b, k ? c : 0xFFFD);
+		i += k ? (size_t)k : 1;
+	}
+}
+
+/* s as a JSON string, invalid UTF-8 as U+FFFD (put_clean); null for NULL. */
 static json_t *
 jstr_or_null(const char *s)
 {
@@ -550,13 +574,7 @@ jstr_or_null(const char *s)
 		v = json_stringn(s, n);
 		return v ? v : json_null();
 	}
-	for (i = 0; i < n;) {
-		uint32_t c;
-		int k = gw_utf8_decode(s + i, n - i, &c);
-
-		gw_buf_put_cp(&b, k ? c : 0xFFFD);
-		i += k ? (size_t)k : 1;
-	}
+	put_clean(&b, s, n);
 	v = json_stringn(b.ptr ? b.ptr : "", b.len);
 	gw_buf_free(&b);
 	return v ? v : json_null();
@@ -724,7 +742,7 @@ gw_emitter_finish(gw_emitter *e)
 		}
 		free(o);
 	}
-	json_decref(e->seen);
+	gw_idset_free(&e->seen);
 	pthread_mutex_destroy(&e->mu);
 	free(e->prog);
 	free(e->dir);

@@ -372,6 +372,10 @@ typedef struct gw_idset {
 void gw_idset_init(gw_idset *set, size_t n);
 /* Add s: false when it was there already. */
 bool gw_idset_add(gw_idset *set, const char *s);
+/* Add s with n bytes of data kept after its NUL; false when s was there already. */
+bool gw_idset_add_data(gw_idset *set, const char *s, const void *data, size_t n);
+/* s as kept in the set (its data follows its NUL), or NULL; valid until the next add. */
+const char *gw_idset_get(const gw_idset *set, const char *s);
 /* Make the string in id unique in set, appending _2, _3 … (the least suffix not taken), and add
  * it. */
 void gw_idset_unique(gw_idset *set, gw_buf *id);

@@ -181,6 +181,33 @@ START_TEST(one_date_check_for_xml_bulk_and_search)
 }
 END_TEST
 
+START_TEST(idset_keeps_data_after_each_string_across_growth)
+{
+	gw_idset set;
+	char id[16], data[16];
+
+	gw_idset_init(&set, 1);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(id, sizeof id, "doc%d", i);
+		snprintf(data, sizeof data, "+p%d", i);
+		ck_assert(gw_idset_add_data(&set, id, data, strlen(data) + 1));
+	}
+	ck_assert(!gw_idset_add_data(&set, "doc7", "x", 2)); /* a repeat keeps the first data */
+	ck_assert(!gw_idset_add(&set, "doc999"));
+	ck_assert_ptr_null(gw_idset_get(&set, "doc1000"));
+	for (int i = 0; i < 1000; i += 111) {
+		const char *had;
+
+		snprintf(id, sizeof id, "doc%d", i);
+		snprintf(data, sizeof data, "+p%d", i);
+		had = gw_idset_get(&set, id);
+		ck_assert_str_eq(had, id);
+		ck_assert_str_eq(had + strlen(had) + 1, data);
+	}
+	gw_idset_free(&set);
+}
+END_TEST
+
 START_TEST(utf8_count_counts_code_points_at_any_length)
 {
 	/* a, 字 (3 bytes), é (2), 𠀀 (4) repeated: every length crosses the eight-byte steps */
@@ -560,6 +587,7 @@ main(void)
 	tcase_add_test(tc, round15_is_printing_fifteen_digits_and_reading_them_back);
 	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
 	tcase_add_test(tc, one_date_check_for_xml_bulk_and_search);
+	tcase_add_test(tc, idset_keeps_data_after_each_string_across_growth);
 	tcase_add_test(tc, utf8_count_counts_code_points_at_any_length);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
