@@ -378,7 +378,11 @@ gw_doc_src_range_from(const gw_doc *d, gw_span span, size_t *at, uint32_t *start
 		return false;
 	a = run_from(d, (uint32_t)span.start, at);
 	e = *at; /* the cursor stays at the start: spans nest, the next starts before this ends */
-	b = a ? run_from(d, (uint32_t)span.end - 1, &e) : NULL;
+	if (a && (e + 1 < d->nruns ? (uint32_t)span.end <= d->runs[e + 1].cp
+	                           : (size_t)span.end <= d->nmapped))
+		b = a; /* most spans end in the run they start in (a quantity within its line) */
+	else
+		b = a ? run_from(d, (uint32_t)span.end - 1, &e) : NULL;
 	if (a == NULL || b == NULL)
 		return false;
 	*start = a->src + a->width * ((uint32_t)span.start - a->cp);
