@@ -11,6 +11,7 @@ enum {
 	GW_EMIT_NO_ERRORS = 4, /* leave errors.jsonl alone (a driver that merges several emitters) */
 	GW_EMIT_HTML = 8,      /* also <id>.html per document, and index.html at the end (issue 17) */
 	GW_EMIT_NO_FILES = 16, /* no file per document (gongwen --jsonl): failures and counts only */
+	GW_EMIT_VALID = 32,    /* each document put is valid (gw_json_read checked it): no 2nd check */
 };
 
 /* What a run did (--summary, gongwen --merge's check): documents = written + failed + skipped. */

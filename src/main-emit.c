@@ -43,7 +43,9 @@ main(int argc, char **argv)
 	if (o.nops == 0) /* before the output folder is made */
 		gw_stdin_wanted("FILEs of records");
 	if ((e = gw_emitter_new(o.prog, o.out_dir,
-	                        (o.quiet ? GW_EMIT_QUIET : 0) | (o.html ? GW_EMIT_HTML : 0), &err)) == NULL) {
+	                        GW_EMIT_VALID | (o.quiet ? GW_EMIT_QUIET : 0) |
+	                            (o.html ? GW_EMIT_HTML : 0),
+	                        &err)) == NULL) {
 		gw_msg(NULL, 0, GW_E_WRITE, "%s", err.ptr); /* it names the folder */
 		gw_buf_free(&err);
 		return 2;
