@@ -315,6 +315,8 @@ int gw_worker_run(gw_worker *w, gw_doc *d, const char *path, const char *bytes, 
 /* rules.c (issue 6): gw_rule_match for a match starting exactly at start (PCRE2_ANCHORED). */
 int gw_rule_match_at(const gw_rule *r, const char *subject, size_t len, size_t start,
                      size_t *ov, int ovmax);
+/* rules.c (issue 14): whether r anchors itself at the start of the subject (^ or \A). */
+bool gw_rule_anchored(const gw_rule *r);
 
 /* What gw_prefilter_at keeps of one string between its calls, the starts in order (zeroed for
  * a new string; NULL: nothing kept, the conditions that reach far are not asked). */

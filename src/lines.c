@@ -34,6 +34,20 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 	nr->rest = gw_rule_group(r, "rest");
 }
 
+/* issue 14: the node rules tried at a line start through one prefilter (a 第 rule is turned down
+ * at 1., a digit rule at 一), when each anchors itself there as a search from the line start
+ * would find it: rules of a user's that do not are tried one by one. */
+static gw_segmenter *
+nodes_union(gw_segmenter *s)
+{
+	s->nrule = gw_xcalloc(s->nnr + 1, sizeof *s->nrule);
+	for (size_t k = 0; k < s->nnr; k++)
+		if (!gw_rule_anchored(s->nrule[k] = s->nr[k].rule))
+			return s;
+	s->nodes = gw_rules_union(s->nrule, s->nnr, false);
+	return s;
+}
+
 gw_segmenter *
 gw_segmenter_new(const gw_rules *rs, gw_buf *err)
 {
@@ -57,7 +71,7 @@ gw_segmenter_new(const gw_rules *rs, gw_buf *err)
 		gw_grow((void **)&s->nr, &cap, s->nnr + 1, sizeof *s->nr);
 		noderule_init(&s->nr[s->nnr++], r);
 	}
-	return s;
+	return nodes_union(s);
 }
 
 void
@@ -66,6 +80,7 @@ gw_segmenter_free(gw_segmenter *s)
 	if (s == NULL)
 		return;
 	free(s->nr);
+	free(s->nrule);
 	free(s);
 }
 
@@ -350,11 +365,21 @@ gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 	if (m == NULL)
 		m = &none;
 	for (size_t k = 0; k < c->s->nnr; k++) {
-		const gw_noderule *nr = &c->s->nr[k];
+		const gw_noderule *nr;
+		/* the first rule from k on that matches, past those whose first code points cannot;
+		 * -1 (a match limit) or no union: one by one, as before */
+		int j = c->s->nodes ? gw_union_first_at(c->s->nodes, c->d->text + c->ln[i].b0,
+		                                        c->ln[i].b1 - c->ln[i].b0, 0, k, NULL, ov,
+		                                        GW_OVMAX)
+		                    : -1;
 
+		if (j >= 0 && (size_t)j >= c->s->nnr)
+			return false;
+		k = j >= 0 ? (size_t)j : k;
+		nr = &c->s->nr[k];
 		if (nr->series && !weak)
 			continue;
-		if (match_line(c, nr->rule, i, ov) > 0 && fill_numline(c, nr, i, ov, m))
+		if ((j >= 0 || match_line(c, nr->rule, i, ov) > 0) && fill_numline(c, nr, i, ov, m))
 			return true;
 	}
 	return false;

@@ -50,6 +50,8 @@ struct gw_segmenter {
 	const gw_rule *h[HR_COUNT];
 	gw_noderule *nr;
 	size_t nnr;
+	const gw_rule **nrule;        /* nr's rules, for their union */
+	const struct gw_union *nodes; /* issue 14: tried at a line start through its prefilter */
 };
 
 /* One non-blank line of the text: its content without surrounding white space. */

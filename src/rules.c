@@ -1125,6 +1125,14 @@ gw_rule_match(const gw_rule *r, const char *subject, size_t len, size_t start, s
 	return match_with(r->owner, r, subject, len, start, ov, ovmax, PCRE2_NO_UTF_CHECK);
 }
 
+/* issue 14: whether r anchors itself at the start (its ^), so that a search from 0 finds what
+ * gw_rule_match_at finds there (declared in internal.h). */
+bool
+gw_rule_anchored(const gw_rule *r)
+{
+	return r->at_start;
+}
+
 /* issue 6: a match that must start at start, so that a rule failing there costs no search of
  * the rest of the subject (declared in internal.h). */
 int
