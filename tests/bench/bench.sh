@@ -4,7 +4,8 @@
 # Reports, for the driver with 1 job and with every core, the chain of programs over JSON Lines, each stage
 # alone, the floor (reading and UTF-8-validating the same bytes) and the plain Python script it is compared
 # with (tests/bench/reference.py): MB/s and documents/s of input, MB of input per CPU-second (user+sys),
-# CPU seconds, peak RSS; the CPU ratio of the Python script to each run; plus peak RSS of the driver at
+# CPU seconds (and of them the system's), peak RSS; the CPU ratio of the Python script to each run; each
+# figure the median of BENCH_RUNS runs (default 3); plus peak RSS of the driver at
 # 1,000 and 10,000 documents.  After the table, one line sets the goals of issue 14 beside the figures of
 # this run they are about (the driver with one job: MB/cpu-s and its CPU against the Python script's).
 # Output: a table, then one JSON line per figure (prefix "bench-json: ") so runs can be compared.
@@ -33,35 +34,45 @@ echo "corpus: $docs documents, $bytes bytes (from $src, $copies copies); $cores 
 
 tf=$tmp/time
 results=()
-# run NAME COMMAND…: time it, record MB/s, docs/s, CPU and peak RSS
+runs=${BENCH_RUNS:-3}
+# run NAME COMMAND…: time it BENCH_RUNS times (default 3; each time into its own output folder, $rep,
+# so that no run pays for deleting the last one's files) and record the run of median CPU: its wall, user
+# and sys seconds and peak RSS.  The system time of the runs that create files varies from run to run
+# with the file system's state (ext4 looking for free inodes), hence the median.
 run() {
-	local name=$1
+	local name=$1 rep times=()
 	shift
-	/usr/bin/time -f "%e %U %S %M" -o "$tf" bash -c "$*" >/dev/null 2>"$tmp/err" || { echo "$name failed:"; tail -5 "$tmp/err"; }
-	read -r wall user sys rss <"$tf"
-	results+=("$name $wall $user $sys $rss")
+	for ((rep = 1; rep <= runs; rep++)); do
+		rep=$rep /usr/bin/time -f "%e %U %S %M" -o "$tf" bash -c "$*" >/dev/null 2>"$tmp/err" ||
+			{ echo "$name failed:"; tail -5 "$tmp/err"; }
+		times+=("$(cat "$tf")")
+	done
+	results+=("$name $(printf '%s\n' "${times[@]}" | awk '{ print $2 + $3, $0 }' | sort -n |
+		awk -v m=$(((runs + 1) / 2)) 'NR == m { print $2, $3, $4, $5 }')")
 }
 
 run floor "$B/bench-floor <$tmp/list"
-run "driver-1-job" "$B/gongwen --quiet --jobs 1 --out $tmp/o1 $tmp/corpus"
-run "driver-$cores-jobs" "$B/gongwen --quiet --jobs $cores --out $tmp/o2 $tmp/corpus"
+run "driver-1-job" "$B/gongwen --quiet --jobs 1 --out $tmp/o1.\$rep $tmp/corpus"
+run "driver-$cores-jobs" "$B/gongwen --quiet --jobs $cores --out $tmp/o2.\$rep $tmp/corpus"
 run "stage-normalize" "xargs -a $tmp/list $B/gw-normalize --quiet >$tmp/n.jsonl"
 run "stage-segment" "$B/gw-segment --quiet <$tmp/n.jsonl >$tmp/s.jsonl"
 run "stage-extract" "$B/gw-extract --quiet <$tmp/s.jsonl >$tmp/x.jsonl"
-run "stage-emit" "$B/gw-emit --quiet --out $tmp/o3 <$tmp/x.jsonl"
-run "python-reference" "python3 $root/tests/bench/reference.py $tmp/o5 <$tmp/list"
-run "chain" "xargs -a $tmp/list $B/gw-normalize --quiet | $B/gw-segment --quiet | $B/gw-extract --quiet | $B/gw-emit --quiet --out $tmp/o4"
-rm -rf "$tmp"/o1 "$tmp"/o2 "$tmp"/o3 "$tmp"/o4 "$tmp"/o5 "$tmp"/*.jsonl
+run "stage-emit" "$B/gw-emit --quiet --out $tmp/o3.\$rep <$tmp/x.jsonl"
+run "python-reference" "python3 $root/tests/bench/reference.py $tmp/o5.\$rep <$tmp/list"
+run "chain" "xargs -a $tmp/list $B/gw-normalize --quiet | $B/gw-segment --quiet | $B/gw-extract --quiet | $B/gw-emit --quiet --out $tmp/o4.\$rep"
+rm -rf "$tmp"/o[1-5].* "$tmp"/*.jsonl
 
 # the Python script's CPU seconds: each run's "x python" is how many times less CPU it spends
 pycpu=$(for r in "${results[@]}"; do set -- $r; [ "$1" = python-reference ] && echo "$3 + $4" | bc -l; done)
-printf '%-18s %9s %9s %9s %9s %9s %10s %9s\n' run "MB/s" "docs/s" "MB/cpu-s" "cpu s" "wall s" "peak RSS" "x python"
+printf '%-18s %9s %9s %9s %9s %9s %9s %10s %9s\n' run "MB/s" "docs/s" "MB/cpu-s" "cpu s" "of it sys" "wall s" \
+	"peak RSS" "x python"
 for r in "${results[@]}"; do
 	set -- $r
 	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="$bytes" -v d="$docs" -v py="${pycpu:-0}" 'BEGIN {
 		if (w < 0.001) w = 0.001
 		c = u + s; if (c < 0.001) c = 0.001
-		printf "%-18s %9.1f %9.0f %9.1f %9.2f %9.2f %8.1f MB %8.2fx\n", n, b / 1e6 / w, d / w, b / 1e6 / c, c, w, m / 1024, py / c }'
+		printf "%-18s %9.1f %9.0f %9.1f %9.2f %9.2f %9.2f %8.1f MB %8.2fx\n", n, b / 1e6 / w, d / w, b / 1e6 / c, c, s, w,
+			m / 1024, py / c }'
 done
 # issue 14's goals beside the figures of this run they are about: the driver with one job, in MB of
 # input per CPU-second and in how many times less CPU than the Python script on the same files
