@@ -73,6 +73,7 @@ struct gw_rules {
 	pcre2_match_context *mctx;
 	char digest[65];
 	struct gw_union *unions; /* built by gw_rules_union, shared like the rules */
+	struct typed *typed;     /* while loading: what checking a value of each attribute needs */
 };
 
 /* Per-thread match data and JIT stack: the compiled rules are shared read-only. */
@@ -548,20 +549,51 @@ is_word_of(const char *v, const char *words)
 	return false;
 }
 
+/* What checking a value of s needs, made for its first value and kept for the load's others
+ * (issue 14: start-up): the words of a T_ENUM, the compiled pattern of a T_REGEX. */
+struct typed {
+	const char *words; /* its arg, or the names printed into names */
+	gw_buf names;
+	pcre2_code *re;
+};
+
+static struct typed *
+typed_of(gw_rules *rs, const aspec *s)
+{
+	struct typed *t;
+	int ec;
+	PCRE2_SIZE eo;
+
+	if (rs->typed == NULL)
+		rs->typed = gw_xcalloc(sizeof specs / sizeof *specs, sizeof *rs->typed);
+	t = &rs->typed[s - specs];
+	if (s->type == T_ENUM && t->words == NULL)
+		t->words = words_of(s, &t->names);
+	if (s->type == T_REGEX && t->re == NULL)
+		t->re = pcre2_compile((PCRE2_SPTR)s->arg, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
+		                      &ec, &eo, NULL);
+	return t;
+}
+
+static void
+typed_free(gw_rules *rs)
+{
+	for (size_t k = 0; rs->typed && k < sizeof specs / sizeof *specs; k++)
+		gw_buf_free(&rs->typed[k].names), pcre2_code_free(rs->typed[k].re);
+	free(rs->typed);
+	rs->typed = NULL;
+}
+
 /* Whether one value v (NUL-terminated) has the type of s. */
 static bool
-value_ok(const gw_rules *rs, const aspec *s, const char *v)
+value_ok(gw_rules *rs, const aspec *s, const char *v)
 {
-	gw_buf b = GW_BUF_INIT;
 	char *end;
 	long n;
-	bool ok;
 
 	switch (s->type) {
 	case T_ENUM:
-		ok = is_word_of(v, words_of(s, &b));
-		gw_buf_free(&b);
-		return ok;
+		return is_word_of(v, typed_of(rs, s)->words);
 	case T_INT:
 	case T_HEX:
 		n = strtol(v, &end, s->type == T_INT ? 10 : 16);
@@ -569,15 +601,11 @@ value_ok(const gw_rules *rs, const aspec *s, const char *v)
 	case T_RULES:
 		return in_family(v, s->arg) && gw_rules_get(rs, v) != NULL;
 	case T_REGEX: {
-		int ec, rc;
-		PCRE2_SIZE eo;
-		pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->arg, PCRE2_ZERO_TERMINATED,
-		                               PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
 		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+		int rc = pcre2_match(typed_of(rs, s)->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md,
+		                     NULL);
 
-		rc = pcre2_match(re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
 		pcre2_match_data_free(md);
-		pcre2_code_free(re);
 		return rc > 0;
 	}
 	}
@@ -621,7 +649,7 @@ bad_value(const gw_rule *r, const attr *a, const aspec *s, const char *v, gw_buf
 
 /* Each word of a list attribute, or the whole value of another, against its type. */
 static int
-check_value(const gw_rules *rs, const gw_rule *r, const attr *a, const aspec *s, gw_buf *err)
+check_value(gw_rules *rs, const gw_rule *r, const attr *a, const aspec *s, gw_buf *err)
 {
 	const char *p = a->value;
 	char *v;
@@ -645,7 +673,7 @@ check_value(const gw_rules *rs, const gw_rule *r, const attr *a, const aspec *s,
 /* r's attributes against the table: known to its family, given once (a list may take several
  * lines), each value of its type, none that the family needs missing. */
 static int
-check_attrs(const gw_rules *rs, const gw_rule *r, gw_buf *err)
+check_attrs(gw_rules *rs, const gw_rule *r, gw_buf *err)
 {
 	for (size_t i = 0; i < r->nattrs; i++) {
 		const attr *a = &r->attrs[i];
@@ -843,6 +871,7 @@ gw_rules_load(const char *dir, gw_buf *err)
 			rc = compile_rule(rs, &rs->rules[i], err);
 		}
 	}
+	typed_free(rs);
 	if (rc == 0) {
 		digest(rs, texts, lens);
 		rs->mctx = pcre2_match_context_create(NULL);
