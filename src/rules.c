@@ -173,20 +173,22 @@ read_all(const char *path, size_t *len)
 	return gw_buf_detach(&b);
 }
 
-/* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples). */
+/* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples); the
+ * bytes up to the next backslash copied at once. */
 static char *
 unescape(const char *s, size_t n)
 {
 	gw_buf b = GW_BUF_INIT;
+	const char *end = s + n, *q;
 
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
+	while ((q = memchr(s, '\\', (size_t)(end - s))) != NULL) {
+		bool esc = q + 1 < end && strchr("nt\\", q[1]);
 
-		if (c == '\\' && i + 1 < n && strchr("nt\\", s[i + 1]))
-			c = s[++i] == 'n' ? '\n' : s[i] == 't' ? '\t' : '\\';
-		gw_buf_putc(&b, c);
+		gw_buf_put(&b, s, (size_t)(q - s));
+		gw_buf_putc(&b, !esc ? '\\' : q[1] == 'n' ? '\n' : q[1] == 't' ? '\t' : '\\');
+		s = q + 1 + esc;
 	}
-	gw_buf_putc(&b, '\0');
+	gw_buf_put(&b, s, (size_t)(end - s));
 	return gw_buf_detach(&b);
 }
 
@@ -265,29 +267,24 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 	return 0;
 }
 
+/* The lines of text (NUL-terminated at len) are cut in place: the digest has read it. */
 static int
-parse_file(gw_rules *rs, const char *file, const char *text, size_t len, gw_buf *err)
+parse_file(gw_rules *rs, const char *file, char *text, size_t len, gw_buf *err)
 {
-	const char *p = text, *end = text + len;
+	char *p = text, *end = text + len;
 	int lineno = 0;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-		char *line;
-		int rc = 0;
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *e = nl ? nl : end;
 
 		lineno++;
 		while (p < e && (*p == ' ' || *p == '\t'))
 			p++;
 		while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
 			e--;
-		if (p < e && *p != '#') {
-			line = gw_xstrndup(p, (size_t)(e - p));
-			rc = parse_line(rs, file, lineno, line, err);
-			free(line);
-		}
-		if (rc < 0)
+		*e = '\0';
+		if (p < e && *p != '#' && parse_line(rs, file, lineno, p, err) < 0)
 			return -1;
 		p = nl ? nl + 1 : end;
 	}
@@ -822,48 +819,39 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 	return 0;
 }
 
-static void
-digest(gw_rules *rs, char **texts, size_t *lens)
+/* Rule file i read, its name and bytes added to what the digest reads, then parsed. */
+static int
+load_file(gw_rules *rs, size_t i, gw_buf *whole, gw_buf *err)
 {
-	gw_buf b = GW_BUF_INIT;
+	const char *base = strrchr(rs->files[i], '/');
+	size_t len;
+	char *text = read_all(rs->files[i], &len);
+	int rc = -1;
 
-	for (size_t i = 0; i < rs->nfiles; i++) {
-		const char *base = strrchr(rs->files[i], '/');
-
-		gw_buf_puts(&b, base ? base + 1 : rs->files[i]);
-		gw_buf_putc(&b, '\0');
-		gw_buf_put(&b, texts[i], lens[i]);
-		gw_buf_putc(&b, '\0');
+	if (text == NULL)
+		gw_buf_printf(err, "%s: cannot read: %s", rs->files[i], strerror(errno));
+	else if (gw_utf8_count(text, len) != 0 && strlen(text) != len)
+		gw_buf_printf(err, "%s: NUL byte in a rule file", rs->files[i]);
+	else {
+		gw_buf_puts(whole, base ? base + 1 : rs->files[i]);
+		gw_buf_putc(whole, '\0');
+		gw_buf_put(whole, text, len);
+		gw_buf_putc(whole, '\0');
+		rc = parse_file(rs, rs->files[i], text, len, err);
 	}
-	gw_sha256_hex(b.ptr ? b.ptr : "", b.len, rs->digest);
-	gw_buf_free(&b);
+	free(text);
+	return rc;
 }
 
 gw_rules *
 gw_rules_load(const char *dir, gw_buf *err)
 {
 	gw_rules *rs = gw_xcalloc(1, sizeof *rs);
-	char **texts;
-	size_t *lens;
-	int rc = 0;
+	gw_buf whole = GW_BUF_INIT; /* every file's name and bytes, each ending in NUL: the digest's */
+	int rc = list_files(rs, dir, err);
 
-	if (list_files(rs, dir, err) < 0) {
-		gw_rules_free(rs);
-		return NULL;
-	}
-	texts = gw_xcalloc(rs->nfiles, sizeof *texts);
-	lens = gw_xcalloc(rs->nfiles, sizeof *lens);
-	for (size_t i = 0; i < rs->nfiles && rc == 0; i++) {
-		texts[i] = read_all(rs->files[i], &lens[i]);
-		if (texts[i] == NULL) {
-			gw_buf_printf(err, "%s: cannot read: %s", rs->files[i], strerror(errno));
-			rc = -1;
-		} else if (gw_utf8_count(texts[i], lens[i]) != 0 && strlen(texts[i]) != lens[i]) {
-			gw_buf_printf(err, "%s: NUL byte in a rule file", rs->files[i]);
-			rc = -1;
-		} else
-			rc = parse_file(rs, rs->files[i], texts[i], lens[i], err);
-	}
+	for (size_t i = 0; i < rs->nfiles && rc == 0; i++)
+		rc = load_file(rs, i, &whole, err);
 	for (size_t i = 0; i < rs->nrules && rc == 0; i++) {
 		rc = check_attrs(rs, &rs->rules[i], err);
 		if (rc == 0) {
@@ -873,7 +861,7 @@ gw_rules_load(const char *dir, gw_buf *err)
 	}
 	typed_free(rs);
 	if (rc == 0) {
-		digest(rs, texts, lens);
+		gw_sha256_hex(whole.ptr ? whole.ptr : "", whole.len, rs->digest);
 		rs->mctx = pcre2_match_context_create(NULL);
 		pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
 		pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);
@@ -882,10 +870,7 @@ gw_rules_load(const char *dir, gw_buf *err)
 		for (size_t i = 0; i < rs->nrules; i++)
 			rs->rules[i].owner = rs;
 	}
-	for (size_t i = 0; i < rs->nfiles; i++)
-		free(texts[i]);
-	free(texts);
-	free(lens);
+	gw_buf_free(&whole);
 	if (rc < 0) {
 		gw_rules_free(rs);
 		return NULL;
