@@ -74,6 +74,7 @@ struct gw_rules {
 	char digest[65];
 	struct gw_union *unions; /* built by gw_rules_union, shared like the rules */
 	struct typed *typed;     /* while loading: what checking a value of each attribute needs */
+	const char *families;    /* while loading: the families compiled (gw_rules_load_for) */
 };
 
 /* Per-thread match data and JIT stack: the compiled rules are shared read-only. */
@@ -787,10 +788,26 @@ start_filter(gw_rule *r)
 	pcre2_code_free(twin);
 }
 
+/* Whether id is of one of families ("chrome. node.": id prefixes); NULL is every family. */
+static bool
+in_families(const char *id, const char *families)
+{
+	for (const char *p = families; p && *p; p += *p == ' ') {
+		size_t n = strcspn(p, " ");
+
+		if (n && strncmp(id, p, n) == 0)
+			return true;
+		p += n;
+	}
+	return families == NULL;
+}
+
+/* r's pattern expanded, and compiled when r is of a family the program runs (issue 14: a
+ * program compiles the rules its stages run, not every rule of the folder). */
 static int
 compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 {
-	gw_buf pat = GW_BUF_INIT;
+	const gw_buf *pat = &r->expanded; /* freed with r, with what an error left (fuzz_rules) */
 	int ec;
 	PCRE2_SIZE eo;
 
@@ -798,21 +815,19 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 		gw_buf_printf(err, "%s:%d: rule %s has no pattern", r->file, r->line, r->id);
 		return -1;
 	}
-	if (expand(rs, r->pattern.ptr, &pat, 0, r->file, r->pattern_line, err) < 0) {
-		gw_buf_free(&pat); /* what was expanded before the error (fuzz_rules found it) */
+	if (expand(rs, r->pattern.ptr, &r->expanded, 0, r->file, r->pattern_line, err) < 0)
 		return -1;
-	}
-	r->code = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len, options_of(r), &ec, &eo, NULL);
+	if (!in_families(r->id, rs->families))
+		return 0;
+	r->code = pcre2_compile((PCRE2_SPTR)pat->ptr, pat->len, options_of(r), &ec, &eo, NULL);
 	if (r->code == NULL) {
 		PCRE2_UCHAR msg[256];
 
 		pcre2_get_error_message(ec, msg, sizeof msg);
 		gw_buf_printf(err, "%s:%d: rule %s: %s at offset %zu of the expanded pattern: %s",
-		              r->file, r->pattern_line, r->id, (char *)msg, (size_t)eo, pat.ptr);
-		gw_buf_free(&pat);
+		              r->file, r->pattern_line, r->id, (char *)msg, (size_t)eo, pat->ptr);
 		return -1;
 	}
-	r->expanded = pat;
 	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &r->pairs);
 	r->pairs++;
 	start_filter(r);
@@ -846,9 +861,17 @@ load_file(gw_rules *rs, size_t i, gw_buf *whole, gw_buf *err)
 gw_rules *
 gw_rules_load(const char *dir, gw_buf *err)
 {
+	return gw_rules_load_for(dir, NULL, err);
+}
+
+gw_rules *
+gw_rules_load_for(const char *dir, const char *families, gw_buf *err)
+{
 	gw_rules *rs = gw_xcalloc(1, sizeof *rs);
 	gw_buf whole = GW_BUF_INIT; /* every file's name and bytes, each ending in NUL: the digest's */
 	int rc = list_files(rs, dir, err);
+
+	rs->families = families;
 
 	for (size_t i = 0; i < rs->nfiles && rc == 0; i++)
 		rc = load_file(rs, i, &whole, err);
@@ -860,6 +883,7 @@ gw_rules_load(const char *dir, gw_buf *err)
 		}
 	}
 	typed_free(rs);
+	rs->families = NULL;
 	if (rc == 0) {
 		gw_sha256_hex(whole.ptr ? whole.ptr : "", whole.len, rs->digest);
 		rs->mctx = pcre2_match_context_create(NULL);
@@ -972,12 +996,25 @@ gw_rules_digest(const gw_rules *rs)
 	return rs->digest;
 }
 
+/* r, once loaded, as a stage takes it: a rule of a family the program did not compile is a
+ * mistake in its family list (a stage takes its rules when it is made, so any run shows it). */
+static const gw_rule *
+handed(const gw_rule *r)
+{
+	if (r && r->owner && r->code == NULL) {
+		fprintf(stderr, "%s: rule %s: not compiled: not of the families the program runs\n",
+		        gw_prog(), r->id);
+		abort();
+	}
+	return r;
+}
+
 const gw_rule *
 gw_rules_get(const gw_rules *rs, const char *id)
 {
 	for (size_t i = 0; i < rs->nrules; i++)
 		if (strcmp(rs->rules[i].id, id) == 0)
-			return &rs->rules[i];
+			return handed(&rs->rules[i]);
 	return NULL;
 }
 
@@ -990,7 +1027,7 @@ gw_rules_count(const gw_rules *rs)
 const gw_rule *
 gw_rules_at(const gw_rules *rs, size_t i)
 {
-	return i < rs->nrules ? &rs->rules[i] : NULL;
+	return i < rs->nrules ? handed(&rs->rules[i]) : NULL;
 }
 
 const gw_rule *
@@ -1000,7 +1037,7 @@ gw_rules_next(const gw_rules *rs, const char *prefix, size_t *i)
 
 	for (; *i < rs->nrules; (*i)++)
 		if (strncmp(rs->rules[*i].id, prefix, n) == 0)
-			return &rs->rules[(*i)++];
+			return handed(&rs->rules[(*i)++]);
 	return NULL;
 }
 
