@@ -34,6 +34,7 @@ typedef struct attr {
 
 struct gw_rule {
 	char *id;
+	uint32_t idhash; /* of id: most ids compared are told apart without reading them */
 	const char *file; /* points into rules->files */
 	int line;
 	gw_buf pattern;
@@ -193,6 +194,16 @@ unescape(const char *s, size_t n)
 	return gw_buf_detach(&b);
 }
 
+static uint32_t
+id_hash(const char *id)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*id)
+		h = (h ^ (unsigned char)*id++) * 16777619u;
+	return h;
+}
+
 /* Parse one "keyword value" line into rs; -1 with a message on error. */
 static int
 parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
@@ -227,12 +238,14 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 		return 0;
 	}
 	if (strcmp(kw, "rule") == 0) {
+		uint32_t h = id_hash(val);
+
 		if (*val == '\0' || strpbrk(val, " \t")) {
 			gw_buf_printf(err, "%s:%d: rule needs one id", file, lineno);
 			return -1;
 		}
 		for (size_t i = 0; i < rs->nrules; i++)
-			if (strcmp(rs->rules[i].id, val) == 0) {
+			if (rs->rules[i].idhash == h && strcmp(rs->rules[i].id, val) == 0) {
 				gw_buf_printf(err, "%s:%d: rule %s: id already used at %s:%d", file,
 				              lineno, val, rs->rules[i].file, rs->rules[i].line);
 				return -1;
@@ -241,6 +254,7 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 		r = &rs->rules[rs->nrules++];
 		memset(r, 0, sizeof *r);
 		r->id = gw_xstrdup(val);
+		r->idhash = h;
 		r->file = file;
 		r->line = lineno;
 		return 0;
@@ -845,7 +859,7 @@ load_file(gw_rules *rs, size_t i, gw_buf *whole, gw_buf *err)
 
 	if (text == NULL)
 		gw_buf_printf(err, "%s: cannot read: %s", rs->files[i], strerror(errno));
-	else if (gw_utf8_count(text, len) != 0 && strlen(text) != len)
+	else if (memchr(text, '\0', len) != NULL)
 		gw_buf_printf(err, "%s: NUL byte in a rule file", rs->files[i]);
 	else {
 		gw_buf_puts(whole, base ? base + 1 : rs->files[i]);
@@ -1012,8 +1026,10 @@ handed(const gw_rule *r)
 const gw_rule *
 gw_rules_get(const gw_rules *rs, const char *id)
 {
+	uint32_t h = id_hash(id);
+
 	for (size_t i = 0; i < rs->nrules; i++)
-		if (strcmp(rs->rules[i].id, id) == 0)
+		if (rs->rules[i].idhash == h && strcmp(rs->rules[i].id, id) == 0)
 			return handed(&rs->rules[i]);
 	return NULL;
 }
