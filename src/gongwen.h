@@ -443,10 +443,12 @@ typedef struct gw_rule gw_rule;
  * "file:line:1: ERROR: message: rule ID: detail", a diagnostic of the catalogue).
  * See rules/README.md for the format. */
 gw_rules *gw_rules_load(const char *dir, gw_buf *err);
-/* The same, but only the rules of families (id prefixes, space-separated: "chrome. node.")
- * compiled, for a program that runs no other: every rule is parsed, checked and expanded all
- * the same, and the digest covers every file.  Handing out a rule not compiled aborts. */
-gw_rules *gw_rules_load_for(const char *dir, const char *families, gw_buf *err);
+/* The same for a program that runs rules and does not check them: only the rules of families
+ * (id prefixes, space-separated: "chrome. node."; NULL: every family) compiled, and the
+ * examples kept only when examples is set (gw_rules_check_examples reads them).  Every rule is
+ * parsed, checked and expanded all the same, and the digest covers every file.  Handing out a
+ * rule that was not compiled aborts. */
+gw_rules *gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *err);
 void gw_rules_free(gw_rules *rs);
 /* The folder rules come from: --rules, else $GONGWEN_RULES, else the installed or
  * in-tree folder. */

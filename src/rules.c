@@ -76,6 +76,7 @@ struct gw_rules {
 	struct gw_union *unions; /* built by gw_rules_union, shared like the rules */
 	struct typed *typed;     /* while loading: what checking a value of each attribute needs */
 	const char *families;    /* while loading: the families compiled (gw_rules_load_for) */
+	bool examples;           /* each rule's examples kept (gw_rules_load) */
 };
 
 /* Per-thread match data and JIT stack: the compiled rules are shared read-only. */
@@ -270,6 +271,8 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 	} else if (strcmp(kw, "match") == 0 || strcmp(kw, "nomatch") == 0) {
 		char *cap = strstr(val, " => ");
 
+		if (!rs->examples) /* only gw_rules_check_examples reads them */
+			return 0;
 		if (cap)
 			*cap = '\0', cap += 4;
 		gw_grow((void **)&r->ex, &r->capex, r->nex + 1, sizeof *r->ex);
@@ -875,17 +878,18 @@ load_file(gw_rules *rs, size_t i, gw_buf *whole, gw_buf *err)
 gw_rules *
 gw_rules_load(const char *dir, gw_buf *err)
 {
-	return gw_rules_load_for(dir, NULL, err);
+	return gw_rules_load_for(dir, NULL, true, err);
 }
 
 gw_rules *
-gw_rules_load_for(const char *dir, const char *families, gw_buf *err)
+gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *err)
 {
 	gw_rules *rs = gw_xcalloc(1, sizeof *rs);
 	gw_buf whole = GW_BUF_INIT; /* every file's name and bytes, each ending in NUL: the digest's */
 	int rc = list_files(rs, dir, err);
 
 	rs->families = families;
+	rs->examples = examples;
 
 	for (size_t i = 0; i < rs->nfiles && rc == 0; i++)
 		rc = load_file(rs, i, &whole, err);
