@@ -851,9 +851,9 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 	return 0;
 }
 
-/* Rule file i read, its name and bytes added to what the digest reads, then parsed. */
+/* Rule file i read, its name and bytes added to the digest (each ending in NUL), then parsed. */
 static int
-load_file(gw_rules *rs, size_t i, gw_buf *whole, gw_buf *err)
+load_file(gw_rules *rs, size_t i, gw_sha256 *digest, gw_buf *err)
 {
 	const char *base = strrchr(rs->files[i], '/');
 	size_t len;
@@ -865,10 +865,9 @@ load_file(gw_rules *rs, size_t i, gw_buf *whole, gw_buf *err)
 	else if (memchr(text, '\0', len) != NULL)
 		gw_buf_printf(err, "%s: NUL byte in a rule file", rs->files[i]);
 	else {
-		gw_buf_puts(whole, base ? base + 1 : rs->files[i]);
-		gw_buf_putc(whole, '\0');
-		gw_buf_put(whole, text, len);
-		gw_buf_putc(whole, '\0');
+		base = base ? base + 1 : rs->files[i];
+		gw_sha256_add(digest, base, strlen(base) + 1);
+		gw_sha256_add(digest, text, len + 1);
 		rc = parse_file(rs, rs->files[i], text, len, err);
 	}
 	free(text);
@@ -885,14 +884,15 @@ gw_rules *
 gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *err)
 {
 	gw_rules *rs = gw_xcalloc(1, sizeof *rs);
-	gw_buf whole = GW_BUF_INIT; /* every file's name and bytes, each ending in NUL: the digest's */
+	gw_sha256 digest;
 	int rc = list_files(rs, dir, err);
 
 	rs->families = families;
 	rs->examples = examples;
 
+	gw_sha256_init(&digest);
 	for (size_t i = 0; i < rs->nfiles && rc == 0; i++)
-		rc = load_file(rs, i, &whole, err);
+		rc = load_file(rs, i, &digest, err);
 	for (size_t i = 0; i < rs->nrules && rc == 0; i++) {
 		rc = check_attrs(rs, &rs->rules[i], err);
 		if (rc == 0) {
@@ -903,7 +903,7 @@ gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *
 	typed_free(rs);
 	rs->families = NULL;
 	if (rc == 0) {
-		gw_sha256_hex(whole.ptr ? whole.ptr : "", whole.len, rs->digest);
+		gw_sha256_end(&digest, rs->digest);
 		rs->mctx = pcre2_match_context_create(NULL);
 		pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
 		pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);
@@ -912,7 +912,6 @@ gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *
 		for (size_t i = 0; i < rs->nrules; i++)
 			rs->rules[i].owner = rs;
 	}
-	gw_buf_free(&whole);
 	if (rc < 0) {
 		gw_rules_free(rs);
 		return NULL;
