@@ -46,7 +46,7 @@ gw_rules_open(const char *dir, char *err, size_t errsize)
 
 	/* Jansson sets up its hash seed here, before the caller starts threads */
 	json_object_seed(0);
-	rs = gw_rules_load(dir ? dir : gw_rules_default_dir(NULL), &e);
+	rs = gw_rules_load_for(dir ? dir : gw_rules_default_dir(NULL), NULL, false, &e); /* no examples */
 	if (rs == NULL)
 		give(&e, err, errsize);
 	gw_buf_free(&e);
