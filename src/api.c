@@ -44,9 +44,9 @@ gw_rules_open(const char *dir, char *err, size_t errsize)
 	gw_buf e = GW_BUF_INIT;
 	gw_rules *rs;
 
-	/* Jansson sets up its hash seed here, before the caller starts threads */
+	/* Jansson sets up its hash seed here, before the caller starts threads; no examples kept */
 	json_object_seed(0);
-	rs = gw_rules_load_for(dir ? dir : gw_rules_default_dir(NULL), NULL, false, &e); /* no examples */
+	rs = gw_rules_load_for(dir ? dir : gw_rules_default_dir(NULL), NULL, false, &e);
 	if (rs == NULL)
 		give(&e, err, errsize);
 	gw_buf_free(&e);

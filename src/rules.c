@@ -34,7 +34,7 @@ typedef struct attr {
 
 struct gw_rule {
 	char *id;
-	uint32_t idhash; /* of id: most ids compared are told apart without reading them */
+	uint32_t idhash;  /* of id: most ids compared are told apart without reading them */
 	const char *file; /* points into rules->files */
 	int line;
 	gw_buf pattern;

@@ -112,7 +112,7 @@ blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
 }
 
 /* Whether the CPU has the SHA extensions and SSSE3/SSE4.1 (the shuffles and blends): glibc's
- * answer where it has one (issue 14: a CPUID traps to the hypervisor, 15 us on the test machine). */
+ * answer where it has one (issue 14: a CPUID traps to the hypervisor, 15 us on our machine). */
 static bool
 have_sha_ni(void)
 {
