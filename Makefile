@@ -24,7 +24,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(PKG_CFLAGS) \
 	-DGW_RULES_DIR='"$(PREFIX)/share/gongwen/rules"' $(CFLAGS)
-LDLIBS = $(PKG_LIBS) -lm -lpthread
+# each program loads only the libraries it calls (issue 14: start-up), where the toolchain
+# does not already link so by default
+LDLIBS = -Wl,--as-needed $(PKG_LIBS) -lm -lpthread
 
 # every src/*.c is part of the library except the programs' mains (src/main-NAME.c → gw-NAME)
 LIBSRC = $(filter-out main-%,$(notdir $(basename $(wildcard src/*.c))))

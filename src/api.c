@@ -1,7 +1,6 @@
 /* api.c — libgongwen's public interface (libgongwen.h, gongwen(3)) over the stages, and the one
  * pipeline of a document that gongwen(1) runs too. */
 #include <jansson.h>
-#include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,10 +44,9 @@ gw_rules_open(const char *dir, char *err, size_t errsize)
 	gw_buf e = GW_BUF_INIT;
 	gw_rules *rs;
 
-	/* libxml2 and Jansson set up their globals here, before the caller starts threads */
-	xmlInitParser();
+	/* Jansson sets up its hash seed here, before the caller starts threads; no examples kept */
 	json_object_seed(0);
-	rs = gw_rules_load(dir ? dir : gw_rules_default_dir(NULL), &e);
+	rs = gw_rules_load_for(dir ? dir : gw_rules_default_dir(NULL), NULL, false, &e);
 	if (rs == NULL)
 		give(&e, err, errsize);
 	gw_buf_free(&e);

@@ -235,7 +235,7 @@ gw_opts_rules(gw_opts *o)
 
 	if (o->rules_dir == NULL)
 		o->rules_dir = gw_rules_default_dir(o->prog);
-	rs = gw_rules_load(o->rules_dir, &err);
+	rs = gw_rules_load_for(o->rules_dir, o->families, o->examples, &err);
 	if (rs == NULL) {
 		gw_rules_error(o->rules_dir, err.ptr);
 		gw_buf_free(&err);

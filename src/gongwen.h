@@ -443,6 +443,12 @@ typedef struct gw_rule gw_rule;
  * "file:line:1: ERROR: message: rule ID: detail", a diagnostic of the catalogue).
  * See rules/README.md for the format. */
 gw_rules *gw_rules_load(const char *dir, gw_buf *err);
+/* The same for a program that runs rules and does not check them: only the rules of families
+ * (id prefixes, space-separated: "chrome. node."; NULL: every family) compiled, and the
+ * examples kept only when examples is set (gw_rules_check_examples reads them).  Every rule is
+ * parsed, checked and expanded all the same, and the digest covers every file.  Handing out a
+ * rule that was not compiled aborts. */
+gw_rules *gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *err);
 void gw_rules_free(gw_rules *rs);
 /* The folder rules come from: --rules, else $GONGWEN_RULES, else the installed or
  * in-tree folder. */
@@ -514,6 +520,15 @@ bool gw_parse_int(const char *s, size_t n, long long *out);
 
 /* sha256 of p[0..n) as 64 hex digits + NUL in hex. */
 void gw_sha256_hex(const void *p, size_t n, char hex[65]);
+/* The same over bytes added a piece at a time (the rules digest, over every file). */
+typedef struct gw_sha256 {
+	uint32_t h[8];
+	uint64_t n;            /* bytes added */
+	unsigned char buf[64]; /* the last n % 64 of them, not hashed yet */
+} gw_sha256;
+void gw_sha256_init(gw_sha256 *s);
+void gw_sha256_add(gw_sha256 *s, const void *p, size_t n);
+void gw_sha256_end(gw_sha256 *s, char hex[65]);
 /* The file stem of path: "corpus/000_x.txt" → "000_x". Caller frees. */
 char *gw_path_stem(const char *path);
 /* A document's id from its path: the stem, or with whole the path less its leading ./ ../ /

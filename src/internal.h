@@ -74,6 +74,8 @@ typedef struct gw_opts {
 	const char *errors;    /* --errors FILE (gongwen, gw-emit, gw-merge): not DIR/errors.jsonl */
 	const char *summary;   /* --summary FILE (gongwen, gw-emit, gw-merge): counts as JSON */
 	const gw_rules *rules; /* set by the program once loaded: its digest goes in each record */
+	const char *families;  /* the rule families its stages run (gw_rules_load_for); NULL: all */
+	int examples;          /* gw-rules: the rules' examples kept, to be run */
 	char **ops;            /* the operands, in order */
 	int nops;
 	/* a program's own option (value NULL for a flag): NULL when fine, else what it takes */

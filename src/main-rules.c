@@ -18,7 +18,7 @@ static const gw_cli cli = {
 int
 main(int argc, char **argv)
 {
-	gw_opts o = {0};
+	gw_opts o = {.examples = 1};
 	const char *cmd;
 	gw_rules *rs;
 	int fails, n;

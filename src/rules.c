@@ -34,6 +34,7 @@ typedef struct attr {
 
 struct gw_rule {
 	char *id;
+	uint32_t idhash;  /* of id: most ids compared are told apart without reading them */
 	const char *file; /* points into rules->files */
 	int line;
 	gw_buf pattern;
@@ -73,6 +74,9 @@ struct gw_rules {
 	pcre2_match_context *mctx;
 	char digest[65];
 	struct gw_union *unions; /* built by gw_rules_union, shared like the rules */
+	struct typed *typed;     /* while loading: what checking a value of each attribute needs */
+	const char *families;    /* while loading: the families compiled (gw_rules_load_for) */
+	bool examples;           /* each rule's examples kept (gw_rules_load) */
 };
 
 /* Per-thread match data and JIT stack: the compiled rules are shared read-only. */
@@ -172,21 +176,33 @@ read_all(const char *path, size_t *len)
 	return gw_buf_detach(&b);
 }
 
-/* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples). */
+/* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples); the
+ * bytes up to the next backslash copied at once. */
 static char *
 unescape(const char *s, size_t n)
 {
 	gw_buf b = GW_BUF_INIT;
+	const char *end = s + n, *q;
 
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
+	while ((q = memchr(s, '\\', (size_t)(end - s))) != NULL) {
+		bool esc = q + 1 < end && strchr("nt\\", q[1]);
 
-		if (c == '\\' && i + 1 < n && strchr("nt\\", s[i + 1]))
-			c = s[++i] == 'n' ? '\n' : s[i] == 't' ? '\t' : '\\';
-		gw_buf_putc(&b, c);
+		gw_buf_put(&b, s, (size_t)(q - s));
+		gw_buf_putc(&b, !esc ? '\\' : q[1] == 'n' ? '\n' : q[1] == 't' ? '\t' : '\\');
+		s = q + 1 + esc;
 	}
-	gw_buf_putc(&b, '\0');
+	gw_buf_put(&b, s, (size_t)(end - s));
 	return gw_buf_detach(&b);
+}
+
+static uint32_t
+id_hash(const char *id)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*id)
+		h = (h ^ (unsigned char)*id++) * 16777619u;
+	return h;
 }
 
 /* Parse one "keyword value" line into rs; -1 with a message on error. */
@@ -223,12 +239,14 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 		return 0;
 	}
 	if (strcmp(kw, "rule") == 0) {
+		uint32_t h = id_hash(val);
+
 		if (*val == '\0' || strpbrk(val, " \t")) {
 			gw_buf_printf(err, "%s:%d: rule needs one id", file, lineno);
 			return -1;
 		}
 		for (size_t i = 0; i < rs->nrules; i++)
-			if (strcmp(rs->rules[i].id, val) == 0) {
+			if (rs->rules[i].idhash == h && strcmp(rs->rules[i].id, val) == 0) {
 				gw_buf_printf(err, "%s:%d: rule %s: id already used at %s:%d", file,
 				              lineno, val, rs->rules[i].file, rs->rules[i].line);
 				return -1;
@@ -237,6 +255,7 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 		r = &rs->rules[rs->nrules++];
 		memset(r, 0, sizeof *r);
 		r->id = gw_xstrdup(val);
+		r->idhash = h;
 		r->file = file;
 		r->line = lineno;
 		return 0;
@@ -252,6 +271,8 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 	} else if (strcmp(kw, "match") == 0 || strcmp(kw, "nomatch") == 0) {
 		char *cap = strstr(val, " => ");
 
+		if (!rs->examples) /* only gw_rules_check_examples reads them */
+			return 0;
 		if (cap)
 			*cap = '\0', cap += 4;
 		gw_grow((void **)&r->ex, &r->capex, r->nex + 1, sizeof *r->ex);
@@ -264,29 +285,24 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 	return 0;
 }
 
+/* The lines of text (NUL-terminated at len) are cut in place: the digest has read it. */
 static int
-parse_file(gw_rules *rs, const char *file, const char *text, size_t len, gw_buf *err)
+parse_file(gw_rules *rs, const char *file, char *text, size_t len, gw_buf *err)
 {
-	const char *p = text, *end = text + len;
+	char *p = text, *end = text + len;
 	int lineno = 0;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-		char *line;
-		int rc = 0;
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *e = nl ? nl : end;
 
 		lineno++;
 		while (p < e && (*p == ' ' || *p == '\t'))
 			p++;
 		while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
 			e--;
-		if (p < e && *p != '#') {
-			line = gw_xstrndup(p, (size_t)(e - p));
-			rc = parse_line(rs, file, lineno, line, err);
-			free(line);
-		}
-		if (rc < 0)
+		*e = '\0';
+		if (p < e && *p != '#' && parse_line(rs, file, lineno, p, err) < 0)
 			return -1;
 		p = nl ? nl + 1 : end;
 	}
@@ -548,20 +564,51 @@ is_word_of(const char *v, const char *words)
 	return false;
 }
 
+/* What checking a value of s needs, made for its first value and kept for the load's others
+ * (issue 14: start-up): the words of a T_ENUM, the compiled pattern of a T_REGEX. */
+struct typed {
+	const char *words; /* its arg, or the names printed into names */
+	gw_buf names;
+	pcre2_code *re;
+};
+
+static struct typed *
+typed_of(gw_rules *rs, const aspec *s)
+{
+	struct typed *t;
+	int ec;
+	PCRE2_SIZE eo;
+
+	if (rs->typed == NULL)
+		rs->typed = gw_xcalloc(sizeof specs / sizeof *specs, sizeof *rs->typed);
+	t = &rs->typed[s - specs];
+	if (s->type == T_ENUM && t->words == NULL)
+		t->words = words_of(s, &t->names);
+	if (s->type == T_REGEX && t->re == NULL)
+		t->re = pcre2_compile((PCRE2_SPTR)s->arg, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
+		                      &ec, &eo, NULL);
+	return t;
+}
+
+static void
+typed_free(gw_rules *rs)
+{
+	for (size_t k = 0; rs->typed && k < sizeof specs / sizeof *specs; k++)
+		gw_buf_free(&rs->typed[k].names), pcre2_code_free(rs->typed[k].re);
+	free(rs->typed);
+	rs->typed = NULL;
+}
+
 /* Whether one value v (NUL-terminated) has the type of s. */
 static bool
-value_ok(const gw_rules *rs, const aspec *s, const char *v)
+value_ok(gw_rules *rs, const aspec *s, const char *v)
 {
-	gw_buf b = GW_BUF_INIT;
 	char *end;
 	long n;
-	bool ok;
 
 	switch (s->type) {
 	case T_ENUM:
-		ok = is_word_of(v, words_of(s, &b));
-		gw_buf_free(&b);
-		return ok;
+		return is_word_of(v, typed_of(rs, s)->words);
 	case T_INT:
 	case T_HEX:
 		n = strtol(v, &end, s->type == T_INT ? 10 : 16);
@@ -569,15 +616,11 @@ value_ok(const gw_rules *rs, const aspec *s, const char *v)
 	case T_RULES:
 		return in_family(v, s->arg) && gw_rules_get(rs, v) != NULL;
 	case T_REGEX: {
-		int ec, rc;
-		PCRE2_SIZE eo;
-		pcre2_code *re = pcre2_compile((PCRE2_SPTR)s->arg, PCRE2_ZERO_TERMINATED,
-		                               PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
 		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+		int rc = pcre2_match(typed_of(rs, s)->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md,
+		                     NULL);
 
-		rc = pcre2_match(re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
 		pcre2_match_data_free(md);
-		pcre2_code_free(re);
 		return rc > 0;
 	}
 	}
@@ -621,7 +664,7 @@ bad_value(const gw_rule *r, const attr *a, const aspec *s, const char *v, gw_buf
 
 /* Each word of a list attribute, or the whole value of another, against its type. */
 static int
-check_value(const gw_rules *rs, const gw_rule *r, const attr *a, const aspec *s, gw_buf *err)
+check_value(gw_rules *rs, const gw_rule *r, const attr *a, const aspec *s, gw_buf *err)
 {
 	const char *p = a->value;
 	char *v;
@@ -645,7 +688,7 @@ check_value(const gw_rules *rs, const gw_rule *r, const attr *a, const aspec *s,
 /* r's attributes against the table: known to its family, given once (a list may take several
  * lines), each value of its type, none that the family needs missing. */
 static int
-check_attrs(const gw_rules *rs, const gw_rule *r, gw_buf *err)
+check_attrs(gw_rules *rs, const gw_rule *r, gw_buf *err)
 {
 	for (size_t i = 0; i < r->nattrs; i++) {
 		const attr *a = &r->attrs[i];
@@ -762,10 +805,26 @@ start_filter(gw_rule *r)
 	pcre2_code_free(twin);
 }
 
+/* Whether id is of one of families ("chrome. node.": id prefixes); NULL is every family. */
+static bool
+in_families(const char *id, const char *families)
+{
+	for (const char *p = families; p && *p; p += *p == ' ') {
+		size_t n = strcspn(p, " ");
+
+		if (n && strncmp(id, p, n) == 0)
+			return true;
+		p += n;
+	}
+	return families == NULL;
+}
+
+/* r's pattern expanded, and compiled when r is of a family the program runs (issue 14: a
+ * program compiles the rules its stages run, not every rule of the folder). */
 static int
 compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 {
-	gw_buf pat = GW_BUF_INIT;
+	const gw_buf *pat = &r->expanded; /* freed with r, with what an error left (fuzz_rules) */
 	int ec;
 	PCRE2_SIZE eo;
 
@@ -773,69 +832,67 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 		gw_buf_printf(err, "%s:%d: rule %s has no pattern", r->file, r->line, r->id);
 		return -1;
 	}
-	if (expand(rs, r->pattern.ptr, &pat, 0, r->file, r->pattern_line, err) < 0) {
-		gw_buf_free(&pat); /* what was expanded before the error (fuzz_rules found it) */
+	if (expand(rs, r->pattern.ptr, &r->expanded, 0, r->file, r->pattern_line, err) < 0)
 		return -1;
-	}
-	r->code = pcre2_compile((PCRE2_SPTR)pat.ptr, pat.len, options_of(r), &ec, &eo, NULL);
+	if (!in_families(r->id, rs->families))
+		return 0;
+	r->code = pcre2_compile((PCRE2_SPTR)pat->ptr, pat->len, options_of(r), &ec, &eo, NULL);
 	if (r->code == NULL) {
 		PCRE2_UCHAR msg[256];
 
 		pcre2_get_error_message(ec, msg, sizeof msg);
 		gw_buf_printf(err, "%s:%d: rule %s: %s at offset %zu of the expanded pattern: %s",
-		              r->file, r->pattern_line, r->id, (char *)msg, (size_t)eo, pat.ptr);
-		gw_buf_free(&pat);
+		              r->file, r->pattern_line, r->id, (char *)msg, (size_t)eo, pat->ptr);
 		return -1;
 	}
-	r->expanded = pat;
 	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &r->pairs);
 	r->pairs++;
 	start_filter(r);
 	return 0;
 }
 
-static void
-digest(gw_rules *rs, char **texts, size_t *lens)
+/* Rule file i read, its name and bytes added to the digest (each ending in NUL), then parsed. */
+static int
+load_file(gw_rules *rs, size_t i, gw_sha256 *digest, gw_buf *err)
 {
-	gw_buf b = GW_BUF_INIT;
+	const char *base = strrchr(rs->files[i], '/');
+	size_t len;
+	char *text = read_all(rs->files[i], &len);
+	int rc = -1;
 
-	for (size_t i = 0; i < rs->nfiles; i++) {
-		const char *base = strrchr(rs->files[i], '/');
-
-		gw_buf_puts(&b, base ? base + 1 : rs->files[i]);
-		gw_buf_putc(&b, '\0');
-		gw_buf_put(&b, texts[i], lens[i]);
-		gw_buf_putc(&b, '\0');
+	if (text == NULL)
+		gw_buf_printf(err, "%s: cannot read: %s", rs->files[i], strerror(errno));
+	else if (memchr(text, '\0', len) != NULL)
+		gw_buf_printf(err, "%s: NUL byte in a rule file", rs->files[i]);
+	else {
+		base = base ? base + 1 : rs->files[i];
+		gw_sha256_add(digest, base, strlen(base) + 1);
+		gw_sha256_add(digest, text, len + 1);
+		rc = parse_file(rs, rs->files[i], text, len, err);
 	}
-	gw_sha256_hex(b.ptr ? b.ptr : "", b.len, rs->digest);
-	gw_buf_free(&b);
+	free(text);
+	return rc;
 }
 
 gw_rules *
 gw_rules_load(const char *dir, gw_buf *err)
 {
-	gw_rules *rs = gw_xcalloc(1, sizeof *rs);
-	char **texts;
-	size_t *lens;
-	int rc = 0;
+	return gw_rules_load_for(dir, NULL, true, err);
+}
 
-	if (list_files(rs, dir, err) < 0) {
-		gw_rules_free(rs);
-		return NULL;
-	}
-	texts = gw_xcalloc(rs->nfiles, sizeof *texts);
-	lens = gw_xcalloc(rs->nfiles, sizeof *lens);
-	for (size_t i = 0; i < rs->nfiles && rc == 0; i++) {
-		texts[i] = read_all(rs->files[i], &lens[i]);
-		if (texts[i] == NULL) {
-			gw_buf_printf(err, "%s: cannot read: %s", rs->files[i], strerror(errno));
-			rc = -1;
-		} else if (gw_utf8_count(texts[i], lens[i]) != 0 && strlen(texts[i]) != lens[i]) {
-			gw_buf_printf(err, "%s: NUL byte in a rule file", rs->files[i]);
-			rc = -1;
-		} else
-			rc = parse_file(rs, rs->files[i], texts[i], lens[i], err);
-	}
+gw_rules *
+gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *err)
+{
+	gw_rules *rs = gw_xcalloc(1, sizeof *rs);
+	gw_sha256 digest;
+	int rc = list_files(rs, dir, err);
+
+	rs->families = families;
+	rs->examples = examples;
+
+	gw_sha256_init(&digest);
+	for (size_t i = 0; i < rs->nfiles && rc == 0; i++)
+		rc = load_file(rs, i, &digest, err);
 	for (size_t i = 0; i < rs->nrules && rc == 0; i++) {
 		rc = check_attrs(rs, &rs->rules[i], err);
 		if (rc == 0) {
@@ -843,8 +900,10 @@ gw_rules_load(const char *dir, gw_buf *err)
 			rc = compile_rule(rs, &rs->rules[i], err);
 		}
 	}
+	typed_free(rs);
+	rs->families = NULL;
 	if (rc == 0) {
-		digest(rs, texts, lens);
+		gw_sha256_end(&digest, rs->digest);
 		rs->mctx = pcre2_match_context_create(NULL);
 		pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
 		pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);
@@ -853,10 +912,6 @@ gw_rules_load(const char *dir, gw_buf *err)
 		for (size_t i = 0; i < rs->nrules; i++)
 			rs->rules[i].owner = rs;
 	}
-	for (size_t i = 0; i < rs->nfiles; i++)
-		free(texts[i]);
-	free(texts);
-	free(lens);
 	if (rc < 0) {
 		gw_rules_free(rs);
 		return NULL;
@@ -958,12 +1013,27 @@ gw_rules_digest(const gw_rules *rs)
 	return rs->digest;
 }
 
+/* r, once loaded, as a stage takes it: a rule of a family the program did not compile is a
+ * mistake in its family list (a stage takes its rules when it is made, so any run shows it). */
+static const gw_rule *
+handed(const gw_rule *r)
+{
+	if (r && r->owner && r->code == NULL) {
+		fprintf(stderr, "%s: rule %s: not compiled: not of the families the program runs\n",
+		        gw_prog(), r->id);
+		abort();
+	}
+	return r;
+}
+
 const gw_rule *
 gw_rules_get(const gw_rules *rs, const char *id)
 {
+	uint32_t h = id_hash(id);
+
 	for (size_t i = 0; i < rs->nrules; i++)
-		if (strcmp(rs->rules[i].id, id) == 0)
-			return &rs->rules[i];
+		if (rs->rules[i].idhash == h && strcmp(rs->rules[i].id, id) == 0)
+			return handed(&rs->rules[i]);
 	return NULL;
 }
 
@@ -976,7 +1046,7 @@ gw_rules_count(const gw_rules *rs)
 const gw_rule *
 gw_rules_at(const gw_rules *rs, size_t i)
 {
-	return i < rs->nrules ? &rs->rules[i] : NULL;
+	return i < rs->nrules ? handed(&rs->rules[i]) : NULL;
 }
 
 const gw_rule *
@@ -986,7 +1056,7 @@ gw_rules_next(const gw_rules *rs, const char *prefix, size_t *i)
 
 	for (; *i < rs->nrules; (*i)++)
 		if (strncmp(rs->rules[*i].id, prefix, n) == 0)
-			return &rs->rules[(*i)++];
+			return handed(&rs->rules[(*i)++]);
 	return NULL;
 }
 

@@ -8,6 +8,10 @@
 #include <cpuid.h>
 #include <immintrin.h>
 #define HAVE_SHA_NI 1
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+#include <sys/platform/x86.h> /* what glibc's loader read with CPUID already */
+#define HAVE_GLIBC_CPU 1
+#endif
 #endif
 
 static const uint32_t K[64] = {
@@ -107,10 +111,14 @@ blocks_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	_mm_storeu_si128((__m128i *)(h + 4), s1);
 }
 
-/* Whether the CPU has the SHA extensions and SSSE3/SSE4.1 (the shuffles and blends). */
+/* Whether the CPU has the SHA extensions and SSSE3/SSE4.1 (the shuffles and blends): glibc's
+ * answer where it has one (issue 14: a CPUID traps to the hypervisor, 15 us on our machine). */
 static bool
 have_sha_ni(void)
 {
+#ifdef HAVE_GLIBC_CPU
+	return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSSE3) && CPU_FEATURE_ACTIVE(SSE4_1);
+#else
 	static atomic_int have = -1; /* asked once: CPUID may trap to the hypervisor */
 	int v = atomic_load_explicit(&have, memory_order_relaxed);
 	unsigned a, b, c, d;
@@ -121,6 +129,7 @@ have_sha_ni(void)
 		atomic_store_explicit(&have, v, memory_order_relaxed);
 	}
 	return v;
+#endif
 }
 #endif
 
@@ -139,31 +148,62 @@ blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
 }
 
 void
-gw_sha256_hex(const void *data, size_t n, char hex[65])
+gw_sha256_init(gw_sha256 *s)
+{
+	static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+	memcpy(s->h, h0, sizeof h0);
+	s->n = 0;
+}
+
+void
+gw_sha256_add(gw_sha256 *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	size_t have = s->n % 64, k = 64 - have < n ? 64 - have : n;
+
+	s->n += n;
+	if (have) { /* the block begun by the bytes added before */
+		memcpy(s->buf + have, p, k);
+		if (have + k < 64)
+			return;
+		blocks(s->h, s->buf, 1);
+		p += k, n -= k;
+	}
+	blocks(s->h, p, n / 64);
+	memcpy(s->buf, p + n / 64 * 64, n % 64);
+}
+
+void
+gw_sha256_end(gw_sha256 *s, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
-	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-	const unsigned char *p = data;
-	unsigned char tail[128];
-	size_t rest = n % 64, full = n - rest, tl;
-	uint64_t bits = (uint64_t)n * 8;
+	unsigned char tail[128] = {0};
+	size_t rest = s->n % 64, tl = rest < 56 ? 64 : 128;
+	uint64_t bits = s->n * 8;
 	int i;
 
-	blocks(h, p, full / 64);
-	memset(tail, 0, sizeof tail);
-	if (rest)
-		memcpy(tail, p + full, rest);
+	memcpy(tail, s->buf, rest);
 	tail[rest] = 0x80;
-	tl = rest < 56 ? 64 : 128;
 	for (i = 0; i < 8; i++)
 		tail[tl - 1 - i] = (unsigned char)(bits >> (8 * i));
-	blocks(h, tail, tl / 64);
+	blocks(s->h, tail, tl / 64);
 	for (i = 0; i < 32; i++) {
-		unsigned char byte = (unsigned char)(h[i / 4] >> (24 - 8 * (i % 4)));
+		unsigned char byte = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
 
 		hex[2 * i] = digits[byte >> 4];
 		hex[2 * i + 1] = digits[byte & 15];
 	}
 	hex[64] = '\0';
+}
+
+void
+gw_sha256_hex(const void *data, size_t n, char hex[65])
+{
+	gw_sha256 s;
+
+	gw_sha256_init(&s);
+	gw_sha256_add(&s, data, n);
+	gw_sha256_end(&s, hex);
 }
