@@ -78,6 +78,7 @@ struct gw_normalizer {
 	 * attribute read once) */
 	const gw_rule **chrome[2];
 	size_t nchrome[2];
+	const gw_prefilter *chromepf[2]; /* which of them may match at a line start */
 	/* scratch, reused by every document */
 	gw_buf dec;    /* decoded text when it is not the input itself */
 	uint32_t *off; /* per code point source offset (+ one past the end) */
@@ -92,7 +93,8 @@ struct gw_normalizer {
 	size_t capit;
 	gw_buf region;
 	uint32_t *rstart;
-	size_t caprstart;
+	gw_prefilter_mask *rmay; /* per region line: the chrome rules that may match there */
+	size_t caprstart, caprmay;
 	UChar ubuf[UBUF];
 	int32_t obuf[UBUF];
 	gw_buf file;
@@ -300,6 +302,7 @@ gw_normalizer_free(gw_normalizer *n)
 	free(n->lines);
 	free(n->it);
 	free(n->rstart);
+	free(n->rmay);
 	free(n->openers);
 	free(n->chrome[0]);
 	free(n->chrome[1]);
@@ -328,6 +331,8 @@ chrome_rules(gw_normalizer *n, const gw_rules *rs)
 				n->chrome[t][n->nchrome[t]++] = r;
 			}
 	}
+	for (int t = 0; t < 2; t++)
+		n->chromepf[t] = gw_union_prefilter(gw_rules_union(n->chrome[t], n->nchrome[t], false));
 }
 
 void
@@ -928,10 +933,12 @@ disclaimers(run *r, size_t a, size_t b)
 
 /* ---------------------------------------------------------------- chrome rules */
 
-/* The lines a..b joined by '\n' into n->region, with each line's start in n->rstart. */
+/* The lines a..b joined by '\n' into n->region, with each line's start in n->rstart and the
+ * rules of pf that may match there in n->rmay. */
 static void
-region_build(run *r, size_t a, size_t b)
+region_build(run *r, size_t a, size_t b, const gw_prefilter *pf)
 {
+	gw_prefilter_cursor cur = {0};
 	gw_normalizer *n = r->n;
 	size_t len;
 
@@ -947,6 +954,9 @@ region_build(run *r, size_t a, size_t b)
 		gw_buf_put(&n->region, s, len);
 	}
 	n->rstart[b - a] = (uint32_t)n->region.len + 1;
+	gw_grow((void **)&n->rmay, &n->caprmay, b - a, sizeof *n->rmay);
+	for (size_t j = 0; j < b - a; j++)
+		gw_prefilter_at(pf, n->region.ptr, n->region.len, n->rstart[j], &cur, &n->rmay[j]);
 }
 
 /* Index (from 0) of the region line starting at byte pos, or -1. */
@@ -958,21 +968,29 @@ region_line_at(const run *r, size_t nl, size_t pos)
 	return k < nl && r->n->rstart[k] == pos ? (long)k : -1;
 }
 
-/* Run one chrome rule over region lines a..b; a match that covers whole lines (and no line
- * already removed) removes them.  -1 when the rule hit its match limit (d is then an error
- * record). */
+/* Run chrome rule k of region t over its lines a..b, trying it at each line start that its
+ * prefilter allows (a rule can only cover whole lines, and what a search from a line start finds
+ * first is what it finds anchored at the first line start where it matches); a match that covers
+ * whole lines (and no line already removed) removes them.  -1 when the rule hit its match limit
+ * (d is then an error record). */
 static int
-chrome_rule(run *r, const gw_rule *rule, size_t a, size_t b)
+chrome_rule(run *r, size_t t, size_t k, size_t a, size_t b)
 {
 	gw_normalizer *n = r->n;
-	const char *txt = n->region.ptr, *nl;
-	size_t len = n->region.len, nlines = b - a, pos = 0, ov[20], e;
+	const gw_rule *rule = n->chrome[t][k];
+	const char *txt = n->region.ptr;
+	size_t len = n->region.len, nlines = b - a, j = 0, ov[20], e;
 	int rc;
 
-	while (pos <= len && (rc = gw_rule_match(rule, txt, len, pos, ov, 10)) != 0) {
+	while (j < nlines) {
 		long j0, j1;
 		bool ok = true;
 
+		if (!gw_prefilter_may(n->chromepf[t], &n->rmay[j], k) ||
+		    (rc = gw_rule_match_at(rule, txt, len, n->rstart[j], ov, 10)) == 0) {
+			j++;
+			continue;
+		}
 		if (rc < 0) {
 			gw_doc_fail(r->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(rule));
 			return -1;
@@ -980,16 +998,13 @@ chrome_rule(run *r, const gw_rule *rule, size_t a, size_t b)
 		e = ov[1] > ov[0] && txt[ov[1] - 1] == '\n' ? ov[1] - 1 : ov[1];
 		j0 = region_line_at(r, nlines, ov[0]);
 		j1 = region_line_at(r, nlines + 1, e + 1); /* the line after the match */
-		for (long j = j0; ok && j >= 0 && j < j1; j++)
-			ok = n->lines[a + (size_t)j].kind == L_KEEP;
-		if (j0 >= 0 && j1 > j0 && ok) {
+		for (long i = j0; ok && i >= 0 && i < j1; i++)
+			ok = n->lines[a + (size_t)i].kind == L_KEEP;
+		ok = ok && j0 >= 0 && j1 > j0;
+		if (ok)
 			remove_lines(r, a + (size_t)j0, a + (size_t)j1 - 1, L_CHROME,
 			             gw_rule_attr(rule, "kind"));
-			pos = n->rstart[j1];
-		} else { /* no whole-line match here: go on at the next line */
-			nl = memchr(txt + ov[0], '\n', len - ov[0]);
-			pos = nl ? (size_t)(nl - txt) + 1 : len + 1;
-		}
+		j = ok ? (size_t)j1 : j + 1; /* else no whole-line match here: the next line */
 	}
 	return 0;
 }
@@ -1000,11 +1015,11 @@ chrome_region(run *r, size_t a, size_t b, bool head)
 {
 	size_t t = head ? 0 : 1;
 
-	if (r->n->rules == NULL || a >= b)
+	if (r->n->rules == NULL || a >= b || r->n->nchrome[t] == 0)
 		return 0;
-	region_build(r, a, b);
+	region_build(r, a, b, r->n->chromepf[t]);
 	for (size_t k = 0; k < r->n->nchrome[t]; k++)
-		if (chrome_rule(r, r->n->chrome[t][k], a, b) < 0)
+		if (chrome_rule(r, t, k, a, b) < 0)
 			return -1;
 	return 0;
 }
