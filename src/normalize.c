@@ -56,6 +56,7 @@ typedef struct line {
 	uint32_t start, end, next; /* bytes of the decoded text: content, terminator end */
 	uint32_t cp, cpend;        /* code point index of start and end */
 	uint8_t kind;
+	bool simple; /* every code point of it simple (simple_len) */
 } line;
 
 /* One code point on its way to the text. */
@@ -221,6 +222,43 @@ cjk3(const unsigned char *s, size_t i, size_t n)
 		return false;
 	memcpy(&tail, s + i + 1, 2); /* both bytes 10xxxxxx, in either byte order */
 	return (tail & 0xC0C0) == 0x8080;
+}
+
+/* The length of the "simple" code point at s[i] (of s[0..n)), 0 for one that is not: a
+ * character that every step leaves as it is, whatever surrounds it, and no space.  ASCII
+ * graphic characters, CJK ideographs U+4000–9FFF, CJK punctuation U+3001–3029 and
+ * U+3030–303F, general punctuation U+2010–205E (not U+202F, a space), and the full-width
+ * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple.
+ */
+static inline int
+simple_len(const unsigned char *s, size_t i, size_t n)
+{
+	unsigned c = s[i];
+
+	if (c > 0x20 && c < 0x7F)
+		return 1;
+	if (i + 2 >= n)
+		return 0;
+	if (c >= 0xE4 && c <= 0xE9)
+		return 3;
+	if (c == 0xE3)
+		return s[i + 1] != 0x80 || s[i + 2] == 0x80 || (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF)
+		           ? 0
+		           : 3;
+	if (c == 0xE2)
+		return (s[i + 1] == 0x80 && s[i + 2] >= 0x90 && s[i + 2] != 0xAF) ||
+		               (s[i + 1] == 0x81 && s[i + 2] <= 0x9E)
+		           ? 3
+		           : 0;
+	if (c == 0xEF) {
+		unsigned d = s[i + 2];
+
+		return s[i + 1] == 0xBC && (d == 0x81 || d == 0x88 || d == 0x89 || d == 0x8C ||
+		                            d == 0x9A || d == 0x9B || d == 0x9F)
+		           ? 3
+		           : 0;
+	}
+	return 0;
 }
 
 /* Count the invalid sequences of s, the valid multi-byte ones (*nmb), and whether the last
@@ -710,33 +748,40 @@ src_at(const run *r, uint32_t upos, uint32_t cpi)
 }
 
 static void
-add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint32_t cpend)
+add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint32_t cpend,
+         bool simple)
 {
 	gw_normalizer *n = r->n;
 
 	gw_grow((void **)&n->lines, &n->caplines, n->nlines + 1, sizeof *n->lines);
-	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP};
+	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP, simple};
 }
 
 /* Split the decoded text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the
- * control characters on the way. */
+ * control characters on the way, and tell the simple lines (write_line). */
 static void
 index_lines(run *r)
 {
 	const unsigned char *s = (const unsigned char *)r->u;
 	uint32_t i = 0, start = 0, cp = 0, cpstart = 0, n = r->ulen;
+	bool simple = true;
 
 	r->n->nlines = 0;
 	while (i < n) {
 		unsigned c = s[i];
 		uint32_t tl = 0;
 
-		if (c >= 0xE3) { /* CJK and the rest of the BMP and beyond: no break, no control */
-			i += c < 0xF0 ? 3 : 4, cp++;
+		if (c - 0xE4u <= 5) { /* CJK ideographs: simple */
+			i += 3, cp++;
 			continue;
 		}
-		if (c >= 0x20 && c < 0x7F) {
+		if (c - 0x21u < 0x5E) { /* ASCII graphic characters: simple */
 			i++, cp++;
+			continue;
+		}
+		if (c >= 0xE3) { /* the rest of the BMP and beyond: no break, no control */
+			simple = simple && simple_len(s, i, n);
+			i += c < 0xF0 ? 3 : 4, cp++;
 			continue;
 		}
 		if (c == '\n' || c == '\f' || c == '\v')
@@ -747,11 +792,11 @@ index_lines(run *r)
 		         (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
 			tl = 3;
 		if (tl) {
-			add_line(r, start, i, i + tl, cpstart, cp);
+			add_line(r, start, i, i + tl, cpstart, cp, simple);
 			if (r->n->nlines > GW_LIMIT_LINES)
 				return; /* the document fails (normalize_text): stop counting */
 			i += tl, cp += tl == 3 ? 1 : tl;
-			start = i, cpstart = cp;
+			start = i, cpstart = cp, simple = true;
 			continue;
 		}
 		if ((c < 0x20 && c != '\t') || c == 0x7F ||
@@ -760,11 +805,12 @@ index_lines(run *r)
 				r->first_control = cp;
 		}
 		/* the text is valid UTF-8: a whole character at a time */
+		simple = simple && simple_len(s, i, n);
 		i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 		cp++;
 	}
 	if (start < n)
-		add_line(r, start, n, n, cpstart, cp);
+		add_line(r, start, n, n, cpstart, cp, simple);
 }
 
 /* Text of line j's content. */
@@ -1261,43 +1307,6 @@ take_cp(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col)
 	n->seg[r->nseg++] = (item){cp, src, len, col, false};
 }
 
-/* The length of the "simple" code point at s[i] (of s[0..n)), 0 for one that is not: a
- * character that every step leaves as it is, whatever surrounds it, and no space.  ASCII
- * graphic characters, CJK ideographs U+4000–9FFF, CJK punctuation U+3001–3029 and
- * U+3030–303F, general punctuation U+2010–205E (not U+202F, a space), and the full-width
- * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple.
- */
-static inline int
-simple_len(const unsigned char *s, size_t i, size_t n)
-{
-	unsigned c = s[i];
-
-	if (c > 0x20 && c < 0x7F)
-		return 1;
-	if (i + 2 >= n)
-		return 0;
-	if (c >= 0xE4 && c <= 0xE9)
-		return 3;
-	if (c == 0xE3)
-		return s[i + 1] != 0x80 || s[i + 2] == 0x80 || (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF)
-		           ? 0
-		           : 3;
-	if (c == 0xE2)
-		return (s[i + 1] == 0x80 && s[i + 2] >= 0x90 && s[i + 2] != 0xAF) ||
-		               (s[i + 1] == 0x81 && s[i + 2] <= 0x9E)
-		           ? 3
-		           : 0;
-	if (c == 0xEF) {
-		unsigned d = s[i + 2];
-
-		return s[i + 1] == 0xBC && (d == 0x81 || d == 0x88 || d == 0x89 || d == 0x8C ||
-		                            d == 0x9A || d == 0x9B || d == 0x9F)
-		           ? 3
-		           : 0;
-	}
-	return 0;
-}
-
 /* The end of the run of simple code points from s[i] (of s[0..n)). */
 static size_t
 simple_end(const unsigned char *s, size_t i, size_t n)
@@ -1329,10 +1338,14 @@ put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
 	while (i < end) {
 		uint32_t w = s[i] < 0x80 ? 1 : 3, j = i, m = 0;
 
-		/* the stops (is_stop) start with one of the bytes ! ? E3 EF */
-		for (; j < end && (s[j] < 0x80 ? 1u : 3u) == w; j += w, m++)
-			if (s[j] == '!' || s[j] == '?' || s[j] == 0xE3 || s[j] == 0xEF)
-				r->prev_punct += is_stop(simple_cp(s + j));
+		/* the stops (is_stop) are ! ? and code points led by E3 or EF, not an ideograph's */
+		if (w == 1)
+			for (; j < end && s[j] < 0x80; j++, m++)
+				r->prev_punct += s[j] == '!' || s[j] == '?';
+		else
+			for (; j < end && s[j] >= 0x80; j += 3, m++)
+				if (s[j] - 0xE4u > 5)
+					r->prev_punct += is_stop(simple_cp(s + j));
 		if (!r->mapped)
 			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col, m);
 		for (uint32_t q = 0; r->mapped && q < m; q++)
@@ -1393,7 +1406,7 @@ write_line(run *r, size_t j, uint32_t from)
 	uint32_t i = l->start, k = l->cp, col = 1, cp, len, nrun = 0, e;
 
 	r->lineno = (uint32_t)j + 1;
-	if (simple_end(s, from, l->end) == l->end) {
+	if (l->simple || (from > l->start && simple_end(s, from, l->end) == l->end)) {
 		write_simple(r, l, from);
 		return;
 	}
