@@ -211,17 +211,24 @@ nfc_inert_fast(uint32_t c)
 
 /* ---------------------------------------------------------------- UTF-8 */
 
+/* Two continuation bytes after s[i] (of s[0..n)). */
+static inline bool
+tail2(const unsigned char *s, size_t i, size_t n)
+{
+	uint16_t tail;
+
+	if (i + 2 >= n)
+		return false;
+	memcpy(&tail, s + i + 1, 2); /* both bytes 10xxxxxx, in either byte order */
+	return (tail & 0xC0C0) == 0x8080;
+}
+
 /* A well-formed three-byte sequence at s[i] whose lead needs no second-byte range (not the
  * overlong E0, not the surrogates' ED). */
 static inline bool
 cjk3(const unsigned char *s, size_t i, size_t n)
 {
-	uint16_t tail;
-
-	if (i + 2 >= n || s[i] < 0xE1 || s[i] > 0xEF || s[i] == 0xED)
-		return false;
-	memcpy(&tail, s + i + 1, 2); /* both bytes 10xxxxxx, in either byte order */
-	return (tail & 0xC0C0) == 0x8080;
+	return tail2(s, i, n) && s[i] >= 0xE1 && s[i] <= 0xEF && s[i] != 0xED;
 }
 
 /* The length of the "simple" code point at s[i] (of s[0..n)), 0 for one that is not: a
@@ -662,6 +669,8 @@ decode_other(run *r, size_t utf8_bad, bool nul)
 	return best < 0 ? "UTF-8" : cand_name[best];
 }
 
+static bool index_lines(run *r);
+
 /* No BOM: valid UTF-8 is used in place; UTF-8 with a few bad bytes (or cut short) is repaired;
  * anything else goes to the candidates.  Returns the encoding, or NULL for a binary file. */
 static const char *
@@ -673,10 +682,12 @@ decode_unmarked(run *r)
 	size_t nmb = 0, nbad = 1;
 	bool cut = false;
 
-	if (nul == NULL && (nbad = utf8_scan(r->src + skip, r->srclen - skip, &nmb, &cut)) == 0) {
+	if (nul == NULL) {
 		r->u = r->src + skip, r->ulen = r->srclen - skip, r->base = skip;
 		r->mapped = false;
-		return "UTF-8";
+		if (index_lines(r))
+			return "UTF-8";
+		nbad = utf8_scan(r->src + skip, r->srclen - skip, &nmb, &cut);
 	}
 	/* GBK text read as UTF-8 has about one valid multi-byte sequence for four invalid ones */
 	if (nul == NULL && (skip || nbad - cut == 0 || nmb >= 2 * nbad)) {
@@ -710,6 +721,8 @@ decode(run *r)
 		}
 	} else if ((enc = decode_unmarked(r)) == NULL)
 		return false;
+	if (r->mapped) /* a text used in place was indexed as it was checked */
+		index_lines(r);
 	r->d->encoding = gw_xstrdup(enc);
 	/* mostly undecodable: over a third of the characters replaced (or private use) */
 	bad = r->nsub + r->npua;
@@ -757,60 +770,64 @@ add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint3
 	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP, simple};
 }
 
-/* Split the decoded text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the
- * control characters on the way, and tell the simple lines (write_line). */
-static void
+/* Split the text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the control
+ * characters on the way, and tell the simple lines (write_line).  The text is checked as it
+ * goes (issue 14: the input read once, not once to check it and once to index it): false at
+ * the first sequence that is not UTF-8, which a decoded text never has.  Past GW_LIMIT_LINES
+ * lines it is only checked (the document fails: normalize_text). */
+static bool
 index_lines(run *r)
 {
 	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t i = 0, start = 0, cp = 0, cpstart = 0, n = r->ulen;
+	size_t i = 0, n = r->ulen, at;
+	uint32_t start = 0, cp = 0, cpstart = 0;
 	bool simple = true;
+	UChar32 c;
 
-	r->n->nlines = 0;
+	r->n->nlines = r->ncontrol = 0;
 	while (i < n) {
-		unsigned c = s[i];
 		uint32_t tl = 0;
 
-		if (c - 0xE4u <= 5) { /* CJK ideographs: simple */
-			i += 3, cp++;
+		if (tail2(s, i, n) && s[i] - 0xE4u <= 5) { /* CJK ideographs: simple */
+			do
+				i += 3, cp++;
+			while (tail2(s, i, n) && s[i] - 0xE4u <= 5);
 			continue;
 		}
-		if (c - 0x21u < 0x5E) { /* ASCII graphic characters: simple */
+		if (s[i] - 0x21u < 0x5E) { /* ASCII graphic characters: simple */
 			i++, cp++;
 			continue;
 		}
-		if (c >= 0xE3) { /* the rest of the BMP and beyond: no break, no control */
-			simple = simple && simple_len(s, i, n);
-			i += c < 0xF0 ? 3 : 4, cp++;
-			continue;
-		}
-		if (c == '\n' || c == '\f' || c == '\v')
+		if (s[i] == '\n' || s[i] == '\f' || s[i] == '\v')
 			tl = 1;
-		else if (c == '\r')
+		else if (s[i] == '\r')
 			tl = i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
-		else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
+		else if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
 		         (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
 			tl = 3;
 		if (tl) {
-			add_line(r, start, i, i + tl, cpstart, cp, simple);
-			if (r->n->nlines > GW_LIMIT_LINES)
-				return; /* the document fails (normalize_text): stop counting */
+			if (r->n->nlines <= GW_LIMIT_LINES)
+				add_line(r, start, (uint32_t)i, (uint32_t)(i + tl), cpstart, cp, simple);
 			i += tl, cp += tl == 3 ? 1 : tl;
-			start = i, cpstart = cp, simple = true;
+			start = (uint32_t)i, cpstart = cp, simple = true;
 			continue;
 		}
-		if ((c < 0x20 && c != '\t') || c == 0x7F ||
-		    (c == 0xC2 && i + 1 < n && s[i + 1] < 0xA0)) {
-			if (r->ncontrol++ == 0)
+		at = i;
+		if (cjk3(s, i, n)) { /* the rest of the BMP but U+0800..0FFF and the surrogates */
+			i += 3;
+		} else {
+			U8_NEXT(s, i, n, c);
+			if (c < 0)
+				return false;
+			if (is_control((uint32_t)c) && r->ncontrol++ == 0)
 				r->first_control = cp;
 		}
-		/* the text is valid UTF-8: a whole character at a time */
-		simple = simple && simple_len(s, i, n);
-		i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		simple = simple && simple_len(s, at, n);
 		cp++;
 	}
-	if (start < n)
-		add_line(r, start, n, n, cpstart, cp, simple);
+	if (start < n && r->n->nlines <= GW_LIMIT_LINES)
+		add_line(r, start, (uint32_t)n, (uint32_t)n, cpstart, cp, simple);
+	return true;
 }
 
 /* Text of line j's content. */
@@ -1680,7 +1697,6 @@ normalize_text(run *r)
 	gw_doc *d = r->d;
 	size_t len;
 
-	index_lines(r);
 	if (r->n->nlines > GW_LIMIT_LINES) {
 		gw_doc_fail(d, GW_E_LIMIT, "more than %d lines", GW_LIMIT_LINES);
 		return 1;
