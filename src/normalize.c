@@ -1348,31 +1348,33 @@ simple_cp(const unsigned char *s)
 static uint32_t
 put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
 {
-	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t n = 0;
+	const unsigned char *s = (const unsigned char *)r->u, *p, *e = s + end;
+	uint32_t n = 0, stops = 0;
 
 	gw_buf_put(&r->out, r->u + i, end - i);
 	while (i < end) {
-		uint32_t w = s[i] < 0x80 ? 1 : 3, j = i, m = 0;
+		uint32_t w = s[i] < 0x80 ? 1 : 3, m;
 
 		/* the stops (is_stop) are ! ? and code points led by E3 or EF, not an ideograph's */
 		if (w == 1)
-			for (; j < end && s[j] < 0x80; j++, m++)
-				r->prev_punct += s[j] == '!' || s[j] == '?';
+			for (p = s + i; p < e && *p < 0x80; p++)
+				stops += *p == '!' || *p == '?';
 		else
-			for (; j < end && s[j] >= 0x80; j += 3, m++)
-				if (s[j] - 0xE4u > 5)
-					r->prev_punct += is_stop(simple_cp(s + j));
+			for (p = s + i; p < e && *p >= 0x80; p += 3)
+				if (*p - 0xE4u > 5)
+					stops += is_stop(simple_cp(p));
+		m = (uint32_t)(p - s - i) / w;
 		if (!r->mapped)
 			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col, m);
 		for (uint32_t q = 0; r->mapped && q < m; q++)
 			gw_doc_map_push(r->d, r->n->off[k + q],
 			                r->n->off[k + q + 1] - r->n->off[k + q], r->lineno, col + q,
 			                1);
-		r->prev_last = simple_cp(s + j - w);
-		i = j, k += m, col += m, n += m;
+		r->prev_last = simple_cp(p - w);
+		i = (uint32_t)(p - s), k += m, col += m, n += m;
 	}
 	r->prev_ncp += n;
+	r->prev_punct += stops;
 	return n;
 }
 
