@@ -622,14 +622,15 @@ decodes_clean(run *r, int c)
 /* Without NUL bytes the candidates are GB18030 and Big5 in the detector's order, and the order
  * decides only when both decode cleanly or replace as many sequences (and fewer than the
  * utf8_bad of UTF-8): otherwise the winner is known without ICU's detector, which costs
- * thousands of instructions a byte.  The winner, -1 for UTF-8 repaired, -2: ask the detector. */
+ * thousands of instructions a byte.  The winner, -1 for UTF-8 repaired, -2: ask the detector.
+ * GB18030 goes second: the text decoded is the commoner winner's. */
 static int
 undetected(run *r, size_t utf8_bad)
 {
-	bool gb = decodes_clean(r, CAND_GB18030), big5;
-	size_t ngb = r->nsub + r->npua, nbig5;
+	bool big5 = decodes_clean(r, CAND_BIG5), gb;
+	size_t nbig5 = r->nsub + r->npua, ngb;
 
-	big5 = decodes_clean(r, CAND_BIG5), nbig5 = r->nsub + r->npua;
+	gb = decodes_clean(r, CAND_GB18030), ngb = r->nsub + r->npua;
 	if (gb != big5)
 		return gb ? CAND_GB18030 : CAND_BIG5;
 	if (gb || (ngb == nbig5 && ngb < utf8_bad))
@@ -660,6 +661,8 @@ decode_other(run *r, size_t utf8_bad, bool nul)
 	}
 	if (nul)
 		return NULL;
+	if (k == 0 && best == CAND_GB18030) /* decoded last by undetected */
+		return decoded_finish(r), cand_name[best];
 	decoded_reset(r);
 	if (best < 0)
 		decode_utf8_repair(r, 0);
