@@ -56,8 +56,10 @@ typedef struct line {
 	uint32_t start, end, next; /* bytes of the decoded text: content, terminator end */
 	uint32_t cp, cpend;        /* code point index of start and end */
 	uint8_t kind;
-	bool simple; /* every code point of it simple (simple_len) */
+	uint8_t flags; /* LS_* */
 } line;
+/* A line's code points are all simple (simple_len); some of them ASCII; one of them a stop. */
+enum { LS_SIMPLE = 1, LS_ASCII = 2, LS_STOP = 4 };
 
 /* One code point on its way to the text. */
 typedef struct item {
@@ -266,6 +268,13 @@ simple_len(const unsigned char *s, size_t i, size_t n)
 		           : 0;
 	}
 	return 0;
+}
+
+/* Code point at s in a simple line (ASCII or three bytes). */
+static uint32_t
+simple_cp(const unsigned char *s)
+{
+	return s[0] < 0x80 ? s[0] : ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
 }
 
 /* Count the invalid sequences of s, the valid multi-byte ones (*nmb), and whether the last
@@ -765,16 +774,16 @@ src_at(const run *r, uint32_t upos, uint32_t cpi)
 
 static void
 add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint32_t cpend,
-         bool simple)
+         unsigned flags)
 {
 	gw_normalizer *n = r->n;
 
 	gw_grow((void **)&n->lines, &n->caplines, n->nlines + 1, sizeof *n->lines);
-	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP, simple};
+	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP, (uint8_t)flags};
 }
 
 /* Split the text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the control
- * characters on the way, and tell the simple lines (write_line).  The text is checked as it
+ * characters on the way, and tell the simple lines (write_line, write_simple).  The text is checked as it
  * goes (issue 14: the input read once, not once to check it and once to index it): false at
  * the first sequence that is not UTF-8, which a decoded text never has.  Past GW_LIMIT_LINES
  * lines it is only checked (the document fails: normalize_text). */
@@ -784,7 +793,7 @@ index_lines(run *r)
 	const unsigned char *s = (const unsigned char *)r->u;
 	size_t i = 0, n = r->ulen, at;
 	uint32_t start = 0, cp = 0, cpstart = 0;
-	bool simple = true;
+	unsigned f = LS_SIMPLE;
 	UChar32 c;
 
 	r->n->nlines = r->ncontrol = 0;
@@ -798,6 +807,7 @@ index_lines(run *r)
 			continue;
 		}
 		if (s[i] - 0x21u < 0x5E) { /* ASCII graphic characters: simple */
+			f |= s[i] == '!' || s[i] == '?' ? LS_ASCII | LS_STOP : LS_ASCII;
 			i++, cp++;
 			continue;
 		}
@@ -810,13 +820,15 @@ index_lines(run *r)
 			tl = 3;
 		if (tl) {
 			if (r->n->nlines <= GW_LIMIT_LINES)
-				add_line(r, start, (uint32_t)i, (uint32_t)(i + tl), cpstart, cp, simple);
+				add_line(r, start, (uint32_t)i, (uint32_t)(i + tl), cpstart, cp, f);
 			i += tl, cp += tl == 3 ? 1 : tl;
-			start = (uint32_t)i, cpstart = cp, simple = true;
+			start = (uint32_t)i, cpstart = cp, f = LS_SIMPLE;
 			continue;
 		}
 		at = i;
 		if (cjk3(s, i, n)) { /* the rest of the BMP but U+0800..0FFF and the surrogates */
+			if ((s[i] == 0xE3 || s[i] == 0xEF) && is_stop(simple_cp(s + i)))
+				f |= LS_STOP;
 			i += 3;
 		} else {
 			U8_NEXT(s, i, n, c);
@@ -825,11 +837,12 @@ index_lines(run *r)
 			if (is_control((uint32_t)c) && r->ncontrol++ == 0)
 				r->first_control = cp;
 		}
-		simple = simple && simple_len(s, at, n);
+		if ((f & LS_SIMPLE) && !simple_len(s, at, n))
+			f &= ~(unsigned)LS_SIMPLE;
 		cp++;
 	}
 	if (start < n && r->n->nlines <= GW_LIMIT_LINES)
-		add_line(r, start, (uint32_t)n, (uint32_t)n, cpstart, cp, simple);
+		add_line(r, start, (uint32_t)n, (uint32_t)n, cpstart, cp, f);
 	return true;
 }
 
@@ -1338,13 +1351,6 @@ simple_end(const unsigned char *s, size_t i, size_t n)
 	return i;
 }
 
-/* Code point at s in a simple line (ASCII or three bytes). */
-static uint32_t
-simple_cp(const unsigned char *s)
-{
-	return s[0] < 0x80 ? s[0] : ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-}
-
 /* Simple code points go out as they are: one copy of bytes [i, end) of the text (code point k,
  * column col) and a one-to-one map, given a run of characters of one width at a time when the
  * text is the source; the line's counts go on as put keeps them.  Returns how many. */
@@ -1411,12 +1417,21 @@ simple_run(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col, uint32_t 
 	return e;
 }
 
-/* A simple line goes out as it is. */
+/* A simple line goes out as it is; one of ideographs and CJK punctuation only, of the text used
+ * in place, as one run of the map, with what the line index found (issue 14: not walked). */
 static void
 write_simple(run *r, const line *l, uint32_t from)
 {
 	r->prev_ncp = r->prev_last = r->prev_punct = 0;
-	put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1);
+	if (r->mapped || (l->flags & LS_ASCII) || l->end == l->start) {
+		put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1);
+		return;
+	}
+	gw_buf_put(&r->out, r->u + from, l->end - from);
+	gw_doc_map_push(r->d, r->base + from, 3, r->lineno, 1, l->cpend - l->cp);
+	r->prev_ncp = l->cpend - l->cp;
+	r->prev_last = simple_cp((const unsigned char *)r->u + l->end - 3);
+	r->prev_punct = (l->flags & LS_STOP) != 0;
 }
 
 /* Write the content of line j (from byte `from` of it, after a Markdown heading marker). */
@@ -1428,7 +1443,7 @@ write_line(run *r, size_t j, uint32_t from)
 	uint32_t i = l->start, k = l->cp, col = 1, cp, len, nrun = 0, e;
 
 	r->lineno = (uint32_t)j + 1;
-	if (l->simple || (from > l->start && simple_end(s, from, l->end) == l->end)) {
+	if ((l->flags & LS_SIMPLE) || (from > l->start && simple_end(s, from, l->end) == l->end)) {
 		write_simple(r, l, from);
 		return;
 	}
