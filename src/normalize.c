@@ -872,13 +872,16 @@ line_head(const run *r, size_t j, uint32_t from, uint32_t *c, size_t max)
 	return k;
 }
 
-/* Does the line hold only white space (or nothing)? */
+/* Does the line hold only white space (or nothing)?  A simple line holds none. */
 static bool
 line_blank(const run *r, size_t j)
 {
+	const line *l = &r->n->lines[j];
 	uint32_t c;
 
-	return line_head(r, j, r->n->lines[j].start, &c, 1) == 0;
+	if (l->flags & LS_SIMPLE)
+		return l->end == l->start;
+	return line_head(r, j, l->start, &c, 1) == 0;
 }
 
 /* Lines j0..j1 leave the text: record them as one removed span of kind k. */
