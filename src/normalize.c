@@ -1397,27 +1397,28 @@ put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
  * what follows).  The items before it are written first, their right context being in; after
  * it the line goes on with no item held, linebase counting those written.  Not before the
  * eighth item: an outline number (1.2.3　总则, outline_number) reads the first twelve.
- * Returns the end of what it wrote, i for nothing. */
+ * Returns how many code points it wrote from *i (which it moves past them), 0 for none. */
 static uint32_t
-simple_run(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col, uint32_t nrun)
+simple_run(run *r, uint32_t *i, uint32_t end, uint32_t k, uint32_t col, uint32_t nrun)
 {
 	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t e;
+	uint32_t e, m;
 
-	if (nrun < 3 || r->linebase + r->nit + r->nseg < 8 || !simple_len(s, i, end))
-		return i;
-	e = (uint32_t)simple_end(s, i, end);
-	for (int q = 0; q < 4 && e > i; q++)
+	if (nrun < 3 || r->linebase + r->nit + r->nseg < 8 || !simple_len(s, *i, end))
+		return 0;
+	e = (uint32_t)simple_end(s, *i, end);
+	for (int q = 0; q < 4 && e > *i; q++)
 		e -= s[e - 1] < 0x80 ? 1 : 3;
-	if (e <= i)
-		return i;
+	if (e <= *i)
+		return 0;
 	if (r->nseg)
 		flush_seg(r);
 	flush_items(r, true);
 	r->linebase += r->nit;
 	r->nit = r->done = 0;
-	r->linebase += put_simple(r, i, e, k, col);
-	return e;
+	m = put_simple(r, *i, e, k, col);
+	r->linebase += m, *i = e;
+	return m;
 }
 
 /* A simple line goes out as it is; one of ideographs and CJK punctuation only, of the text used
@@ -1443,7 +1444,7 @@ write_line(run *r, size_t j, uint32_t from)
 {
 	const line *l = &r->n->lines[j];
 	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t i = l->start, k = l->cp, col = 1, cp, len, nrun = 0, e;
+	uint32_t i = l->start, k = l->cp, col = 1, cp, len, nrun = 0, m;
 
 	r->lineno = (uint32_t)j + 1;
 	if ((l->flags & LS_SIMPLE) || (from > l->start && simple_end(s, from, l->end) == l->end)) {
@@ -1457,10 +1458,8 @@ write_line(run *r, size_t j, uint32_t from)
 	while (i < l->end) {
 		uint32_t at = i, src;
 
-		if (i >= from && (e = simple_run(r, i, l->end, k, col, nrun)) > i) {
-			uint32_t m = gw_utf8_count(r->u + i, e - i);
-
-			i = e, k += m, col += m;
+		if (i >= from && (m = simple_run(r, &i, l->end, k, col, nrun)) > 0) {
+			k += m, col += m;
 			continue;
 		}
 		nrun = at >= from && simple_len(s, at, l->end) ? nrun + 1 : 0;
