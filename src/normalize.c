@@ -783,10 +783,10 @@ add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint3
 }
 
 /* Split the text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the control
- * characters on the way, and tell the simple lines (write_line, write_simple).  The text is checked as it
- * goes (issue 14: the input read once, not once to check it and once to index it): false at
- * the first sequence that is not UTF-8, which a decoded text never has.  Past GW_LIMIT_LINES
- * lines it is only checked (the document fails: normalize_text). */
+ * characters on the way, and tell the simple lines (write_line, write_simple).  The text is
+ * checked as it goes (issue 14: the input read once, not once to check it and once to index
+ * it): false at the first sequence that is not UTF-8, which a decoded text never has.  Past
+ * GW_LIMIT_LINES lines it is only checked (the document fails: normalize_text). */
 static bool
 index_lines(run *r)
 {
