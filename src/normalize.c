@@ -56,7 +56,10 @@ typedef struct line {
 	uint32_t start, end, next; /* bytes of the decoded text: content, terminator end */
 	uint32_t cp, cpend;        /* code point index of start and end */
 	uint8_t kind;
+	uint8_t flags; /* LS_* */
 } line;
+/* A line's code points are all simple (simple_len); some of them ASCII; one of them a stop. */
+enum { LS_SIMPLE = 1, LS_ASCII = 2, LS_STOP = 4 };
 
 /* One code point on its way to the text. */
 typedef struct item {
@@ -78,6 +81,7 @@ struct gw_normalizer {
 	 * attribute read once) */
 	const gw_rule **chrome[2];
 	size_t nchrome[2];
+	const gw_prefilter *chromepf[2]; /* which of them may match at a line start */
 	/* scratch, reused by every document */
 	gw_buf dec;    /* decoded text when it is not the input itself */
 	uint32_t *off; /* per code point source offset (+ one past the end) */
@@ -92,7 +96,8 @@ struct gw_normalizer {
 	size_t capit;
 	gw_buf region;
 	uint32_t *rstart;
-	size_t caprstart;
+	gw_prefilter_mask *rmay; /* per region line: the chrome rules that may match there */
+	size_t caprstart, caprmay;
 	UChar ubuf[UBUF];
 	int32_t obuf[UBUF];
 	gw_buf file;
@@ -208,17 +213,68 @@ nfc_inert_fast(uint32_t c)
 
 /* ---------------------------------------------------------------- UTF-8 */
 
+/* Two continuation bytes after s[i] (of s[0..n)). */
+static inline bool
+tail2(const unsigned char *s, size_t i, size_t n)
+{
+	uint16_t tail;
+
+	if (i + 2 >= n)
+		return false;
+	memcpy(&tail, s + i + 1, 2); /* both bytes 10xxxxxx, in either byte order */
+	return (tail & 0xC0C0) == 0x8080;
+}
+
 /* A well-formed three-byte sequence at s[i] whose lead needs no second-byte range (not the
  * overlong E0, not the surrogates' ED). */
 static inline bool
 cjk3(const unsigned char *s, size_t i, size_t n)
 {
-	uint16_t tail;
+	return tail2(s, i, n) && s[i] >= 0xE1 && s[i] <= 0xEF && s[i] != 0xED;
+}
 
-	if (i + 2 >= n || s[i] < 0xE1 || s[i] > 0xEF || s[i] == 0xED)
-		return false;
-	memcpy(&tail, s + i + 1, 2); /* both bytes 10xxxxxx, in either byte order */
-	return (tail & 0xC0C0) == 0x8080;
+/* The length of the "simple" code point at s[i] (of s[0..n)), 0 for one that is not: a
+ * character that every step leaves as it is, whatever surrounds it, and no space.  ASCII
+ * graphic characters, CJK ideographs U+4000–9FFF, CJK punctuation U+3001–3029 and
+ * U+3030–303F, general punctuation U+2010–205E (not U+202F, a space), and the full-width
+ * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple.
+ */
+static inline int
+simple_len(const unsigned char *s, size_t i, size_t n)
+{
+	unsigned c = s[i];
+
+	if (c > 0x20 && c < 0x7F)
+		return 1;
+	if (i + 2 >= n)
+		return 0;
+	if (c >= 0xE4 && c <= 0xE9)
+		return 3;
+	if (c == 0xE3)
+		return s[i + 1] != 0x80 || s[i + 2] == 0x80 || (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF)
+		           ? 0
+		           : 3;
+	if (c == 0xE2)
+		return (s[i + 1] == 0x80 && s[i + 2] >= 0x90 && s[i + 2] != 0xAF) ||
+		               (s[i + 1] == 0x81 && s[i + 2] <= 0x9E)
+		           ? 3
+		           : 0;
+	if (c == 0xEF) {
+		unsigned d = s[i + 2];
+
+		return s[i + 1] == 0xBC && (d == 0x81 || d == 0x88 || d == 0x89 || d == 0x8C ||
+		                            d == 0x9A || d == 0x9B || d == 0x9F)
+		           ? 3
+		           : 0;
+	}
+	return 0;
+}
+
+/* Code point at s in a simple line (ASCII or three bytes). */
+static uint32_t
+simple_cp(const unsigned char *s)
+{
+	return s[0] < 0x80 ? s[0] : ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
 }
 
 /* Count the invalid sequences of s, the valid multi-byte ones (*nmb), and whether the last
@@ -300,6 +356,7 @@ gw_normalizer_free(gw_normalizer *n)
 	free(n->lines);
 	free(n->it);
 	free(n->rstart);
+	free(n->rmay);
 	free(n->openers);
 	free(n->chrome[0]);
 	free(n->chrome[1]);
@@ -328,6 +385,8 @@ chrome_rules(gw_normalizer *n, const gw_rules *rs)
 				n->chrome[t][n->nchrome[t]++] = r;
 			}
 	}
+	for (int t = 0; t < 2; t++)
+		n->chromepf[t] = gw_union_prefilter(gw_rules_union(n->chrome[t], n->nchrome[t], false));
 }
 
 void
@@ -572,14 +631,15 @@ decodes_clean(run *r, int c)
 /* Without NUL bytes the candidates are GB18030 and Big5 in the detector's order, and the order
  * decides only when both decode cleanly or replace as many sequences (and fewer than the
  * utf8_bad of UTF-8): otherwise the winner is known without ICU's detector, which costs
- * thousands of instructions a byte.  The winner, -1 for UTF-8 repaired, -2: ask the detector. */
+ * thousands of instructions a byte.  The winner, -1 for UTF-8 repaired, -2: ask the detector.
+ * GB18030 goes second: the text decoded is the commoner winner's. */
 static int
 undetected(run *r, size_t utf8_bad)
 {
-	bool gb = decodes_clean(r, CAND_GB18030), big5;
-	size_t ngb = r->nsub + r->npua, nbig5;
+	bool big5 = decodes_clean(r, CAND_BIG5), gb;
+	size_t nbig5 = r->nsub + r->npua, ngb;
 
-	big5 = decodes_clean(r, CAND_BIG5), nbig5 = r->nsub + r->npua;
+	gb = decodes_clean(r, CAND_GB18030), ngb = r->nsub + r->npua;
 	if (gb != big5)
 		return gb ? CAND_GB18030 : CAND_BIG5;
 	if (gb || (ngb == nbig5 && ngb < utf8_bad))
@@ -610,6 +670,8 @@ decode_other(run *r, size_t utf8_bad, bool nul)
 	}
 	if (nul)
 		return NULL;
+	if (k == 0 && best == CAND_GB18030) /* decoded last by undetected */
+		return decoded_finish(r), cand_name[best];
 	decoded_reset(r);
 	if (best < 0)
 		decode_utf8_repair(r, 0);
@@ -618,6 +680,8 @@ decode_other(run *r, size_t utf8_bad, bool nul)
 	decoded_finish(r);
 	return best < 0 ? "UTF-8" : cand_name[best];
 }
+
+static bool index_lines(run *r);
 
 /* No BOM: valid UTF-8 is used in place; UTF-8 with a few bad bytes (or cut short) is repaired;
  * anything else goes to the candidates.  Returns the encoding, or NULL for a binary file. */
@@ -630,10 +694,12 @@ decode_unmarked(run *r)
 	size_t nmb = 0, nbad = 1;
 	bool cut = false;
 
-	if (nul == NULL && (nbad = utf8_scan(r->src + skip, r->srclen - skip, &nmb, &cut)) == 0) {
+	if (nul == NULL) {
 		r->u = r->src + skip, r->ulen = r->srclen - skip, r->base = skip;
 		r->mapped = false;
-		return "UTF-8";
+		if (index_lines(r))
+			return "UTF-8";
+		nbad = utf8_scan(r->src + skip, r->srclen - skip, &nmb, &cut);
 	}
 	/* GBK text read as UTF-8 has about one valid multi-byte sequence for four invalid ones */
 	if (nul == NULL && (skip || nbad - cut == 0 || nmb >= 2 * nbad)) {
@@ -667,6 +733,8 @@ decode(run *r)
 		}
 	} else if ((enc = decode_unmarked(r)) == NULL)
 		return false;
+	if (r->mapped) /* a text used in place was indexed as it was checked */
+		index_lines(r);
 	r->d->encoding = gw_xstrdup(enc);
 	/* mostly undecodable: over a third of the characters replaced (or private use) */
 	bad = r->nsub + r->npua;
@@ -705,61 +773,77 @@ src_at(const run *r, uint32_t upos, uint32_t cpi)
 }
 
 static void
-add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint32_t cpend)
+add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint32_t cpend,
+         unsigned flags)
 {
 	gw_normalizer *n = r->n;
 
 	gw_grow((void **)&n->lines, &n->caplines, n->nlines + 1, sizeof *n->lines);
-	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP};
+	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP, (uint8_t)flags};
 }
 
-/* Split the decoded text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the
- * control characters on the way. */
-static void
+/* Split the text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the control
+ * characters on the way, and tell the simple lines (write_line, write_simple).  The text is
+ * checked as it goes (issue 14: the input read once, not once to check it and once to index
+ * it): false at the first sequence that is not UTF-8, which a decoded text never has.  Past
+ * GW_LIMIT_LINES lines it is only checked (the document fails: normalize_text). */
+static bool
 index_lines(run *r)
 {
 	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t i = 0, start = 0, cp = 0, cpstart = 0, n = r->ulen;
+	size_t i = 0, n = r->ulen, at;
+	uint32_t start = 0, cp = 0, cpstart = 0;
+	unsigned f = LS_SIMPLE;
+	UChar32 c;
 
-	r->n->nlines = 0;
+	r->n->nlines = r->ncontrol = 0;
 	while (i < n) {
-		unsigned c = s[i];
 		uint32_t tl = 0;
 
-		if (c >= 0xE3) { /* CJK and the rest of the BMP and beyond: no break, no control */
-			i += c < 0xF0 ? 3 : 4, cp++;
+		if (tail2(s, i, n) && s[i] - 0xE4u <= 5) { /* CJK ideographs: simple */
+			do
+				i += 3, cp++;
+			while (tail2(s, i, n) && s[i] - 0xE4u <= 5);
 			continue;
 		}
-		if (c >= 0x20 && c < 0x7F) {
+		if (s[i] - 0x21u < 0x5E) { /* ASCII graphic characters: simple */
+			f |= s[i] == '!' || s[i] == '?' ? LS_ASCII | LS_STOP : LS_ASCII;
 			i++, cp++;
 			continue;
 		}
-		if (c == '\n' || c == '\f' || c == '\v')
+		if (s[i] == '\n' || s[i] == '\f' || s[i] == '\v')
 			tl = 1;
-		else if (c == '\r')
+		else if (s[i] == '\r')
 			tl = i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
-		else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
+		else if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
 		         (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
 			tl = 3;
 		if (tl) {
-			add_line(r, start, i, i + tl, cpstart, cp);
-			if (r->n->nlines > GW_LIMIT_LINES)
-				return; /* the document fails (normalize_text): stop counting */
+			if (r->n->nlines <= GW_LIMIT_LINES)
+				add_line(r, start, (uint32_t)i, (uint32_t)(i + tl), cpstart, cp, f);
 			i += tl, cp += tl == 3 ? 1 : tl;
-			start = i, cpstart = cp;
+			start = (uint32_t)i, cpstart = cp, f = LS_SIMPLE;
 			continue;
 		}
-		if ((c < 0x20 && c != '\t') || c == 0x7F ||
-		    (c == 0xC2 && i + 1 < n && s[i + 1] < 0xA0)) {
-			if (r->ncontrol++ == 0)
+		at = i;
+		if (cjk3(s, i, n)) { /* the rest of the BMP but U+0800..0FFF and the surrogates */
+			if ((s[i] == 0xE3 || s[i] == 0xEF) && is_stop(simple_cp(s + i)))
+				f |= LS_STOP;
+			i += 3;
+		} else {
+			U8_NEXT(s, i, n, c);
+			if (c < 0)
+				return false;
+			if (is_control((uint32_t)c) && r->ncontrol++ == 0)
 				r->first_control = cp;
 		}
-		/* the text is valid UTF-8: a whole character at a time */
-		i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		if ((f & LS_SIMPLE) && !simple_len(s, at, n))
+			f &= ~(unsigned)LS_SIMPLE;
 		cp++;
 	}
-	if (start < n)
-		add_line(r, start, n, n, cpstart, cp);
+	if (start < n && r->n->nlines <= GW_LIMIT_LINES)
+		add_line(r, start, (uint32_t)n, (uint32_t)n, cpstart, cp, f);
+	return true;
 }
 
 /* Text of line j's content. */
@@ -788,13 +872,16 @@ line_head(const run *r, size_t j, uint32_t from, uint32_t *c, size_t max)
 	return k;
 }
 
-/* Does the line hold only white space (or nothing)? */
+/* Does the line hold only white space (or nothing)?  A simple line holds none. */
 static bool
 line_blank(const run *r, size_t j)
 {
+	const line *l = &r->n->lines[j];
 	uint32_t c;
 
-	return line_head(r, j, r->n->lines[j].start, &c, 1) == 0;
+	if (l->flags & LS_SIMPLE)
+		return l->end == l->start;
+	return line_head(r, j, l->start, &c, 1) == 0;
 }
 
 /* Lines j0..j1 leave the text: record them as one removed span of kind k. */
@@ -928,10 +1015,12 @@ disclaimers(run *r, size_t a, size_t b)
 
 /* ---------------------------------------------------------------- chrome rules */
 
-/* The lines a..b joined by '\n' into n->region, with each line's start in n->rstart. */
+/* The lines a..b joined by '\n' into n->region, with each line's start in n->rstart and the
+ * rules of pf that may match there in n->rmay. */
 static void
-region_build(run *r, size_t a, size_t b)
+region_build(run *r, size_t a, size_t b, const gw_prefilter *pf)
 {
+	gw_prefilter_cursor cur = {0};
 	gw_normalizer *n = r->n;
 	size_t len;
 
@@ -947,6 +1036,9 @@ region_build(run *r, size_t a, size_t b)
 		gw_buf_put(&n->region, s, len);
 	}
 	n->rstart[b - a] = (uint32_t)n->region.len + 1;
+	gw_grow((void **)&n->rmay, &n->caprmay, b - a, sizeof *n->rmay);
+	for (size_t j = 0; j < b - a; j++)
+		gw_prefilter_at(pf, n->region.ptr, n->region.len, n->rstart[j], &cur, &n->rmay[j]);
 }
 
 /* Index (from 0) of the region line starting at byte pos, or -1. */
@@ -958,21 +1050,29 @@ region_line_at(const run *r, size_t nl, size_t pos)
 	return k < nl && r->n->rstart[k] == pos ? (long)k : -1;
 }
 
-/* Run one chrome rule over region lines a..b; a match that covers whole lines (and no line
- * already removed) removes them.  -1 when the rule hit its match limit (d is then an error
- * record). */
+/* Run chrome rule k of region t over its lines a..b, trying it at each line start that its
+ * prefilter allows (a rule can only cover whole lines, and what a search from a line start finds
+ * first is what it finds anchored at the first line start where it matches); a match that covers
+ * whole lines (and no line already removed) removes them.  -1 when the rule hit its match limit
+ * (d is then an error record). */
 static int
-chrome_rule(run *r, const gw_rule *rule, size_t a, size_t b)
+chrome_rule(run *r, size_t t, size_t k, size_t a, size_t b)
 {
 	gw_normalizer *n = r->n;
-	const char *txt = n->region.ptr, *nl;
-	size_t len = n->region.len, nlines = b - a, pos = 0, ov[20], e;
+	const gw_rule *rule = n->chrome[t][k];
+	const char *txt = n->region.ptr;
+	size_t len = n->region.len, nlines = b - a, j = 0, ov[20], e;
 	int rc;
 
-	while (pos <= len && (rc = gw_rule_match(rule, txt, len, pos, ov, 10)) != 0) {
+	while (j < nlines) {
 		long j0, j1;
 		bool ok = true;
 
+		if (!gw_prefilter_may(n->chromepf[t], &n->rmay[j], k) ||
+		    (rc = gw_rule_match_at(rule, txt, len, n->rstart[j], ov, 10)) == 0) {
+			j++;
+			continue;
+		}
 		if (rc < 0) {
 			gw_doc_fail(r->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(rule));
 			return -1;
@@ -980,16 +1080,13 @@ chrome_rule(run *r, const gw_rule *rule, size_t a, size_t b)
 		e = ov[1] > ov[0] && txt[ov[1] - 1] == '\n' ? ov[1] - 1 : ov[1];
 		j0 = region_line_at(r, nlines, ov[0]);
 		j1 = region_line_at(r, nlines + 1, e + 1); /* the line after the match */
-		for (long j = j0; ok && j >= 0 && j < j1; j++)
-			ok = n->lines[a + (size_t)j].kind == L_KEEP;
-		if (j0 >= 0 && j1 > j0 && ok) {
+		for (long i = j0; ok && i >= 0 && i < j1; i++)
+			ok = n->lines[a + (size_t)i].kind == L_KEEP;
+		ok = ok && j0 >= 0 && j1 > j0;
+		if (ok)
 			remove_lines(r, a + (size_t)j0, a + (size_t)j1 - 1, L_CHROME,
 			             gw_rule_attr(rule, "kind"));
-			pos = n->rstart[j1];
-		} else { /* no whole-line match here: go on at the next line */
-			nl = memchr(txt + ov[0], '\n', len - ov[0]);
-			pos = nl ? (size_t)(nl - txt) + 1 : len + 1;
-		}
+		j = ok ? (size_t)j1 : j + 1; /* else no whole-line match here: the next line */
 	}
 	return 0;
 }
@@ -1000,11 +1097,11 @@ chrome_region(run *r, size_t a, size_t b, bool head)
 {
 	size_t t = head ? 0 : 1;
 
-	if (r->n->rules == NULL || a >= b)
+	if (r->n->rules == NULL || a >= b || r->n->nchrome[t] == 0)
 		return 0;
-	region_build(r, a, b);
+	region_build(r, a, b, r->n->chromepf[t]);
 	for (size_t k = 0; k < r->n->nchrome[t]; k++)
-		if (chrome_rule(r, r->n->chrome[t][k], a, b) < 0)
+		if (chrome_rule(r, t, k, a, b) < 0)
 			return -1;
 	return 0;
 }
@@ -1246,43 +1343,6 @@ take_cp(run *r, uint32_t cp, uint32_t src, uint32_t len, uint32_t col)
 	n->seg[r->nseg++] = (item){cp, src, len, col, false};
 }
 
-/* The length of the "simple" code point at s[i] (of s[0..n)), 0 for one that is not: a
- * character that every step leaves as it is, whatever surrounds it, and no space.  ASCII
- * graphic characters, CJK ideographs U+4000–9FFF, CJK punctuation U+3001–3029 and
- * U+3030–303F, general punctuation U+2010–205E (not U+202F, a space), and the full-width
- * punctuation that stays (！（），：；？).  Checked on the bytes: most lines of a 公文 are simple.
- */
-static inline int
-simple_len(const unsigned char *s, size_t i, size_t n)
-{
-	unsigned c = s[i];
-
-	if (c > 0x20 && c < 0x7F)
-		return 1;
-	if (i + 2 >= n)
-		return 0;
-	if (c >= 0xE4 && c <= 0xE9)
-		return 3;
-	if (c == 0xE3)
-		return s[i + 1] != 0x80 || s[i + 2] == 0x80 || (s[i + 2] >= 0xAA && s[i + 2] <= 0xAF)
-		           ? 0
-		           : 3;
-	if (c == 0xE2)
-		return (s[i + 1] == 0x80 && s[i + 2] >= 0x90 && s[i + 2] != 0xAF) ||
-		               (s[i + 1] == 0x81 && s[i + 2] <= 0x9E)
-		           ? 3
-		           : 0;
-	if (c == 0xEF) {
-		unsigned d = s[i + 2];
-
-		return s[i + 1] == 0xBC && (d == 0x81 || d == 0x88 || d == 0x89 || d == 0x8C ||
-		                            d == 0x9A || d == 0x9B || d == 0x9F)
-		           ? 3
-		           : 0;
-	}
-	return 0;
-}
-
 /* The end of the run of simple code points from s[i] (of s[0..n)). */
 static size_t
 simple_end(const unsigned char *s, size_t i, size_t n)
@@ -1294,40 +1354,39 @@ simple_end(const unsigned char *s, size_t i, size_t n)
 	return i;
 }
 
-/* Code point at s in a simple line (ASCII or three bytes). */
-static uint32_t
-simple_cp(const unsigned char *s)
-{
-	return s[0] < 0x80 ? s[0] : ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-}
-
 /* Simple code points go out as they are: one copy of bytes [i, end) of the text (code point k,
  * column col) and a one-to-one map, given a run of characters of one width at a time when the
  * text is the source; the line's counts go on as put keeps them.  Returns how many. */
 static uint32_t
 put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
 {
-	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t n = 0;
+	const unsigned char *s = (const unsigned char *)r->u, *p, *e = s + end;
+	uint32_t n = 0, stops = 0;
 
 	gw_buf_put(&r->out, r->u + i, end - i);
 	while (i < end) {
-		uint32_t w = s[i] < 0x80 ? 1 : 3, j = i, m = 0;
+		uint32_t w = s[i] < 0x80 ? 1 : 3, m;
 
-		/* the stops (is_stop) start with one of the bytes ! ? E3 EF */
-		for (; j < end && (s[j] < 0x80 ? 1u : 3u) == w; j += w, m++)
-			if (s[j] == '!' || s[j] == '?' || s[j] == 0xE3 || s[j] == 0xEF)
-				r->prev_punct += is_stop(simple_cp(s + j));
+		/* the stops (is_stop) are ! ? and code points led by E3 or EF, not an ideograph's */
+		if (w == 1)
+			for (p = s + i; p < e && *p < 0x80; p++)
+				stops += *p == '!' || *p == '?';
+		else
+			for (p = s + i; p < e && *p >= 0x80; p += 3)
+				if (*p - 0xE4u > 5)
+					stops += is_stop(simple_cp(p));
+		m = (uint32_t)(p - s - i) / w;
 		if (!r->mapped)
 			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col, m);
 		for (uint32_t q = 0; r->mapped && q < m; q++)
 			gw_doc_map_push(r->d, r->n->off[k + q],
 			                r->n->off[k + q + 1] - r->n->off[k + q], r->lineno, col + q,
 			                1);
-		r->prev_last = simple_cp(s + j - w);
-		i = j, k += m, col += m, n += m;
+		r->prev_last = simple_cp(p - w);
+		i = (uint32_t)(p - s), k += m, col += m, n += m;
 	}
 	r->prev_ncp += n;
+	r->prev_punct += stops;
 	return n;
 }
 
@@ -1338,35 +1397,45 @@ put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
  * what follows).  The items before it are written first, their right context being in; after
  * it the line goes on with no item held, linebase counting those written.  Not before the
  * eighth item: an outline number (1.2.3　总则, outline_number) reads the first twelve.
- * Returns the end of what it wrote, i for nothing. */
+ * Returns how many code points it wrote from *i (which it moves past them), 0 for none. */
 static uint32_t
-simple_run(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col, uint32_t nrun)
+simple_run(run *r, uint32_t *i, uint32_t end, uint32_t k, uint32_t col, uint32_t nrun)
 {
 	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t e;
+	uint32_t e, m;
 
-	if (nrun < 3 || r->linebase + r->nit + r->nseg < 8 || !simple_len(s, i, end))
-		return i;
-	e = (uint32_t)simple_end(s, i, end);
-	for (int q = 0; q < 4 && e > i; q++)
+	if (nrun < 3 || r->linebase + r->nit + r->nseg < 8 || !simple_len(s, *i, end))
+		return 0;
+	e = (uint32_t)simple_end(s, *i, end);
+	for (int q = 0; q < 4 && e > *i; q++)
 		e -= s[e - 1] < 0x80 ? 1 : 3;
-	if (e <= i)
-		return i;
+	if (e <= *i)
+		return 0;
 	if (r->nseg)
 		flush_seg(r);
 	flush_items(r, true);
 	r->linebase += r->nit;
 	r->nit = r->done = 0;
-	r->linebase += put_simple(r, i, e, k, col);
-	return e;
+	m = put_simple(r, *i, e, k, col);
+	r->linebase += m, *i = e;
+	return m;
 }
 
-/* A simple line goes out as it is. */
+/* A simple line goes out as it is; one of ideographs and CJK punctuation only, of the text used
+ * in place, as one run of the map, with what the line index found (issue 14: not walked). */
 static void
 write_simple(run *r, const line *l, uint32_t from)
 {
 	r->prev_ncp = r->prev_last = r->prev_punct = 0;
-	put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1);
+	if (r->mapped || (l->flags & LS_ASCII) || l->end == l->start) {
+		put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1);
+		return;
+	}
+	gw_buf_put(&r->out, r->u + from, l->end - from);
+	gw_doc_map_push(r->d, r->base + from, 3, r->lineno, 1, l->cpend - l->cp);
+	r->prev_ncp = l->cpend - l->cp;
+	r->prev_last = simple_cp((const unsigned char *)r->u + l->end - 3);
+	r->prev_punct = (l->flags & LS_STOP) != 0;
 }
 
 /* Write the content of line j (from byte `from` of it, after a Markdown heading marker). */
@@ -1375,10 +1444,10 @@ write_line(run *r, size_t j, uint32_t from)
 {
 	const line *l = &r->n->lines[j];
 	const unsigned char *s = (const unsigned char *)r->u;
-	uint32_t i = l->start, k = l->cp, col = 1, cp, len, nrun = 0, e;
+	uint32_t i = l->start, k = l->cp, col = 1, cp, len, nrun = 0, m;
 
 	r->lineno = (uint32_t)j + 1;
-	if (simple_end(s, from, l->end) == l->end) {
+	if ((l->flags & LS_SIMPLE) || (from > l->start && simple_end(s, from, l->end) == l->end)) {
 		write_simple(r, l, from);
 		return;
 	}
@@ -1389,10 +1458,8 @@ write_line(run *r, size_t j, uint32_t from)
 	while (i < l->end) {
 		uint32_t at = i, src;
 
-		if (i >= from && (e = simple_run(r, i, l->end, k, col, nrun)) > i) {
-			uint32_t m = gw_utf8_count(r->u + i, e - i);
-
-			i = e, k += m, col += m;
+		if (i >= from && (m = simple_run(r, &i, l->end, k, col, nrun)) > 0) {
+			k += m, col += m;
 			continue;
 		}
 		nrun = at >= from && simple_len(s, at, l->end) ? nrun + 1 : 0;
@@ -1652,7 +1719,6 @@ normalize_text(run *r)
 	gw_doc *d = r->d;
 	size_t len;
 
-	index_lines(r);
 	if (r->n->nlines > GW_LIMIT_LINES) {
 		gw_doc_fail(d, GW_E_LIMIT, "more than %d lines", GW_LIMIT_LINES);
 		return 1;

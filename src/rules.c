@@ -1240,7 +1240,8 @@ union_free(struct gw_union *u)
 	}
 }
 
-/* The prefilter of rules r[0..n) (one with options is always tried: it reads none). */
+/* The prefilter of rules r[0..n) (one with options is always tried: it reads none; but
+ * multiline, which changes only where ^ and $ match, and the filter reads them as zero-width). */
 static gw_prefilter *
 prefilter_of(const gw_rule *const *r, size_t n, bool search)
 {
@@ -1249,7 +1250,7 @@ prefilter_of(const gw_rule *const *r, size_t n, bool search)
 	gw_prefilter *f;
 
 	for (size_t k = 0; k < n; k++)
-		if (options_of(r[k]) == (PCRE2_UTF | PCRE2_UCP))
+		if ((options_of(r[k]) & ~PCRE2_MULTILINE) == (PCRE2_UTF | PCRE2_UCP))
 			pat[k] = r[k]->expanded.ptr, len[k] = r[k]->expanded.len;
 	f = gw_prefilter_new(pat, len, n, search);
 	free(pat), free(len);
