@@ -244,7 +244,7 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 }
 
 size_t
-gw_doc_cp_to_byte(gw_doc *d, int32_t cp)
+gw_doc_cp_to_byte(const gw_doc *d, int32_t cp)
 {
 	size_t b, k;
 
