@@ -246,19 +246,32 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 size_t
 gw_doc_cp_to_byte(const gw_doc *d, int32_t cp)
 {
-	size_t b, k;
-
 	if (cp <= 0 || d->ncpx == 0)
 		return 0;
 	if ((size_t)cp >= d->ncp)
 		return d->text_len;
-	b = d->cpx[(size_t)cp / CPX_STEP];
-	k = (size_t)cp % CPX_STEP;
+	return gw_doc_cp_skip(d, d->cpx[(size_t)cp / CPX_STEP], (size_t)cp % CPX_STEP);
+}
+
+size_t
+gw_doc_cp_skip(const gw_doc *d, size_t b, size_t k)
+{
 	/* whole words while they hold fewer code points than are left to pass */
 	for (size_t in; k > 0 && b + 9 <= d->text_len && (in = gw_utf8_starts8(d->text + b + 1)) < k;) {
 		b += 8;
 		k -= in;
 	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (k > 0 && b + 9 <= d->text_len) { /* the kth start of a code point in the next word */
+		uint64_t x, starts;
+
+		memcpy(&x, d->text + b + 1, 8);
+		starts = ~(x & ~(x << 1)) & 0x8080808080808080ULL;
+		while (--k > 0)
+			starts &= starts - 1;
+		return b + 1 + (size_t)__builtin_ctzll(starts) / 8;
+	}
+#endif
 	for (; k > 0; k--) {
 		b++;
 		while (b < d->text_len && ((unsigned char)d->text[b] & 0xC0) == 0x80)

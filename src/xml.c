@@ -588,10 +588,16 @@ to_byte(const xw *w, int32_t cp)
 	return (xpos)gw_doc_cp_to_byte(w->d, cp);
 }
 
+/* The end of a short span is found from its start (a quantity: a few code points), not from the
+ * checkpoint before it. */
 static xspan
 to_bytes(const xw *w, gw_span s)
 {
-	return (xspan){to_byte(w, s.start), to_byte(w, s.end)};
+	xpos a = to_byte(w, s.start);
+
+	if (s.start >= 0 && s.end >= s.start && s.end - s.start < 16 && (size_t)s.end <= w->d->ncp)
+		return (xspan){a, (xpos)gw_doc_cp_skip(w->d, (size_t)a, (size_t)(s.end - s.start))};
+	return (xspan){a, to_byte(w, s.end)};
 }
 
 /* Addressee i's span: its own, else where its name next occurs in the 主送 line (records keep
