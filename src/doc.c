@@ -517,21 +517,37 @@ gw_doc_add_node(gw_doc *d, enum gw_kind kind, int part, int parent, const char *
  * Open addressing over offsets into one pool that holds the strings' bytes: a string added is
  * copied once, with no allocation of its own, and the set goes with two frees. */
 
+/* s[0..n), eight bytes at a step (an id is some 10 to 40 bytes), the last eight (or four, or
+ * the bytes one by one) read once more; Murmur3's finalizer mixes every byte into the low bits
+ * the slots are taken from. */
 static size_t
-str_hash(const char *s)
+str_hash(const char *s, size_t n)
 {
-	size_t h = 1469598103934665603ULL;
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t h = n * k, x = 0;
+	uint32_t a, b;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		h = (h ^ x) * k;
+	}
+	if (n >= 8)
+		memcpy(&x, s + n - 8, 8);
+	else if (n >= 4)
+		memcpy(&a, s, 4), memcpy(&b, s + n - 4, 4), x = (uint64_t)a << 32 | b;
+	else
+		for (size_t i = 0; i < n; i++)
+			x = x << 8 | (unsigned char)s[i];
+	h ^= x;
+	h = (h ^ (h >> 33)) * 0xFF51AFD7ED558CCDULL;
+	return (size_t)(h ^ (h >> 33));
 }
 
-/* The slot holding s, or the empty one where it would go. */
+/* The slot holding s (n bytes), or the empty one where it would go. */
 static size_t
-idset_slot(const gw_idset *set, const char *s)
+idset_slot(const gw_idset *set, const char *s, size_t n)
 {
-	size_t i = str_hash(s) & (set->cap - 1);
+	size_t i = str_hash(s, n) & (set->cap - 1);
 
 	while (set->slot[i] && strcmp(set->pool.ptr + set->slot[i] - 1, s) != 0)
 		i = (i + 1) & (set->cap - 1);
@@ -555,6 +571,7 @@ gw_idset_init(gw_idset *set, size_t n)
 		cap *= 2;
 	memset(set, 0, sizeof *set);
 	idset_alloc(set, cap);
+	gw_buf_reserve(&set->pool, 32 * n); /* the ids, most of them, without a copy as it grows */
 }
 
 /* Twice the slots, when half are taken. */
@@ -566,7 +583,8 @@ idset_grow(gw_idset *set)
 	idset_alloc(set, 2 * old.cap);
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.slot[i]) {
-			size_t j = idset_slot(set, old.pool.ptr + old.slot[i] - 1);
+			const char *s = old.pool.ptr + old.slot[i] - 1;
+			size_t j = idset_slot(set, s, strlen(s));
 
 			set->slot[j] = old.slot[i];
 			set->next[j] = old.next[i];
@@ -578,7 +596,7 @@ idset_grow(gw_idset *set)
 static bool
 idset_put(gw_idset *set, const char *s, size_t *at)
 {
-	size_t i = idset_slot(set, s);
+	size_t n = strlen(s), i = idset_slot(set, s, n);
 
 	if (set->slot[i]) {
 		*at = i;
@@ -586,10 +604,10 @@ idset_put(gw_idset *set, const char *s, size_t *at)
 	}
 	if (2 * (set->n + 1) > set->cap) {
 		idset_grow(set);
-		i = idset_slot(set, s);
+		i = idset_slot(set, s, n);
 	}
 	set->slot[i] = (uint32_t)set->pool.len + 1;
-	gw_buf_put(&set->pool, s, strlen(s) + 1);
+	gw_buf_put(&set->pool, s, n + 1);
 	set->n++;
 	*at = i;
 	return true;
@@ -617,7 +635,7 @@ gw_idset_add_data(gw_idset *set, const char *s, const void *data, size_t n)
 const char *
 gw_idset_get(const gw_idset *set, const char *s)
 {
-	size_t i = idset_slot(set, s);
+	size_t i = idset_slot(set, s, strlen(s));
 
 	return set->slot[i] ? set->pool.ptr + set->slot[i] - 1 : NULL;
 }
@@ -637,7 +655,7 @@ gw_idset_unique(gw_idset *set, gw_buf *id)
 		gw_buf_addc(id, '_');
 		gw_buf_put_int(id, k);
 		if (idset_put(set, id->ptr, &at)) {
-			set->next[idset_slot(set, set->pool.ptr + had)] = k + 1;
+			set->next[idset_slot(set, set->pool.ptr + had, strlen(set->pool.ptr + had))] = k + 1;
 			return;
 		}
 	}
