@@ -211,34 +211,53 @@ gw_doc_free(gw_doc *d)
 
 /* ---------------------------------------------------------------- text and offsets */
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KTH_START 1
+/* The offset of the kth (from 0) byte that starts a code point in the eight at p; there is one. */
+static inline size_t
+kth_start(const char *p, size_t k)
+{
+	uint64_t x, starts;
+
+	memcpy(&x, p, 8);
+	starts = ~(x & ~(x << 1)) & 0x8080808080808080ULL;
+	for (; k > 0; k--)
+		starts &= starts - 1;
+	return (size_t)__builtin_ctzll(starts) / 8;
+}
+#endif
+
 void
 gw_doc_set_text(gw_doc *d, char *text, size_t len)
 {
-	size_t i, cp = 0, cap = 0;
+	size_t i = 0, cp = 0, next = 0, n; /* next: the code point of the next checkpoint */
 
 	free(d->text);
 	free(d->cpx);
 	d->text = text;
 	d->text_len = len;
-	d->cpx = NULL;
+	d->cpx = gw_xmalloc((len / CPX_STEP + 1) * sizeof *d->cpx);
 	d->ncpx = 0;
-	for (i = 0; i < len;) {
-		size_t r = cp % CPX_STEP;
+	while (i < len) {
+		size_t end = i + 8 <= len ? i + 8 : len;
 
-		/* eight bytes hold at most eight code points: none is a checkpoint when r is in 1..24 */
-		if (r != 0 && r <= CPX_STEP - 8 && i + 8 <= len) {
-			cp += gw_utf8_starts8(text + i);
-			i += 8;
+		/* eight bytes at a step; a checkpoint's code point starts in them at most once */
+		if (end == i + 8 && cp + (n = gw_utf8_starts8(text + i)) <= next) {
+			cp += n, i = end;
 			continue;
 		}
-		if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			if (r == 0) {
-				gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
-				d->cpx[d->ncpx++] = (uint32_t)i;
-			}
-			cp++;
+#ifdef KTH_START
+		if (end == i + 8) {
+			d->cpx[d->ncpx++] = (uint32_t)(i + kth_start(text + i, next - cp));
+			cp += n, i = end, next += CPX_STEP;
+			continue;
 		}
-		i++;
+#endif
+		for (; i < end; i++)
+			if (((unsigned char)text[i] & 0xC0) != 0x80) {
+				if (cp++ == next)
+					d->cpx[d->ncpx++] = (uint32_t)i, next += CPX_STEP;
+			}
 	}
 	d->ncp = cp;
 }
@@ -261,16 +280,9 @@ gw_doc_cp_skip(const gw_doc *d, size_t b, size_t k)
 		b += 8;
 		k -= in;
 	}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (k > 0 && b + 9 <= d->text_len) { /* the kth start of a code point in the next word */
-		uint64_t x, starts;
-
-		memcpy(&x, d->text + b + 1, 8);
-		starts = ~(x & ~(x << 1)) & 0x8080808080808080ULL;
-		while (--k > 0)
-			starts &= starts - 1;
-		return b + 1 + (size_t)__builtin_ctzll(starts) / 8;
-	}
+#ifdef KTH_START
+	if (k > 0 && b + 9 <= d->text_len) /* the kth start of a code point in the next word */
+		return b + 1 + kth_start(d->text + b + 1, k - 1);
 #endif
 	for (; k > 0; k--) {
 		b++;
