@@ -220,6 +220,15 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* The strings of s, to NULL, put after each other in b: a path or file name without printf
+ * (six a document). */
+static void
+put_strs(gw_buf *b, const char *const s[])
+{
+	for (; *s; s++)
+		gw_buf_adds(b, *s);
+}
+
 /* Tests only (emit.h): how a finished temporary file is put in place. */
 int (*gw_emitter_rename)(const char *from, const char *to) = rename;
 
@@ -233,7 +242,7 @@ write_temp(const gw_emitter *e, const char *name, const char *p, size_t n, gw_bu
 	bool chmod = e->chmod;
 	int fd, rc, saved;
 
-	gw_buf_printf(tmp, "%s/.%s.%s.tmp", e->dir, name, e->tag);
+	put_strs(tmp, (const char *const[]){e->dir, "/.", name, ".", e->tag, ".tmp", NULL});
 	fd = open(tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0 && errno == EEXIST) {
 		memcpy(tmp->ptr + tmp->len - 10, "XXXXXX", 6);
@@ -267,7 +276,7 @@ write_files(const gw_emitter *e, int n, const char *const name[], const gw_buf o
 	int made = 0, placed = 0, saved;
 
 	for (int i = 0; i < n; i++)
-		gw_buf_printf(&path[i], "%s/%s", e->dir, name[i]);
+		put_strs(&path[i], (const char *const[]){e->dir, "/", name[i], NULL});
 	while (made < n && write_temp(e, name[made], out[made].ptr, out[made].len, &tmp[made]) == 0)
 		made++;
 	while (made == n && placed < n && gw_emitter_rename(tmp[placed].ptr, path[placed].ptr) == 0)
@@ -472,11 +481,11 @@ write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 
 	gw_json_write(d, &out[0], GW_JSON_PRETTY);
 	gw_xml_write(d, &out[1]);
-	gw_buf_printf(&name[0], "%s.json", d->id);
-	gw_buf_printf(&name[1], "%s.xml", d->id);
+	put_strs(&name[0], (const char *const[]){d->id, ".json", NULL});
+	put_strs(&name[1], (const char *const[]){d->id, ".xml", NULL});
 	if (e->flags & GW_EMIT_HTML) {
 		gw_html_write(d, &out[2]);
-		gw_buf_printf(&name[2], "%s.html", d->id);
+		put_strs(&name[2], (const char *const[]){d->id, ".html", NULL});
 		n = 3;
 	}
 	for (int i = 0; i < n; i++)
