@@ -573,11 +573,17 @@ failure_cmp(const void *pa, const void *pb)
 	return c ? c : strcmp(a->message, b->message);
 }
 
-/* s[0..n) to b, invalid UTF-8 (a file name is any bytes) as U+FFFD. */
+/* s[0..n) to b, invalid UTF-8 (a file name is any bytes) as U+FFFD; ASCII (most paths, a
+ * digest) as it is, with no code point to decode. */
 static void
 put_clean(gw_buf *b, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n;) {
+	size_t i = 0;
+
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	gw_buf_put(b, s, i);
+	while (i < n) {
 		uint32_t c;
 		int k = gw_utf8_decode(s + i, n - i, &c);
 
@@ -592,17 +598,10 @@ jstr_or_null(const char *s)
 {
 	gw_buf b = GW_BUF_INIT;
 	json_t *v;
-	size_t n, i = 0;
 
 	if (s == NULL)
 		return json_null();
-	for (n = strlen(s); i < n && (unsigned char)s[i] < 0x80; i++)
-		;
-	if (i == n) { /* ASCII (most paths, a digest) is as it is: no code point to decode */
-		v = json_stringn(s, n);
-		return v ? v : json_null();
-	}
-	put_clean(&b, s, n);
+	put_clean(&b, s, strlen(s));
 	v = json_stringn(b.ptr ? b.ptr : "", b.len);
 	gw_buf_free(&b);
 	return v ? v : json_null();
