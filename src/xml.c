@@ -52,8 +52,8 @@ typedef struct xw {
 	int flat; /* open elements that hold text: inside them nothing is indented */
 	const char *text;
 	xpos len;
-	bool plain; /* every code point of the text is one XML takes (xml_char_ok), and none is
-	               one it escapes (< > & CR): the text goes out as it is */
+	xpos *esc;  /* in order, where a code point starts that XML does not take (xml_char_ok) or */
+	size_t nesc; /* escapes in text (< > & CR): the text but these goes out as it is */
 	xspan *nsp, *hsp; /* each node's span and heading span */
 	xspan *asp, *tsp; /* each attachment's span and title span */
 	mark *marks;
@@ -448,7 +448,7 @@ add_mixed(xw *w, xel parent, const char *name)
 	return el;
 }
 
-/* Text s[0..n) into parent, escaped unless it is plain (w->plain). */
+/* Text s[0..n) into parent, escaped unless it is plain. */
 static void
 add_text(xw *w, xel parent, const char *s, size_t n, bool plain)
 {
@@ -462,12 +462,29 @@ add_text(xw *w, xel parent, const char *s, size_t n, bool plain)
 		gw_escape(w->out, s, n, GW_ESC_XML_TEXT);
 }
 
-/* The document's text [a, b). */
+/* The document's text [a, b): as it is, but the code points at w->esc. */
 static void
 add_doc_text(xw *w, xel parent, xpos a, xpos b)
 {
-	if (a < b)
-		add_text(w, parent, w->text + a, (size_t)(b - a), w->plain);
+	size_t lo = 0, hi = w->nesc;
+	int k;
+
+	while (lo < hi) { /* the first at or after a */
+		size_t mid = (lo + hi) / 2;
+
+		if (w->esc[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; a < b; lo++) {
+		xpos e = lo < w->nesc && w->esc[lo] < b ? w->esc[lo] : b;
+
+		add_text(w, parent, w->text + a, (size_t)(e - a), true);
+		if (e < b)
+			cp_at(w, e, &k), add_text(w, parent, w->text + e, (size_t)k, false);
+		a = e < b ? e + k : b;
+	}
 }
 
 static xel
@@ -1330,17 +1347,16 @@ attachment_starts(const xw *w)
 	return st;
 }
 
-/* Whether text[0..n) is plain (xw's plain).  The text is valid UTF-8 (gw_doc_set_text), so
- * sixteen bytes a step with SSE2 find the only bytes that can start a code point that is not: a
- * C0 control but TAB and LF, < > & and DEL, C2 (the C1 controls), EF before B7 or BF (U+FDD0..
- * U+FDEF, U+FFFE, U+FFFF) and F0 and above (U+1FFFE …); the code points from there on are decoded
- * up to that byte's. */
-static bool
-text_plain(const char *text, size_t n)
+/* w->esc.  The text is valid UTF-8 (gw_doc_set_text), so sixteen bytes a step with SSE2 find
+ * the only bytes that can start such a code point: a C0 control but TAB and LF, < > & and DEL,
+ * C2 (the C1 controls), EF before B7 or BF (U+FDD0..U+FDEF, U+FFFE, U+FFFF) and F0 and above
+ * (U+1FFFE …); the code points from there on are decoded up to that byte's. */
+static void
+find_escapes(xw *w)
 {
 	const uint64_t *ascii = ascii_plain[GW_ESC_XML_TEXT];
-	const unsigned char *u = (const unsigned char *)text;
-	size_t i = 0;
+	const unsigned char *u = (const unsigned char *)w->text;
+	size_t i = 0, n = (size_t)w->len, cap = 0;
 
 	while (i < n) {
 		size_t end = n;
@@ -1355,7 +1371,7 @@ text_plain(const char *text, size_t n)
 			__m128i c0 = _mm_andnot_si128(_mm_or_si128(EQ(v, '\t'), EQ(v, '\n')),
 			                              _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
 			__m128i ef = _mm_and_si128(EQ(v, 0xEF), _mm_or_si128(EQ(v1, 0xB7), EQ(v1, 0xBF)));
-			__m128i m = _mm_or_si128(_mm_or_si128(c0, ef), _mm_or_si128(EQ(v, '<'), EQ(v, '>')));
+			__m128i m = _mm_or_si128(_mm_or_si128(c0, ef), EQ(_mm_or_si128(v, _mm_set1_epi8(2)), '>'));
 
 			m = _mm_or_si128(_mm_or_si128(m, EQ(v, '&')), _mm_or_si128(EQ(v, 0x7F), EQ(v, 0xC2)));
 			m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)0xF0)), v));
@@ -1370,14 +1386,19 @@ text_plain(const char *text, size_t n)
 		while (i > 0 && (u[i] & 0xC0) == 0x80) /* the start of the code point i is in */
 			i--;
 		for (; i < end; i += (size_t)k) {
-			if (u[i] < 0x80 && !((ascii[u[i] >> 6] >> (u[i] & 63)) & 1))
-				return false;
-			if ((k = u[i] < 0x80 ? 1 : gw_utf8_decode_fast(text + i, n - i, &c)) == 0 ||
-			    (k > 1 && !xml_char_ok(c)))
-				return false;
+			bool bad = u[i] < 0x80 && !((ascii[u[i] >> 6] >> (u[i] & 63)) & 1);
+
+			if (u[i] < 0x80)
+				k = 1;
+			else if ((k = gw_utf8_decode_fast(w->text + i, n - i, &c)) == 0 || !xml_char_ok(c))
+				bad = true, k += k == 0;
+			if (bad) {
+				if (w->nesc == cap)
+					gw_grow((void **)&w->esc, &cap, w->nesc + 1, sizeof *w->esc);
+				w->esc[w->nesc++] = (xpos)i;
+			}
 		}
 	}
-	return true;
 }
 
 static void
@@ -1388,7 +1409,7 @@ xw_init(xw *w, const gw_doc *d, gw_buf *out)
 	w->out = out;
 	w->text = d->text ? d->text : "";
 	w->len = d->text ? (xpos)d->text_len : 0;
-	w->plain = text_plain(w->text, (size_t)w->len);
+	find_escapes(w);
 	w->nsp = gw_xmalloc((2 * d->nnodes + 2 * d->natts + 1) * sizeof *w->nsp);
 	w->hsp = w->nsp + d->nnodes, w->asp = w->hsp + d->nnodes, w->tsp = w->asp + d->natts;
 	for (size_t i = 0; i < d->nnodes; i++)
@@ -1408,6 +1429,7 @@ static void
 xw_free(xw *w)
 {
 	free(w->nsp);
+	free(w->esc);
 	free(w->marks);
 	free(w->qplaced);
 	free(w->st);
