@@ -211,54 +211,79 @@ gw_doc_free(gw_doc *d)
 
 /* ---------------------------------------------------------------- text and offsets */
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KTH_START 1
+/* The offset of the kth (from 0) byte that starts a code point in the eight at p; there is one. */
+static inline size_t
+kth_start(const char *p, size_t k)
+{
+	uint64_t x, starts;
+
+	memcpy(&x, p, 8);
+	starts = ~(x & ~(x << 1)) & 0x8080808080808080ULL;
+	for (; k > 0; k--)
+		starts &= starts - 1;
+	return (size_t)__builtin_ctzll(starts) / 8;
+}
+#endif
+
 void
 gw_doc_set_text(gw_doc *d, char *text, size_t len)
 {
-	size_t i, cp = 0, cap = 0;
+	size_t i = 0, cp = 0, next = 0, n; /* next: the code point of the next checkpoint */
 
 	free(d->text);
 	free(d->cpx);
 	d->text = text;
 	d->text_len = len;
-	d->cpx = NULL;
+	d->cpx = gw_xmalloc((len / CPX_STEP + 1) * sizeof *d->cpx);
 	d->ncpx = 0;
-	for (i = 0; i < len;) {
-		size_t r = cp % CPX_STEP;
+	while (i < len) {
+		size_t end = i + 8 <= len ? i + 8 : len;
 
-		/* eight bytes hold at most eight code points: none is a checkpoint when r is in 1..24 */
-		if (r != 0 && r <= CPX_STEP - 8 && i + 8 <= len) {
-			cp += gw_utf8_starts8(text + i);
-			i += 8;
+		/* eight bytes at a step; a checkpoint's code point starts in them at most once */
+		if (end == i + 8 && cp + (n = gw_utf8_starts8(text + i)) <= next) {
+			cp += n, i = end;
 			continue;
 		}
-		if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			if (r == 0) {
-				gw_grow((void **)&d->cpx, &cap, d->ncpx + 1, sizeof *d->cpx);
-				d->cpx[d->ncpx++] = (uint32_t)i;
-			}
-			cp++;
+#ifdef KTH_START
+		if (end == i + 8) {
+			d->cpx[d->ncpx++] = (uint32_t)(i + kth_start(text + i, next - cp));
+			cp += n, i = end, next += CPX_STEP;
+			continue;
 		}
-		i++;
+#endif
+		for (; i < end; i++)
+			if (((unsigned char)text[i] & 0xC0) != 0x80) {
+				if (cp++ == next)
+					d->cpx[d->ncpx++] = (uint32_t)i, next += CPX_STEP;
+			}
 	}
 	d->ncp = cp;
 }
 
 size_t
-gw_doc_cp_to_byte(gw_doc *d, int32_t cp)
+gw_doc_cp_to_byte(const gw_doc *d, int32_t cp)
 {
-	size_t b, k;
-
 	if (cp <= 0 || d->ncpx == 0)
 		return 0;
 	if ((size_t)cp >= d->ncp)
 		return d->text_len;
-	b = d->cpx[(size_t)cp / CPX_STEP];
-	k = (size_t)cp % CPX_STEP;
+	return gw_doc_cp_skip(d, d->cpx[(size_t)cp / CPX_STEP], (size_t)cp % CPX_STEP);
+}
+
+size_t
+gw_doc_cp_skip(const gw_doc *d, size_t b, size_t k)
+{
 	/* whole words while they hold fewer code points than are left to pass */
 	for (size_t in; k > 0 && b + 9 <= d->text_len && (in = gw_utf8_starts8(d->text + b + 1)) < k;) {
 		b += 8;
 		k -= in;
 	}
+#ifdef KTH_START
+	if (k > 0 && b + 9 <= d->text_len) /* the kth start of a code point in the next word */
+		return b + 1 + kth_start(d->text + b + 1, k - 1);
+#endif
 	for (; k > 0; k--) {
 		b++;
 		while (b < d->text_len && ((unsigned char)d->text[b] & 0xC0) == 0x80)
@@ -504,21 +529,37 @@ gw_doc_add_node(gw_doc *d, enum gw_kind kind, int part, int parent, const char *
  * Open addressing over offsets into one pool that holds the strings' bytes: a string added is
  * copied once, with no allocation of its own, and the set goes with two frees. */
 
+/* s[0..n), eight bytes at a step (an id is some 10 to 40 bytes), the last eight (or four, or
+ * the bytes one by one) read once more; Murmur3's finalizer mixes every byte into the low bits
+ * the slots are taken from. */
 static size_t
-str_hash(const char *s)
+str_hash(const char *s, size_t n)
 {
-	size_t h = 1469598103934665603ULL;
+	const uint64_t k = 0x9E3779B97F4A7C15ULL;
+	uint64_t h = n * k, x = 0;
+	uint32_t a, b;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		h = (h ^ x) * k;
+	}
+	if (n >= 8)
+		memcpy(&x, s + n - 8, 8);
+	else if (n >= 4)
+		memcpy(&a, s, 4), memcpy(&b, s + n - 4, 4), x = (uint64_t)a << 32 | b;
+	else
+		for (size_t i = 0; i < n; i++)
+			x = x << 8 | (unsigned char)s[i];
+	h ^= x;
+	h = (h ^ (h >> 33)) * 0xFF51AFD7ED558CCDULL;
+	return (size_t)(h ^ (h >> 33));
 }
 
-/* The slot holding s, or the empty one where it would go. */
+/* The slot holding s (n bytes), or the empty one where it would go. */
 static size_t
-idset_slot(const gw_idset *set, const char *s)
+idset_slot(const gw_idset *set, const char *s, size_t n)
 {
-	size_t i = str_hash(s) & (set->cap - 1);
+	size_t i = str_hash(s, n) & (set->cap - 1);
 
 	while (set->slot[i] && strcmp(set->pool.ptr + set->slot[i] - 1, s) != 0)
 		i = (i + 1) & (set->cap - 1);
@@ -542,6 +583,7 @@ gw_idset_init(gw_idset *set, size_t n)
 		cap *= 2;
 	memset(set, 0, sizeof *set);
 	idset_alloc(set, cap);
+	gw_buf_reserve(&set->pool, 32 * n); /* the ids, most of them, without a copy as it grows */
 }
 
 /* Twice the slots, when half are taken. */
@@ -553,7 +595,8 @@ idset_grow(gw_idset *set)
 	idset_alloc(set, 2 * old.cap);
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.slot[i]) {
-			size_t j = idset_slot(set, old.pool.ptr + old.slot[i] - 1);
+			const char *s = old.pool.ptr + old.slot[i] - 1;
+			size_t j = idset_slot(set, s, strlen(s));
 
 			set->slot[j] = old.slot[i];
 			set->next[j] = old.next[i];
@@ -565,7 +608,7 @@ idset_grow(gw_idset *set)
 static bool
 idset_put(gw_idset *set, const char *s, size_t *at)
 {
-	size_t i = idset_slot(set, s);
+	size_t n = strlen(s), i = idset_slot(set, s, n);
 
 	if (set->slot[i]) {
 		*at = i;
@@ -573,10 +616,10 @@ idset_put(gw_idset *set, const char *s, size_t *at)
 	}
 	if (2 * (set->n + 1) > set->cap) {
 		idset_grow(set);
-		i = idset_slot(set, s);
+		i = idset_slot(set, s, n);
 	}
 	set->slot[i] = (uint32_t)set->pool.len + 1;
-	gw_buf_put(&set->pool, s, strlen(s) + 1);
+	gw_buf_put(&set->pool, s, n + 1);
 	set->n++;
 	*at = i;
 	return true;
@@ -604,7 +647,7 @@ gw_idset_add_data(gw_idset *set, const char *s, const void *data, size_t n)
 const char *
 gw_idset_get(const gw_idset *set, const char *s)
 {
-	size_t i = idset_slot(set, s);
+	size_t i = idset_slot(set, s, strlen(s));
 
 	return set->slot[i] ? set->pool.ptr + set->slot[i] - 1 : NULL;
 }
@@ -624,7 +667,7 @@ gw_idset_unique(gw_idset *set, gw_buf *id)
 		gw_buf_addc(id, '_');
 		gw_buf_put_int(id, k);
 		if (idset_put(set, id->ptr, &at)) {
-			set->next[idset_slot(set, set->pool.ptr + had)] = k + 1;
+			set->next[idset_slot(set, set->pool.ptr + had, strlen(set->pool.ptr + had))] = k + 1;
 			return;
 		}
 	}

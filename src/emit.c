@@ -2,6 +2,7 @@
  * failures kept for errors.jsonl, counts for the summary. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -35,7 +36,9 @@ typedef struct outbufs {
 struct gw_emitter {
 	char *prog, *dir;
 	int flags;
-	mode_t mode; /* of the files: 0666 less the umask, as open(2) would give */
+	mode_t mode;   /* of the files: 0666 less the umask, as open(2) would give */
+	bool chmod;    /* the folder does not give a new file that mode (a default ACL): set it */
+	char tag[7];   /* a temporary file's own part of its name: the process id in base 36 */
 	bool tty;
 	pthread_mutex_t mu;
 	/* under mu */
@@ -88,18 +91,22 @@ make_dir(const char *path)
 }
 
 /* A folder the run cannot write in fails once, at the start, not once per document (issue 16):
- * a probe file is made and removed (access(2) would not see a read-only mount, nor ACLs). */
+ * a probe file is made and removed (access(2) would not see a read-only mount, nor ACLs).  It is
+ * made as the documents' files are, so it also tells whether the folder gives a new file the
+ * mode the umask gives, or a default ACL another one, which each file then has set again. */
 static int
-check_writable(const char *dir, gw_buf *err)
+check_writable(gw_emitter *e, gw_buf *err)
 {
 	gw_buf probe = GW_BUF_INIT;
+	struct stat st;
 	int fd;
 
-	gw_buf_printf(&probe, "%s/.gongwen-probe.XXXXXX.tmp", dir);
-	if ((fd = mkstemps(probe.ptr, 4)) < 0)
-		gw_buf_printf(err, "%s: cannot write in the output folder: %s", dir,
+	gw_buf_printf(&probe, "%s/.gongwen-probe.%s.tmp", e->dir, e->tag);
+	if ((fd = open(probe.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+		gw_buf_printf(err, "%s: cannot write in the output folder: %s", e->dir,
 		              strerror(errno));
 	else {
+		e->chmod = fstat(fd, &st) != 0 || (st.st_mode & 07777) != e->mode;
 		close(fd);
 		unlink(probe.ptr);
 	}
@@ -138,15 +145,9 @@ gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err)
 	gw_emitter *e;
 	mode_t mask;
 
-	if (!(flags & GW_EMIT_NO_FILES)) { /* --jsonl writes no folder */
-		if (make_dir(out_dir) != 0) {
-			gw_buf_printf(err, "%s: cannot make the output folder: %s", out_dir,
-			              strerror(errno));
-			return NULL;
-		}
-		if (check_writable(out_dir, err) != 0)
-			return NULL;
-		remove_stale_temps(out_dir);
+	if (!(flags & GW_EMIT_NO_FILES) && make_dir(out_dir) != 0) { /* --jsonl writes no folder */
+		gw_buf_printf(err, "%s: cannot make the output folder: %s", out_dir, strerror(errno));
+		return NULL;
 	}
 	/* Jansson sets up its globals here, before any thread uses them */
 	json_object_seed(0);
@@ -157,6 +158,16 @@ gw_emitter_new(const char *prog, const char *out_dir, int flags, gw_buf *err)
 	mask = umask(0);
 	umask(mask);
 	e->mode = 0666 & ~mask;
+	e->chmod = true;
+	for (unsigned long pid = (unsigned long)getpid(), i = 0; i < 6; i++, pid /= 36)
+		e->tag[5 - i] = "0123456789abcdefghijklmnopqrstuvwxyz"[pid % 36];
+	if (!(flags & GW_EMIT_NO_FILES)) {
+		remove_stale_temps(out_dir); /* a probe of a killed run with this pid too */
+		if (check_writable(e, err) != 0) {
+			free(e->prog), free(e->dir), free(e);
+			return NULL;
+		}
+	}
 	e->tty = !(flags & GW_EMIT_QUIET) && isatty(STDERR_FILENO);
 	pthread_mutex_init(&e->mu, NULL);
 	gw_idset_init(&e->seen, 64);
@@ -209,21 +220,38 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* The strings of s, to NULL, put after each other in b: a path or file name without printf
+ * (six a document). */
+static void
+put_strs(gw_buf *b, const char *const s[])
+{
+	for (; *s; s++)
+		gw_buf_adds(b, *s);
+}
+
 /* Tests only (emit.h): how a finished temporary file is put in place. */
 int (*gw_emitter_rename)(const char *from, const char *to) = rename;
 
 /* p[0..n) in a new temporary file in dir (the same file system as its final name), its path in
- * tmp.  0, or -1 with errno and no temporary left. */
+ * tmp: named with the process's tag (the ids of a run differ, so do their names), or, when such a
+ * file is there (another run in the folder), by mkstemps.  0, or -1 with errno and no temporary
+ * left. */
 static int
 write_temp(const gw_emitter *e, const char *name, const char *p, size_t n, gw_buf *tmp)
 {
+	bool chmod = e->chmod;
 	int fd, rc, saved;
 
-	gw_buf_printf(tmp, "%s/.%s.XXXXXX.tmp", e->dir, name);
-	if ((fd = mkstemps(tmp->ptr, 4)) < 0)
+	put_strs(tmp, (const char *const[]){e->dir, "/.", name, ".", e->tag, ".tmp", NULL});
+	fd = open(tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == EEXIST) {
+		memcpy(tmp->ptr + tmp->len - 10, "XXXXXX", 6);
+		fd = mkstemps(tmp->ptr, 4), chmod = true;
+	}
+	if (fd < 0)
 		return -1;
 	rc = write_all(fd, p, n);
-	if (rc == 0)
+	if (rc == 0 && chmod)
 		rc = fchmod(fd, e->mode);
 	if (rc == 0 && (e->flags & GW_EMIT_FSYNC))
 		rc = fsync(fd);
@@ -248,7 +276,7 @@ write_files(const gw_emitter *e, int n, const char *const name[], const gw_buf o
 	int made = 0, placed = 0, saved;
 
 	for (int i = 0; i < n; i++)
-		gw_buf_printf(&path[i], "%s/%s", e->dir, name[i]);
+		put_strs(&path[i], (const char *const[]){e->dir, "/", name[i], NULL});
 	while (made < n && write_temp(e, name[made], out[made].ptr, out[made].len, &tmp[made]) == 0)
 		made++;
 	while (made == n && placed < n && gw_emitter_rename(tmp[placed].ptr, path[placed].ptr) == 0)
@@ -453,11 +481,11 @@ write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 
 	gw_json_write(d, &out[0], GW_JSON_PRETTY);
 	gw_xml_write(d, &out[1]);
-	gw_buf_printf(&name[0], "%s.json", d->id);
-	gw_buf_printf(&name[1], "%s.xml", d->id);
+	put_strs(&name[0], (const char *const[]){d->id, ".json", NULL});
+	put_strs(&name[1], (const char *const[]){d->id, ".xml", NULL});
 	if (e->flags & GW_EMIT_HTML) {
 		gw_html_write(d, &out[2]);
-		gw_buf_printf(&name[2], "%s.html", d->id);
+		put_strs(&name[2], (const char *const[]){d->id, ".html", NULL});
 		n = 3;
 	}
 	for (int i = 0; i < n; i++)
@@ -545,11 +573,17 @@ failure_cmp(const void *pa, const void *pb)
 	return c ? c : strcmp(a->message, b->message);
 }
 
-/* s[0..n) to b, invalid UTF-8 (a file name is any bytes) as U+FFFD. */
+/* s[0..n) to b, invalid UTF-8 (a file name is any bytes) as U+FFFD; ASCII (most paths, a
+ * digest) as it is, with no code point to decode. */
 static void
 put_clean(gw_buf *b, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n;) {
+	size_t i = 0;
+
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	gw_buf_put(b, s, i);
+	while (i < n) {
 		uint32_t c;
 		int k = gw_utf8_decode(s + i, n - i, &c);
 
@@ -564,17 +598,10 @@ jstr_or_null(const char *s)
 {
 	gw_buf b = GW_BUF_INIT;
 	json_t *v;
-	size_t n, i = 0;
 
 	if (s == NULL)
 		return json_null();
-	for (n = strlen(s); i < n && (unsigned char)s[i] < 0x80; i++)
-		;
-	if (i == n) { /* ASCII (most paths, a digest) is as it is: no code point to decode */
-		v = json_stringn(s, n);
-		return v ? v : json_null();
-	}
-	put_clean(&b, s, n);
+	put_clean(&b, s, strlen(s));
 	v = json_stringn(b.ptr ? b.ptr : "", b.len);
 	gw_buf_free(&b);
 	return v ? v : json_null();
@@ -599,8 +626,10 @@ write_run_file(gw_emitter *e, const char *name, bool in_dir, const gw_buf *b)
 {
 	const char *slash = in_dir ? NULL : strrchr(name, '/');
 	char *dir = e->dir;
+	bool chmod = e->chmod;
 	int rc, failed;
 
+	e->chmod |= !in_dir; /* a folder not probed */
 	if (!in_dir)
 		e->dir = slash == NULL ? gw_xstrdup(".")
 		         : slash == name ? gw_xstrdup("/")
@@ -611,6 +640,7 @@ write_run_file(gw_emitter *e, const char *name, bool in_dir, const gw_buf *b)
 	if (!in_dir)
 		free(e->dir);
 	e->dir = dir;
+	e->chmod = chmod;
 	return rc;
 }
 

@@ -358,7 +358,9 @@ void gw_doc_free(gw_doc *d);
 /* Take text (UTF-8, valid, owned by the doc afterwards) as the normalised text. */
 void gw_doc_set_text(gw_doc *d, char *text, size_t len);
 /* Code point ↔ byte offset in d->text (indexed once per document, O(log n) after). */
-size_t gw_doc_cp_to_byte(gw_doc *d, int32_t cp);
+size_t gw_doc_cp_to_byte(const gw_doc *d, int32_t cp);
+/* The byte k code points after the one at byte b; the caller knows that many are there. */
+size_t gw_doc_cp_skip(const gw_doc *d, size_t b, size_t k);
 int32_t gw_doc_byte_to_cp(gw_doc *d, size_t byte);
 /* Record that the next n code points of the text came from src_len bytes each from src_start
  * on, on source line `line` from column `col` on.  Call in order of the text. */

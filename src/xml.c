@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "chars.h"
 #include "internal.h"
@@ -14,10 +17,17 @@
  * anyone fetches: it changes only when those attributes change incompatibly. */
 #define GW_NS "https://gongwen.example/ns/1"
 
+/* The writer's positions are bytes of the text: the model's spans, in code points, are turned
+ * into bytes once (xspan), in 64 bits, so that one past the text stays past it and in order. */
+typedef int64_t xpos;
+typedef struct xspan {
+	xpos start, end;
+} xspan;
+
 /* A span of the text that becomes an inline element wherever it falls (a header field, an
  * addressee, a quantity). */
 typedef struct mark {
-	int32_t start, end;
+	xpos start, end;
 	int prio;  /* equal spans: the lower prio is the outer element */
 	int what;  /* MK_FIELD, MK_ADDRESSEE, MK_QTY */
 	int index; /* field, addressee or quantity index */
@@ -41,14 +51,15 @@ typedef struct xw {
 	size_t nst, capst;
 	int flat; /* open elements that hold text: inside them nothing is indented */
 	const char *text;
-	size_t *off;  /* off[cp]: byte offset of code point cp; off[ncp] = length */
-	int32_t ncp;
-	bool plain; /* every code point of the text is one XML takes (xml_char_ok), and none is
-	               one it escapes (< > & CR): the text goes out as it is */
+	xpos len;
+	xpos *esc;  /* in order, where a code point starts that XML does not take (xml_char_ok) or */
+	size_t nesc; /* escapes in text (< > & CR): the text but these goes out as it is */
+	xspan *nsp, *hsp; /* each node's span and heading span */
+	xspan *asp, *tsp; /* each attachment's span and title span */
 	mark *marks;
 	size_t nmarks, mfirst; /* mfirst: the last answer of mark_first */
 	bool *qplaced;
-	gw_span fspan[GW_NHFIELDS]; /* where each header element is in the text */
+	xspan fspan[GW_NHFIELDS]; /* where each header element is in the text */
 	gw_idset ids; /* the eIds handed out so far, so that every one is unique */
 	/* the offset map's run of the last span written (gw_doc_src_range_from) */
 	size_t run;
@@ -125,25 +136,38 @@ cjk3(const unsigned char *u, size_t n)
 #undef LEADS
 #undef BYTE_AT
 
+/* The code point at byte b, its length in *n. */
 static uint32_t
-cp_at(const xw *w, int32_t i)
+cp_at(const xw *w, xpos b, int *n)
 {
 	uint32_t c;
-	size_t b = w->off[i];
 
-	if (gw_utf8_decode_fast(w->text + b, w->off[i + 1] - b, &c) == 0)
-		return 0xFFFD;
+	*n = gw_utf8_decode_fast(w->text + b, (size_t)(w->len - b), &c);
+	if (*n == 0)
+		*n = 1, c = 0xFFFD;
 	return c;
+}
+
+/* The start of the code point before byte b (> 0). */
+static xpos
+cp_before(const xw *w, xpos b)
+{
+	while (--b > 0 && ((unsigned char)w->text[b] & 0xC0) == 0x80)
+		;
+	return b;
 }
 
 /* Shrink [*a, *b) past white space at both ends; false when nothing is left. */
 static bool
-trim(const xw *w, int32_t *a, int32_t *b)
+trim(const xw *w, xpos *a, xpos *b)
 {
-	while (*a < *b && gw_is_space(cp_at(w, *a)))
-		(*a)++;
-	while (*b > *a && gw_is_space(cp_at(w, *b - 1)))
-		(*b)--;
+	int n;
+	xpos p;
+
+	while (*a < *b && gw_is_space(cp_at(w, *a, &n)))
+		*a += n;
+	while (*b > *a && gw_is_space(cp_at(w, p = cp_before(w, *b), &n)))
+		*b = p;
 	return *a < *b;
 }
 
@@ -424,7 +448,7 @@ add_mixed(xw *w, xel parent, const char *name)
 	return el;
 }
 
-/* Text s[0..n) into parent, escaped unless it is plain (w->plain). */
+/* Text s[0..n) into parent, escaped unless it is plain. */
 static void
 add_text(xw *w, xel parent, const char *s, size_t n, bool plain)
 {
@@ -438,12 +462,29 @@ add_text(xw *w, xel parent, const char *s, size_t n, bool plain)
 		gw_escape(w->out, s, n, GW_ESC_XML_TEXT);
 }
 
-/* The document's text [a, b), in code points. */
+/* The document's text [a, b): as it is, but the code points at w->esc. */
 static void
-add_doc_text(xw *w, xel parent, int32_t a, int32_t b)
+add_doc_text(xw *w, xel parent, xpos a, xpos b)
 {
-	if (a < b)
-		add_text(w, parent, w->text + w->off[a], w->off[b] - w->off[a], w->plain);
+	size_t lo = 0, hi = w->nesc;
+	int k;
+
+	while (lo < hi) { /* the first at or after a */
+		size_t mid = (lo + hi) / 2;
+
+		if (w->esc[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; a < b; lo++) {
+		xpos e = lo < w->nesc && w->esc[lo] < b ? w->esc[lo] : b;
+
+		add_text(w, parent, w->text + a, (size_t)(e - a), true);
+		if (e < b)
+			cp_at(w, e, &k), add_text(w, parent, w->text + e, (size_t)k, false);
+		a = e < b ? e + k : b;
+	}
 }
 
 static xel
@@ -546,81 +587,87 @@ mark_cmp(const void *pa, const void *pb)
 }
 
 static void
-mark_add(xw *w, gw_span s, int what, int index, int prio, size_t *cap)
+mark_add(xw *w, xspan s, int what, int index, int prio, size_t *cap)
 {
-	if (s.start < 0 || s.end <= s.start || s.end > w->ncp)
+	if (s.start < 0 || s.end <= s.start || s.end > w->len)
 		return;
 	if (w->nmarks == *cap)
 		gw_grow((void **)&w->marks, cap, w->nmarks + 1, sizeof *w->marks);
 	w->marks[w->nmarks++] = (mark){s.start, s.end, prio, what, index, false};
 }
 
-/* The first code point in [lo, hi) that starts at or after byte b (hi when none). */
-static int32_t
-byte_to_cp(const xw *w, size_t b, int32_t lo, int32_t hi)
+/* Code point cp of the text as a byte; one past the text stays as far past it, in bytes. */
+static xpos
+to_byte(const xw *w, int32_t cp)
 {
-	while (lo < hi) {
-		int32_t mid = lo + (hi - lo) / 2;
+	if (cp < 0 || (size_t)cp >= w->d->ncp)
+		return cp < 0 ? cp : w->len + (cp - (xpos)w->d->ncp);
+	return (xpos)gw_doc_cp_to_byte(w->d, cp);
+}
 
-		if (w->off[mid] < b)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+/* The end of a short span is found from its start (a quantity: a few code points), not from the
+ * checkpoint before it. */
+static xspan
+to_bytes(const xw *w, gw_span s)
+{
+	xpos a = to_byte(w, s.start);
+
+	if (s.start >= 0 && s.end >= s.start && s.end - s.start < 16 && (size_t)s.end <= w->d->ncp)
+		return (xspan){a, (xpos)gw_doc_cp_skip(w->d, (size_t)a, (size_t)(s.end - s.start))};
+	return (xspan){a, to_byte(w, s.end)};
 }
 
 /* Addressee i's span: its own, else where its name next occurs in the 主送 line (records keep
  * only the line's span); *from is the byte to search on from. */
-static gw_span
-addressee_span(const xw *w, int i, size_t *from)
+static xspan
+addressee_span(const xw *w, int i, xpos *from)
 {
 	const gw_header *h = &w->d->header;
-	gw_span line = w->fspan[GW_H_ADDRESSEES];
+	xspan line = w->fspan[GW_H_ADDRESSEES];
 	const char *item = h->addressees.items[i], *hit;
-	size_t a, b;
+	xpos a;
 
-	if (h->addressees.spans[i].start >= 0 || line.start < 0 || line.end > w->ncp || !*item)
-		return h->addressees.spans[i];
-	a = *from > w->off[line.start] ? *from : w->off[line.start];
-	b = w->off[line.end];
-	if (a >= b || (hit = gw_find(w->text + a, b - a, item, strlen(item))) == NULL)
-		return GW_NOSPAN;
-	a = (size_t)(hit - w->text);
-	*from = a + strlen(item);
-	return (gw_span){byte_to_cp(w, a, 0, w->ncp), byte_to_cp(w, *from, 0, w->ncp)};
+	if (h->addressees.spans[i].start >= 0 || line.start < 0 || line.end > w->len || !*item)
+		return to_bytes(w, h->addressees.spans[i]);
+	a = *from > line.start ? *from : line.start;
+	if (a >= line.end ||
+	    (hit = gw_find(w->text + a, (size_t)(line.end - a), item, strlen(item))) == NULL)
+		return (xspan){-1, -1};
+	a = hit - w->text;
+	*from = a + (xpos)strlen(item); /* valid UTF-8 in valid UTF-8: whole code points */
+	return (xspan){a, *from};
 }
 
 /* The 主送 line when the record has the list but not the line's span: the first line after the
  * title that holds the first addressee, if it comes before the first numbered unit. */
-static gw_span
+static xspan
 addressee_line(const xw *w)
 {
 	const gw_doc *d = w->d;
 	const char *first = d->header.addressees.n ? d->header.addressees.items[0] : "", *hit;
-	int32_t from = 0, limit = w->ncp, a, b;
+	xpos from = 0, limit = w->len, a, b;
 
 	for (int f = 0; f < GW_NHFIELDS; f++)
 		if (f == GW_H_TITLE || f == GW_H_DOC_NUMBER || f == GW_H_ISSUER_MARK)
-			if (d->header.f[f].text && w->fspan[f].end > from && w->fspan[f].end <= w->ncp)
+			if (d->header.f[f].text && w->fspan[f].end > from && w->fspan[f].end <= w->len)
 				from = w->fspan[f].end;
 	for (size_t i = 0; i < d->nnodes; i++)
-		if (d->nodes[i].parent < 0 && d->nodes[i].span.start >= 0 && d->nodes[i].span.start < limit)
-			limit = d->nodes[i].span.start;
+		if (d->nodes[i].parent < 0 && w->nsp[i].start >= 0 && w->nsp[i].start < limit)
+			limit = w->nsp[i].start;
 	for (size_t k = 0; k < d->natts; k++)
-		if (d->atts[k].span.start >= 0 && d->atts[k].span.start < limit)
-			limit = d->atts[k].span.start;
+		if (w->asp[k].start >= 0 && w->asp[k].start < limit)
+			limit = w->asp[k].start;
 	if (!*first || from >= limit)
-		return GW_NOSPAN;
-	hit = gw_find(w->text + w->off[from], w->off[limit] - w->off[from], first, strlen(first));
+		return (xspan){-1, -1};
+	hit = gw_find(w->text + from, (size_t)(limit - from), first, strlen(first));
 	if (hit == NULL)
-		return GW_NOSPAN;
-	a = b = byte_to_cp(w, (size_t)(hit - w->text), 0, w->ncp);
-	while (a > from && w->text[w->off[a - 1]] != '\n')
+		return (xspan){-1, -1};
+	a = b = hit - w->text;
+	while (a > from && w->text[a - 1] != '\n') /* a byte '\n' is a code point of its own */
 		a--;
-	while (b < limit && w->text[w->off[b]] != '\n')
+	while (b < limit && w->text[b] != '\n')
 		b++;
-	return trim(w, &a, &b) ? (gw_span){a, b} : GW_NOSPAN;
+	return trim(w, &a, &b) ? (xspan){a, b} : (xspan){-1, -1};
 }
 
 /* The marks in the order of mark_cmp (a total order: prio is unique).  The quantities, all
@@ -664,21 +711,18 @@ marks_collect(xw *w)
 				mark_add(w, w->fspan[f], MK_FIELD, f, prio++, &cap);
 		}
 	}
-	for (size_t i = 0, from = 0; i < d->header.addressees.n; i++) {
-		gw_span s = addressee_span(w, (int)i, &from);
-
-		mark_add(w, s, MK_ADDRESSEE, (int)i, prio++, &cap);
-	}
+	for (xpos i = 0, from = 0; i < (xpos)d->header.addressees.n; i++)
+		mark_add(w, addressee_span(w, (int)i, &from), MK_ADDRESSEE, (int)i, prio++, &cap);
 	nhead = w->nmarks;
 	gw_grow((void **)&w->marks, &cap, nhead + d->nqs, sizeof *w->marks);
 	for (size_t i = 0; i < d->nqs; i++)
-		mark_add(w, d->qs[i].span, MK_QTY, (int)i, prio++, &cap);
+		mark_add(w, to_bytes(w, d->qs[i].span), MK_QTY, (int)i, prio++, &cap);
 	marks_sort(w, nhead);
 }
 
 /* The first mark that starts at or after cp. */
 static size_t
-mark_first(xw *w, int32_t cp)
+mark_first(xw *w, xpos cp)
 {
 	size_t lo = 0, hi = w->nmarks, c = w->mfirst;
 
@@ -773,9 +817,9 @@ mark_element(xw *w, xel parent, const mark *m)
 /* Text [a, b) into parent, with every mark that lies wholly inside it as an inline element
  * (nested marks recursively).  A mark that straddles a boundary stays plain text. */
 static void
-put_inline(xw *w, xel parent, int32_t a, int32_t b)
+put_inline(xw *w, xel parent, xpos a, xpos b)
 {
-	int32_t pos = a;
+	xpos pos = a;
 
 	for (size_t i = mark_first(w, a); i < w->nmarks && w->marks[i].start < b; i++) {
 		mark *m = &w->marks[i];
@@ -794,21 +838,20 @@ put_inline(xw *w, xel parent, int32_t a, int32_t b)
 }
 
 /* The end of the line that starts at a, carried past newlines that fall inside a mark. */
-static int32_t
-line_end(xw *w, int32_t a, int32_t b)
+static xpos
+line_end(xw *w, xpos a, xpos b)
 {
-	int32_t e = a;
+	xpos e = a;
 	size_t i = mark_first(w, a);
 
 	for (;;) {
-		const char *nl = memchr(w->text + w->off[e], '\n', w->off[b] - w->off[e]);
+		const char *nl = memchr(w->text + e, '\n', (size_t)(b - e));
 
 		if (nl == NULL)
 			return b;
-		/* a byte '\n' always starts a code point of its own */
-		e = byte_to_cp(w, (size_t)(nl - w->text), e, b);
+		e = nl - w->text;
 		/* a mark that began in this line and goes on past the newline keeps the line open */
-		int32_t past = e;
+		xpos past = e;
 
 		for (; i < w->nmarks && w->marks[i].start < e; i++)
 			if (!w->marks[i].used && w->marks[i].end > past && w->marks[i].end <= b)
@@ -821,10 +864,10 @@ line_end(xw *w, int32_t a, int32_t b)
 
 /* Text [a, b) as one <p> per non-blank line. */
 static void
-put_paras(xw *w, xel parent, int32_t a, int32_t b)
+put_paras(xw *w, xel parent, xpos a, xpos b)
 {
 	while (a < b) {
-		int32_t e = line_end(w, a, b), s = a, t = e;
+		xpos e = line_end(w, a, b), s = a, t = e;
 
 		if (trim(w, &s, &t))
 			put_inline(w, add_mixed(w, parent, "p"), s, t);
@@ -833,7 +876,7 @@ put_paras(xw *w, xel parent, int32_t a, int32_t b)
 }
 
 static bool
-blank(const xw *w, int32_t a, int32_t b)
+blank(const xw *w, xpos a, xpos b)
 {
 	return !trim(w, &a, &b);
 }
@@ -841,31 +884,39 @@ blank(const xw *w, int32_t a, int32_t b)
 /* ---------------------------------------------------------------- structure */
 
 /* v raised to lo, then lowered to hi. */
-static int32_t
-between(int32_t v, int32_t lo, int32_t hi)
+static xpos
+between(xpos v, xpos lo, xpos hi)
 {
 	v = v < lo ? lo : v;
 	return v > hi ? hi : v;
 }
 
-static int32_t
-clamp(const xw *w, int32_t cp)
+static xpos
+clamp(const xw *w, xpos b)
 {
-	return between(cp, 0, w->ncp);
+	return between(b, 0, w->len);
 }
 
-/* Where the text at cp spells s, the code point after it; else -1. */
-static int32_t
-text_has(const xw *w, int32_t cp, int32_t limit, const char *s)
+/* Where the text at b spells s, the code point after it; else -1. */
+static xpos
+text_has(const xw *w, xpos b, xpos limit, const char *s)
 {
-	size_t n = strlen(s), b = w->off[cp];
+	xpos n = (xpos)strlen(s);
 
-	if (n == 0 || b + n > w->off[limit] || memcmp(w->text + b, s, n) != 0)
+	if (n == 0 || b + n > limit || memcmp(w->text + b, s, (size_t)n) != 0)
 		return -1;
-	for (int32_t e = cp; e <= limit; e++)
-		if (w->off[e] == b + n)
-			return e;
-	return -1;
+	return b + n; /* valid UTF-8 in valid UTF-8: whole code points */
+}
+
+/* The byte k code points after b, if it is at most limit; else -1. */
+static xpos
+cps_after(const xw *w, xpos b, size_t k, xpos limit)
+{
+	int n;
+
+	for (; k > 0 && b < limit; k--)
+		cp_at(w, b, &n), b += n;
+	return k == 0 && b <= limit ? b : -1;
 }
 
 static bool
@@ -875,19 +926,16 @@ is_heading_stop(uint32_t c)
 }
 
 /* num and heading of node n, whose own text is [a, own); returns where its body text starts. */
-static int32_t
-node_head(xw *w, xel el, const gw_node *n, int32_t a, int32_t own)
+static xpos
+node_head(xw *w, xel el, const gw_node *n, xspan hsp, xpos a, xpos own)
 {
-	int32_t after = a, hs = n->heading_span.start, he = n->heading_span.end;
-	int32_t numend = n->num ? text_has(w, a, own, n->num) : -1;
+	xpos after = a, hs = hsp.start, he = hsp.end;
+	xpos numend = n->num ? text_has(w, a, own, n->num) : -1;
+	int k;
 
 	/* a number restored as printed (4．) spells the normalised text's 4. with as many code points */
-	if (numend < 0 && n->num && *n->num) {
-		int32_t ncp = (int32_t)gw_utf8_count(n->num, strlen(n->num));
-
-		if (a + ncp <= own)
-			numend = a + ncp;
-	}
+	if (numend < 0 && n->num && *n->num)
+		numend = cps_after(w, a, gw_utf8_count(n->num, strlen(n->num)), own);
 
 	if (numend >= 0) {
 		put_inline(w, add_mixed(w, el, "num"), a, numend);
@@ -895,11 +943,11 @@ node_head(xw *w, xel el, const gw_node *n, int32_t a, int32_t own)
 	} else if (n->num)
 		add_el_text(w, el, "num", n->num);
 	if (hs >= after && he > hs && he <= own) {
-		int32_t s = after, t = he;
+		xpos s = after, t = he;
 
 		/* the 。 or ： that closes a heading belongs with it in the XML (16.住房保障。) */
-		if (he < own && is_heading_stop(cp_at(w, he)))
-			he++, t++;
+		if (he < own && is_heading_stop(cp_at(w, he, &k)))
+			he += k, t += k;
 		if (trim(w, &s, &t))
 			put_inline(w, add_mixed(w, el, "heading"), s, t);
 		after = he;
@@ -908,17 +956,17 @@ node_head(xw *w, xel el, const gw_node *n, int32_t a, int32_t own)
 	return after;
 }
 
-static void put_node(xw *w, xel parent, int i, int32_t a, int32_t end);
+static void put_node(xw *w, xel parent, int i, xpos a, xpos end);
 
 /* Node i as its AKN hierarchy element over [a, end): num, heading, then content (a leaf) or
  * intro and the children (each child runs to the next one; the XSD has no room between). */
 static void
-put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
+put_node(xw *w, xel parent, int i, xpos a, xpos end)
 {
 	const gw_node *n = &w->d->nodes[i];
 	xel el = add_el(w, parent, gw_kind_akn_element(n->kind));
 	int fc = n->first_child < (int)w->d->nnodes ? n->first_child : -1;
-	int32_t own = between(fc >= 0 ? clamp(w, w->d->nodes[fc].span.start) : end, a, end), body;
+	xpos own = between(fc >= 0 ? clamp(w, w->nsp[fc].start) : end, a, end), body;
 
 	if (strcmp(gw_kind_akn_element(n->kind), "hcontainer") == 0)
 		set_const(w, el, false, "name", gw_kind_name(n->kind)); /* required on hcontainer */
@@ -926,37 +974,38 @@ put_node(xw *w, xel parent, int i, int32_t a, int32_t end)
 	set_const(w, el, true, "kind", gw_kind_name(n->kind));
 	set_number(w, el, true, "ordinal", (double)n->ordinal);
 	set_gw_spans(w, el, n->span);
-	body = node_head(w, el, n, a, own);
+	body = node_head(w, el, n, w->hsp[i], a, own);
 	if (!blank(w, body, own))
 		put_paras(w, add_el(w, el, fc >= 0 ? "intro" : "content"), body, own);
-	for (int c = fc, cur = own; c >= 0 && (size_t)c < w->d->nnodes; c = w->d->nodes[c].next_sibling) {
+	body = own;
+	for (int c = fc; c >= 0 && (size_t)c < w->d->nnodes; c = w->d->nodes[c].next_sibling) {
 		int nx = w->d->nodes[c].next_sibling;
-		int32_t ce = nx >= 0 && (size_t)nx < w->d->nnodes ? clamp(w, w->d->nodes[nx].span.start) : end;
+		xpos ce = nx >= 0 && (size_t)nx < w->d->nnodes ? clamp(w, w->nsp[nx].start) : end;
 
-		ce = between(ce, cur, end);
-		put_node(w, el, c, cur, ce);
-		cur = ce;
+		ce = between(ce, body, end);
+		put_node(w, el, c, body, ce);
+		body = ce; /* the next child's start */
 	}
 }
 
 /* The top-level nodes of part `part` over [a, b) of the text, with the text between them in <p>;
  * container gets at least one child (mainBody requires it). */
 static void
-put_part(xw *w, xel container, int part, int32_t a, int32_t b)
+put_part(xw *w, xel container, int part, xpos a, xpos b)
 {
 	const gw_doc *d = w->d;
-	int32_t cur = a;
+	xpos cur = a;
 
 	for (size_t i = 0; i < d->nnodes; i++) {
 		const gw_node *n = &d->nodes[i];
-		int32_t s, e;
+		xpos s, e;
 		int nx = n->next_sibling;
 
 		if (n->parent >= 0 || n->part != part)
 			continue;
-		s = clamp(w, n->span.start), e = clamp(w, n->span.end);
-		if (nx >= 0 && (size_t)nx < d->nnodes && d->nodes[nx].span.start < e)
-			e = clamp(w, d->nodes[nx].span.start);
+		s = clamp(w, w->nsp[i].start), e = clamp(w, w->nsp[i].end);
+		if (nx >= 0 && (size_t)nx < d->nnodes && w->nsp[nx].start < e)
+			e = clamp(w, w->nsp[nx].start);
 		s = s < cur ? cur : s > b ? b : s;
 		e = e < s ? s : e > b ? b : e;
 		put_paras(w, container, cur, s);
@@ -1178,40 +1227,41 @@ put_unplaced(xw *w, xel meta, size_t at)
 
 /* The regions of part 0: preface [0, *pre), body [*pre, *con), conclusions [*con, end). */
 static void
-notice_regions(const xw *w, int32_t end, int32_t *pre, int32_t *con)
+notice_regions(const xw *w, xpos end, xpos *pre, xpos *con)
 {
 	const gw_doc *d = w->d;
-	int32_t first = end, last = 0;
+	xpos first = end, last = 0;
 
 	for (size_t i = 0; i < d->nnodes; i++)
 		if (d->nodes[i].part == 0 && d->nodes[i].parent < 0) {
-			if (d->nodes[i].span.start < first)
-				first = clamp(w, d->nodes[i].span.start);
-			if (d->nodes[i].span.start > last)
-				last = clamp(w, d->nodes[i].span.start);
+			if (w->nsp[i].start < first)
+				first = clamp(w, w->nsp[i].start);
+			if (w->nsp[i].start > last)
+				last = clamp(w, w->nsp[i].start);
 		}
 	*pre = 0;
 	for (int f = 0; f < GW_NHFIELDS; f++) {
-		gw_span s = w->fspan[f];
+		xspan s = w->fspan[f];
 
 		if (fieldtag[f].region == REGION_PRE && gw_header_has(&d->header, f) && s.start >= 0 &&
 		    s.end <= first && s.end > *pre)
 			*pre = s.end;
 	}
-	/* the rest of the line of the last preface element is preface too */
-	while (*pre > 0 && *pre < first && w->text[w->off[*pre]] != '\n')
+	/* the rest of the line of the last preface element is preface too (a byte '\n' is a code
+	 * point of its own: the walks go a byte at a time) */
+	while (*pre > 0 && *pre < first && w->text[*pre] != '\n')
 		(*pre)++;
 	/* the signature and date of the covering notice close it: after its last numbered unit */
 	*con = end;
 	for (int f = 0; f < GW_NHFIELDS; f++) {
-		gw_span s = w->fspan[f];
+		xspan s = w->fspan[f];
 
 		if (fieldtag[f].region == REGION_CON && gw_header_has(&d->header, f) && s.start >= *pre &&
 		    s.start >= last && s.end <= end && s.start < *con)
 			*con = s.start;
 	}
 	/* a conclusions that starts mid-line would split the line: take the whole line */
-	while (*con > *pre && *con < end && w->text[w->off[*con - 1]] != '\n')
+	while (*con > *pre && *con < end && w->text[*con - 1] != '\n')
 		(*con)--;
 }
 
@@ -1225,11 +1275,11 @@ put_doc_start(xw *w, xel parent, const char *name, const char *this, const char 
 }
 
 static void
-put_attachment(xw *w, xel atts, int k, int32_t a, int32_t b)
+put_attachment(xw *w, xel atts, int k, xpos a, xpos b)
 {
 	const gw_attachment *at = &w->d->atts[k - 1];
 	xel att = add_el(w, atts, "attachment"), doc, el;
-	int32_t ts = at->title_span.start, te = at->title_span.end, body = a;
+	xpos ts = w->tsp[k - 1].start, te = w->tsp[k - 1].end, body = a;
 	char this[24]; /* "!att_K": the eId is what follows the ! */
 
 	snprintf(this, sizeof this, "!att_%d", k);
@@ -1250,9 +1300,9 @@ put_attachment(xw *w, xel atts, int k, int32_t a, int32_t b)
 
 /* Notice body: preface, mainBody, conclusions over [0, end0). */
 static void
-put_notice(xw *w, xel doc, int32_t end0)
+put_notice(xw *w, xel doc, xpos end0)
 {
-	int32_t pre, con;
+	xpos pre, con;
 
 	notice_regions(w, end0, &pre, &con);
 	if (!blank(w, 0, pre))
@@ -1265,100 +1315,111 @@ put_notice(xw *w, xel doc, int32_t end0)
 }
 
 static void
-put_attachments(xw *w, xel doc, int32_t *start)
+put_attachments(xw *w, xel doc, xpos *start)
 {
 	const gw_doc *d = w->d;
 	xel atts = add_el(w, doc, "attachments");
 
 	for (size_t k = 1; k <= d->natts; k++) {
-		int32_t a = start[k - 1], b = k < d->natts ? start[k] : w->ncp;
+		xpos a = start[k - 1], b = k < d->natts ? start[k] : w->len;
 
 		put_attachment(w, atts, (int)k, a, b < a ? a : b);
 	}
 }
 
 /* Where each attachment's text starts (its title, else its body), kept in order. */
-static int32_t *
+static xpos *
 attachment_starts(const xw *w)
 {
 	const gw_doc *d = w->d;
-	int32_t *st = gw_xcalloc(d->natts + 1, sizeof *st), prev = 0;
+	xpos *st = gw_xcalloc(d->natts + 1, sizeof *st), prev = 0;
 
 	for (size_t k = 0; k < d->natts; k++) {
-		const gw_attachment *at = &d->atts[k];
-		int32_t s = at->span.start;
+		xpos s = w->asp[k].start, t = w->tsp[k].start;
 
-		if (at->title_span.start >= 0 && (s < 0 || at->title_span.start < s))
-			s = at->title_span.start;
+		if (t >= 0 && (s < 0 || t < s))
+			s = t;
 		if (s < 0)
-			s = w->ncp; /* no text: an empty attachment at the end */
+			s = w->len; /* no text: an empty attachment at the end */
 		s = clamp(w, s);
 		st[k] = prev = s < prev ? prev : s;
 	}
 	return st;
 }
 
-/* w->off and w->plain: every code point's first byte (a byte of an invalid sequence is one,
- * as gw_escape takes it), and whether all are characters XML takes and none is one it
- * escapes in text.  Returns how many.  ASCII and the three-byte sequences plain3 takes (CJK,
- * full-width punctuation) are told from their bytes; only the rest is decoded. */
-static size_t
-index_text(xw *w, size_t len)
+/* w->esc.  The text is valid UTF-8 (gw_doc_set_text), so sixteen bytes a step with SSE2 find
+ * the only bytes that can start such a code point: a C0 control but TAB and LF, < > & and DEL,
+ * C2 (the C1 controls), EF before B7 or BF (U+FDD0..U+FDEF, U+FFFE, U+FFFF) and F0 and above
+ * (U+1FFFE …); the code points from there on are decoded up to that byte's. */
+static void
+find_escapes(xw *w)
 {
-	const unsigned char *u = (const unsigned char *)w->text;
 	const uint64_t *ascii = ascii_plain[GW_ESC_XML_TEXT];
-	size_t n = 0;
-	bool plain = true;
+	const unsigned char *u = (const unsigned char *)w->text;
+	size_t i = 0, n = (size_t)w->len, cap = 0;
 
-	for (size_t i = 0; i < len; n++) {
-		unsigned char b = u[i];
+	while (i < n) {
+		size_t end = n;
 		uint32_t c;
 		int k;
 
-		w->off[n] = i;
-		/* the common case first: a CJK ideograph (E4..E9), its continuation bytes in place */
-		if (b - 0xE4u < 6 && i + 2 < len && ((u[i + 1] ^ 0x80) | (u[i + 2] ^ 0x80)) < 0x40) {
-			for (i += 3; cjk3(u + i, len - i); i += 9) {
-				w->off[++n] = i;
-				w->off[++n] = i + 3;
-				w->off[++n] = i + 6;
+#ifdef __SSE2__
+#define EQ(v, c) _mm_cmpeq_epi8(v, _mm_set1_epi8((char)(c)))
+		if (i + 17 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+			__m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 1));
+			__m128i c0 = _mm_andnot_si128(_mm_or_si128(EQ(v, '\t'), EQ(v, '\n')),
+			                              _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+			__m128i ef = _mm_and_si128(EQ(v, 0xEF), _mm_or_si128(EQ(v1, 0xB7), EQ(v1, 0xBF)));
+			__m128i m = _mm_or_si128(_mm_or_si128(c0, ef), EQ(_mm_or_si128(v, _mm_set1_epi8(2)), '>'));
+
+			m = _mm_or_si128(_mm_or_si128(m, EQ(v, '&')), _mm_or_si128(EQ(v, 0x7F), EQ(v, 0xC2)));
+			m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)0xF0)), v));
+			if (_mm_movemask_epi8(m) == 0) {
+				i += 16;
+				continue;
 			}
-			continue;
+			end = i + (size_t)__builtin_ctz((unsigned)_mm_movemask_epi8(m)) + 1;
 		}
-		if (b < 0x80) {
-			plain &= (ascii[b >> 6] >> (b & 63)) & 1;
-			i++;
-			continue;
+#undef EQ
+#endif
+		while (i > 0 && (u[i] & 0xC0) == 0x80) /* the start of the code point i is in */
+			i--;
+		for (; i < end; i += (size_t)k) {
+			bool bad = u[i] < 0x80 && !((ascii[u[i] >> 6] >> (u[i] & 63)) & 1);
+
+			if (u[i] < 0x80)
+				k = 1;
+			else if ((k = gw_utf8_decode_fast(w->text + i, n - i, &c)) == 0 || !xml_char_ok(c))
+				bad = true, k += k == 0;
+			if (bad) {
+				if (w->nesc == cap)
+					gw_grow((void **)&w->esc, &cap, w->nesc + 1, sizeof *w->esc);
+				w->esc[w->nesc++] = (xpos)i;
+			}
 		}
-		if (plain3(u + i, len - i)) {
-			i += 3;
-			continue;
-		}
-		k = gw_utf8_decode_fast(w->text + i, len - i, &c);
-		plain &= k > 0 && xml_char_ok(c);
-		i += k ? (size_t)k : 1;
 	}
-	w->plain = plain;
-	return n;
 }
 
 static void
 xw_init(xw *w, const gw_doc *d, gw_buf *out)
 {
-	size_t len = d->text ? d->text_len : 0, n = 0;
-
 	memset(w, 0, sizeof *w);
 	w->d = d;
 	w->out = out;
 	w->text = d->text ? d->text : "";
-	w->off = gw_xmalloc((len + 1) * sizeof *w->off);
-	n = index_text(w, len);
-	w->off[n] = len;
-	w->ncp = (int32_t)n;
+	w->len = d->text ? (xpos)d->text_len : 0;
+	find_escapes(w);
+	w->nsp = gw_xmalloc((2 * d->nnodes + 2 * d->natts + 1) * sizeof *w->nsp);
+	w->hsp = w->nsp + d->nnodes, w->asp = w->hsp + d->nnodes, w->tsp = w->asp + d->natts;
+	for (size_t i = 0; i < d->nnodes; i++)
+		w->nsp[i] = to_bytes(w, d->nodes[i].span), w->hsp[i] = to_bytes(w, d->nodes[i].heading_span);
+	for (size_t k = 0; k < d->natts; k++)
+		w->asp[k] = to_bytes(w, d->atts[k].span), w->tsp[k] = to_bytes(w, d->atts[k].title_span);
 	w->qplaced = gw_xcalloc(d->nqs + 1, sizeof *w->qplaced);
 	gw_idset_init(&w->ids, d->nnodes + d->nqs + 16);
 	for (int f = 0; f < GW_NHFIELDS; f++)
-		w->fspan[f] = d->header.f[f].span;
+		w->fspan[f] = to_bytes(w, d->header.f[f].span);
 	if (w->fspan[GW_H_ADDRESSEES].start < 0 && d->header.addressees.n)
 		w->fspan[GW_H_ADDRESSEES] = addressee_line(w);
 	marks_collect(w);
@@ -1367,7 +1428,8 @@ xw_init(xw *w, const gw_doc *d, gw_buf *out)
 static void
 xw_free(xw *w)
 {
-	free(w->off);
+	free(w->nsp);
+	free(w->esc);
 	free(w->marks);
 	free(w->qplaced);
 	free(w->st);
@@ -1380,12 +1442,12 @@ gw_xml_write(const gw_doc *d, gw_buf *out)
 {
 	const char *name = d->is_notice == 0 ? "document" : "notice";
 	xel root, doc, meta;
-	int32_t *starts;
+	xpos *starts;
 	size_t at;
 	xw w;
 
 	xw_init(&w, d, out);
-	gw_buf_reserve(out, 3 * w.ncp + 3 * (d->text ? d->text_len : 0) + 16384); /* one allocation */
+	gw_buf_reserve(out, 3 * d->ncp + 3 * (size_t)w.len + 16384); /* one allocation */
 	gw_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	root = open_el(&w, -1, false, "akomaNtoso");
 	gw_buf_adds(out, " xmlns=\"" AKN_NS "\" xmlns:gw=\"" GW_NS "\"");
@@ -1396,7 +1458,7 @@ gw_xml_write(const gw_doc *d, gw_buf *out)
 	close_to(&w, meta);
 	at = out->len;
 	starts = attachment_starts(&w);
-	put_notice(&w, doc, d->natts ? starts[0] : w.ncp);
+	put_notice(&w, doc, d->natts ? starts[0] : w.len);
 	if (d->natts)
 		put_attachments(&w, doc, starts);
 	close_to(&w, -1);
