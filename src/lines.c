@@ -34,17 +34,30 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 	nr->rest = gw_rule_group(r, "rest");
 }
 
-/* issue 14: the node rules tried at a line start through one prefilter (a 第 rule is turned down
- * at 1., a digit rule at 一), when each anchors itself there as a search from the line start
- * would find it: rules of a user's that do not are tried one by one. */
-static gw_segmenter *
-nodes_union(gw_segmenter *s)
+/* issue 14: the rules asked of many lines (the node rules, 附件, 抄送, 目录 … on every line) asked
+ * first of one prefilter, once a line: a rule it turns down at the line start is not run (a 第
+ * rule at 1., 附件 at most lines).  Only the rules that anchor themselves there, so that a search
+ * from the line start finds what it would: a user's other rules are run as before. */
+static int
+line_rule(gw_segmenter *s, const gw_rule *r, size_t *n)
 {
-	s->nrule = gw_xcalloc(s->nnr + 1, sizeof *s->nrule);
+	if (!gw_rule_anchored(r))
+		return -1;
+	s->lrule[*n] = r;
+	return (int)(*n)++;
+}
+
+static gw_segmenter *
+lines_union(gw_segmenter *s)
+{
+	size_t n = 0;
+
+	s->lrule = gw_xcalloc(s->nnr + HR_COUNT, sizeof *s->lrule);
 	for (size_t k = 0; k < s->nnr; k++)
-		if (!gw_rule_anchored(s->nrule[k] = s->nr[k].rule))
-			return s;
-	s->nodes = gw_rules_union(s->nrule, s->nnr, false);
+		s->nr[k].u = line_rule(s, s->nr[k].rule, &n);
+	for (int h = 0; h < HR_COUNT; h++)
+		s->hu[h] = line_rule(s, s->h[h], &n);
+	s->pf = gw_union_prefilter(gw_rules_union(s->lrule, n, false));
 	return s;
 }
 
@@ -71,7 +84,7 @@ gw_segmenter_new(const gw_rules *rs, gw_buf *err)
 		gw_grow((void **)&s->nr, &cap, s->nnr + 1, sizeof *s->nr);
 		noderule_init(&s->nr[s->nnr++], r);
 	}
-	return nodes_union(s);
+	return lines_union(s);
 }
 
 void
@@ -80,7 +93,7 @@ gw_segmenter_free(gw_segmenter *s)
 	if (s == NULL)
 		return;
 	free(s->nr);
-	free(s->nrule);
+	free(s->lrule);
 	free(s);
 }
 
@@ -113,11 +126,18 @@ gw_lines_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov
 	return match(c, c->s->h[h], s, n, ov) > 0;
 }
 
+/* Whether the line rule of index u (-1: one not filtered) may match line i. */
+static bool
+may(const gw_lines *c, int u, int i)
+{
+	return u < 0 || c->s->pf == NULL || gw_prefilter_may(c->s->pf, &c->ln[i].may, (size_t)u);
+}
+
 int
 gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov)
 {
 	/* a line this long is body text: no header or region rule may cost a match limit on it */
-	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE)
+	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE || !may(c, c->s->hu[h], i))
 		return 0;
 	return match_line(c, c->s->h[h], i, ov);
 }
@@ -291,7 +311,10 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 		nc = gw_lines_ncp(c, b, q);
 		if (q > b) {
 			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
-			c->ln[c->n++] = (gw_line){b, q, cp, nc};
+			c->ln[c->n] = (gw_line){b, q, cp, nc, {{~0ull, ~0ull}, ~0ull}};
+			if (s->pf)
+				gw_prefilter_at(s->pf, t + b, q - b, 0, NULL, &c->ln[c->n].may);
+			c->n++;
 		}
 		cp += nc + gw_lines_ncp(c, q, e) + (nl ? 1 : 0);
 		p = nl ? e + 1 : len;
@@ -359,27 +382,20 @@ fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_num
 bool
 gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 {
-	size_t ov[2 * GW_OVMAX];
+	size_t ov[2 * GW_OVMAX], n = c->ln[i].b1 - c->ln[i].b0;
 	gw_numline none;
+	int rc = 0;
 
-	if (m == NULL)
-		m = &none;
 	for (size_t k = 0; k < c->s->nnr; k++) {
-		const gw_noderule *nr;
-		/* the first rule from k on that matches, past those whose first code points cannot;
-		 * -1 (a match limit) or no union: one by one, as before */
-		int j = c->s->nodes ? gw_union_first_at(c->s->nodes, c->d->text + c->ln[i].b0,
-		                                        c->ln[i].b1 - c->ln[i].b0, 0, k, NULL, ov,
-		                                        GW_OVMAX)
-		                    : -1;
+		const gw_noderule *nr = &c->s->nr[k];
 
-		if (j >= 0 && (size_t)j >= c->s->nnr)
-			return false;
-		k = j >= 0 ? (size_t)j : k;
-		nr = &c->s->nr[k];
-		if (nr->series && !weak)
+		if ((nr->series && !weak) || !may(c, nr->u, i))
 			continue;
-		if ((j >= 0 || match_line(c, nr->rule, i, ov) > 0) && fill_numline(c, nr, i, ov, m))
+		if (nr->u >= 0) /* anchored at the line start, as its union tries it */
+			rc = gw_rule_match_at(nr->rule, c->d->text + c->ln[i].b0, n, 0, ov, GW_OVMAX);
+		if (nr->u < 0 || rc < 0) /* or searched: over a match limit, this reports it */
+			rc = match_line(c, nr->rule, i, ov);
+		if (rc > 0 && fill_numline(c, nr, i, ov, m ? m : &none))
 			return true;
 	}
 	return false;

@@ -3,6 +3,7 @@
 #define GW_LINES_H
 
 #include "gongwen.h"
+#include "internal.h"
 
 /* The header and region rules (rules/header.rules, rules/structure.rules), looked up once by id
  * in gw_segmenter_new. */
@@ -44,14 +45,17 @@ typedef struct gw_noderule {
 	bool outline_top;   /* the top of a decimal outline when the part has one */
 	uint32_t base;      /* code point of ordinal 1, 0: parse group n */
 	int num, n, rest;   /* the numbers of its groups num, n and rest (-1: none) */
+	int u;              /* its index among the line rules, -1: not filtered */
 } gw_noderule;
 
 struct gw_segmenter {
 	const gw_rule *h[HR_COUNT];
 	gw_noderule *nr;
 	size_t nnr;
-	const gw_rule **nrule;        /* nr's rules, for their union */
-	const struct gw_union *nodes; /* issue 14: tried at a line start through its prefilter */
+	const gw_rule **lrule;  /* the line rules: the node, header and region rules that anchor
+	                         * themselves at the line start, for their union */
+	int hu[HR_COUNT];       /* the index of h among them, -1: not filtered */
+	const gw_prefilter *pf; /* issue 14: which of them may match a line, asked once a line */
 };
 
 /* One non-blank line of the text: its content without surrounding white space. */
@@ -59,6 +63,7 @@ typedef struct gw_line {
 	size_t b0, b1; /* bytes of d->text */
 	int32_t c0;    /* code point of b0 */
 	int32_t nc;    /* code points in [b0, b1) */
+	gw_prefilter_mask may; /* the line rules that may match it */
 } gw_line;
 
 /* One document's lines, as the header and the structure scans share them. */
