@@ -219,7 +219,7 @@ title_line(gw_lines *c, int i, int maxcp)
 	                                    HR_TABLE, HR_TOC, HR_ANNEX_LABEL, HR_ANNEX_NOTE,
 	                                    HR_NOTE, HR_DATE_SUBTITLE};
 
-	if (i < 0 || i >= c->n || c->skip[i] || c->ln[i].nc > maxcp)
+	if (i < 0 || i >= c->n || c->skip[i] || gw_lines_nc(c, i) > maxcp)
 		return false;
 	for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
 		if (gw_lines_is(c, not[k], i))
@@ -286,7 +286,7 @@ find_title(gw_lines *c, int i, int *first, int *last)
 	}
 	for (j = *last + 1; j < c->n && j < i + ZONE_LINES; j++) {
 		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_numbered(c, j, false, NULL) ||
-		    (gw_lines_is(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
+		    (gw_lines_is(c, HR_NOT_TITLE, j) && gw_lines_nc(c, j) > CONT_MAX))
 			break;
 		if (gw_header_title_at(c, j, TITLE_LINES, &l2) && typed_title(c, j, l2)) {
 			*first = j, *last = l2;

@@ -195,15 +195,29 @@ gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1)
 }
 
 int32_t
-gw_lines_cp(const gw_lines *c, int i, size_t b)
+gw_lines_c0(gw_lines *c, int i)
 {
-	const gw_line *l = &c->ln[i];
+	if (c->ln[i].c0 < 0) /* issue 14: from the text's index, for the few lines asked */
+		c->ln[i].c0 = gw_doc_byte_to_cp(c->d, c->ln[i].b0);
+	return c->ln[i].c0;
+}
 
-	return b >= l->b0 ? l->c0 + gw_lines_ncp(c, l->b0, b) : l->c0 - gw_lines_ncp(c, b, l->b0);
+int32_t
+gw_lines_nc(const gw_lines *c, int i)
+{
+	return gw_lines_ncp(c, c->ln[i].b0, c->ln[i].b1);
+}
+
+int32_t
+gw_lines_cp(gw_lines *c, int i, size_t b)
+{
+	size_t b0 = c->ln[i].b0;
+
+	return gw_lines_c0(c, i) + (b >= b0 ? gw_lines_ncp(c, b0, b) : -gw_lines_ncp(c, b, b0));
 }
 
 gw_span
-gw_lines_span(const gw_lines *c, int i, size_t b0, int j, size_t b1)
+gw_lines_span(gw_lines *c, int i, size_t b0, int j, size_t b1)
 {
 	return (gw_span){gw_lines_cp(c, i, b0), gw_lines_cp(c, j, b1)};
 }
@@ -283,20 +297,18 @@ skip_space(const char *t, size_t b, size_t e)
 	return b;
 }
 
-/* Non-blank lines without their surrounding white space (and a scraper's Markdown #).  Each
- * byte is counted once: the white space before a line, its content, the white space after. */
+/* Non-blank lines without their surrounding white space (and a scraper's Markdown #), each
+ * with the line rules that may match it.  Their code points are counted when asked. */
 void
 gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 {
 	const char *t = d->text;
 	size_t len = d->text ? d->text_len : 0, p = 0, cap = 0;
-	int32_t cp = 0;
 
 	*c = (gw_lines){.s = s, .d = d};
 	while (p < len) {
 		const char *nl = memchr(t + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - t) : len, b = skip_space(t, p, e), q;
-		int32_t nc;
 
 		if (b < e && t[b] == '#') {
 			size_t h = b;
@@ -306,17 +318,14 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 			if (h - b <= 6 && h < e && gw_space_len(t + h, e - h))
 				b = skip_space(t, h, e);
 		}
-		cp += gw_lines_ncp(c, p, b);
 		q = gw_lines_trim(t, b, e, "");
-		nc = gw_lines_ncp(c, b, q);
 		if (q > b) {
 			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
-			c->ln[c->n] = (gw_line){b, q, cp, nc, {{~0ull, ~0ull}, ~0ull}};
+			c->ln[c->n] = (gw_line){b, q, -1, {{~0ull, ~0ull}, ~0ull}};
 			if (s->pf)
 				gw_prefilter_at(s->pf, t + b, q - b, 0, NULL, &c->ln[c->n].may);
 			c->n++;
 		}
-		cp += nc + gw_lines_ncp(c, q, e) + (nl ? 1 : 0);
 		p = nl ? e + 1 : len;
 	}
 	if (len)

@@ -61,8 +61,7 @@ struct gw_segmenter {
 /* One non-blank line of the text: its content without surrounding white space. */
 typedef struct gw_line {
 	size_t b0, b1; /* bytes of d->text */
-	int32_t c0;    /* code point of b0 */
-	int32_t nc;    /* code points in [b0, b1) */
+	int32_t c0;    /* code point of b0, -1 until asked (gw_lines_cp) */
 	gw_prefilter_mask may; /* the line rules that may match it */
 } gw_line;
 
@@ -106,12 +105,15 @@ bool gw_lines_group(const gw_rule *r, const char *g, const size_t *ov, size_t b0
                     size_t *e);
 /* Byte range of group g when rule h matches line i; false for no match or no such line. */
 bool gw_lines_value(gw_lines *c, enum gw_hrule h, int i, const char *g, size_t *s, size_t *e);
-/* Code point of byte offset b of the text (b inside line i). */
-int32_t gw_lines_cp(const gw_lines *c, int i, size_t b);
+/* Code point of byte offset b of the text (b inside line i); the code points line i starts at
+ * and holds. */
+int32_t gw_lines_cp(gw_lines *c, int i, size_t b);
+int32_t gw_lines_c0(gw_lines *c, int i);
+int32_t gw_lines_nc(const gw_lines *c, int i);
 /* Code points in bytes [b0, b1) of the text. */
 int32_t gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1);
 /* The span of bytes b0 (on line i) to b1 (on line j) of the text. */
-gw_span gw_lines_span(const gw_lines *c, int i, size_t b0, int j, size_t b1);
+gw_span gw_lines_span(gw_lines *c, int i, size_t b0, int j, size_t b1);
 /* Bytes [b0, b1) of s with all white space removed, appended to out. */
 void gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out);
 /* The end of bytes [b, e) of t without the white space and the characters of set that end them. */

@@ -137,7 +137,7 @@ in_region(gw_lines *c, collector *k, int i)
 		break;
 	case R_ANNEX: /* the numbered or broken lines of an attachment list */
 		if (gw_lines_is(c, HR_ANNEX_ITEM, i) ||
-		    (c->ln[i].nc <= ANNEX_CONT_MAX && !gw_lines_is(c, HR_NOT_TITLE, i) &&
+		    (gw_lines_nc(c, i) <= ANNEX_CONT_MAX && !gw_lines_is(c, HR_NOT_TITLE, i) &&
 		     !gw_lines_is(c, HR_ANNEX_LABEL, i) && !gw_lines_numbered(c, i, false, NULL)))
 			return true;
 		break;
@@ -368,15 +368,15 @@ emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 		cand *cd = &k->v[i];
 		const gw_numline *m = &cd->m;
 		size_t j, hs, he;
-		int32_t cend = k->cut >= 0 && m->line < k->cut ? c->ln[k->cut].c0 : end;
+		int32_t cend = k->cut >= 0 && m->line < k->cut ? gw_lines_c0(c, k->cut) : end;
 		bool body;
 
 		if (!cd->ok)
 			continue;
 		for (j = i + 1; j < k->n; j++)
 			if (k->v[j].ok && k->v[j].rank <= cd->rank) {
-				if (c->ln[k->v[j].m.line].c0 < cend)
-					cend = c->ln[k->v[j].m.line].c0;
+				if (gw_lines_c0(c, k->v[j].m.line) < cend)
+					cend = gw_lines_c0(c, k->v[j].m.line);
 				break;
 			}
 		for (j = i + 1; j < k->n && !k->v[j].ok; j++)
@@ -399,16 +399,13 @@ emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 	gw_buf_free(&head);
 }
 
-/* Does line j start a 版记 line the header found (抄送, 印发机关, 印发日期)? */
+/* Does line j start a 版记 line the header found (抄送, 印发机关, 印发日期)?  at: the bytes
+ * they start at, SIZE_MAX for none. */
 static bool
-imprint_line(gw_lines *c, int j)
+imprint_line(gw_lines *c, const size_t *at, int j)
 {
-	static const enum gw_hfield f[] = {GW_H_CC, GW_H_PRINTER, GW_H_PRINT_DATE};
-	const gw_field *hf = c->d->header.f;
-
-	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
-		if (hf[f[i]].text && hf[f[i]].span.start >= c->ln[j].c0 &&
-		    hf[f[i]].span.start < c->ln[j].c0 + c->ln[j].nc)
+	for (size_t i = 0; i < 3; i++)
+		if (at[i] >= c->ln[j].b0 && at[i] < c->ln[j].b1)
 			return true;
 	return false;
 }
@@ -435,14 +432,22 @@ notes_line(gw_lines *c, const collector *k, int j)
 static void
 find_back_matter(gw_lines *c, collector *k, int l1)
 {
+	static const enum gw_hfield f[] = {GW_H_CC, GW_H_PRINTER, GW_H_PRINT_DATE};
 	int top = -1, from = -1;
+	size_t at[3];
 
+	for (size_t i = 0; i < 3; i++) {
+		const gw_field *hf = &c->d->header.f[f[i]];
+
+		at[i] = hf->text && hf->span.start >= 0 ? gw_doc_cp_to_byte(c->d, hf->span.start)
+		                                        : SIZE_MAX;
+	}
 	k->cut = -1;
 	for (size_t i = 0; i < k->n; i++)
 		if (k->v[i].ok && (top < 0 || k->v[i].rank <= top))
 			top = k->v[i].rank, from = k->v[i].m.line;
 	for (int j = from + 1; from >= 0 && j < l1 && k->cut < 0; j++)
-		if (imprint_line(c, j) || (!c->skip[j] && notes_line(c, k, j)))
+		if (imprint_line(c, at, j) || (!c->skip[j] && notes_line(c, k, j)))
 			k->cut = j;
 }
 
@@ -488,17 +493,17 @@ add_att(gw_lines *c, const gw_hpos *p, int *at, int line, int ti)
 		return -1;
 	if (gw_header_title_at(c, ti, ATT_TITLE_LINES, &last)) {
 		gw_lines_join(c, ti, last, &title);
-		ts = (gw_span){c->ln[ti].c0, c->ln[last].c0 + c->ln[last].nc};
+		ts = gw_lines_span(c, ti, c->ln[ti].b0, last, c->ln[last].b1);
 		memset(c->skip + line, 1, (size_t)(last - line + 1));
 	} else if (gw_lines_value(c, HR_QUOTED, p->title0, "v", &s, &e)) {
 		gw_lines_squeeze(c->d->text, s, e, &title);
 		ts = gw_lines_span(c, p->title0, s, p->title0, e);
 	}
 	if (na > 0)
-		c->d->atts[na - 1].span.end = c->ln[line].c0;
+		c->d->atts[na - 1].span.end = gw_lines_c0(c, line);
 	at[na] = line;
 	gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts,
-	                      (gw_span){c->ln[line].c0, (int32_t)c->d->ncp});
+	                      (gw_span){gw_lines_c0(c, line), (int32_t)c->d->ncp});
 	gw_buf_free(&title);
 	return last;
 }
@@ -553,7 +558,8 @@ gw_structure_build(gw_lines *c, const gw_hpos *p)
 	for (size_t k = 0; k <= na && !over; k++) {
 		int l1 = k < na ? at[k] : c->n;
 
-		over = build_part(c, (int)k, l0, l1, k < na ? c->ln[l1].c0 : (int32_t)c->d->ncp);
+		over = build_part(c, (int)k, l0, l1,
+		                  k < na ? gw_lines_c0(c, l1) : (int32_t)c->d->ncp);
 		l0 = l1;
 	}
 	return over;
