@@ -37,11 +37,12 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 /* issue 14: the rules asked of many lines (the node rules, 附件, 抄送, 目录 … on every line) asked
  * first of one prefilter, once a line: a rule it turns down at the line start is not run (a 第
  * rule at 1., 附件 at most lines).  Only the rules that anchor themselves there, so that a search
- * from the line start finds what it would: a user's other rules are run as before. */
+ * from the line start finds what it would, and the first 64 (a bit each): a user's other rules
+ * are run as before. */
 static int
 line_rule(gw_segmenter *s, const gw_rule *r, size_t *n)
 {
-	if (!gw_rule_anchored(r))
+	if (!gw_rule_anchored(r) || *n == 64)
 		return -1;
 	s->lrule[*n] = r;
 	return (int)(*n)++;
@@ -130,7 +131,7 @@ gw_lines_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov
 static bool
 may(const gw_lines *c, int u, int i)
 {
-	return u < 0 || c->s->pf == NULL || gw_prefilter_may(c->s->pf, &c->ln[i].may, (size_t)u);
+	return u < 0 || (c->ln[i].may >> u & 1);
 }
 
 int
@@ -320,11 +321,12 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 		}
 		q = gw_lines_trim(t, b, e, "");
 		if (q > b) {
-			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
-			c->ln[c->n] = (gw_line){b, q, -1, {{~0ull, ~0ull}, ~0ull}};
+			gw_prefilter_mask m = {.rules = ~0ull};
+
 			if (s->pf)
-				gw_prefilter_at(s->pf, t + b, q - b, 0, NULL, &c->ln[c->n].may);
-			c->n++;
+				gw_prefilter_at(s->pf, t + b, q - b, 0, NULL, &m);
+			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
+			c->ln[c->n++] = (gw_line){b, q, -1, m.rules};
 		}
 		p = nl ? e + 1 : len;
 	}

@@ -62,7 +62,7 @@ struct gw_segmenter {
 typedef struct gw_line {
 	size_t b0, b1; /* bytes of d->text */
 	int32_t c0;    /* code point of b0, -1 until asked (gw_lines_cp) */
-	gw_prefilter_mask may; /* the line rules that may match it */
+	uint64_t may;  /* bit u: line rule u may match it */
 } gw_line;
 
 /* One document's lines, as the header and the structure scans share them. */
