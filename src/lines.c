@@ -127,28 +127,13 @@ gw_lines_match(gw_lines *c, enum gw_hrule h, const char *s, size_t n, size_t *ov
 	return match(c, c->s->h[h], s, n, ov) > 0;
 }
 
-/* Whether the line rule of index u (-1: one not filtered) may match line i. */
-static bool
-may(const gw_lines *c, int u, int i)
-{
-	return u < 0 || (c->ln[i].may >> u & 1);
-}
-
 int
 gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov)
 {
 	/* a line this long is body text: no header or region rule may cost a match limit on it */
-	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE || !may(c, c->s->hu[h], i))
+	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE || !gw_lines_may(c, c->s->hu[h], i))
 		return 0;
 	return match_line(c, c->s->h[h], i, ov);
-}
-
-bool
-gw_lines_is(gw_lines *c, enum gw_hrule h, int i)
-{
-	size_t ov[2 * GW_OVMAX];
-
-	return i >= 0 && i < c->n && gw_lines_rule(c, h, i, ov) > 0;
 }
 
 int
@@ -400,7 +385,7 @@ gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 	for (size_t k = 0; k < c->s->nnr; k++) {
 		const gw_noderule *nr = &c->s->nr[k];
 
-		if ((nr->series && !weak) || !may(c, nr->u, i))
+		if ((nr->series && !weak) || !gw_lines_may(c, nr->u, i))
 			continue;
 		if (nr->u >= 0) /* anchored at the line start, as its union tries it */
 			rc = gw_rule_match_at(nr->rule, c->d->text + c->ln[i].b0, n, 0, ov, GW_OVMAX);
