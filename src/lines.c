@@ -32,6 +32,8 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 	nr->base = v ? (uint32_t)strtoul(v, NULL, 16) : 0;
 	nr->num = gw_rule_group(r, "num"), nr->n = gw_rule_group(r, "n");
 	nr->rest = gw_rule_group(r, "rest");
+	nr->ovmax = 1 + (nr->num > nr->n ? nr->num : nr->n);
+	nr->ovmax = nr->rest >= nr->ovmax ? nr->rest + 1 : nr->ovmax;
 }
 
 /* issue 14: the rules asked of many lines (the node rules, 附件, 抄送, 目录 … on every line) asked
@@ -346,6 +348,25 @@ outline_ordinal(const char *s, size_t n, long long *ord, int *depth)
 	return gw_parse_int(s + last, n - last, ord);
 }
 
+/* The value of the numeral s[0, n) (gw_parse_int), kept for the document: its lines are
+ * numbered with a few numerals, which gw_parse_int reads in some 650 instructions each
+ * (issue 14). */
+static bool
+numeral(gw_lines *c, const char *s, size_t n, long long *v)
+{
+	size_t k = (n + (unsigned char)s[0] + 7 * (unsigned char)s[n - 1]) % 32;
+
+	if (n >= sizeof c->num[k].s)
+		return gw_parse_int(s, n, v);
+	if (c->num[k].n != n || memcmp(c->num[k].s, s, n) != 0) {
+		memcpy(c->num[k].s, s, n);
+		c->num[k].n = (unsigned char)n;
+		c->num[k].ok = gw_parse_int(s, n, &c->num[k].v);
+	}
+	*v = c->num[k].v;
+	return c->num[k].ok;
+}
+
 static bool
 fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_numline *m)
 {
@@ -367,7 +388,7 @@ fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_num
 	} else if (nr->kind == GW_OUTLINE) {
 		if (!outline_ordinal(t + n0, n1 - n0, &v, &m->depth))
 			return false;
-	} else if (!gw_parse_int(t + n0, n1 - n0, &v))
+	} else if (n1 == n0 || !numeral(c, t + n0, n1 - n0, &v))
 		return false;
 	if (v < 1 || v > 100000)
 		return false;
@@ -388,7 +409,7 @@ gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 		if ((nr->series && !weak) || !gw_lines_may(c, nr->u, i))
 			continue;
 		if (nr->u >= 0) /* anchored at the line start, as its union tries it */
-			rc = gw_rule_match_at(nr->rule, c->d->text + c->ln[i].b0, n, 0, ov, GW_OVMAX);
+			rc = gw_rule_match_at(nr->rule, c->d->text + c->ln[i].b0, n, 0, ov, nr->ovmax);
 		if (nr->u < 0 || rc < 0) /* or searched: over a match limit, this reports it */
 			rc = match_line(c, nr->rule, i, ov);
 		if (rc > 0 && fill_numline(c, nr, i, ov, m ? m : &none))

@@ -45,6 +45,7 @@ typedef struct gw_noderule {
 	bool outline_top;   /* the top of a decimal outline when the part has one */
 	uint32_t base;      /* code point of ordinal 1, 0: parse group n */
 	int num, n, rest;   /* the numbers of its groups num, n and rest (-1: none) */
+	int ovmax;          /* the groups a match fills: up to the last of those */
 	int u;              /* its index among the line rules, -1: not filtered */
 } gw_noderule;
 
@@ -73,6 +74,12 @@ typedef struct gw_lines {
 	int n;
 	unsigned char *skip; /* per line: a header element, never a node */
 	const char *failed;  /* id of a rule that hit a PCRE2 limit */
+	struct {             /* the numerals of numbered lines read (gw_parse_int), by a hash */
+		char s[15];
+		unsigned char n; /* bytes in s, 0: none */
+		bool ok;
+		long long v;
+	} num[32];
 } gw_lines;
 
 /* A line a node rule numbers. */
