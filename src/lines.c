@@ -288,7 +288,7 @@ skip_space(const char *t, size_t b, size_t e)
 /* Non-blank lines without their surrounding white space (and a scraper's Markdown #), each
  * with the line rules that may match it.  Their code points are counted when asked. */
 void
-gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
+gw_lines_index(gw_lines *c, gw_segmenter *s, gw_doc *d)
 {
 	const char *t = d->text;
 	size_t len = d->text ? d->text_len : 0, p = 0, cap = 0;
@@ -348,23 +348,25 @@ outline_ordinal(const char *s, size_t n, long long *ord, int *depth)
 	return gw_parse_int(s + last, n - last, ord);
 }
 
-/* The value of the numeral s[0, n) (gw_parse_int), kept for the document: its lines are
- * numbered with a few numerals, which gw_parse_int reads in some 650 instructions each
- * (issue 14). */
+/* The value of the numeral s[0, n) (gw_parse_int), kept: lines are numbered with a few
+ * numerals, which gw_parse_int reads in some 650 instructions each (issue 14). */
 static bool
-numeral(gw_lines *c, const char *s, size_t n, long long *v)
+numeral(gw_segmenter *sg, const char *s, size_t n, long long *v)
 {
-	size_t k = (n + (unsigned char)s[0] + 7 * (unsigned char)s[n - 1]) % 32;
+	size_t k = n;
 
-	if (n >= sizeof c->num[k].s)
+	for (size_t i = 0; i < n && n < sizeof sg->num[0].s; i++)
+		k = k * 31 + (unsigned char)s[i];
+	k %= sizeof sg->num / sizeof sg->num[0];
+	if (n >= sizeof sg->num[k].s)
 		return gw_parse_int(s, n, v);
-	if (c->num[k].n != n || memcmp(c->num[k].s, s, n) != 0) {
-		memcpy(c->num[k].s, s, n);
-		c->num[k].n = (unsigned char)n;
-		c->num[k].ok = gw_parse_int(s, n, &c->num[k].v);
+	if (sg->num[k].n != n || memcmp(sg->num[k].s, s, n) != 0) {
+		memcpy(sg->num[k].s, s, n);
+		sg->num[k].n = (unsigned char)n;
+		sg->num[k].ok = gw_parse_int(s, n, &sg->num[k].v);
 	}
-	*v = c->num[k].v;
-	return c->num[k].ok;
+	*v = sg->num[k].v;
+	return sg->num[k].ok;
 }
 
 static bool
@@ -388,7 +390,7 @@ fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_num
 	} else if (nr->kind == GW_OUTLINE) {
 		if (!outline_ordinal(t + n0, n1 - n0, &v, &m->depth))
 			return false;
-	} else if (n1 == n0 || !numeral(c, t + n0, n1 - n0, &v))
+	} else if (n1 == n0 || !numeral(c->s, t + n0, n1 - n0, &v))
 		return false;
 	if (v < 1 || v > 100000)
 		return false;

@@ -57,6 +57,13 @@ struct gw_segmenter {
 	                         * themselves at the line start, for their union */
 	int hu[HR_COUNT];       /* the index of h among them, -1: not filtered */
 	const gw_prefilter *pf; /* issue 14: which of them may match a line, asked once a line */
+	struct {                /* numerals read (gw_parse_int), by a hash: a segmenter is one
+	                         * thread's */
+		char s[15];
+		unsigned char n; /* bytes in s, 0: none */
+		bool ok;
+		long long v;
+	} num[128];
 };
 
 /* One non-blank line of the text: its content without surrounding white space. */
@@ -68,18 +75,12 @@ typedef struct gw_line {
 
 /* One document's lines, as the header and the structure scans share them. */
 typedef struct gw_lines {
-	const gw_segmenter *s;
+	gw_segmenter *s;
 	gw_doc *d;
 	gw_line *ln;
 	int n;
 	unsigned char *skip; /* per line: a header element, never a node */
 	const char *failed;  /* id of a rule that hit a PCRE2 limit */
-	struct {             /* the numerals of numbered lines read (gw_parse_int), by a hash */
-		char s[15];
-		unsigned char n; /* bytes in s, 0: none */
-		bool ok;
-		long long v;
-	} num[32];
 } gw_lines;
 
 /* A line a node rule numbers. */
@@ -96,7 +97,7 @@ typedef struct gw_numline {
 
 /* Index the non-blank lines of d's text, to be matched against the rules of s; gw_lines_free
  * frees the index. */
-void gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d);
+void gw_lines_index(gw_lines *c, gw_segmenter *s, gw_doc *d);
 void gw_lines_free(gw_lines *c);
 /* Whether header or region rule h matches in s[0, n) (bytes of the text, or a title joined
  * from its lines).  A PCRE2 error marks the document failed and counts as no match. */
