@@ -702,15 +702,14 @@ find_tail(gw_lines *c, const hscan *hs)
 	}
 }
 
-/* Whether the notice 印发/转发 a document: said in its title or in its first paragraphs. */
+/* Whether a dated notice 印发/转发 a document: said in its title or in its first paragraphs
+ * (the document follows the 成文日期: an undated notice is not asked). */
 static bool
 find_transmit(gw_lines *c, const hscan *hs)
 {
-	int end = hs->date >= 0 ? hs->date : hs->body0 + 3;
-
 	return gw_lines_find(c, HR_TRANSMIT_TITLE, hs->title0, hs->title1 + 1) >= 0 ||
 	       gw_lines_find(c, HR_TRANSMIT_BODY, hs->body0,
-	                     end < hs->body0 + 6 ? end : hs->body0 + 6) >= 0;
+	                     hs->date < hs->body0 + 6 ? hs->date : hs->body0 + 6) >= 0;
 }
 
 /* A headline for a title, or a byline or a news agency's mark in the first lines. */
@@ -756,7 +755,8 @@ gw_header_scan(gw_lines *c, gw_hpos *p)
 	                  ((hd->f[GW_H_DOC_TYPE].text ||
 	                    gw_lines_find(c, HR_REPORT_SALUTE, hs.body0, c->n) >= 0) &&
 	                   !is_news(c, &hs));
-	*p = (gw_hpos){hs.title0, hs.date, hs.body0, c->d->is_notice && find_transmit(c, &hs)};
+	*p = (gw_hpos){hs.title0, hs.date, hs.body0,
+	               c->d->is_notice && hs.date >= 0 && find_transmit(c, &hs)};
 	if (!c->d->is_notice)
 		gw_header_clear(c->d); /* not a government document: no header */
 }

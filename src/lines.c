@@ -207,7 +207,11 @@ gw_lines_cp(gw_lines *c, int i, size_t b)
 gw_span
 gw_lines_span(gw_lines *c, int i, size_t b0, int j, size_t b1)
 {
-	return (gw_span){gw_lines_cp(c, i, b0), gw_lines_cp(c, j, b1)};
+	int32_t a = gw_lines_cp(c, i, b0);
+
+	/* most spans lie within a line: their end counted from their start */
+	return (gw_span){a, i == j && b1 >= b0 ? a + gw_lines_ncp(c, b0, b1)
+	                                       : gw_lines_cp(c, j, b1)};
 }
 
 /* Whether white space (gw_is_space) may start at byte c: the first bytes of its UTF-8 forms. */
@@ -246,7 +250,8 @@ gw_lines_trim(const char *t, size_t b, size_t e, const char *set)
 
 		while (s > b && ((unsigned char)t[s] & 0xC0) == 0x80)
 			s--; /* to the first byte of the last code point */
-		if (!gw_space_len(t + s, e - s) && !gw_find(set, strlen(set), t + s, e - s))
+		if (!gw_space_len(t + s, e - s) &&
+		    (!*set || !gw_find(set, strlen(set), t + s, e - s)))
 			break;
 		e = s;
 	}
@@ -312,7 +317,8 @@ gw_lines_index(gw_lines *c, gw_segmenter *s, gw_doc *d)
 
 			if (s->pf)
 				gw_prefilter_at(s->pf, t + b, q - b, 0, NULL, &m);
-			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
+			if ((size_t)c->n == cap)
+				gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
 			c->ln[c->n++] = (gw_line){b, q, -1, m.rules};
 		}
 		p = nl ? e + 1 : len;

@@ -535,7 +535,7 @@ find_attachments(gw_lines *c, const gw_hpos *p, int *at)
 
 	if (!c->d->is_notice)
 		return 0;
-	if (p->transmit && p->date >= 0) {
+	if (p->transmit) {
 		for (j = p->date + 1; j < c->n && (c->skip[j] || gw_lines_is(c, HR_NOTE, j)); j++)
 			;
 		if (j < c->n && !gw_lines_is(c, HR_ANNEX_LABEL, j)) {
