@@ -232,17 +232,18 @@ gw_header_title_at(gw_lines *c, int i, int maxlines, int *last)
 {
 	gw_buf t = GW_BUF_INIT;
 	int j = i;
+	bool done = false; /* title_complete of t, once asked */
 
 	if (!title_line(c, i, TITLE_MAX) || sig_over_date(c, i))
 		return false;
 	gw_lines_join(c, i, i, &t);
-	while (j + 1 < c->n && j - i + 1 < maxlines && !title_complete(c, &t) &&
+	while (j + 1 < c->n && j - i + 1 < maxlines && !(done = title_complete(c, &t)) &&
 	       title_line(c, j + 1, CONT_MAX) && !sig_over_date(c, j + 1)) {
 		j++;
 		gw_lines_join(c, j, j, &t);
 	}
 	/* a complete title may still have its period or status on the next line */
-	if (j + 1 < c->n && j - i + 1 < maxlines && title_complete(c, &t) && !c->skip[j + 1] &&
+	if (j + 1 < c->n && j - i + 1 < maxlines && done && !c->skip[j + 1] &&
 	    gw_lines_is(c, HR_TITLE_SUFFIX, j + 1))
 		j++;
 	gw_buf_free(&t);
