@@ -56,8 +56,13 @@ lines_union(gw_segmenter *s)
 	size_t n = 0;
 
 	s->lrule = gw_xcalloc(s->nnr + HR_COUNT, sizeof *s->lrule);
-	for (size_t k = 0; k < s->nnr; k++)
-		s->nr[k].u = line_rule(s, s->nr[k].rule, &n);
+	for (size_t k = 0; k < s->nnr; k++) {
+		uint64_t bit = (s->nr[k].u = line_rule(s, s->nr[k].rule, &n)) < 0 ? ~0ull
+		                                                                  : 1ull << s->nr[k].u;
+
+		s->nodes[0] |= bit;
+		s->nodes[1] |= s->nr[k].series ? 0 : bit;
+	}
 	for (int h = 0; h < HR_COUNT; h++)
 		s->hu[h] = line_rule(s, s->h[h], &n);
 	s->pf = gw_union_prefilter(gw_rules_union(s->lrule, n, false));
@@ -411,6 +416,8 @@ gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 	gw_numline none;
 	int rc = 0;
 
+	if (!(c->ln[i].may & c->s->nodes[!weak])) /* none may match: most lines */
+		return false;
 	for (size_t k = 0; k < c->s->nnr; k++) {
 		const gw_noderule *nr = &c->s->nr[k];
 

@@ -56,6 +56,8 @@ struct gw_segmenter {
 	const gw_rule **lrule;  /* the line rules: the node, header and region rules that anchor
 	                         * themselves at the line start, for their union */
 	int hu[HR_COUNT];       /* the index of h among them, -1: not filtered */
+	uint64_t nodes[2];      /* the bits of the node rules, of the strong ones (all: one is not
+	                         * filtered) */
 	const gw_prefilter *pf; /* issue 14: which of them may match a line, asked once a line */
 	struct {                /* numerals read (gw_parse_int), by a hash: a segmenter is one
 	                         * thread's */
