@@ -45,30 +45,28 @@ cn_numeral(long v, gw_buf *b)
 }
 
 /* An inline list （1）…；（2）… inside one sentence is not a structure (GUIDE): the next
- * marker on the same line gives it away. */
+ * marker on the same line gives it away.  m: room for the marker, kept for the part. */
 static bool
-inline_list(gw_lines *c, const gw_numline *cd)
+inline_list(gw_lines *c, const gw_numline *cd, gw_buf *m)
 {
-	gw_buf m = GW_BUF_INIT;
 	const char *t = c->d->text;
 	bool found = false;
 
-	for (int form = 0; form < 2 && !found; form++) {
-		gw_buf_reset(&m);
+	for (int form = 0; form < (cd->nr->base ? 1 : 2) && !found; form++) {
+		gw_buf_reset(m);
 		if (cd->nr->base)
-			gw_buf_put_cp(&m, cd->nr->base + (uint32_t)cd->ordinal);
+			gw_buf_put_cp(m, cd->nr->base + (uint32_t)cd->ordinal);
 		else if (cd->kind == GW_LEVEL4 || cd->kind == GW_LEVEL2) {
-			gw_buf_puts(&m, form ? "(" : "（");
+			gw_buf_puts(m, form ? "(" : "（");
 			if (cd->kind == GW_LEVEL4)
-				gw_buf_printf(&m, "%ld", cd->ordinal + 1);
+				gw_buf_printf(m, "%ld", cd->ordinal + 1);
 			else
-				cn_numeral(cd->ordinal + 1, &m);
-			gw_buf_puts(&m, form ? ")" : "）");
+				cn_numeral(cd->ordinal + 1, m);
+			gw_buf_puts(m, form ? ")" : "）");
 		} else
 			break;
-		found = gw_find(t + cd->rest0, cd->rest1 - cd->rest0, m.ptr, m.len) != NULL;
+		found = gw_find(t + cd->rest0, cd->rest1 - cd->rest0, m->ptr, m->len) != NULL;
 	}
-	gw_buf_free(&m);
 	return found;
 }
 
@@ -84,6 +82,7 @@ typedef struct collector {
 	bool toc_cand;   /* the first entry of the 目录 is a numbered heading … */
 	gw_numline toc_entry; /* … this one */
 	gw_buf toc_text; /* the first entry without white space and page number */
+	gw_buf mark;     /* inline_list's */
 	long last[GW_NKINDS]; /* the last ordinal of each kind seen outside a region */
 	size_t strong;        /* candidates that always become nodes (not series, not outline) */
 	size_t room;          /* nodes the document may still take (MAX_NODES) */
@@ -174,7 +173,7 @@ collect(gw_lines *c, int l0, int l1, collector *k)
 
 		if (c->skip[i] || in_region(c, k, i) || region_start(c, k, i))
 			continue;
-		if (!gw_lines_numbered(c, i, true, &cd.m) || inline_list(c, &cd.m))
+		if (!gw_lines_numbered(c, i, true, &cd.m) || inline_list(c, &cd.m, &k->mark))
 			continue;
 		/* over the node limit: stop at once rather than collect a million lines of 1. */
 		k->strong += !cd.m.nr->series && cd.m.kind != GW_OUTLINE;
@@ -473,6 +472,7 @@ build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
 	}
 	free(k.v);
 	gw_buf_free(&k.toc_text);
+	gw_buf_free(&k.mark);
 	return k.over;
 }
 
