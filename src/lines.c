@@ -57,8 +57,8 @@ lines_union(gw_segmenter *s)
 
 	s->lrule = gw_xcalloc(s->nnr + HR_COUNT, sizeof *s->lrule);
 	for (size_t k = 0; k < s->nnr; k++) {
-		uint64_t bit = (s->nr[k].u = line_rule(s, s->nr[k].rule, &n)) < 0 ? ~0ull
-		                                                                  : 1ull << s->nr[k].u;
+		int u = s->nr[k].u = line_rule(s, s->nr[k].rule, &n);
+		uint64_t bit = u < 0 ? ~0ull : 1ull << u; /* not filtered: may match any line */
 
 		s->nodes[0] |= bit;
 		s->nodes[1] |= s->nr[k].series ? 0 : bit;

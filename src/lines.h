@@ -71,7 +71,7 @@ struct gw_segmenter {
 /* One non-blank line of the text: its content without surrounding white space. */
 typedef struct gw_line {
 	size_t b0, b1; /* bytes of d->text */
-	int32_t c0;    /* code point of b0, -1 until asked (gw_lines_cp) */
+	int32_t c0;    /* code point of b0, -1 until asked (gw_lines_c0) */
 	uint64_t may;  /* bit u: line rule u may match it */
 } gw_line;
 
