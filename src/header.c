@@ -219,7 +219,7 @@ title_line(gw_lines *c, int i, int maxcp)
 	                                    HR_TABLE, HR_TOC, HR_ANNEX_LABEL, HR_ANNEX_NOTE,
 	                                    HR_NOTE, HR_DATE_SUBTITLE};
 
-	if (i < 0 || i >= c->n || c->skip[i] || c->ln[i].nc > maxcp)
+	if (i < 0 || i >= c->n || c->skip[i] || gw_lines_nc(c, i) > maxcp)
 		return false;
 	for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
 		if (gw_lines_is(c, not[k], i))
@@ -232,17 +232,18 @@ gw_header_title_at(gw_lines *c, int i, int maxlines, int *last)
 {
 	gw_buf t = GW_BUF_INIT;
 	int j = i;
+	bool done = false; /* title_complete of t, once asked */
 
 	if (!title_line(c, i, TITLE_MAX) || sig_over_date(c, i))
 		return false;
 	gw_lines_join(c, i, i, &t);
-	while (j + 1 < c->n && j - i + 1 < maxlines && !title_complete(c, &t) &&
+	while (j + 1 < c->n && j - i + 1 < maxlines && !(done = title_complete(c, &t)) &&
 	       title_line(c, j + 1, CONT_MAX) && !sig_over_date(c, j + 1)) {
 		j++;
 		gw_lines_join(c, j, j, &t);
 	}
 	/* a complete title may still have its period or status on the next line */
-	if (j + 1 < c->n && j - i + 1 < maxlines && title_complete(c, &t) && !c->skip[j + 1] &&
+	if (j + 1 < c->n && j - i + 1 < maxlines && done && !c->skip[j + 1] &&
 	    gw_lines_is(c, HR_TITLE_SUFFIX, j + 1))
 		j++;
 	gw_buf_free(&t);
@@ -286,7 +287,7 @@ find_title(gw_lines *c, int i, int *first, int *last)
 	}
 	for (j = *last + 1; j < c->n && j < i + ZONE_LINES; j++) {
 		if (gw_lines_is(c, HR_ADDRESSEES, j) || gw_lines_numbered(c, j, false, NULL) ||
-		    (gw_lines_is(c, HR_NOT_TITLE, j) && c->ln[j].nc > CONT_MAX))
+		    (gw_lines_is(c, HR_NOT_TITLE, j) && gw_lines_nc(c, j) > CONT_MAX))
 			break;
 		if (gw_header_title_at(c, j, TITLE_LINES, &l2) && typed_title(c, j, l2)) {
 			*first = j, *last = l2;
@@ -702,15 +703,14 @@ find_tail(gw_lines *c, const hscan *hs)
 	}
 }
 
-/* Whether the notice 印发/转发 a document: said in its title or in its first paragraphs. */
+/* Whether a dated notice 印发/转发 a document: said in its title or in its first paragraphs
+ * (the document follows the 成文日期: an undated notice is not asked). */
 static bool
 find_transmit(gw_lines *c, const hscan *hs)
 {
-	int end = hs->date >= 0 ? hs->date : hs->body0 + 3;
-
 	return gw_lines_find(c, HR_TRANSMIT_TITLE, hs->title0, hs->title1 + 1) >= 0 ||
 	       gw_lines_find(c, HR_TRANSMIT_BODY, hs->body0,
-	                     end < hs->body0 + 6 ? end : hs->body0 + 6) >= 0;
+	                     hs->date < hs->body0 + 6 ? hs->date : hs->body0 + 6) >= 0;
 }
 
 /* A headline for a title, or a byline or a news agency's mark in the first lines. */
@@ -756,7 +756,8 @@ gw_header_scan(gw_lines *c, gw_hpos *p)
 	                  ((hd->f[GW_H_DOC_TYPE].text ||
 	                    gw_lines_find(c, HR_REPORT_SALUTE, hs.body0, c->n) >= 0) &&
 	                   !is_news(c, &hs));
-	*p = (gw_hpos){hs.title0, hs.date, hs.body0, c->d->is_notice && find_transmit(c, &hs)};
+	*p = (gw_hpos){hs.title0, hs.date, hs.body0,
+	               c->d->is_notice && hs.date >= 0 && find_transmit(c, &hs)};
 	if (!c->d->is_notice)
 		gw_header_clear(c->d); /* not a government document: no header */
 }

@@ -32,19 +32,40 @@ noderule_init(gw_noderule *nr, const gw_rule *r)
 	nr->base = v ? (uint32_t)strtoul(v, NULL, 16) : 0;
 	nr->num = gw_rule_group(r, "num"), nr->n = gw_rule_group(r, "n");
 	nr->rest = gw_rule_group(r, "rest");
+	nr->ovmax = 1 + (nr->num > nr->n ? nr->num : nr->n);
+	nr->ovmax = nr->rest >= nr->ovmax ? nr->rest + 1 : nr->ovmax;
 }
 
-/* issue 14: the node rules tried at a line start through one prefilter (a 第 rule is turned down
- * at 1., a digit rule at 一), when each anchors itself there as a search from the line start
- * would find it: rules of a user's that do not are tried one by one. */
-static gw_segmenter *
-nodes_union(gw_segmenter *s)
+/* issue 14: the rules asked of many lines (the node rules, 附件, 抄送, 目录 … on every line) asked
+ * first of one prefilter, once a line: a rule it turns down at the line start is not run (a 第
+ * rule at 1., 附件 at most lines).  Only the rules that anchor themselves there, so that a search
+ * from the line start finds what it would, and the first 64 (a bit each): a user's other rules
+ * are run as before. */
+static int
+line_rule(gw_segmenter *s, const gw_rule *r, size_t *n)
 {
-	s->nrule = gw_xcalloc(s->nnr + 1, sizeof *s->nrule);
-	for (size_t k = 0; k < s->nnr; k++)
-		if (!gw_rule_anchored(s->nrule[k] = s->nr[k].rule))
-			return s;
-	s->nodes = gw_rules_union(s->nrule, s->nnr, false);
+	if (!gw_rule_anchored(r) || *n == 64)
+		return -1;
+	s->lrule[*n] = r;
+	return (int)(*n)++;
+}
+
+static gw_segmenter *
+lines_union(gw_segmenter *s)
+{
+	size_t n = 0;
+
+	s->lrule = gw_xcalloc(s->nnr + HR_COUNT, sizeof *s->lrule);
+	for (size_t k = 0; k < s->nnr; k++) {
+		int u = s->nr[k].u = line_rule(s, s->nr[k].rule, &n);
+		uint64_t bit = u < 0 ? ~0ull : 1ull << u; /* not filtered: may match any line */
+
+		s->nodes[0] |= bit;
+		s->nodes[1] |= s->nr[k].series ? 0 : bit;
+	}
+	for (int h = 0; h < HR_COUNT; h++)
+		s->hu[h] = line_rule(s, s->h[h], &n);
+	s->pf = gw_union_prefilter(gw_rules_union(s->lrule, n, false));
 	return s;
 }
 
@@ -71,7 +92,7 @@ gw_segmenter_new(const gw_rules *rs, gw_buf *err)
 		gw_grow((void **)&s->nr, &cap, s->nnr + 1, sizeof *s->nr);
 		noderule_init(&s->nr[s->nnr++], r);
 	}
-	return nodes_union(s);
+	return lines_union(s);
 }
 
 void
@@ -80,7 +101,7 @@ gw_segmenter_free(gw_segmenter *s)
 	if (s == NULL)
 		return;
 	free(s->nr);
-	free(s->nrule);
+	free(s->lrule);
 	free(s);
 }
 
@@ -117,17 +138,9 @@ int
 gw_lines_rule(gw_lines *c, enum gw_hrule h, int i, size_t *ov)
 {
 	/* a line this long is body text: no header or region rule may cost a match limit on it */
-	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE)
+	if (c->ln[i].b1 - c->ln[i].b0 > GW_LIMIT_RULE_LINE || !gw_lines_may(c, c->s->hu[h], i))
 		return 0;
 	return match_line(c, c->s->h[h], i, ov);
-}
-
-bool
-gw_lines_is(gw_lines *c, enum gw_hrule h, int i)
-{
-	size_t ov[2 * GW_OVMAX];
-
-	return i >= 0 && i < c->n && gw_lines_rule(c, h, i, ov) > 0;
 }
 
 int
@@ -175,17 +188,35 @@ gw_lines_ncp(const gw_lines *c, size_t b0, size_t b1)
 }
 
 int32_t
-gw_lines_cp(const gw_lines *c, int i, size_t b)
+gw_lines_c0(gw_lines *c, int i)
 {
-	const gw_line *l = &c->ln[i];
+	if (c->ln[i].c0 < 0) /* issue 14: from the text's index, for the few lines asked */
+		c->ln[i].c0 = gw_doc_byte_to_cp(c->d, c->ln[i].b0);
+	return c->ln[i].c0;
+}
 
-	return b >= l->b0 ? l->c0 + gw_lines_ncp(c, l->b0, b) : l->c0 - gw_lines_ncp(c, b, l->b0);
+int32_t
+gw_lines_nc(const gw_lines *c, int i)
+{
+	return gw_lines_ncp(c, c->ln[i].b0, c->ln[i].b1);
+}
+
+int32_t
+gw_lines_cp(gw_lines *c, int i, size_t b)
+{
+	size_t b0 = c->ln[i].b0;
+
+	return gw_lines_c0(c, i) + (b >= b0 ? gw_lines_ncp(c, b0, b) : -gw_lines_ncp(c, b, b0));
 }
 
 gw_span
-gw_lines_span(const gw_lines *c, int i, size_t b0, int j, size_t b1)
+gw_lines_span(gw_lines *c, int i, size_t b0, int j, size_t b1)
 {
-	return (gw_span){gw_lines_cp(c, i, b0), gw_lines_cp(c, j, b1)};
+	int32_t a = gw_lines_cp(c, i, b0);
+
+	/* most spans lie within a line: their end counted from their start */
+	return (gw_span){a, i == j && b1 >= b0 ? a + gw_lines_ncp(c, b0, b1)
+	                                       : gw_lines_cp(c, j, b1)};
 }
 
 /* Whether white space (gw_is_space) may start at byte c: the first bytes of its UTF-8 forms. */
@@ -224,7 +255,8 @@ gw_lines_trim(const char *t, size_t b, size_t e, const char *set)
 
 		while (s > b && ((unsigned char)t[s] & 0xC0) == 0x80)
 			s--; /* to the first byte of the last code point */
-		if (!gw_space_len(t + s, e - s) && !gw_find(set, strlen(set), t + s, e - s))
+		if (!gw_space_len(t + s, e - s) &&
+		    (!*set || !gw_find(set, strlen(set), t + s, e - s)))
 			break;
 		e = s;
 	}
@@ -263,20 +295,18 @@ skip_space(const char *t, size_t b, size_t e)
 	return b;
 }
 
-/* Non-blank lines without their surrounding white space (and a scraper's Markdown #).  Each
- * byte is counted once: the white space before a line, its content, the white space after. */
+/* Non-blank lines without their surrounding white space (and a scraper's Markdown #), each
+ * with the line rules that may match it.  Their code points are counted when asked. */
 void
-gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
+gw_lines_index(gw_lines *c, gw_segmenter *s, gw_doc *d)
 {
 	const char *t = d->text;
 	size_t len = d->text ? d->text_len : 0, p = 0, cap = 0;
-	int32_t cp = 0;
 
 	*c = (gw_lines){.s = s, .d = d};
 	while (p < len) {
 		const char *nl = memchr(t + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - t) : len, b = skip_space(t, p, e), q;
-		int32_t nc;
 
 		if (b < e && t[b] == '#') {
 			size_t h = b;
@@ -286,14 +316,16 @@ gw_lines_index(gw_lines *c, const gw_segmenter *s, gw_doc *d)
 			if (h - b <= 6 && h < e && gw_space_len(t + h, e - h))
 				b = skip_space(t, h, e);
 		}
-		cp += gw_lines_ncp(c, p, b);
 		q = gw_lines_trim(t, b, e, "");
-		nc = gw_lines_ncp(c, b, q);
 		if (q > b) {
-			gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
-			c->ln[c->n++] = (gw_line){b, q, cp, nc};
+			gw_prefilter_mask m = {.rules = ~0ull};
+
+			if (s->pf)
+				gw_prefilter_at(s->pf, t + b, q - b, 0, NULL, &m);
+			if ((size_t)c->n == cap)
+				gw_grow((void **)&c->ln, &cap, (size_t)c->n + 1, sizeof *c->ln);
+			c->ln[c->n++] = (gw_line){b, q, -1, m.rules};
 		}
-		cp += nc + gw_lines_ncp(c, q, e) + (nl ? 1 : 0);
 		p = nl ? e + 1 : len;
 	}
 	if (len)
@@ -327,6 +359,27 @@ outline_ordinal(const char *s, size_t n, long long *ord, int *depth)
 	return gw_parse_int(s + last, n - last, ord);
 }
 
+/* The value of the numeral s[0, n) (gw_parse_int), kept: lines are numbered with a few
+ * numerals, which gw_parse_int reads in some 650 instructions each (issue 14). */
+static bool
+numeral(gw_segmenter *sg, const char *s, size_t n, long long *v)
+{
+	size_t k = n;
+
+	for (size_t i = 0; i < n && n < sizeof sg->num[0].s; i++)
+		k = k * 31 + (unsigned char)s[i];
+	k %= sizeof sg->num / sizeof sg->num[0];
+	if (n >= sizeof sg->num[k].s)
+		return gw_parse_int(s, n, v);
+	if (sg->num[k].n != n || memcmp(sg->num[k].s, s, n) != 0) {
+		memcpy(sg->num[k].s, s, n);
+		sg->num[k].n = (unsigned char)n;
+		sg->num[k].ok = gw_parse_int(s, n, &sg->num[k].v);
+	}
+	*v = sg->num[k].v;
+	return sg->num[k].ok;
+}
+
 static bool
 fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_numline *m)
 {
@@ -348,7 +401,7 @@ fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_num
 	} else if (nr->kind == GW_OUTLINE) {
 		if (!outline_ordinal(t + n0, n1 - n0, &v, &m->depth))
 			return false;
-	} else if (!gw_parse_int(t + n0, n1 - n0, &v))
+	} else if (n1 == n0 || !numeral(c->s, t + n0, n1 - n0, &v))
 		return false;
 	if (v < 1 || v > 100000)
 		return false;
@@ -359,27 +412,22 @@ fill_numline(gw_lines *c, const gw_noderule *nr, int i, const size_t *ov, gw_num
 bool
 gw_lines_numbered(gw_lines *c, int i, bool weak, gw_numline *m)
 {
-	size_t ov[2 * GW_OVMAX];
+	size_t ov[2 * GW_OVMAX], n = c->ln[i].b1 - c->ln[i].b0;
 	gw_numline none;
+	int rc = 0;
 
-	if (m == NULL)
-		m = &none;
+	if (!(c->ln[i].may & c->s->nodes[!weak])) /* none may match: most lines */
+		return false;
 	for (size_t k = 0; k < c->s->nnr; k++) {
-		const gw_noderule *nr;
-		/* the first rule from k on that matches, past those whose first code points cannot;
-		 * -1 (a match limit) or no union: one by one, as before */
-		int j = c->s->nodes ? gw_union_first_at(c->s->nodes, c->d->text + c->ln[i].b0,
-		                                        c->ln[i].b1 - c->ln[i].b0, 0, k, NULL, ov,
-		                                        GW_OVMAX)
-		                    : -1;
+		const gw_noderule *nr = &c->s->nr[k];
 
-		if (j >= 0 && (size_t)j >= c->s->nnr)
-			return false;
-		k = j >= 0 ? (size_t)j : k;
-		nr = &c->s->nr[k];
-		if (nr->series && !weak)
+		if ((nr->series && !weak) || !gw_lines_may(c, nr->u, i))
 			continue;
-		if ((j >= 0 || match_line(c, nr->rule, i, ov) > 0) && fill_numline(c, nr, i, ov, m))
+		if (nr->u >= 0) /* anchored at the line start, as its union tries it */
+			rc = gw_rule_match_at(nr->rule, c->d->text + c->ln[i].b0, n, 0, ov, nr->ovmax);
+		if (nr->u < 0 || rc < 0) /* or searched: over a match limit, this reports it */
+			rc = match_line(c, nr->rule, i, ov);
+		if (rc > 0 && fill_numline(c, nr, i, ov, m ? m : &none))
 			return true;
 	}
 	return false;

@@ -15,10 +15,32 @@ ascii_width(const char *enc)
 	return 1;
 }
 
+/* Whether s[0, n) holds an ASCII graphic character (issue 14: eight bytes at a time, as CJK
+ * text has no byte below 0x80). */
+static bool
+ascii_graphic(const char *s, size_t n)
+{
+	uint64_t w;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080u) == 0x8080808080808080u) {
+				i += 7;
+				continue;
+			}
+		}
+		if (s[i] > 0x20 && s[i] < 0x7F)
+			return true;
+	}
+	return false;
+}
+
 /* *p (a header field, a node's number or heading, copied from span sp of the text) with the
  * full-width forms the source printed: GUIDE.md gives the 发文字号 and the title exactly as
  * printed.  The normaliser folded a character from a full-width form when it is ASCII and took
- * more source bytes than ASCII does, aw (［２０２２］ became [2022]). */
+ * more source bytes than ASCII does, aw (［２０２２］ became [2022]).  A copy is made from the
+ * first such character on. */
 static void
 restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 {
@@ -26,13 +48,11 @@ restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 	const char *s = *p;
 	size_t n = s ? strlen(s) : 0, i = 0, atk;
 	int32_t k = sp.start;
-	bool changed = false;
+	bool changed = false; /* and b holds s as printed up to i */
 
-	while (i < n && !(s[i] > 0x20 && s[i] < 0x7F))
-		i++;
-	if (i == n || sp.start < 0) /* only an ASCII character can have been folded */
-		return;                 /* from a wide one, and only in text with a span */
-	i = 0, atk = gw_doc_cp_to_byte(d, sp.start);
+	if (!ascii_graphic(s, n) || sp.start < 0) /* only an ASCII character can have been folded */
+		return;                               /* from a wide one, and only in text with a span */
+	atk = gw_doc_cp_to_byte(d, sp.start);
 	while (i < n) {
 		uint32_t c, t = 0, ss, se;
 		int len = gw_utf8_decode(s + i, n - i, &c), tl = 0;
@@ -50,11 +70,15 @@ restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 		}
 		if (j < sp.end && t == c) {
 			if (c > 0x20 && c < 0x7F &&
-			    gw_doc_src_range(d, (gw_span){j, j + 1}, &ss, &se) && se - ss > aw)
+			    gw_doc_src_range(d, (gw_span){j, j + 1}, &ss, &se) && se - ss > aw) {
+				if (!changed)
+					gw_buf_put(&b, s, i);
 				c += 0xFEE0, changed = true;
+			}
 			k = j + 1, atk = at + (size_t)tl;
 		}
-		gw_buf_put_cp(&b, c);
+		if (changed)
+			gw_buf_put_cp(&b, c);
 		i += (size_t)len;
 	}
 	if (changed)

@@ -9,7 +9,7 @@ typedef struct gw_hpos {
 	int title0;    /* the title's first line */
 	int date;      /* the 成文日期 */
 	int body0;     /* the first line after the header */
-	bool transmit; /* the notice 印发/转发 another document */
+	bool transmit; /* the notice 印发/转发 another document (asked when dated) */
 } gw_hpos;
 
 /* header.c: fill d->header, d->is_notice and *p (skip marks the header's lines). */

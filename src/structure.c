@@ -45,30 +45,28 @@ cn_numeral(long v, gw_buf *b)
 }
 
 /* An inline list （1）…；（2）… inside one sentence is not a structure (GUIDE): the next
- * marker on the same line gives it away. */
+ * marker on the same line gives it away.  m: room for the marker, kept for the part. */
 static bool
-inline_list(gw_lines *c, const gw_numline *cd)
+inline_list(gw_lines *c, const gw_numline *cd, gw_buf *m)
 {
-	gw_buf m = GW_BUF_INIT;
 	const char *t = c->d->text;
 	bool found = false;
 
-	for (int form = 0; form < 2 && !found; form++) {
-		gw_buf_reset(&m);
+	for (int form = 0; form < (cd->nr->base ? 1 : 2) && !found; form++) {
+		gw_buf_reset(m);
 		if (cd->nr->base)
-			gw_buf_put_cp(&m, cd->nr->base + (uint32_t)cd->ordinal);
+			gw_buf_put_cp(m, cd->nr->base + (uint32_t)cd->ordinal);
 		else if (cd->kind == GW_LEVEL4 || cd->kind == GW_LEVEL2) {
-			gw_buf_puts(&m, form ? "(" : "（");
+			gw_buf_puts(m, form ? "(" : "（");
 			if (cd->kind == GW_LEVEL4)
-				gw_buf_printf(&m, "%ld", cd->ordinal + 1);
+				gw_buf_printf(m, "%ld", cd->ordinal + 1);
 			else
-				cn_numeral(cd->ordinal + 1, &m);
-			gw_buf_puts(&m, form ? ")" : "）");
+				cn_numeral(cd->ordinal + 1, m);
+			gw_buf_puts(m, form ? ")" : "）");
 		} else
 			break;
-		found = gw_find(t + cd->rest0, cd->rest1 - cd->rest0, m.ptr, m.len) != NULL;
+		found = gw_find(t + cd->rest0, cd->rest1 - cd->rest0, m->ptr, m->len) != NULL;
 	}
-	gw_buf_free(&m);
 	return found;
 }
 
@@ -84,6 +82,7 @@ typedef struct collector {
 	bool toc_cand;   /* the first entry of the 目录 is a numbered heading … */
 	gw_numline toc_entry; /* … this one */
 	gw_buf toc_text; /* the first entry without white space and page number */
+	gw_buf mark;     /* inline_list's */
 	long last[GW_NKINDS]; /* the last ordinal of each kind seen outside a region */
 	size_t strong;        /* candidates that always become nodes (not series, not outline) */
 	size_t room;          /* nodes the document may still take (MAX_NODES) */
@@ -137,7 +136,7 @@ in_region(gw_lines *c, collector *k, int i)
 		break;
 	case R_ANNEX: /* the numbered or broken lines of an attachment list */
 		if (gw_lines_is(c, HR_ANNEX_ITEM, i) ||
-		    (c->ln[i].nc <= ANNEX_CONT_MAX && !gw_lines_is(c, HR_NOT_TITLE, i) &&
+		    (gw_lines_nc(c, i) <= ANNEX_CONT_MAX && !gw_lines_is(c, HR_NOT_TITLE, i) &&
 		     !gw_lines_is(c, HR_ANNEX_LABEL, i) && !gw_lines_numbered(c, i, false, NULL)))
 			return true;
 		break;
@@ -174,7 +173,7 @@ collect(gw_lines *c, int l0, int l1, collector *k)
 
 		if (c->skip[i] || in_region(c, k, i) || region_start(c, k, i))
 			continue;
-		if (!gw_lines_numbered(c, i, true, &cd.m) || inline_list(c, &cd.m))
+		if (!gw_lines_numbered(c, i, true, &cd.m) || inline_list(c, &cd.m, &k->mark))
 			continue;
 		/* over the node limit: stop at once rather than collect a million lines of 1. */
 		k->strong += !cd.m.nr->series && cd.m.kind != GW_OUTLINE;
@@ -368,15 +367,15 @@ emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 		cand *cd = &k->v[i];
 		const gw_numline *m = &cd->m;
 		size_t j, hs, he;
-		int32_t cend = k->cut >= 0 && m->line < k->cut ? c->ln[k->cut].c0 : end;
+		int32_t cend = k->cut >= 0 && m->line < k->cut ? gw_lines_c0(c, k->cut) : end;
 		bool body;
 
 		if (!cd->ok)
 			continue;
 		for (j = i + 1; j < k->n; j++)
 			if (k->v[j].ok && k->v[j].rank <= cd->rank) {
-				if (c->ln[k->v[j].m.line].c0 < cend)
-					cend = c->ln[k->v[j].m.line].c0;
+				if (gw_lines_c0(c, k->v[j].m.line) < cend)
+					cend = gw_lines_c0(c, k->v[j].m.line);
 				break;
 			}
 		for (j = i + 1; j < k->n && !k->v[j].ok; j++)
@@ -399,16 +398,13 @@ emit(gw_lines *c, collector *k, int part, int l1, int32_t end)
 	gw_buf_free(&head);
 }
 
-/* Does line j start a 版记 line the header found (抄送, 印发机关, 印发日期)? */
+/* Does line j start a 版记 line the header found (抄送, 印发机关, 印发日期)?  at: the bytes
+ * they start at, SIZE_MAX for none. */
 static bool
-imprint_line(gw_lines *c, int j)
+imprint_line(gw_lines *c, const size_t *at, int j)
 {
-	static const enum gw_hfield f[] = {GW_H_CC, GW_H_PRINTER, GW_H_PRINT_DATE};
-	const gw_field *hf = c->d->header.f;
-
-	for (size_t i = 0; i < sizeof f / sizeof *f; i++)
-		if (hf[f[i]].text && hf[f[i]].span.start >= c->ln[j].c0 &&
-		    hf[f[i]].span.start < c->ln[j].c0 + c->ln[j].nc)
+	for (size_t i = 0; i < 3; i++)
+		if (at[i] >= c->ln[j].b0 && at[i] < c->ln[j].b1)
 			return true;
 	return false;
 }
@@ -435,14 +431,22 @@ notes_line(gw_lines *c, const collector *k, int j)
 static void
 find_back_matter(gw_lines *c, collector *k, int l1)
 {
+	static const enum gw_hfield f[] = {GW_H_CC, GW_H_PRINTER, GW_H_PRINT_DATE};
 	int top = -1, from = -1;
+	size_t at[3];
 
+	for (size_t i = 0; i < 3; i++) {
+		const gw_field *hf = &c->d->header.f[f[i]];
+
+		at[i] = hf->text && hf->span.start >= 0 ? gw_doc_cp_to_byte(c->d, hf->span.start)
+		                                        : SIZE_MAX;
+	}
 	k->cut = -1;
 	for (size_t i = 0; i < k->n; i++)
 		if (k->v[i].ok && (top < 0 || k->v[i].rank <= top))
 			top = k->v[i].rank, from = k->v[i].m.line;
 	for (int j = from + 1; from >= 0 && j < l1 && k->cut < 0; j++)
-		if (imprint_line(c, j) || (!c->skip[j] && notes_line(c, k, j)))
+		if (imprint_line(c, at, j) || (!c->skip[j] && notes_line(c, k, j)))
 			k->cut = j;
 }
 
@@ -468,6 +472,7 @@ build_part(gw_lines *c, int part, int l0, int l1, int32_t end)
 	}
 	free(k.v);
 	gw_buf_free(&k.toc_text);
+	gw_buf_free(&k.mark);
 	return k.over;
 }
 
@@ -488,17 +493,17 @@ add_att(gw_lines *c, const gw_hpos *p, int *at, int line, int ti)
 		return -1;
 	if (gw_header_title_at(c, ti, ATT_TITLE_LINES, &last)) {
 		gw_lines_join(c, ti, last, &title);
-		ts = (gw_span){c->ln[ti].c0, c->ln[last].c0 + c->ln[last].nc};
+		ts = gw_lines_span(c, ti, c->ln[ti].b0, last, c->ln[last].b1);
 		memset(c->skip + line, 1, (size_t)(last - line + 1));
 	} else if (gw_lines_value(c, HR_QUOTED, p->title0, "v", &s, &e)) {
 		gw_lines_squeeze(c->d->text, s, e, &title);
 		ts = gw_lines_span(c, p->title0, s, p->title0, e);
 	}
 	if (na > 0)
-		c->d->atts[na - 1].span.end = c->ln[line].c0;
+		c->d->atts[na - 1].span.end = gw_lines_c0(c, line);
 	at[na] = line;
 	gw_doc_add_attachment(c->d, title.len ? title.ptr : NULL, ts,
-	                      (gw_span){c->ln[line].c0, (int32_t)c->d->ncp});
+	                      (gw_span){gw_lines_c0(c, line), (int32_t)c->d->ncp});
 	gw_buf_free(&title);
 	return last;
 }
@@ -530,7 +535,7 @@ find_attachments(gw_lines *c, const gw_hpos *p, int *at)
 
 	if (!c->d->is_notice)
 		return 0;
-	if (p->transmit && p->date >= 0) {
+	if (p->transmit) {
 		for (j = p->date + 1; j < c->n && (c->skip[j] || gw_lines_is(c, HR_NOTE, j)); j++)
 			;
 		if (j < c->n && !gw_lines_is(c, HR_ANNEX_LABEL, j)) {
@@ -553,7 +558,8 @@ gw_structure_build(gw_lines *c, const gw_hpos *p)
 	for (size_t k = 0; k <= na && !over; k++) {
 		int l1 = k < na ? at[k] : c->n;
 
-		over = build_part(c, (int)k, l0, l1, k < na ? c->ln[l1].c0 : (int32_t)c->d->ncp);
+		over = build_part(c, (int)k, l0, l1,
+		                  k < na ? gw_lines_c0(c, l1) : (int32_t)c->d->ncp);
 		l0 = l1;
 	}
 	return over;
