@@ -87,7 +87,8 @@ struct gw_extractor {
 	const gw_prefilter *vpf; /* and the verb.* rules */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
-	uint8_t *none;   /* per block of 64 of them (may + 0x10000): 1 no number starts in it */
+	uint8_t *none;   /* per first two bytes of a three-byte code point (may + 0x10000): 1 no number
+	                  * starts in its block of 64 (E1–EC or EE–EF then a continuation byte) */
 };
 
 /* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
@@ -307,7 +308,7 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
 	x->starts = gw_rules_union(x->start, x->ns + x->nq, false);
 	x->words = gw_words_new();
-	x->may = gw_xcalloc(0x10000 + 0x400, 1);
+	x->may = gw_xcalloc(0x20000, 1);
 	x->none = x->may + 0x10000;
 	return x;
 }
@@ -510,31 +511,31 @@ may_start_at(const gw_extractor *x, uint32_t c)
 			x->may[d] = (uint8_t)(1 + (starts_number(d, 0, 0) || is_minus(d)));
 			none &= x->may[d] == 1;
 		}
-		x->none[c >> 6] = none;
+		if (c >= 0x1000 && (c < 0xD000 || c >= 0xE000)) /* led by E1–EC or EE–EF */
+			x->none[(0xE0 | c >> 12) | (0x80 | (c >> 6 & 0x3F)) << 8] = none;
 	}
 	return x->may[c] == 2;
 }
 
 /* The first byte from i on where a number may start (its code point in *ch, of *len bytes), or
- * n.  A three-byte code point of a block where none starts is passed without decoding it: E1–EC
- * and EE–EF lead no overlong form nor surrogate (issue 14: most of a text is such ideographs). */
+ * n.  A three-byte code point of a block where none starts is passed on its first two bytes,
+ * without decoding it (issue 14: most of a text is such ideographs). */
 static size_t
 next_start(const gw_extractor *x, const char *t, size_t n, size_t i, uint32_t *ch, int *len)
 {
 	const unsigned char *u = (const unsigned char *)t;
 
-	for (; i < n; i += (size_t)*len) {
-		*len = 3;
-		if (u[i] >= 0xE1 && u[i] <= 0xEF && u[i] != 0xED && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
-		    (u[i + 2] & 0xC0) == 0x80 && x->none[(u[i] & 0x0F) << 6 | (u[i + 1] & 0x3F)])
-			continue;
+	for (;; i += (size_t)*len) {
+		while (i + 2 < n && x->none[u[i] | u[i + 1] << 8] && (u[i + 2] & 0xC0) == 0x80)
+			i += 3;
+		if (i >= n)
+			return n;
 		*ch = u[i], *len = 1;
 		if (*ch >= 0x80 && (*len = gw_utf8_decode_fast(t + i, n - i, ch)) == 0)
 			*len = 1;
 		if (may_start_at(x, *ch))
 			return i;
 	}
-	return n;
 }
 
 static void
@@ -1817,8 +1818,8 @@ static int
 scan(ctx *c)
 {
 	size_t i = 0;
-	uint32_t ch;
-	int len;
+	uint32_t ch = 0;
+	int len = 1;
 
 	while ((i = next_start(c->x, c->t, c->n, i, &ch, &len)) < c->n)
 		if ((i = number_start(c, i, ch, len)) == 0 || c->failed)
