@@ -407,16 +407,46 @@ parse_yuan(const char *s, size_t n, gw_number *out)
 	return GW_NUMBER_OK;
 }
 
+/* An ASCII number without sign, separator or scale word (2024, 12.5: most of them) read as
+ * tokenize and the evaluation would read it, without them (issue 14); false for another. */
+static bool
+plain_arabic(const char *s, size_t n, gw_number *out)
+{
+	char buf[GW_NUMBER_MAX_DIGITS + 1];
+	bool point = false;
+	double v = 0;
+
+	if (n == 0 || n > GW_NUMBER_MAX_DIGITS || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.' && !point)
+			point = true;
+		else if (s[i] >= '0' && s[i] <= '9')
+			v = v * 10 + (s[i] - '0');
+		else
+			return false;
+	}
+	if (point || n > 15) { /* not an integer a double holds exactly: as read_arabic reads it */
+		memcpy(buf, s, n), buf[n] = '\0';
+		v = strtod(buf, NULL);
+	}
+	*out = (gw_number){gw_round15(v), gw_round15(v), 1, false, false, false};
+	return true;
+}
+
 int
 gw_number_parse(const char *s, size_t n, gw_number *out)
 {
 	tok t[MAX_TOKENS];
 	int nt, rc, i;
 	bool scales = false, digits_only = true;
-	size_t minus = gw_minus_sign(s, n);
+	size_t minus;
+	const char *you;
 
-	const char *you = gw_find(s, n, "又", 3);
-
+	if (plain_arabic(s, n, out))
+		return GW_NUMBER_OK;
+	minus = gw_minus_sign(s, n);
+	you = gw_find(s, n, "又", 3);
 	if (minus)
 		return negate(gw_number_parse(s + minus, n - minus, out), out);
 	if (you)
