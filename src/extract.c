@@ -524,11 +524,14 @@ static size_t
 next_start(const gw_extractor *x, const char *t, size_t n, size_t i, uint32_t *ch, int *len)
 {
 	const unsigned char *u = (const unsigned char *)t;
+	const uint8_t *none = x->none;
 
 	for (;; i += (size_t)*len) {
-		while (i + 2 < n && x->none[u[i] | u[i + 1] << 8] && (u[i + 2] & 0xC0) == 0x80)
-			i += 3;
-		if (i >= n)
+		const unsigned char *p = u + i;
+
+		while (p + 2 < u + n && none[p[0] | p[1] << 8] && (p[2] & 0xC0) == 0x80)
+			p += 3;
+		if ((i = (size_t)(p - u)) >= n)
 			return n;
 		*ch = u[i], *len = 1;
 		if (*ch >= 0x80 && (*len = gw_utf8_decode_fast(t + i, n - i, ch)) == 0)
