@@ -69,6 +69,24 @@ typedef struct krule {
 /* Only the document's own scopes (notice, doc): matched once per document. */
 #define DOC_SCOPES ((1u << SC_NOTICE) | (1u << SC_DOC))
 
+/* The words of a space-separated list, found by a hash of their bytes (issue 14: a search of
+ * the list cost some 200 instructions a word). */
+#define WORDSET_SLOTS 256 /* a power of two, over twice the words of a list */
+typedef struct wordset {
+	const char *w[WORDSET_SLOTS]; /* into the list; NULL: a free slot */
+	uint8_t n[WORDSET_SLOTS];
+} wordset;
+
+/* Words that open a clause's words but are never the start of its subject: particles,
+ * prepositions, modal verbs, the tail of a date or of a bound (2025年, 以上的) ... */
+static const char subject_lead[] = "的 了 和 及 与 并 将 把 对 在 使 让 为 由 从 至 到 之 以 而 或 又 也 中 年 "
+                                   "月 日 是 等 其中 共 共计 累计 确保 力争 争取 要 应 拟 预计 努力 全年 "
+                                   "今年 以上 以下 以内 左右 继续 进一步 持续 加快 大力 积极 逐步 可 可以 超过";
+/* ... and words that close them but are never the end of a subject: particles, comparator words
+ * left before the number. */
+static const char subject_tail[] = "的 了 和 及 与 并 为 由 从 至 到 是 等 约 近 超 达 达到 超过 突破 不低于 "
+                                   "不少于 至少 不超过 控制在 保持在 稳定在 共 共计 累计 未 分别 不 最高 最低 至多";
+
 struct gw_extractor {
 	qrule *q;
 	size_t nq;
@@ -86,6 +104,7 @@ struct gw_extractor {
 	const gw_prefilter *cpf; /* the same for the cmp.* rules */
 	const gw_prefilter *vpf; /* and the verb.* rules */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
+	wordset lead, tail; /* subject_lead and subject_tail */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 	uint8_t *none;   /* per first two bytes of a three-byte code point (may + 0x10000): 1 no number
 	                  * starts in its block of 64 (E1–EC or EE–EF then a continuation byte) */
@@ -137,6 +156,37 @@ typedef struct ctx {
 } ctx;
 
 /* ---------------------------------------------------------------- loading the rules */
+
+/* The slot of the word s[0..n) in ws: its own, else the free one where it goes. */
+static size_t
+word_slot(const wordset *ws, const char *s, size_t n)
+{
+	size_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	for (h &= WORDSET_SLOTS - 1; ws->w[h] && !(ws->n[h] == n && memcmp(ws->w[h], s, n) == 0);)
+		h = (h + 1) & (WORDSET_SLOTS - 1);
+	return h;
+}
+
+static void
+wordset_fill(wordset *ws, const char *list)
+{
+	for (size_t n; *list; list += n + (list[n] == ' ')) {
+		size_t h = word_slot(ws, list, n = strcspn(list, " "));
+
+		ws->w[h] = list, ws->n[h] = (uint8_t)n;
+	}
+}
+
+/* Whether s[0..n) up to a NUL is one of the words of ws (as in_words finds it in the list). */
+static bool
+in_wordset(const wordset *ws, const char *s, size_t n)
+{
+	n = strnlen(s, n);
+	return n > 0 && ws->w[word_slot(ws, s, n)] != NULL;
+}
 
 static int
 group(const gw_rule *r, const char *name)
@@ -308,6 +358,8 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
 	x->starts = gw_rules_union(x->start, x->ns + x->nq, false);
 	x->words = gw_words_new();
+	wordset_fill(&x->lead, subject_lead);
+	wordset_fill(&x->tail, subject_tail);
 	x->may = gw_xcalloc(0x20000, 1);
 	x->none = x->may + 0x10000;
 	return x;
@@ -1483,16 +1535,6 @@ in_words(const char *list, const char *word)
 #define SUBJECT_MAX 16 /* code points of a subject: the words nearest the number */
 #define WORDS_MAX 256
 
-/* Words that open a clause's words but are never the start of its subject: particles,
- * prepositions, modal verbs, the tail of a date or of a bound (2025年, 以上的) ... */
-static const char subject_lead[] = "的 了 和 及 与 并 将 把 对 在 使 让 为 由 从 至 到 之 以 而 或 又 也 中 年 "
-                                   "月 日 是 等 其中 共 共计 累计 确保 力争 争取 要 应 拟 预计 努力 全年 "
-                                   "今年 以上 以下 以内 左右 继续 进一步 持续 加快 大力 积极 逐步 可 可以 超过";
-/* ... and words that close them but are never the end of a subject: particles, comparator words
- * left before the number. */
-static const char subject_tail[] = "的 了 和 及 与 并 为 由 从 至 到 是 等 约 近 超 达 达到 超过 突破 不低于 "
-                                   "不少于 至少 不超过 控制在 保持在 稳定在 共 共计 累计 未 分别 不 最高 最低 至多";
-
 /* Whether s[0..n) is a number: digits only (the number of a point, 1; a year, 2025), not 5G. */
 static bool
 numeric(const char *s, size_t n)
@@ -1522,11 +1564,12 @@ piece_in(const char *list, const char *s, const size_t *at, size_t k)
 	return in_words(list, w);
 }
 
-/* Whether piece k stands at the edge of a subject only: no word, a number, or one of list. */
+/* Whether piece k stands at the edge of a subject only: no word, a number, or one of ws. */
 static bool
-edge_piece(const char *list, const char *s, const size_t *at, const bool *word, size_t k)
+edge_piece(const wordset *ws, const char *s, const size_t *at, const bool *word, size_t k)
 {
-	return !word[k] || numeric(s + at[k], at[k + 1] - at[k]) || piece_in(list, s, at, k);
+	return !word[k] || numeric(s + at[k], at[k + 1] - at[k]) ||
+	       in_wordset(ws, s + at[k], at[k + 1] - at[k]);
 }
 
 /* The last occurrence of m (of length l > 0) in s[a..b), or NULL. */
@@ -1563,19 +1606,14 @@ pair_marks(const char *s, size_t n, size_t *sa, size_t *sb)
 	}
 }
 
-/* Whether the ideographs s[0..n) open (or, at_end, close) with one of the words of list, none of
+/* Whether the ideographs s[0..n) open (or, at_end, close) with one of the words of ws, none of
  * which is longer than three code points. */
 static bool
-edge_word(const char *list, const char *s, size_t n, bool at_end)
+edge_word(const wordset *ws, const char *s, size_t n, bool at_end)
 {
-	char w[10];
-
-	for (size_t l = 3; l <= 9 && l <= n; l += 3) {
-		memcpy(w, at_end ? s + n - l : s, l);
-		w[l] = '\0';
-		if (in_words(list, w))
+	for (size_t l = 3; l <= 9 && l <= n; l += 3)
+		if (in_wordset(ws, at_end ? s + n - l : s, l))
 			return true;
-	}
 	return false;
 }
 
@@ -1585,7 +1623,7 @@ edge_word(const char *list, const char *s, size_t n, bool at_end)
  * closes with. Then no piece is cut at either edge and ICU's breaks, some 2,500 instructions a
  * code point, are not needed (issue 14: 1,033 of the 2,112 strings ICU broke over the corpus). */
 static bool
-whole_subject(const char *s, size_t n)
+whole_subject(const gw_extractor *x, const char *s, size_t n)
 {
 	size_t k = 0;
 	uint32_t c;
@@ -1597,7 +1635,7 @@ whole_subject(const char *s, size_t n)
 		    (k > 0 && (c == 0x4ECE || c == 0x7531 || c == 0x8F83))) /* 从 由 较 */
 			return false;
 	}
-	return !edge_word(subject_lead, s, n, false) && !edge_word(subject_tail, s, n, true);
+	return !edge_word(&x->lead, s, n, false) && !edge_word(&x->tail, s, n, true);
 }
 
 /* The subject in s[0..n): whole words nearest the number, at most SUBJECT_MAX code points (or
@@ -1612,7 +1650,7 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 	trim(&s, &n);
 	if (n == 0 || gw_utf8_count(s, n) < 2) /* no subject, whatever its words (1,700 of 4,000) */
 		return NULL;
-	if (whole_subject(s, n))
+	if (whole_subject(x, s, n))
 		return gw_xstrndup(s, n);
 	if (x->words)
 		nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX);
@@ -1637,12 +1675,12 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 			break;
 		} else if (piece_in("） ) 】 》", s, at, k))
 			break;
-	for (; a < b && edge_piece(subject_lead, s, at, word, a); a++)
+	for (; a < b && edge_piece(&x->lead, s, at, word, a); a++)
 		/* the measure word of a count cut off: 7|家|高质量平台 */
 		if (a + 2 < b && numeric(s + at[a], at[a + 1] - at[a]) &&
 		    gw_utf8_count(s + at[a + 1], at[a + 2] - at[a + 1]) == 1)
 			a++;
-	while (b > a && edge_piece(subject_tail, s, at, word, b - 1))
+	while (b > a && edge_piece(&x->tail, s, at, word, b - 1))
 		b--;
 	if (b <= a)
 		return NULL;
