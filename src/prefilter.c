@@ -1152,7 +1152,7 @@ spread_flips(gw_prefilter *f)
 }
 
 /* Clause i's far condition: its sets painted, and the code points its run stops at, when at
- * most GW_PREFILTER_STOPS, to be looked for with gw_find. */
+ * most GW_PREFILTER_STOPS, to be looked for with find_by_last. */
 static void
 add_far(gw_prefilter *f, const clause *c, size_t i)
 {
@@ -1337,8 +1337,19 @@ classes_before(const gw_prefilter *f, const char *s, size_t len, size_t i, const
 /* Which clauses may match at byte start: those whose before and first sets hold the code
  * points there, and then, walking over what the skip set holds, meet one of acc (followed by
  * one of acc2, for a clause that has it). */
+/* The first m (of l > 0 bytes) in s[0..n), by its last byte: the lead byte of 《 》 is that of
+ * 、 。 and most CJK punctuation, its last byte a continuation byte, rarer (issue 14). */
+static const char *
+find_by_last(const char *s, size_t n, const char *m, size_t l)
+{
+	for (const char *p = s + l - 1; p < s + n && (p = memchr(p, m[l - 1], (size_t)(s + n - p))) != NULL; p++)
+		if (memcmp(p - (l - 1), m, l) == 0)
+			return p - (l - 1);
+	return NULL;
+}
+
 /* The first byte from start on where a code point stops far clause k's run: by a search for each
- * of its few stops (gw_find; the next of each kept in the cursor), else a code point at a time (the end
+ * of its few stops (find_by_last; the next of each kept in the cursor), else a code point at a time (the end
  * kept: the starts meet it again). */
 static size_t
 far_stop(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t k, size_t ci,
@@ -1348,7 +1359,7 @@ far_stop(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t 
 
 	for (size_t j = 0; j < f->nstop[k]; j++) {
 		if (cur->at[k][j] == SIZE_MAX || cur->at[k][j] < start) {
-			const char *p = gw_find(s + start, len - start, f->stop[k][j].ptr, f->stop[k][j].len);
+			const char *p = find_by_last(s + start, len - start, f->stop[k][j].ptr, f->stop[k][j].len);
 
 			cur->at[k][j] = p ? (size_t)(p - s) : len;
 		}
