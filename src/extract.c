@@ -474,15 +474,18 @@ line_end(const char *t, size_t n, size_t i)
 	return i;
 }
 
-/* Walk back from byte i over at most max code points that do not stop it. */
-static inline size_t
-back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
+/* Where the clause before byte i starts: the walk back over at most CLAUSE_MAX code points to a
+ * clause end.  Only those led by E3 or EF are decoded (。 and the full-width ，；：！？; the other
+ * ends are ASCII: issue 14). */
+static size_t
+clause_start(const char *t, size_t n, size_t i)
 {
-	while (i > 0 && max-- > 0) {
+	for (int max = CLAUSE_MAX; i > 0 && max-- > 0; ) {
 		size_t j = prev_start(t, i);
+		unsigned char b = (unsigned char)t[j];
 		int len;
 
-		if (stop(cp_at(t, n, j, &len)))
+		if (b < 0x80 ? is_clause_end(b) : (b == 0xE3 || b == 0xEF) && is_clause_end(cp_at(t, n, j, &len)))
 			break;
 		i = j;
 	}
@@ -907,8 +910,8 @@ may_end_sentence(unsigned char b)
 	return b == '!' || b == '?' || b == '\n' || b == '\r' || b == 0xE3 || b == 0xEF;
 }
 
-/* Where the sentence of the quantity being classified starts: back_to(start, is_sentence_end,
- * SENTENCE_MAX), found once (three scopes ask).  Quantities come in text order: where the walk
+/* Where the sentence of the quantity being classified starts: the walk back from its start over
+ * at most SENTENCE_MAX code points to a sentence end, found once (three scopes ask).  Quantities come in text order: where the walk
  * reaches the start of an earlier one whose walk stopped at a sentence end or the text's start,
  * it would go on the same way (issue 14). */
 static size_t
@@ -936,9 +939,10 @@ sentence_start(ctx *c)
 	return c->sentence = i;
 }
 
-/* back_to(t, n, i, is_line_end, LINE_MAX_CP) without decoding: a line end is an ASCII byte, and
- * a line is mostly shorter than LINE_MAX_CP code points.  The walk stops where the last one
- * started, when it found the start of that line (issue 14: several quantities share a line). */
+/* The walk back from byte i over at most LINE_MAX_CP code points to a line end, without
+ * decoding: a line end is an ASCII byte, and a line is mostly shorter than LINE_MAX_CP code
+ * points.  The walk stops where the last one started, when it found the start of that line
+ * (issue 14: several quantities share a line). */
 static size_t
 line_back(ctx *c, size_t i)
 {
@@ -1764,7 +1768,7 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 static void
 add_quantity(ctx *c, const found *f)
 {
-	size_t clause = back_to(c->t, c->n, f->start, is_clause_end, CLAUSE_MAX);
+	size_t clause = clause_start(c->t, c->n, f->start);
 	gw_quantity *q = gw_doc_add_quantity(c->d);
 
 	q->span = span_of(c, f->start, f->end);
