@@ -492,14 +492,20 @@ clause_start(const char *t, size_t n, size_t i)
 	return i;
 }
 
-/* Walk forward from byte i over at most max code points that do not stop it. */
+/* Walk forward from byte i over at most max code points that do not stop it.  Every stop (a
+ * clause or sentence end) is ASCII or led by E3 or EF: a well-formed ideograph led by E4–EC is
+ * passed undecoded (issue 14). */
 static inline size_t
 fwd_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 {
+	const unsigned char *u = (const unsigned char *)t;
+
 	while (i < n && max-- > 0) {
 		int len;
 
-		if (stop(cp_at(t, n, i, &len)))
+		if (u[i] >= 0xE4 && u[i] <= 0xEC && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80)
+			len = 3;
+		else if (stop(cp_at(t, n, i, &len)))
 			break;
 		i += (size_t)len;
 	}
