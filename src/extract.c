@@ -106,8 +106,9 @@ struct gw_extractor {
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	wordset lead, tail; /* subject_lead and subject_tail */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
-	uint8_t *none;   /* per first two bytes of a three-byte code point (may + 0x10000): 1 no number
-	                  * starts in its block of 64 (E1–EC or EE–EF then a continuation byte) */
+	uint8_t *block;  /* per first two bytes of a three-byte code point (may + 0x10000), E1–EC or
+	                  * EE–EF then a continuation byte: 1 no number starts in its block of 64, 2
+	                  * one may (may says where), 0 not known yet */
 };
 
 /* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
@@ -361,7 +362,7 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	wordset_fill(&x->lead, subject_lead);
 	wordset_fill(&x->tail, subject_tail);
 	x->may = gw_xcalloc(0x20000, 1);
-	x->none = x->may + 0x10000;
+	x->block = x->may + 0x10000;
 	return x;
 }
 
@@ -559,7 +560,7 @@ starts_negative(const ctx *c, size_t i, uint32_t ch, uint32_t prev)
 
 /* Whether a number can start at c, whatever stands before it (starts_number and is_minus say),
  * learnt once a block of 64 code points of the BMP (issue 14: the scan looks at most characters
- * no further, and passes a block where none starts undecoded). */
+ * no further, and passes the code points of a known block undecoded). */
 static bool
 may_start_at(const gw_extractor *x, uint32_t c)
 {
@@ -573,25 +574,26 @@ may_start_at(const gw_extractor *x, uint32_t c)
 			none &= x->may[d] == 1;
 		}
 		if (c >= 0x1000 && (c < 0xD000 || c >= 0xE000)) /* led by E1–EC or EE–EF */
-			x->none[(0xE0 | c >> 12) | (0x80 | (c >> 6 & 0x3F)) << 8] = none;
+			x->block[(0xE0 | c >> 12) | (0x80 | (c >> 6 & 0x3F)) << 8] = none ? 1 : 2;
 	}
 	return x->may[c] == 2;
 }
 
 /* The first byte from i on where a number may start (its code point in *ch, of *len bytes), or
- * n.  A three-byte code point of a block where none starts is passed on its first two bytes,
- * without decoding it (issue 14: most of a text is such ideographs). */
+ * n.  A three-byte code point of a known block is passed on its bytes, without decoding it:
+ * on its first two when no number starts in its block (issue 14: most of a text). */
 static size_t
 next_start(const gw_extractor *x, const char *t, size_t n, size_t i, uint32_t *ch, int *len)
 {
 	const unsigned char *u = (const unsigned char *)t;
-	const uint8_t *none = x->none;
+	const uint8_t *block = x->block, *may = x->may;
 
 	for (;; i += (size_t)*len) {
 		const unsigned char *p = u + i;
 
-		while (p + 2 < u + n && none[p[0] | p[1] << 8] && (p[2] & 0xC0) == 0x80)
-			p += 3;
+		for (uint8_t b; p + 2 < u + n && (b = block[p[0] | p[1] << 8]) && (p[2] & 0xC0) == 0x80; p += 3)
+			if (b == 2 && may[(p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)] == 2)
+				break;
 		if ((i = (size_t)(p - u)) >= n)
 			return n;
 		*ch = u[i], *len = 1;
