@@ -1596,12 +1596,20 @@ last_of(const char *s, size_t a, size_t b, const char *m, size_t l)
 }
 
 /* Keep the quotes and brackets of a subject in pairs: 一带一路”国家直接投资 takes its “ back (or
- * loses the ”), “中国节水奖 takes its ” when it follows. */
+ * loses the ”), “中国节水奖 takes its ” when it follows.  A string without ( ) or a byte that
+ * leads the others (E2 E3 EF) has none: most subjects, ideographs (issue 14). */
 static void
 pair_marks(const char *s, size_t n, size_t *sa, size_t *sb)
 {
 	static const char *const marks[][2] = {{"“", "”"}, {"《", "》"}, {"（", "）"}, {"(", ")"},
 	                                        {"【", "】"}, {"「", "」"}, {"‘", "’"}};
+	size_t i = 0;
+
+	while (i < n && s[i] != '(' && s[i] != ')' && (unsigned char)s[i] != 0xE2 &&
+	       (unsigned char)s[i] != 0xE3 && (unsigned char)s[i] != 0xEF)
+		i++;
+	if (i == n)
+		return;
 
 	for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
 		const char *o = marks[k][0], *c = marks[k][1], *cl, *op;
