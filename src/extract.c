@@ -101,8 +101,8 @@ struct gw_extractor {
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
 	const gw_union *starts; /* the same, with their prefilter (gw_rules_union) */
 	const gw_prefilter *kpf; /* the kind.* rules that can match in a string (issue 14) */
-	const gw_prefilter *cpf; /* the same for the cmp.* rules */
-	const gw_prefilter *vpf; /* and the verb.* rules */
+	const gw_prefilter *clause; /* the cmp.* rules, then the verb.* rules: both searched for in
+	                             * the clause before a number, read once for them (issue 14) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	wordset lead, tail; /* subject_lead and subject_tail */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
@@ -196,16 +196,17 @@ group(const gw_rule *r, const char *name)
 }
 
 /* The prefilter of n rules searched for in strings, each the first member of a struct of size
- * sz at rules. */
+ * sz at rules, then of n2 more at rules2. */
 static const gw_prefilter *
-prefilter_of(const void *rules, size_t n, size_t sz)
+prefilter_of(const void *rules, size_t n, size_t sz, const void *rules2, size_t n2, size_t sz2)
 {
-	const gw_rule **r = gw_xcalloc(n ? n : 1, sizeof *r);
+	const gw_rule **r = gw_xcalloc(n + n2 ? n + n2 : 1, sizeof *r);
 	const gw_prefilter *f;
 
-	for (size_t k = 0; k < n; k++)
-		r[k] = *(const gw_rule *const *)((const char *)rules + k * sz);
-	f = gw_union_prefilter(gw_rules_union(r, n, true));
+	for (size_t k = 0; k < n + n2; k++)
+		r[k] = *(const gw_rule *const *)(k < n ? (const char *)rules + k * sz
+		                                       : (const char *)rules2 + (k - n) * sz2);
+	f = gw_union_prefilter(gw_rules_union(r, n + n2, true));
 	free(r);
 	return f;
 }
@@ -262,7 +263,6 @@ load_cmp_rules(gw_extractor *x, const gw_rules *rs, gw_buf *err)
 		gw_grow((void **)&x->c, &cap, x->nc + 1, sizeof *x->c);
 		x->c[x->nc++] = (crule){r, side && strcmp(side, "after") == 0, (enum gw_cmp)cmp};
 	}
-	x->cpf = prefilter_of(x->c, x->nc, sizeof *x->c);
 	return 0;
 }
 
@@ -314,7 +314,7 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 		x->k[x->nk++] = (krule){r, sc, one, (sc & ~DOC_SCOPES) == 0,
 		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
-	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k);
+	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k, NULL, 0, 0);
 	/* resolved once all are known, so a condition may come after its user */
 	for (i = 0; i < x->nk; i++) {
 		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "requires"), true);
@@ -352,7 +352,7 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	}
 	load_kind_rules(x, rs);
 	load_vrules(rs, "verb.", &x->verb, &x->nverb);
-	x->vpf = prefilter_of(x->verb, x->nverb, sizeof *x->verb);
+	x->clause = prefilter_of(x->c, x->nc, sizeof *x->c, x->verb, x->nverb, sizeof *x->verb);
 	load_vrules(rs, "subject.", &x->subj, &x->nsubj);
 	x->start = gw_xmalloc((x->ns + x->nq) * sizeof *x->start);
 	for (size_t k = 0; k < x->ns + x->nq; k++)
@@ -825,16 +825,14 @@ set_values(gw_quantity *q, const found *f)
 		q->max = gw_round15(q->max * 10);
 }
 
-/* The comparator from the words after the unit, else before the number, else the number. */
+/* The comparator from the words after the unit, else before the number (the clause, whose
+ * prefilter mask is may), else the number. */
 static int
-comparator_of(ctx *c, const found *f, size_t clause)
+comparator_of(ctx *c, const found *f, size_t clause, const gw_prefilter_mask *may)
 {
 	size_t ov[2]; /* whether it matches, not where */
 	int g = f->qr->post;
-	gw_prefilter_mask may;
 
-	if (!group_set(f->ov, g)) /* the side before is matched on the clause */
-		gw_prefilter_in(c->x->cpf, c->t + clause, f->start - clause, &may);
 	for (size_t k = 0; k < c->x->nc; k++) {
 		const crule *cr = &c->x->c[k];
 		int rc;
@@ -843,7 +841,7 @@ comparator_of(ctx *c, const found *f, size_t clause)
 			if (!group_set(f->ov, g))
 				continue;
 			rc = gw_rule_match(cr->r, c->t, f->ov[2 * g + 1], f->ov[2 * g], ov, 1);
-		} else if (group_set(f->ov, g) || !gw_prefilter_may(c->x->cpf, &may, k))
+		} else if (group_set(f->ov, g) || !gw_prefilter_may(c->x->clause, may, k))
 			rc = 0;
 		else
 			rc = gw_rule_match(cr->r, c->t, f->start, clause, ov, 1);
@@ -1744,17 +1742,15 @@ word_ends_at(const gw_extractor *x, const char *s, size_t n, size_t i)
 }
 
 static void
-verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
+verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause, const gw_prefilter_mask *may)
 {
 	size_t ov[2 * NGROUPS];
-	gw_prefilter_mask may;
 
-	gw_prefilter_in(c->x->vpf, c->t + clause, f->start - clause, &may);
 	for (size_t k = 0; k < c->x->nverb && !q->verb; k++) {
 		const vrule *vr = &c->x->verb[k];
 		int gv = vr->verb, gs = vr->subject, go = vr->object;
 
-		if (!gw_prefilter_may(c->x->vpf, &may, k) ||
+		if (!gw_prefilter_may(c->x->clause, may, c->x->nc + k) ||
 		    gw_rule_match(vr->r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
 			continue;
 		if (!word_ends_at(c->x, c->t + clause, f->start - clause, ov[2 * gv + 1] - clause) ||
@@ -1787,6 +1783,9 @@ add_quantity(ctx *c, const found *f)
 {
 	size_t clause = clause_start(c->t, c->n, f->start);
 	gw_quantity *q = gw_doc_add_quantity(c->d);
+	gw_prefilter_mask may; /* of the cmp and verb rules, on the clause */
+
+	gw_prefilter_in(c->x->clause, c->t + clause, f->start - clause, &may);
 
 	q->span = span_of(c, f->start, f->end);
 	q->node = gw_doc_node_at(c->d, q->span.start);
@@ -1795,12 +1794,12 @@ add_quantity(ctx *c, const found *f)
 	q->rule = gw_xstrdup(gw_rule_id(f->qr->r));
 	set_values(q, f);
 	if (q->cmp != GW_CMP_RANGE)
-		q->cmp = (enum gw_cmp)comparator_of(c, f, clause);
+		q->cmp = (enum gw_cmp)comparator_of(c, f, clause, &may);
 	c->cur = f, c->curq = q, c->clause = clause, c->sentence = SIZE_MAX, c->built = 0;
 	q->kind = kind_of(c);
 	if (q->kind == GW_Q_FACT && c->decider >= 0 && (c->x->k[c->decider].scopes & ~DOC_SCOPES))
 		c->fact_end = f->end;
-	verb_and_subject(c, q, f, clause);
+	verb_and_subject(c, q, f, clause, &may);
 }
 
 /* A match that is no reading of its text is listed as rejected, not reported: a range whose low
