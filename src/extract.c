@@ -143,6 +143,7 @@ typedef struct ctx {
 	int decider;     /* the kind rule that decided the current quantity, -1: none */
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
 	int doc_year;    /* the year of the 成文日期, else of the title; 0: unknown */
+	int headnode;    /* the node the heading scope was built for, INT_MIN: none */
 	gw_buf scope[SC_COUNT]; /* the strings of the scopes that are not bytes of the text */
 	struct sview {
 		const char *p;
@@ -1349,6 +1350,9 @@ build_scope(ctx *c, enum scope sc)
 {
 	gw_buf *b = &c->scope[sc];
 
+	if (sc == SC_HEADING && c->curq->node == c->headnode)
+		return; /* the string built for the quantity before, kept (issue 14) */
+	c->headnode = sc == SC_HEADING ? c->curq->node : c->headnode;
 	gw_buf_reset(b);
 	gw_buf_put(b, "", 0);
 	switch (sc) {
@@ -1909,7 +1913,7 @@ int
 gw_extract(gw_extractor *x, gw_doc *d)
 {
 	ctx c = {.x = x, .d = d, .t = d->text ? d->text : "", .n = d->text ? d->text_len : 0,
-	         .walk.from = SIZE_MAX, .line.from = SIZE_MAX};
+	         .walk.from = SIZE_MAX, .line.from = SIZE_MAX, .headnode = INT_MIN};
 	int rc = 0;
 
 	clear_results(d);
