@@ -1446,7 +1446,7 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 
 /* Which clauses may match somewhere in s: those with a code point of their req set in it (or
  * with every one: they may match the empty string, s may be empty) and none outside their only
- * set.  CJK and ASCII decoded inline: this reads every string a kind rule is matched on. */
+ * set.  CJK (first) and ASCII decoded inline: this reads every string a kind rule is matched on. */
 void
 gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may)
 {
@@ -1465,12 +1465,12 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 	while (i < len) {
 		const reqmask *m;
 
-		if (u[i] < 0x80)
-			m = &f->req[f->bmp[u[i++]]];
-		else if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+		if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && ((u[i + 1] | u[i + 2] << 8) & 0xC0C0) == 0x8080) {
 			m = &f->req[f->bmp[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)]];
 			i += 3;
-		} else {
+		} else if (u[i] < 0x80)
+			m = &f->req[f->bmp[u[i++]]];
+		else {
 			size_t j = i;
 
 			m = &f->req[class_at(f, s, len, j, &i) - f->cls];
