@@ -101,6 +101,7 @@ struct gw_extractor {
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
 	const gw_union *starts; /* the same, with their prefilter (gw_rules_union) */
 	const gw_prefilter *kpf; /* the kind.* rules that can match in a string (issue 14) */
+	int *kclause; /* per kind rule: its clause in kpf, -1: always tried; [nk]: -2 until read */
 	const gw_prefilter *clause; /* the cmp.* rules, then the verb.* rules: both searched for in
 	                             * the clause before a number, read once for them (issue 14) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
@@ -316,6 +317,8 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
 	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k, NULL, 0, 0);
+	x->kclause = gw_xmalloc((x->nk + 1) * sizeof *x->kclause);
+	x->kclause[x->nk] = -2;
 	/* resolved once all are known, so a condition may come after its user */
 	for (i = 0; i < x->nk; i++) {
 		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "requires"), true);
@@ -382,6 +385,7 @@ gw_extractor_free(gw_extractor *x)
 	free(x->subj);
 	free(x->start);
 	free(x->may);
+	free(x->kclause);
 	gw_words_free(x->words);
 	free(x);
 }
@@ -1450,6 +1454,18 @@ kind_mask(ctx *c, int sc)
 		gw_prefilter_in(c->x->kpf, v->p, v->len, &c->kmay[sc]);
 	c->kfrom[sc] = v->from, c->kto[sc] = v->from + v->len;
 	c->kmaygen[sc] = c->gen[sc];
+	if (c->x->kclause[c->x->nk] == -2) /* the filter is built now: each rule's clause, once */
+		for (size_t k = 0; k <= c->x->nk; k++)
+			c->x->kclause[k] = k < c->x->nk ? gw_prefilter_clause(c->x->kpf, k) : 0;
+}
+
+/* Whether kind rule k may match in the string of scope sc, by its mask (kind_mask made it). */
+static inline bool
+kind_may(const ctx *c, size_t k, int sc)
+{
+	int ci = c->x->kclause[k];
+
+	return ci < 0 || (c->kmay[sc].w[ci / 64] >> (ci % 64) & 1);
 }
 
 /* Whether kr matches on one of its scopes.  A rule on the document's own scopes is matched once
@@ -1477,7 +1493,7 @@ krule_matches(ctx *c, size_t k)
 
 		if (c->kmaygen[sc] != c->gen[sc])
 			kind_mask(c, sc);
-		if (gw_prefilter_may(c->x->kpf, &c->kmay[sc], k))
+		if (kind_may(c, k, sc))
 			rc = gw_rule_match(kr->r, v->p, v->len, 0, ov, 1);
 	}
 	if (rc < 0) {
@@ -1517,7 +1533,14 @@ kind_of(ctx *c)
 	for (size_t k = 0; k < c->x->nk && !c->failed; k++) {
 		const krule *kr = &c->x->k[k];
 
-		if (kr->kind < 0 || !krule_holds(c, k))
+		if (kr->kind < 0)
+			continue;
+		/* a rule on one scope and no condition, its string masked and turning it down: no
+		 * visit (issue 14: most of the 40 rules a quantity asks end so) */
+		if (kr->one >= 0 && !kr->doc && kr->ncond == 0 && (c->built & (1u << kr->one)) &&
+		    c->kmaygen[kr->one] == c->gen[kr->one] && !kind_may(c, k, kr->one))
+			continue;
+		if (!krule_holds(c, k))
 			continue;
 #ifdef GW_EXTRACT_DEBUG
 		fprintf(stderr, "kind: %.*s: %s\n", (int)scope_of(c, SC_TEXT)->len, scope_of(c, SC_TEXT)->p,

@@ -1480,6 +1480,18 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 	may->w[0] = w0 & o0, may->w[1] = w1 & o1;
 }
 
+/* The one clause of rule k (a search has one a rule read), -1 when it has none of its own: the
+ * caller tests its bit in a mask itself (issue 14: the kind rules, some 100,000 asks a pass). */
+int
+gw_prefilter_clause(const gw_prefilter *f, size_t k)
+{
+	f = ready(f);
+	if (k >= f->n || f->plain[k] || f->cls == NULL ||
+	    __builtin_popcountll(f->rmask[k][0]) + __builtin_popcountll(f->rmask[k][1]) != 1)
+		return -1;
+	return f->rmask[k][0] ? __builtin_ctzll(f->rmask[k][0]) : 64 + __builtin_ctzll(f->rmask[k][1]);
+}
+
 /* Whether rule k may match where may was found. */
 bool
 gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k)
