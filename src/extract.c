@@ -66,6 +66,8 @@ typedef struct krule {
 	size_t ncond;
 } krule;
 
+#define MASK_MIN 3 /* rules on a scope that its string is prefiltered for: more than these */
+
 /* Only the document's own scopes (notice, doc): matched once per document. */
 #define DOC_SCOPES ((1u << SC_NOTICE) | (1u << SC_DOC))
 
@@ -102,6 +104,8 @@ struct gw_extractor {
 	const gw_union *starts; /* the same, with their prefilter (gw_rules_union) */
 	const gw_prefilter *kpf; /* the kind.* rules that can match in a string (issue 14) */
 	int *kclause; /* per kind rule: its clause in kpf, -1: always tried; [nk]: -2 until read */
+	unsigned masked; /* the scopes kind rules are prefiltered on: those of more than MASK_MIN
+	                  * rules (for fewer, reading the string costs more than running them) */
 	const gw_prefilter *clause; /* the cmp.* rules, then the verb.* rules: both searched for in
 	                             * the clause before a number, read once for them (issue 14) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
@@ -317,6 +321,13 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
 	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k, NULL, 0, 0);
+	for (int sc = 0; sc < SC_COUNT; sc++) {
+		size_t n = 0;
+
+		for (size_t k = 0; k < x->nk; k++)
+			n += x->k[k].scopes >> sc & 1;
+		x->masked |= (unsigned)(n > MASK_MIN) << sc;
+	}
 	x->kclause = gw_xmalloc((x->nk + 1) * sizeof *x->kclause);
 	x->kclause[x->nk] = -2;
 	/* resolved once all are known, so a condition may come after its user */
@@ -1491,9 +1502,11 @@ krule_matches(ctx *c, size_t k)
 		int sc = __builtin_ctz(left);
 		const struct sview *v = scope_of(c, (enum scope)sc);
 
-		if (c->kmaygen[sc] != c->gen[sc])
+		bool masked = c->x->masked & (1u << sc);
+
+		if (masked && c->kmaygen[sc] != c->gen[sc])
 			kind_mask(c, sc);
-		if (kind_may(c, k, sc))
+		if (!masked || kind_may(c, k, sc))
 			rc = gw_rule_match(kr->r, v->p, v->len, 0, ov, 1);
 	}
 	if (rc < 0) {
