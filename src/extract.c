@@ -64,6 +64,7 @@ typedef struct krule {
 	int kind;        /* enum gw_qkind, or -1: a condition for another rule */
 	kcond *cond;
 	size_t ncond;
+	bool quick;      /* one scope, not the document's, and no condition: kind_of may pass it */
 } krule;
 
 #define MASK_MIN 3 /* rules on a scope that its string is prefiltered for: more than these */
@@ -98,6 +99,7 @@ struct gw_extractor {
 	size_t nc;
 	krule *k;
 	size_t nk;
+	size_t *decide, ndecide; /* the kind rules that give a kind, in order: those kind_of asks */
 	vrule *verb, *subj;
 	size_t nverb, nsubj;
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
@@ -318,7 +320,7 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 
 		gw_grow((void **)&x->k, &cap, x->nk + 1, sizeof *x->k);
 		x->k[x->nk++] = (krule){r, sc, one, (sc & ~DOC_SCOPES) == 0,
-		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
+		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0, false};
 	}
 	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k, NULL, 0, 0);
 	for (int sc = 0; sc < SC_COUNT; sc++) {
@@ -331,9 +333,15 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 	x->kclause = gw_xmalloc((x->nk + 1) * sizeof *x->kclause);
 	x->kclause[x->nk] = -2;
 	/* resolved once all are known, so a condition may come after its user */
+	x->decide = gw_xmalloc((x->nk + 1) * sizeof *x->decide);
 	for (i = 0; i < x->nk; i++) {
-		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "requires"), true);
-		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "unless"), false);
+		krule *kr = &x->k[i];
+
+		add_conds(x, kr, gw_rule_attr(kr->r, "requires"), true);
+		add_conds(x, kr, gw_rule_attr(kr->r, "unless"), false);
+		kr->quick = kr->one >= 0 && !kr->doc && kr->ncond == 0;
+		if (kr->kind >= 0)
+			x->decide[x->ndecide++] = i;
 	}
 }
 
@@ -392,6 +400,7 @@ gw_extractor_free(gw_extractor *x)
 	for (size_t i = 0; i < x->nk; i++)
 		free(x->k[i].cond);
 	free(x->k);
+	free(x->decide);
 	free(x->verb);
 	free(x->subj);
 	free(x->start);
@@ -1543,15 +1552,14 @@ krule_holds(ctx *c, size_t k)
 static enum gw_qkind
 kind_of(ctx *c)
 {
-	for (size_t k = 0; k < c->x->nk && !c->failed; k++) {
+	for (size_t i = 0; i < c->x->ndecide && !c->failed; i++) {
+		size_t k = c->x->decide[i];
 		const krule *kr = &c->x->k[k];
 
-		if (kr->kind < 0)
-			continue;
-		/* a rule on one scope and no condition, its string masked and turning it down: no
-		 * visit (issue 14: most of the 40 rules a quantity asks end so) */
-		if (kr->one >= 0 && !kr->doc && kr->ncond == 0 && (c->built & (1u << kr->one)) &&
-		    c->kmaygen[kr->one] == c->gen[kr->one] && !kind_may(c, k, kr->one))
+		/* a quick rule whose string is masked and turns it down: no visit (issue 14: most of
+		 * the 40 rules a quantity asks end so) */
+		if (kr->quick && (c->built & (1u << kr->one)) && c->kmaygen[kr->one] == c->gen[kr->one] &&
+		    !kind_may(c, k, kr->one))
 			continue;
 		if (!krule_holds(c, k))
 			continue;
