@@ -1894,11 +1894,14 @@ digit_run(const char *t, size_t n, size_t i, size_t *ndigits)
 static size_t
 number_start(ctx *c, size_t i, uint32_t ch, int len)
 {
-	uint32_t prev = cp_before(c->t, c->n, i), prev2 = i ? cp_before(c->t, c->n, prev_start(c->t, i)) : 0;
+	uint32_t prev = cp_before(c->t, c->n, i), prev2 = 0;
 	size_t run, nd, end, next = i + (size_t)len;
 	found f;
 	int rc;
 
+	/* the one before it: only starts_number asks, after . ． , 点 點 */
+	if (prev == '.' || prev == 0xFF0E || prev == ',' || prev == 0x70B9 || prev == 0x9EDE)
+		prev2 = cp_before(c->t, c->n, prev_start(c->t, i));
 	if (!starts_number(ch, prev, prev2) && !starts_negative(c, i, ch, prev))
 		return next;
 	run = digit_run(c->t, c->n, i, &nd);
