@@ -64,10 +64,31 @@ typedef struct krule {
 	int kind;        /* enum gw_qkind, or -1: a condition for another rule */
 	kcond *cond;
 	size_t ncond;
+	bool quick;      /* one scope, not the document's, and no condition: kind_of may pass it */
 } krule;
+
+#define MASK_MIN 3 /* rules on a scope that its string is prefiltered for: more than these */
 
 /* Only the document's own scopes (notice, doc): matched once per document. */
 #define DOC_SCOPES ((1u << SC_NOTICE) | (1u << SC_DOC))
+
+/* The words of a space-separated list, found by a hash of their bytes (issue 14: a search of
+ * the list cost some 200 instructions a word). */
+#define WORDSET_SLOTS 256 /* a power of two, over twice the words of a list */
+typedef struct wordset {
+	const char *w[WORDSET_SLOTS]; /* into the list; NULL: a free slot */
+	uint8_t n[WORDSET_SLOTS];
+} wordset;
+
+/* Words that open a clause's words but are never the start of its subject: particles,
+ * prepositions, modal verbs, the tail of a date or of a bound (2025年, 以上的) ... */
+static const char subject_lead[] = "的 了 和 及 与 并 将 把 对 在 使 让 为 由 从 至 到 之 以 而 或 又 也 中 年 "
+                                   "月 日 是 等 其中 共 共计 累计 确保 力争 争取 要 应 拟 预计 努力 全年 "
+                                   "今年 以上 以下 以内 左右 继续 进一步 持续 加快 大力 积极 逐步 可 可以 超过";
+/* ... and words that close them but are never the end of a subject: particles, comparator words
+ * left before the number. */
+static const char subject_tail[] = "的 了 和 及 与 并 为 由 从 至 到 是 等 约 近 超 达 达到 超过 突破 不低于 "
+                                   "不少于 至少 不超过 控制在 保持在 稳定在 共 共计 累计 未 分别 不 最高 最低 至多";
 
 struct gw_extractor {
 	qrule *q;
@@ -78,15 +99,23 @@ struct gw_extractor {
 	size_t nc;
 	krule *k;
 	size_t nk;
+	size_t *decide, ndecide; /* the kind rules that give a kind, in order: those kind_of asks */
 	vrule *verb, *subj;
 	size_t nverb, nsubj;
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
 	const gw_union *starts; /* the same, with their prefilter (gw_rules_union) */
 	const gw_prefilter *kpf; /* the kind.* rules that can match in a string (issue 14) */
-	const gw_prefilter *cpf; /* the same for the cmp.* rules */
-	const gw_prefilter *vpf; /* and the verb.* rules */
+	int *kclause; /* per kind rule: its clause in kpf, -1: always tried; [nk]: -2 until read */
+	unsigned masked; /* the scopes kind rules are prefiltered on: those of more than MASK_MIN
+	                  * rules (for fewer, reading the string costs more than running them) */
+	const gw_prefilter *clause; /* the cmp.* rules, then the verb.* rules: both searched for in
+	                             * the clause before a number, read once for them (issue 14) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
+	wordset lead, tail; /* subject_lead and subject_tail */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
+	uint8_t *block;  /* per first two bytes of a three-byte code point (may + 0x10000), E1–EC or
+	                  * EE–EF then a continuation byte: 1 no number starts in its block of 64, 2
+	                  * one may (may says where), 0 not known yet */
 };
 
 /* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
@@ -121,6 +150,7 @@ typedef struct ctx {
 	int decider;     /* the kind rule that decided the current quantity, -1: none */
 	size_t fact_end; /* end of the last quantity a clause-level rule found a fact, 0: none */
 	int doc_year;    /* the year of the 成文日期, else of the title; 0: unknown */
+	int headnode;    /* the node the heading scope was built for, INT_MIN: none */
 	gw_buf scope[SC_COUNT]; /* the strings of the scopes that are not bytes of the text */
 	struct sview {
 		const char *p;
@@ -136,6 +166,37 @@ typedef struct ctx {
 
 /* ---------------------------------------------------------------- loading the rules */
 
+/* The slot of the word s[0..n) in ws: its own, else the free one where it goes. */
+static size_t
+word_slot(const wordset *ws, const char *s, size_t n)
+{
+	size_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	for (h &= WORDSET_SLOTS - 1; ws->w[h] && !(ws->n[h] == n && memcmp(ws->w[h], s, n) == 0);)
+		h = (h + 1) & (WORDSET_SLOTS - 1);
+	return h;
+}
+
+static void
+wordset_fill(wordset *ws, const char *list)
+{
+	for (size_t n; *list; list += n + (list[n] == ' ')) {
+		size_t h = word_slot(ws, list, n = strcspn(list, " "));
+
+		ws->w[h] = list, ws->n[h] = (uint8_t)n;
+	}
+}
+
+/* Whether s[0..n) up to a NUL is one of the words of ws (as in_words finds it in the list). */
+static bool
+in_wordset(const wordset *ws, const char *s, size_t n)
+{
+	n = strnlen(s, n);
+	return n > 0 && ws->w[word_slot(ws, s, n)] != NULL;
+}
+
 static int
 group(const gw_rule *r, const char *name)
 {
@@ -143,16 +204,17 @@ group(const gw_rule *r, const char *name)
 }
 
 /* The prefilter of n rules searched for in strings, each the first member of a struct of size
- * sz at rules. */
+ * sz at rules, then of n2 more at rules2. */
 static const gw_prefilter *
-prefilter_of(const void *rules, size_t n, size_t sz)
+prefilter_of(const void *rules, size_t n, size_t sz, const void *rules2, size_t n2, size_t sz2)
 {
-	const gw_rule **r = gw_xcalloc(n ? n : 1, sizeof *r);
+	const gw_rule **r = gw_xcalloc(n + n2 ? n + n2 : 1, sizeof *r);
 	const gw_prefilter *f;
 
-	for (size_t k = 0; k < n; k++)
-		r[k] = *(const gw_rule *const *)((const char *)rules + k * sz);
-	f = gw_union_prefilter(gw_rules_union(r, n, true));
+	for (size_t k = 0; k < n + n2; k++)
+		r[k] = *(const gw_rule *const *)(k < n ? (const char *)rules + k * sz
+		                                       : (const char *)rules2 + (k - n) * sz2);
+	f = gw_union_prefilter(gw_rules_union(r, n + n2, true));
 	free(r);
 	return f;
 }
@@ -209,7 +271,6 @@ load_cmp_rules(gw_extractor *x, const gw_rules *rs, gw_buf *err)
 		gw_grow((void **)&x->c, &cap, x->nc + 1, sizeof *x->c);
 		x->c[x->nc++] = (crule){r, side && strcmp(side, "after") == 0, (enum gw_cmp)cmp};
 	}
-	x->cpf = prefilter_of(x->c, x->nc, sizeof *x->c);
 	return 0;
 }
 
@@ -259,13 +320,28 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 
 		gw_grow((void **)&x->k, &cap, x->nk + 1, sizeof *x->k);
 		x->k[x->nk++] = (krule){r, sc, one, (sc & ~DOC_SCOPES) == 0,
-		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
+		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0, false};
 	}
-	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k);
+	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k, NULL, 0, 0);
+	for (int sc = 0; sc < SC_COUNT; sc++) {
+		size_t n = 0;
+
+		for (size_t k = 0; k < x->nk; k++)
+			n += x->k[k].scopes >> sc & 1;
+		x->masked |= (unsigned)(n > MASK_MIN) << sc;
+	}
+	x->kclause = gw_xmalloc((x->nk + 1) * sizeof *x->kclause);
+	x->kclause[x->nk] = -2;
 	/* resolved once all are known, so a condition may come after its user */
+	x->decide = gw_xmalloc((x->nk + 1) * sizeof *x->decide);
 	for (i = 0; i < x->nk; i++) {
-		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "requires"), true);
-		add_conds(x, &x->k[i], gw_rule_attr(x->k[i].r, "unless"), false);
+		krule *kr = &x->k[i];
+
+		add_conds(x, kr, gw_rule_attr(kr->r, "requires"), true);
+		add_conds(x, kr, gw_rule_attr(kr->r, "unless"), false);
+		kr->quick = kr->one >= 0 && !kr->doc && kr->ncond == 0;
+		if (kr->kind >= 0)
+			x->decide[x->ndecide++] = i;
 	}
 }
 
@@ -299,14 +375,17 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	}
 	load_kind_rules(x, rs);
 	load_vrules(rs, "verb.", &x->verb, &x->nverb);
-	x->vpf = prefilter_of(x->verb, x->nverb, sizeof *x->verb);
+	x->clause = prefilter_of(x->c, x->nc, sizeof *x->c, x->verb, x->nverb, sizeof *x->verb);
 	load_vrules(rs, "subject.", &x->subj, &x->nsubj);
 	x->start = gw_xmalloc((x->ns + x->nq) * sizeof *x->start);
 	for (size_t k = 0; k < x->ns + x->nq; k++)
 		x->start[k] = k < x->ns ? x->s[k].r : x->q[k - x->ns].r;
 	x->starts = gw_rules_union(x->start, x->ns + x->nq, false);
 	x->words = gw_words_new();
-	x->may = gw_xcalloc(0x10000, 1);
+	wordset_fill(&x->lead, subject_lead);
+	wordset_fill(&x->tail, subject_tail);
+	x->may = gw_xcalloc(0x20000, 1);
+	x->block = x->may + 0x10000;
 	return x;
 }
 
@@ -321,10 +400,12 @@ gw_extractor_free(gw_extractor *x)
 	for (size_t i = 0; i < x->nk; i++)
 		free(x->k[i].cond);
 	free(x->k);
+	free(x->decide);
 	free(x->verb);
 	free(x->subj);
 	free(x->start);
 	free(x->may);
+	free(x->kclause);
 	gw_words_free(x->words);
 	free(x);
 }
@@ -419,29 +500,38 @@ line_end(const char *t, size_t n, size_t i)
 	return i;
 }
 
-/* Walk back from byte i over at most max code points that do not stop it. */
-static inline size_t
-back_to(const char *t, size_t n, size_t i, cp_test stop, int max)
+/* Where the clause before byte i starts: the walk back over at most CLAUSE_MAX code points to a
+ * clause end.  Only those led by E3 or EF are decoded (。 and the full-width ，；：！？; the other
+ * ends are ASCII: issue 14). */
+static size_t
+clause_start(const char *t, size_t n, size_t i)
 {
-	while (i > 0 && max-- > 0) {
+	for (int max = CLAUSE_MAX; i > 0 && max-- > 0; ) {
 		size_t j = prev_start(t, i);
+		unsigned char b = (unsigned char)t[j];
 		int len;
 
-		if (stop(cp_at(t, n, j, &len)))
+		if (b < 0x80 ? is_clause_end(b) : (b == 0xE3 || b == 0xEF) && is_clause_end(cp_at(t, n, j, &len)))
 			break;
 		i = j;
 	}
 	return i;
 }
 
-/* Walk forward from byte i over at most max code points that do not stop it. */
+/* Walk forward from byte i over at most max code points that do not stop it.  Every stop (a
+ * clause or sentence end) is ASCII or led by E3 or EF: a well-formed ideograph led by E4–EC is
+ * passed undecoded (issue 14). */
 static inline size_t
 fwd_to(const char *t, size_t n, size_t i, cp_test stop, int max)
 {
+	const unsigned char *u = (const unsigned char *)t;
+
 	while (i < n && max-- > 0) {
 		int len;
 
-		if (stop(cp_at(t, n, i, &len)))
+		if (u[i] >= 0xE4 && u[i] <= 0xEC && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80)
+			len = 3;
+		else if (stop(cp_at(t, n, i, &len)))
 			break;
 		i += (size_t)len;
 	}
@@ -494,15 +584,49 @@ starts_negative(const ctx *c, size_t i, uint32_t ch, uint32_t prev)
 }
 
 /* Whether a number can start at c, whatever stands before it (starts_number and is_minus say),
- * learnt once a code point of the BMP (issue 14: the scan looks at most characters no further). */
+ * learnt once a block of 64 code points of the BMP (issue 14: the scan looks at most characters
+ * no further, and passes the code points of a known block undecoded). */
 static bool
 may_start_at(const gw_extractor *x, uint32_t c)
 {
 	if (c >= 0x10000)
 		return starts_number(c, 0, 0) || is_minus(c);
-	if (x->may[c] == 0)
-		x->may[c] = (uint8_t)(1 + (starts_number(c, 0, 0) || is_minus(c)));
+	if (x->may[c] == 0) {
+		bool none = true;
+
+		for (uint32_t d = c & ~63u; d <= (c | 63u); d++) {
+			x->may[d] = (uint8_t)(1 + (starts_number(d, 0, 0) || is_minus(d)));
+			none &= x->may[d] == 1;
+		}
+		if (c >= 0x1000 && (c < 0xD000 || c >= 0xE000)) /* led by E1–EC or EE–EF */
+			x->block[(0xE0 | c >> 12) | (0x80 | (c >> 6 & 0x3F)) << 8] = none ? 1 : 2;
+	}
 	return x->may[c] == 2;
+}
+
+/* The first byte from i on where a number may start (its code point in *ch, of *len bytes), or
+ * n.  A three-byte code point of a known block is passed on its bytes, without decoding it:
+ * on its first two when no number starts in its block (issue 14: most of a text). */
+static size_t
+next_start(const gw_extractor *x, const char *t, size_t n, size_t i, uint32_t *ch, int *len)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	const uint8_t *block = x->block, *may = x->may;
+
+	for (;; i += (size_t)*len) {
+		const unsigned char *p = u + i;
+
+		for (uint8_t b; p + 2 < u + n && (b = block[p[0] | p[1] << 8]) && (p[2] & 0xC0) == 0x80; p += 3)
+			if (b == 2 && may[(p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)] == 2)
+				break;
+		if ((i = (size_t)(p - u)) >= n)
+			return n;
+		*ch = u[i], *len = 1;
+		if (*ch >= 0x80 && (*len = gw_utf8_decode_fast(t + i, n - i, ch)) == 0)
+			*len = 1;
+		if (may_start_at(x, *ch))
+			return i;
+	}
 }
 
 static void
@@ -726,16 +850,14 @@ set_values(gw_quantity *q, const found *f)
 		q->max = gw_round15(q->max * 10);
 }
 
-/* The comparator from the words after the unit, else before the number, else the number. */
+/* The comparator from the words after the unit, else before the number (the clause, whose
+ * prefilter mask is may), else the number. */
 static int
-comparator_of(ctx *c, const found *f, size_t clause)
+comparator_of(ctx *c, const found *f, size_t clause, const gw_prefilter_mask *may)
 {
 	size_t ov[2]; /* whether it matches, not where */
 	int g = f->qr->post;
-	gw_prefilter_mask may;
 
-	if (!group_set(f->ov, g)) /* the side before is matched on the clause */
-		gw_prefilter_in(c->x->cpf, c->t + clause, f->start - clause, &may);
 	for (size_t k = 0; k < c->x->nc; k++) {
 		const crule *cr = &c->x->c[k];
 		int rc;
@@ -744,7 +866,7 @@ comparator_of(ctx *c, const found *f, size_t clause)
 			if (!group_set(f->ov, g))
 				continue;
 			rc = gw_rule_match(cr->r, c->t, f->ov[2 * g + 1], f->ov[2 * g], ov, 1);
-		} else if (group_set(f->ov, g) || !gw_prefilter_may(c->x->cpf, &may, k))
+		} else if (group_set(f->ov, g) || !gw_prefilter_may(c->x->clause, may, k))
 			rc = 0;
 		else
 			rc = gw_rule_match(cr->r, c->t, f->start, clause, ov, 1);
@@ -819,8 +941,8 @@ may_end_sentence(unsigned char b)
 	return b == '!' || b == '?' || b == '\n' || b == '\r' || b == 0xE3 || b == 0xEF;
 }
 
-/* Where the sentence of the quantity being classified starts: back_to(start, is_sentence_end,
- * SENTENCE_MAX), found once (three scopes ask).  Quantities come in text order: where the walk
+/* Where the sentence of the quantity being classified starts: the walk back from its start over
+ * at most SENTENCE_MAX code points to a sentence end, found once (three scopes ask).  Quantities come in text order: where the walk
  * reaches the start of an earlier one whose walk stopped at a sentence end or the text's start,
  * it would go on the same way (issue 14). */
 static size_t
@@ -848,9 +970,10 @@ sentence_start(ctx *c)
 	return c->sentence = i;
 }
 
-/* back_to(t, n, i, is_line_end, LINE_MAX_CP) without decoding: a line end is an ASCII byte, and
- * a line is mostly shorter than LINE_MAX_CP code points.  The walk stops where the last one
- * started, when it found the start of that line (issue 14: several quantities share a line). */
+/* The walk back from byte i over at most LINE_MAX_CP code points to a line end, without
+ * decoding: a line end is an ASCII byte, and a line is mostly shorter than LINE_MAX_CP code
+ * points.  The walk stops where the last one started, when it found the start of that line
+ * (issue 14: several quantities share a line). */
 static size_t
 line_back(ctx *c, size_t i)
 {
@@ -1251,6 +1374,9 @@ build_scope(ctx *c, enum scope sc)
 {
 	gw_buf *b = &c->scope[sc];
 
+	if (sc == SC_HEADING && c->curq->node == c->headnode)
+		return; /* the string built for the quantity before, kept (issue 14) */
+	c->headnode = sc == SC_HEADING ? c->curq->node : c->headnode;
 	gw_buf_reset(b);
 	gw_buf_put(b, "", 0);
 	switch (sc) {
@@ -1348,12 +1474,25 @@ kind_mask(ctx *c, int sc)
 		gw_prefilter_in(c->x->kpf, v->p, v->len, &c->kmay[sc]);
 	c->kfrom[sc] = v->from, c->kto[sc] = v->from + v->len;
 	c->kmaygen[sc] = c->gen[sc];
+	if (c->x->kclause[c->x->nk] == -2) /* the filter is built now: each rule's clause, once */
+		for (size_t k = 0; k <= c->x->nk; k++)
+			c->x->kclause[k] = k < c->x->nk ? gw_prefilter_clause(c->x->kpf, k) : 0;
+}
+
+/* Whether kind rule k may match in the string of scope sc, by its mask (kind_mask made it). */
+static inline bool
+kind_may(const ctx *c, size_t k, int sc)
+{
+	int ci = c->x->kclause[k];
+
+	return ci < 0 || (c->kmay[sc].w[ci / 64] >> (ci % 64) & 1);
 }
 
 /* Whether kr matches on one of its scopes.  A rule on the document's own scopes is matched once
  * per document; a rule on one scope is matched again only when that scope's string changed
- * (issue 14: quantities that share a sentence or a heading share the results on it). */
-static int
+ * (issue 14: quantities that share a sentence or a heading share the results on it).  Inlined
+ * in its three calls: most calls end at a memo or at the prefilter, some 40 a quantity. */
+static inline __attribute__((always_inline)) int
 krule_matches(ctx *c, size_t k)
 {
 	size_t ov[2]; /* whether it matches, not where */
@@ -1372,9 +1511,11 @@ krule_matches(ctx *c, size_t k)
 		int sc = __builtin_ctz(left);
 		const struct sview *v = scope_of(c, (enum scope)sc);
 
-		if (c->kmaygen[sc] != c->gen[sc])
+		bool masked = c->x->masked & (1u << sc);
+
+		if (masked && c->kmaygen[sc] != c->gen[sc])
 			kind_mask(c, sc);
-		if (gw_prefilter_may(c->x->kpf, &c->kmay[sc], k))
+		if (!masked || kind_may(c, k, sc))
 			rc = gw_rule_match(kr->r, v->p, v->len, 0, ov, 1);
 	}
 	if (rc < 0) {
@@ -1411,10 +1552,16 @@ krule_holds(ctx *c, size_t k)
 static enum gw_qkind
 kind_of(ctx *c)
 {
-	for (size_t k = 0; k < c->x->nk && !c->failed; k++) {
+	for (size_t i = 0; i < c->x->ndecide && !c->failed; i++) {
+		size_t k = c->x->decide[i];
 		const krule *kr = &c->x->k[k];
 
-		if (kr->kind < 0 || !krule_holds(c, k))
+		/* a quick rule whose string is masked and turns it down: no visit (issue 14: most of
+		 * the 40 rules a quantity asks end so) */
+		if (kr->quick && (c->built & (1u << kr->one)) && c->kmaygen[kr->one] == c->gen[kr->one] &&
+		    !kind_may(c, k, kr->one))
+			continue;
+		if (!krule_holds(c, k))
 			continue;
 #ifdef GW_EXTRACT_DEBUG
 		fprintf(stderr, "kind: %.*s: %s\n", (int)scope_of(c, SC_TEXT)->len, scope_of(c, SC_TEXT)->p,
@@ -1447,16 +1594,6 @@ in_words(const char *list, const char *word)
 #define SUBJECT_MAX 16 /* code points of a subject: the words nearest the number */
 #define WORDS_MAX 256
 
-/* Words that open a clause's words but are never the start of its subject: particles,
- * prepositions, modal verbs, the tail of a date or of a bound (2025年, 以上的) ... */
-static const char subject_lead[] = "的 了 和 及 与 并 将 把 对 在 使 让 为 由 从 至 到 之 以 而 或 又 也 中 年 "
-                                   "月 日 是 等 其中 共 共计 累计 确保 力争 争取 要 应 拟 预计 努力 全年 "
-                                   "今年 以上 以下 以内 左右 继续 进一步 持续 加快 大力 积极 逐步 可 可以 超过";
-/* ... and words that close them but are never the end of a subject: particles, comparator words
- * left before the number. */
-static const char subject_tail[] = "的 了 和 及 与 并 为 由 从 至 到 是 等 约 近 超 达 达到 超过 突破 不低于 "
-                                   "不少于 至少 不超过 控制在 保持在 稳定在 共 共计 累计 未 分别 不 最高 最低 至多";
-
 /* Whether s[0..n) is a number: digits only (the number of a point, 1; a year, 2025), not 5G. */
 static bool
 numeric(const char *s, size_t n)
@@ -1486,11 +1623,12 @@ piece_in(const char *list, const char *s, const size_t *at, size_t k)
 	return in_words(list, w);
 }
 
-/* Whether piece k stands at the edge of a subject only: no word, a number, or one of list. */
+/* Whether piece k stands at the edge of a subject only: no word, a number, or one of ws. */
 static bool
-edge_piece(const char *list, const char *s, const size_t *at, const bool *word, size_t k)
+edge_piece(const wordset *ws, const char *s, const size_t *at, const bool *word, size_t k)
 {
-	return !word[k] || numeric(s + at[k], at[k + 1] - at[k]) || piece_in(list, s, at, k);
+	return !word[k] || numeric(s + at[k], at[k + 1] - at[k]) ||
+	       in_wordset(ws, s + at[k], at[k + 1] - at[k]);
 }
 
 /* The last occurrence of m (of length l > 0) in s[a..b), or NULL. */
@@ -1504,12 +1642,20 @@ last_of(const char *s, size_t a, size_t b, const char *m, size_t l)
 }
 
 /* Keep the quotes and brackets of a subject in pairs: 一带一路”国家直接投资 takes its “ back (or
- * loses the ”), “中国节水奖 takes its ” when it follows. */
+ * loses the ”), “中国节水奖 takes its ” when it follows.  A string without ( ) or a byte that
+ * leads the others (E2 E3 EF) has none: most subjects, ideographs (issue 14). */
 static void
 pair_marks(const char *s, size_t n, size_t *sa, size_t *sb)
 {
 	static const char *const marks[][2] = {{"“", "”"}, {"《", "》"}, {"（", "）"}, {"(", ")"},
 	                                        {"【", "】"}, {"「", "」"}, {"‘", "’"}};
+	size_t i = 0;
+
+	while (i < n && s[i] != '(' && s[i] != ')' && (unsigned char)s[i] != 0xE2 &&
+	       (unsigned char)s[i] != 0xE3 && (unsigned char)s[i] != 0xEF)
+		i++;
+	if (i == n)
+		return;
 
 	for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
 		const char *o = marks[k][0], *c = marks[k][1], *cl, *op;
@@ -1527,19 +1673,14 @@ pair_marks(const char *s, size_t n, size_t *sa, size_t *sb)
 	}
 }
 
-/* Whether the ideographs s[0..n) open (or, at_end, close) with one of the words of list, none of
+/* Whether the ideographs s[0..n) open (or, at_end, close) with one of the words of ws, none of
  * which is longer than three code points. */
 static bool
-edge_word(const char *list, const char *s, size_t n, bool at_end)
+edge_word(const wordset *ws, const char *s, size_t n, bool at_end)
 {
-	char w[10];
-
-	for (size_t l = 3; l <= 9 && l <= n; l += 3) {
-		memcpy(w, at_end ? s + n - l : s, l);
-		w[l] = '\0';
-		if (in_words(list, w))
+	for (size_t l = 3; l <= 9 && l <= n; l += 3)
+		if (in_wordset(ws, at_end ? s + n - l : s, l))
 			return true;
-	}
 	return false;
 }
 
@@ -1549,7 +1690,7 @@ edge_word(const char *list, const char *s, size_t n, bool at_end)
  * closes with. Then no piece is cut at either edge and ICU's breaks, some 2,500 instructions a
  * code point, are not needed (issue 14: 1,033 of the 2,112 strings ICU broke over the corpus). */
 static bool
-whole_subject(const char *s, size_t n)
+whole_subject(const gw_extractor *x, const char *s, size_t n)
 {
 	size_t k = 0;
 	uint32_t c;
@@ -1561,7 +1702,7 @@ whole_subject(const char *s, size_t n)
 		    (k > 0 && (c == 0x4ECE || c == 0x7531 || c == 0x8F83))) /* 从 由 较 */
 			return false;
 	}
-	return !edge_word(subject_lead, s, n, false) && !edge_word(subject_tail, s, n, true);
+	return !edge_word(&x->lead, s, n, false) && !edge_word(&x->tail, s, n, true);
 }
 
 /* The subject in s[0..n): whole words nearest the number, at most SUBJECT_MAX code points (or
@@ -1576,7 +1717,7 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 	trim(&s, &n);
 	if (n == 0 || gw_utf8_count(s, n) < 2) /* no subject, whatever its words (1,700 of 4,000) */
 		return NULL;
-	if (whole_subject(s, n))
+	if (whole_subject(x, s, n))
 		return gw_xstrndup(s, n);
 	if (x->words)
 		nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX);
@@ -1601,12 +1742,12 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 			break;
 		} else if (piece_in("） ) 】 》", s, at, k))
 			break;
-	for (; a < b && edge_piece(subject_lead, s, at, word, a); a++)
+	for (; a < b && edge_piece(&x->lead, s, at, word, a); a++)
 		/* the measure word of a count cut off: 7|家|高质量平台 */
 		if (a + 2 < b && numeric(s + at[a], at[a + 1] - at[a]) &&
 		    gw_utf8_count(s + at[a + 1], at[a + 2] - at[a + 1]) == 1)
 			a++;
-	while (b > a && edge_piece(subject_tail, s, at, word, b - 1))
+	while (b > a && edge_piece(&x->tail, s, at, word, b - 1))
 		b--;
 	if (b <= a)
 		return NULL;
@@ -1649,17 +1790,15 @@ word_ends_at(const gw_extractor *x, const char *s, size_t n, size_t i)
 }
 
 static void
-verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
+verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause, const gw_prefilter_mask *may)
 {
 	size_t ov[2 * NGROUPS];
-	gw_prefilter_mask may;
 
-	gw_prefilter_in(c->x->vpf, c->t + clause, f->start - clause, &may);
 	for (size_t k = 0; k < c->x->nverb && !q->verb; k++) {
 		const vrule *vr = &c->x->verb[k];
 		int gv = vr->verb, gs = vr->subject, go = vr->object;
 
-		if (!gw_prefilter_may(c->x->vpf, &may, k) ||
+		if (!gw_prefilter_may(c->x->clause, may, c->x->nc + k) ||
 		    gw_rule_match(vr->r, c->t, f->start, clause, ov, NGROUPS) <= 0 || !group_set(ov, gv))
 			continue;
 		if (!word_ends_at(c->x, c->t + clause, f->start - clause, ov[2 * gv + 1] - clause) ||
@@ -1690,8 +1829,11 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause)
 static void
 add_quantity(ctx *c, const found *f)
 {
-	size_t clause = back_to(c->t, c->n, f->start, is_clause_end, CLAUSE_MAX);
+	size_t clause = clause_start(c->t, c->n, f->start);
 	gw_quantity *q = gw_doc_add_quantity(c->d);
+	gw_prefilter_mask may; /* of the cmp and verb rules, on the clause */
+
+	gw_prefilter_in(c->x->clause, c->t + clause, f->start - clause, &may);
 
 	q->span = span_of(c, f->start, f->end);
 	q->node = gw_doc_node_at(c->d, q->span.start);
@@ -1700,12 +1842,12 @@ add_quantity(ctx *c, const found *f)
 	q->rule = gw_xstrdup(gw_rule_id(f->qr->r));
 	set_values(q, f);
 	if (q->cmp != GW_CMP_RANGE)
-		q->cmp = (enum gw_cmp)comparator_of(c, f, clause);
+		q->cmp = (enum gw_cmp)comparator_of(c, f, clause, &may);
 	c->cur = f, c->curq = q, c->clause = clause, c->sentence = SIZE_MAX, c->built = 0;
 	q->kind = kind_of(c);
 	if (q->kind == GW_Q_FACT && c->decider >= 0 && (c->x->k[c->decider].scopes & ~DOC_SCOPES))
 		c->fact_end = f->end;
-	verb_and_subject(c, q, f, clause);
+	verb_and_subject(c, q, f, clause, &may);
 }
 
 /* A match that is no reading of its text is listed as rejected, not reported: a range whose low
@@ -1752,11 +1894,14 @@ digit_run(const char *t, size_t n, size_t i, size_t *ndigits)
 static size_t
 number_start(ctx *c, size_t i, uint32_t ch, int len)
 {
-	uint32_t prev = cp_before(c->t, c->n, i), prev2 = i ? cp_before(c->t, c->n, prev_start(c->t, i)) : 0;
+	uint32_t prev = cp_before(c->t, c->n, i), prev2 = 0;
 	size_t run, nd, end, next = i + (size_t)len;
 	found f;
 	int rc;
 
+	/* the one before it: only starts_number asks, after . ． , 点 點 */
+	if (prev == '.' || prev == 0xFF0E || prev == ',' || prev == 0x70B9 || prev == 0x9EDE)
+		prev2 = cp_before(c->t, c->n, prev_start(c->t, i));
 	if (!starts_number(ch, prev, prev2) && !starts_negative(c, i, ch, prev))
 		return next;
 	run = digit_run(c->t, c->n, i, &nd);
@@ -1785,19 +1930,13 @@ static int
 scan(ctx *c)
 {
 	size_t i = 0;
+	uint32_t ch = 0;
+	int len = 1;
 
-	while (i < c->n && !c->failed) {
-		int len = 1;
-		uint32_t ch = (unsigned char)c->t[i];
-
-		if (ch >= 0x80 && (len = gw_utf8_decode_fast(c->t + i, c->n - i, &ch)) == 0)
-			len = 1;
-		if (!may_start_at(c->x, ch))
-			i += (size_t)len;
-		else if ((i = number_start(c, i, ch, len)) == 0)
+	while ((i = next_start(c->x, c->t, c->n, i, &ch, &len)) < c->n)
+		if ((i = number_start(c, i, ch, len)) == 0 || c->failed)
 			return -1;
-	}
-	return c->failed ? -1 : 0;
+	return 0;
 }
 
 /* Drop what an earlier run of gw-extract left, so that running it twice changes nothing. */
@@ -1821,7 +1960,7 @@ int
 gw_extract(gw_extractor *x, gw_doc *d)
 {
 	ctx c = {.x = x, .d = d, .t = d->text ? d->text : "", .n = d->text ? d->text_len : 0,
-	         .walk.from = SIZE_MAX, .line.from = SIZE_MAX};
+	         .walk.from = SIZE_MAX, .line.from = SIZE_MAX, .headnode = INT_MIN};
 	int rc = 0;
 
 	clear_results(d);

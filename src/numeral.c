@@ -407,16 +407,52 @@ parse_yuan(const char *s, size_t n, gw_number *out)
 	return GW_NUMBER_OK;
 }
 
+/* An ASCII number without sign, separator or scale word (2024, 12.5: most of them) read as
+ * tokenize and the evaluation would read it, without them (issue 14); false for another. */
+static bool
+plain_arabic(const char *s, size_t n, gw_number *out)
+{
+	static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14};
+	char buf[GW_NUMBER_MAX_DIGITS + 1];
+	size_t point = 0; /* digits after the point */
+	bool dot = false;
+	double v = 0;
+
+	if (n == 0 || n > GW_NUMBER_MAX_DIGITS || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.' && !dot)
+			dot = true;
+		else if (s[i] >= '0' && s[i] <= '9')
+			v = v * 10 + (s[i] - '0'), point += dot;
+		else
+			return false;
+	}
+	/* at most 15 digits: v is exact, and so is its quotient by 10^point rounded, as strtod rounds
+	 * the digits read_arabic gives it; more: as read_arabic reads them */
+	if (n - dot <= 15)
+		v /= pow10[point];
+	else {
+		memcpy(buf, s, n), buf[n] = '\0';
+		v = strtod(buf, NULL);
+	}
+	*out = (gw_number){gw_round15(v), gw_round15(v), 1, false, false, false};
+	return true;
+}
+
 int
 gw_number_parse(const char *s, size_t n, gw_number *out)
 {
 	tok t[MAX_TOKENS];
 	int nt, rc, i;
 	bool scales = false, digits_only = true;
-	size_t minus = gw_minus_sign(s, n);
+	size_t minus;
+	const char *you;
 
-	const char *you = gw_find(s, n, "又", 3);
-
+	if (plain_arabic(s, n, out))
+		return GW_NUMBER_OK;
+	minus = gw_minus_sign(s, n);
+	you = gw_find(s, n, "又", 3);
 	if (minus)
 		return negate(gw_number_parse(s + minus, n - minus, out), out);
 	if (you)

@@ -10,7 +10,8 @@
  * the rest can start with: a unit, 年, 以上 …), followed by one of `acc2` when the rest starts
  * with a single code point (年一遇); a lookahead that reads a run and then needs a code point
  * (stop.title) asks where the run stops (`far`, kept in a cursor for one text).  For a search
- * (a kind rule on a string) a clause keeps `req`: one of these is in every match.  Every set is
+ * (a kind rule on a string) a clause keeps `req`: one of these is in every match; and `only`,
+ * for a clause anchored at both ends: what every code point of the string must be.  Every set is
  * a superset of what PCRE2 can match, so a rule turned down cannot match; a rule not turned down
  * is run as before.  A filter reads its patterns when a text first asks it, not when it is made
  * (a program given no document builds none). */
@@ -166,6 +167,7 @@ typedef struct node {
 	struct node **kid;     /* N_SEQ N_ALT: its items or alternatives; else kid[0] */
 	size_t nkid, capkid;
 	unsigned min, max;     /* N_REP; max UINT32_MAX: no bound */
+	char anchor;           /* N_ZERO: ^ $, or the letter of \G \A \z \Z \b \B; else 0 */
 	ana a;
 	bool done;
 } node;
@@ -545,14 +547,14 @@ parse_atom(px *p)
 	else if (c == '.')
 		nd = mk_set(p, 0, CP_MAX);
 	else if (c == '^' || c == '$')
-		nd = mk(p, N_ZERO);
+		nd = mk(p, N_ZERO), nd->anchor = c;
 	else if (c == '\\') {
 		nd = mk(p, N_SET);
 		len = escape(p, &nd->set, false, false);
 		if (len < 0)
 			p->bad = true;
 		else if (len == 0)
-			nd->type = N_ZERO;
+			nd->type = N_ZERO, nd->anchor = p->s[p->i - 1];
 	} else if (c == '*' || c == '+' || c == '?')
 		return p->bad = true, NULL;
 	else {
@@ -705,6 +707,7 @@ typedef struct clause {
 	cpset first, skip, acc;
 	cpset acc2;        /* with has2: what must follow a code point of acc */
 	cpset req;         /* one of these is in every match (the fewest of first and its items') */
+	cpset only;        /* for a search: every code point of a string it matches is one of these */
 	cpset far_s, far_f; /* with far: the first code point from the place on not in far_s is in far_f */
 	bool far;
 	bool has2;
@@ -898,7 +901,38 @@ rests_of(const item_list *l, const ana **rest, ana *own)
 	}
 }
 
-/* The clause of the items l (for a search, only first and req). */
+/* Whether one of the zero-width items at the start (at_end: the end) of l is one of anchors. */
+static bool
+anchored(const item_list *l, bool at_end, const char *anchors)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		const node *nd = l->it[at_end ? l->n - 1 - k : k];
+
+		if (!zero_width(nd))
+			break;
+		if (nd->anchor && strchr(anchors, nd->anchor))
+			return true;
+	}
+	return false;
+}
+
+/* What a string that items l match may hold: when they are anchored at its start and at its
+ * end, every code point is one of those they consume, or the line end $ may stand before
+ * (verb.clause: a clause with a 、 is turned down); else anything. */
+static cpset
+only_of(const item_list *l)
+{
+	cpset s = {0};
+
+	if (!anchored(l, false, "^GA") || !anchored(l, true, "$zZ"))
+		return set_all();
+	for (size_t k = 0; k < l->n; k++)
+		set_op(&s, &analyse(l->it[k])->chars, '|');
+	set_add(&s, '\n', '\n');
+	return s;
+}
+
+/* The clause of the items l (for a search, only first, req and only). */
 static clause
 clause_of(const item_list *l, size_t rule, bool search)
 {
@@ -916,6 +950,7 @@ clause_of(const item_list *l, size_t rule, bool search)
 		}
 	if (!search)
 		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c);
+	c.only = search ? only_of(l) : set_all();
 	for (size_t k = 0; k <= l->n; k++)
 		ana_free(&own[k]);
 	free(own), free(rest);
@@ -961,6 +996,7 @@ clause_free(clause *c)
 {
 	free(c->before[0].r), free(c->before[1].r), free(c->first.r), free(c->skip.r);
 	free(c->acc.r), free(c->acc2.r), free(c->req.r), free(c->far_s.r), free(c->far_f.r);
+	free(c->only.r);
 }
 
 /* Clauses c[1..n) folded into c[0], which any match of one of them passes. */
@@ -971,7 +1007,7 @@ merge(clause *c, size_t n)
 		set_op(&c[0].before[0], &c[k].before[0], '|'), set_op(&c[0].before[1], &c[k].before[1], '|');
 		set_op(&c[0].first, &c[k].first, '|'), set_op(&c[0].skip, &c[k].skip, '|');
 		set_op(&c[0].acc, &c[k].acc, '|'), set_op(&c[0].acc2, &c[k].acc2, '|');
-		set_op(&c[0].req, &c[k].req, '|');
+		set_op(&c[0].req, &c[k].req, '|'), set_op(&c[0].only, &c[k].only, '|');
 		c[0].has2 = c[0].has2 && c[k].has2;
 		c[0].far = false; /* folded: no far condition (its sets are freed with it) */
 		c[0].empty_ok = c[0].empty_ok || c[k].empty_ok;
@@ -1022,7 +1058,7 @@ typedef struct masks {
 } masks;
 
 typedef struct reqmask {
-	uint64_t w[W];
+	uint64_t w[W], only[W]; /* the clauses whose req set, only set holds the class */
 } reqmask;
 
 struct gw_prefilter {
@@ -1080,11 +1116,11 @@ mark_bounds(uint64_t *at, const cpset *s)
 	}
 }
 
-/* Bit b of the mask at offset off (SIZE_MAX: the req mask) set in every class inside s: flipped
- * where each range of s starts and where the class after it starts (a bound too), which
+/* Bit b of the mask at offset off of masks (req: of reqmask) set in every class inside s:
+ * flipped where each range of s starts and where the class after it starts (a bound too), which
  * spread_flips turns into the classes between.  Each bit of a mask is painted from one set. */
 static void
-paint(gw_prefilter *f, const cpset *s, size_t off, size_t b)
+paint(gw_prefilter *f, const cpset *s, bool req, size_t off, size_t b)
 {
 	for (size_t i = 0; i < s->n; i++)
 		for (int e = 0; e < 2; e++) {
@@ -1094,7 +1130,7 @@ paint(gw_prefilter *f, const cpset *s, size_t off, size_t b)
 			if (c > CP_MAX)
 				continue;
 			k = class_of(f, c);
-			(off == SIZE_MAX ? f->req[k].w : (uint64_t *)((char *)&f->cls[k] + off))[b / 64] ^=
+			((uint64_t *)(req ? (char *)&f->req[k] + off : (char *)&f->cls[k] + off))[b / 64] ^=
 			    1ull << (b % 64);
 		}
 }
@@ -1111,19 +1147,19 @@ spread_flips(gw_prefilter *f)
 		for (size_t w = 0; w < nw; w++)
 			m[w] ^= prev[w];
 		for (size_t w = 0; w < W; w++)
-			f->req[k].w[w] ^= f->req[k - 1].w[w];
+			f->req[k].w[w] ^= f->req[k - 1].w[w], f->req[k].only[w] ^= f->req[k - 1].only[w];
 	}
 }
 
 /* Clause i's far condition: its sets painted, and the code points its run stops at, when at
- * most GW_PREFILTER_STOPS, to be looked for with gw_find. */
+ * most GW_PREFILTER_STOPS, to be looked for with find_by_last. */
 static void
 add_far(gw_prefilter *f, const clause *c, size_t i)
 {
 	cpset stop = set_copy(&c->far_s);
 	size_t k = f->nfar++;
 
-	paint(f, &c->far_s, offsetof(masks, far_s), i), paint(f, &c->far_f, offsetof(masks, far_f), i);
+	paint(f, &c->far_s, false, offsetof(masks, far_s), i), paint(f, &c->far_f, false, offsetof(masks, far_f), i);
 	f->far[i / 64] |= 1ull << (i % 64);
 	f->farclause[k] = (uint8_t)i;
 	set_invert(&stop);
@@ -1149,7 +1185,7 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		mark_bounds(at, &c->before[0]), mark_bounds(at, &c->before[1]);
 		mark_bounds(at, &c->first), mark_bounds(at, &c->skip);
 		mark_bounds(at, &c->acc), mark_bounds(at, &c->acc2), mark_bounds(at, &c->req);
-		mark_bounds(at, &c->far_s), mark_bounds(at, &c->far_f);
+		mark_bounds(at, &c->far_s), mark_bounds(at, &c->far_f), mark_bounds(at, &c->only);
 	}
 	for (size_t w = 0, cap = 0; w <= CP_MAX / 64; w++)
 		for (uint64_t bits = at[w]; bits; bits &= bits - 1) {
@@ -1171,15 +1207,18 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	for (size_t i = 0; i < cs->n; i++) {
 		const clause *c = &cs->c[i];
 
-		paint(f, &c->before[0], offsetof(masks, before), i);
-		paint(f, &c->before[1], offsetof(masks, before2), i);
-		paint(f, &c->first, offsetof(masks, first), i), paint(f, &c->skip, offsetof(masks, skip), i);
-		paint(f, &c->acc, offsetof(masks, acc), i), paint(f, &c->acc2, offsetof(masks, acc2), i);
+		paint(f, &c->before[0], false, offsetof(masks, before), i);
+		paint(f, &c->before[1], false, offsetof(masks, before2), i);
+		paint(f, &c->first, false, offsetof(masks, first), i);
+		paint(f, &c->skip, false, offsetof(masks, skip), i);
+		paint(f, &c->acc, false, offsetof(masks, acc), i);
+		paint(f, &c->acc2, false, offsetof(masks, acc2), i);
 		f->has2[i / 64] |= (uint64_t)c->has2 << (i % 64);
 		if (c->far && f->nfar < GW_PREFILTER_FAR)
 			add_far(f, c, i);
 		f->anyreq[i / 64] |= (uint64_t)set_is_all(&c->req) << (i % 64);
-		paint(f, &c->req, SIZE_MAX, i);
+		paint(f, &c->req, true, offsetof(reqmask, w), i);
+		paint(f, &c->only, true, offsetof(reqmask, only), i);
 		f->empty[i / 64] |= (uint64_t)c->empty_ok << (i % 64);
 		f->always[i / 64] |= (uint64_t)c->always << (i % 64);
 		f->rmask[c->rule][i / 64] |= 1ull << (i % 64);
@@ -1298,8 +1337,19 @@ classes_before(const gw_prefilter *f, const char *s, size_t len, size_t i, const
 /* Which clauses may match at byte start: those whose before and first sets hold the code
  * points there, and then, walking over what the skip set holds, meet one of acc (followed by
  * one of acc2, for a clause that has it). */
+/* The first m (of l > 0 bytes) in s[0..n), by its last byte: the lead byte of 《 》 is that of
+ * 、 。 and most CJK punctuation, its last byte a continuation byte, rarer (issue 14). */
+static const char *
+find_by_last(const char *s, size_t n, const char *m, size_t l)
+{
+	for (const char *p = s + l - 1; p < s + n && (p = memchr(p, m[l - 1], (size_t)(s + n - p))) != NULL; p++)
+		if (memcmp(p - (l - 1), m, l) == 0)
+			return p - (l - 1);
+	return NULL;
+}
+
 /* The first byte from start on where a code point stops far clause k's run: by a search for each
- * of its few stops (gw_find; the next of each kept in the cursor), else a code point at a time (the end
+ * of its few stops (find_by_last; the next of each kept in the cursor), else a code point at a time (the end
  * kept: the starts meet it again). */
 static size_t
 far_stop(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t k, size_t ci,
@@ -1309,7 +1359,7 @@ far_stop(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t 
 
 	for (size_t j = 0; j < f->nstop[k]; j++) {
 		if (cur->at[k][j] == SIZE_MAX || cur->at[k][j] < start) {
-			const char *p = gw_find(s + start, len - start, f->stop[k][j].ptr, f->stop[k][j].len);
+			const char *p = find_by_last(s + start, len - start, f->stop[k][j].ptr, f->stop[k][j].len);
 
 			cur->at[k][j] = p ? (size_t)(p - s) : len;
 		}
@@ -1395,13 +1445,13 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 }
 
 /* Which clauses may match somewhere in s: those with a code point of their req set in it (or
- * with every one: they may match the empty string, s may be empty).  CJK and ASCII decoded
- * inline: this reads every string a kind rule is matched on. */
+ * with every one: they may match the empty string, s may be empty) and none outside their only
+ * set.  CJK (first) and ASCII decoded inline: this reads every string a kind rule is matched on. */
 void
 gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	uint64_t w0, w1;
+	uint64_t w0, w1, o0 = UINT64_MAX, o1 = UINT64_MAX;
 	size_t i = 0;
 
 	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
@@ -1415,19 +1465,31 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 	while (i < len) {
 		const reqmask *m;
 
-		if (u[i] < 0x80)
-			m = &f->req[f->bmp[u[i++]]];
-		else if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+		if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && ((u[i + 1] | u[i + 2] << 8) & 0xC0C0) == 0x8080) {
 			m = &f->req[f->bmp[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)]];
 			i += 3;
-		} else {
+		} else if (u[i] < 0x80)
+			m = &f->req[f->bmp[u[i++]]];
+		else {
 			size_t j = i;
 
 			m = &f->req[class_at(f, s, len, j, &i) - f->cls];
 		}
-		w0 |= m->w[0], w1 |= m->w[1];
+		w0 |= m->w[0], w1 |= m->w[1], o0 &= m->only[0], o1 &= m->only[1];
 	}
-	may->w[0] = w0, may->w[1] = w1;
+	may->w[0] = w0 & o0, may->w[1] = w1 & o1;
+}
+
+/* The one clause of rule k (a search has one a rule read), -1 when it has none of its own: the
+ * caller tests its bit in a mask itself (issue 14: the kind rules, some 100,000 asks a pass). */
+int
+gw_prefilter_clause(const gw_prefilter *f, size_t k)
+{
+	f = ready(f);
+	if (k >= f->n || f->plain[k] || f->cls == NULL ||
+	    __builtin_popcountll(f->rmask[k][0]) + __builtin_popcountll(f->rmask[k][1]) != 1)
+		return -1;
+	return f->rmask[k][0] ? __builtin_ctzll(f->rmask[k][0]) : 64 + __builtin_ctzll(f->rmask[k][1]);
 }
 
 /* Whether rule k may match where may was found. */

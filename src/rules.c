@@ -1150,9 +1150,7 @@ match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size
 {
 	const pcre2_code *code = r->code;
 	pcre2_match_data *md;
-	PCRE2_SIZE *v;
-	uint32_t nv;
-	int rc, i;
+	int rc, n;
 	bool jit;
 
 	if (((flags & PCRE2_ANCHORED) || r->at_start) && r->has_first && start < len &&
@@ -1177,14 +1175,11 @@ match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size
 		return 0;
 	if (rc < 0)
 		return rc;
-	v = pcre2_get_ovector_pointer(md);
-	nv = pcre2_get_ovector_count(md);
-	for (i = 0; i < ovmax; i++) {
-		bool set = (uint32_t)i < nv && i < rc;
-
-		ov[2 * i] = set ? v[2 * i] : (size_t)-1;
-		ov[2 * i + 1] = set ? v[2 * i + 1] : (size_t)-1;
-	}
+	/* the pairs the match set (PCRE2_UNSET is (size_t)-1 too), the others unset */
+	n = rc < ovmax ? rc : ovmax;
+	n = (uint32_t)n < pcre2_get_ovector_count(md) ? n : (int)pcre2_get_ovector_count(md);
+	memcpy(ov, pcre2_get_ovector_pointer(md), 2 * (size_t)n * sizeof *ov);
+	memset(ov + 2 * n, 0xFF, 2 * (size_t)(ovmax - n) * sizeof *ov);
 	return rc > 0 ? rc : 1;
 }
 

@@ -573,6 +573,32 @@ START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
 }
 END_TEST
 
+/* issue 14: for a search, a pattern anchored at both ends of the string is turned down where the
+ * string holds a code point none of its items consumes (a line end at the end is let through). */
+START_TEST(a_search_prefilter_turns_down_a_string_an_anchored_pattern_cannot_hold)
+{
+	static const char *const pat[] = {"\\G[^、]*达$", "^(?:分|分成)$", "达", "\\G[^、]*达"};
+	static const struct {
+		const char *s, *may; /* per pattern */
+	} cases[] = {
+	    {"全区达", "1011"}, {"新建、达", "0011"}, {"分成", "0100"}, {"分\n", "0100"},
+	};
+	size_t len[4] = {strlen(pat[0]), strlen(pat[1]), strlen(pat[2]), strlen(pat[3])};
+	gw_prefilter *f = gw_prefilter_new(pat, len, 4, true);
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		gw_prefilter_mask may;
+		char got[5] = "";
+
+		gw_prefilter_in(f, cases[i].s, strlen(cases[i].s), &may);
+		for (size_t k = 0; k < 4; k++)
+			got[k] = gw_prefilter_may(f, &may, k) ? '1' : '0';
+		ck_assert_str_eq(got, cases[i].may);
+	}
+	gw_prefilter_free(f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -602,6 +628,7 @@ main(void)
 	tcase_add_test(tc, rules_with_catastrophic_backtracking_hit_the_limit);
 	tcase_add_test(tc, a_union_of_rules_names_the_first_that_matches_with_its_captures);
 	tcase_add_test(tc, the_prefilter_turns_down_only_patterns_that_cannot_match);
+	tcase_add_test(tc, a_search_prefilter_turns_down_a_string_an_anchored_pattern_cannot_hold);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
