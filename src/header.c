@@ -553,20 +553,22 @@ place_issuer(gw_lines *c, const hscan *hs)
 
 /* A regulation with no signature (a 条例, 办法 as published with its history): the date, the
  * issuer and, for a decree, the number from its promulgation note on the lines right under the
- * title (issue 13).  The first note is the one that made it. */
+ * title (issue 13).  The first note is the one that made it.  A title that names its issuer
+ * (国务院关于…的暂行规定 over 1983年9月12日 国务院发布) still takes the note's date. */
 static void
 find_promulgation(gw_lines *c, const hscan *hs)
 {
 	gw_header *hd = &c->d->header;
 	size_t ov[2 * GW_OVMAX], s, e;
 
-	if (hd->f[GW_H_ISSUER].text || hs->title1 < 0)
+	if ((hd->f[GW_H_ISSUER].text && hd->f[GW_H_DATE].text) || hs->title1 < 0)
 		return;
 	for (int i = hs->title1 + 1; i < c->n && i <= hs->title1 + PROMULGATION_LINES; i++) {
 		if (gw_lines_rule(c, HR_PROMULGATION, i, ov) <= 0 ||
 		    !gw_lines_group(c->s->h[HR_PROMULGATION], "issuer", ov, c->ln[i].b0, &s, &e))
 			continue;
-		set_issuer(c, i, s, e);
+		if (!hd->f[GW_H_ISSUER].text)
+			set_issuer(c, i, s, e);
 		if (!hd->f[GW_H_DATE].text) /* matches the note again, into ov */
 			set_date(c, GW_H_DATE, HR_PROMULGATION, i, ov, true);
 		if (!hd->f[GW_H_DOC_NUMBER].text &&

@@ -6,7 +6,10 @@
 # points, grades, levels, doubling), and 一次 alone is the article 'once' (stop.indefinite) but 至少一次 is
 # one time: their text is re-read after the four characters before it, which stay out of it.  A
 # magnitude (7.3级, quantity.magnitude) is one only before 震: it is re-read with what follows it
-# up to that 震 (7.5级以上特大地震; a list 7.0级、…6.9级和…7.1级中强地震).
+# up to that 震 (7.5级以上特大地震; a list 7.0级、…6.9级和…7.1级中强地震).  A count of days or hours
+# (quantity.day-count) is one only in its calculation or after the count it names: it is re-read
+# with the ten characters before it on its line and the rest of its clause (…天数（21.75天）,
+# 365天－104天（休息日）＝250天).
 [ -n "$GW_SHARED" ] && [ -d "$GW_SHARED/corpus" ] && [ -d "$GW_SHARED/realcorpus" ] ||
 	{ echo "skipped: ../shared/corpus and ../shared/realcorpus are absent"; exit 77; }
 tmp=$(mktemp -d)
@@ -17,7 +20,7 @@ py=$(command -v /usr/bin/python3 python3 | head -1)
 	{ echo "the chain failed"; exit 1; }
 # one record per quantity: the text, after the word before the number when its rule needs one
 $py - "$tmp/docs.jsonl" >"$tmp/qs.jsonl" <<'PY'
-import json, sys
+import json, re, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     d = json.loads(line)
     for i, q in enumerate(d["quantities"]):
@@ -30,6 +33,10 @@ for line in open(sys.argv[1], encoding="utf-8"):
         if q["rule"] == "quantity.magnitude":
             e = q["span"][1]
             tail = d["text"][e:d["text"].find("震", e, e + 80) + 1 or e + 3]
+        if q["rule"] == "quantity.day-count":
+            s, e = q["span"]
+            lead = d["text"][max(0, s - 10):s].rsplit("\n", 1)[-1]
+            tail = re.split("[，。；\n]", d["text"][e:e + 40])[0]
         print(json.dumps({"id": f"{d['id']}#{i}", "text": lead + q["text"] + tail, "lead": len(lead),
                           "tail": len(tail),
                           "want": [q["value"], q["min"], q["max"], q["unit"]]}, ensure_ascii=False))
