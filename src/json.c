@@ -80,16 +80,47 @@ stop8(uint64_t x)
 	return (((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x & top) != 0;
 }
 
+/* Whether the n <= 16 bytes at s hold nothing to escape; if so they are copied to d.  Two words
+ * of eight that overlap (four from 4 bytes, the bytes themselves under 4, the rest 'A'): one
+ * look for most strings a record has (ids, units, rules, the text of a quantity). */
+static inline bool
+plain_short(char *d, const char *s, size_t n)
+{
+	uint64_t x, y;
+	uint32_t lo, hi;
+
+	if (n >= 8) {
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		if (stop8(x) || stop8(y))
+			return false;
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		if (stop8((uint64_t)hi << 32 | lo))
+			return false;
+		memcpy(d, &lo, 4);
+		memcpy(d + n - 4, &hi, 4);
+	} else if (n > 0) {
+		x = (unsigned char)s[0] | (unsigned)(unsigned char)s[n >> 1] << 8 |
+		    (unsigned)(unsigned char)s[n - 1] << 16 | 0x4141414141000000ULL;
+		if (stop8(x))
+			return false;
+		d[0] = s[0], d[n >> 1] = s[n >> 1], d[n - 1] = s[n - 1];
+	}
+	return true;
+}
+
 /* Copy to d the longest prefix of s[0..n) that a JSON string holds as it is (no '"', '\\' or C0
- * control), its length; d has room for n bytes.  Sixteen bytes a step where SSE2 is, stored
- * before they are looked at (unsigned: min(v, 0x1F) == v below 0x20); a tail under sixteen
- * bytes as one word of eight made of two overlapping reads (a short string is one look), copied
- * the same way when plain, a byte at a time to the byte to escape when not. */
+ * control), its length; d has room for n bytes.  Sixteen bytes a step (SSE2: stored before they
+ * are looked at; unsigned, min(v, 0x1F) == v below 0x20), the tail in one look, a byte at a time
+ * only to the byte to escape. */
 static inline size_t
 plain_copy(char *d, const char *s, size_t n)
 {
-	size_t i = 0, r;
-	uint64_t x, y;
+	size_t i = 0;
 
 #ifdef __SSE2__
 	for (; i + 16 <= n; i += 16) {
@@ -103,30 +134,12 @@ plain_copy(char *d, const char *s, size_t n)
 		if (m != 0)
 			return i + (size_t)__builtin_ctz(m);
 	}
+#else
+	for (; i + 16 <= n && plain_short(d + i, s + i, 16); i += 16)
+		;
 #endif
-	for (; (r = n - i) >= 8; i += 8) {
-		memcpy(&x, s + i, 8);
-		memcpy(&y, s + n - 8, 8);
-		if (r <= 16 && !stop8(x) && !stop8(y)) {
-			memcpy(d + i, &x, 8);
-			memcpy(d + n - 8, &y, 8);
-			return n;
-		}
-		if (stop8(x))
-			break;
-		memcpy(d + i, &x, 8);
-	}
-	if ((r = n - i) >= 4 && r < 8) {
-		uint32_t lo, hi;
-
-		memcpy(&lo, s + i, 4);
-		memcpy(&hi, s + n - 4, 4);
-		if (!stop8((uint64_t)hi << 32 | lo)) {
-			memcpy(d + i, &lo, 4);
-			memcpy(d + n - 4, &hi, 4);
-			return n;
-		}
-	}
+	if (n - i <= 16 && plain_short(d + i, s + i, n - i))
+		return n;
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -187,8 +200,18 @@ put_plain(jw *w, const char *s, size_t n, size_t q)
 static void
 put_jstrn(jw *w, const char *s, size_t n)
 {
+	char *p;
+
 	elem(w, false);
-	put_string(w, s, n, ',');
+	p = gw_buf_room(w->b, n + 3);
+	if (n > 16 || !plain_short(p + 1, s, n)) {
+		put_string(w, s, n, ',');
+		return;
+	}
+	p[0] = '"';
+	p[n + 1] = '"';
+	p[n + 2] = ',';
+	gw_buf_wrote(w->b, n + 3);
 }
 
 /* null, true, false or a number's bytes. */
