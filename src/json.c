@@ -21,6 +21,7 @@
  * level, one member a line, arrays of scalars on one line ([1, 2]), {} and [] when empty. */
 typedef struct jw {
 	gw_buf *b;
+	char *p, *end; /* where the next byte goes in b, the last byte of its room */
 	bool pretty;
 	unsigned char *st; /* per open object or array: J_ARRAY; J_SOME, J_FLAT of an array */
 	size_t depth, capst;
@@ -29,6 +30,32 @@ typedef struct jw {
 } jw;
 
 enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
+
+/* The buffer grown for n more bytes at w->p. */
+static void
+grow(jw *w, size_t n)
+{
+	w->b->len = (size_t)(w->p - w->b->ptr);
+	w->p = gw_buf_room(w->b, n);
+	w->end = w->b->ptr + w->b->cap - 1;
+}
+
+/* Room for n bytes at w->p: a writer puts its bytes there and moves w->p past them (no
+ * length to store and no terminating zero a value; gw_json_write ends the buffer). */
+static inline char *
+room(jw *w, size_t n)
+{
+	if ((size_t)(w->end - w->p) < n)
+		grow(w, n);
+	return w->p;
+}
+
+static inline void
+addc(jw *w, char c)
+{
+	*room(w, 1) = c;
+	w->p++;
+}
 
 /* A line break and the indentation of depth at p (room for 2 * depth + 33 bytes), its length:
  * one copy of 32 bytes for the depths a record has, eight spaces at a time past them. */
@@ -47,7 +74,7 @@ lead(char *p, size_t depth)
 static void
 newline(jw *w, size_t depth)
 {
-	gw_buf_wrote(w->b, lead(gw_buf_room(w->b, 2 * depth + 33), depth));
+	w->p += lead(room(w, 2 * depth + 33), depth);
 }
 
 /* A value starts (container: an object or array); in a pretty array, after its line break or
@@ -63,7 +90,7 @@ elem(jw *w, bool container)
 	if (!(*t & J_SOME))
 		*t |= J_SOME | (container ? 0 : J_FLAT);
 	else if (*t & J_FLAT) {
-		gw_buf_addc(w->b, ' ');
+		addc(w, ' ');
 		return;
 	}
 	if (!(*t & J_FLAT))
@@ -157,16 +184,15 @@ static void
 put_string(jw *w, const char *s, size_t n, char after)
 {
 	static const char short_esc[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
-	gw_buf *b = w->b;
-	char *p = gw_buf_room(b, n + 3);
+	char *p = room(w, n + 3);
 	size_t i = 0;
 
 	*p++ = '"';
 	while ((i += plain_copy(p + i, s + i, n - i)) < n) { /* s[i] is escaped */
 		unsigned char c = (unsigned char)s[i++];
 
-		gw_buf_wrote(b, (size_t)(p - b->ptr) + i - 1 - b->len);
-		p = gw_buf_room(b, 6 + n - i + 3);
+		w->p = p + i - 1;
+		p = room(w, 6 + n - i + 3);
 		if (c >= 0x20)
 			p[0] = '\\', p[1] = (char)c, p += 2;
 		else if (short_esc[c])
@@ -178,7 +204,7 @@ put_string(jw *w, const char *s, size_t n, char after)
 	}
 	p[n] = '"';
 	p[n + 1] = after;
-	gw_buf_wrote(b, (size_t)(p + n + 2 - b->ptr) - b->len);
+	w->p = p + n + 2;
 }
 
 /* s[0..n) with nothing to escape in it, between quotes when q is 1 (none when 0), and its
@@ -189,12 +215,12 @@ put_plain(jw *w, const char *s, size_t n, size_t q)
 	char *p;
 
 	elem(w, false);
-	p = gw_buf_room(w->b, n + 3);
+	p = room(w, n + 3);
 	p[0] = '"';
 	memcpy(p + q, s, n);
 	p[q + n] = '"';
 	p[2 * q + n] = ',';
-	gw_buf_wrote(w->b, 2 * q + n + 1);
+	w->p = p + 2 * q + n + 1;
 }
 
 static void
@@ -203,7 +229,7 @@ put_jstrn(jw *w, const char *s, size_t n)
 	char *p;
 
 	elem(w, false);
-	p = gw_buf_room(w->b, n + 3);
+	p = room(w, n + 3);
 	if (n > 16 || !plain_short(p + 1, s, n)) {
 		put_string(w, s, n, ',');
 		return;
@@ -211,7 +237,7 @@ put_jstrn(jw *w, const char *s, size_t n)
 	p[0] = '"';
 	p[n + 1] = '"';
 	p[n + 2] = ',';
-	gw_buf_wrote(w->b, n + 3);
+	w->p = p + n + 3;
 }
 
 /* null, true, false or a number's bytes. */
@@ -242,14 +268,14 @@ put_jstr(jw *w, const char *s)
 static inline void
 put_keyn(jw *w, const char *k, size_t n)
 {
-	char *p = gw_buf_room(w->b, 2 * w->depth + n + 36);
+	char *p = room(w, 2 * w->depth + n + 36);
 	size_t at = w->pretty ? lead(p, w->depth) : 0;
 
 	p[at++] = '"';
 	memcpy(p + at, k, n);
 	at += n;
 	memcpy(p + at, "\": ", 3);
-	gw_buf_wrote(w->b, at + (w->pretty ? 3 : 2));
+	w->p = p + at + (w->pretty ? 3 : 2);
 }
 
 static inline void
@@ -266,7 +292,7 @@ put_key_escaped(jw *w, const char *k)
 		newline(w, w->depth);
 	put_string(w, k, strlen(k), ':');
 	if (w->pretty)
-		gw_buf_addc(w->b, ' ');
+		addc(w, ' ');
 }
 
 static void
@@ -276,10 +302,10 @@ put_int(jw *w, long long v)
 	size_t n;
 
 	elem(w, false);
-	p = gw_buf_room(w->b, 25);
+	p = room(w, 25);
 	n = gw_fmt_int(p, v);
 	p[n] = ',';
-	gw_buf_wrote(w->b, n + 1);
+	w->p = p + n + 1;
 }
 
 /* A real as Jansson writes it: %.15g, then ".0" when it would read back as an integer, and
@@ -317,7 +343,7 @@ static void
 put_open(jw *w, char c)
 {
 	elem(w, true);
-	gw_buf_addc(w->b, c);
+	addc(w, c);
 	if (w->pretty) {
 		if (w->depth >= w->capst)
 			gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
@@ -330,21 +356,20 @@ put_open(jw *w, char c)
 static void
 put_close(jw *w, char c)
 {
-	gw_buf *b = w->b;
 	unsigned char t = w->pretty ? w->st[w->depth - 1] : J_FLAT;
-	bool some = b->ptr[b->len - 1] == ','; /* the comma after a value, or the open bracket */
+	bool some = w->p[-1] == ','; /* the comma after a value, or the open bracket */
 	size_t n = 0;
 	char *p;
 
 	w->depth--;
 	w->arr = w->pretty && w->depth > 0 && (w->st[w->depth - 1] & J_ARRAY);
-	b->len -= some;
-	p = gw_buf_room(b, 2 * w->depth + 35);
+	w->p -= some;
+	p = room(w, 2 * w->depth + 35);
 	if (some && !(t & J_FLAT))
 		n = lead(p, w->depth);
 	p[n] = c;
 	p[n + 1] = ',';
-	gw_buf_wrote(b, n + 2);
+	w->p = p + n + 2;
 }
 
 static void
@@ -354,7 +379,7 @@ put_pair(jw *w, long long x, long long y)
 	size_t n;
 
 	elem(w, true);
-	p = gw_buf_room(w->b, 52);
+	p = room(w, 52);
 	p[0] = '[';
 	n = 1 + gw_fmt_int(p + 1, x);
 	p[n++] = ',';
@@ -362,7 +387,7 @@ put_pair(jw *w, long long x, long long y)
 		p[n++] = ' ';
 	n += gw_fmt_int(p + n, y);
 	memcpy(p + n, "],", 2);
-	gw_buf_wrote(w->b, n + 2);
+	w->p = p + n + 2;
 }
 
 static void
@@ -502,7 +527,7 @@ write_map(jw *w, const gw_doc *d)
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
 		uint32_t v[5] = {r->cp, r->src, r->width, r->line, r->col};
-		char *p = gw_buf_room(w->b, 5 * 13);
+		char *p = room(w, 5 * 13);
 		size_t n = 0;
 
 		for (int k = 0; k < 5; k++) {
@@ -511,9 +536,9 @@ write_map(jw *w, const gw_doc *d)
 			p[n + 1] = ' ';
 			n += 1 + sp;
 		}
-		gw_buf_wrote(w->b, n);
+		w->p = p + n;
 	}
-	w->b->len -= d->nruns > 0 ? sp : 0;
+	w->p -= d->nruns > 0 ? sp : 0;
 	put_close(w, ']');
 }
 
@@ -756,9 +781,11 @@ write_record(jw *w, const gw_doc *d)
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0};
+	jw w = {out, NULL, NULL, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0};
 
 	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
+	w.p = out->ptr + out->len;
+	w.end = out->ptr + out->cap - 1;
 	put_open(&w, '{');
 	put_key(&w, "schema"), put_name(&w, GW_SCHEMA);
 	put_key(&w, "id"), put_jstr(&w, d->id);
@@ -767,7 +794,9 @@ gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 	else
 		write_record(&w, d);
 	put_close(&w, '}');
-	out->ptr[out->len - 1] = '\n'; /* for the comma after the record */
+	w.p[-1] = '\n'; /* for the comma after the record */
+	out->len = (size_t)(w.p - out->ptr);
+	out->ptr[out->len] = '\0';
 	free(w.st);
 }
 
