@@ -514,8 +514,19 @@ write_removed(jw *w, const gw_doc *d)
 	put_close(w, ']');
 }
 
-/* Five integers a run, on one line when pretty: each with its comma and, pretty, the space
- * after it (the last space taken back); the first value opens the line as any other. */
+/* One integer of the offset map at p with its comma and, pretty (sp 1), the space after it. */
+static inline char *
+map_int(char *p, uint32_t v, size_t sp)
+{
+	p += gw_fmt_int(p, v);
+	p[0] = ',';
+	p[1] = ' ';
+	return p + 1 + sp;
+}
+
+/* Five integers a run, on one line when pretty (the last space taken back); the first value
+ * opens the line as any other.  The five written one after the other, not in a loop over a
+ * copy of the run. */
 static void
 write_map(jw *w, const gw_doc *d)
 {
@@ -526,17 +537,13 @@ write_map(jw *w, const gw_doc *d)
 		elem(w, false);
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
-		uint32_t v[5] = {r->cp, r->src, r->width, r->line, r->col};
 		char *p = room(w, 5 * 13);
-		size_t n = 0;
 
-		for (int k = 0; k < 5; k++) {
-			n += gw_fmt_int(p + n, v[k]);
-			p[n] = ',';
-			p[n + 1] = ' ';
-			n += 1 + sp;
-		}
-		w->p = p + n;
+		p = map_int(p, r->cp, sp);
+		p = map_int(p, r->src, sp);
+		p = map_int(p, r->width, sp);
+		p = map_int(p, r->line, sp);
+		w->p = map_int(p, r->col, sp);
 	}
 	w->p -= d->nruns > 0 ? sp : 0;
 	put_close(w, ']');
