@@ -97,6 +97,17 @@ elem(jw *w, bool container)
 		newline(w, w->depth);
 }
 
+#ifdef __SSE2__
+/* The bytes of v that a JSON string escapes ('"', '\\', C0 controls), one bit each (unsigned:
+ * min(v, 0x1F) == v below 0x20). */
+static inline unsigned
+stops(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+}
+#else
 /* Whether one of the eight bytes in x is a '"', '\\' or C0 control: the byte whose subtraction
  * borrows into its top bit (after the XOR for the two quotes; ~x drops bytes >= 0x80). */
 static inline bool
@@ -106,10 +117,11 @@ stop8(uint64_t x)
 
 	return (((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x & top) != 0;
 }
+#endif
 
 /* Whether the n <= 16 bytes at s hold nothing to escape; if so they are copied to d.  Two words
- * of eight that overlap (four from 4 bytes, the bytes themselves under 4, the rest 'A'): one
- * look for most strings a record has (ids, units, rules, the text of a quantity). */
+ * of eight that overlap (four from 4 bytes, the bytes themselves under 4, the rest 'A') in one
+ * look: most strings a record has (ids, units, rules, the text of a quantity). */
 static inline bool
 plain_short(char *d, const char *s, size_t n)
 {
@@ -119,31 +131,35 @@ plain_short(char *d, const char *s, size_t n)
 	if (n >= 8) {
 		memcpy(&x, s, 8);
 		memcpy(&y, s + n - 8, 8);
-		if (stop8(x) || stop8(y))
-			return false;
-		memcpy(d, &x, 8);
-		memcpy(d + n - 8, &y, 8);
 	} else if (n >= 4) {
 		memcpy(&lo, s, 4);
 		memcpy(&hi, s + n - 4, 4);
-		if (stop8((uint64_t)hi << 32 | lo))
-			return false;
+		x = y = (uint64_t)hi << 32 | lo;
+	} else if (n > 0)
+		x = y = (unsigned char)s[0] | (unsigned)(unsigned char)s[n >> 1] << 8 |
+		        (unsigned)(unsigned char)s[n - 1] << 16 | 0x4141414141000000ULL;
+	else
+		return true;
+#ifdef __SSE2__
+	if (stops(_mm_set_epi64x((long long)y, (long long)x)))
+#else
+	if (stop8(x) || stop8(y))
+#endif
+		return false;
+	if (n >= 8) {
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
 		memcpy(d, &lo, 4);
 		memcpy(d + n - 4, &hi, 4);
-	} else if (n > 0) {
-		x = (unsigned char)s[0] | (unsigned)(unsigned char)s[n >> 1] << 8 |
-		    (unsigned)(unsigned char)s[n - 1] << 16 | 0x4141414141000000ULL;
-		if (stop8(x))
-			return false;
+	} else
 		d[0] = s[0], d[n >> 1] = s[n >> 1], d[n - 1] = s[n - 1];
-	}
 	return true;
 }
 
 /* Copy to d the longest prefix of s[0..n) that a JSON string holds as it is (no '"', '\\' or C0
  * control), its length; d has room for n bytes.  Sixteen bytes a step (SSE2: stored before they
- * are looked at; unsigned, min(v, 0x1F) == v below 0x20), the tail in one look, a byte at a time
- * only to the byte to escape. */
+ * are looked at), the tail in one look, a byte at a time only to the byte to escape. */
 static inline size_t
 plain_copy(char *d, const char *s, size_t n)
 {
@@ -152,10 +168,7 @@ plain_copy(char *d, const char *s, size_t n)
 #ifdef __SSE2__
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
-		                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-		                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+		unsigned m = stops(v);
 
 		_mm_storeu_si128((__m128i *)(void *)(d + i), v);
 		if (m != 0)
