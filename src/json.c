@@ -236,7 +236,7 @@ put_plain(jw *w, const char *s, size_t n, size_t q)
 	w->p = p + 2 * q + n + 1;
 }
 
-static void
+static inline void
 put_jstrn(jw *w, const char *s, size_t n)
 {
 	char *p;
