@@ -385,7 +385,7 @@ put_close(jw *w, char c)
 	w->p = p + n + 2;
 }
 
-static void
+static inline void
 put_pair(jw *w, long long x, long long y)
 {
 	char *p;
