@@ -352,7 +352,7 @@ put_real(jw *w, double v)
 }
 
 /* Open an object or array; close it, in the place of the comma after its last value. */
-static void
+static inline void
 put_open(jw *w, char c)
 {
 	elem(w, true);
@@ -366,7 +366,7 @@ put_open(jw *w, char c)
 	w->arr = w->pretty && c == '[';
 }
 
-static void
+static inline void
 put_close(jw *w, char c)
 {
 	unsigned char t = w->pretty ? w->st[w->depth - 1] : J_FLAT;
