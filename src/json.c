@@ -308,7 +308,7 @@ put_key_escaped(jw *w, const char *k)
 		addc(w, ' ');
 }
 
-static void
+static inline void
 put_int(jw *w, long long v)
 {
 	char *p;
@@ -424,7 +424,7 @@ put_src(jw *w, const gw_doc *d, gw_span s)
 }
 
 /* gw_json_number's bytes. */
-static void
+static inline void
 put_number(jw *w, bool has, double v)
 {
 	if (!has || !isfinite(v))
