@@ -21,6 +21,7 @@
  * level, one member a line, arrays of scalars on one line ([1, 2]), {} and [] when empty. */
 typedef struct jw {
 	gw_buf *b;
+	char *p, *end; /* where the next byte goes in b, the last byte of its room */
 	bool pretty;
 	unsigned char *st; /* per open object or array: J_ARRAY; J_SOME, J_FLAT of an array */
 	size_t depth, capst;
@@ -29,6 +30,32 @@ typedef struct jw {
 } jw;
 
 enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
+
+/* The buffer grown for n more bytes at w->p. */
+static void
+grow(jw *w, size_t n)
+{
+	w->b->len = (size_t)(w->p - w->b->ptr);
+	w->p = gw_buf_room(w->b, n);
+	w->end = w->b->ptr + w->b->cap - 1;
+}
+
+/* Room for n bytes at w->p: a writer puts its bytes there and moves w->p past them (no
+ * length to store and no terminating zero a value; gw_json_write ends the buffer). */
+static inline char *
+room(jw *w, size_t n)
+{
+	if ((size_t)(w->end - w->p) < n)
+		grow(w, n);
+	return w->p;
+}
+
+static inline void
+addc(jw *w, char c)
+{
+	*room(w, 1) = c;
+	w->p++;
+}
 
 /* A line break and the indentation of depth at p (room for 2 * depth + 33 bytes), its length:
  * one copy of 32 bytes for the depths a record has, eight spaces at a time past them. */
@@ -47,7 +74,7 @@ lead(char *p, size_t depth)
 static void
 newline(jw *w, size_t depth)
 {
-	gw_buf_wrote(w->b, lead(gw_buf_room(w->b, 2 * depth + 33), depth));
+	w->p += lead(room(w, 2 * depth + 33), depth);
 }
 
 /* A value starts (container: an object or array); in a pretty array, after its line break or
@@ -63,13 +90,24 @@ elem(jw *w, bool container)
 	if (!(*t & J_SOME))
 		*t |= J_SOME | (container ? 0 : J_FLAT);
 	else if (*t & J_FLAT) {
-		gw_buf_addc(w->b, ' ');
+		addc(w, ' ');
 		return;
 	}
 	if (!(*t & J_FLAT))
 		newline(w, w->depth);
 }
 
+#ifdef __SSE2__
+/* The bytes of v that a JSON string escapes ('"', '\\', C0 controls), one bit each (unsigned:
+ * min(v, 0x1F) == v below 0x20). */
+static inline unsigned
+stops(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+}
+#else
 /* Whether one of the eight bytes in x is a '"', '\\' or C0 control: the byte whose subtraction
  * borrows into its top bit (after the XOR for the two quotes; ~x drops bytes >= 0x80). */
 static inline bool
@@ -79,54 +117,69 @@ stop8(uint64_t x)
 
 	return (((x - 0x20 * ones) | ((x ^ '"' * ones) - ones) | ((x ^ '\\' * ones) - ones)) & ~x & top) != 0;
 }
+#endif
+
+/* Whether the n <= 16 bytes at s hold nothing to escape; if so they are copied to d.  Two words
+ * of eight that overlap (four from 4 bytes, the bytes themselves under 4, the rest 'A') in one
+ * look: most strings a record has (ids, units, rules, the text of a quantity). */
+static inline bool
+plain_short(char *d, const char *s, size_t n)
+{
+	uint64_t x, y;
+	uint32_t lo, hi;
+
+	if (n >= 8) {
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		x = y = (uint64_t)hi << 32 | lo;
+	} else if (n > 0)
+		x = y = (unsigned char)s[0] | (unsigned)(unsigned char)s[n >> 1] << 8 |
+		        (unsigned)(unsigned char)s[n - 1] << 16 | 0x4141414141000000ULL;
+	else
+		return true;
+#ifdef __SSE2__
+	if (stops(_mm_set_epi64x((long long)y, (long long)x)))
+#else
+	if (stop8(x) || stop8(y))
+#endif
+		return false;
+	if (n >= 8) {
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		memcpy(d, &lo, 4);
+		memcpy(d + n - 4, &hi, 4);
+	} else
+		d[0] = s[0], d[n >> 1] = s[n >> 1], d[n - 1] = s[n - 1];
+	return true;
+}
 
 /* Copy to d the longest prefix of s[0..n) that a JSON string holds as it is (no '"', '\\' or C0
- * control), its length; d has room for n bytes.  Sixteen bytes a step where SSE2 is, stored
- * before they are looked at (unsigned: min(v, 0x1F) == v below 0x20); a tail under sixteen
- * bytes as one word of eight made of two overlapping reads (a short string is one look), copied
- * the same way when plain, a byte at a time to the byte to escape when not. */
+ * control), its length; d has room for n bytes.  Sixteen bytes a step (SSE2: stored before they
+ * are looked at), the tail in one look, a byte at a time only to the byte to escape. */
 static inline size_t
 plain_copy(char *d, const char *s, size_t n)
 {
-	size_t i = 0, r;
-	uint64_t x, y;
+	size_t i = 0;
 
 #ifdef __SSE2__
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
-		                            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-		                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+		unsigned m = stops(v);
 
 		_mm_storeu_si128((__m128i *)(void *)(d + i), v);
 		if (m != 0)
 			return i + (size_t)__builtin_ctz(m);
 	}
+#else
+	for (; i + 16 <= n && plain_short(d + i, s + i, 16); i += 16)
+		;
 #endif
-	for (; (r = n - i) >= 8; i += 8) {
-		memcpy(&x, s + i, 8);
-		memcpy(&y, s + n - 8, 8);
-		if (r <= 16 && !stop8(x) && !stop8(y)) {
-			memcpy(d + i, &x, 8);
-			memcpy(d + n - 8, &y, 8);
-			return n;
-		}
-		if (stop8(x))
-			break;
-		memcpy(d + i, &x, 8);
-	}
-	if ((r = n - i) >= 4 && r < 8) {
-		uint32_t lo, hi;
-
-		memcpy(&lo, s + i, 4);
-		memcpy(&hi, s + n - 4, 4);
-		if (!stop8((uint64_t)hi << 32 | lo)) {
-			memcpy(d + i, &lo, 4);
-			memcpy(d + n - 4, &hi, 4);
-			return n;
-		}
-	}
+	if (n - i <= 16 && plain_short(d + i, s + i, n - i))
+		return n;
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -144,16 +197,15 @@ static void
 put_string(jw *w, const char *s, size_t n, char after)
 {
 	static const char short_esc[32] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
-	gw_buf *b = w->b;
-	char *p = gw_buf_room(b, n + 3);
+	char *p = room(w, n + 3);
 	size_t i = 0;
 
 	*p++ = '"';
 	while ((i += plain_copy(p + i, s + i, n - i)) < n) { /* s[i] is escaped */
 		unsigned char c = (unsigned char)s[i++];
 
-		gw_buf_wrote(b, (size_t)(p - b->ptr) + i - 1 - b->len);
-		p = gw_buf_room(b, 6 + n - i + 3);
+		w->p = p + i - 1;
+		p = room(w, 6 + n - i + 3);
 		if (c >= 0x20)
 			p[0] = '\\', p[1] = (char)c, p += 2;
 		else if (short_esc[c])
@@ -165,7 +217,7 @@ put_string(jw *w, const char *s, size_t n, char after)
 	}
 	p[n] = '"';
 	p[n + 1] = after;
-	gw_buf_wrote(b, (size_t)(p + n + 2 - b->ptr) - b->len);
+	w->p = p + n + 2;
 }
 
 /* s[0..n) with nothing to escape in it, between quotes when q is 1 (none when 0), and its
@@ -176,19 +228,29 @@ put_plain(jw *w, const char *s, size_t n, size_t q)
 	char *p;
 
 	elem(w, false);
-	p = gw_buf_room(w->b, n + 3);
+	p = room(w, n + 3);
 	p[0] = '"';
 	memcpy(p + q, s, n);
 	p[q + n] = '"';
 	p[2 * q + n] = ',';
-	gw_buf_wrote(w->b, 2 * q + n + 1);
+	w->p = p + 2 * q + n + 1;
 }
 
-static void
+static inline void
 put_jstrn(jw *w, const char *s, size_t n)
 {
+	char *p;
+
 	elem(w, false);
-	put_string(w, s, n, ',');
+	p = room(w, n + 3);
+	if (n > 16 || !plain_short(p + 1, s, n)) {
+		put_string(w, s, n, ',');
+		return;
+	}
+	p[0] = '"';
+	p[n + 1] = '"';
+	p[n + 2] = ',';
+	w->p = p + n + 3;
 }
 
 /* null, true, false or a number's bytes. */
@@ -219,14 +281,14 @@ put_jstr(jw *w, const char *s)
 static inline void
 put_keyn(jw *w, const char *k, size_t n)
 {
-	char *p = gw_buf_room(w->b, 2 * w->depth + n + 36);
+	char *p = room(w, 2 * w->depth + n + 36);
 	size_t at = w->pretty ? lead(p, w->depth) : 0;
 
 	p[at++] = '"';
 	memcpy(p + at, k, n);
 	at += n;
 	memcpy(p + at, "\": ", 3);
-	gw_buf_wrote(w->b, at + (w->pretty ? 3 : 2));
+	w->p = p + at + (w->pretty ? 3 : 2);
 }
 
 static inline void
@@ -243,20 +305,20 @@ put_key_escaped(jw *w, const char *k)
 		newline(w, w->depth);
 	put_string(w, k, strlen(k), ':');
 	if (w->pretty)
-		gw_buf_addc(w->b, ' ');
+		addc(w, ' ');
 }
 
-static void
+static inline void
 put_int(jw *w, long long v)
 {
 	char *p;
 	size_t n;
 
 	elem(w, false);
-	p = gw_buf_room(w->b, 25);
+	p = room(w, 25);
 	n = gw_fmt_int(p, v);
 	p[n] = ',';
-	gw_buf_wrote(w->b, n + 1);
+	w->p = p + n + 1;
 }
 
 /* A real as Jansson writes it: %.15g, then ".0" when it would read back as an integer, and
@@ -290,11 +352,11 @@ put_real(jw *w, double v)
 }
 
 /* Open an object or array; close it, in the place of the comma after its last value. */
-static void
+static inline void
 put_open(jw *w, char c)
 {
 	elem(w, true);
-	gw_buf_addc(w->b, c);
+	addc(w, c);
 	if (w->pretty) {
 		if (w->depth >= w->capst)
 			gw_grow((void **)&w->st, &w->capst, w->depth + 1, 1);
@@ -304,34 +366,33 @@ put_open(jw *w, char c)
 	w->arr = w->pretty && c == '[';
 }
 
-static void
+static inline void
 put_close(jw *w, char c)
 {
-	gw_buf *b = w->b;
 	unsigned char t = w->pretty ? w->st[w->depth - 1] : J_FLAT;
-	bool some = b->ptr[b->len - 1] == ','; /* the comma after a value, or the open bracket */
+	bool some = w->p[-1] == ','; /* the comma after a value, or the open bracket */
 	size_t n = 0;
 	char *p;
 
 	w->depth--;
 	w->arr = w->pretty && w->depth > 0 && (w->st[w->depth - 1] & J_ARRAY);
-	b->len -= some;
-	p = gw_buf_room(b, 2 * w->depth + 35);
+	w->p -= some;
+	p = room(w, 2 * w->depth + 35);
 	if (some && !(t & J_FLAT))
 		n = lead(p, w->depth);
 	p[n] = c;
 	p[n + 1] = ',';
-	gw_buf_wrote(b, n + 2);
+	w->p = p + n + 2;
 }
 
-static void
+static inline void
 put_pair(jw *w, long long x, long long y)
 {
 	char *p;
 	size_t n;
 
 	elem(w, true);
-	p = gw_buf_room(w->b, 52);
+	p = room(w, 52);
 	p[0] = '[';
 	n = 1 + gw_fmt_int(p + 1, x);
 	p[n++] = ',';
@@ -339,7 +400,7 @@ put_pair(jw *w, long long x, long long y)
 		p[n++] = ' ';
 	n += gw_fmt_int(p + n, y);
 	memcpy(p + n, "],", 2);
-	gw_buf_wrote(w->b, n + 2);
+	w->p = p + n + 2;
 }
 
 static void
@@ -363,7 +424,7 @@ put_src(jw *w, const gw_doc *d, gw_span s)
 }
 
 /* gw_json_number's bytes. */
-static void
+static inline void
 put_number(jw *w, bool has, double v)
 {
 	if (!has || !isfinite(v))
@@ -466,8 +527,19 @@ write_removed(jw *w, const gw_doc *d)
 	put_close(w, ']');
 }
 
-/* Five integers a run, on one line when pretty: each with its comma and, pretty, the space
- * after it (the last space taken back); the first value opens the line as any other. */
+/* One integer of the offset map at p with its comma and, pretty (sp 1), the space after it. */
+static inline char *
+map_int(char *p, uint32_t v, size_t sp)
+{
+	p += gw_fmt_int(p, v);
+	p[0] = ',';
+	p[1] = ' ';
+	return p + 1 + sp;
+}
+
+/* Five integers a run, on one line when pretty (the last space taken back); the first value
+ * opens the line as any other.  The five written one after the other, not in a loop over a
+ * copy of the run. */
 static void
 write_map(jw *w, const gw_doc *d)
 {
@@ -478,19 +550,15 @@ write_map(jw *w, const gw_doc *d)
 		elem(w, false);
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
-		uint32_t v[5] = {r->cp, r->src, r->width, r->line, r->col};
-		char *p = gw_buf_room(w->b, 5 * 13);
-		size_t n = 0;
+		char *p = room(w, 5 * 13);
 
-		for (int k = 0; k < 5; k++) {
-			n += gw_fmt_int(p + n, v[k]);
-			p[n] = ',';
-			p[n + 1] = ' ';
-			n += 1 + sp;
-		}
-		gw_buf_wrote(w->b, n);
+		p = map_int(p, r->cp, sp);
+		p = map_int(p, r->src, sp);
+		p = map_int(p, r->width, sp);
+		p = map_int(p, r->line, sp);
+		w->p = map_int(p, r->col, sp);
 	}
-	w->b->len -= d->nruns > 0 ? sp : 0;
+	w->p -= d->nruns > 0 ? sp : 0;
 	put_close(w, ']');
 }
 
@@ -733,9 +801,11 @@ write_record(jw *w, const gw_doc *d)
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	jw w = {out, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0};
+	jw w = {out, NULL, NULL, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0};
 
 	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
+	w.p = out->ptr + out->len;
+	w.end = out->ptr + out->cap - 1;
 	put_open(&w, '{');
 	put_key(&w, "schema"), put_name(&w, GW_SCHEMA);
 	put_key(&w, "id"), put_jstr(&w, d->id);
@@ -744,7 +814,9 @@ gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 	else
 		write_record(&w, d);
 	put_close(&w, '}');
-	out->ptr[out->len - 1] = '\n'; /* for the comma after the record */
+	w.p[-1] = '\n'; /* for the comma after the record */
+	out->len = (size_t)(w.p - out->ptr);
+	out->ptr[out->len] = '\0';
 	free(w.st);
 }
 
