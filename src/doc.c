@@ -345,7 +345,8 @@ gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t c
 			gw_doc_fail(d, GW_E_LIMIT, "more than %d offset map runs", GW_LIMIT_RUNS);
 		return;
 	}
-	gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
+	if (d->nruns == d->capruns) /* most runs fit: no call for nothing */
+		gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
 	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped - n, src, len, line, col};
 }
 
