@@ -238,6 +238,7 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->text_len = len;
 	d->cpx = gw_xmalloc((len / CPX_STEP + 1) * sizeof *d->cpx);
 	d->ncpx = 0;
+	d->lastb = d->lastn = 0;
 	while (i < len) {
 		size_t end = i + 8 <= len ? i + 8 : len;
 
@@ -295,32 +296,35 @@ gw_doc_cp_skip(const gw_doc *d, size_t b, size_t k)
 int32_t
 gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 {
-	size_t lo = 0, hi, b;
-	int32_t cp;
+	size_t lo = 0, hi, b, cp;
 
 	if (d->ncpx == 0 || byte == 0)
 		return 0;
 	if (byte >= d->text_len)
 		return (int32_t)d->ncp;
-	hi = d->ncpx;
-	while (hi - lo > 1) { /* last checkpoint at or before byte */
-		size_t mid = (lo + hi) / 2;
+	if (d->lastb <= byte && byte - d->lastb < 64) {
+		/* a span's end is asked right after its start: walk on from there, no search */
+		b = d->lastb, cp = d->lastn;
+	} else {
+		hi = d->ncpx;
+		while (hi - lo > 1) { /* last checkpoint at or before byte */
+			size_t mid = (lo + hi) / 2;
 
-		if (d->cpx[mid] <= byte)
-			lo = mid;
-		else
-			hi = mid;
+			if (d->cpx[mid] <= byte)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		b = d->cpx[lo], cp = lo * CPX_STEP;
 	}
-	cp = (int32_t)(lo * CPX_STEP);
-	for (b = d->cpx[lo]; b + 8 <= byte; b += 8)
-		cp += (int32_t)gw_utf8_starts8(d->text + b);
+	for (; b + 8 <= byte; b += 8)
+		cp += gw_utf8_starts8(d->text + b);
 	for (; b < byte; b++)
 		if (((unsigned char)d->text[b] & 0xC0) != 0x80)
 			cp++;
+	d->lastb = byte, d->lastn = cp;
 	/* byte inside a character counts as that character */
-	if (((unsigned char)d->text[byte] & 0xC0) == 0x80)
-		cp--;
-	return cp;
+	return (int32_t)cp - (((unsigned char)d->text[byte] & 0xC0) == 0x80);
 }
 
 void
@@ -341,7 +345,8 @@ gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t c
 			gw_doc_fail(d, GW_E_LIMIT, "more than %d offset map runs", GW_LIMIT_RUNS);
 		return;
 	}
-	gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
+	if (d->nruns == d->capruns) /* most runs fit: no call for nothing */
+		gw_grow((void **)&d->runs, &d->capruns, d->nruns + 1, sizeof *d->runs);
 	d->runs[d->nruns++] = (gw_run){(uint32_t)d->nmapped - n, src, len, line, col};
 }
 

@@ -350,6 +350,7 @@ typedef struct gw_doc {
 	/* private: the code point index of text (doc.c) */
 	uint32_t *cpx;
 	size_t ncpx;
+	size_t lastb, lastn; /* gw_doc_byte_to_cp's last answer: code points starting before byte lastb */
 } gw_doc;
 
 gw_doc *gw_doc_new(void);
