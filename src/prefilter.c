@@ -10,7 +10,8 @@
  * the rest can start with: a unit, 年, 以上 …), followed by one of `acc2` when the rest starts
  * with a single code point (年一遇); a lookahead that reads a run and then needs a code point
  * (stop.title) asks where the run stops (`far`, kept in a cursor for one text).  For a search
- * (a kind rule on a string) a clause keeps `req`: one of these is in every match; and `only`,
+ * (a kind rule on a string) a clause keeps `req` and `req2`: one of each is in every match (two
+ * of its items' first code points: 了 and the 完 新 … of kind.perfective's 完成了 新增了); and `only`,
  * for a clause anchored at both ends: what every code point of the string must be.  Every set is
  * a superset of what PCRE2 can match, so a rule turned down cannot match; a rule not turned down
  * is run as before.  A filter reads its patterns when a text first asks it, not when it is made
@@ -707,6 +708,7 @@ typedef struct clause {
 	cpset first, skip, acc;
 	cpset acc2;        /* with has2: what must follow a code point of acc */
 	cpset req;         /* one of these is in every match (the fewest of first and its items') */
+	cpset req2;        /* and one of these (the next fewest, the last of its size) */
 	cpset only;        /* for a search: every code point of a string it matches is one of these */
 	cpset far_s, far_f; /* with far: the first code point from the place on not in far_s is in far_f */
 	bool far;
@@ -942,12 +944,18 @@ clause_of(const item_list *l, size_t rule, bool search)
 
 	rests_of(l, rest, own);
 	c.first = acc_of(rest[0]);
-	c.req = set_copy(&c.first);
-	for (size_t j = 0; j < l->n; j++) /* an item that cannot match empty puts one of its own */
-		if (!analyse(l->it[j])->e && set_size(&analyse(l->it[j])->fne) < set_size(&c.req)) {
-			free(c.req.r);
-			c.req = set_copy(&analyse(l->it[j])->fne);
-		}
+	c.req = set_copy(&c.first), c.req2 = set_all();
+	for (size_t j = 0; j < l->n; j++) { /* an item that cannot match empty puts one of its own */
+		const cpset *fne = &analyse(l->it[j])->fne;
+
+		if (analyse(l->it[j])->e || set_size(fne) > set_size(&c.req2))
+			continue;
+		free(c.req2.r);
+		if (set_size(fne) < set_size(&c.req))
+			c.req2 = c.req, c.req = set_copy(fne);
+		else
+			c.req2 = set_copy(fne);
+	}
 	if (!search)
 		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c);
 	c.only = search ? only_of(l) : set_all();
@@ -995,7 +1003,7 @@ static void
 clause_free(clause *c)
 {
 	free(c->before[0].r), free(c->before[1].r), free(c->first.r), free(c->skip.r);
-	free(c->acc.r), free(c->acc2.r), free(c->req.r), free(c->far_s.r), free(c->far_f.r);
+	free(c->acc.r), free(c->acc2.r), free(c->req.r), free(c->req2.r), free(c->far_s.r), free(c->far_f.r);
 	free(c->only.r);
 }
 
@@ -1007,7 +1015,8 @@ merge(clause *c, size_t n)
 		set_op(&c[0].before[0], &c[k].before[0], '|'), set_op(&c[0].before[1], &c[k].before[1], '|');
 		set_op(&c[0].first, &c[k].first, '|'), set_op(&c[0].skip, &c[k].skip, '|');
 		set_op(&c[0].acc, &c[k].acc, '|'), set_op(&c[0].acc2, &c[k].acc2, '|');
-		set_op(&c[0].req, &c[k].req, '|'), set_op(&c[0].only, &c[k].only, '|');
+		set_op(&c[0].req, &c[k].req, '|'), set_op(&c[0].req2, &c[k].req2, '|');
+		set_op(&c[0].only, &c[k].only, '|');
 		c[0].has2 = c[0].has2 && c[k].has2;
 		c[0].far = false; /* folded: no far condition (its sets are freed with it) */
 		c[0].empty_ok = c[0].empty_ok || c[k].empty_ok;
@@ -1058,7 +1067,7 @@ typedef struct masks {
 } masks;
 
 typedef struct reqmask {
-	uint64_t w[W], only[W]; /* the clauses whose req set, only set holds the class */
+	uint64_t w[W], w2[W], only[W]; /* the clauses whose req set, req2 set, only set holds the class */
 } reqmask;
 
 struct gw_prefilter {
@@ -1080,7 +1089,7 @@ struct gw_prefilter {
 	gw_buf stop[GW_PREFILTER_FAR][GW_PREFILTER_STOPS]; /* per far clause: the code points its
 	                                                     * run stops at (UTF-8), when so few */
 	size_t nstop[GW_PREFILTER_FAR];
-	uint64_t anyreq[W]; /* the clauses whose req set holds every code point */
+	uint64_t anyreq[W], anyreq2[W]; /* the clauses whose req set, req2 set holds every code point */
 	uint32_t *bound;    /* the code points where the classes start; class k: [bound[k], bound[k + 1]) */
 	size_t nclass;
 	masks *cls;         /* per class */
@@ -1147,7 +1156,8 @@ spread_flips(gw_prefilter *f)
 		for (size_t w = 0; w < nw; w++)
 			m[w] ^= prev[w];
 		for (size_t w = 0; w < W; w++)
-			f->req[k].w[w] ^= f->req[k - 1].w[w], f->req[k].only[w] ^= f->req[k - 1].only[w];
+			f->req[k].w[w] ^= f->req[k - 1].w[w], f->req[k].w2[w] ^= f->req[k - 1].w2[w],
+			f->req[k].only[w] ^= f->req[k - 1].only[w];
 	}
 }
 
@@ -1184,7 +1194,8 @@ build_classes(gw_prefilter *f, const clauses *cs)
 
 		mark_bounds(at, &c->before[0]), mark_bounds(at, &c->before[1]);
 		mark_bounds(at, &c->first), mark_bounds(at, &c->skip);
-		mark_bounds(at, &c->acc), mark_bounds(at, &c->acc2), mark_bounds(at, &c->req);
+		mark_bounds(at, &c->acc), mark_bounds(at, &c->acc2);
+		mark_bounds(at, &c->req), mark_bounds(at, &c->req2);
 		mark_bounds(at, &c->far_s), mark_bounds(at, &c->far_f), mark_bounds(at, &c->only);
 	}
 	for (size_t w = 0, cap = 0; w <= CP_MAX / 64; w++)
@@ -1217,7 +1228,9 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		if (c->far && f->nfar < GW_PREFILTER_FAR)
 			add_far(f, c, i);
 		f->anyreq[i / 64] |= (uint64_t)set_is_all(&c->req) << (i % 64);
+		f->anyreq2[i / 64] |= (uint64_t)set_is_all(&c->req2) << (i % 64);
 		paint(f, &c->req, true, offsetof(reqmask, w), i);
+		paint(f, &c->req2, true, offsetof(reqmask, w2), i);
 		paint(f, &c->only, true, offsetof(reqmask, only), i);
 		f->empty[i / 64] |= (uint64_t)c->empty_ok << (i % 64);
 		f->always[i / 64] |= (uint64_t)c->always << (i % 64);
@@ -1444,14 +1457,15 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 			may->rules |= 1ull << f->crule[64 * w + __builtin_ctzll(bits)];
 }
 
-/* Which clauses may match somewhere in s: those with a code point of their req set in it (or
- * with every one: they may match the empty string, s may be empty) and none outside their only
- * set.  CJK (first) and ASCII decoded inline: this reads every string a kind rule is matched on. */
+/* Which clauses may match somewhere in s: those with a code point of their req set and one of
+ * their req2 set in it (or with every one: they may match the empty string, s may be empty) and
+ * none outside their only set.  CJK (first) and ASCII decoded inline: this reads every string a
+ * kind rule is matched on. */
 void
 gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	uint64_t w0, w1, o0 = UINT64_MAX, o1 = UINT64_MAX;
+	uint64_t w0, w1, v0, v1, o0 = UINT64_MAX, o1 = UINT64_MAX;
 	size_t i = 0;
 
 	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
@@ -1461,7 +1475,7 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 		return;
 	}
 	_Static_assert(W == 2, "two words a mask");
-	w0 = f->anyreq[0], w1 = f->anyreq[1];
+	w0 = f->anyreq[0], w1 = f->anyreq[1], v0 = f->anyreq2[0], v1 = f->anyreq2[1];
 	while (i < len) {
 		const reqmask *m;
 
@@ -1475,9 +1489,10 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 
 			m = &f->req[class_at(f, s, len, j, &i) - f->cls];
 		}
-		w0 |= m->w[0], w1 |= m->w[1], o0 &= m->only[0], o1 &= m->only[1];
+		w0 |= m->w[0], w1 |= m->w[1], v0 |= m->w2[0], v1 |= m->w2[1];
+		o0 &= m->only[0], o1 &= m->only[1];
 	}
-	may->w[0] = w0 & o0, may->w[1] = w1 & o1;
+	may->w[0] = w0 & v0 & o0, may->w[1] = w1 & v1 & o1;
 }
 
 /* The one clause of rule k (a search has one a rule read), -1 when it has none of its own: the
