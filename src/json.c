@@ -1379,11 +1379,10 @@ bad_type(reader *r, const char *key, const char *what)
 }
 
 /* A string member or NULL; a member of another type than string or null is an error. */
+/* The string at v (the value of key), NULL for none. */
 static char *
-get_str(reader *r, size_t o, const char *key)
+str_at(reader *r, size_t v, const char *key)
 {
-	size_t v = jget(r, o, key);
-
 	if (jnull(r, v))
 		return NULL;
 	if (r->t[v].type != JT_STR) {
@@ -1393,11 +1392,15 @@ get_str(reader *r, size_t o, const char *key)
 	return jstr(r, v);
 }
 
-static bool
-get_int(reader *r, size_t o, const char *key, long long *out)
+static char *
+get_str(reader *r, size_t o, const char *key)
 {
-	size_t v = jget(r, o, key);
+	return str_at(r, jget(r, o, key), key);
+}
 
+static bool
+int_at(reader *r, size_t v, const char *key, long long *out)
+{
 	if (jnull(r, v))
 		return false;
 	if (r->t[v].type != JT_INT) {
@@ -1406,6 +1409,12 @@ get_int(reader *r, size_t o, const char *key, long long *out)
 	}
 	*out = r->t[v].v.i;
 	return true;
+}
+
+static bool
+get_int(reader *r, size_t o, const char *key, long long *out)
+{
+	return int_at(r, jget(r, o, key), key, out);
 }
 
 static bool
@@ -1424,9 +1433,9 @@ get_num(reader *r, size_t o, const char *key, double *out)
 }
 
 static gw_span
-get_span(reader *r, size_t o, const char *key)
+span_at(reader *r, size_t v)
 {
-	size_t v = jget(r, o, key), a = v + 1;
+	size_t a = v + 1;
 	long long x, y;
 
 	if (jnull(r, v))
@@ -1445,12 +1454,16 @@ get_span(reader *r, size_t o, const char *key)
 	return (gw_span){(int32_t)x, (int32_t)y};
 }
 
+static gw_span
+get_span(reader *r, size_t o, const char *key)
+{
+	return span_at(r, jget(r, o, key));
+}
+
 /* An array (type JT_ARR) or object member, or 0 when it is absent or null. */
 static size_t
-get_typed(reader *r, size_t o, const char *key, int type)
+typed_at(reader *r, size_t v, const char *key, int type)
 {
-	size_t v = jget(r, o, key);
-
 	if (jnull(r, v))
 		return 0;
 	if (r->t[v].type != type) {
@@ -1458,6 +1471,12 @@ get_typed(reader *r, size_t o, const char *key, int type)
 		return 0;
 	}
 	return v;
+}
+
+static size_t
+get_typed(reader *r, size_t o, const char *key, int type)
+{
+	return typed_at(r, jget(r, o, key), key, type);
 }
 
 static size_t
@@ -1664,6 +1683,9 @@ read_header(reader *r, size_t h)
 		read_field(r, h, spans, order[i]);
 }
 
+/* A node's keys in the order write_node writes them. */
+static const char *const node_keys[8] = {"id", "kind", "num", "ordinal", "heading", "span", "heading_span", "children"};
+
 static void
 read_nodes(reader *r, size_t a, int part, int parent, int depth)
 {
@@ -1681,30 +1703,33 @@ read_nodes(reader *r, size_t a, int part, int parent, int depth)
 		char *id, *num, *heading, *kindname;
 		long long ord = 0;
 		int kind, k;
+		size_t v[8];
 
 		if (r->t[e].type != JT_OBJ) {
 			bad(r, "a node is not an object");
 			return;
 		}
-		kindname = get_str(r, e, "kind");
+		/* looked for in the order they are written (jget goes on from the last key found), then
+		 * taken in the order whose first problem is the one reported */
+		for (int f = 0; f < 8; f++)
+			v[f] = jget(r, e, node_keys[f]);
+		kindname = str_at(r, v[1], "kind");
 		kind = kindname ? gw_kind_from_name(kindname) : -1;
 		free(kindname);
 		if (kind < 0) {
 			bad(r, "a node has no known kind");
 			return;
 		}
-		id = get_str(r, e, "id");
-		num = get_str(r, e, "num");
-		heading = get_str(r, e, "heading");
-		get_int(r, e, "ordinal", &ord);
+		id = str_at(r, v[0], "id");
+		num = str_at(r, v[2], "num");
+		heading = str_at(r, v[4], "heading");
+		int_at(r, v[3], "ordinal", &ord);
 		k = gw_doc_add_node(r->d, (enum gw_kind)kind, part, parent, num, (long)ord, heading,
-		                    get_span(r, e, "span"), get_span(r, e, "heading_span"));
+		                    span_at(r, v[5]), span_at(r, v[6]));
 		r->d->nodes[k].id = id;
-		if (id)
-			json_object_set_new(r->ids, id, json_integer(k));
 		free(num);
 		free(heading);
-		read_nodes(r, get_array(r, e, "children"), part, k, depth + 1);
+		read_nodes(r, typed_at(r, v[7], "children", JT_ARR), part, k, depth + 1);
 		if (r->bad)
 			return;
 	}
@@ -1728,6 +1753,20 @@ read_attachments(reader *r, size_t a)
 	}
 }
 
+/* The index of each node id (the last node of an id), made when a quantity first names one:
+ * the records before gw-extract have no quantity. */
+static json_t *
+node_ids(reader *r)
+{
+	if (r->ids == NULL) {
+		r->ids = json_object();
+		for (size_t k = 0; k < r->d->nnodes; k++)
+			if (r->d->nodes[k].id)
+				json_object_set_new(r->ids, r->d->nodes[k].id, json_integer((json_int_t)k));
+	}
+	return r->ids;
+}
+
 static void
 read_quantity(reader *r, size_t e)
 {
@@ -1736,7 +1775,7 @@ read_quantity(reader *r, size_t e)
 
 	q->id = get_str(r, e, "id");
 	if (node) {
-		json_t *k = json_object_get(r->ids, node);
+		json_t *k = json_object_get(node_ids(r), node);
 
 		if (k == NULL)
 			bad(r, "a quantity names a node that does not exist");
@@ -1902,7 +1941,7 @@ gw_json_read(const char *line, size_t len, gw_buf *err)
 		free(x.t);
 		return NULL;
 	}
-	r = (reader){gw_doc_new(), err, 0, x.s, x.t, json_object()};
+	r = (reader){gw_doc_new(), err, 0, x.s, x.t, NULL};
 	r.d->id = get_str(&r, 1, "id");
 	if (!r.bad)
 		read_record(&r, 1);
