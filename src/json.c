@@ -855,13 +855,18 @@ typedef struct lexer {
 
 /* A new value; the list starts with room for the values of most records (a value takes 5 to 13
  * bytes of a record), at most 64 Ki of them (a long text is one value), and doubles. */
-static size_t
+static void
+lex_grow(lexer *x)
+{
+	x->cap = x->cap ? 2 * x->cap : (x->n / 6 < 65536 ? x->n / 6 : 65536) + 16;
+	x->t = gw_xrealloc(x->t, x->cap * sizeof *x->t);
+}
+
+static inline size_t
 lex_new(lexer *x, int type)
 {
-	if (x->nt == x->cap) {
-		x->cap = x->cap ? 2 * x->cap : (x->n / 6 < 65536 ? x->n / 6 : 65536) + 16;
-		x->t = gw_xrealloc(x->t, x->cap * sizeof *x->t);
-	}
+	if (x->nt == x->cap)
+		lex_grow(x);
 	x->t[x->nt] = (jt){.type = (unsigned char)type};
 	return x->nt++;
 }
@@ -1188,6 +1193,41 @@ lex_scalar(lexer *x, size_t k)
 	return lex_word(x, k);
 }
 
+/* The digits at s[i..n), at most 19: their count, and their value in *u.  Where eight bytes can be
+ * read, a run of under eight (the offset map's integers have up to six) is found and summed in one
+ * word: the first byte that is no digit has its top bit set in nd (the bytes after it may be
+ * wrong, borrowed or carried into), and the digits' values are multiplied pairwise into place. */
+static inline size_t
+int_run(const unsigned char *s, size_t i, size_t n, unsigned long long *u)
+{
+	size_t from = i;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t w, d, nd;
+
+	if (i + 8 <= n) {
+		memcpy(&w, s + i, 8);
+		d = w - '0' * ones;
+		if ((nd = (d | (d + 0x76 * ones)) & 0x80 * ones) != 0) {
+			size_t len = (size_t)__builtin_ctzll(nd) / 8;
+
+			if (len == 0)
+				return 0;
+			d <<= 64 - 8 * len; /* the digits at the top, zeros before them */
+			d = (d & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
+			d = (d & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
+			*u = (d & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+			return len;
+		}
+	}
+#endif
+	*u = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9' && i - from < 19)
+		*u = *u * 10 + (unsigned)(s[i++] - '0');
+	return i - from;
+}
+
 /* In array a after a comma: the integers of at most 18 digits each followed by a comma, at once
  * (the offset map is five integers a run); the value after them is read as any other. */
 static void
@@ -1197,18 +1237,16 @@ lex_ints(lexer *x, size_t a)
 	size_t n = x->n;
 
 	for (;;) {
-		size_t i = x->at, k;
-		unsigned long long u = 0;
+		unsigned long long u;
+		size_t i = x->at, len = int_run(s, i, n, &u), k;
 
-		while (i < n && s[i] >= '0' && s[i] <= '9' && i - x->at < 19)
-			u = u * 10 + (unsigned)(s[i++] - '0');
-		if (i == x->at || i - x->at > 18 || i >= n || s[i] != ',' || (s[x->at] == '0' && i - x->at > 1))
+		if (len == 0 || len > 18 || i + len >= n || s[i + len] != ',' || (s[i] == '0' && len > 1))
 			return;
 		k = lex_new(x, JT_INT);
 		x->t[k].v.i = (long long)u;
 		x->t[k].next = (uint32_t)k + 1;
 		x->t[a].n++;
-		x->at = i + 1;
+		x->at = i + len + 1;
 	}
 }
 
