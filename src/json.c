@@ -1809,9 +1809,10 @@ static void
 read_quantity(reader *r, size_t e)
 {
 	gw_quantity *q = gw_doc_add_quantity(r->d);
+	size_t id = jget(r, e, "id"); /* first, as written: jget goes on from the last key found */
 	char *node = get_str(r, e, "node"), *s;
 
-	q->id = get_str(r, e, "id");
+	q->id = str_at(r, id, "id");
 	if (node) {
 		json_t *k = json_object_get(node_ids(r), node);
 
@@ -1863,11 +1864,12 @@ read_quantities(reader *r, size_t a, size_t rej)
 		read_quantity(r, e);
 	}
 	JT_EACH(r, rej, i, e) {
-		char *text = get_str(r, e, "text"), *reason = get_str(r, e, "reason");
-		char *rule = get_str(r, e, "rule");
+		char *text = get_str(r, e, "text");
+		size_t span = jget(r, e, "span"); /* looked for where it is written, checked last */
+		char *reason = get_str(r, e, "reason"), *rule = get_str(r, e, "rule");
 
-		gw_doc_add_rejected(r->d, text ? text : "", text ? strlen(text) : 0,
-		                    get_span(r, e, "span"), reason ? reason : "", rule);
+		gw_doc_add_rejected(r->d, text ? text : "", text ? strlen(text) : 0, span_at(r, span),
+		                    reason ? reason : "", rule);
 		free(text), free(reason), free(rule);
 	}
 }
