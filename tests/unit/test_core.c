@@ -246,6 +246,30 @@ START_TEST(sha256_matches_the_fips_examples)
 }
 END_TEST
 
+/* The rules digest is hashed a file at a time: pieces that begin and end inside a block, fill one
+ * exactly, or span several give the hash of the whole. */
+START_TEST(sha256_in_pieces_matches_the_whole)
+{
+	static const size_t piece[] = {1, 63, 64, 65, 127, 1000, 7};
+	char *a = gw_xmalloc(1000000), hex[65];
+	gw_sha256 s;
+	size_t at = 0;
+
+	memset(a, 'a', 1000000);
+	gw_sha256_init(&s);
+	for (size_t k = 0; at < 1000000; k++) {
+		size_t n = piece[k % (sizeof piece / sizeof *piece)];
+
+		n = n < 1000000 - at ? n : 1000000 - at;
+		gw_sha256_add(&s, a + at, n);
+		at += n;
+	}
+	gw_sha256_end(&s, hex);
+	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(a);
+}
+END_TEST
+
 START_TEST(offsets_map_code_points_to_source_bytes)
 {
 	gw_doc *d = gw_doc_new();
@@ -617,6 +641,7 @@ main(void)
 	tcase_add_test(tc, idset_keeps_data_after_each_string_across_growth);
 	tcase_add_test(tc, utf8_count_counts_code_points_at_any_length);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
+	tcase_add_test(tc, sha256_in_pieces_matches_the_whole);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
 	tcase_add_test(tc, cp_index_is_exact_over_long_text);
 	tcase_add_test(tc, node_ids_follow_akn_and_stay_unique);
