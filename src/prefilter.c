@@ -1070,9 +1070,21 @@ typedef struct reqmask {
 	uint64_t w[W], w2[W], only[W]; /* the clauses whose req set, req2 set, only set holds the class */
 } reqmask;
 
+/* Where a code point's record is (issue 14: a table of the BMP's 64K classes, 128 KB a filter,
+ * and records of 128 bytes a class missed the caches on the real CPU, with five filters live
+ * at once).  Classes with the same masks share a record, and the BMP is cut in blocks of 64
+ * code points whose record numbers are kept once however many blocks have them (most Han
+ * blocks do): a filter reads a few KB.  Above the BMP, the class's record. */
+typedef struct cpmap {
+	uint16_t blk[0x10000 / 64]; /* per block of the BMP: where its record numbers start in rec */
+	uint16_t *rec;              /* 64 record numbers a distinct block */
+	uint16_t *big;              /* per class: its record number */
+} cpmap;
+
 struct gw_prefilter {
 	size_t n;           /* rules */
-	bool search;
+	bool search;        /* built for gw_prefilter_in, else for gw_prefilter_at (the other one lets
+	                     * every rule through) */
 	char *text;         /* the patterns, one after the other, until the filter is built */
 	size_t *off, *len;  /* per rule: where its pattern is in text (SIZE_MAX: none), its bytes */
 	atomic_bool built;  /* what follows: made on first use (gw_prefilter_ready) */
@@ -1092,18 +1104,19 @@ struct gw_prefilter {
 	uint64_t anyreq[W], anyreq2[W]; /* the clauses whose req set, req2 set holds every code point */
 	uint32_t *bound;    /* the code points where the classes start; class k: [bound[k], bound[k + 1]) */
 	size_t nclass;
-	masks *cls;         /* per class */
-	reqmask *req;       /* per class: the clauses whose req set holds it */
-	uint16_t *bmp;      /* the class of each code point of the BMP */
+	bool none;          /* more classes than a uint16_t names: every rule always tried */
+	masks *cls;         /* not a search: the distinct masks of the classes (gw_prefilter_at) */
+	reqmask *req;       /* a search: their distinct reqmasks (gw_prefilter_in) */
+	cpmap at, in;       /* code point to its masks, its reqmask */
+	uint16_t *bmp;      /* while the classes are painted: the class of each code point of the BMP */
 };
 
+/* The class of code point c, by its bounds. */
 static inline size_t
 class_of(const gw_prefilter *f, uint32_t c)
 {
 	size_t lo = 0, hi = f->nclass;
 
-	if (c < 0x10000)
-		return f->bmp[c];
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 
@@ -1138,7 +1151,7 @@ paint(gw_prefilter *f, const cpset *s, bool req, size_t off, size_t b)
 
 			if (c > CP_MAX)
 				continue;
-			k = class_of(f, c);
+			k = c < 0x10000 ? f->bmp[c] : class_of(f, c);
 			((uint64_t *)(req ? (char *)&f->req[k] + off : (char *)&f->cls[k] + off))[b / 64] ^=
 			    1ull << (b % 64);
 		}
@@ -1148,17 +1161,12 @@ paint(gw_prefilter *f, const cpset *s, bool req, size_t off, size_t b)
 static void
 spread_flips(gw_prefilter *f)
 {
-	const size_t nw = sizeof *f->cls / sizeof(uint64_t);
+	const size_t nw = f->search ? sizeof *f->req / sizeof(uint64_t) : sizeof *f->cls / sizeof(uint64_t);
+	uint64_t *m = f->search ? (uint64_t *)f->req : (uint64_t *)f->cls;
 
-	for (size_t k = 1; k < f->nclass; k++) {
-		uint64_t *m = (uint64_t *)&f->cls[k], *prev = (uint64_t *)&f->cls[k - 1];
-
+	for (size_t k = 1; k < f->nclass; k++)
 		for (size_t w = 0; w < nw; w++)
-			m[w] ^= prev[w];
-		for (size_t w = 0; w < W; w++)
-			f->req[k].w[w] ^= f->req[k - 1].w[w], f->req[k].w2[w] ^= f->req[k - 1].w2[w],
-			f->req[k].only[w] ^= f->req[k - 1].only[w];
-	}
+			m[k * nw + w] ^= m[(k - 1) * nw + w];
 }
 
 /* Clause i's far condition: its sets painted, and the code points its run stops at, when at
@@ -1180,8 +1188,104 @@ add_far(gw_prefilter *f, const clause *c, size_t i)
 	free(stop.r);
 }
 
-/* The classes of code points that no set tells apart, their masks and the map of the BMP to
- * them; false when there are more than a uint16_t names. */
+/* Items of size bytes (a multiple of 8) kept once each, found again by a hash of their words. */
+typedef struct uniq {
+	char *it;       /* the distinct items */
+	size_t n, cap;  /* items, and room for them */
+	size_t size;
+	uint32_t *slot; /* an item's number + 1, 0: free; twice as many as items at least */
+	size_t nslot;
+} uniq;
+
+/* The slot of the item at p, or the free slot where it goes. */
+static size_t
+uniq_find(const uniq *u, const void *p)
+{
+	uint64_t h = 0;
+	size_t i;
+
+	for (size_t k = 0; k < u->size / 8; k++) {
+		uint64_t x;
+
+		memcpy(&x, (const char *)p + 8 * k, 8);
+		h = ((h << 23 | h >> 41) ^ x) * 0x9E3779B97F4A7C15ull;
+	}
+	for (i = (h >> 40) & (u->nslot - 1); u->slot[i]; i = (i + 1) & (u->nslot - 1))
+		if (memcmp(u->it + (u->slot[i] - 1) * u->size, p, u->size) == 0)
+			break;
+	return i;
+}
+
+/* The number of the item at p, added when it is new. */
+static uint16_t
+uniq_put(uniq *u, const void *p)
+{
+	size_t i;
+
+	if (2 * (u->n + 1) > u->nslot) { /* more slots: the items placed again */
+		u->nslot = u->nslot ? 2 * u->nslot : 64;
+		free(u->slot);
+		u->slot = gw_xcalloc(u->nslot, sizeof *u->slot);
+		for (size_t k = 0; k < u->n; k++)
+			u->slot[uniq_find(u, u->it + k * u->size)] = (uint32_t)k + 1;
+	}
+	if (u->slot[i = uniq_find(u, p)] == 0) {
+		gw_grow((void **)&u->it, &u->cap, u->n + 1, u->size);
+		memcpy(u->it + u->n * u->size, p, u->size);
+		u->slot[i] = (uint32_t)++u->n;
+	}
+	return (uint16_t)(u->slot[i] - 1);
+}
+
+/* m for the records *recs of the classes (size bytes each), which keeps their distinct ones:
+ * a block of the BMP in one class (most) is looked up by its record, the others by their
+ * numbers. */
+static void
+map_build(const gw_prefilter *f, cpmap *m, void **recs, size_t size)
+{
+	uniq r = {.size = size}, b = {.size = 64 * sizeof(uint16_t)};
+	uint16_t one[64], *whole;
+	size_t k = 0;
+
+	m->big = gw_xmalloc(f->nclass * sizeof *m->big);
+	for (size_t c = 0; c < f->nclass; c++)
+		m->big[c] = uniq_put(&r, (char *)*recs + c * size);
+	free(*recs), free(r.slot);
+	*recs = r.it;
+	whole = gw_xmalloc(r.n * sizeof *whole);
+	memset(whole, 0xFF, r.n * sizeof *whole);
+	for (uint32_t lo = 0; lo < 0x10000; lo += 64) {
+		while (k + 1 < f->nclass && f->bound[k + 1] <= lo)
+			k++;
+		if (k + 1 == f->nclass || f->bound[k + 1] >= lo + 64) { /* in class k */
+			if (whole[m->big[k]] == UINT16_MAX) {
+				for (int j = 0; j < 64; j++)
+					one[j] = m->big[k];
+				whole[m->big[k]] = uniq_put(&b, one);
+			}
+			m->blk[lo / 64] = (uint16_t)(whole[m->big[k]] * 64);
+			continue;
+		}
+		for (uint32_t c = lo, q = (uint32_t)k; c < lo + 64; c++) {
+			while (q + 1 < f->nclass && f->bound[q + 1] <= c)
+				q++;
+			one[c - lo] = m->big[q];
+		}
+		m->blk[lo / 64] = (uint16_t)(uniq_put(&b, one) * 64);
+	}
+	free(whole), free(b.slot);
+	m->rec = (uint16_t *)b.it;
+}
+
+/* The record of code point c in m. */
+static inline size_t
+rec_of(const gw_prefilter *f, const cpmap *m, uint32_t c)
+{
+	return c < 0x10000 ? m->rec[m->blk[c >> 6] + (c & 63)] : m->big[class_of(f, c)];
+}
+
+/* The classes of code points that no set tells apart, their masks and the maps of code points
+ * to them; false when there are more than a uint16_t names. */
 static bool
 build_classes(gw_prefilter *f, const clauses *cs)
 {
@@ -1206,8 +1310,10 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	free(at);
 	if ((f->nclass = m) > UINT16_MAX)
 		return false;
-	f->cls = gw_xcalloc(m, sizeof *f->cls);
-	f->req = gw_xcalloc(m, sizeof *f->req);
+	if (f->search) /* the masks gw_prefilter_in reads, or those gw_prefilter_at does */
+		f->req = gw_xcalloc(m, sizeof *f->req);
+	else
+		f->cls = gw_xcalloc(m, sizeof *f->cls);
 	f->bmp = gw_xmalloc(0x10000 * sizeof *f->bmp);
 	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++) {
 		uint32_t end = k + 1 < m && f->bound[k + 1] < 0x10000 ? f->bound[k + 1] : 0x10000;
@@ -1218,26 +1324,34 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	for (size_t i = 0; i < cs->n; i++) {
 		const clause *c = &cs->c[i];
 
-		paint(f, &c->before[0], false, offsetof(masks, before), i);
-		paint(f, &c->before[1], false, offsetof(masks, before2), i);
-		paint(f, &c->first, false, offsetof(masks, first), i);
-		paint(f, &c->skip, false, offsetof(masks, skip), i);
-		paint(f, &c->acc, false, offsetof(masks, acc), i);
-		paint(f, &c->acc2, false, offsetof(masks, acc2), i);
-		f->has2[i / 64] |= (uint64_t)c->has2 << (i % 64);
-		if (c->far && f->nfar < GW_PREFILTER_FAR)
-			add_far(f, c, i);
-		f->anyreq[i / 64] |= (uint64_t)set_is_all(&c->req) << (i % 64);
-		f->anyreq2[i / 64] |= (uint64_t)set_is_all(&c->req2) << (i % 64);
-		paint(f, &c->req, true, offsetof(reqmask, w), i);
-		paint(f, &c->req2, true, offsetof(reqmask, w2), i);
-		paint(f, &c->only, true, offsetof(reqmask, only), i);
+		if (f->search) {
+			f->anyreq[i / 64] |= (uint64_t)set_is_all(&c->req) << (i % 64);
+			f->anyreq2[i / 64] |= (uint64_t)set_is_all(&c->req2) << (i % 64);
+			paint(f, &c->req, true, offsetof(reqmask, w), i);
+			paint(f, &c->req2, true, offsetof(reqmask, w2), i);
+			paint(f, &c->only, true, offsetof(reqmask, only), i);
+		} else {
+			paint(f, &c->before[0], false, offsetof(masks, before), i);
+			paint(f, &c->before[1], false, offsetof(masks, before2), i);
+			paint(f, &c->first, false, offsetof(masks, first), i);
+			paint(f, &c->skip, false, offsetof(masks, skip), i);
+			paint(f, &c->acc, false, offsetof(masks, acc), i);
+			paint(f, &c->acc2, false, offsetof(masks, acc2), i);
+			f->has2[i / 64] |= (uint64_t)c->has2 << (i % 64);
+			if (c->far && f->nfar < GW_PREFILTER_FAR)
+				add_far(f, c, i);
+		}
 		f->empty[i / 64] |= (uint64_t)c->empty_ok << (i % 64);
 		f->always[i / 64] |= (uint64_t)c->always << (i % 64);
 		f->rmask[c->rule][i / 64] |= 1ull << (i % 64);
 		f->crule[i] = (uint8_t)(c->rule < 64 ? c->rule : 0);
 	}
 	spread_flips(f);
+	free(f->bmp), f->bmp = NULL;
+	if (f->search)
+		map_build(f, &f->in, (void **)&f->req, sizeof *f->req);
+	else
+		map_build(f, &f->at, (void **)&f->cls, sizeof *f->cls);
 	return true;
 }
 
@@ -1276,7 +1390,7 @@ build(gw_prefilter *f)
 	if (!build_classes(f, &cs)) {
 		for (size_t k = 0; k < f->n; k++)
 			f->plain[k] = true;
-		free(f->cls), f->cls = NULL;
+		f->none = true;
 	}
 	for (size_t k = 0; k < f->n && k < 64; k++)
 		f->plainbits |= (uint64_t)f->plain[k] << k;
@@ -1310,16 +1424,17 @@ gw_prefilter_free(gw_prefilter *f)
 	if (f == NULL)
 		return;
 	free(f->text), free(f->off), free(f->len);
-	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->req), free(f->bmp);
+	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->req);
+	free(f->at.rec), free(f->at.big), free(f->in.rec), free(f->in.big);
 	for (size_t k = 0; k < f->nfar; k++)
 		for (size_t j = 0; j < f->nstop[k]; j++)
 			gw_buf_free(&f->stop[k][j]);
 	free(f);
 }
 
-/* The class of the code point at byte i, *next the byte after it. */
-static inline const masks *
-class_at(const gw_prefilter *f, const char *s, size_t len, size_t i, size_t *next)
+/* The code point at byte i (U+FFFD for a byte that starts none), *next the byte after it. */
+static inline uint32_t
+cp_at(const char *s, size_t len, size_t i, size_t *next)
 {
 	uint32_t c = (unsigned char)s[i];
 	int l = 1;
@@ -1327,7 +1442,14 @@ class_at(const gw_prefilter *f, const char *s, size_t len, size_t i, size_t *nex
 	if (c >= 0x80 && (l = gw_utf8_decode_fast(s + i, len - i, &c)) <= 0)
 		l = 1, c = 0xFFFD;
 	*next = i + (size_t)l;
-	return &f->cls[class_of(f, c)];
+	return c;
+}
+
+/* The masks of the code point at byte i, *next the byte after it. */
+static inline const masks *
+class_at(const gw_prefilter *f, const char *s, size_t len, size_t i, size_t *next)
+{
+	return &f->cls[rec_of(f, &f->at, cp_at(s, len, i, next))];
 }
 
 /* The classes of the two code points before byte i (NUL before the subject's start). */
@@ -1338,7 +1460,7 @@ classes_before(const gw_prefilter *f, const char *s, size_t len, size_t i, const
 		size_t j = i;
 
 		if (i == 0) {
-			b[k] = &f->cls[class_of(f, 0)];
+			b[k] = &f->cls[rec_of(f, &f->at, 0)];
 			continue;
 		}
 		while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80)
@@ -1416,7 +1538,7 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 	const masks *b[2], *m;
 
 	f = ready(f);
-	if (f->cls == NULL || start >= len) {
+	if (f->none || f->search || start >= len) {
 		memset(may, 0xFF, sizeof *may);
 		return;
 	}
@@ -1470,7 +1592,7 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 
 	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
 	f = ready(f);
-	if (f->cls == NULL) {
+	if (f->none || !f->search) {
 		memset(may->w, 0xFF, sizeof may->w);
 		return;
 	}
@@ -1480,14 +1602,14 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 		const reqmask *m;
 
 		if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && ((u[i + 1] | u[i + 2] << 8) & 0xC0C0) == 0x8080) {
-			m = &f->req[f->bmp[((u[i] & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu)]];
+			m = &f->req[f->in.rec[f->in.blk[(u[i] & 0x0Fu) << 6 | (u[i + 1] & 0x3Fu)] + (u[i + 2] & 0x3Fu)]];
 			i += 3;
 		} else if (u[i] < 0x80)
-			m = &f->req[f->bmp[u[i++]]];
+			m = &f->req[f->in.rec[f->in.blk[u[i] >> 6] + (u[i] & 0x3Fu)]], i++;
 		else {
 			size_t j = i;
 
-			m = &f->req[class_at(f, s, len, j, &i) - f->cls];
+			m = &f->req[rec_of(f, &f->in, cp_at(s, len, j, &i))];
 		}
 		w0 |= m->w[0], w1 |= m->w[1], v0 |= m->w2[0], v1 |= m->w2[1];
 		o0 &= m->only[0], o1 &= m->only[1];
@@ -1501,7 +1623,7 @@ int
 gw_prefilter_clause(const gw_prefilter *f, size_t k)
 {
 	f = ready(f);
-	if (k >= f->n || f->plain[k] || f->cls == NULL ||
+	if (k >= f->n || f->plain[k] || f->none ||
 	    __builtin_popcountll(f->rmask[k][0]) + __builtin_popcountll(f->rmask[k][1]) != 1)
 		return -1;
 	return f->rmask[k][0] ? __builtin_ctzll(f->rmask[k][0]) : 64 + __builtin_ctzll(f->rmask[k][1]);
