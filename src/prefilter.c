@@ -1062,12 +1062,17 @@ px_free(px *p)
 
 /* ---------------------------------------------------------------- the filter */
 
+/* The masks of a class, what gw_prefilter_at reads of each code point in its first 64 bytes
+ * (issue 14: a cache line, the records aligned to it). */
+_Static_assert(W == 2, "gw_prefilter_at and gw_prefilter_in read two words a mask");
+
 typedef struct masks {
-	uint64_t before[W], before2[W], first[W], skip[W], acc[W], acc2[W], far_s[W], far_f[W];
+	uint64_t first[W], skip[W], acc[W], acc2[W], before[W], before2[W], far_s[W], far_f[W];
 } masks;
 
 typedef struct reqmask {
 	uint64_t w[W], w2[W], only[W]; /* the clauses whose req set, req2 set, only set holds the class */
+	uint64_t pad[2];               /* zero: a record a cache line (issue 14) */
 } reqmask;
 
 /* Where a code point's record is (issue 14: a table of the BMP's 64K classes, 128 KB a filter,
@@ -1079,6 +1084,7 @@ typedef struct cpmap {
 	uint16_t blk[0x10000 / 64]; /* per block of the BMP: where its record numbers start in rec */
 	uint16_t *rec;              /* 64 record numbers a distinct block */
 	uint16_t *big;              /* per class: its record number */
+	void *mem;                  /* where the records are, from a cache line on */
 } cpmap;
 
 struct gw_prefilter {
@@ -1105,6 +1111,7 @@ struct gw_prefilter {
 	uint32_t *bound;    /* the code points where the classes start; class k: [bound[k], bound[k + 1]) */
 	size_t nclass;
 	bool none;          /* more classes than a uint16_t names: every rule always tried */
+	bool nobefore;      /* every class has the same before and before2 masks (no lookbehind) */
 	masks *cls;         /* not a search: the distinct masks of the classes (gw_prefilter_at) */
 	reqmask *req;       /* a search: their distinct reqmasks (gw_prefilter_in) */
 	cpmap at, in;       /* code point to its masks, its reqmask */
@@ -1240,7 +1247,7 @@ uniq_put(uniq *u, const void *p)
 /* m for the records *recs of the classes (size bytes each), which keeps their distinct ones:
  * a block of the BMP in one class (most) is looked up by its record, the others by their
  * numbers. */
-static void
+static size_t
 map_build(const gw_prefilter *f, cpmap *m, void **recs, size_t size)
 {
 	uniq r = {.size = size}, b = {.size = 64 * sizeof(uint16_t)};
@@ -1251,7 +1258,10 @@ map_build(const gw_prefilter *f, cpmap *m, void **recs, size_t size)
 	for (size_t c = 0; c < f->nclass; c++)
 		m->big[c] = uniq_put(&r, (char *)*recs + c * size);
 	free(*recs), free(r.slot);
-	*recs = r.it;
+	m->mem = gw_xmalloc((r.n + 1) * size); /* the records from a cache line on (size: 64 or 128) */
+	*recs = (char *)m->mem + (64 - (uintptr_t)m->mem % 64) % 64;
+	memcpy(*recs, r.it, r.n * size);
+	free(r.it);
 	whole = gw_xmalloc(r.n * sizeof *whole);
 	memset(whole, 0xFF, r.n * sizeof *whole);
 	for (uint32_t lo = 0; lo < 0x10000; lo += 64) {
@@ -1275,6 +1285,7 @@ map_build(const gw_prefilter *f, cpmap *m, void **recs, size_t size)
 	}
 	free(whole), free(b.slot);
 	m->rec = (uint16_t *)b.it;
+	return r.n;
 }
 
 /* The record of code point c in m. */
@@ -1350,8 +1361,15 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	free(f->bmp), f->bmp = NULL;
 	if (f->search)
 		map_build(f, &f->in, (void **)&f->req, sizeof *f->req);
-	else
-		map_build(f, &f->at, (void **)&f->cls, sizeof *f->cls);
+	else {
+		size_t n = map_build(f, &f->at, (void **)&f->cls, sizeof *f->cls);
+
+		f->nobefore = true; /* then the code points before a place need not be found */
+		for (size_t r = 1; r < n; r++)
+			if (memcmp(f->cls[r].before, f->cls[0].before, sizeof f->cls[0].before) != 0 ||
+			    memcmp(f->cls[r].before2, f->cls[0].before2, sizeof f->cls[0].before2) != 0)
+				f->nobefore = false;
+	}
 	return true;
 }
 
@@ -1424,7 +1442,7 @@ gw_prefilter_free(gw_prefilter *f)
 	if (f == NULL)
 		return;
 	free(f->text), free(f->off), free(f->len);
-	free(f->plain), free(f->rmask), free(f->bound), free(f->cls), free(f->req);
+	free(f->plain), free(f->rmask), free(f->bound), free(f->at.mem), free(f->in.mem);
 	free(f->at.rec), free(f->at.big), free(f->in.rec), free(f->in.big);
 	for (size_t k = 0; k < f->nfar; k++)
 		for (size_t j = 0; j < f->nstop[k]; j++)
@@ -1533,7 +1551,8 @@ void
 gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, gw_prefilter_cursor *cur,
                 gw_prefilter_mask *may)
 {
-	uint64_t alive[W], pend[W], hit, any;
+	uint64_t a0, a1, p0, p1, y0, y1, h0, h1, g0, g1; /* alive, pend, may, hit, has2: a word each
+	                                                  * (issue 14: not arrays, which stayed in memory) */
 	size_t i = start;
 	const masks *b[2], *m;
 
@@ -1542,33 +1561,33 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 		memset(may, 0xFF, sizeof *may);
 		return;
 	}
-	classes_before(f, s, len, start, b);
+	if (f->nobefore)
+		b[0] = b[1] = f->cls;
+	else
+		classes_before(f, s, len, start, b);
 	m = class_at(f, s, len, i, &i);
-	for (int w = 0; w < W; w++) {
-		alive[w] = b[0]->before[w] & b[1]->before2[w] & m->first[w];
-		may->w[w] = alive[w] & f->always[w];
-		alive[w] &= ~f->always[w];
-		hit = alive[w] & f->empty[w] & m->acc[w];
-		pend[w] = hit & f->has2[w];
-		may->w[w] |= hit & ~f->has2[w];
-		alive[w] &= ~may->w[w];
-	}
+	g0 = f->has2[0], g1 = f->has2[1];
+	a0 = b[0]->before[0] & b[1]->before2[0] & m->first[0];
+	a1 = b[0]->before[1] & b[1]->before2[1] & m->first[1];
+	y0 = a0 & f->always[0], y1 = a1 & f->always[1];
+	a0 &= ~f->always[0], a1 &= ~f->always[1];
+	h0 = a0 & f->empty[0] & m->acc[0], h1 = a1 & f->empty[1] & m->acc[1];
+	p0 = h0 & g0, p1 = h1 & g1;
+	y0 |= h0 & ~g0, y1 |= h1 & ~g1;
+	a0 &= ~y0, a1 &= ~y1;
 	for (;;) {
-		any = 0;
-		for (int w = 0; w < W; w++)
-			alive[w] &= m->skip[w], any |= alive[w] | pend[w];
-		if (any == 0 || i >= len)
+		a0 &= m->skip[0], a1 &= m->skip[1];
+		if ((a0 | a1 | p0 | p1) == 0 || i >= len)
 			break;
 		m = class_at(f, s, len, i, &i);
-		for (int w = 0; w < W; w++) {
-			may->w[w] |= pend[w] & m->acc2[w];
-			alive[w] &= ~may->w[w];
-			hit = alive[w] & m->acc[w];
-			pend[w] = hit & f->has2[w];
-			may->w[w] |= hit & ~f->has2[w];
-			alive[w] &= ~may->w[w];
-		}
+		y0 |= p0 & m->acc2[0], y1 |= p1 & m->acc2[1];
+		a0 &= ~y0, a1 &= ~y1;
+		h0 = a0 & m->acc[0], h1 = a1 & m->acc[1];
+		p0 = h0 & g0, p1 = h1 & g1;
+		y0 |= h0 & ~g0, y1 |= h1 & ~g1;
+		a0 &= ~y0, a1 &= ~y1;
 	}
+	may->w[0] = y0, may->w[1] = y1;
 	for (size_t k = 0; cur && k < f->nfar; k++)
 		if ((may->w[f->farclause[k] / 64] >> (f->farclause[k] % 64) & 1) &&
 		    !far_holds(f, s, len, start, k, f->farclause[k], cur))
@@ -1587,7 +1606,9 @@ void
 gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	uint64_t w0, w1, v0, v1, o0 = UINT64_MAX, o1 = UINT64_MAX;
+	uint64_t w0, w1, v0, v1, o0 = UINT64_MAX, o1 = UINT64_MAX; /* not arrays (issue 14) */
+	const reqmask *req;
+	const uint16_t *rec, *blk;
 	size_t i = 0;
 
 	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
@@ -1596,20 +1617,21 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 		memset(may->w, 0xFF, sizeof may->w);
 		return;
 	}
-	_Static_assert(W == 2, "two words a mask");
 	w0 = f->anyreq[0], w1 = f->anyreq[1], v0 = f->anyreq2[0], v1 = f->anyreq2[1];
+	req = f->req, rec = f->in.rec, blk = f->in.blk;
 	while (i < len) {
 		const reqmask *m;
+		uint32_t c = u[i], c1, c2;
 
-		if ((u[i] & 0xF0) == 0xE0 && i + 2 < len && ((u[i + 1] | u[i + 2] << 8) & 0xC0C0) == 0x8080) {
-			m = &f->req[f->in.rec[f->in.blk[(u[i] & 0x0Fu) << 6 | (u[i + 1] & 0x3Fu)] + (u[i + 2] & 0x3Fu)]];
+		if (c - 0xE0 < 0x10 && i + 2 < len && ((c1 = u[i + 1] ^ 0x80u) | (c2 = u[i + 2] ^ 0x80u)) < 0x40) {
+			m = &req[rec[blk[(c & 0x0F) << 6 | c1] + c2]]; /* the continuation bytes' bits */
 			i += 3;
-		} else if (u[i] < 0x80)
-			m = &f->req[f->in.rec[f->in.blk[u[i] >> 6] + (u[i] & 0x3Fu)]], i++;
+		} else if (c < 0x80)
+			m = &req[rec[blk[c >> 6] + (c & 0x3F)]], i++;
 		else {
 			size_t j = i;
 
-			m = &f->req[rec_of(f, &f->in, cp_at(s, len, j, &i))];
+			m = &req[rec_of(f, &f->in, cp_at(s, len, j, &i))];
 		}
 		w0 |= m->w[0], w1 |= m->w[1], v0 |= m->w2[0], v1 |= m->w2[1];
 		o0 &= m->only[0], o1 &= m->only[1];
