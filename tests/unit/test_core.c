@@ -623,6 +623,40 @@ START_TEST(a_search_prefilter_turns_down_a_string_an_anchored_pattern_cannot_hol
 }
 END_TEST
 
+/* issue 14: a code point's masks are found through blocks of 64 code points kept once: the
+ * code points on either side of a block's edge, those of the blocks that share one, the first of
+ * three bytes and those above the BMP keep their own. */
+START_TEST(a_prefilter_tells_code_points_apart_across_its_blocks)
+{
+	static const char *const pat[] = {"[\\x{4E3F}\\x{4E40}]", "\\x{1F600}", "[a-c]", "\\x{800}",
+	                                  "[\\x{9FA5}]"};
+	static const struct {
+		const char *s, *may; /* per pattern */
+	} cases[] = {
+	    {"\u4E3F", "10000"}, {"\u4E40", "10000"}, {"\u4E3E", "00000"}, {"\u4E41", "00000"},
+	    {"\U0001F600", "01000"}, {"\U0001F601", "00000"}, {"b", "00100"}, {"d", "00000"},
+	    {"\u0800", "00010"}, {"\u07FF", "00000"}, {"\u9FA5", "00001"}, {"\u9FA4\u9FA6", "00000"},
+	    {"x\u4E40\U0001F600c", "11100"}, {"\xE4\xB8", "00000"},
+	};
+	size_t len[5];
+	gw_prefilter *f;
+
+	for (size_t k = 0; k < 5; k++)
+		len[k] = strlen(pat[k]);
+	f = gw_prefilter_new(pat, len, 5, true);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		gw_prefilter_mask may;
+		char got[6] = "";
+
+		gw_prefilter_in(f, cases[i].s, strlen(cases[i].s), &may);
+		for (size_t k = 0; k < 5; k++)
+			got[k] = gw_prefilter_may(f, &may, k) ? '1' : '0';
+		ck_assert_msg(strcmp(got, cases[i].may) == 0, "case %zu: %s", i, got);
+	}
+	gw_prefilter_free(f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -654,6 +688,7 @@ main(void)
 	tcase_add_test(tc, a_union_of_rules_names_the_first_that_matches_with_its_captures);
 	tcase_add_test(tc, the_prefilter_turns_down_only_patterns_that_cannot_match);
 	tcase_add_test(tc, a_search_prefilter_turns_down_a_string_an_anchored_pattern_cannot_hold);
+	tcase_add_test(tc, a_prefilter_tells_code_points_apart_across_its_blocks);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
