@@ -64,7 +64,6 @@ typedef struct krule {
 	int kind;        /* enum gw_qkind, or -1: a condition for another rule */
 	kcond *cond;
 	size_t ncond;
-	bool quick;      /* one scope, not the document's, and no condition: kind_of may pass it */
 } krule;
 
 #define MASK_MIN 3 /* rules on a scope that its string is prefiltered for: more than these */
@@ -99,7 +98,11 @@ struct gw_extractor {
 	size_t nc;
 	krule *k;
 	size_t nk;
-	size_t *decide, ndecide; /* the kind rules that give a kind, in order: those kind_of asks */
+	struct kstep {
+		uint32_t k; /* the kind rules that give a kind, in order: those kind_of asks */
+		int quick; /* the scope of a quick rule, else -1 */
+	} *steps;
+	size_t ndecide;
 	vrule *verb, *subj;
 	size_t nverb, nsubj;
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
@@ -323,7 +326,7 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 
 		gw_grow((void **)&x->k, &cap, x->nk + 1, sizeof *x->k);
 		x->k[x->nk++] = (krule){r, sc, one, (sc & ~DOC_SCOPES) == 0,
-		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0, false};
+		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
 	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k, NULL, 0, 0);
 	for (int sc = 0; sc < SC_COUNT; sc++) {
@@ -336,15 +339,16 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 	x->kclause = gw_xmalloc((x->nk + 1) * sizeof *x->kclause);
 	x->kclause[x->nk] = -2;
 	/* resolved once all are known, so a condition may come after its user */
-	x->decide = gw_xmalloc((x->nk + 1) * sizeof *x->decide);
+	x->steps = gw_xmalloc((x->nk + 1) * sizeof *x->steps);
 	for (i = 0; i < x->nk; i++) {
 		krule *kr = &x->k[i];
 
 		add_conds(x, kr, gw_rule_attr(kr->r, "requires"), true);
 		add_conds(x, kr, gw_rule_attr(kr->r, "unless"), false);
-		kr->quick = kr->one >= 0 && !kr->doc && kr->ncond == 0;
+		/* quick: one scope, not the document's, and no condition */
 		if (kr->kind >= 0)
-			x->decide[x->ndecide++] = i;
+			x->steps[x->ndecide++] = (struct kstep){
+				(uint32_t)i, (kr->one >= 0 && !kr->doc && kr->ncond == 0 ? kr->one : -1)};
 	}
 }
 
@@ -404,7 +408,7 @@ gw_extractor_free(gw_extractor *x)
 	for (size_t i = 0; i < x->nk; i++)
 		free(x->k[i].cond);
 	free(x->k);
-	free(x->decide);
+	free(x->steps);
 	free(x->verb);
 	free(x->subj);
 	free(x->start);
@@ -1493,29 +1497,53 @@ kind_may(const ctx *c, size_t k, int sc)
 	return ci < 0 || (c->kmay[sc].w[ci / 64] >> (ci % 64) & 1);
 }
 
+/* Kind rule k (of one scope sc, not the document's) on the string of sc: matched again only when
+ * that string changed (issue 14: quantities that share a sentence or a heading share the results
+ * on it), and not when the string's mask turns it down. */
+static inline __attribute__((always_inline)) int
+krule_on(ctx *c, size_t k, int sc)
+{
+	size_t ov[2]; /* whether it matches, not where */
+	int rc = 0;
+
+	if (!(c->built & (1u << sc)))
+		find_scope(c, (enum scope)sc); /* brings gen[sc] up to date */
+	if (c->memogen[k] == c->gen[sc])
+		return c->memo[k];
+	if (c->x->masked & (1u << sc)) {
+		if (c->kmaygen[sc] != c->gen[sc])
+			kind_mask(c, sc);
+		if (!kind_may(c, k, sc))
+			goto out;
+	}
+	if ((rc = gw_rule_match(c->x->k[k].r, c->str[sc].p, c->str[sc].len, 0, ov, 1)) < 0) {
+		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(c->x->k[k].r));
+		c->failed = 1;
+		c->memo[k] = 0, c->memogen[k] = 0;
+		return 0;
+	}
+out:
+	c->memo[k] = (signed char)(rc > 0);
+	c->memogen[k] = c->gen[sc];
+	return rc > 0;
+}
+
 /* Whether kr matches on one of its scopes.  A rule on the document's own scopes is matched once
- * per document; a rule on one scope is matched again only when that scope's string changed
- * (issue 14: quantities that share a sentence or a heading share the results on it).  Inlined
- * in its three calls: most calls end at a memo or at the prefilter, some 40 a quantity. */
+ * per document, one on a single scope by krule_on.  Inlined in its three calls. */
 static inline __attribute__((always_inline)) int
 krule_matches(ctx *c, size_t k)
 {
-	size_t ov[2]; /* whether it matches, not where */
+	size_t ov[2];
 	const krule *kr = &c->x->k[k];
-	int one = kr->one, rc = 0;
+	int rc = 0;
 
+	if (!kr->doc && kr->one >= 0)
+		return krule_on(c, k, kr->one);
 	if (kr->doc && c->memo[k] >= 0)
 		return c->memo[k];
-	if (!kr->doc && one >= 0) {
-		if (!(c->built & (1u << one)))
-			scope_of(c, (enum scope)one); /* brings gen[one] up to date */
-		if (c->memogen[k] == c->gen[one])
-			return c->memo[k];
-	}
 	for (unsigned left = kr->scopes; left && rc == 0; left &= left - 1) {
 		int sc = __builtin_ctz(left);
 		const struct sview *v = scope_of(c, (enum scope)sc);
-
 		bool masked = c->x->masked & (1u << sc);
 
 		if (masked && c->kmaygen[sc] != c->gen[sc])
@@ -1527,9 +1555,9 @@ krule_matches(ctx *c, size_t k)
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
 		c->failed = 1;
 	}
-	if (kr->doc || one >= 0) {
+	if (kr->doc) {
 		c->memo[k] = (signed char)(rc > 0);
-		c->memogen[k] = rc < 0 || kr->doc ? 0 : c->gen[one];
+		c->memogen[k] = 0;
 	}
 	return rc > 0;
 }
@@ -1553,27 +1581,23 @@ krule_holds(ctx *c, size_t k)
 	return true;
 }
 
-/* The first kind.* rule that holds decides; else other. */
+/* The first kind.* rule that holds decides; else other.  A quick rule (one scope, no condition)
+ * is asked inline from its step (issue 14: some 27 rules a quantity, most ending at a memo or a
+ * mask; through krule_holds each cost some 60 instructions). */
 static enum gw_qkind
 kind_of(ctx *c)
 {
-	for (size_t i = 0; i < c->x->ndecide && !c->failed; i++) {
-		size_t k = c->x->decide[i];
-		const krule *kr = &c->x->k[k];
+	const struct kstep *st = c->x->steps, *end = st + c->x->ndecide;
 
-		/* a quick rule whose string is masked and turns it down: no visit (issue 14: most of
-		 * the 40 rules a quantity asks end so) */
-		if (kr->quick && (c->built & (1u << kr->one)) && c->kmaygen[kr->one] == c->gen[kr->one] &&
-		    !kind_may(c, k, kr->one))
-			continue;
-		if (!krule_holds(c, k))
+	for (; st < end && !c->failed; st++) {
+		if (st->quick >= 0 ? !krule_on(c, st->k, st->quick) : !krule_holds(c, st->k))
 			continue;
 #ifdef GW_EXTRACT_DEBUG
 		fprintf(stderr, "kind: %.*s: %s\n", (int)scope_of(c, SC_TEXT)->len, scope_of(c, SC_TEXT)->p,
-		        gw_rule_id(kr->r));
+		        gw_rule_id(c->x->k[st->k].r));
 #endif
-		c->decider = (int)k;
-		return (enum gw_qkind)kr->kind;
+		c->decider = (int)st->k;
+		return (enum gw_qkind)c->x->k[st->k].kind;
 	}
 	c->decider = -1;
 	return GW_Q_OTHER;
