@@ -115,6 +115,7 @@ struct gw_extractor {
 	                             * the clause before a number, read once for them (issue 14) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	wordset lead, tail; /* subject_lead and subject_tail */
+	wordset from, open, close; /* what a subject is compared with, and the brackets around it */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 	uint8_t *block;  /* per first two bytes of a three-byte code point (may + 0x10000), E1–EC or
 	                  * EE–EF then a continuation byte: 1 no number starts in its block of 64, 2 +
@@ -391,6 +392,9 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	x->words = gw_words_new();
 	wordset_fill(&x->lead, subject_lead);
 	wordset_fill(&x->tail, subject_tail);
+	wordset_fill(&x->from, "从 由 较");
+	wordset_fill(&x->open, "（ ( 【 《");
+	wordset_fill(&x->close, "） ) 】 》");
 	x->may = gw_xcalloc(0x20000, 1);
 	x->block = x->may + 0x10000;
 	x->mixed = gw_xcalloc(1, sizeof *x->mixed);
@@ -1638,18 +1642,11 @@ numeric(const char *s, size_t n)
 	return n > 0;
 }
 
-/* Whether piece k of s (from at[k] to at[k + 1]) is one of the words of list. */
+/* Whether piece k of s (from at[k] to at[k + 1]) is one of the words of ws. */
 static bool
-piece_in(const char *list, const char *s, const size_t *at, size_t k)
+piece_in(const wordset *ws, const char *s, const size_t *at, size_t k)
 {
-	char w[32];
-	size_t n = at[k + 1] - at[k];
-
-	if (n >= sizeof w)
-		return false;
-	memcpy(w, s + at[k], n);
-	w[n] = '\0';
-	return in_words(list, w);
+	return in_wordset(ws, s + at[k], at[k + 1] - at[k]);
 }
 
 /* Whether piece k stands at the edge of a subject only: no word, a number, or one of ws. */
@@ -1760,16 +1757,16 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 	if (nb < 2)
 		return NULL;
 	/* what it is compared with is not the subject: 城镇化率|从2020年, 企业|较“十三五”期末 */
-	for (b = 1; b < nb - 1 && !piece_in("从 由 较", s, at, b); b++)
+	for (b = 1; b < nb - 1 && !piece_in(&x->from, s, at, b); b++)
 		;
 	while (a + 1 < b && gw_utf8_count(s + at[a], at[b] - at[a]) > SUBJECT_MAX)
 		a++;
 	/* the subject is inside a bracket opened and not closed before the number: 人数20%（超过 */
 	for (size_t k = b; k-- > a;)
-		if (piece_in("（ ( 【 《", s, at, k)) {
+		if (piece_in(&x->open, s, at, k)) {
 			a = k + 1;
 			break;
-		} else if (piece_in("） ) 】 》", s, at, k))
+		} else if (piece_in(&x->close, s, at, k))
 			break;
 	for (; a < b && edge_piece(&x->lead, s, at, word, a); a++)
 		/* the measure word of a count cut off: 7|家|高质量平台 */
