@@ -64,7 +64,6 @@ typedef struct krule {
 	int kind;        /* enum gw_qkind, or -1: a condition for another rule */
 	kcond *cond;
 	size_t ncond;
-	bool quick;      /* one scope, not the document's, and no condition: kind_of may pass it */
 } krule;
 
 #define MASK_MIN 3 /* rules on a scope that its string is prefiltered for: more than these */
@@ -99,7 +98,11 @@ struct gw_extractor {
 	size_t nc;
 	krule *k;
 	size_t nk;
-	size_t *decide, ndecide; /* the kind rules that give a kind, in order: those kind_of asks */
+	struct kstep {
+		uint32_t k; /* the kind rules that give a kind, in order: those kind_of asks */
+		int quick; /* the scope of a quick rule, else -1 */
+	} *steps;
+	size_t ndecide;
 	vrule *verb, *subj;
 	size_t nverb, nsubj;
 	const gw_rule **start; /* the stop.* rules, then the quantity.* rules: tried where a number starts */
@@ -112,10 +115,15 @@ struct gw_extractor {
 	                             * the clause before a number, read once for them (issue 14) */
 	gw_words *words; /* where subjects may be cut; NULL: at any code point */
 	wordset lead, tail; /* subject_lead and subject_tail */
+	wordset from, open, close; /* what a subject is compared with, and the brackets around it */
 	uint8_t *may;    /* per code point of the BMP: 2 a number may start there, 1 not, 0 not known yet */
 	uint8_t *block;  /* per first two bytes of a three-byte code point (may + 0x10000), E1–EC or
-	                  * EE–EF then a continuation byte: 1 no number starts in its block of 64, 2
-	                  * one may (may says where), 0 not known yet */
+	                  * EE–EF then a continuation byte: 1 no number starts in its block of 64, 2 +
+	                  * k one may (bits[k] says where, a bit per third byte), 0 not known yet */
+	struct mixed {
+		uint64_t bits[254];
+		int n;
+	} *mixed; /* the blocks where some number may start, learnt as block is */
 };
 
 /* A line of the text that reads like an unnumbered heading: “十四五”时期工作回顾. */
@@ -319,7 +327,7 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 
 		gw_grow((void **)&x->k, &cap, x->nk + 1, sizeof *x->k);
 		x->k[x->nk++] = (krule){r, sc, one, (sc & ~DOC_SCOPES) == 0,
-		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0, false};
+		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
 	x->kpf = prefilter_of(x->k, x->nk, sizeof *x->k, NULL, 0, 0);
 	for (int sc = 0; sc < SC_COUNT; sc++) {
@@ -332,15 +340,16 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 	x->kclause = gw_xmalloc((x->nk + 1) * sizeof *x->kclause);
 	x->kclause[x->nk] = -2;
 	/* resolved once all are known, so a condition may come after its user */
-	x->decide = gw_xmalloc((x->nk + 1) * sizeof *x->decide);
+	x->steps = gw_xmalloc((x->nk + 1) * sizeof *x->steps);
 	for (i = 0; i < x->nk; i++) {
 		krule *kr = &x->k[i];
 
 		add_conds(x, kr, gw_rule_attr(kr->r, "requires"), true);
 		add_conds(x, kr, gw_rule_attr(kr->r, "unless"), false);
-		kr->quick = kr->one >= 0 && !kr->doc && kr->ncond == 0;
+		/* quick: one scope, not the document's, and no condition */
 		if (kr->kind >= 0)
-			x->decide[x->ndecide++] = i;
+			x->steps[x->ndecide++] = (struct kstep){
+				(uint32_t)i, (kr->one >= 0 && !kr->doc && kr->ncond == 0 ? kr->one : -1)};
 	}
 }
 
@@ -383,8 +392,12 @@ gw_extractor_new(const gw_rules *rs, gw_buf *err)
 	x->words = gw_words_new();
 	wordset_fill(&x->lead, subject_lead);
 	wordset_fill(&x->tail, subject_tail);
+	wordset_fill(&x->from, "从 由 较");
+	wordset_fill(&x->open, "（ ( 【 《");
+	wordset_fill(&x->close, "） ) 】 》");
 	x->may = gw_xcalloc(0x20000, 1);
 	x->block = x->may + 0x10000;
+	x->mixed = gw_xcalloc(1, sizeof *x->mixed);
 	return x;
 }
 
@@ -399,11 +412,12 @@ gw_extractor_free(gw_extractor *x)
 	for (size_t i = 0; i < x->nk; i++)
 		free(x->k[i].cond);
 	free(x->k);
-	free(x->decide);
+	free(x->steps);
 	free(x->verb);
 	free(x->subj);
 	free(x->start);
 	free(x->may);
+	free(x->mixed);
 	free(x->kclause);
 	gw_words_free(x->words);
 	free(x);
@@ -422,10 +436,14 @@ cp_at(const char *t, size_t n, size_t i, int *len)
 	return c;
 }
 
-/* The start of the code point before byte i (i > 0). */
+/* The start of the code point before byte i (i > 0): a three-byte one at once (the text is
+ * valid UTF-8; issue 14: the walks back to a clause or sentence start, 200,000 code points a
+ * pass). */
 static inline size_t
 prev_start(const char *t, size_t i)
 {
+	if (i >= 3 && ((unsigned char)t[i - 3] & 0xF0) == 0xE0)
+		return i - 3;
 	do
 		i--;
 	while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80);
@@ -591,32 +609,40 @@ may_start_at(const gw_extractor *x, uint32_t c)
 	if (c >= 0x10000)
 		return starts_number(c, 0, 0) || is_minus(c);
 	if (x->may[c] == 0) {
-		bool none = true;
+		uint64_t bits = 0;
 
 		for (uint32_t d = c & ~63u; d <= (c | 63u); d++) {
 			x->may[d] = (uint8_t)(1 + (starts_number(d, 0, 0) || is_minus(d)));
-			none &= x->may[d] == 1;
+			bits |= (uint64_t)(x->may[d] == 2) << (d & 63);
 		}
-		if (c >= 0x1000 && (c < 0xD000 || c >= 0xE000)) /* led by E1–EC or EE–EF */
-			x->block[(0xE0 | c >> 12) | (0x80 | (c >> 6 & 0x3F)) << 8] = none ? 1 : 2;
+		if (c >= 0x1000 && (c < 0xD000 || c >= 0xE000) && /* led by E1–EC or EE–EF */
+		    (bits == 0 || x->mixed->n < (int)(sizeof x->mixed->bits / sizeof *x->mixed->bits))) {
+			if (bits)
+				x->mixed->bits[x->mixed->n++] = bits;
+			x->block[(0xE0 | c >> 12) | (0x80 | (c >> 6 & 0x3F)) << 8] =
+				(uint8_t)(bits ? 1 + x->mixed->n : 1);
+		}
 	}
 	return x->may[c] == 2;
 }
 
 /* The first byte from i on where a number may start (its code point in *ch, of *len bytes), or
  * n.  A three-byte code point of a known block is passed on its bytes, without decoding it:
- * on its first two when no number starts in its block (issue 14: most of a text). */
+ * on its first two when no number starts in its block (issue 14: most of a text).  The text is
+ * valid UTF-8 (the model never holds other), so the third byte of such a code point is not
+ * looked at there (issue 14: 7 instructions a code point of the 14 this loop took). */
 static size_t
 next_start(const gw_extractor *x, const char *t, size_t n, size_t i, uint32_t *ch, int *len)
 {
-	const unsigned char *u = (const unsigned char *)t;
-	const uint8_t *block = x->block, *may = x->may;
+	const unsigned char *u = (const unsigned char *)t, *end = n > 2 ? u + n - 2 : u;
+	const uint8_t *block = x->block;
+	const uint64_t *bits = x->mixed->bits;
 
 	for (;; i += (size_t)*len) {
 		const unsigned char *p = u + i;
 
-		for (uint8_t b; p + 2 < u + n && (b = block[p[0] | p[1] << 8]) && (p[2] & 0xC0) == 0x80; p += 3)
-			if (b == 2 && may[(p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F)] == 2)
+		for (uint8_t b; p < end; p += 3)
+			if ((b = block[p[0] | p[1] << 8]) != 1 && (b == 0 || (bits[b - 2] >> (p[2] & 63) & 1)))
 				break;
 		if ((i = (size_t)(p - u)) >= n)
 			return n;
@@ -1479,29 +1505,53 @@ kind_may(const ctx *c, size_t k, int sc)
 	return ci < 0 || (c->kmay[sc].w[ci / 64] >> (ci % 64) & 1);
 }
 
+/* Kind rule k (of one scope sc, not the document's) on the string of sc: matched again only when
+ * that string changed (issue 14: quantities that share a sentence or a heading share the results
+ * on it), and not when the string's mask turns it down. */
+static inline __attribute__((always_inline)) int
+krule_on(ctx *c, size_t k, int sc)
+{
+	size_t ov[2]; /* whether it matches, not where */
+	int rc = 0;
+
+	if (!(c->built & (1u << sc)))
+		find_scope(c, (enum scope)sc); /* brings gen[sc] up to date */
+	if (c->memogen[k] == c->gen[sc])
+		return c->memo[k];
+	if (c->x->masked & (1u << sc)) {
+		if (c->kmaygen[sc] != c->gen[sc])
+			kind_mask(c, sc);
+		if (!kind_may(c, k, sc))
+			goto out;
+	}
+	if ((rc = gw_rule_match(c->x->k[k].r, c->str[sc].p, c->str[sc].len, 0, ov, 1)) < 0) {
+		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(c->x->k[k].r));
+		c->failed = 1;
+		c->memo[k] = 0, c->memogen[k] = 0;
+		return 0;
+	}
+out:
+	c->memo[k] = (signed char)(rc > 0);
+	c->memogen[k] = c->gen[sc];
+	return rc > 0;
+}
+
 /* Whether kr matches on one of its scopes.  A rule on the document's own scopes is matched once
- * per document; a rule on one scope is matched again only when that scope's string changed
- * (issue 14: quantities that share a sentence or a heading share the results on it).  Inlined
- * in its three calls: most calls end at a memo or at the prefilter, some 40 a quantity. */
+ * per document, one on a single scope by krule_on.  Inlined in its three calls. */
 static inline __attribute__((always_inline)) int
 krule_matches(ctx *c, size_t k)
 {
-	size_t ov[2]; /* whether it matches, not where */
+	size_t ov[2];
 	const krule *kr = &c->x->k[k];
-	int one = kr->one, rc = 0;
+	int rc = 0;
 
+	if (!kr->doc && kr->one >= 0)
+		return krule_on(c, k, kr->one);
 	if (kr->doc && c->memo[k] >= 0)
 		return c->memo[k];
-	if (!kr->doc && one >= 0) {
-		if (!(c->built & (1u << one)))
-			scope_of(c, (enum scope)one); /* brings gen[one] up to date */
-		if (c->memogen[k] == c->gen[one])
-			return c->memo[k];
-	}
 	for (unsigned left = kr->scopes; left && rc == 0; left &= left - 1) {
 		int sc = __builtin_ctz(left);
 		const struct sview *v = scope_of(c, (enum scope)sc);
-
 		bool masked = c->x->masked & (1u << sc);
 
 		if (masked && c->kmaygen[sc] != c->gen[sc])
@@ -1513,9 +1563,9 @@ krule_matches(ctx *c, size_t k)
 		gw_doc_fail(c->d, GW_E_RULE_LIMIT, "rule %s", gw_rule_id(kr->r));
 		c->failed = 1;
 	}
-	if (kr->doc || one >= 0) {
+	if (kr->doc) {
 		c->memo[k] = (signed char)(rc > 0);
-		c->memogen[k] = rc < 0 || kr->doc ? 0 : c->gen[one];
+		c->memogen[k] = 0;
 	}
 	return rc > 0;
 }
@@ -1539,27 +1589,23 @@ krule_holds(ctx *c, size_t k)
 	return true;
 }
 
-/* The first kind.* rule that holds decides; else other. */
+/* The first kind.* rule that holds decides; else other.  A quick rule (one scope, no condition)
+ * is asked inline from its step (issue 14: some 27 rules a quantity, most ending at a memo or a
+ * mask; through krule_holds each cost some 60 instructions). */
 static enum gw_qkind
 kind_of(ctx *c)
 {
-	for (size_t i = 0; i < c->x->ndecide && !c->failed; i++) {
-		size_t k = c->x->decide[i];
-		const krule *kr = &c->x->k[k];
+	const struct kstep *st = c->x->steps, *end = st + c->x->ndecide;
 
-		/* a quick rule whose string is masked and turns it down: no visit (issue 14: most of
-		 * the 40 rules a quantity asks end so) */
-		if (kr->quick && (c->built & (1u << kr->one)) && c->kmaygen[kr->one] == c->gen[kr->one] &&
-		    !kind_may(c, k, kr->one))
-			continue;
-		if (!krule_holds(c, k))
+	for (; st < end && !c->failed; st++) {
+		if (st->quick >= 0 ? !krule_on(c, st->k, st->quick) : !krule_holds(c, st->k))
 			continue;
 #ifdef GW_EXTRACT_DEBUG
 		fprintf(stderr, "kind: %.*s: %s\n", (int)scope_of(c, SC_TEXT)->len, scope_of(c, SC_TEXT)->p,
-		        gw_rule_id(kr->r));
+		        gw_rule_id(c->x->k[st->k].r));
 #endif
-		c->decider = (int)k;
-		return (enum gw_qkind)kr->kind;
+		c->decider = (int)st->k;
+		return (enum gw_qkind)c->x->k[st->k].kind;
 	}
 	c->decider = -1;
 	return GW_Q_OTHER;
@@ -1600,18 +1646,11 @@ numeric(const char *s, size_t n)
 	return n > 0;
 }
 
-/* Whether piece k of s (from at[k] to at[k + 1]) is one of the words of list. */
+/* Whether piece k of s (from at[k] to at[k + 1]) is one of the words of ws. */
 static bool
-piece_in(const char *list, const char *s, const size_t *at, size_t k)
+piece_in(const wordset *ws, const char *s, const size_t *at, size_t k)
 {
-	char w[32];
-	size_t n = at[k + 1] - at[k];
-
-	if (n >= sizeof w)
-		return false;
-	memcpy(w, s + at[k], n);
-	w[n] = '\0';
-	return in_words(list, w);
+	return in_wordset(ws, s + at[k], at[k + 1] - at[k]);
 }
 
 /* Whether piece k stands at the edge of a subject only: no word, a number, or one of ws. */
@@ -1722,16 +1761,16 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 	if (nb < 2)
 		return NULL;
 	/* what it is compared with is not the subject: 城镇化率|从2020年, 企业|较“十三五”期末 */
-	for (b = 1; b < nb - 1 && !piece_in("从 由 较", s, at, b); b++)
+	for (b = 1; b < nb - 1 && !piece_in(&x->from, s, at, b); b++)
 		;
 	while (a + 1 < b && gw_utf8_count(s + at[a], at[b] - at[a]) > SUBJECT_MAX)
 		a++;
 	/* the subject is inside a bracket opened and not closed before the number: 人数20%（超过 */
 	for (size_t k = b; k-- > a;)
-		if (piece_in("（ ( 【 《", s, at, k)) {
+		if (piece_in(&x->open, s, at, k)) {
 			a = k + 1;
 			break;
-		} else if (piece_in("） ) 】 》", s, at, k))
+		} else if (piece_in(&x->close, s, at, k))
 			break;
 	for (; a < b && edge_piece(&x->lead, s, at, word, a); a++)
 		/* the measure word of a count cut off: 7|家|高质量平台 */
