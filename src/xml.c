@@ -183,13 +183,13 @@ trim(const xw *w, xpos *a, xpos *b)
 
 /* The indent of level at p; returns its length.  A tag is put into room reserved for the
  * longest one (TAG_ROOM and its name), not byte by byte. */
-static size_t
+static inline size_t
 indent_at(char *p, size_t level)
 {
-	size_t n = 2 * (level > INDENT_MAX ? INDENT_MAX : level);
+	static const char spaces[2 * INDENT_MAX + 4] = "                                                                ";
 
-	memset(p, ' ', n);
-	return n;
+	memcpy(p, spaces, 2 * INDENT_MAX + 4); /* one copy of a known size, no memset call */
+	return 2 * (level > INDENT_MAX ? INDENT_MAX : level);
 }
 #define TAG_ROOM (2 * INDENT_MAX + 8)
 
@@ -301,18 +301,31 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 }
 
 /* e's name, with its prefix, at p; returns its length. */
-static size_t
+static inline size_t
 name_at(char *p, const openel *e)
 {
-	size_t k = e->gw ? 3 : 0;
+	const char *s = e->name;
+	size_t k = e->gw ? 3 : 0, n = e->n;
 
-	memcpy(p, "gw:", k);
-	memcpy(p + k, e->name, e->n);
-	return k + e->n;
+	memcpy(p, "gw:", 4);
+	p += k;
+	/* a name is short: two words that overlap, or its bytes, rather than a memcpy call */
+	if (n >= 8 && n <= 16) {
+		memcpy(p, s, 8);
+		memcpy(p + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(p, s, 4);
+		memcpy(p + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			p[i] = s[i];
+	} else
+		memcpy(p, s, n);
+	return k + n;
 }
 
 /* The innermost open element gets its first child, text or an element: end its start tag. */
-static void
+static inline void
 first_child(xw *w, bool text)
 {
 	openel *e = &w->st[w->nst - 1];
@@ -355,7 +368,7 @@ close_to(xw *w, xel level)
 }
 
 static xel
-open_el(xw *w, xel parent, bool gw, const char *name)
+open_eln(xw *w, xel parent, bool gw, const char *name, size_t n)
 {
 	openel *e;
 	char *p, *q;
@@ -366,7 +379,7 @@ open_el(xw *w, xel parent, bool gw, const char *name)
 	if (w->nst == w->capst)
 		gw_grow((void **)&w->st, &w->capst, w->nst + 1, sizeof *w->st);
 	e = &w->st[w->nst];
-	*e = (openel){name, strlen(name), gw, false, false};
+	*e = (openel){name, n, gw, false, false};
 	q = p = gw_buf_room(w->out, TAG_ROOM + e->n);
 	if (w->flat == 0)
 		q += indent_at(q, w->nst);
@@ -374,6 +387,13 @@ open_el(xw *w, xel parent, bool gw, const char *name)
 	q += name_at(q, e);
 	gw_buf_wrote(w->out, (size_t)(q - p));
 	return (xel)w->nst++;
+}
+
+/* Inline: the length of a literal name is known where it is written. */
+static inline xel
+open_el(xw *w, xel parent, bool gw, const char *name)
+{
+	return open_eln(w, parent, gw, name, strlen(name));
 }
 
 /* An attribute of el, whose start tag must still be open: its name and =", the value next. */
@@ -431,7 +451,7 @@ set_eid(xw *w, xel el, const char *want)
 	gw_buf_addc(w->out, '"');
 }
 
-static xel
+static inline xel
 add_el(xw *w, xel parent, const char *name)
 {
 	return open_el(w, parent, false, name);
@@ -439,7 +459,7 @@ add_el(xw *w, xel parent, const char *name)
 
 /* An element of mixed content: nothing inside it is indented, which would add white space to
  * the text. */
-static xel
+static inline xel
 add_mixed(xw *w, xel parent, const char *name)
 {
 	xel el = add_el(w, parent, name);
