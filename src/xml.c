@@ -390,7 +390,7 @@ open_eln(xw *w, xel parent, bool gw, const char *name, size_t n)
 }
 
 /* Inline: the length of a literal name is known where it is written. */
-static inline xel
+static inline __attribute__((always_inline)) xel
 open_el(xw *w, xel parent, bool gw, const char *name)
 {
 	return open_eln(w, parent, gw, name, strlen(name));
