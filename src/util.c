@@ -198,7 +198,8 @@ gw_fmt_decimal(char *s, double v)
 		if (m / p10[k] == a)
 			break;
 	}
-	if (k == 15 || fmod(m, 10) == 0)
+	/* m is a whole number under 1e15 here: its last digit from the integer, not fmod */
+	if (k == 15 || (long long)m % 10 == 0)
 		return 0;
 	char digits[24], *p = s;
 	size_t n = gw_fmt_int(digits, (long long)m), whole = n > (size_t)k ? n - (size_t)k : 0;

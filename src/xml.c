@@ -795,11 +795,16 @@ attr_plain(const char *s, size_t n)
 static void
 quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 {
-	/* sixteen bytes each, copied whole */
-	static const char concept[][16] = {"#qkind_target\"", "#qkind_fact\"", "#qkind_other\""};
+	/* sixteen bytes each, copied whole, and their lengths */
+#define NAME16(s) {s, sizeof s - 1}
+	static const struct {
+		char s[16];
+		unsigned char n;
+	} concept[] = {NAME16("#qkind_target\""), NAME16("#qkind_fact\""), NAME16("#qkind_other\"")},
+	  strname[4] = {NAME16(" gw:unit=\""), NAME16(" gw:subject=\""), NAME16(" gw:verb=\""),
+	                NAME16(" gw:rule=\"")};
+#undef NAME16
 	const char *str[4] = {q->unit, q->subject, q->verb, q->rule};
-	static const char strname[4][16] = {" gw:unit=\"", " gw:subject=\"", " gw:verb=\"",
-	                                       " gw:rule=\""};
 	size_t len[4], room = ATTR_ROOM;
 	gw_buf *out = w->out;
 	char *p;
@@ -811,11 +816,11 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 		room += 6 * (len[k] = str[k] ? strlen(str[k]) : 0); /* &quot; is the longest escape */
 	p = gw_buf_room(out, room);
 	if (placed) {
-		const char *c = concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER];
+		unsigned c = (unsigned)q->kind <= GW_Q_OTHER ? (unsigned)q->kind : GW_Q_OTHER;
 
 		LIT(p, " refersTo=\"");
-		memcpy(p, c, 16);
-		p += strlen(c);
+		memcpy(p, concept[c].s, 16);
+		p += concept[c].n;
 	}
 	if (q->has_value && isfinite(q->value)) {
 		if (placed)
@@ -863,8 +868,8 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 		}
 		if (str[k] == NULL)
 			continue;
-		memcpy(p, strname[k], 16);
-		p += strlen(strname[k]);
+		memcpy(p, strname[k].s, 16);
+		p += strname[k].n;
 		if (attr_plain(str[k], len[k]))
 			memcpy(p, str[k], len[k]), p += len[k];
 		else { /* the room taken stays: gw_escape puts at most six bytes a byte */
