@@ -748,7 +748,7 @@ mark_first(xw *w, xpos cp)
 
 	/* the writer goes through the text in order: the answer is most often the last one or
 	 * a few marks after it */
-	if (c < hi && (c == 0 || w->marks[c - 1].start < cp)) {
+	if (c <= hi && (c == 0 || w->marks[c - 1].start < cp)) { /* c == hi: past the last mark */
 		lo = c;
 		if (c + 4 < hi && w->marks[c + 4].start >= cp)
 			hi = c + 4;
