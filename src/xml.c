@@ -749,9 +749,10 @@ mark_first(xw *w, xpos cp)
 	/* the writer goes through the text in order: the answer is most often the last one or
 	 * a few marks after it */
 	if (c <= hi && (c == 0 || w->marks[c - 1].start < cp)) { /* c == hi: past the last mark */
+		for (int k = 0; k < 4; k++, c++) /* a step at a time, then a search */
+			if (c == hi || w->marks[c].start >= cp)
+				return w->mfirst = c;
 		lo = c;
-		if (c + 4 < hi && w->marks[c + 4].start >= cp)
-			hi = c + 4;
 	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
