@@ -430,13 +430,22 @@ set_eid(xw *w, xel el, const char *want)
 	size_t n = strlen(want);
 	/* most are plain: neither cleaned nor escaped */
 	bool plain = n > 0 && ascii_plain_run(want, n) == n;
+	char *p;
 
+	if (plain && gw_idset_add(&w->ids, want)) { /* most: unique as they are, no copy */
+		put_attr_start(w, el, false, "eId");
+		p = gw_buf_room(w->out, n + 1);
+		memcpy(p, want, n);
+		p[n] = '"';
+		gw_buf_wrote(w->out, n + 1);
+		return;
+	}
 	gw_buf_reset(id);
 	if (plain)
 		gw_buf_add(id, want, n);
 	else {
 		gw_escape(id, want, n, GW_ESC_CLEAN);
-		for (char *p = id->ptr; *p; p++)
+		for (p = id->ptr; *p; p++)
 			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 				*p = '_';
 		if (id->len == 0)
