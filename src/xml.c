@@ -157,13 +157,35 @@ cp_before(const xw *w, xpos b)
 	return b;
 }
 
-/* Shrink [*a, *b) past white space at both ends; false when nothing is left. */
+/* Whether the code point of one or three bytes at u, starting or ending a line, is surely no
+ * white space, told from its bytes: printable ASCII but the space; a three-byte one (the text is
+ * valid UTF-8) led by E0 or E4..EE, by E3 but U+3000, or by EF but U+FExx (U+FEFF); gw_is_space
+ * takes none of them. */
+static inline bool
+ascii_not_space(unsigned char c)
+{
+	return c > 0x20 && c < 0x7F;
+}
+static inline bool
+cp3_not_space(const unsigned char *u)
+{
+	return u[0] == 0xE0 || (u[0] >= 0xE4 && u[0] <= 0xEE) ||
+	       (u[0] == 0xE3 && (u[1] != 0x80 || u[2] != 0x80)) || (u[0] == 0xEF && u[1] != 0xBB);
+}
+
+/* Shrink [*a, *b) past white space at both ends; false when nothing is left.  Most lines start
+ * and end with a code point told from its bytes (issue 14); the others are decoded. */
 static bool
 trim(const xw *w, xpos *a, xpos *b)
 {
+	const unsigned char *u = (const unsigned char *)w->text;
 	int n;
 	xpos p;
 
+	if (*b - *a >= 3 &&
+	    (ascii_not_space(u[*a]) || ((u[*a] & 0xF0) == 0xE0 && cp3_not_space(u + *a))) &&
+	    (ascii_not_space(u[*b - 1]) || ((u[*b - 3] & 0xF0) == 0xE0 && cp3_not_space(u + *b - 3))))
+		return true;
 	while (*a < *b && gw_is_space(cp_at(w, *a, &n)))
 		*a += n;
 	while (*b > *a && gw_is_space(cp_at(w, p = cp_before(w, *b), &n)))
