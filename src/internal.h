@@ -256,6 +256,9 @@ gw_fmt_int(char *s, long long v)
  * Jansson's %.15g both write it, when that needs no exponent and at most 15 digits (most values,
  * 2.5 or 0.35); its length, or 0 when it does not (then printf decides). */
 size_t gw_fmt_decimal(char *s, double v);
+/* util.c: v as gw_buf_put_number writes it (the shortest decimal that reads back as v), at s
+ * (room for 40 bytes); its length. */
+size_t gw_fmt_number(char *s, double v);
 
 static inline void
 gw_buf_addc(gw_buf *b, char c)

@@ -198,7 +198,8 @@ gw_fmt_decimal(char *s, double v)
 		if (m / p10[k] == a)
 			break;
 	}
-	if (k == 15 || fmod(m, 10) == 0)
+	/* m is a whole number under 1e15 here: its last digit from the integer, not fmod */
+	if (k == 15 || (long long)m % 10 == 0)
 		return 0;
 	char digits[24], *p = s;
 	size_t n = gw_fmt_int(digits, (long long)m), whole = n > (size_t)k ? n - (size_t)k : 0;
@@ -218,28 +219,30 @@ gw_fmt_decimal(char *s, double v)
 	return (size_t)(p - s);
 }
 
-void
-gw_buf_put_number(gw_buf *b, double v)
+size_t
+gw_fmt_number(char *s, double v)
 {
-	char s[40];
-	size_t n;
+	size_t n = 0;
 
 	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
 		if (v == 0 && signbit(v))
-			gw_buf_putc(b, '-'); /* as %.0f wrote it: -0 */
-		gw_buf_put_int(b, (long long)v);
-		return;
+			s[n++] = '-'; /* as %.0f wrote it: -0 */
+		return n + gw_fmt_int(s + n, (long long)v);
 	}
-	if ((n = gw_fmt_decimal(s, v)) > 0) {
-		gw_buf_put(b, s, n);
-		return;
-	}
+	if ((n = gw_fmt_decimal(s, v)) > 0)
+		return n;
 	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(s, sizeof s, "%.*g", prec, v);
+		snprintf(s, 40, "%.*g", prec, v);
 		if (strtod(s, NULL) == v)
 			break;
 	}
-	gw_buf_puts(b, s);
+	return strlen(s);
+}
+
+void
+gw_buf_put_number(gw_buf *b, double v)
+{
+	gw_buf_wrote(b, gw_fmt_number(gw_buf_room(b, 40), v));
 }
 
 void

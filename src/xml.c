@@ -157,13 +157,35 @@ cp_before(const xw *w, xpos b)
 	return b;
 }
 
-/* Shrink [*a, *b) past white space at both ends; false when nothing is left. */
+/* Whether the code point of one or three bytes at u, starting or ending a line, is surely no
+ * white space, told from its bytes: printable ASCII but the space; a three-byte one (the text is
+ * valid UTF-8) led by E0 or E4..EE, by E3 but U+3000, or by EF but U+FExx (U+FEFF); gw_is_space
+ * takes none of them. */
+static inline bool
+ascii_not_space(unsigned char c)
+{
+	return c > 0x20 && c < 0x7F;
+}
+static inline bool
+cp3_not_space(const unsigned char *u)
+{
+	return u[0] == 0xE0 || (u[0] >= 0xE4 && u[0] <= 0xEE) ||
+	       (u[0] == 0xE3 && (u[1] != 0x80 || u[2] != 0x80)) || (u[0] == 0xEF && u[1] != 0xBB);
+}
+
+/* Shrink [*a, *b) past white space at both ends; false when nothing is left.  Most lines start
+ * and end with a code point told from its bytes (issue 14); the others are decoded. */
 static bool
 trim(const xw *w, xpos *a, xpos *b)
 {
+	const unsigned char *u = (const unsigned char *)w->text;
 	int n;
 	xpos p;
 
+	if (*b - *a >= 3 &&
+	    (ascii_not_space(u[*a]) || ((u[*a] & 0xF0) == 0xE0 && cp3_not_space(u + *a))) &&
+	    (ascii_not_space(u[*b - 1]) || ((u[*b - 3] & 0xF0) == 0xE0 && cp3_not_space(u + *b - 3))))
+		return true;
 	while (*a < *b && gw_is_space(cp_at(w, *a, &n)))
 		*a += n;
 	while (*b > *a && gw_is_space(cp_at(w, p = cp_before(w, *b), &n)))
@@ -183,13 +205,13 @@ trim(const xw *w, xpos *a, xpos *b)
 
 /* The indent of level at p; returns its length.  A tag is put into room reserved for the
  * longest one (TAG_ROOM and its name), not byte by byte. */
-static size_t
+static inline size_t
 indent_at(char *p, size_t level)
 {
-	size_t n = 2 * (level > INDENT_MAX ? INDENT_MAX : level);
+	static const char spaces[2 * INDENT_MAX + 4] = "                                                                ";
 
-	memset(p, ' ', n);
-	return n;
+	memcpy(p, spaces, 2 * INDENT_MAX + 4); /* one copy of a known size, no memset call */
+	return 2 * (level > INDENT_MAX ? INDENT_MAX : level);
 }
 #define TAG_ROOM (2 * INDENT_MAX + 8)
 
@@ -301,18 +323,31 @@ gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how)
 }
 
 /* e's name, with its prefix, at p; returns its length. */
-static size_t
+static inline size_t
 name_at(char *p, const openel *e)
 {
-	size_t k = e->gw ? 3 : 0;
+	const char *s = e->name;
+	size_t k = e->gw ? 3 : 0, n = e->n;
 
-	memcpy(p, "gw:", k);
-	memcpy(p + k, e->name, e->n);
-	return k + e->n;
+	memcpy(p, "gw:", 4);
+	p += k;
+	/* a name is short: two words that overlap, or its bytes, rather than a memcpy call */
+	if (n >= 8 && n <= 16) {
+		memcpy(p, s, 8);
+		memcpy(p + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(p, s, 4);
+		memcpy(p + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			p[i] = s[i];
+	} else
+		memcpy(p, s, n);
+	return k + n;
 }
 
 /* The innermost open element gets its first child, text or an element: end its start tag. */
-static void
+static inline void
 first_child(xw *w, bool text)
 {
 	openel *e = &w->st[w->nst - 1];
@@ -355,7 +390,7 @@ close_to(xw *w, xel level)
 }
 
 static xel
-open_el(xw *w, xel parent, bool gw, const char *name)
+open_eln(xw *w, xel parent, bool gw, const char *name, size_t n)
 {
 	openel *e;
 	char *p, *q;
@@ -366,7 +401,7 @@ open_el(xw *w, xel parent, bool gw, const char *name)
 	if (w->nst == w->capst)
 		gw_grow((void **)&w->st, &w->capst, w->nst + 1, sizeof *w->st);
 	e = &w->st[w->nst];
-	*e = (openel){name, strlen(name), gw, false, false};
+	*e = (openel){name, n, gw, false, false};
 	q = p = gw_buf_room(w->out, TAG_ROOM + e->n);
 	if (w->flat == 0)
 		q += indent_at(q, w->nst);
@@ -374,6 +409,13 @@ open_el(xw *w, xel parent, bool gw, const char *name)
 	q += name_at(q, e);
 	gw_buf_wrote(w->out, (size_t)(q - p));
 	return (xel)w->nst++;
+}
+
+/* Inline: the length of a literal name is known where it is written. */
+static inline __attribute__((always_inline)) xel
+open_el(xw *w, xel parent, bool gw, const char *name)
+{
+	return open_eln(w, parent, gw, name, strlen(name));
 }
 
 /* An attribute of el, whose start tag must still be open: its name and =", the value next. */
@@ -410,13 +452,22 @@ set_eid(xw *w, xel el, const char *want)
 	size_t n = strlen(want);
 	/* most are plain: neither cleaned nor escaped */
 	bool plain = n > 0 && ascii_plain_run(want, n) == n;
+	char *p;
 
+	if (plain && gw_idset_add(&w->ids, want)) { /* most: unique as they are, no copy */
+		put_attr_start(w, el, false, "eId");
+		p = gw_buf_room(w->out, n + 1);
+		memcpy(p, want, n);
+		p[n] = '"';
+		gw_buf_wrote(w->out, n + 1);
+		return;
+	}
 	gw_buf_reset(id);
 	if (plain)
 		gw_buf_add(id, want, n);
 	else {
 		gw_escape(id, want, n, GW_ESC_CLEAN);
-		for (char *p = id->ptr; *p; p++)
+		for (p = id->ptr; *p; p++)
 			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 				*p = '_';
 		if (id->len == 0)
@@ -431,7 +482,7 @@ set_eid(xw *w, xel el, const char *want)
 	gw_buf_addc(w->out, '"');
 }
 
-static xel
+static inline xel
 add_el(xw *w, xel parent, const char *name)
 {
 	return open_el(w, parent, false, name);
@@ -439,7 +490,7 @@ add_el(xw *w, xel parent, const char *name)
 
 /* An element of mixed content: nothing inside it is indented, which would add white space to
  * the text. */
-static xel
+static inline xel
 add_mixed(xw *w, xel parent, const char *name)
 {
 	xel el = add_el(w, parent, name);
@@ -728,10 +779,11 @@ mark_first(xw *w, xpos cp)
 
 	/* the writer goes through the text in order: the answer is most often the last one or
 	 * a few marks after it */
-	if (c < hi && (c == 0 || w->marks[c - 1].start < cp)) {
+	if (c <= hi && (c == 0 || w->marks[c - 1].start < cp)) { /* c == hi: past the last mark */
+		for (int k = 0; k < 4; k++, c++) /* a step at a time, then a search */
+			if (c == hi || w->marks[c].start >= cp)
+				return w->mfirst = c;
 		lo = c;
-		if (c + 4 < hi && w->marks[c + 4].start >= cp)
-			hi = c + 4;
 	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -744,30 +796,125 @@ mark_first(xw *w, xpos cp)
 	return w->mfirst = lo;
 }
 
+/* Whether gw_escape keeps s[0..n) as it is in an attribute: printable ASCII but < > & ", and
+ * the three-byte sequences plain3 takes (a unit, a subject, a rule: CJK and ASCII). */
+static inline bool
+attr_plain(const char *s, size_t n)
+{
+	const uint64_t *ascii = ascii_plain[GW_ESC_XML_ATTR];
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		if (u[i] < 0x80) {
+			if (!((ascii[u[i] >> 6] >> (u[i] & 63)) & 1))
+				return false;
+			i++; /* and the run after it, a word at a time */
+			i += ascii_plain_run(s + i, n - i);
+		} else if (plain3(u + i, n - i))
+			i += 3;
+		else
+			return false;
+	}
+	return true;
+}
+
 /* A quantity's attributes; placed: it is an inline element (refersTo and normalized are
- * AKN's, which meta's gw:quantity does not take: there the value is gw:value). */
+ * AKN's, which meta's gw:quantity does not take: there the value is gw:value).  All of them
+ * into one room taken once (issue 14): names of known length, numbers and spans formatted in
+ * place, a value that needs no escaping copied; only a value to escape goes through gw_escape. */
+#define LIT(q, s) (memcpy(q, s, sizeof s - 1), q += sizeof s - 1)
+#define ATTR_ROOM 512 /* the attributes but the four strings: names, five numbers, two spans */
 static void
 quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 {
-	static const char *const concept[] = {"#qkind_target", "#qkind_fact", "#qkind_other"};
+	/* sixteen bytes each, copied whole, and their lengths */
+#define NAME16(s) {s, sizeof s - 1}
+	static const struct {
+		char s[16];
+		unsigned char n;
+	} concept[] = {NAME16("#qkind_target\""), NAME16("#qkind_fact\""), NAME16("#qkind_other\"")},
+	  strname[4] = {NAME16(" gw:unit=\""), NAME16(" gw:subject=\""), NAME16(" gw:verb=\""),
+	                NAME16(" gw:rule=\"")};
+#undef NAME16
+	const char *str[4] = {q->unit, q->subject, q->verb, q->rule};
+	size_t len[4], room = ATTR_ROOM;
+	gw_buf *out = w->out;
+	char *p;
+	uint32_t a, b;
 
-	if (placed)
-		set_const(w, el, false, "refersTo",
-		          concept[(unsigned)q->kind <= GW_Q_OTHER ? q->kind : GW_Q_OTHER]);
-	if (q->has_value)
-		set_number(w, el, !placed, placed ? "normalized" : "value", q->value);
-	set_gw(w, el, "unit", q->unit);
-	set_const(w, el, true, "comparator", gw_cmp_name(q->cmp));
-	if (q->has_min)
-		set_number(w, el, true, "min", q->min);
-	if (q->has_max)
-		set_number(w, el, true, "max", q->max);
-	set_const(w, el, true, "kind", gw_qkind_name(q->kind));
-	set_gw_spans(w, el, q->span);
-	set_gw(w, el, "subject", q->subject);
-	set_gw(w, el, "verb", q->verb);
-	set_gw(w, el, "rule", q->rule);
+	if (el != (xel)w->nst - 1 || w->st[el].children)
+		abort(); /* the writer's own order went wrong: no file rather than a wrong one */
+	for (int k = 0; k < 4; k++)
+		room += 6 * (len[k] = str[k] ? strlen(str[k]) : 0); /* &quot; is the longest escape */
+	p = gw_buf_room(out, room);
+	if (placed) {
+		unsigned c = (unsigned)q->kind <= GW_Q_OTHER ? (unsigned)q->kind : GW_Q_OTHER;
+
+		LIT(p, " refersTo=\"");
+		memcpy(p, concept[c].s, 16);
+		p += concept[c].n;
+	}
+	if (q->has_value && isfinite(q->value)) {
+		if (placed)
+			LIT(p, " normalized=\"");
+		else
+			LIT(p, " gw:value=\"");
+		p += gw_fmt_number(p, q->value);
+		*p++ = '"';
+	}
+	for (int k = 0; k < 4; k++) {
+		if (k == 1) {
+			const char *cmp = gw_cmp_name(q->cmp), *kind = gw_qkind_name(q->kind);
+			size_t n;
+
+			LIT(p, " gw:comparator=\"");
+			memcpy(p, cmp, n = strlen(cmp)), p += n;
+			*p++ = '"';
+			if (q->has_min && isfinite(q->min)) {
+				LIT(p, " gw:min=\"");
+				p += gw_fmt_number(p, q->min);
+				*p++ = '"';
+			}
+			if (q->has_max && isfinite(q->max)) {
+				LIT(p, " gw:max=\"");
+				p += gw_fmt_number(p, q->max);
+				*p++ = '"';
+			}
+			LIT(p, " gw:kind=\"");
+			memcpy(p, kind, n = strlen(kind)), p += n;
+			*p++ = '"';
+			if (q->span.start >= 0 && q->span.end >= q->span.start) {
+				LIT(p, " gw:span=\"");
+				p += gw_fmt_int(p, (uint32_t)q->span.start);
+				*p++ = ' ';
+				p += gw_fmt_int(p, (uint32_t)q->span.end);
+				*p++ = '"';
+				if (gw_doc_src_range_from(w->d, q->span, &w->run, &a, &b)) {
+					LIT(p, " gw:source_span=\"");
+					p += gw_fmt_int(p, a);
+					*p++ = ' ';
+					p += gw_fmt_int(p, b);
+					*p++ = '"';
+				}
+			}
+		}
+		if (str[k] == NULL)
+			continue;
+		memcpy(p, strname[k].s, 16);
+		p += strname[k].n;
+		if (attr_plain(str[k], len[k]))
+			memcpy(p, str[k], len[k]), p += len[k];
+		else { /* the room taken stays: gw_escape puts at most six bytes a byte */
+			gw_buf_wrote(out, (size_t)(p - (out->ptr + out->len)));
+			gw_escape(out, str[k], len[k], GW_ESC_XML_ATTR);
+			p = out->ptr + out->len;
+		}
+		*p++ = '"';
+	}
+	gw_buf_wrote(out, (size_t)(p - (out->ptr + out->len)));
 }
+#undef ATTR_ROOM
+#undef LIT
 
 /* Header field f as its element.  A DATE field carries its ISO date; docDate needs a valid
  * one (an xsd:date): without it, it is a plain <inline>. */

@@ -2,6 +2,7 @@
  * record codec. */
 #include <check.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,32 @@ START_TEST(round15_is_printing_fifteen_digits_and_reading_them_back)
 		snprintf(buf, sizeof buf, "%.15g", v[i]);
 		want = strtod(buf, NULL);
 		ck_assert_msg(memcmp(&want, &got, sizeof got) == 0, "%.17g: %.17g, not %.17g", v[i], got, want);
+	}
+}
+END_TEST
+
+/* issue 14: gw_fmt_number (the XML writer's numbers, in place) writes what gw_buf_put_number
+ * always wrote: an integer below 2^53 in full (-0 too), else the shortest %.*g that reads back. */
+START_TEST(numbers_are_written_as_the_shortest_decimal_that_reads_back)
+{
+	const double v[] = {0, -0.0, 7, -7, 1325, 9007199254740991.0, 9007199254740992.0, 1e20,
+	                    43.5, -43.5, 0.35, 0.1 + 0.2, 2.675, 1e-4, 1e-7, 1.0 / 3, 99.99999999999999,
+	                    123456789012345.6, 5e-324, 1.5e300, HUGE_VAL, -HUGE_VAL, NAN};
+
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		char want[48], got[48];
+		size_t n = gw_fmt_number(got, v[i]);
+
+		got[n] = '\0';
+		if (v[i] == floor(v[i]) && fabs(v[i]) < 9007199254740992.0)
+			snprintf(want, sizeof want, "%.0f", v[i]);
+		else
+			for (int prec = 1; prec <= 17; prec++) {
+				snprintf(want, sizeof want, "%.*g", prec, v[i]);
+				if (strtod(want, NULL) == v[i])
+					break;
+			}
+		ck_assert_str_eq(got, want);
 	}
 }
 END_TEST
@@ -670,6 +697,7 @@ main(void)
 	                    (int)(sizeof rows / sizeof rows[0]));
 	tcase_add_test(tc, endless_digits_are_too_long);
 	tcase_add_test(tc, round15_is_printing_fifteen_digits_and_reading_them_back);
+	tcase_add_test(tc, numbers_are_written_as_the_shortest_decimal_that_reads_back);
 	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
 	tcase_add_test(tc, one_date_check_for_xml_bulk_and_search);
 	tcase_add_test(tc, idset_keeps_data_after_each_string_across_growth);
