@@ -1354,27 +1354,45 @@ simple_end(const unsigned char *s, size_t i, size_t n)
 	return i;
 }
 
+/* Whether the simple code points of bytes [i, end) of s hold a stop (is_stop): ! ? or one led
+ * by E3 or EF, not an ideograph's. */
+static bool
+simple_stop(const unsigned char *s, uint32_t i, uint32_t end)
+{
+	while (i < end)
+		if (s[i] < 0x80) {
+			if (s[i] == '!' || s[i] == '?')
+				return true;
+			i++;
+		} else {
+			if (s[i] - 0xE4u > 5 && is_stop(simple_cp(s + i)))
+				return true;
+			i += 3;
+		}
+	return false;
+}
+
 /* Simple code points go out as they are: one copy of bytes [i, end) of the text (code point k,
  * column col) and a one-to-one map, given a run of characters of one width at a time when the
- * text is the source; the line's counts go on as put keeps them.  Returns how many. */
+ * text is the source; the line's counts go on as put keeps them, stop saying whether the bytes
+ * hold a stop (issue 14: a simple line's is the line index's, not looked for again).  Returns
+ * how many. */
 static uint32_t
-put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
+put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col, bool stop)
 {
 	const unsigned char *s = (const unsigned char *)r->u, *p, *e = s + end;
-	uint32_t n = 0, stops = 0;
+	uint32_t n = 0;
 
 	gw_buf_put(&r->out, r->u + i, end - i);
 	while (i < end) {
 		uint32_t w = s[i] < 0x80 ? 1 : 3, m;
 
-		/* the stops (is_stop) are ! ? and code points led by E3 or EF, not an ideograph's */
 		if (w == 1)
 			for (p = s + i; p < e && *p < 0x80; p++)
-				stops += *p == '!' || *p == '?';
+				;
 		else
 			for (p = s + i; p < e && *p >= 0x80; p += 3)
-				if (*p - 0xE4u > 5)
-					stops += is_stop(simple_cp(p));
+				;
 		m = (uint32_t)(p - s - i) / w;
 		if (!r->mapped)
 			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col, m);
@@ -1386,7 +1404,7 @@ put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
 		i = (uint32_t)(p - s), k += m, col += m, n += m;
 	}
 	r->prev_ncp += n;
-	r->prev_punct += stops;
+	r->prev_punct += stop;
 	return n;
 }
 
@@ -1416,7 +1434,7 @@ simple_run(run *r, uint32_t *i, uint32_t end, uint32_t k, uint32_t col, uint32_t
 	flush_items(r, true);
 	r->linebase += r->nit;
 	r->nit = r->done = 0;
-	m = put_simple(r, *i, e, k, col);
+	m = put_simple(r, *i, e, k, col, simple_stop(s, *i, e));
 	r->linebase += m, *i = e;
 	return m;
 }
@@ -1428,7 +1446,9 @@ write_simple(run *r, const line *l, uint32_t from)
 {
 	r->prev_ncp = r->prev_last = r->prev_punct = 0;
 	if (r->mapped || (l->flags & LS_ASCII) || l->end == l->start) {
-		put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1);
+		/* the line's stop: [start, from) is a Markdown marker, # and blanks */
+		put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1,
+		           (l->flags & LS_STOP) != 0);
 		return;
 	}
 	gw_buf_put(&r->out, r->u + from, l->end - from);
