@@ -782,6 +782,13 @@ add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint3
 	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP, (uint8_t)flags};
 }
 
+/* U+2028 or U+2029 at s[i] (of s[0..n)). */
+static inline bool
+line_sep(const unsigned char *s, size_t i, size_t n)
+{
+	return s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9);
+}
+
 /* Split the text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the control
  * characters on the way, and tell the simple lines (write_line, write_simple).  The text is
  * checked as it goes (issue 14: the input read once, not once to check it and once to index
@@ -801,9 +808,16 @@ index_lines(run *r)
 		uint32_t tl = 0;
 
 		if (tail2(s, i, n) && s[i] - 0xE4u <= 5) { /* CJK ideographs: simple */
-			do
-				i += 3, cp++;
-			while (tail2(s, i, n) && s[i] - 0xE4u <= 5);
+			/* and the simple punctuation between them (issue 14: 。 and ， end no run) */
+			for (;;) {
+				do
+					i += 3, cp++;
+				while (tail2(s, i, n) && s[i] - 0xE4u <= 5);
+				if (!tail2(s, i, n) || simple_len(s, i, n) != 3 || line_sep(s, i, n))
+					break;
+				if ((s[i] == 0xE3 || s[i] == 0xEF) && is_stop(simple_cp(s + i)))
+					f |= LS_STOP;
+			}
 			continue;
 		}
 		if (s[i] - 0x21u < 0x5E) { /* ASCII graphic characters: simple */
@@ -815,8 +829,7 @@ index_lines(run *r)
 			tl = 1;
 		else if (s[i] == '\r')
 			tl = i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
-		else if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
-		         (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+		else if (line_sep(s, i, n))
 			tl = 3;
 		if (tl) {
 			if (r->n->nlines <= GW_LIMIT_LINES)
