@@ -1758,6 +1758,10 @@ normalize_text(run *r)
 	}
 	if (decoration(r) < 0)
 		return 1;
+	/* issue 14: room for what the text mostly keeps, its bytes and a few map runs a line,
+	 * made once (grown a step at a time, they were copied some ten times) */
+	gw_buf_reserve(&r->out, r->ulen);
+	gw_grow((void **)&d->runs, &d->capruns, 2 * r->n->nlines, sizeof *d->runs);
 	for (size_t j = 0; j < r->n->nlines; j++)
 		if (r->n->lines[j].kind == L_KEEP)
 			text_line(r, j);
