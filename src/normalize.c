@@ -1608,9 +1608,9 @@ page_break(const run *r, size_t j, uint32_t from)
 	}
 	if (!r->have_prev || r->nblank > 1)
 		return false;
-	/* a number cut from its unit: 43.5 / %。 */
-	k = line_head(r, j, from, c, 1);
-	if (k == 1 && (c[0] == '%' || c[0] == 0x2030 || c[0] == 0x2103) && z >= '0' && z <= '9')
+	/* a number cut from its unit: 43.5 / %。 (the line's head read after the digit) */
+	if (z >= '0' && z <= '9' && line_head(r, j, from, c, 1) == 1 &&
+	    (c[0] == '%' || c[0] == 0x2030 || c[0] == 0x2103))
 		return true;
 	if (r->prev_ncp < JOIN_MIN || r->prev_punct == 0)
 		return false;
