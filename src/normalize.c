@@ -1365,9 +1365,13 @@ simple_end(const unsigned char *s, size_t i, size_t n)
 {
 	int k;
 
-	while (i < n && (k = simple_len(s, i, n)) > 0)
+	for (;;) {
+		while (i + 2 < n && s[i] - 0xE4u <= 5) /* ideographs, the bulk, in a tight loop */
+			i += 3;
+		if (i >= n || (k = simple_len(s, i, n)) == 0)
+			return i;
 		i += (size_t)k;
-	return i;
+	}
 }
 
 /* Whether the simple code points of bytes [i, end) of s hold a stop (is_stop): ! ? or one led
