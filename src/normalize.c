@@ -1425,10 +1425,11 @@ put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col, bool stop
 	while (i < end) {
 		uint32_t w = s[i] < 0x80 ? 1 : 3, m;
 
-		if (w == 1)
-			for (p = s + i; p < e && *p < 0x80; p++)
-				;
-		else
+		if (w == 1) {
+			p = s + i;
+			while (p < e && *p < 0x80)
+				p++;
+		} else
 			p = high_end(s + i, e);
 		m = (uint32_t)(p - s - i) / w;
 		if (!r->mapped)
