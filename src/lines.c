@@ -235,7 +235,7 @@ gw_lines_squeeze(const char *s, size_t b0, size_t b1, gw_buf *out)
 		int k;
 
 		while (e < b1 && !space_lead((unsigned char)s[e]))
-			e++;
+			e += (unsigned char)s[e] - 0xE4u <= 5 && e + 3 <= b1 ? 3 : 1; /* an ideograph */
 		gw_buf_put(out, s + b0, e - b0); /* the bytes up to where a space may start */
 		if (e == b1)
 			break;

@@ -782,6 +782,13 @@ add_line(run *r, uint32_t start, uint32_t end, uint32_t next, uint32_t cp, uint3
 	n->lines[n->nlines++] = (line){start, end, next, cp, cpend, L_KEEP, (uint8_t)flags};
 }
 
+/* U+2028 or U+2029 at s[i] (of s[0..n)). */
+static inline bool
+line_sep(const unsigned char *s, size_t i, size_t n)
+{
+	return s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9);
+}
+
 /* Split the text into lines at LF, CRLF, CR, FF, VT, U+2028 and U+2029; count the control
  * characters on the way, and tell the simple lines (write_line, write_simple).  The text is
  * checked as it goes (issue 14: the input read once, not once to check it and once to index
@@ -801,9 +808,16 @@ index_lines(run *r)
 		uint32_t tl = 0;
 
 		if (tail2(s, i, n) && s[i] - 0xE4u <= 5) { /* CJK ideographs: simple */
-			do
-				i += 3, cp++;
-			while (tail2(s, i, n) && s[i] - 0xE4u <= 5);
+			/* and the simple punctuation between them (issue 14: 。 and ， end no run) */
+			for (;;) {
+				do
+					i += 3, cp++;
+				while (tail2(s, i, n) && s[i] - 0xE4u <= 5);
+				if (!tail2(s, i, n) || simple_len(s, i, n) != 3 || line_sep(s, i, n))
+					break;
+				if ((s[i] == 0xE3 || s[i] == 0xEF) && is_stop(simple_cp(s + i)))
+					f |= LS_STOP;
+			}
 			continue;
 		}
 		if (s[i] - 0x21u < 0x5E) { /* ASCII graphic characters: simple */
@@ -815,8 +829,7 @@ index_lines(run *r)
 			tl = 1;
 		else if (s[i] == '\r')
 			tl = i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
-		else if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
-		         (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+		else if (line_sep(s, i, n))
 			tl = 3;
 		if (tl) {
 			if (r->n->nlines <= GW_LIMIT_LINES)
@@ -1062,13 +1075,16 @@ chrome_rule(run *r, size_t t, size_t k, size_t a, size_t b)
 	const gw_rule *rule = n->chrome[t][k];
 	const char *txt = n->region.ptr;
 	size_t len = n->region.len, nlines = b - a, j = 0, ov[20], e;
+	/* issue 14: the rule's bit of each line's mask, tested here (some 47,000 asks a pass) */
+	uint64_t bit = n->nchrome[t] <= 64 ? 1ull << k : 0;
 	int rc;
 
 	while (j < nlines) {
 		long j0, j1;
 		bool ok = true;
 
-		if (!gw_prefilter_may(n->chromepf[t], &n->rmay[j], k) ||
+		if ((bit ? !(n->rmay[j].rules & bit)
+		         : !gw_prefilter_may(n->chromepf[t], &n->rmay[j], k)) ||
 		    (rc = gw_rule_match_at(rule, txt, len, n->rstart[j], ov, 10)) == 0) {
 			j++;
 			continue;
@@ -1349,32 +1365,72 @@ simple_end(const unsigned char *s, size_t i, size_t n)
 {
 	int k;
 
-	while (i < n && (k = simple_len(s, i, n)) > 0)
+	for (;;) {
+		while (i + 2 < n && s[i] - 0xE4u <= 5) /* ideographs, the bulk, in a tight loop */
+			i += 3;
+		if (i >= n || (k = simple_len(s, i, n)) == 0)
+			return i;
 		i += (size_t)k;
-	return i;
+	}
+}
+
+/* Whether the simple code points of bytes [i, end) of s hold a stop (is_stop): ! ? or one led
+ * by E3 or EF, not an ideograph's. */
+static bool
+simple_stop(const unsigned char *s, uint32_t i, uint32_t end)
+{
+	while (i < end)
+		if (s[i] < 0x80) {
+			if (s[i] == '!' || s[i] == '?')
+				return true;
+			i++;
+		} else {
+			if (s[i] - 0xE4u > 5 && is_stop(simple_cp(s + i)))
+				return true;
+			i += 3;
+		}
+	return false;
+}
+
+/* The end of the run of code points from p (before e) that are not ASCII: its first ASCII byte,
+ * eight bytes a step where the byte order allows (issue 14: the ideographs of a simple line
+ * with digits, read a code point at a time, were most of put_simple). */
+static const unsigned char *
+high_end(const unsigned char *p, const unsigned char *e)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (uint64_t w; p + 8 <= e; p += 8) {
+		memcpy(&w, p, 8);
+		if ((w = ~w & 0x8080808080808080ull) != 0)
+			return p + __builtin_ctzll(w) / 8;
+	}
+#endif
+	while (p < e && *p >= 0x80)
+		p++;
+	return p;
 }
 
 /* Simple code points go out as they are: one copy of bytes [i, end) of the text (code point k,
  * column col) and a one-to-one map, given a run of characters of one width at a time when the
- * text is the source; the line's counts go on as put keeps them.  Returns how many. */
+ * text is the source; the line's counts go on as put keeps them, stop saying whether the bytes
+ * hold a stop (issue 14: a simple line's is the line index's, not looked for again).  Returns
+ * how many. */
 static uint32_t
-put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
+put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col, bool stop)
 {
 	const unsigned char *s = (const unsigned char *)r->u, *p, *e = s + end;
-	uint32_t n = 0, stops = 0;
+	uint32_t n = 0;
 
 	gw_buf_put(&r->out, r->u + i, end - i);
 	while (i < end) {
 		uint32_t w = s[i] < 0x80 ? 1 : 3, m;
 
-		/* the stops (is_stop) are ! ? and code points led by E3 or EF, not an ideograph's */
-		if (w == 1)
-			for (p = s + i; p < e && *p < 0x80; p++)
-				stops += *p == '!' || *p == '?';
-		else
-			for (p = s + i; p < e && *p >= 0x80; p += 3)
-				if (*p - 0xE4u > 5)
-					stops += is_stop(simple_cp(p));
+		if (w == 1) {
+			p = s + i;
+			while (p < e && *p < 0x80)
+				p++;
+		} else
+			p = high_end(s + i, e);
 		m = (uint32_t)(p - s - i) / w;
 		if (!r->mapped)
 			gw_doc_map_push(r->d, r->base + i, w, r->lineno, col, m);
@@ -1386,7 +1442,7 @@ put_simple(run *r, uint32_t i, uint32_t end, uint32_t k, uint32_t col)
 		i = (uint32_t)(p - s), k += m, col += m, n += m;
 	}
 	r->prev_ncp += n;
-	r->prev_punct += stops;
+	r->prev_punct += stop;
 	return n;
 }
 
@@ -1416,7 +1472,7 @@ simple_run(run *r, uint32_t *i, uint32_t end, uint32_t k, uint32_t col, uint32_t
 	flush_items(r, true);
 	r->linebase += r->nit;
 	r->nit = r->done = 0;
-	m = put_simple(r, *i, e, k, col);
+	m = put_simple(r, *i, e, k, col, simple_stop(s, *i, e));
 	r->linebase += m, *i = e;
 	return m;
 }
@@ -1428,7 +1484,9 @@ write_simple(run *r, const line *l, uint32_t from)
 {
 	r->prev_ncp = r->prev_last = r->prev_punct = 0;
 	if (r->mapped || (l->flags & LS_ASCII) || l->end == l->start) {
-		put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1);
+		/* the line's stop: [start, from) is a Markdown marker, # and blanks */
+		put_simple(r, from, l->end, l->cp + (from - l->start), from - l->start + 1,
+		           (l->flags & LS_STOP) != 0);
 		return;
 	}
 	gw_buf_put(&r->out, r->u + from, l->end - from);
@@ -1555,9 +1613,9 @@ page_break(const run *r, size_t j, uint32_t from)
 	}
 	if (!r->have_prev || r->nblank > 1)
 		return false;
-	/* a number cut from its unit: 43.5 / %。 */
-	k = line_head(r, j, from, c, 1);
-	if (k == 1 && (c[0] == '%' || c[0] == 0x2030 || c[0] == 0x2103) && z >= '0' && z <= '9')
+	/* a number cut from its unit: 43.5 / %。 (the line's head read after the digit) */
+	if (z >= '0' && z <= '9' && line_head(r, j, from, c, 1) == 1 &&
+	    (c[0] == '%' || c[0] == 0x2030 || c[0] == 0x2103))
 		return true;
 	if (r->prev_ncp < JOIN_MIN || r->prev_punct == 0)
 		return false;
@@ -1725,6 +1783,10 @@ normalize_text(run *r)
 	}
 	if (decoration(r) < 0)
 		return 1;
+	/* issue 14: room for what the text mostly keeps, its bytes and a few map runs a line,
+	 * made once (grown a step at a time, they were copied some ten times) */
+	gw_buf_reserve(&r->out, r->ulen);
+	gw_grow((void **)&d->runs, &d->capruns, 2 * r->n->nlines, sizeof *d->runs);
 	for (size_t j = 0; j < r->n->nlines; j++)
 		if (r->n->lines[j].kind == L_KEEP)
 			text_line(r, j);

@@ -180,6 +180,26 @@ START_TEST(character_classes_are_the_ones_every_stage_uses)
 	ck_assert(!gw_is_space(0x2028) && !gw_is_space(0x85) && !gw_is_space('a'));
 	ck_assert_int_eq(gw_space_len("\xe3\x80\x80x", 4), 3);
 	ck_assert_int_eq(gw_space_len("x ", 2), 0);
+	/* by its bytes, as gw_is_space says of the code point decoded, cut short or not */
+	for (uint32_t c = 0; c < 0x10000; c++) {
+		char b[4];
+		size_t n = 0;
+
+		if (c >= 0xD800 && c <= 0xDFFF)
+			continue;
+		if (c < 0x80)
+			b[n++] = (char)c;
+		else if (c < 0x800)
+			b[n++] = (char)(0xC0 | c >> 6), b[n++] = (char)(0x80 | (c & 0x3F));
+		else
+			b[n++] = (char)(0xE0 | c >> 12), b[n++] = (char)(0x80 | (c >> 6 & 0x3F)),
+			b[n++] = (char)(0x80 | (c & 0x3F));
+		for (size_t k = 1; k <= n; k++)
+			ck_assert_msg(gw_space_len(b, k) == (k == n && gw_is_space(c) ? (int)n : 0),
+			              "U+%04X in %zu bytes", c, k);
+	}
+	ck_assert_int_eq(gw_space_len("\xe2\x80\x20", 3), 0);
+	ck_assert_int_eq(gw_space_len("\xc2\x20", 2), 0);
 	ck_assert(gw_is_sentence_end(0x3002) && gw_is_sentence_end(0xFF1F) && gw_is_sentence_end('!'));
 	ck_assert(!gw_is_sentence_end(0xFF1B) && !gw_is_sentence_end(0xFF0C) && !gw_is_sentence_end('.'));
 	for (size_t i = 0; i < sizeof han / sizeof *han; i++)
