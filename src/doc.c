@@ -126,14 +126,21 @@ gw_doc_set_str(gw_doc *d, char **field, const char *s, size_t n)
 		free(*field), *field = gw_xstrndup(s, n);
 }
 
+/* What a zeroed model is not: notice unknown, no header field found. */
+static void
+doc_init(gw_doc *d)
+{
+	d->is_notice = -1;
+	for (int i = 0; i < GW_NHFIELDS; i++)
+		d->header.f[i].span = GW_NOSPAN;
+}
+
 gw_doc *
 gw_doc_new(void)
 {
 	gw_doc *d = gw_xcalloc(1, sizeof *d);
 
-	d->is_notice = -1;
-	for (int i = 0; i < GW_NHFIELDS; i++)
-		d->header.f[i].span = GW_NOSPAN;
+	doc_init(d);
 	return d;
 }
 
@@ -255,20 +262,18 @@ gw_doc_free(gw_doc *d)
 void
 gw_doc_reset(gw_doc *d)
 {
-	gw_doc keep = *d;
+	gw_doc old = *d;
 
 	doc_clear(d);
 	gw_arena_reset(d->strs);
 	memset(d, 0, sizeof *d);
-	d->is_notice = -1;
-	for (int i = 0; i < GW_NHFIELDS; i++)
-		d->header.f[i].span = GW_NOSPAN;
+	doc_init(d);
 	/* what the last document grew, the next one fills without a realloc */
-#define KEEP(arr, cap) (d->arr = keep.arr, d->cap = keep.cap)
+#define KEEP(arr, cap) (d->arr = old.arr, d->cap = old.cap)
 	KEEP(meta, capmeta), KEEP(removed, capremoved), KEEP(runs, capruns), KEEP(nodes, capnodes);
 	KEEP(atts, capatts), KEEP(qs, capqs), KEEP(rej, caprej), KEEP(diags, capdiags);
 #undef KEEP
-	d->strs = keep.strs;
+	d->strs = old.strs;
 }
 
 /* ---------------------------------------------------------------- text and offsets */
