@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #define CPX_STEP 32 /* one checkpoint of the code point index every CPX_STEP code points */
+#define KEEP_MAX (1u << 20) /* bytes of an array gw_doc_reset keeps for the next document */
 
 static const struct {
 	const char *name, *element, *prefix;
@@ -268,8 +269,11 @@ gw_doc_reset(gw_doc *d)
 	gw_arena_reset(d->strs);
 	memset(d, 0, sizeof *d);
 	doc_init(d);
-	/* what the last document grew, the next one fills without a realloc */
-#define KEEP(arr, cap) (d->arr = old.arr, d->cap = old.cap)
+	/* what the last document grew, the next one fills without a realloc; not what one huge
+	 * document grew, which would stay taken for the rest of the batch */
+#define KEEP(arr, cap) \
+	(old.cap * sizeof *old.arr <= KEEP_MAX ? (d->arr = old.arr, d->cap = old.cap) \
+	                                       : (free(old.arr), 0))
 	KEEP(meta, capmeta), KEEP(removed, capremoved), KEEP(runs, capruns), KEEP(nodes, capnodes);
 	KEEP(atts, capatts), KEEP(qs, capqs), KEEP(rej, caprej), KEEP(diags, capdiags);
 #undef KEEP

@@ -118,6 +118,7 @@ gw_grow(void **arr, size_t *cap, size_t need, size_t elsz)
 /* ---------------------------------------------------------------- the arena */
 
 #define ARENA_FIRST 4096 /* bytes of the first block: the strings of a short notice */
+#define ARENA_KEEP (1u << 20) /* bytes at most kept from one document for the next */
 
 #if defined(__SANITIZE_ADDRESS__) /* gcc */
 #define ARENA_ASAN 1
@@ -213,14 +214,14 @@ gw_arena_reset(gw_arena *a)
 		return;
 	}
 	/* the next document of the same size fits in one block: no block to chain, none to look
-	 * through in gw_arena_owns */
+	 * through in gw_arena_owns; after a huge one the arena starts small again */
 	for (arena_block *b = a->head, *next; b; b = next) {
 		next = b->next;
 		cap += b->cap;
 		UNPOISON(b->mem, b->cap);
 		free(b);
 	}
-	a->head = a->cur = block_new(cap);
+	a->head = a->cur = block_new(cap <= ARENA_KEEP ? cap : ARENA_FIRST);
 }
 
 void
