@@ -118,6 +118,12 @@ drop(const gw_doc *d, char *s)
 		free(s);
 }
 
+char *
+gw_doc_strndup(gw_doc *d, const char *s, size_t n)
+{
+	return keep(d, s, n);
+}
+
 void
 gw_doc_set_str(gw_doc *d, char **field, const char *s, size_t n)
 {

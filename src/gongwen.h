@@ -365,6 +365,8 @@ void gw_doc_reset(gw_doc *d);
  * header fields, quantity ids, rejected candidates, meta, removed text, attachment titles)
  * live in the document's arena and must not be passed to free(); gw_doc_free, gw_doc_reset
  * and the clear functions give back both these and the strings a stage malloc'd itself. */
+/* A copy of s[0..n) kept in d's arena, for a string field of d that is NULL. */
+char *gw_doc_strndup(gw_doc *d, const char *s, size_t n);
 /* Replace the string *field of d with a copy of s[0..n), kept as the one it replaces was: in
  * d's arena (also when *field is NULL), or malloc'd. */
 void gw_doc_set_str(gw_doc *d, char **field, const char *s, size_t n);

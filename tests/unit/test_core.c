@@ -265,6 +265,7 @@ START_TEST(doc_reset_gives_a_new_doc_and_frees_both_kinds_of_strings)
 		gw_doc_set_str(d, &d->nodes[n].heading, "要求", strlen("要求"));
 		q = gw_doc_add_quantity(d);
 		q->text = gw_xstrdup("3个"); /* as gw_extract sets them: malloc'd */
+		q->unit = gw_doc_strndup(d, "个", strlen("个")); /* or kept with the model */
 		q->node = n;
 		gw_doc_assign_quantity_ids(d);
 		gw_doc_add_rejected(d, "2022年", strlen("2022年"), (gw_span){1, 2}, "date", NULL);
