@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #define CPX_STEP 32 /* one checkpoint of the code point index every CPX_STEP code points */
+#define KEEP_MAX (1u << 20) /* bytes of an array gw_doc_reset keeps for the next document */
 
 static const struct {
 	const char *name, *element, *prefix;
@@ -99,14 +100,54 @@ gw_hfield_name(enum gw_hfield f)
 	return (unsigned)f < GW_NHFIELDS ? hfields[f] : "unknown";
 }
 
+/* A copy of s[0..n) kept with d until it is freed or reset (issue 14): a pointer bump in
+ * d's arena, where a malloc and a free for each of some 700 strings a document cost about
+ * 300 instructions a string. */
+static char *
+keep(gw_doc *d, const char *s, size_t n)
+{
+	return gw_arena_strndup(&d->strs, s, n);
+}
+
+/* Give back a string of d: kept ones go with the arena, the ones a stage malloc'd itself (the
+ * quantity's text, a record's node ids read back) are freed. */
+static void
+drop(const gw_doc *d, char *s)
+{
+	if (s && !gw_arena_owns(d->strs, s))
+		free(s);
+}
+
+char *
+gw_doc_strndup(gw_doc *d, const char *s, size_t n)
+{
+	return keep(d, s, n);
+}
+
+void
+gw_doc_set_str(gw_doc *d, char **field, const char *s, size_t n)
+{
+	if (*field == NULL || gw_arena_owns(d->strs, *field))
+		*field = keep(d, s, n);
+	else /* a string a stage or a list (gw_strlist_add) malloc'd */
+		free(*field), *field = gw_xstrndup(s, n);
+}
+
+/* What a zeroed model is not: notice unknown, no header field found. */
+static void
+doc_init(gw_doc *d)
+{
+	d->is_notice = -1;
+	for (int i = 0; i < GW_NHFIELDS; i++)
+		d->header.f[i].span = GW_NOSPAN;
+}
+
 gw_doc *
 gw_doc_new(void)
 {
 	gw_doc *d = gw_xcalloc(1, sizeof *d);
 
-	d->is_notice = -1;
-	for (int i = 0; i < GW_NHFIELDS; i++)
-		d->header.f[i].span = GW_NOSPAN;
+	doc_init(d);
 	return d;
 }
 
@@ -133,26 +174,28 @@ gw_strlist_free(gw_strlist *l)
 }
 
 static void
-header_free(gw_header *h)
+header_free(gw_doc *d)
 {
+	gw_header *h = &d->header;
+
 	for (int i = 0; i < GW_NHFIELDS; i++) {
 		char **iso = gw_header_iso(h, i);
 		gw_strlist *l = gw_header_list(h, i);
 
-		free(h->f[i].text);
+		drop(d, h->f[i].text);
 		if (iso)
-			free(*iso);
+			drop(d, *iso);
 		if (l)
 			gw_strlist_free(l);
 	}
-	free(h->agency_code);
-	free(h->serial);
+	drop(d, h->agency_code);
+	drop(d, h->serial);
 }
 
 void
 gw_header_clear(gw_doc *d)
 {
-	header_free(&d->header);
+	header_free(d);
 	memset(&d->header, 0, sizeof d->header);
 	for (int i = 0; i < GW_NHFIELDS; i++)
 		d->header.f[i].span = GW_NOSPAN;
@@ -162,51 +205,85 @@ void
 gw_doc_clear_nodes(gw_doc *d)
 {
 	for (size_t i = 0; i < d->nnodes; i++)
-		free(d->nodes[i].id), free(d->nodes[i].num), free(d->nodes[i].heading);
+		drop(d, d->nodes[i].id), drop(d, d->nodes[i].num), drop(d, d->nodes[i].heading);
 	d->nnodes = 0;
 	for (size_t i = 0; i < d->natts; i++)
-		free(d->atts[i].title);
+		drop(d, d->atts[i].title);
 	d->natts = 0;
+}
+
+void
+gw_doc_clear_results(gw_doc *d)
+{
+	for (size_t i = 0; i < d->nqs; i++) {
+		gw_quantity *q = &d->qs[i];
+
+		drop(d, q->id), drop(d, q->text), drop(d, q->unit);
+		drop(d, q->subject), drop(d, q->verb), drop(d, q->rule);
+	}
+	d->nqs = 0;
+	for (size_t i = 0; i < d->nrej; i++)
+		drop(d, d->rej[i].text), drop(d, d->rej[i].reason), drop(d, d->rej[i].rule);
+	d->nrej = 0;
+}
+
+/* Every string of d given back, its arrays emptied but kept. */
+static void
+doc_clear(gw_doc *d)
+{
+	drop(d, d->id);
+	drop(d, d->src_path);
+	drop(d, d->encoding);
+	for (size_t i = 0; i < d->nmeta; i++)
+		drop(d, d->meta[i].key), drop(d, d->meta[i].value);
+	for (size_t i = 0; i < d->nremoved; i++)
+		drop(d, d->removed[i].kind), drop(d, d->removed[i].text);
+	free(d->text);
+	header_free(d);
+	gw_doc_clear_nodes(d);
+	gw_doc_clear_results(d);
+	for (size_t i = 0; i < d->ndiags; i++)
+		free(d->diags[i].detail);
+	free(d->error_msg);
+	free(d->cpx);
 }
 
 void
 gw_doc_free(gw_doc *d)
 {
-	size_t i;
-
 	if (d == NULL)
 		return;
-	free(d->id);
-	free(d->src_path);
-	free(d->encoding);
-	for (i = 0; i < d->nmeta; i++)
-		free(d->meta[i].key), free(d->meta[i].value);
+	doc_clear(d);
 	free(d->meta);
-	for (i = 0; i < d->nremoved; i++)
-		free(d->removed[i].kind), free(d->removed[i].text);
 	free(d->removed);
-	free(d->text);
 	free(d->runs);
-	header_free(&d->header);
-	gw_doc_clear_nodes(d);
 	free(d->nodes);
 	free(d->atts);
-	for (i = 0; i < d->nqs; i++) {
-		gw_quantity *q = &d->qs[i];
-
-		free(q->id), free(q->text), free(q->unit);
-		free(q->subject), free(q->verb), free(q->rule);
-	}
 	free(d->qs);
-	for (i = 0; i < d->nrej; i++)
-		free(d->rej[i].text), free(d->rej[i].reason), free(d->rej[i].rule);
 	free(d->rej);
-	for (i = 0; i < d->ndiags; i++)
-		free(d->diags[i].detail);
 	free(d->diags);
-	free(d->error_msg);
-	free(d->cpx);
+	gw_arena_free(d->strs);
 	free(d);
+}
+
+void
+gw_doc_reset(gw_doc *d)
+{
+	gw_doc old = *d;
+
+	doc_clear(d);
+	gw_arena_reset(d->strs);
+	memset(d, 0, sizeof *d);
+	doc_init(d);
+	/* what the last document grew, the next one fills without a realloc; not what one huge
+	 * document grew, which would stay taken for the rest of the batch */
+#define KEEP(arr, cap) \
+	(old.cap * sizeof *old.arr <= KEEP_MAX ? (d->arr = old.arr, d->cap = old.cap) \
+	                                       : (free(old.arr), 0))
+	KEEP(meta, capmeta), KEEP(removed, capremoved), KEEP(runs, capruns), KEEP(nodes, capnodes);
+	KEEP(atts, capatts), KEEP(qs, capqs), KEEP(rej, caprej), KEEP(diags, capdiags);
+#undef KEEP
+	d->strs = old.strs;
 }
 
 /* ---------------------------------------------------------------- text and offsets */
@@ -445,8 +522,8 @@ void
 gw_doc_meta_add(gw_doc *d, const char *key, const char *value)
 {
 	gw_grow((void **)&d->meta, &d->capmeta, d->nmeta + 1, sizeof *d->meta);
-	d->meta[d->nmeta].key = gw_xstrdup(key);
-	d->meta[d->nmeta].value = gw_xstrdup(value);
+	d->meta[d->nmeta].key = keep(d, key, strlen(key));
+	d->meta[d->nmeta].value = keep(d, value, strlen(value));
 	d->nmeta++;
 }
 
@@ -456,7 +533,7 @@ gw_doc_removed_add(gw_doc *d, const char *kind, uint32_t src_start, uint32_t src
 {
 	gw_grow((void **)&d->removed, &d->capremoved, d->nremoved + 1, sizeof *d->removed);
 	d->removed[d->nremoved] =
-	    (gw_removed){gw_xstrdup(kind), src_start, src_end, gw_xstrndup(text, textlen)};
+	    (gw_removed){keep(d, kind, strlen(kind)), src_start, src_end, keep(d, text, textlen)};
 	d->nremoved++;
 }
 
@@ -527,9 +604,9 @@ gw_doc_add_node(gw_doc *d, enum gw_kind kind, int part, int parent, const char *
 	int i = (int)d->nnodes;
 
 	gw_grow((void **)&d->nodes, &d->capnodes, d->nnodes + 1, sizeof *d->nodes);
-	d->nodes[d->nnodes++] = (gw_node){kind, NULL, gw_xstrdup(num ? num : ""), ordinal,
-	                                  heading ? gw_xstrdup(heading) : NULL, span, heading_span,
-	                                  part, parent, -1, -1, -1};
+	d->nodes[d->nnodes++] = (gw_node){kind, NULL, keep(d, num ? num : "", num ? strlen(num) : 0),
+	                                  ordinal, heading ? keep(d, heading, strlen(heading)) : NULL,
+	                                  span, heading_span, part, parent, -1, -1, -1};
 	if (parent >= 0) {
 		gw_node *p = &d->nodes[parent];
 
@@ -699,11 +776,11 @@ gw_idset_free(gw_idset *set)
 
 /* b, the id wanted, made unique in set and given to *id. */
 static void
-set_unique(gw_idset *set, gw_buf *b, char **id)
+set_unique(gw_doc *d, gw_idset *set, gw_buf *b, char **id)
 {
 	gw_idset_unique(set, b);
-	free(*id);
-	*id = gw_xstrndup(b->ptr, b->len);
+	drop(d, *id);
+	*id = keep(d, b->ptr, b->len);
 }
 
 void
@@ -728,7 +805,7 @@ gw_doc_assign_node_ids(gw_doc *d)
 		gw_buf_adds(&b, gw_kind_akn_prefix(n->kind));
 		gw_buf_addc(&b, '_');
 		gw_buf_put_int(&b, n->ordinal);
-		set_unique(&set, &b, &n->id);
+		set_unique(d, &set, &b, &n->id);
 	}
 	gw_buf_free(&b);
 	gw_idset_free(&set);
@@ -753,7 +830,8 @@ int
 gw_doc_add_attachment(gw_doc *d, const char *title, gw_span title_span, gw_span span)
 {
 	gw_grow((void **)&d->atts, &d->capatts, d->natts + 1, sizeof *d->atts);
-	d->atts[d->natts] = (gw_attachment){title ? gw_xstrdup(title) : NULL, title_span, span};
+	d->atts[d->natts] = (gw_attachment){title ? keep(d, title, strlen(title)) : NULL, title_span,
+	                                    span};
 	return (int)++d->natts;
 }
 
@@ -786,7 +864,7 @@ gw_doc_assign_quantity_ids(gw_doc *d)
 		}
 		gw_buf_add(&b, "qty_", 4);
 		gw_buf_put_int(&b, ++count[slot]);
-		set_unique(&set, &b, &q->id);
+		set_unique(d, &set, &b, &q->id);
 	}
 	gw_buf_free(&b);
 	gw_idset_free(&set);
@@ -798,8 +876,8 @@ gw_doc_add_rejected(gw_doc *d, const char *text, size_t len, gw_span span, const
                     const char *rule)
 {
 	gw_grow((void **)&d->rej, &d->caprej, d->nrej + 1, sizeof *d->rej);
-	d->rej[d->nrej++] = (gw_rejected){gw_xstrndup(text, len), span, gw_xstrdup(reason),
-	                                   rule ? gw_xstrdup(rule) : NULL};
+	d->rej[d->nrej++] = (gw_rejected){keep(d, text, len), span, keep(d, reason, strlen(reason)),
+	                                   rule ? keep(d, rule, strlen(rule)) : NULL};
 }
 
 void
@@ -807,8 +885,8 @@ gw_header_set(gw_doc *d, enum gw_hfield f, const char *text, size_t n, gw_span s
 {
 	gw_field *fl = &d->header.f[f];
 
-	free(fl->text);
-	fl->text = text ? gw_xstrndup(text, n == (size_t)-1 ? strlen(text) : n) : NULL;
+	drop(d, fl->text);
+	fl->text = text ? keep(d, text, n == (size_t)-1 ? strlen(text) : n) : NULL;
 	fl->span = text ? span : GW_NOSPAN;
 }
 

@@ -1973,6 +1973,7 @@ scan(ctx *c)
 static void
 clear_results(gw_doc *d)
 {
+	gw_doc_clear_results(d); /* the ids and rejected are in d's arena: not free()'s (issue 14) */
 	for (size_t i = 0; i < d->nqs; i++) {
 		gw_quantity *q = &d->qs[i];
 

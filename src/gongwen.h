@@ -351,10 +351,27 @@ typedef struct gw_doc {
 	uint32_t *cpx;
 	size_t ncpx;
 	size_t lastb, lastn; /* gw_doc_byte_to_cp's last answer: code points starting before byte lastb */
+	/* private: where the strings doc.c copies in are kept (doc.c; issue 14).  A string field
+	 * set elsewhere is malloc'd: gw_doc_free tells the two apart. */
+	struct gw_arena *strs;
 } gw_doc;
 
 gw_doc *gw_doc_new(void);
 void gw_doc_free(gw_doc *d);
+/* d as gw_doc_new gives it, for the next document: the arrays and the memory of the strings
+ * are kept, so that a worker's documents after the first grow nothing (issue 14). */
+void gw_doc_reset(gw_doc *d);
+/* The strings of the model that doc.c's functions copy in (node numbers, headings and ids,
+ * header fields, quantity ids, rejected candidates, meta, removed text, attachment titles)
+ * live in the document's arena and must not be passed to free(); gw_doc_free, gw_doc_reset
+ * and the clear functions give back both these and the strings a stage malloc'd itself. */
+/* A copy of s[0..n) kept in d's arena, for a string field of d that is NULL. */
+char *gw_doc_strndup(gw_doc *d, const char *s, size_t n);
+/* Replace the string *field of d with a copy of s[0..n), kept as the one it replaces was: in
+ * d's arena (also when *field is NULL), or malloc'd. */
+void gw_doc_set_str(gw_doc *d, char **field, const char *s, size_t n);
+/* Drop the quantities and rejected candidates (gw_extract does before it runs again). */
+void gw_doc_clear_results(gw_doc *d);
 
 /* Take text (UTF-8, valid, owned by the doc afterwards) as the normalised text. */
 void gw_doc_set_text(gw_doc *d, char *text, size_t len);

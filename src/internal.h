@@ -391,6 +391,19 @@ const char *gw_idset_get(const gw_idset *set, const char *s);
 void gw_idset_unique(gw_idset *set, gw_buf *id);
 void gw_idset_free(gw_idset *set);
 
+/* util.c: an arena, the strings of one document (issue 14).  Each is a pointer bump in a
+ * block instead of a malloc, and all are given back at once; the blocks are kept for the next
+ * document.  A string from the arena must never reach free(): gw_arena_owns tells them apart
+ * from malloc'd ones where both may be met (a field a stage sets itself). */
+typedef struct gw_arena gw_arena;
+/* A copy of s[0..n) with a NUL after it; *a is made at the first string. */
+char *gw_arena_strndup(gw_arena **a, const char *s, size_t n);
+/* p is a string a (NULL: none) gave out since it was last reset. */
+bool gw_arena_owns(const gw_arena *a, const void *p);
+/* Every string given back; the memory kept, in one block, for the next document. */
+void gw_arena_reset(gw_arena *a);
+void gw_arena_free(gw_arena *a);
+
 /* xml.c: s[0..n) to o as XML 1.0 or HTML5 text or attribute value, or (GW_ESC_CLEAN) only
  * valid for XML: characters the format does not take become U+FFFD, markup characters entities. */
 enum gw_esc { GW_ESC_XML_TEXT, GW_ESC_XML_ATTR, GW_ESC_CLEAN, GW_ESC_HTML_TEXT, GW_ESC_HTML_ATTR };

@@ -215,11 +215,12 @@ drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 	b->n = k;
 }
 
-/* One document through every stage; the worker's stage objects are its own. */
+/* One document through every stage; the worker's stage objects are its own, and so is spare,
+ * the model a file is read into: reset after each, it keeps what the last one grew (issue 14). */
 static void
-process(batch *b, gw_worker *w, size_t i)
+process(batch *b, gw_worker *w, gw_doc *spare, size_t i)
 {
-	gw_doc *d = b->recs ? b->recs[i].d : gw_doc_new();
+	gw_doc *d = b->recs ? b->recs[i].d : spare;
 	const char *content = NULL, *path = NULL; /* content NULL: read the file path */
 	size_t len = 0;
 	int failed = 1;
@@ -243,7 +244,10 @@ process(batch *b, gw_worker *w, size_t i)
 	gw_emitter_print_diags(b->em, d, ~0u, b->o->quiet ? GW_ERROR : GW_NOTE);
 	if (gw_emitter_put(b->em, d) != 0 || failed)
 		atomic_store(&b->status, 1);
-	gw_doc_free(d);
+	if (d == spare)
+		gw_doc_reset(d);
+	else
+		gw_doc_free(d);
 }
 
 static void *
@@ -252,6 +256,7 @@ worker(void *arg)
 	batch *b = arg;
 	char err[512] = "";
 	gw_worker *w = gw_worker_new(b->rs, err, sizeof err);
+	gw_doc *spare = gw_doc_new();
 	size_t i;
 
 	if (w == NULL) {
@@ -260,7 +265,8 @@ worker(void *arg)
 		atomic_store(&b->next, b->n); /* the others stop too */
 	} else
 		while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
-			process(b, w, i);
+			process(b, w, spare, i);
+	gw_doc_free(spare);
 	gw_worker_free(w);
 	return NULL;
 }

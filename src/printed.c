@@ -82,7 +82,7 @@ restore(gw_doc *d, char **p, gw_span sp, uint32_t aw)
 		i += (size_t)len;
 	}
 	if (changed)
-		free(*p), *p = gw_buf_detach(&b);
+		gw_doc_set_str(d, p, b.ptr, b.len);
 	gw_buf_free(&b);
 }
 

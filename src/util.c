@@ -115,6 +115,128 @@ gw_grow(void **arr, size_t *cap, size_t need, size_t elsz)
 	*cap = c;
 }
 
+/* ---------------------------------------------------------------- the arena */
+
+#define ARENA_FIRST 4096 /* bytes of the first block: the strings of a short notice */
+#define ARENA_KEEP (1u << 20) /* bytes at most kept from one document for the next */
+
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define ARENA_ASAN 1
+#elif defined(__has_feature) /* clang */
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+/* make test-asan: what no string holds is poisoned, so that a read past a string's NUL or of a
+ * string after the reset is caught as it is with malloc'd ones */
+#include <sanitizer/asan_interface.h>
+#define ARENA_GAP 8 /* poisoned bytes after each string, which starts 8-aligned */
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ARENA_GAP 0
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+typedef struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	char mem[];
+} arena_block;
+
+struct gw_arena {
+	arena_block *head, *cur; /* blocks in the order they were taken; cur: the one in use */
+};
+
+static arena_block *
+block_new(size_t cap)
+{
+	arena_block *b = gw_xmalloc(sizeof *b + cap);
+
+	b->next = NULL, b->used = 0, b->cap = cap;
+	POISON(b->mem, cap);
+	return b;
+}
+
+char *
+gw_arena_strndup(gw_arena **ap, const char *s, size_t n)
+{
+	gw_arena *a = *ap;
+	arena_block *b;
+	size_t take = ARENA_GAP ? (n + 1 + ARENA_GAP + 7) / 8 * 8 : n + 1;
+	char *p;
+
+	if (a == NULL) {
+		a = *ap = gw_xmalloc(sizeof *a);
+		a->head = a->cur = block_new(ARENA_FIRST);
+	}
+	b = a->cur;
+	if (b->cap - b->used < take) {
+		/* a new block at the end, each twice the last: a few blocks for a long document */
+		size_t cap = 2 * b->cap;
+
+		while (cap < take)
+			cap *= 2;
+		b = b->next = block_new(cap);
+		a->cur = b;
+	}
+	p = b->mem + b->used;
+	b->used += take;
+	UNPOISON(p, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+bool
+gw_arena_owns(const gw_arena *a, const void *p)
+{
+	uintptr_t c = (uintptr_t)p;
+
+	for (const arena_block *b = a ? a->head : NULL; b; b = b->next)
+		if (c - (uintptr_t)b->mem < b->used)
+			return true;
+	return false;
+}
+
+void
+gw_arena_reset(gw_arena *a)
+{
+	size_t cap = 0;
+
+	if (a == NULL)
+		return;
+	if (a->head->next == NULL) {
+		a->head->used = 0;
+		POISON(a->head->mem, a->head->cap);
+		return;
+	}
+	/* the next document of the same size fits in one block: no block to chain, none to look
+	 * through in gw_arena_owns; after a huge one the arena starts small again */
+	for (arena_block *b = a->head, *next; b; b = next) {
+		next = b->next;
+		cap += b->cap;
+		UNPOISON(b->mem, b->cap);
+		free(b);
+	}
+	a->head = a->cur = block_new(cap <= ARENA_KEEP ? cap : ARENA_FIRST);
+}
+
+void
+gw_arena_free(gw_arena *a)
+{
+	if (a == NULL)
+		return;
+	for (arena_block *b = a->head, *next; b; b = next) {
+		next = b->next;
+		UNPOISON(b->mem, b->cap);
+		free(b);
+	}
+	free(a);
+}
+
 void
 gw_buf_grow(gw_buf *b, size_t n)
 {

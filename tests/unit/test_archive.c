@@ -599,8 +599,8 @@ START_TEST(search_finds_joint_issuers_and_undated_documents_and_stops_past_the_t
 
 	/* 中共中央 国务院 documents: the issuer is the first body, the title names both */
 	gw_header_set(d, GW_H_ISSUER, "中共中央", (size_t)-1, GW_NOSPAN);
-	free(d->header.f[GW_H_TITLE].text);
-	d->header.f[GW_H_TITLE].text = gw_xstrdup("中共中央 国务院关于住房的通知");
+	gw_doc_set_str(d, &d->header.f[GW_H_TITLE].text, "中共中央 国务院关于住房的通知",
+	               strlen("中共中央 国务院关于住房的通知"));
 	gw_doc_meta_add(d, "文号", "中发〔2022〕1号");
 	gw_doc_meta_add(d, "状态", "有效");
 	free(undated->header.date);

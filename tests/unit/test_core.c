@@ -255,6 +255,90 @@ START_TEST(idset_keeps_data_after_each_string_across_growth)
 }
 END_TEST
 
+START_TEST(arena_strings_survive_growth_and_reset_keeps_one_block)
+{
+	gw_arena *a = NULL;
+	char *first, *big, *s[500], want[32];
+
+	ck_assert(!gw_arena_owns(a, "x"));
+	first = gw_arena_strndup(&a, "abc", 2);
+	ck_assert_str_eq(first, "ab");
+	big = gw_arena_strndup(&a, "", 0); /* an empty string takes its NUL */
+	ck_assert_str_eq(big, "");
+	for (int i = 0; i < 500; i++) { /* past the first block, and past the second */
+		snprintf(want, sizeof want, "string %d", i);
+		s[i] = gw_arena_strndup(&a, want, strlen(want));
+	}
+	char *huge = gw_xcalloc(20000, 1);
+	memset(huge, 'h', 19999);
+	big = gw_arena_strndup(&a, huge, 19999); /* longer than twice the last block */
+	ck_assert_uint_eq(strlen(big), 19999);
+	for (int i = 0; i < 500; i++) {
+		snprintf(want, sizeof want, "string %d", i);
+		ck_assert_str_eq(s[i], want);
+		ck_assert(gw_arena_owns(a, s[i]));
+	}
+	ck_assert(gw_arena_owns(a, first) && gw_arena_owns(a, big + 19999));
+	ck_assert(!gw_arena_owns(a, huge) && !gw_arena_owns(a, want));
+	gw_arena_reset(a);
+	ck_assert(!gw_arena_owns(a, first)); /* nothing is given out after a reset */
+	first = gw_arena_strndup(&a, huge, 19999); /* the blocks became one that holds it */
+	ck_assert(gw_arena_owns(a, first));
+	ck_assert_mem_eq(first, huge, 20000);
+	free(huge);
+	gw_arena_free(a);
+	gw_arena_free(NULL);
+	gw_arena_reset(NULL);
+}
+END_TEST
+
+/* A reused model starts as a new one, and the strings a stage malloc'd beside the ones the
+ * model keeps are freed with it (make test-asan and make leakcheck see any slip). */
+START_TEST(doc_reset_gives_a_new_doc_and_frees_both_kinds_of_strings)
+{
+	gw_doc *d = gw_doc_new(), *fresh = gw_doc_new();
+
+	for (int round = 0; round < 3; round++) {
+		gw_quantity *q;
+		int n;
+
+		d->id = gw_xstrdup("doc");
+		gw_doc_meta_add(d, "title", "x");
+		n = gw_doc_add_node(d, GW_LEVEL1, 0, -1, "一、", 1, "总体要求", (gw_span){0, 4},
+		                    (gw_span){2, 4});
+		gw_doc_assign_node_ids(d);
+		gw_header_set(d, GW_H_TITLE, "关于印发的通知", (size_t)-1, (gw_span){0, 7});
+		gw_doc_set_str(d, &d->header.f[GW_H_TITLE].text, "通知", strlen("通知"));
+		gw_doc_set_str(d, &d->nodes[n].heading, "要求", strlen("要求"));
+		q = gw_doc_add_quantity(d);
+		q->text = gw_xstrdup("3个"); /* as gw_extract sets them: malloc'd */
+		q->unit = gw_doc_strndup(d, "个", strlen("个")); /* or kept with the model */
+		q->node = n;
+		gw_doc_assign_quantity_ids(d);
+		gw_doc_add_rejected(d, "2022年", strlen("2022年"), (gw_span){1, 2}, "date", NULL);
+		gw_doc_diag(d, GW_W_CONTROL_CHARS, GW_NOSPAN, "%d", round);
+		ck_assert_str_eq(d->nodes[0].id, "sec_1");
+		ck_assert_str_eq(d->qs[0].id, "sec_1__qty_1");
+		ck_assert_str_eq(d->header.f[GW_H_TITLE].text, "通知");
+		ck_assert_str_eq(d->nodes[0].heading, "要求");
+		if (round == 1) { /* a record's id read back is malloc'd, then replaced */
+			d->nodes[0].id = gw_xstrdup("sec_9");
+			gw_doc_assign_node_ids(d);
+		}
+		gw_doc_clear_results(d);
+		ck_assert_uint_eq(d->nqs + d->nrej, 0);
+		gw_doc_reset(d);
+		ck_assert_int_eq(d->is_notice, fresh->is_notice);
+		ck_assert(d->id == NULL && d->nnodes == 0 && d->nmeta == 0 && d->ndiags == 0);
+		ck_assert(d->header.f[GW_H_TITLE].text == NULL);
+		ck_assert_int_eq(d->header.f[GW_H_DATE].span.start, fresh->header.f[GW_H_DATE].span.start);
+		ck_assert(d->capnodes > 0 && d->capmeta > 0); /* kept for the next document */
+	}
+	gw_doc_free(d);
+	gw_doc_free(fresh);
+}
+END_TEST
+
 START_TEST(utf8_count_counts_code_points_at_any_length)
 {
 	/* a, 字 (3 bytes), é (2), 𠀀 (4) repeated: every length crosses the eight-byte steps */
@@ -721,6 +805,8 @@ main(void)
 	tcase_add_test(tc, character_classes_are_the_ones_every_stage_uses);
 	tcase_add_test(tc, one_date_check_for_xml_bulk_and_search);
 	tcase_add_test(tc, idset_keeps_data_after_each_string_across_growth);
+	tcase_add_test(tc, arena_strings_survive_growth_and_reset_keeps_one_block);
+	tcase_add_test(tc, doc_reset_gives_a_new_doc_and_frees_both_kinds_of_strings);
 	tcase_add_test(tc, utf8_count_counts_code_points_at_any_length);
 	tcase_add_test(tc, sha256_matches_the_fips_examples);
 	tcase_add_test(tc, sha256_in_pieces_matches_the_whole);
