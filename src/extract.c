@@ -818,7 +818,7 @@ unit_of(const ctx *c, const found *f)
 	size_t n;
 
 	if (f->qr->unit_attr)
-		return gw_xstrdup(f->qr->unit_attr);
+		return gw_doc_strndup(c->d, f->qr->unit_attr, strlen(f->qr->unit_attr));
 	if (!group_set(f->ov, f->qr->unit))
 		return NULL;
 	u = c->t + f->ov[2 * f->qr->unit];
@@ -827,11 +827,11 @@ unit_of(const ctx *c, const found *f)
 	    (memcmp(u + 3, "百分点", 9) == 0 || memcmp(u + 3, "千分点", 9) == 0))
 		u += 3, n -= 3;
 	if (n == 3 && memcmp(u, "％", 3) == 0)
-		return gw_xstrdup("%");
+		return gw_doc_strndup(c->d, "%", 1);
 	for (size_t k = 0; k < sizeof trad_units / sizeof trad_units[0]; k++)
 		if (n == strlen(trad_units[k][0]) && memcmp(u, trad_units[k][0], n) == 0)
-			return gw_xstrdup(trad_units[k][1]);
-	return gw_xstrndup(u, n);
+			return gw_doc_strndup(c->d, trad_units[k][1], strlen(trad_units[k][1]));
+	return gw_doc_strndup(c->d, u, n);
 }
 
 /* Value, or min and max, of an amount or a range. */
@@ -1739,7 +1739,7 @@ whole_subject(const gw_extractor *x, const char *s, size_t n)
  * the last word when it is longer), without the particles, digits, comparators and punctuation
  * at either edge; NULL when fewer than two code points are left (约, 的, 率 are no subject). */
 static char *
-subject_of(const gw_extractor *x, const char *s, size_t n)
+subject_of(const gw_extractor *x, gw_doc *d, const char *s, size_t n)
 {
 	size_t at[WORDS_MAX], nb = 0, a = 0, b, sa, sb;
 	bool word[WORDS_MAX];
@@ -1748,7 +1748,7 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 	if (n == 0 || gw_utf8_count(s, n) < 2) /* no subject, whatever its words (1,700 of 4,000) */
 		return NULL;
 	if (whole_subject(x, s, n))
-		return gw_xstrndup(s, n);
+		return gw_doc_strndup(d, s, n);
 	if (x->words)
 		nb = gw_words_bounds(x->words, s, n, at, word, WORDS_MAX);
 	if (nb < 2 || at[nb - 1] != n) { /* no word breaks: every code point is a word */
@@ -1785,7 +1785,7 @@ subject_of(const gw_extractor *x, const char *s, size_t n)
 	pair_marks(s, n, &sa, &sb);
 	if (sb <= sa || gw_utf8_count(s + sa, sb - sa) < 2)
 		return NULL;
-	return gw_xstrndup(s + sa, sb - sa);
+	return gw_doc_strndup(d, s + sa, sb - sa);
 }
 
 /* Whether s opens with a suffix that makes the verb before it part of a noun: 覆盖|率, 投资|总额. */
@@ -1834,14 +1834,14 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause, const gw
 		if (!word_ends_at(c->x, c->t + clause, f->start - clause, ov[2 * gv + 1] - clause) ||
 		    (group_set(ov, go) && noun_suffix(c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]))) {
 			/* 森林覆盖率为, 投资总额达: the verb is part of the noun, which is the subject */
-			q->subject = subject_of(c->x, c->t + clause, f->start - clause);
+			q->subject = subject_of(c->x, c->d, c->t + clause, f->start - clause);
 			break;
 		}
-		q->verb = gw_xstrndup(c->t + ov[2 * gv], ov[2 * gv + 1] - ov[2 * gv]);
+		q->verb = gw_doc_strndup(c->d, c->t + ov[2 * gv], ov[2 * gv + 1] - ov[2 * gv]);
 		if (group_set(ov, go))
-			q->subject = subject_of(c->x, c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]);
+			q->subject = subject_of(c->x, c->d, c->t + ov[2 * go], ov[2 * go + 1] - ov[2 * go]);
 		if (q->subject == NULL && group_set(ov, gs))
-			q->subject = subject_of(c->x, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
+			q->subject = subject_of(c->x, c->d, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
 	}
 	for (size_t k = 0; k < c->x->nsubj && !q->subject && q->unit; k++) {
 		const vrule *sr = &c->x->subj[k];
@@ -1850,7 +1850,7 @@ verb_and_subject(ctx *c, gw_quantity *q, const found *f, size_t clause, const gw
 		if (sr->units && !in_words(sr->units, q->unit))
 			continue;
 		if (gw_rule_match(sr->r, c->t, c->n, f->end, ov, NGROUPS) > 0 && group_set(ov, gs))
-			q->subject = subject_of(c->x, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
+			q->subject = subject_of(c->x, c->d, c->t + ov[2 * gs], ov[2 * gs + 1] - ov[2 * gs]);
 	}
 }
 
@@ -1867,9 +1867,9 @@ add_quantity(ctx *c, const found *f)
 
 	q->span = span_of(c, f->start, f->end);
 	q->node = gw_doc_node_at(c->d, q->span.start);
-	q->text = gw_xstrndup(c->t + f->start, f->end - f->start);
+	q->text = gw_doc_strndup(c->d, c->t + f->start, f->end - f->start);
 	q->unit = unit_of(c, f);
-	q->rule = gw_xstrdup(gw_rule_id(f->qr->r));
+	q->rule = gw_doc_strndup(c->d, gw_rule_id(f->qr->r), strlen(gw_rule_id(f->qr->r)));
 	set_values(q, f);
 	if (q->cmp != GW_CMP_RANGE)
 		q->cmp = (enum gw_cmp)comparator_of(c, f, clause, &may);
@@ -1973,17 +1973,7 @@ scan(ctx *c)
 static void
 clear_results(gw_doc *d)
 {
-	gw_doc_clear_results(d); /* the ids and rejected are in d's arena: not free()'s (issue 14) */
-	for (size_t i = 0; i < d->nqs; i++) {
-		gw_quantity *q = &d->qs[i];
-
-		free(q->id), free(q->text), free(q->unit);
-		free(q->subject), free(q->verb), free(q->rule);
-	}
-	d->nqs = 0;
-	for (size_t i = 0; i < d->nrej; i++)
-		free(d->rej[i].text), free(d->rej[i].reason), free(d->rej[i].rule);
-	d->nrej = 0;
+	gw_doc_clear_results(d);
 	gw_doc_clear_diags(d, GW_ST_EXTRACTED);
 }
 
