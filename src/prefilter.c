@@ -2,8 +2,9 @@
  * patterns once and from the few code points around the place (issue 14: a number start ran
  * every stop and quantity rule, each reading the number again and trying some 150 unit words).
  *
- * Each pattern is read as far as a conservative grammar goes (literals, classes, groups,
- * alternatives, repeats, lookarounds, anchors; anything else: no filter for that rule) into
+ * Each pattern is read as far as a conservative grammar goes (literals, classes, groups and
+ * (?s:…) groups, alternatives, repeats, lookarounds, anchors, \k<name> as any run; anything else:
+ * no filter for that rule) into
  * clauses, one per leading alternative: a match of the clause needs the code point before the
  * place in `before` (its leading lookbehinds), the one at the place in `first`, and, after a run
  * of code points of `skip` (what its first items can consume: the number), one of `acc` (what
@@ -295,7 +296,7 @@ escape(px *p, cpset *s, bool in_class, bool exact)
 	if (!in_class && strchr("GbBAzZ", k) && k)
 		return 0;
 	if (strchr("dwDSWHVNRXpP", k) && k) {
-		if (exact || (in_class && (k == 'p' || k == 'P')))
+		if (exact)
 			return -1;
 		if ((k == 'p' || k == 'P') && p->i < p->n && p->s[p->i] == '{')
 			while (p->i < p->n && p->s[p->i++] != '}')
@@ -450,7 +451,8 @@ parse_group(px *p)
 		const char *open;
 		enum ntype t;
 	} kinds[] = {{"?:", N_SEQ}, {"?>", N_SEQ}, {"?=", N_AHEAD}, {"?!", N_ZERO},
-	             {"?<=", N_BEHIND}, {"?<!", N_ZERO}, {"?<", N_SEQ}, {"?P<", N_SEQ}, {"?'", N_SEQ}};
+	             {"?<=", N_BEHIND}, {"?<!", N_ZERO}, {"?<", N_SEQ}, {"?P<", N_SEQ}, {"?'", N_SEQ},
+	             {"?s:", N_SEQ}};
 	enum ntype t = N_SEQ;
 	node *in, *nd;
 
@@ -549,7 +551,18 @@ parse_atom(px *p)
 		nd = mk_set(p, 0, CP_MAX);
 	else if (c == '^' || c == '$')
 		nd = mk(p, N_ZERO), nd->anchor = c;
-	else if (c == '\\') {
+	else if (c == '\\' && p->i + 1 < p->n && p->s[p->i] == 'k' && strchr("<{'", p->s[p->i + 1])) {
+		/* a reference by name: some string, read as any run (issue 14: chrome.breadcrumb) */
+		char close = p->s[p->i + 1] == '<' ? '>' : p->s[p->i + 1] == '{' ? '}' : '\'';
+
+		for (p->i += 2; p->i < p->n && p->s[p->i] != close; p->i++)
+			;
+		if (p->i++ >= p->n)
+			return p->bad = true, NULL;
+		nd = mk(p, N_REP);
+		nd->min = 0, nd->max = UINT32_MAX;
+		add_kid(nd, mk_set(p, 0, CP_MAX));
+	} else if (c == '\\') {
 		nd = mk(p, N_SET);
 		len = escape(p, &nd->set, false, false);
 		if (len < 0)

@@ -729,24 +729,30 @@ START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
 END_TEST
 
 /* issue 14: for a search, a pattern anchored at both ends of the string is turned down where the
- * string holds a code point none of its items consumes (a line end at the end is let through). */
+ * string holds a code point none of its items consumes (a line end at the end is let through);
+ * \p in a class, (?s:…) and a reference by name are read (as any code point, any run). */
 START_TEST(a_search_prefilter_turns_down_a_string_an_anchored_pattern_cannot_hold)
 {
-	static const char *const pat[] = {"\\G[^、]*达$", "^(?:分|分成)$", "达", "\\G[^、]*达"};
+	static const char *const pat[] = {"\\G[^、]*达$", "^(?:分|分成)$", "达", "\\G[^、]*达",
+	                                  "[\\p{Han}]{0,4}罚", "(?<x>罚)(?s:.)\\k<x>"};
 	static const struct {
 		const char *s, *may; /* per pattern */
 	} cases[] = {
-	    {"全区达", "1011"}, {"新建、达", "0011"}, {"分成", "0100"}, {"分\n", "0100"},
+	    {"全区达", "101100"}, {"新建、达", "001100"}, {"分成", "010000"},
+	    {"分\n", "010000"},   {"的罚款", "000011"},
 	};
-	size_t len[4] = {strlen(pat[0]), strlen(pat[1]), strlen(pat[2]), strlen(pat[3])};
-	gw_prefilter *f = gw_prefilter_new(pat, len, 4, true);
+	size_t len[6];
+	gw_prefilter *f;
 
+	for (size_t k = 0; k < 6; k++)
+		len[k] = strlen(pat[k]);
+	f = gw_prefilter_new(pat, len, 6, true);
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		gw_prefilter_mask may;
-		char got[5] = "";
+		char got[7] = "";
 
 		gw_prefilter_in(f, cases[i].s, strlen(cases[i].s), &may);
-		for (size_t k = 0; k < 4; k++)
+		for (size_t k = 0; k < 6; k++)
 			got[k] = gw_prefilter_may(f, &may, k) ? '1' : '0';
 		ck_assert_str_eq(got, cases[i].may);
 	}
