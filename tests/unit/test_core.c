@@ -728,6 +728,30 @@ START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
 }
 END_TEST
 
+/* Asks a search prefilter of the n patterns pat whether each may match in each case's string:
+ * cases[i][1] holds '1' or '0' per pattern. */
+static void
+expect_search_may(const char *const *pat, size_t n, const char *const (*cases)[2], size_t ncases)
+{
+	size_t len[8];
+	gw_prefilter *f;
+
+	ck_assert_uint_le(n, 8);
+	for (size_t k = 0; k < n; k++)
+		len[k] = strlen(pat[k]);
+	f = gw_prefilter_new(pat, len, n, true);
+	for (size_t i = 0; i < ncases; i++) {
+		gw_prefilter_mask may;
+		char got[9] = "";
+
+		gw_prefilter_in(f, cases[i][0], strlen(cases[i][0]), &may);
+		for (size_t k = 0; k < n; k++)
+			got[k] = gw_prefilter_may(f, &may, k) ? '1' : '0';
+		ck_assert_msg(strcmp(got, cases[i][1]) == 0, "case %zu: %s, not %s", i, got, cases[i][1]);
+	}
+	gw_prefilter_free(f);
+}
+
 /* issue 14: for a search, a pattern anchored at both ends of the string is turned down where the
  * string holds a code point none of its items consumes (a line end at the end is let through);
  * \p in a class, (?s:…) and a reference by name are read (as any code point, any run). */
@@ -735,28 +759,12 @@ START_TEST(a_search_prefilter_turns_down_a_string_an_anchored_pattern_cannot_hol
 {
 	static const char *const pat[] = {"\\G[^、]*达$", "^(?:分|分成)$", "达", "\\G[^、]*达",
 	                                  "[\\p{Han}]{0,4}罚", "(?<x>罚)(?s:.)\\k<x>"};
-	static const struct {
-		const char *s, *may; /* per pattern */
-	} cases[] = {
+	static const char *const cases[][2] = {
 	    {"全区达", "101100"}, {"新建、达", "001100"}, {"分成", "010000"},
 	    {"分\n", "010000"},   {"的罚款", "000011"},
 	};
-	size_t len[6];
-	gw_prefilter *f;
 
-	for (size_t k = 0; k < 6; k++)
-		len[k] = strlen(pat[k]);
-	f = gw_prefilter_new(pat, len, 6, true);
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		gw_prefilter_mask may;
-		char got[7] = "";
-
-		gw_prefilter_in(f, cases[i].s, strlen(cases[i].s), &may);
-		for (size_t k = 0; k < 6; k++)
-			got[k] = gw_prefilter_may(f, &may, k) ? '1' : '0';
-		ck_assert_str_eq(got, cases[i].may);
-	}
-	gw_prefilter_free(f);
+	expect_search_may(pat, 6, cases, sizeof cases / sizeof *cases);
 }
 END_TEST
 
@@ -767,30 +775,14 @@ START_TEST(a_prefilter_tells_code_points_apart_across_its_blocks)
 {
 	static const char *const pat[] = {"[\\x{4E3F}\\x{4E40}]", "\\x{1F600}", "[a-c]", "\\x{800}",
 	                                  "[\\x{9FA5}]"};
-	static const struct {
-		const char *s, *may; /* per pattern */
-	} cases[] = {
+	static const char *const cases[][2] = {
 	    {"\u4E3F", "10000"}, {"\u4E40", "10000"}, {"\u4E3E", "00000"}, {"\u4E41", "00000"},
 	    {"\U0001F600", "01000"}, {"\U0001F601", "00000"}, {"b", "00100"}, {"d", "00000"},
 	    {"\u0800", "00010"}, {"\u07FF", "00000"}, {"\u9FA5", "00001"}, {"\u9FA4\u9FA6", "00000"},
 	    {"x\u4E40\U0001F600c", "11100"}, {"\xE4\xB8", "00000"},
 	};
-	size_t len[5];
-	gw_prefilter *f;
 
-	for (size_t k = 0; k < 5; k++)
-		len[k] = strlen(pat[k]);
-	f = gw_prefilter_new(pat, len, 5, true);
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		gw_prefilter_mask may;
-		char got[6] = "";
-
-		gw_prefilter_in(f, cases[i].s, strlen(cases[i].s), &may);
-		for (size_t k = 0; k < 5; k++)
-			got[k] = gw_prefilter_may(f, &may, k) ? '1' : '0';
-		ck_assert_msg(strcmp(got, cases[i].may) == 0, "case %zu: %s", i, got);
-	}
-	gw_prefilter_free(f);
+	expect_search_may(pat, 5, cases, sizeof cases / sizeof *cases);
 }
 END_TEST
 
