@@ -901,15 +901,30 @@ hex4(const unsigned char *p)
 static long
 escape_cp(const unsigned char *s, size_t n, size_t *len)
 {
-	static const char plain[] = "\"\\/bfnrt", value[] = "\"\\/\b\f\n\r\t";
-	const char *p;
 	int hi, lo;
 
 	if (n == 0)
 		return -1;
-	if (s[0] != 'u') {
-		*len = 1;
-		return s[0] && (p = strchr(plain, s[0])) != NULL ? value[p - plain] : -1;
+	*len = 1;
+	switch (s[0]) { /* a switch, not strchr: a text has a \n a paragraph (issue 14) */
+	case '"':
+	case '\\':
+	case '/':
+		return s[0];
+	case 'b':
+		return '\b';
+	case 'f':
+		return '\f';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 't':
+		return '\t';
+	case 'u':
+		break;
+	default:
+		return -1;
 	}
 	if (n < 5 || (hi = hex4(s + 1)) <= 0 || (hi >= 0xDC00 && hi <= 0xDFFF))
 		return -1;
@@ -932,17 +947,24 @@ jt_string(const unsigned char *base, const jt *t)
 
 	if (!t->esc)
 		return gw_xstrndup((const char *)s, t->len);
+	/* an escape is no shorter than its value: the runs and the ASCII escapes are put in place */
 	gw_buf_reserve(&b, t->len);
 	while (i < t->len) {
 		const unsigned char *bs = memchr(s + i, '\\', t->len - i);
 		size_t run = bs ? (size_t)(bs - s) - i : t->len - i;
+		long cp;
 
-		gw_buf_put(&b, s + i, run);
+		memcpy(b.ptr + b.len, s + i, run);
+		b.len += run;
 		if ((i += run) < t->len) {
-			gw_buf_put_cp(&b, (uint32_t)escape_cp(s + i + 1, t->len - i - 1, &len));
+			if ((cp = escape_cp(s + i + 1, t->len - i - 1, &len)) < 0x80)
+				b.ptr[b.len++] = (char)cp;
+			else
+				gw_buf_put_cp(&b, (uint32_t)cp);
 			i += 1 + len;
 		}
 	}
+	b.ptr[b.len] = '\0';
 	return gw_buf_detach(&b);
 }
 
@@ -1229,25 +1251,33 @@ int_run(const unsigned char *s, size_t i, size_t n, unsigned long long *u)
 }
 
 /* In array a after a comma: the integers of at most 18 digits each followed by a comma, at once
- * (the offset map is five integers a run); the value after them is read as any other. */
+ * (the offset map is five integers a run); the value after them is read as any other.  The
+ * values are appended with the lexer's count, position and the array's size kept in locals and
+ * stored once (issue 14: some 65 instructions an integer before). */
 static void
 lex_ints(lexer *x, size_t a)
 {
 	const unsigned char *s = x->s;
-	size_t n = x->n;
+	size_t n = x->n, i = x->at, k = x->nt;
+	uint32_t count = 0;
 
 	for (;;) {
 		unsigned long long u;
-		size_t i = x->at, len = int_run(s, i, n, &u), k;
+		size_t len = int_run(s, i, n, &u);
 
 		if (len == 0 || len > 18 || i + len >= n || s[i + len] != ',' || (s[i] == '0' && len > 1))
-			return;
-		k = lex_new(x, JT_INT);
-		x->t[k].v.i = (long long)u;
-		x->t[k].next = (uint32_t)k + 1;
-		x->t[a].n++;
-		x->at = i + len + 1;
+			break;
+		if (k == x->cap) {
+			x->nt = k;
+			lex_grow(x);
+		}
+		x->t[k] = (jt){.type = JT_INT, .next = (uint32_t)k + 1, .v.i = (long long)u};
+		k++, count++;
+		i += len + 1;
 	}
+	x->nt = k;
+	x->t[a].n += count;
+	x->at = i;
 }
 
 /* After a value: the containers it ends are closed.  True when another value follows (after a
