@@ -937,16 +937,14 @@ escape_cp(const unsigned char *s, size_t n, size_t *len)
 	return 0x10000 + ((long)(hi - 0xD800) << 10) + (lo - 0xDC00);
 }
 
-/* The value of string t (its bytes in base), unescaped, as a new string. */
-static char *
-jt_string(const unsigned char *base, const jt *t)
+/* The value of string t (its bytes in base), unescaped, at the end of b. */
+static void
+jt_unescape(const unsigned char *base, const jt *t, gw_buf *bp)
 {
 	const unsigned char *s = base + t->at;
-	gw_buf b = GW_BUF_INIT;
+	gw_buf b = *bp;
 	size_t i = 0, len;
 
-	if (!t->esc)
-		return gw_xstrndup((const char *)s, t->len);
 	/* an escape is no shorter than its value: the runs and the ASCII escapes are put in place */
 	gw_buf_reserve(&b, t->len);
 	while (i < t->len) {
@@ -965,6 +963,18 @@ jt_string(const unsigned char *base, const jt *t)
 		}
 	}
 	b.ptr[b.len] = '\0';
+	*bp = b;
+}
+
+/* The value of string t, as a new string. */
+static char *
+jt_string(const unsigned char *base, const jt *t)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	if (!t->esc)
+		return gw_xstrndup((const char *)base + t->at, t->len);
+	jt_unescape(base, t, &b);
 	return gw_buf_detach(&b);
 }
 
@@ -1364,7 +1374,8 @@ typedef struct reader {
 	int bad;
 	const unsigned char *s;
 	jt *t;
-	json_t *ids; /* node id → index */
+	json_t *ids;    /* node id → index */
+	gw_buf tmp[2]; /* strings the model copies (str_tmp) */
 } reader;
 
 static void
@@ -1458,6 +1469,27 @@ str_at(reader *r, size_t v, const char *key)
 		return NULL;
 	}
 	return jstr(r, v);
+}
+
+/* The string at v as str_at reads it, in r->tmp[slot] until the slot is used again: a node has
+ * three strings that the model copies, and they are not allocated (issue 14). */
+static const char *
+str_tmp(reader *r, size_t v, const char *key, int slot)
+{
+	gw_buf *b = &r->tmp[slot];
+
+	if (jnull(r, v))
+		return NULL;
+	if (r->t[v].type != JT_STR) {
+		bad_type(r, key, "a string");
+		return NULL;
+	}
+	b->len = 0;
+	if (r->t[v].esc)
+		jt_unescape(r->s, &r->t[v], b);
+	else
+		gw_buf_put(b, r->s + r->t[v].at, r->t[v].len);
+	return b->ptr;
 }
 
 static char *
@@ -1768,7 +1800,8 @@ read_nodes(reader *r, size_t a, int part, int parent, int depth)
 		return;
 	}
 	JT_EACH(r, a, i, e) {
-		char *id, *num, *heading, *kindname;
+		char *id;
+		const char *num, *heading, *kindname;
 		long long ord = 0;
 		int kind, k;
 		size_t v[8];
@@ -1781,22 +1814,19 @@ read_nodes(reader *r, size_t a, int part, int parent, int depth)
 		 * taken in the order whose first problem is the one reported */
 		for (int f = 0; f < 8; f++)
 			v[f] = jget(r, e, node_keys[f]);
-		kindname = str_at(r, v[1], "kind");
+		kindname = str_tmp(r, v[1], "kind", 0);
 		kind = kindname ? gw_kind_from_name(kindname) : -1;
-		free(kindname);
 		if (kind < 0) {
 			bad(r, "a node has no known kind");
 			return;
 		}
 		id = str_at(r, v[0], "id");
-		num = str_at(r, v[2], "num");
-		heading = str_at(r, v[4], "heading");
+		num = str_tmp(r, v[2], "num", 0);
+		heading = str_tmp(r, v[4], "heading", 1);
 		int_at(r, v[3], "ordinal", &ord);
 		k = gw_doc_add_node(r->d, (enum gw_kind)kind, part, parent, num, (long)ord, heading,
 		                    span_at(r, v[5]), span_at(r, v[6]));
 		r->d->nodes[k].id = id;
-		free(num);
-		free(heading);
 		read_nodes(r, typed_at(r, v[7], "children", JT_ARR), part, k, depth + 1);
 		if (r->bad)
 			return;
@@ -2011,11 +2041,13 @@ gw_json_read(const char *line, size_t len, gw_buf *err)
 		free(x.t);
 		return NULL;
 	}
-	r = (reader){gw_doc_new(), err, 0, x.s, x.t, NULL};
+	r = (reader){gw_doc_new(), err, 0, x.s, x.t, NULL, {GW_BUF_INIT, GW_BUF_INIT}};
 	r.d->id = get_str(&r, 1, "id");
 	if (!r.bad)
 		read_record(&r, 1);
 	json_decref(r.ids);
+	gw_buf_free(&r.tmp[0]);
+	gw_buf_free(&r.tmp[1]);
 	free(x.t);
 	if (r.d->id == NULL && !r.bad)
 		r.d->id = r.d->src_path ? gw_path_stem(r.d->src_path) : NULL;
