@@ -1263,7 +1263,8 @@ int_run(const unsigned char *s, size_t i, size_t n, unsigned long long *u)
 /* In array a after a comma: the integers of at most 18 digits each followed by a comma, at once
  * (the offset map is five integers a run); the value after them is read as any other.  The
  * values are appended with the lexer's count, position and the array's size kept in locals and
- * stored once (issue 14: some 65 instructions an integer before). */
+ * stored once, and those of one or two digits read without int_run (issue 14: some 65
+ * instructions an integer before). */
 static void
 lex_ints(lexer *x, size_t a)
 {
@@ -1273,9 +1274,15 @@ lex_ints(lexer *x, size_t a)
 
 	for (;;) {
 		unsigned long long u;
-		size_t len = int_run(s, i, n, &u);
+		size_t len;
 
-		if (len == 0 || len > 18 || i + len >= n || s[i + len] != ',' || (s[i] == '0' && len > 1))
+		/* one digit or two (no leading zero) before a comma: half the map's integers */
+		if (i + 3 <= n && s[i + 1] == ',' && (unsigned)s[i] - '0' <= 9)
+			u = (unsigned)s[i] - '0', len = 1;
+		else if (i + 3 <= n && s[i + 2] == ',' && (unsigned)s[i] - '1' <= 8 && (unsigned)s[i + 1] - '0' <= 9)
+			u = ((unsigned)s[i] - '0') * 10 + ((unsigned)s[i + 1] - '0'), len = 2;
+		else if ((len = int_run(s, i, n, &u)) == 0 || len > 18 || i + len >= n || s[i + len] != ',' ||
+		         (s[i] == '0' && len > 1))
 			break;
 		if (k == x->cap) {
 			x->nt = k;
@@ -1661,22 +1668,21 @@ read_map(reader *r, size_t a)
 		return;
 	}
 	gw_grow((void **)&d->runs, &d->capruns, n / 5, sizeof *d->runs);
-	for (size_t i = 0; i < n; i += 5) {
-		long long v[5];
+	for (size_t i = 0; i < n; i += 5, e += 5) {
+		const jt *v = &r->t[e]; /* an integer is its own next */
 
-		for (int k = 0; k < 5; k++, e++) { /* an integer is its own next */
-			if (r->t[e].type != JT_INT || r->t[e].v.i < 0 || r->t[e].v.i > UINT32_MAX) {
+		/* a negative value is past UINT32_MAX as unsigned: one comparison (issue 14) */
+		for (int k = 0; k < 5; k++)
+			if (v[k].type != JT_INT || (unsigned long long)v[k].v.i > UINT32_MAX) {
 				bad(r, "offset_map holds a value that is not a small integer");
 				return;
 			}
-			v[k] = r->t[e].v.i;
-		}
-		if ((i > 0 && (uint32_t)v[0] <= d->runs[d->nruns - 1].cp) || (size_t)v[0] >= d->ncp) {
+		if ((i > 0 && (uint32_t)v[0].v.i <= d->runs[d->nruns - 1].cp) || (size_t)v[0].v.i >= d->ncp) {
 			bad(r, "offset_map runs are out of order or past the text");
 			return;
 		}
-		d->runs[d->nruns++] = (gw_run){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2],
-		                               (uint32_t)v[3], (uint32_t)v[4]};
+		d->runs[d->nruns++] = (gw_run){(uint32_t)v[0].v.i, (uint32_t)v[1].v.i, (uint32_t)v[2].v.i,
+		                               (uint32_t)v[3].v.i, (uint32_t)v[4].v.i};
 	}
 	d->nmapped = d->nruns ? d->ncp : 0;
 }
