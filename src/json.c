@@ -1499,6 +1499,22 @@ str_tmp(reader *r, size_t v, const char *key, int slot)
 	return b->ptr;
 }
 
+/* The string at v as str_at reads it, copied into the document's arena (gw_doc_strndup), not
+ * allocated: the node ids and a quantity's strings, some 25,000 a pass of gw-emit (issue 14). */
+static char *
+str_kept(reader *r, size_t v, const char *key)
+{
+	const char *s = str_tmp(r, v, key, 1);
+
+	return s ? gw_doc_strndup(r->d, s, r->tmp[1].len) : NULL;
+}
+
+static char *
+get_kept(reader *r, size_t o, const char *key)
+{
+	return str_kept(r, jget(r, o, key), key);
+}
+
 static char *
 get_str(reader *r, size_t o, const char *key)
 {
@@ -1826,7 +1842,7 @@ read_nodes(reader *r, size_t a, int part, int parent, int depth)
 			bad(r, "a node has no known kind");
 			return;
 		}
-		id = str_at(r, v[0], "id");
+		id = str_kept(r, v[0], "id");
 		num = str_tmp(r, v[2], "num", 0);
 		heading = str_tmp(r, v[4], "heading", 1);
 		int_at(r, v[3], "ordinal", &ord);
@@ -1876,9 +1892,9 @@ read_quantity(reader *r, size_t e)
 {
 	gw_quantity *q = gw_doc_add_quantity(r->d);
 	size_t id = jget(r, e, "id"); /* first, as written: jget goes on from the last key found */
-	char *node = get_str(r, e, "node"), *s;
+	const char *node = str_tmp(r, jget(r, e, "node"), "node", 0), *s;
 
-	q->id = str_at(r, id, "id");
+	q->id = str_kept(r, id, "id");
 	if (node) {
 		json_t *k = json_object_get(node_ids(r), node);
 
@@ -1886,33 +1902,30 @@ read_quantity(reader *r, size_t e)
 			bad(r, "a quantity names a node that does not exist");
 		else
 			q->node = (int)json_integer_value(k);
-		free(node);
 	}
-	q->text = get_str(r, e, "text");
+	q->text = get_kept(r, e, "text");
 	q->span = get_span(r, e, "span");
 	q->has_value = get_num(r, e, "value", &q->value);
 	q->has_min = get_num(r, e, "min", &q->min);
 	q->has_max = get_num(r, e, "max", &q->max);
-	q->unit = get_str(r, e, "unit");
-	if ((s = get_str(r, e, "comparator")) != NULL) {
+	q->unit = get_kept(r, e, "unit");
+	if ((s = str_tmp(r, jget(r, e, "comparator"), "comparator", 0)) != NULL) {
 		int c = gw_cmp_from_name(s);
 
 		if (c < 0)
 			bad(r, "a quantity has an unknown comparator");
 		q->cmp = c < 0 ? GW_CMP_EQ : (enum gw_cmp)c;
-		free(s);
 	}
-	if ((s = get_str(r, e, "kind")) != NULL) {
+	if ((s = str_tmp(r, jget(r, e, "kind"), "kind", 0)) != NULL) {
 		int k = gw_qkind_from_name(s);
 
 		if (k < 0)
 			bad(r, "a quantity has an unknown kind");
 		q->kind = k < 0 ? GW_Q_OTHER : (enum gw_qkind)k;
-		free(s);
 	}
-	q->subject = get_str(r, e, "subject");
-	q->verb = get_str(r, e, "verb");
-	q->rule = get_str(r, e, "rule");
+	q->subject = get_kept(r, e, "subject");
+	q->verb = get_kept(r, e, "verb");
+	q->rule = get_kept(r, e, "rule");
 }
 
 static void
