@@ -901,15 +901,30 @@ hex4(const unsigned char *p)
 static long
 escape_cp(const unsigned char *s, size_t n, size_t *len)
 {
-	static const char plain[] = "\"\\/bfnrt", value[] = "\"\\/\b\f\n\r\t";
-	const char *p;
 	int hi, lo;
 
 	if (n == 0)
 		return -1;
-	if (s[0] != 'u') {
-		*len = 1;
-		return s[0] && (p = strchr(plain, s[0])) != NULL ? value[p - plain] : -1;
+	*len = 1;
+	switch (s[0]) { /* a switch, not strchr: a text has a \n a paragraph (issue 14) */
+	case '"':
+	case '\\':
+	case '/':
+		return s[0];
+	case 'b':
+		return '\b';
+	case 'f':
+		return '\f';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 't':
+		return '\t';
+	case 'u':
+		break;
+	default:
+		return -1;
 	}
 	if (n < 5 || (hi = hex4(s + 1)) <= 0 || (hi >= 0xDC00 && hi <= 0xDFFF))
 		return -1;
@@ -922,27 +937,44 @@ escape_cp(const unsigned char *s, size_t n, size_t *len)
 	return 0x10000 + ((long)(hi - 0xD800) << 10) + (lo - 0xDC00);
 }
 
-/* The value of string t (its bytes in base), unescaped, as a new string. */
-static char *
-jt_string(const unsigned char *base, const jt *t)
+/* The value of string t (its bytes in base), unescaped, at the end of b. */
+static void
+jt_unescape(const unsigned char *base, const jt *t, gw_buf *bp)
 {
 	const unsigned char *s = base + t->at;
-	gw_buf b = GW_BUF_INIT;
+	gw_buf b = *bp;
 	size_t i = 0, len;
 
-	if (!t->esc)
-		return gw_xstrndup((const char *)s, t->len);
+	/* an escape is no shorter than its value: the runs and the ASCII escapes are put in place */
 	gw_buf_reserve(&b, t->len);
 	while (i < t->len) {
 		const unsigned char *bs = memchr(s + i, '\\', t->len - i);
 		size_t run = bs ? (size_t)(bs - s) - i : t->len - i;
+		long cp;
 
-		gw_buf_put(&b, s + i, run);
+		memcpy(b.ptr + b.len, s + i, run);
+		b.len += run;
 		if ((i += run) < t->len) {
-			gw_buf_put_cp(&b, (uint32_t)escape_cp(s + i + 1, t->len - i - 1, &len));
+			if ((cp = escape_cp(s + i + 1, t->len - i - 1, &len)) < 0x80)
+				b.ptr[b.len++] = (char)cp;
+			else
+				gw_buf_put_cp(&b, (uint32_t)cp);
 			i += 1 + len;
 		}
 	}
+	b.ptr[b.len] = '\0';
+	*bp = b;
+}
+
+/* The value of string t, as a new string. */
+static char *
+jt_string(const unsigned char *base, const jt *t)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	if (!t->esc)
+		return gw_xstrndup((const char *)base + t->at, t->len);
+	jt_unescape(base, t, &b);
 	return gw_buf_detach(&b);
 }
 
@@ -1229,25 +1261,40 @@ int_run(const unsigned char *s, size_t i, size_t n, unsigned long long *u)
 }
 
 /* In array a after a comma: the integers of at most 18 digits each followed by a comma, at once
- * (the offset map is five integers a run); the value after them is read as any other. */
+ * (the offset map is five integers a run); the value after them is read as any other.  The
+ * values are appended with the lexer's count, position and the array's size kept in locals and
+ * stored once, and those of one or two digits read without int_run (issue 14: some 65
+ * instructions an integer before). */
 static void
 lex_ints(lexer *x, size_t a)
 {
 	const unsigned char *s = x->s;
-	size_t n = x->n;
+	size_t n = x->n, i = x->at, k = x->nt;
+	uint32_t count = 0;
 
 	for (;;) {
 		unsigned long long u;
-		size_t i = x->at, len = int_run(s, i, n, &u), k;
+		size_t len;
 
-		if (len == 0 || len > 18 || i + len >= n || s[i + len] != ',' || (s[i] == '0' && len > 1))
-			return;
-		k = lex_new(x, JT_INT);
-		x->t[k].v.i = (long long)u;
-		x->t[k].next = (uint32_t)k + 1;
-		x->t[a].n++;
-		x->at = i + len + 1;
+		/* one digit or two (no leading zero) before a comma: half the map's integers */
+		if (i + 3 <= n && s[i + 1] == ',' && (unsigned)s[i] - '0' <= 9)
+			u = (unsigned)s[i] - '0', len = 1;
+		else if (i + 3 <= n && s[i + 2] == ',' && (unsigned)s[i] - '1' <= 8 && (unsigned)s[i + 1] - '0' <= 9)
+			u = ((unsigned)s[i] - '0') * 10 + ((unsigned)s[i + 1] - '0'), len = 2;
+		else if ((len = int_run(s, i, n, &u)) == 0 || len > 18 || i + len >= n || s[i + len] != ',' ||
+		         (s[i] == '0' && len > 1))
+			break;
+		if (k == x->cap) {
+			x->nt = k;
+			lex_grow(x);
+		}
+		x->t[k] = (jt){.type = JT_INT, .next = (uint32_t)k + 1, .v.i = (long long)u};
+		k++, count++;
+		i += len + 1;
 	}
+	x->nt = k;
+	x->t[a].n += count;
+	x->at = i;
 }
 
 /* After a value: the containers it ends are closed.  True when another value follows (after a
@@ -1334,7 +1381,8 @@ typedef struct reader {
 	int bad;
 	const unsigned char *s;
 	jt *t;
-	json_t *ids; /* node id → index */
+	json_t *ids;    /* node id → index */
+	gw_buf tmp[2]; /* strings the model copies (str_tmp) */
 } reader;
 
 static void
@@ -1428,6 +1476,43 @@ str_at(reader *r, size_t v, const char *key)
 		return NULL;
 	}
 	return jstr(r, v);
+}
+
+/* The string at v as str_at reads it, in r->tmp[slot] until the slot is used again: a node has
+ * three strings that the model copies, and they are not allocated (issue 14). */
+static const char *
+str_tmp(reader *r, size_t v, const char *key, int slot)
+{
+	gw_buf *b = &r->tmp[slot];
+
+	if (jnull(r, v))
+		return NULL;
+	if (r->t[v].type != JT_STR) {
+		bad_type(r, key, "a string");
+		return NULL;
+	}
+	b->len = 0;
+	if (r->t[v].esc)
+		jt_unescape(r->s, &r->t[v], b);
+	else
+		gw_buf_put(b, r->s + r->t[v].at, r->t[v].len);
+	return b->ptr;
+}
+
+/* The string at v as str_at reads it, copied into the document's arena (gw_doc_strndup), not
+ * allocated: the node ids and a quantity's strings, some 25,000 a pass of gw-emit (issue 14). */
+static char *
+str_kept(reader *r, size_t v, const char *key)
+{
+	const char *s = str_tmp(r, v, key, 1);
+
+	return s ? gw_doc_strndup(r->d, s, r->tmp[1].len) : NULL;
+}
+
+static char *
+get_kept(reader *r, size_t o, const char *key)
+{
+	return str_kept(r, jget(r, o, key), key);
 }
 
 static char *
@@ -1599,22 +1684,21 @@ read_map(reader *r, size_t a)
 		return;
 	}
 	gw_grow((void **)&d->runs, &d->capruns, n / 5, sizeof *d->runs);
-	for (size_t i = 0; i < n; i += 5) {
-		long long v[5];
+	for (size_t i = 0; i < n; i += 5, e += 5) {
+		const jt *v = &r->t[e]; /* an integer is its own next */
 
-		for (int k = 0; k < 5; k++, e++) { /* an integer is its own next */
-			if (r->t[e].type != JT_INT || r->t[e].v.i < 0 || r->t[e].v.i > UINT32_MAX) {
+		/* a negative value is past UINT32_MAX as unsigned: one comparison (issue 14) */
+		for (int k = 0; k < 5; k++)
+			if (v[k].type != JT_INT || (unsigned long long)v[k].v.i > UINT32_MAX) {
 				bad(r, "offset_map holds a value that is not a small integer");
 				return;
 			}
-			v[k] = r->t[e].v.i;
-		}
-		if ((i > 0 && (uint32_t)v[0] <= d->runs[d->nruns - 1].cp) || (size_t)v[0] >= d->ncp) {
+		if ((i > 0 && (uint32_t)v[0].v.i <= d->runs[d->nruns - 1].cp) || (size_t)v[0].v.i >= d->ncp) {
 			bad(r, "offset_map runs are out of order or past the text");
 			return;
 		}
-		d->runs[d->nruns++] = (gw_run){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2],
-		                               (uint32_t)v[3], (uint32_t)v[4]};
+		d->runs[d->nruns++] = (gw_run){(uint32_t)v[0].v.i, (uint32_t)v[1].v.i, (uint32_t)v[2].v.i,
+		                               (uint32_t)v[3].v.i, (uint32_t)v[4].v.i};
 	}
 	d->nmapped = d->nruns ? d->ncp : 0;
 }
@@ -1738,7 +1822,8 @@ read_nodes(reader *r, size_t a, int part, int parent, int depth)
 		return;
 	}
 	JT_EACH(r, a, i, e) {
-		char *id, *num, *heading, *kindname;
+		char *id;
+		const char *num, *heading, *kindname;
 		long long ord = 0;
 		int kind, k;
 		size_t v[8];
@@ -1751,22 +1836,19 @@ read_nodes(reader *r, size_t a, int part, int parent, int depth)
 		 * taken in the order whose first problem is the one reported */
 		for (int f = 0; f < 8; f++)
 			v[f] = jget(r, e, node_keys[f]);
-		kindname = str_at(r, v[1], "kind");
+		kindname = str_tmp(r, v[1], "kind", 0);
 		kind = kindname ? gw_kind_from_name(kindname) : -1;
-		free(kindname);
 		if (kind < 0) {
 			bad(r, "a node has no known kind");
 			return;
 		}
-		id = str_at(r, v[0], "id");
-		num = str_at(r, v[2], "num");
-		heading = str_at(r, v[4], "heading");
+		id = str_kept(r, v[0], "id");
+		num = str_tmp(r, v[2], "num", 0);
+		heading = str_tmp(r, v[4], "heading", 1);
 		int_at(r, v[3], "ordinal", &ord);
 		k = gw_doc_add_node(r->d, (enum gw_kind)kind, part, parent, num, (long)ord, heading,
 		                    span_at(r, v[5]), span_at(r, v[6]));
 		r->d->nodes[k].id = id;
-		free(num);
-		free(heading);
 		read_nodes(r, typed_at(r, v[7], "children", JT_ARR), part, k, depth + 1);
 		if (r->bad)
 			return;
@@ -1810,9 +1892,9 @@ read_quantity(reader *r, size_t e)
 {
 	gw_quantity *q = gw_doc_add_quantity(r->d);
 	size_t id = jget(r, e, "id"); /* first, as written: jget goes on from the last key found */
-	char *node = get_str(r, e, "node"), *s;
+	const char *node = str_tmp(r, jget(r, e, "node"), "node", 0), *s;
 
-	q->id = str_at(r, id, "id");
+	q->id = str_kept(r, id, "id");
 	if (node) {
 		json_t *k = json_object_get(node_ids(r), node);
 
@@ -1820,33 +1902,30 @@ read_quantity(reader *r, size_t e)
 			bad(r, "a quantity names a node that does not exist");
 		else
 			q->node = (int)json_integer_value(k);
-		free(node);
 	}
-	q->text = get_str(r, e, "text");
+	q->text = get_kept(r, e, "text");
 	q->span = get_span(r, e, "span");
 	q->has_value = get_num(r, e, "value", &q->value);
 	q->has_min = get_num(r, e, "min", &q->min);
 	q->has_max = get_num(r, e, "max", &q->max);
-	q->unit = get_str(r, e, "unit");
-	if ((s = get_str(r, e, "comparator")) != NULL) {
+	q->unit = get_kept(r, e, "unit");
+	if ((s = str_tmp(r, jget(r, e, "comparator"), "comparator", 0)) != NULL) {
 		int c = gw_cmp_from_name(s);
 
 		if (c < 0)
 			bad(r, "a quantity has an unknown comparator");
 		q->cmp = c < 0 ? GW_CMP_EQ : (enum gw_cmp)c;
-		free(s);
 	}
-	if ((s = get_str(r, e, "kind")) != NULL) {
+	if ((s = str_tmp(r, jget(r, e, "kind"), "kind", 0)) != NULL) {
 		int k = gw_qkind_from_name(s);
 
 		if (k < 0)
 			bad(r, "a quantity has an unknown kind");
 		q->kind = k < 0 ? GW_Q_OTHER : (enum gw_qkind)k;
-		free(s);
 	}
-	q->subject = get_str(r, e, "subject");
-	q->verb = get_str(r, e, "verb");
-	q->rule = get_str(r, e, "rule");
+	q->subject = get_kept(r, e, "subject");
+	q->verb = get_kept(r, e, "verb");
+	q->rule = get_kept(r, e, "rule");
 }
 
 static void
@@ -1981,11 +2060,13 @@ gw_json_read(const char *line, size_t len, gw_buf *err)
 		free(x.t);
 		return NULL;
 	}
-	r = (reader){gw_doc_new(), err, 0, x.s, x.t, NULL};
+	r = (reader){gw_doc_new(), err, 0, x.s, x.t, NULL, {GW_BUF_INIT, GW_BUF_INIT}};
 	r.d->id = get_str(&r, 1, "id");
 	if (!r.bad)
 		read_record(&r, 1);
 	json_decref(r.ids);
+	gw_buf_free(&r.tmp[0]);
+	gw_buf_free(&r.tmp[1]);
 	free(x.t);
 	if (r.d->id == NULL && !r.bad)
 		r.d->id = r.d->src_path ? gw_path_stem(r.d->src_path) : NULL;
