@@ -103,8 +103,8 @@ gw_hfield_name(enum gw_hfield f)
 /* A copy of s[0..n) kept with d until it is freed or reset (issue 14): a pointer bump in
  * d's arena, where a malloc and a free for each of some 700 strings a document cost about
  * 300 instructions a string. */
-static char *
-keep(gw_doc *d, const char *s, size_t n)
+char *
+gw_doc_strndup(gw_doc *d, const char *s, size_t n)
 {
 	return gw_arena_strndup(&d->strs, s, n);
 }
@@ -118,17 +118,11 @@ drop(const gw_doc *d, char *s)
 		free(s);
 }
 
-char *
-gw_doc_strndup(gw_doc *d, const char *s, size_t n)
-{
-	return keep(d, s, n);
-}
-
 void
 gw_doc_set_str(gw_doc *d, char **field, const char *s, size_t n)
 {
 	if (*field == NULL || gw_arena_owns(d->strs, *field))
-		*field = keep(d, s, n);
+		*field = gw_doc_strndup(d, s, n);
 	else /* a string a stage or a list (gw_strlist_add) malloc'd */
 		free(*field), *field = gw_xstrndup(s, n);
 }
@@ -522,8 +516,8 @@ void
 gw_doc_meta_add(gw_doc *d, const char *key, const char *value)
 {
 	gw_grow((void **)&d->meta, &d->capmeta, d->nmeta + 1, sizeof *d->meta);
-	d->meta[d->nmeta].key = keep(d, key, strlen(key));
-	d->meta[d->nmeta].value = keep(d, value, strlen(value));
+	d->meta[d->nmeta].key = gw_doc_strndup(d, key, strlen(key));
+	d->meta[d->nmeta].value = gw_doc_strndup(d, value, strlen(value));
 	d->nmeta++;
 }
 
@@ -533,7 +527,7 @@ gw_doc_removed_add(gw_doc *d, const char *kind, uint32_t src_start, uint32_t src
 {
 	gw_grow((void **)&d->removed, &d->capremoved, d->nremoved + 1, sizeof *d->removed);
 	d->removed[d->nremoved] =
-	    (gw_removed){keep(d, kind, strlen(kind)), src_start, src_end, keep(d, text, textlen)};
+	    (gw_removed){gw_doc_strndup(d, kind, strlen(kind)), src_start, src_end, gw_doc_strndup(d, text, textlen)};
 	d->nremoved++;
 }
 
@@ -604,8 +598,8 @@ gw_doc_add_node(gw_doc *d, enum gw_kind kind, int part, int parent, const char *
 	int i = (int)d->nnodes;
 
 	gw_grow((void **)&d->nodes, &d->capnodes, d->nnodes + 1, sizeof *d->nodes);
-	d->nodes[d->nnodes++] = (gw_node){kind, NULL, keep(d, num ? num : "", num ? strlen(num) : 0),
-	                                  ordinal, heading ? keep(d, heading, strlen(heading)) : NULL,
+	d->nodes[d->nnodes++] = (gw_node){kind, NULL, gw_doc_strndup(d, num ? num : "", num ? strlen(num) : 0),
+	                                  ordinal, heading ? gw_doc_strndup(d, heading, strlen(heading)) : NULL,
 	                                  span, heading_span, part, parent, -1, -1, -1};
 	if (parent >= 0) {
 		gw_node *p = &d->nodes[parent];
@@ -780,7 +774,7 @@ set_unique(gw_doc *d, gw_idset *set, gw_buf *b, char **id)
 {
 	gw_idset_unique(set, b);
 	drop(d, *id);
-	*id = keep(d, b->ptr, b->len);
+	*id = gw_doc_strndup(d, b->ptr, b->len);
 }
 
 void
@@ -830,7 +824,7 @@ int
 gw_doc_add_attachment(gw_doc *d, const char *title, gw_span title_span, gw_span span)
 {
 	gw_grow((void **)&d->atts, &d->capatts, d->natts + 1, sizeof *d->atts);
-	d->atts[d->natts] = (gw_attachment){title ? keep(d, title, strlen(title)) : NULL, title_span,
+	d->atts[d->natts] = (gw_attachment){title ? gw_doc_strndup(d, title, strlen(title)) : NULL, title_span,
 	                                    span};
 	return (int)++d->natts;
 }
@@ -876,8 +870,8 @@ gw_doc_add_rejected(gw_doc *d, const char *text, size_t len, gw_span span, const
                     const char *rule)
 {
 	gw_grow((void **)&d->rej, &d->caprej, d->nrej + 1, sizeof *d->rej);
-	d->rej[d->nrej++] = (gw_rejected){keep(d, text, len), span, keep(d, reason, strlen(reason)),
-	                                   rule ? keep(d, rule, strlen(rule)) : NULL};
+	d->rej[d->nrej++] = (gw_rejected){gw_doc_strndup(d, text, len), span, gw_doc_strndup(d, reason, strlen(reason)),
+	                                   rule ? gw_doc_strndup(d, rule, strlen(rule)) : NULL};
 }
 
 void
@@ -886,7 +880,7 @@ gw_header_set(gw_doc *d, enum gw_hfield f, const char *text, size_t n, gw_span s
 	gw_field *fl = &d->header.f[f];
 
 	drop(d, fl->text);
-	fl->text = text ? keep(d, text, n == (size_t)-1 ? strlen(text) : n) : NULL;
+	fl->text = text ? gw_doc_strndup(d, text, n == (size_t)-1 ? strlen(text) : n) : NULL;
 	fl->span = text ? span : GW_NOSPAN;
 }
 

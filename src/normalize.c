@@ -125,7 +125,7 @@ typedef struct run {
 	size_t nseg;
 	/* the last line written, for the page-break join */
 	bool have_prev, prev_term;
-	uint32_t prev_ncp, prev_last, prev_punct;
+	uint32_t prev_ncp, prev_last, prev_punct; /* prev_punct: non-zero when it holds a stop */
 	bool prev_fragment; /* the last line was a sub/superscript split off by extraction (PM|2.5) */
 	item term, blank_term; /* the line breaks that may be written */
 	uint32_t term_line, blank_line, nblank;

@@ -418,16 +418,22 @@ open_el(xw *w, xel parent, bool gw, const char *name)
 	return open_eln(w, parent, gw, name, strlen(name));
 }
 
+/* Room for n bytes of attributes of el, whose start tag must still be open. */
+static inline char *
+attr_room(xw *w, xel el, size_t n)
+{
+	if (el != (xel)w->nst - 1 || w->st[el].children)
+		abort(); /* the writer's own order went wrong: no file rather than a wrong one */
+	return gw_buf_room(w->out, n);
+}
+
 /* An attribute of el, whose start tag must still be open: its name and =", the value next. */
 static inline void
 put_attr_start(xw *w, xel el, bool gw, const char *name)
 {
 	size_t n = strlen(name);
-	char *p;
+	char *p = attr_room(w, el, n + 6);
 
-	if (el != (xel)w->nst - 1 || w->st[el].children)
-		abort(); /* the writer's own order went wrong: no file rather than a wrong one */
-	p = gw_buf_room(w->out, n + 6);
 	memcpy(p, " gw:", 4);
 	p += gw ? 4 : 1;
 	memcpy(p, name, n);
@@ -595,32 +601,39 @@ set_number(xw *w, xel el, bool gw, const char *name, double v)
 	gw_buf_addc(w->out, '"');
 }
 
-static inline void
-put_pair_attr(xw *w, xel el, const char *name, uint32_t a, uint32_t b)
-{
-	char *p;
-	size_t n;
+#define LIT(q, s) (memcpy(q, s, sizeof s - 1), q += sizeof s - 1)
+#define SPANS_ROOM 72 /* the longest two span attributes spans_at writes */
 
-	put_attr_start(w, el, true, name);
-	p = gw_buf_room(w->out, 24);
-	n = gw_fmt_int(p, a);
-	p[n++] = ' ';
-	n += gw_fmt_int(p + n, b);
-	p[n++] = '"';
-	gw_buf_wrote(w->out, n);
-}
-
-/* gw:span="start end" in code points and gw:source_span="start end" in source bytes. */
-static void
-set_gw_spans(xw *w, xel el, gw_span s)
+/* gw:span="start end" in code points and gw:source_span="start end" in source bytes, at p (room
+ * for SPANS_ROOM bytes; a node's, a field's and a quantity's, issue 14); returns their end. */
+static char *
+spans_at(xw *w, char *p, gw_span s)
 {
 	uint32_t a, b;
 
 	if (s.start < 0 || s.end < s.start)
-		return;
-	put_pair_attr(w, el, "span", (uint32_t)s.start, (uint32_t)s.end);
-	if (gw_doc_src_range_from(w->d, s, &w->run, &a, &b))
-		put_pair_attr(w, el, "source_span", a, b);
+		return p;
+	LIT(p, " gw:span=\"");
+	p += gw_fmt_int(p, (uint32_t)s.start);
+	*p++ = ' ';
+	p += gw_fmt_int(p, (uint32_t)s.end);
+	*p++ = '"';
+	if (gw_doc_src_range_from(w->d, s, &w->run, &a, &b)) {
+		LIT(p, " gw:source_span=\"");
+		p += gw_fmt_int(p, a);
+		*p++ = ' ';
+		p += gw_fmt_int(p, b);
+		*p++ = '"';
+	}
+	return p;
+}
+
+static void
+set_gw_spans(xw *w, xel el, gw_span s)
+{
+	char *p = attr_room(w, el, SPANS_ROOM);
+
+	gw_buf_wrote(w->out, (size_t)(spans_at(w, p, s) - p));
 }
 
 /* ---------------------------------------------------------------- inline marks */
@@ -822,7 +835,6 @@ attr_plain(const char *s, size_t n)
  * AKN's, which meta's gw:quantity does not take: there the value is gw:value).  All of them
  * into one room taken once (issue 14): names of known length, numbers and spans formatted in
  * place, a value that needs no escaping copied; only a value to escape goes through gw_escape. */
-#define LIT(q, s) (memcpy(q, s, sizeof s - 1), q += sizeof s - 1)
 #define ATTR_ROOM 512 /* the attributes but the four strings: names, five numbers, two spans */
 static void
 quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
@@ -840,13 +852,10 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 	size_t len[4], room = ATTR_ROOM;
 	gw_buf *out = w->out;
 	char *p;
-	uint32_t a, b;
 
-	if (el != (xel)w->nst - 1 || w->st[el].children)
-		abort(); /* the writer's own order went wrong: no file rather than a wrong one */
 	for (int k = 0; k < 4; k++)
 		room += 6 * (len[k] = str[k] ? strlen(str[k]) : 0); /* &quot; is the longest escape */
-	p = gw_buf_room(out, room);
+	p = attr_room(w, el, room);
 	if (placed) {
 		unsigned c = (unsigned)q->kind <= GW_Q_OTHER ? (unsigned)q->kind : GW_Q_OTHER;
 
@@ -883,20 +892,7 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 			LIT(p, " gw:kind=\"");
 			memcpy(p, kind, n = strlen(kind)), p += n;
 			*p++ = '"';
-			if (q->span.start >= 0 && q->span.end >= q->span.start) {
-				LIT(p, " gw:span=\"");
-				p += gw_fmt_int(p, (uint32_t)q->span.start);
-				*p++ = ' ';
-				p += gw_fmt_int(p, (uint32_t)q->span.end);
-				*p++ = '"';
-				if (gw_doc_src_range_from(w->d, q->span, &w->run, &a, &b)) {
-					LIT(p, " gw:source_span=\"");
-					p += gw_fmt_int(p, a);
-					*p++ = ' ';
-					p += gw_fmt_int(p, b);
-					*p++ = '"';
-				}
-			}
+			p = spans_at(w, p, q->span);
 		}
 		if (str[k] == NULL)
 			continue;
