@@ -1,12 +1,22 @@
-/* floor.c — the bench's floor: read every file named on stdin and validate it as UTF-8, nothing more. */
+/* floor.c — the bench's floors.
+ *   bench-floor < LIST            read every file named on LIST and validate it as UTF-8, nothing more:
+ *                                 what reading the input costs.
+ *   bench-floor --write DIR < LIST  for every file named on LIST, write as many bytes to DIR/NAME the way
+ *                                 the driver writes its outputs (a new temporary file, one write, close,
+ *                                 rename into place): what the kernel takes to store the output, whatever
+ *                                 the program computes. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gongwen.h"
 
-int
-main(void)
+static int
+read_floor(void)
 {
 	char path[4096];
 	char *buf = NULL;
@@ -46,4 +56,59 @@ main(void)
 	printf("%zu files, %zu bytes, %zu invalid\n", files, total, bad);
 	free(buf);
 	return 0;
+}
+
+/* The bytes of every listed file, written anew under dir as emit.c writes an output file. */
+static int
+write_floor(const char *dir)
+{
+	char path[4096], tmp[4200], to[4200];
+	char *buf = NULL;
+	size_t cap = 0, total = 0, files = 0;
+
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "bench-floor: %s: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	while (fgets(path, sizeof path, stdin)) {
+		struct stat st;
+		const char *name;
+		size_t n;
+		int fd;
+
+		path[strcspn(path, "\n")] = '\0';
+		if (stat(path, &st) != 0)
+			continue;
+		n = (size_t)st.st_size;
+		if (n > cap) {
+			buf = gw_xrealloc(buf, cap = n);
+			memset(buf, 'x', cap);
+		}
+		name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		snprintf(tmp, sizeof tmp, "%s/.%s.floor.tmp", dir, name);
+		snprintf(to, sizeof to, "%s/%s", dir, name);
+		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0 ||
+		    write(fd, buf, n) != (ssize_t)n || close(fd) != 0 || rename(tmp, to) != 0) {
+			fprintf(stderr, "bench-floor: %s: %s\n", to, strerror(errno));
+			free(buf);
+			return 2;
+		}
+		total += n;
+		files++;
+	}
+	printf("%zu files, %zu bytes written\n", files, total);
+	free(buf);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--write") == 0)
+		return write_floor(argv[2]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: bench-floor < LIST | bench-floor --write DIR < LIST\n");
+		return 2;
+	}
+	return read_floor();
 }
