@@ -7,7 +7,7 @@
 # with (tests/bench/reference.py): MB/s and documents/s of input, MB of input per CPU-second (user+sys),
 # CPU seconds (and of them the system's), peak RSS; the CPU ratio of the Python script to each run; each
 # figure the median of BENCH_RUNS runs (default 3); plus peak RSS of the driver at
-# 1,000 and 10,000 documents.  After the table, one line sets the goals of issue 14 beside the figures of
+# 1,000 and 10,000 documents, and each program's start-up.  After the table, one line sets the goals of issue 14 beside the figures of
 # this run they are about (the driver with one job: MB/cpu-s and its CPU against the Python script's).
 # Output: a table, then one JSON line per figure (prefix "bench-json: ") so runs can be compared.
 set -u
@@ -99,6 +99,29 @@ awk -v b="$bytes" -v py="${pycpu:-0}" -v w1="$w1" -v c1="$(echo "$u1 + $s1" | bc
 	printf "driver-1-job: %.2f CPU s, of which writing its files with nothing computed (floor-write) takes %.2f s\n", c1, cw
 	printf "bench-json: {\"run\":\"goals\",\"driver_mb_per_cpu_s\":%.2f,\"driver_x_python\":%.2f,", mbc, x
 	printf "\"jobs_speedup\":%.2f,\"chain_mb_per_s\":%.2f}\n", par, chain }'
+# start-up: each program over empty input (no document), the median wall time of 21 runs
+startup() { # COMMAND…: milliseconds
+	local k t0 ms=()
+	for ((k = 0; k < 21; k++)); do
+		t0=$EPOCHREALTIME
+		"$@" </dev/null >/dev/null 2>&1
+		ms+=("$(echo "($EPOCHREALTIME - $t0) * 1000" | bc -l)")
+	done
+	printf '%s\n' "${ms[@]}" | sort -n | sed -n 11p
+}
+# (each less what starting /bin/true the same way takes: the fork and exec that are not the program's)
+base=$(startup /bin/true)
+line="start-up, empty input (median of 21, less /bin/true's $(printf %.1f "$base") ms):" json=""
+for p in gongwen gw-normalize gw-segment gw-extract gw-emit; do
+	args=(--quiet)
+	case $p in gongwen | gw-emit) args+=(--out "$tmp/o7") ;; esac
+	ms=$(echo "$(startup "$B/$p" "${args[@]}") - $base" | bc -l)
+	line+=$(printf ' %s %.1f ms,' "$p" "$ms")
+	json+=$(printf ',"%s_ms":%.2f' "$p" "$ms")
+done
+echo "${line%,} (goal <= 5 ms)"
+echo "bench-json: {\"run\":\"startup\",\"true_ms\":$(printf %.2f "$base")$json}"
+rm -rf "$tmp/o7"
 # peak RSS against the number of documents: streaming means it stays flat
 for n in 1000 10000; do
 	mkdir -p "$tmp/c$n"
