@@ -378,6 +378,9 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 		b = d->lastb, cp = d->lastn;
 	} else {
 		hi = d->ncpx;
+		/* further on than the last answer (the next line, the next span): from its checkpoint */
+		if (d->lastb <= byte && d->lastn / CPX_STEP < hi && d->cpx[d->lastn / CPX_STEP] <= byte)
+			lo = d->lastn / CPX_STEP;
 		while (hi - lo > 1) { /* last checkpoint at or before byte */
 			size_t mid = (lo + hi) / 2;
 
@@ -390,6 +393,18 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 	}
 	for (; b + 8 <= byte; b += 8)
 		cp += gw_utf8_starts8(d->text + b);
+#ifdef KTH_START
+	if (b < byte && b + 8 <= d->text_len) {
+		/* the last one to seven bytes as the low bytes of one word: the continuation bytes
+		 * among them counted as gw_utf8_starts8 does, not a byte at a time */
+		uint64_t x, k = byte - b;
+
+		memcpy(&x, d->text + b, 8);
+		x &= ~(x << 1) & 0x8080808080808080ULL & ((1ULL << (8 * k)) - 1);
+		cp += k - (((x >> 7) * 0x0101010101010101ULL) >> 56);
+		b = byte;
+	}
+#endif
 	for (; b < byte; b++)
 		if (((unsigned char)d->text[b] & 0xC0) != 0x80)
 			cp++;
