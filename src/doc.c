@@ -301,7 +301,7 @@ kth_start(const char *p, size_t k)
 void
 gw_doc_set_text(gw_doc *d, char *text, size_t len)
 {
-	size_t i = 0, cp = 0, next = 0, n; /* next: the code point of the next checkpoint */
+	size_t i = 0, cp = 0, next = 0; /* next: the code point of the next checkpoint */
 
 	free(d->text);
 	free(d->cpx);
@@ -310,27 +310,24 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->cpx = gw_xmalloc((len / CPX_STEP + 1) * sizeof *d->cpx);
 	d->ncpx = 0;
 	d->lastb = d->lastn = 0;
-	while (i < len) {
-		size_t end = i + 8 <= len ? i + 8 : len;
-
-		/* eight bytes at a step; a checkpoint's code point starts in them at most once */
-		if (end == i + 8 && cp + (n = gw_utf8_starts8(text + i)) <= next) {
-			cp += n, i = end;
-			continue;
-		}
 #ifdef KTH_START
-		if (end == i + 8) {
+	/* eight bytes at a step, fewer code points than a checkpoint's step: a checkpoint's code
+	 * point starts in them at most once */
+	for (; i + 8 <= len; i += 8) {
+		size_t n = gw_utf8_starts8(text + i);
+
+		if (cp + n > next) {
 			d->cpx[d->ncpx++] = (uint32_t)(i + kth_start(text + i, next - cp));
-			cp += n, i = end, next += CPX_STEP;
-			continue;
+			next += CPX_STEP;
 		}
-#endif
-		for (; i < end; i++)
-			if (((unsigned char)text[i] & 0xC0) != 0x80) {
-				if (cp++ == next)
-					d->cpx[d->ncpx++] = (uint32_t)i, next += CPX_STEP;
-			}
+		cp += n;
 	}
+#endif
+	for (; i < len; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			if (cp++ == next)
+				d->cpx[d->ncpx++] = (uint32_t)i, next += CPX_STEP;
+		}
 	d->ncp = cp;
 }
 
