@@ -943,17 +943,42 @@ span_in(gw_span in, gw_span out)
 	return in.start >= out.start && in.end <= out.end;
 }
 
+/* The ids validation has seen: pointers to the document's own strings, in open addressing over
+ * a table of a size known beforehand.  Unlike a gw_idset it copies no string: the ids stay in
+ * the document while it is checked (issue 14). */
+typedef struct idseen {
+	const char **slot;
+	size_t mask;
+} idseen;
+
+/* Add id; false when it was there already. */
+static bool
+idseen_add(idseen *t, const char *id)
+{
+	size_t i = str_hash(id, strlen(id)) & t->mask;
+
+	for (; t->slot[i]; i = (i + 1) & t->mask)
+		if (strcmp(t->slot[i], id) == 0)
+			return false;
+	t->slot[i] = id;
+	return true;
+}
+
 int
 gw_doc_validate(const gw_doc *d, gw_buf *err)
 {
-	gw_idset set;
+	idseen set;
+	size_t cap = 16;
 	int rc = 0;
 
-	gw_idset_init(&set, d->nnodes + d->nqs);
+	while (cap < 2 * (d->nnodes + d->nqs) + 2) /* never more than half full */
+		cap *= 2;
+	set.slot = gw_xcalloc(cap, sizeof *set.slot);
+	set.mask = cap - 1;
 	for (size_t i = 0; i < d->nnodes && rc == 0; i++) {
 		const gw_node *n = &d->nodes[i];
 
-		if (n->id == NULL || !gw_idset_add(&set, n->id))
+		if (n->id == NULL || !idseen_add(&set, n->id))
 			gw_buf_printf(err, "node %zu: missing or repeated id %s", i, n->id ? n->id : ""), rc = -1;
 		else if (!span_ok(d, n->span) || !span_ok(d, n->heading_span))
 			gw_buf_printf(err, "node %s: span outside the text", n->id), rc = -1;
@@ -965,11 +990,11 @@ gw_doc_validate(const gw_doc *d, gw_buf *err)
 	for (size_t i = 0; i < d->nqs && rc == 0; i++) {
 		const gw_quantity *q = &d->qs[i];
 
-		if (q->id == NULL || !gw_idset_add(&set, q->id))
+		if (q->id == NULL || !idseen_add(&set, q->id))
 			gw_buf_printf(err, "quantity %zu: missing or repeated id", i), rc = -1;
 		else if (!span_ok(d, q->span) || q->node >= (int)d->nnodes)
 			gw_buf_printf(err, "quantity %s: bad span or node", q->id), rc = -1;
 	}
-	gw_idset_free(&set);
+	free(set.slot);
 	return rc;
 }

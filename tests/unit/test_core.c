@@ -534,6 +534,29 @@ START_TEST(node_ids_follow_akn_and_stay_unique)
 }
 END_TEST
 
+START_TEST(validate_finds_a_repeated_id)
+{
+	gw_doc *d = sample_doc();
+	gw_buf err = GW_BUF_INIT;
+
+	/* a quantity's id that a node has */
+	gw_doc_set_str(d, &d->qs[0].id, "sec_1__point_1", strlen("sec_1__point_1"));
+	ck_assert_int_eq(gw_doc_validate(d, &err), -1);
+	ck_assert_str_eq(err.ptr, "quantity 0: missing or repeated id");
+	gw_buf_reset(&err);
+	/* two nodes with one id, and a copy of it (the check compares strings, not pointers) */
+	gw_doc_set_str(d, &d->nodes[2].id, "sec_1", strlen("sec_1"));
+	ck_assert_int_eq(gw_doc_validate(d, &err), -1);
+	ck_assert_str_eq(err.ptr, "node 2: missing or repeated id sec_1");
+	gw_buf_reset(&err);
+	gw_doc_set_str(d, &d->nodes[2].id, "sec_1_2", strlen("sec_1_2"));
+	gw_doc_set_str(d, &d->qs[0].id, "qty_1", strlen("qty_1"));
+	ck_assert_int_eq(gw_doc_validate(d, &err), 0);
+	gw_buf_free(&err);
+	gw_doc_free(d);
+}
+END_TEST
+
 START_TEST(records_round_trip_byte_for_byte)
 {
 	gw_doc *d = sample_doc(), *e;
@@ -855,6 +878,7 @@ main(void)
 	tcase_add_test(tc, cp_index_is_exact_over_long_text);
 	tcase_add_test(tc, byte_to_cp_is_exact_at_every_byte);
 	tcase_add_test(tc, node_ids_follow_akn_and_stay_unique);
+	tcase_add_test(tc, validate_finds_a_repeated_id);
 	tcase_add_test(tc, records_round_trip_byte_for_byte);
 	tcase_add_test(tc, header_fields_round_trip_in_key_order);
 	tcase_add_test(tc, reader_refuses_records_with_wrong_types);
