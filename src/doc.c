@@ -314,7 +314,7 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->ncpx = 0;
 	d->lastb = d->lastn = 0;
 #ifdef KTH_START
-	/* eight bytes at a step, fewer code points than a checkpoint's step: a checkpoint's code
+	/* eight bytes at a step, no more code points than a checkpoint's step: a checkpoint's code
 	 * point starts in them at most once */
 	for (; i + 8 <= len; i += 8) {
 		size_t n = gw_utf8_starts8(text + i);
