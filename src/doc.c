@@ -4,7 +4,10 @@
 
 #include "internal.h"
 
-#define CPX_STEP 32 /* one checkpoint of the code point index every CPX_STEP code points */
+/* one checkpoint of the code point index every CPX_STEP code points: eight or more, so that
+ * one eight-byte word holds at most one (gw_doc_set_text); 16 rather than 32 halves the walk of
+ * a conversion for a few more checkpoints to write (issue 14, session 7) */
+#define CPX_STEP 16
 #define KEEP_MAX (1u << 20) /* bytes of an array gw_doc_reset keeps for the next document */
 
 static const struct {
@@ -301,7 +304,7 @@ kth_start(const char *p, size_t k)
 void
 gw_doc_set_text(gw_doc *d, char *text, size_t len)
 {
-	size_t i = 0, cp = 0, next = 0, n; /* next: the code point of the next checkpoint */
+	size_t i = 0, cp = 0, next = 0; /* next: the code point of the next checkpoint */
 
 	free(d->text);
 	free(d->cpx);
@@ -310,27 +313,24 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->cpx = gw_xmalloc((len / CPX_STEP + 1) * sizeof *d->cpx);
 	d->ncpx = 0;
 	d->lastb = d->lastn = 0;
-	while (i < len) {
-		size_t end = i + 8 <= len ? i + 8 : len;
-
-		/* eight bytes at a step; a checkpoint's code point starts in them at most once */
-		if (end == i + 8 && cp + (n = gw_utf8_starts8(text + i)) <= next) {
-			cp += n, i = end;
-			continue;
-		}
 #ifdef KTH_START
-		if (end == i + 8) {
+	/* eight bytes at a step, no more code points than a checkpoint's step: a checkpoint's code
+	 * point starts in them at most once */
+	for (; i + 8 <= len; i += 8) {
+		size_t n = gw_utf8_starts8(text + i);
+
+		if (cp + n > next) {
 			d->cpx[d->ncpx++] = (uint32_t)(i + kth_start(text + i, next - cp));
-			cp += n, i = end, next += CPX_STEP;
-			continue;
+			next += CPX_STEP;
 		}
-#endif
-		for (; i < end; i++)
-			if (((unsigned char)text[i] & 0xC0) != 0x80) {
-				if (cp++ == next)
-					d->cpx[d->ncpx++] = (uint32_t)i, next += CPX_STEP;
-			}
+		cp += n;
 	}
+#endif
+	for (; i < len; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			if (cp++ == next)
+				d->cpx[d->ncpx++] = (uint32_t)i, next += CPX_STEP;
+		}
 	d->ncp = cp;
 }
 
@@ -378,6 +378,9 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 		b = d->lastb, cp = d->lastn;
 	} else {
 		hi = d->ncpx;
+		/* further on than the last answer (the next line, the next span): from its checkpoint */
+		if (d->lastb <= byte && d->lastn / CPX_STEP < hi && d->cpx[d->lastn / CPX_STEP] <= byte)
+			lo = d->lastn / CPX_STEP;
 		while (hi - lo > 1) { /* last checkpoint at or before byte */
 			size_t mid = (lo + hi) / 2;
 
@@ -390,6 +393,18 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 	}
 	for (; b + 8 <= byte; b += 8)
 		cp += gw_utf8_starts8(d->text + b);
+#ifdef KTH_START
+	if (b < byte && b + 8 <= d->text_len) {
+		/* the last one to seven bytes as the low bytes of one word: the continuation bytes
+		 * among them counted as gw_utf8_starts8 does, not a byte at a time */
+		uint64_t x, k = byte - b;
+
+		memcpy(&x, d->text + b, 8);
+		x &= ~(x << 1) & 0x8080808080808080ULL & ((1ULL << (8 * k)) - 1);
+		cp += k - (((x >> 7) * 0x0101010101010101ULL) >> 56);
+		b = byte;
+	}
+#endif
 	for (; b < byte; b++)
 		if (((unsigned char)d->text[b] & 0xC0) != 0x80)
 			cp++;
@@ -928,17 +943,42 @@ span_in(gw_span in, gw_span out)
 	return in.start >= out.start && in.end <= out.end;
 }
 
+/* The ids validation has seen: pointers to the document's own strings, in open addressing over
+ * a table of a size known beforehand.  Unlike a gw_idset it copies no string: the ids stay in
+ * the document while it is checked (issue 14). */
+typedef struct idseen {
+	const char **slot;
+	size_t mask;
+} idseen;
+
+/* Add id; false when it was there already. */
+static bool
+idseen_add(idseen *t, const char *id)
+{
+	size_t i = str_hash(id, strlen(id)) & t->mask;
+
+	for (; t->slot[i]; i = (i + 1) & t->mask)
+		if (strcmp(t->slot[i], id) == 0)
+			return false;
+	t->slot[i] = id;
+	return true;
+}
+
 int
 gw_doc_validate(const gw_doc *d, gw_buf *err)
 {
-	gw_idset set;
+	idseen set;
+	size_t cap = 16;
 	int rc = 0;
 
-	gw_idset_init(&set, d->nnodes + d->nqs);
+	while (cap < 2 * (d->nnodes + d->nqs) + 2) /* never more than half full */
+		cap *= 2;
+	set.slot = gw_xcalloc(cap, sizeof *set.slot);
+	set.mask = cap - 1;
 	for (size_t i = 0; i < d->nnodes && rc == 0; i++) {
 		const gw_node *n = &d->nodes[i];
 
-		if (n->id == NULL || !gw_idset_add(&set, n->id))
+		if (n->id == NULL || !idseen_add(&set, n->id))
 			gw_buf_printf(err, "node %zu: missing or repeated id %s", i, n->id ? n->id : ""), rc = -1;
 		else if (!span_ok(d, n->span) || !span_ok(d, n->heading_span))
 			gw_buf_printf(err, "node %s: span outside the text", n->id), rc = -1;
@@ -950,11 +990,11 @@ gw_doc_validate(const gw_doc *d, gw_buf *err)
 	for (size_t i = 0; i < d->nqs && rc == 0; i++) {
 		const gw_quantity *q = &d->qs[i];
 
-		if (q->id == NULL || !gw_idset_add(&set, q->id))
+		if (q->id == NULL || !idseen_add(&set, q->id))
 			gw_buf_printf(err, "quantity %zu: missing or repeated id", i), rc = -1;
 		else if (!span_ok(d, q->span) || q->node >= (int)d->nnodes)
 			gw_buf_printf(err, "quantity %s: bad span or node", q->id), rc = -1;
 	}
-	gw_idset_free(&set);
+	free(set.slot);
 	return rc;
 }

@@ -431,6 +431,49 @@ START_TEST(offsets_map_code_points_to_source_bytes)
 }
 END_TEST
 
+/* gw_doc_byte_to_cp against a count a byte at a time, for every byte (inside a character too),
+ * asked forwards, backwards and in long jumps: the walk from the last answer, the search and the
+ * last bytes counted in one word all meet it. */
+static int32_t
+naive_byte_to_cp(const char *s, size_t len, size_t byte)
+{
+	int32_t cp = 0;
+
+	if (byte >= len) {
+		for (size_t i = 0; i < len; i++)
+			cp += ((unsigned char)s[i] & 0xC0) != 0x80;
+		return cp;
+	}
+	for (size_t i = 0; i < byte; i++)
+		cp += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return cp - (((unsigned char)s[byte] & 0xC0) == 0x80);
+}
+
+START_TEST(byte_to_cp_is_exact_at_every_byte)
+{
+	static const char *const pieces[] = {"a", "\xC3\xA9", "\xE5\xAD\x97", "\xF0\x9F\x98\x80", "bc"};
+	gw_doc *d = gw_doc_new();
+	gw_buf b = GW_BUF_INIT;
+	size_t len;
+
+	for (int i = 0; i < 1500; i++)
+		gw_buf_puts(&b, pieces[(i * 7 + i / 5) % 5]);
+	len = b.len;
+	gw_doc_set_text(d, b.ptr, b.len);
+	b.ptr = NULL;
+	for (size_t by = 0; by <= len; by++)
+		ck_assert_int_eq(gw_doc_byte_to_cp(d, by), naive_byte_to_cp(d->text, len, by));
+	for (size_t by = len + 1; by-- > 0;)
+		ck_assert_int_eq(gw_doc_byte_to_cp(d, by), naive_byte_to_cp(d->text, len, by));
+	for (size_t i = 0; i <= len; i++) {
+		size_t by = i * 7919 % (len + 1);
+
+		ck_assert_int_eq(gw_doc_byte_to_cp(d, by), naive_byte_to_cp(d->text, len, by));
+	}
+	gw_doc_free(d);
+}
+END_TEST
+
 START_TEST(cp_index_is_exact_over_long_text)
 {
 	gw_doc *d = gw_doc_new();
@@ -487,6 +530,29 @@ START_TEST(node_ids_follow_akn_and_stay_unique)
 	ck_assert_int_eq(gw_doc_node_at(d, 16), 1);
 	ck_assert_int_eq(gw_doc_node_at(d, 1), 0);
 	ck_assert_int_eq(gw_doc_validate(d, &err), 0);
+	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(validate_finds_a_repeated_id)
+{
+	gw_doc *d = sample_doc();
+	gw_buf err = GW_BUF_INIT;
+
+	/* a quantity's id that a node has */
+	gw_doc_set_str(d, &d->qs[0].id, "sec_1__point_1", strlen("sec_1__point_1"));
+	ck_assert_int_eq(gw_doc_validate(d, &err), -1);
+	ck_assert_str_eq(err.ptr, "quantity 0: missing or repeated id");
+	gw_buf_reset(&err);
+	/* two nodes with one id, and a copy of it (the check compares strings, not pointers) */
+	gw_doc_set_str(d, &d->nodes[2].id, "sec_1", strlen("sec_1"));
+	ck_assert_int_eq(gw_doc_validate(d, &err), -1);
+	ck_assert_str_eq(err.ptr, "node 2: missing or repeated id sec_1");
+	gw_buf_reset(&err);
+	gw_doc_set_str(d, &d->nodes[2].id, "sec_1_2", strlen("sec_1_2"));
+	gw_doc_set_str(d, &d->qs[0].id, "qty_1", strlen("qty_1"));
+	ck_assert_int_eq(gw_doc_validate(d, &err), 0);
+	gw_buf_free(&err);
 	gw_doc_free(d);
 }
 END_TEST
@@ -810,7 +876,9 @@ main(void)
 	tcase_add_test(tc, sha256_in_pieces_matches_the_whole);
 	tcase_add_test(tc, offsets_map_code_points_to_source_bytes);
 	tcase_add_test(tc, cp_index_is_exact_over_long_text);
+	tcase_add_test(tc, byte_to_cp_is_exact_at_every_byte);
 	tcase_add_test(tc, node_ids_follow_akn_and_stay_unique);
+	tcase_add_test(tc, validate_finds_a_repeated_id);
 	tcase_add_test(tc, records_round_trip_byte_for_byte);
 	tcase_add_test(tc, header_fields_round_trip_in_key_order);
 	tcase_add_test(tc, reader_refuses_records_with_wrong_types);
