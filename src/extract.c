@@ -166,8 +166,8 @@ typedef struct ctx {
 	} str[SC_COUNT];        /* the strings kind rules are matched against */
 	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
 	unsigned kmaygen[SC_COUNT]; /* per scope: the generation of the string kmay is of, 0: none */
-	struct {
-		size_t from, len;     /* per scope of bytes of the text: the string kmay was read on */
+	struct kread {
+		size_t from, len;     /* a scope of bytes of the text: the string kmay was read on */
 		gw_prefilter_read rd; /* and what was read of it, for a string that only grew */
 	} kread[SC_COUNT];
 	gw_prefilter_cursor cursor; /* of the prefilter of the rules tried at number starts */
@@ -1499,14 +1499,15 @@ static void
 kind_mask(ctx *c, int sc)
 {
 	const struct sview *v = &c->str[sc];
+	struct kread *r = &c->kread[sc];
 
 	if (v->from == SIZE_MAX)
 		gw_prefilter_in(c->x->kpf, v->p, v->len, &c->kmay[sc]);
 	else {
-		if (v->from != c->kread[sc].from || v->len < c->kread[sc].len)
-			c->kread[sc].from = v->from, c->kread[sc].len = 0, c->kread[sc].rd = (gw_prefilter_read){.req = {0}};
-		gw_prefilter_in_more(c->x->kpf, v->p, c->kread[sc].len, v->len, &c->kread[sc].rd, &c->kmay[sc]);
-		c->kread[sc].len = v->len;
+		if (v->from != r->from || v->len < r->len)
+			r->from = v->from, r->len = 0, r->rd = (gw_prefilter_read){.req = {0}};
+		gw_prefilter_in_more(c->x->kpf, v->p, r->len, v->len, &r->rd, &c->kmay[sc]);
+		r->len = v->len;
 	}
 	c->kmaygen[sc] = c->gen[sc];
 	if (c->x->kclause[c->x->nk] == -2) /* the filter is built now: each rule's clause, once */
