@@ -166,7 +166,17 @@ typedef struct ctx {
 	} str[SC_COUNT];        /* the strings kind rules are matched against */
 	gw_prefilter_mask kmay[SC_COUNT]; /* per scope: the kind rules that can match in its string */
 	unsigned kmaygen[SC_COUNT]; /* per scope: the generation of the string kmay is of, 0: none */
+	struct kread {
+		size_t from, len;     /* a scope of bytes of the text: the string kmay was read on */
+		gw_prefilter_read rd; /* and what was read of it, for a string that only grew */
+	} kread[SC_COUNT];
 	gw_prefilter_cursor cursor; /* of the prefilter of the rules tried at number starts */
+	/* the clause last read for the cmp and verb rules, from..to, and what was read of it: the
+	 * next number's clause, when it starts at the same place, is read from to on only */
+	struct {
+		size_t from, to;
+		gw_prefilter_read rd;
+	} cread;
 	struct table *table; /* the last flattened table column_scope read, NULL: none yet */
 	int failed;
 } ctx;
@@ -1481,15 +1491,24 @@ scope_of(ctx *c, enum scope sc)
 	return &c->str[sc];
 }
 
-/* The kind rules that can match in the string of scope sc (gw_prefilter_in).  The whole string
- * is read: a mask of two required code points is no union of its parts' (an earlier one that
- * read only the bytes a longer string added measured 0.8 M a pass more, issue 14). */
+/* The kind rules that can match in the string of scope sc (gw_prefilter_in).  A string of the
+ * text that starts where the last one did and is no shorter (the clause or line before the next
+ * number) is read from the last one's end on: what was read is kept, not the mask, which is no
+ * union of its parts' when a rule needs two code points. */
 static void
 kind_mask(ctx *c, int sc)
 {
 	const struct sview *v = &c->str[sc];
+	struct kread *r = &c->kread[sc];
 
-	gw_prefilter_in(c->x->kpf, v->p, v->len, &c->kmay[sc]);
+	if (v->from == SIZE_MAX)
+		gw_prefilter_in(c->x->kpf, v->p, v->len, &c->kmay[sc]);
+	else {
+		if (v->from != r->from || v->len < r->len)
+			r->from = v->from, r->len = 0, r->rd = (gw_prefilter_read){.req = {0}};
+		gw_prefilter_in_more(c->x->kpf, v->p, r->len, v->len, &r->rd, &c->kmay[sc]);
+		r->len = v->len;
+	}
 	c->kmaygen[sc] = c->gen[sc];
 	if (c->x->kclause[c->x->nk] == -2) /* the filter is built now: each rule's clause, once */
 		for (size_t k = 0; k <= c->x->nk; k++)
@@ -1863,7 +1882,11 @@ add_quantity(ctx *c, const found *f)
 	gw_quantity *q = gw_doc_add_quantity(c->d);
 	gw_prefilter_mask may; /* of the cmp and verb rules, on the clause */
 
-	gw_prefilter_in(c->x->clause, c->t + clause, f->start - clause, &may);
+	if (clause != c->cread.from || f->start < c->cread.to)
+		c->cread.from = c->cread.to = clause, c->cread.rd = (gw_prefilter_read){.req = {0}};
+	gw_prefilter_in_more(c->x->clause, c->t + clause, c->cread.to - clause, f->start - clause,
+	                     &c->cread.rd, &may);
+	c->cread.to = f->start;
 
 	q->span = span_of(c, f->start, f->end);
 	q->node = gw_doc_node_at(c->d, q->span.start);

@@ -362,6 +362,16 @@ void gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t st
 /* may: the patterns that can match somewhere in s (a search: one of their first code points is
  * in it) */
 void gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may);
+/* What gw_prefilter_in_more has read of a string: the bits its code points set (zeroed: none
+ * read yet). */
+typedef struct gw_prefilter_read {
+	uint64_t req[2], req2[2]; /* clauses with a code point of their req set, req2 set */
+	uint64_t out[2];          /* clauses with a code point outside their only set */
+} gw_prefilter_read;
+/* gw_prefilter_in of s[0..len) when rd holds the reading of s[0..from) (a boundary of code
+ * points), which it brings to len */
+void gw_prefilter_in_more(const gw_prefilter *f, const char *s, size_t from, size_t len,
+                          gw_prefilter_read *rd, gw_prefilter_mask *may);
 /* whether pattern k, and the first pattern from the from-th on, may match where may was found
  * (by gw_prefilter_at or gw_prefilter_in, which build the filter on first use) */
 bool gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k);

@@ -1614,15 +1614,19 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 /* Which clauses may match somewhere in s: those with a code point of their req set and one of
  * their req2 set in it (or with every one: they may match the empty string, s may be empty) and
  * none outside their only set.  CJK (first) and ASCII decoded inline: this reads every string a
- * kind rule is matched on. */
+ * kind rule is matched on.  The bytes s[from..len) are read into rd, which holds what the bytes
+ * before them gave: each code point adds its bits, whatever came before it (issue 14: a clause
+ * that grows by the next number is read from where the last one ended; the mask itself could
+ * not be grown so, a clause needing two code points is not the union of its parts' masks). */
 void
-gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may)
+gw_prefilter_in_more(const gw_prefilter *f, const char *s, size_t from, size_t len,
+                     gw_prefilter_read *rd, gw_prefilter_mask *may)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	uint64_t w0, w1, v0, v1, o0 = UINT64_MAX, o1 = UINT64_MAX; /* not arrays (issue 14) */
+	uint64_t w0, w1, v0, v1, o0, o1; /* not arrays (issue 14) */
 	const reqmask *req;
 	const uint16_t *rec, *blk;
-	size_t i = 0;
+	size_t i = from;
 
 	may->rules = UINT64_MAX; /* not kept for a search: gw_prefilter_may asks the clauses */
 	f = ready(f);
@@ -1630,7 +1634,8 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 		memset(may->w, 0xFF, sizeof may->w);
 		return;
 	}
-	w0 = f->anyreq[0], w1 = f->anyreq[1], v0 = f->anyreq2[0], v1 = f->anyreq2[1];
+	w0 = rd->req[0], w1 = rd->req[1], v0 = rd->req2[0], v1 = rd->req2[1];
+	o0 = ~rd->out[0], o1 = ~rd->out[1];
 	req = f->req, rec = f->in.rec, blk = f->in.blk;
 	while (i < len) {
 		const reqmask *m;
@@ -1649,7 +1654,18 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 		w0 |= m->w[0], w1 |= m->w[1], v0 |= m->w2[0], v1 |= m->w2[1];
 		o0 &= m->only[0], o1 &= m->only[1];
 	}
-	may->w[0] = w0 & v0 & o0, may->w[1] = w1 & v1 & o1;
+	rd->req[0] = w0, rd->req[1] = w1, rd->req2[0] = v0, rd->req2[1] = v1;
+	rd->out[0] = ~o0, rd->out[1] = ~o1;
+	may->w[0] = (w0 | f->anyreq[0]) & (v0 | f->anyreq2[0]) & o0;
+	may->w[1] = (w1 | f->anyreq[1]) & (v1 | f->anyreq2[1]) & o1;
+}
+
+void
+gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_mask *may)
+{
+	gw_prefilter_read rd = {.req = {0}};
+
+	gw_prefilter_in_more(f, s, 0, len, &rd, may);
 }
 
 /* The one clause of rule k (a search has one a rule read), -1 when it has none of its own: the

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gongwen.h"
+#include "internal.h"
 
 static gw_rules *rules;
 static gw_extractor *ex;
@@ -643,6 +644,40 @@ START_TEST(an_empty_text_has_no_quantities)
 }
 END_TEST
 
+/* issue 14: a string read in two pieces, the second from where the first ended, gives the mask
+ * of the whole string, also for a pattern that needs two code points (罚, 款) or none outside a
+ * set (the anchored [^、]*达): what is kept is what was read, not the mask. */
+START_TEST(a_prefilter_reading_grown_at_its_end_is_that_of_the_whole_string)
+{
+	static const char *const pat[] = {"\\G[^、]*达$", "罚.*款", "达", "^(?:分|分成)$"};
+	static const char *const str[] = {"全区达到罚款", "新建、达", "的罚款", "分成", "罚5款、"};
+	size_t len[4];
+	gw_prefilter *f;
+
+	for (size_t k = 0; k < 4; k++)
+		len[k] = strlen(pat[k]);
+	f = gw_prefilter_new(pat, len, 4, true);
+	for (size_t i = 0; i < sizeof str / sizeof *str; i++) {
+		size_t n = strlen(str[i]);
+		gw_prefilter_mask whole, grown;
+
+		gw_prefilter_in(f, str[i], n, &whole);
+		for (size_t cut = 0; cut <= n; cut++) {
+			gw_prefilter_read rd = {.req = {0}};
+
+			if (cut < n && ((unsigned char)str[i][cut] & 0xC0) == 0x80)
+				continue; /* not between two code points */
+			gw_prefilter_in_more(f, str[i], 0, cut, &rd, &grown);
+			gw_prefilter_in_more(f, str[i], cut, n, &rd, &grown);
+			for (size_t k = 0; k < 4; k++)
+				ck_assert_msg(gw_prefilter_may(f, &grown, k) == gw_prefilter_may(f, &whole, k),
+				              "%s cut at %zu, pattern %zu", str[i], cut, k);
+		}
+	}
+	gw_prefilter_free(f);
+}
+END_TEST
+
 static Suite *
 extract_suite(void)
 {
@@ -676,6 +711,7 @@ extract_suite(void)
 	tcase_add_test(tc, kinds_of_the_constructions_of_real_documents);
 	tcase_add_test(tc, counts_that_organise_are_other_what_the_plan_builds_is_a_target);
 	tcase_add_test(tc, the_situation_a_report_answers_is_a_fact);
+	tcase_add_test(tc, a_prefilter_reading_grown_at_its_end_is_that_of_the_whole_string);
 	suite_add_tcase(s, tc);
 	return s;
 }
