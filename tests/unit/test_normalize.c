@@ -1,6 +1,7 @@
 /* test_normalize.c — gw_normalize: decoding, each normalisation step, the offset map, decoration
  * and the documents that become error records. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -436,6 +437,38 @@ START_TEST(chrome_rules_remove_page_chrome)
 }
 END_TEST
 
+START_TEST(a_run_of_ideographs_ends_at_the_first_byte_that_breaks_it)
+{
+	/* the line index reads ideographs sixteen bytes at a time: a sequence cut short (its
+	 * lead right) and an invalid lead before two continuation bytes, at every place */
+	static const char *const bad[] = {"\xe4\xb8x", "\xc0\x80\x80"};
+	static const char *const fixed[] = {"\xef\xbf\xbdx", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"};
+
+	for (size_t b = 0; b < 2; b++)
+		for (size_t k = 0; k <= 12; k++) {
+			char in[128], want[128], at[32];
+			size_t n = 0, w = 0;
+			gw_doc *d;
+
+			for (size_t j = 0; j < k; j++)
+				memcpy(in + n, "数", 3), memcpy(want + w, "数", 3), n += 3, w += 3;
+			memcpy(in + n, bad[b], 3), n += 3;
+			memcpy(want + w, fixed[b], strlen(fixed[b])), w += strlen(fixed[b]);
+			for (size_t j = 0; j < 20; j++)
+				memcpy(in + n, "据", 3), memcpy(want + w, "据", 3), n += 3, w += 3;
+			want[w] = '\0';
+			d = norm_bytes(in, n);
+			ck_assert_int_eq(d->error, 0);
+			ck_assert_str_eq(d->encoding, "UTF-8");
+			ck_assert_str_eq(d->text, want);
+			snprintf(at, sizeof at, "byte offset %zu: ", 3 * k);
+			ck_assert(has_diag(d, GW_W_INVALID_BYTES, at));
+			ck_assert_uint_eq(d->ncp, k + 22 + b);
+			gw_doc_free(d);
+		}
+}
+END_TEST
+
 START_TEST(a_long_line_is_kept_whole)
 {
 	size_t reps = 200000, unit = strlen("数据，"), n = reps * unit;
@@ -465,6 +498,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, fullwidth_ascii_folds_but_cjk_punctuation_stays);
+	tcase_add_test(tc, a_run_of_ideographs_ends_at_the_first_byte_that_breaks_it);
 	tcase_add_test(tc, ideographic_and_no_break_spaces_become_spaces);
 	tcase_add_test(tc, spaces_between_han_and_digits_or_latin_go);
 	tcase_add_test(tc, spaces_between_latin_words_and_han_words_stay);
