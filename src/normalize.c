@@ -851,8 +851,11 @@ index_lines(run *r)
 				while ((k = han_count(s, i, n)) == 5)
 					i += 15, cp += 5;
 				i += 3 * k, cp += k;
-				while (tail2(s, i, n) && s[i] - 0xE4u <= 5)
-					i += 3, cp++;
+				while (i + 16 > n && tail2(s, i, n) && s[i] - 0xE4u <= 5)
+					i += 3, cp++; /* the last bytes, which han_count leaves */
+				if (i + 2 < n && ((s[i] == 0xEF && s[i + 1] == 0xBC && s[i + 2] == 0x8C) ||
+				                  (s[i] == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x81)))
+					continue; /* ， and 、, most of what a run goes on through */
 				if (!tail2(s, i, n) || simple_len(s, i, n) != 3 || line_sep(s, i, n))
 					break;
 				if ((s[i] == 0xE3 || s[i] == 0xEF) && is_stop(simple_cp(s + i)))

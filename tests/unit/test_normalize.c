@@ -467,11 +467,14 @@ END_TEST
 START_TEST(a_run_of_ideographs_ends_at_the_first_byte_that_breaks_it)
 {
 	/* the line index reads ideographs sixteen bytes at a time: a sequence cut short (its
-	 * lead right) and an invalid lead before two continuation bytes, at every place */
-	static const char *const bad[] = {"\xe4\xb8x", "\xc0\x80\x80"};
-	static const char *const fixed[] = {"\xef\xbf\xbdx", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"};
+	 * lead right), an invalid lead before two continuation bytes, and a sequence cut short
+	 * after the 、， a run goes on through, at every place */
+	static const char *const bad[] = {"\xe4\xb8x", "\xc0\x80\x80", "、，\xe4\xb8x"};
+	static const char *const fixed[] = {"\xef\xbf\xbdx", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+	                                    "、，\xef\xbf\xbdx"};
+	static const size_t skip[] = {0, 0, 6}, ncp[] = {2, 3, 4};
 
-	for (size_t b = 0; b < 2; b++)
+	for (size_t b = 0; b < 3; b++)
 		for (size_t k = 0; k <= 12; k++) {
 			char in[128], want[128], at[32];
 			size_t n = 0, w = 0;
@@ -479,7 +482,7 @@ START_TEST(a_run_of_ideographs_ends_at_the_first_byte_that_breaks_it)
 
 			for (size_t j = 0; j < k; j++)
 				memcpy(in + n, "数", 3), memcpy(want + w, "数", 3), n += 3, w += 3;
-			memcpy(in + n, bad[b], 3), n += 3;
+			memcpy(in + n, bad[b], strlen(bad[b])), n += strlen(bad[b]);
 			memcpy(want + w, fixed[b], strlen(fixed[b])), w += strlen(fixed[b]);
 			for (size_t j = 0; j < 20; j++)
 				memcpy(in + n, "据", 3), memcpy(want + w, "据", 3), n += 3, w += 3;
@@ -488,9 +491,9 @@ START_TEST(a_run_of_ideographs_ends_at_the_first_byte_that_breaks_it)
 			ck_assert_int_eq(d->error, 0);
 			ck_assert_str_eq(d->encoding, "UTF-8");
 			ck_assert_str_eq(d->text, want);
-			snprintf(at, sizeof at, "byte offset %zu: ", 3 * k);
+			snprintf(at, sizeof at, "byte offset %zu: ", 3 * k + skip[b]);
 			ck_assert(has_diag(d, GW_W_INVALID_BYTES, at));
-			ck_assert_uint_eq(d->ncp, k + 22 + b);
+			ck_assert_uint_eq(d->ncp, k + 20 + ncp[b]);
 			gw_doc_free(d);
 		}
 }
