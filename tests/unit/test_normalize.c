@@ -1,6 +1,7 @@
 /* test_normalize.c — gw_normalize: decoding, each normalisation step, the offset map, decoration
  * and the documents that become error records. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,6 +408,33 @@ START_TEST(front_matter_goes_to_metadata_and_decoration_to_removed)
 }
 END_TEST
 
+START_TEST(an_empty_field_is_removed_however_its_line_ends)
+{
+	/* chrome.empty-field is tried only on lines that end in a colon or in 作政府工作报告 (and
+	 * 。), before horizontal spaces: each of these must still go */
+	static const char *const chrome[] = {"发表时间：", "时间:", "阅读量：　", "浏览量： \t",
+	                                     "更新时间：\xc2\xa0", "张工作政府工作报告。",
+	                                     "李四作政府工作报告\xe2\x80\x83", "王五作政府工作报告。　"};
+	gw_buf err = GW_BUF_INIT;
+
+	rules = gw_rules_load("rules", &err);
+	ck_assert_msg(rules != NULL, "%s", err.ptr);
+	gw_buf_free(&err);
+	gw_normalizer_set_rules(nz, rules);
+	for (size_t k = 0; k < sizeof chrome / sizeof *chrome; k++) {
+		char in[256];
+		gw_doc *d;
+
+		snprintf(in, sizeof in, "关于开展工作的通知\n%s\n各单位：\n", chrome[k]);
+		d = norm(in);
+		ck_assert_msg(strcmp(d->text, "关于开展工作的通知\n各单位：\n") == 0, "%s: %s",
+		              chrome[k], d->text);
+		ck_assert_uint_eq(d->nremoved, 1);
+		gw_doc_free(d);
+	}
+}
+END_TEST
+
 START_TEST(chrome_rules_remove_page_chrome)
 {
 	gw_buf err = GW_BUF_INIT;
@@ -433,6 +461,41 @@ START_TEST(chrome_rules_remove_page_chrome)
 	         "江建规〔2024〕6号\n公开类别\n主动公开\n内容描述\n江建规〔2024〕6号\n江州市住房和建设委员会\n");
 	ck_assert_str_eq(d->text, "关于开展工作的函\n江建规〔2024〕6号\n江州市住房和建设委员会\n");
 	gw_doc_free(d);
+}
+END_TEST
+
+START_TEST(a_run_of_ideographs_ends_at_the_first_byte_that_breaks_it)
+{
+	/* the line index reads ideographs sixteen bytes at a time: a sequence cut short (its
+	 * lead right), an invalid lead before two continuation bytes, and a sequence cut short
+	 * after the 、， a run goes on through, at every place */
+	static const char *const bad[] = {"\xe4\xb8x", "\xc0\x80\x80", "、，\xe4\xb8x"};
+	static const char *const fixed[] = {"\xef\xbf\xbdx", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+	                                    "、，\xef\xbf\xbdx"};
+	static const size_t skip[] = {0, 0, 6}, ncp[] = {2, 3, 4};
+
+	for (size_t b = 0; b < 3; b++)
+		for (size_t k = 0; k <= 12; k++) {
+			char in[128], want[128], at[32];
+			size_t n = 0, w = 0;
+			gw_doc *d;
+
+			for (size_t j = 0; j < k; j++)
+				memcpy(in + n, "数", 3), memcpy(want + w, "数", 3), n += 3, w += 3;
+			memcpy(in + n, bad[b], strlen(bad[b])), n += strlen(bad[b]);
+			memcpy(want + w, fixed[b], strlen(fixed[b])), w += strlen(fixed[b]);
+			for (size_t j = 0; j < 20; j++)
+				memcpy(in + n, "据", 3), memcpy(want + w, "据", 3), n += 3, w += 3;
+			want[w] = '\0';
+			d = norm_bytes(in, n);
+			ck_assert_int_eq(d->error, 0);
+			ck_assert_str_eq(d->encoding, "UTF-8");
+			ck_assert_str_eq(d->text, want);
+			snprintf(at, sizeof at, "byte offset %zu: ", 3 * k + skip[b]);
+			ck_assert(has_diag(d, GW_W_INVALID_BYTES, at));
+			ck_assert_uint_eq(d->ncp, k + 20 + ncp[b]);
+			gw_doc_free(d);
+		}
 }
 END_TEST
 
@@ -465,6 +528,8 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, fullwidth_ascii_folds_but_cjk_punctuation_stays);
+	tcase_add_test(tc, a_run_of_ideographs_ends_at_the_first_byte_that_breaks_it);
+	tcase_add_test(tc, an_empty_field_is_removed_however_its_line_ends);
 	tcase_add_test(tc, ideographic_and_no_break_spaces_become_spaces);
 	tcase_add_test(tc, spaces_between_han_and_digits_or_latin_go);
 	tcase_add_test(tc, spaces_between_latin_words_and_han_words_stay);
