@@ -677,28 +677,6 @@ find_printer(gw_lines *c, int i, const size_t *ov)
 	c->skip[i - 1] = 1;
 }
 
-/* Whether line i ends in 发 or a horizontal space (PCRE2's \h): what the lookahead of rule
- * header.printer asks first.  Issue 14: the rule is tried on every line after the body starts
- * and the prefilter cannot tell how a line ends; a line that ends otherwise cannot match. */
-static bool
-may_end_printed(const gw_lines *c, int i)
-{
-	const char *t = c->d->text + c->ln[i].b0;
-	size_t n = c->ln[i].b1 - c->ln[i].b0, k = n;
-	uint32_t cp;
-
-	while (k > 0 && n - k < 3 && ((unsigned char)t[k - 1] & 0xC0) == 0x80)
-		k--;
-	if (k == 0)
-		return n > 0; /* empty, or no lead byte: the rule decides */
-	k--;
-	if (gw_utf8_decode(t + k, n - k, &cp) != (int)(n - k))
-		return true;
-	return cp == 0x53D1 /* 发 */ || cp == '\t' || cp == ' ' || cp == 0xA0 || cp == 0x1680 ||
-	       cp == 0x180E || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
-	       cp == 0x3000;
-}
-
 /* 附注, 附件说明 (before the 成文日期), 抄送机关, 印发机关和印发日期. */
 static void
 find_tail(gw_lines *c, const hscan *hs)
@@ -721,7 +699,7 @@ find_tail(gw_lines *c, const hscan *hs)
 			gw_lines_group(c->s->h[HR_CC], "v", ov, c->ln[i].b0, &s, &e);
 			split_list(c, i, s, e, &hd->cc);
 			c->skip[i] = 1;
-		} else if (!hd->f[GW_H_PRINT_DATE].text && may_end_printed(c, i) &&
+		} else if (!hd->f[GW_H_PRINT_DATE].text &&
 		           set_date(c, GW_H_PRINT_DATE, HR_PRINTER, i, ov, false))
 			find_printer(c, i, ov);
 	}

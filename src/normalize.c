@@ -85,7 +85,6 @@ struct gw_normalizer {
 	const gw_rule **chrome[2];
 	size_t nchrome[2];
 	const gw_prefilter *chromepf[2]; /* which of them may match at a line start */
-	const gw_rule *empty_field;      /* chrome.empty-field, or NULL (empty_field_may) */
 	/* scratch, reused by every document */
 	gw_buf dec;    /* decoded text when it is not the input itself */
 	uint32_t *off; /* per code point source offset (+ one past the end) */
@@ -404,12 +403,8 @@ chrome_rules(gw_normalizer *n, const gw_rules *rs)
 	const gw_rule *r;
 
 	n->nchrome[0] = n->nchrome[1] = 0;
-	n->empty_field = NULL;
 	while (rs && (r = gw_rules_next(rs, "chrome.", &i)) != NULL) {
 		const char *where = gw_rule_attr(r, "region");
-
-		if (strcmp(gw_rule_id(r), "chrome.empty-field") == 0)
-			n->empty_field = r;
 
 		for (int t = 0; t < 2; t++)
 			if (where == NULL ? t == 0
@@ -1106,54 +1101,6 @@ region_line_at(const run *r, size_t nl, size_t pos)
 	return k < nl && r->n->rstart[k] == pos ? (long)k : -1;
 }
 
-/* The length of s[0..len) without its trailing horizontal spaces (PCRE2's \h: tab, space,
- * U+00A0, U+1680, U+180E, U+2000..200A, U+202F, U+205F, U+3000). */
-static size_t
-trim_h(const unsigned char *s, size_t len)
-{
-	for (;;) {
-		const unsigned char *e = s + len;
-
-		if (len >= 1 && (e[-1] == ' ' || e[-1] == '\t'))
-			len--;
-		else if (len >= 2 && e[-2] == 0xC2 && e[-1] == 0xA0)
-			len -= 2;
-		else if (len >= 3 &&
-		         ((e[-3] == 0xE1 && ((e[-2] == 0x9A && e[-1] == 0x80) ||
-		                             (e[-2] == 0xA0 && e[-1] == 0x8E))) ||
-		          (e[-3] == 0xE2 && e[-2] == 0x80 && (e[-1] <= 0x8A || e[-1] == 0xAF)) ||
-		          (e[-3] == 0xE2 && e[-2] == 0x81 && e[-1] == 0x9F) ||
-		          (e[-3] == 0xE3 && e[-2] == 0x80 && e[-1] == 0x80)))
-			len -= 3;
-		else
-			return len;
-	}
-}
-
-/* Whether s[0..len) ends in the string t. */
-static bool
-ends_in(const char *s, size_t len, const char *t)
-{
-	size_t n = strlen(t);
-
-	return len >= n && memcmp(s + len - n, t, n) == 0;
-}
-
-/* Whether the line s[0..len) may hold a match of chrome.empty-field.  Its second alternative
- * begins with any Han, so its prefilter lets nearly every line of the head through (2,097 tries
- * a pass over the shared corpus, none a match, 1.6 M instructions); but both alternatives end a
- * line (\h*$, neither crosses a line end), the first in a colon (: or ：), the second in
- * 作政府工作报告 and an optional 。, each before horizontal spaces.  A line that ends otherwise
- * cannot match.  This must follow the rule's pattern in normalize.rules. */
-static bool
-empty_field_may(const char *s, size_t len)
-{
-	len = trim_h((const unsigned char *)s, len);
-	if (ends_in(s, len, "。"))
-		len -= strlen("。");
-	return ends_in(s, len, ":") || ends_in(s, len, "：") || ends_in(s, len, "作政府工作报告");
-}
-
 /* Run chrome rule k of region t over its lines a..b, trying it at each line start that its
  * prefilter allows (a rule can only cover whole lines, and what a search from a line start finds
  * first is what it finds anchored at the first line start where it matches); a match that covers
@@ -1168,7 +1115,6 @@ chrome_rule(run *r, size_t t, size_t k, size_t a, size_t b)
 	size_t len = n->region.len, nlines = b - a, j = 0, ov[20], e;
 	/* issue 14: the rule's bit of each line's mask, tested here (some 47,000 asks a pass) */
 	uint64_t bit = n->nchrome[t] <= 64 ? 1ull << k : 0;
-	bool field = rule == n->empty_field;
 	int rc;
 
 	while (j < nlines) {
@@ -1177,7 +1123,6 @@ chrome_rule(run *r, size_t t, size_t k, size_t a, size_t b)
 
 		if ((bit ? !(n->rmay[j].rules & bit)
 		         : !gw_prefilter_may(n->chromepf[t], &n->rmay[j], k)) ||
-		    (field && !empty_field_may(txt + n->rstart[j], n->rstart[j + 1] - 1 - n->rstart[j])) ||
 		    (rc = gw_rule_match_at(rule, txt, len, n->rstart[j], ov, 10)) == 0) {
 			j++;
 			continue;

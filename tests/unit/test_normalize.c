@@ -408,33 +408,6 @@ START_TEST(front_matter_goes_to_metadata_and_decoration_to_removed)
 }
 END_TEST
 
-START_TEST(an_empty_field_is_removed_however_its_line_ends)
-{
-	/* chrome.empty-field is tried only on lines that end in a colon or in 作政府工作报告 (and
-	 * 。), before horizontal spaces: each of these must still go */
-	static const char *const chrome[] = {"发表时间：", "时间:", "阅读量：　", "浏览量： \t",
-	                                     "更新时间：\xc2\xa0", "张工作政府工作报告。",
-	                                     "李四作政府工作报告\xe2\x80\x83", "王五作政府工作报告。　"};
-	gw_buf err = GW_BUF_INIT;
-
-	rules = gw_rules_load("rules", &err);
-	ck_assert_msg(rules != NULL, "%s", err.ptr);
-	gw_buf_free(&err);
-	gw_normalizer_set_rules(nz, rules);
-	for (size_t k = 0; k < sizeof chrome / sizeof *chrome; k++) {
-		char in[256];
-		gw_doc *d;
-
-		snprintf(in, sizeof in, "关于开展工作的通知\n%s\n各单位：\n", chrome[k]);
-		d = norm(in);
-		ck_assert_msg(strcmp(d->text, "关于开展工作的通知\n各单位：\n") == 0, "%s: %s",
-		              chrome[k], d->text);
-		ck_assert_uint_eq(d->nremoved, 1);
-		gw_doc_free(d);
-	}
-}
-END_TEST
-
 START_TEST(chrome_rules_remove_page_chrome)
 {
 	gw_buf err = GW_BUF_INIT;
@@ -529,7 +502,6 @@ main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, fullwidth_ascii_folds_but_cjk_punctuation_stays);
 	tcase_add_test(tc, a_run_of_ideographs_ends_at_the_first_byte_that_breaks_it);
-	tcase_add_test(tc, an_empty_field_is_removed_however_its_line_ends);
 	tcase_add_test(tc, ideographic_and_no_break_spaces_become_spaces);
 	tcase_add_test(tc, spaces_between_han_and_digits_or_latin_go);
 	tcase_add_test(tc, spaces_between_latin_words_and_han_words_stay);

@@ -115,30 +115,6 @@ START_TEST(test_header_fields_of_the_sample_notice)
 }
 END_TEST
 
-/* The 印发 line of a 版记 is found however it ends (header.printer, asked only of the lines
- * that end in 发 or a horizontal space), and a line that ends otherwise is no 印发 line. */
-START_TEST(test_printer_line_ends_in_fa_or_a_space)
-{
-	static const char *const tail[] = {"印发\n", "印发　\n", "印发 \t\n", "印发。\n"};
-
-	for (int k = 0; k < 4; k++) {
-		char text[2048];
-		gw_doc *d;
-
-		snprintf(text, sizeof text, "%s\n某县人民政府办公室　　2022年2月19日%s", notice, tail[k]);
-		d = run(text);
-		if (k < 3) {
-			ck_assert_str_eq(field(d, GW_H_PRINTER), "某县人民政府办公室");
-			ck_assert_str_eq(field(d, GW_H_PRINT_DATE), "2022年2月19日");
-		} else {
-			ck_assert_ptr_null(field(d, GW_H_PRINTER));
-			ck_assert_ptr_null(field(d, GW_H_PRINT_DATE));
-		}
-		gw_doc_free(d);
-	}
-}
-END_TEST
-
 START_TEST(test_transmitted_plan_is_an_attachment_with_its_nodes)
 {
 	gw_doc *d = run(notice);
@@ -446,7 +422,6 @@ main(void)
 	tcase_add_test(tc, test_uppercase_and_circled_ordinals);
 	tcase_add_test(tc, test_decimal_outline_numbers_nest_by_depth);
 	tcase_add_test(tc, test_skipped_and_repeated_ordinals_are_warned);
-	tcase_add_test(tc, test_printer_line_ends_in_fa_or_a_space);
 	tcase_add_test(tc, test_segmenting_twice_adds_nothing);
 	tcase_add_test(tc, test_empty_text_is_fine);
 	tcase_add_test(tc, test_segmenter_needs_the_header_rules);
