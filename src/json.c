@@ -978,27 +978,44 @@ jt_string(const unsigned char *base, const jt *t)
 	return gw_buf_detach(&b);
 }
 
-/* A key's hash (FNV-1a), that of its value when it has escapes. */
-static uint32_t
-hash(const char *s, size_t n)
+/* A key's hash: its length and its first and last eight bytes (a key under eight bytes long: its
+ * bytes in the first word), mixed by one multiplication.  Any hash of a key's value serves (it
+ * only tells which keys may repeat, lex_key); FNV-1a cost some five instructions a byte and a
+ * loop (issue 14).  room: the bytes that may be read from s, n or more. */
+static inline uint32_t
+hash(const char *s, size_t n, size_t room)
 {
-	uint32_t h = 2166136261u;
+	uint64_t a = 0, b = 0;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	else if (n > 0 && room >= 8) { /* the word the loop below builds */
+		memcpy(&a, s, 8);
+		a &= ~0ULL >> (64 - 8 * n);
+	}
+#endif
+	else
+		for (size_t i = 0; i < n; i++)
+			a |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return (uint32_t)(((a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xFF51AFD7ED558CCDULL) >> 32);
 }
 
+/* The hash of key t: that of its value when it has escapes. */
 static uint32_t
-key_hash(const unsigned char *base, const jt *t)
+key_hash(const unsigned char *base, size_t end, const jt *t)
 {
 	char *s;
+	size_t n;
 	uint32_t h;
 
 	if (!t->esc)
-		return hash((const char *)base + t->at, t->len);
+		return hash((const char *)base + t->at, t->len, end - t->at);
 	s = jt_string(base, t);
-	h = hash(s, strlen(s));
+	n = strlen(s);
+	h = hash(s, n, n);
 	free(s);
 	return h;
 }
@@ -1190,22 +1207,33 @@ lex_word(lexer *x, size_t k)
 static bool
 lex_key(lexer *x, size_t o, uint64_t *seen)
 {
-	size_t k;
+	size_t k, i;
 	uint64_t bit;
 
 	lex_space(x);
 	if (x->at >= x->n || x->s[x->at] != '"')
 		return false;
 	k = lex_new(x, JT_STR);
-	if (!lex_string(x, k))
+	/* most keys are plain ASCII: then the run stops at the closing quote, and lex_string is
+	 * not called (issue 14: a quantity has some sixteen keys) */
+	i = plain_ascii_run(x->s, x->at + 1, x->n);
+	if (i < x->n && x->s[i] == '"') {
+		x->t[k].at = (uint32_t)x->at + 1;
+		x->t[k].len = (uint32_t)(i - x->at - 1);
+		x->at = i + 1;
+	} else if (!lex_string(x, k))
 		return false;
 	x->t[k].next = (uint32_t)k + 1;
-	x->t[k].n = key_hash(x->s, &x->t[k]);
+	x->t[k].n = key_hash(x->s, x->n, &x->t[k]);
 	bit = 1ULL << (x->t[k].n & 63);
 	if (*seen & bit)
 		for (size_t e = o + 1; e < k; e = x->t[e + 1].next)
 			x->t[o].twice |= x->t[e].n == x->t[k].n;
 	*seen |= bit;
+	if (x->at < x->n && x->s[x->at] == ':') { /* no white space: a record gongwen wrote */
+		x->at++;
+		return true;
+	}
 	lex_space(x);
 	return x->at < x->n && x->s[x->at++] == ':';
 }
@@ -1425,7 +1453,7 @@ jget(const reader *r, size_t o, const char *key)
 	if (t[o].type != JT_OBJ)
 		return 0;
 	if (t[o].twice) {
-		uint32_t h = hash(key, n);
+		uint32_t h = hash(key, n, n);
 
 		for (size_t i = 0; i < t[o].n; i++, k = t[k + 1].next)
 			if (t[k].n == h && key_is(r, k, key, n))
