@@ -968,16 +968,28 @@ jt_unescape(const unsigned char *base, const jt *t, gw_buf *bp)
 	*bp = b;
 }
 
+/* The value of string t, as a new string of *len bytes (the value has no NUL: \u0000 is refused). */
+static char *
+jt_string_len(const unsigned char *base, const jt *t, size_t *len)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	if (!t->esc) {
+		*len = t->len;
+		return gw_xstrndup((const char *)base + t->at, t->len);
+	}
+	jt_unescape(base, t, &b);
+	*len = b.len;
+	return gw_buf_detach(&b);
+}
+
 /* The value of string t, as a new string. */
 static char *
 jt_string(const unsigned char *base, const jt *t)
 {
-	gw_buf b = GW_BUF_INIT;
+	size_t len;
 
-	if (!t->esc)
-		return gw_xstrndup((const char *)base + t->at, t->len);
-	jt_unescape(base, t, &b);
-	return gw_buf_detach(&b);
+	return jt_string_len(base, t, &len);
 }
 
 /* A key's hash: its length and its first and last eight bytes (a key under eight bytes long: its
@@ -1550,8 +1562,13 @@ str_tmp(reader *r, size_t v, const char *key, int slot)
 static char *
 str_kept(reader *r, size_t v, const char *key)
 {
-	const char *s = str_tmp(r, v, key, 1);
+	const char *s;
 
+	/* without a backslash, the bytes between the quotes are the value: copied once, not
+	 * through r->tmp (issue 14) */
+	if (v != 0 && r->t[v].type == JT_STR && !r->t[v].esc)
+		return gw_doc_strndup(r->d, (const char *)r->s + r->t[v].at, r->t[v].len);
+	s = str_tmp(r, v, key, 1);
 	return s ? gw_doc_strndup(r->d, s, r->tmp[1].len) : NULL;
 }
 
@@ -2053,11 +2070,19 @@ read_record(reader *r, size_t o)
 		free(code);
 		return;
 	}
-	if ((s = get_str(r, o, "text")) == NULL) {
+	/* the text's length is known from its bytes: no strlen over it (issue 14) */
+	v = jget(r, o, "text");
+	if (!jnull(r, v) && r->t[v].type == JT_STR) {
+		size_t len;
+
+		s = jt_string_len(r->s, &r->t[v], &len);
+		gw_doc_set_text(d, s, len);
+	} else {
+		if (!jnull(r, v))
+			bad_type(r, "text", "a string");
 		bad(r, "the record has no \"text\"");
 		return;
 	}
-	gw_doc_set_text(d, s, strlen(s));
 	if ((gen = get_object(r, o, "generator")) != 0 && (s = get_str(r, gen, "rules")) != NULL)
 		get_hex64(r, s, d->rules_digest, "generator.rules");
 	read_stages(r, get_array(r, o, "stages"));
