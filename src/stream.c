@@ -10,32 +10,68 @@
 
 #include "internal.h"
 
+/* The piece buf[0..n) to fn: without the delim (and, for lines, without trailing \r), a NUL
+ * after it. */
+static int
+piece(char *buf, size_t n, bool complete, int delim, long lineno, gw_line_fn fn, void *ctx)
+{
+	size_t len = n - complete;
+
+	while (delim == '\n' && len > 0 && buf[len - 1] == '\r')
+		len--;
+	buf[len] = '\0';
+	return fn(ctx, buf, len, lineno, complete);
+}
+
 /* Each piece of fp ending in delim (the last may not) to fn, without the delim (and, for lines,
- * without trailing \r). */
+ * without trailing \r).  The bytes are read(2) into one buffer and each piece is handed over
+ * where it lies: getdelim copied every byte out of stdio's buffer into its line, grown by
+ * realloc (issue 14: 3 % of gw-emit alone).  A read returns what a pipe holds, so a piece goes
+ * to fn as soon as it is there, as before.  fp has not been read from (its stdio buffer is not
+ * used). */
 static int
 read_pieces(FILE *fp, const char *name, int delim, gw_line_fn fn, void *ctx)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	size_t cap = 1 << 18, start = 0, end = 0, scan = 0;
+	char *buf = gw_xmalloc(cap + 1), *at;
+	int fd = fileno(fp), status = 0, st, err = 0;
 	long lineno = 0;
-	int status = 0, st;
+	ssize_t got;
 
-	while ((n = getdelim(&line, &cap, delim, fp)) > 0) {
-		bool complete = line[n - 1] == delim;
-		size_t len = (size_t)n - complete;
+	for (;;) {
+		if ((at = memchr(buf + scan, delim, end - scan)) != NULL) {
+			size_t n = (size_t)(at - buf) + 1 - start;
 
-		while (delim == '\n' && len > 0 && line[len - 1] == '\r')
-			len--;
-		line[len] = '\0';
-		if ((st = fn(ctx, line, len, ++lineno, complete)) > status)
-			status = st;
+			if ((st = piece(buf + start, n, true, delim, ++lineno, fn, ctx)) > status)
+				status = st;
+			start = scan = start + n;
+			continue;
+		}
+		scan = end;
+		/* room for 64 KiB more: the piece begun moved to the front, or the buffer doubled */
+		if (cap - end < 65536 && start > 0) {
+			memmove(buf, buf + start, end - start);
+			end -= start, scan -= start, start = 0;
+		}
+		if (cap - end < 65536) {
+			cap *= 2;
+			buf = gw_xrealloc(buf, cap + 1);
+		}
+		if ((got = read(fd, buf + end, cap - end)) < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			err = got < 0 ? errno : 0;
+			break;
+		}
+		end += (size_t)got;
 	}
-	if (ferror(fp)) {
-		gw_msg(name, 0, GW_E_READ, "%s", strerror(errno));
+	if (end > start && (st = piece(buf + start, end - start, false, delim, ++lineno, fn, ctx)) > status)
+		status = st;
+	if (err) {
+		gw_msg(name, 0, GW_E_READ, "%s", strerror(err));
 		status = 2;
 	}
-	free(line);
+	free(buf);
 	return status;
 }
 

@@ -852,6 +852,59 @@ START_TEST(a_prefilter_tells_code_points_apart_across_its_blocks)
 }
 END_TEST
 
+/* gw_read_lines hands each line over in place (stream.c reads into one buffer): CR LF and a last
+ * line without its newline, an empty line, and a line longer than the buffer it starts in. */
+typedef struct seen_lines {
+	int n;
+	char *text[8];
+	size_t len[8];
+	long lineno[8];
+	bool complete[8];
+} seen_lines;
+
+static int
+keep_line(void *ctx, char *line, size_t len, long lineno, bool complete)
+{
+	seen_lines *l = ctx;
+
+	ck_assert_int_lt(l->n, 8);
+	ck_assert_int_eq(line[len], '\0');
+	l->text[l->n] = gw_xstrndup(line, len);
+	l->len[l->n] = len;
+	l->lineno[l->n] = lineno;
+	l->complete[l->n++] = complete;
+	return lineno == 2 ? 1 : 0;
+}
+
+START_TEST(lines_are_read_whole_across_reads_without_their_ends)
+{
+	FILE *fp = tmpfile();
+	seen_lines l = {0};
+	size_t big = 700000; /* past the first buffer of 256 KiB and its first doubling */
+	char *x = malloc(big + 1);
+
+	ck_assert_ptr_nonnull(fp);
+	memset(x, 'x', big);
+	x[big] = '\0';
+	fprintf(fp, "a\r\nbb\r\r\n\n%s\nlast", x);
+	rewind(fp);
+	ck_assert_int_eq(gw_read_lines(fp, "tmp", keep_line, &l), 1); /* the worst status of fn */
+	ck_assert_int_eq(l.n, 5);
+	ck_assert_str_eq(l.text[0], "a");
+	ck_assert_str_eq(l.text[1], "bb");
+	ck_assert_str_eq(l.text[2], "");
+	ck_assert_uint_eq(l.len[3], big);
+	ck_assert_int_eq(strspn(l.text[3], "x"), big);
+	ck_assert_str_eq(l.text[4], "last");
+	ck_assert(l.complete[3] && !l.complete[4]);
+	ck_assert_int_eq(l.lineno[4], 5);
+	for (int i = 0; i < l.n; i++)
+		free(l.text[i]);
+	free(x);
+	fclose(fp);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -889,6 +942,7 @@ main(void)
 	tcase_add_test(tc, the_prefilter_turns_down_only_patterns_that_cannot_match);
 	tcase_add_test(tc, a_search_prefilter_turns_down_a_string_an_anchored_pattern_cannot_hold);
 	tcase_add_test(tc, a_prefilter_tells_code_points_apart_across_its_blocks);
+	tcase_add_test(tc, lines_are_read_whole_across_reads_without_their_ends);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
