@@ -332,6 +332,8 @@ typedef struct gw_prefilter_cursor {
 	size_t start; /* the last start asked */
 	size_t from[GW_PREFILTER_FAR], to[GW_PREFILTER_FAR];
 	size_t at[GW_PREFILTER_FAR][GW_PREFILTER_STOPS];
+	size_t efrom, eend; /* with eset: the first line end from efrom on is at eend */
+	bool eset;
 } gw_prefilter_cursor;
 /* rules.c (issue 14): rules r[0..n) tried in order at one start, or searched for in strings
  * (search), with their prefilter (below), built once for the rules (shared by the threads,

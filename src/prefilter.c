@@ -13,10 +13,16 @@
  * (stop.title) asks where the run stops (`far`, kept in a cursor for one text).  For a search
  * (a kind rule on a string) a clause keeps `req` and `req2`: one of each is in every match (two
  * of its items' first code points: 了 and the 完 新 … of kind.perfective's 完成了 新增了); and `only`,
- * for a clause anchored at both ends: what every code point of the string must be.  Every set is
+ * for a clause anchored at both ends: what every code point of the string must be.  A clause
+ * anchored at the end ($ \z \Z) keeps `end`, the code points its match can end with, asked of the
+ * one before the first \n from the place on (or the subject's end): its $ can match there or
+ * nowhere (session 7: header.printer, chrome.empty-field, the node and title rules were run
+ * on every line whose end they could not match).  Every set is
  * a superset of what PCRE2 can match, so a rule turned down cannot match; a rule not turned down
  * is run as before.  A filter reads its patterns when a text first asks it, not when it is made
  * (a program given no document builds none). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -724,6 +730,8 @@ typedef struct clause {
 	cpset req2;        /* and one of these (the next fewest, the last of its size) */
 	cpset only;        /* for a search: every code point of a string it matches is one of these */
 	cpset far_s, far_f; /* with far: the first code point from the place on not in far_s is in far_f */
+	cpset end;         /* anchored at the end: what the last code point of a match may be */
+	bool end_nl;       /* and the clause consumes no line end: the end is the line's */
 	bool far;
 	bool has2;
 	bool empty_ok;     /* the skipped part can be empty: acc is asked at the place */
@@ -947,6 +955,64 @@ only_of(const item_list *l)
 	return s;
 }
 
+/* The last code points of the non-empty matches of nd into s; whether nd can match empty.  A
+ * repeat's last code point is one of its item's, a sequence's one of its last item's or, when
+ * that can match empty, of the items before it. */
+static bool
+last_of(node *nd, cpset *s)
+{
+	bool e = false;
+
+	switch (nd->type) {
+	case N_SET:
+		set_op(s, &nd->set, '|');
+		return false;
+	case N_SEQ:
+		for (size_t k = nd->nkid; k-- > 0;)
+			if (!last_of(nd->kid[k], s))
+				return false;
+		return true;
+	case N_ALT:
+		for (size_t k = 0; k < nd->nkid; k++)
+			e = last_of(nd->kid[k], s) || e;
+		return e;
+	case N_REP:
+		if (nd->max == 0)
+			return true;
+		return last_of(nd->kid[0], s) || nd->min == 0;
+	default: /* lookarounds and anchors consume nothing */
+		return true;
+	}
+}
+
+/* For items l anchored at the end ($ \z \Z among the zero-width items that end them), that
+ * every match ends at the end of the subject or of its line (before a final line end, and with
+ * multiline, which the filter is not told, before any): the code points the last code point of
+ * a match may be, into c->end, and whether l consumes no line end (c->end_nl), when the end is
+ * the first line end from the place on.  Else (l may match empty: the code point before the end
+ * is not its own) c->end is every code point. */
+static void
+end_of(const item_list *l, clause *c)
+{
+	cpset last = {0}, nl = {0}, chars = {0};
+	bool e = true;
+
+	c->end = set_all();
+	if (!anchored(l, true, "$zZ"))
+		return;
+	for (size_t k = l->n; k-- > 0 && e;)
+		e = last_of(l->it[k], &last);
+	if (!e) {
+		free(c->end.r);
+		c->end = last, last = (cpset){0};
+		for (size_t k = 0; k < l->n; k++)
+			set_op(&chars, &analyse(l->it[k])->chars, '|');
+		set_add(&nl, '\n', '\n');
+		c->end_nl = shared(&chars, &nl) == 0;
+	}
+	free(last.r), free(nl.r), free(chars.r);
+}
+
 /* The clause of the items l (for a search, only first, req and only). */
 static clause
 clause_of(const item_list *l, size_t rule, bool search)
@@ -970,7 +1036,9 @@ clause_of(const item_list *l, size_t rule, bool search)
 			c.req2 = set_copy(fne);
 	}
 	if (!search)
-		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c);
+		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c), end_of(l, &c);
+	else
+		c.end = set_all();
 	c.only = search ? only_of(l) : set_all();
 	for (size_t k = 0; k <= l->n; k++)
 		ana_free(&own[k]);
@@ -1017,7 +1085,7 @@ clause_free(clause *c)
 {
 	free(c->before[0].r), free(c->before[1].r), free(c->first.r), free(c->skip.r);
 	free(c->acc.r), free(c->acc2.r), free(c->req.r), free(c->req2.r), free(c->far_s.r), free(c->far_f.r);
-	free(c->only.r);
+	free(c->only.r), free(c->end.r);
 }
 
 /* Clauses c[1..n) folded into c[0], which any match of one of them passes. */
@@ -1029,7 +1097,8 @@ merge(clause *c, size_t n)
 		set_op(&c[0].first, &c[k].first, '|'), set_op(&c[0].skip, &c[k].skip, '|');
 		set_op(&c[0].acc, &c[k].acc, '|'), set_op(&c[0].acc2, &c[k].acc2, '|');
 		set_op(&c[0].req, &c[k].req, '|'), set_op(&c[0].req2, &c[k].req2, '|');
-		set_op(&c[0].only, &c[k].only, '|');
+		set_op(&c[0].only, &c[k].only, '|'), set_op(&c[0].end, &c[k].end, '|');
+		c[0].end_nl = c[0].end_nl && c[k].end_nl;
 		c[0].has2 = c[0].has2 && c[k].has2;
 		c[0].far = false; /* folded: no far condition (its sets are freed with it) */
 		c[0].empty_ok = c[0].empty_ok || c[k].empty_ok;
@@ -1081,6 +1150,7 @@ _Static_assert(W == 2, "gw_prefilter_at and gw_prefilter_in read two words a mas
 
 typedef struct masks {
 	uint64_t first[W], skip[W], acc[W], acc2[W], before[W], before2[W], far_s[W], far_f[W];
+	uint64_t end[W];
 } masks;
 
 typedef struct reqmask {
@@ -1115,6 +1185,8 @@ struct gw_prefilter {
 	uint64_t always[W]; /* the clauses with no condition after first */
 	uint64_t has2[W];   /* the clauses with acc2 */
 	uint64_t far[W];    /* the clauses with a far condition: the first GW_PREFILTER_FAR */
+	uint64_t endc[W];   /* the clauses with an end condition (clause.end) */
+	uint64_t endnl[W];  /* of those, the ones that consume no line end (clause.end_nl) */
 	uint8_t farclause[GW_PREFILTER_FAR];
 	size_t nfar;
 	gw_buf stop[GW_PREFILTER_FAR][GW_PREFILTER_STOPS]; /* per far clause: the code points its
@@ -1271,7 +1343,7 @@ map_build(const gw_prefilter *f, cpmap *m, void **recs, size_t size)
 	for (size_t c = 0; c < f->nclass; c++)
 		m->big[c] = uniq_put(&r, (char *)*recs + c * size);
 	free(*recs), free(r.slot);
-	m->mem = gw_xmalloc((r.n + 1) * size); /* the records from a cache line on (size: 64 or 128) */
+	m->mem = gw_xmalloc((r.n + 1) * size); /* the records from a cache line on (size: 64 or more) */
 	*recs = (char *)m->mem + (64 - (uintptr_t)m->mem % 64) % 64;
 	memcpy(*recs, r.it, r.n * size);
 	free(r.it);
@@ -1325,6 +1397,7 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		mark_bounds(at, &c->acc), mark_bounds(at, &c->acc2);
 		mark_bounds(at, &c->req), mark_bounds(at, &c->req2);
 		mark_bounds(at, &c->far_s), mark_bounds(at, &c->far_f), mark_bounds(at, &c->only);
+		mark_bounds(at, &c->end);
 	}
 	for (size_t w = 0, cap = 0; w <= CP_MAX / 64; w++)
 		for (uint64_t bits = at[w]; bits; bits &= bits - 1) {
@@ -1361,7 +1434,10 @@ build_classes(gw_prefilter *f, const clauses *cs)
 			paint(f, &c->skip, false, offsetof(masks, skip), i);
 			paint(f, &c->acc, false, offsetof(masks, acc), i);
 			paint(f, &c->acc2, false, offsetof(masks, acc2), i);
+			paint(f, &c->end, false, offsetof(masks, end), i);
 			f->has2[i / 64] |= (uint64_t)c->has2 << (i % 64);
+			f->endc[i / 64] |= (uint64_t)!set_is_all(&c->end) << (i % 64);
+			f->endnl[i / 64] |= (uint64_t)(!set_is_all(&c->end) && c->end_nl) << (i % 64);
 			if (c->far && f->nfar < GW_PREFILTER_FAR)
 				add_far(f, c, i);
 		}
@@ -1410,6 +1486,7 @@ static void
 build(gw_prefilter *f)
 {
 	clauses cs = {0};
+	uint32_t nl;
 	px p = {.memo = gw_xcalloc(MEMO_SLOTS, sizeof *p.memo)};
 
 	f->plain = gw_xcalloc(f->n ? f->n : 1, sizeof *f->plain);
@@ -1418,6 +1495,9 @@ build(gw_prefilter *f)
 		f->plain[k] = f->off[k] == SIZE_MAX ||
 		              !pattern_clauses(&p, f->text + f->off[k], f->len[k], k, W * 64 - cs.n, f->search, &cs);
 	px_free(&p);
+	if (pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) < 0 || nl != PCRE2_NEWLINE_LF)
+		for (size_t i = 0; i < cs.n; i++) /* $ may match before another line end: no end condition */
+			free(cs.c[i].end.r), cs.c[i].end = set_all();
 	if (!build_classes(f, &cs)) {
 		for (size_t k = 0; k < f->n; k++)
 			f->plain[k] = true;
@@ -1541,6 +1621,18 @@ far_stop(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t 
 	return cur->to[k];
 }
 
+/* cur at start of s: emptied for another string or a start before the last one. */
+static void
+cursor_to(gw_prefilter_cursor *cur, const char *s, size_t start)
+{
+	if (cur->s != s || start < cur->start) {
+		memset(cur, 0, sizeof *cur);
+		memset(cur->at, 0xFF, sizeof cur->at);
+		cur->s = s;
+	}
+	cur->start = start;
+}
+
 /* Whether far clause k (clause ci) holds at start: the first code point from there on that is
  * not in its far_s set is in its far_f set.  The cursor keeps where it is for the starts of one
  * string, which come in order. */
@@ -1550,14 +1642,42 @@ far_holds(const gw_prefilter *f, const char *s, size_t len, size_t start, size_t
 {
 	size_t q, next;
 
-	if (cur->s != s || start < cur->start) {
-		memset(cur, 0, sizeof *cur);
-		memset(cur->at, 0xFF, sizeof cur->at);
-		cur->s = s;
-	}
-	cur->start = start;
+	cursor_to(cur, s, start);
 	q = far_stop(f, s, len, start, k, ci, cur);
 	return q < len && (class_at(f, s, len, q, &next)->far_f[ci / 64] & (1ull << (ci % 64)));
+}
+
+/* The clauses of may anchored at the end turned down when the last code point before the end
+ * is not one of their end set.  The end is the first \n from start on for a clause that consumes
+ * none, which cannot pass it and whose $ matches there or nowhere; with no \n from start on, the
+ * subject's end for every clause.  No code point before it (the end at start): none of them can
+ * match, their matches are not empty.  (Only when PCRE2's newline is \n: build.) */
+static void
+end_holds(const gw_prefilter *f, const char *s, size_t len, size_t start, gw_prefilter_cursor *cur,
+          gw_prefilter_mask *may)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const char *nl;
+	size_t e, j, next;
+	uint64_t chk[W], end[W] = {0};
+
+	if (cur) /* the starts of one string in order: its line ends found once */
+		cursor_to(cur, s, start);
+	if (cur && cur->eset && start >= cur->efrom && start <= cur->eend)
+		e = cur->eend;
+	else
+		e = (nl = memchr(s + start, '\n', len - start)) ? (size_t)(nl - s) : len;
+	if (cur)
+		cur->efrom = start, cur->eend = e, cur->eset = true;
+	for (int w = 0; w < W; w++)
+		chk[w] = f->endc[w] & (e == len ? ~0ull : f->endnl[w]);
+	if (e > start) {
+		for (j = e - 1; j > start && (u[j] & 0xC0) == 0x80; j--)
+			;
+		memcpy(end, class_at(f, s, len, j, &next)->end, sizeof end);
+	}
+	for (int w = 0; w < W; w++)
+		may->w[w] &= ~chk[w] | end[w];
 }
 
 void
@@ -1605,6 +1725,8 @@ gw_prefilter_at(const gw_prefilter *f, const char *s, size_t len, size_t start, 
 		if ((may->w[f->farclause[k] / 64] >> (f->farclause[k] % 64) & 1) &&
 		    !far_holds(f, s, len, start, k, f->farclause[k], cur))
 			may->w[f->farclause[k] / 64] &= ~(1ull << (f->farclause[k] % 64));
+	if ((may->w[0] & f->endc[0]) | (may->w[1] & f->endc[1]))
+		end_holds(f, s, len, start, cur, may);
 	may->rules = f->plainbits;
 	for (int w = 0; w < W; w++)
 		for (uint64_t bits = may->w[w]; bits; bits &= bits - 1)

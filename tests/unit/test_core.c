@@ -794,6 +794,54 @@ START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
 }
 END_TEST
 
+/* session 7: a pattern anchored at the end ($ \z \Z last) is turned down where the last code
+ * point before the end is not one its match can end with: the subject's end, or the first line
+ * end from the place on for a pattern that consumes none (its $ matches there or nowhere, with
+ * multiline or without).  A string that ends in the set is always let through. */
+START_TEST(the_prefilter_turns_down_a_pattern_that_cannot_end_where_the_line_does)
+{
+	static const char *const pat[] = {
+	    "^\\h*(?:时间|阅读量)\\h*[:：]\\h*$",           /* 0: : or ： or a \h space */
+	    "^(?=(?s:.*+)(?<=发|\\h))\\h*印\\h*发\\h*$",    /* 1: 发 or a \h space */
+	    "^[0-9]+(?:条|章)?$",                           /* 2: optional: a digit, 条 or 章 */
+	    "^a|b$",                                        /* 3: only the second alternative */
+	    "^\\h*$",                                       /* 4: may match empty: no condition */
+	    "^x[^y]*z\\z",                                  /* 5: z; reads line ends: the subject's */
+	};
+	static const struct {
+		const char *s;
+		size_t at;
+		const char *may; /* per pattern */
+	} cases[] = {
+	    {"时间：", 0, "100010"},      {"时间： ", 0, "100010"},   {"时间：x", 0, "000010"},
+	    {"阅读量:\n5", 0, "100010"}, {"阅读量:5\n", 0, "000010"}, {"印发", 0, "010010"},
+	    {"印 发\t", 0, "010010"},     {"印发的", 0, "000010"},    {"12条", 0, "001010"},
+	    {"12", 0, "001010"},          {"12个", 0, "000010"},      {"12\n", 0, "001010"},
+	    {"12个\n", 0, "000010"},      {"12\n个", 0, "001010"},    {"ab", 0, "000110"},
+	    {"cb", 1, "000110"},          {"cbc", 1, "000010"},       {"xz", 0, "000011"},
+	    {"xq", 0, "000010"},          {"xq\nz", 0, "000011"},     {"xq\nq", 0, "000011"},
+	    {"x\nq", 2, "000010"},        {"\n12", 0, "000010"},
+	};
+	size_t len[6];
+	gw_prefilter *f;
+
+	for (size_t k = 0; k < 6; k++)
+		len[k] = strlen(pat[k]);
+	f = gw_prefilter_new(pat, len, 6, false);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		for (int c = 0; c < 2; c++) { /* with a cursor and without */
+			gw_prefilter_mask may;
+
+			gw_prefilter_at(f, cases[i].s, strlen(cases[i].s), cases[i].at,
+			                c ? &(gw_prefilter_cursor){0} : NULL, &may);
+			for (size_t k = 0; k < 6; k++)
+				ck_assert_msg(gw_prefilter_may(f, &may, k) == (cases[i].may[k] == '1'),
+				              "%s at %zu, pattern %zu", cases[i].s, cases[i].at, k);
+		}
+	gw_prefilter_free(f);
+}
+END_TEST
+
 /* Asks a search prefilter of the n patterns pat whether each may match in each case's string:
  * cases[i][1] holds '1' or '0' per pattern. */
 static void
@@ -940,6 +988,7 @@ main(void)
 	tcase_add_test(tc, rules_with_catastrophic_backtracking_hit_the_limit);
 	tcase_add_test(tc, a_union_of_rules_names_the_first_that_matches_with_its_captures);
 	tcase_add_test(tc, the_prefilter_turns_down_only_patterns_that_cannot_match);
+	tcase_add_test(tc, the_prefilter_turns_down_a_pattern_that_cannot_end_where_the_line_does);
 	tcase_add_test(tc, a_search_prefilter_turns_down_a_string_an_anchored_pattern_cannot_hold);
 	tcase_add_test(tc, a_prefilter_tells_code_points_apart_across_its_blocks);
 	tcase_add_test(tc, lines_are_read_whole_across_reads_without_their_ends);
