@@ -754,6 +754,39 @@ END_TEST
 /* issue 14: the prefilter turns a pattern down where it cannot match, from the code points
  * before the place, at it, after the run its first items can read (the number), and the first
  * one a lookahead stops at; what it does not read is never turned down. */
+/* One place of a string and whether each pattern may match there: may[k] is '1' or '0'. */
+typedef struct at_case {
+	const char *s;
+	size_t at;
+	const char *may;
+} at_case;
+
+/* Asks a prefilter of the n patterns pat, matched at a place, about each case, with a cursor (and,
+ * with also_bare, without one: a lookahead past the place is read only with a cursor): each
+ * pattern's answer must be the case's. */
+static void
+expect_at_may(const char *const *pat, size_t n, const at_case *cases, size_t ncases, bool also_bare)
+{
+	size_t len[8];
+	gw_prefilter *f;
+
+	ck_assert_uint_le(n, 8);
+	for (size_t k = 0; k < n; k++)
+		len[k] = strlen(pat[k]);
+	f = gw_prefilter_new(pat, len, n, false);
+	for (size_t i = 0; i < ncases; i++)
+		for (int c = 1; c >= (also_bare ? 0 : 1); c--) { /* with a cursor, and without */
+			gw_prefilter_mask may;
+
+			gw_prefilter_at(f, cases[i].s, strlen(cases[i].s), cases[i].at,
+			                c ? &(gw_prefilter_cursor){0} : NULL, &may);
+			for (size_t k = 0; k < n; k++)
+				ck_assert_msg(gw_prefilter_may(f, &may, k) == (cases[i].may[k] == '1'),
+				              "%s at %zu, pattern %zu", cases[i].s, cases[i].at, k);
+		}
+	gw_prefilter_free(f);
+}
+
 START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
 {
 	static const char *const pat[] = {
@@ -766,31 +799,13 @@ START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
 	    "\\G(?i:[0-9]+kg)",                     /* 6: options: not read */
 	    "\\G\\d+\\.",                            /* 7: \d, a decimal digit (UCP) */
 	};
-	static const struct {
-		const char *s;
-		size_t at;
-		const char *may; /* per pattern */
-	} cases[] = {
+	static const at_case cases[] = {
 	    {"5个", 0, "10000110"},    {"12件以上", 0, "10000110"}, {"5年", 0, "00000110"},
 	    {"第5条", 3, "01000110"},  {"5年一遇", 0, "00100110"},  {"人大2次", 6, "00010110"},
 	    {"大2次", 3, "00000110"},  {"x", 0, "00000110"},      {"12件》", 0, "10001110"},
 	    {"3\n》", 0, "00000110"}, {"５.", 0, "00000111"},     {"一.", 0, "00000110"},
 	};
-	size_t len[8];
-	gw_prefilter *f;
-
-	for (size_t k = 0; k < 8; k++)
-		len[k] = strlen(pat[k]);
-	f = gw_prefilter_new(pat, len, 8, false);
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		gw_prefilter_mask may;
-
-		gw_prefilter_at(f, cases[i].s, strlen(cases[i].s), cases[i].at, &(gw_prefilter_cursor){0}, &may);
-		for (size_t k = 0; k < 8; k++)
-			ck_assert_msg(gw_prefilter_may(f, &may, k) == (cases[i].may[k] == '1'),
-			              "%s at %zu, pattern %zu", cases[i].s, cases[i].at, k);
-	}
-	gw_prefilter_free(f);
+	expect_at_may(pat, sizeof pat / sizeof *pat, cases, sizeof cases / sizeof *cases, false);
 }
 END_TEST
 
@@ -808,11 +823,7 @@ START_TEST(the_prefilter_turns_down_a_pattern_that_cannot_end_where_the_line_doe
 	    "^\\h*$",                                       /* 4: may match empty: no condition */
 	    "^x[^y]*z\\z",                                  /* 5: z; reads line ends: the subject's */
 	};
-	static const struct {
-		const char *s;
-		size_t at;
-		const char *may; /* per pattern */
-	} cases[] = {
+	static const at_case cases[] = {
 	    {"时间：", 0, "100010"},      {"时间： ", 0, "100010"},   {"时间：x", 0, "000010"},
 	    {"阅读量:\n5", 0, "100010"}, {"阅读量:5\n", 0, "000010"}, {"印发", 0, "010010"},
 	    {"印 发\t", 0, "010010"},     {"印发的", 0, "000010"},    {"12条", 0, "001010"},
@@ -822,23 +833,7 @@ START_TEST(the_prefilter_turns_down_a_pattern_that_cannot_end_where_the_line_doe
 	    {"xq", 0, "000010"},          {"xq\nz", 0, "000011"},     {"xq\nq", 0, "000011"},
 	    {"x\nq", 2, "000010"},        {"\n12", 0, "000010"},
 	};
-	size_t len[6];
-	gw_prefilter *f;
-
-	for (size_t k = 0; k < 6; k++)
-		len[k] = strlen(pat[k]);
-	f = gw_prefilter_new(pat, len, 6, false);
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-		for (int c = 0; c < 2; c++) { /* with a cursor and without */
-			gw_prefilter_mask may;
-
-			gw_prefilter_at(f, cases[i].s, strlen(cases[i].s), cases[i].at,
-			                c ? &(gw_prefilter_cursor){0} : NULL, &may);
-			for (size_t k = 0; k < 6; k++)
-				ck_assert_msg(gw_prefilter_may(f, &may, k) == (cases[i].may[k] == '1'),
-				              "%s at %zu, pattern %zu", cases[i].s, cases[i].at, k);
-		}
-	gw_prefilter_free(f);
+	expect_at_may(pat, sizeof pat / sizeof *pat, cases, sizeof cases / sizeof *cases, true);
 }
 END_TEST
 
