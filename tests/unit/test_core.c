@@ -754,6 +754,18 @@ END_TEST
 /* issue 14: the prefilter turns a pattern down where it cannot match, from the code points
  * before the place, at it, after the run its first items can read (the number), and the first
  * one a lookahead stops at; what it does not read is never turned down. */
+/* A prefilter of the n (at most 8) patterns pat, for a search or for places. */
+static gw_prefilter *
+filter_of(const char *const *pat, size_t n, bool search)
+{
+	size_t len[8];
+
+	ck_assert_uint_le(n, 8);
+	for (size_t k = 0; k < n; k++)
+		len[k] = strlen(pat[k]);
+	return gw_prefilter_new(pat, len, n, search);
+}
+
 /* One place of a string and whether each pattern may match there: may[k] is '1' or '0'. */
 typedef struct at_case {
 	const char *s;
@@ -767,13 +779,8 @@ typedef struct at_case {
 static void
 expect_at_may(const char *const *pat, size_t n, const at_case *cases, size_t ncases, bool also_bare)
 {
-	size_t len[8];
-	gw_prefilter *f;
+	gw_prefilter *f = filter_of(pat, n, false);
 
-	ck_assert_uint_le(n, 8);
-	for (size_t k = 0; k < n; k++)
-		len[k] = strlen(pat[k]);
-	f = gw_prefilter_new(pat, len, n, false);
 	for (size_t i = 0; i < ncases; i++)
 		for (int c = 1; c >= (also_bare ? 0 : 1); c--) { /* with a cursor, and without */
 			gw_prefilter_mask may;
@@ -842,13 +849,8 @@ END_TEST
 static void
 expect_search_may(const char *const *pat, size_t n, const char *const (*cases)[2], size_t ncases)
 {
-	size_t len[8];
-	gw_prefilter *f;
+	gw_prefilter *f = filter_of(pat, n, true);
 
-	ck_assert_uint_le(n, 8);
-	for (size_t k = 0; k < n; k++)
-		len[k] = strlen(pat[k]);
-	f = gw_prefilter_new(pat, len, n, true);
 	for (size_t i = 0; i < ncases; i++) {
 		gw_prefilter_mask may;
 		char got[9] = "";
