@@ -60,36 +60,140 @@ set_push(cpset *s, uint32_t lo, uint32_t hi)
 	s->n++;
 }
 
-/* a = a ∪ b (op '|') or a ∩ b (op '&'), by merging the two lists. */
+/* Room in s for n ranges. */
 static void
-set_op(cpset *a, const cpset *b, char op)
+set_room(cpset *s, size_t n)
 {
-	cpset o;
+	gw_grow((void **)&s->r, &s->cap, n, 2 * sizeof *s->r);
+}
+
+/* a = a ∪ b in place: the two lists merged from their last ranges back into the end of a's
+ * room, then moved to its start (session 8: a list made and freed at each union was most of
+ * the build's malloc). */
+static void
+set_or(cpset *a, const cpset *b)
+{
+	size_t i = a->n, j = b->n, w = a->n + b->n;
+	uint32_t lo, hi;
+
+	if (b->n == 0)
+		return;
+	if (a->n == 0 || a->r[2 * a->n - 1] + 1 < b->r[0]) { /* b after a: appended */
+		set_room(a, a->n + b->n);
+		memcpy(a->r + 2 * a->n, b->r, 2 * b->n * sizeof *b->r);
+		a->n += b->n;
+		return;
+	}
+	set_room(a, w);
+	/* by their last code points, from the end: a range that does not reach the one after it is
+	 * apart from every one after that; the front range is written when the next one is apart */
+	lo = hi = 0;
+	for (bool any = false; i || j;) {
+		const uint32_t *x = j == 0 || (i && a->r[2 * i - 1] >= b->r[2 * j - 1]) ? &a->r[2 * --i] : &b->r[2 * --j];
+
+		if (any && x[1] + 1 >= lo) {
+			lo = x[0] < lo ? x[0] : lo;
+			continue;
+		}
+		if (any)
+			w--, a->r[2 * w] = lo, a->r[2 * w + 1] = hi;
+		lo = x[0], hi = x[1], any = true;
+	}
+	w--, a->r[2 * w] = lo, a->r[2 * w + 1] = hi;
+	a->n = a->n + b->n - w;
+	memmove(a->r, a->r + 2 * w, 2 * a->n * sizeof *a->r);
+}
+
+/* a = a ∩ b, made in a list of its own (on the stack when small: most are) and copied back. */
+static void
+set_and(cpset *a, const cpset *b)
+{
+	uint32_t stack[2 * 64];
+	cpset o = {stack, 0, 64};
 	size_t i = 0, j = 0;
 
-	if (op == '|' ? b->n == 0 : a->n == 0 || (b->n == 1 && b->r[0] == 0 && b->r[1] == CP_MAX))
-		return; /* a as it is: nothing made (most of the analysis meets these) */
-	o = (cpset){gw_xmalloc((a->n + b->n + 1) * 2 * sizeof *o.r), 0, a->n + b->n + 1};
-	if (op == '|') {
-		while (i < a->n || j < b->n)
-			if (j >= b->n || (i < a->n && a->r[2 * i] <= b->r[2 * j]))
-				set_push(&o, a->r[2 * i], a->r[2 * i + 1]), i++;
-			else
-				set_push(&o, b->r[2 * j], b->r[2 * j + 1]), j++;
-	} else
-		while (i < a->n && j < b->n) {
-			uint32_t lo = a->r[2 * i] > b->r[2 * j] ? a->r[2 * i] : b->r[2 * j];
-			uint32_t hi = a->r[2 * i + 1] < b->r[2 * j + 1] ? a->r[2 * i + 1] : b->r[2 * j + 1];
+	if (a->n == 0 || (b->n == 1 && b->r[0] == 0 && b->r[1] == CP_MAX))
+		return; /* a as it is (most of the analysis meets these) */
+	if (a->n + b->n > o.cap)
+		o.r = gw_xmalloc((a->n + b->n) * 2 * sizeof *o.r), o.cap = a->n + b->n;
+	while (i < a->n && j < b->n) {
+		uint32_t lo = a->r[2 * i] > b->r[2 * j] ? a->r[2 * i] : b->r[2 * j];
+		uint32_t hi = a->r[2 * i + 1] < b->r[2 * j + 1] ? a->r[2 * i + 1] : b->r[2 * j + 1];
 
-			if (lo <= hi)
-				set_push(&o, lo, hi);
-			if (a->r[2 * i + 1] < b->r[2 * j + 1])
-				i++;
-			else
-				j++;
+		if (lo <= hi)
+			set_push(&o, lo, hi);
+		if (a->r[2 * i + 1] < b->r[2 * j + 1])
+			i++;
+		else
+			j++;
+	}
+	set_room(a, o.n);
+	memcpy(a->r, o.r, 2 * o.n * sizeof *o.r);
+	a->n = o.n;
+	if (o.r != stack)
+		free(o.r);
+}
+
+/* [lo, hi] put at the end of s, in any order: s is a list of ranges, not a set, until
+ * set_close (session 8: a set made of many pieces, a class or the union of a hundred
+ * alternatives, is sorted once, not merged again at each piece). */
+static void
+set_put(cpset *s, uint32_t lo, uint32_t hi)
+{
+	set_room(s, s->n + 1);
+	s->r[2 * s->n] = lo, s->r[2 * s->n + 1] = hi;
+	s->n++;
+}
+
+/* Ranges r[0..n) sorted by their first code points: by insertion in runs of 8, the runs merged
+ * through t (room for n). */
+static void
+sort_ranges(uint32_t *r, uint32_t *t, size_t n)
+{
+	for (size_t b = 0; b < n; b += 8)
+		for (size_t i = b + 1; i < n && i < b + 8; i++) {
+			uint32_t lo = r[2 * i], hi = r[2 * i + 1];
+			size_t j = i;
+
+			for (; j > b && r[2 * j - 2] > lo; j--)
+				r[2 * j] = r[2 * j - 2], r[2 * j + 1] = r[2 * j - 1];
+			r[2 * j] = lo, r[2 * j + 1] = hi;
 		}
-	free(a->r);
-	*a = o;
+	for (size_t w = 8; w < n; w *= 2) {
+		for (size_t b = 0; b < n; b += 2 * w) {
+			size_t i = b, m = b + w < n ? b + w : n, j = m, e = b + 2 * w < n ? b + 2 * w : n, o = b;
+
+			while (i < m || j < e) {
+				size_t k = j >= e || (i < m && r[2 * i] <= r[2 * j]) ? i++ : j++;
+
+				t[2 * o] = r[2 * k], t[2 * o + 1] = r[2 * k + 1], o++;
+			}
+		}
+		memcpy(r, t, 2 * n * sizeof *r);
+	}
+}
+
+/* The ranges put into s made a set: sorted, and those that overlap or touch joined. */
+static void
+set_close(cpset *s)
+{
+	size_t n = s->n, k;
+
+	for (k = 1; k < n && s->r[2 * k - 1] + 1 < s->r[2 * k]; k++)
+		;
+	if (k >= n)
+		return; /* a set already */
+	if (n <= 8)
+		sort_ranges(s->r, NULL, n);
+	else {
+		uint32_t *t = gw_xmalloc(2 * n * sizeof *t);
+
+		sort_ranges(s->r, t, n);
+		free(t);
+	}
+	s->n = 0;
+	for (size_t i = 0; i < n; i++)
+		set_push(s, s->r[2 * i], s->r[2 * i + 1]);
 }
 
 static void
@@ -97,12 +201,7 @@ set_add(cpset *s, uint32_t lo, uint32_t hi)
 {
 	uint32_t r[2] = {lo, hi};
 
-	if (s->n && s->r[2 * s->n - 1] + 1 >= lo) {
-		set_op(s, &(cpset){r, 1, 2}, '|');
-		return;
-	}
-	gw_grow((void **)&s->r, &s->cap, s->n + 1, 2 * sizeof *s->r); /* after the last: appended */
-	set_push(s, lo, hi);
+	set_or(s, &(cpset){r, 1, 1});
 }
 
 static void
@@ -238,10 +337,10 @@ add_space(cpset *s, char k)
 
 	if (k != 'v')
 		for (size_t i = 0; i < sizeof h / sizeof *h; i += 2)
-			set_add(s, h[i], h[i + 1]);
+			set_put(s, h[i], h[i + 1]);
 	if (k != 'h')
 		for (size_t i = 0; i < sizeof v / sizeof *v; i += 2)
-			set_add(s, v[i], v[i + 1]);
+			set_put(s, v[i], v[i + 1]);
 }
 
 /* \d as PCRE2 reads it with PCRE2_UCP, \p{Nd}: the decimal digits of Unicode 15 (a superset
@@ -261,7 +360,7 @@ add_digits(cpset *s)
 	    0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0, 0x1E950, 0x1FBF0};
 
 	for (size_t i = 0; i < sizeof d / sizeof *d; i++)
-		set_add(s, d[i], d[i] + 9);
+		set_put(s, d[i], d[i] + 9);
 }
 
 static uint32_t
@@ -285,8 +384,8 @@ hex_escape(px *p)
 	return v > CP_MAX ? (p->bad = true, 0) : v;
 }
 
-/* The escape after a backslash at p->i, as a set into s: 1 a set, 0 an anchor (outside a
- * class), -1 not read.  exact: the set must be exact (a negated class), not a superset. */
+/* The escape after a backslash at p->i, its ranges put into s (set_put): 1 a set, 0 an anchor
+ * (outside a class), -1 not read.  exact: the set must be exact (a negated class), not a superset. */
 static int
 escape(px *p, cpset *s, bool in_class, bool exact)
 {
@@ -311,7 +410,7 @@ escape(px *p, cpset *s, bool in_class, bool exact)
 			p->i++;
 		if (k == 'd')
 			return add_digits(s), 1;
-		return set_add(s, 0, CP_MAX), 1;
+		return set_put(s, 0, CP_MAX), 1;
 	}
 	switch (k) {
 	case 'n': c = '\n'; break;
@@ -330,7 +429,7 @@ escape(px *p, cpset *s, bool in_class, bool exact)
 			return -1;
 		p->i += (size_t)len;
 	}
-	set_add(s, c, c);
+	set_put(s, c, c);
 	return 1;
 }
 
@@ -339,7 +438,7 @@ escape(px *p, cpset *s, bool in_class, bool exact)
 static bool
 class_member(px *p, cpset *s, uint32_t *c, bool exact)
 {
-	cpset one = {0};
+	size_t n0 = s->n;
 	int len;
 
 	if (p->s[p->i] != '\\') {
@@ -349,15 +448,13 @@ class_member(px *p, cpset *s, uint32_t *c, bool exact)
 		return true;
 	}
 	p->i++;
-	if (escape(p, &one, true, exact) != 1)
+	if (escape(p, s, true, exact) != 1)
 		p->bad = true;
-	if (one.n == 1 && one.r[0] == one.r[1]) {
-		*c = one.r[0];
-		free(one.r);
+	if (s->n == n0 + 1 && s->r[2 * n0] == s->r[2 * n0 + 1]) { /* one code point: taken back */
+		*c = s->r[2 * n0];
+		s->n = n0;
 		return true;
 	}
-	set_op(s, &one, '|');
-	free(one.r);
 	return false;
 }
 
@@ -381,10 +478,11 @@ parse_class(px *p)
 			if (!class_member(p, &nd->set, &hi, neg) || hi < lo)
 				return p->bad = true, nd;
 		}
-		set_add(&nd->set, lo, hi);
+		set_put(&nd->set, lo, hi);
 	}
 	if (p->i >= p->n)
 		p->bad = true;
+	set_close(&nd->set);
 	p->i++;
 	if (neg)
 		set_invert(&nd->set);
@@ -571,6 +669,7 @@ parse_atom(px *p)
 	} else if (c == '\\') {
 		nd = mk(p, N_SET);
 		len = escape(p, &nd->set, false, false);
+		set_close(&nd->set);
 		if (len < 0)
 			p->bad = true;
 		else if (len == 0)
@@ -629,7 +728,7 @@ acc_of(const ana *a)
 	cpset s = set_copy(&a->fne);
 
 	if (a->e)
-		set_op(&s, &a->ce, '|');
+		set_or(&s, &a->ce);
 	return s;
 }
 
@@ -640,13 +739,13 @@ ana_seq(ana *a, const ana *b)
 	if (a->e) {
 		cpset t = set_copy(&a->ce);
 
-		set_op(&t, &b->fne, '&');
-		set_op(&a->fne, &t, '|');
+		set_and(&t, &b->fne);
+		set_or(&a->fne, &t);
 		free(t.r);
 	}
-	set_op(&a->ce, &b->ce, '&');
+	set_and(&a->ce, &b->ce);
 	a->e = a->e && b->e;
-	set_op(&a->chars, &b->chars, '|');
+	set_or(&a->chars, &b->chars);
 }
 
 static ana
@@ -703,10 +802,10 @@ analyse(node *nd)
 		for (size_t k = 0; k < nd->nkid; k++) {
 			const ana *b = analyse(nd->kid[k]);
 
-			set_op(&nd->a.fne, &b->fne, '|');
-			set_op(&nd->a.chars, &b->chars, '|');
+			set_or(&nd->a.fne, &b->fne);
+			set_or(&nd->a.chars, &b->chars);
 			if (b->e)
-				set_op(&nd->a.ce, &b->ce, '|');
+				set_or(&nd->a.ce, &b->ce);
 			nd->a.e = nd->a.e || b->e;
 		}
 		break;
@@ -804,7 +903,7 @@ last_two(node *y, cpset last[2])
 
 		for (size_t k = 0; k < y->nkid; k++) {
 			last_two(y->kid[k], b);
-			set_op(&last[0], &b[0], '|'), set_op(&last[1], &b[1], '|');
+			set_or(&last[0], &b[0]), set_or(&last[1], &b[1]);
 			free(b[0].r), free(b[1].r), b[0] = b[1] = (cpset){0};
 		}
 		return;
@@ -832,7 +931,7 @@ lookbehinds(const item_list *l, clause *c)
 			cpset last[2] = {{0}, {0}};
 
 			last_two(l->it[k]->kid[0], last);
-			set_op(&c->before[0], &last[0], '&'), set_op(&c->before[1], &last[1], '&');
+			set_and(&c->before[0], &last[0]), set_and(&c->before[1], &last[1]);
 			free(last[0].r), free(last[1].r);
 		}
 }
@@ -861,7 +960,7 @@ far_of(const item_list *l, clause *c)
 			}
 		}
 		free(y.it);
-		set_op(&pre, &analyse(l->it[a])->chars, '|');
+		set_or(&pre, &analyse(l->it[a])->chars);
 	}
 	free(pre.r);
 }
@@ -889,7 +988,7 @@ choose_split(const item_list *l, const ana *const *rest, clause *c)
 			c->acc = acc == &made ? made : set_copy(acc), made = (cpset){0};
 		}
 		free(made.r), made = (cpset){0};
-		set_op(&pre, &analyse(l->it[j])->chars, '|');
+		set_or(&pre, &analyse(l->it[j])->chars);
 		pre_e = pre_e && analyse(l->it[j])->e;
 	}
 	free(pre.r);
@@ -916,10 +1015,10 @@ rests_of(const item_list *l, const ana **rest, ana *own)
 		}
 		own[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), {0}, rest[k + 1]->e};
 		t = set_copy(&a->ce);
-		set_op(&t, &rest[k + 1]->fne, '&');
-		set_op(&own[k].fne, &t, '|');
+		set_and(&t, &rest[k + 1]->fne);
+		set_or(&own[k].fne, &t);
 		free(t.r);
-		set_op(&own[k].ce, &rest[k + 1]->ce, '&');
+		set_and(&own[k].ce, &rest[k + 1]->ce);
 		rest[k] = &own[k];
 	}
 }
@@ -950,7 +1049,7 @@ only_of(const item_list *l)
 	if (!anchored(l, false, "^GA") || !anchored(l, true, "$zZ"))
 		return set_all();
 	for (size_t k = 0; k < l->n; k++)
-		set_op(&s, &analyse(l->it[k])->chars, '|');
+		set_or(&s, &analyse(l->it[k])->chars);
 	set_add(&s, '\n', '\n');
 	return s;
 }
@@ -965,7 +1064,7 @@ last_of(node *nd, cpset *s)
 
 	switch (nd->type) {
 	case N_SET:
-		set_op(s, &nd->set, '|');
+		set_or(s, &nd->set);
 		return false;
 	case N_SEQ:
 		for (size_t k = nd->nkid; k-- > 0;)
@@ -1006,7 +1105,7 @@ end_of(const item_list *l, clause *c)
 		free(c->end.r);
 		c->end = last, last = (cpset){0};
 		for (size_t k = 0; k < l->n; k++)
-			set_op(&chars, &analyse(l->it[k])->chars, '|');
+			set_or(&chars, &analyse(l->it[k])->chars);
 		set_add(&nl, '\n', '\n');
 		c->end_nl = shared(&chars, &nl) == 0;
 	}
@@ -1093,11 +1192,11 @@ static void
 merge(clause *c, size_t n)
 {
 	for (size_t k = 1; k < n; k++) {
-		set_op(&c[0].before[0], &c[k].before[0], '|'), set_op(&c[0].before[1], &c[k].before[1], '|');
-		set_op(&c[0].first, &c[k].first, '|'), set_op(&c[0].skip, &c[k].skip, '|');
-		set_op(&c[0].acc, &c[k].acc, '|'), set_op(&c[0].acc2, &c[k].acc2, '|');
-		set_op(&c[0].req, &c[k].req, '|'), set_op(&c[0].req2, &c[k].req2, '|');
-		set_op(&c[0].only, &c[k].only, '|'), set_op(&c[0].end, &c[k].end, '|');
+		set_or(&c[0].before[0], &c[k].before[0]), set_or(&c[0].before[1], &c[k].before[1]);
+		set_or(&c[0].first, &c[k].first), set_or(&c[0].skip, &c[k].skip);
+		set_or(&c[0].acc, &c[k].acc), set_or(&c[0].acc2, &c[k].acc2);
+		set_or(&c[0].req, &c[k].req), set_or(&c[0].req2, &c[k].req2);
+		set_or(&c[0].only, &c[k].only), set_or(&c[0].end, &c[k].end);
 		c[0].end_nl = c[0].end_nl && c[k].end_nl;
 		c[0].has2 = c[0].has2 && c[k].has2;
 		c[0].far = false; /* folded: no far condition (its sets are freed with it) */
