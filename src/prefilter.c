@@ -261,21 +261,29 @@ enum ntype { N_SET, N_SEQ, N_ALT, N_REP, N_AHEAD, N_BEHIND, N_ZERO };
 /* What a node can match (an analysis, kept with it once made):
  *   fne    the first code points of its non-empty matches
  *   e      whether it can match the empty string; then ce: what the code point there may be
- *          (all: anything, the end of the subject too; a lookahead narrows it)
- *   chars  every code point it can consume */
+ *          (all: anything, the end of the subject too; a lookahead narrows it; when it cannot,
+ *          ce is not asked)
+ *   chars  every code point it can consume
+ * The sets are the node's own (in mine), or borrowed from one of its items, or NONE or ALL
+ * (session 8: a copy of every set at every level of a pattern was a third of the build). */
 typedef struct ana {
-	cpset fne, ce, chars;
+	const cpset *fne, *ce, *chars;
 	bool e;
 } ana;
 
+static uint32_t all_r[2] = {0, CP_MAX};
+static const cpset NONE = {NULL, 0, 0}, ALL = {all_r, 1, 1};
+
 typedef struct node {
 	enum ntype type;
-	cpset set;             /* N_SET */
+	cpset set;             /* N_SET; its ranges in one when it is a single range */
+	uint32_t one[2];
 	struct node **kid;     /* N_SEQ N_ALT: its items or alternatives; else kid[0] */
-	size_t nkid, capkid;
+	size_t nkid;
 	unsigned min, max;     /* N_REP; max UINT32_MAX: no bound */
 	char anchor;           /* N_ZERO: ^ $, or the letter of \G \A \z \Z \b \B; else 0 */
 	ana a;
+	cpset *mine;           /* the sets of a made for it, when it makes some: fne, ce and chars */
 	bool done;
 } node;
 
@@ -288,32 +296,86 @@ typedef struct memo {
 	struct node *nd;
 } memo;
 
+#define POOL_BLOCK 32768 /* bytes of a block of the pool */
+
 typedef struct px {
 	const char *s;
 	size_t n, i;
 	bool bad;         /* a construct the grammar does not read: no filter */
 	node **all;       /* every node made, to free */
 	size_t nall, capall;
+	node **stk;       /* the items of the sequences and alternations being read */
+	size_t nstk, capstk;
+	char **blk;       /* the pool: nodes, their items and sets, freed at once */
+	size_t nblk, capblk, used;
 	memo *memo;       /* groups read, by their text: the rules share their defines (Q_UNIT) */
 	size_t nmemo;
 } px;
 
+/* size bytes of zeros from the pool (session 8: a malloc and a free for every node and every
+ * list of items, some 10,000 a process). */
+static void *
+pool_get(px *p, size_t size)
+{
+	size = (size + 15) / 16 * 16;
+	if (p->nblk == 0 || p->used + size > POOL_BLOCK) {
+		gw_grow((void **)&p->blk, &p->capblk, p->nblk + 1, sizeof *p->blk);
+		p->blk[p->nblk++] = gw_xcalloc(1, size > POOL_BLOCK ? size : POOL_BLOCK);
+		p->used = 0;
+		if (size > POOL_BLOCK) { /* a block of its own, before the one in use */
+			char *big = p->blk[p->nblk - 1];
+
+			if (p->nblk >= 2) {
+				p->blk[p->nblk - 1] = p->blk[p->nblk - 2], p->blk[p->nblk - 2] = big;
+				p->used = POOL_BLOCK; /* not known: the next asks a new block */
+			}
+			return big;
+		}
+	}
+	p->used += size;
+	return p->blk[p->nblk - 1] + p->used - size;
+}
+
 static node *
 mk(px *p, enum ntype t)
 {
-	node *nd = gw_xcalloc(1, sizeof *nd);
+	node *nd = pool_get(p, sizeof *nd);
 
 	nd->type = t;
+	if (t == N_SEQ || t == N_ALT || t == N_AHEAD) /* those whose analysis makes sets */
+		nd->mine = pool_get(p, 3 * sizeof *nd->mine);
 	gw_grow((void **)&p->all, &p->capall, p->nall + 1, sizeof *p->all);
 	p->all[p->nall++] = nd;
 	return nd;
 }
 
+/* nd's items: the nodes on the stack from base on, which are taken off. */
 static void
-add_kid(node *nd, node *k)
+take_kids(px *p, node *nd, size_t base)
 {
-	gw_grow((void **)&nd->kid, &nd->capkid, nd->nkid + 1, sizeof *nd->kid);
-	nd->kid[nd->nkid++] = k;
+	nd->nkid = p->nstk - base;
+	nd->kid = pool_get(p, (nd->nkid ? nd->nkid : 1) * sizeof *nd->kid);
+	if (nd->nkid)
+		memcpy(nd->kid, p->stk + base, nd->nkid * sizeof *nd->kid);
+	p->nstk = base;
+}
+
+static void
+push_kid(px *p, node *k)
+{
+	gw_grow((void **)&p->stk, &p->capstk, p->nstk + 1, sizeof *p->stk);
+	p->stk[p->nstk++] = k;
+}
+
+/* A node of type t with the one item k. */
+static node *
+mk_over(px *p, enum ntype t, node *k)
+{
+	node *nd = mk(p, t);
+
+	nd->kid = pool_get(p, sizeof *nd->kid);
+	nd->kid[0] = k, nd->nkid = 1;
+	return nd;
 }
 
 static node *
@@ -321,8 +383,8 @@ mk_set(px *p, uint32_t lo, uint32_t hi)
 {
 	node *nd = mk(p, N_SET);
 
-	nd->set = (cpset){gw_xmalloc(2 * sizeof *nd->set.r), 1, 1};
-	nd->set.r[0] = lo, nd->set.r[1] = hi;
+	nd->one[0] = lo, nd->one[1] = hi;
+	nd->set = (cpset){nd->one, 1, 1}; /* never grown */
 	return nd;
 }
 
@@ -558,7 +620,7 @@ parse_group(px *p)
 	             {"?<=", N_BEHIND}, {"?<!", N_ZERO}, {"?<", N_SEQ}, {"?P<", N_SEQ}, {"?'", N_SEQ},
 	             {"?s:", N_SEQ}};
 	enum ntype t = N_SEQ;
-	node *in, *nd;
+	node *in;
 
 	if (p->i < p->n && p->s[p->i] == '?') {
 		size_t k = 0;
@@ -588,9 +650,7 @@ parse_group(px *p)
 	p->i++;
 	if (t == N_SEQ)
 		return in;
-	nd = mk(p, t);
-	add_kid(nd, in);
-	return nd;
+	return mk_over(p, t, in);
 }
 
 /* A repeat after an atom, {m}, {m,} or {m,n}: false when the brace is a literal. */
@@ -633,9 +693,8 @@ quantified(px *p, node *atom)
 		return atom;
 	if (p->i < p->n && (p->s[p->i] == '?' || p->s[p->i] == '+'))
 		p->i++; /* lazy or possessive: the same strings */
-	nd = mk(p, N_REP);
+	nd = mk_over(p, N_REP, atom);
 	nd->min = min, nd->max = max;
-	add_kid(nd, atom);
 	return nd;
 }
 
@@ -663,9 +722,8 @@ parse_atom(px *p)
 			;
 		if (p->i++ >= p->n)
 			return p->bad = true, NULL;
-		nd = mk(p, N_REP);
+		nd = mk_over(p, N_REP, mk_set(p, 0, CP_MAX));
 		nd->min = 0, nd->max = UINT32_MAX;
-		add_kid(nd, mk_set(p, 0, CP_MAX));
 	} else if (c == '\\') {
 		nd = mk(p, N_SET);
 		len = escape(p, &nd->set, false, false);
@@ -690,10 +748,12 @@ static node *
 parse_seq(px *p)
 {
 	node *seq = mk(p, N_SEQ), *a;
+	size_t base = p->nstk;
 
 	while (!p->bad && p->i < p->n && p->s[p->i] != '|' && p->s[p->i] != ')')
 		if ((a = parse_atom(p)) != NULL)
-			add_kid(seq, a);
+			push_kid(p, a);
+	take_kids(p, seq, base);
 	return seq;
 }
 
@@ -701,119 +761,166 @@ static node *
 parse_alt(px *p)
 {
 	node *first = parse_seq(p), *alt;
+	size_t base = p->nstk;
 
 	if (p->i >= p->n || p->s[p->i] != '|')
 		return first;
 	alt = mk(p, N_ALT);
-	add_kid(alt, first);
+	push_kid(p, first);
 	while (!p->bad && p->i < p->n && p->s[p->i] == '|') {
 		p->i++;
-		add_kid(alt, parse_seq(p));
+		push_kid(p, parse_seq(p));
 	}
+	take_kids(p, alt, base);
 	return alt;
 }
 
 /* ---------------------------------------------------------------- what a node can match */
 
-static void
-ana_free(ana *a)
-{
-	free(a->fne.r), free(a->ce.r), free(a->chars.r);
-}
-
-/* The code points a match of a can start with, empty matches too. */
+/* The code points a match of a can start with, empty matches too, into a set of its own. */
 static cpset
 acc_of(const ana *a)
 {
-	cpset s = set_copy(&a->fne);
+	cpset s = set_copy(a->fne);
 
 	if (a->e)
-		set_or(&s, &a->ce);
+		set_or(&s, a->ce);
 	return s;
 }
 
-/* a followed by b, into a. */
-static void
-ana_seq(ana *a, const ana *b)
+/* The union of the sets v[0..n): the one that is not empty, borrowed, or all of them put into
+ * own (set_close: sorted once, however many). */
+static const cpset *
+set_union(const cpset *const *v, size_t n, cpset *own)
 {
-	if (a->e) {
-		cpset t = set_copy(&a->ce);
+	const cpset *one = &NONE;
+	size_t k = 0, room = 0;
 
-		set_and(&t, &b->fne);
-		set_or(&a->fne, &t);
-		free(t.r);
-	}
-	set_and(&a->ce, &b->ce);
-	a->e = a->e && b->e;
-	set_or(&a->chars, &b->chars);
-}
-
-static ana
-ana_empty(void)
-{
-	return (ana){.ce = set_all(), .e = true};
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->n)
+			one = v[i], k++, room += v[i]->n;
+	if (k <= 1)
+		return one;
+	set_room(own, room);
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->n) {
+			memcpy(own->r + 2 * own->n, v[i]->r, 2 * v[i]->n * sizeof *own->r);
+			own->n += v[i]->n;
+		}
+	set_close(own);
+	return own;
 }
 
 static const ana *analyse(node *nd);
 
-static ana
-ana_kid(node *nd)
+/* A sequence: its first code points those of each item that only empty ones precede (where
+ * their ce allow them), its ce where every item's allows. */
+static void
+ana_seq(node *nd, const cpset **v)
 {
-	const ana *k = analyse(nd->kid[0]);
+	const cpset *ce = &ALL;
+	cpset cut = {0}; /* the first code points of items narrowed by the empty ones before them */
+	size_t nf = 0;
+	bool e = true;
 
-	switch (nd->type) {
-	case N_AHEAD: {
-		ana a = ana_empty();
+	for (size_t k = 0; k < nd->nkid; k++) {
+		const ana *b = analyse(nd->kid[k]);
 
-		free(a.ce.r);
-		a.ce = acc_of(k);
-		return a;
-	}
-	case N_REP: {
-		ana a = {set_copy(&k->fne), set_copy(&k->ce), set_copy(&k->chars), k->e};
+		v[nd->nkid + k] = b->chars;
+		if (!e)
+			continue;
+		if (ce == &ALL)
+			v[nf++] = b->fne;
+		else if (b->fne->n) {
+			cpset t = set_copy(b->fne);
 
-		if (nd->max == 0)
-			return ana_free(&a), ana_empty();
-		if (nd->min == 0)
-			free(a.ce.r), a.ce = set_all(), a.e = true;
-		return a;
+			set_and(&t, ce);
+			if (t.n) {
+				set_room(&cut, cut.n + t.n);
+				memcpy(cut.r + 2 * cut.n, t.r, 2 * t.n * sizeof *t.r);
+				cut.n += t.n;
+			}
+			free(t.r);
+		}
+		if (b->e && !set_is_all(b->ce)) {
+			if (ce == &ALL)
+				nd->mine[1] = set_copy(b->ce), ce = &nd->mine[1];
+			else
+				set_and(&nd->mine[1], b->ce);
+		}
+		e = b->e;
 	}
-	default: /* N_BEHIND: zero width here */
-		return ana_empty();
+	nd->a.e = e;
+	nd->a.ce = e ? ce : &NONE;
+	if (cut.n)
+		set_close(&cut), v[nf++] = &cut;
+	nd->a.fne = set_union(v, nf, &nd->mine[0]);
+	if (nd->a.fne == &cut)
+		nd->mine[0] = cut, cut = (cpset){0}, nd->a.fne = &nd->mine[0];
+	free(cut.r);
+	nd->a.chars = set_union(v + nd->nkid, nd->nkid, &nd->mine[2]);
+}
+
+/* An alternation: what any alternative can. */
+static void
+ana_alt(node *nd, const cpset **v)
+{
+	size_t ne = 0;
+
+	nd->a.e = false;
+	for (size_t k = 0; k < nd->nkid; k++) {
+		const ana *b = analyse(nd->kid[k]);
+
+		v[k] = b->fne, v[nd->nkid + k] = b->chars;
+		if (b->e)
+			v[2 * nd->nkid + ne++] = b->ce, nd->a.e = true;
 	}
+	nd->a.fne = set_union(v, nd->nkid, &nd->mine[0]);
+	nd->a.chars = set_union(v + nd->nkid, nd->nkid, &nd->mine[2]);
+	nd->a.ce = set_union(v + 2 * nd->nkid, ne, &nd->mine[1]);
 }
 
 static const ana *
 analyse(node *nd)
 {
+	static const ana empty = {&NONE, &ALL, &NONE, true};
+	const ana *k;
+
 	if (nd->done)
 		return &nd->a;
 	switch (nd->type) {
 	case N_SET:
-		nd->a = (ana){set_copy(&nd->set), {0}, set_copy(&nd->set), false};
+		nd->a = (ana){&nd->set, &NONE, &nd->set, false};
 		break;
 	case N_SEQ:
-		nd->a = ana_empty();
-		for (size_t k = 0; k < nd->nkid; k++)
-			ana_seq(&nd->a, analyse(nd->kid[k]));
-		break;
-	case N_ALT:
-		nd->a = (ana){{0}, {0}, {0}, false};
-		for (size_t k = 0; k < nd->nkid; k++) {
-			const ana *b = analyse(nd->kid[k]);
+	case N_ALT: {
+		const cpset **v = gw_xmalloc((3 * nd->nkid + 1) * sizeof *v);
 
-			set_or(&nd->a.fne, &b->fne);
-			set_or(&nd->a.chars, &b->chars);
-			if (b->e)
-				set_or(&nd->a.ce, &b->ce);
-			nd->a.e = nd->a.e || b->e;
-		}
+		if (nd->type == N_SEQ)
+			ana_seq(nd, v);
+		else
+			ana_alt(nd, v);
+		free(v);
 		break;
-	case N_ZERO:
-		nd->a = ana_empty();
+	}
+	case N_AHEAD:
+		k = analyse(nd->kid[0]);
+		nd->a = empty;
+		if (!k->e || k->ce->n == 0)
+			nd->a.ce = k->fne;
+		else if (k->fne->n == 0)
+			nd->a.ce = k->ce;
+		else
+			nd->mine[1] = acc_of(k), nd->a.ce = &nd->mine[1];
 		break;
-	default:
-		nd->a = ana_kid(nd);
+	case N_REP:
+		k = analyse(nd->kid[0]);
+		nd->a = nd->max == 0 ? empty : *k;
+		if (nd->max != 0 && nd->min == 0)
+			nd->a.ce = &ALL, nd->a.e = true;
+		break;
+	default: /* N_ZERO, N_BEHIND: zero width here */
+		nd->a = empty;
 	}
 	nd->done = true;
 	return &nd->a;
@@ -916,7 +1023,7 @@ last_two(node *y, cpset last[2])
 		last[0] = set_copy(&l.it[l.n - 1]->set);
 		last[1] = l.n >= 2 ? set_copy(&l.it[l.n - 2]->set) : set_all();
 	} else {
-		last[0] = analyse(y)->e ? set_all() : set_copy(&analyse(y)->chars);
+		last[0] = analyse(y)->e ? set_all() : set_copy(analyse(y)->chars);
 		last[1] = set_all();
 	}
 	free(l.it);
@@ -952,7 +1059,7 @@ far_of(const item_list *l, clause *c)
 			flatten(l->it[a]->kid[0], &y);
 		if (y.n >= 2 && y.it[0]->type == N_REP && y.it[0]->kid[0]->type == N_SET &&
 		    !analyse(y.it[1])->e) {
-			const cpset *sk = &y.it[0]->kid[0]->set, *f = &analyse(y.it[1])->fne;
+			const cpset *sk = &y.it[0]->kid[0]->set, *f = analyse(y.it[1])->fne;
 
 			if (shared(f, sk) == 0 && shared(&pre, sk) == set_size(&pre)) {
 				c->far = true;
@@ -960,7 +1067,7 @@ far_of(const item_list *l, clause *c)
 			}
 		}
 		free(y.it);
-		set_or(&pre, &analyse(l->it[a])->chars);
+		set_or(&pre, analyse(l->it[a])->chars);
 	}
 	free(pre.r);
 }
@@ -978,7 +1085,7 @@ choose_split(const item_list *l, const ana *const *rest, clause *c)
 	bool pre_e = true;
 
 	for (size_t j = 0; j < l->n; j++) {
-		const cpset *acc = rest[j]->e ? (made = acc_of(rest[j]), &made) : &rest[j]->fne;
+		const cpset *acc = rest[j]->e ? (made = acc_of(rest[j]), &made) : rest[j]->fne;
 		uint32_t size = set_is_all(acc) ? UINT32_MAX : score(acc, &c->first, &pre);
 
 		if (size <= best && size < UINT32_MAX && set_size(&pre) <= SKIP_MAX) {
@@ -988,7 +1095,7 @@ choose_split(const item_list *l, const ana *const *rest, clause *c)
 			c->acc = acc == &made ? made : set_copy(acc), made = (cpset){0};
 		}
 		free(made.r), made = (cpset){0};
-		set_or(&pre, &analyse(l->it[j])->chars);
+		set_or(&pre, analyse(l->it[j])->chars);
 		pre_e = pre_e && analyse(l->it[j])->e;
 	}
 	free(pre.r);
@@ -1000,25 +1107,36 @@ choose_split(const item_list *l, const ana *const *rest, clause *c)
 
 /* What the items of l from each k on can start with, into rest[k] (rest[l->n]: nothing, the
  * empty string).  An item that cannot match empty starts every match of its suffix: its own
- * analysis serves; a suffix that starts with one that can is made in own[k]. */
+ * analysis serves; a suffix that starts with one that can is made in own[k], with the sets it
+ * does not borrow in mine[2k] and mine[2k + 1]. */
 static void
-rests_of(const item_list *l, const ana **rest, ana *own)
+rests_of(const item_list *l, const ana **rest, ana *own, cpset *mine)
 {
-	own[l->n] = ana_empty(), rest[l->n] = &own[l->n];
+	own[l->n] = (ana){&NONE, &ALL, &NONE, true}, rest[l->n] = &own[l->n];
 	for (size_t k = l->n; k-- > 0;) {
-		const ana *a = analyse(l->it[k]);
-		cpset t;
+		const ana *a = analyse(l->it[k]), *r = rest[k + 1];
+		const cpset *v[2] = {a->fne, r->fne};
+		cpset cut = {0};
 
 		if (!a->e) {
 			rest[k] = a;
 			continue;
 		}
-		own[k] = (ana){set_copy(&a->fne), set_copy(&a->ce), {0}, rest[k + 1]->e};
-		t = set_copy(&a->ce);
-		set_and(&t, &rest[k + 1]->fne);
-		set_or(&own[k].fne, &t);
-		free(t.r);
-		set_and(&own[k].ce, &rest[k + 1]->ce);
+		if (!set_is_all(a->ce)) /* what may follow the empty match narrowed by its ce */
+			cut = set_copy(r->fne), set_and(&cut, a->ce), v[1] = &cut;
+		own[k] = (ana){set_union(v, 2, &mine[2 * k]), &NONE, &NONE, r->e};
+		if (own[k].fne == &cut)
+			mine[2 * k] = cut, cut = (cpset){0}, own[k].fne = &mine[2 * k];
+		free(cut.r);
+		if (r->e && set_is_all(a->ce))
+			own[k].ce = r->ce;
+		else if (r->e && set_is_all(r->ce))
+			own[k].ce = a->ce;
+		else if (r->e) {
+			mine[2 * k + 1] = set_copy(a->ce);
+			set_and(&mine[2 * k + 1], r->ce);
+			own[k].ce = &mine[2 * k + 1];
+		}
 		rest[k] = &own[k];
 	}
 }
@@ -1049,7 +1167,7 @@ only_of(const item_list *l)
 	if (!anchored(l, false, "^GA") || !anchored(l, true, "$zZ"))
 		return set_all();
 	for (size_t k = 0; k < l->n; k++)
-		set_or(&s, &analyse(l->it[k])->chars);
+		set_or(&s, analyse(l->it[k])->chars);
 	set_add(&s, '\n', '\n');
 	return s;
 }
@@ -1105,7 +1223,7 @@ end_of(const item_list *l, clause *c)
 		free(c->end.r);
 		c->end = last, last = (cpset){0};
 		for (size_t k = 0; k < l->n; k++)
-			set_or(&chars, &analyse(l->it[k])->chars);
+			set_or(&chars, analyse(l->it[k])->chars);
 		set_add(&nl, '\n', '\n');
 		c->end_nl = shared(&chars, &nl) == 0;
 	}
@@ -1118,13 +1236,14 @@ clause_of(const item_list *l, size_t rule, bool search)
 {
 	clause c = {.before = {set_all(), set_all()}, .always = true, .rule = rule};
 	const ana **rest = gw_xmalloc((l->n + 1) * sizeof *rest);
-	ana *own = gw_xcalloc(l->n + 1, sizeof *own);
+	ana *own = gw_xmalloc((l->n + 1) * sizeof *own);
+	cpset *mine = gw_xcalloc(2 * (l->n + 1), sizeof *mine);
 
-	rests_of(l, rest, own);
+	rests_of(l, rest, own, mine);
 	c.first = acc_of(rest[0]);
 	c.req = set_copy(&c.first), c.req2 = set_all();
 	for (size_t j = 0; j < l->n; j++) { /* an item that cannot match empty puts one of its own */
-		const cpset *fne = &analyse(l->it[j])->fne;
+		const cpset *fne = analyse(l->it[j])->fne;
 
 		if (analyse(l->it[j])->e || set_size(fne) > set_size(&c.req2))
 			continue;
@@ -1139,9 +1258,9 @@ clause_of(const item_list *l, size_t rule, bool search)
 	else
 		c.end = set_all();
 	c.only = search ? only_of(l) : set_all();
-	for (size_t k = 0; k <= l->n; k++)
-		ana_free(&own[k]);
-	free(own), free(rest);
+	for (size_t k = 0; k < 2 * (l->n + 1); k++)
+		free(mine[k].r);
+	free(mine), free(own), free(rest);
 	return c;
 }
 
@@ -1234,11 +1353,16 @@ static void
 px_free(px *p)
 {
 	for (size_t k = 0; k < p->nall; k++) {
-		if (p->all[k]->done)
-			ana_free(&p->all[k]->a);
-		free(p->all[k]->set.r), free(p->all[k]->kid), free(p->all[k]);
+		node *nd = p->all[k];
+
+		if (nd->mine)
+			free(nd->mine[0].r), free(nd->mine[1].r), free(nd->mine[2].r);
+		if (nd->set.r != nd->one)
+			free(nd->set.r);
 	}
-	free(p->all), free(p->memo);
+	for (size_t k = 0; k < p->nblk; k++)
+		free(p->blk[k]);
+	free(p->all), free(p->stk), free(p->blk), free(p->memo);
 }
 
 /* ---------------------------------------------------------------- the filter */
