@@ -43,8 +43,11 @@
 
 typedef struct cpset {
 	uint32_t *r; /* ranges r[2i]..r[2i + 1], inclusive, sorted, apart */
-	size_t n, cap;
+	size_t n, cap; /* cap 0: r is not the set's own but borrowed (set_ref), never changed */
 } cpset;
+
+static uint32_t all_r[2] = {0, CP_MAX};
+static const cpset NONE = {NULL, 0, 0}, ALL = {all_r, 1, 0};
 
 /* Append [lo, hi] (lo at or after the ranges there), merging it with the last one; room is
  * made by the caller. */
@@ -60,11 +63,37 @@ set_push(cpset *s, uint32_t lo, uint32_t hi)
 	s->n++;
 }
 
-/* Room in s for n ranges. */
+/* Room in s for n ranges: a borrowed set copied to a list of its own first. */
 static void
 set_room(cpset *s, size_t n)
 {
+	if (s->cap == 0) {
+		uint32_t *r = gw_xmalloc(2 * (n > s->n ? n : s->n) * sizeof *r);
+
+		if (s->n)
+			memcpy(r, s->r, 2 * s->n * sizeof *r);
+		s->r = r, s->cap = n > s->n ? n : s->n;
+		if (s->cap == 0)
+			free(r), s->r = NULL;
+		return;
+	}
 	gw_grow((void **)&s->r, &s->cap, n, 2 * sizeof *s->r);
+}
+
+static void
+set_free(cpset *s)
+{
+	if (s->cap)
+		free(s->r);
+	*s = (cpset){0};
+}
+
+/* s borrowed, not copied: s must not change while the result is used (session 8: most sets
+ * of a clause are those of the nodes or every code point, and were copied, often in vain). */
+static cpset
+set_ref(const cpset *s)
+{
+	return (cpset){s->r, s->n, 0};
 }
 
 /* a = a ∪ b in place: the two lists merged from their last ranges back into the end of a's
@@ -183,6 +212,7 @@ set_close(cpset *s)
 		;
 	if (k >= n)
 		return; /* a set already */
+	set_room(s, n);
 	if (n <= 8)
 		sort_ranges(s->r, NULL, n);
 	else {
@@ -215,8 +245,40 @@ set_invert(cpset *s)
 			set_push(&o, from, s->r[2 * i] - 1);
 	if (from <= CP_MAX && !(s->n && s->r[2 * s->n - 1] == CP_MAX))
 		set_push(&o, from, CP_MAX);
-	free(s->r);
+	set_free(s);
 	*s = o;
+}
+
+/* Whether c is in s. */
+static bool
+set_has(const cpset *s, uint32_t c)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) { /* the first range that ends at or after c */
+		size_t mid = (lo + hi) / 2;
+
+		if (s->r[2 * mid + 1] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && s->r[2 * lo] <= c;
+}
+
+/* Whether every code point of a is in b. */
+static bool
+set_within(const cpset *a, const cpset *b)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		while (j < b->n && b->r[2 * j + 1] < a->r[2 * i])
+			j++;
+		if (j == b->n || b->r[2 * j] > a->r[2 * i] || b->r[2 * j + 1] < a->r[2 * i + 1])
+			return false;
+	}
+	return true;
 }
 
 static bool
@@ -248,10 +310,7 @@ set_copy(const cpset *s)
 static cpset
 set_all(void)
 {
-	cpset o = {gw_xmalloc(2 * sizeof *o.r), 0, 1};
-
-	set_push(&o, 0, CP_MAX);
-	return o;
+	return set_ref(&ALL);
 }
 
 /* ---------------------------------------------------------------- reading a pattern */
@@ -271,8 +330,6 @@ typedef struct ana {
 	bool e;
 } ana;
 
-static uint32_t all_r[2] = {0, CP_MAX};
-static const cpset NONE = {NULL, 0, 0}, ALL = {all_r, 1, 1};
 
 typedef struct node {
 	enum ntype type;
@@ -384,7 +441,7 @@ mk_set(px *p, uint32_t lo, uint32_t hi)
 	node *nd = mk(p, N_SET);
 
 	nd->one[0] = lo, nd->one[1] = hi;
-	nd->set = (cpset){nd->one, 1, 1}; /* never grown */
+	nd->set = (cpset){nd->one, 1, 0}; /* borrowed: never grown */
 	return nd;
 }
 
@@ -840,11 +897,11 @@ ana_seq(node *nd, const cpset **v)
 				memcpy(cut.r + 2 * cut.n, t.r, 2 * t.n * sizeof *t.r);
 				cut.n += t.n;
 			}
-			free(t.r);
+			set_free(&t);
 		}
 		if (b->e && !set_is_all(b->ce)) {
 			if (ce == &ALL)
-				nd->mine[1] = set_copy(b->ce), ce = &nd->mine[1];
+				nd->mine[1] = set_ref(b->ce), ce = &nd->mine[1];
 			else
 				set_and(&nd->mine[1], b->ce);
 		}
@@ -857,7 +914,7 @@ ana_seq(node *nd, const cpset **v)
 	nd->a.fne = set_union(v, nf, &nd->mine[0]);
 	if (nd->a.fne == &cut)
 		nd->mine[0] = cut, cut = (cpset){0}, nd->a.fne = &nd->mine[0];
-	free(cut.r);
+	set_free(&cut);
 	nd->a.chars = set_union(v + nd->nkid, nd->nkid, &nd->mine[2]);
 }
 
@@ -1011,7 +1068,7 @@ last_two(node *y, cpset last[2])
 		for (size_t k = 0; k < y->nkid; k++) {
 			last_two(y->kid[k], b);
 			set_or(&last[0], &b[0]), set_or(&last[1], &b[1]);
-			free(b[0].r), free(b[1].r), b[0] = b[1] = (cpset){0};
+			set_free(&b[0]), set_free(&b[1]), b[0] = b[1] = (cpset){0};
 		}
 		return;
 	}
@@ -1020,10 +1077,10 @@ last_two(node *y, cpset last[2])
 		if (l.it[k]->type != N_SET)
 			l.n = 0;
 	if (l.n >= 1) {
-		last[0] = set_copy(&l.it[l.n - 1]->set);
-		last[1] = l.n >= 2 ? set_copy(&l.it[l.n - 2]->set) : set_all();
+		last[0] = set_ref(&l.it[l.n - 1]->set);
+		last[1] = l.n >= 2 ? set_ref(&l.it[l.n - 2]->set) : set_all();
 	} else {
-		last[0] = analyse(y)->e ? set_all() : set_copy(analyse(y)->chars);
+		last[0] = analyse(y)->e ? set_all() : set_ref(analyse(y)->chars);
 		last[1] = set_all();
 	}
 	free(l.it);
@@ -1039,7 +1096,7 @@ lookbehinds(const item_list *l, clause *c)
 
 			last_two(l->it[k]->kid[0], last);
 			set_and(&c->before[0], &last[0]), set_and(&c->before[1], &last[1]);
-			free(last[0].r), free(last[1].r);
+			set_free(&last[0]), set_free(&last[1]);
 		}
 }
 
@@ -1050,26 +1107,26 @@ lookbehinds(const item_list *l, clause *c)
 static void
 far_of(const item_list *l, clause *c)
 {
-	cpset pre = {0};
-
 	for (size_t a = 0; a < l->n && !c->far; a++) {
 		item_list y = {0};
+		bool in = true;
 
-		if (l->it[a]->type == N_AHEAD)
-			flatten(l->it[a]->kid[0], &y);
+		if (l->it[a]->type != N_AHEAD)
+			continue;
+		flatten(l->it[a]->kid[0], &y);
 		if (y.n >= 2 && y.it[0]->type == N_REP && y.it[0]->kid[0]->type == N_SET &&
 		    !analyse(y.it[1])->e) {
 			const cpset *sk = &y.it[0]->kid[0]->set, *f = analyse(y.it[1])->fne;
 
-			if (shared(f, sk) == 0 && shared(&pre, sk) == set_size(&pre)) {
+			for (size_t k = 0; k < a && in; k++) /* what the items before read is in S */
+				in = set_within(analyse(l->it[k])->chars, sk);
+			if (shared(f, sk) == 0 && in) {
 				c->far = true;
-				c->far_s = set_copy(sk), c->far_f = set_copy(f);
+				c->far_s = set_ref(sk), c->far_f = set_ref(f);
 			}
 		}
 		free(y.it);
-		set_or(&pre, analyse(l->it[a])->chars);
 	}
-	free(pre.r);
 }
 
 /* The split of items l (rest[j]: what items j.. can start with) after which the rest can start
@@ -1084,21 +1141,21 @@ choose_split(const item_list *l, const ana *const *rest, clause *c)
 	size_t bestj = 0;
 	bool pre_e = true;
 
-	for (size_t j = 0; j < l->n; j++) {
+	for (size_t j = 0; j < l->n && set_size(&pre) <= SKIP_MAX; j++) { /* pre only grows */
 		const cpset *acc = rest[j]->e ? (made = acc_of(rest[j]), &made) : rest[j]->fne;
 		uint32_t size = set_is_all(acc) ? UINT32_MAX : score(acc, &c->first, &pre);
 
-		if (size <= best && size < UINT32_MAX && set_size(&pre) <= SKIP_MAX) {
+		if (size <= best && size < UINT32_MAX) {
 			best = size, bestj = j, c->always = false, c->empty_ok = pre_e;
-			free(c->skip.r), free(c->acc.r);
+			set_free(&c->skip), set_free(&c->acc);
 			c->skip = set_copy(&pre);
 			c->acc = acc == &made ? made : set_copy(acc), made = (cpset){0};
 		}
-		free(made.r), made = (cpset){0};
+		set_free(&made), made = (cpset){0};
 		set_or(&pre, analyse(l->it[j])->chars);
 		pre_e = pre_e && analyse(l->it[j])->e;
 	}
-	free(pre.r);
+	set_free(&pre);
 	if (!c->always && l->it[bestj]->type == N_SET) {
 		c->acc2 = acc_of(rest[bestj + 1]);
 		c->has2 = !set_is_all(&c->acc2);
@@ -1127,13 +1184,13 @@ rests_of(const item_list *l, const ana **rest, ana *own, cpset *mine)
 		own[k] = (ana){set_union(v, 2, &mine[2 * k]), &NONE, &NONE, r->e};
 		if (own[k].fne == &cut)
 			mine[2 * k] = cut, cut = (cpset){0}, own[k].fne = &mine[2 * k];
-		free(cut.r);
+		set_free(&cut);
 		if (r->e && set_is_all(a->ce))
 			own[k].ce = r->ce;
 		else if (r->e && set_is_all(r->ce))
 			own[k].ce = a->ce;
 		else if (r->e) {
-			mine[2 * k + 1] = set_copy(a->ce);
+			mine[2 * k + 1] = set_ref(a->ce);
 			set_and(&mine[2 * k + 1], r->ce);
 			own[k].ce = &mine[2 * k + 1];
 		}
@@ -1211,7 +1268,7 @@ last_of(node *nd, cpset *s)
 static void
 end_of(const item_list *l, clause *c)
 {
-	cpset last = {0}, nl = {0}, chars = {0};
+	cpset last = {0};
 	bool e = true;
 
 	c->end = set_all();
@@ -1220,14 +1277,13 @@ end_of(const item_list *l, clause *c)
 	for (size_t k = l->n; k-- > 0 && e;)
 		e = last_of(l->it[k], &last);
 	if (!e) {
-		free(c->end.r);
+		set_free(&c->end);
 		c->end = last, last = (cpset){0};
+		c->end_nl = true;
 		for (size_t k = 0; k < l->n; k++)
-			set_or(&chars, analyse(l->it[k])->chars);
-		set_add(&nl, '\n', '\n');
-		c->end_nl = shared(&chars, &nl) == 0;
+			c->end_nl = c->end_nl && !set_has(analyse(l->it[k])->chars, '\n');
 	}
-	free(last.r), free(nl.r), free(chars.r);
+	set_free(&last);
 }
 
 /* The clause of the items l (for a search, only first, req and only). */
@@ -1247,11 +1303,11 @@ clause_of(const item_list *l, size_t rule, bool search)
 
 		if (analyse(l->it[j])->e || set_size(fne) > set_size(&c.req2))
 			continue;
-		free(c.req2.r);
+		set_free(&c.req2);
 		if (set_size(fne) < set_size(&c.req))
-			c.req2 = c.req, c.req = set_copy(fne);
+			c.req2 = c.req, c.req = set_ref(fne);
 		else
-			c.req2 = set_copy(fne);
+			c.req2 = set_ref(fne);
 	}
 	if (!search)
 		lookbehinds(l, &c), choose_split(l, rest, &c), far_of(l, &c), end_of(l, &c);
@@ -1259,7 +1315,7 @@ clause_of(const item_list *l, size_t rule, bool search)
 		c.end = set_all();
 	c.only = search ? only_of(l) : set_all();
 	for (size_t k = 0; k < 2 * (l->n + 1); k++)
-		free(mine[k].r);
+		set_free(&mine[k]);
 	free(mine), free(own), free(rest);
 	return c;
 }
@@ -1301,9 +1357,9 @@ split(const item_list *l, size_t rule, int depth, bool search, size_t limit, cla
 static void
 clause_free(clause *c)
 {
-	free(c->before[0].r), free(c->before[1].r), free(c->first.r), free(c->skip.r);
-	free(c->acc.r), free(c->acc2.r), free(c->req.r), free(c->req2.r), free(c->far_s.r), free(c->far_f.r);
-	free(c->only.r), free(c->end.r);
+	set_free(&c->before[0]), set_free(&c->before[1]), set_free(&c->first), set_free(&c->skip);
+	set_free(&c->acc), set_free(&c->acc2), set_free(&c->req), set_free(&c->req2), set_free(&c->far_s), set_free(&c->far_f);
+	set_free(&c->only), set_free(&c->end);
 }
 
 /* Clauses c[1..n) folded into c[0], which any match of one of them passes. */
@@ -1356,9 +1412,8 @@ px_free(px *p)
 		node *nd = p->all[k];
 
 		if (nd->mine)
-			free(nd->mine[0].r), free(nd->mine[1].r), free(nd->mine[2].r);
-		if (nd->set.r != nd->one)
-			free(nd->set.r);
+			set_free(&nd->mine[0]), set_free(&nd->mine[1]), set_free(&nd->mine[2]);
+		set_free(&nd->set);
 	}
 	for (size_t k = 0; k < p->nblk; k++)
 		free(p->blk[k]);
@@ -1500,7 +1555,7 @@ add_far(gw_prefilter *f, const clause *c, size_t i)
 		for (size_t r = 0; r < stop.n; r++)
 			for (uint32_t cp = stop.r[2 * r]; cp <= stop.r[2 * r + 1]; cp++)
 				gw_buf_put_cp(&f->stop[k][f->nstop[k]++], cp);
-	free(stop.r);
+	set_free(&stop);
 }
 
 /* Items of size bytes (a multiple of 8) kept once each, found again by a hash of their words. */
@@ -1717,10 +1772,9 @@ build(gw_prefilter *f)
 	for (size_t k = 0; k < f->n; k++)
 		f->plain[k] = f->off[k] == SIZE_MAX ||
 		              !pattern_clauses(&p, f->text + f->off[k], f->len[k], k, W * 64 - cs.n, f->search, &cs);
-	px_free(&p);
 	if (pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) < 0 || nl != PCRE2_NEWLINE_LF)
 		for (size_t i = 0; i < cs.n; i++) /* $ may match before another line end: no end condition */
-			free(cs.c[i].end.r), cs.c[i].end = set_all();
+			set_free(&cs.c[i].end), cs.c[i].end = set_all();
 	if (!build_classes(f, &cs)) {
 		for (size_t k = 0; k < f->n; k++)
 			f->plain[k] = true;
@@ -1730,6 +1784,7 @@ build(gw_prefilter *f)
 		f->plainbits |= (uint64_t)f->plain[k] << k;
 	for (size_t i = 0; i < cs.n; i++)
 		clause_free(&cs.c[i]);
+	px_free(&p); /* after the clauses, which borrow sets of the nodes */
 	free(cs.c), free(f->text), free(f->off), free(f->len);
 	f->text = NULL, f->off = f->len = NULL;
 }
