@@ -174,32 +174,60 @@ set_put(cpset *s, uint32_t lo, uint32_t hi)
 	s->n++;
 }
 
-/* Ranges r[0..n) sorted by their first code points: by insertion in runs of 8, the runs merged
- * through t (room for n). */
+/* The n ranges r[2i]..r[2i + 1] put at the end of s (set_put). */
+static void
+set_put_ranges(cpset *s, const uint32_t *r, size_t n)
+{
+	set_room(s, s->n + n);
+	memcpy(s->r + 2 * s->n, r, 2 * n * sizeof *r);
+	s->n += n;
+}
+
+/* The end of the run of ranges sorted by their first code points from i on, in r[0..n). */
+static size_t
+run_end(const uint32_t *r, size_t i, size_t n)
+{
+	for (i++; i < n && r[2 * i - 2] <= r[2 * i]; i++)
+		;
+	return i;
+}
+
+/* Ranges r[0..n) sorted by their first code points: few by insertion; else the runs already
+ * sorted (the sets of a union, each sorted) merged two by two through t (room for n) until
+ * one is left (session 8: a union of a few large sets is a few passes, not a sort). */
 static void
 sort_ranges(uint32_t *r, uint32_t *t, size_t n)
 {
-	for (size_t b = 0; b < n; b += 8)
-		for (size_t i = b + 1; i < n && i < b + 8; i++) {
+	uint32_t *from = r, *to = t;
+
+	if (n <= 8) {
+		for (size_t i = 1; i < n; i++) {
 			uint32_t lo = r[2 * i], hi = r[2 * i + 1];
 			size_t j = i;
 
-			for (; j > b && r[2 * j - 2] > lo; j--)
+			for (; j > 0 && r[2 * j - 2] > lo; j--)
 				r[2 * j] = r[2 * j - 2], r[2 * j + 1] = r[2 * j - 1];
 			r[2 * j] = lo, r[2 * j + 1] = hi;
 		}
-	for (size_t w = 8; w < n; w *= 2) {
-		for (size_t b = 0; b < n; b += 2 * w) {
-			size_t i = b, m = b + w < n ? b + w : n, j = m, e = b + 2 * w < n ? b + 2 * w : n, o = b;
+		return;
+	}
+	while (run_end(from, 0, n) < n) {
+		for (size_t b = 0; b < n;) {
+			size_t i = b, m = run_end(from, b, n), j = m, e = m < n ? run_end(from, m, n) : n, o = b;
 
 			while (i < m || j < e) {
-				size_t k = j >= e || (i < m && r[2 * i] <= r[2 * j]) ? i++ : j++;
+				size_t k = j >= e || (i < m && from[2 * i] <= from[2 * j]) ? i++ : j++;
 
-				t[2 * o] = r[2 * k], t[2 * o + 1] = r[2 * k + 1], o++;
+				to[2 * o] = from[2 * k], to[2 * o + 1] = from[2 * k + 1], o++;
 			}
+			b = e;
 		}
-		memcpy(r, t, 2 * n * sizeof *r);
+		uint32_t *x = from;
+
+		from = to, to = x;
 	}
+	if (from != r)
+		memcpy(r, from, 2 * n * sizeof *r);
 }
 
 /* The ranges put into s made a set: sorted, and those that overlap or touch joined. */
@@ -367,6 +395,10 @@ typedef struct px {
 	size_t nblk, capblk, used;
 	memo *memo;       /* groups read, by their text: the rules share their defines (Q_UNIT) */
 	size_t nmemo;
+	size_t *end;      /* group_end: per byte, the end of the group opened there (0: not known) */
+	uint32_t *scan;   /* and the number of the scan that found it (nscan: the last) */
+	size_t capend, *open, capopen;
+	uint32_t nscan;
 } px;
 
 /* size bytes of zeros from the pool (session 8: a malloc and a free for every node and every
@@ -455,11 +487,9 @@ add_space(cpset *s, char k)
 	static const uint32_t v[] = {0x0A, 0x0D, 0x85, 0x85, 0x2028, 0x2029};
 
 	if (k != 'v')
-		for (size_t i = 0; i < sizeof h / sizeof *h; i += 2)
-			set_put(s, h[i], h[i + 1]);
+		set_put_ranges(s, h, sizeof h / sizeof *h / 2);
 	if (k != 'h')
-		for (size_t i = 0; i < sizeof v / sizeof *v; i += 2)
-			set_put(s, v[i], v[i + 1]);
+		set_put_ranges(s, v, sizeof v / sizeof *v / 2);
 }
 
 /* \d as PCRE2 reads it with PCRE2_UCP, \p{Nd}: the decimal digits of Unicode 15 (a superset
@@ -478,8 +508,9 @@ add_digits(cpset *s)
 	    0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x11F50, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8,
 	    0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0, 0x1E950, 0x1FBF0};
 
+	set_room(s, s->n + sizeof d / sizeof *d);
 	for (size_t i = 0; i < sizeof d / sizeof *d; i++)
-		set_put(s, d[i], d[i] + 9);
+		s->r[2 * s->n] = d[i], s->r[2 * s->n + 1] = d[i] + 9, s->n++;
 }
 
 static uint32_t
@@ -610,12 +641,24 @@ parse_class(px *p)
 
 static node *parse_alt(px *p);
 
-/* The byte after the ")" that closes the group opened at i, or 0: over escapes and classes. */
+/* The byte after the ")" that closes the group opened at i, or 0: over escapes and classes.
+ * The ends of the groups inside it are kept (p->end[j] for the "(" at j, when p->scan[j] is
+ * the number of the scan that found it): they are asked next, and a group nested d deep was
+ * read d + 1 times (session 8). */
 static size_t
-group_end(const char *s, size_t n, size_t i)
+group_end(px *p, size_t i)
 {
-	int depth = 0;
+	const char *s = p->s;
+	size_t n = p->n, depth = 0, cap = p->capend;
 
+	if (i < cap && p->scan[i] == p->nscan && p->end[i])
+		return p->end[i];
+	if (n > cap) { /* the new room zeroed: no scan numbered there */
+		gw_grow((void **)&p->end, &p->capend, n, sizeof *p->end);
+		p->scan = gw_xrealloc(p->scan, p->capend * sizeof *p->scan);
+		memset(p->scan + cap, 0, (p->capend - cap) * sizeof *p->scan);
+	}
+	p->nscan++;
 	for (; i < n; i++)
 		if (s[i] == '\\')
 			i++;
@@ -623,19 +666,29 @@ group_end(const char *s, size_t n, size_t i)
 			i += i + 1 < n && s[i + 1] == '^';
 			for (i += 2; i < n && s[i] != ']'; i++) /* a ] first is a member */
 				i += s[i] == '\\';
-		} else if (s[i] == '(')
-			depth++;
-		else if (s[i] == ')' && --depth == 0)
-			return i + 1;
+		} else if (s[i] == '(') {
+			gw_grow((void **)&p->open, &p->capopen, depth + 1, sizeof *p->open);
+			p->open[depth++] = i;
+			p->scan[i] = p->nscan, p->end[i] = 0;
+		} else if (s[i] == ')' && depth > 0) {
+			p->end[p->open[--depth]] = i + 1;
+			if (depth == 0)
+				return i + 1;
+		}
 	return 0;
 }
 
+/* The slot of the group text t[0..len) in the memo, or the free slot where it goes: found by
+ * its length and its first and last bytes (a hash of all of them read a group nested d deep
+ * d + 1 times); the text compared whole. */
 static size_t
 memo_slot(const px *p, const char *t, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = 2166136261u ^ (uint32_t)len;
 
-	for (size_t k = 0; k < len; k++)
+	for (size_t k = 0; k < 16 && k < len; k++)
+		h = (h ^ (unsigned char)t[k]) * 16777619u;
+	for (size_t k = len > 16 ? len - 16 : 0; k < len; k++)
 		h = (h ^ (unsigned char)t[k]) * 16777619u;
 	for (h &= MEMO_SLOTS - 1; p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
 		if (p->memo[h].len == len && memcmp(p->memo[h].text, t, len) == 0)
@@ -649,7 +702,7 @@ static node *parse_group(px *p);
 static node *
 group(px *p)
 {
-	size_t from = p->i - 1, end = group_end(p->s, p->n, from), h;
+	size_t from = p->i - 1, end = group_end(p, from), h;
 	bool look = end > from && end - from >= MEMO_MIN && p->nmemo < MEMO_SLOTS / 2;
 	node *nd;
 
@@ -1391,6 +1444,7 @@ pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bo
 	size_t n0 = out->n;
 
 	p->s = pat, p->n = len, p->i = 0, p->bad = false;
+	p->nscan++; /* no group ends kept from another pattern */
 	flatten(parse_alt(p), &l);
 	if (p->bad || p->i != len || room == 0) {
 		free(l.it);
@@ -1417,7 +1471,7 @@ px_free(px *p)
 	}
 	for (size_t k = 0; k < p->nblk; k++)
 		free(p->blk[k]);
-	free(p->all), free(p->stk), free(p->blk), free(p->memo);
+	free(p->all), free(p->stk), free(p->blk), free(p->memo), free(p->end), free(p->scan), free(p->open);
 }
 
 /* ---------------------------------------------------------------- the filter */
