@@ -1532,7 +1532,7 @@ struct gw_prefilter {
 	masks *cls;         /* not a search: the distinct masks of the classes (gw_prefilter_at) */
 	reqmask *req;       /* a search: their distinct reqmasks (gw_prefilter_in) */
 	cpmap at, in;       /* code point to its masks, its reqmask */
-	uint16_t *bmp;      /* while the classes are painted: the class of each code point of the BMP */
+	uint16_t *bmp;      /* while the classes are painted: the class that starts at each bound in the BMP */
 };
 
 /* The class of code point c, by its bounds. */
@@ -1552,19 +1552,25 @@ class_of(const gw_prefilter *f, uint32_t c)
 	return lo;
 }
 
-/* Mark where the ranges of s start and end, in a bit a code point (and one past the last). */
+/* Mark where the ranges of s start and end, in a bit a code point (and one past the last), and
+ * the words of at so marked in a bit a word of sum (session 8: the bounds are found from the
+ * few words marked, not from all 17,000). */
 static void
-mark_bounds(uint64_t *at, const cpset *s)
+mark_bounds(uint64_t *at, uint64_t *sum, const cpset *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		at[s->r[2 * i] / 64] |= 1ull << (s->r[2 * i] % 64);
-		at[(s->r[2 * i + 1] + 1) / 64] |= 1ull << ((s->r[2 * i + 1] + 1) % 64);
-	}
+	for (size_t i = 0; i < s->n; i++)
+		for (int e = 0; e < 2; e++) {
+			uint32_t c = s->r[2 * i + e] + (uint32_t)e;
+
+			at[c / 64] |= 1ull << (c % 64);
+			sum[c / 4096] |= 1ull << (c / 64 % 64);
+		}
 }
 
 /* Bit b of the mask at offset off of masks (req: of reqmask) set in every class inside s:
  * flipped where each range of s starts and where the class after it starts (a bound too), which
- * spread_flips turns into the classes between.  Each bit of a mask is painted from one set. */
+ * spread_flips turns into the classes between.  Each bit of a mask is painted from one set.
+ * Every code point flipped at is a bound (build_classes marked them): f->bmp has its class. */
 static void
 paint(gw_prefilter *f, const cpset *s, bool req, size_t off, size_t b)
 {
@@ -1693,10 +1699,11 @@ map_build(const gw_prefilter *f, cpmap *m, void **recs, size_t size)
 			m->blk[lo / 64] = (uint16_t)(whole[m->big[k]] * 64);
 			continue;
 		}
-		for (uint32_t c = lo, q = (uint32_t)k; c < lo + 64; c++) {
-			while (q + 1 < f->nclass && f->bound[q + 1] <= c)
-				q++;
-			one[c - lo] = m->big[q];
+		for (size_t q = k, c = lo; c < lo + 64; q++) { /* the classes in the block, a run each */
+			size_t e = q + 1 < f->nclass && f->bound[q + 1] < lo + 64 ? f->bound[q + 1] : lo + 64;
+
+			for (; c < e; c++)
+				one[c - lo] = m->big[q];
 		}
 		m->blk[lo / 64] = (uint16_t)(uniq_put(&b, one) * 64);
 	}
@@ -1718,23 +1725,28 @@ static bool
 build_classes(gw_prefilter *f, const clauses *cs)
 {
 	uint64_t *at = gw_xcalloc((CP_MAX + 2) / 64 + 1, sizeof *at);
+	uint64_t sum[((CP_MAX + 2) / 64 + 1 + 63) / 64] = {1};
 	size_t m = 0;
 
 	at[0] = 1; /* the first class starts at 0 */
 	for (size_t i = 0; i < cs->n; i++) {
 		const clause *c = &cs->c[i];
 
-		mark_bounds(at, &c->before[0]), mark_bounds(at, &c->before[1]);
-		mark_bounds(at, &c->first), mark_bounds(at, &c->skip);
-		mark_bounds(at, &c->acc), mark_bounds(at, &c->acc2);
-		mark_bounds(at, &c->req), mark_bounds(at, &c->req2);
-		mark_bounds(at, &c->far_s), mark_bounds(at, &c->far_f), mark_bounds(at, &c->only);
-		mark_bounds(at, &c->end);
+		mark_bounds(at, sum, &c->before[0]), mark_bounds(at, sum, &c->before[1]);
+		mark_bounds(at, sum, &c->first), mark_bounds(at, sum, &c->skip);
+		mark_bounds(at, sum, &c->acc), mark_bounds(at, sum, &c->acc2);
+		mark_bounds(at, sum, &c->req), mark_bounds(at, sum, &c->req2);
+		mark_bounds(at, sum, &c->far_s), mark_bounds(at, sum, &c->far_f), mark_bounds(at, sum, &c->only);
+		mark_bounds(at, sum, &c->end);
 	}
-	for (size_t w = 0, cap = 0; w <= CP_MAX / 64; w++)
-		for (uint64_t bits = at[w]; bits; bits &= bits - 1) {
-			gw_grow((void **)&f->bound, &cap, m + 1, sizeof *f->bound);
-			f->bound[m++] = (uint32_t)(64 * w + (size_t)__builtin_ctzll(bits));
+	for (size_t v = 0, cap = 0; v < sizeof sum / sizeof *sum; v++)
+		for (uint64_t words = sum[v]; words; words &= words - 1) {
+			size_t w = 64 * v + (size_t)__builtin_ctzll(words);
+
+			for (uint64_t bits = w <= CP_MAX / 64 ? at[w] : 0; bits; bits &= bits - 1) {
+				gw_grow((void **)&f->bound, &cap, m + 1, sizeof *f->bound);
+				f->bound[m++] = (uint32_t)(64 * w + (size_t)__builtin_ctzll(bits));
+			}
 		}
 	free(at);
 	if ((f->nclass = m) > UINT16_MAX)
@@ -1743,13 +1755,9 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		f->req = gw_xcalloc(m, sizeof *f->req);
 	else
 		f->cls = gw_xcalloc(m, sizeof *f->cls);
-	f->bmp = gw_xmalloc(0x10000 * sizeof *f->bmp);
-	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++) {
-		uint32_t end = k + 1 < m && f->bound[k + 1] < 0x10000 ? f->bound[k + 1] : 0x10000;
-
-		for (uint32_t c = f->bound[k]; c < end; c++)
-			f->bmp[c] = (uint16_t)k;
-	}
+	f->bmp = gw_xmalloc(0x10000 * sizeof *f->bmp); /* set at the bounds alone: paint asks no other */
+	for (size_t k = 0; k < m && f->bound[k] < 0x10000; k++)
+		f->bmp[f->bound[k]] = (uint16_t)k;
 	for (size_t i = 0; i < cs->n; i++) {
 		const clause *c = &cs->c[i];
 
