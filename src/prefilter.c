@@ -211,8 +211,11 @@ sort_ranges(uint32_t *r, uint32_t *t, size_t n)
 		}
 		return;
 	}
-	while (run_end(from, 0, n) < n) {
-		for (size_t b = 0; b < n;) {
+	for (size_t runs = 2; runs > 1;) {
+		uint32_t *x;
+
+		runs = 0;
+		for (size_t b = 0; b < n; runs++) {
 			size_t i = b, m = run_end(from, b, n), j = m, e = m < n ? run_end(from, m, n) : n, o = b;
 
 			while (i < m || j < e) {
@@ -222,9 +225,7 @@ sort_ranges(uint32_t *r, uint32_t *t, size_t n)
 			}
 			b = e;
 		}
-		uint32_t *x = from;
-
-		from = to, to = x;
+		x = from, from = to, to = x;
 	}
 	if (from != r)
 		memcpy(r, from, 2 * n * sizeof *r);
@@ -241,9 +242,11 @@ set_close(cpset *s)
 	if (k >= n)
 		return; /* a set already */
 	set_room(s, n);
-	if (n <= 8)
-		sort_ranges(s->r, NULL, n);
-	else {
+	if (n <= 256) {
+		uint32_t t[2 * 256];
+
+		sort_ranges(s->r, t, n);
+	} else {
 		uint32_t *t = gw_xmalloc(2 * n * sizeof *t);
 
 		sort_ranges(s->r, t, n);
@@ -399,17 +402,22 @@ typedef struct px {
 	uint32_t *scan;   /* and the number of the scan that found it (nscan: the last) */
 	size_t capend, *open, capopen;
 	uint32_t nscan;
+	struct lit {      /* the nodes of single code points (cp CP_MAX + 1: the dot), by a hash */
+		uint32_t cp;
+		struct node *nd;
+	} *lit;
+	size_t nlit, caplit;
 } px;
 
-/* size bytes of zeros from the pool (session 8: a malloc and a free for every node and every
- * list of items, some 10,000 a process). */
+/* size bytes from the pool, not cleared (session 8: a malloc and a free for every node and
+ * every list of items, some 10,000 a process). */
 static void *
 pool_get(px *p, size_t size)
 {
 	size = (size + 15) / 16 * 16;
 	if (p->nblk == 0 || p->used + size > POOL_BLOCK) {
 		gw_grow((void **)&p->blk, &p->capblk, p->nblk + 1, sizeof *p->blk);
-		p->blk[p->nblk++] = gw_xcalloc(1, size > POOL_BLOCK ? size : POOL_BLOCK);
+		p->blk[p->nblk++] = gw_xmalloc(size > POOL_BLOCK ? size : POOL_BLOCK);
 		p->used = 0;
 		if (size > POOL_BLOCK) { /* a block of its own, before the one in use */
 			char *big = p->blk[p->nblk - 1];
@@ -430,9 +438,11 @@ mk(px *p, enum ntype t)
 {
 	node *nd = pool_get(p, sizeof *nd);
 
-	nd->type = t;
-	if (t == N_SEQ || t == N_ALT || t == N_AHEAD) /* those whose analysis makes sets */
+	*nd = (node){.type = t};
+	if (t == N_SEQ || t == N_ALT || t == N_AHEAD) { /* those whose analysis makes sets */
 		nd->mine = pool_get(p, 3 * sizeof *nd->mine);
+		nd->mine[0] = nd->mine[1] = nd->mine[2] = (cpset){0};
+	}
 	gw_grow((void **)&p->all, &p->capall, p->nall + 1, sizeof *p->all);
 	p->all[p->nall++] = nd;
 	return nd;
@@ -467,13 +477,41 @@ mk_over(px *p, enum ntype t, node *k)
 	return nd;
 }
 
+/* The node of the range lo..hi: one for all the literals of a code point (and all the dots) of
+ * the patterns (session 8: most nodes are literals, and most literals are some 1,500 Han
+ * characters again and again).  A node is never changed once read, only wrapped. */
 static node *
 mk_set(px *p, uint32_t lo, uint32_t hi)
 {
-	node *nd = mk(p, N_SET);
+	uint32_t key = lo == hi ? lo : CP_MAX + 1, h;
+	node *nd;
 
+	if (lo != hi && !(lo == 0 && hi == CP_MAX))
+		key = UINT32_MAX; /* not kept */
+	if (key != UINT32_MAX && 2 * (p->nlit + 1) > p->caplit) { /* more slots: placed again */
+		struct lit *old = p->lit;
+		size_t n = p->caplit;
+
+		p->caplit = n ? 2 * n : 1024;
+		p->lit = gw_xcalloc(p->caplit, sizeof *p->lit);
+		for (size_t k = 0; k < n; k++)
+			if (old[k].nd) {
+				for (h = old[k].cp * 2654435761u % p->caplit; p->lit[h].nd; h = (h + 1) % p->caplit)
+					;
+				p->lit[h] = old[k];
+			}
+		free(old);
+	}
+	if (key != UINT32_MAX) {
+		for (h = key * 2654435761u % p->caplit; p->lit[h].nd; h = (h + 1) % p->caplit)
+			if (p->lit[h].cp == key)
+				return p->lit[h].nd;
+	}
+	nd = mk(p, N_SET);
 	nd->one[0] = lo, nd->one[1] = hi;
 	nd->set = (cpset){nd->one, 1, 0}; /* borrowed: never grown */
+	if (key != UINT32_MAX)
+		p->lit[h] = (struct lit){key, nd}, p->nlit++;
 	return nd;
 }
 
@@ -911,6 +949,11 @@ set_union(const cpset *const *v, size_t n, cpset *own)
 			one = v[i], k++, room += v[i]->n;
 	if (k <= 1)
 		return one;
+	if (k <= 4) { /* few: merged one into the other */
+		for (size_t i = 0; i < n; i++)
+			set_or(own, v[i]);
+		return own;
+	}
 	set_room(own, room);
 	for (size_t i = 0; i < n; i++)
 		if (v[i]->n) {
@@ -1057,7 +1100,7 @@ typedef struct clause {
 
 typedef struct item_list {
 	node **it;
-	size_t n;
+	size_t n, cap;
 } item_list;
 
 static void
@@ -1068,7 +1111,7 @@ flatten(node *nd, item_list *l)
 			flatten(nd->kid[k], l);
 		return;
 	}
-	l->it = gw_xrealloc(l->it, (l->n + 1) * sizeof *l->it);
+	gw_grow((void **)&l->it, &l->cap, l->n + 1, sizeof *l->it);
 	l->it[l->n++] = nd;
 }
 
@@ -1343,10 +1386,13 @@ end_of(const item_list *l, clause *c)
 static clause
 clause_of(const item_list *l, size_t rule, bool search)
 {
+	enum { FEW = 32 }; /* items of most clauses: their suffixes on the stack */
 	clause c = {.before = {set_all(), set_all()}, .always = true, .rule = rule};
-	const ana **rest = gw_xmalloc((l->n + 1) * sizeof *rest);
-	ana *own = gw_xmalloc((l->n + 1) * sizeof *own);
-	cpset *mine = gw_xcalloc(2 * (l->n + 1), sizeof *mine);
+	const ana *rest_s[FEW + 1], **rest = l->n <= FEW ? rest_s : gw_xmalloc((l->n + 1) * sizeof *rest);
+	ana own_s[FEW + 1], *own = l->n <= FEW ? own_s : gw_xmalloc((l->n + 1) * sizeof *own);
+	cpset mine_s[2 * (FEW + 1)], *mine = l->n <= FEW ? mine_s : gw_xmalloc(2 * (l->n + 1) * sizeof *mine);
+
+	memset(mine, 0, 2 * (l->n + 1) * sizeof *mine);
 
 	rests_of(l, rest, own, mine);
 	c.first = acc_of(rest[0]);
@@ -1369,7 +1415,8 @@ clause_of(const item_list *l, size_t rule, bool search)
 	c.only = search ? only_of(l) : set_all();
 	for (size_t k = 0; k < 2 * (l->n + 1); k++)
 		set_free(&mine[k]);
-	free(mine), free(own), free(rest);
+	if (l->n > FEW)
+		free(mine), free(own), free(rest);
 	return c;
 }
 
@@ -1471,7 +1518,7 @@ px_free(px *p)
 	}
 	for (size_t k = 0; k < p->nblk; k++)
 		free(p->blk[k]);
-	free(p->all), free(p->stk), free(p->blk), free(p->memo), free(p->end), free(p->scan), free(p->open);
+	free(p->all), free(p->stk), free(p->blk), free(p->memo), free(p->end), free(p->scan), free(p->open), free(p->lit);
 }
 
 /* ---------------------------------------------------------------- the filter */
@@ -1553,8 +1600,9 @@ class_of(const gw_prefilter *f, uint32_t c)
 }
 
 /* Mark where the ranges of s start and end, in a bit a code point (and one past the last), and
- * the words of at so marked in a bit a word of sum (session 8: the bounds are found from the
- * few words marked, not from all 17,000). */
+ * the words of at so marked in a bit a word of sum: a word of at is cleared when it is first
+ * marked, and the bounds are read from the few words marked (session 8: not all 17,000 of a
+ * table cleared and read). */
 static void
 mark_bounds(uint64_t *at, uint64_t *sum, const cpset *s)
 {
@@ -1562,8 +1610,9 @@ mark_bounds(uint64_t *at, uint64_t *sum, const cpset *s)
 		for (int e = 0; e < 2; e++) {
 			uint32_t c = s->r[2 * i + e] + (uint32_t)e;
 
+			if (!(sum[c / 4096] & 1ull << (c / 64 % 64)))
+				at[c / 64] = 0, sum[c / 4096] |= 1ull << (c / 64 % 64);
 			at[c / 64] |= 1ull << (c % 64);
-			sum[c / 4096] |= 1ull << (c / 64 % 64);
 		}
 }
 
@@ -1724,7 +1773,7 @@ rec_of(const gw_prefilter *f, const cpmap *m, uint32_t c)
 static bool
 build_classes(gw_prefilter *f, const clauses *cs)
 {
-	uint64_t *at = gw_xcalloc((CP_MAX + 2) / 64 + 1, sizeof *at);
+	uint64_t *at = gw_xmalloc(((CP_MAX + 2) / 64 + 1) * sizeof *at); /* cleared where marked */
 	uint64_t sum[((CP_MAX + 2) / 64 + 1 + 63) / 64] = {1};
 	size_t m = 0;
 
