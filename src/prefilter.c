@@ -63,28 +63,85 @@ set_push(cpset *s, uint32_t lo, uint32_t hi)
 	s->n++;
 }
 
-/* Room in s for n ranges: a borrowed set copied to a list of its own first. */
+/* Where the lists of ranges of the sets come from while a filter is built (session 8: a
+ * malloc, a realloc and a free for most of some 20,000 sets a process): lists of 2^k ranges,
+ * those let go kept for the next of their size (free[k], chained through their first words),
+ * cut from blocks freed when the build is done.  Every set lives within a build (build sets
+ * it, under the lock of ready), and a list is never freed but to these. */
+#define LISTS_BLOCK 32768 /* bytes */
+
+typedef struct lists {
+	uint32_t *free[32];
+	char **blk;
+	size_t nblk, capblk, used;
+} lists;
+
+static _Thread_local lists *set_lists;
+
+/* A list for 2^k ranges. */
+static uint32_t *
+lists_get(unsigned k)
+{
+	lists *m = set_lists;
+	size_t size = (size_t)8 << k;
+	uint32_t *r = m->free[k];
+
+	if (r) {
+		memcpy(&m->free[k], r, sizeof m->free[k]);
+		return r;
+	}
+	if (m->nblk == 0 || m->used + size > LISTS_BLOCK) {
+		gw_grow((void **)&m->blk, &m->capblk, m->nblk + 1, sizeof *m->blk);
+		if (size > LISTS_BLOCK / 4) { /* a block of its own, before the one in use */
+			m->blk[m->nblk++] = gw_xmalloc(size);
+			if (m->nblk >= 2) {
+				char *own = m->blk[m->nblk - 1];
+
+				m->blk[m->nblk - 1] = m->blk[m->nblk - 2], m->blk[m->nblk - 2] = own;
+				return (uint32_t *)own;
+			}
+			m->used = LISTS_BLOCK; /* the next asks a new block */
+			return (uint32_t *)m->blk[0];
+		}
+		m->blk[m->nblk++] = gw_xmalloc(LISTS_BLOCK);
+		m->used = 0;
+	}
+	m->used += size;
+	return (uint32_t *)(m->blk[m->nblk - 1] + m->used - size);
+}
+
+/* Room in s for n ranges: a list of twice the size, or one of its own for a borrowed set. */
 static void
 set_room(cpset *s, size_t n)
 {
-	if (s->cap == 0) {
-		uint32_t *r = gw_xmalloc(2 * (n > s->n ? n : s->n) * sizeof *r);
+	unsigned k = 0;
+	uint32_t *r;
 
-		if (s->n)
-			memcpy(r, s->r, 2 * s->n * sizeof *r);
-		s->r = r, s->cap = n > s->n ? n : s->n;
-		if (s->cap == 0)
-			free(r), s->r = NULL;
+	if (n <= s->cap)
 		return;
+	while (((size_t)1 << k) < n)
+		k++;
+	r = lists_get(k);
+	if (s->n)
+		memcpy(r, s->r, 2 * s->n * sizeof *r);
+	if (s->cap) { /* let go: a power of two */
+		unsigned j = (unsigned)__builtin_ctzll(s->cap);
+
+		memcpy(s->r, &set_lists->free[j], sizeof set_lists->free[j]);
+		set_lists->free[j] = s->r;
 	}
-	gw_grow((void **)&s->r, &s->cap, n, 2 * sizeof *s->r);
+	s->r = r, s->cap = (size_t)1 << k;
 }
 
 static void
 set_free(cpset *s)
 {
-	if (s->cap)
-		free(s->r);
+	if (s->cap) {
+		unsigned j = (unsigned)__builtin_ctzll(s->cap);
+
+		memcpy(s->r, &set_lists->free[j], sizeof set_lists->free[j]);
+		set_lists->free[j] = s->r;
+	}
 	*s = (cpset){0};
 }
 
@@ -268,9 +325,10 @@ set_add(cpset *s, uint32_t lo, uint32_t hi)
 static void
 set_invert(cpset *s)
 {
-	cpset o = {gw_xmalloc((s->n + 1) * 2 * sizeof *o.r), 0, s->n + 1};
+	cpset o = {0};
 	uint32_t from = 0;
 
+	set_room(&o, s->n + 1);
 	for (size_t i = 0; i < s->n; from = s->r[2 * i + 1] + 1, i++)
 		if (s->r[2 * i] > from)
 			set_push(&o, from, s->r[2 * i] - 1);
@@ -331,10 +389,13 @@ set_size(const cpset *s)
 static cpset
 set_copy(const cpset *s)
 {
-	cpset o = {s->n ? gw_xmalloc(s->n * 2 * sizeof *o.r) : NULL, s->n, s->n};
+	cpset o = {0};
 
-	if (s->n)
+	if (s->n) {
+		set_room(&o, s->n);
 		memcpy(o.r, s->r, s->n * 2 * sizeof *o.r);
+		o.n = s->n;
+	}
 	return o;
 }
 
@@ -390,8 +451,6 @@ typedef struct px {
 	const char *s;
 	size_t n, i;
 	bool bad;         /* a construct the grammar does not read: no filter */
-	node **all;       /* every node made, to free */
-	size_t nall, capall;
 	node **stk;       /* the items of the sequences and alternations being read */
 	size_t nstk, capstk;
 	char **blk;       /* the pool: nodes, their items and sets, freed at once */
@@ -443,8 +502,6 @@ mk(px *p, enum ntype t)
 		nd->mine = pool_get(p, 3 * sizeof *nd->mine);
 		nd->mine[0] = nd->mine[1] = nd->mine[2] = (cpset){0};
 	}
-	gw_grow((void **)&p->all, &p->capall, p->nall + 1, sizeof *p->all);
-	p->all[p->nall++] = nd;
 	return nd;
 }
 
@@ -1509,16 +1566,9 @@ pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bo
 static void
 px_free(px *p)
 {
-	for (size_t k = 0; k < p->nall; k++) {
-		node *nd = p->all[k];
-
-		if (nd->mine)
-			set_free(&nd->mine[0]), set_free(&nd->mine[1]), set_free(&nd->mine[2]);
-		set_free(&nd->set);
-	}
-	for (size_t k = 0; k < p->nblk; k++)
+	for (size_t k = 0; k < p->nblk; k++) /* the nodes; their sets go with the build's lists */
 		free(p->blk[k]);
-	free(p->all), free(p->stk), free(p->blk), free(p->memo), free(p->end), free(p->scan), free(p->open), free(p->lit);
+	free(p->stk), free(p->blk), free(p->memo), free(p->end), free(p->scan), free(p->open), free(p->lit);
 }
 
 /* ---------------------------------------------------------------- the filter */
@@ -1877,7 +1927,9 @@ build(gw_prefilter *f)
 	clauses cs = {0};
 	uint32_t nl;
 	px p = {.memo = gw_xcalloc(MEMO_SLOTS, sizeof *p.memo)};
+	lists sets = {.blk = NULL};
 
+	set_lists = &sets;
 	f->plain = gw_xcalloc(f->n ? f->n : 1, sizeof *f->plain);
 	f->rmask = gw_xcalloc(f->n ? f->n : 1, sizeof *f->rmask);
 	for (size_t k = 0; k < f->n; k++)
@@ -1896,6 +1948,10 @@ build(gw_prefilter *f)
 	for (size_t i = 0; i < cs.n; i++)
 		clause_free(&cs.c[i]);
 	px_free(&p); /* after the clauses, which borrow sets of the nodes */
+	for (size_t k = 0; k < sets.nblk; k++)
+		free(sets.blk[k]);
+	free(sets.blk);
+	set_lists = NULL;
 	free(cs.c), free(f->text), free(f->off), free(f->len);
 	f->text = NULL, f->off = f->len = NULL;
 }
