@@ -993,8 +993,8 @@ acc_of(const ana *a)
 	return s;
 }
 
-/* The union of the sets v[0..n): the one that is not empty, borrowed, or all of them put into
- * own (set_close: sorted once, however many). */
+/* The union of the sets v[0..n): the one that is not empty or holds every code point,
+ * borrowed, or made in own (empty): a few merged at once, more put and sorted by runs. */
 static const cpset *
 set_union(const cpset *const *v, size_t n, cpset *own)
 {
@@ -1002,16 +1002,27 @@ set_union(const cpset *const *v, size_t n, cpset *own)
 	size_t k = 0, room = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (v[i]->n)
+		if (set_is_all(v[i]))
+			return v[i];
+		else if (v[i]->n)
 			one = v[i], k++, room += v[i]->n;
 	if (k <= 1)
 		return one;
-	if (k <= 4) { /* few: merged one into the other */
-		for (size_t i = 0; i < n; i++)
-			set_or(own, v[i]);
+	set_room(own, room);
+	if (k == 2) { /* most: the two merged */
+		const cpset *a = NULL, *b = NULL;
+		size_t i = 0, j = 0;
+
+		for (size_t q = 0; q < n; q++)
+			if (v[q]->n)
+				*(a ? &b : &a) = v[q];
+		while (i < a->n || j < b->n)
+			if (j >= b->n || (i < a->n && a->r[2 * i] <= b->r[2 * j]))
+				set_push(own, a->r[2 * i], a->r[2 * i + 1]), i++;
+			else
+				set_push(own, b->r[2 * j], b->r[2 * j + 1]), j++;
 		return own;
 	}
-	set_room(own, room);
 	for (size_t i = 0; i < n; i++)
 		if (v[i]->n) {
 			memcpy(own->r + 2 * own->n, v[i]->r, 2 * v[i]->n * sizeof *own->r);
@@ -1294,7 +1305,7 @@ choose_split(const item_list *l, const ana *const *rest, clause *c)
 	size_t bestj = 0;
 	bool pre_e = true;
 
-	for (size_t j = 0; j < l->n && set_size(&pre) <= SKIP_MAX; j++) { /* pre only grows */
+	for (size_t j = 0; j < l->n; j++) { /* pre has at most SKIP_MAX code points */
 		const cpset *acc = rest[j]->e ? (made = acc_of(rest[j]), &made) : rest[j]->fne;
 		uint32_t size = set_is_all(acc) ? UINT32_MAX : score(acc, &c->first, &pre);
 
@@ -1305,7 +1316,11 @@ choose_split(const item_list *l, const ana *const *rest, clause *c)
 			c->acc = acc == &made ? made : set_copy(acc), made = (cpset){0};
 		}
 		set_free(&made), made = (cpset){0};
+		if (j + 1 == l->n)
+			break; /* no item after: what it reads is not skipped */
 		set_or(&pre, analyse(l->it[j])->chars);
+		if (set_size(&pre) > SKIP_MAX)
+			break; /* nor may any after it be skipped to: pre only grows */
 		pre_e = pre_e && analyse(l->it[j])->e;
 	}
 	set_free(&pre);
@@ -1523,12 +1538,27 @@ clause_free(clause *c)
 static void
 merge(clause *c, size_t n)
 {
+	static const size_t field[] = { /* the sets folded, each the union of all the clauses' */
+	    offsetof(clause, before), offsetof(clause, before) + sizeof(cpset), offsetof(clause, first),
+	    offsetof(clause, skip), offsetof(clause, acc), offsetof(clause, acc2), offsetof(clause, req),
+	    offsetof(clause, req2), offsetof(clause, only), offsetof(clause, end)};
+	cpset **v = gw_xmalloc(n * sizeof *v);
+
+	for (size_t f = 0; f < sizeof field / sizeof *field; f++) {
+		cpset u = {0}, *to = (cpset *)((char *)&c[0] + field[f]), t;
+		const cpset *got;
+
+		for (size_t k = 0; k < n; k++)
+			v[k] = (cpset *)((char *)&c[k] + field[f]);
+		got = set_union((const cpset *const *)v, n, &u);
+		if (got == &u)
+			set_free(to), *to = u;
+		for (size_t k = 1; k < n; k++) /* one clause's own set: taken, its own freed with it */
+			if (got == v[k])
+				t = *to, *to = *v[k], *v[k] = t;
+	}
+	free(v);
 	for (size_t k = 1; k < n; k++) {
-		set_or(&c[0].before[0], &c[k].before[0]), set_or(&c[0].before[1], &c[k].before[1]);
-		set_or(&c[0].first, &c[k].first), set_or(&c[0].skip, &c[k].skip);
-		set_or(&c[0].acc, &c[k].acc), set_or(&c[0].acc2, &c[k].acc2);
-		set_or(&c[0].req, &c[k].req), set_or(&c[0].req2, &c[k].req2);
-		set_or(&c[0].only, &c[k].only), set_or(&c[0].end, &c[k].end);
 		c[0].end_nl = c[0].end_nl && c[k].end_nl;
 		c[0].has2 = c[0].has2 && c[k].has2;
 		c[0].far = false; /* folded: no far condition (its sets are freed with it) */
