@@ -773,41 +773,42 @@ group_end(px *p, size_t i)
 	return 0;
 }
 
-/* The slot of the group text t[0..len) in the memo, or the free slot where it goes: found by
- * its length and its first and last bytes (a hash of all of them read a group nested d deep
- * d + 1 times); the text compared whole. */
+/* The first slot of the memo for a group whose text starts with t[0..16): its entries are
+ * found by their first 16 bytes (every group kept has MEMO_MIN), then compared whole. */
 static size_t
-memo_slot(const px *p, const char *t, size_t len)
+memo_first(const char *t)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)len;
+	uint32_t h = 2166136261u;
 
-	for (size_t k = 0; k < 16 && k < len; k++)
+	for (size_t k = 0; k < 16; k++)
 		h = (h ^ (unsigned char)t[k]) * 16777619u;
-	for (size_t k = len > 16 ? len - 16 : 0; k < len; k++)
-		h = (h ^ (unsigned char)t[k]) * 16777619u;
-	for (h &= MEMO_SLOTS - 1; p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
-		if (p->memo[h].len == len && memcmp(p->memo[h].text, t, len) == 0)
-			break;
-	return h;
+	return h & (MEMO_SLOTS - 1);
 }
 
 static node *parse_group(px *p);
 
-/* A group after its "(" at p->i - 1: read once for all the patterns that hold its text. */
+/* A group after its "(" at p->i - 1: read once for all the patterns that hold its text.  A
+ * group kept is found by comparing its text with the bytes from here (session 8: not by its
+ * end, which a scan of the whole group found first, for every rule that holds Q_UNIT): the
+ * text of a whole group ends where the group does. */
 static node *
 group(px *p)
 {
-	size_t from = p->i - 1, end = group_end(p, from), h;
-	bool look = end > from && end - from >= MEMO_MIN && p->nmemo < MEMO_SLOTS / 2;
+	size_t from = p->i - 1, end, h;
+	bool look = p->nmemo < MEMO_SLOTS / 2 && p->n - from >= MEMO_MIN;
 	node *nd;
 
-	if (look && p->memo[h = memo_slot(p, p->s + from, end - from)].text) {
-		p->i = end;
-		return p->memo[h].nd;
-	}
+	if (look)
+		for (h = memo_first(p->s + from); p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
+			if (p->memo[h].len <= p->n - from && memcmp(p->memo[h].text, p->s + from, p->memo[h].len) == 0) {
+				p->i = from + p->memo[h].len;
+				return p->memo[h].nd;
+			}
+	end = look ? group_end(p, from) : 0;
 	nd = parse_group(p);
-	if (look && !p->bad && p->i == end) {
-		h = memo_slot(p, p->s + from, end - from);
+	if (look && end > from && end - from >= MEMO_MIN && !p->bad && p->i == end) {
+		for (h = memo_first(p->s + from); p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
+			;
 		p->memo[h] = (memo){p->s + from, end - from, nd};
 		p->nmemo++;
 	}
