@@ -1210,13 +1210,22 @@ shared(const cpset *a, const cpset *b)
 }
 
 /* How often acc may let a clause through: its size, and much more for each code point that
- * the number itself may hold (a digit after the sign: it is always there). */
+ * the number itself may hold (a digit after the sign: it is always there); UINT32_MAX as soon
+ * as it is known to be more than best (a score below UINT32_MAX - 1), which does not need it. */
 static uint32_t
-score(const cpset *acc, const cpset *first, const cpset *skip)
+score(const cpset *acc, const cpset *first, const cpset *skip, uint32_t best)
 {
-	uint32_t k = shared(acc, first) + shared(acc, skip);
+	uint32_t size = set_size(acc), k;
+	bool cut = best < UINT32_MAX - 1;
 
-	return k > 1000 ? UINT32_MAX - 1 : k * 1000 + set_size(acc);
+	if (cut && size > best)
+		return UINT32_MAX;
+	if ((k = shared(acc, first)) > 1000)
+		return UINT32_MAX - 1;
+	if (cut && k * 1000 + size > best)
+		return UINT32_MAX;
+	k += shared(acc, skip);
+	return k > 1000 ? UINT32_MAX - 1 : k * 1000 + size;
 }
 
 /* The last two code points of a match of a lookbehind's y, into last[0] (the last) and last[1]:
@@ -1308,7 +1317,7 @@ choose_split(const item_list *l, const ana *const *rest, clause *c)
 
 	for (size_t j = 0; j < l->n; j++) { /* pre has at most SKIP_MAX code points */
 		const cpset *acc = rest[j]->e ? (made = acc_of(rest[j]), &made) : rest[j]->fne;
-		uint32_t size = set_is_all(acc) ? UINT32_MAX : score(acc, &c->first, &pre);
+		uint32_t size = set_is_all(acc) ? UINT32_MAX : score(acc, &c->first, &pre, best);
 
 		if (size <= best && size < UINT32_MAX) {
 			best = size, bestj = j, c->always = false, c->empty_ok = pre_e;
@@ -1808,6 +1817,9 @@ map_build(const gw_prefilter *f, cpmap *m, void **recs, size_t size)
 	size_t k = 0;
 
 	m->big = gw_xmalloc(f->nclass * sizeof *m->big);
+	for (r.nslot = 64; r.nslot < 2 * (f->nclass + 1); r.nslot *= 2) /* never placed again */
+		;
+	r.slot = gw_xcalloc(r.nslot, sizeof *r.slot);
 	for (size_t c = 0; c < f->nclass; c++)
 		m->big[c] = uniq_put(&r, (char *)*recs + c * size);
 	free(*recs), free(r.slot);
