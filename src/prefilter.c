@@ -175,7 +175,8 @@ set_or(cpset *a, const cpset *b)
 	 * apart from every one after that; the front range is written when the next one is apart */
 	lo = hi = 0;
 	for (bool any = false; i || j;) {
-		const uint32_t *x = j == 0 || (i && a->r[2 * i - 1] >= b->r[2 * j - 1]) ? &a->r[2 * --i] : &b->r[2 * --j];
+		bool from_a = j == 0 || (i && a->r[2 * i - 1] >= b->r[2 * j - 1]);
+		const uint32_t *x = from_a ? &a->r[2 * --i] : &b->r[2 * --j];
 
 		if (any && x[1] + 1 >= lo) {
 			lo = x[0] < lo ? x[0] : lo;
@@ -273,7 +274,8 @@ sort_ranges(uint32_t *r, uint32_t *t, size_t n)
 
 		runs = 0;
 		for (size_t b = 0; b < n; runs++) {
-			size_t i = b, m = run_end(from, b, n), j = m, e = m < n ? run_end(from, m, n) : n, o = b;
+			size_t i = b, m = run_end(from, b, n), j = m, o = b;
+			size_t e = m < n ? run_end(from, m, n) : n;
 
 			while (i < m || j < e) {
 				size_t k = j >= e || (i < m && from[2 * i] <= from[2 * j]) ? i++ : j++;
@@ -553,8 +555,9 @@ mk_set(px *p, uint32_t lo, uint32_t hi)
 		p->lit = gw_xcalloc(p->caplit, sizeof *p->lit);
 		for (size_t k = 0; k < n; k++)
 			if (old[k].nd) {
-				for (h = old[k].cp * 2654435761u % p->caplit; p->lit[h].nd; h = (h + 1) % p->caplit)
-					;
+				h = old[k].cp * 2654435761u % p->caplit;
+				while (p->lit[h].nd)
+					h = (h + 1) % p->caplit;
 				p->lit[h] = old[k];
 			}
 		free(old);
@@ -800,7 +803,8 @@ group(px *p)
 
 	if (look)
 		for (h = memo_first(p->s + from); p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
-			if (p->memo[h].len <= p->n - from && memcmp(p->memo[h].text, p->s + from, p->memo[h].len) == 0) {
+			if (p->memo[h].len <= p->n - from &&
+			    memcmp(p->memo[h].text, p->s + from, p->memo[h].len) == 0) {
 				p->i = from + p->memo[h].len;
 				return p->memo[h].nd;
 			}
@@ -1669,7 +1673,7 @@ struct gw_prefilter {
 	masks *cls;         /* not a search: the distinct masks of the classes (gw_prefilter_at) */
 	reqmask *req;       /* a search: their distinct reqmasks (gw_prefilter_in) */
 	cpmap at, in;       /* code point to its masks, its reqmask */
-	uint16_t *bmp;      /* while the classes are painted: the class that starts at each bound in the BMP */
+	uint16_t *bmp;      /* while the classes are painted: the class starting at each bound of the BMP */
 };
 
 /* The class of code point c, by its bounds. */
@@ -1878,7 +1882,8 @@ build_classes(gw_prefilter *f, const clauses *cs)
 		mark_bounds(at, sum, &c->first), mark_bounds(at, sum, &c->skip);
 		mark_bounds(at, sum, &c->acc), mark_bounds(at, sum, &c->acc2);
 		mark_bounds(at, sum, &c->req), mark_bounds(at, sum, &c->req2);
-		mark_bounds(at, sum, &c->far_s), mark_bounds(at, sum, &c->far_f), mark_bounds(at, sum, &c->only);
+		mark_bounds(at, sum, &c->far_s), mark_bounds(at, sum, &c->far_f);
+		mark_bounds(at, sum, &c->only);
 		mark_bounds(at, sum, &c->end);
 	}
 	for (size_t v = 0, cap = 0; v < sizeof sum / sizeof *sum; v++)
