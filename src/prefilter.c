@@ -789,6 +789,34 @@ memo_first(const char *t)
 }
 
 static node *parse_group(px *p);
+static node *parse_class(px *p);
+
+/* The node kept for the text from byte from on (a whole group or class), or NULL: p->i then
+ * after that text. */
+static node *
+memo_find(px *p, size_t from)
+{
+	for (size_t h = memo_first(p->s + from); p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
+		if (p->memo[h].len <= p->n - from && memcmp(p->memo[h].text, p->s + from, p->memo[h].len) == 0) {
+			p->i = from + p->memo[h].len;
+			return p->memo[h].nd;
+		}
+	return NULL;
+}
+
+/* nd kept for the text from byte from to p->i, when it is long enough to be worth it. */
+static void
+memo_keep(px *p, size_t from, node *nd)
+{
+	size_t h;
+
+	if (p->i - from < MEMO_MIN)
+		return;
+	for (h = memo_first(p->s + from); p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
+		;
+	p->memo[h] = (memo){p->s + from, p->i - from, nd};
+	p->nmemo++;
+}
 
 /* A group after its "(" at p->i - 1: read once for all the patterns that hold its text.  A
  * group kept is found by comparing its text with the bytes from here (session 8: not by its
@@ -797,25 +825,33 @@ static node *parse_group(px *p);
 static node *
 group(px *p)
 {
-	size_t from = p->i - 1, end, h;
+	size_t from = p->i - 1, end;
 	bool look = p->nmemo < MEMO_SLOTS / 2 && p->n - from >= MEMO_MIN;
 	node *nd;
 
-	if (look)
-		for (h = memo_first(p->s + from); p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
-			if (p->memo[h].len <= p->n - from &&
-			    memcmp(p->memo[h].text, p->s + from, p->memo[h].len) == 0) {
-				p->i = from + p->memo[h].len;
-				return p->memo[h].nd;
-			}
+	if (look && (nd = memo_find(p, from)) != NULL)
+		return nd;
 	end = look ? group_end(p, from) : 0;
 	nd = parse_group(p);
-	if (look && end > from && end - from >= MEMO_MIN && !p->bad && p->i == end) {
-		for (h = memo_first(p->s + from); p->memo[h].text; h = (h + 1) & (MEMO_SLOTS - 1))
-			;
-		p->memo[h] = (memo){p->s + from, end - from, nd};
-		p->nmemo++;
-	}
+	if (look && end > from && !p->bad && p->i == end)
+		memo_keep(p, from, nd);
+	return nd;
+}
+
+/* A class after its "[" at p->i - 1: read once for the patterns that hold its text, as a
+ * group (session 8: Q_ZD's 27 numerals and the like, sorted again in every rule). */
+static node *
+class(px *p)
+{
+	size_t from = p->i - 1;
+	bool look = p->nmemo < MEMO_SLOTS / 2 && p->n - from >= MEMO_MIN;
+	node *nd;
+
+	if (look && (nd = memo_find(p, from)) != NULL)
+		return nd;
+	nd = parse_class(p);
+	if (look && !p->bad)
+		memo_keep(p, from, nd);
 	return nd;
 }
 
@@ -919,7 +955,7 @@ parse_atom(px *p)
 	if (c == '(')
 		nd = group(p);
 	else if (c == '[')
-		nd = parse_class(p);
+		nd = class(p);
 	else if (c == '.')
 		nd = mk_set(p, 0, CP_MAX);
 	else if (c == '^' || c == '$')
