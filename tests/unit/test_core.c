@@ -811,6 +811,8 @@ START_TEST(the_prefilter_turns_down_only_patterns_that_cannot_match)
 	    {"第5条", 3, "01000110"},  {"5年一遇", 0, "00100110"},  {"人大2次", 6, "00010110"},
 	    {"大2次", 3, "00000110"},  {"x", 0, "00000110"},      {"12件》", 0, "10001110"},
 	    {"3\n》", 0, "00000110"}, {"５.", 0, "00000111"},     {"一.", 0, "00000110"},
+	    /* 下 (E4 B8 8B) ends in the last byte of 》 (E3 80 8B): not a stop (session 8) */
+	    {"1下》", 0, "00001110"},  {"1下下", 0, "00000110"},    {"1下\n》", 0, "00000110"},
 	};
 	expect_at_may(pat, sizeof pat / sizeof *pat, cases, sizeof cases / sizeof *cases, false);
 }
