@@ -730,11 +730,11 @@ idset_grow(gw_idset *set)
 	free(old.slot);
 }
 
-/* Add s; false when it was there already.  *at receives its slot. */
+/* Add s (n bytes, a NUL after them); false when it was there already.  *at receives its slot. */
 static bool
-idset_put(gw_idset *set, const char *s, size_t *at)
+idset_putn(gw_idset *set, const char *s, size_t n, size_t *at)
 {
-	size_t n = strlen(s), i = idset_slot(set, s, n);
+	size_t i = idset_slot(set, s, n);
 
 	if (set->slot[i]) {
 		*at = i;
@@ -749,6 +749,12 @@ idset_put(gw_idset *set, const char *s, size_t *at)
 	set->n++;
 	*at = i;
 	return true;
+}
+
+static bool
+idset_put(gw_idset *set, const char *s, size_t *at)
+{
+	return idset_putn(set, s, strlen(s), at);
 }
 
 bool
@@ -784,7 +790,8 @@ gw_idset_unique(gw_idset *set, gw_buf *id)
 	size_t at, base = id->len;
 	uint32_t had; /* where the id wanted is in the pool: its slot moves when the set grows */
 
-	if (idset_put(set, id->ptr, &at))
+	/* the buffer's length, not strlen (issue 14, session 8) */
+	if (idset_putn(set, id->ptr, base, &at))
 		return;
 	had = set->slot[at] - 1;
 	/* an id seen before resumes after its last suffix: n repeats cost O(n), not O(n²) */
@@ -792,8 +799,8 @@ gw_idset_unique(gw_idset *set, gw_buf *id)
 		id->len = base;
 		gw_buf_addc(id, '_');
 		gw_buf_put_int(id, k);
-		if (idset_put(set, id->ptr, &at)) {
-			set->next[idset_slot(set, set->pool.ptr + had, strlen(set->pool.ptr + had))] = k + 1;
+		if (idset_putn(set, id->ptr, id->len, &at)) {
+			set->next[idset_slot(set, set->pool.ptr + had, base)] = k + 1;
 			return;
 		}
 	}
