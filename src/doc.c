@@ -304,6 +304,31 @@ kth_start(const char *p, size_t k)
 }
 #endif
 
+#ifdef __SSE2__
+/* Which of the sixteen bytes at p start a code point: those above 0xBF or below 0x80, as
+ * signed bytes those above -65 (0xFF in the result, 0 in the others). */
+static inline __m128i
+starts_mask16(const char *p)
+{
+	return _mm_cmpgt_epi8(_mm_loadu_si128((const __m128i *)p), _mm_set1_epi8(-65));
+}
+
+/* How many of the sixteen bytes at p start a code point: the sum of the mask's low bits. */
+static inline size_t
+starts_count16(__m128i st)
+{
+	__m128i sum = _mm_sad_epu8(_mm_and_si128(st, _mm_set1_epi8(1)), _mm_setzero_si128());
+
+	return (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
+}
+
+static inline size_t
+starts16(const char *p)
+{
+	return starts_count16(starts_mask16(p));
+}
+#endif
+
 void
 gw_doc_set_text(gw_doc *d, char *text, size_t len)
 {
@@ -317,13 +342,10 @@ gw_doc_set_text(gw_doc *d, char *text, size_t len)
 	d->ncpx = 0;
 	d->lastb = d->lastn = 0;
 #ifdef __SSE2__
-	/* sixteen bytes a step (issue 14, session 8: half the steps of the eight-byte words below):
-	 * the bytes that start a code point are those above 0xBF or below 0x80, as signed bytes
-	 * those above -65; their count is the sum of their low bits */
+	/* sixteen bytes a step (issue 14, session 8: half the steps of the eight-byte words below) */
 	for (; i + 16 <= len; i += 16) {
-		__m128i st = _mm_cmpgt_epi8(_mm_loadu_si128((const __m128i *)(text + i)), _mm_set1_epi8(-65));
-		__m128i sum = _mm_sad_epu8(_mm_and_si128(st, _mm_set1_epi8(1)), _mm_setzero_si128());
-		size_t n = (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
+		__m128i st = starts_mask16(text + i);
+		size_t n = starts_count16(st);
 
 		if (cp + n > next) {
 			unsigned starts = (unsigned)_mm_movemask_epi8(st);
@@ -414,6 +436,10 @@ gw_doc_byte_to_cp(gw_doc *d, size_t byte)
 		}
 		b = d->cpx[lo], cp = lo * CPX_STEP;
 	}
+#ifdef __SSE2__
+	for (; b + 16 <= byte; b += 16)
+		cp += starts16(d->text + b);
+#endif
 	for (; b + 8 <= byte; b += 8)
 		cp += gw_utf8_starts8(d->text + b);
 #ifdef KTH_START
