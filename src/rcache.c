@@ -83,15 +83,34 @@ cache_path(const char *name, const char *key)
 	return path;
 }
 
-/* The file mapped, not read into malloc'd memory: the page cache's pages are mapped in one
- * go (MAP_POPULATE) where a buffer as big took a page fault for each 4 KiB (issue 14: start-up
- * is mostly the kernel's). */
+/* n bytes of fd into p: one read, unless the kernel gives less; -1 when the file has fewer */
+static int
+read_all(int fd, void *p, size_t n)
+{
+	char *s = p;
+
+	while (n > 0) {
+		ssize_t k = read(fd, s, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		s += k, n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* The file read into memory mapped for it, not malloc'd: the pages are made in one go
+ * (MAP_POPULATE) where a buffer as big took a page fault for each 4 KiB (issue 14: start-up
+ * is mostly the kernel's).  Read, not mapped from the file: a file cut short while it is
+ * mapped would kill the run (SIGBUS). */
 const void *
 gw_rcache_open(gw_rcache *c, const char *name, const char *key, size_t *len)
 {
 	char *path = cache_path(name, key);
 	size_t keylen = strlen(key), off = sizeof(struct head) + PAD8(keylen);
-	int flags = MAP_PRIVATE;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
 	struct head h;
 	struct stat st;
 	const char *p;
@@ -104,12 +123,17 @@ gw_rcache_open(gw_rcache *c, const char *name, const char *key, size_t *len)
 #ifdef MAP_POPULATE
 	flags |= MAP_POPULATE;
 #endif
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= off &&
+	/* a file another user wrote is not ours to decode (the checks below are against damage,
+	 * not against someone who writes a file to be decoded) */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	    (uint64_t)st.st_size >= off &&
 	    (uint64_t)st.st_size < SIZE_MAX / 2) {
 		c->size = (size_t)st.st_size;
-		c->map = mmap(NULL, c->size, PROT_READ, flags, fd, 0);
+		c->map = mmap(NULL, c->size, PROT_READ | PROT_WRITE, flags, -1, 0);
 		if (c->map == MAP_FAILED)
 			c->map = NULL;
+		if (c->map != NULL && read_all(fd, c->map, c->size) < 0)
+			gw_rcache_close(c);
 	}
 	close(fd);
 	if (c->map == NULL)
