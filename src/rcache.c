@@ -1,5 +1,6 @@
 /* rcache.c — a file cache of bytes that cost work to make (issue 14: start-up, the compiled
  * rules): one file a key, checked before it is used, written whole or not at all. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -188,6 +190,30 @@ write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* Files of name in dir not written for STALE_DAYS removed (rules edited or an upgrade leave
+ * their files behind; a killed writer its temporary file): the folder does not grow without
+ * end.  Run when a file is written, that is when the rules or the program changed. */
+#define STALE_DAYS 30
+
+static void
+prune(const char *dir, const char *name)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	size_t n = strlen(name);
+	time_t old = time(NULL) - (time_t)STALE_DAYS * 24 * 3600;
+	struct stat st;
+
+	if (dp == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL)
+		if (strncmp(de->d_name, name, n) == 0 && de->d_name[n] == '-' &&
+		    fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_mtime < old)
+			unlinkat(dirfd(dp), de->d_name, 0);
+	closedir(dp);
+}
+
 void
 gw_rcache_write(const char *name, const char *key, const void *payload, size_t len)
 {
@@ -202,6 +228,7 @@ gw_rcache_write(const char *name, const char *key, const void *payload, size_t l
 	slash = strrchr(path, '/');
 	*slash = '\0';
 	make_dirs(path);
+	prune(path, name);
 	*slash = '/';
 	/* a file of its own, renamed into place: a reader sees the old file or the whole new one,
 	 * and two processes writing at once each rename a whole file */

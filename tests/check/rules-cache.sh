@@ -4,7 +4,7 @@
 # it is read and left as it is; truncated, with bytes flipped, of another key, with a payload
 # whose checksum holds but whose codes do not, in a folder that cannot be made, switched off,
 # two processes at once: every output byte-identical to cold, exit 0, and a file that did not
-# check is written again, whole.
+# check is written again, whole; files not written for 30 days are removed when one is.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -132,6 +132,21 @@ expect "off: something was written" [ -z "$(ls -A "$tmp/homedir")" ]
 expect "XDG_CACHE_HOME: not used" diff -r "$tmp/ref" "$tmp/xdgdir/gongwen"
 (unset GONGWEN_CACHE && export HOME=$tmp/homedir && run home && exit $fail) || fail=1
 expect "HOME: not used" diff -r "$tmp/ref" "$tmp/homedir/.cache/gongwen"
+
+# a file written for rules of 40 days ago (and a temporary file a killed run left) removed
+# when a new file is written; a newer file of other rules and another program's file kept
+mkdir -p "$tmp/prunedir"
+for f in rules-0000000000000000.bin rules-1111111111111111.bin.Ab12Cd other-0000000000000000.bin; do
+	echo x >"$tmp/prunedir/$f" && touch -d '40 days ago' "$tmp/prunedir/$f"
+done
+echo x >"$tmp/prunedir/rules-2222222222222222.bin"
+GONGWEN_CACHE=$tmp/prunedir run prune
+for f in rules-0000000000000000.bin rules-1111111111111111.bin.Ab12Cd; do
+	expect "prune: $f kept" [ ! -e "$tmp/prunedir/$f" ]
+done
+for f in rules-2222222222222222.bin other-0000000000000000.bin; do
+	expect "prune: $f removed" [ -e "$tmp/prunedir/$f" ]
+done
 
 # two processes at once, cold: each renames a whole file, no temporary file left
 export GONGWEN_CACHE=$tmp/both
