@@ -128,8 +128,7 @@ gw_rcache_open(gw_rcache *c, const char *name, const char *key, size_t *len)
 	/* a file another user wrote is not ours to decode (the checks below are against damage,
 	 * not against someone who writes a file to be decoded) */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-	    (uint64_t)st.st_size >= off &&
-	    (uint64_t)st.st_size < SIZE_MAX / 2) {
+	    (uint64_t)st.st_size >= off && (uint64_t)st.st_size < SIZE_MAX / 2) {
 		c->size = (size_t)st.st_size;
 		c->map = mmap(NULL, c->size, PROT_READ | PROT_WRITE, flags, -1, 0);
 		if (c->map == MAP_FAILED)

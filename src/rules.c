@@ -794,11 +794,11 @@ first_bytes(const pcre2_code *code, uint8_t first[32])
 
 struct compiled {
 	char *key;
-	pcre2_code **codes;   /* decoded, each handed to its rule; NULL: compile them */
-	size_t n, next;       /* codes of the load, and the one the next rule compiled takes */
-	uint8_t *twins;       /* the twin records read */
-	size_t ntwins, twin;  /* and the next one to look at */
-	gw_buf made;          /* the twin records made while compiling, for the cache */
+	pcre2_code **codes;  /* decoded, each handed to its rule; NULL: compile them */
+	size_t n, next;      /* codes of the load, and the one the next rule compiled takes */
+	uint8_t *twins;      /* the twin records read */
+	size_t ntwins, twin; /* and the next one to look at */
+	gw_buf made;         /* the twin records made while compiling, for the cache */
 };
 
 /* issue 14: PCRE2 studies no start bytes for a pattern that anchors itself (^\h*…, the line
@@ -880,8 +880,8 @@ compile_rule(gw_rules *rs, gw_rule *r, struct compiled *cc, gw_buf *err)
 		r->code = cc->codes[cc->next];
 		cc->codes[cc->next] = NULL;
 	} else
-		r->code = pcre2_compile((PCRE2_SPTR)pat->ptr, pat->len, options_of(r), &ec, &eo,
-		                        NULL);
+		r->code =
+		    pcre2_compile((PCRE2_SPTR)pat->ptr, pat->len, options_of(r), &ec, &eo, NULL);
 	if (r->code == NULL) {
 		PCRE2_UCHAR msg[256];
 
