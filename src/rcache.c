@@ -17,7 +17,7 @@
 /* A file: this header, the key (padded to 8 bytes), the payload.  The key is kept whole and
  * compared again on read: its hash names the file and two keys may share a hash. */
 #define MAGIC "gwcache\n"
-#define FORMAT 1u
+#define FORMAT 2u
 
 struct head {
 	char magic[8];
@@ -29,19 +29,32 @@ struct head {
 
 #define PAD8(n) (((n) + 7) & ~(size_t)7)
 
-/* A cheap 64-bit hash, eight bytes a step (the payload is some hundred KB).  Not against an
- * attacker: whoever can write the cache can write the rules. */
+/* One step of gw_hash64: w mixed into h. */
+static inline uint64_t
+mix(uint64_t h, const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+	return h ^ h >> 32;
+}
+
+/* A cheap 64-bit hash, 32 bytes a step in four lanes that do not wait on each other's
+ * multiplication (the payload is some hundred KB).  Not against an attacker: whoever can write
+ * the cache can write the rules. */
 uint64_t
 gw_hash64(const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 0x9E3779B97F4A7C15u ^ n, w;
+	uint64_t a = 0x9E3779B97F4A7C15u ^ n, b = 0xC2B2AE3D27D4EB4Fu, c = 0x165667B19E3779F9u,
+	         d = 0x27D4EB2F165667C5u, h, w;
 
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDu;
-		h ^= h >> 32;
-	}
+	for (; n >= 32; s += 32, n -= 32)
+		a = mix(a, s), b = mix(b, s + 8), c = mix(c, s + 16), d = mix(d, s + 24);
+	h = a ^ (b << 16 | b >> 48) ^ (c << 32 | c >> 32) ^ (d << 48 | d >> 16);
+	for (; n >= 8; s += 8, n -= 8)
+		h = mix(h, s);
 	for (w = 0; n > 0; n--)
 		w = w << 8 | s[n - 1];
 	h = (h ^ w) * 0xC4CEB9FE1A85EC53u;

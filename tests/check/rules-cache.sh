@@ -78,11 +78,19 @@ forge() { # HOW FILE: the file's payload changed, its checksum made again
 import struct, sys
 how, path = sys.argv[1], sys.argv[2]
 M = (1 << 64) - 1
-def h64(b):
-    h, i = (0x9E3779B97F4A7C15 ^ len(b)) & M, 0
+def mix(h, b, i):
+    h = ((h ^ int.from_bytes(b[i:i + 8], 'little')) * 0xFF51AFD7ED558CCD) & M
+    return h ^ (h >> 32)
+def rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & M
+def h64(b):  # gw_hash64 of src/rcache.c
+    a, c, e, f, i = (0x9E3779B97F4A7C15 ^ len(b)) & M, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5, 0
+    while len(b) - i >= 32:
+        a, c, e, f = mix(a, b, i), mix(c, b, i + 8), mix(e, b, i + 16), mix(f, b, i + 24)
+        i += 32
+    h = a ^ rotl(c, 16) ^ rotl(e, 32) ^ rotl(f, 48)
     while len(b) - i >= 8:
-        h = ((h ^ int.from_bytes(b[i:i + 8], 'little')) * 0xFF51AFD7ED558CCD) & M
-        h ^= h >> 32
+        h = mix(h, b, i)
         i += 8
     h = ((h ^ int.from_bytes(b[i:], 'little')) * 0xC4CEB9FE1A85EC53) & M
     return h ^ (h >> 29)
