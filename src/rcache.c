@@ -29,7 +29,7 @@ struct head {
 
 #define PAD8(n) (((n) + 7) & ~(size_t)7)
 
-/* One step of gw_hash64: w mixed into h. */
+/* One step of gw_hash64: the eight bytes at s mixed into h. */
 static inline uint64_t
 mix(uint64_t h, const unsigned char *s)
 {
