@@ -421,6 +421,23 @@ void gw_arena_free(gw_arena *a);
 enum gw_esc { GW_ESC_XML_TEXT, GW_ESC_XML_ATTR, GW_ESC_CLEAN, GW_ESC_HTML_TEXT, GW_ESC_HTML_ATTR };
 void gw_escape(gw_buf *o, const char *s, size_t n, enum gw_esc how);
 
+/* rcache.c: a cache of bytes that cost work to make (issue 14: the compiled rules), in
+ * GONGWEN_CACHE, $XDG_CACHE_HOME/gongwen or $HOME/.cache/gongwen (GONGWEN_CACHE=off: none).
+ * The payload cached for key under name (*len bytes, 8-byte aligned, valid until
+ * gw_rcache_close(c)), checked against key and its checksum; NULL when there is none or it
+ * does not check (nothing to close then). */
+typedef struct gw_rcache {
+	void *map;
+	size_t size;
+} gw_rcache;
+const void *gw_rcache_open(gw_rcache *c, const char *name, const char *key, size_t *len);
+void gw_rcache_close(gw_rcache *c);
+/* payload cached for key, written to a file of its own and renamed into place; any failure
+ * is silent (the cache never fails a run). */
+void gw_rcache_write(const char *name, const char *key, const void *payload, size_t len);
+/* A cheap 64-bit hash (not against an attacker). */
+uint64_t gw_hash64(const void *p, size_t n);
+
 /* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
 const char *gw_find(const char *s, size_t n, const char *m, size_t l);
 

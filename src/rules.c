@@ -734,11 +734,14 @@ merge_lists(gw_rule *r)
 	r->nattrs = n;
 }
 
+/* what every rule is compiled with (part of the cache's key) */
+#define BASE_OPTIONS (PCRE2_UTF | PCRE2_UCP)
+
 static uint32_t
 options_of(const gw_rule *r)
 {
 	const char *o = gw_rule_attr(r, "options");
-	uint32_t opt = PCRE2_UTF | PCRE2_UCP;
+	uint32_t opt = BASE_OPTIONS;
 
 	if (o == NULL)
 		return opt;
@@ -780,11 +783,30 @@ first_bytes(const pcre2_code *code, uint8_t first[32])
 	return false;
 }
 
+/* issue 14: start-up.  A load whose rules a run compiled before takes their codes from the
+ * cache (rcache.c): decoding them costs a fraction of compiling.  The payload: the number of
+ * twin records (u32, then 4 zero bytes), the records (u32 k, then the 32 start bytes of the
+ * twin of the k-th code: start_filter), zeros to a multiple of 8, pcre2_serialize_encode's
+ * bytes of the codes in the order of the rules.  Change CACHE_FORMAT when what a load compiles
+ * or keeps of it changes. */
+#define CACHE_FORMAT 1
+#define TWIN_BYTES 36
+
+struct compiled {
+	char *key;
+	pcre2_code **codes;  /* decoded, each handed to its rule; NULL: compile them */
+	size_t n, next;      /* codes of the load, and the one the next rule compiled takes */
+	uint8_t *twins;      /* the twin records read */
+	size_t ntwins, twin; /* and the next one to look at */
+	gw_buf made;         /* the twin records made while compiling, for the cache */
+};
+
 /* issue 14: PCRE2 studies no start bytes for a pattern that anchors itself (^\h*…, the line
  * rules), so each line cost a run of the pattern.  Where the subject starts, the pattern
- * without its leading ^ matches just as it does: its start bytes are the pattern's. */
+ * without its leading ^ matches just as it does: its start bytes are the pattern's.  The
+ * twin's start bytes come from the cache when the code did (k: the code's number). */
 static void
-start_filter(gw_rule *r)
+start_filter(gw_rule *r, struct compiled *cc, uint32_t k)
 {
 	uint32_t opt = 0, last = 0;
 	pcre2_code *twin;
@@ -798,11 +820,29 @@ start_filter(gw_rule *r)
 	r->has_first = first_bytes(r->code, r->first);
 	if (r->has_first || !r->at_start || r->expanded.len < 2 || r->expanded.ptr[0] != '^')
 		return;
+	if (cc->codes != NULL) { /* a record when the twin had start bytes */
+		uint32_t t = 0;
+
+		for (; cc->twin < cc->ntwins; cc->twin++) {
+			memcpy(&t, cc->twins + cc->twin * TWIN_BYTES, 4);
+			if (t >= k)
+				break;
+		}
+		if (cc->twin < cc->ntwins && t == k) {
+			memcpy(r->first, cc->twins + cc->twin * TWIN_BYTES + 4, 32);
+			r->has_first = true;
+		}
+		return;
+	}
 	twin = pcre2_compile((PCRE2_SPTR)r->expanded.ptr + 1, r->expanded.len - 1, options_of(r),
 	                     &ec, &eo, NULL);
 	if (twin)
 		r->has_first = first_bytes(twin, r->first);
 	pcre2_code_free(twin);
+	if (r->has_first) {
+		gw_buf_put(&cc->made, &k, 4);
+		gw_buf_put(&cc->made, r->first, 32);
+	}
 }
 
 /* Whether id is of one of families ("chrome. node.": id prefixes); NULL is every family. */
@@ -822,7 +862,7 @@ in_families(const char *id, const char *families)
 /* r's pattern expanded, and compiled when r is of a family the program runs (issue 14: a
  * program compiles the rules its stages run, not every rule of the folder). */
 static int
-compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
+compile_rule(gw_rules *rs, gw_rule *r, struct compiled *cc, gw_buf *err)
 {
 	const gw_buf *pat = &r->expanded; /* freed with r, with what an error left (fuzz_rules) */
 	int ec;
@@ -836,7 +876,12 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 		return -1;
 	if (!in_families(r->id, rs->families))
 		return 0;
-	r->code = pcre2_compile((PCRE2_SPTR)pat->ptr, pat->len, options_of(r), &ec, &eo, NULL);
+	if (cc->codes != NULL && cc->next < cc->n) {
+		r->code = cc->codes[cc->next];
+		cc->codes[cc->next] = NULL;
+	} else
+		r->code =
+		    pcre2_compile((PCRE2_SPTR)pat->ptr, pat->len, options_of(r), &ec, &eo, NULL);
 	if (r->code == NULL) {
 		PCRE2_UCHAR msg[256];
 
@@ -847,8 +892,108 @@ compile_rule(gw_rules *rs, gw_rule *r, gw_buf *err)
 	}
 	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &r->pairs);
 	r->pairs++;
-	start_filter(r);
+	start_filter(r, cc, (uint32_t)cc->next++);
 	return 0;
+}
+
+/* What the cached codes depend on besides the rules: the families compiled, PCRE2 (its
+ * serialized codes load only into the same version and build), the options, this program. */
+static char *
+cache_key(const gw_rules *rs)
+{
+	PCRE2_UCHAR ver[64] = "";
+	const uint16_t one = 1;
+	gw_buf k = GW_BUF_INIT;
+
+	pcre2_config(PCRE2_CONFIG_VERSION, ver);
+	gw_buf_printf(&k,
+	              "rules cache %d\ngongwen %s\ndigest %s\nfamilies %s\npcre2 %s\n"
+	              "options %x\nsizes %zu %zu %s\n",
+	              CACHE_FORMAT, GW_VERSION, rs->digest, rs->families ? rs->families : "*",
+	              (const char *)ver, (unsigned)BASE_OPTIONS, sizeof(void *), sizeof(size_t),
+	              *(const uint8_t *)&one ? "le" : "be");
+	return gw_buf_detach(&k);
+}
+
+/* The codes of the load's rules from the cache, when it has them for this key: cc->codes. */
+static void
+cache_open(const gw_rules *rs, struct compiled *cc)
+{
+	size_t len = 0, off;
+	uint32_t ntwins = 0;
+	int32_t got;
+	gw_rcache file;
+	const uint8_t *p;
+
+	for (size_t i = 0; i < rs->nrules; i++)
+		cc->n += in_families(rs->rules[i].id, rs->families);
+	cc->key = cache_key(rs);
+	if (cc->n == 0 || (p = gw_rcache_open(&file, "rules", cc->key, &len)) == NULL)
+		return;
+	/* the file checked (key, length, checksum): what a run wrote for these rules, but
+	 * pcre2_serialize_decode trusts its bytes, so each count is checked too */
+	if (len >= 8)
+		memcpy(&ntwins, p, 4);
+	off = (8 + (size_t)ntwins * TWIN_BYTES + 7) & ~(size_t)7;
+	if (len < 8 || ntwins > len / TWIN_BYTES || off + 16 > len ||
+	    pcre2_serialize_get_number_of_codes(p + off) != (int32_t)cc->n) {
+		gw_rcache_close(&file);
+		return;
+	}
+	cc->codes = gw_xcalloc(cc->n, sizeof *cc->codes);
+	got = pcre2_serialize_decode(cc->codes, (int32_t)cc->n, p + off, NULL);
+	if (got != (int32_t)cc->n) {
+		for (int32_t i = 0; i < got; i++)
+			pcre2_code_free(cc->codes[i]);
+		free(cc->codes);
+		cc->codes = NULL;
+	} else {
+		cc->ntwins = ntwins;
+		cc->twins = gw_xmalloc((size_t)ntwins * TWIN_BYTES + 1);
+		memcpy(cc->twins, p + 8, (size_t)ntwins * TWIN_BYTES);
+	}
+	gw_rcache_close(&file);
+}
+
+/* The codes just compiled, and their twins' start bytes, written to the cache. */
+static void
+cache_save(const gw_rules *rs, struct compiled *cc)
+{
+	const pcre2_code **codes = gw_xcalloc(cc->n + 1, sizeof *codes);
+	uint32_t ntwins = (uint32_t)(cc->made.len / TWIN_BYTES), zero = 0;
+	uint8_t *bytes = NULL;
+	PCRE2_SIZE size = 0;
+	gw_buf b = GW_BUF_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].code != NULL && n < cc->n)
+			codes[n++] = rs->rules[i].code;
+	if (n == cc->n && n > 0 &&
+	    pcre2_serialize_encode(codes, (int32_t)n, &bytes, &size, NULL) == (int32_t)n) {
+		gw_buf_put(&b, &ntwins, 4);
+		gw_buf_put(&b, &zero, 4);
+		gw_buf_put(&b, cc->made.ptr, cc->made.len);
+		while (b.len % 8)
+			gw_buf_putc(&b, '\0');
+		gw_buf_put(&b, bytes, size);
+		gw_rcache_write("rules", cc->key, b.ptr, b.len);
+	}
+	pcre2_serialize_free(bytes);
+	gw_buf_free(&b);
+	free(codes);
+}
+
+/* The codes decoded and not handed to a rule (a load that failed) freed, and the rest. */
+static void
+cache_close(struct compiled *cc)
+{
+	for (size_t i = 0; cc->codes && i < cc->n; i++)
+		pcre2_code_free(cc->codes[i]);
+	free(cc->codes);
+	free(cc->twins);
+	free(cc->key);
+	gw_buf_free(&cc->made);
 }
 
 /* Rule file i read, its name and bytes added to the digest (each ending in NUL), then parsed. */
@@ -885,6 +1030,7 @@ gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *
 {
 	gw_rules *rs = gw_xcalloc(1, sizeof *rs);
 	gw_sha256 digest;
+	struct compiled cc = {0};
 	int rc = list_files(rs, dir, err);
 
 	rs->families = families;
@@ -893,17 +1039,23 @@ gw_rules_load_for(const char *dir, const char *families, bool examples, gw_buf *
 	gw_sha256_init(&digest);
 	for (size_t i = 0; i < rs->nfiles && rc == 0; i++)
 		rc = load_file(rs, i, &digest, err);
+	if (rc == 0) {
+		gw_sha256_end(&digest, rs->digest);
+		cache_open(rs, &cc);
+	}
 	for (size_t i = 0; i < rs->nrules && rc == 0; i++) {
 		rc = check_attrs(rs, &rs->rules[i], err);
 		if (rc == 0) {
 			merge_lists(&rs->rules[i]);
-			rc = compile_rule(rs, &rs->rules[i], err);
+			rc = compile_rule(rs, &rs->rules[i], &cc, err);
 		}
 	}
 	typed_free(rs);
+	if (rc == 0 && cc.codes == NULL)
+		cache_save(rs, &cc);
+	cache_close(&cc);
 	rs->families = NULL;
 	if (rc == 0) {
-		gw_sha256_end(&digest, rs->digest);
 		rs->mctx = pcre2_match_context_create(NULL);
 		pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
 		pcre2_set_depth_limit(rs->mctx, DEPTH_LIMIT);

@@ -10,6 +10,9 @@ cd "$root"
 export GONGWEN_RULES=$root/rules GONGWEN_NO_JIT=1 # valgrind cannot follow PCRE2 JIT code
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# the compiled rules' cache in the run's folder: each program's first load compiles and writes
+# it, gongwen's later steps decode it (both under valgrind)
+export GONGWEN_CACHE=$tmp/cache
 vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
 s=corpus/000_f05e73a007cd9b08.txt
 fail=0

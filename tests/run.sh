@@ -17,6 +17,9 @@ if [ -d "$shared" ]; then GW_SHARED=$(cd "$shared" && pwd); else GW_SHARED=""; f
 export GW_BIN=$B GW_SHARED GONGWEN_RULES=$root/rules PATH="$B:$PATH"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# the compiled rules' cache (issue 14) in the run's own folder: nothing written to $HOME, and
+# the first program of the run starts cold
+export GONGWEN_CACHE=$tmp/cache
 pass=0 fail=0 skip=0
 failed=()
 

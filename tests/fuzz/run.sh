@@ -18,7 +18,8 @@ for f in src/*.c; do
 	clang $FLAGS -c "$f" -o "$o" || exit 2
 	objs+=("$o")
 done
-export GONGWEN_RULES=$root/rules UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# no rules cache: fuzz_rules loads a new rules folder each input (GONGWEN_CACHE=off)
+export GONGWEN_CACHE=off GONGWEN_RULES=$root/rules UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 status=0
 for h in normalize segment extract jsonl rules; do
 	[ -n "$only" ] && [ "$only" != "$h" ] && continue

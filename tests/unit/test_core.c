@@ -1,10 +1,14 @@
 /* test_core.c — the document model, offsets, ids, numerals, character classes, sha256 and the
  * record codec. */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <check.h>
+#include <dirent.h>
 #include <limits.h>
 #include <math.h>
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "chars.h"
 #include "gongwen.h"
@@ -693,6 +697,106 @@ START_TEST(rules_expand_defines_and_match_named_groups)
 }
 END_TEST
 
+/* The one file of the cache folder dir: its name into path, its inode and payload's first word
+ * (the number of twin records: rules.c's cache_save). */
+static void
+cache_file(const char *dir, char *path, size_t cap, ino_t *ino, uint32_t *ntwins)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	unsigned char head[4096];
+	uint32_t keylen;
+	struct stat st;
+	FILE *fp;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dp);
+	while ((de = readdir(dp)) != NULL)
+		if (de->d_name[0] != '.')
+			snprintf(path, cap, "%s/%s", dir, de->d_name), n++;
+	closedir(dp);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(stat(path, &st), 0);
+	*ino = st.st_ino;
+	fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_gt(fread(head, 1, sizeof head, fp), 48);
+	fclose(fp);
+	memcpy(&keylen, head + 12, 4);
+	ck_assert_uint_lt(32 + keylen + 8, sizeof head);
+	memcpy(ntwins, head + 32 + ((keylen + 7) & ~7u), 4);
+}
+
+/* Whether PCRE2 finds start bytes for pattern (a first code unit or a bitmap). */
+static bool
+studied(const char *pattern)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	uint32_t type = 0;
+	const uint8_t *map = NULL;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	                              PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+
+	ck_assert_ptr_nonnull(c);
+	pcre2_pattern_info(c, PCRE2_INFO_FIRSTCODETYPE, &type);
+	pcre2_pattern_info(c, PCRE2_INFO_FIRSTBITMAP, &map);
+	pcre2_code_free(c);
+	return type == 1 || map != NULL;
+}
+
+/* issue 14: a load that decodes the cached codes matches as the load that compiled them, the
+ * start bytes of a ^-rule's twin (start_filter) included: a wrong set would turn down 乙丙.
+ * The cache holds a twin record where PCRE2 studies the pattern without its ^ only (10.42
+ * studies both: none). */
+START_TEST(rules_from_the_cache_match_as_compiled_ones)
+{
+	static const char text[] = "rule t.twin\npattern ^(?:甲|乙)丙\nmatch 乙丙\nnomatch 丙\n"
+	                           "rule t.plain\npattern [一二]、\nmatch 一、\nnomatch 三、\n";
+	static const char *const subjects[] = {"甲丙", "乙丙", "丙甲", "丁丙", "一、", "x二、", ""};
+	char dir[] = "/tmp/gw-cache-XXXXXX", path[256];
+	const char *old = getenv("GONGWEN_CACHE");
+	char *keep = old ? strdup(old) : NULL;
+	int cold[2][7], n;
+	uint32_t ntwins;
+	ino_t ino, ino2;
+	gw_buf err = GW_BUF_INIT;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("GONGWEN_CACHE", dir, 1);
+	for (int pass = 0; pass < 2; pass++) {
+		gw_rules *rs = rules_of(text, &err);
+		size_t ov[2];
+
+		ck_assert_msg(rs != NULL, "%s", err.ptr);
+		for (int k = 0; k < 2; k++)
+			for (int i = 0; i < 7; i++) {
+				const gw_rule *r = gw_rules_get(rs, k ? "t.plain" : "t.twin");
+				const char *t = subjects[i];
+				int m = gw_rule_match_at(r, t, strlen(t), 0, ov, 1) +
+				        2 * gw_rule_match(r, t, strlen(t), 0, ov, 1);
+
+				if (pass == 0)
+					cold[k][i] = m;
+				ck_assert_msg(m == cold[k][i], "%d %s: %d, cold %d", k, t, m, cold[k][i]);
+			}
+		ck_assert_int_eq(cold[0][1], 3);
+		ck_assert_int_eq(gw_rules_check_examples(rs, stderr, &n), 0);
+		gw_rules_free(rs);
+		cache_file(dir, path, sizeof path, pass ? &ino2 : &ino, &ntwins);
+		ck_assert_uint_eq(ntwins, !studied("^(?:甲|乙)丙") && studied("(?:甲|乙)丙"));
+	}
+	ck_assert_msg(ino == ino2, "the warm load wrote the file again: it did not read it");
+	remove(path);
+	rmdir(dir);
+	if (keep)
+		setenv("GONGWEN_CACHE", keep, 1), free(keep);
+	else
+		unsetenv("GONGWEN_CACHE");
+	gw_buf_free(&err);
+}
+END_TEST
+
 START_TEST(rules_with_catastrophic_backtracking_hit_the_limit)
 {
 	gw_buf err = GW_BUF_INIT;
@@ -984,6 +1088,7 @@ main(void)
 	tcase_add_test(tc, reader_refuses_records_with_wrong_types);
 	tcase_add_test(tc, rules_report_file_line_and_pcre2_error);
 	tcase_add_test(tc, rules_expand_defines_and_match_named_groups);
+	tcase_add_test(tc, rules_from_the_cache_match_as_compiled_ones);
 	tcase_add_test(tc, rules_with_catastrophic_backtracking_hit_the_limit);
 	tcase_add_test(tc, a_union_of_rules_names_the_first_that_matches_with_its_captures);
 	tcase_add_test(tc, the_prefilter_turns_down_only_patterns_that_cannot_match);
