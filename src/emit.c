@@ -204,22 +204,6 @@ gw_emitter_print_diags(gw_emitter *e, const gw_doc *d, unsigned stages, enum gw_
 
 /* ---------------------------------------------------------------- files */
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* The strings of s, to NULL, put after each other in b: a path or file name without printf
  * (six a document). */
 static void
@@ -250,7 +234,7 @@ write_temp(const gw_emitter *e, const char *name, const char *p, size_t n, gw_bu
 	}
 	if (fd < 0)
 		return -1;
-	rc = write_all(fd, p, n);
+	rc = gw_fd_all(fd, (void *)p, n, true);
 	if (rc == 0 && chmod)
 		rc = fchmod(fd, e->mode);
 	if (rc == 0 && (e->flags & GW_EMIT_FSYNC))

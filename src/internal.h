@@ -437,6 +437,8 @@ void gw_rcache_close(gw_rcache *c);
 void gw_rcache_write(const char *name, const char *key, const void *payload, size_t len);
 /* A cheap 64-bit hash (not against an attacker). */
 uint64_t gw_hash64(const void *p, size_t n);
+/* util.c: all n bytes of p written to fd (out) or read from it; 0, or -1 with errno. */
+int gw_fd_all(int fd, void *p, size_t n, bool out);
 
 /* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
 const char *gw_find(const char *s, size_t n, const char *m, size_t l);

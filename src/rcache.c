@@ -98,24 +98,6 @@ cache_path(const char *name, const char *key)
 	return path;
 }
 
-/* n bytes of fd into p: one read, unless the kernel gives less; -1 when the file has fewer */
-static int
-read_all(int fd, void *p, size_t n)
-{
-	char *s = p;
-
-	while (n > 0) {
-		ssize_t k = read(fd, s, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		s += k, n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* The file read into memory mapped for it, not malloc'd: the pages are made in one go
  * (MAP_POPULATE) where a buffer as big took a page fault for each 4 KiB (issue 14: start-up
  * is mostly the kernel's).  Read, not mapped from the file: a file cut short while it is
@@ -146,7 +128,7 @@ gw_rcache_open(gw_rcache *c, const char *name, const char *key, size_t *len)
 		c->map = mmap(NULL, c->size, PROT_READ | PROT_WRITE, flags, -1, 0);
 		if (c->map == MAP_FAILED)
 			c->map = NULL;
-		if (c->map != NULL && read_all(fd, c->map, c->size) < 0)
+		if (c->map != NULL && gw_fd_all(fd, c->map, c->size, false) < 0)
 			gw_rcache_close(c);
 	}
 	close(fd);
@@ -183,23 +165,6 @@ make_dirs(char *path)
 			*p = '/';
 		}
 	mkdir(path, 0700);
-}
-
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		s += k, n -= (size_t)k;
-	}
-	return 0;
 }
 
 /* Files of name in dir not written for STALE_DAYS removed (rules edited or an upgrade leave
@@ -254,10 +219,10 @@ gw_rcache_write(const char *name, const char *key, const void *payload, size_t l
 		h.keylen = (uint32_t)keylen;
 		h.len = len;
 		h.sum = gw_hash64(payload, len);
-		rc = write_all(fd, &h, sizeof h);
-		rc = rc < 0 ? rc : write_all(fd, key, keylen);
-		rc = rc < 0 ? rc : write_all(fd, zero, PAD8(keylen) - keylen);
-		rc = rc < 0 ? rc : write_all(fd, payload, len);
+		rc = gw_fd_all(fd, (void *)&h, sizeof h, true);
+		rc = rc < 0 ? rc : gw_fd_all(fd, (void *)key, keylen, true);
+		rc = rc < 0 ? rc : gw_fd_all(fd, (void *)zero, PAD8(keylen) - keylen, true);
+		rc = rc < 0 ? rc : gw_fd_all(fd, (void *)payload, len, true);
 		if (close(fd) < 0 || rc < 0 || rename(tmp, path) < 0)
 			unlink(tmp);
 	}

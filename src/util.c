@@ -1,7 +1,9 @@
 /* util.c — allocation that never returns NULL, the growable buffer, UTF-8 and small helpers. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gongwen.h"
 #include "internal.h"
@@ -533,4 +535,26 @@ gw_path_stem(const char *path)
 	if (dot == NULL || dot == base)
 		return gw_xstrdup(base);
 	return gw_xstrndup(base, (size_t)(dot - base));
+}
+
+/* All n bytes of p written to fd (out) or read from it into p: a short read or write goes on
+ * where it stopped, EINTR is tried again.  0, or -1 with errno (a read that meets the end of the
+ * file first: -1 with errno 0; a write that takes no byte: ENOSPC). */
+int
+gw_fd_all(int fd, void *p, size_t n, bool out)
+{
+	char *s = p;
+
+	while (n > 0) {
+		ssize_t k = out ? write(fd, s, n) : read(fd, s, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k == 0) /* a write that takes nothing: as a full disk; a read: the end */
+			errno = out ? ENOSPC : 0;
+		if (k <= 0)
+			return -1;
+		s += k, n -= (size_t)k;
+	}
+	return 0;
 }
