@@ -32,6 +32,18 @@ typedef struct attr {
 	int line;
 } attr;
 
+/* A code's JIT-compiled copy, made on the code's JIT_AFTER-th run (issue 14: a process runs
+ * most of the rules it uses only a few times, where JIT-compiling each cost more than running
+ * it in the interpreter: a third of the instructions of a run over one document).  A copy,
+ * because other threads may be running the code in the interpreter meanwhile. */
+#define JIT_AFTER 3
+
+struct jit {
+	pcre2_code *code;  /* when state is 2 */
+	atomic_int state;  /* 0 not made yet, 1 none (JIT off, absent or failed), 2 made */
+	atomic_uint runs;
+};
+
 struct gw_rule {
 	char *id;
 	uint32_t idhash;  /* of id: most ids compared are told apart without reading them */
@@ -43,14 +55,15 @@ struct gw_rule {
 	size_t nex, capex;
 	attr *attrs;
 	size_t nattrs, capattrs;
-	pcre2_code *code;
+	pcre2_code *code;  /* never JIT-compiled: what the interpreter runs */
 	const struct gw_rules *owner; /* for the shared match context */
-	atomic_int jitted; /* JIT-compiled on first use (most programs use few rules): 2 done, 1 not */
+	struct jit jit;    /* code's JIT-compiled copy */
 	/* issue 6: the pattern compiled with PCRE2_ANCHORED for gw_rule_match_at, on first use
 	 * (JIT cannot anchor at match time); from the expanded pattern kept here */
 	gw_buf expanded;
 	pcre2_code *acode;
-	atomic_int anchored; /* 2 compiled and JIT-compiled, 1 compiled or failed */
+	atomic_int anchored; /* 1 compiled or failed */
+	struct jit ajit;     /* acode's JIT-compiled copy */
 	uint32_t pairs;    /* capture pairs a match fills, with the whole match */
 	bool has_first;    /* first: the bytes a match can start with (PCRE2's start bitmap) */
 	bool at_start;     /* anchored by its pattern (^): a match begins at the start */
@@ -1091,6 +1104,8 @@ gw_rules_free(gw_rules *rs)
 		free(r->attrs);
 		pcre2_code_free(r->code);
 		pcre2_code_free(r->acode);
+		pcre2_code_free(r->jit.code);
+		pcre2_code_free(r->ajit.code);
 		gw_buf_free(&r->expanded);
 	}
 	free(rs->rules);
@@ -1247,28 +1262,35 @@ match_data(uint32_t pairs)
 	return tl_md;
 }
 
-/* JIT-compile r the first time it is used (start-up stays short: a program compiles only the rules it
- * runs).  The interpreter serves when JIT is absent or switched off with GONGWEN_NO_JIT (valgrind cannot
- * follow JIT code).  Threads that meet r first at the same time wait for one compile. */
-static void
-jit_once(const gw_rule *r)
+/* The JIT code to run code with, NULL for the interpreter: until code's JIT_AFTER-th run, and
+ * always when JIT is absent or switched off with GONGWEN_NO_JIT (valgrind cannot follow JIT
+ * code).  The interpreter and the JIT code match alike; they differ only in the limits a
+ * runaway match meets.  Threads that reach the JIT_AFTER-th run at once wait for one compile. */
+static const pcre2_code *
+jit_of(const pcre2_code *code, const struct jit *j)
 {
 	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	gw_rule *w = (gw_rule *)r;
+	struct jit *w = (struct jit *)j;
+	int state = atomic_load_explicit(&w->state, memory_order_acquire);
 
-	if (atomic_load_explicit(&w->jitted, memory_order_acquire))
-		return;
+	if (state)
+		return state == 2 ? w->code : NULL;
+	if (atomic_fetch_add_explicit(&w->runs, 1, memory_order_relaxed) + 1 < JIT_AFTER)
+		return NULL;
 	pthread_mutex_lock(&mu);
-	if (!atomic_load_explicit(&w->jitted, memory_order_relaxed)) {
-		bool jit = getenv("GONGWEN_NO_JIT") == NULL &&
-		           pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0;
+	if (!atomic_load_explicit(&w->state, memory_order_relaxed)) {
+		pcre2_code *c = getenv("GONGWEN_NO_JIT") ? NULL : pcre2_code_copy(code);
 
-		atomic_store_explicit(&w->jitted, jit ? 2 : 1, memory_order_release);
+		if (c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0)
+			pcre2_code_free(c), c = NULL;
+		w->code = c;
+		atomic_store_explicit(&w->state, c ? 2 : 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&mu);
+	return w->code;
 }
 
-/* r compiled with PCRE2_ANCHORED, on first use and JIT-compiled like jit_once; NULL when it
+/* r compiled with PCRE2_ANCHORED, on first use (its JIT code: jit_of); NULL when it
  * does not compile (the caller then anchors at match time, without JIT).  No start
  * optimisation: the check for a required character would scan far past the start each time. */
 static const pcre2_code *
@@ -1287,10 +1309,7 @@ anchored_once(const gw_rule *r)
 		                         w->expanded.len,
 		                         options_of(w) | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &ec,
 		                         &eo, NULL);
-		bool jit = w->acode && getenv("GONGWEN_NO_JIT") == NULL &&
-		           pcre2_jit_compile(w->acode, PCRE2_JIT_COMPLETE) == 0;
-
-		atomic_store_explicit(&w->anchored, jit ? 2 : 1, memory_order_release);
+		atomic_store_explicit(&w->anchored, 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&mu);
 	return w->acode;
@@ -1300,10 +1319,9 @@ static int
 match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size_t start,
            size_t *ov, int ovmax, uint32_t flags)
 {
-	const pcre2_code *code = r->code;
+	const pcre2_code *code = r->code, *jit;
 	pcre2_match_data *md;
 	int rc, n;
-	bool jit;
 
 	if (((flags & PCRE2_ANCHORED) || r->at_start) && r->has_first && start < len &&
 	    !(r->first[(uint8_t)s[start] >> 3] & (1u << ((uint8_t)s[start] & 7))))
@@ -1311,18 +1329,19 @@ match_with(const gw_rules *rs, const gw_rule *r, const char *s, size_t len, size
 	if ((flags & PCRE2_ANCHORED) && r->at_start && !r->has_last)
 		/* anchored by its \G or ^, with no code unit it must end in to look for far ahead:
 		 * its own code does what the anchored twin would (issue 14: one compile less) */
-		flags &= ~PCRE2_ANCHORED, jit_once(r), jit = r->jitted == 2;
+		flags &= ~PCRE2_ANCHORED, jit = jit_of(code, &r->jit);
 	else if ((flags & PCRE2_ANCHORED) && anchored_once(r) != NULL)
-		code = r->acode, flags &= ~PCRE2_ANCHORED, jit = r->anchored == 2;
+		code = r->acode, flags &= ~PCRE2_ANCHORED, jit = jit_of(code, &r->ajit);
 	else
-		jit_once(r), jit = r->jitted == 2;
+		jit = jit_of(code, &r->jit);
 	md = match_data(r->pairs);
 	/* the JIT code called straight, without pcre2_match's checks (the subject was checked) */
 	if (jit && (flags & PCRE2_NO_UTF_CHECK))
-		rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, flags & ~PCRE2_NO_UTF_CHECK, md,
+		rc = pcre2_jit_match(jit, (PCRE2_SPTR)s, len, start, flags & ~PCRE2_NO_UTF_CHECK, md,
 		                     rs ? rs->mctx : NULL);
 	else
-		rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, flags, md, rs ? rs->mctx : NULL);
+		rc = pcre2_match(jit ? jit : code, (PCRE2_SPTR)s, len, start, flags, md,
+		                 rs ? rs->mctx : NULL);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
