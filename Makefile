@@ -67,6 +67,11 @@ $(B)/.deps-test: tools/deps.sh
 	@tools/deps.sh test
 	@touch $@
 
+# the source of what builds a prefilter, part of the key of its cache (src/prefilter.c, issue
+# 14): a change to it or to a header is a new key; without sha256sum, prefilters are not cached
+PREFILTER_ID := $(shell cat src/prefilter.c src/*.h 2>/dev/null | sha256sum 2>/dev/null | cut -c1-16)
+$(B)/prefilter.o: ALL_CFLAGS += $(if $(PREFILTER_ID),-DGW_PREFILTER_ID='"$(PREFILTER_ID)"')
+
 # position-independent, so that the same objects make libgongwen.a and libgongwen.so
 $(B)/%.o: src/%.c $(wildcard src/*.h) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<

@@ -1677,6 +1677,7 @@ typedef struct cpmap {
 	uint16_t *rec;              /* 64 record numbers a distinct block */
 	uint16_t *big;              /* per class: its record number */
 	void *mem;                  /* where the records are, from a cache line on */
+	size_t nrec, nblk;          /* distinct records, distinct blocks (rec holds 64 a block) */
 } cpmap;
 
 struct gw_prefilter {
@@ -1891,6 +1892,7 @@ map_build(const gw_prefilter *f, cpmap *m, void **recs, size_t size)
 	}
 	free(whole), free(b.slot);
 	m->rec = (uint16_t *)b.it;
+	m->nrec = r.n, m->nblk = b.n;
 	return r.n;
 }
 
@@ -2036,11 +2038,231 @@ build(gw_prefilter *f)
 		free(sets.blk[k]);
 	free(sets.blk);
 	set_lists = NULL;
-	free(cs.c), free(f->text), free(f->off), free(f->len);
-	f->text = NULL, f->off = f->len = NULL;
+	free(cs.c);
 }
 
-/* f built, once for the threads that share it. */
+/* ---------------------------------------------------------------- the cache of built filters */
+
+/* issue 14: building the filters a run asks for was 17 M of the 62 M instructions of gongwen
+ * over one document, the same in every run of the same rules.  A built filter is kept in the
+ * cache of rcache.c (GONGWEN_CACHE) under a key of all that the build reads: the patterns,
+ * search or not, PCRE2's line end, and the source of the build itself (GW_PREFILTER_ID, a hash
+ * of this file and the headers the Makefile passes; a program built without it caches
+ * nothing: a filter from another build could be wrong for this one).  The payload: the fields
+ * of gw_prefilter that build sets, in order, each count before its items.  It is the same
+ * machine's and checked by rcache.c; what would make a lookup read out of its tables (a
+ * record or block number, a bound out of order, a count too large) is checked again here
+ * before the filter is used, and then the filter is built as if there were no file. */
+#define PF_CACHE_FORMAT 1
+
+static void free_built(gw_prefilter *f);
+
+static char *
+cache_key(const gw_prefilter *f)
+{
+#ifdef GW_PREFILTER_ID
+	gw_buf k = GW_BUF_INIT;
+	uint32_t nl = 0;
+
+	pcre2_config(PCRE2_CONFIG_NEWLINE, &nl);
+	gw_buf_printf(&k, "prefilter %d\nsource %s\nsearch %d\nnewline %u\nwidths %zu %zu\nrules %zu\n",
+	              PF_CACHE_FORMAT, GW_PREFILTER_ID, (int)f->search, (unsigned)nl,
+	              sizeof(size_t), sizeof(masks), f->n);
+	for (size_t k2 = 0; k2 < f->n; k2++) {
+		if (f->off[k2] == SIZE_MAX) {
+			gw_buf_puts(&k, "-\n");
+			continue;
+		}
+		gw_buf_printf(&k, "%zu ", f->len[k2]);
+		gw_buf_put(&k, f->text + f->off[k2], f->len[k2]);
+		gw_buf_putc(&k, '\n');
+	}
+	if (memchr(k.ptr, '\0', k.len) != NULL) { /* a key is a string */
+		gw_buf_free(&k);
+		return NULL;
+	}
+	gw_buf_putc(&k, '\0');
+	return k.ptr;
+#else
+	(void)f;
+	return NULL;
+#endif
+}
+
+static void
+put_u64(gw_buf *b, uint64_t v)
+{
+	gw_buf_put(b, &v, sizeof v);
+}
+
+static void
+save_map(gw_buf *b, const gw_prefilter *f, const cpmap *m, const void *recs, size_t size)
+{
+	gw_buf_put(b, m->blk, sizeof m->blk);
+	put_u64(b, m->nblk);
+	gw_buf_put(b, m->rec, m->nblk * 64 * sizeof *m->rec);
+	gw_buf_put(b, m->big, f->nclass * sizeof *m->big);
+	put_u64(b, m->nrec);
+	gw_buf_put(b, recs, m->nrec * size);
+}
+
+static void
+cache_save(const gw_prefilter *f, const char *key)
+{
+	gw_buf b = GW_BUF_INIT;
+
+	put_u64(&b, f->n);
+	gw_buf_put(&b, f->plain, f->n * sizeof *f->plain);
+	gw_buf_put(&b, f->rmask, f->n * sizeof *f->rmask);
+	gw_buf_put(&b, f->crule, sizeof f->crule);
+	put_u64(&b, f->plainbits);
+	gw_buf_put(&b, f->empty, sizeof f->empty), gw_buf_put(&b, f->always, sizeof f->always);
+	gw_buf_put(&b, f->has2, sizeof f->has2), gw_buf_put(&b, f->far, sizeof f->far);
+	gw_buf_put(&b, f->endc, sizeof f->endc), gw_buf_put(&b, f->endnl, sizeof f->endnl);
+	gw_buf_put(&b, f->farclause, sizeof f->farclause);
+	put_u64(&b, f->nfar);
+	for (size_t k = 0; k < f->nfar; k++) {
+		put_u64(&b, f->nstop[k]);
+		for (size_t j = 0; j < f->nstop[k]; j++) {
+			put_u64(&b, f->stop[k][j].len);
+			gw_buf_put(&b, f->stop[k][j].ptr, f->stop[k][j].len);
+		}
+	}
+	gw_buf_put(&b, f->anyreq, sizeof f->anyreq), gw_buf_put(&b, f->anyreq2, sizeof f->anyreq2);
+	put_u64(&b, f->nclass);
+	put_u64(&b, (uint64_t)f->none << 1 | f->nobefore);
+	gw_buf_put(&b, f->bound, f->nclass * sizeof *f->bound);
+	if (!f->none) {
+		if (f->search)
+			save_map(&b, f, &f->in, f->req, sizeof *f->req);
+		else
+			save_map(&b, f, &f->at, f->cls, sizeof *f->cls);
+	}
+	while (b.len % 8) /* the checksum reads words */
+		gw_buf_putc(&b, '\0');
+	gw_rcache_write("prefilter", key, b.ptr, b.len);
+	gw_buf_free(&b);
+}
+
+/* Reading a payload: each read checks that the bytes are there. */
+typedef struct reader {
+	const char *p, *end;
+	bool bad;
+} reader;
+
+static bool
+get(reader *r, void *to, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return false;
+	}
+	memcpy(to, r->p, n);
+	r->p += n;
+	return true;
+}
+
+static uint64_t
+get_u64(reader *r)
+{
+	uint64_t v = 0;
+
+	get(r, &v, sizeof v);
+	return v;
+}
+
+/* count items of size bytes, malloc'd (at least one byte); NULL when they are not there. */
+static void *
+get_array(reader *r, uint64_t count, size_t size)
+{
+	void *a;
+
+	if (r->bad || count > (uint64_t)(r->end - r->p) / size) {
+		r->bad = true;
+		return NULL;
+	}
+	a = gw_xmalloc(count > 0 ? count * size : 1);
+	get(r, a, count * size);
+	return a;
+}
+
+static bool
+load_map(reader *r, gw_prefilter *f, cpmap *m, void **recs, size_t size)
+{
+	if (!get(r, m->blk, sizeof m->blk) || (m->nblk = get_u64(r)) > 0x10000 / 64 ||
+	    (m->rec = get_array(r, m->nblk * 64, sizeof *m->rec)) == NULL ||
+	    (m->big = get_array(r, f->nclass, sizeof *m->big)) == NULL ||
+	    (m->nrec = get_u64(r)) > f->nclass || m->nrec * size > (size_t)(r->end - r->p))
+		return false;
+	m->mem = gw_xmalloc((m->nrec + 1) * size); /* the records from a cache line on, as map_build */
+	*recs = (char *)m->mem + (64 - (uintptr_t)m->mem % 64) % 64;
+	get(r, *recs, m->nrec * size);
+	for (size_t i = 0; i < sizeof m->blk / sizeof *m->blk; i++)
+		if (m->blk[i] % 64 || m->blk[i] / 64 >= m->nblk)
+			return false;
+	for (size_t i = 0; i < m->nblk * 64; i++)
+		if (m->rec[i] >= m->nrec)
+			return false;
+	for (size_t c = 0; c < f->nclass; c++)
+		if (m->big[c] >= m->nrec)
+			return false;
+	return true;
+}
+
+/* f's built fields from the cache; false (nothing of it kept) when there is none for key or it
+ * does not check. */
+static bool
+cache_load(gw_prefilter *f, const char *key)
+{
+	gw_rcache c;
+	size_t len;
+	const char *p = gw_rcache_open(&c, "prefilter", key, &len);
+	reader r = {p, p + len, p == NULL};
+	uint64_t flags;
+	bool ok;
+
+	if (p == NULL)
+		return false;
+	ok = get_u64(&r) == f->n &&
+	     (f->plain = get_array(&r, f->n, sizeof *f->plain)) != NULL &&
+	     (f->rmask = get_array(&r, f->n, sizeof *f->rmask)) != NULL &&
+	     get(&r, f->crule, sizeof f->crule);
+	f->plainbits = get_u64(&r);
+	get(&r, f->empty, sizeof f->empty), get(&r, f->always, sizeof f->always);
+	get(&r, f->has2, sizeof f->has2), get(&r, f->far, sizeof f->far);
+	get(&r, f->endc, sizeof f->endc), get(&r, f->endnl, sizeof f->endnl);
+	get(&r, f->farclause, sizeof f->farclause);
+	ok = ok && !r.bad && (f->nfar = get_u64(&r)) <= GW_PREFILTER_FAR;
+	for (size_t k = 0; ok && k < f->nfar; k++) {
+		ok = (f->nstop[k] = get_u64(&r)) <= GW_PREFILTER_STOPS && f->farclause[k] < W * 64;
+		for (size_t j = 0; ok && j < f->nstop[k]; j++) {
+			uint64_t n = get_u64(&r);
+
+			ok = !r.bad && n <= (uint64_t)(r.end - r.p);
+			if (ok)
+				gw_buf_put(&f->stop[k][j], r.p, n), r.p += n;
+		}
+	}
+	get(&r, f->anyreq, sizeof f->anyreq), get(&r, f->anyreq2, sizeof f->anyreq2);
+	f->nclass = get_u64(&r);
+	flags = get_u64(&r);
+	f->none = flags >> 1 & 1, f->nobefore = flags & 1;
+	ok = ok && !r.bad && f->nclass > 0 && f->nclass <= (f->none ? SIZE_MAX / 8 : UINT16_MAX) &&
+	     (f->bound = get_array(&r, f->nclass, sizeof *f->bound)) != NULL && f->bound[0] == 0;
+	for (size_t k = 1; ok && k < f->nclass; k++)
+		ok = f->bound[k] > f->bound[k - 1] && f->bound[k] <= CP_MAX;
+	for (size_t i = 0; ok && i < W * 64; i++)
+		ok = f->crule[i] < 64;
+	if (ok && !f->none)
+		ok = f->search ? load_map(&r, f, &f->in, (void **)&f->req, sizeof *f->req)
+		               : load_map(&r, f, &f->at, (void **)&f->cls, sizeof *f->cls);
+	gw_rcache_close(&c);
+	if (!ok)
+		free_built(f);
+	return ok;
+}
+
+/* f built (or read from the cache), once for the threads that share it. */
 static const gw_prefilter *
 ready(const gw_prefilter *cf)
 {
@@ -2051,11 +2273,32 @@ ready(const gw_prefilter *cf)
 		return f;
 	pthread_mutex_lock(&mu);
 	if (!atomic_load_explicit(&f->built, memory_order_relaxed)) {
-		build(f);
+		char *key = cache_key(f);
+
+		if (key == NULL || !cache_load(f, key)) {
+			build(f);
+			if (key)
+				cache_save(f, key);
+		}
+		free(key);
+		free(f->text), free(f->off), free(f->len);
+		f->text = NULL, f->off = f->len = NULL;
 		atomic_store_explicit(&f->built, true, memory_order_release);
 	}
 	pthread_mutex_unlock(&mu);
 	return f;
+}
+
+/* What build (or cache_load) made of f freed, and set to nothing. */
+static void
+free_built(gw_prefilter *f)
+{
+	free(f->plain), free(f->rmask), free(f->bound), free(f->at.mem), free(f->in.mem);
+	free(f->at.rec), free(f->at.big), free(f->in.rec), free(f->in.big);
+	for (size_t k = 0; k < GW_PREFILTER_FAR; k++)
+		for (size_t j = 0; j < GW_PREFILTER_STOPS; j++)
+			gw_buf_free(&f->stop[k][j]);
+	memset(&f->plain, 0, sizeof *f - offsetof(gw_prefilter, plain));
 }
 
 void
@@ -2064,11 +2307,7 @@ gw_prefilter_free(gw_prefilter *f)
 	if (f == NULL)
 		return;
 	free(f->text), free(f->off), free(f->len);
-	free(f->plain), free(f->rmask), free(f->bound), free(f->at.mem), free(f->in.mem);
-	free(f->at.rec), free(f->at.big), free(f->in.rec), free(f->in.big);
-	for (size_t k = 0; k < f->nfar; k++)
-		for (size_t j = 0; j < f->nstop[k]; j++)
-			gw_buf_free(&f->stop[k][j]);
+	free_built(f);
 	free(f);
 }
 

@@ -1,10 +1,11 @@
 #!/bin/bash
-# rules-cache (issue 14: start-up): the compiled rules are cached (GONGWEN_CACHE, else
-# $XDG_CACHE_HOME/gongwen, else $HOME/.cache/gongwen; off: none).  Cold the file appears; warm
-# it is read and left as it is; truncated, with bytes flipped, of another key, with a payload
-# whose checksum holds but whose codes do not, in a folder that cannot be made, switched off,
-# two processes at once: every output byte-identical to cold, exit 0, and a file that did not
-# check is written again, whole; files not written for 30 days are removed when one is.
+# rules-cache (issue 14: start-up): the compiled rules and the built prefilters are cached
+# (GONGWEN_CACHE, else $XDG_CACHE_HOME/gongwen, else $HOME/.cache/gongwen; off: none).  Cold the
+# files appear; warm they are read and left as they are; truncated, with bytes flipped, of
+# another key, with a payload whose checksum holds but whose codes or tables do not, in a
+# folder that cannot be made, switched off, two processes at once: every output byte-identical
+# to cold, exit 0, and a file that did not check is written again, whole; files not written for
+# 30 days are removed when one is.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -33,11 +34,14 @@ expect() { # WHAT: the condition after it holds
 	"$@" || { echo "$what"; fail=1; }
 }
 
-# cold: one file a program (each compiles its own families), in a folder made 0700
+# cold: one file of rules a program (each compiles its own families), one a prefilter (the
+# programs that build the same one share its file), in a folder made 0700
 export GONGWEN_CACHE=$tmp/c/sub
 run cold
-files=$(ls "$GONGWEN_CACHE" | wc -l)
-expect "cold: 4 cache files expected, $files found" [ "$files" = 4 ]
+files=$(ls "$GONGWEN_CACHE"/rules-*.bin | wc -l)
+expect "cold: 4 files of rules expected, $files found" [ "$files" = 4 ]
+files=$(ls "$GONGWEN_CACHE"/prefilter-*.bin | wc -l)
+expect "cold: 6 files of prefilters expected, $files found" [ "$files" = 6 ]
 expect "cold: the folder is not 0700" [ "$(stat -c %a "$GONGWEN_CACHE")" = 700 ]
 cp -a "$GONGWEN_CACHE" "$tmp/ref"
 f=$(ls "$GONGWEN_CACHE"/rules-*.bin | head -1)
@@ -53,15 +57,15 @@ rewritten() {
 	expect "$1: the cache was not written again as cold wrote it" diff -r "$tmp/ref" "$GONGWEN_CACHE"
 }
 # truncated, bytes flipped in the payload, a file of another key under this one's name
-for f in "$GONGWEN_CACHE"/rules-*.bin; do truncate -s $(($(stat -c %s "$f") / 2)) "$f"; done
+for f in "$GONGWEN_CACHE"/*.bin; do truncate -s $(($(stat -c %s "$f") / 2)) "$f"; done
 run truncated
 rewritten truncated
-for f in "$GONGWEN_CACHE"/rules-*.bin; do
+for f in "$GONGWEN_CACHE"/*.bin; do
 	printf '\377\000\377' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") - 100)) conv=notrunc status=none
 done
 run flipped
 rewritten flipped
-set -- "$GONGWEN_CACHE"/rules-*.bin
+set -- "$GONGWEN_CACHE"/*.bin
 prev=${!#}
 for f in "$@"; do cp "$prev" "$f.x" && prev=$f; done
 for f in "$@"; do mv "$f.x" "$f"; done
@@ -99,9 +103,27 @@ magic, fmt, keylen, n, s = struct.unpack_from('<8sIIQQ', d)
 off = 32 + (keylen + 7) // 8 * 8
 p = d[off:]
 assert h64(bytes(p)) == s, 'the checksum is not what the test computes'
-ntw = struct.unpack_from('<I', p)[0]
+ntw = struct.unpack_from('<I', p)[0] if not how.startswith('pf-') else 0
 codes = (8 + 36 * ntw + 7) // 8 * 8  # PCRE2's serialized header: magic, version, config, count
-if how == 'magic':
+if how.startswith('pf-'):  # a prefilter (src/prefilter.c, cache_save): its rule count, or a block
+    n = struct.unpack_from('<Q', p)[0]  # of its map (read in tables) beyond the blocks there are
+    if how == 'pf-count':
+        struct.pack_into('<Q', p, 0, n + 1)
+    else:
+        i = 8 + n + 16 * n + 128 + 8 + 6 * 16 + 4
+        nfar = struct.unpack_from('<Q', p, i)[0]
+        i += 8
+        for _ in range(nfar):
+            nstop = struct.unpack_from('<Q', p, i)[0]
+            i += 8
+            for _ in range(nstop):
+                i += 8 + struct.unpack_from('<Q', p, i)[0]
+        i += 32
+        nclass, flags = struct.unpack_from('<QQ', p, i)
+        i += 16 + 4 * nclass
+        assert not flags & 2, 'a prefilter without tables'
+        struct.pack_into('<H', p, i, 0xFFC0)
+elif how == 'magic':
     p[codes] ^= 0xFF
 else:
     struct.pack_into('<i', p, codes + 12, struct.unpack_from('<i', p, codes + 12)[0] - 1)
@@ -112,6 +134,11 @@ PY
 if [ "$(python3 -c 'import sys; print(sys.byteorder)')" = little ]; then
 	for how in magic count; do
 		for f in "$GONGWEN_CACHE"/rules-*.bin; do forge $how "$f" || fail=1; done
+		run forged-$how
+		rewritten forged-$how
+	done
+	for how in pf-count pf-block; do
+		for f in "$GONGWEN_CACHE"/prefilter-*.bin; do forge $how "$f" || fail=1; done
 		run forged-$how
 		rewritten forged-$how
 	done
@@ -166,8 +193,11 @@ for i in 2 3 4; do
 	expect "at once: outputs differ" diff -r "$tmp/both1" "$tmp/both$i"
 done
 expect "at once: outputs differ from cold" diff -r "$tmp/cold/drv" "$tmp/both1"
-expect "at once: not one file as cold wrote it" [ "$(ls -A "$GONGWEN_CACHE" | wc -l)" = 1 ]
-cmp -s "$GONGWEN_CACHE"/* "$tmp/ref/$(basename "$GONGWEN_CACHE"/*)" || { echo "at once: the file differs"; fail=1; }
+expect "at once: not one file of rules" [ "$(ls -A "$GONGWEN_CACHE"/rules-* | wc -l)" = 1 ]
+expect "at once: a temporary file left" [ -z "$(ls -A "$GONGWEN_CACHE" | grep -v '\.bin$')" ]
+for f in "$GONGWEN_CACHE"/*; do
+	cmp -s "$f" "$tmp/ref/$(basename "$f")" || { echo "at once: $(basename "$f") differs"; fail=1; }
+done
 
 [ $fail = 0 ] && echo "rules-cache: ok"
 exit $fail

@@ -697,8 +697,9 @@ START_TEST(rules_expand_defines_and_match_named_groups)
 }
 END_TEST
 
-/* The one file of the cache folder dir: its name into path, its inode and payload's first word
- * (the number of twin records: rules.c's cache_save). */
+/* The one file of rules in the cache folder dir (the prefilters have theirs beside it): its name
+ * into path, its inode and payload's first word (the number of twin records: rules.c's
+ * cache_save). */
 static void
 cache_file(const char *dir, char *path, size_t cap, ino_t *ino, uint32_t *ntwins)
 {
@@ -712,7 +713,7 @@ cache_file(const char *dir, char *path, size_t cap, ino_t *ino, uint32_t *ntwins
 
 	ck_assert_ptr_nonnull(dp);
 	while ((de = readdir(dp)) != NULL)
-		if (de->d_name[0] != '.')
+		if (strncmp(de->d_name, "rules-", 6) == 0)
 			snprintf(path, cap, "%s/%s", dir, de->d_name), n++;
 	closedir(dp);
 	ck_assert_int_eq(n, 1);
@@ -787,8 +788,17 @@ START_TEST(rules_from_the_cache_match_as_compiled_ones)
 		ck_assert_uint_eq(ntwins, !studied("^(?:甲|乙)丙") && studied("(?:甲|乙)丙"));
 	}
 	ck_assert_msg(ino == ino2, "the warm load wrote the file again: it did not read it");
-	remove(path);
-	rmdir(dir);
+	{
+		DIR *dp = opendir(dir); /* the rules' file and the prefilters' */
+		struct dirent *de;
+
+		ck_assert_ptr_nonnull(dp);
+		while ((de = readdir(dp)) != NULL)
+			if (de->d_name[0] != '.' && snprintf(path, sizeof path, "%s/%s", dir, de->d_name) > 0)
+				remove(path);
+		closedir(dp);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
 	if (keep)
 		setenv("GONGWEN_CACHE", keep, 1), free(keep);
 	else
