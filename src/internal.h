@@ -296,7 +296,8 @@ gw_utf8_decode_fast(const char *s, size_t n, uint32_t *cp)
 
 
 /* words.c: word boundaries by ICU's word break rules, for short strings (a clause).  One
- * gw_words per thread; NULL when ICU has no word break data. */
+ * gw_words per thread; ICU's break iterator is opened on the first string (0 breaks for every
+ * string when ICU has no word break data). */
 typedef struct gw_words gw_words;
 gw_words *gw_words_new(void);
 void gw_words_free(gw_words *w);
