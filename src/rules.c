@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pcre2.h>
 #include <pthread.h>
@@ -62,6 +63,7 @@ typedef struct define {
 	char *name, *value;
 	const char *file;
 	int line;
+	size_t namelen; /* of name: find_define compares lengths first */
 } define;
 
 struct gw_rules {
@@ -75,6 +77,7 @@ struct gw_rules {
 	char digest[65];
 	struct gw_union *unions; /* built by gw_rules_union, shared like the rules */
 	struct typed *typed;     /* while loading: what checking a value of each attribute needs */
+	pcre2_match_data *md;    /* while loading: for each T_REGEX value checked */
 	const char *families;    /* while loading: the families compiled (gw_rules_load_for) */
 	bool examples;           /* each rule's examples kept (gw_rules_load) */
 };
@@ -159,21 +162,38 @@ list_files(gw_rules *rs, const char *dir, gw_buf *err)
 	return 0;
 }
 
+/* The bytes of path, NUL-terminated; NULL with errno when it cannot be opened.  Read into a
+ * buffer of the file's size, not grown 8 KB at a time (issue 14: start-up); a file that grows
+ * meanwhile is read on, and a read error ends the bytes as the end of the file does. */
 static char *
 read_all(const char *path, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
-	gw_buf b = GW_BUF_INIT;
-	char chunk[8192];
-	size_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t cap = 8192, n = 0;
+	char *s;
 
-	if (fp == NULL)
+	if (fd < 0)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		gw_buf_put(&b, chunk, n);
-	fclose(fp);
-	*len = b.len;
-	return gw_buf_detach(&b);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 2; /* the NUL, and a byte for the read that sees the end */
+	s = gw_xmalloc(cap);
+	for (;;) {
+		ssize_t k;
+
+		if (cap - n < 2)
+			s = gw_xrealloc(s, cap *= 2);
+		k = read(fd, s + n, cap - n - 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	s[n] = '\0';
+	*len = n;
+	return s;
 }
 
 /* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples); the
@@ -235,7 +255,8 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 		while (*v == ' ' || *v == '\t')
 			v++;
 		gw_grow((void **)&rs->defs, &rs->capdefs, rs->ndefs + 1, sizeof *rs->defs);
-		rs->defs[rs->ndefs++] = (define){gw_xstrdup(val), gw_xstrdup(v), file, lineno};
+		rs->defs[rs->ndefs++] =
+		    (define){gw_xstrdup(val), gw_xstrdup(v), file, lineno, strlen(val)};
 		return 0;
 	}
 	if (strcmp(kw, "rule") == 0) {
@@ -313,7 +334,7 @@ static const define *
 find_define(const gw_rules *rs, const char *name, size_t n)
 {
 	for (size_t i = rs->ndefs; i-- > 0;)
-		if (strlen(rs->defs[i].name) == n && memcmp(rs->defs[i].name, name, n) == 0)
+		if (rs->defs[i].namelen == n && memcmp(rs->defs[i].name, name, n) == 0)
 			return &rs->defs[i];
 	return NULL;
 }
@@ -597,6 +618,8 @@ typed_free(gw_rules *rs)
 		gw_buf_free(&rs->typed[k].names), pcre2_code_free(rs->typed[k].re);
 	free(rs->typed);
 	rs->typed = NULL;
+	pcre2_match_data_free(rs->md);
+	rs->md = NULL;
 }
 
 /* Whether one value v (NUL-terminated) has the type of s. */
@@ -615,14 +638,11 @@ value_ok(gw_rules *rs, const aspec *s, const char *v)
 		return end != v && *end == '\0' && n >= s->min && n <= s->max;
 	case T_RULES:
 		return in_family(v, s->arg) && gw_rules_get(rs, v) != NULL;
-	case T_REGEX: {
-		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-		int rc = pcre2_match(typed_of(rs, s)->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md,
-		                     NULL);
-
-		pcre2_match_data_free(md);
-		return rc > 0;
-	}
+	case T_REGEX: /* one match data for the load: PCRE2 allocates its frames at a first match */
+		if (rs->md == NULL)
+			rs->md = pcre2_match_data_create(1, NULL);
+		return pcre2_match(typed_of(rs, s)->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0,
+		                   rs->md, NULL) > 0;
 	}
 	return false;
 }
