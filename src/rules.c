@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +60,17 @@ struct gw_rule {
 	uint8_t first[32];
 };
 
+/* The codes decoded from the cache, in pages made in one go (MAP_POPULATE), not by a malloc each
+ * whose pages fault one at a time (issue 14: start-up: on a virtual machine a fault costs some
+ * 10 us, a populated page half of it).  PCRE2 asks for the codes' memory through this while the
+ * load decodes them (one thread); what it asks for later (a code's JIT functions, in any thread)
+ * comes from malloc, and a free of memory of the pages is nothing: they go with the rules. */
+struct arena {
+	char *base;
+	size_t size, used;
+	bool open;
+};
+
 typedef struct define {
 	char *name, *value;
 	const char *file;
@@ -78,6 +90,7 @@ struct gw_rules {
 	struct gw_union *unions; /* built by gw_rules_union, shared like the rules */
 	struct typed *typed;     /* while loading: what checking a value of each attribute needs */
 	pcre2_match_data *md;    /* while loading: for each T_REGEX value checked */
+	struct arena arena;      /* of the codes decoded from the cache */
 	const char *families;    /* while loading: the families compiled (gw_rules_load_for) */
 	bool examples;           /* each rule's examples kept (gw_rules_load) */
 };
@@ -923,6 +936,69 @@ compile_rule(gw_rules *rs, gw_rule *r, struct compiled *cc, gw_buf *err)
 	return 0;
 }
 
+static void *
+arena_malloc(PCRE2_SIZE n, void *data)
+{
+	struct arena *a = data;
+	size_t k = (n + 15) & ~(size_t)15; /* as malloc aligns */
+
+	if (a->open && k >= n && a->size - a->used >= k) {
+		void *p = a->base + a->used;
+
+		a->used += k;
+		return p;
+	}
+	return malloc(n);
+}
+
+static bool
+in_arena(const struct arena *a, const void *p)
+{
+	uintptr_t u = (uintptr_t)p, b = (uintptr_t)a->base;
+
+	return a->base != NULL && u >= b && u - b < a->size;
+}
+
+static void
+arena_free(void *p, void *data)
+{
+	if (!in_arena(data, p))
+		free(p);
+}
+
+/* n codes decoded from bytes into codes[], their memory from rs's arena of size bytes (the
+ * serialized codes hold every byte the decoded ones take, but for alignment); its return. */
+static int32_t
+arena_decode(gw_rules *rs, pcre2_code **codes, int32_t n, const uint8_t *bytes, size_t size)
+{
+	struct arena *a = &rs->arena;
+	pcre2_general_context *gc = pcre2_general_context_create(arena_malloc, arena_free, a);
+	int32_t got;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+
+#ifdef MAP_POPULATE
+	flags |= MAP_POPULATE;
+#endif
+	a->size = size + 16 * ((size_t)n + 2);
+	a->base = gc ? mmap(NULL, a->size, PROT_READ | PROT_WRITE, flags, -1, 0) : MAP_FAILED;
+	if (a->base == MAP_FAILED)
+		a->base = NULL, a->size = 0;
+	a->used = 0;
+	a->open = true;
+	got = pcre2_serialize_decode(codes, n, bytes, gc);
+	a->open = false;
+	pcre2_general_context_free(gc);
+	return got;
+}
+
+static void
+arena_close(struct arena *a)
+{
+	if (a->base != NULL)
+		munmap(a->base, a->size);
+	*a = (struct arena){0};
+}
+
 /* What the cached codes depend on besides the rules: the families compiled, PCRE2 (its
  * serialized codes load only into the same version and build), the options, this program. */
 static char *
@@ -944,7 +1020,7 @@ cache_key(const gw_rules *rs)
 
 /* The codes of the load's rules from the cache, when it has them for this key: cc->codes. */
 static void
-cache_open(const gw_rules *rs, struct compiled *cc)
+cache_open(gw_rules *rs, struct compiled *cc)
 {
 	size_t len = 0, off;
 	uint32_t ntwins = 0;
@@ -968,12 +1044,13 @@ cache_open(const gw_rules *rs, struct compiled *cc)
 		return;
 	}
 	cc->codes = gw_xcalloc(cc->n, sizeof *cc->codes);
-	got = pcre2_serialize_decode(cc->codes, (int32_t)cc->n, p + off, NULL);
+	got = arena_decode(rs, cc->codes, (int32_t)cc->n, p + off, len - off);
 	if (got != (int32_t)cc->n) {
 		for (int32_t i = 0; i < got; i++)
 			pcre2_code_free(cc->codes[i]);
 		free(cc->codes);
 		cc->codes = NULL;
+		arena_close(&rs->arena);
 	} else {
 		cc->ntwins = ntwins;
 		cc->twins = gw_xmalloc((size_t)ntwins * TWIN_BYTES + 1);
@@ -1122,6 +1199,7 @@ gw_rules_free(gw_rules *rs)
 		gw_buf_free(&r->expanded);
 	}
 	free(rs->rules);
+	arena_close(&rs->arena); /* after the codes in it: their free reads it */
 	for (size_t i = 0; i < rs->ndefs; i++)
 		free(rs->defs[i].name), free(rs->defs[i].value);
 	free(rs->defs);
