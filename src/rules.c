@@ -907,15 +907,16 @@ compile_rule(gw_rules *rs, gw_rule *r, struct compiled *cc, gw_buf *err)
 		return -1;
 	}
 	/* expanded in a buffer of the load, not grown in each rule's (issue 14: start-up: fewer
-	 * pages touched); the pattern as written is not read again */
+	 * pages touched); the pattern as written is not read again, and the expanded one only
+	 * for a rule compiled (no stage is handed another) */
 	cc->expanding.len = 0;
 	if (expand(rs, r->pattern.ptr, &cc->expanding, 0, r->file, r->pattern_line, err) < 0)
 		return -1;
-	if (cc->expanding.len > 0)
-		gw_buf_put(&r->expanded, cc->expanding.ptr, cc->expanding.len);
 	gw_buf_free(&r->pattern);
 	if (!in_families(r->id, rs->families))
 		return 0;
+	if (cc->expanding.len > 0)
+		gw_buf_put(&r->expanded, cc->expanding.ptr, cc->expanding.len);
 	if (cc->codes != NULL && cc->next < cc->n) {
 		r->code = cc->codes[cc->next];
 		cc->codes[cc->next] = NULL;
