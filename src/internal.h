@@ -296,7 +296,8 @@ gw_utf8_decode_fast(const char *s, size_t n, uint32_t *cp)
 
 
 /* words.c: word boundaries by ICU's word break rules, for short strings (a clause).  One
- * gw_words per thread; NULL when ICU has no word break data. */
+ * gw_words per thread; ICU's break iterator is opened on the first string (0 breaks for every
+ * string when ICU has no word break data). */
 typedef struct gw_words gw_words;
 gw_words *gw_words_new(void);
 void gw_words_free(gw_words *w);
@@ -351,7 +352,7 @@ int gw_union_first_at(const gw_union *u, const char *subject, size_t len, size_t
 /* prefilter.c (issue 14): which of n patterns can match at a place, or in a string (search:
  * for gw_prefilter_in only), from the code points there; a NULL pattern, one it does not read
  * or one past its 128 clauses (an alternative each, one a pattern for a search) is always
- * tried. */
+ * tried.  The patterns are borrowed: they must live until the filter is first used (or freed). */
 typedef struct gw_prefilter_mask {
 	uint64_t w[2];  /* per clause */
 	uint64_t rules; /* per rule, by gw_prefilter_at when there are at most 64 */

@@ -1684,8 +1684,8 @@ struct gw_prefilter {
 	size_t n;           /* rules */
 	bool search;        /* built for gw_prefilter_in, else for gw_prefilter_at (the other one lets
 	                     * every rule through) */
-	char *text;         /* the patterns, one after the other, until the filter is built */
-	size_t *off, *len;  /* per rule: where its pattern is in text (SIZE_MAX: none), its bytes */
+	const char **pat;   /* per rule, until the filter is built: its pattern (NULL: none), */
+	size_t *len;        /* borrowed, and its bytes */
 	atomic_bool built;  /* what follows: made on first use (gw_prefilter_ready) */
 	bool *plain;        /* per rule: no filter, always tried */
 	uint64_t (*rmask)[W];/* per rule: its clauses */
@@ -1987,23 +1987,19 @@ build_classes(gw_prefilter *f, const clauses *cs)
 	return true;
 }
 
-/* The patterns are kept (copied) and read when a text first asks the filter (issue 14: a
- * program that reads no document builds none; the work is the same otherwise). */
+/* The patterns are read when a text first asks the filter (issue 14: a program that reads no
+ * document builds none; the work is the same otherwise).  They are borrowed, not copied (issue
+ * 14: start-up: a copy of the rules' patterns is some 100 KB of pages touched at each start). */
 gw_prefilter *
 gw_prefilter_new(const char *const *pat, const size_t *len, size_t n, bool search)
 {
 	gw_prefilter *f = gw_xcalloc(1, sizeof *f);
-	gw_buf text = GW_BUF_INIT;
 
 	f->n = n, f->search = search;
-	f->off = gw_xmalloc((n ? n : 1) * sizeof *f->off);
+	f->pat = gw_xmalloc((n ? n : 1) * sizeof *f->pat);
 	f->len = gw_xmalloc((n ? n : 1) * sizeof *f->len);
-	for (size_t k = 0; k < n; k++) {
-		f->off[k] = pat[k] ? text.len : SIZE_MAX, f->len[k] = pat[k] ? len[k] : 0;
-		gw_buf_put(&text, pat[k] ? pat[k] : "", f->len[k]);
-	}
-	gw_buf_putc(&text, '\0'); /* text made even when every pattern is empty */
-	f->text = text.ptr;
+	for (size_t k = 0; k < n; k++)
+		f->pat[k] = pat[k], f->len[k] = pat[k] ? len[k] : 0;
 	return f;
 }
 
@@ -2019,8 +2015,8 @@ build(gw_prefilter *f)
 	f->plain = gw_xcalloc(f->n ? f->n : 1, sizeof *f->plain);
 	f->rmask = gw_xcalloc(f->n ? f->n : 1, sizeof *f->rmask);
 	for (size_t k = 0; k < f->n; k++)
-		f->plain[k] = f->off[k] == SIZE_MAX ||
-		              !pattern_clauses(&p, f->text + f->off[k], f->len[k], k, W * 64 - cs.n, f->search, &cs);
+		f->plain[k] = f->pat[k] == NULL ||
+		              !pattern_clauses(&p, f->pat[k], f->len[k], k, W * 64 - cs.n, f->search, &cs);
 	if (pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) < 0 || nl != PCRE2_NEWLINE_LF)
 		for (size_t i = 0; i < cs.n; i++) /* $ may match before another line end: no end condition */
 			set_free(&cs.c[i].end), cs.c[i].end = set_all();
@@ -2069,12 +2065,12 @@ cache_key(const gw_prefilter *f)
 	              PF_CACHE_FORMAT, GW_PREFILTER_ID, (int)f->search, (unsigned)nl,
 	              sizeof(size_t), sizeof(masks), f->n);
 	for (size_t k2 = 0; k2 < f->n; k2++) {
-		if (f->off[k2] == SIZE_MAX) {
+		if (f->pat[k2] == NULL) {
 			gw_buf_puts(&k, "-\n");
 			continue;
 		}
 		gw_buf_printf(&k, "%zu ", f->len[k2]);
-		gw_buf_put(&k, f->text + f->off[k2], f->len[k2]);
+		gw_buf_put(&k, f->pat[k2], f->len[k2]);
 		gw_buf_putc(&k, '\n');
 	}
 	if (memchr(k.ptr, '\0', k.len) != NULL) { /* a key is a string */
@@ -2281,8 +2277,8 @@ ready(const gw_prefilter *cf)
 				cache_save(f, key);
 		}
 		free(key);
-		free(f->text), free(f->off), free(f->len);
-		f->text = NULL, f->off = f->len = NULL;
+		free(f->pat), free(f->len);
+		f->pat = NULL, f->len = NULL;
 		atomic_store_explicit(&f->built, true, memory_order_release);
 	}
 	pthread_mutex_unlock(&mu);
@@ -2306,7 +2302,7 @@ gw_prefilter_free(gw_prefilter *f)
 {
 	if (f == NULL)
 		return;
-	free(f->text), free(f->off), free(f->len);
+	free(f->pat), free(f->len);
 	free_built(f);
 	free(f);
 }

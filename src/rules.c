@@ -3,12 +3,14 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,10 +73,22 @@ struct gw_rule {
 	uint8_t first[32];
 };
 
+/* The codes decoded from the cache, in pages made in one go (MAP_POPULATE), not by a malloc each
+ * whose pages fault one at a time (issue 14: start-up: on a virtual machine a fault costs some
+ * 10 us, a populated page half of it).  PCRE2 asks for the codes' memory through this while the
+ * load decodes them (one thread); what it asks for later (a code's JIT functions, in any thread)
+ * comes from malloc, and a free of memory of the pages is nothing: they go with the rules. */
+struct arena {
+	char *base;
+	size_t size, used;
+	bool open;
+};
+
 typedef struct define {
 	char *name, *value;
 	const char *file;
 	int line;
+	size_t namelen; /* of name: find_define compares lengths first */
 } define;
 
 struct gw_rules {
@@ -88,6 +102,8 @@ struct gw_rules {
 	char digest[65];
 	struct gw_union *unions; /* built by gw_rules_union, shared like the rules */
 	struct typed *typed;     /* while loading: what checking a value of each attribute needs */
+	pcre2_match_data *md;    /* while loading: for each T_REGEX value checked */
+	struct arena arena;      /* of the codes decoded from the cache */
 	const char *families;    /* while loading: the families compiled (gw_rules_load_for) */
 	bool examples;           /* each rule's examples kept (gw_rules_load) */
 };
@@ -172,21 +188,38 @@ list_files(gw_rules *rs, const char *dir, gw_buf *err)
 	return 0;
 }
 
+/* The bytes of path, NUL-terminated; NULL with errno when it cannot be opened.  Read into a
+ * buffer of the file's size, not grown 8 KB at a time (issue 14: start-up); a file that grows
+ * meanwhile is read on, and a read error ends the bytes as the end of the file does. */
 static char *
 read_all(const char *path, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
-	gw_buf b = GW_BUF_INIT;
-	char chunk[8192];
-	size_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t cap = 8192, n = 0;
+	char *s;
 
-	if (fp == NULL)
+	if (fd < 0)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		gw_buf_put(&b, chunk, n);
-	fclose(fp);
-	*len = b.len;
-	return gw_buf_detach(&b);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 2; /* the NUL, and a byte for the read that sees the end */
+	s = gw_xmalloc(cap);
+	for (;;) {
+		ssize_t k;
+
+		if (cap - n < 2)
+			s = gw_xrealloc(s, cap *= 2);
+		k = read(fd, s + n, cap - n - 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	s[n] = '\0';
+	*len = n;
+	return s;
 }
 
 /* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples); the
@@ -248,7 +281,8 @@ parse_line(gw_rules *rs, const char *file, int lineno, char *s, gw_buf *err)
 		while (*v == ' ' || *v == '\t')
 			v++;
 		gw_grow((void **)&rs->defs, &rs->capdefs, rs->ndefs + 1, sizeof *rs->defs);
-		rs->defs[rs->ndefs++] = (define){gw_xstrdup(val), gw_xstrdup(v), file, lineno};
+		rs->defs[rs->ndefs++] =
+		    (define){gw_xstrdup(val), gw_xstrdup(v), file, lineno, strlen(val)};
 		return 0;
 	}
 	if (strcmp(kw, "rule") == 0) {
@@ -326,7 +360,7 @@ static const define *
 find_define(const gw_rules *rs, const char *name, size_t n)
 {
 	for (size_t i = rs->ndefs; i-- > 0;)
-		if (strlen(rs->defs[i].name) == n && memcmp(rs->defs[i].name, name, n) == 0)
+		if (rs->defs[i].namelen == n && memcmp(rs->defs[i].name, name, n) == 0)
 			return &rs->defs[i];
 	return NULL;
 }
@@ -610,6 +644,8 @@ typed_free(gw_rules *rs)
 		gw_buf_free(&rs->typed[k].names), pcre2_code_free(rs->typed[k].re);
 	free(rs->typed);
 	rs->typed = NULL;
+	pcre2_match_data_free(rs->md);
+	rs->md = NULL;
 }
 
 /* Whether one value v (NUL-terminated) has the type of s. */
@@ -628,14 +664,11 @@ value_ok(gw_rules *rs, const aspec *s, const char *v)
 		return end != v && *end == '\0' && n >= s->min && n <= s->max;
 	case T_RULES:
 		return in_family(v, s->arg) && gw_rules_get(rs, v) != NULL;
-	case T_REGEX: {
-		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-		int rc = pcre2_match(typed_of(rs, s)->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md,
-		                     NULL);
-
-		pcre2_match_data_free(md);
-		return rc > 0;
-	}
+	case T_REGEX: /* one match data for the load: PCRE2 allocates its frames at a first match */
+		if (rs->md == NULL)
+			rs->md = pcre2_match_data_create(1, NULL);
+		return pcre2_match(typed_of(rs, s)->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0,
+		                   rs->md, NULL) > 0;
 	}
 	return false;
 }
@@ -812,6 +845,7 @@ struct compiled {
 	uint8_t *twins;      /* the twin records read */
 	size_t ntwins, twin; /* and the next one to look at */
 	gw_buf made;         /* the twin records made while compiling, for the cache */
+	gw_buf expanding;    /* each pattern expanded here, then copied to its rule at its size */
 };
 
 /* issue 14: PCRE2 studies no start bytes for a pattern that anchors itself (^\h*…, the line
@@ -885,10 +919,17 @@ compile_rule(gw_rules *rs, gw_rule *r, struct compiled *cc, gw_buf *err)
 		gw_buf_printf(err, "%s:%d: rule %s has no pattern", r->file, r->line, r->id);
 		return -1;
 	}
-	if (expand(rs, r->pattern.ptr, &r->expanded, 0, r->file, r->pattern_line, err) < 0)
+	/* expanded in a buffer of the load, not grown in each rule's (issue 14: start-up: fewer
+	 * pages touched); the pattern as written is not read again, and the expanded one only
+	 * for a rule compiled (no stage is handed another) */
+	cc->expanding.len = 0;
+	if (expand(rs, r->pattern.ptr, &cc->expanding, 0, r->file, r->pattern_line, err) < 0)
 		return -1;
+	gw_buf_free(&r->pattern);
 	if (!in_families(r->id, rs->families))
 		return 0;
+	if (cc->expanding.len > 0)
+		gw_buf_put(&r->expanded, cc->expanding.ptr, cc->expanding.len);
 	if (cc->codes != NULL && cc->next < cc->n) {
 		r->code = cc->codes[cc->next];
 		cc->codes[cc->next] = NULL;
@@ -907,6 +948,69 @@ compile_rule(gw_rules *rs, gw_rule *r, struct compiled *cc, gw_buf *err)
 	r->pairs++;
 	start_filter(r, cc, (uint32_t)cc->next++);
 	return 0;
+}
+
+static void *
+arena_malloc(PCRE2_SIZE n, void *data)
+{
+	struct arena *a = data;
+	size_t k = (n + 15) & ~(size_t)15; /* as malloc aligns */
+
+	if (a->open && k >= n && a->size - a->used >= k) {
+		void *p = a->base + a->used;
+
+		a->used += k;
+		return p;
+	}
+	return malloc(n);
+}
+
+static bool
+in_arena(const struct arena *a, const void *p)
+{
+	uintptr_t u = (uintptr_t)p, b = (uintptr_t)a->base;
+
+	return a->base != NULL && u >= b && u - b < a->size;
+}
+
+static void
+arena_free(void *p, void *data)
+{
+	if (!in_arena(data, p))
+		free(p);
+}
+
+/* n codes decoded from bytes into codes[], their memory from rs's arena of size bytes (the
+ * serialized codes hold every byte the decoded ones take, but for alignment); its return. */
+static int32_t
+arena_decode(gw_rules *rs, pcre2_code **codes, int32_t n, const uint8_t *bytes, size_t size)
+{
+	struct arena *a = &rs->arena;
+	pcre2_general_context *gc = pcre2_general_context_create(arena_malloc, arena_free, a);
+	int32_t got;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+
+#ifdef MAP_POPULATE
+	flags |= MAP_POPULATE;
+#endif
+	a->size = size + 16 * ((size_t)n + 2);
+	a->base = gc ? mmap(NULL, a->size, PROT_READ | PROT_WRITE, flags, -1, 0) : MAP_FAILED;
+	if (a->base == MAP_FAILED)
+		a->base = NULL, a->size = 0;
+	a->used = 0;
+	a->open = true;
+	got = pcre2_serialize_decode(codes, n, bytes, gc);
+	a->open = false;
+	pcre2_general_context_free(gc);
+	return got;
+}
+
+static void
+arena_close(struct arena *a)
+{
+	if (a->base != NULL)
+		munmap(a->base, a->size);
+	*a = (struct arena){0};
 }
 
 /* What the cached codes depend on besides the rules: the families compiled, PCRE2 (its
@@ -930,7 +1034,7 @@ cache_key(const gw_rules *rs)
 
 /* The codes of the load's rules from the cache, when it has them for this key: cc->codes. */
 static void
-cache_open(const gw_rules *rs, struct compiled *cc)
+cache_open(gw_rules *rs, struct compiled *cc)
 {
 	size_t len = 0, off;
 	uint32_t ntwins = 0;
@@ -954,12 +1058,13 @@ cache_open(const gw_rules *rs, struct compiled *cc)
 		return;
 	}
 	cc->codes = gw_xcalloc(cc->n, sizeof *cc->codes);
-	got = pcre2_serialize_decode(cc->codes, (int32_t)cc->n, p + off, NULL);
+	got = arena_decode(rs, cc->codes, (int32_t)cc->n, p + off, len - off);
 	if (got != (int32_t)cc->n) {
 		for (int32_t i = 0; i < got; i++)
 			pcre2_code_free(cc->codes[i]);
 		free(cc->codes);
 		cc->codes = NULL;
+		arena_close(&rs->arena);
 	} else {
 		cc->ntwins = ntwins;
 		cc->twins = gw_xmalloc((size_t)ntwins * TWIN_BYTES + 1);
@@ -1007,6 +1112,7 @@ cache_close(struct compiled *cc)
 	free(cc->twins);
 	free(cc->key);
 	gw_buf_free(&cc->made);
+	gw_buf_free(&cc->expanding);
 }
 
 /* Rule file i read, its name and bytes added to the digest (each ending in NUL), then parsed. */
@@ -1109,6 +1215,7 @@ gw_rules_free(gw_rules *rs)
 		gw_buf_free(&r->expanded);
 	}
 	free(rs->rules);
+	arena_close(&rs->arena); /* after the codes in it: their free reads it */
 	for (size_t i = 0; i < rs->ndefs; i++)
 		free(rs->defs[i].name), free(rs->defs[i].value);
 	free(rs->defs);

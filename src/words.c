@@ -21,24 +21,20 @@ typedef struct seen {
 } seen;
 
 struct gw_words {
-	UBreakIterator *brk;
-	seen *seen;
+	UBreakIterator *brk; /* opened on the first string (issue 14: start-up): brk_failed once not */
+	bool brk_failed;
+	seen *seen; /* SEEN_SLOTS slots made on the first string kept; NULL until then */
 	size_t nseen;
 };
 
+/* Nothing is opened or allocated here but the handle: a process that breaks no string (an empty
+ * input, a batch with no subject) pays neither ICU's break iterator nor the table of strings seen,
+ * 196 KB (issue 14: start-up).  A break iterator that cannot be opened makes every string's
+ * breaks 0, which the callers read as they read a NULL gw_words. */
 gw_words *
 gw_words_new(void)
 {
-	UErrorCode e = U_ZERO_ERROR;
-	UBreakIterator *brk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &e);
-	gw_words *w;
-
-	if (U_FAILURE(e))
-		return NULL;
-	w = gw_xcalloc(1, sizeof *w);
-	w->brk = brk;
-	w->seen = gw_xcalloc(SEEN_SLOTS, sizeof *w->seen);
-	return w;
+	return gw_xcalloc(1, sizeof(gw_words));
 }
 
 void
@@ -46,9 +42,12 @@ gw_words_free(gw_words *w)
 {
 	if (w == NULL)
 		return;
-	ubrk_close(w->brk);
-	for (size_t i = 0; i < SEEN_SLOTS; i++)
-		free(w->seen[i].s), free(w->seen[i].at), free(w->seen[i].word);
+	if (w->brk)
+		ubrk_close(w->brk);
+	/* only the slots in use hold memory: the walk ends at the last of them */
+	for (size_t i = 0, left = w->nseen; left > 0 && i < SEEN_SLOTS; i++)
+		if (w->seen[i].s)
+			free(w->seen[i].s), free(w->seen[i].at), free(w->seen[i].word), left--;
 	free(w->seen);
 	free(w);
 }
@@ -112,11 +111,31 @@ icu_bounds(gw_words *w, const char *s, size_t n, size_t *at, bool *word, size_t 
 	return U_SUCCESS(e) ? k : 0;
 }
 
+/* The break iterator, opened on first use; NULL when ICU cannot open it (no data). */
+static UBreakIterator *
+brk_of(gw_words *w)
+{
+	UErrorCode e = U_ZERO_ERROR;
+
+	if (w->brk == NULL && !w->brk_failed) {
+		w->brk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &e);
+		if (U_FAILURE(e))
+			w->brk = NULL, w->brk_failed = true;
+	}
+	return w->brk;
+}
+
 size_t
 gw_words_bounds(gw_words *w, const char *s, size_t n, size_t *at, bool *word, size_t max)
 {
-	seen *e = seen_slot(w, s, n, max);
+	seen *e;
 	size_t k;
+
+	if (brk_of(w) == NULL)
+		return 0;
+	if (w->seen == NULL)
+		w->seen = gw_xcalloc(SEEN_SLOTS, sizeof *w->seen);
+	e = seen_slot(w, s, n, max);
 
 	if (e->s) {
 		memcpy(at, e->at, e->k * sizeof *at);
