@@ -246,6 +246,7 @@ doc_clear(gw_doc *d)
 		free(d->diags[i].detail);
 	free(d->error_msg);
 	free(d->cpx);
+	free(d->map_json);
 }
 
 void
@@ -470,6 +471,7 @@ gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t c
 
 	if (n == 0)
 		return;
+	d->map_json_len = 0; /* the runs change: the bytes read are no longer theirs */
 	d->nmapped += n; /* the first continues the last run or opens one; the others follow it */
 	/* extend the last run when this code point continues it evenly */
 	if (r && r->width == len && r->line == line && r->src + r->width * k == src &&

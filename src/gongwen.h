@@ -327,6 +327,11 @@ typedef struct gw_doc {
 	gw_run *runs;      /* offset map back to the source */
 	size_t nruns, capruns;
 	size_t nmapped;    /* code points the map covers */
+	/* the map's integers as a record gave them (json.c), when they were in the form the JSON
+	 * writer gives them ("0,0,3,1,1,…"; malloc'd): written again as they are.  Length 0 when
+	 * the runs were not read so, and once a run is added (gw_doc_map_push). */
+	char *map_json;
+	size_t map_json_len;
 	/* segment */
 	int is_notice;     /* 1 notice, 0 not, -1 unknown */
 	gw_header header;

@@ -539,6 +539,40 @@ map_int(char *p, uint32_t v, size_t sp)
 	return p + 1 + sp;
 }
 
+/* s[0..n), integers and commas, at p with a space after each comma (pretty); the end.  Eight
+ * bytes a step, up to the first comma in them (an integer of the map has at most 10 digits,
+ * mostly under 7); p has room for 2 * n bytes, and the eight stored never pass what is left of
+ * them. */
+static char *
+spaced(char *p, const char *s, size_t n)
+{
+	size_t i = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL;
+
+	while (i + 8 <= n) {
+		uint64_t w, x, z;
+		size_t k;
+
+		memcpy(&w, s + i, 8);
+		x = w ^ (',' * ones);
+		z = (x - ones) & ~x & (0x80 * ones); /* its lowest bit is the first comma's, if any */
+		memcpy(p, &w, 8);
+		if (z == 0) {
+			p += 8, i += 8;
+			continue;
+		}
+		k = (size_t)__builtin_ctzll(z) >> 3;
+		p[k + 1] = ' ';
+		p += k + 2, i += k + 1;
+	}
+#endif
+	for (; i < n; i++)
+		p[0] = s[i], p[1] = ' ', p += 1 + (s[i] == ',');
+	return p;
+}
+
 /* Five integers a run, on one line when pretty (the last space taken back); the first value
  * opens the line as any other.  The five written one after the other, not in a loop over a
  * copy of the run. */
@@ -550,6 +584,19 @@ write_map(jw *w, const gw_doc *d)
 	put_open(w, '[');
 	if (d->nruns > 0)
 		elem(w, false);
+	if (d->map_json_len > 0) { /* as read (map_as_read) */
+		size_t n = d->map_json_len;
+		char *p = room(w, 2 * n + 1);
+
+		if (sp)
+			p = spaced(p, d->map_json, n);
+		else
+			memcpy(p, d->map_json, n), p += n;
+		*p++ = ',';
+		w->p = p;
+		put_close(w, ']');
+		return;
+	}
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
 		char *p = room(w, 5 * 13);
@@ -1180,6 +1227,8 @@ lex_number(lexer *x, size_t k)
 	lex_nul(x);
 	if (!real) { /* out of range, Jansson says "too big integer" */
 		x->t[k].type = JT_INT;
+		if (!neg) /* read_map: a negative one's length stays 0 */
+			x->t[k].at = (uint32_t)start, x->t[k].len = (uint32_t)(i - start);
 		x->t[k].v.i = neg ? (long long)(0 - u) : (long long)u;
 		return !big;
 	}
@@ -1342,6 +1391,8 @@ lex_ints(lexer *x, size_t a)
 	}
 	x->nt = k;
 	x->t[a].n += count;
+	if (count > 0) /* the array's last run of them: their bytes (map_as_read) */
+		x->t[a].at = (uint32_t)x->at, x->t[a].len = (uint32_t)(i - x->at);
 	x->at = i;
 }
 
@@ -1739,6 +1790,28 @@ read_source(reader *r, size_t src)
 		read_meta(r, meta);
 }
 
+/* The integers of the offset map a (JT_INTs all), kept as the bytes they were read from when
+ * those are what write_map writes: no sign, no white space, one comma between two (issue 14: the
+ * stages after gw-normalize write the map they read, 27,000 runs of the shared corpus formatted
+ * again).  So they are when lex_ints read all but the first and the last in one go, from the
+ * first's comma to the last (a leading zero, a fraction or an exponent is no JT_INT; lex_ints
+ * stops at a sign or a space).  A negative one (-0, the only one read_map takes) has no length
+ * and is at 0 (lex_number): it matches neither end. */
+static void
+map_as_read(reader *r, size_t a)
+{
+	const jt *arr = &r->t[a], *first = &r->t[a + 1], *last = &r->t[a + arr->n];
+	size_t mid = first->at + first->len + 1, end = last->at + last->len;
+	gw_doc *d = r->d;
+
+	if (arr->n < 3 || first->at == 0 || arr->at != mid || mid + arr->len != last->at ||
+	    r->s[end] != ']')
+		return;
+	d->map_json = gw_xrealloc(d->map_json, end - first->at);
+	memcpy(d->map_json, r->s + first->at, end - first->at);
+	d->map_json_len = end - first->at;
+}
+
 static void
 read_map(reader *r, size_t a)
 {
@@ -1771,6 +1844,7 @@ read_map(reader *r, size_t a)
 		                               (uint32_t)v[3].v.i, (uint32_t)v[4].v.i};
 	}
 	d->nmapped = d->nruns ? d->ncp : 0;
+	map_as_read(r, a);
 }
 
 static void
