@@ -570,6 +570,23 @@ gw_doc_src_range_from(const gw_doc *d, gw_span span, size_t *at, uint32_t *start
 }
 
 void
+gw_doc_src_ranges(const gw_doc *d, gw_srcrange **src, size_t *cap)
+{
+	size_t n = d->nnodes + d->natts + d->nqs, at = 0, k = 0;
+	gw_srcrange *r;
+
+	gw_grow((void **)src, cap, n, sizeof **src);
+	r = *src;
+	/* each list in the order of the text, as the writers ask them */
+	for (size_t i = 0; i < d->nnodes; i++, k++)
+		r[k].ok = gw_doc_src_range_from(d, d->nodes[i].span, &at, &r[k].start, &r[k].end);
+	for (size_t i = 0; i < d->natts; i++, k++)
+		r[k].ok = gw_doc_src_range_from(d, d->atts[i].span, &at, &r[k].start, &r[k].end);
+	for (size_t i = 0; i < d->nqs; i++, k++)
+		r[k].ok = gw_doc_src_range_from(d, d->qs[i].span, &at, &r[k].start, &r[k].end);
+}
+
+void
 gw_doc_src_pos(const gw_doc *d, int32_t cp, long *line, long *col)
 {
 	const gw_run *r = cp >= 0 ? run_in(d, (uint32_t)cp, 0, d->nruns) : NULL;

@@ -27,6 +27,7 @@ typedef struct jw {
 	size_t depth, capst;
 	bool arr;      /* pretty, in an array: the one place where a value has more to do */
 	size_t src_at; /* the offset-map run of the last source span: the next is near it */
+	const gw_srcrange *src; /* the source ranges found before (gw_doc_src_ranges), or NULL */
 } jw;
 
 enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
@@ -414,13 +415,18 @@ put_span(jw *w, gw_span s)
 		put_pair(w, s.start, s.end);
 }
 
+/* The source range of span s, the kth of gw_doc_src_ranges. */
 static void
-put_src(jw *w, const gw_doc *d, gw_span s)
+put_src(jw *w, const gw_doc *d, gw_span s, size_t k)
 {
-	uint32_t x, y;
+	gw_srcrange r;
 
-	if (gw_doc_src_range_from(d, s, &w->src_at, &x, &y))
-		put_pair(w, x, y);
+	if (w->src)
+		r = w->src[k];
+	else
+		r.ok = gw_doc_src_range_from(d, s, &w->src_at, &r.start, &r.end);
+	if (r.ok)
+		put_pair(w, r.start, r.end);
 	else
 		put_raw(w, "null");
 }
@@ -711,7 +717,7 @@ write_node(jw *w, const gw_doc *d, const gw_node *n)
 	put_key(w, "heading"), put_jstr(w, n->heading);
 	put_key(w, "span"), put_span(w, n->span);
 	put_key(w, "heading_span"), put_span(w, n->heading_span);
-	put_key(w, "source_span"), put_src(w, d, n->span);
+	put_key(w, "source_span"), put_src(w, d, n->span, (size_t)(n - d->nodes));
 	put_key(w, "children"), put_open(w, '[');
 	for (int i = n->first_child; i >= 0; i = d->nodes[i].next_sibling)
 		write_node(w, d, &d->nodes[i]);
@@ -741,7 +747,7 @@ write_attachments(jw *w, const gw_doc *d)
 		put_key(w, "title"), put_jstr(w, t->title);
 		put_key(w, "title_span"), put_span(w, t->title_span);
 		put_key(w, "span"), put_span(w, t->span);
-		put_key(w, "source_span"), put_src(w, d, t->span);
+		put_key(w, "source_span"), put_src(w, d, t->span, d->nnodes + i);
 		put_key(w, "body"), write_part(w, d, (int)i + 1);
 		put_close(w, '}');
 	}
@@ -758,7 +764,7 @@ write_quantity(jw *w, const gw_doc *d, const gw_quantity *q)
 	put_key(w, "node"), put_jstr(w, nd >= 0 && (size_t)nd < d->nnodes ? d->nodes[nd].id : NULL);
 	put_key(w, "text"), put_jstr(w, q->text);
 	put_key(w, "span"), put_span(w, q->span);
-	put_key(w, "source_span"), put_src(w, d, q->span);
+	put_key(w, "source_span"), put_src(w, d, q->span, d->nnodes + d->natts + (size_t)(q - d->qs));
 	put_key(w, "value"), put_number(w, q->has_value, q->value);
 	put_key(w, "min"), put_number(w, q->has_min, q->min);
 	put_key(w, "max"), put_number(w, q->has_max, q->max);
@@ -850,7 +856,13 @@ write_record(jw *w, const gw_doc *d)
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	jw w = {out, NULL, NULL, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0};
+	gw_json_write_src(d, out, flags, NULL);
+}
+
+void
+gw_json_write_src(const gw_doc *d, gw_buf *out, int flags, const gw_srcrange *src)
+{
+	jw w = {out, NULL, NULL, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0, src};
 
 	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
 	w.p = out->ptr + out->len;
