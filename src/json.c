@@ -590,7 +590,7 @@ write_map(jw *w, const gw_doc *d)
 	put_open(w, '[');
 	if (d->nruns > 0)
 		elem(w, false);
-	if (d->map_json_len > 0) { /* as read (map_as_read) */
+	if (d->map_json_len > 0) { /* as read (lex_map) */
 		size_t n = d->map_json_len;
 		char *p = room(w, 2 * n + 1);
 
@@ -912,6 +912,8 @@ typedef struct lexer {
 	size_t n, at;
 	jt *t;
 	size_t nt, cap;
+	uint32_t *ints; /* the values of the packed offset map (lex_map) */
+	size_t nints, capints;
 } lexer;
 
 /* A new value; the list starts with room for the values of most records (a value takes 5 to 13
@@ -1239,8 +1241,6 @@ lex_number(lexer *x, size_t k)
 	lex_nul(x);
 	if (!real) { /* out of range, Jansson says "too big integer" */
 		x->t[k].type = JT_INT;
-		if (!neg) /* read_map: a negative one's length stays 0 */
-			x->t[k].at = (uint32_t)start, x->t[k].len = (uint32_t)(i - start);
 		x->t[k].v.i = neg ? (long long)(0 - u) : (long long)u;
 		return !big;
 	}
@@ -1334,6 +1334,19 @@ lex_scalar(lexer *x, size_t k)
 	return lex_word(x, k);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The value of the first len (1 to 7) digits of a word read from memory, less '0' in each byte:
+ * the digits moved to the top, zeros before them, and multiplied pairwise into place. */
+static inline uint64_t
+word_value(uint64_t d, size_t len)
+{
+	d <<= 64 - 8 * len;
+	d = (d & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
+	d = (d & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
+	return (d & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+}
+#endif
+
 /* The digits at s[i..n), at most 19: their count, and their value in *u.  Where eight bytes can be
  * read, a run of under eight (the offset map's integers have up to six) is found and summed in one
  * word: the first byte that is no digit has its top bit set in nd (the bytes after it may be
@@ -1355,10 +1368,7 @@ int_run(const unsigned char *s, size_t i, size_t n, unsigned long long *u)
 
 			if (len == 0)
 				return 0;
-			d <<= 64 - 8 * len; /* the digits at the top, zeros before them */
-			d = (d & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
-			d = (d & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
-			*u = (d & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+			*u = word_value(d, len);
 			return len;
 		}
 	}
@@ -1403,8 +1413,6 @@ lex_ints(lexer *x, size_t a)
 	}
 	x->nt = k;
 	x->t[a].n += count;
-	if (count > 0) /* the array's last run of them: their bytes (map_as_read) */
-		x->t[a].at = (uint32_t)x->at, x->t[a].len = (uint32_t)(i - x->at);
 	x->at = i;
 }
 
@@ -1441,6 +1449,79 @@ lex_after(lexer *x, const uint32_t *open, uint64_t *seen, size_t *depth, bool *o
 	return false;
 }
 
+/* The top-level member "offset_map" as gongwen writes it, integers of at most ten digits and
+ * commas, nothing else between its brackets: its values into x->ints and t[k] a packed array
+ * (esc set; v.i: the first value's index in x->ints; at, len: its bytes between the brackets),
+ * with no value of its own (issue 14: the map is 135,000 integers a pass of the shared corpus,
+ * each a jt of 32 bytes that read_map copied out).  Anything else (white space, a sign, a
+ * leading zero, a fraction, past UINT32_MAX, []): false, and the array is lexed as any other
+ * from the same place; read_map takes either.  Not inline: one call a record, and lex_record's
+ * own loop came out slower with it inside. */
+static __attribute__((noinline)) bool
+lex_map(lexer *x, size_t k)
+{
+	const unsigned char *s = x->s;
+	size_t n = x->n, i = x->at + 1, m = x->nints;
+
+	/* room for all it can hold (an integer and a comma in two bytes at least), taken once */
+	if (x->capints - m < (n - i) / 2 + 1) {
+		x->capints = m + (n - i) / 2 + 1;
+		x->ints = gw_xrealloc(x->ints, x->capints * sizeof *x->ints);
+	}
+	for (;;) {
+		unsigned long long u;
+		size_t len;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* an integer of up to seven digits and the byte after it in one word (int_run's way,
+		 * the word's own byte after the digits, its bounds checked once) */
+		for (const uint64_t ones = 0x0101010101010101ULL; i + 8 <= n;) {
+			uint64_t w, d, nd;
+			unsigned c;
+
+			memcpy(&w, s + i, 8);
+			d = w - '0' * ones;
+			if ((nd = (d | (d + 0x76 * ones)) & 0x80 * ones) == 0)
+				break; /* eight digits or more */
+			len = (size_t)__builtin_ctzll(nd) / 8;
+			c = (unsigned)(w >> (8 * len)) & 0xFF;
+			if (len == 0 || (c != ',' && c != ']') || ((w & 0xFF) == '0' && len > 1))
+				return false;
+			x->ints[m++] = (uint32_t)word_value(d, len);
+			i += len + 1;
+			if (c == ']')
+				goto done;
+		}
+#endif
+		if ((len = int_run(s, i, n, &u)) == 0 || len > 10 || u > UINT32_MAX ||
+		    (s[i] == '0' && len > 1) || i + len >= n)
+			return false;
+		x->ints[m++] = (uint32_t)u;
+		i += len;
+		if (s[i++] == ']')
+			break;
+		if (s[i - 1] != ',')
+			return false;
+	}
+done:
+	i--; /* at the ] */
+	x->t[k] = (jt){.type = JT_ARR, .esc = true, .at = (uint32_t)x->at + 1, .len = (uint32_t)(i - x->at - 1),
+	               .n = (uint32_t)(m - x->nints), .v.i = (long long)x->nints};
+	x->nints = m;
+	x->at = i + 1;
+	return true;
+}
+
+/* Value k is the top-level object's member "offset_map" (its key is the value before it). */
+static inline bool
+is_map(const lexer *x, size_t k, size_t depth, const uint32_t *open)
+{
+	const jt *key = &x->t[k - 1];
+
+	return depth == 1 && x->t[open[0]].type == JT_OBJ && !key->esc && key->len == 10 &&
+	       memcmp(x->s + key->at, "offset_map", 10) == 0;
+}
+
 /* The record's values from t[1] on: an object or an array, and nothing after it.  A loop, not a
  * descent: open[] holds the containers around the value being read, as many as Jansson allows. */
 static bool
@@ -1464,7 +1545,9 @@ lex_record(lexer *x)
 			return false;
 		k = lex_new(x, JT_NONE);
 		c = x->s[x->at];
-		if (c == '{' || c == '[') {
+		if (c == '[' && is_map(x, k, depth, open) && lex_map(x, k))
+			; /* packed, closed */
+		else if (c == '{' || c == '[') {
 			x->t[k].type = c == '{' ? JT_OBJ : JT_ARR;
 			x->at++;
 			lex_space(x);
@@ -1492,6 +1575,7 @@ typedef struct reader {
 	int bad;
 	const unsigned char *s;
 	jt *t;
+	const uint32_t *ints; /* a packed offset map's values (lex_map) */
 	json_t *ids;    /* node id → index */
 	gw_buf tmp[2]; /* strings the model copies (str_tmp) */
 } reader;
@@ -1802,26 +1886,25 @@ read_source(reader *r, size_t src)
 		read_meta(r, meta);
 }
 
-/* The integers of the offset map a (JT_INTs all), kept as the bytes they were read from when
- * those are what write_map writes: no sign, no white space, one comma between two (issue 14: the
- * stages after gw-normalize write the map they read, 27,000 runs of the shared corpus formatted
- * again).  So they are when lex_ints read all but the first and the last in one go, from the
- * first's comma to the last (a leading zero, a fraction or an exponent is no JT_INT; lex_ints
- * stops at a sign or a space).  A negative one (-0, the only one read_map takes) has no length
- * and is at 0 (lex_number): it matches neither end. */
+/* read_map of a packed map (lex_map), whose n values are runs of five already. */
 static void
-map_as_read(reader *r, size_t a)
+read_packed_map(reader *r, size_t a)
 {
-	const jt *arr = &r->t[a], *first = &r->t[a + 1], *last = &r->t[a + arr->n];
-	size_t mid = first->at + first->len + 1, end = last->at + last->len;
 	gw_doc *d = r->d;
+	const uint32_t *v = r->ints + r->t[a].v.i;
+	size_t n = r->t[a].n;
 
-	if (arr->n < 3 || first->at == 0 || arr->at != mid || mid + arr->len != last->at ||
-	    r->s[end] != ']')
-		return;
-	d->map_json = gw_xrealloc(d->map_json, end - first->at);
-	memcpy(d->map_json, r->s + first->at, end - first->at);
-	d->map_json_len = end - first->at;
+	for (size_t i = 0; i < n; i += 5, v += 5) {
+		if ((i > 0 && v[0] <= d->runs[d->nruns - 1].cp) || v[0] >= d->ncp) {
+			bad(r, "offset_map runs are out of order or past the text");
+			return;
+		}
+		d->runs[d->nruns++] = (gw_run){v[0], v[1], v[2], v[3], v[4]};
+	}
+	d->nmapped = d->nruns ? d->ncp : 0;
+	d->map_json = gw_xrealloc(d->map_json, r->t[a].len);
+	memcpy(d->map_json, r->s + r->t[a].at, r->t[a].len);
+	d->map_json_len = r->t[a].len;
 }
 
 static void
@@ -1839,6 +1922,10 @@ read_map(reader *r, size_t a)
 		return;
 	}
 	gw_grow((void **)&d->runs, &d->capruns, n / 5, sizeof *d->runs);
+	if (r->t[a].esc) { /* packed (lex_map): integers in range, the writer's own bytes */
+		read_packed_map(r, a);
+		return;
+	}
 	for (size_t i = 0; i < n; i += 5, e += 5) {
 		const jt *v = &r->t[e]; /* an integer is its own next */
 
@@ -1856,7 +1943,6 @@ read_map(reader *r, size_t a)
 		                               (uint32_t)v[3].v.i, (uint32_t)v[4].v.i};
 	}
 	d->nmapped = d->nruns ? d->ncp : 0;
-	map_as_read(r, a);
 }
 
 static void
@@ -2207,7 +2293,7 @@ syntax_error(const char *line, size_t len, size_t at, gw_buf *err)
 gw_doc *
 gw_json_read(const char *line, size_t len, gw_buf *err)
 {
-	lexer x = {(const unsigned char *)line, len, 0, NULL, 0, 0};
+	lexer x = {(const unsigned char *)line, len, 0, NULL, 0, 0, NULL, 0, 0};
 	reader r = {0};
 
 	if (len >= UINT32_MAX) {
@@ -2217,14 +2303,16 @@ gw_json_read(const char *line, size_t len, gw_buf *err)
 	if (!lex_record(&x)) {
 		syntax_error(line, len, x.at, err);
 		free(x.t);
+		free(x.ints);
 		return NULL;
 	}
 	if (x.t[1].type != JT_OBJ) {
 		gw_buf_puts(err, "the record is not a JSON object");
 		free(x.t);
+		free(x.ints);
 		return NULL;
 	}
-	r = (reader){gw_doc_new(), err, 0, x.s, x.t, NULL, {GW_BUF_INIT, GW_BUF_INIT}};
+	r = (reader){gw_doc_new(), err, 0, x.s, x.t, x.ints, NULL, {GW_BUF_INIT, GW_BUF_INIT}};
 	r.d->id = get_str(&r, 1, "id");
 	if (!r.bad)
 		read_record(&r, 1);
@@ -2232,6 +2320,7 @@ gw_json_read(const char *line, size_t len, gw_buf *err)
 	gw_buf_free(&r.tmp[0]);
 	gw_buf_free(&r.tmp[1]);
 	free(x.t);
+	free(x.ints);
 	if (r.d->id == NULL && !r.bad)
 		r.d->id = r.d->src_path ? gw_path_stem(r.d->src_path) : NULL;
 	if (r.d->id == NULL && !r.bad)
