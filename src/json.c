@@ -1460,12 +1460,17 @@ lex_after(lexer *x, const uint32_t *open, uint64_t *seen, size_t *depth, bool *o
 static __attribute__((noinline)) bool
 lex_map(lexer *x, size_t k)
 {
-	const unsigned char *s = x->s;
-	size_t n = x->n, i = x->at + 1, m = x->nints;
+	const unsigned char *s = x->s, *close = memchr(s + x->at, ']', x->n - x->at);
+	size_t n = x->n, i = x->at + 1, m = x->nints, most;
 
-	/* room for all it can hold (an integer and a comma in two bytes at least), taken once */
-	if (x->capints - m < (n - i) / 2 + 1) {
-		x->capints = m + (n - i) / 2 + 1;
+	/* room for all the map can hold, an integer and its comma in two bytes at least, up to its
+	 * first ']' (the integers stop there); not up to the record's end, a buffer twice the
+	 * record's size that malloc maps and unmaps for each long record */
+	if (close == NULL)
+		return false;
+	most = (size_t)(close - s - x->at) / 2 + 1;
+	if (x->capints - m < most) {
+		x->capints = m + most;
 		x->ints = gw_xrealloc(x->ints, x->capints * sizeof *x->ints);
 	}
 	for (;;) {
