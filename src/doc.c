@@ -811,6 +811,14 @@ gw_idset_add(gw_idset *set, const char *s)
 }
 
 bool
+gw_idset_addn(gw_idset *set, const char *s, size_t n)
+{
+	size_t at;
+
+	return idset_putn(set, s, n, &at);
+}
+
+bool
 gw_idset_add_data(gw_idset *set, const char *s, const void *data, size_t n)
 {
 	size_t at;

@@ -461,7 +461,7 @@ set_eid(xw *w, xel el, const char *want)
 	bool plain = n > 0 && ascii_plain_run(want, n) == n;
 	char *p;
 
-	if (plain && gw_idset_add(&w->ids, want)) { /* most: unique as they are, no copy */
+	if (plain && gw_idset_addn(&w->ids, want, n)) { /* most: unique as they are, no copy */
 		put_attr_start(w, el, false, "eId");
 		p = gw_buf_room(w->out, n + 1);
 		memcpy(p, want, n);
