@@ -246,6 +246,7 @@ doc_clear(gw_doc *d)
 		free(d->diags[i].detail);
 	free(d->error_msg);
 	free(d->cpx);
+	free(d->map_json);
 }
 
 void
@@ -470,6 +471,7 @@ gw_doc_map_push(gw_doc *d, uint32_t src, uint32_t len, uint32_t line, uint32_t c
 
 	if (n == 0)
 		return;
+	d->map_json_len = 0; /* the runs change: the bytes read are no longer theirs */
 	d->nmapped += n; /* the first continues the last run or opens one; the others follow it */
 	/* extend the last run when this code point continues it evenly */
 	if (r && r->width == len && r->line == line && r->src + r->width * k == src &&
@@ -565,6 +567,23 @@ gw_doc_src_range_from(const gw_doc *d, gw_span span, size_t *at, uint32_t *start
 	*start = a->src + a->width * ((uint32_t)span.start - a->cp);
 	*end = b->src + b->width * ((uint32_t)span.end - 1 - b->cp) + b->width;
 	return true;
+}
+
+void
+gw_doc_src_ranges(const gw_doc *d, gw_srcrange **src, size_t *cap)
+{
+	size_t n = d->nnodes + d->natts + d->nqs, at = 0, k = 0;
+	gw_srcrange *r;
+
+	gw_grow((void **)src, cap, n, sizeof **src);
+	r = *src;
+	/* each list in the order of the text, as the writers ask them */
+	for (size_t i = 0; i < d->nnodes; i++, k++)
+		r[k].ok = gw_doc_src_range_from(d, d->nodes[i].span, &at, &r[k].start, &r[k].end);
+	for (size_t i = 0; i < d->natts; i++, k++)
+		r[k].ok = gw_doc_src_range_from(d, d->atts[i].span, &at, &r[k].start, &r[k].end);
+	for (size_t i = 0; i < d->nqs; i++, k++)
+		r[k].ok = gw_doc_src_range_from(d, d->qs[i].span, &at, &r[k].start, &r[k].end);
 }
 
 void
@@ -789,6 +808,14 @@ gw_idset_add(gw_idset *set, const char *s)
 	size_t at;
 
 	return idset_put(set, s, &at);
+}
+
+bool
+gw_idset_addn(gw_idset *set, const char *s, size_t n)
+{
+	size_t at;
+
+	return idset_putn(set, s, n, &at);
 }
 
 bool

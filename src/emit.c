@@ -31,6 +31,8 @@ typedef struct failure {
 typedef struct outbufs {
 	struct outbufs *next;
 	gw_buf out[3], name[3];
+	gw_srcrange *src; /* the source ranges both writers write (gw_doc_src_ranges) */
+	size_t capsrc;
 } outbufs;
 
 struct gw_emitter {
@@ -463,8 +465,9 @@ write_doc(gw_emitter *e, const gw_doc *d, gw_buf *why)
 	const char *names[3];
 	int rc, failed, n = 2;
 
-	gw_json_write(d, &out[0], GW_JSON_PRETTY);
-	gw_xml_write(d, &out[1]);
+	gw_doc_src_ranges(d, &o->src, &o->capsrc);
+	gw_json_write_src(d, &out[0], GW_JSON_PRETTY, o->src);
+	gw_xml_write_src(d, &out[1], o->src);
 	put_strs(&name[0], (const char *const[]){d->id, ".json", NULL});
 	put_strs(&name[1], (const char *const[]){d->id, ".xml", NULL});
 	if (e->flags & GW_EMIT_HTML) {
@@ -754,6 +757,7 @@ gw_emitter_finish(gw_emitter *e)
 			gw_buf_free(&o->out[i]);
 			gw_buf_free(&o->name[i]);
 		}
+		free(o->src);
 		free(o);
 	}
 	gw_idset_free(&e->seen);

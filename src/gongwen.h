@@ -327,6 +327,11 @@ typedef struct gw_doc {
 	gw_run *runs;      /* offset map back to the source */
 	size_t nruns, capruns;
 	size_t nmapped;    /* code points the map covers */
+	/* the map's integers as a record gave them (json.c), when they were in the form the JSON
+	 * writer gives them ("0,0,3,1,1,…"; malloc'd): written again as they are.  Length 0 when
+	 * the runs were not read so, and once a run is added (gw_doc_map_push). */
+	char *map_json;
+	size_t map_json_len;
 	/* segment */
 	int is_notice;     /* 1 notice, 0 not, -1 unknown */
 	gw_header header;
@@ -390,6 +395,14 @@ bool gw_doc_src_range(const gw_doc *d, gw_span span, uint32_t *start, uint32_t *
  * was found, so that the next is found from there. */
 bool gw_doc_src_range_from(const gw_doc *d, gw_span span, size_t *at, uint32_t *start,
                            uint32_t *end);
+/* The source byte range of each node's, attachment's and quantity's span, which the JSON and
+ * the XML writer of one document both write (issue 14: found once, not once a writer):
+ * (*src)[0..nnodes) the nodes', then the attachments', then the quantities'; grown in *src, *cap. */
+typedef struct gw_srcrange {
+	uint32_t start, end;
+	bool ok; /* false: gw_doc_src_range_from had none */
+} gw_srcrange;
+void gw_doc_src_ranges(const gw_doc *d, gw_srcrange **src, size_t *cap);
 /* Source line and column (1-based) of code point cp; 0, 0 when unknown. */
 void gw_doc_src_pos(const gw_doc *d, int32_t cp, long *line, long *col);
 
@@ -450,6 +463,8 @@ int gw_doc_validate(const gw_doc *d, gw_buf *err);
 enum { GW_JSON_PRETTY = 1 };
 /* Write d as one JSON document (one line unless GW_JSON_PRETTY), with a final newline. */
 void gw_json_write(const gw_doc *d, gw_buf *out, int flags);
+/* The same with the source ranges of gw_doc_src_ranges (NULL: found as it writes). */
+void gw_json_write_src(const gw_doc *d, gw_buf *out, int flags, const gw_srcrange *src);
 /* Read one record; NULL with a message in err when it cannot be used at all. */
 gw_doc *gw_json_read(const char *line, size_t len, gw_buf *err);
 
@@ -528,6 +543,7 @@ int gw_extract(gw_extractor *x, gw_doc *d);
 
 /* Akoma Ntoso 3.0 XML of d (which has been segmented and extracted). */
 void gw_xml_write(const gw_doc *d, gw_buf *out);
+void gw_xml_write_src(const gw_doc *d, gw_buf *out, const gw_srcrange *src); /* as gw_json_write_src */
 /* One self-contained HTML5 page of d (html.c): header card, outline, the text with one mark per
  * quantity, the targets table.  Deterministic; every byte of the document's text escaped. */
 void gw_html_write(const gw_doc *d, gw_buf *out);

@@ -395,6 +395,8 @@ typedef struct gw_idset {
 void gw_idset_init(gw_idset *set, size_t n);
 /* Add s: false when it was there already. */
 bool gw_idset_add(gw_idset *set, const char *s);
+/* The same when the caller knows s's length n (s[n] is its NUL). */
+bool gw_idset_addn(gw_idset *set, const char *s, size_t n);
 /* Add s with n bytes of data kept after its NUL; false when s was there already. */
 bool gw_idset_add_data(gw_idset *set, const char *s, const void *data, size_t n);
 /* s as kept in the set (its data follows its NUL), or NULL; valid until the next add. */

@@ -27,6 +27,7 @@ typedef struct jw {
 	size_t depth, capst;
 	bool arr;      /* pretty, in an array: the one place where a value has more to do */
 	size_t src_at; /* the offset-map run of the last source span: the next is near it */
+	const gw_srcrange *src; /* the source ranges found before (gw_doc_src_ranges), or NULL */
 } jw;
 
 enum { J_ARRAY = 1, J_SOME = 2, J_FLAT = 4 };
@@ -414,13 +415,18 @@ put_span(jw *w, gw_span s)
 		put_pair(w, s.start, s.end);
 }
 
+/* The source range of span s, the kth of gw_doc_src_ranges. */
 static void
-put_src(jw *w, const gw_doc *d, gw_span s)
+put_src(jw *w, const gw_doc *d, gw_span s, size_t k)
 {
-	uint32_t x, y;
+	gw_srcrange r;
 
-	if (gw_doc_src_range_from(d, s, &w->src_at, &x, &y))
-		put_pair(w, x, y);
+	if (w->src)
+		r = w->src[k];
+	else
+		r.ok = gw_doc_src_range_from(d, s, &w->src_at, &r.start, &r.end);
+	if (r.ok)
+		put_pair(w, r.start, r.end);
 	else
 		put_raw(w, "null");
 }
@@ -539,6 +545,40 @@ map_int(char *p, uint32_t v, size_t sp)
 	return p + 1 + sp;
 }
 
+/* s[0..n), integers and commas, at p with a space after each comma (pretty); the end.  Eight
+ * bytes a step, up to the first comma in them (an integer of the map has at most 10 digits,
+ * mostly under 7); p has room for 2 * n bytes, and the eight stored never pass what is left of
+ * them. */
+static char *
+spaced(char *p, const char *s, size_t n)
+{
+	size_t i = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL;
+
+	while (i + 8 <= n) {
+		uint64_t w, x, z;
+		size_t k;
+
+		memcpy(&w, s + i, 8);
+		x = w ^ (',' * ones);
+		z = (x - ones) & ~x & (0x80 * ones); /* its lowest bit is the first comma's, if any */
+		memcpy(p, &w, 8);
+		if (z == 0) {
+			p += 8, i += 8;
+			continue;
+		}
+		k = (size_t)__builtin_ctzll(z) >> 3;
+		p[k + 1] = ' ';
+		p += k + 2, i += k + 1;
+	}
+#endif
+	for (; i < n; i++)
+		p[0] = s[i], p[1] = ' ', p += 1 + (s[i] == ',');
+	return p;
+}
+
 /* Five integers a run, on one line when pretty (the last space taken back); the first value
  * opens the line as any other.  The five written one after the other, not in a loop over a
  * copy of the run. */
@@ -550,6 +590,19 @@ write_map(jw *w, const gw_doc *d)
 	put_open(w, '[');
 	if (d->nruns > 0)
 		elem(w, false);
+	if (d->map_json_len > 0) { /* as read (lex_map) */
+		size_t n = d->map_json_len;
+		char *p = room(w, 2 * n + 1);
+
+		if (sp)
+			p = spaced(p, d->map_json, n);
+		else
+			memcpy(p, d->map_json, n), p += n;
+		*p++ = ',';
+		w->p = p;
+		put_close(w, ']');
+		return;
+	}
 	for (size_t i = 0; i < d->nruns; i++) {
 		const gw_run *r = &d->runs[i];
 		char *p = room(w, 5 * 13);
@@ -664,7 +717,7 @@ write_node(jw *w, const gw_doc *d, const gw_node *n)
 	put_key(w, "heading"), put_jstr(w, n->heading);
 	put_key(w, "span"), put_span(w, n->span);
 	put_key(w, "heading_span"), put_span(w, n->heading_span);
-	put_key(w, "source_span"), put_src(w, d, n->span);
+	put_key(w, "source_span"), put_src(w, d, n->span, (size_t)(n - d->nodes));
 	put_key(w, "children"), put_open(w, '[');
 	for (int i = n->first_child; i >= 0; i = d->nodes[i].next_sibling)
 		write_node(w, d, &d->nodes[i]);
@@ -694,7 +747,7 @@ write_attachments(jw *w, const gw_doc *d)
 		put_key(w, "title"), put_jstr(w, t->title);
 		put_key(w, "title_span"), put_span(w, t->title_span);
 		put_key(w, "span"), put_span(w, t->span);
-		put_key(w, "source_span"), put_src(w, d, t->span);
+		put_key(w, "source_span"), put_src(w, d, t->span, d->nnodes + i);
 		put_key(w, "body"), write_part(w, d, (int)i + 1);
 		put_close(w, '}');
 	}
@@ -711,7 +764,7 @@ write_quantity(jw *w, const gw_doc *d, const gw_quantity *q)
 	put_key(w, "node"), put_jstr(w, nd >= 0 && (size_t)nd < d->nnodes ? d->nodes[nd].id : NULL);
 	put_key(w, "text"), put_jstr(w, q->text);
 	put_key(w, "span"), put_span(w, q->span);
-	put_key(w, "source_span"), put_src(w, d, q->span);
+	put_key(w, "source_span"), put_src(w, d, q->span, d->nnodes + d->natts + (size_t)(q - d->qs));
 	put_key(w, "value"), put_number(w, q->has_value, q->value);
 	put_key(w, "min"), put_number(w, q->has_min, q->min);
 	put_key(w, "max"), put_number(w, q->has_max, q->max);
@@ -803,7 +856,13 @@ write_record(jw *w, const gw_doc *d)
 void
 gw_json_write(const gw_doc *d, gw_buf *out, int flags)
 {
-	jw w = {out, NULL, NULL, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0};
+	gw_json_write_src(d, out, flags, NULL);
+}
+
+void
+gw_json_write_src(const gw_doc *d, gw_buf *out, int flags, const gw_srcrange *src)
+{
+	jw w = {out, NULL, NULL, (flags & GW_JSON_PRETTY) != 0, NULL, 0, 0, false, 0, src};
 
 	gw_buf_reserve(out, 3 * d->text_len + 16384); /* a record is about 2.5 times its text */
 	w.p = out->ptr + out->len;
@@ -853,6 +912,8 @@ typedef struct lexer {
 	size_t n, at;
 	jt *t;
 	size_t nt, cap;
+	uint32_t *ints; /* the values of the packed offset map (lex_map) */
+	size_t nints, capints;
 } lexer;
 
 /* A new value; the list starts with room for the values of most records (a value takes 5 to 13
@@ -1273,6 +1334,19 @@ lex_scalar(lexer *x, size_t k)
 	return lex_word(x, k);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The value of the first len (1 to 7) digits of a word read from memory, less '0' in each byte:
+ * the digits moved to the top, zeros before them, and multiplied pairwise into place. */
+static inline uint64_t
+word_value(uint64_t d, size_t len)
+{
+	d <<= 64 - 8 * len;
+	d = (d & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
+	d = (d & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
+	return (d & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+}
+#endif
+
 /* The digits at s[i..n), at most 19: their count, and their value in *u.  Where eight bytes can be
  * read, a run of under eight (the offset map's integers have up to six) is found and summed in one
  * word: the first byte that is no digit has its top bit set in nd (the bytes after it may be
@@ -1294,10 +1368,7 @@ int_run(const unsigned char *s, size_t i, size_t n, unsigned long long *u)
 
 			if (len == 0)
 				return 0;
-			d <<= 64 - 8 * len; /* the digits at the top, zeros before them */
-			d = (d & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
-			d = (d & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
-			*u = (d & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+			*u = word_value(d, len);
 			return len;
 		}
 	}
@@ -1378,6 +1449,84 @@ lex_after(lexer *x, const uint32_t *open, uint64_t *seen, size_t *depth, bool *o
 	return false;
 }
 
+/* The top-level member "offset_map" as gongwen writes it, integers of at most ten digits and
+ * commas, nothing else between its brackets: its values into x->ints and t[k] a packed array
+ * (esc set; v.i: the first value's index in x->ints; at, len: its bytes between the brackets),
+ * with no value of its own (issue 14: the map is 135,000 integers a pass of the shared corpus,
+ * each a jt of 32 bytes that read_map copied out).  Anything else (white space, a sign, a
+ * leading zero, a fraction, past UINT32_MAX, []): false, and the array is lexed as any other
+ * from the same place; read_map takes either.  Not inline: one call a record, and lex_record's
+ * own loop came out slower with it inside. */
+static __attribute__((noinline)) bool
+lex_map(lexer *x, size_t k)
+{
+	const unsigned char *s = x->s, *close = memchr(s + x->at, ']', x->n - x->at);
+	size_t n = x->n, i = x->at + 1, m = x->nints, most;
+
+	/* room for all the map can hold, an integer and its comma in two bytes at least, up to its
+	 * first ']' (the integers stop there); not up to the record's end, a buffer twice the
+	 * record's size that malloc maps and unmaps for each long record */
+	if (close == NULL)
+		return false;
+	most = (size_t)(close - s - x->at) / 2 + 1;
+	if (x->capints - m < most) {
+		x->capints = m + most;
+		x->ints = gw_xrealloc(x->ints, x->capints * sizeof *x->ints);
+	}
+	for (;;) {
+		unsigned long long u;
+		size_t len;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* an integer of up to seven digits and the byte after it in one word (int_run's way,
+		 * the word's own byte after the digits, its bounds checked once) */
+		for (const uint64_t ones = 0x0101010101010101ULL; i + 8 <= n;) {
+			uint64_t w, d, nd;
+			unsigned c;
+
+			memcpy(&w, s + i, 8);
+			d = w - '0' * ones;
+			if ((nd = (d | (d + 0x76 * ones)) & 0x80 * ones) == 0)
+				break; /* eight digits or more */
+			len = (size_t)__builtin_ctzll(nd) / 8;
+			c = (unsigned)(w >> (8 * len)) & 0xFF;
+			if (len == 0 || (c != ',' && c != ']') || ((w & 0xFF) == '0' && len > 1))
+				return false;
+			x->ints[m++] = (uint32_t)word_value(d, len);
+			i += len + 1;
+			if (c == ']')
+				goto done;
+		}
+#endif
+		if ((len = int_run(s, i, n, &u)) == 0 || len > 10 || u > UINT32_MAX ||
+		    (s[i] == '0' && len > 1) || i + len >= n)
+			return false;
+		x->ints[m++] = (uint32_t)u;
+		i += len;
+		if (s[i++] == ']')
+			break;
+		if (s[i - 1] != ',')
+			return false;
+	}
+done:
+	i--; /* at the ] */
+	x->t[k] = (jt){.type = JT_ARR, .esc = true, .at = (uint32_t)x->at + 1, .len = (uint32_t)(i - x->at - 1),
+	               .n = (uint32_t)(m - x->nints), .v.i = (long long)x->nints};
+	x->nints = m;
+	x->at = i + 1;
+	return true;
+}
+
+/* Value k is the top-level object's member "offset_map" (its key is the value before it). */
+static inline bool
+is_map(const lexer *x, size_t k, size_t depth, const uint32_t *open)
+{
+	const jt *key = &x->t[k - 1];
+
+	return depth == 1 && x->t[open[0]].type == JT_OBJ && !key->esc && key->len == 10 &&
+	       memcmp(x->s + key->at, "offset_map", 10) == 0;
+}
+
 /* The record's values from t[1] on: an object or an array, and nothing after it.  A loop, not a
  * descent: open[] holds the containers around the value being read, as many as Jansson allows. */
 static bool
@@ -1401,7 +1550,9 @@ lex_record(lexer *x)
 			return false;
 		k = lex_new(x, JT_NONE);
 		c = x->s[x->at];
-		if (c == '{' || c == '[') {
+		if (c == '[' && is_map(x, k, depth, open) && lex_map(x, k))
+			; /* packed, closed */
+		else if (c == '{' || c == '[') {
 			x->t[k].type = c == '{' ? JT_OBJ : JT_ARR;
 			x->at++;
 			lex_space(x);
@@ -1429,6 +1580,7 @@ typedef struct reader {
 	int bad;
 	const unsigned char *s;
 	jt *t;
+	const uint32_t *ints; /* a packed offset map's values (lex_map) */
 	json_t *ids;    /* node id → index */
 	gw_buf tmp[2]; /* strings the model copies (str_tmp) */
 } reader;
@@ -1739,6 +1891,27 @@ read_source(reader *r, size_t src)
 		read_meta(r, meta);
 }
 
+/* read_map of a packed map (lex_map), whose n values are runs of five already. */
+static void
+read_packed_map(reader *r, size_t a)
+{
+	gw_doc *d = r->d;
+	const uint32_t *v = r->ints + r->t[a].v.i;
+	size_t n = r->t[a].n;
+
+	for (size_t i = 0; i < n; i += 5, v += 5) {
+		if ((i > 0 && v[0] <= d->runs[d->nruns - 1].cp) || v[0] >= d->ncp) {
+			bad(r, "offset_map runs are out of order or past the text");
+			return;
+		}
+		d->runs[d->nruns++] = (gw_run){v[0], v[1], v[2], v[3], v[4]};
+	}
+	d->nmapped = d->nruns ? d->ncp : 0;
+	d->map_json = gw_xrealloc(d->map_json, r->t[a].len);
+	memcpy(d->map_json, r->s + r->t[a].at, r->t[a].len);
+	d->map_json_len = r->t[a].len;
+}
+
 static void
 read_map(reader *r, size_t a)
 {
@@ -1754,6 +1927,10 @@ read_map(reader *r, size_t a)
 		return;
 	}
 	gw_grow((void **)&d->runs, &d->capruns, n / 5, sizeof *d->runs);
+	if (r->t[a].esc) { /* packed (lex_map): integers in range, the writer's own bytes */
+		read_packed_map(r, a);
+		return;
+	}
 	for (size_t i = 0; i < n; i += 5, e += 5) {
 		const jt *v = &r->t[e]; /* an integer is its own next */
 
@@ -2121,7 +2298,7 @@ syntax_error(const char *line, size_t len, size_t at, gw_buf *err)
 gw_doc *
 gw_json_read(const char *line, size_t len, gw_buf *err)
 {
-	lexer x = {(const unsigned char *)line, len, 0, NULL, 0, 0};
+	lexer x = {(const unsigned char *)line, len, 0, NULL, 0, 0, NULL, 0, 0};
 	reader r = {0};
 
 	if (len >= UINT32_MAX) {
@@ -2131,14 +2308,16 @@ gw_json_read(const char *line, size_t len, gw_buf *err)
 	if (!lex_record(&x)) {
 		syntax_error(line, len, x.at, err);
 		free(x.t);
+		free(x.ints);
 		return NULL;
 	}
 	if (x.t[1].type != JT_OBJ) {
 		gw_buf_puts(err, "the record is not a JSON object");
 		free(x.t);
+		free(x.ints);
 		return NULL;
 	}
-	r = (reader){gw_doc_new(), err, 0, x.s, x.t, NULL, {GW_BUF_INIT, GW_BUF_INIT}};
+	r = (reader){gw_doc_new(), err, 0, x.s, x.t, x.ints, NULL, {GW_BUF_INIT, GW_BUF_INIT}};
 	r.d->id = get_str(&r, 1, "id");
 	if (!r.bad)
 		read_record(&r, 1);
@@ -2146,6 +2325,7 @@ gw_json_read(const char *line, size_t len, gw_buf *err)
 	gw_buf_free(&r.tmp[0]);
 	gw_buf_free(&r.tmp[1]);
 	free(x.t);
+	free(x.ints);
 	if (r.d->id == NULL && !r.bad)
 		r.d->id = r.d->src_path ? gw_path_stem(r.d->src_path) : NULL;
 	if (r.d->id == NULL && !r.bad)

@@ -63,6 +63,7 @@ typedef struct xw {
 	gw_idset ids; /* the eIds handed out so far, so that every one is unique */
 	/* the offset map's run of the last span written (gw_doc_src_range_from) */
 	size_t run;
+	const gw_srcrange *src; /* the source ranges found before (gw_doc_src_ranges), or NULL */
 	gw_buf tmp;
 } xw;
 
@@ -460,7 +461,7 @@ set_eid(xw *w, xel el, const char *want)
 	bool plain = n > 0 && ascii_plain_run(want, n) == n;
 	char *p;
 
-	if (plain && gw_idset_add(&w->ids, want)) { /* most: unique as they are, no copy */
+	if (plain && gw_idset_addn(&w->ids, want, n)) { /* most: unique as they are, no copy */
 		put_attr_start(w, el, false, "eId");
 		p = gw_buf_room(w->out, n + 1);
 		memcpy(p, want, n);
@@ -604,12 +605,15 @@ set_number(xw *w, xel el, bool gw, const char *name, double v)
 #define LIT(q, s) (memcpy(q, s, sizeof s - 1), q += sizeof s - 1)
 #define SPANS_ROOM 72 /* the longest two span attributes spans_at writes */
 
+#define NO_SRC SIZE_MAX /* a span not among gw_doc_src_ranges' (a header field's) */
+
 /* gw:span="start end" in code points and gw:source_span="start end" in source bytes, at p (room
- * for SPANS_ROOM bytes; a node's, a field's and a quantity's, issue 14); returns their end. */
+ * for SPANS_ROOM bytes; a node's, a field's and a quantity's, issue 14); returns their end.  k:
+ * the span's index in gw_doc_src_ranges, or NO_SRC. */
 static char *
-spans_at(xw *w, char *p, gw_span s)
+spans_at(xw *w, char *p, gw_span s, size_t k)
 {
-	uint32_t a, b;
+	gw_srcrange r;
 
 	if (s.start < 0 || s.end < s.start)
 		return p;
@@ -618,22 +622,26 @@ spans_at(xw *w, char *p, gw_span s)
 	*p++ = ' ';
 	p += gw_fmt_int(p, (uint32_t)s.end);
 	*p++ = '"';
-	if (gw_doc_src_range_from(w->d, s, &w->run, &a, &b)) {
+	if (w->src && k != NO_SRC)
+		r = w->src[k];
+	else
+		r.ok = gw_doc_src_range_from(w->d, s, &w->run, &r.start, &r.end);
+	if (r.ok) {
 		LIT(p, " gw:source_span=\"");
-		p += gw_fmt_int(p, a);
+		p += gw_fmt_int(p, r.start);
 		*p++ = ' ';
-		p += gw_fmt_int(p, b);
+		p += gw_fmt_int(p, r.end);
 		*p++ = '"';
 	}
 	return p;
 }
 
 static void
-set_gw_spans(xw *w, xel el, gw_span s)
+set_gw_spans(xw *w, xel el, gw_span s, size_t k)
 {
 	char *p = attr_room(w, el, SPANS_ROOM);
 
-	gw_buf_wrote(w->out, (size_t)(spans_at(w, p, s) - p));
+	gw_buf_wrote(w->out, (size_t)(spans_at(w, p, s, k) - p));
 }
 
 /* ---------------------------------------------------------------- inline marks */
@@ -892,7 +900,7 @@ quantity_attrs(xw *w, xel el, const gw_quantity *q, bool placed)
 			LIT(p, " gw:kind=\"");
 			memcpy(p, kind, n = strlen(kind)), p += n;
 			*p++ = '"';
-			p = spans_at(w, p, q->span);
+			p = spans_at(w, p, q->span, w->d->nnodes + w->d->natts + (size_t)(q - w->d->qs));
 		}
 		if (str[k] == NULL)
 			continue;
@@ -1116,7 +1124,7 @@ put_node(xw *w, xel parent, int i, xpos a, xpos end)
 	set_eid(w, el, n->id ? n->id : gw_kind_akn_prefix(n->kind));
 	set_const(w, el, true, "kind", gw_kind_name(n->kind));
 	set_number(w, el, true, "ordinal", (double)n->ordinal);
-	set_gw_spans(w, el, n->span);
+	set_gw_spans(w, el, n->span, (size_t)i);
 	body = node_head(w, el, n, w->hsp[i], a, own);
 	if (!blank(w, body, own))
 		put_paras(w, add_el(w, el, fc >= 0 ? "intro" : "content"), body, own);
@@ -1325,7 +1333,7 @@ put_proprietary(xw *w, xel meta)
 			continue;
 		el = open_el(w, p, true, "field");
 		set_gw(w, el, "name", gw_hfield_name((enum gw_hfield)f));
-		set_gw_spans(w, el, d->header.f[f].span);
+		set_gw_spans(w, el, d->header.f[f].span, NO_SRC);
 		add_text(w, el, d->header.f[f].text, strlen(d->header.f[f].text), false);
 	}
 }
@@ -1427,7 +1435,7 @@ put_attachment(xw *w, xel atts, int k, xpos a, xpos b)
 
 	snprintf(this, sizeof this, "!att_%d", k);
 	set_eid(w, att, this + 1);
-	set_gw_spans(w, att, at->span);
+	set_gw_spans(w, att, at->span, w->d->nnodes + (size_t)k - 1);
 	doc = put_doc_start(w, att, "attachment", this, at->title ? at->title : "");
 	if (ts >= a && te > ts && te <= b) {
 		el = add_el(w, doc, "preface");
@@ -1583,6 +1591,12 @@ xw_free(xw *w)
 void
 gw_xml_write(const gw_doc *d, gw_buf *out)
 {
+	gw_xml_write_src(d, out, NULL);
+}
+
+void
+gw_xml_write_src(const gw_doc *d, gw_buf *out, const gw_srcrange *src)
+{
 	const char *name = d->is_notice == 0 ? "document" : "notice";
 	xel root, doc, meta;
 	xpos *starts;
@@ -1590,6 +1604,7 @@ gw_xml_write(const gw_doc *d, gw_buf *out)
 	xw w;
 
 	xw_init(&w, d, out);
+	w.src = src;
 	gw_buf_reserve(out, 3 * d->ncp + 3 * (size_t)w.len + 16384); /* one allocation */
 	gw_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	root = open_el(&w, -1, false, "akomaNtoso");

@@ -642,6 +642,67 @@ START_TEST(reader_refuses_records_with_wrong_types)
 }
 END_TEST
 
+/* A record's offset map as gongwen writes it is read packed (json.c, lex_map) and written back as
+ * its bytes; with white space, a -0, values of eight digits or past UINT32_MAX it is read as any
+ * array: each gives the runs and bytes the other would, compact and pretty, and a run pushed
+ * after reading is written. */
+START_TEST(offset_map_reads_the_same_packed_or_not)
+{
+	static const struct {
+		const char *map, *want; /* want: the map written back, NULL: the record is refused */
+		uint32_t src;           /* the last run's source byte */
+		bool packed;
+	} rows[] = {
+	    {"0,0,3,1,1,1,3,1,1,2,2,12345678,2,1,3", "0,0,3,1,1,1,3,1,1,2,2,12345678,2,1,3", 12345678, true},
+	    {"0, 0,3,1,1,1,3,1,1,2,2,12345678,2,1,3", "0,0,3,1,1,1,3,1,1,2,2,12345678,2,1,3", 12345678, false},
+	    {"-0,0,3,1,1,1,3,1,1,2,2,4294967295,2,1,-0", "0,0,3,1,1,1,3,1,1,2,2,4294967295,2,1,0", 4294967295u,
+	     false},
+	    {"0,0,3,1,1,1,3,1,1,2,2,123456789012,2,1,3", NULL, 0, false},
+	    {"0,0,3,1,1,1,3,1,1,2,2,4294967296,2,1,3", NULL, 0, false},
+	    {"1,0,3,1,1,0,3,1,1,1", NULL, 0, false}, /* out of order */
+	    {"0,0,1,1,1,9,1,1,1,2", NULL, 0, false}, /* past the text */
+	    {"0,0,1,1,1,9,1,1,1", NULL, 0, false},
+	};
+	gw_buf rec = GW_BUF_INIT, out = GW_BUF_INIT, err = GW_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		gw_doc *d;
+		char want[160], spaced[160];
+		size_t n = 0;
+
+		gw_buf_reset(&rec), gw_buf_reset(&out), gw_buf_reset(&err);
+		gw_buf_printf(&rec, "{\"id\":\"a\",\"text\":\"abcd\",\"offset_map\":[%s]}", rows[i].map);
+		d = gw_json_read(rec.ptr, rec.len, &err);
+		if (rows[i].want == NULL) {
+			ck_assert_ptr_null(d);
+			continue;
+		}
+		ck_assert_msg(d != NULL, "%s: %s", rows[i].map, err.ptr);
+		ck_assert_uint_eq(d->nruns, 3);
+		ck_assert_uint_eq(d->runs[2].src, rows[i].src);
+		ck_assert_int_eq(d->map_json_len > 0, rows[i].packed);
+		gw_json_write(d, &out, 0);
+		snprintf(want, sizeof want, "\"offset_map\":[%s]", rows[i].want);
+		ck_assert_msg(strstr(out.ptr, want) != NULL, "%s: %s", rows[i].map, out.ptr);
+		gw_buf_reset(&out);
+		gw_json_write(d, &out, GW_JSON_PRETTY);
+		for (const char *c = rows[i].want; *c; c++) {
+			spaced[n++] = *c;
+			if (*c == ',')
+				spaced[n++] = ' ';
+		}
+		spaced[n] = '\0';
+		ck_assert_msg(strstr(out.ptr, spaced) != NULL, "%s: %s", rows[i].map, out.ptr);
+		gw_doc_map_push(d, 9, 1, 3, 1, 1); /* the runs change: written from them */
+		gw_buf_reset(&out);
+		gw_json_write(d, &out, 0);
+		ck_assert_msg(strstr(out.ptr, ",4,9,1,3,1]") != NULL, "%s: %s", rows[i].map, out.ptr);
+		gw_doc_free(d);
+	}
+	gw_buf_free(&rec), gw_buf_free(&out), gw_buf_free(&err);
+}
+END_TEST
+
 /* The rules of text, loaded from a.rules in a folder of its own (removed again). */
 static gw_rules *
 rules_of(const char *text, gw_buf *err)
@@ -1096,6 +1157,7 @@ main(void)
 	tcase_add_test(tc, records_round_trip_byte_for_byte);
 	tcase_add_test(tc, header_fields_round_trip_in_key_order);
 	tcase_add_test(tc, reader_refuses_records_with_wrong_types);
+	tcase_add_test(tc, offset_map_reads_the_same_packed_or_not);
 	tcase_add_test(tc, rules_report_file_line_and_pcre2_error);
 	tcase_add_test(tc, rules_expand_defines_and_match_named_groups);
 	tcase_add_test(tc, rules_from_the_cache_match_as_compiled_ones);
