@@ -2211,14 +2211,15 @@ static bool
 cache_load(gw_prefilter *f, const char *key)
 {
 	gw_rcache c;
-	size_t len;
+	size_t len = 0;
 	const char *p = gw_rcache_open(&c, "prefilter", key, &len);
-	reader r = {p, p + len, p == NULL};
+	reader r = {p, p, false};
 	uint64_t flags;
 	bool ok;
 
 	if (p == NULL)
 		return false;
+	r.end = p + len;
 	ok = get_u64(&r) == f->n &&
 	     (f->plain = get_array(&r, f->n, sizeof *f->plain)) != NULL &&
 	     (f->rmask = get_array(&r, f->n, sizeof *f->rmask)) != NULL &&

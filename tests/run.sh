@@ -40,7 +40,7 @@ if want rules; then
 		echo "rules: ${n% *} examples pass"
 	else
 		printf '%s\n' "$out" | grep -v ' examples, ' | head -50
-		fail=$((fail + ${n#* })); [ -z "$n" ] && fail=$((fail + 1))
+		if [ -n "$n" ]; then fail=$((fail + ${n#* })); else fail=$((fail + 1)); fi # no summary: it failed
 		failed+=("rule examples")
 	fi
 fi
