@@ -442,6 +442,9 @@ void gw_rcache_write(const char *name, const char *key, const void *payload, siz
 uint64_t gw_hash64(const void *p, size_t n);
 /* util.c: all n bytes of p written to fd (out) or read from it; 0, or -1 with errno. */
 int gw_fd_all(int fd, void *p, size_t n, bool out);
+/* util.c: the rest of fd appended to b (read room bytes or more at a time) up to its end, or
+ * until b holds more than max bytes; 0, or -1 with errno on a read error. */
+int gw_fd_read_rest(int fd, gw_buf *b, size_t room, size_t max);
 
 /* util.c: the first occurrence of m (of length l) in s[0..n), or NULL (memmem is not C11). */
 const char *gw_find(const char *s, size_t n, const char *m, size_t l);

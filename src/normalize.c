@@ -1915,23 +1915,6 @@ gw_normalize(gw_normalizer *n, gw_doc *d, const char *bytes, size_t len)
 	return normalize_text(&r);
 }
 
-/* Read all of fd into n->file (stopping once past the size limit); -1 on a read error. */
-static int
-read_all(gw_normalizer *n, int fd)
-{
-	ssize_t k;
-
-	gw_buf_reset(&n->file);
-	do {
-		char *p = gw_buf_room(&n->file, 65536);
-
-		k = read(fd, p, n->file.cap - n->file.len - 1);
-		if (k > 0)
-			n->file.len += (size_t)k;
-	} while ((k > 0 || (k < 0 && errno == EINTR)) && n->file.len <= DOC_MAX);
-	return k < 0 ? -1 : 0;
-}
-
 int
 gw_normalize_file(gw_normalizer *n, gw_doc *d, const char *path)
 {
@@ -1948,7 +1931,7 @@ gw_normalize_file(gw_normalizer *n, gw_doc *d, const char *path)
 		d->src_bytes = (uint64_t)st.st_size;
 		gw_doc_fail(d, GW_E_TOO_LARGE, "%lld bytes; the limit is %u MiB",
 		            (long long)st.st_size, DOC_MAX >> 20);
-	} else if ((rc = read_all(n, fd)) < 0)
+	} else if (gw_buf_reset(&n->file), (rc = gw_fd_read_rest(fd, &n->file, 65536, DOC_MAX)) < 0)
 		gw_doc_fail(d, GW_E_READ, "%s", strerror(errno));
 	if (fd >= 0)
 		close(fd);

@@ -196,30 +196,17 @@ read_all(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	size_t cap = 8192, n = 0;
-	char *s;
+	gw_buf b = GW_BUF_INIT;
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (size_t)st.st_size + 2; /* the NUL, and a byte for the read that sees the end */
-	s = gw_xmalloc(cap);
-	for (;;) {
-		ssize_t k;
-
-		if (cap - n < 2)
-			s = gw_xrealloc(s, cap *= 2);
-		k = read(fd, s + n, cap - n - 1);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
+	/* the NUL, and a byte for the read that sees the end */
+	gw_buf_reserve(&b, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+	                       ? (size_t)st.st_size + 1 : 8191);
+	gw_fd_read_rest(fd, &b, 1, SIZE_MAX);
 	close(fd);
-	s[n] = '\0';
-	*len = n;
-	return s;
+	*len = b.len;
+	return b.ptr;
 }
 
 /* A copy of s[0..n) with \n \t \\ made a line break, a tab, a backslash (in examples); the

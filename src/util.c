@@ -537,6 +537,25 @@ gw_path_stem(const char *path)
 	return gw_xstrndup(base, (size_t)(dot - base));
 }
 
+/* The rest of fd appended to b, each read into room for at least room bytes (made when b has
+ * less), until the end of the file or a read error, or until b holds more than max bytes; b
+ * stays NUL-terminated.  0, or -1 with errno on a read error.  A caller that knows the size
+ * reserves it first: the read that meets the end then needs no more room. */
+int
+gw_fd_read_rest(int fd, gw_buf *b, size_t room, size_t max)
+{
+	ssize_t k;
+
+	do {
+		char *p = gw_buf_room(b, room);
+
+		k = read(fd, p, b->cap - b->len - 1);
+		if (k > 0)
+			gw_buf_wrote(b, (size_t)k);
+	} while ((k > 0 || (k < 0 && errno == EINTR)) && b->len <= max);
+	return k < 0 ? -1 : 0;
+}
+
 /* All n bytes of p written to fd (out) or read from it into p: a short read or write goes on
  * where it stopped, EINTR is tried again.  0, or -1 with errno (a read that meets the end of the
  * file first: -1 with errno 0; a write that takes no byte: ENOSPC). */
