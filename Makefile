@@ -27,6 +27,17 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(PKG_
 # each program loads only the libraries it calls (issue 14: start-up), where the toolchain
 # does not already link so by default
 LDLIBS = -Wl,--as-needed $(PKG_LIBS) -lm -lpthread
+# The programs link ICU (its data too) and the C++ runtime ICU is written in from their static
+# archives (issue 14, start-up: the dynamic linker spent over 2 ms of each start on the
+# relocations of libicui18n, libicuuc and libstdc++).  The price is size: a program that calls
+# ICU carries its 30 MB of data.  STATIC_ICU=0, or any archive missing: shared, as LDLIBS.  The
+# tests' own programs and libgongwen.so link as LDLIBS.
+STATIC_ICU ?= 1
+ICU_ARCHIVES = $(addprefix $(shell pkg-config --variable=libdir icu-uc 2>/dev/null)/,libicui18n.a \
+	libicuuc.a libicudata.a) $(shell $(CC) -print-file-name=libstdc++.a 2>/dev/null)
+ICU_STATIC = $(if $(filter 1,$(STATIC_ICU)),$(if $(filter-out $(wildcard $(ICU_ARCHIVES)),$(ICU_ARCHIVES)),,$(ICU_ARCHIVES)))
+PROG_LIBS = -Wl,--as-needed $(if $(ICU_STATIC),$(shell pkg-config --libs $(filter-out icu-%,$(PKGS)) \
+	2>/dev/null) $(ICU_STATIC),$(PKG_LIBS)) -lm -lpthread
 
 # every src/*.c is part of the library except the programs' mains (src/main-NAME.c → gw-NAME)
 LIBSRC = $(filter-out main-%,$(notdir $(basename $(wildcard src/*.c))))
@@ -59,7 +70,7 @@ build: $(B)/.deps $(B)/libgongwen.a $(BINS)
 
 $(B)/.deps: tools/deps.sh
 	@mkdir -p $(B)
-	@tools/deps.sh build
+	@STATIC_ICU=$(STATIC_ICU) tools/deps.sh build
 	@touch $@
 
 $(B)/.deps-test: tools/deps.sh
@@ -95,13 +106,13 @@ $(B)/gongwen.pc: FORCE
 		'Libs.private: -lm -lpthread' 'Cflags: -I$${includedir}' >$@
 
 $(B)/gw-%: $(B)/main-%.o $(B)/libgongwen.a
-	$(CC) $(CFLAGS) -o $@ $< $(B)/libgongwen.a $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libgongwen.a $(PROG_LIBS)
 
 $(B)/gongwen: $(B)/main-gongwen.o $(B)/libgongwen.a
-	$(CC) $(CFLAGS) -o $@ $< $(B)/libgongwen.a $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libgongwen.a $(PROG_LIBS)
 
 $(B)/bench-floor: tests/bench/floor.c $(B)/libgongwen.a
-	$(CC) $(ALL_CFLAGS) -I src -o $@ $< $(B)/libgongwen.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -I src -o $@ $< $(B)/libgongwen.a $(PROG_LIBS)
 
 $(B)/main-%.o: src/main-%.c $(wildcard src/*.h) | $(B)/.deps
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

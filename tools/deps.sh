@@ -16,6 +16,14 @@ if command -v pkg-config >/dev/null 2>&1; then
 		pkg-config --exists "$mod" || missing="$missing $pkg"
 	done
 fi
+# the programs link ICU statically (Makefile, STATIC_ICU), and with it the C++ runtime's archive
+# (ICU is written in C++): gcc's libstdc++-N-dev; without it they link the shared libraries
+if [ "${STATIC_ICU:-1}" = 1 ] && command -v cc >/dev/null 2>&1 &&
+	case $(cc -print-file-name=libstdc++.a 2>/dev/null) in /*) false ;; *) true ;; esac; then
+	v=$(cc -dumpversion 2>/dev/null | cut -d. -f1)
+	cc --version 2>/dev/null | grep -q 'Free Software Foundation' && [ -n "$v" ] &&
+		missing="$missing libstdc++-$v-dev"
+fi
 if [ "$what" = test ]; then
 	pkg-config --exists check 2>/dev/null || missing="$missing check"
 	command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
