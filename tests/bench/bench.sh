@@ -6,7 +6,7 @@
 # way it writes them, with nothing computed) and the plain Python script it is compared
 # with (tests/bench/reference.py): MB/s and documents/s of input, MB of input per CPU-second (user+sys),
 # CPU seconds (and of them the system's), peak RSS; the CPU ratio of the Python script to each run; each
-# figure the median of BENCH_RUNS runs (default 3); plus peak RSS of the driver at
+# figure the median of BENCH_RUNS runs (default 5, in rounds); plus peak RSS of the driver at
 # 1,000 and 10,000 documents, and each program's start-up.  After the table, one line sets the goals of issue 14 beside the figures of
 # this run they are about (the driver with one job: MB/cpu-s and its CPU against the Python script's).
 # Output: a table, then one JSON line per figure (prefix "bench-json: ") so runs can be compared.
@@ -38,36 +38,48 @@ echo "corpus: $docs documents, $bytes bytes (from $src, $copies copies); $cores 
 
 tf=$tmp/time
 results=()
-runs=${BENCH_RUNS:-3}
-# run NAME COMMAND…: time it BENCH_RUNS times (default 3; each time into its own output folder, $rep,
-# so that no run pays for deleting the last one's files) and record the run of median CPU: its wall, user
-# and sys seconds and peak RSS.  The system time of the runs that create files varies from run to run
-# with the file system's state (ext4 looking for free inodes), hence the median.
-run() {
-	local name=$1 rep times=()
+runs=${BENCH_RUNS:-5}
+# add NAME COMMAND…: a run to time.  Every run is timed BENCH_RUNS times (default 5), in rounds: each
+# round times each run once, in the order added, so that a slow spell of the host or of the file
+# system falls on the runs of one round, not on every repetition of one run.  Each time writes into
+# its own output folder ($rep), so that no run pays for deleting the last one's files.  The figure of
+# a run is its time of median CPU (user + sys): wall, user and sys seconds and peak RSS.  The system
+# time of the runs that create files varies with the file system's state (ext4 passing over the
+# inodes freed in the last minutes), hence rounds and the median.
+names=() cmds=() times=()
+add() {
+	names+=("$1")
 	shift
-	for ((rep = 1; rep <= runs; rep++)); do
-		rep=$rep /usr/bin/time -f "%e %U %S %M" -o "$tf" bash -c "$*" >/dev/null 2>"$tmp/err" ||
-			{ echo "$name failed:"; tail -5 "$tmp/err"; }
-		times+=("$(cat "$tf")")
-	done
-	results+=("$name $(printf '%s\n' "${times[@]}" | awk '{ print $2 + $3, $0 }' | sort -n |
-		awk -v m=$(((runs + 1) / 2)) 'NR == m { print $2, $3, $4, $5 }')")
+	cmds+=("$*")
+	times+=("")
 }
 
-run floor "$B/bench-floor <$tmp/list"
-run "driver-1-job" "$B/gongwen --quiet --jobs 1 --out $tmp/o1.\$rep $tmp/corpus"
+add floor "$B/bench-floor <$tmp/list"
+add "driver-1-job" "$B/gongwen --quiet --jobs 1 --out $tmp/o1.\$rep $tmp/corpus"
 # the other floor: the bytes the driver wrote, written again the way it writes them (a temporary
-# file, one write, rename) with nothing computed: the kernel's share of the driver's CPU
-find "$tmp/o1.1" -name '*.json' -o -name '*.xml' | sort >"$tmp/outlist"
-run floor-write "$B/bench-floor --write $tmp/o6.\$rep <$tmp/outlist"
-run "driver-$cores-jobs" "$B/gongwen --quiet --jobs $cores --out $tmp/o2.\$rep $tmp/corpus"
-run "stage-normalize" "xargs -a $tmp/list $B/gw-normalize --quiet >$tmp/n.jsonl"
-run "stage-segment" "$B/gw-segment --quiet <$tmp/n.jsonl >$tmp/s.jsonl"
-run "stage-extract" "$B/gw-extract --quiet <$tmp/s.jsonl >$tmp/x.jsonl"
-run "stage-emit" "$B/gw-emit --quiet --out $tmp/o3.\$rep <$tmp/x.jsonl"
-run "python-reference" "python3 $root/tests/bench/reference.py $tmp/o5.\$rep <$tmp/list"
-run "chain" "xargs -a $tmp/list $B/gw-normalize --quiet | $B/gw-segment --quiet | $B/gw-extract --quiet | $B/gw-emit --quiet --out $tmp/o4.\$rep"
+# file, one write, rename) with nothing computed: the kernel's share of the driver's CPU; its list
+# is made from the driver's first output
+add floor-write "$B/bench-floor --write $tmp/o6.\$rep <$tmp/outlist"
+add "driver-$cores-jobs" "$B/gongwen --quiet --jobs $cores --out $tmp/o2.\$rep $tmp/corpus"
+add "stage-normalize" "xargs -a $tmp/list $B/gw-normalize --quiet >$tmp/n.jsonl"
+add "stage-segment" "$B/gw-segment --quiet <$tmp/n.jsonl >$tmp/s.jsonl"
+add "stage-extract" "$B/gw-extract --quiet <$tmp/s.jsonl >$tmp/x.jsonl"
+add "stage-emit" "$B/gw-emit --quiet --out $tmp/o3.\$rep <$tmp/x.jsonl"
+add "python-reference" "python3 $root/tests/bench/reference.py $tmp/o5.\$rep <$tmp/list"
+add "chain" "xargs -a $tmp/list $B/gw-normalize --quiet | $B/gw-segment --quiet | $B/gw-extract --quiet | $B/gw-emit --quiet --out $tmp/o4.\$rep"
+for ((rep = 1; rep <= runs; rep++)); do
+	for ((i = 0; i < ${#names[@]}; i++)); do
+		[ "${names[i]}" = floor-write ] && [ ! -e "$tmp/outlist" ] &&
+			find "$tmp/o1.1" -name '*.json' -o -name '*.xml' | sort >"$tmp/outlist"
+		rep=$rep /usr/bin/time -f "%e %U %S %M" -o "$tf" bash -c "${cmds[i]}" >/dev/null 2>"$tmp/err" ||
+			{ echo "${names[i]} failed:"; tail -5 "$tmp/err"; }
+		times[i]+="$(cat "$tf")"$'\n'
+	done
+done
+for ((i = 0; i < ${#names[@]}; i++)); do
+	results+=("${names[i]} $(printf '%s' "${times[i]}" | awk '{ print $2 + $3, $0 }' | sort -n |
+		awk -v m=$(((runs + 1) / 2)) 'NR == m { print $2, $3, $4, $5 }')")
+done
 rm -rf "$tmp"/o[1-6].* "$tmp"/*.jsonl
 
 # the Python script's CPU seconds: each run's "x python" is how many times less CPU it spends
@@ -102,28 +114,36 @@ awk -v b="$bytes" -v py="${pycpu:-0}" -v w1="$w1" -v c1="$(echo "$u1 + $s1" | bc
 	printf "driver-1-job: %.2f CPU s, of which writing its files with nothing computed (floor-write) takes %.2f s\n", c1, cw
 	printf "bench-json: {\"run\":\"goals\",\"driver_mb_per_cpu_s\":%.2f,\"driver_x_python\":%.2f,", mbc, x
 	printf "\"jobs_speedup\":%.2f,\"chain_mb_per_s\":%.2f}\n", par, chain }'
-# start-up: each program over empty input (no document), the median wall time of 21 runs
-startup() { # COMMAND…: milliseconds
-	local k t0 ms=()
+# start-up: each program over empty input (no document): 21 times, each time /bin/true started the
+# same way just before it (the fork and exec that are not the program's), and the median of the
+# differences; /bin/true's own median beside
+startup() { # COMMAND…: milliseconds more than /bin/true's, and /bin/true's
+	local k t0 t1 t2 d=() b=()
 	for ((k = 0; k < 21; k++)); do
-		t0=$EPOCHREALTIME
+		t0=${EPOCHREALTIME//[.,]/}
+		/bin/true </dev/null >/dev/null 2>&1
+		t1=${EPOCHREALTIME//[.,]/}
 		"$@" </dev/null >/dev/null 2>&1
-		ms+=("$(echo "($EPOCHREALTIME - $t0) * 1000" | bc -l)")
+		t2=${EPOCHREALTIME//[.,]/}
+		b+=($((t1 - t0)))
+		d+=($((t2 - t1 - (t1 - t0))))
 	done
-	printf '%s\n' "${ms[@]}" | sort -n | sed -n 11p
+	echo "$(printf '%s\n' "${d[@]}" | sort -n | sed -n 11p) $(printf '%s\n' "${b[@]}" | sort -n | sed -n 11p)"
 }
-# (each less what starting /bin/true the same way takes: the fork and exec that are not the program's)
-base=$(startup /bin/true)
-line="start-up, empty input (median of 21, less /bin/true's $(printf %.1f "$base") ms):" json=""
+line="" json="" base=""
 for p in gongwen gw-normalize gw-segment gw-extract gw-emit; do
 	args=(--quiet)
 	case $p in gongwen | gw-emit) args+=(--out "$tmp/o7") ;; esac
-	ms=$(echo "$(startup "$B/$p" "${args[@]}") - $base" | bc -l)
+	read -r us tus < <(startup "$B/$p" "${args[@]}")
+	base+=" $tus"
+	ms=$(echo "$us / 1000" | bc -l)
 	line+=$(printf ' %s %.1f ms,' "$p" "$ms")
 	json+=$(printf ',"%s_ms":%.2f' "$p" "$ms")
 done
+tms=$(printf '%s\n' $base | sort -n | sed -n 3p)
+line="start-up, empty input (median of 21, each less /bin/true's just before it, $(printf %.1f "$(echo "$tms / 1000" | bc -l)") ms):$line"
 echo "${line%,} (goal <= 5 ms)"
-echo "bench-json: {\"run\":\"startup\",\"true_ms\":$(printf %.2f "$base")$json}"
+echo "bench-json: {\"run\":\"startup\",\"true_ms\":$(printf %.2f "$(echo "$tms / 1000" | bc -l)")$json}"
 rm -rf "$tmp/o7"
 # peak RSS against the number of documents: streaming means it stays flat
 for n in 1000 10000; do
