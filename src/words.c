@@ -1,5 +1,6 @@
 /* words.c — where the words of a short UTF-8 string start and end, by ICU's word break rules
  * (a dictionary for Chinese): so that a subject is cut between words, never inside one. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
@@ -11,6 +12,8 @@
 /* The breaks of the strings already broken (issue 14: the same subjects come back, 比上年 同比
  * 地区生产总值, and ICU's dictionary costs some 20,000 instructions a string). */
 #define SEEN_SLOTS 4096 /* a power of two; kept up to three quarters full */
+#define SEEN_MAX (SEEN_SLOTS / 4 * 3)
+_Static_assert(SEEN_SLOTS <= 65536, "a slot's number fits in used[]'s uint16_t");
 #define SPAN 512         /* bytes of a string broken without allocating */
 
 typedef struct seen {
@@ -25,6 +28,7 @@ struct gw_words {
 	bool brk_failed;
 	seen *seen; /* SEEN_SLOTS slots made on the first string kept; NULL until then */
 	size_t nseen;
+	uint16_t *used; /* the slots in use, nseen of them, in the order filled */
 };
 
 /* Nothing is opened or allocated here but the handle: a process that breaks no string (an empty
@@ -44,10 +48,14 @@ gw_words_free(gw_words *w)
 		return;
 	if (w->brk)
 		ubrk_close(w->brk);
-	/* only the slots in use hold memory: the walk ends at the last of them */
-	for (size_t i = 0, left = w->nseen; left > 0 && i < SEEN_SLOTS; i++)
-		if (w->seen[i].s)
-			free(w->seen[i].s), free(w->seen[i].at), free(w->seen[i].word), left--;
+	/* only the slots in use are read: a walk of the table read its untouched pages, a page
+	 * fault each (issue 14: 38 of a one-document run's 672) */
+	for (size_t i = 0; i < w->nseen; i++) {
+		seen *e = &w->seen[w->used[i]];
+
+		free(e->s), free(e->at), free(e->word);
+	}
+	free(w->used);
 	free(w->seen);
 	free(w);
 }
@@ -133,8 +141,10 @@ gw_words_bounds(gw_words *w, const char *s, size_t n, size_t *at, bool *word, si
 
 	if (brk_of(w) == NULL)
 		return 0;
-	if (w->seen == NULL)
+	if (w->seen == NULL) {
 		w->seen = gw_xcalloc(SEEN_SLOTS, sizeof *w->seen);
+		w->used = gw_xmalloc(SEEN_MAX * sizeof *w->used);
+	}
 	e = seen_slot(w, s, n, max);
 
 	if (e->s) {
@@ -142,11 +152,11 @@ gw_words_bounds(gw_words *w, const char *s, size_t n, size_t *at, bool *word, si
 		memcpy(word, e->word, e->k * sizeof *word);
 		return e->k;
 	}
-	if ((k = icu_bounds(w, s, n, at, word, max)) > 0 && w->nseen < SEEN_SLOTS / 4 * 3) {
+	if ((k = icu_bounds(w, s, n, at, word, max)) > 0 && w->nseen < SEEN_MAX) {
 		*e = (seen){gw_xstrndup(s, n), n, max, k, gw_xmalloc(k * sizeof *at), gw_xcalloc(k, sizeof *word)};
 		memcpy(e->at, at, k * sizeof *at);
 		memcpy(e->word, word, (k - 1) * sizeof *word);
-		w->nseen++;
+		w->used[w->nseen++] = (uint16_t)(e - w->seen);
 	}
 	return k;
 }
