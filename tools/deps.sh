@@ -17,12 +17,24 @@ if command -v pkg-config >/dev/null 2>&1; then
 	done
 fi
 # the programs link ICU statically (Makefile, STATIC_ICU), and with it the C++ runtime's archive
-# (ICU is written in C++): gcc's libstdc++-N-dev; without it they link the shared libraries
+# (ICU is written in C++): gcc's libstdc++-N-dev.  Optional: without it the programs link the
+# shared libraries (the same output, a slower start), so it is installed when it can be and
+# only named when not
+optional=""
 if [ "${STATIC_ICU:-1}" = 1 ] && command -v cc >/dev/null 2>&1 &&
 	case $(cc -print-file-name=libstdc++.a 2>/dev/null) in /*) false ;; *) true ;; esac; then
 	v=$(cc -dumpversion 2>/dev/null | cut -d. -f1)
 	cc --version 2>/dev/null | grep -q 'Free Software Foundation' && [ -n "$v" ] &&
-		missing="$missing libstdc++-$v-dev"
+		optional="libstdc++-$v-dev"
+fi
+if [ -n "$optional" ]; then
+	if [ "$(id -u)" = 0 ] && (apt-get update -qq &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$optional") >&2; then
+		:
+	else
+		echo "deps: $optional is not installed: the programs link ICU shared (a slower start);" \
+			"to link it statically: sudo apt-get install $optional" >&2
+	fi
 fi
 if [ "$what" = test ]; then
 	pkg-config --exists check 2>/dev/null || missing="$missing check"
