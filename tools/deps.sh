@@ -21,7 +21,7 @@ fi
 # shared libraries (the same output, a slower start), so it is installed when it can be and
 # only named when not
 optional=""
-if [ "${STATIC_ICU:-1}" = 1 ] && command -v cc >/dev/null 2>&1 &&
+if [ "$what" = build ] && [ "${STATIC_ICU:-1}" = 1 ] && command -v cc >/dev/null 2>&1 &&
 	case $(cc -print-file-name=libstdc++.a 2>/dev/null) in /*) false ;; *) true ;; esac; then
 	v=$(cc -dumpversion 2>/dev/null | cut -d. -f1)
 	cc --version 2>/dev/null | grep -q 'Free Software Foundation' && [ -n "$v" ] &&
