@@ -1,5 +1,6 @@
 /* emit.c — the batch writer: each document's JSON and XML (and HTML) file written atomically,
  * failures kept for errors.jsonl, counts for the summary. */
+#define _GNU_SOURCE /* O_TMPFILE, AT_EMPTY_PATH */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +15,24 @@
 #include "emit.h"
 #include "internal.h"
 
+#ifndef O_TMPFILE /* not Linux: open(dir, O_WRONLY) fails (EISDIR), and the files are renamed */
+#define O_TMPFILE 0
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0
+#endif
+
 /* Longest id that still makes a file name: ".<id>.json.XXXXXX.tmp" within NAME_MAX (255). */
 #define ID_MAX 200
+
+/* How a document's finished files get their names.  PLACE_RENAME: each is written under a
+ * temporary name and renamed.  PLACE_LINK_FD, PLACE_LINK_PROC: each is written as a file of the
+ * folder with no name (O_TMPFILE) and then linked under its name, by its descriptor (linkat
+ * AT_EMPTY_PATH, which needs CAP_DAC_READ_SEARCH) or by /proc/self/fd; a name that is taken is
+ * replaced through a temporary name, as with PLACE_RENAME.  A new file so costs the folder one
+ * change, not two, and the new inode is made while the folder is not locked (issue 14: with two
+ * workers in one folder, each waited on the other's lock of it). */
+enum place { PLACE_RENAME, PLACE_LINK_FD, PLACE_LINK_PROC };
 
 /* One line of errors.jsonl: an error record, the same shape as in the stream. */
 typedef struct failure {
@@ -40,6 +57,7 @@ struct gw_emitter {
 	int flags;
 	mode_t mode;   /* of the files: 0666 less the umask, as open(2) would give */
 	bool chmod;    /* the folder does not give a new file that mode (a default ACL): set it */
+	enum place place; /* how a finished file gets its name (check_writable) */
 	char tag[7];   /* a temporary file's own part of its name: the process id in base 36 */
 	bool tty;
 	pthread_mutex_t mu;
@@ -92,25 +110,70 @@ make_dir(const char *path)
 	return rc;
 }
 
+/* Tests only (emit.h): how a finished file is put in place. */
+int (*gw_emitter_rename)(const char *from, const char *to) = rename;
+int (*gw_emitter_linkat)(int fd, const char *from, int dirfd, const char *to, int flags) = linkat;
+
+/* Names the file of fd, which has none (O_TMPFILE), path, as e->place says: 0, or -1 with errno
+ * (EEXIST: the name is taken). */
+static int
+link_fd(const gw_emitter *e, int fd, const char *path)
+{
+	char proc[48] = "/proc/self/fd/";
+
+	if (e->place == PLACE_LINK_FD)
+		return gw_emitter_linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
+	proc[14 + gw_fmt_int(proc + 14, fd)] = '\0';
+	return gw_emitter_linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
+/* How the files of folder e->dir get their names (enum place): a file with no name is made there
+ * and linked under the probe's name, first by its descriptor, then by /proc; where the folder
+ * cannot have such a file (an older kernel, a file system without O_TMPFILE) or neither link
+ * works, PLACE_RENAME.  The file made tells whether the folder gives it e->mode (e->chmod). */
+static int
+probe_link(gw_emitter *e, const char *probe)
+{
+	struct stat st;
+	int fd = open(e->dir, O_WRONLY | O_TMPFILE | O_CLOEXEC, 0666);
+
+	e->place = PLACE_RENAME;
+	if (fd < 0)
+		return -1;
+	e->chmod = fstat(fd, &st) != 0 || (st.st_mode & 07777) != e->mode;
+	for (enum place p = PLACE_LINK_FD; p <= PLACE_LINK_PROC && e->place == PLACE_RENAME; p++) {
+		e->place = p;
+		if (link_fd(e, fd, probe) == 0)
+			unlink(probe);
+		else
+			e->place = PLACE_RENAME;
+	}
+	close(fd);
+	return 0;
+}
+
 /* A folder the run cannot write in fails once, at the start, not once per document (issue 16):
  * a probe file is made and removed (access(2) would not see a read-only mount, nor ACLs).  It is
  * made as the documents' files are, so it also tells whether the folder gives a new file the
- * mode the umask gives, or a default ACL another one, which each file then has set again. */
+ * mode the umask gives, or a default ACL another one, which each file then has set again, and
+ * how the files get their names (probe_link). */
 static int
 check_writable(gw_emitter *e, gw_buf *err)
 {
 	gw_buf probe = GW_BUF_INIT;
 	struct stat st;
-	int fd;
+	int fd = 0;
 
 	gw_buf_printf(&probe, "%s/.gongwen-probe.%s.tmp", e->dir, e->tag);
-	if ((fd = open(probe.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
-		gw_buf_printf(err, "%s: cannot write in the output folder: %s", e->dir,
-		              strerror(errno));
-	else {
-		e->chmod = fstat(fd, &st) != 0 || (st.st_mode & 07777) != e->mode;
-		close(fd);
-		unlink(probe.ptr);
+	if (probe_link(e, probe.ptr) != 0 || e->place == PLACE_RENAME) {
+		if ((fd = open(probe.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+			gw_buf_printf(err, "%s: cannot write in the output folder: %s", e->dir,
+			              strerror(errno));
+		else {
+			e->chmod = fstat(fd, &st) != 0 || (st.st_mode & 07777) != e->mode;
+			close(fd);
+			unlink(probe.ptr);
+		}
 	}
 	gw_buf_free(&probe);
 	return fd < 0 ? -1 : 0;
@@ -215,8 +278,19 @@ put_strs(gw_buf *b, const char *const s[])
 		gw_buf_adds(b, *s);
 }
 
-/* Tests only (emit.h): how a finished temporary file is put in place. */
-int (*gw_emitter_rename)(const char *from, const char *to) = rename;
+/* p[0..n) into the new file fd, its mode set when chmod says (a default ACL gave it another),
+ * synced with GW_EMIT_FSYNC: 0, or -1 with errno. */
+static int
+fill(const gw_emitter *e, int fd, const char *p, size_t n, bool chmod)
+{
+	int rc = gw_fd_all(fd, (void *)p, n, true);
+
+	if (rc == 0 && chmod)
+		rc = fchmod(fd, e->mode);
+	if (rc == 0 && (e->flags & GW_EMIT_FSYNC))
+		rc = fsync(fd);
+	return rc;
+}
 
 /* p[0..n) in a new temporary file in dir (the same file system as its final name), its path in
  * tmp: named with the process's tag (the ids of a run differ, so do their names), or, when such a
@@ -236,11 +310,7 @@ write_temp(const gw_emitter *e, const char *name, const char *p, size_t n, gw_bu
 	}
 	if (fd < 0)
 		return -1;
-	rc = gw_fd_all(fd, (void *)p, n, true);
-	if (rc == 0 && chmod)
-		rc = fchmod(fd, e->mode);
-	if (rc == 0 && (e->flags & GW_EMIT_FSYNC))
-		rc = fsync(fd);
+	rc = fill(e, fd, p, n, chmod);
 	saved = errno;
 	if (close(fd) != 0 && rc == 0)
 		rc = -1, saved = errno;
@@ -250,35 +320,99 @@ write_temp(const gw_emitter *e, const char *name, const char *p, size_t n, gw_bu
 	return rc;
 }
 
-/* dir/name[i] holds out[i] for every i < n (n <= 3), or no file of this call is left: each goes
- * to a temporary file first, all are renamed into place only when all are whole, and when a
- * rename fails the ones already in place are removed again.  0, or -1 with errno and the index
- * of the name that failed in *failed. */
+/* p[0..n) in a new file of the folder with no name yet (O_TMPFILE): its descriptor, or -1 with
+ * errno and nothing left. */
+static int
+write_unnamed(const gw_emitter *e, const char *p, size_t n)
+{
+	int fd = open(e->dir, O_WRONLY | O_TMPFILE | O_CLOEXEC, 0666), saved;
+
+	if (fd < 0 || fill(e, fd, p, n, e->chmod) == 0)
+		return fd;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Where a file of write_files is: written whole with no name, under a temporary name, or under
+ * its own. */
+enum fstate { F_NONE, F_UNNAMED, F_TEMP, F_PLACED };
+
+/* Names the unnamed file fd path; when path is taken, a temporary name (F_TEMP) that is renamed
+ * over it once every file is named; when that is taken too (a run in the same folder), the file
+ * is written again under a name of mkstemps'.  0, or -1 with errno. */
+static int
+name_unnamed(const gw_emitter *e, int fd, const char *name, const gw_buf *out, const gw_buf *path,
+             gw_buf *tmp, enum fstate *st)
+{
+	if (link_fd(e, fd, path->ptr) == 0) {
+		*st = F_PLACED;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return -1;
+	put_strs(tmp, (const char *const[]){e->dir, "/.", name, ".", e->tag, ".tmp", NULL});
+	if (link_fd(e, fd, tmp->ptr) != 0) {
+		if (errno != EEXIST)
+			return -1;
+		gw_buf_reset(tmp);
+		if (write_temp(e, name, out->ptr, out->len, tmp) != 0)
+			return -1;
+	}
+	*st = F_TEMP;
+	return 0;
+}
+
+/* dir/name[i] holds out[i] for every i < n (n <= 3), or no file of this call is left.  Each is
+ * written whole first, with no name or under a temporary one (e->place); only when all are whole
+ * are they named, a new name at once (linked), a taken one by renaming a temporary name over it;
+ * when one fails, the others already named are removed again.  0, or -1 with errno and the
+ * index of the name that failed in *failed. */
 static int
 write_files(const gw_emitter *e, int n, const char *const name[], const gw_buf out[], int *failed)
 {
 	gw_buf tmp[3] = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
 	gw_buf path[3] = {GW_BUF_INIT, GW_BUF_INIT, GW_BUF_INIT};
-	int made = 0, placed = 0, saved;
+	enum fstate st[3] = {F_NONE, F_NONE, F_NONE};
+	int fd[3] = {-1, -1, -1}, bad = -1, saved = 0;
 
 	for (int i = 0; i < n; i++)
 		put_strs(&path[i], (const char *const[]){e->dir, "/", name[i], NULL});
-	while (made < n && write_temp(e, name[made], out[made].ptr, out[made].len, &tmp[made]) == 0)
-		made++;
-	while (made == n && placed < n && gw_emitter_rename(tmp[placed].ptr, path[placed].ptr) == 0)
-		placed++;
-	saved = errno;
-	*failed = made < n ? made : placed;
+	for (int i = 0; i < n && bad < 0; i++) /* every file whole */
+		if (e->place == PLACE_RENAME) {
+			if (write_temp(e, name[i], out[i].ptr, out[i].len, &tmp[i]) == 0)
+				st[i] = F_TEMP;
+			else
+				bad = i, saved = errno;
+		} else if ((fd[i] = write_unnamed(e, out[i].ptr, out[i].len)) >= 0)
+			st[i] = F_UNNAMED;
+		else
+			bad = i, saved = errno;
+	for (int i = 0; i < n && bad < 0; i++) /* named */
+		if (st[i] == F_UNNAMED && name_unnamed(e, fd[i], name[i], &out[i], &path[i], &tmp[i], &st[i]) != 0)
+			bad = i, saved = errno;
+	for (int i = 0; i < n && bad < 0; i++)
+		if (st[i] == F_TEMP) {
+			if (gw_emitter_rename(tmp[i].ptr, path[i].ptr) == 0)
+				st[i] = F_PLACED;
+			else
+				bad = i, saved = errno;
+		}
+	for (int i = 0; i < n; i++) /* a write the file system reports only now (NFS) fails too */
+		if (fd[i] >= 0 && close(fd[i]) != 0 && bad < 0)
+			bad = i, saved = errno;
 	for (int i = 0; i < n; i++) {
-		if (placed < n && i < placed)
+		if (bad >= 0 && st[i] == F_PLACED)
 			unlink(path[i].ptr);
-		else if (i >= placed && i < made)
+		else if (st[i] == F_TEMP)
 			unlink(tmp[i].ptr);
 		gw_buf_free(&tmp[i]);
 		gw_buf_free(&path[i]);
 	}
+	*failed = bad;
 	errno = saved;
-	return placed < n ? -1 : 0;
+	return bad < 0 ? 0 : -1;
 }
 
 /* An id names two files in the output folder: it must stay inside it and be a plain name. */
@@ -614,9 +748,11 @@ write_run_file(gw_emitter *e, const char *name, bool in_dir, const gw_buf *b)
 	const char *slash = in_dir ? NULL : strrchr(name, '/');
 	char *dir = e->dir;
 	bool chmod = e->chmod;
+	enum place place = e->place;
 	int rc, failed;
 
-	e->chmod |= !in_dir; /* a folder not probed */
+	if (!in_dir) /* a folder not probed */
+		e->chmod = true, e->place = PLACE_RENAME;
 	if (!in_dir)
 		e->dir = slash == NULL ? gw_xstrdup(".")
 		         : slash == name ? gw_xstrdup("/")
@@ -628,6 +764,7 @@ write_run_file(gw_emitter *e, const char *name, bool in_dir, const gw_buf *b)
 		free(e->dir);
 	e->dir = dir;
 	e->chmod = chmod;
+	e->place = place;
 	return rc;
 }
 

@@ -53,9 +53,11 @@ void gw_emitter_counts(const gw_emitter *e, gw_counts *c);
  * 2 errors.jsonl (or, with GW_EMIT_HTML, index.html) could not be written. */
 int gw_emitter_finish(gw_emitter *e);
 
-/* Tests only: how a finished temporary file is renamed into place (rename(3) by default), so
- * that a test can make one rename fail.  Set it before any thread uses an emitter. */
+/* Tests only: how a finished file is put in place, renamed from a temporary name (rename(3) by
+ * default) or linked from one with none (linkat(2)), so that a test can make one fail.  Set them
+ * before any thread uses an emitter. */
 extern int (*gw_emitter_rename)(const char *from, const char *to);
+extern int (*gw_emitter_linkat)(int fd, const char *from, int dirfd, const char *to, int flags);
 
 /* html.c: the index page of folder dir, one row per <id>.json record in it (sorted by name), into
  * out.  Returns the number of rows. */

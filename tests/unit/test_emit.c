@@ -1,8 +1,10 @@
 /* test_emit.c — the Akoma Ntoso writer (gw_xml_write), the HTML writer (gw_html_write) and the
  * batch emitter (gw_emitter_*). */
+#define _GNU_SOURCE /* O_TMPFILE, AT_EMPTY_PATH */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,6 +392,19 @@ START_TEST(emitter_refuses_ids_that_leave_the_folder_and_repeats)
 END_TEST
 
 /* The whole of a small file, or NULL when there is none. */
+static char *slurp(const char *path);
+
+/* The whole of small file name in folder. */
+static char *
+slurp_in(const char *folder, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/%s", folder, name);
+	return slurp(path);
+}
+
+/* The whole of a small file, or NULL when there is none. */
 static char *
 slurp(const char *path)
 {
@@ -444,9 +459,27 @@ emit_one(const char *folder, gw_doc *d)
 	return gw_emitter_finish(e);
 }
 
+/* Neither file of document p is left in folder, nor a temporary file, and errors.jsonl holds
+ * its write-failed record: writing p.xml failed with EIO. */
+static void
+neither_left(const char *folder)
+{
+	char path[128], want[512];
+
+	ck_assert(!exists(folder, "p.json"));
+	ck_assert(!exists(folder, "p.xml"));
+	ck_assert_int_eq(files_in(folder, ".tmp"), 0);
+	snprintf(path, sizeof path, "%s/errors.jsonl", folder);
+	snprintf(want, sizeof want,
+	         "{\"schema\":\"gongwen/1\",\"id\":\"p\",\"source\":{\"path\":\"t.txt\",\"sha256\":null,"
+	         "\"bytes\":0},\"error\":{\"code\":\"write-failed\",\"message\":\"%s/p.xml: %s\"}}\n",
+	         folder, strerror(EIO));
+	ck_assert_str_eq(slurp(path), want);
+}
+
 START_TEST(emitter_writes_both_files_or_neither)
 {
-	char d2[] = "/tmp/gw-test-emit-XXXXXX", path[128], want[512];
+	char d2[] = "/tmp/gw-test-emit-XXXXXX";
 	gw_doc *d = doc_with("p", "正文\n");
 
 	ck_assert_ptr_nonnull(mkdtemp(d2));
@@ -456,17 +489,144 @@ START_TEST(emitter_writes_both_files_or_neither)
 	gw_emitter_rename = rename_but_xml;
 	ck_assert_int_eq(emit_one(d2, d), 1);
 	gw_emitter_rename = rename;
-	/* both were whole before the first was renamed; neither is left, nor a temporary file */
+	/* both were whole before the first was renamed; neither is left */
 	ck_assert_int_eq(temps_at_first_rename, 2);
-	ck_assert(!exists(d2, "p.json"));
-	ck_assert(!exists(d2, "p.xml"));
-	ck_assert_int_eq(files_in(d2, ".tmp"), 0);
-	snprintf(path, sizeof path, "%s/errors.jsonl", d2);
-	snprintf(want, sizeof want,
-	         "{\"schema\":\"gongwen/1\",\"id\":\"p\",\"source\":{\"path\":\"t.txt\",\"sha256\":null,"
-	         "\"bytes\":0},\"error\":{\"code\":\"write-failed\",\"message\":\"%s/p.xml: %s\"}}\n",
-	         d2, strerror(EIO));
-	ck_assert_str_eq(slurp(path), want);
+	neither_left(d2);
+	gw_doc_free(d);
+	rm_dir(d2);
+}
+END_TEST
+
+/* How the emitter named the files of a run (the gw_emitter_linkat and gw_emitter_rename hooks):
+ * the links made, by descriptor or by /proc/self/fd (the probe's among them), the links by
+ * descriptor tried, the renames. */
+static int links_fd, links_proc, tried_fd, renamed;
+static bool no_link_fd, no_link_proc, fail_xml_link;
+
+static int
+counting_linkat(int fd, const char *from, int dirfd, const char *to, int flags)
+{
+	size_t n = strlen(to);
+	bool by_fd = flags & AT_EMPTY_PATH;
+	int rc;
+
+	tried_fd += by_fd;
+	if (!by_fd)
+		ck_assert_int_eq(strncmp(from, "/proc/self/fd/", 14), 0);
+	if ((by_fd && no_link_fd) || (!by_fd && no_link_proc)) {
+		errno = ENOENT; /* as linkat(2) without CAP_DAC_READ_SEARCH, or with no /proc */
+		return -1;
+	}
+	if (fail_xml_link && n > 4 && strcmp(to + n - 4, ".xml") == 0) {
+		errno = EIO;
+		return -1;
+	}
+	if ((rc = linkat(fd, from, dirfd, to, flags)) == 0)
+		*(by_fd ? &links_fd : &links_proc) += 1;
+	return rc;
+}
+
+static int
+counting_rename(const char *from, const char *to)
+{
+	renamed++;
+	return rename(from, to);
+}
+
+/* Whether the folder can hold a file with no name (O_TMPFILE): else every file is renamed. */
+static bool
+has_tmpfile(const char *folder)
+{
+	int fd = open(folder, O_WRONLY | O_TMPFILE, 0600);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+/* One document into a fresh folder twice, the hooks counting: its files, whole. */
+static void
+emit_twice_counting(char *folder, int link_calls[2], int renames_made[2])
+{
+	gw_doc *d = doc_with("n", "正文\n");
+
+	gw_emitter_linkat = counting_linkat;
+	gw_emitter_rename = counting_rename;
+	ck_assert_ptr_nonnull(mkdtemp(folder));
+	for (int run = 0; run < 2; run++) {
+		links_fd = links_proc = tried_fd = renamed = 0;
+		ck_assert_int_eq(emit_one(folder, d), 0);
+		link_calls[run] = links_fd + links_proc;
+		renames_made[run] = renamed;
+		ck_assert(exists(folder, "n.json") && exists(folder, "n.xml"));
+		ck_assert_int_eq(files_in(folder, ".tmp"), 0);
+		ck_assert_int_eq(files_in(folder, ".json"), 1);
+	}
+	ck_assert_ptr_nonnull(strstr(slurp_in(folder, "n.xml"), "正文"));
+	gw_doc_free(d);
+}
+
+START_TEST(emitter_links_new_files_and_renames_over_taken_names)
+{
+	char d2[] = "/tmp/gw-test-emit-XXXXXX";
+	int links[2], renames_made[2];
+
+	emit_twice_counting(d2, links, renames_made);
+	if (has_tmpfile(d2)) {
+		/* the probe, the two files under their names, errors.jsonl; then over them: the probe,
+		 * the three under temporary names, each renamed over its file */
+		ck_assert_int_eq(links[0], 1 + 2 + 1);
+		ck_assert_int_eq(renames_made[0], 0);
+		ck_assert_int_eq(links[1], 1 + 2 + 1);
+		ck_assert_int_eq(renames_made[1], 2 + 1);
+	} else { /* every file renamed */
+		ck_assert_int_eq(links[0] + links[1], 0);
+		ck_assert_int_eq(renames_made[0], 3);
+	}
+	rm_dir(d2);
+}
+END_TEST
+
+START_TEST(emitter_links_by_proc_without_the_capability_and_else_renames)
+{
+	char d2[] = "/tmp/gw-test-emit-XXXXXX", d3[] = "/tmp/gw-test-emit-XXXXXX";
+	int links[2], renames_made[2];
+
+	no_link_fd = true;
+	emit_twice_counting(d2, links, renames_made);
+	if (has_tmpfile(d2)) { /* the probe tried by descriptor once, then by /proc for every file */
+		ck_assert_int_eq(tried_fd, 1);
+		ck_assert_int_eq(links_proc, 1 + 2 + 1);
+		ck_assert_int_eq(links_fd, 0);
+		ck_assert_int_eq(renames_made[0], 0);
+		ck_assert_int_eq(renames_made[1], 3);
+	}
+	no_link_proc = true; /* neither: every file renamed, as on a file system without O_TMPFILE */
+	emit_twice_counting(d3, links, renames_made);
+	ck_assert_int_eq(links[0] + links[1], 0);
+	ck_assert_int_eq(tried_fd, has_tmpfile(d3) ? 1 : 0);
+	ck_assert_int_eq(renames_made[0], 3);
+	ck_assert_int_eq(renames_made[1], 3);
+	rm_dir(d2);
+	rm_dir(d3);
+}
+END_TEST
+
+START_TEST(emitter_leaves_neither_file_when_a_link_fails)
+{
+	char d2[] = "/tmp/gw-test-emit-XXXXXX";
+	gw_doc *d = doc_with("p", "正文\n");
+
+	ck_assert_ptr_nonnull(mkdtemp(d2));
+	if (!has_tmpfile(d2)) {
+		rm_dir(d2);
+		gw_doc_free(d);
+		return; /* no file is linked there: emitter_writes_both_files_or_neither covers it */
+	}
+	gw_emitter_linkat = counting_linkat;
+	fail_xml_link = true;
+	ck_assert_int_eq(emit_one(d2, d), 1);
+	neither_left(d2);
 	gw_doc_free(d);
 	rm_dir(d2);
 }
@@ -513,6 +673,9 @@ main(void)
 	tcase_add_test(tc, emitter_refuses_ids_that_leave_the_folder_and_repeats);
 	tcase_add_test(tc, emitter_writes_both_files_or_neither);
 	tcase_add_test(tc, emitter_removes_the_files_of_a_document_that_now_fails_validation);
+	tcase_add_test(tc, emitter_links_new_files_and_renames_over_taken_names);
+	tcase_add_test(tc, emitter_links_by_proc_without_the_capability_and_else_renames);
+	tcase_add_test(tc, emitter_leaves_neither_file_when_a_link_fails);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
