@@ -56,8 +56,8 @@ add() {
 
 add floor "$B/bench-floor <$tmp/list"
 add "driver-1-job" "$B/gongwen --quiet --jobs 1 --out $tmp/o1.\$rep $tmp/corpus"
-# the other floor: the bytes the driver wrote, written again the way it writes them (a temporary
-# file, one write, rename) with nothing computed: the kernel's share of the driver's CPU; its list
+# the other floor: the bytes the driver wrote, written again the way it writes them (a file with no
+# name, one write, linked under its name) with nothing computed: the kernel's share of the driver's CPU; its list
 # is made from the driver's first output
 add floor-write "$B/bench-floor --write $tmp/o6.\$rep <$tmp/outlist"
 add "driver-$cores-jobs" "$B/gongwen --quiet --jobs $cores --out $tmp/o2.\$rep $tmp/corpus"
