@@ -182,6 +182,48 @@ START_TEST(escape_finds_a_byte_after_a_run_of_ideographs)
 }
 END_TEST
 
+/* The writer looks for what XML does not take sixteen bytes at a time (find_escapes): each such
+ * character, and some that stay, found at every place of a look and across two. */
+START_TEST(xml_finds_what_to_replace_at_every_place_of_a_look)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"\x01", "\xEF\xBF\xBD"}, {"\x7F", "\xEF\xBF\xBD"}, {"\r", "&#13;"}, {"<", "&lt;"},
+	    {"&", "&amp;"}, {">", "&gt;"}, {"\xC2\x80", "\xEF\xBF\xBD"}, {"\xC2\xA9", "\xC2\xA9"},
+	    {"\xEF\xB7\x90", "\xEF\xBF\xBD"}, {"\xEF\xBF\xBE", "\xEF\xBF\xBD"},
+	    {"\xEF\xB7\x80", "\xEF\xB7\x80"}, {"\xEF\xBC\x8C", "\xEF\xBC\x8C"},
+	    {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"}, {"\xF4\x8F\xBF\xBE", "\xEF\xBF\xBD"},
+	    {"\t", "\t"}, {"=", "="},
+	};
+
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		for (int at = 0; at < 40; at++) {
+			gw_buf in = GW_BUF_INIT, want = GW_BUF_INIT;
+			gw_doc *d;
+			char *x;
+
+			gw_buf_adds(&in, "z");
+			for (int j = 0; j < at / 3; j++)
+				gw_buf_adds(&in, "\xE4\xB8\xAD"); /* 中 */
+			for (int j = 0; j < at % 3; j++)
+				gw_buf_adds(&in, "a");
+			gw_buf_add(&want, in.ptr, in.len);
+			gw_buf_adds(&in, cases[k].in);
+			gw_buf_adds(&want, cases[k].out);
+			for (int j = 0; j < 8; j++)
+				gw_buf_adds(&in, "\xE6\x96\x87"), gw_buf_adds(&want, "\xE6\x96\x87"); /* 文 */
+			gw_buf_adds(&in, "y\n"), gw_buf_adds(&want, "y</p>");
+			d = doc_with("x", in.ptr);
+			x = xml_of(d);
+			ck_assert_msg(strstr(x, want.ptr) != NULL, "case %zu at %d", k, at);
+			free(x);
+			gw_doc_free(d);
+			gw_buf_free(&in), gw_buf_free(&want);
+		}
+}
+END_TEST
+
 START_TEST(xml_makes_repeated_or_spaced_ids_unique)
 {
 	gw_doc *d = doc_with("x", "一、甲\n二、乙\n");
@@ -664,6 +706,7 @@ main(void)
 	tcase_add_test(tc, html_gives_every_quantity_one_mark);
 	tcase_add_test(tc, escape_finds_a_byte_at_every_place_of_an_ascii_run);
 	tcase_add_test(tc, escape_finds_a_byte_after_a_run_of_ideographs);
+	tcase_add_test(tc, xml_finds_what_to_replace_at_every_place_of_a_look);
 	tcase_add_test(tc, xml_makes_repeated_or_spaced_ids_unique);
 	tcase_add_test(tc, xml_keeps_a_quantity_across_a_unit_boundary_in_meta);
 	tcase_add_test(tc, xml_num_restored_as_printed_is_written_from_the_text_once);
