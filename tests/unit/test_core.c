@@ -73,6 +73,14 @@ static const struct row {
     {"1100万", 11000000, 0, 11000000, 0},
     {"99.1万亿", 99100000000000.0, 0, 99100000000000LL, 0},
     {"4374.4亿", 437440000000.0, 0, 437440000000LL, 0},
+    {"3千万", 30000000, 0, 30000000, 0},
+    {"0.5万", 5000, 0, 5000, 0},
+    {"12.5百万", 12500000, 0, 12500000, 0},
+    /* scale words not each larger than the one before, or nothing to scale: no number (the
+     * tokens read these, not scaled_arabic) */
+    {"3万千", NOT, 0, NO, 0},
+    {"3万万", NOT, 0, NO, 0},
+    {"0万亿", NOT, 0, NO, 0},
     /* decimals, ranges and approximations: quantities only */
     {"四十三点五", 43.5, 0, NO, 0},
     {"一点五万", 15000, 0, NO, 0},
