@@ -99,7 +99,8 @@ is_text_name(const char *name)
 
 /* Every text file of folder p, and with -r of its subfolders, in name order: counts in n[0]
  * what was skipped, n[1] the subfolders not read (a link to a folder is not followed: no
- * loop). */
+ * loop).  An entry the folder says is a regular file is not looked at again (issue 14: a stat
+ * a document); a link, or an entry of a file system that does not say, is. */
 static void
 add_folder(batch *b, const char *p, DIR *dp, size_t n[2])
 {
@@ -114,7 +115,7 @@ add_folder(batch *b, const char *p, DIR *dp, size_t n[2])
 		if (de->d_name[0] == '.')
 			continue;
 		gw_buf_printf(&path, "%s%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/", de->d_name);
-		if (stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (de->d_type != DT_REG && stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
 			bool down = (b->flags & FLAG(RECURSIVE)) && lstat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode);
 
 			n[1] += !down;
