@@ -67,6 +67,9 @@ typedef struct batch {
 	int flags;            /* gongwen's own options, a bit each: FLAG(RECORDS) … */
 	int id_path;          /* --id-from path */
 	size_t skipped;       /* --update: the paths whose outputs are fresh */
+	char **ids;           /* the documents' ids from their paths (order_by_id), NULL for records */
+	size_t *order;        /* the documents in the order they are processed (order_by_id) */
+	size_t end;           /* the end in order of the rank being processed */
 	atomic_size_t next;
 	const gw_opts *o;
 	const gw_rules *rs;
@@ -228,7 +231,7 @@ process(batch *b, gw_worker *w, gw_doc *spare, size_t i)
 
 	if (b->recs == NULL) {
 		path = b->paths[i];
-		d->id = gw_path_id(path, b->id_path);
+		d->id = b->ids[i], b->ids[i] = NULL;
 		d->src_path = strcmp(path, "-") ? gw_xstrdup(path) : NULL;
 	} else if (b->recs[i].by_path)
 		path = d->src_path;
@@ -265,8 +268,8 @@ worker(void *arg)
 		atomic_store(&b->status, 2);
 		atomic_store(&b->next, b->n); /* the others stop too */
 	} else
-		while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
-			process(b, w, spare, i);
+		while ((i = atomic_fetch_add(&b->next, 1)) < b->end)
+			process(b, w, spare, b->order[i]);
 	gw_doc_free(spare);
 	gw_worker_free(w);
 	return NULL;
@@ -323,25 +326,78 @@ read_records(batch *b, const gw_opts *o)
 	return status;
 }
 
+/* Which documents have an id an earlier one of the input has too (with several threads, which
+ * of them claimed the id first was once a matter of timing).  Each document
+ * gets a rank, the number of documents of its id before it in the input, and b->order lists them
+ * by rank, in input order within one: all documents of rank 0 are processed, then those of rank
+ * 1 and so on (one pass of the workers each, run_workers), so the documents of one id reach the
+ * emitter in input order, as with one job.  The documents of different ids do not meet there:
+ * the outputs are the same in any order of them.  Returns the number of ranks; the end of rank r
+ * in b->order is ends[r]. */
+static size_t
+order_by_id(batch *b, size_t **ends)
+{
+	uint32_t *rank = gw_xcalloc(b->n + 1, sizeof *rank), *seen = gw_xcalloc(b->n + 1, sizeof *seen);
+	size_t nrank = 1, *count, distinct = 0;
+	gw_idset ids;
+
+	gw_idset_init(&ids, b->n);
+	if (b->recs == NULL)
+		b->ids = gw_xcalloc(b->n + 1, sizeof *b->ids);
+	for (size_t i = 0; i < b->n; i++) {
+		const char *id = b->recs ? b->recs[i].d->id : (b->ids[i] = gw_path_id(b->paths[i], b->id_path));
+		const char *had = id ? gw_idset_get(&ids, id) : NULL;
+		uint32_t k = (uint32_t)distinct;
+
+		if (id == NULL)
+			continue;
+		if (had)
+			memcpy(&k, had + strlen(had) + 1, sizeof k);
+		else
+			gw_idset_add_data(&ids, id, &k, sizeof k), distinct++;
+		rank[i] = seen[k]++;
+		nrank = rank[i] >= nrank ? rank[i] + 1 : nrank;
+	}
+	count = gw_xcalloc(nrank + 1, sizeof *count);
+	for (size_t i = 0; i < b->n; i++)
+		count[rank[i] + 1]++;
+	for (size_t r = 1; r <= nrank; r++)
+		count[r] += count[r - 1]; /* count[r]: where rank r starts */
+	b->order = gw_xmalloc((b->n + 1) * sizeof *b->order);
+	for (size_t i = 0; i < b->n; i++)
+		b->order[count[rank[i]]++] = i; /* count[r]: where rank r ends */
+	gw_idset_free(&ids);
+	free(rank), free(seen);
+	*ends = count;
+	return nrank;
+}
+
 static int
 run_workers(batch *b, int jobs)
 {
 	pthread_t *tid = gw_xcalloc((size_t)jobs, sizeof *tid);
-	int started = 0;
+	size_t *ends, nrank = order_by_id(b, &ends);
 
-	if (jobs == 1) /* no thread: easier to debug and profile */
-		worker(b);
-	else {
-		for (; started < jobs; started++)
-			if (pthread_create(&tid[started], NULL, worker, b) != 0) {
-				gw_msg(NULL, 0, GW_E_SYSTEM, "a thread: %s", strerror(errno));
-				break;
-			}
-		if (started == 0)
+	for (size_t r = 0; r < nrank && atomic_load(&b->status) != 2; r++) {
+		int started = 0;
+
+		atomic_store(&b->next, r ? ends[r - 1] : 0);
+		b->end = ends[r];
+		if (jobs == 1) /* no thread: easier to debug and profile */
 			worker(b);
-		for (int t = 0; t < started; t++)
-			pthread_join(tid[t], NULL);
+		else {
+			for (; started < jobs; started++)
+				if (pthread_create(&tid[started], NULL, worker, b) != 0) {
+					gw_msg(NULL, 0, GW_E_SYSTEM, "a thread: %s", strerror(errno));
+					break;
+				}
+			if (started == 0)
+				worker(b);
+			for (int t = 0; t < started; t++)
+				pthread_join(tid[t], NULL);
+		}
 	}
+	free(ends);
 	free(tid);
 	return atomic_load(&b->status);
 }
@@ -396,8 +452,10 @@ static void
 batch_free(batch *b)
 {
 	for (size_t k = 0; k < b->n && b->paths; k++)
-		free(b->paths[k]);
+		free(b->paths[k]), free(b->ids ? b->ids[k] : NULL);
 	free(b->paths);
+	free(b->ids);
+	free(b->order);
 	free(b->recs);
 	gw_rules_free((gw_rules *)b->rs);
 }

@@ -2,7 +2,7 @@
 # front-output (issue 16 items 3, 4, 5, 6, 11): what a user sees of the output folder and the terminal:
 # a read-only folder stops the run with one message; the temporaries a killed run left are removed at the
 # start; report.pdf failing does not take away report.txt's files; a repeated id names the document it
-# repeats; on a terminal a warning is never glued to the progress line; --update counts what was up to
+# repeats, and with several jobs the first in the input is written; on a terminal a warning is never glued to the progress line; --update counts what was up to
 # date; gw-index shows a count as it goes.
 set -u
 tmp=$(mktemp -d)
@@ -49,6 +49,17 @@ gongwen: d/b/y.txt: ERROR: the id repeats that of d/a/y.txt, another file (gongw
 (cd "$tmp" && "$GW_BIN/gongwen" -q -r --id-from path --out o11p d) || ko "--id-from path failed"
 [ "$(cd "$tmp/o11p" && ls | tr '\n' ' ')" = "d_a_x.json d_a_x.xml d_a_y.json d_a_y.xml d_b_x.json d_b_x.xml d_b_y.json d_b_y.xml errors.jsonl " ] ||
 	ko "--id-from path wrote: $(ls "$tmp/o11p" | tr '\n' ' ')"
+
+# 11. with several jobs too, the first of an id in the input is the one written, whatever the
+# threads' timing: the first here is the slowest document, the second a line (five runs, four jobs)
+mkdir -p "$tmp/e/a" "$tmp/e/b" && cp corpus/000_f05e73a007cd9b08.txt "$tmp/e/a/x.txt"
+printf '某县通知\n' >"$tmp/e/b/x.txt"
+for run in 1 2 3 4 5; do
+	(cd "$tmp" && rm -rf o11j && "$GW_BIN/gongwen" -q -j4 --out o11j e/a e/b 2>err)
+	[ "$(cat "$tmp/err")" = "gongwen: e/b/x.txt: ERROR: the id repeats that of e/a/x.txt, another file (gongwen --id-from path names each after its path)" ] &&
+		grep -q '"path": "e/a/x.txt"' "$tmp/o11j/x.json" ||
+		{ ko "four jobs, run $run: the second of an id was written: $(cat "$tmp/err")"; break; }
+done
 
 # 3. --update on an up-to-date folder counts what was up to date
 "$GW_BIN/gongwen" -q --out "$tmp/o3" "$tmp/in"
