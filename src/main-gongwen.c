@@ -327,13 +327,13 @@ read_records(batch *b, const gw_opts *o)
 }
 
 /* Which documents have an id an earlier one of the input has too (with several threads, which
- * of them claimed the id first was once a matter of timing).  Each document
- * gets a rank, the number of documents of its id before it in the input, and b->order lists them
- * by rank, in input order within one: all documents of rank 0 are processed, then those of rank
- * 1 and so on (one pass of the workers each, run_workers), so the documents of one id reach the
- * emitter in input order, as with one job.  The documents of different ids do not meet there:
- * the outputs are the same in any order of them.  Returns the number of ranks; the end of rank r
- * in b->order is ends[r]. */
+ * of them claimed the id first was once a matter of timing).  Each document gets a rank, the
+ * number of documents of its id before it in the input, and b->order lists them by rank, in
+ * input order within one: all documents of rank 0 are processed, then those of rank 1 and so on
+ * (one pass of the workers each, run_workers), so the documents of one id reach the emitter in
+ * input order, as with one job.  The documents of different ids do not meet there: the outputs
+ * are the same in any order of them.  Returns the number of ranks; the end of rank r in b->order
+ * is ends[r]. */
 static size_t
 order_by_id(batch *b, size_t **ends)
 {
