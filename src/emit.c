@@ -292,6 +292,15 @@ fill(const gw_emitter *e, int fd, const char *p, size_t n, bool chmod)
 	return rc;
 }
 
+/* The temporary name of file name in tmp: ".NAME.TAG.tmp" in the output folder, the process's tag
+ * six characters (remove_stale_temps removes a killed run's; write_temp may put mkstemps' six in
+ * their place). */
+static void
+temp_name(const gw_emitter *e, const char *name, gw_buf *tmp)
+{
+	put_strs(tmp, (const char *const[]){e->dir, "/.", name, ".", e->tag, ".tmp", NULL});
+}
+
 /* p[0..n) in a new temporary file in dir (the same file system as its final name), its path in
  * tmp: named with the process's tag (the ids of a run differ, so do their names), or, when such a
  * file is there (another run in the folder), by mkstemps.  0, or -1 with errno and no temporary
@@ -302,7 +311,7 @@ write_temp(const gw_emitter *e, const char *name, const char *p, size_t n, gw_bu
 	bool chmod = e->chmod;
 	int fd, rc, saved;
 
-	put_strs(tmp, (const char *const[]){e->dir, "/.", name, ".", e->tag, ".tmp", NULL});
+	temp_name(e, name, tmp);
 	fd = open(tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0 && errno == EEXIST) {
 		memcpy(tmp->ptr + tmp->len - 10, "XXXXXX", 6);
@@ -352,7 +361,7 @@ name_unnamed(const gw_emitter *e, int fd, const char *name, const gw_buf *out, c
 	}
 	if (errno != EEXIST)
 		return -1;
-	put_strs(tmp, (const char *const[]){e->dir, "/.", name, ".", e->tag, ".tmp", NULL});
+	temp_name(e, name, tmp);
 	if (link_fd(e, fd, tmp->ptr) != 0) {
 		if (errno != EEXIST)
 			return -1;
