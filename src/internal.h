@@ -378,9 +378,9 @@ void gw_prefilter_in_more(const gw_prefilter *f, const char *s, size_t from, siz
 /* whether pattern k, and the first pattern from the from-th on, may match where may was found
  * (by gw_prefilter_at or gw_prefilter_in, which build the filter on first use) */
 bool gw_prefilter_may(const gw_prefilter *f, const gw_prefilter_mask *may, size_t k);
-/* the one clause of pattern k of a search, whose bit in may->w says what gw_prefilter_may does;
- * -1 when it has none of its own (always tried) */
-int gw_prefilter_clause(const gw_prefilter *f, size_t k);
+/* the clauses of pattern k (its bits of may->w; one of them set: what gw_prefilter_may says);
+ * false when it has none of its own (always tried) */
+bool gw_prefilter_clauses(const gw_prefilter *f, size_t k, uint64_t m[2]);
 size_t gw_prefilter_next(const gw_prefilter *f, const gw_prefilter_mask *may, size_t from);
 
 /* doc.c: a set of strings, the ids of one document (node and quantity ids, eIds): each added

@@ -1619,10 +1619,10 @@ merge(clause *c, size_t n)
 }
 
 /* The clauses of one pattern into out (one per leading alternative, or all of them folded into
- * one when they are too many or one is asked for: a search asks only for req); false when it is
- * not read (no filter for it).  p keeps the nodes read, for the patterns after it. */
+ * one when they are too many; a search's keep only first, req and only); false when it is not
+ * read (no filter for it).  p keeps the nodes read, for the patterns after it. */
 static bool
-pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bool one, clauses *out)
+pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bool search, clauses *out)
 {
 	item_list l = {0};
 	size_t n0 = out->n;
@@ -1634,9 +1634,9 @@ pattern_clauses(px *p, const char *pat, size_t len, size_t rule, size_t room, bo
 		free(l.it);
 		return false;
 	}
-	split(&l, rule, SPLIT_DEPTH, one, n0 + SPLIT_MAX, out);
+	split(&l, rule, SPLIT_DEPTH, search, n0 + SPLIT_MAX, out);
 	free(l.it);
-	if (one || out->n - n0 > RULE_CLAUSES || out->n - n0 > room) {
+	if (out->n - n0 > RULE_CLAUSES || out->n - n0 > room) {
 		merge(&out->c[n0], out->n - n0);
 		out->n = n0 + 1;
 	}
@@ -2010,13 +2010,24 @@ build(gw_prefilter *f)
 	uint32_t nl;
 	px p = {.memo = gw_xcalloc(MEMO_SLOTS, sizeof *p.memo)};
 	lists sets = {.blk = NULL};
+	size_t later = 0; /* the rules after the k-th with a pattern */
 
 	set_lists = &sets;
 	f->plain = gw_xcalloc(f->n ? f->n : 1, sizeof *f->plain);
 	f->rmask = gw_xcalloc(f->n ? f->n : 1, sizeof *f->rmask);
 	for (size_t k = 0; k < f->n; k++)
-		f->plain[k] = f->pat[k] == NULL ||
-		              !pattern_clauses(&p, f->pat[k], f->len[k], k, W * 64 - cs.n, f->search, &cs);
+		later += f->pat[k] != NULL;
+	for (size_t k = 0; k < f->n; k++) {
+		/* a search keeps a clause per leading alternative too, each with its own req and req2
+		 * (kind.past-sentence's 截至 过去… 创新高: merged, 截 过 创 … then 至 去 新 … passed nearly
+		 * every sentence), within a room that leaves one to each rule after it */
+		size_t room = W * 64 - cs.n;
+
+		later -= f->pat[k] != NULL;
+		if (f->search)
+			room = room > later ? room - later : (room > 0);
+		f->plain[k] = f->pat[k] == NULL || !pattern_clauses(&p, f->pat[k], f->len[k], k, room, f->search, &cs);
+	}
 	if (pcre2_config(PCRE2_CONFIG_NEWLINE, &nl) < 0 || nl != PCRE2_NEWLINE_LF)
 		for (size_t i = 0; i < cs.n; i++) /* $ may match before another line end: no end condition */
 			set_free(&cs.c[i].end), cs.c[i].end = set_all();
@@ -2557,16 +2568,16 @@ gw_prefilter_in(const gw_prefilter *f, const char *s, size_t len, gw_prefilter_m
 	gw_prefilter_in_more(f, s, 0, len, &rd, may);
 }
 
-/* The one clause of rule k (a search has one a rule read), -1 when it has none of its own: the
- * caller tests its bit in a mask itself (issue 14: the kind rules, some 100,000 asks a pass). */
-int
-gw_prefilter_clause(const gw_prefilter *f, size_t k)
+/* Rule k's clauses into m, false when it has none of its own (always tried): the caller tests
+ * them in a mask itself (issue 14: the kind rules, some 100,000 asks a pass). */
+bool
+gw_prefilter_clauses(const gw_prefilter *f, size_t k, uint64_t m[2])
 {
 	f = ready(f);
-	if (k >= f->n || f->plain[k] || f->none ||
-	    __builtin_popcountll(f->rmask[k][0]) + __builtin_popcountll(f->rmask[k][1]) != 1)
-		return -1;
-	return f->rmask[k][0] ? __builtin_ctzll(f->rmask[k][0]) : 64 + __builtin_ctzll(f->rmask[k][1]);
+	if (k >= f->n || f->plain[k] || f->none || (f->rmask[k][0] | f->rmask[k][1]) == 0)
+		return false;
+	m[0] = f->rmask[k][0], m[1] = f->rmask[k][1];
+	return true;
 }
 
 /* Whether rule k may match where may was found. */
