@@ -337,6 +337,7 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 {
 	size_t i = 0, cap = 0;
 	const gw_rule *r;
+	krule *on;
 
 	while ((r = gw_rules_next(rs, "kind.", &i)) != NULL) {
 		const char *kind = gw_rule_attr(r, "kind");
@@ -347,9 +348,9 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 		x->k[x->nk++] = (krule){r, sc, one, (sc & ~DOC_SCOPES) == 0,
 		                        kind ? gw_qkind_from_name(kind) : -1, NULL, 0};
 	}
+	on = gw_xmalloc((x->nk ? x->nk : 1) * sizeof *on); /* the rules on one scope */
 	for (int sc = 0; sc < SC_COUNT; sc++) {
 		size_t n = 0;
-		krule *on = gw_xmalloc((x->nk ? x->nk : 1) * sizeof *on);
 
 		for (size_t k = 0; k < x->nk; k++)
 			if (x->k[k].scopes >> sc & 1)
@@ -360,8 +361,8 @@ load_kind_rules(gw_extractor *x, const gw_rules *rs)
 			x->kbits[sc] = gw_xcalloc(x->nk + 1, sizeof *x->kbits[sc]);
 			x->kbits[sc][x->nk].w[2] = 2;
 		}
-		free(on);
 	}
+	free(on);
 	/* resolved once all are known, so a condition may come after its user */
 	x->steps = gw_xmalloc((x->nk + 1) * sizeof *x->steps);
 	for (i = 0; i < x->nk; i++) {

@@ -2,8 +2,8 @@
 # front-output (issue 16 items 3, 4, 5, 6, 11): what a user sees of the output folder and the terminal:
 # a read-only folder stops the run with one message; the temporaries a killed run left are removed at the
 # start; report.pdf failing does not take away report.txt's files; a repeated id names the document it
-# repeats, and with several jobs the first in the input is written; on a terminal a warning is never glued to the progress line; --update counts what was up to
-# date; gw-index shows a count as it goes.
+# repeats, and with several jobs the first in the input is written; on a terminal a warning is never
+# glued to the progress line; --update counts what was up to date; gw-index shows a count as it goes.
 set -u
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
