@@ -107,8 +107,10 @@ read -r w1 u1 s1 <<<"$(times_of driver-1-job)"
 read -r wn un sn <<<"$(times_of "driver-$cores-jobs")"
 read -r wc uc sc <<<"$(times_of chain)"
 read -r ww uw sw <<<"$(times_of floor-write)"
+read -r wp up sp <<<"$(times_of python-reference)"
 awk -v b="$bytes" -v py="${pycpu:-0}" -v w1="$w1" -v c1="$(echo "$u1 + $s1" | bc -l)" -v wn="$wn" \
-    -v wc="$wc" -v cores="$cores" -v cw="$(echo "$uw + $sw" | bc -l)" -v wrange="$wrange" -v runs="$runs" 'BEGIN {
+    -v wc="$wc" -v cores="$cores" -v cw="$(echo "$uw + $sw" | bc -l)" -v wrange="$wrange" -v runs="$runs" \
+    -v u1="$u1" -v up="${up:-0}" 'BEGIN {
 	if (c1 < 0.001) c1 = 0.001
 	mbc = b / 1e6 / c1; x = py / c1; par = wn > 0 ? w1 / wn : 0; chain = wc > 0 ? b / 1e6 / wc : 0
 	own = c1 > cw + 0.001 ? b / 1e6 / (c1 - cw) : 0
@@ -116,8 +118,11 @@ awk -v b="$bytes" -v py="${pycpu:-0}" -v w1="$w1" -v c1="$(echo "$u1 + $s1" | bc
 	printf "%d jobs %.2fx 1 job (>= 1.8); chain %.1f MB/s (>= 20)\n", cores, par, chain
 	printf "driver-1-job: %.2f CPU s, of which writing its files with nothing computed (floor-write) takes %.2f s", c1, cw
 	printf " (%s s over its %d runs); the rest, its own work, is %.1f MB/cpu-s\n", wrange, runs, own
+	xu = u1 > 0.001 ? up / u1 : 0
+	printf "user time alone (no kernel): driver-1-job %.2f s, python %.2f s: %.2fx less\n", u1, up, xu
 	printf "bench-json: {\"run\":\"goals\",\"driver_mb_per_cpu_s\":%.2f,\"driver_x_python\":%.2f,", mbc, x
-	printf "\"jobs_speedup\":%.2f,\"chain_mb_per_s\":%.2f,\"driver_own_mb_per_cpu_s\":%.2f}\n", par, chain, own }'
+	printf "\"jobs_speedup\":%.2f,\"chain_mb_per_s\":%.2f,\"driver_own_mb_per_cpu_s\":%.2f,", par, chain, own
+	printf "\"driver_x_python_user\":%.2f}\n", xu }'
 # start-up: each program over empty input (no document): 21 times, each time /bin/true started the
 # same way just before it (the fork and exec that are not the program's), and the median of the
 # differences; /bin/true's own median beside
