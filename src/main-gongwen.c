@@ -15,6 +15,10 @@
 
 enum { UPDATE = GW_O_PROG, RECURSIVE, ID_FROM, RECORDS, READ_PATHS, JSONL };
 
+/* --jsonl with several jobs: how many documents a job a worker may run ahead of the first record
+ * not yet written (the records held meanwhile are the memory it costs) */
+enum { JSONL_AHEAD = 16 };
+
 static const gw_opt options[] = {
     {GW_O_JOBS, "jobs", 'j', "N", "worker threads (default: the number of cores)"},
     {GW_O_OUT, "out", 0, "DIR", "output folder (default: out)"},
@@ -64,6 +68,11 @@ typedef struct batch {
 	rec *recs;            /* --records: the documents, n of them (and cap), not paths */
 	const char *rec_name; /* --records: the file being read, for messages */
 	gw_buf *lines;        /* --jsonl: each document's record, in input order */
+	bool *ready;          /* --jsonl: lines[i] is complete (under out_mu) */
+	size_t written;       /* --jsonl: the records before it are on stdout (under out_mu) */
+	size_t window;        /* --jsonl: how far ahead of written a worker may take a document (0: any) */
+	pthread_mutex_t out_mu;
+	pthread_cond_t out_cv;
 	int flags;            /* gongwen's own options, a bit each: FLAG(RECORDS) … */
 	int id_path;          /* --id-from path */
 	size_t skipped;       /* --update: the paths whose outputs are fresh */
@@ -219,6 +228,41 @@ drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 	b->n = k;
 }
 
+/* --jsonl: record i is complete; it and every complete one after it that no earlier document
+ * holds back go to stdout, in input order, and leave memory (a batch's records are not all held
+ * to its end: its memory stays flat, and the first records are out while the rest run). */
+static void
+put_line(batch *b, size_t i)
+{
+	size_t from;
+
+	pthread_mutex_lock(&b->out_mu);
+	b->ready[i] = true;
+	for (from = b->written; b->written < b->n && b->ready[b->written]; b->written++) {
+		fwrite(b->lines[b->written].ptr, 1, b->lines[b->written].len, stdout);
+		gw_buf_free(&b->lines[b->written]);
+	}
+	if (b->written > from) { /* whole lines for a reader at the other end of a pipe */
+		fflush(stdout);
+		pthread_cond_broadcast(&b->out_cv);
+	}
+	pthread_mutex_unlock(&b->out_mu);
+}
+
+/* --jsonl: a worker about to take document i waits while it is window documents or more ahead
+ * of the first record not yet written (a slow document holds the others' records; each one
+ * before i is being processed by a worker that does not wait, so the wait ends). */
+static void
+wait_window(batch *b, size_t i)
+{
+	if (b->window == 0)
+		return;
+	pthread_mutex_lock(&b->out_mu);
+	while (i >= b->written + b->window)
+		pthread_cond_wait(&b->out_cv, &b->out_mu);
+	pthread_mutex_unlock(&b->out_mu);
+}
+
 /* One document through every stage; the worker's stage objects are its own, and so is spare,
  * the model a file is read into: reset after each, it keeps what the last one grew (issue 14). */
 static void
@@ -252,6 +296,8 @@ process(batch *b, gw_worker *w, gw_doc *spare, size_t i)
 		gw_doc_reset(d);
 	else
 		gw_doc_free(d);
+	if (b->lines)
+		put_line(b, i);
 }
 
 static void *
@@ -268,8 +314,10 @@ worker(void *arg)
 		atomic_store(&b->status, 2);
 		atomic_store(&b->next, b->n); /* the others stop too */
 	} else
-		while ((i = atomic_fetch_add(&b->next, 1)) < b->end)
+		while ((i = atomic_fetch_add(&b->next, 1)) < b->end) {
+			wait_window(b, b->order[i]);
 			process(b, w, spare, b->order[i]);
+		}
 	gw_doc_free(spare);
 	gw_worker_free(w);
 	return NULL;
@@ -378,6 +426,11 @@ run_workers(batch *b, int jobs)
 	pthread_t *tid = gw_xcalloc((size_t)jobs, sizeof *tid);
 	size_t *ends, nrank = order_by_id(b, &ends);
 
+	/* --jsonl over one pass: records written as they complete, a worker at most JSONL_AHEAD
+	 * documents a job ahead of the first one not written.  With ids seen twice, a later pass
+	 * holds its documents' records and those after them until it runs: no window */
+	b->window = b->lines && nrank == 1 && jobs > 1 ? JSONL_AHEAD * (size_t)jobs : 0;
+
 	for (size_t r = 0; r < nrank && atomic_load(&b->status) != 2; r++) {
 		int started = 0;
 
@@ -436,15 +489,19 @@ read_inputs(batch *b, const gw_opts *o)
 	return 0;
 }
 
-/* --jsonl: the records in input order; 0, or 2 after a write error. */
+/* --jsonl: the records not written yet (none, unless a worker could not start), in input
+ * order; 0, or 2 after a write error. */
 static int
 write_lines(batch *b)
 {
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = b->written; i < b->n; i++) {
 		fwrite(b->lines[i].ptr, 1, b->lines[i].len, stdout);
 		gw_buf_free(&b->lines[i]);
 	}
 	free(b->lines);
+	free(b->ready);
+	pthread_cond_destroy(&b->out_cv);
+	pthread_mutex_destroy(&b->out_mu);
 	return gw_stdout_done();
 }
 
@@ -489,8 +546,12 @@ main(int argc, char **argv)
 	gw_emitter_set_total(b.em, b.n);
 	gw_emitter_set_run(b.em, o.errors, o.summary, b.skipped);
 	gw_emitter_set_fresh(b.em, b.skipped);
-	if (b.flags & FLAG(JSONL))
+	if (b.flags & FLAG(JSONL)) {
 		b.lines = gw_xcalloc(b.n + 1, sizeof *b.lines);
+		b.ready = gw_xcalloc(b.n + 1, sizeof *b.ready);
+		pthread_mutex_init(&b.out_mu, NULL);
+		pthread_cond_init(&b.out_cv, NULL);
+	}
 	if (o.jobs == 0)
 		o.jobs = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
 	if ((size_t)o.jobs > b.n && b.n > 0)

@@ -7,7 +7,7 @@
 # with (tests/bench/reference.py): MB/s and documents/s of input, MB of input per CPU-second (user+sys),
 # CPU seconds (and of them the system's), peak RSS; the CPU ratio of the Python script to each run; each
 # figure the median of BENCH_RUNS runs (default 5, in rounds); plus peak RSS of the driver at
-# 1,000 and 10,000 documents, and each program's start-up.  After the table, one line sets the goals of issue 14 beside the figures of
+# 1,000 and 10,000 documents (writing files, and its records on stdout), and each program's start-up.  After the table, one line sets the goals of issue 14 beside the figures of
 # this run they are about (the driver with one job: MB/cpu-s and its CPU against the Python script's).
 # Output: a table, then one JSON line per figure (prefix "bench-json: ") so runs can be compared.
 set -u
@@ -173,6 +173,11 @@ for n in 1000 10000; do
 	read -r wall user sys rss <"$tf"
 	printf 'driver, 1 job, %5d documents: peak RSS %.1f MB\n' "$n" "$(echo "$rss / 1024" | bc -l)"
 	results+=("rss-$n-docs $wall $user $sys $rss")
+	# the records on stdout (--jsonl), every core: written as they complete, not held to the end
+	/usr/bin/time -f "%e %U %S %M" -o "$tf" "$B/gongwen" --quiet --jobs "$cores" --jsonl "$tmp/c$n" >/dev/null 2>&1
+	read -r wall user sys rss <"$tf"
+	printf 'driver --jsonl, %d jobs, %5d documents: peak RSS %.1f MB\n' "$cores" "$n" "$(echo "$rss / 1024" | bc -l)"
+	results+=("rss-jsonl-$n-docs $wall $user $sys $rss")
 	rm -rf "$tmp/c$n" "$tmp/o$n"
 done
 for r in "${results[@]}"; do
