@@ -169,20 +169,22 @@ for n in 1000 10000; do
 			k=$((k + 1))
 		done
 	done
+	nbytes=$(cat "$tmp/c$n"/*.txt | wc -c)
 	/usr/bin/time -f "%e %U %S %M" -o "$tf" "$B/gongwen" --quiet --jobs 1 --out "$tmp/o$n" "$tmp/c$n" >/dev/null 2>&1
 	read -r wall user sys rss <"$tf"
 	printf 'driver, 1 job, %5d documents: peak RSS %.1f MB\n' "$n" "$(echo "$rss / 1024" | bc -l)"
-	results+=("rss-$n-docs $wall $user $sys $rss")
+	results+=("rss-$n-docs $wall $user $sys $rss $nbytes $n")
 	# the records on stdout (--jsonl), every core: written as they complete, not held to the end
 	/usr/bin/time -f "%e %U %S %M" -o "$tf" "$B/gongwen" --quiet --jobs "$cores" --jsonl "$tmp/c$n" >/dev/null 2>&1
 	read -r wall user sys rss <"$tf"
 	printf 'driver --jsonl, %d jobs, %5d documents: peak RSS %.1f MB\n' "$cores" "$n" "$(echo "$rss / 1024" | bc -l)"
-	results+=("rss-jsonl-$n-docs $wall $user $sys $rss")
+	results+=("rss-jsonl-$n-docs $wall $user $sys $rss $nbytes $n")
 	rm -rf "$tmp/c$n" "$tmp/o$n"
 done
 for r in "${results[@]}"; do
 	set -- $r
-	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="$bytes" -v d="$docs" 'BEGIN {
+	# a run over a corpus of its own (rss-*) carries its bytes and documents
+	awk -v n="$1" -v w="$2" -v u="$3" -v s="$4" -v m="$5" -v b="${6:-$bytes}" -v d="${7:-$docs}" 'BEGIN {
 		if (w < 0.001) w = 0.001
 		c = u + s; if (c < 0.001) c = 0.001
 		printf "bench-json: {\"run\":\"%s\",\"mb_per_s\":%.2f,\"mb_per_cpu_s\":%.2f,\"docs_per_s\":%.1f,\"cpu_s\":%.2f,\"wall_s\":%.2f,\"peak_rss_kb\":%d}\n", n, b / 1e6 / w, b / 1e6 / c, d / w, u + s, w, m }'
