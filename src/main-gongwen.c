@@ -228,24 +228,34 @@ drop_fresh(batch *b, const char *out_dir, double floor_time, int html)
 	b->n = k;
 }
 
-/* --jsonl: record i is complete; it and every complete one after it that no earlier document
- * holds back go to stdout, in input order, and leave memory (a batch's records are not all held
- * to its end: its memory stays flat, and the first records are out while the rest run). */
-static void
-put_line(batch *b, size_t i)
+/* --jsonl: the complete records from the first not written on, up to one not complete, to
+ * stdout in input order, flushed whole (for a reader at the other end of a pipe), and out of
+ * memory; whether any was written.  Called under out_mu. */
+static bool
+write_ready(batch *b)
 {
-	size_t from;
+	size_t from = b->written;
 
-	pthread_mutex_lock(&b->out_mu);
-	b->ready[i] = true;
-	for (from = b->written; b->written < b->n && b->ready[b->written]; b->written++) {
+	for (; b->written < b->n && b->ready[b->written]; b->written++) {
 		fwrite(b->lines[b->written].ptr, 1, b->lines[b->written].len, stdout);
 		gw_buf_free(&b->lines[b->written]);
 	}
-	if (b->written > from) { /* whole lines for a reader at the other end of a pipe */
-		fflush(stdout);
+	if (b->written == from)
+		return false;
+	fflush(stdout);
+	return true;
+}
+
+/* --jsonl: record i is complete; it goes out with every complete one after it that no earlier
+ * document holds back (a batch's records are not all held to its end: its memory stays flat,
+ * and the first records are out while the rest run). */
+static void
+put_line(batch *b, size_t i)
+{
+	pthread_mutex_lock(&b->out_mu);
+	b->ready[i] = true;
+	if (write_ready(b))
 		pthread_cond_broadcast(&b->out_cv);
-	}
 	pthread_mutex_unlock(&b->out_mu);
 }
 
@@ -489,15 +499,14 @@ read_inputs(batch *b, const gw_opts *o)
 	return 0;
 }
 
-/* --jsonl: the records not written yet (none, unless a worker could not start), in input
- * order; 0, or 2 after a write error. */
+/* --jsonl: the records not written yet (none, unless a worker could not start: the documents
+ * it left have empty records), in input order; 0, or 2 after a write error. */
 static int
 write_lines(batch *b)
 {
-	for (size_t i = b->written; i < b->n; i++) {
-		fwrite(b->lines[i].ptr, 1, b->lines[i].len, stdout);
-		gw_buf_free(&b->lines[i]);
-	}
+	for (size_t i = b->written; i < b->n; i++)
+		b->ready[i] = true;
+	write_ready(b);
 	free(b->lines);
 	free(b->ready);
 	pthread_cond_destroy(&b->out_cv);

@@ -7,8 +7,9 @@
 # with (tests/bench/reference.py): MB/s and documents/s of input, MB of input per CPU-second (user+sys),
 # CPU seconds (and of them the system's), peak RSS; the CPU ratio of the Python script to each run; each
 # figure the median of BENCH_RUNS runs (default 5, in rounds); plus peak RSS of the driver at
-# 1,000 and 10,000 documents (writing files, and its records on stdout), and each program's start-up.  After the table, one line sets the goals of issue 14 beside the figures of
-# this run they are about (the driver with one job: MB/cpu-s and its CPU against the Python script's).
+# 1,000 and 10,000 documents (writing files, and its records on stdout), and each program's
+# start-up.  After the table, one line sets the goals of issue 14 beside the figures of this run
+# they are about (the driver with one job: MB/cpu-s and its CPU against the Python script's).
 # Output: a table, then one JSON line per figure (prefix "bench-json: ") so runs can be compared.
 set -u
 B=$(cd "${1:-build}" && pwd)
